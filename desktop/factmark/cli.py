@@ -1,0 +1,185 @@
+"""The ``factmark`` command (also ``python -m factmark``).
+
+Exit codes: 0 success, 1 when some input failed (the rest was done), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import orjson
+
+from factmark import __version__
+from factmark.core.exporting import WRITERS, export
+from factmark.core.exporting.base import Selection
+from factmark.core.importing import collect_files, import_file
+from factmark.core.model import STATUSES, ValidationError
+from factmark.core.project import Project, ProjectError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factmark",
+        description="Annotate news articles for fact-checking and export training corpora.",
+    )
+    parser.add_argument("--version", action="version", version=f"factmark {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the annotation window (the default)")
+    gui.add_argument("project", nargs="?", type=Path, help="project file (default project if none)")
+
+    imp = commands.add_parser("import", help="import articles into a project (created if new)")
+    imp.add_argument("project", type=Path)
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help=".txt .md .html .htm .docx .jsonl files or folders (recursive)",
+    )
+    imp.add_argument(
+        "--create-labels",
+        action="store_true",
+        help="add span labels the project does not have yet instead of refusing",
+    )
+    imp.add_argument("--annotator", help="annotator recorded for imported spans that name none")
+
+    exp = commands.add_parser("export", help="export annotations as a training corpus")
+    exp.add_argument("project", type=Path)
+    exp.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    exp.add_argument("--format", "-f", default="jsonl", choices=sorted(WRITERS))
+    which = exp.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every document, whatever its status")
+    which.add_argument(
+        "--status",
+        action="append",
+        choices=STATUSES,
+        help="documents with this status (repeatable; default: done)",
+    )
+    exp.add_argument("--label", action="append", default=[], help="only spans with this label")
+    exp.add_argument(
+        "--annotator", action="append", default=[], help="only spans by this annotator (repeatable)"
+    )
+
+    stats = commands.add_parser("stats", help="documents by status, spans by label and annotator")
+    stats.add_argument("project", type=Path)
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            return run_gui(getattr(args, "project", None))
+        handler = {"import": run_import, "export": run_export, "stats": run_stats}[command]
+        return handler(args)
+    except ProjectError as error:
+        print(f"factmark: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("factmark: interrupted; everything reported as done is saved", file=sys.stderr)
+        return 130
+
+
+def run_gui(project: Path | None) -> int:
+    from factmark.ui.app import run
+
+    return run(project)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    files, reports = collect_files(args.paths)
+    for report in reports:
+        _print_report(report.lines())
+    with Project.open(args.project) as project, _progress(len(files)) as advance:
+        for path in files:
+            report = import_file(
+                project, path, create_labels=args.create_labels, annotator=args.annotator
+            )
+            reports.append(report)
+            advance(report.lines(), path)
+    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    statuses = frozenset() if args.all else frozenset(args.status or ["done"])
+    selection = Selection(statuses, frozenset(args.label), frozenset(args.annotator))
+    with Project.open(args.project, create=False, readonly=True) as project:
+        try:
+            result = export(project, args.format, args.output, selection)
+        except ValidationError as error:
+            print(f"factmark: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except OSError as error:
+            print(f"factmark: error: {args.output}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_FAILED
+        print(
+            f"{args.output}: exported {result.documents} documents, {result.spans} spans, "
+            f"{result.relations} relations"
+        )
+        if not result.documents and not args.all:
+            total = project.document_count()
+            print(
+                f"note: only documents with status {', '.join(sorted(statuses))} are "
+                f"exported and none of the {total} matched; mark documents done or "
+                "use --all",
+                file=sys.stderr,
+            )
+    return EXIT_OK
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with Project.open(args.project, create=False, readonly=True) as project:
+        figures = project.stats()
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
+        return EXIT_OK
+    titles = {
+        "documents": "Documents by status",
+        "spans_by_label": "Spans by label",
+        "spans_by_annotator": "Spans by annotator",
+    }
+    for key, title in titles.items():
+        rows = figures[key]
+        print(f"{title} (total {sum(rows.values())})")
+        width = max((len(name) for name in rows), default=0)
+        for name, count in rows.items():
+            print(f"  {name:<{width}}  {count:>8}")
+    return EXIT_OK
+
+
+def _print_report(lines: list[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr if ": error: " in line else sys.stdout)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar (rich) on a terminal; nothing extra when output is redirected.
+
+    Report lines printed while the bar shows appear above it.
+    """
+    if not (sys.stderr.isatty() and total > 1):
+        yield lambda name: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda name: bar.update(task, advance=1, description=name)

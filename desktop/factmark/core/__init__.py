@@ -1,0 +1,1 @@
+"""Qt-free core of Factmark: model, project storage, importers and exporters."""

@@ -1,0 +1,155 @@
+"""Importing files into a project: one reader module per format, one registry.
+
+Adding a format means one new module with ``SUFFIXES`` and ``read(path)``, and
+one entry in ``_READERS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from factmark.core.importing import docx, html, jsonl, text
+from factmark.core.importing.base import Item, normalise_document
+from factmark.core.model import ValidationError
+from factmark.core.project import Project, ProjectError
+
+_READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl)
+READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
+    suffix: module.read for module in _READERS for suffix in module.SUFFIXES
+}
+
+
+def supported(path: Path) -> bool:
+    """Whether some reader takes files with this suffix."""
+    return path.suffix.lower() in READERS
+
+
+@dataclass
+class FileReport:
+    """What importing one file did: counts, the per-line errors and any note."""
+
+    path: Path
+    documents: int = 0
+    spans: int = 0
+    duplicates: int = 0
+    errors: list[tuple[int | None, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+    def lines(self) -> list[str]:
+        """The report as the user reads it: one summary line, then one line per error."""
+        name = str(self.path)
+        parts = []
+        if self.documents:
+            parts.append(
+                f"imported {_count(self.documents, 'document')}, {_count(self.spans, 'span')}"
+            )
+        if self.duplicates:
+            parts.append(
+                "duplicate (same text already in the project)"
+                if self.duplicates == 1 and not (self.documents or self.errors)
+                else f"{_count(self.duplicates, 'duplicate')} (same text already there)"
+            )
+        if self.errors and (self.documents or self.duplicates):
+            parts.append(f"{_count(len(self.errors), 'line')} failed")
+        lines = (
+            [f"{name}: {'; '.join(parts)}" + (f" ({', '.join(self.notes)})" if self.notes else "")]
+            if parts
+            else []
+        )
+        for line, message in self.errors:
+            where = f"{name}:{line}" if line else name
+            lines.append(f"{where}: error: {message}")
+        return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
+    """Expand folders (recursively, skipping hidden entries) into importable files.
+
+    Files named directly are always tried; in folders only supported suffixes are.
+    Returns the files and reports for paths that do not exist.
+    """
+    files: list[Path] = []
+    missing: list[FileReport] = []
+    for path in paths:
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
+                if found.is_file() and not hidden and supported(found):
+                    files.append(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(FileReport(path, errors=[(None, "no such file or folder")]))
+    return files, missing
+
+
+def import_file(
+    project: Project,
+    path: Path,
+    *,
+    create_labels: bool = False,
+    annotator: str | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> FileReport:
+    """Import one file; each document goes in whole or not at all.
+
+    Storage errors (read-only or damaged project) raise ProjectError; everything
+    wrong with the file itself ends up in the report.
+    """
+    report = FileReport(path)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(sorted(READERS))
+        report.errors.append(
+            (None, f"unsupported file type {path.suffix or '(none)'!r} (Factmark imports {known})")
+        )
+        return report
+    try:
+        with project.transaction():
+            for item in reader(path):
+                if cancelled():
+                    break
+                _store(project, item, report, create_labels, annotator)
+    except ValidationError as error:
+        report.errors.append((None, str(error)))
+    except OSError as error:
+        report.errors.append((None, f"cannot be read ({error.strerror or error})"))
+    return report
+
+
+def _store(
+    project: Project, item: Item, report: FileReport, create_labels: bool, annotator: str | None
+) -> None:
+    if item.note:
+        report.notes.append(item.note)
+    if isinstance(item.document, ValidationError):
+        report.errors.append((item.line, str(item.document)))
+        return
+    document = normalise_document(item.document)
+    if annotator:
+        for span in document.spans:
+            span.annotator = span.annotator or annotator
+    try:
+        added = project.add_document(document, create_labels=create_labels)
+    except ValidationError as error:
+        report.errors.append((item.line, str(error)))
+        return
+    if added is None:
+        report.duplicates += 1
+    else:
+        report.documents += 1
+        report.spans += added[1]
+
+
+__all__ = ["READERS", "FileReport", "ProjectError", "collect_files", "import_file", "supported"]

@@ -1,0 +1,75 @@
+"""What every reader yields, and the offsets-preserving text normalisation."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from factmark.core.model import IncomingDocument, IncomingSpan, ValidationError
+
+MAX_TITLE = 100
+
+
+@dataclass(frozen=True)
+class Item:
+    """One document read from a file, or the error of one line of it.
+
+    ``line`` is the 1-based line number for line-oriented formats (JSONL), else None;
+    ``note`` is something worth telling the user (e.g. the encoding detected).
+    """
+
+    line: int | None
+    document: IncomingDocument | ValidationError
+    note: str | None = None
+
+
+def title_from(text: str, path: Path) -> str:
+    """A title for a document: its first line when short enough, else the file name."""
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line if len(line) <= MAX_TITLE else title_from_name(path)
+    return title_from_name(path)
+
+
+def title_from_name(path: Path) -> str:
+    """``bakhmut-counterattack.txt`` -> ``Bakhmut counterattack``."""
+    words = path.stem.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+def normalise_document(document: IncomingDocument) -> IncomingDocument:
+    """Apply the offsets rule to a document read from a file.
+
+    The BOM is dropped and ``\\r\\n`` / ``\\r`` become ``\\n``; span offsets given
+    over the original text move with the characters they point at.
+    """
+    text = document.text
+    if "\r" not in text and not text.startswith("\ufeff"):
+        return document
+    removed = [0] if text.startswith("\ufeff") else []
+    removed += [
+        i
+        for i, char in enumerate(text)
+        if char == "\r" and i + 1 < len(text) and text[i + 1] == "\n"
+    ]
+
+    def moved(offset: int) -> int:
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            raise ValidationError(f"span offsets must be integers, got {offset!r}")
+        return offset - bisect_left(removed, offset)
+
+    new_text = text[1:] if text.startswith("\ufeff") else text
+    new_text = new_text.replace("\r\n", "\n").replace("\r", "\n")
+    spans = [_move(span, moved) for span in document.spans]
+    return replace(document, text=new_text, spans=spans)
+
+
+def _move(span: IncomingSpan, moved: Callable[[int], int]) -> IncomingSpan:
+    start, end = moved(span.start), moved(span.end)
+    text = span.text
+    if text is not None:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return replace(span, start=start, end=end, text=text)

@@ -1,0 +1,120 @@
+"""Domain types: small frozen dataclasses of strings and code-point offsets.
+
+Offsets are Python ``str`` indices (Unicode code points) over the stored text,
+``[start, end)`` with ``0 <= start < end <= len(text)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
+
+
+class ValidationError(ValueError):
+    """Data that breaks a model rule; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A span label of a project, with its keyboard key and display colour."""
+
+    name: str
+    key: str = ""
+    colour: str = "#999999"
+    description: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Span:
+    """A labelled ``[start, end)`` range of one document's text."""
+
+    id: int | None
+    document_id: int | None
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    note: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed link from a head span to a child span of the same document."""
+
+    id: int | None
+    document_id: int | None
+    head_span_id: int
+    child_span_id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article: its stored text is the truth every offset refers to."""
+
+    id: int | None
+    uid: str
+    title: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict, hash=False)
+    status: str = "new"
+    span_count: int = 0
+
+
+def validate_offsets(text: str, start: int, end: int) -> None:
+    """Raise ValidationError unless ``[start, end)`` is a non-empty range inside ``text``."""
+    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+        raise ValidationError(f"span offsets must be integers, got {start!r}, {end!r}")
+    if not 0 <= start < end <= len(text):
+        raise ValidationError(
+            f"span {start}-{end} is outside the text (length {len(text)}) or empty"
+        )
+
+
+def validate_status(status: str) -> None:
+    """Raise ValidationError unless ``status`` is one of STATUSES."""
+    if status not in STATUSES:
+        raise ValidationError(f"unknown status {status!r} (use one of {', '.join(STATUSES)})")
+
+
+@dataclass
+class IncomingSpan:
+    """A span as read from a file, before it has a database id.
+
+    ``ref`` is the id the file gave the span (relations point at it); ``text``,
+    when the file has it, must equal the document text at the offsets.
+    """
+
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    note: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    ref: Any = None
+    text: str | None = None
+
+
+@dataclass
+class IncomingRelation:
+    """A relation as read from a file: head and child are span ``ref`` values."""
+
+    head: Any
+    child: Any
+    label: str
+
+
+@dataclass
+class IncomingDocument:
+    """A document as read from a file, with its spans and relations."""
+
+    text: str
+    title: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    status: str = "new"
+    spans: list[IncomingSpan] = field(default_factory=list)
+    relations: list[IncomingRelation] = field(default_factory=list)

@@ -1,0 +1,703 @@
+"""A Factmark project: one SQLite file opened with sqlite-utils.
+
+Every public method that changes data runs in one transaction that is committed
+(with ``synchronous=FULL``) before it returns, so whatever a caller shows as done
+survives a crash. Listeners registered with :meth:`Project.subscribe` hear of
+each change after it is committed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlite_utils import Database
+
+from factmark.core.model import (
+    Document,
+    IncomingDocument,
+    Label,
+    Relation,
+    Span,
+    ValidationError,
+    validate_offsets,
+    validate_status,
+)
+from factmark.core.schema import known_migrations, migrations
+from factmark.core.text import check_text, text_uid
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+class ProjectError(Exception):
+    """A project file that cannot be used; the message names the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed change touched, for views to decide whether to refresh."""
+
+    kind: str  # "spans", "relations", "documents", "labels"
+    document_id: int | None = None
+
+
+def now() -> str:
+    """A UTC timestamp with milliseconds, as stored in ``*_at`` columns."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _loads(value: str | None) -> dict[str, Any]:
+    return orjson.loads(value) if value else {}
+
+
+def _dumps(value: dict[str, Any] | None) -> str:
+    return orjson.dumps(value or {}, option=orjson.OPT_SORT_KEYS).decode()
+
+
+class Project:
+    """One open project file. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, db: Database, readonly: bool) -> None:
+        self.path = path
+        self.db = db
+        self.readonly = readonly
+        self._listeners: list[Callable[[Change], None]] = []
+        self._pending: list[Change] = []
+        self.backup_path: Path | None = None
+
+    # -- opening -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False) -> Project:
+        """Open (and migrate) the project at ``path``, creating it when allowed.
+
+        Raises ProjectError, never a bare sqlite3 error, when the file is missing,
+        not a Factmark project, corrupt, from a newer Factmark, or read-only while
+        a write is needed. A file that is not a Factmark project is never modified.
+        """
+        path = Path(path)
+        exists = path.exists()
+        if path.is_dir():
+            raise ProjectError(f"{path}: is a folder, not a project file")
+        if not exists and (not create or readonly):
+            raise ProjectError(f"{path}: no such project file")
+        if exists:
+            _check_header(path)
+            if not readonly and not _writable(path):
+                raise ProjectError(
+                    f"{path}: the project file is read-only; Factmark will not change it"
+                )
+        elif not path.parent.is_dir():
+            raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        try:
+            db = _connect(path, readonly)
+            project = cls(path, db, readonly)
+            project._prepare(exists)
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{path}: {_explain(error)}") from None
+        return project
+
+    def _prepare(self, existed: bool) -> None:
+        tables = set(self.db.table_names())
+        applied = {m.name for m in migrations.applied(self.db)} if tables else set()
+        if tables and not applied:
+            raise ProjectError(f"{self.path}: not a Factmark project (an unrelated SQLite file)")
+        unknown = applied - known_migrations()
+        if unknown:
+            raise ProjectError(
+                f"{self.path}: made by a newer Factmark (schema {sorted(unknown)[-1]}); "
+                "update Factmark to open it"
+            )
+        pending = migrations.pending(self.db)
+        if not pending:
+            return
+        if self.readonly:
+            raise ProjectError(
+                f"{self.path}: made by an older Factmark and needs upgrading, "
+                "which a read-only project cannot be"
+            )
+        if existed and applied:
+            self.backup_path = self._backup(sorted(applied)[-1])
+        migrations.apply(self.db)
+
+    def _backup(self, version: str) -> Path:
+        """Copy the file (consistently, through SQLite) before migrating it."""
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.{version}.{stamp}.bak")
+        backup = sqlite3.connect(target)
+        try:
+            self.db.conn.backup(backup)
+        finally:
+            backup.close()
+        return target
+
+    def close(self) -> None:
+        """Close the database connection (checkpointing the WAL)."""
+        self.db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and listeners -----------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls use savepoints.
+
+        Listeners hear of the changes once the outermost transaction has committed.
+        Raises ProjectError for storage failures (read-only, disk full, locked).
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                conn.rollback()
+                self._pending.clear()
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            if conn.in_transaction:
+                conn.rollback()
+            self._pending.clear()
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+        self._flush()
+
+    def subscribe(self, listener: Callable[[Change], None]) -> None:
+        """Call ``listener(change)`` after every committed change."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Change], None]) -> None:
+        """Stop calling a listener given to :meth:`subscribe`."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(self, kind: str, document_id: int | None = None) -> None:
+        change = Change(kind, document_id)
+        if change not in self._pending:
+            self._pending.append(change)
+        if not self.db.conn.in_transaction:
+            self._flush()
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        for change in pending:
+            for listener in list(self._listeners):
+                listener(change)
+
+    def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        try:
+            cursor = self.db.conn.execute(sql, params)
+            columns = [c[0] for c in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+
+    # -- labels --------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        """The project's span labels in toolbar order."""
+        return [
+            Label(r["name"], r["key"], r["colour"], r["description"], r["position"])
+            for r in self._query("SELECT * FROM labels ORDER BY position, name")
+        ]
+
+    def add_label(
+        self, name: str, key: str = "", colour: str = "#999999", description: str = ""
+    ) -> Label:
+        """Add a span label at the end of the label list."""
+        name = name.strip()
+        if not name:
+            raise ValidationError("a label needs a name")
+        if name in {label.name for label in self.labels()}:
+            raise ValidationError(f"label {name!r} exists already")
+        position = len(self.labels())
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO labels (name, key, colour, description, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [name, key, colour, description, position],
+            )
+        self._notify("labels")
+        return Label(name, key, colour, description, position)
+
+    def update_label(self, name: str, **changes: Any) -> Label:
+        """Rename, re-key, recolour or re-describe a label; spans follow a rename."""
+        allowed = {"name", "key", "colour", "description"}
+        if not changes.keys() <= allowed:
+            raise ValidationError(f"labels have no field {sorted(changes.keys() - allowed)}")
+        if name not in {label.name for label in self.labels()}:
+            raise ValidationError(f"unknown label {name!r}")
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        with self.transaction():
+            self.db.execute(
+                f"UPDATE labels SET {assignments} WHERE name = ?", [*changes.values(), name]
+            )
+        self._notify("labels")
+        new_name = changes.get("name", name)
+        return next(label for label in self.labels() if label.name == new_name)
+
+    def relation_types(self) -> list[str]:
+        """The project's relation types in order."""
+        rows = self._query("SELECT name FROM relation_types ORDER BY position, name")
+        return [r["name"] for r in rows]
+
+    # -- documents -----------------------------------------------------------
+
+    def documents(self, status: str | None = None) -> list[Document]:
+        """Documents in import order, with their span counts but without their text."""
+        where, params = ("WHERE d.status = ?", [status]) if status else ("", [])
+        rows = self._query(
+            "SELECT d.id, d.uid, d.title, d.meta, d.status, "
+            "(SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count "
+            f"FROM documents d {where} ORDER BY d.id",
+            params,
+        )
+        return [
+            Document(
+                r["id"], r["uid"], r["title"], "", _loads(r["meta"]), r["status"], r["span_count"]
+            )
+            for r in rows
+        ]
+
+    def document(self, document_id: int) -> Document:
+        """One document with its full text."""
+        rows = self._query(
+            "SELECT d.*, (SELECT count(*) FROM spans s WHERE s.document_id = d.id) "
+            "AS span_count FROM documents d WHERE d.id = ?",
+            [document_id],
+        )
+        if not rows:
+            raise ValidationError(f"no document with id {document_id}")
+        r = rows[0]
+        return Document(
+            r["id"],
+            r["uid"],
+            r["title"],
+            r["text"],
+            _loads(r["meta"]),
+            r["status"],
+            r["span_count"],
+        )
+
+    def document_count(self) -> int:
+        """How many documents the project holds."""
+        return int(self._query("SELECT count(*) AS n FROM documents")[0]["n"])
+
+    def has_uid(self, uid: str) -> bool:
+        """Whether a document with this text is already in the project."""
+        return bool(self._query("SELECT 1 FROM documents WHERE uid = ?", [uid]))
+
+    def set_status(self, document_id: int, status: str) -> str:
+        """Set a document's status; returns the status it had (for undo)."""
+        validate_status(status)
+        old = self.document(document_id).status
+        with self.transaction():
+            self.db.execute(
+                "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
+                [status, now(), document_id],
+            )
+        self._notify("documents", document_id)
+        return old
+
+    def add_document(
+        self, incoming: IncomingDocument, *, create_labels: bool = False
+    ) -> tuple[int, int] | None:
+        """Store a document with its spans and relations, all or nothing.
+
+        Returns ``(document_id, span_count)``, or None when a document with the
+        same text is already stored. Raises ValidationError for any bad part.
+        """
+        check_text(incoming.text)
+        validate_status(incoming.status)
+        uid = text_uid(incoming.text)
+        if self.has_uid(uid):
+            return None
+        known = {label.name for label in self.labels()}
+        for span in incoming.spans:
+            validate_offsets(incoming.text, span.start, span.end)
+            if span.text is not None and span.text != incoming.text[span.start : span.end]:
+                raise ValidationError(
+                    f"span {span.start}-{span.end} text {span.text!r} does not match the "
+                    f"document text there ({incoming.text[span.start : span.end]!r})"
+                )
+            if span.label not in known and not create_labels:
+                raise ValidationError(
+                    f"unknown label {span.label!r} (project labels: {', '.join(sorted(known))})"
+                )
+        refs = [span.ref for span in incoming.spans if span.ref is not None]
+        if len(refs) != len(set(refs)):
+            raise ValidationError("two spans share the same id")
+        for relation in incoming.relations:
+            for end in (relation.head, relation.child):
+                if end not in refs:
+                    raise ValidationError(
+                        f"relation {relation.label!r} points at unknown span {end!r}"
+                    )
+            if not str(relation.label).strip():
+                raise ValidationError("a relation needs a label")
+        with self.transaction():
+            stamp = now()
+            document_id = self.db.execute(
+                "INSERT INTO documents (uid, title, text, meta, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    uid,
+                    incoming.title,
+                    incoming.text,
+                    _dumps(incoming.meta),
+                    incoming.status,
+                    stamp,
+                    stamp,
+                ],
+            ).lastrowid
+            ids: dict[Any, int] = {}
+            for span in incoming.spans:
+                if span.label not in known:
+                    self._insert_label(span.label)
+                    known.add(span.label)
+                span_id = self._insert_span(
+                    document_id,
+                    span.start,
+                    span.end,
+                    span.label,
+                    span.annotator,
+                    span.note,
+                    span.attrs,
+                    stamp,
+                )
+                if span.ref is not None:
+                    ids[span.ref] = span_id
+            for relation in incoming.relations:
+                self._insert_relation(
+                    document_id, ids[relation.head], ids[relation.child], relation.label
+                )
+        self._notify("documents", document_id)
+        return document_id, len(incoming.spans)
+
+    def _insert_label(self, name: str) -> None:
+        position = int(self._query("SELECT count(*) AS n FROM labels")[0]["n"])
+        self.db.execute("INSERT INTO labels (name, position) VALUES (?, ?)", [name, position])
+
+    # -- spans ---------------------------------------------------------------
+
+    def spans(self, document_id: int) -> list[Span]:
+        """A document's spans in text order (outer before inner at the same start)."""
+        rows = self._query(
+            'SELECT * FROM spans WHERE document_id = ? ORDER BY start, "end" DESC, label, id',
+            [document_id],
+        )
+        return [_span(r) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        """One span by id."""
+        rows = self._query("SELECT * FROM spans WHERE id = ?", [span_id])
+        if not rows:
+            raise ValidationError(f"no span with id {span_id}")
+        return _span(rows[0])
+
+    def add_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str | None = None,
+        note: str | None = None,
+        attrs: dict[str, Any] | None = None,
+        span_id: int | None = None,
+    ) -> Span:
+        """Label ``text[start:end]`` of a document; marks a new document in progress.
+
+        ``span_id`` restores a deleted span under its old id (undo).
+        """
+        document = self.document(document_id)
+        validate_offsets(document.text, start, end)
+        if label not in {lab.name for lab in self.labels()}:
+            raise ValidationError(f"unknown label {label!r}")
+        with self.transaction():
+            new_id = self._insert_span(
+                document_id, start, end, label, annotator, note, attrs or {}, now(), span_id
+            )
+            if document.status == "new":
+                self.db.execute(
+                    "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
+                    [now(), document_id],
+                )
+        self._notify("spans", document_id)
+        return self.span(new_id)
+
+    def _insert_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str | None,
+        note: str | None,
+        attrs: dict[str, Any],
+        stamp: str,
+        span_id: int | None = None,
+    ) -> int:
+        if annotator:
+            self.db.execute(
+                "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+                [annotator, stamp],
+            )
+        cursor = self.db.execute(
+            'INSERT INTO spans (id, document_id, start, "end", label, annotator, note, attrs, '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [span_id, document_id, start, end, label, annotator, note, _dumps(attrs), stamp, stamp],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def update_span(self, span_id: int, **changes: Any) -> Span:
+        """Change a span's start, end, label, note or attrs; returns the span as it was."""
+        allowed = {"start", "end", "label", "note", "attrs"}
+        if not changes.keys() <= allowed:
+            raise ValidationError(f"spans have no field {sorted(changes.keys() - allowed)}")
+        old = self.span(span_id)
+        start, end = changes.get("start", old.start), changes.get("end", old.end)
+        validate_offsets(self.document(old.document_id or 0).text, start, end)
+        if "label" in changes and changes["label"] not in {lab.name for lab in self.labels()}:
+            raise ValidationError(f"unknown label {changes['label']!r}")
+        if "attrs" in changes:
+            changes["attrs"] = _dumps(changes["attrs"])
+        columns = ", ".join(f'"{column}" = ?' for column in changes)
+        with self.transaction():
+            self.db.execute(
+                f"UPDATE spans SET {columns}, updated_at = ? WHERE id = ?",
+                [*changes.values(), now(), span_id],
+            )
+        self._notify("spans", old.document_id)
+        return old
+
+    def delete_span(self, span_id: int) -> tuple[Span, list[Relation]]:
+        """Delete a span and its relations; returns both so undo can restore them."""
+        span = self.span(span_id)
+        relations = [
+            r
+            for r in self.relations(span.document_id or 0)
+            if span_id in (r.head_span_id, r.child_span_id)
+        ]
+        with self.transaction():
+            self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        self._notify("spans", span.document_id)
+        return span, relations
+
+    def restore_span(self, span: Span, relations: list[Relation]) -> None:
+        """Put back a span (same id) and its relations as :meth:`delete_span` returned them."""
+        with self.transaction():
+            self._insert_span(
+                span.document_id or 0,
+                span.start,
+                span.end,
+                span.label,
+                span.annotator,
+                span.note,
+                span.attrs,
+                now(),
+                span.id,
+            )
+            for relation in relations:
+                self._insert_relation(
+                    relation.document_id or 0,
+                    relation.head_span_id,
+                    relation.child_span_id,
+                    relation.label,
+                    relation.id,
+                )
+        self._notify("spans", span.document_id)
+
+    # -- relations -----------------------------------------------------------
+
+    def relations(self, document_id: int) -> list[Relation]:
+        """A document's relations in creation order."""
+        rows = self._query(
+            "SELECT * FROM relations WHERE document_id = ? ORDER BY id", [document_id]
+        )
+        return [
+            Relation(r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"])
+            for r in rows
+        ]
+
+    def add_relation(
+        self, head_span_id: int, child_span_id: int, label: str, relation_id: int | None = None
+    ) -> Relation:
+        """Link two spans of the same document."""
+        head, child = self.span(head_span_id), self.span(child_span_id)
+        if head.document_id != child.document_id:
+            raise ValidationError("a relation links two spans of the same document")
+        if head_span_id == child_span_id:
+            raise ValidationError("a span cannot be linked to itself")
+        with self.transaction():
+            new_id = self._insert_relation(
+                head.document_id or 0, head_span_id, child_span_id, label, relation_id
+            )
+        self._notify("relations", head.document_id)
+        return Relation(new_id, head.document_id, head_span_id, child_span_id, label)
+
+    def _insert_relation(
+        self, document_id: int, head: int, child: int, label: str, relation_id: int | None = None
+    ) -> int:
+        self.db.execute(
+            "INSERT OR IGNORE INTO relation_types (name, position) VALUES (?, ?)", [label, 100]
+        )
+        cursor = self.db.execute(
+            "INSERT INTO relations (id, document_id, head_span_id, child_span_id, label) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [relation_id, document_id, head, child, label],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def delete_relation(self, relation_id: int) -> Relation:
+        """Delete a relation; returns it so undo can restore it."""
+        rows = self._query("SELECT * FROM relations WHERE id = ?", [relation_id])
+        if not rows:
+            raise ValidationError(f"no relation with id {relation_id}")
+        r = rows[0]
+        with self.transaction():
+            self.db.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+        self._notify("relations", r["document_id"])
+        return Relation(
+            r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"]
+        )
+
+    # -- bulk reading ----------------------------------------------------------
+
+    def export_rows(
+        self, statuses: list[str]
+    ) -> Iterator[tuple[Document, list[Span], list[Relation]]]:
+        """Stream documents with these statuses (all when empty), their spans and relations.
+
+        Three ordered queries merged in step, so a large project is read once
+        without a query per document.
+        """
+        where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        try:
+            documents = self.db.conn.execute(
+                f"SELECT id, uid, title, text, meta, status FROM documents {where} ORDER BY id",
+                statuses,
+            )
+            spans = self.db.conn.execute(
+                'SELECT * FROM spans ORDER BY document_id, start, "end" DESC, label, id'
+            )
+            span_columns = [c[0] for c in spans.description]
+            relations = self.db.conn.execute("SELECT * FROM relations ORDER BY document_id, id")
+            span_row = next(spans, None)
+            relation_row = next(relations, None)
+            for doc_id, uid, title, text, meta, status in documents:
+                doc_spans: list[Span] = []
+                while span_row is not None and span_row[1] <= doc_id:
+                    if span_row[1] == doc_id:
+                        doc_spans.append(_span(dict(zip(span_columns, span_row, strict=True))))
+                    span_row = next(spans, None)
+                doc_relations: list[Relation] = []
+                while relation_row is not None and relation_row[1] <= doc_id:
+                    if relation_row[1] == doc_id:
+                        doc_relations.append(Relation(*relation_row))
+                    relation_row = next(relations, None)
+                yield (
+                    Document(doc_id, uid, title, text, _loads(meta), status, len(doc_spans)),
+                    doc_spans,
+                    doc_relations,
+                )
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+
+    # -- statistics ----------------------------------------------------------
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Documents by status, spans by label and spans by annotator."""
+        by_status = {status: 0 for status in ("new", "in_progress", "done", "skipped")}
+        for r in self._query("SELECT status, count(*) AS n FROM documents GROUP BY status"):
+            by_status[r["status"]] = r["n"]
+        by_label = {label.name: 0 for label in self.labels()}
+        for r in self._query("SELECT label, count(*) AS n FROM spans GROUP BY label"):
+            by_label[r["label"]] = r["n"]
+        by_annotator = {
+            (r["annotator"] or "(none)"): r["n"]
+            for r in self._query(
+                "SELECT annotator, count(*) AS n FROM spans GROUP BY annotator ORDER BY annotator"
+            )
+        }
+        return {
+            "documents": by_status,
+            "spans_by_label": by_label,
+            "spans_by_annotator": by_annotator,
+        }
+
+
+def _span(r: dict[str, Any]) -> Span:
+    return Span(
+        r["id"],
+        r["document_id"],
+        r["start"],
+        r["end"],
+        r["label"],
+        r["annotator"],
+        r["note"],
+        _loads(r["attrs"]),
+    )
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
+    if header and header != SQLITE_MAGIC:
+        raise ProjectError(f"{path}: not a Factmark project (not an SQLite database)")
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _connect(path: Path, readonly: bool) -> Database:
+    if readonly:
+        # immutable=1 reads a WAL-mode file without creating -shm/-wal beside it,
+        # which a read-only file or folder would not allow.
+        flags = "mode=ro" if _writable(path) else "mode=ro&immutable=1"
+        uri = f"{path.resolve().as_uri()}?{flags}"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+    # Reading the schema fails at once on a damaged file, before anything is written.
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return db
+
+
+def _explain(error: sqlite3.DatabaseError) -> str:
+    message = str(error)
+    if "not a database" in message or "malformed" in message:
+        return f"the project file is damaged or not a Factmark project ({message})"
+    if "readonly" in message:
+        return "the project file is read-only; nothing was changed"
+    if "locked" in message or "busy" in message:
+        return "the project is busy in another Factmark window or command; try again"
+    if "full" in message:
+        return "the disk is full; the last change was not saved"
+    return message

@@ -1,0 +1,100 @@
+"""The project database schema, grown only through ``sqlite_utils.Migrations``.
+
+Never edit a migration that has shipped: add a new one at the end.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from factmark.core.resources import default_labels
+
+MIGRATION_SET = "factmark"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Documents, labels, annotators, spans and relations, with the default labels."""
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}',
+            status TEXT NOT NULL DEFAULT 'new'
+                CHECK (status IN ('new', 'in_progress', 'done', 'skipped')),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            key TEXT NOT NULL DEFAULT '',
+            colour TEXT NOT NULL DEFAULT '#999999',
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE annotators (
+            name TEXT PRIMARY KEY,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE spans (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL REFERENCES labels(name) ON UPDATE CASCADE,
+            annotator TEXT,
+            note TEXT,
+            attrs TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            CHECK (start >= 0 AND start < "end")
+        );
+        CREATE INDEX spans_by_document ON spans(document_id, start);
+        CREATE TABLE relations (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            head_span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            child_span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,
+            label TEXT NOT NULL
+        );
+        CREATE INDEX relations_by_document ON relations(document_id);
+        """
+    )
+    for position, label in enumerate(default_labels()["labels"]):
+        db.execute(
+            "INSERT INTO labels (name, key, colour, description, position) VALUES (?, ?, ?, ?, ?)",
+            [label["name"], label["key"], label["colour"], label["description"], position],
+        )
+
+
+@migrations()
+def m002_relation_types(db: Database) -> None:
+    """Per-project relation types (defaults plus any already used) and a status index."""
+    db.executescript(
+        """
+        CREATE TABLE relation_types (
+            name TEXT PRIMARY KEY,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX documents_by_status ON documents(status);
+        """
+    )
+    for position, kind in enumerate(default_labels()["relation_types"]):
+        db.execute(
+            "INSERT INTO relation_types (name, description, position) VALUES (?, ?, ?)",
+            [kind["name"], kind["description"], position],
+        )
+    db.execute(
+        "INSERT OR IGNORE INTO relation_types (name, position) "
+        "SELECT DISTINCT label, 100 FROM relations"
+    )
+
+
+def known_migrations() -> set[str]:
+    """Names of every migration this version of Factmark knows."""
+    return {m.name for m in migrations.pending(Database(memory=True))}

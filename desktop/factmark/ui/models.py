@@ -1,0 +1,119 @@
+"""Thin Qt item models over core data; they refresh when the project reports a change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from factmark.core.model import Document, Span
+from factmark.core.project import Project
+
+STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class DocumentListModel(QAbstractTableModel):
+    """The project's documents: title, status and span count."""
+
+    HEADERS = ("Title", "Status", "Spans")
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.documents: list[Document] = project.documents()
+
+    def reload(self) -> None:
+        """Read the document list again (after imports or status and span changes)."""
+        self.beginResetModel()
+        self.documents = self.project.documents()
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.documents)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        document = self.documents[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                document.title or f"Document {document.id}",
+                STATUS_NAMES.get(document.status, document.status),
+                document.span_count,
+            )[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return document.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return document.title
+        return None
+
+    def row_of(self, document_id: int) -> int:
+        """The row showing a document, or -1."""
+        for row, document in enumerate(self.documents):
+            if document.id == document_id:
+                return row
+        return -1
+
+
+class SpanListModel(QAbstractTableModel):
+    """The current document's spans in text order: label, text and annotator."""
+
+    HEADERS = ("Label", "Text", "Annotator")
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.text = ""
+        self.spans: list[Span] = []
+        self.colours: dict[str, str] = {}
+
+    def show_document(self, document: Document | None) -> None:
+        """Show the spans of ``document`` (None: none)."""
+        self.beginResetModel()
+        self.text = document.text if document else ""
+        self.spans = self.project.spans(document.id) if document and document.id else []
+        self.colours = {label.name: label.colour for label in self.project.labels()}
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.spans)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        span = self.spans[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            text = self.text[span.start : span.end].replace("\n", " ")
+            return (span.label, text, span.annotator or "")[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return span.id
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            from PySide6.QtGui import QColor
+
+            return QColor(self.colours.get(span.label, "#999999"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{span.label} [{span.start}, {span.end})" + (
+                f"\n{span.note}" if span.note else ""
+            )
+        return None

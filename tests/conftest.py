@@ -1,0 +1,55 @@
+"""Shared fixtures. Qt runs offscreen and nothing touches the user's real data."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from factmark.core.project import Project  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the per-user data and config folders at a temporary place."""
+    home = tmp_path_factory.mktemp("home")
+    for variable in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.setenv(variable, str(home / variable.lower()))
+    return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def qt_test_mode() -> None:
+    """QStandardPaths test mode, so QSettings never write the user's real settings."""
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+
+
+@pytest.fixture
+def corpus() -> Path:
+    """The shared test corpus (several scripts and newline styles, and bad inputs)."""
+    if not SHARED_CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is missing at {SHARED_CORPUS}")
+    return SHARED_CORPUS
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    """Where a fresh project file may be created."""
+    return tmp_path / "test.factmark"
+
+
+@pytest.fixture
+def project(project_path: Path) -> Iterator[Project]:
+    """A fresh, empty project that is closed after the test."""
+    with Project.open(project_path) as opened:
+        yield opened
