@@ -100,13 +100,14 @@ def run_import(args: argparse.Namespace) -> int:
     files, reports = collect_files(args.paths)
     for report in reports:
         _print_report(report.lines())
-    with Project.open(args.project) as project, _progress(len(files)) as advance:
+    with Project.open(args.project) as project, _progress(len(files)) as step:
         for path in files:
             report = import_file(
                 project, path, create_labels=args.create_labels, annotator=args.annotator
             )
             reports.append(report)
-            advance(report.lines(), path)
+            _print_report(report.lines())
+            step(path.name)
     return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
 
 

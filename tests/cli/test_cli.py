@@ -1,0 +1,212 @@
+"""The factmark command, run as a user runs it: a real process through its entry point."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+
+from factmark import __version__
+
+
+def factmark(
+    *args: str | Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``factmark`` script (``python -m factmark`` if not installed)."""
+    script = shutil.which("factmark", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "factmark"]
+    return subprocess.run(
+        [*command, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def test_version() -> None:
+    result = factmark("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"factmark {__version__}"
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "factmark", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == f"factmark {__version__}"
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert factmark("import").returncode == 2
+    assert factmark("export", tmp_path / "p.factmark").returncode == 2  # no -o
+    assert factmark("frobnicate").returncode == 2
+
+
+def test_import_of_the_corpus_reports_every_file(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "new.factmark"
+    result = factmark("import", project, corpus)
+    assert result.returncode == 1  # the bad files failed, the rest went in
+    out, err = result.stdout, result.stderr
+    assert f"{corpus / 'annotated.jsonl'}: imported 3 documents, 16 spans" in out
+    assert f"{corpus / 'ar-mosul.txt'}: imported 1 document, 0 spans" in out
+    assert f"{corpus / 'bad' / 'latin1.txt'}: imported 1 document, 0 spans (decoded as " in out
+    assert f"{corpus / 'bad' / 'binary.txt'}: error: binary file" in err
+    assert f"{corpus / 'bad' / 'empty.txt'}: error: empty file" in err
+    assert f"{corpus / 'bad' / 'truncated.docx'}: error: not a readable .docx file" in err
+    for line in (2, 3, 4, 5):
+        assert f"{corpus / 'bad' / 'malformed.jsonl'}:{line}: error: " in err
+    assert (
+        f"{corpus / 'bad' / 'malformed.jsonl'}: imported 2 documents, 0 spans; 4 lines failed"
+        in out
+    )
+    # emoji-lagos.txt holds the same text as a line of annotated.jsonl, read first
+    assert f"{corpus / 'emoji-lagos.txt'}: duplicate (same text already in the project)" in out
+    assert "Traceback" not in err
+
+    again = factmark("import", project, corpus / "ar-mosul.txt")
+    assert again.returncode == 0
+    assert (
+        again.stdout.strip()
+        == f"{corpus / 'ar-mosul.txt'}: duplicate (same text already in the project)"
+    )
+
+
+def test_export_spans_match_the_input_exactly(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    assert (
+        factmark("import", project, corpus / "annotated.jsonl", corpus / "doccano.jsonl").returncode
+        == 0
+    )
+    out = tmp_path / "out.jsonl"
+    result = factmark("export", project, "-o", out, "--all")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{out}: exported 5 documents, 20 spans, 1 relations"
+
+    exported = {record["text"]: record for record in read_jsonl(out)}
+    sources = read_jsonl(corpus / "annotated.jsonl")
+    for source in sources:
+        record = exported[source["text"]]
+        assert record["id"] == hashlib.sha256(source["text"].encode()).hexdigest()
+        assert record["status"] == source["status"]
+        got = sorted((s["start"], s["end"], s["label"], s["text"]) for s in record["spans"])
+        want = sorted((s["start"], s["end"], s["label"], s["text"]) for s in source["spans"])
+        assert got == want
+        for span in record["spans"]:
+            assert span["text"] == record["text"][span["start"] : span["end"]]
+    lagos = exported[sources[0]["text"]]
+    by_id = {s["id"]: s for s in lagos["spans"]}
+    (relation,) = lagos["relations"]
+    assert relation["label"] == "attributed_to"
+    assert by_id[relation["head"]]["text"] == '"Lagos Water Board"'
+    assert by_id[relation["child"]]["text"].startswith("A viral post claims")
+
+    doccano = read_jsonl(corpus / "doccano.jsonl")
+    for source in doccano:
+        record = exported[source["text"]]
+        spans = source.get("label") or [
+            [e["start_offset"], e["end_offset"], e["label"]] for e in source["entities"]
+        ]
+        assert sorted((s["start"], s["end"], s["label"]) for s in record["spans"]) == sorted(
+            tuple(s) for s in spans
+        )
+
+    # Round trip: the export imported into a new project exports to the same bytes.
+    second = tmp_path / "second.factmark"
+    assert factmark("import", second, out).returncode == 0
+    out2 = tmp_path / "out2.jsonl"
+    assert factmark("export", second, "-o", out2, "--all").returncode == 0
+    assert out2.read_bytes() == out.read_bytes()
+
+
+def test_export_defaults_to_done_documents(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus / "annotated.jsonl")
+    out = tmp_path / "done.jsonl"
+    result = factmark("export", project, "-o", out)
+    assert result.returncode == 0
+    assert [r["status"] for r in read_jsonl(out)] == ["done", "done"]
+    only_zh = tmp_path / "zh.jsonl"
+    factmark("export", project, "-o", only_zh, "--status", "in_progress", "--label", "number")
+    (record,) = read_jsonl(only_zh)
+    assert [s["text"] for s in record["spans"]] == ["300"]
+
+
+def test_export_of_an_unknown_label_is_a_usage_error(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus / "annotated.jsonl")
+    result = factmark("export", project, "-o", tmp_path / "x.jsonl", "--label", "villain")
+    assert result.returncode == 2
+    assert "unknown label 'villain'" in result.stderr
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_stats(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus / "annotated.jsonl", "--annotator", "alice")
+    result = factmark("stats", project, "--json")
+    assert result.returncode == 0
+    figures = orjson.loads(result.stdout)
+    assert figures["documents"] == {"new": 0, "in_progress": 1, "done": 2, "skipped": 0}
+    assert figures["spans_by_label"] == {"claim": 2, "source": 4, "location": 5, "number": 5}
+    assert figures["spans_by_annotator"] == {"alice": 16}
+    table = factmark("stats", project).stdout
+    assert "Documents by status (total 3)" in table
+    assert "Spans by label (total 16)" in table
+
+
+def test_bad_project_files_get_one_line_and_stay_unchanged(tmp_path: Path, corpus: Path) -> None:
+    not_a_project = tmp_path / "notes.factmark"
+    not_a_project.write_text("these are my notes, not a database\n")
+    before = not_a_project.read_bytes()
+    for args in (
+        ("import", not_a_project, corpus / "ar-mosul.txt"),
+        ("stats", not_a_project),
+        ("export", not_a_project, "-o", tmp_path / "o.jsonl"),
+    ):
+        result = factmark(*args)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            f"factmark: error: {not_a_project}: not a Factmark project (not an SQLite database)"
+        )
+    assert not_a_project.read_bytes() == before
+
+    missing = factmark("stats", tmp_path / "missing.factmark")
+    assert missing.returncode == 1
+    assert "no such project file" in missing.stderr
+    assert not (tmp_path / "missing.factmark").exists()
+
+
+def test_read_only_project_is_refused_for_import_but_exports(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus / "annotated.jsonl")
+    project.chmod(0o444)
+    before = project.read_bytes()
+    result = factmark("import", project, corpus / "ar-mosul.txt")
+    assert result.returncode == 1
+    assert "read-only" in result.stderr
+    assert factmark("export", project, "-o", tmp_path / "o.jsonl").returncode == 0
+    assert project.read_bytes() == before
+
+
+def test_import_creates_labels_only_when_asked(tmp_path: Path) -> None:
+    source = tmp_path / "villains.jsonl"
+    source.write_text(
+        '{"text": "Dr Evil said so.", "spans": [{"start": 0, "end": 7, "label": "villain"}]}\n'
+    )
+    project = tmp_path / "p.factmark"
+    refused = factmark("import", project, source)
+    assert refused.returncode == 1
+    assert f"{source}:1: error: unknown label 'villain'" in refused.stderr
+    accepted = factmark("import", project, source, "--create-labels")
+    assert accepted.returncode == 0
+    assert "imported 1 document, 1 span" in accepted.stdout

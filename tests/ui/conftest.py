@@ -1,0 +1,32 @@
+"""Fixtures for driving the real window with qtbot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from factmark.ui.app import create_main_window
+from factmark.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
+    """Open main windows (default project, or a given path); all are closed afterwards."""
+    windows: list[MainWindow] = []
+
+    def opener(path: Path | None = None) -> MainWindow:
+        window = create_main_window(path)
+        assert isinstance(window, MainWindow)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield opener
+    for window in windows:
+        window.close()
+        window.project.close()
