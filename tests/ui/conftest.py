@@ -22,7 +22,9 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
         assert isinstance(window, MainWindow)
         qtbot.addWidget(window)
         window.show()
+        window.activateWindow()  # keyboard shortcuts act in the active window
         qtbot.waitExposed(window)
+        qtbot.waitUntil(window.isActiveWindow)
         windows.append(window)
         return window
 

@@ -33,11 +33,11 @@ def test_first_start_shows_the_seed_article(open_window) -> None:
 
 def test_second_start_reopens_without_seeding_again(open_window) -> None:
     first = open_window()
-    count = first.documents.rowCount()
+    count = first.document_list.model().rowCount()
     first.close()
     first.project.close()
     second = open_window()
-    assert second.documents.rowCount() == count
+    assert second.document_list.model().rowCount() == count
 
 
 def test_clicking_a_document_shows_its_text(open_window, qtbot) -> None:

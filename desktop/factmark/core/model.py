@@ -67,7 +67,7 @@ class Document:
 
 def validate_offsets(text: str, start: int, end: int) -> None:
     """Raise ValidationError unless ``[start, end)`` is a non-empty range inside ``text``."""
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
         raise ValidationError(f"span offsets must be integers, got {start!r}, {end!r}")
     if not 0 <= start < end <= len(text):
         raise ValidationError(

@@ -97,15 +97,27 @@ class Project:
                 )
         elif not path.parent.is_dir():
             raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        db: Database | None = None
         try:
             db = _connect(path, readonly)
             project = cls(path, db, readonly)
             project._prepare(exists)
-        except sqlite3.DatabaseError as error:
-            raise ProjectError(f"{path}: {_explain(error)}") from None
+        except BaseException as error:
+            # A refused file must not stay open: the connection would keep -wal/-shm
+            # files beside it (and keep it locked on Windows).
+            if db is not None:
+                db.close()
+            if isinstance(error, sqlite3.DatabaseError):
+                raise ProjectError(f"{path}: {_explain(error)}") from None
+            raise
         return project
 
     def _prepare(self, existed: bool) -> None:
+        """Check the file is a Factmark project this version can use, then migrate it.
+
+        Nothing is written (not even the journal mode) until the checks have passed,
+        so a refused file keeps its exact bytes.
+        """
         tables = set(self.db.table_names())
         applied = {m.name for m in migrations.applied(self.db)} if tables else set()
         if tables and not applied:
@@ -117,16 +129,19 @@ class Project:
                 "update Factmark to open it"
             )
         pending = migrations.pending(self.db)
-        if not pending:
-            return
         if self.readonly:
-            raise ProjectError(
-                f"{self.path}: made by an older Factmark and needs upgrading, "
-                "which a read-only project cannot be"
-            )
-        if existed and applied:
+            if pending:
+                raise ProjectError(
+                    f"{self.path}: made by an older Factmark and needs upgrading, "
+                    "which a read-only project cannot be"
+                )
+            return
+        if pending and existed and applied:
             self.backup_path = self._backup(sorted(applied)[-1])
-        migrations.apply(self.db)
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")
+        if pending:
+            migrations.apply(self.db)
 
     def _backup(self, version: str) -> Path:
         """Copy the file (consistently, through SQLite) before migrating it."""
@@ -260,9 +275,25 @@ class Project:
 
     # -- documents -----------------------------------------------------------
 
-    def documents(self, status: str | None = None) -> list[Document]:
-        """Documents in import order, with their span counts but without their text."""
-        where, params = ("WHERE d.status = ?", [status]) if status else ("", [])
+    def documents(
+        self, status: str | None = None, search: str = "", ids: list[int] | None = None
+    ) -> list[Document]:
+        """Documents in import order, with their span counts but without their text.
+
+        ``status`` keeps one status; ``search`` keeps documents whose title or text
+        contains it, ignoring case in every script; ``ids`` keeps those ids.
+        """
+        clauses, params = [], []
+        if status:
+            clauses.append("d.status = ?")
+            params.append(status)
+        if search:
+            clauses.append("(fm_contains(d.title, ?) OR fm_contains(d.text, ?))")
+            params += [search.casefold()] * 2
+        if ids is not None:
+            clauses.append(f"d.id IN ({', '.join('?' * len(ids))})")
+            params += ids
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._query(
             "SELECT d.id, d.uid, d.title, d.meta, d.status, "
             "(SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count "
@@ -341,6 +372,11 @@ class Project:
                 raise ValidationError(
                     f"unknown label {span.label!r} (project labels: {', '.join(sorted(known))})"
                 )
+            for name, value in (("annotator", span.annotator), ("note", span.note)):
+                if value is not None and not isinstance(value, str):
+                    raise ValidationError(f"a span {name} must be a string, got {value!r}")
+            if span.ref is not None and not isinstance(span.ref, str | int | float | tuple):
+                raise ValidationError(f"a span id must be a number or a string, got {span.ref!r}")
         refs = [span.ref for span in incoming.spans if span.ref is not None]
         if len(refs) != len(set(refs)):
             raise ValidationError("two spans share the same id")
@@ -350,8 +386,8 @@ class Project:
                     raise ValidationError(
                         f"relation {relation.label!r} points at unknown span {end!r}"
                     )
-            if not str(relation.label).strip():
-                raise ValidationError("a relation needs a label")
+            if not isinstance(relation.label, str) or not relation.label.strip():
+                raise ValidationError(f"a relation needs a label, got {relation.label!r}")
         with self.transaction():
             stamp = now()
             document_id = self.db.execute(
@@ -668,7 +704,13 @@ def _check_header(path: Path) -> None:
 
 
 def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """Whether we may write the project: the OS allows it and the file is not marked
+    read-only (no write bit), which counts even for an administrator."""
+    return (
+        os.access(path, os.W_OK)
+        and os.access(path.parent, os.W_OK)
+        and bool(path.stat().st_mode & 0o222)
+    )
 
 
 def _connect(path: Path, readonly: bool) -> Database:
@@ -680,14 +722,28 @@ def _connect(path: Path, readonly: bool) -> Database:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     else:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    db = Database(conn)
-    db.execute("PRAGMA foreign_keys = ON")
-    if not readonly:
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = FULL")
-    # Reading the schema fails at once on a damaged file, before anything is written.
-    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.create_function("fm_contains", 2, _contains, deterministic=True)
+    try:
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        # Reading the schema fails at once on a damaged header; quick_check reads
+        # every page, so damage in the middle of the file is found now, before
+        # anything is written, rather than in the middle of someone's work.
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        problems = [row[0] for row in db.execute("PRAGMA quick_check(5)").fetchall()]
+    except BaseException:
+        conn.close()
+        raise
+    if problems != ["ok"]:
+        conn.close()
+        raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
+    # Journal mode and synchronous are set by Project._prepare once the file is accepted.
     return db
+
+
+def _contains(haystack: str | None, folded_needle: str) -> bool:
+    """SQL ``fm_contains``: case-insensitive substring test in any script (LIKE is ASCII-only)."""
+    return bool(haystack) and folded_needle in haystack.casefold()  # type: ignore[union-attr]
 
 
 def _explain(error: sqlite3.DatabaseError) -> str:

@@ -2,6 +2,8 @@
 
 The stored text is the imported text with a UTF-8 BOM removed and ``\\r\\n`` /
 ``\\r`` turned into ``\\n``; nothing else changes (no NFC, no whitespace edits).
+A leading U+FEFF is always taken for a BOM (however many there are), so stored
+text is a fixed point of the rule and survives export and re-import unchanged.
 """
 
 from __future__ import annotations
@@ -31,9 +33,8 @@ class Decoded:
 
 
 def normalise_newlines(text: str) -> str:
-    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n`` and drop a leading BOM."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Turn ``\\r\\n`` and lone ``\\r`` into ``\\n`` and drop leading BOMs."""
+    text = text.lstrip("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -5,22 +5,36 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from factmark import __version__
 from factmark.core.project import ProjectError
+from factmark.core.resources import resource_path
 from factmark.core.workspace import APP_NAME, open_project
 from factmark.ui.main_window import MainWindow
+from factmark.ui.settings import Settings
 
 
 def application() -> QApplication:
-    """The QApplication, created once with Factmark's names."""
+    """The QApplication, created once with Factmark's names, style and icon."""
     app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        app = QApplication(sys.argv[:1])
-        app.setApplicationName(APP_NAME)
-        app.setOrganizationName(APP_NAME)
-        app.setApplicationVersion(__version__)
+    if isinstance(app, QApplication):
+        return app
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("factmark")
+    # Fusion follows the system's light or dark colour scheme on every platform.
+    app.setStyle("Fusion")
+    icon = resource_path("icons", "factmark.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
@@ -30,14 +44,22 @@ def create_main_window(project_path: str | Path | None = None) -> QMainWindow:
     Does not enter the event loop. Raises ProjectError for a project that cannot be opened.
     """
     application()
+    settings = Settings()
     project = open_project(Path(project_path) if project_path else None)
-    window = MainWindow(project)
-    return window
+    settings.add_recent_project(project.path)
+    return MainWindow(project, settings)
 
 
 def run(project_path: Path | None = None) -> int:
-    """Open the window and run the event loop until it closes; returns the exit code."""
+    """Open the window and run the event loop until it closes; returns the exit code.
+
+    With no project named, the last project used is reopened (the default project
+    on first start); the annotator name is asked once, on first start.
+    """
     app = application()
+    settings = Settings()
+    if project_path is None:
+        project_path = settings.last_project()
     try:
         window = create_main_window(project_path)
     except ProjectError as error:
@@ -45,4 +67,9 @@ def run(project_path: Path | None = None) -> int:
         print(f"factmark: error: {error}", file=sys.stderr)
         return 1
     window.show()
-    return app.exec()
+    if isinstance(window, MainWindow) and not settings.has_annotator():
+        window.ask_annotator(first_time=True)
+    code = app.exec()
+    if isinstance(window, MainWindow):
+        window.project.close()
+    return code

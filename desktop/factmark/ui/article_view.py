@@ -1,42 +1,97 @@
-"""The article text widget: read-only, wrapped, selectable by mouse and keyboard."""
+"""The article text widget: read-only, wrapped, selectable by mouse and keyboard.
+
+It shows one document's stored text with its spans painted in, tells which span
+the user clicked, and reports every position as a code-point offset.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QHelpEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
+from factmark.core.model import Span
 from factmark.ui.offsets import OffsetMap
+from factmark.ui.span_painter import SpanPainter
+
+MIN_ZOOM, MAX_ZOOM = -6, 12
 
 
 class ArticleView(QPlainTextEdit):
-    """Shows one document's stored text; positions it reports are code points."""
+    """Shows one document's text and spans; positions it reports are code points."""
+
+    span_clicked = Signal(object)  # the span id, or None when clicking plain text
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("articleView")
         self.setReadOnly(True)
-        # Read-only, yet a visible cursor that Shift+arrows can extend.
+        # Read-only, yet with a cursor that Shift+arrows and Ctrl+Shift+arrows extend.
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setCursorWidth(2)
         font = QFont(self.font())
-        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.25)
+        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.3)
         self.setFont(font)
-        self.document().setDocumentMargin(24)
+        self.document().setDocumentMargin(28)
+        self.zoom = 0
         self.offsets = OffsetMap("")
         self.text = ""
+        self.spans: list[Span] = []
+        self.selected_span_id: int | None = None
+        self.painter = SpanPainter(self.document())
+        self._press_position: int | None = None
 
-    def show_text(self, text: str) -> None:
-        """Replace the shown text (the stored text, exactly)."""
+    # -- content -------------------------------------------------------------
+
+    def show_document(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
+        """Replace the text and spans (the stored text, exactly)."""
         self.text = text
         self.offsets = OffsetMap(text)
+        self.spans = spans
+        self.selected_span_id = None
+        # Formats are computed once, when the painter meets the new text.
+        self.painter.setDocument(None)
         self.setPlainText(text)
+        self.painter.set_spans(spans, colours, self.offsets, None, repaint=False)
+        self.painter.setDocument(self.document())
+
+    def update_spans(self, spans: list[Span], colours: dict[str, str]) -> None:
+        """Take the document's spans after a change; repaints only what changed."""
+        self.spans = spans
+        if self.selected_span_id not in {s.id for s in spans}:
+            self.selected_span_id = None
+        self.painter.set_spans(spans, colours, self.offsets, self.selected_span_id)
+
+    def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
+        """Mark a span as selected (drawn strongest) and scroll it into view."""
+        self.selected_span_id = span_id
+        self.painter.set_spans(self.spans, self.painter.colours, self.offsets, span_id)
+        span = self.span(span_id)
+        if span is not None and scroll:
+            cursor = self.textCursor()
+            cursor.setPosition(self.offsets.to_qt(span.start))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    def span(self, span_id: int | None) -> Span | None:
+        """The shown span with this id."""
+        return next((s for s in self.spans if s.id == span_id), None)
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Spans covering the character at ``offset``, innermost (shortest) first."""
+        return sorted(
+            (s for s in self.spans if s.start <= offset < s.end),
+            key=lambda s: (s.end - s.start, s.start),
+        )
+
+    # -- selection -----------------------------------------------------------
 
     def selected_range(self) -> tuple[int, int] | None:
-        """The selection as code-point offsets ``(start, end)``, or None."""
+        """The text selection as code-point offsets ``(start, end)``, or None."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
@@ -44,3 +99,87 @@ class ArticleView(QPlainTextEdit):
             self.offsets.to_py(cursor.selectionStart()),
             self.offsets.to_py(cursor.selectionEnd()),
         )
+
+    def cursor_offset(self) -> int:
+        """The text cursor as a code-point offset."""
+        return self.offsets.to_py(self.textCursor().position())
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points), as a user would with the mouse."""
+        cursor = self.textCursor()
+        cursor.setPosition(self.offsets.to_qt(start))
+        cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def clear_selection(self) -> None:
+        """Drop the text selection, keeping the cursor where the selection ended."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    # -- zoom ----------------------------------------------------------------
+
+    def zoom_by(self, steps: int) -> None:
+        """Make the text larger (positive) or smaller, within sensible limits."""
+        target = max(MIN_ZOOM, min(MAX_ZOOM, self.zoom + steps))
+        if target > self.zoom:
+            self.zoomIn(target - self.zoom)
+        elif target < self.zoom:
+            self.zoomOut(self.zoom - target)
+        self.zoom = target
+
+    # -- mouse ---------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press_position = self.cursorForPosition(event.position().toPoint()).position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        position = self.cursorForPosition(event.position().toPoint()).position()
+        if position != self._press_position:
+            return
+        self.span_clicked.emit(self._span_to_select(self._offset_under(event)))
+
+    def _offset_under(self, event: QMouseEvent | QHelpEvent) -> int:
+        """The code point under the mouse (the character whose box holds the point)."""
+        point = event.position().toPoint() if isinstance(event, QMouseEvent) else event.pos()
+        cursor = self.cursorForPosition(point)
+        rect = self.cursorRect(cursor)
+        offset = self.offsets.to_py(cursor.position())
+        # cursorForPosition gives the nearest gap; the character is left of it when the
+        # point lies left of that gap.
+        if point.x() < rect.x() and offset > 0:
+            offset -= 1
+        return offset
+
+    def _span_to_select(self, offset: int) -> int | None:
+        """Innermost span under the click; clicking again cycles outward."""
+        under = self.spans_at(offset)
+        if not under:
+            return None
+        ids = [s.id for s in under]
+        if self.selected_span_id in ids:
+            return ids[(ids.index(self.selected_span_id) + 1) % len(ids)]
+        return ids[0]
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            under = self.spans_at(self._offset_under(event))
+            if under:
+                QToolTip.showText(event.globalPos(), "\n".join(_describe(s) for s in under), self)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
+
+
+def _describe(span: Span) -> str:
+    parts = [span.label]
+    if span.annotator:
+        parts.append(f"by {span.annotator}")
+    line = " — ".join(parts)
+    return f"{line}\n    {span.note}" if span.note else line

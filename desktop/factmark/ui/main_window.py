@@ -2,110 +2,398 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
+    QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QSplitter,
-    QTableView,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
-from factmark import __version__
-from factmark.core.project import Change, Project
+from factmark.core.model import Document
+from factmark.core.project import Change, Project, ProjectError
+from factmark.core.workspace import PROJECT_SUFFIX, open_project
+from factmark.ui.annotation import Annotation
 from factmark.ui.article_view import ArticleView
-from factmark.ui.models import DocumentListModel, SpanListModel
+from factmark.ui.document_panel import DocumentPanel, make_table
+from factmark.ui.find_bar import FindBar
+from factmark.ui.menus import build_menus, label_actions
+from factmark.ui.models import SpanListModel
+from factmark.ui.settings import Settings
 
-
-def _table(name: str, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setObjectName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().hide()
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
+UNFINISHED = ("new", "in_progress")
 
 
 class MainWindow(QMainWindow):
     """One project's annotation window."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, settings: Settings | None = None) -> None:
         super().__init__()
+        self.setObjectName("mainWindow")
         self.project = project
-        self.current_id: int | None = None
-        self.setWindowTitle(f"{project.path.stem} — Factmark")
+        self.settings = settings or Settings()
+        self.current: Document | None = None
+        self.setAcceptDrops(True)
 
-        self.documents = DocumentListModel(project, self)
-        self.document_list = _table("documentList", self)
-        self.document_list.setModel(self.documents)
-        header = self.document_list.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.documents = DocumentPanel(project, self)
+        self.document_list = self.documents.table
+        self.article_view = ArticleView(self)
+        self.find_bar = FindBar(self.article_view, self)
+        self.spans = SpanListModel(project, self)
+        self.span_list = make_table("spanList", self)
+        self.span_list.setModel(self.spans)
+        header = self.span_list.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
 
-        self.article_view = ArticleView(self)
-
-        self.spans = SpanListModel(project, self)
-        self.span_list = _table("spanList", self)
-        self.span_list.setModel(self.spans)
-        self.span_list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-
+        centre = QWidget(self)
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.article_view)
+        column.addWidget(self.find_bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        for widget in (self.document_list, self.article_view, self.span_list):
+        for widget in (self.documents, centre, self.span_list):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([260, 700, 300])
+        self.splitter.setSizes([280, 760, 320])
         self.setCentralWidget(self.splitter)
 
-        self.progress_label = QLabel(self)
-        self.statusBar().addPermanentWidget(self.progress_label)
-        self.statusBar().showMessage(f"Factmark {__version__} — {project.path}")
-
-        self.document_list.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self.open_document(
-                self.documents.data(current, Qt.ItemDataRole.UserRole)
-            )
+        self.annotation = Annotation(
+            project,
+            self.article_view,
+            self.settings.annotator,
+            self.settings.snap_to_words,
+            self.show_document,
+            self,
         )
-        project.subscribe(self._project_changed)
-        self.resize(1280, 800)
-        self._update_progress()
-        if self.documents.documents:
-            self.select_document(self.documents.documents[0].id or 0)
+        self.annotation.failed.connect(self.show_problem)
+        self.annotation.span_selected.connect(self.select_span)
+        self.article_view.zoom_by(self.settings.zoom())
 
-    def select_document(self, document_id: int) -> None:
-        """Make ``document_id`` current in the document list (which opens it)."""
-        row = self.documents.row_of(document_id)
+        self._build_status_bar()
+        self.actions_by_name: dict[str, QAction] = {}
+        build_menus(self)
+
+        self.documents.document_chosen.connect(self.show_document)
+        self.article_view.span_clicked.connect(lambda span_id: self.select_span(span_id))
+        self.span_list.selectionModel().currentRowChanged.connect(self._span_row_changed)
+        project.subscribe(self._project_changed)
+
+        self.resize(1360, 860)
+        self._restore_layout()
+        self._open_first_document()
+        self._update_titles()
+
+    # -- project ---------------------------------------------------------------
+
+    def set_project(self, project: Project) -> None:
+        """Switch the window to another project (the old one is closed)."""
+        self.settings.set_last_document(self.project.path, self.current and self.current.id)
+        self.project.unsubscribe(self._project_changed)
+        self.project.close()
+        self.project = project
+        self.annotation.project = project
+        self.annotation.undo_stack.clear()
+        self.spans.project = project
+        self.documents.set_project(project)
+        project.subscribe(self._project_changed)
+        label_actions(self)
+        self.current = None
+        self._open_first_document()
+        self._update_titles()
+
+    def open_project_file(self, path: Path) -> bool:
+        """Open (or create) the project at ``path`` in this window."""
+        try:
+            project = open_project(path)
+        except ProjectError as error:
+            QMessageBox.warning(self, "Cannot open project", str(error))
+            return False
+        self.settings.add_recent_project(project.path)
+        self.set_project(project)
+        return True
+
+    def _open_first_document(self) -> None:
+        remembered = self.settings.last_document(self.project.path)
+        rows = self.documents.model.documents
+        if remembered is not None and self.documents.model.row_of(remembered) >= 0:
+            self.show_document(remembered)
+        elif rows:
+            self.show_document(rows[0].id or 0)
+        else:
+            self.show_document(None)
+
+    # -- documents -------------------------------------------------------------
+
+    def show_document(self, document_id: int | None) -> None:
+        """Show a document's text and spans (None: an empty view)."""
+        if self.current is not None and self.current.id == document_id:
+            return
+        try:
+            document = self.project.document(document_id) if document_id else None
+        except (ProjectError, ValueError) as error:
+            self.show_problem(str(error))
+            return
+        self.current = document
+        self.annotation.document_id = document.id if document else None
+        self.spans.show_document(document)
+        self.article_view.show_document(
+            document.text if document else "", self.spans.spans, self.spans.colours
+        )
+        if document is not None:
+            self.documents.select(document.id or 0, emit=False)
+            self.settings.set_last_document(self.project.path, document.id)
+        self._update_titles()
+
+    def step_document(self, step: int) -> None:
+        """Show the next (+1) or previous (-1) document of the list."""
+        ids = [d.id for d in self.documents.model.documents]
+        if not ids:
+            return
+        if self.current is None or self.current.id not in ids:
+            target = ids[0]
+        else:
+            position = ids.index(self.current.id) + step
+            if not 0 <= position < len(ids):
+                self.statusBar().showMessage(
+                    "This is the last document." if step > 0 else "This is the first document.",
+                    4000,
+                )
+                return
+            target = ids[position]
+        self.show_document(target)
+        self.article_view.setFocus()
+
+    def mark(self, status: str, *, advance: bool = False) -> None:
+        """Set the current document's status; with ``advance`` go on to the next
+        unfinished document."""
+        if self.current is None or not self.annotation.set_status(status):
+            return
+        if advance:
+            self._go_to_next_unfinished()
+
+    def _go_to_next_unfinished(self) -> None:
+        ids = [d.id for d in self.project.documents() if d.status in UNFINISHED]
+        after = [i for i in ids if self.current and (i or 0) > (self.current.id or 0)]
+        target = (after or ids or [None])[0]
+        if target is None:
+            self.statusBar().showMessage("Every document is done or skipped. Well done!", 8000)
+            return
+        if self.documents.model.row_of(target) < 0:
+            self.documents.status_filter.setCurrentIndex(0)
+            self.documents.search.clear()
+            self.documents.model.set_filter()
+        self.show_document(target)
+        self.article_view.setFocus()
+
+    # -- spans -----------------------------------------------------------------
+
+    def select_span(self, span_id: int | None) -> None:
+        """Select a span in the view and in the span list (None: deselect)."""
+        self.article_view.select_span(span_id, scroll=False)
+        row = self.spans.row_of(span_id) if span_id is not None else -1
+        model = self.span_list.selectionModel()
+        model.blockSignals(True)
         if row >= 0:
-            self.document_list.selectionModel().setCurrentIndex(
-                self.documents.index(row, 0),
+            model.setCurrentIndex(
+                self.spans.index(row, 0),
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
+            self.span_list.scrollTo(self.spans.index(row, 0))
+        else:
+            model.clearSelection()
+            model.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+        model.blockSignals(False)
 
-    def open_document(self, document_id: int | None) -> None:
-        """Show a document's text and spans."""
-        self.current_id = document_id
-        document = self.project.document(document_id) if document_id else None
-        self.article_view.show_text(document.text if document else "")
-        self.spans.show_document(document)
+    def _span_row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        span_id = self.spans.data(current, Qt.ItemDataRole.UserRole)
+        if span_id is not None:
+            self.article_view.select_span(int(span_id))
+
+    def label_with(self, name: str) -> None:
+        self.annotation.label(name)
+
+    def resize_span(self, edge: str, change: int) -> None:
+        self.annotation.resize_selected(edge, change)
+
+    def escape(self) -> None:
+        """Escape closes the find bar, else drops the selection and the selected span."""
+        if self.find_bar.isVisible():
+            self.find_bar.close_bar()
+            return
+        self.article_view.clear_selection()
+        self.select_span(None)
+
+    def show_statistics(self) -> None:
+        from factmark.ui.stats_dialog import StatsDialog
+
+        StatsDialog(self.project, self).exec()
+
+    def choose_export(self) -> None:
+        from factmark.ui.export_dialog import ExportDialog
+
+        ExportDialog(self.project, self).exec()
+
+    # -- change notifications --------------------------------------------------
 
     def _project_changed(self, change: Change) -> None:
-        current = self.current_id
-        self.documents.reload()
-        if current is not None:
-            self.select_document(current)
-        self._update_progress()
+        if change.kind == "labels":
+            label_actions(self)
+        if (
+            change.kind in ("spans", "relations", "labels")
+            and self.current is not None
+            and (change.document_id in (None, self.current.id))
+        ):
+            selected = self.article_view.selected_span_id
+            self.spans.show_document(self.current)
+            self.article_view.update_spans(self.spans.spans, self.spans.colours)
+            self.select_span(selected if self.article_view.span(selected) else None)
+        if change.kind == "documents" and change.document_id is None:
+            self.documents.model.reload()
+        elif change.document_id is not None:
+            if self.documents.model.row_of(change.document_id) < 0 and change.kind == "documents":
+                self.documents.model.reload()
+            else:
+                self.documents.model.update_document(change.document_id)
+            if self.current is not None and change.document_id == self.current.id:
+                self.current = self.project.document(self.current.id)
+        self._update_titles()
 
-    def _update_progress(self) -> None:
-        done = sum(1 for d in self.documents.documents if d.status == "done")
-        self.progress_label.setText(f"{done} / {len(self.documents.documents)} done")
+    def show_problem(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    # -- status bar, titles ----------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        self.progress_label = QLabel(self)
+        self.progress_label.setObjectName("progressLabel")
+        self.annotator_button = QToolButton(self)
+        self.annotator_button.setObjectName("annotatorButton")
+        self.annotator_button.setAutoRaise(True)
+        self.annotator_button.setToolTip(
+            "The name recorded on the spans you make. Click to change."
+        )
+        self.annotator_button.clicked.connect(lambda: self.ask_annotator())
+        self.statusBar().addPermanentWidget(self.progress_label)
+        self.statusBar().addPermanentWidget(self.annotator_button)
+
+    def ask_annotator(self, first_time: bool = False) -> None:
+        """Ask for the annotator name (prefilled with the current one)."""
+        prompt = (
+            "Your name or initials, recorded on every span you make:"
+            if first_time
+            else "Annotator name recorded on new spans:"
+        )
+        name, ok = QInputDialog.getText(self, "Annotator", prompt, text=self.settings.annotator())
+        if ok and name.strip():
+            self.settings.set_annotator(name)
+            self._update_titles()
+
+    def _update_titles(self) -> None:
+        counts = self.project.stats()["documents"]
+        total = sum(counts.values())
+        self.progress_label.setText(f"{counts['done']} / {total} done")
+        self.annotator_button.setText(f"Annotator: {self.settings.annotator()}")
+        title = self.current.title if self.current and self.current.title else ""
+        self.setWindowTitle(" — ".join(p for p in (title, self.project.path.stem, "Factmark") if p))
+
+    # -- files -----------------------------------------------------------------
+
+    def choose_project_to_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open project",
+            str(self.project.path.parent),
+            f"Factmark projects (*{PROJECT_SUFFIX});;All files (*)",
+        )
+        if path:
+            self.open_project_file(Path(path))
+
+    def choose_new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New project",
+            str(self.project.path.parent / f"untitled{PROJECT_SUFFIX}"),
+            f"Factmark projects (*{PROJECT_SUFFIX})",
+        )
+        if path:
+            target = Path(path)
+            if target.suffix != PROJECT_SUFFIX:
+                target = target.with_name(target.name + PROJECT_SUFFIX)
+            if target.exists():
+                QMessageBox.warning(
+                    self, "New project", f"{target} exists already; open it instead."
+                )
+                return
+            self.open_project_file(target)
+
+    def choose_files_to_import(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Import articles",
+            str(Path.home()),
+            "Articles (*.txt *.md *.html *.htm *.docx *.jsonl);;All files (*)",
+        )
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path], *, show_report: bool = True) -> None:
+        """Import files and folders in the background, then show the per-file report."""
+        from factmark.ui.jobs import run_import
+
+        outcome = run_import(self, self.project.path, paths, show_report=show_report)
+        self.documents.model.reload()
+        self._update_titles()
+        if self.current is None:
+            self._open_first_document()
+        return outcome
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
+        event.acceptProposedAction()
+        projects = [p for p in paths if p.suffix == PROJECT_SUFFIX]
+        if projects:
+            self.open_project_file(projects[0])
+        others = [p for p in paths if p.suffix != PROJECT_SUFFIX]
+        if others:
+            self.import_paths(others)
+
+    # -- layout ----------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry, state, sizes = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        if len(sizes) == 3 and all(s >= 0 for s in sizes):
+            self.splitter.setSizes(sizes)
+
+    def save_layout(self) -> None:
+        self.settings.set_window_state(self.saveGeometry(), self.saveState(), self.splitter.sizes())
+        self.settings.set_zoom(self.article_view.zoom)
+        self.settings.set_last_document(self.project.path, self.current and self.current.id)
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.documents.stop_pending_search()
+        self.save_layout()
         self.project.unsubscribe(self._project_changed)
         super().closeEvent(event)

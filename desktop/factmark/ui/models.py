@@ -21,13 +21,32 @@ class DocumentListModel(QAbstractTableModel):
     def __init__(self, project: Project, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project = project
+        self.status = ""
+        self.search = ""
         self.documents: list[Document] = project.documents()
 
     def reload(self) -> None:
-        """Read the document list again (after imports or status and span changes)."""
+        """Read the (filtered) document list again, e.g. after an import."""
         self.beginResetModel()
-        self.documents = self.project.documents()
+        self.documents = self.project.documents(self.status or None, self.search)
         self.endResetModel()
+
+    def set_filter(self, status: str = "", search: str = "") -> None:
+        """Show only documents with ``status`` (all when empty) containing ``search``."""
+        self.status, self.search = status, search
+        self.reload()
+
+    def update_document(self, document_id: int) -> None:
+        """Refresh one row (its status or span count changed)."""
+        row = self.row_of(document_id)
+        if row < 0:
+            return
+        (fresh,) = self.project.documents(ids=[document_id]) or (None,)
+        if fresh is None or (self.status and fresh.status != self.status):
+            self.reload()  # it left the filtered list
+            return
+        self.documents[row] = fresh
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.documents)
@@ -56,6 +75,8 @@ class DocumentListModel(QAbstractTableModel):
             return document.id
         if role == Qt.ItemDataRole.ToolTipRole:
             return document.title
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def row_of(self, document_id: int) -> int:
@@ -117,3 +138,10 @@ class SpanListModel(QAbstractTableModel):
                 f"\n{span.note}" if span.note else ""
             )
         return None
+
+    def row_of(self, span_id: int | None) -> int:
+        """The row showing a span, or -1."""
+        for row, span in enumerate(self.spans):
+            if span.id == span_id:
+                return row
+        return -1

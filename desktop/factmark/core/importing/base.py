@@ -44,12 +44,15 @@ def normalise_document(document: IncomingDocument) -> IncomingDocument:
     """Apply the offsets rule to a document read from a file.
 
     The BOM is dropped and ``\\r\\n`` / ``\\r`` become ``\\n``; span offsets given
-    over the original text move with the characters they point at.
+    over the original text move with the characters they point at. Every leading
+    U+FEFF counts as a BOM, so that stored text is already normalised and an
+    export imports back unchanged.
     """
     text = document.text
     if "\r" not in text and not text.startswith("\ufeff"):
         return document
-    removed = [0] if text.startswith("\ufeff") else []
+    bom = len(text) - len(text.lstrip("\ufeff"))
+    removed = list(range(bom))
     removed += [
         i
         for i, char in enumerate(text)
@@ -61,8 +64,7 @@ def normalise_document(document: IncomingDocument) -> IncomingDocument:
             raise ValidationError(f"span offsets must be integers, got {offset!r}")
         return offset - bisect_left(removed, offset)
 
-    new_text = text[1:] if text.startswith("\ufeff") else text
-    new_text = new_text.replace("\r\n", "\n").replace("\r", "\n")
+    new_text = text[bom:].replace("\r\n", "\n").replace("\r", "\n")
     spans = [_move(span, moved) for span in document.spans]
     return replace(document, text=new_text, spans=spans)
 
@@ -70,6 +72,6 @@ def normalise_document(document: IncomingDocument) -> IncomingDocument:
 def _move(span: IncomingSpan, moved: Callable[[int], int]) -> IncomingSpan:
     start, end = moved(span.start), moved(span.end)
     text = span.text
-    if text is not None:
+    if isinstance(text, str):  # anything else is refused later, with the span's offsets
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return replace(span, start=start, end=end, text=text)

@@ -98,7 +98,7 @@ def _annotations(record: dict[str, Any]) -> tuple[list[IncomingSpan], list[Incom
             IncomingRelation(
                 _get(r, "from_id", "relation"),
                 _get(r, "to_id", "relation"),
-                str(_get(r, "type", "relation")),
+                _label(_get(r, "type", "relation"), "relation type"),
             )
             for r in _list(record, "relations")
         ]
@@ -126,7 +126,7 @@ def _factmark_span(span: Any, index: int, annotator: Any) -> IncomingSpan:
 
 def _factmark_relation(relation: Any, spans: list[IncomingSpan]) -> IncomingRelation:
     relation = _dict(relation, "relation")
-    label = str(_get(relation, "label", "relation"))
+    label = _label(_get(relation, "label", "relation"), "relation label")
     if "head_span" in relation and "child_span" in relation:
         # Prodigy: head/child are token indices; the span objects identify the spans.
         return IncomingRelation(
@@ -165,9 +165,9 @@ def _doccano_triple(triple: list[Any]) -> IncomingSpan:
     return IncomingSpan(triple[0], triple[1], _label(triple[2]))
 
 
-def _label(value: Any) -> str:
+def _label(value: Any, what: str = "span label") -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"a span label must be a non-empty string, got {value!r}")
+        raise ValidationError(f"a {what} must be a non-empty string, got {value!r}")
     return value
 
 

@@ -1,0 +1,124 @@
+"""Annotation edits as operations that can be applied and reverted exactly.
+
+The ui wraps each in a QUndoCommand; scripts may use them directly. Each
+operation remembers what it needs to undo itself (the span as it was, the
+relations a deletion took with it, the status before), and reports the
+document it touched so a view can show where an undo happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from factmark.core.model import Relation, Span
+from factmark.core.project import Project
+
+
+class Operation:
+    """Base of all edits: ``apply`` then ``revert`` leaves the project as before."""
+
+    document_id: int
+    description: str = ""
+
+    def apply(self, project: Project) -> None:
+        raise NotImplementedError
+
+    def revert(self, project: Project) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class AddSpan(Operation):
+    """Label ``[start, end)`` of a document; redo recreates the span under the same id."""
+
+    document_id: int
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    span_id: int | None = None
+    _status_before: str | None = None
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"Label {self.label}"
+
+    def apply(self, project: Project) -> None:
+        self._status_before = project.document(self.document_id).status
+        span = project.add_span(
+            self.document_id, self.start, self.end, self.label, self.annotator, span_id=self.span_id
+        )
+        self.span_id = span.id
+
+    def revert(self, project: Project) -> None:
+        assert self.span_id is not None
+        project.delete_span(self.span_id)
+        if self._status_before == "new":
+            project.set_status(self.document_id, "new")
+
+
+@dataclass
+class DeleteSpan(Operation):
+    """Delete a span; revert restores it, with the same id and its relations."""
+
+    document_id: int
+    span_id: int
+    _span: Span | None = None
+    _relations: list[Relation] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"Delete {self._span.label if self._span else 'span'}"
+
+    def apply(self, project: Project) -> None:
+        self._span, self._relations = project.delete_span(self.span_id)
+
+    def revert(self, project: Project) -> None:
+        assert self._span is not None
+        project.restore_span(self._span, self._relations)
+
+
+@dataclass
+class UpdateSpan(Operation):
+    """Change a span's label, edges, note or attrs; revert puts the old values back."""
+
+    document_id: int
+    span_id: int
+    changes: dict[str, Any]
+    _before: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        if "label" in self.changes:
+            return f"Relabel as {self.changes['label']}"
+        if {"start", "end"} & self.changes.keys():
+            return "Resize span"
+        return "Edit span"
+
+    def apply(self, project: Project) -> None:
+        old = project.update_span(self.span_id, **self.changes)
+        self._before = {key: getattr(old, key) for key in self.changes}
+
+    def revert(self, project: Project) -> None:
+        project.update_span(self.span_id, **self._before)
+
+
+@dataclass
+class SetStatus(Operation):
+    """Set a document's status; revert restores the previous one."""
+
+    document_id: int
+    status: str
+    _before: str | None = None
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"Mark {self.status.replace('_', ' ')}"
+
+    def apply(self, project: Project) -> None:
+        self._before = project.set_status(self.document_id, self.status)
+
+    def revert(self, project: Project) -> None:
+        assert self._before is not None
+        project.set_status(self.document_id, self._before)

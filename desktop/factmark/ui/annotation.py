@@ -1,0 +1,137 @@
+"""Editing spans from the article view: labelling, relabelling, deleting, resizing.
+
+Every edit is a core operation applied (and committed) first, then pushed on the
+undo stack; the views repaint when the project reports the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from factmark.core.model import ValidationError
+from factmark.core.operations import AddSpan, DeleteSpan, Operation, SetStatus, UpdateSpan
+from factmark.core.project import Project, ProjectError
+from factmark.core.selection import next_word_edge, span_range, trim, word_at
+from factmark.ui.article_view import ArticleView
+from factmark.ui.commands import OperationCommand
+
+GROW, SHRINK = 1, -1
+START, END = "start", "end"
+
+
+class Annotation(QObject):
+    """The annotation actions of one window, over its project, view and undo stack."""
+
+    failed = Signal(str)  # a message for the user (nothing was changed)
+    span_selected = Signal(object)  # span id or None, after an edit chose it
+
+    def __init__(
+        self,
+        project: Project,
+        view: ArticleView,
+        annotator: Callable[[], str],
+        snap: Callable[[], bool],
+        show_document: Callable[[int], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.view = view
+        self.annotator = annotator
+        self.snap = snap
+        self.show_document = show_document
+        self.document_id: int | None = None
+        self.undo_stack = QUndoStack(self)
+
+    def perform(self, operation: Operation) -> bool:
+        """Apply an operation (committed at once) and make it undoable."""
+        try:
+            operation.apply(self.project)
+        except (ProjectError, ValidationError) as error:
+            self.failed.emit(str(error))
+            return False
+        self.undo_stack.push(
+            OperationCommand(self.project, operation, self.show_document, self.failed.emit)
+        )
+        return True
+
+    # -- labelling -----------------------------------------------------------
+
+    def label(self, name: str) -> None:
+        """Label the selection (or the word at the cursor) as ``name``; with no
+        selection but a selected span, relabel that span instead."""
+        if self.document_id is None:
+            return
+        selected = self.view.selected_range()
+        if selected is None and self.view.selected_span_id is not None:
+            self.relabel(self.view.selected_span_id, name)
+            return
+        if selected is None:
+            found = word_at(self.view.text, self.view.cursor_offset())
+            if found is None:
+                self.failed.emit("Select some text first, then press a label key.")
+                return
+            selected = found
+        chosen = span_range(self.view.text, *selected, snap=self.snap())
+        if chosen is None:
+            self.failed.emit("The selection holds only spaces; nothing to label.")
+            return
+        start, end = chosen
+        existing = next(
+            (s for s in self.view.spans if (s.start, s.end, s.label) == (start, end, name)), None
+        )
+        self.view.clear_selection()
+        if existing is not None:
+            self.span_selected.emit(existing.id)
+            return
+        operation = AddSpan(self.document_id, start, end, name, self.annotator())
+        if self.perform(operation):
+            self.span_selected.emit(operation.span_id)
+
+    def relabel(self, span_id: int, name: str) -> None:
+        span = self.view.span(span_id)
+        if span is None or span.label == name or self.document_id is None:
+            return
+        self.perform(UpdateSpan(self.document_id, span_id, {"label": name}))
+        self.span_selected.emit(span_id)
+
+    def delete_selected(self) -> None:
+        span_id = self.view.selected_span_id
+        if span_id is None or self.document_id is None:
+            self.failed.emit("Click a span first to select it, then press Delete.")
+            return
+        if self.perform(DeleteSpan(self.document_id, span_id)):
+            self.span_selected.emit(None)
+
+    def resize_selected(self, edge: str, change: int) -> None:
+        """Grow or shrink the selected span at one edge by a word (or a character
+        when word snapping is off)."""
+        span = self.view.span(self.view.selected_span_id)
+        if span is None or self.document_id is None:
+            self.failed.emit("Click a span first to select it, then resize it.")
+            return
+        text = self.view.text
+        outward = -1 if edge == START else 1
+        direction = outward * change
+        point = span.start if edge == START else span.end
+        moved = (
+            next_word_edge(text, point, direction)
+            if self.snap()
+            else max(0, min(len(text), point + direction))
+        )
+        start, end = (moved, span.end) if edge == START else (span.start, moved)
+        start, end = trim(text, start, end)
+        if start >= end or (start, end) == (span.start, span.end):
+            return
+        self.perform(UpdateSpan(self.document_id, span.id or 0, {"start": start, "end": end}))
+        self.span_selected.emit(span.id)
+
+    # -- document status -----------------------------------------------------
+
+    def set_status(self, status: str) -> bool:
+        if self.document_id is None:
+            return False
+        return self.perform(SetStatus(self.document_id, status))

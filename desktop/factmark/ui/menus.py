@@ -1,0 +1,311 @@
+"""The window's menus, toolbar and keyboard shortcuts, built in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
+
+from factmark import __version__
+from factmark.ui.annotation import END, GROW, SHRINK, START
+
+if TYPE_CHECKING:
+    from factmark.ui.main_window import MainWindow
+
+Key = QKeySequence.StandardKey
+
+
+def swatch(colour: str, size: int = 64) -> QIcon:
+    """A rounded square of a label's colour, for buttons and menus."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor(colour))
+    painter.setPen(QColor(colour).darker(140))
+    painter.drawRoundedRect(QRectF(6, 6, size - 12, size - 12), 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _action(
+    window: MainWindow,
+    name: str,
+    text: str,
+    slot: Callable[[], object],
+    keys: list[QKeySequence | str | Key] | None = None,
+    tip: str = "",
+) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if keys:
+        sequences: list[QKeySequence] = []
+        for key in keys:
+            if isinstance(key, Key):
+                sequences.extend(QKeySequence.keyBindings(key))
+            else:
+                sequences.append(QKeySequence(key))
+        action.setShortcuts(sequences)
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)  # shortcuts work wherever focus is in the window
+    window.actions_by_name[name] = action
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    """Create every menu, the label toolbar and their shortcuts."""
+    bar = window.menuBar()
+    a = window.actions_by_name
+
+    file = bar.addMenu("&File")
+    file.addAction(
+        _action(window, "newProject", "&New project…", window.choose_new_project, [Key.New])
+    )
+    file.addAction(
+        _action(window, "openProject", "&Open project…", window.choose_project_to_open, [Key.Open])
+    )
+    window.recent_menu = file.addMenu("Open &recent")
+    window.recent_menu.aboutToShow.connect(lambda: _fill_recent(window))
+    file.addSeparator()
+    file.addAction(
+        _action(
+            window,
+            "importFiles",
+            "&Import files…",
+            window.choose_files_to_import,
+            ["Ctrl+I"],
+            "Import .txt, .md, .html, .docx or .jsonl files",
+        )
+    )
+    file.addAction(
+        _action(
+            window,
+            "exportCorpus",
+            "&Export corpus…",
+            window.choose_export,
+            ["Ctrl+E"],
+            "Export annotations as a training corpus",
+        )
+    )
+    file.addSeparator()
+    file.addAction(_action(window, "quit", "&Quit", window.close, [Key.Quit, "Ctrl+Q"]))
+
+    edit = bar.addMenu("&Edit")
+    undo = window.annotation.undo_stack.createUndoAction(window, "&Undo")
+    undo.setShortcuts([QKeySequence("Ctrl+Z")])
+    redo = window.annotation.undo_stack.createRedoAction(window, "&Redo")
+    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+    for action, name in ((undo, "undo"), (redo, "redo")):
+        action.setObjectName(name)
+        window.addAction(action)
+        a[name] = action
+        edit.addAction(action)
+    edit.addSeparator()
+    edit.addAction(
+        _action(
+            window,
+            "deleteSpan",
+            "&Delete span",
+            window.annotation.delete_selected,
+            ["Delete", "Backspace"],
+            "Delete the selected span",
+        )
+    )
+    edit.addAction(_action(window, "deselect", "Deselect", window.escape, ["Escape"]))
+    edit.addAction(
+        _action(window, "find", "&Find in article…", window.find_bar.open_bar, [Key.Find])
+    )
+    edit.addAction(
+        _action(window, "findNext", "Find next", lambda: window.find_bar.find(), [Key.FindNext])
+    )
+    edit.addSeparator()
+    snap = _action(
+        window,
+        "snapToWords",
+        "&Snap selection to whole words",
+        lambda: window.settings.set_snap_to_words(a["snapToWords"].isChecked()),
+    )
+    snap.setCheckable(True)
+    snap.setChecked(window.settings.snap_to_words())
+    edit.addAction(snap)
+    edit.addAction(_action(window, "annotator", "Annotator &name…", window.ask_annotator))
+
+    window.label_menu = bar.addMenu("&Label")
+    window.label_toolbar = QToolBar("Labels", window)
+    window.label_toolbar.setObjectName("labelToolbar")
+    window.label_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    window.addToolBar(window.label_toolbar)
+    label_actions(window)
+
+    document = bar.addMenu("&Document")
+    document.addAction(
+        _action(
+            window, "nextDocument", "&Next document", lambda: window.step_document(1), ["Alt+Right"]
+        )
+    )
+    document.addAction(
+        _action(
+            window,
+            "previousDocument",
+            "&Previous document",
+            lambda: window.step_document(-1),
+            ["Alt+Left"],
+        )
+    )
+    document.addSeparator()
+    done = _action(
+        window,
+        "markDone",
+        "Mark &done and go on",
+        lambda: window.mark("done", advance=True),
+        ["Ctrl+Return", "Ctrl+Enter"],
+        "Mark this document done and open the next unfinished one (Ctrl+Enter)",
+    )
+    skipped = _action(
+        window,
+        "markSkipped",
+        "Mark &skipped and go on",
+        lambda: window.mark("skipped", advance=True),
+        ["Ctrl+Shift+Return"],
+        "Skip this document and open the next unfinished one",
+    )
+    progress = _action(
+        window, "markInProgress", "Mark &in progress", lambda: window.mark("in_progress")
+    )
+    for action in (done, skipped, progress):
+        document.addAction(action)
+
+    view = bar.addMenu("&View")
+    view.addAction(
+        _action(
+            window,
+            "zoomIn",
+            "Zoom &in",
+            lambda: window.article_view.zoom_by(1),
+            [Key.ZoomIn, "Ctrl+="],
+        )
+    )
+    view.addAction(
+        _action(
+            window, "zoomOut", "Zoom &out", lambda: window.article_view.zoom_by(-1), [Key.ZoomOut]
+        )
+    )
+    view.addAction(
+        _action(
+            window,
+            "zoomReset",
+            "&Actual size",
+            lambda: window.article_view.zoom_by(-window.article_view.zoom),
+            ["Ctrl+0"],
+        )
+    )
+    view.addSeparator()
+    view.addAction(
+        _action(window, "statistics", "&Statistics…", window.show_statistics, ["Ctrl+Shift+I"])
+    )
+    view.addAction(window.label_toolbar.toggleViewAction())
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(
+        _action(
+            window,
+            "shortcuts",
+            "&Keyboard shortcuts",
+            lambda: _show_shortcuts(window),
+            [Key.HelpContents, "F1"],
+        )
+    )
+    help_menu.addAction(
+        _action(
+            window,
+            "about",
+            "&About Factmark",
+            lambda: QMessageBox.about(
+                window,
+                "About Factmark",
+                f"<b>Factmark {__version__}</b><p>Offline annotation of news articles for "
+                "fact-checking corpora.</p>",
+            ),
+        )
+    )
+
+    status = QToolBar("Document status", window)
+    status.setObjectName("statusToolbar")
+    status.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for action in (done, skipped):
+        status.addAction(action)
+    window.addToolBar(status)
+
+
+def label_actions(window: MainWindow) -> None:
+    """(Re)build the label actions from the project's labels: toolbar, menu, keys."""
+    for name in [n for n in window.actions_by_name if n.startswith("label_")]:
+        window.removeAction(window.actions_by_name.pop(name))
+    window.label_toolbar.clear()
+    window.label_menu.clear()
+    for label in window.project.labels():
+        key_text = f" ({label.key})" if label.key else ""
+        action = _action(
+            window,
+            f"label_{label.name}",
+            label.name,
+            lambda name=label.name: window.label_with(name),
+            [label.key] if label.key else None,
+            f"<b>{label.name}</b>{key_text}<br>{label.description}",
+        )
+        action.setIcon(swatch(label.colour))
+        action.setIconText(f"{label.key}  {label.name}" if label.key else label.name)
+        window.label_toolbar.addAction(action)
+        window.label_menu.addAction(action)
+    window.label_menu.addSeparator()
+    for name, text, edge, change, keys in (
+        ("growStart", "Grow span at start", START, GROW, ["Shift+Alt+Left"]),
+        ("growEnd", "Grow span at end", END, GROW, ["Shift+Alt+Right"]),
+        ("shrinkEnd", "Shrink span at end", END, SHRINK, ["Ctrl+Shift+Alt+Left"]),
+        ("shrinkStart", "Shrink span at start", START, SHRINK, ["Ctrl+Shift+Alt+Right"]),
+    ):
+        if name not in window.actions_by_name:
+            _action(window, name, text, lambda e=edge, c=change: window.resize_span(e, c), keys)
+        window.label_menu.addAction(window.actions_by_name[name])
+
+
+def _fill_recent(window: MainWindow) -> None:
+    menu: QMenu = window.recent_menu
+    menu.clear()
+    for path in window.settings.recent_projects():
+        action = menu.addAction(str(path))
+        action.triggered.connect(lambda _checked=False, p=path: window.open_project_file(Path(p)))
+    if menu.isEmpty():
+        menu.addAction("No recent projects").setEnabled(False)
+
+
+def shortcut_rows(window: MainWindow) -> list[tuple[str, str]]:
+    """(action, keys) for every action with a shortcut, as the help lists them."""
+    rows = []
+    for action in window.actions_by_name.values():
+        keys = ", ".join(
+            s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+        )
+        if keys:
+            rows.append((action.text().replace("&", ""), keys))
+    return rows
+
+
+def _show_shortcuts(window: MainWindow) -> None:
+    rows = "".join(
+        f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>" for name, keys in shortcut_rows(window)
+    )
+    QMessageBox.information(
+        window,
+        "Keyboard shortcuts",
+        "<p>Select text (mouse, Shift+arrows, Ctrl+Shift+arrows), then "
+        "press a label key. Click a span to select it; click again to "
+        f"reach the span around it.</p><table>{rows}</table>",
+    )

@@ -1,0 +1,142 @@
+"""Painting spans into the article: per-block formats, recomputed only where spans changed.
+
+The outermost span of a stretch of text gives it a tinted background; a span nested
+inside it adds its own tint on top and an underline in its colour; a third level
+adds a wavy underline. The selected span is drawn strongest.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_left
+
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+from factmark.core.model import Span
+from factmark.ui.offsets import OffsetMap
+
+TINT_ALPHA = 80
+
+
+def tint(colour: str, alpha: int = TINT_ALPHA) -> QColor:
+    """A label colour made translucent, readable on light and dark backgrounds."""
+    result = QColor(colour)
+    result.setAlpha(alpha)
+    return result
+
+
+def blend(under: QColor, over: QColor) -> QColor:
+    """``over`` painted on ``under`` (both translucent), as one colour."""
+    a_over, a_under = over.alphaF(), under.alphaF()
+    alpha = a_over + a_under * (1 - a_over)
+    if alpha == 0:
+        return QColor(0, 0, 0, 0)
+
+    def mix(o: float, u: float) -> float:
+        return (o * a_over + u * a_under * (1 - a_over)) / alpha
+
+    return QColor.fromRgbF(
+        mix(over.redF(), under.redF()),
+        mix(over.greenF(), under.greenF()),
+        mix(over.blueF(), under.blueF()),
+        alpha,
+    )
+
+
+class SpanPainter(QSyntaxHighlighter):
+    """Gives each text block the formats of the spans that cover it."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.spans: list[Span] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self.colours: dict[str, str] = {}
+        self.offsets = OffsetMap("")
+        self.selected_id: int | None = None
+
+    def set_spans(
+        self,
+        spans: list[Span],
+        colours: dict[str, str],
+        offsets: OffsetMap,
+        selected_id: int | None,
+        *,
+        repaint: bool = True,
+    ) -> None:
+        """Take a new span list; repaint only the blocks whose spans changed."""
+        before = {(s.id, s.start, s.end, s.label) for s in self.spans}
+        after = {(s.id, s.start, s.end, s.label) for s in spans}
+        changed = before ^ after
+        if selected_id != self.selected_id or colours != self.colours:
+            changed |= {
+                (s.id, s.start, s.end, s.label)
+                for s in self.spans + spans
+                if s.id in (selected_id, self.selected_id) or colours != self.colours
+            }
+        self.spans = sorted(spans, key=lambda s: (s.start, -s.end))
+        self._starts = [s.start for s in self.spans]
+        self._longest = max((s.end - s.start for s in self.spans), default=0)
+        self.colours = dict(colours)
+        self.offsets = offsets
+        self.selected_id = selected_id
+        if repaint:
+            self._repaint_ranges([(start, end) for _, start, end, _ in changed])
+
+    def _repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        document = self.document()
+        if document is None:
+            return
+        blocks: set[int] = set()
+        for start, end in ranges:
+            first = document.findBlock(self.offsets.to_qt(start)).blockNumber()
+            last = document.findBlock(self.offsets.to_qt(max(start, end - 1))).blockNumber()
+            blocks.update(range(first, last + 1))
+        for number in sorted(blocks):
+            self.rehighlightBlock(document.findBlockByNumber(number))
+
+    def highlightBlock(self, text: str) -> None:
+        if not self.spans:
+            return
+        block = self.currentBlock()
+        qt_start = block.position()
+        b0 = self.offsets.to_py(qt_start)
+        b1 = self.offsets.to_py(qt_start + len(text))
+        lo = bisect_left(self._starts, b0 - self._longest)
+        hi = bisect_left(self._starts, b1)
+        covering = [s for s in self.spans[lo:hi] if s.end > b0]
+        if not covering:
+            return
+        edges = sorted(
+            {b0, b1}
+            | {s.start for s in covering if b0 < s.start < b1}
+            | {s.end for s in covering if b0 < s.end < b1}
+        )
+        for left, right in itertools.pairwise(edges):
+            layers = [s for s in covering if s.start <= left and s.end >= right]
+            if layers:
+                start = self.offsets.to_qt(left) - qt_start
+                length = self.offsets.to_qt(right) - qt_start - start
+                self.setFormat(start, length, self._format(layers))
+
+    def _format(self, layers: list[Span]) -> QTextCharFormat:
+        """The look of text covered by ``layers`` (outermost first)."""
+        fmt = QTextCharFormat()
+        background = QColor(0, 0, 0, 0)
+        for depth, span in enumerate(layers):
+            selected = span.id == self.selected_id
+            background = blend(
+                background,
+                tint(self.colours.get(span.label, "#999999"), 200 if selected else TINT_ALPHA),
+            )
+            if depth >= 1 or selected:
+                fmt.setUnderlineColor(QColor(self.colours.get(span.label, "#999999")))
+                fmt.setUnderlineStyle(
+                    QTextCharFormat.UnderlineStyle.WaveUnderline
+                    if depth >= 2
+                    else QTextCharFormat.UnderlineStyle.SingleUnderline
+                )
+            if selected:
+                fmt.setFontWeight(QFont.Weight.Bold)
+        fmt.setBackground(background)
+        return fmt

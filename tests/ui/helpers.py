@@ -1,0 +1,62 @@
+"""Driving the article view as a person does: mouse drags and clicks at characters."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from factmark.ui.article_view import ArticleView
+
+
+def point_at(view: ArticleView, offset: int) -> QPoint:
+    """The viewport point of the gap before code point ``offset`` (where a caret goes)."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(offset))
+    view.setTextCursor(cursor)
+    view.ensureCursorVisible()
+    QApplication.processEvents()
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.center().x(), rect.center().y())
+
+
+def _send(view: ArticleView, kind: QEvent.Type, point: QPoint, buttons: Qt.MouseButton) -> None:
+    event = QMouseEvent(
+        kind,
+        QPointF(point),
+        QPointF(view.viewport().mapToGlobal(point)),
+        Qt.MouseButton.LeftButton if kind != QEvent.Type.MouseMove else Qt.MouseButton.NoButton,
+        buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def drag_select(view: ArticleView, start: int, end: int) -> None:
+    """Press the mouse at ``start``, drag to ``end`` and release, as a user selects text."""
+    begin, finish = point_at(view, start), point_at(view, end)
+    _send(view, QEvent.Type.MouseButtonPress, begin, Qt.MouseButton.LeftButton)
+    middle = QPoint((begin.x() + finish.x()) // 2, finish.y())
+    _send(view, QEvent.Type.MouseMove, middle, Qt.MouseButton.LeftButton)
+    _send(view, QEvent.Type.MouseMove, finish, Qt.MouseButton.LeftButton)
+    _send(view, QEvent.Type.MouseButtonRelease, finish, Qt.MouseButton.NoButton)
+
+
+def click_at(qtbot: QtBot, view: ArticleView, offset: int) -> None:
+    """Click inside the character at ``offset``."""
+    left, right = point_at(view, offset), point_at(view, offset + 1)
+    if left.y() != right.y():
+        right = QPoint(left.x() + 4, left.y())
+    qtbot.mouseClick(
+        view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint((left.x() + right.x()) // 2, left.y()),
+    )
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, one key event per character (QTest only types ASCII)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
