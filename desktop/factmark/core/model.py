@@ -65,14 +65,14 @@ class Document:
     span_count: int = 0
 
 
-def validate_offsets(text: str, start: int, end: int) -> None:
-    """Raise ValidationError unless ``[start, end)`` is a non-empty range inside ``text``."""
+def validate_offsets(text: str | int, start: int, end: int) -> None:
+    """Raise ValidationError unless ``[start, end)`` is a non-empty range inside ``text``
+    (given as the text itself or its length in code points)."""
     if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
         raise ValidationError(f"span offsets must be integers, got {start!r}, {end!r}")
-    if not 0 <= start < end <= len(text):
-        raise ValidationError(
-            f"span {start}-{end} is outside the text (length {len(text)}) or empty"
-        )
+    length = text if isinstance(text, int) else len(text)
+    if not 0 <= start < end <= length:
+        raise ValidationError(f"span {start}-{end} is outside the text (length {length}) or empty")
 
 
 def validate_status(status: str) -> None:

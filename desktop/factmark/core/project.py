@@ -47,6 +47,7 @@ class Change:
 
     kind: str  # "spans", "relations", "documents", "labels"
     document_id: int | None = None
+    span_ids: tuple[int, ...] = ()  # for "spans": the spans added, changed or removed
 
 
 def now() -> str:
@@ -203,10 +204,16 @@ class Project:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def _notify(self, kind: str, document_id: int | None = None) -> None:
-        change = Change(kind, document_id)
-        if change not in self._pending:
-            self._pending.append(change)
+    def _notify(
+        self, kind: str, document_id: int | None = None, span_ids: tuple[int, ...] = ()
+    ) -> None:
+        for n, pending in enumerate(self._pending):
+            if (pending.kind, pending.document_id) == (kind, document_id):
+                merged = pending.span_ids + tuple(i for i in span_ids if i not in pending.span_ids)
+                self._pending[n] = Change(kind, document_id, merged)
+                break
+        else:
+            self._pending.append(Change(kind, document_id, span_ids))
         if not self.db.conn.in_transaction:
             self._flush()
 
@@ -463,21 +470,37 @@ class Project:
 
         ``span_id`` restores a deleted span under its old id (undo).
         """
-        document = self.document(document_id)
-        validate_offsets(document.text, start, end)
-        if label not in {lab.name for lab in self.labels()}:
-            raise ValidationError(f"unknown label {label!r}")
+        length, status = self._length_and_status(document_id)
+        validate_offsets(length, start, end)
+        self._check_label(label)
         with self.transaction():
             new_id = self._insert_span(
                 document_id, start, end, label, annotator, note, attrs or {}, now(), span_id
             )
-            if document.status == "new":
+            if status == "new":
                 self.db.execute(
                     "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
                     [now(), document_id],
                 )
-        self._notify("spans", document_id)
+                self._notify("documents", document_id)
+        self._notify("spans", document_id, (new_id,))
         return self.span(new_id)
+
+    def _length_and_status(self, document_id: int) -> tuple[int, str]:
+        """A document's text length in code points and its status, without its text.
+
+        SQLite's length() counts characters, as Python does.
+        """
+        rows = self._query(
+            "SELECT length(text) AS n, status FROM documents WHERE id = ?", [document_id]
+        )
+        if not rows:
+            raise ValidationError(f"no document with id {document_id}")
+        return int(rows[0]["n"]), str(rows[0]["status"])
+
+    def _check_label(self, label: str) -> None:
+        if not self._query("SELECT 1 FROM labels WHERE name = ?", [label]):
+            raise ValidationError(f"unknown label {label!r}")
 
     def _insert_span(
         self,
@@ -510,9 +533,9 @@ class Project:
             raise ValidationError(f"spans have no field {sorted(changes.keys() - allowed)}")
         old = self.span(span_id)
         start, end = changes.get("start", old.start), changes.get("end", old.end)
-        validate_offsets(self.document(old.document_id or 0).text, start, end)
-        if "label" in changes and changes["label"] not in {lab.name for lab in self.labels()}:
-            raise ValidationError(f"unknown label {changes['label']!r}")
+        validate_offsets(self._length_and_status(old.document_id or 0)[0], start, end)
+        if "label" in changes:
+            self._check_label(changes["label"])
         if "attrs" in changes:
             changes["attrs"] = _dumps(changes["attrs"])
         columns = ", ".join(f'"{column}" = ?' for column in changes)
@@ -521,7 +544,7 @@ class Project:
                 f"UPDATE spans SET {columns}, updated_at = ? WHERE id = ?",
                 [*changes.values(), now(), span_id],
             )
-        self._notify("spans", old.document_id)
+        self._notify("spans", old.document_id, (span_id,))
         return old
 
     def delete_span(self, span_id: int) -> tuple[Span, list[Relation]]:
@@ -534,7 +557,7 @@ class Project:
         ]
         with self.transaction():
             self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        self._notify("spans", span.document_id)
+        self._notify("spans", span.document_id, (span_id,))
         return span, relations
 
     def restore_span(self, span: Span, relations: list[Relation]) -> None:
@@ -559,7 +582,7 @@ class Project:
                     relation.label,
                     relation.id,
                 )
-        self._notify("spans", span.document_id)
+        self._notify("spans", span.document_id, (span.id or 0,))
 
     # -- relations -----------------------------------------------------------
 
@@ -659,11 +682,16 @@ class Project:
 
     # -- statistics ----------------------------------------------------------
 
+    def status_counts(self) -> dict[str, int]:
+        """How many documents have each status (all four statuses present)."""
+        counts = dict.fromkeys(("new", "in_progress", "done", "skipped"), 0)
+        for r in self._query("SELECT status, count(*) AS n FROM documents GROUP BY status"):
+            counts[r["status"]] = r["n"]
+        return counts
+
     def stats(self) -> dict[str, dict[str, int]]:
         """Documents by status, spans by label and spans by annotator."""
-        by_status = {status: 0 for status in ("new", "in_progress", "done", "skipped")}
-        for r in self._query("SELECT status, count(*) AS n FROM documents GROUP BY status"):
-            by_status[r["status"]] = r["n"]
+        by_status = self.status_counts()
         by_label = {label.name: 0 for label in self.labels()}
         for r in self._query("SELECT label, count(*) AS n FROM spans GROUP BY label"):
             by_label[r["label"]] = r["n"]

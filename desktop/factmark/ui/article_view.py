@@ -57,19 +57,31 @@ class ArticleView(QPlainTextEdit):
         self.painter.setDocument(None)
         self.setPlainText(text)
         self.painter.set_spans(spans, colours, self.offsets, None, repaint=False)
-        self.painter.setDocument(self.document())
+        self.painter.setDocument(self.document())  # paints every block once
 
-    def update_spans(self, spans: list[Span], colours: dict[str, str]) -> None:
-        """Take the document's spans after a change; repaints only what changed."""
+    def update_spans(
+        self,
+        spans: list[Span],
+        changed: list[tuple[int, int]] | None = None,
+        colours: dict[str, str] | None = None,
+    ) -> None:
+        """Take the document's spans after a change; repaints only the ``changed``
+        ranges (everything when not given)."""
         self.spans = spans
         if self.selected_span_id not in {s.id for s in spans}:
             self.selected_span_id = None
-        self.painter.set_spans(spans, colours, self.offsets, self.selected_span_id)
+        if changed is None:
+            self.painter.set_spans(
+                spans, colours or self.painter.colours, self.offsets, self.selected_span_id
+            )
+        else:
+            self.painter.update(spans, changed, self.selected_span_id, colours)
 
     def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
         """Mark a span as selected (drawn strongest) and scroll it into view."""
-        self.selected_span_id = span_id
-        self.painter.set_spans(self.spans, self.painter.colours, self.offsets, span_id)
+        if span_id != self.selected_span_id:
+            self.selected_span_id = span_id
+            self.painter.update(self.spans, [], span_id)
         span = self.span(span_id)
         if span is not None and scroll:
             cursor = self.textCursor()

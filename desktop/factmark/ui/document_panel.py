@@ -54,8 +54,12 @@ class DocumentPanel(QWidget):
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: sizing to contents would measure every row of a big project.
+        metrics = self.table.fontMetrics()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(1, metrics.horizontalAdvance("In progress") + 16)
+        self.table.setColumnWidth(2, metrics.horizontalAdvance("99999") + 16)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

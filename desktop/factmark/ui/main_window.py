@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
@@ -52,9 +53,13 @@ class MainWindow(QMainWindow):
         self.span_list = make_table("spanList", self)
         self.span_list.setModel(self.spans)
         header = self.span_list.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: sizing to contents would measure all of thousands of spans.
+        metrics = self.span_list.fontMetrics()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.span_list.setColumnWidth(0, metrics.horizontalAdvance("location") + 40)
+        self.span_list.setColumnWidth(2, metrics.horizontalAdvance("Annotator") + 16)
 
         centre = QWidget(self)
         column = QVBoxLayout(centre)
@@ -250,26 +255,31 @@ class MainWindow(QMainWindow):
     # -- change notifications --------------------------------------------------
 
     def _project_changed(self, change: Change) -> None:
+        """Bring the views up to date after a committed change, touching only what it hit."""
+        current = self.current.id if self.current else None
         if change.kind == "labels":
             label_actions(self)
-        if (
-            change.kind in ("spans", "relations", "labels")
-            and self.current is not None
-            and (change.document_id in (None, self.current.id))
-        ):
-            selected = self.article_view.selected_span_id
             self.spans.show_document(self.current)
-            self.article_view.update_spans(self.spans.spans, self.spans.colours)
-            self.select_span(selected if self.article_view.span(selected) else None)
-        if change.kind == "documents" and change.document_id is None:
-            self.documents.model.reload()
-        elif change.document_id is not None:
-            if self.documents.model.row_of(change.document_id) < 0 and change.kind == "documents":
-                self.documents.model.reload()
+            self.article_view.update_spans(self.spans.spans, None, self.spans.colours)
+        elif change.kind == "spans" and change.document_id == current:
+            selected = self.article_view.selected_span_id
+            if change.span_ids:
+                ranges = self.spans.refresh_spans(change.span_ids)
+                self.article_view.update_spans(self.spans.spans, ranges)
             else:
-                self.documents.model.update_document(change.document_id)
-            if self.current is not None and change.document_id == self.current.id:
-                self.current = self.project.document(self.current.id)
+                self.spans.show_document(self.current)
+                self.article_view.update_spans(self.spans.spans)
+            self.select_span(selected if self.article_view.span(selected) else None)
+        if change.kind == "documents" and (
+            change.document_id is None or self.documents.model.row_of(change.document_id) < 0
+        ):
+            self.documents.model.reload()
+        elif change.document_id is not None and change.kind in ("spans", "documents"):
+            self.documents.model.update_document(change.document_id)
+        if change.kind == "documents" and change.document_id == current and self.current:
+            (summary,) = self.project.documents(ids=[current]) or (None,)
+            if summary is not None:
+                self.current = replace(self.current, status=summary.status)
         self._update_titles()
 
     def show_problem(self, message: str) -> None:
@@ -303,7 +313,7 @@ class MainWindow(QMainWindow):
             self._update_titles()
 
     def _update_titles(self) -> None:
-        counts = self.project.stats()["documents"]
+        counts = self.project.status_counts()
         total = sum(counts.values())
         self.progress_label.setText(f"{counts['done']} / {total} done")
         self.annotator_button.setText(f"Annotator: {self.settings.annotator()}")

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixma
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
 
 from factmark import __version__
+from factmark.core.resources import resource_path
 from factmark.ui.annotation import END, GROW, SHRINK, START
 
 if TYPE_CHECKING:
@@ -30,6 +31,11 @@ def swatch(colour: str, size: int = 64) -> QIcon:
     painter.drawRoundedRect(QRectF(6, 6, size - 12, size - 12), 10, 10)
     painter.end()
     return QIcon(pixmap)
+
+
+def icon(name: str) -> QIcon:
+    """An SVG icon from ``resources/icons`` (sharp at any screen scale)."""
+    return QIcon(str(resource_path("icons", f"{name}.svg")))
 
 
 def _action(
@@ -236,12 +242,54 @@ def build_menus(window: MainWindow) -> None:
         )
     )
 
-    status = QToolBar("Document status", window)
-    status.setObjectName("statusToolbar")
-    status.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-    for action in (done, skipped):
-        status.addAction(action)
-    window.addToolBar(status)
+    for name, icon_name in ICONS.items():
+        a[name].setIcon(icon(icon_name))
+    for name, short in (
+        ("markDone", "Done"),
+        ("markSkipped", "Skip"),
+        ("undo", "Undo"),
+        ("redo", "Redo"),
+        ("previousDocument", "Previous"),
+        ("nextDocument", "Next"),
+        ("find", "Find"),
+        ("statistics", "Statistics"),
+    ):
+        a[name].setIconText(short)
+    navigation = QToolBar("Document", window)
+    navigation.setObjectName("documentToolbar")
+    navigation.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    for name in (
+        "previousDocument",
+        "nextDocument",
+        "markDone",
+        "markSkipped",
+        None,
+        "undo",
+        "redo",
+        None,
+        "find",
+        "statistics",
+    ):
+        if name is None:
+            navigation.addSeparator()
+        else:
+            navigation.addAction(a[name])
+    window.addToolBar(navigation)
+
+
+ICONS = {
+    "importFiles": "import",
+    "exportCorpus": "export",
+    "deleteSpan": "delete",
+    "find": "find",
+    "nextDocument": "next",
+    "previousDocument": "previous",
+    "markDone": "done",
+    "markSkipped": "skip",
+    "statistics": "statistics",
+    "undo": "undo",
+    "redo": "redo",
+}
 
 
 def label_actions(window: MainWindow) -> None:

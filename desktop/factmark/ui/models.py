@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from factmark.core.model import Document, Span
+from factmark.core.model import Document, Span, ValidationError
 from factmark.core.project import Project
 
 STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
@@ -96,12 +97,14 @@ class SpanListModel(QAbstractTableModel):
         super().__init__(parent)
         self.project = project
         self.text = ""
+        self.document_id: int | None = None
         self.spans: list[Span] = []
         self.colours: dict[str, str] = {}
 
     def show_document(self, document: Document | None) -> None:
         """Show the spans of ``document`` (None: none)."""
         self.beginResetModel()
+        self.document_id = document.id if document else None
         self.text = document.text if document else ""
         self.spans = self.project.spans(document.id) if document and document.id else []
         self.colours = {label.name: label.colour for label in self.project.labels()}
@@ -139,9 +142,41 @@ class SpanListModel(QAbstractTableModel):
             )
         return None
 
+    def refresh_spans(self, span_ids: tuple[int, ...]) -> list[tuple[int, int]]:
+        """Re-read these spans (added, changed or deleted) and move only their rows.
+
+        Returns the text ranges they covered before and after, for repainting.
+        """
+        ranges: list[tuple[int, int]] = []
+        for span_id in span_ids:
+            row = self.row_of(span_id)
+            if row >= 0:
+                old = self.spans[row]
+                ranges.append((old.start, old.end))
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self.spans[row]
+                self.endRemoveRows()
+            try:
+                fresh = self.project.span(span_id)
+            except ValidationError:
+                continue  # deleted
+            if fresh.document_id != self.document_id:
+                continue
+            ranges.append((fresh.start, fresh.end))
+            position = bisect_left([_order(s) for s in self.spans], _order(fresh))
+            self.beginInsertRows(QModelIndex(), position, position)
+            self.spans.insert(position, fresh)
+            self.endInsertRows()
+        return ranges
+
     def row_of(self, span_id: int | None) -> int:
         """The row showing a span, or -1."""
         for row, span in enumerate(self.spans):
             if span.id == span_id:
                 return row
         return -1
+
+
+def _order(span: Span) -> tuple[int, int, str, int]:
+    """Text order, outer before inner at the same start (as the project lists spans)."""
+    return (span.start, -span.end, span.label, span.id or 0)

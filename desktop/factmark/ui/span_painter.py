@@ -64,24 +64,43 @@ class SpanPainter(QSyntaxHighlighter):
         *,
         repaint: bool = True,
     ) -> None:
-        """Take a new span list; repaint only the blocks whose spans changed."""
-        before = {(s.id, s.start, s.end, s.label) for s in self.spans}
-        after = {(s.id, s.start, s.end, s.label) for s in spans}
-        changed = before ^ after
-        if selected_id != self.selected_id or colours != self.colours:
-            changed |= {
-                (s.id, s.start, s.end, s.label)
-                for s in self.spans + spans
-                if s.id in (selected_id, self.selected_id) or colours != self.colours
-            }
-        self.spans = sorted(spans, key=lambda s: (s.start, -s.end))
-        self._starts = [s.start for s in self.spans]
-        self._longest = max((s.end - s.start for s in self.spans), default=0)
-        self.colours = dict(colours)
+        """Take a new document's spans (sorted by start, outer first); repaint all."""
         self.offsets = offsets
+        self.colours = dict(colours)
         self.selected_id = selected_id
+        self._take(spans)
         if repaint:
-            self._repaint_ranges([(start, end) for _, start, end, _ in changed])
+            self.rehighlight()
+
+    def update(
+        self,
+        spans: list[Span],
+        changed: list[tuple[int, int]],
+        selected_id: int | None,
+        colours: dict[str, str] | None = None,
+    ) -> None:
+        """Take the span list after an edit; repaint only the blocks of ``changed``
+        ranges (and of the spans losing or gaining the selection)."""
+        if colours is not None and colours != self.colours:
+            self.colours = dict(colours)
+            self._take(spans)
+            self.rehighlight()
+            return
+        ranges = list(changed)
+        if selected_id != self.selected_id:
+            ranges += [
+                (s.start, s.end)
+                for s in (*self.spans, *spans)
+                if s.id in (selected_id, self.selected_id)
+            ]
+        self.selected_id = selected_id
+        self._take(spans)
+        self._repaint_ranges(ranges)
+
+    def _take(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self._starts = [s.start for s in spans]
+        self._longest = max((s.end - s.start for s in spans), default=0)
 
     def _repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
         document = self.document()

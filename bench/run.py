@@ -1,0 +1,312 @@
+"""Factmark benchmarks: each figure next to a baseline measured in the same run.
+
+    python bench/run.py            # every case, table printed and written to bench/RESULTS.md
+    python bench/run.py open keys  # some cases
+
+Each case runs in a process of its own, so its peak memory (max RSS) is its own.
+These are measurements, not tests: nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "desktop"))
+
+WORDS = ("the army said on Monday that 240 soldiers had crossed the river near Bakhmut while "
+         "officials in Kyiv told reporters according to the ministry around 15,000 people fled "
+         "Ukraine’s forces claimed ☕ 𠮷 Харків élan").split()
+
+
+def article(size: int, seed: int = 1) -> str:
+    """A plausible article of about ``size`` characters, paragraphs of a few sentences."""
+    rng = random.Random(seed)
+    parts, length = [], 0
+    while length < size:
+        sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 25))) + ". "
+        if rng.random() < 0.2:
+            sentence += "\n\n"
+        parts.append(sentence)
+        length += len(sentence)
+    return "".join(parts)[:size]
+
+
+def spans_for(text: str, count: int, seed: int = 2) -> list[tuple[int, int, str]]:
+    rng = random.Random(seed)
+    labels = ("claim", "source", "location", "number")
+    result = []
+    for _ in range(count):
+        start = rng.randrange(0, len(text) - 60)
+        result.append((start, start + rng.randint(3, 60), rng.choice(labels)))
+    return result
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- cases (each runs in its own process and prints one JSON line) ------------------
+
+
+def case_start(work: Path) -> dict:
+    """Cold start to an interactive window on the default project."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(work / "data"),
+           "XDG_CONFIG_HOME": str(work / "config"), "PYTHONPATH": str(REPO / "desktop")}
+    code_app = ("from PySide6.QtWidgets import QApplication\n"
+                "from factmark.ui.app import create_main_window\n"
+                "w = create_main_window(); w.show(); QApplication.processEvents()\n")
+    seed = (REPO / "seeds" / "bakhmut-counterattack.txt").read_text(encoding="utf-8")
+    code_base = ("import sys\nfrom PySide6.QtWidgets import QApplication, QMainWindow, "
+                 "QPlainTextEdit\napp = QApplication([])\nw = QMainWindow(); e = QPlainTextEdit()\n"
+                 f"e.setPlainText({seed!r}); w.setCentralWidget(e); w.show()\n"
+                 "QApplication.processEvents()\n")
+    subprocess.run([sys.executable, "-c", code_app], env=env, check=True)  # creates the project
+    def timed(code: str) -> float:
+        runs = []
+        for _ in range(5):
+            began = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                           stderr=subprocess.DEVNULL)
+            runs.append(time.perf_counter() - began)
+        return statistics.median(runs)
+    return {"value": timed(code_app), "baseline": timed(code_base), "unit": "s",
+            "target": 1.5, "memory": None}
+
+
+def case_open(work: Path) -> dict:
+    """Open a 1 MB article holding 5,000 spans in the window."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from factmark.core.model import IncomingDocument, IncomingSpan
+    from factmark.core.project import Project
+    from factmark.ui.app import create_main_window
+
+    text = article(1_000_000)
+    path = work / "big.factmark"
+    with Project.open(path) as project:
+        project.add_document(IncomingDocument("small", "small"))
+        project.add_document(IncomingDocument(text, "big", spans=[
+            IncomingSpan(s, e, label) for s, e, label in spans_for(text, 5000)]))
+    window = create_main_window(path)
+    window.show()
+    QApplication.processEvents()
+    big = window.documents.model.documents[1].id
+    began = time.perf_counter()
+    window.show_document(big)
+    QApplication.processEvents()
+    value = time.perf_counter() - began
+    plain = QPlainTextEdit()
+    plain.resize(window.article_view.size())
+    plain.show()
+    began = time.perf_counter()
+    plain.setPlainText(text)
+    QApplication.processEvents()
+    baseline = time.perf_counter() - began
+    return {"value": value, "baseline": baseline, "unit": "s", "target": 0.5,
+            "memory": peak_mb()}
+
+
+def case_keys(work: Path) -> dict:
+    """Label key press to span saved and painted, on the 1 MB / 5,000-span article."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from factmark.core.model import IncomingDocument, IncomingSpan
+    from factmark.core.project import Project
+    from factmark.ui.app import create_main_window
+
+    text = article(1_000_000)
+    path = work / "keys.factmark"
+    with Project.open(path) as project:
+        project.add_document(IncomingDocument(text, "big", spans=[
+            IncomingSpan(s, e, label) for s, e, label in spans_for(text, 5000)]))
+    window = create_main_window(path)
+    window.show()
+    QApplication.processEvents()
+    view = window.article_view
+    rng = random.Random(3)
+    times, baseline = [], []
+    for _ in range(200):
+        start = rng.randrange(0, len(text) - 40)
+        view.select_range(start, start + 12)
+        QApplication.processEvents()
+        began = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_4)
+        QApplication.processEvents()
+        times.append(time.perf_counter() - began)
+        # Baseline: the same key where nothing is bound (a plain key event and repaint).
+        began = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_F12)
+        view.viewport().update()
+        QApplication.processEvents()
+        baseline.append(time.perf_counter() - began)
+    times.sort()
+    return {"value": statistics.median(times) * 1000, "p95": times[int(len(times) * 0.95)] * 1000,
+            "baseline": statistics.median(baseline) * 1000, "unit": "ms", "target": 30,
+            "memory": peak_mb()}
+
+
+def _corpus(work: Path) -> Path:
+    """10,000 articles (about 30 MB) with 200,000 spans, as one JSONL file."""
+    import orjson
+
+    source = work / "corpus.jsonl"
+    if source.exists():
+        return source
+    labels = ("claim", "source", "location", "number")
+    rng = random.Random(4)
+    with source.open("wb") as out:
+        for n in range(10_000):
+            text = article(3000, seed=n) + f" [{n}]"
+            spans = []
+            for _ in range(20):
+                start = rng.randrange(0, len(text) - 40)
+                spans.append({"start": start, "end": start + rng.randint(3, 30),
+                              "label": rng.choice(labels)})
+            out.write(orjson.dumps({"text": text, "status": "done", "spans": spans}) + b"\n")
+    return source
+
+
+def case_import(work: Path) -> dict:
+    """Import 10,000 articles with 200,000 spans from JSONL."""
+    source = _corpus(work)
+    from factmark.core.importing import import_file
+    from factmark.core.project import Project
+
+    began = time.perf_counter()
+    with Project.open(work / "import.factmark") as project:
+        report = import_file(project, source)
+    value = time.perf_counter() - began
+    assert report.documents == 10_000 and report.spans == 200_000, report.lines()
+    baseline = _plain_import(source, work / "plain.sqlite")
+    return {"value": value, "baseline": baseline, "unit": "s", "target": 20,
+            "memory": peak_mb()}
+
+
+def _plain_import(source: Path, target: Path) -> float:
+    """Baseline: the same rows through bare sqlite3 + orjson, in one transaction."""
+    code = f"""
+import orjson, sqlite3, time
+began = time.perf_counter()
+db = sqlite3.connect({str(target)!r})
+db.execute("CREATE TABLE d (id INTEGER PRIMARY KEY, text TEXT)")
+db.execute("CREATE TABLE s (d INTEGER, start INTEGER, end INTEGER, label TEXT)")
+with db:
+    for line in open({str(source)!r}, "rb"):
+        r = orjson.loads(line)
+        i = db.execute("INSERT INTO d (text) VALUES (?)", [r["text"]]).lastrowid
+        db.executemany("INSERT INTO s VALUES (?, ?, ?, ?)",
+                       [(i, s["start"], s["end"], s["label"]) for s in r["spans"]])
+print(time.perf_counter() - began)
+"""
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                check=True).stdout)
+
+
+def case_export(work: Path) -> dict:
+    """Export 200,000 spans (10,000 documents) as Factmark JSONL."""
+    from factmark.core.exporting import export
+    from factmark.core.exporting.base import Selection
+    from factmark.core.importing import import_file
+    from factmark.core.project import Project
+
+    path = work / "export.factmark"
+    if not path.exists():
+        with Project.open(path) as project:
+            import_file(project, _corpus(work))
+    began = time.perf_counter()
+    with Project.open(path, readonly=True) as project:
+        result = export(project, "jsonl", work / "out.jsonl", Selection(frozenset()))
+    value = time.perf_counter() - began
+    assert result.spans == 200_000
+    code = f"""
+import orjson, sqlite3, time
+began = time.perf_counter()
+db = sqlite3.connect({str(path)!r})
+spans = {{}}
+for row in db.execute('SELECT document_id, start, "end", label FROM spans ORDER BY document_id, start'):
+    spans.setdefault(row[0], []).append({{"start": row[1], "end": row[2], "label": row[3]}})
+with open({str(work / "plain.jsonl")!r}, "wb") as out:
+    for i, uid, text in db.execute("SELECT id, uid, text FROM documents ORDER BY id"):
+        out.write(orjson.dumps({{"id": uid, "text": text, "spans": [
+            dict(s, text=text[s["start"]:s["end"]]) for s in spans.get(i, [])]}}) + b"\\n")
+print(time.perf_counter() - began)
+"""
+    baseline = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                    check=True).stdout)
+    return {"value": value, "baseline": baseline, "unit": "s", "target": 5,
+            "memory": peak_mb()}
+
+
+CASES = {"start": case_start, "open": case_open, "keys": case_keys, "import": case_import,
+         "export": case_export}
+TITLES = {
+    "start": ("cold start to interactive window", "bare QMainWindow + QPlainTextEdit"),
+    "open": ("open 1 MB article with 5,000 spans", "QPlainTextEdit.setPlainText"),
+    "keys": ("label key press to saved + painted (median)", "unbound key + repaint"),
+    "import": ("import 10,000 articles / 200,000 spans", "bare sqlite3 + orjson insert"),
+    "export": ("export 200,000 spans as JSONL", "bare sqlite3 + orjson script"),
+}
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--case"]:
+        work = Path(argv[2])
+        print(json.dumps(CASES[argv[1]](work)), flush=True)
+        os._exit(0)  # skip interpreter teardown of Qt objects: only the figures matter
+    chosen = argv or list(CASES)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="factmark-bench-") as tmp:
+        for name in chosen:
+            out = subprocess.run([sys.executable, __file__, "--case", name, tmp],
+                                 capture_output=True, text=True)
+            if out.returncode != 0:
+                print(f"{name}: failed\n{out.stderr}", file=sys.stderr)
+                return 1
+            figures = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append((name, figures))
+            print(_row(name, figures), flush=True)
+    _write_results(rows)
+    return 0
+
+
+def _row(name: str, f: dict) -> str:
+    ratio = f["value"] / f["baseline"] if f["baseline"] else float("nan")
+    verdict = "under target" if f["value"] < f["target"] else "OVER TARGET"
+    extra = f", p95 {f['p95']:.1f}" if "p95" in f else ""
+    memory = f"{f['memory']:.0f} MB" if f.get("memory") else "-"
+    return (f"| {TITLES[name][0]} | {f['value']:.3f} {f['unit']}{extra} | "
+            f"{f['baseline']:.3f} {f['unit']} ({TITLES[name][1]}) | {ratio:.2f}x | "
+            f"< {f['target']} {f['unit']}: {verdict} | {memory} |")
+
+
+def _write_results(rows: list[tuple[str, dict]]) -> None:
+    header = ("| benchmark | Factmark | baseline | ratio | target | peak memory |\n"
+              "| --- | --- | --- | --- | --- | --- |\n")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    text = (f"# Benchmark results\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
+            f"{platform.node() or 'this machine'} ({machine}) with `python bench/run.py`.\n\n"
+            + header + "\n".join(_row(n, f) for n, f in rows) + "\n")
+    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
