@@ -129,6 +129,19 @@ class Annotation(QObject):
         self.perform(UpdateSpan(self.document_id, span.id or 0, {"start": start, "end": end}))
         self.span_selected.emit(span.id)
 
+    def resize_to(self, span_id: int, start: int, end: int) -> None:
+        """Give a span new edges (an edge dragged with the mouse), trimmed of spaces."""
+        span = self.view.span(span_id)
+        if span is None or self.document_id is None:
+            return
+        start, end = trim(self.view.text, start, end)
+        if start >= end:
+            self.failed.emit("A span cannot be empty; drag its edge less far.")
+            return
+        if (start, end) != (span.start, span.end):
+            self.perform(UpdateSpan(self.document_id, span_id, {"start": start, "end": end}))
+        self.span_selected.emit(span_id)
+
     # -- document status -----------------------------------------------------
 
     def set_status(self, status: str) -> bool:

@@ -6,7 +6,9 @@ the user clicked, and reports every position as a code-point offset.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QFont, QHelpEvent, QMouseEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
@@ -15,12 +17,14 @@ from factmark.ui.offsets import OffsetMap
 from factmark.ui.span_painter import SpanPainter
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
+EDGE_GRIP = 4  # pixels either side of a selected span's edge that start a drag
 
 
 class ArticleView(QPlainTextEdit):
     """Shows one document's text and spans; positions it reports are code points."""
 
     span_clicked = Signal(object)  # the span id, or None when clicking plain text
+    span_resized = Signal(int, int, int)  # span id, new start, new end (edge dragged)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +48,8 @@ class ArticleView(QPlainTextEdit):
         self.selected_span_id: int | None = None
         self.painter = SpanPainter(self.document())
         self._press_position: int | None = None
+        self._drag: tuple[Span, str] | None = None
+        self.setMouseTracking(True)
 
     # -- content -------------------------------------------------------------
 
@@ -143,27 +149,85 @@ class ArticleView(QPlainTextEdit):
     # -- mouse ---------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._press_position = self.cursorForPosition(event.position().toPoint()).position()
+        point = event.position().toPoint()
+        self._press_position = self.cursorForPosition(point).position()
+        edge = self._edge_at(point) if event.button() == Qt.MouseButton.LeftButton else None
+        if edge is not None:
+            self._drag = edge  # dragging a selected span's edge, not selecting text
+            return
         super().mousePressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        point = event.position().toPoint()
+        if self._drag is not None:
+            span, edge = self._drag
+            gap = self.offset_at_gap(point)
+            preview = (
+                replace(span, start=min(gap, span.end - 1))
+                if edge == "start"
+                else (replace(span, end=max(gap, span.start + 1)))
+            )
+            self.painter.update(
+                [preview if s.id == span.id else s for s in self.spans],
+                [(span.start, span.end), (preview.start, preview.end)],
+                self.selected_span_id,
+            )
+            return
+        hovering_edge = not event.buttons() and self._edge_at(point) is not None
+        self.viewport().setCursor(
+            Qt.CursorShape.SizeHorCursor if hovering_edge else Qt.CursorShape.IBeamCursor
+        )
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            span, edge = self._drag
+            self._drag = None
+            gap = self.offset_at_gap(event.position().toPoint())
+            start, end = (gap, span.end) if edge == "start" else (span.start, gap)
+            self.painter.update(
+                self.spans,
+                [(span.start, span.end), (min(start, end), max(start, end))],
+                self.selected_span_id,
+            )
+            if start < end and (start, end) != (span.start, span.end):
+                self.span_resized.emit(span.id, start, end)
+            return
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
         position = self.cursorForPosition(event.position().toPoint()).position()
         if position != self._press_position:
             return
-        self.span_clicked.emit(self._span_to_select(self._offset_under(event)))
+        self.span_clicked.emit(self._span_to_select(self.offset_at(event.position().toPoint())))
 
-    def _offset_under(self, event: QMouseEvent | QHelpEvent) -> int:
-        """The code point under the mouse (the character whose box holds the point)."""
-        point = event.position().toPoint() if isinstance(event, QMouseEvent) else event.pos()
+    def _edge_at(self, point: QPoint) -> tuple[Span, str] | None:
+        """The selected span's edge (``start`` or ``end``) within a few pixels of ``point``."""
+        span = self.span(self.selected_span_id)
+        if span is None:
+            return None
+        for edge, offset in (("start", span.start), ("end", span.end)):
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self.offsets.to_qt(offset))
+            rect = self.cursorRect(cursor)
+            if abs(point.x() - rect.x()) <= EDGE_GRIP and rect.top() <= point.y() <= rect.bottom():
+                return span, edge
+        return None
+
+    def offset_at_gap(self, point: QPoint) -> int:
+        """The code-point offset of the gap between characters nearest to ``point``."""
+        return self.offsets.to_py(self.cursorForPosition(point).position())
+
+    def offset_at(self, point: QPoint) -> int:
+        """The code point under ``point`` (the character whose box holds it)."""
         cursor = self.cursorForPosition(point)
         rect = self.cursorRect(cursor)
         offset = self.offsets.to_py(cursor.position())
-        # cursorForPosition gives the nearest gap; the character is left of it when the
-        # point lies left of that gap.
-        if point.x() < rect.x() and offset > 0:
+        # cursorForPosition gives the nearest gap; the character lies before that gap
+        # when the point is on the gap's reading-backward side.
+        right_to_left = cursor.block().textDirection() == Qt.LayoutDirection.RightToLeft
+        before = point.x() > rect.x() if right_to_left else point.x() < rect.x()
+        if before and offset > 0:
             offset -= 1
         return offset
 
@@ -177,9 +241,14 @@ class ArticleView(QPlainTextEdit):
             return ids[(ids.index(self.selected_span_id) + 1) % len(ids)]
         return ids[0]
 
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            return self.event(event)
+        return super().viewportEvent(event)
+
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            under = self.spans_at(self._offset_under(event))
+            under = self.spans_at(self.offset_at(event.pos()))
             if under:
                 QToolTip.showText(event.globalPos(), "\n".join(_describe(s) for s in under), self)
             else:

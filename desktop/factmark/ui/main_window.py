@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,7 +27,7 @@ from factmark.ui.annotation import Annotation
 from factmark.ui.article_view import ArticleView
 from factmark.ui.document_panel import DocumentPanel, make_table
 from factmark.ui.find_bar import FindBar
-from factmark.ui.menus import build_menus, label_actions
+from factmark.ui.menus import article_menu, build_menus, label_actions
 from factmark.ui.models import SpanListModel
 from factmark.ui.settings import Settings
 
@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
 
         self.documents.document_chosen.connect(self.show_document)
         self.article_view.span_clicked.connect(lambda span_id: self.select_span(span_id))
+        self.article_view.span_resized.connect(self.annotation.resize_to)
+        self.article_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.article_view.customContextMenuRequested.connect(self._article_menu)
         self.span_list.selectionModel().currentRowChanged.connect(self._span_row_changed)
         project.subscribe(self._project_changed)
 
@@ -233,6 +236,16 @@ class MainWindow(QMainWindow):
 
     def resize_span(self, edge: str, change: int) -> None:
         self.annotation.resize_selected(edge, change)
+
+    def _article_menu(self, point: QPoint) -> None:
+        """Right-click: label the selection, or relabel / delete the span under the mouse."""
+        view = self.article_view
+        has_selection = view.textCursor().hasSelection()
+        under = view.spans_at(view.offset_at(point))
+        if not has_selection and under and view.selected_span_id not in {s.id for s in under}:
+            self.select_span(under[0].id)
+        menu = article_menu(self, has_selection, view.selected_span_id is not None)
+        menu.exec(view.viewport().mapToGlobal(point))
 
     def escape(self) -> None:
         """Escape closes the find bar, else drops the selection and the selected span."""

@@ -324,6 +324,28 @@ def label_actions(window: MainWindow) -> None:
         window.label_menu.addAction(window.actions_by_name[name])
 
 
+def article_menu(window: MainWindow, has_selection: bool, has_span: bool) -> QMenu:
+    """The article's context menu for what is under the mouse."""
+    a = window.actions_by_name
+    menu = QMenu(window)
+    menu.setObjectName("articleMenu")
+    labels = [action for name, action in a.items() if name.startswith("label_")]
+    if has_selection or has_span:
+        title = "Label selection as" if has_selection else "Change label to"
+        submenu = menu.addMenu(title)
+        for action in labels:
+            submenu.addAction(action)
+    if has_span and not has_selection:
+        for name in ("deleteSpan", "growStart", "growEnd", "shrinkStart", "shrinkEnd"):
+            menu.addAction(a[name])
+    if has_selection:
+        copy = menu.addAction("Copy")
+        copy.triggered.connect(window.article_view.copy)
+    menu.addSeparator()
+    menu.addAction(a["find"])
+    return menu
+
+
 def _fill_recent(window: MainWindow) -> None:
     menu: QMenu = window.recent_menu
     menu.clear()

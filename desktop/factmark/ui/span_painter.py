@@ -2,7 +2,8 @@
 
 The outermost span of a stretch of text gives it a tinted background; a span nested
 inside it adds its own tint on top and an underline in its colour; a third level
-adds a wavy underline. The selected span is drawn strongest.
+adds a wavy underline. The selected span is drawn strongest. No format changes the
+font, so painting never moves text (which would make mouse positions drift).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left
 
-from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from factmark.core.model import Span
 from factmark.ui.offsets import OffsetMap
@@ -156,6 +157,7 @@ class SpanPainter(QSyntaxHighlighter):
                     else QTextCharFormat.UnderlineStyle.SingleUnderline
                 )
             if selected:
-                fmt.setFontWeight(QFont.Weight.Bold)
+                # Strong colour with dark text; no bold, which would reflow the line.
+                fmt.setForeground(QColor("#111111"))
         fmt.setBackground(background)
         return fmt
