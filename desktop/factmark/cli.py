@@ -67,6 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotator", action="append", default=[], help="only spans by this annotator (repeatable)"
     )
 
+    commands.add_parser(
+        "selftest",
+        help="open the window offscreen, label a span in the seed article, export, check",
+    )
+
     stats = commands.add_parser("stats", help="documents by status, spans by label and annotator")
     stats.add_argument("project", type=Path)
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -80,7 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "gui":
             return run_gui(getattr(args, "project", None))
-        handler = {"import": run_import, "export": run_export, "stats": run_stats}[command]
+        handler = {
+            "import": run_import,
+            "export": run_export,
+            "stats": run_stats,
+            "selftest": run_selftest,
+        }[command]
         return handler(args)
     except ProjectError as error:
         print(f"factmark: error: {error}", file=sys.stderr)
@@ -94,6 +104,17 @@ def run_gui(project: Path | None) -> int:
     from factmark.ui.app import run
 
     return run(project)
+
+
+def run_selftest(_args: argparse.Namespace) -> int:
+    from factmark.ui.selftest import SelftestError, selftest
+
+    try:
+        print(selftest())
+    except SelftestError as error:
+        print(f"selftest failed: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -210,3 +210,13 @@ def test_import_creates_labels_only_when_asked(tmp_path: Path) -> None:
     accepted = factmark("import", project, source, "--create-labels")
     assert accepted.returncode == 0
     assert "imported 1 document, 1 span" in accepted.stdout
+
+
+def test_selftest_labels_exports_and_says_so_in_one_line() -> None:
+    result = factmark("selftest")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "selftest ok: labelled 'Yevgeny Prigozhin' as source in bakhmut-counterattack.txt "
+        "and exported it"
+    ]
+    assert result.stderr == ""

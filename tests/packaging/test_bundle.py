@@ -149,6 +149,13 @@ def test_version(bundle: Path, tmp_path: Path) -> None:
     assert result.stdout.strip() == f"factmark {__version__}"
 
 
+def test_selftest_runs_the_window_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    """The bundled app opens its window, labels a span with its own widgets and exports."""
+    result = run([debug_exe(bundle), "selftest"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("selftest ok: labelled 'Yevgeny Prigozhin' as source")
+
+
 def test_import_and_stats_match_the_checkout(
     bundle: Path, articles: list[Path], tmp_path: Path
 ) -> None:
