@@ -26,9 +26,14 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "desktop"))
 
-WORDS = ("the army said on Monday that 240 soldiers had crossed the river near Bakhmut while "
-         "officials in Kyiv told reporters according to the ministry around 15,000 people fled "
-         "Ukraine’s forces claimed ☕ 𠮷 Харків élan").split()
+# fmt: off
+WORDS = (
+    'the', 'army', 'said', 'on', 'Monday', 'that', '240', 'soldiers', 'had', 'crossed', 'the',
+    'river', 'near', 'Bakhmut', 'while', 'officials', 'in', 'Kyiv', 'told', 'reporters',
+    'according', 'to', 'the', 'ministry', 'around', '15,000', 'people', 'fled', 'Ukraine’s',
+    'forces', 'claimed', '☕', '𠮷', 'Харків', 'élan',
+)
+# fmt: on
 
 
 def article(size: int, seed: int = 1) -> str:
@@ -63,48 +68,74 @@ def peak_mb() -> float:
 
 def case_start(work: Path) -> dict:
     """Cold start to an interactive window on the default project."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_DATA_HOME": str(work / "data"),
-           "XDG_CONFIG_HOME": str(work / "config"), "PYTHONPATH": str(REPO / "desktop")}
-    code_app = ("from PySide6.QtWidgets import QApplication\n"
-                "from factmark.ui.app import create_main_window\n"
-                "w = create_main_window(); w.show(); QApplication.processEvents()\n")
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_DATA_HOME": str(work / "data"),
+        "XDG_CONFIG_HOME": str(work / "config"),
+        "PYTHONPATH": str(REPO / "desktop"),
+    }
+    code_app = (
+        "from PySide6.QtWidgets import QApplication\n"
+        "from factmark.ui.app import create_main_window\n"
+        "w = create_main_window(); w.show(); QApplication.processEvents()\n"
+    )
     seed = (REPO / "seeds" / "bakhmut-counterattack.txt").read_text(encoding="utf-8")
-    code_base = ("import sys\nfrom PySide6.QtWidgets import QApplication, QMainWindow, "
-                 "QPlainTextEdit\napp = QApplication([])\nw = QMainWindow(); e = QPlainTextEdit()\n"
-                 f"e.setPlainText({seed!r}); w.setCentralWidget(e); w.show()\n"
-                 "QApplication.processEvents()\n")
+    code_base = (
+        "import sys\nfrom PySide6.QtWidgets import QApplication, QMainWindow, "
+        "QPlainTextEdit\napp = QApplication([])\nw = QMainWindow(); e = QPlainTextEdit()\n"
+        f"e.setPlainText({seed!r}); w.setCentralWidget(e); w.show()\n"
+        "QApplication.processEvents()\n"
+    )
     subprocess.run([sys.executable, "-c", code_app], env=env, check=True)  # creates the project
+
     def timed(code: str) -> float:
         runs = []
         for _ in range(5):
             began = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                           stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, check=True, stderr=subprocess.DEVNULL
+            )
             runs.append(time.perf_counter() - began)
         return statistics.median(runs)
-    return {"value": timed(code_app), "baseline": timed(code_base), "unit": "s",
-            "target": 1.5, "memory": None}
+
+    return {
+        "value": timed(code_app),
+        "baseline": timed(code_base),
+        "unit": "s",
+        "target": 1.5,
+        "memory": None,
+    }
 
 
-def case_open(work: Path) -> dict:
-    """Open a 1 MB article holding 5,000 spans in the window."""
+def _window_on_big_article(work: Path, name: str, extra_small: bool = False):
+    """A main window (offscreen) on a project with a 1 MB article holding 5,000 spans."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
-    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+    from PySide6.QtWidgets import QApplication
 
     from factmark.core.model import IncomingDocument, IncomingSpan
     from factmark.core.project import Project
     from factmark.ui.app import create_main_window
 
     text = article(1_000_000)
-    path = work / "big.factmark"
+    path = work / f"{name}.factmark"
     with Project.open(path) as project:
-        project.add_document(IncomingDocument("small", "small"))
-        project.add_document(IncomingDocument(text, "big", spans=[
-            IncomingSpan(s, e, label) for s, e, label in spans_for(text, 5000)]))
+        if extra_small:
+            project.add_document(IncomingDocument("small", "small"))
+        spans = [IncomingSpan(s, e, label) for s, e, label in spans_for(text, 5000)]
+        project.add_document(IncomingDocument(text, "big", spans=spans))
     window = create_main_window(path)
     window.show()
     QApplication.processEvents()
+    return window, text
+
+
+def case_open(work: Path) -> dict:
+    """Open a 1 MB article holding 5,000 spans in the window."""
+    window, text = _window_on_big_article(work, "open", extra_small=True)
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
     big = window.documents.model.documents[1].id
     began = time.perf_counter()
     window.show_document(big)
@@ -117,30 +148,16 @@ def case_open(work: Path) -> dict:
     plain.setPlainText(text)
     QApplication.processEvents()
     baseline = time.perf_counter() - began
-    return {"value": value, "baseline": baseline, "unit": "s", "target": 0.5,
-            "memory": peak_mb()}
+    return {"value": value, "baseline": baseline, "unit": "s", "target": 0.5, "memory": peak_mb()}
 
 
 def case_keys(work: Path) -> dict:
     """Label key press to span saved and painted, on the 1 MB / 5,000-span article."""
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+    window, text = _window_on_big_article(work, "keys")
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from factmark.core.model import IncomingDocument, IncomingSpan
-    from factmark.core.project import Project
-    from factmark.ui.app import create_main_window
-
-    text = article(1_000_000)
-    path = work / "keys.factmark"
-    with Project.open(path) as project:
-        project.add_document(IncomingDocument(text, "big", spans=[
-            IncomingSpan(s, e, label) for s, e, label in spans_for(text, 5000)]))
-    window = create_main_window(path)
-    window.show()
-    QApplication.processEvents()
     view = window.article_view
     rng = random.Random(3)
     times, baseline = [], []
@@ -152,16 +169,21 @@ def case_keys(work: Path) -> dict:
         QTest.keyClick(view, Qt.Key.Key_4)
         QApplication.processEvents()
         times.append(time.perf_counter() - began)
-        # Baseline: the same key where nothing is bound (a plain key event and repaint).
+        # Baseline: a key bound to nothing, and a repaint.
         began = time.perf_counter()
         QTest.keyClick(view, Qt.Key.Key_F12)
         view.viewport().update()
         QApplication.processEvents()
         baseline.append(time.perf_counter() - began)
     times.sort()
-    return {"value": statistics.median(times) * 1000, "p95": times[int(len(times) * 0.95)] * 1000,
-            "baseline": statistics.median(baseline) * 1000, "unit": "ms", "target": 30,
-            "memory": peak_mb()}
+    return {
+        "value": statistics.median(times) * 1000,
+        "p95": times[int(len(times) * 0.95)] * 1000,
+        "baseline": statistics.median(baseline) * 1000,
+        "unit": "ms",
+        "target": 30,
+        "memory": peak_mb(),
+    }
 
 
 def _corpus(work: Path) -> Path:
@@ -179,8 +201,9 @@ def _corpus(work: Path) -> Path:
             spans = []
             for _ in range(20):
                 start = rng.randrange(0, len(text) - 40)
-                spans.append({"start": start, "end": start + rng.randint(3, 30),
-                              "label": rng.choice(labels)})
+                spans.append(
+                    {"start": start, "end": start + rng.randint(3, 30), "label": rng.choice(labels)}
+                )
             out.write(orjson.dumps({"text": text, "status": "done", "spans": spans}) + b"\n")
     return source
 
@@ -197,8 +220,7 @@ def case_import(work: Path) -> dict:
     value = time.perf_counter() - began
     assert report.documents == 10_000 and report.spans == 200_000, report.lines()
     baseline = _plain_import(source, work / "plain.sqlite")
-    return {"value": value, "baseline": baseline, "unit": "s", "target": 20,
-            "memory": peak_mb()}
+    return {"value": value, "baseline": baseline, "unit": "s", "target": 20, "memory": peak_mb()}
 
 
 def _plain_import(source: Path, target: Path) -> float:
@@ -217,8 +239,11 @@ with db:
                        [(i, s["start"], s["end"], s["label"]) for s in r["spans"]])
 print(time.perf_counter() - began)
 """
-    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                check=True).stdout)
+    return float(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 def case_export(work: Path) -> dict:
@@ -242,7 +267,8 @@ import orjson, sqlite3, time
 began = time.perf_counter()
 db = sqlite3.connect({str(path)!r})
 spans = {{}}
-for row in db.execute('SELECT document_id, start, "end", label FROM spans ORDER BY document_id, start'):
+query = 'SELECT document_id, start, "end", label FROM spans ORDER BY document_id, start'
+for row in db.execute(query):
     spans.setdefault(row[0], []).append({{"start": row[1], "end": row[2], "label": row[3]}})
 with open({str(work / "plain.jsonl")!r}, "wb") as out:
     for i, uid, text in db.execute("SELECT id, uid, text FROM documents ORDER BY id"):
@@ -250,14 +276,21 @@ with open({str(work / "plain.jsonl")!r}, "wb") as out:
             dict(s, text=text[s["start"]:s["end"]]) for s in spans.get(i, [])]}}) + b"\\n")
 print(time.perf_counter() - began)
 """
-    baseline = float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                    check=True).stdout)
-    return {"value": value, "baseline": baseline, "unit": "s", "target": 5,
-            "memory": peak_mb()}
+    baseline = float(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    return {"value": value, "baseline": baseline, "unit": "s", "target": 5, "memory": peak_mb()}
 
 
-CASES = {"start": case_start, "open": case_open, "keys": case_keys, "import": case_import,
-         "export": case_export}
+CASES = {
+    "start": case_start,
+    "open": case_open,
+    "keys": case_keys,
+    "import": case_import,
+    "export": case_export,
+}
 TITLES = {
     "start": ("cold start to interactive window", "bare QMainWindow + QPlainTextEdit"),
     "open": ("open 1 MB article with 5,000 spans", "QPlainTextEdit.setPlainText"),
@@ -276,8 +309,9 @@ def main(argv: list[str]) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="factmark-bench-") as tmp:
         for name in chosen:
-            out = subprocess.run([sys.executable, __file__, "--case", name, tmp],
-                                 capture_output=True, text=True)
+            out = subprocess.run(
+                [sys.executable, __file__, "--case", name, tmp], capture_output=True, text=True
+            )
             if out.returncode != 0:
                 print(f"{name}: failed\n{out.stderr}", file=sys.stderr)
                 return 1
@@ -293,18 +327,26 @@ def _row(name: str, f: dict) -> str:
     verdict = "under target" if f["value"] < f["target"] else "OVER TARGET"
     extra = f", p95 {f['p95']:.1f}" if "p95" in f else ""
     memory = f"{f['memory']:.0f} MB" if f.get("memory") else "-"
-    return (f"| {TITLES[name][0]} | {f['value']:.3f} {f['unit']}{extra} | "
-            f"{f['baseline']:.3f} {f['unit']} ({TITLES[name][1]}) | {ratio:.2f}x | "
-            f"< {f['target']} {f['unit']}: {verdict} | {memory} |")
+    return (
+        f"| {TITLES[name][0]} | {f['value']:.3f} {f['unit']}{extra} | "
+        f"{f['baseline']:.3f} {f['unit']} ({TITLES[name][1]}) | {ratio:.2f}x | "
+        f"< {f['target']} {f['unit']}: {verdict} | {memory} |"
+    )
 
 
 def _write_results(rows: list[tuple[str, dict]]) -> None:
-    header = ("| benchmark | Factmark | baseline | ratio | target | peak memory |\n"
-              "| --- | --- | --- | --- | --- | --- |\n")
+    header = (
+        "| benchmark | Factmark | baseline | ratio | target | peak memory |\n"
+        "| --- | --- | --- | --- | --- | --- |\n"
+    )
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    text = (f"# Benchmark results\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
-            f"{platform.node() or 'this machine'} ({machine}) with `python bench/run.py`.\n\n"
-            + header + "\n".join(_row(n, f) for n, f in rows) + "\n")
+    text = (
+        f"# Benchmark results\n\nMeasured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
+        f"{platform.node() or 'this machine'} ({machine}) with `python bench/run.py`.\n\n"
+        + header
+        + "\n".join(_row(n, f) for n, f in rows)
+        + "\n"
+    )
     (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
 
 
