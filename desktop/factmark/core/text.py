@@ -18,6 +18,31 @@ from factmark.core.model import ValidationError
 # charset-normalizer rates how garbled a decoding looks; above this it is a guess
 # we would rather refuse than store as mojibake.
 _MAX_CHAOS = 0.2
+# Decodings this close to the least garbled one are as likely to be right.
+_TIED_CHAOS = 0.01
+# Legacy encodings an article is plausibly saved in. DOS and Mac code pages are left
+# out: on a short text they look as clean as these and would win as often as not.
+_LEGACY_ENCODINGS = [
+    "cp1252",
+    "iso8859_15",
+    "cp1250",
+    "iso8859_2",
+    "cp1251",
+    "koi8_r",
+    "koi8_u",
+    "cp1253",
+    "cp1254",
+    "cp1255",
+    "cp1256",
+    "cp1257",
+    "gb18030",
+    "big5",
+    "shift_jis",
+    "euc_jp",
+    "euc_kr",
+    "utf_16",
+    "utf_32",
+]
 
 
 @dataclass(frozen=True)
@@ -50,7 +75,9 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode file bytes: UTF-8 (with or without BOM) first, else a detected encoding.
 
     Raises ValidationError for binary data, empty input, or bytes whose encoding
-    cannot be told with confidence (rather than storing mojibake).
+    cannot be told with confidence (rather than storing mojibake): when equally
+    clean candidates read the bytes differently (Latin-1 ``ñ`` is Central European
+    ``ń``), the file is refused rather than decoded by a coin toss.
     """
     if not data.strip():
         raise ValidationError("empty file: there is no text to annotate")
@@ -62,9 +89,18 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data).best()
-    if best is None or best.chaos > _MAX_CHAOS:
+    matches = list(from_bytes(data, cp_isolation=_LEGACY_ENCODINGS))
+    least = min((m.chaos for m in matches), default=1.0)
+    if least > _MAX_CHAOS:
         raise ValidationError("unknown text encoding (not UTF-8, and no other encoding fits)")
+    tied = [m for m in matches if m.chaos <= least + _TIED_CHAOS]
+    if len({str(m) for m in tied}) > 1:
+        names = ", ".join(m.encoding for m in tied)
+        raise ValidationError(
+            f"the text encoding cannot be told for sure (it reads differently as {names}); "
+            "save the file as UTF-8 and import it again"
+        )
+    best = tied[0]
     text = str(best)
     if "\x00" in text:
         raise ValidationError("binary file (it holds NUL bytes), not text")

@@ -122,10 +122,17 @@ def import_file(
                     break
                 _store(project, item, report, create_labels, annotator)
     except ValidationError as error:
+        _rolled_back(report)
         report.errors.append((None, str(error)))
     except OSError as error:
+        _rolled_back(report)
         report.errors.append((None, f"cannot be read ({error.strerror or error})"))
     return report
+
+
+def _rolled_back(report: FileReport) -> None:
+    """A whole-file error undid the file's transaction: nothing of it was stored."""
+    report.documents = report.spans = report.duplicates = 0
 
 
 def _store(
@@ -136,11 +143,13 @@ def _store(
     if isinstance(item.document, ValidationError):
         report.errors.append((item.line, str(item.document)))
         return
-    document = normalise_document(item.document)
-    if annotator:
-        for span in document.spans:
-            span.annotator = span.annotator or annotator
     try:
+        # Inside the try: a bad offset found while normalising is this line's error,
+        # not the whole file's.
+        document = normalise_document(item.document)
+        if annotator:
+            for span in document.spans:
+                span.annotator = span.annotator or annotator
         added = project.add_document(document, create_labels=create_labels)
     except ValidationError as error:
         report.errors.append((item.line, str(error)))

@@ -94,15 +94,7 @@ def _annotations(record: dict[str, Any]) -> tuple[list[IncomingSpan], list[Incom
         return spans, [_factmark_relation(r, spans) for r in _list(record, "relations")]
     if "entities" in record:
         spans = [_doccano_entity(e) for e in _list(record, "entities")]
-        relations = [
-            IncomingRelation(
-                _get(r, "from_id", "relation"),
-                _get(r, "to_id", "relation"),
-                _label(_get(r, "type", "relation"), "relation type"),
-            )
-            for r in _list(record, "relations")
-        ]
-        return spans, relations
+        return spans, [_doccano_relation(r) for r in _list(record, "relations")]
     labels = record.get("label")
     if isinstance(labels, list) and all(isinstance(x, list) for x in labels):
         return [_doccano_triple(x) for x in labels], []
@@ -156,6 +148,15 @@ def _doccano_entity(entity: Any) -> IncomingSpan:
         _get(entity, "end_offset", "entity"),
         _label(_get(entity, "label", "entity")),
         ref=entity.get("id"),
+    )
+
+
+def _doccano_relation(relation: Any) -> IncomingRelation:
+    relation = _dict(relation, "relation")
+    return IncomingRelation(
+        _get(relation, "from_id", "relation"),
+        _get(relation, "to_id", "relation"),
+        _label(_get(relation, "type", "relation"), "relation type"),
     )
 
 

@@ -1,0 +1,250 @@
+"""JSONL export: span texts, the import -> export -> import round trip, filters, atomic files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+import factmark.core.exporting.jsonl as jsonl_writer
+from factmark.core.exporting import export
+from factmark.core.exporting.base import Selection
+from factmark.core.importing import import_file
+from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.project import Project
+
+ALL = Selection(frozenset())
+
+# doccano.jsonl has no span texts: these are what its offsets point at, read by a person.
+DOCCANO_SPAN_TEXTS = [
+    ("240", "number"),
+    ("الموصل", "location"),
+    ("نينوى", "location"),
+    ("Marseille", "location"),
+]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+
+
+def import_corpus(project: Project, corpus: Path) -> None:
+    for name in ("annotated.jsonl", "doccano.jsonl"):
+        report = import_file(project, corpus / name)
+        assert not report.errors, report.lines()
+
+
+def test_export_span_texts_match_document_and_source(
+    project: Project, corpus: Path, tmp_path: Path
+) -> None:
+    import_corpus(project, corpus)
+    out = tmp_path / "export.jsonl"
+
+    result = export(project, "jsonl", out, ALL)
+
+    records = read_jsonl(out)
+    assert (result.documents, len(records)) == (5, 5)
+    assert result.spans == sum(len(r["spans"]) for r in records) == 7 + 5 + 4 + 3 + 1
+    for record in records:
+        for span in record["spans"]:
+            assert span["text"] == record["text"][span["start"] : span["end"]]
+
+    # Every span text equals what the source file says (annotated.jsonl carries it).
+    sources = read_jsonl(corpus / "annotated.jsonl")
+    exported = {r["text"]: r for r in records}
+    for source in sources:
+        record = exported[source["text"]]
+        assert record["status"] == source["status"]
+        assert record["title"] == source["title"]
+        assert record["meta"]["source_id"] == source["id"]
+        want = sorted((s["start"], s["end"], s["label"], s["text"]) for s in source["spans"])
+        got = sorted((s["start"], s["end"], s["label"], s["text"]) for s in record["spans"])
+        assert got == want
+    doccano = [(s["text"], s["label"]) for r in records[3:] for s in r["spans"]]
+    assert doccano == DOCCANO_SPAN_TEXTS
+
+
+def test_relation_survives_export(project: Project, corpus: Path, tmp_path: Path) -> None:
+    import_corpus(project, corpus)
+    out = tmp_path / "export.jsonl"
+    export(project, "jsonl", out, ALL)
+
+    lagos = next(r for r in read_jsonl(out) if r["meta"].get("source_id") == "emoji-lagos")
+    by_id = {s["id"]: s for s in lagos["spans"]}
+    assert [
+        (by_id[r["head"]]["text"], by_id[r["child"]]["text"], r["label"])
+        for r in lagos["relations"]
+    ] == [
+        (
+            '"Lagos Water Board"',
+            "A viral post claims that 70% of the water in Lagos is unsafe to drink",
+            "attributed_to",
+        )
+    ]
+
+
+def test_export_import_export_is_byte_identical(corpus: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    with Project.open(tmp_path / "a.factmark") as project:
+        import_corpus(project, corpus)
+        export(project, "jsonl", first, ALL)
+    with Project.open(tmp_path / "b.factmark") as fresh:
+        report = import_file(fresh, first)
+        assert not report.errors, report.lines()
+        assert (report.documents, report.spans) == (5, 20)
+        export(fresh, "jsonl", second, ALL)
+        lagos = next(d for d in fresh.documents() if d.meta.get("source_id") == "emoji-lagos")
+        assert len(fresh.relations(lagos.id or 0)) == 1
+
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_annotator_note_attrs_and_nested_spans_round_trip(project: Project, tmp_path: Path) -> None:
+    text = "🚨 Officials in Abuja said 70% of Lagos water is safe.\n"
+    document = project.add_document(_incoming(text))
+    assert document is not None
+    doc_id = document[0]
+    outer = project.add_span(doc_id, 2, 20, "source", annotator="amina", note="official")
+    inner = project.add_span(doc_id, 15, 20, "location", annotator="olena", attrs={"geo": [1, 2]})
+    same_range = project.add_span(doc_id, 15, 20, "location", annotator="amina")
+    claim = project.add_span(doc_id, 26, len(text) - 2, "claim")
+    project.add_relation(outer.id or 0, claim.id or 0, "attributed_to")
+    project.add_relation(inner.id or 0, outer.id or 0, "part_of")
+    assert same_range.id
+    first, second = tmp_path / "1.jsonl", tmp_path / "2.jsonl"
+
+    export(project, "jsonl", first, ALL)
+    with Project.open(tmp_path / "copy.factmark") as copy:
+        import_file(copy, first)
+        export(copy, "jsonl", second, ALL)
+        copy_doc = copy.documents()[0].id or 0
+        assert [
+            (s.start, s.end, s.label, s.annotator, s.note, s.attrs) for s in copy.spans(copy_doc)
+        ] == [
+            (s.start, s.end, s.label, s.annotator, s.note, s.attrs) for s in project.spans(doc_id)
+        ]
+
+    assert first.read_bytes() == second.read_bytes()
+    (record,) = read_jsonl(first)
+    assert [s["text"] for s in record["spans"]] == [
+        "Officials in Abuja",
+        "Abuja",
+        "Abuja",
+        "70% of Lagos water is safe",
+    ]
+
+
+def _incoming(text: str) -> IncomingDocument:
+    return IncomingDocument(text, title="Abuja")
+
+
+# -- filters ----------------------------------------------------------------------------
+
+
+def test_default_selection_exports_only_done(
+    project: Project, corpus: Path, tmp_path: Path
+) -> None:
+    import_corpus(project, corpus)  # 2 done, 1 in progress, 2 new
+    out = tmp_path / "done.jsonl"
+
+    result = export(project, "jsonl", out)
+
+    records = read_jsonl(out)
+    assert result.documents == 2
+    assert {r["status"] for r in records} == {"done"}
+    assert {r["meta"]["source_id"] for r in records} == {"emoji-lagos", "uk-kharkiv"}
+
+
+def test_status_and_label_filters(project: Project, corpus: Path, tmp_path: Path) -> None:
+    import_corpus(project, corpus)
+    out = tmp_path / "numbers.jsonl"
+
+    export(
+        project, "jsonl", out, Selection(frozenset({"done", "in_progress"}), frozenset({"number"}))
+    )
+
+    records = read_jsonl(out)
+    assert len(records) == 3
+    assert {s["label"] for r in records for s in r["spans"]} == {"number"}
+    assert sorted(s["text"] for r in records for s in r["spans"]) == sorted(
+        ["70%", "15,000", "12", "9", "300"]
+    )
+    for record in records:
+        assert [s["id"] for s in record["spans"]] == list(range(1, len(record["spans"]) + 1))
+        # The attributed_to relation's spans are filtered out, so the relation is too.
+        assert record["relations"] == []
+
+
+def test_annotator_filter(project: Project, tmp_path: Path) -> None:
+    document = project.add_document(_incoming("Kyiv and Odesa and Lviv.\n"))
+    assert document is not None
+    doc_id = document[0]
+    project.add_span(doc_id, 0, 4, "location", annotator="olena")
+    project.add_span(doc_id, 9, 14, "location", annotator="amina")
+    project.add_span(doc_id, 19, 23, "location")
+    out = tmp_path / "olena.jsonl"
+
+    result = export(project, "jsonl", out, Selection(frozenset(), annotators=frozenset({"olena"})))
+
+    (record,) = read_jsonl(out)
+    assert result.spans == 1
+    assert [(s["text"], s["annotator"]) for s in record["spans"]] == [("Kyiv", "olena")]
+
+
+def test_unknown_filter_values_are_refused(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "x.jsonl"
+    with pytest.raises(ValidationError, match="villain"):
+        export(project, "jsonl", out, Selection(labels=frozenset({"villain"})))
+    with pytest.raises(ValidationError, match="finished"):
+        export(project, "jsonl", out, Selection(frozenset({"finished"})))
+    with pytest.raises(ValidationError, match="unknown export format"):
+        export(project, "csv", out)
+    assert not out.exists()
+
+
+# -- atomic files -------------------------------------------------------------------------
+
+
+class FailingOrjson:
+    """orjson whose dumps works once, then fails as a full disk would mid-export."""
+
+    OPT_APPEND_NEWLINE = orjson.OPT_APPEND_NEWLINE
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def dumps(self, value: Any, option: int = 0) -> bytes:
+        self.calls += 1
+        if self.calls > 1:
+            raise OSError(28, "No space left on device")
+        return orjson.dumps(value, option=option)
+
+
+@pytest.mark.parametrize("existing", [None, b"yesterday's export\n"])
+def test_failed_export_leaves_no_partial_file(
+    project: Project,
+    corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    existing: bytes | None,
+) -> None:
+    import_corpus(project, corpus)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    out = folder / "corpus.jsonl"
+    if existing is not None:
+        out.write_bytes(existing)
+    failing = FailingOrjson()
+    monkeypatch.setattr(jsonl_writer, "orjson", failing)
+
+    with pytest.raises(OSError, match="No space"):
+        export(project, "jsonl", out, ALL)
+
+    assert failing.calls == 2  # the failure came after a record was written
+    if existing is None:
+        assert not out.exists()
+    else:
+        assert out.read_bytes() == existing  # the previous export is not clobbered
+    assert [p.name for p in folder.iterdir()] == ([] if existing is None else ["corpus.jsonl"])
