@@ -248,3 +248,21 @@ def test_failed_export_leaves_no_partial_file(
     else:
         assert out.read_bytes() == existing  # the previous export is not clobbered
     assert [p.name for p in folder.iterdir()] == ([] if existing is None else ["corpus.jsonl"])
+
+
+def test_an_unknown_annotator_filter_is_refused(project, tmp_path) -> None:
+    from factmark.core.exporting import export
+    from factmark.core.exporting.base import Selection
+    from factmark.core.model import IncomingDocument, IncomingSpan, ValidationError
+
+    project.add_document(
+        IncomingDocument("Kyiv said so.", spans=[IncomingSpan(0, 4, "location", annotator="alice")])
+    )
+    with pytest.raises(ValidationError, match="no spans by annotator 'bob'.*alice"):
+        export(
+            project,
+            "jsonl",
+            tmp_path / "x.jsonl",
+            Selection(frozenset(), annotators=frozenset({"bob"})),
+        )
+    assert not (tmp_path / "x.jsonl").exists()

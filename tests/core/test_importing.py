@@ -643,3 +643,19 @@ def test_annotator_option_fills_missing_annotators(
     import_file(project, path, annotator="olena")
     doc_id = project.documents()[0].id or 0
     assert [s.annotator for s in project.spans(doc_id)] == ["olena", "amina"]
+
+
+def test_a_jsonl_record_without_title_is_titled_by_its_first_line(project, tmp_path) -> None:
+    from factmark.core.importing import import_file
+
+    source = tmp_path / "untitled.jsonl"
+    long_line = "Officials in Kharkiv said on Monday that twelve drones had been shot down " * 3
+    source.write_text(
+        '{"text": "Short headline\\nBody text."}\n' + '{"text": "' + long_line + '"}\n',
+        encoding="utf-8",
+    )
+    assert import_file(project, source).documents == 2
+    first, second = project.documents()
+    assert first.title == "Short headline"
+    assert second.title.endswith("…") and len(second.title) <= 81
+    assert long_line.startswith(second.title[:-1])

@@ -27,13 +27,18 @@ class Selection:
     annotators: frozenset[str] = frozenset()
 
     def check(self, project: Project) -> None:
-        """Raise ValidationError for a status or label the project does not know."""
+        """Raise ValidationError for a status, label or annotator the project does not know."""
         for status in self.statuses - set(STATUSES):
             raise ValidationError(f"unknown status {status!r} (use {', '.join(STATUSES)})")
         known = {label.name for label in project.labels()}
         for label in self.labels - known:
             raise ValidationError(
                 f"unknown label {label!r} (project labels: {', '.join(sorted(known))})"
+            )
+        annotators = project.annotators()
+        for annotator in sorted(self.annotators - set(annotators)):
+            raise ValidationError(
+                f"no spans by annotator {annotator!r} (annotators: {', '.join(annotators) or 'none'})"
             )
 
 

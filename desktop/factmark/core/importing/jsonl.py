@@ -71,11 +71,20 @@ def parse_record(record: Any) -> IncomingDocument:
     source_id = record.get("id")
     if source_id is not None and source_id != text_uid(text) and "source_id" not in meta:
         meta["source_id"] = source_id
-    title = record.get("title") or ""
+    title = record.get("title") or _first_line(text)
     if not isinstance(title, str):
         raise ValidationError('"title" must be a string')
     spans, relations = _annotations(record)
     return IncomingDocument(text, title, meta, _status(record), spans, relations)
+
+
+def _first_line(text: str, limit: int = 80) -> str:
+    """A title for a record that has none: its first line, cut at a word near ``limit``."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(line) <= limit:
+        return line
+    cut = line.rfind(" ", 0, limit)
+    return line[: cut if cut > limit // 2 else limit].rstrip() + "…"
 
 
 def _status(record: dict[str, Any]) -> str:
