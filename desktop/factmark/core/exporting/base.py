@@ -37,9 +37,8 @@ class Selection:
             )
         annotators = project.annotators()
         for annotator in sorted(self.annotators - set(annotators)):
-            raise ValidationError(
-                f"no spans by annotator {annotator!r} (annotators: {', '.join(annotators) or 'none'})"
-            )
+            known_names = ", ".join(annotators) or "none"
+            raise ValidationError(f"no spans by annotator {annotator!r} (annotators: {known_names})")
 
 
 @dataclass
