@@ -38,7 +38,7 @@ class Selection:
         annotators = project.annotators()
         for annotator in sorted(self.annotators - set(annotators)):
             known_names = ", ".join(annotators) or "none"
-            raise ValidationError(f"no spans by annotator {annotator!r} (annotators: {known_names})")
+            raise ValidationError(f"no spans by {annotator!r} (annotators: {known_names})")
 
 
 @dataclass
