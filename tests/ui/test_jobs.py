@@ -21,7 +21,8 @@ from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
 from factmark.ui import jobs
-from factmark.ui.jobs import ImportJob, ImportOutcome, ReportDialog, run_export, run_import
+from factmark.ui.import_report import ReportDialog
+from factmark.ui.jobs import ImportJob, ImportOutcome, run_export, run_import
 
 ALL = Selection(statuses=frozenset())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
@@ -24,7 +24,7 @@ def drop(window: MainWindow, paths: list[Path]) -> None:
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     enter = QDragEnterEvent(
-        QPoint(400, 300),
+        QPointF(400, 300),
         Qt.DropAction.CopyAction,
         data,
         Qt.MouseButton.NoButton,
@@ -98,3 +98,26 @@ def test_new_project_starts_empty_and_labels_work(
     drag_select(window.article_view, start, start + len("Marseille"))
     qtbot.keyClick(window.article_view, KEYS["location"])
     assert stored(window) == [("location", "Marseille")]
+
+
+def test_dropping_article_files_imports_them_and_reports(
+    open_window, qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    from factmark.ui.import_report import ReportDialog
+    from tests.ui.test_jobs import answer_modal
+
+    window = open_window(tmp_path / "empty.factmark")
+    assert window.document_list.model().rowCount() == 0
+    seen: list = []
+    timer = answer_modal(qtbot, ReportDialog, seen)
+    try:
+        drop(window, [corpus / "annotated.jsonl", corpus / "bad" / "binary.txt"])
+    finally:
+        timer.stop()
+    report = seen[0].text()
+    assert "annotated.jsonl: imported 3 documents, 16 spans" in report
+    assert "binary.txt: error: binary file" in report
+    model = window.document_list.model()
+    assert [model.index(r, 0).data() for r in range(3)] == ["Lagos water post", "Харків", "上海"]
+    assert window.article_view.text.startswith("🚨 BREAKING")  # the first one is shown
+    assert len(window.spans.spans) == 7

@@ -27,6 +27,7 @@ from factmark.ui.annotation import Annotation
 from factmark.ui.article_view import ArticleView
 from factmark.ui.document_panel import DocumentPanel, make_table
 from factmark.ui.find_bar import FindBar
+from factmark.ui.jobs import ImportOutcome, run_import
 from factmark.ui.menus import article_menu, build_menus, label_actions
 from factmark.ui.models import SpanListModel
 from factmark.ui.settings import Settings
@@ -373,10 +374,8 @@ class MainWindow(QMainWindow):
         if paths:
             self.import_paths([Path(p) for p in paths])
 
-    def import_paths(self, paths: list[Path], *, show_report: bool = True) -> None:
+    def import_paths(self, paths: list[Path], *, show_report: bool = True) -> ImportOutcome:
         """Import files and folders in the background, then show the per-file report."""
-        from factmark.ui.jobs import run_import
-
         outcome = run_import(self, self.project.path, paths, show_report=show_report)
         self.documents.model.reload()
         self._update_titles()

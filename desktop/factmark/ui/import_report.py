@@ -1,0 +1,130 @@
+"""The per-file import report shown after File > Import or a drop of files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from factmark.core.importing import FileReport
+from factmark.ui.jobs import ImportOutcome
+
+
+class ReportDialog(QDialog):
+    """The per-file import report: a summary line and every report line, errors marked.
+
+    Paths are shown relative to the folder all files share (named above the list);
+    Copy puts the full lines on the clipboard.
+    """
+
+    def __init__(
+        self, outcome: ImportOutcome | Sequence[FileReport], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        if not isinstance(outcome, ImportOutcome):
+            outcome = ImportOutcome(reports=list(outcome), total_files=len(outcome))
+        self.outcome = outcome
+        self.setObjectName("importReport")
+        self.setWindowTitle("Import report")
+        self.resize(760, 440)
+        style = self.style()
+        warning = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        troubled = bool(outcome.failed_files or outcome.error or outcome.cancelled)
+        icon = QLabel(self)
+        size = style.pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
+        big = (
+            warning
+            if troubled
+            else style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
+        )
+        icon.setPixmap(big.pixmap(size, size))
+        self.summary = QLabel(outcome.summary(), self)
+        self.summary.setObjectName("importSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder = _shared_folder(outcome.reports)
+        self.folder = QLabel(f"Files in {folder}" if folder else "", self)
+        self.folder.setVisible(folder is not None)
+        text = QVBoxLayout()
+        text.addWidget(self.summary)
+        text.addWidget(self.folder)
+        header = QHBoxLayout()
+        header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(text, 1)
+
+        self.lines = QListWidget(self)
+        self.lines.setObjectName("importReportLines")
+        self.lines.setWordWrap(True)
+        self._fill(folder, warning)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.copy_button = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setObjectName("copyReport")
+        self.copy_button.setToolTip("Copy the summary and every line to the clipboard")
+        self.copy_button.clicked.connect(self.copy)
+        buttons.rejected.connect(self.reject)
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setDefault(True)
+        close.setFocus()
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.lines, 1)
+        layout.addWidget(buttons)
+
+    def _fill(self, folder: Path | None, warning: QIcon) -> None:
+        # A blank icon on the other lines keeps every line's text in one column.
+        size = self.lines.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        self.lines.setIconSize(QSize(size, size))
+        blank = QPixmap(size, size)
+        blank.fill(Qt.GlobalColor.transparent)
+        error_colour = _error_colour(self.palette())
+        for report in self.outcome.reports:
+            lines = report.lines()
+            first_error = len(lines) - len(report.errors)
+            full = str(report.path)
+            shown = str(report.path.absolute().relative_to(folder)) if folder else full
+            for number, line in enumerate(lines):
+                item = QListWidgetItem(shown + line.removeprefix(full), self.lines)
+                item.setToolTip(line)
+                if number >= first_error:
+                    item.setIcon(warning)
+                    item.setForeground(error_colour)
+                else:
+                    item.setIcon(QIcon(blank))
+
+    def text(self) -> str:
+        """The summary and all lines, as copied."""
+        return "\n".join([self.outcome.summary(), *self.outcome.lines()])
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+
+
+def _shared_folder(reports: Sequence[FileReport]) -> Path | None:
+    """The folder holding every reported file, when there is a useful one."""
+    try:
+        folder = Path(os.path.commonpath([report.path.absolute().parent for report in reports]))
+    except ValueError:  # no reports, or paths on different drives
+        return None
+    return None if folder.parent == folder else folder
+
+
+def _error_colour(palette: QPalette) -> QColor:
+    """A red that reads on the palette's base colour (dark themes get a lighter one)."""
+    dark = palette.color(QPalette.ColorRole.Base).lightness() < 128
+    return QColor("#ff7b72") if dark else QColor("#b3261e")

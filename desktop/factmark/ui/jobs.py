@@ -1,0 +1,447 @@
+"""Slow work (bulk import, export) off the GUI thread, behind a cancellable progress dialog.
+
+An SQLite connection belongs to the thread that opened it, so each job opens its own
+:class:`~factmark.core.project.Project` on the project file inside its worker thread
+(WAL mode lets it work beside the window's connection) and closes it when done. The
+worker never touches widgets: progress and the outcome come back by signal.
+
+The window's own ``Project`` hears nothing of what a worker's connection changed
+(listeners are per connection), so callers reload their views after a job.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
+
+from factmark.core.exporting import export
+from factmark.core.exporting.base import ExportResult, Selection
+from factmark.core.importing import FileReport, collect_files, import_file
+from factmark.core.model import ValidationError
+from factmark.core.project import Project, ProjectError
+
+log = logging.getLogger(__name__)
+
+#: Jobs shorter than this never show their progress dialog (no flashing window).
+MINIMUM_DURATION_MS = 400
+
+Progress = Callable[[int, int, str], None]
+Cancelled = Callable[[], bool]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+# -- outcomes ----------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did: one report per file tried, whether it was cancelled, any error.
+
+    ``error`` is set when the project itself could not be used (read-only, damaged,
+    gone); files imported before that stay imported and keep their reports.
+    """
+
+    reports: list[FileReport] = field(default_factory=list)
+    total_files: int = 0
+    cancelled: bool = False
+    error: str | None = None
+
+    @property
+    def documents(self) -> int:
+        return sum(report.documents for report in self.reports)
+
+    @property
+    def spans(self) -> int:
+        return sum(report.spans for report in self.reports)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(report.duplicates for report in self.reports)
+
+    @property
+    def failed_files(self) -> int:
+        return sum(report.failed for report in self.reports)
+
+    def summary(self) -> str:
+        """One sentence for the user, e.g. ``Imported 5 documents (12 spans) from 7 files``."""
+        if self.error and not self.reports:
+            return f"Import failed: {self.error}"
+        parts = [
+            f"Imported {_count(self.documents, 'document')} ({_count(self.spans, 'span')}) "
+            f"from {_count(len(self.reports), 'file')}"
+        ]
+        if self.duplicates:
+            parts.append(_count(self.duplicates, "duplicate"))
+        if self.failed_files:
+            parts.append(f"{_count(self.failed_files, 'file')} had errors")
+        text = "; ".join(parts)
+        if self.cancelled:
+            text = f"Cancelled after {len(self.reports)} of {self.total_files} files. {text}"
+        if self.error:
+            text += f". Import stopped: {self.error}"
+        return text
+
+    def lines(self) -> list[str]:
+        """Every report line, file by file."""
+        return [line for report in self.reports for line in report.lines()]
+
+
+@dataclass
+class ExportOutcome:
+    """What an export wrote (``result``), or why it did not: cancelled or ``error``."""
+
+    result: ExportResult | None = None
+    cancelled: bool = False
+    error: str | None = None
+
+    def summary(self) -> str:
+        """One sentence for the user (status bar or message box)."""
+        if self.error:
+            return f"Export failed: {self.error}"
+        if self.result is None:
+            return "Export cancelled; nothing was written"
+        result = self.result
+        counts = f"{_count(result.spans, 'span')}, {_count(result.relations, 'relation')}"
+        return f"Exported {_count(result.documents, 'document')} ({counts}) to {result.path}"
+
+
+# -- the work itself (runs in the worker thread; no Qt here) --------------------------
+
+
+def import_paths(
+    project_path: Path, paths: Sequence[Path], progress: Progress, cancelled: Cancelled
+) -> ImportOutcome:
+    """Import files and folders into the project file, committing file by file.
+
+    ``progress(done, total, name)`` is called before each file. Once ``cancelled()``
+    is true the import stops before the next document; what was stored stays.
+    """
+    files, missing = collect_files(paths)
+    outcome = ImportOutcome(reports=list(missing), total_files=len(files) + len(missing))
+    try:
+        project = Project.open(project_path, create=False)
+    except ProjectError as error:
+        return ImportOutcome(total_files=outcome.total_files, error=str(error))
+    stopped = False
+
+    def check() -> bool:
+        nonlocal stopped
+        stopped = stopped or cancelled()
+        return stopped
+
+    with project:
+        for done, path in enumerate(files):
+            if check():
+                break
+            progress(done, len(files), path.name)
+            try:
+                report = import_file(project, path, cancelled=check)
+            except ProjectError as error:
+                outcome.error = str(error)
+                break
+            if stopped:
+                # Cut short: keep the report only if part of the file went in.
+                if report.documents or report.duplicates or report.errors:
+                    report.notes.append("the rest of this file was not imported: cancelled")
+                    outcome.reports.append(report)
+                break
+            outcome.reports.append(report)
+    outcome.cancelled = stopped
+    return outcome
+
+
+def export_project(
+    project_path: Path, fmt: str, output: Path, selection: Selection, cancelled: Cancelled
+) -> ExportOutcome:
+    """Export from a read-only connection; cancelling aborts it and leaves no file."""
+    if cancelled():
+        return ExportOutcome(cancelled=True)
+    try:
+        project = Project.open(project_path, create=False, readonly=True)
+    except ProjectError as error:
+        return ExportOutcome(error=str(error))
+    # The writers have no cancel hook: a progress handler aborts the running query
+    # (SQLite calls it every few hundred steps, in this thread), the writer's atomic
+    # output then removes its partial file and any old file stays as it was.
+    project.db.conn.set_progress_handler(lambda: int(cancelled()), 200)
+    try:
+        result = export(project, fmt, output, selection)
+    except Exception as error:
+        if cancelled():
+            return ExportOutcome(cancelled=True)
+        if isinstance(error, ValidationError | ProjectError):
+            return ExportOutcome(error=str(error))
+        if isinstance(error, OSError):
+            return ExportOutcome(error=_describe_os_error(error, output))
+        raise
+    finally:
+        project.close()
+    return ExportOutcome(result=result)
+
+
+def _describe_os_error(error: OSError, output: Path) -> str:
+    """Say what went wrong with the output path in the user's terms."""
+    if output.is_dir():
+        return f"{output} is a folder; choose a file name to export to"
+    blocker = next((p for p in (output.parent, *output.parent.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return f"cannot create the folder {output.parent}: {blocker} is a file, not a folder"
+    where = error.filename or output
+    return f"cannot write {where}: {error.strerror or error}"
+
+
+# -- jobs: a worker on its own QThread ---------------------------------------------
+
+
+class _Worker(QObject):
+    """Lives in the job's thread and runs the work there."""
+
+    progressed = Signal(int, int, str)
+    done = Signal(object)
+
+    def __init__(self, work: Callable[[Progress], Any], crashed: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._work = work
+        self._crashed = crashed
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            outcome = self._work(self.progressed.emit)
+        except Exception as error:  # a bug must still end the job, not hang the window
+            log.exception("background job failed")
+            outcome = self._crashed(f"unexpected error: {error!r}")
+        self.done.emit(outcome)
+
+
+# Jobs whose thread runs, so one dropped by its owner is not destroyed mid-run.
+_running: set[Job] = set()
+
+
+class Job(QObject):
+    """Base of background jobs: start once, cancel any time, outcome by ``finished``."""
+
+    progressed = Signal(int, int, str)  # done, total, current file name
+    finished = Signal(object)  # the outcome
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cancel = threading.Event()
+        self._thread: QThread | None = None
+        self._worker: _Worker | None = None  # a Python reference keeps it alive while it runs
+        self.outcome: Any = None
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> Any:
+        raise NotImplementedError
+
+    def _failed(self, message: str) -> Any:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Run the work in a new thread; ``finished`` is emitted (once) when it ends."""
+        if self._thread is not None:
+            raise RuntimeError("a job runs only once")
+        thread = QThread()
+        thread.setObjectName(type(self).__name__)
+        worker = _Worker(self._run_in_thread, self._failed)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        # quit() directly from the worker thread, so wait() can never deadlock.
+        worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        worker.progressed.connect(self.progressed)
+        worker.done.connect(self._worker_done)
+        thread.finished.connect(worker.deleteLater)
+        self._thread, self._worker = thread, worker
+        _running.add(self)
+        thread.start()
+
+    def _run_in_thread(self, progress: Progress) -> Any:
+        outcome = self._work(progress, self._cancel.is_set)
+        self.outcome = outcome  # readable after wait() even if the signal is never delivered
+        return outcome
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next checkpoint (thread-safe)."""
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    def wait(self) -> None:
+        """Block until the thread has ended (e.g. when the application quits mid-job)."""
+        if self._thread is not None:
+            self._thread.wait()
+        self._worker = None  # deleted with deleteLater when its thread finished
+        _running.discard(self)
+
+    @Slot(object)
+    def _worker_done(self, outcome: Any) -> None:
+        self.outcome = outcome
+        self.wait()
+        self.finished.emit(outcome)
+
+
+class ImportJob(Job):
+    """Import files and folders (expanded with ``collect_files``) into a project file."""
+
+    def __init__(
+        self, project_path: Path, paths: Sequence[Path], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.project_path = Path(project_path)
+        self.paths = list(paths)
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> ImportOutcome:
+        return import_paths(self.project_path, self.paths, progress, cancelled)
+
+    def _failed(self, message: str) -> ImportOutcome:
+        return ImportOutcome(error=message)
+
+
+class ExportJob(Job):
+    """Export a project file (opened read-only) in one format."""
+
+    def __init__(
+        self,
+        project_path: Path,
+        fmt: str,
+        output: Path,
+        selection: Selection,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project_path = Path(project_path)
+        self.fmt = fmt
+        self.output = Path(output)
+        self.selection = selection
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> ExportOutcome:
+        return export_project(self.project_path, self.fmt, self.output, self.selection, cancelled)
+
+    def _failed(self, message: str) -> ExportOutcome:
+        return ExportOutcome(error=message)
+
+
+# -- the progress dialog and the blocking helpers ------------------------------------
+
+
+class _ProgressDialog(QProgressDialog):
+    """Stays up until the job has really ended; Cancel, Escape and close ask it to stop."""
+
+    def __init__(self, parent: QWidget, name: str, title: str, label: str) -> None:
+        super().__init__(label, "Cancel", 0, 0, parent)
+        self.canceled.disconnect(self.cancel)  # the default would hide it at once
+        self.setObjectName(name)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumWidth(420)
+        self.setMinimumDuration(MINIMUM_DURATION_MS)
+        self.cancelling = False
+        self.canceled.connect(self._cancelling)
+
+    def _cancelling(self) -> None:
+        self.cancelling = True
+        self.setLabelText("Cancelling after the current document…")
+        button = self.findChild(QPushButton)
+        if button is not None:
+            button.setEnabled(False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        event.ignore()
+        self.canceled.emit()
+
+    def reject(self) -> None:
+        self.canceled.emit()
+
+    def show_progress(self, done: int, total: int, name: str) -> None:
+        if self.cancelling:
+            return
+        self.setLabelText(f"Importing {name}\n{done + 1} of {_count(total, 'file')}")
+        self.setMaximum(total)
+        self.setValue(done)  # last: on a modal dialog it processes events
+
+    def finish(self) -> None:
+        self.reset()  # stops the timer that would show it later
+        self.hide()
+        self.deleteLater()
+
+
+def _run(job: Job, dialog: _ProgressDialog) -> Any:
+    """Run ``job`` while ``dialog`` is up; return its outcome once the thread has ended."""
+    loop = QEventLoop()
+    job.finished.connect(loop.quit)
+    job.progressed.connect(dialog.show_progress)
+    dialog.canceled.connect(job.cancel)
+    job.start()
+    try:
+        if job.outcome is None:
+            loop.exec()
+        if job.outcome is None:  # the application is quitting: stop and wait
+            job.cancel()
+            job.wait()
+    finally:
+        dialog.finish()
+    return job.outcome
+
+
+def run_import(
+    parent: QWidget, project_path: Path, paths: list[Path], *, show_report: bool = True
+) -> ImportOutcome:
+    """Import in the background behind a progress dialog, then show the report.
+
+    Returns once the import has ended. With ``show_report=False`` nothing is shown
+    afterwards (tests, or callers with their own display of the outcome).
+    """
+    dialog = _ProgressDialog(parent, "importProgress", "Importing", "Looking for files…")
+    outcome: ImportOutcome = _run(ImportJob(project_path, paths), dialog)
+    if show_report:
+        from factmark.ui.import_report import ReportDialog
+
+        if outcome.error and not outcome.reports:
+            QMessageBox.warning(parent, "Import failed", outcome.error)
+        else:
+            ReportDialog(outcome, parent).exec()
+    return outcome
+
+
+def run_export(
+    parent: QWidget,
+    project_path: Path,
+    fmt: str,
+    output: Path,
+    selection: Selection,
+    *,
+    show_errors: bool = True,
+) -> ExportOutcome:
+    """Export in the background behind a progress dialog; returns once it has ended.
+
+    An error is shown in a message box (unless ``show_errors`` is False); success is
+    left to the caller (``outcome.summary()`` suits a status bar).
+    """
+    label = f"Exporting to {Path(output).name}…"
+    dialog = _ProgressDialog(parent, "exportProgress", "Exporting", label)
+    outcome: ExportOutcome = _run(ExportJob(project_path, fmt, output, selection), dialog)
+    if show_errors and outcome.error:
+        QMessageBox.warning(parent, "Export failed", outcome.error)
+    return outcome
