@@ -1,0 +1,61 @@
+"""File > Export corpus from the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+from pytestqt.qtbot import QtBot
+
+from factmark.ui.export_dialog import ExportDialog
+from tests.ui.helpers import drag_select
+from tests.ui.test_annotation import KEYS, find
+
+
+def test_export_dialog_writes_the_done_documents(open_window, qtbot: QtBot, tmp_path: Path) -> None:
+    window = open_window()
+    start = find(window, "Yevgeny Prigozhin")
+    drag_select(window.article_view, start, start + len("Yevgeny Prigozhin"))
+    qtbot.keyClick(window.article_view, KEYS["source"])
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    assert dialog.counts.text() == "1 of 6 documents will be exported."
+    out = tmp_path / "corpus.jsonl"
+    dialog.output.setText(str(out))
+    export_button = next(
+        b
+        for b in dialog.buttons.buttons()
+        if dialog.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
+    )
+    qtbot.mouseClick(export_button, Qt.MouseButton.LeftButton)
+    (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert record["title"] == "Bakhmut counterattack"
+    assert [(s["label"], s["text"]) for s in record["spans"]] == [("source", "Yevgeny Prigozhin")]
+    assert dialog.result_message.startswith("Exported 1 documents, 1 spans")
+    assert window.statusBar().currentMessage() == dialog.result_message
+
+
+def test_export_dialog_label_filter_and_all_statuses(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = open_window()
+    for piece, label in (("Yevgeny Prigozhin", "source"), ("Bakhmut", "location")):
+        start = find(window, piece)
+        drag_select(window.article_view, start, start + len(piece))
+        qtbot.keyClick(window.article_view, KEYS[label])
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    for box in dialog.statuses.values():
+        box.setChecked(True)
+    dialog.labels["source"].setChecked(False)
+    assert dialog.counts.text() == "6 of 6 documents will be exported."
+    out = tmp_path / "locations.jsonl"
+    dialog.output.setText(str(out))
+    dialog.export()
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert len(records) == 6
+    assert [(s["label"], s["text"]) for s in records[0]["spans"]] == [("location", "Bakhmut")]
