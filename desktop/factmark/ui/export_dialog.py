@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,7 +53,12 @@ class ExportDialog(QDialog):
             label_row.addWidget(box)
         self.output = QLineEdit(self)
         self.output.setObjectName("exportPath")
-        self.output.setText(str(project.path.with_suffix(".jsonl")))
+        self.output.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        folder = Path(documents) if documents else Path.home()
+        self.output.setText(str(folder / f"{project.path.stem}.jsonl"))
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._browse)
         output_row = QHBoxLayout()
