@@ -75,7 +75,31 @@ def build_parser() -> argparse.ArgumentParser:
     stats = commands.add_parser("stats", help="documents by status, spans by label and annotator")
     stats.add_argument("project", type=Path)
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    _labels_parser(commands)
     return parser
+
+
+def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    labels = commands.add_parser(
+        "labels",
+        help="list the span labels of a project, or add, rename, change, move or delete one",
+        description="Without an action, list the labels in toolbar order. Keys are keyboard "
+        "shortcuts: one character, or an empty string for none.",
+    )
+    labels.add_argument("project", type=Path)
+    labels.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    action = labels.add_mutually_exclusive_group()
+    action.add_argument("--add", metavar="NAME", help="add a label at the end")
+    action.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help="rename (spans follow)")
+    action.add_argument("--set", metavar="NAME", help="change a label's key, colour, description")
+    action.add_argument(
+        "--move", nargs=2, metavar=("NAME", "POSITION"), help="move to POSITION (1 is first)"
+    )
+    action.add_argument("--delete", metavar="NAME", help="delete a label no span uses")
+    labels.add_argument("--key", help="with --add or --set: shortcut key ('' for none)")
+    labels.add_argument("--colour", "--color", help="with --add or --set: colour as #RRGGBB")
+    labels.add_argument("--description", help="with --add or --set: what the label marks")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,6 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "import": run_import,
             "export": run_export,
             "stats": run_stats,
+            "labels": run_labels,
             "selftest": run_selftest,
         }[command]
         return handler(args)
@@ -177,6 +202,110 @@ def run_stats(args: argparse.Namespace) -> int:
         for name, count in rows.items():
             print(f"  {name:<{width}}  {count:>8}")
     return EXIT_OK
+
+
+def run_labels(args: argparse.Namespace) -> int:
+    fields = {
+        name: value
+        for name, value in (
+            ("key", args.key),
+            ("colour", args.colour),
+            ("description", args.description),
+        )
+        if value is not None
+    }
+    changing = any(
+        value is not None for value in (args.add, args.rename, args.set, args.move, args.delete)
+    )
+    if fields and args.add is None and args.set is None:
+        return _usage_error(f"--{next(iter(fields))} goes with --add NAME or --set NAME")
+    if args.set is not None and not fields:
+        return _usage_error("--set NAME needs --key, --colour or --description")
+    with Project.open(args.project, create=False, readonly=not changing) as project:
+        try:
+            done = _change_labels(project, args, fields) if changing else ""
+        except ValidationError as error:
+            return _usage_error(str(error))
+        if args.json:
+            rows = _label_rows(project)
+            sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        elif done:
+            print(done)
+        else:
+            _print_labels(_label_rows(project))
+    return EXIT_OK
+
+
+def _change_labels(project: Project, args: argparse.Namespace, fields: dict[str, str]) -> str:
+    """Apply the one change the arguments ask for; returns what was done, for the user."""
+    if args.add is not None:
+        label = project.add_label(args.add, **fields)
+        return f"added label {label.name!r} at position {label.position + 1}"
+    if args.rename is not None:
+        old, new = args.rename
+        label = project.update_label(old, name=new)
+        spans = project.label_span_counts()[label.name]
+        return f"renamed label {old!r} to {label.name!r}; {_count(spans, 'span')} follow it"
+    if args.set is not None:
+        label = project.update_label(args.set, **fields)
+        return f"changed label {label.name!r}: " + ", ".join(
+            f"{name} {getattr(label, name)!r}" for name in fields
+        )
+    if args.move is not None:
+        name, position = args.move
+        count = len(project.labels())
+        if not position.isdecimal() or not 1 <= int(position) <= count:
+            raise ValidationError(f"POSITION must be a number from 1 to {count}, got {position!r}")
+        project.move_label(name, int(position) - 1)
+        return f"moved label {name!r} to position {position}"
+    project.delete_label(args.delete)
+    return f"deleted label {args.delete!r}"
+
+
+def _label_rows(project: Project) -> list[dict[str, str | int]]:
+    counts = project.label_span_counts()
+    return [
+        {
+            "name": label.name,
+            "key": label.key,
+            "colour": label.colour,
+            "description": label.description,
+            "spans": counts[label.name],
+        }
+        for label in project.labels()
+    ]
+
+
+def _print_labels(rows: list[dict[str, str | int]]) -> None:
+    """Labels as an aligned table in toolbar order, the free-text description last."""
+    header = ("#", "key", "name", "colour", "spans", "description")
+    lines = [header] + [
+        (
+            str(number),
+            str(row["key"]) or "-",
+            str(row["name"]),
+            str(row["colour"]),
+            str(row["spans"]),
+            " ".join(str(row["description"]).split()),
+        )
+        for number, row in enumerate(rows, 1)
+    ]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header) - 1)]
+    for line in lines:
+        cells = [
+            cell.rjust(width) if column in (0, 4) else cell.ljust(width)
+            for column, (cell, width) in enumerate(zip(line[:-1], widths, strict=True))
+        ]
+        print("  ".join([*cells, line[-1]]).rstrip())
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _usage_error(message: str) -> int:
+    print(f"factmark: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _print_report(lines: list[str]) -> None:

@@ -9,10 +9,11 @@ each change after it is committed.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from factmark.core.text import check_text, text_uid
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
 class ProjectError(Exception):
@@ -146,7 +148,7 @@ class Project:
 
     def _backup(self, version: str) -> Path:
         """Copy the file (consistently, through SQLite) before migrating it."""
-        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")  # distinct even within a second
         target = self.path.with_name(f"{self.path.name}.{version}.{stamp}.bak")
         backup = sqlite3.connect(target)
         try:
@@ -243,37 +245,93 @@ class Project:
     def add_label(
         self, name: str, key: str = "", colour: str = "#999999", description: str = ""
     ) -> Label:
-        """Add a span label at the end of the label list."""
-        name = name.strip()
-        if not name:
-            raise ValidationError("a label needs a name")
-        if name in {label.name for label in self.labels()}:
-            raise ValidationError(f"label {name!r} exists already")
-        position = len(self.labels())
+        """Add a span label at the end of the label list.
+
+        The name must be new, the key one printable character no other label uses
+        (or empty for none) and the colour ``#RRGGBB``; see :func:`check_label`.
+        """
         with self.transaction():
+            labels = self.labels()
+            label = check_label(Label(name, key, colour, description, len(labels)), labels)
             self.db.execute(
                 "INSERT INTO labels (name, key, colour, description, position) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [name, key, colour, description, position],
+                [label.name, label.key, label.colour, label.description, label.position],
             )
         self._notify("labels")
-        return Label(name, key, colour, description, position)
+        return label
 
-    def update_label(self, name: str, **changes: Any) -> Label:
-        """Rename, re-key, recolour or re-describe a label; spans follow a rename."""
+    def update_label(self, name: str, /, **changes: Any) -> Label:
+        """Rename, re-key, recolour or re-describe a label; spans follow a rename.
+
+        ``update_label("claim", name="assertion", key="a")``: ``name`` is
+        positional-only so that ``name=`` can be a change. The new values are
+        checked as :meth:`add_label` checks them; changing nothing writes nothing
+        and notifies no one.
+        """
         allowed = {"name", "key", "colour", "description"}
         if not changes.keys() <= allowed:
             raise ValidationError(f"labels have no field {sorted(changes.keys() - allowed)}")
-        if name not in {label.name for label in self.labels()}:
-            raise ValidationError(f"unknown label {name!r}")
-        assignments = ", ".join(f"{column} = ?" for column in changes)
         with self.transaction():
+            labels = self.labels()
+            old = _find_label(labels, name)
+            new = check_label(replace(old, **changes), [x for x in labels if x.name != name])
+            if new == old:
+                return old
+            # spans.label is a foreign key with ON UPDATE CASCADE: a rename carries them along.
             self.db.execute(
-                f"UPDATE labels SET {assignments} WHERE name = ?", [*changes.values(), name]
+                "UPDATE labels SET name = ?, key = ?, colour = ?, description = ? WHERE name = ?",
+                [new.name, new.key, new.colour, new.description, name],
             )
         self._notify("labels")
-        new_name = changes.get("name", name)
-        return next(label for label in self.labels() if label.name == new_name)
+        return new
+
+    def move_label(self, name: str, position: int) -> int:
+        """Move a label to ``position`` (0 is first) in the toolbar order, shifting the
+        labels in between; returns the position it had (for undo)."""
+        with self.transaction():
+            names = [label.name for label in self.labels()]
+            if name not in names:
+                raise ValidationError(f"unknown label {name!r}")
+            if not isinstance(position, int) or not 0 <= position < len(names):
+                raise ValidationError(f"label position {position!r} is outside 0-{len(names) - 1}")
+            old = names.index(name)
+            names.insert(position, names.pop(old))
+            self._number_labels(names)
+        self._notify("labels")
+        return old
+
+    def delete_label(self, name: str) -> Label:
+        """Delete a label no span uses; returns it (with its position) so undo can
+        add it back. Refuses a label in use rather than delete or orphan spans."""
+        with self.transaction():
+            labels = self.labels()
+            label = _find_label(labels, name)
+            used = self.label_span_counts().get(name, 0)
+            if used:
+                noun = "span uses" if used == 1 else "spans use"
+                raise ValidationError(
+                    f"label {name!r} cannot be deleted: {used} {noun} it; "
+                    "relabel or delete them first"
+                )
+            self.db.execute("DELETE FROM labels WHERE name = ?", [name])
+            self._number_labels([x.name for x in labels if x.name != name])
+        self._notify("labels")
+        return label
+
+    def label_span_counts(self) -> dict[str, int]:
+        """How many spans use each label, every project label present (0 when unused)."""
+        counts = {label.name: 0 for label in self.labels()}
+        for r in self._query("SELECT label, count(*) AS n FROM spans GROUP BY label"):
+            counts[r["label"]] = r["n"]
+        return counts
+
+    def _number_labels(self, names: list[str]) -> None:
+        """Store ``names`` as the label order, positions 0, 1, 2, ..."""
+        self.db.conn.executemany(
+            "UPDATE labels SET position = ? WHERE name = ?",
+            [(position, name) for position, name in enumerate(names)],
+        )
 
     def relation_types(self) -> list[str]:
         """The project's relation types in order."""
@@ -682,6 +740,11 @@ class Project:
 
     # -- statistics ----------------------------------------------------------
 
+    def annotators(self) -> list[str]:
+        """Names of everyone who has made a span in this project, in name order."""
+        rows = self._query("SELECT DISTINCT annotator FROM spans WHERE annotator IS NOT NULL")
+        return sorted(r["annotator"] for r in rows)
+
     def status_counts(self) -> dict[str, int]:
         """How many documents have each status (all four statuses present)."""
         counts = dict.fromkeys(("new", "in_progress", "done", "skipped"), 0)
@@ -692,9 +755,7 @@ class Project:
     def stats(self) -> dict[str, dict[str, int]]:
         """Documents by status, spans by label and spans by annotator."""
         by_status = self.status_counts()
-        by_label = {label.name: 0 for label in self.labels()}
-        for r in self._query("SELECT label, count(*) AS n FROM spans GROUP BY label"):
-            by_label[r["label"]] = r["n"]
+        by_label = self.label_span_counts()
         by_annotator = {
             (r["annotator"] or "(none)"): r["n"]
             for r in self._query(
@@ -706,6 +767,54 @@ class Project:
             "spans_by_label": by_label,
             "spans_by_annotator": by_annotator,
         }
+
+
+def check_label(label: Label, others: list[Label]) -> Label:
+    """The label tidied (name, key and description stripped, colour in capitals), or
+    ValidationError with a message for the user when it breaks a rule.
+
+    Names are non-empty, printable and differ from the ``others`` (ignoring case, so
+    "Claim" cannot sit beside "claim"). A key is a keyboard shortcut: empty for none,
+    else one printable character no other label uses, again ignoring case (Qt treats
+    "a" and "A" as the same key). Colours are ``#RRGGBB``.
+    """
+    fields = (label.name, label.key, label.colour, label.description)
+    if not all(isinstance(value, str) for value in fields):
+        raise ValidationError(f"label fields must be text, got {fields!r}")
+    name, key = label.name.strip(), label.key.strip()
+    if not name:
+        raise ValidationError("a label needs a name")
+    if not name.isprintable():
+        raise ValidationError(f"a label name cannot hold line breaks or tabs: {name!r}")
+    for other in others:
+        if other.name.casefold() == name.casefold():
+            as_named = "" if other.name == name else f" (as {other.name!r})"
+            raise ValidationError(f"label {name!r} exists already{as_named}")
+    if len(key) > 1 or not key.isprintable():
+        raise ValidationError(
+            f"a label key is one character (a letter, digit or sign) or none, got {key!r}"
+        )
+    for other in others:
+        if key and other.key.casefold() == key.casefold():
+            raise ValidationError(f"key {key!r} is taken by label {other.name!r}")
+    if not COLOUR_PATTERN.fullmatch(label.colour):
+        raise ValidationError(
+            f"a label colour is written #RRGGBB, e.g. #E69F00, got {label.colour!r}"
+        )
+    return replace(
+        label,
+        name=name,
+        key=key,
+        colour=label.colour.upper(),
+        description=label.description.strip(),
+    )
+
+
+def _find_label(labels: list[Label], name: str) -> Label:
+    for label in labels:
+        if label.name == name:
+            return label
+    raise ValidationError(f"unknown label {name!r}")
 
 
 def _span(r: dict[str, Any]) -> Span:

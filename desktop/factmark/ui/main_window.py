@@ -256,6 +256,11 @@ class MainWindow(QMainWindow):
         self.article_view.clear_selection()
         self.select_span(None)
 
+    def show_labels(self) -> None:
+        from factmark.ui.labels_dialog import LabelsDialog
+
+        LabelsDialog(self.project, self).exec()
+
     def show_statistics(self) -> None:
         from factmark.ui.stats_dialog import StatsDialog
 
@@ -273,6 +278,10 @@ class MainWindow(QMainWindow):
         current = self.current.id if self.current else None
         if change.kind == "labels":
             label_actions(self)
+            # Older undo steps name labels that may be renamed or gone now.
+            if self.annotation.undo_stack.count():
+                self.annotation.undo_stack.clear()
+                self.show_problem("The labels changed, so earlier edits can no longer be undone.")
             self.spans.show_document(self.current)
             self.article_view.update_spans(self.spans.spans, None, self.spans.colours)
         elif change.kind == "spans" and change.document_id == current:

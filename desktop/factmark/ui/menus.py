@@ -6,36 +6,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
 
 from factmark import __version__
-from factmark.core.resources import resource_path
 from factmark.ui.annotation import END, GROW, SHRINK, START
+from factmark.ui.icons import icon, swatch
 
 if TYPE_CHECKING:
     from factmark.ui.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
-
-
-def swatch(colour: str, size: int = 64) -> QIcon:
-    """A rounded square of a label's colour, for buttons and menus."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setBrush(QColor(colour))
-    painter.setPen(QColor(colour).darker(140))
-    painter.drawRoundedRect(QRectF(6, 6, size - 12, size - 12), 10, 10)
-    painter.end()
-    return QIcon(pixmap)
-
-
-def icon(name: str) -> QIcon:
-    """An SVG icon from ``resources/icons`` (sharp at any screen scale)."""
-    return QIcon(str(resource_path("icons", f"{name}.svg")))
 
 
 def _action(
@@ -141,6 +123,16 @@ def build_menus(window: MainWindow) -> None:
     snap.setCheckable(True)
     snap.setChecked(window.settings.snap_to_words())
     edit.addAction(snap)
+    edit.addAction(
+        _action(
+            window,
+            "labels",
+            "&Labels…",
+            window.show_labels,
+            [],
+            "Add, rename, recolour, re-key and reorder the project's labels",
+        )
+    )
     edit.addAction(_action(window, "annotator", "Annotator &name…", window.ask_annotator))
 
     window.label_menu = bar.addMenu("&Label")

@@ -1,0 +1,417 @@
+"""Project > Labels: add, rename, re-key, recolour, describe, reorder and remove span labels.
+
+Every edit is one Project call, committed at once; the project's Change("labels") then
+refreshes this dialog (and the main window's label toolbar). A refused edit shows its
+message in the dialog. The table is read-only; the fields under it edit the selected label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QIcon, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QColorDialog,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from factmark.core.model import Label, ValidationError
+from factmark.core.project import Change, Project, ProjectError
+from factmark.ui.icons import swatch
+
+_Index = QModelIndex | QPersistentModelIndex
+
+# The Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO: tuple[str, ...] = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+)
+ERROR_COLOUR = "#D55E00"  # Okabe-Ito vermilion: readable on light and dark backgrounds
+NEW_LABEL_NAME = "new label"
+
+
+def new_label_defaults(labels: list[Label]) -> tuple[str, str, str]:
+    """Name, key and colour for a label added with the Add button: "new label" (numbered
+    when taken), the first free digit key and the first unused Okabe-Ito colour."""
+    names = {label.name.casefold() for label in labels}
+    name, number = NEW_LABEL_NAME, 2
+    while name.casefold() in names:
+        name, number = f"{NEW_LABEL_NAME} {number}", number + 1
+    keys = {label.key.casefold() for label in labels}
+    key = next((digit for digit in "123456789" if digit not in keys), "")
+    colours = {label.colour.upper() for label in labels}
+    colour = next((c for c in OKABE_ITO if c not in colours), "#999999")
+    return name, key, colour
+
+
+class LabelTableModel(QAbstractTableModel):
+    """The project's labels in toolbar order: colour, key, name, description, span count."""
+
+    HEADERS = ("Colour", "Key", "Name", "Description", "Spans")
+    COLOUR, KEY, NAME, DESCRIPTION, SPANS = range(5)
+
+    def __init__(self, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.labels: list[Label] = []
+        self.span_counts: dict[str, int] = {}
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the labels and their span counts again.
+
+        With the same number of rows the rows are updated in place (no reset), so the
+        view keeps its selection and scroll position through a rename or a move.
+        """
+        labels, counts = self.project.labels(), self.project.label_span_counts()
+        if len(labels) != len(self.labels):
+            self.beginResetModel()
+            self.labels, self.span_counts = labels, counts
+            self.endResetModel()
+            return
+        self.labels, self.span_counts = labels, counts
+        if labels:
+            last = self.index(len(labels) - 1, len(self.HEADERS) - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
+
+    def row_of(self, name: str) -> int:
+        """The row showing label ``name``, or -1."""
+        for row, label in enumerate(self.labels):
+            if label.name == name:
+                return row
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.labels)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        label, column = self.labels[index.row()], index.column()
+        count = self.span_counts.get(label.name, 0)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (label.colour, label.key, label.name, label.description, count)[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == self.COLOUR:
+            return swatch(label.colour)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.KEY, self.SPANS):
+            across = (
+                Qt.AlignmentFlag.AlignRight
+                if column == self.SPANS
+                else Qt.AlignmentFlag.AlignHCenter
+            )
+            return int(across | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            key = f"key {label.key}" if label.key else "no key"
+            spans = f"{count} span" if count == 1 else f"{count} spans"
+            return f"{label.name} ({key}, {spans})\n{label.description}".rstrip()
+        return None
+
+
+class LabelsDialog(QDialog):
+    """The project's span labels, editable: every change is saved as it is made."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("labelsDialog")
+        self.setWindowTitle("Labels")
+        self.project = project
+        self._shown: Label | None = None  # the label the fields under the table edit
+        self.colour_dialog: QColorDialog | None = None
+
+        self.model = LabelTableModel(project, self)
+        self.table = self._make_table()
+        self.add_button = self._button("addLabel", "&Add", self.add_label)
+        self.remove_button = self._button("removeLabel", "&Remove", self.remove_label)
+        self.up_button = self._button("moveLabelUp", "Move &up", lambda: self.move_label(-1))
+        self.down_button = self._button("moveLabelDown", "Move &down", lambda: self.move_label(1))
+        self.name_edit = self._line_edit("labelName", "Name of the label")
+        self.name_edit.editingFinished.connect(lambda: self._edit("name", self.name_edit))
+        self.key_edit = self._line_edit("labelKey", "Keyboard key (one character, or none)")
+        self.key_edit.setPlaceholderText("none")
+        self.key_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("none") * 3)
+        self.key_edit.textEdited.connect(self._key_typed)
+        self.description_edit = self._line_edit("labelDescription", "What the label marks")
+        self.description_edit.editingFinished.connect(
+            lambda: self._edit("description", self.description_edit)
+        )
+        self.colour_button = self._button("labelColour", "&Colour…", self.choose_colour)
+        self.error = QLabel(self)
+        self.error.setObjectName("labelsError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self._lay_out()
+        listener = self._project_changed
+        project.subscribe(listener)
+        self._listening = True
+        self.destroyed.connect(lambda: project.unsubscribe(listener))
+        if self.model.labels:
+            self.select(self.model.labels[0].name)
+        self._update_controls()
+
+    # -- building --------------------------------------------------------------------
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("labelTable")
+        table.setAccessibleName("Labels")
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.setTabKeyNavigation(False)
+        header = table.horizontalHeader()
+        for column in range(len(LabelTableModel.HEADERS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(LabelTableModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        table.doubleClicked.connect(self._cell_double_clicked)
+        return table
+
+    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        # Enter in a field must apply the field, not press a default button.
+        button.setAutoDefault(False)
+        button.clicked.connect(lambda _checked=False: slot())
+        return button
+
+    def _line_edit(self, name: str, accessible: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        return edit
+
+    def _lay_out(self) -> None:
+        buttons = QVBoxLayout()
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        top = QHBoxLayout()
+        top.addWidget(self.table, 1)
+        top.addLayout(buttons)
+
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_edit)
+        key_row.addSpacing(self.fontMetrics().height())
+        key_row.addWidget(self.colour_button)
+        key_row.addStretch(1)
+        form = QFormLayout()
+        for text, field in (("&Name:", self.name_edit), ("&Key:", self.key_edit)):
+            caption = QLabel(text, self)
+            caption.setBuddy(field)
+            form.addRow(caption, field if field is self.name_edit else key_row)
+        caption = QLabel("D&escription:", self)
+        caption.setBuddy(self.description_edit)
+        form.addRow(caption, self.description_edit)
+
+        hint = QLabel(
+            "Changes are saved as you make them. A key labels the selected text when pressed; "
+            "a label that spans use cannot be removed.",
+            self,
+        )
+        hint.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        close.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(hint)
+        layout.addWidget(close)
+        em = self.fontMetrics().height()
+        self.resize(48 * em, 26 * em)
+
+    # -- state -------------------------------------------------------------------------
+
+    def current_label(self) -> Label | None:
+        """The label selected in the table, if any."""
+        row = self.table.currentIndex().row()
+        return self.model.labels[row] if 0 <= row < len(self.model.labels) else None
+
+    def select(self, name: str) -> None:
+        """Select label ``name`` in the table and show it in the fields."""
+        row = self.model.row_of(name)
+        if row < 0:
+            return
+        self.table.selectionModel().setCurrentIndex(
+            self.model.index(row, LabelTableModel.NAME),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(self.model.index(row, 0))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        label = self.current_label()
+        self._shown = label
+        self.name_edit.setText(label.name if label else "")
+        self.key_edit.setText(label.key if label else "")
+        self.description_edit.setText(label.description if label else "")
+        self.colour_button.setIcon(swatch(label.colour) if label else QIcon())
+        self._update_controls()
+
+    def _update_controls(self) -> None:
+        row = self.table.currentIndex().row() if self._shown else -1
+        writable = not self.project.readonly
+        self.add_button.setEnabled(writable)
+        self.remove_button.setEnabled(writable and row >= 0)
+        self.up_button.setEnabled(writable and row > 0)
+        self.down_button.setEnabled(writable and 0 <= row < len(self.model.labels) - 1)
+        for field in (self.name_edit, self.key_edit, self.description_edit, self.colour_button):
+            field.setEnabled(writable and row >= 0)
+
+    def _project_changed(self, change: Change) -> None:
+        if change.kind != "labels":
+            return
+        name = self._shown.name if self._shown else None
+        row = self.table.currentIndex().row()
+        self.model.reload()
+        if name is not None and self.model.row_of(name) >= 0:
+            self.select(name)
+        elif self.model.labels:  # renamed or removed: stay at the same place
+            self.select(self.model.labels[min(max(row, 0), len(self.model.labels) - 1)].name)
+        else:
+            self._show_current()
+
+    def _apply(self, change: Callable[[], object]) -> bool:
+        """Run one Project change; a refusal is shown in the dialog, never raised."""
+        try:
+            change()
+        except (ValidationError, ProjectError) as error:
+            self.error.setText(str(error))
+            return False
+        self.error.clear()
+        return True
+
+    # -- editing -----------------------------------------------------------------------
+
+    def _edit(self, field: str, edit: QLineEdit) -> None:
+        """Apply a field of the label shown; on success show what was stored (tidied)."""
+        label = self._shown
+        if label is None or edit.text() == getattr(label, field):
+            return
+        if self._apply(lambda: self.project.update_label(label.name, **{field: edit.text()})):
+            self.select(edit.text().strip() if field == "name" else label.name)
+
+    def _key_typed(self, text: str) -> None:
+        """A key applies as soon as it is typed; a new character replaces the old one."""
+        if len(text) > 1:
+            position = self.key_edit.cursorPosition()
+            self.key_edit.setText(text[position - 1 : position] or text[-1])
+        self._edit("key", self.key_edit)
+
+    def add_label(self) -> None:
+        """Add a label at the end with a free name, key and colour, ready to be named."""
+        name, key, colour = new_label_defaults(self.model.labels)
+        if self._apply(lambda: self.project.add_label(name, key, colour)):
+            self.select(name)
+            self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.name_edit.selectAll()
+
+    def remove_label(self) -> None:
+        """Remove the selected label; refused (with the reason shown) while spans use it."""
+        label = self.current_label()
+        if label is not None:
+            self._apply(lambda: self.project.delete_label(label.name))
+
+    def move_label(self, step: int) -> None:
+        """Move the selected label ``step`` places (-1 up, 1 down) in the toolbar order."""
+        label = self.current_label()
+        if label is None:
+            return
+        row = self.model.row_of(label.name) + step
+        if 0 <= row < len(self.model.labels) and self._apply(
+            lambda: self.project.move_label(label.name, row)
+        ):
+            self.select(label.name)
+
+    def choose_colour(self) -> None:
+        """Open a colour chooser for the selected label, offering the Okabe-Ito colours."""
+        label = self.current_label()
+        if label is None:
+            return
+        for index, colour in enumerate(OKABE_ITO):
+            # The custom colour grid has two rows filled column by column: even indices
+            # put the palette along the top row, in order.
+            QColorDialog.setCustomColor(2 * index, QColor(colour))
+        chooser = QColorDialog(QColor(label.colour), self)
+        chooser.setObjectName("labelColourDialog")
+        chooser.setWindowTitle(f"Colour of {label.name}")
+        # Qt's own dialog everywhere: native ones may not show the custom colours.
+        chooser.setOption(QColorDialog.ColorDialogOption.DontUseNativeDialog)
+        chooser.colorSelected.connect(lambda colour: self._set_colour(label.name, colour))
+        chooser.finished.connect(chooser.deleteLater)
+        self.colour_dialog = chooser
+        chooser.open()
+
+    def _set_colour(self, name: str, colour: QColor) -> None:
+        if colour.isValid():
+            self._apply(lambda: self.project.update_label(name, colour=colour.name().upper()))
+
+    def _cell_double_clicked(self, index: QModelIndex) -> None:
+        """Double-clicking a cell goes to the field that edits it."""
+        if index.column() == LabelTableModel.COLOUR:
+            self.choose_colour()
+            return
+        field = {
+            LabelTableModel.KEY: self.key_edit,
+            LabelTableModel.DESCRIPTION: self.description_edit,
+        }.get(index.column(), self.name_edit)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
+        field.selectAll()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Listen to the project again when shown after closing (``exec()`` twice)."""
+        if not self._listening:
+            self.project.subscribe(self._project_changed)
+            self._listening = True
+            self._project_changed(Change("labels"))
+        super().showEvent(event)
+
+    def done(self, result: int) -> None:
+        """Stop listening to the project when the dialog closes."""
+        self.project.unsubscribe(self._project_changed)
+        self._listening = False
+        super().done(result)

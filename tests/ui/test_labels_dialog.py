@@ -1,0 +1,339 @@
+"""The Labels dialog edits the project's labels through its real widgets."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QColorDialog, QLabel, QLineEdit, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from factmark.core.model import IncomingDocument, Label
+from factmark.core.project import Change, Project
+from factmark.ui.labels_dialog import OKABE_ITO, LabelsDialog, LabelTableModel
+
+TEXT = "The governor said 3 bridges near Kherson were repaired by the army."
+DEFAULTS = ["claim", "source", "location", "number"]
+W = TypeVar("W", bound=QWidget)
+
+
+def open_dialog(qtbot: QtBot, project: Project) -> LabelsDialog:
+    dialog = LabelsDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(dialog.isActiveWindow)
+    return dialog
+
+
+def widget(dialog: LabelsDialog, kind: type[W], name: str) -> W:
+    found = dialog.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def click(qtbot: QtBot, dialog: LabelsDialog, name: str) -> None:
+    button = widget(dialog, QPushButton, name)
+    assert button.isEnabled(), f"{name} is disabled"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def click_row(qtbot: QtBot, dialog: LabelsDialog, row: int, column: int = 2) -> None:
+    view = dialog.table
+    rect = view.visualRect(view.model().index(row, column))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def type_into(qtbot: QtBot, edit: QLineEdit, text: str, enter: bool = True) -> None:
+    """Replace the field's text by typing, as a person does, then press Enter."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    if enter:
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def names(project: Project) -> list[str]:
+    return [label.name for label in project.labels()]
+
+
+def shown_names(dialog: LabelsDialog) -> list[str]:
+    model = dialog.table.model()
+    return [model.index(row, LabelTableModel.NAME).data() for row in range(model.rowCount())]
+
+
+def error_text(dialog: LabelsDialog) -> str:
+    return widget(dialog, QLabel, "labelsError").text()
+
+
+@pytest.fixture
+def changes(project: Project) -> list[Change]:
+    heard: list[Change] = []
+    project.subscribe(heard.append)
+    return heard
+
+
+@pytest.fixture
+def used_project(project: Project) -> Project:
+    """The fresh project with one document: two number spans and a location span."""
+    added = project.add_document(IncomingDocument(TEXT, title="Bridges"))
+    assert added is not None
+    for substring, label in (("3", "number"), ("3 bridges", "number"), ("Kherson", "location")):
+        start = TEXT.index(substring)
+        project.add_span(added[0], start, start + len(substring), label)
+    return project
+
+
+def test_dialog_is_named_titled_and_lists_the_labels(qtbot: QtBot, used_project: Project) -> None:
+    dialog = open_dialog(qtbot, used_project)
+    assert dialog.objectName() == "labelsDialog"
+    assert dialog.windowTitle() == "Labels"
+    model = dialog.table.model()
+    rows = [
+        [model.index(row, column).data() for column in range(model.columnCount())]
+        for row in range(model.rowCount())
+    ]
+    assert [row[:3] + row[4:] for row in rows] == [
+        ["#E69F00", "1", "claim", 0],
+        ["#56B4E9", "2", "source", 0],
+        ["#009E73", "3", "location", 1],
+        ["#CC79A7", "4", "number", 2],
+    ]
+    assert rows[0][3].startswith("A checkable statement")
+    swatch = model.index(0, LabelTableModel.COLOUR).data(Qt.ItemDataRole.DecorationRole)
+    assert swatch.pixmap(16, 16).toImage().pixelColor(8, 8) == QColor("#E69F00")
+    # The first label is selected and shown in the fields.
+    assert widget(dialog, QLineEdit, "labelName").text() == "claim"
+    assert widget(dialog, QLineEdit, "labelKey").text() == "1"
+    assert not widget(dialog, QPushButton, "moveLabelUp").isEnabled()
+
+
+def test_add_then_type_a_name_and_a_key(
+    qtbot: QtBot, project: Project, changes: list[Change]
+) -> None:
+    dialog = open_dialog(qtbot, project)
+    click(qtbot, dialog, "addLabel")
+
+    assert names(project) == [*DEFAULTS, "new label"]
+    name_field = widget(dialog, QLineEdit, "labelName")
+    assert name_field.hasFocus()
+    assert name_field.selectedText() == "new label"  # typing replaces it
+
+    qtbot.keyClicks(name_field, "weapon")
+    qtbot.keyClick(name_field, Qt.Key.Key_Return)
+    assert dialog.isVisible()  # Enter applied the name and did not close the dialog
+    key_field = widget(dialog, QLineEdit, "labelKey")
+    assert key_field.text() == "5"  # the first free digit
+    key_field.setFocus()
+    qtbot.keyClicks(key_field, "w")  # a typed key replaces the old one at once
+
+    assert project.labels()[-1] == Label("weapon", "w", OKABE_ITO[3], "", 4)
+    assert key_field.text() == "w"
+    assert shown_names(dialog) == [*DEFAULTS, "weapon"]
+    assert dialog.current_label() == project.labels()[-1]
+    assert changes == [Change("labels")] * 3  # add, rename, re-key: one commit each
+    assert error_text(dialog) == ""
+
+
+def test_adding_twice_picks_free_names_keys_and_colours(qtbot: QtBot, project: Project) -> None:
+    dialog = open_dialog(qtbot, project)
+    click(qtbot, dialog, "addLabel")
+    click(qtbot, dialog, "addLabel")
+    added = project.labels()[4:]
+    assert [(x.name, x.key, x.colour) for x in added] == [
+        ("new label", "5", "#F0E442"),
+        ("new label 2", "6", "#0072B2"),
+    ]
+
+
+def test_renaming_in_the_field_carries_spans_along(qtbot: QtBot, used_project: Project) -> None:
+    dialog = open_dialog(qtbot, used_project)
+    click_row(qtbot, dialog, 3)
+    name_field = widget(dialog, QLineEdit, "labelName")
+    assert name_field.text() == "number"
+
+    type_into(qtbot, name_field, "quantity")
+
+    assert names(used_project) == ["claim", "source", "location", "quantity"]
+    assert sorted(span.label for span in used_project.spans(1)) == [
+        "location",
+        "quantity",
+        "quantity",
+    ]
+    assert shown_names(dialog)[3] == "quantity"
+    assert dialog.current_label() == used_project.labels()[3]
+
+
+def test_description_is_saved_when_the_field_is_left(qtbot: QtBot, project: Project) -> None:
+    dialog = open_dialog(qtbot, project)
+    click_row(qtbot, dialog, 1)
+    description = widget(dialog, QLineEdit, "labelDescription")
+    type_into(qtbot, description, "Who said it", enter=False)
+    widget(dialog, QLineEdit, "labelName").setFocus()  # leaving the field applies it
+    qtbot.waitUntil(lambda: project.labels()[1].description == "Who said it")
+    assert dialog.table.model().index(1, LabelTableModel.DESCRIPTION).data() == "Who said it"
+
+
+def test_move_up_and_down_keep_the_label_selected(
+    qtbot: QtBot, project: Project, changes: list[Change]
+) -> None:
+    dialog = open_dialog(qtbot, project)
+    click_row(qtbot, dialog, 3)
+    click(qtbot, dialog, "moveLabelUp")
+    assert names(project) == ["claim", "source", "number", "location"]
+    click(qtbot, dialog, "moveLabelUp")
+    click(qtbot, dialog, "moveLabelUp")
+    assert names(project) == ["number", "claim", "source", "location"]
+    assert shown_names(dialog) == names(project)
+    assert dialog.current_label() == project.labels()[0]
+    assert not widget(dialog, QPushButton, "moveLabelUp").isEnabled()
+
+    click(qtbot, dialog, "moveLabelDown")
+    assert names(project) == ["claim", "number", "source", "location"]
+    assert [label.key for label in project.labels()] == ["1", "4", "2", "3"]
+    assert changes == [Change("labels")] * 4
+
+
+def test_remove_refuses_a_used_label_and_says_why(qtbot: QtBot, used_project: Project) -> None:
+    dialog = open_dialog(qtbot, used_project)
+    click_row(qtbot, dialog, 3)
+    click(qtbot, dialog, "removeLabel")
+    assert names(used_project) == DEFAULTS
+    assert error_text(dialog) == (
+        "label 'number' cannot be deleted: 2 spans use it; relabel or delete them first"
+    )
+    assert error_text(dialog) and widget(dialog, QLabel, "labelsError").isVisible()
+
+    click_row(qtbot, dialog, 1)
+    click(qtbot, dialog, "removeLabel")  # source is unused
+    assert names(used_project) == ["claim", "location", "number"]
+    assert error_text(dialog) == ""  # a change that worked clears the message
+    assert shown_names(dialog) == ["claim", "location", "number"]
+    assert dialog.current_label() == used_project.labels()[1]  # the next one is selected
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("labelKey", "2", "key '2' is taken by label 'source'"),
+        ("labelName", "Source", "label 'Source' exists already (as 'source')"),
+        ("labelName", " ", "a label needs a name"),
+    ],
+)
+def test_refused_edits_are_shown_not_raised(
+    qtbot: QtBot,
+    project: Project,
+    changes: list[Change],
+    field: str,
+    typed: str,
+    message: str,
+) -> None:
+    dialog = open_dialog(qtbot, project)
+    before = project.labels()
+    type_into(qtbot, widget(dialog, QLineEdit, field), typed, enter=field != "labelKey")
+    assert error_text(dialog) == message
+    assert project.labels() == before
+    assert changes == []
+
+
+def test_fixing_a_refused_key_clears_the_message(qtbot: QtBot, project: Project) -> None:
+    dialog = open_dialog(qtbot, project)
+    key_field = widget(dialog, QLineEdit, "labelKey")
+    type_into(qtbot, key_field, "3", enter=False)
+    assert error_text(dialog).startswith("key '3' is taken")
+    qtbot.keyClicks(key_field, "c")
+    assert error_text(dialog) == ""
+    assert project.labels()[0].key == "c"
+
+
+def test_colour_button_offers_okabe_ito_and_applies_the_choice(
+    qtbot: QtBot, project: Project
+) -> None:
+    dialog = open_dialog(qtbot, project)
+    click_row(qtbot, dialog, 1)
+    click(qtbot, dialog, "labelColour")
+    chooser = dialog.findChild(QColorDialog, "labelColourDialog")
+    assert chooser is not None and chooser.isVisible()
+    assert chooser.currentColor() == QColor("#56B4E9")
+    assert [QColorDialog.customColor(2 * n) for n in range(8)] == [QColor(c) for c in OKABE_ITO]
+
+    chooser.setCurrentColor(QColor("#0072b2"))
+    chooser.accept()
+
+    assert project.labels()[1].colour == "#0072B2"
+    assert dialog.table.model().index(1, LabelTableModel.COLOUR).data() == "#0072B2"
+
+
+def test_cancelling_the_colour_chooser_changes_nothing(qtbot: QtBot, project: Project) -> None:
+    dialog = open_dialog(qtbot, project)
+    before = project.labels()
+    click(qtbot, dialog, "labelColour")
+    chooser = dialog.findChild(QColorDialog, "labelColourDialog")
+    assert chooser is not None
+    chooser.setCurrentColor(QColor("#000000"))
+    chooser.reject()
+    assert project.labels() == before
+
+
+def test_double_clicking_a_key_goes_to_the_key_field(qtbot: QtBot, project: Project) -> None:
+    dialog = open_dialog(qtbot, project)
+    view = dialog.table
+    rect = view.visualRect(view.model().index(2, LabelTableModel.KEY))
+    # A real double-click is a click followed by a double-click event (QTest sends only the
+    # second part, which item views ignore without the press before it).
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    key_field = widget(dialog, QLineEdit, "labelKey")
+    assert key_field.hasFocus()
+    assert key_field.text() == "3"
+
+
+def test_changes_made_elsewhere_show_up(qtbot: QtBot, project: Project) -> None:
+    dialog = open_dialog(qtbot, project)
+    project.add_label("date", key="d")
+    assert shown_names(dialog) == [*DEFAULTS, "date"]
+    project.update_label("claim", name="assertion")
+    assert shown_names(dialog)[0] == "assertion"
+    assert widget(dialog, QLineEdit, "labelName").text() == "assertion"
+
+
+def test_a_closed_dialog_stops_listening(qtbot: QtBot, project: Project) -> None:
+    dialog = open_dialog(qtbot, project)
+    dialog.close()
+    project.add_label("date")  # must not touch the closed dialog
+    assert dialog.table.model().rowCount(QModelIndex()) == 4
+    dialog.show()  # shown again, it listens again and catches up
+    assert shown_names(dialog) == [*DEFAULTS, "date"]
+    QApplication.processEvents()
+
+
+def test_a_read_only_project_can_be_looked_at_but_not_edited(
+    qtbot: QtBot, project: Project
+) -> None:
+    project.close()
+    with Project.open(project.path, readonly=True) as readonly:
+        dialog = open_dialog(qtbot, readonly)
+        assert shown_names(dialog) == DEFAULTS
+        for name in ("addLabel", "removeLabel", "moveLabelDown", "labelColour"):
+            assert not widget(dialog, QPushButton, name).isEnabled(), name
+        assert not widget(dialog, QLineEdit, "labelName").isEnabled()
+        dialog.close()
+
+
+def test_a_renamed_label_reaches_the_window_toolbar_and_keys(open_window, qtbot) -> None:
+    from PySide6.QtCore import Qt
+
+    from tests.ui.helpers import drag_select
+    from tests.ui.test_annotation import find, stored
+
+    window = open_window()
+    window.project.update_label("location", name="place", key="7")
+    assert "label_place" in window.actions_by_name
+    assert "label_location" not in window.actions_by_name
+    start = find(window, "Bakhmut")
+    drag_select(window.article_view, start, start + 7)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_7)
+    assert stored(window) == [("place", "Bakhmut")]
