@@ -659,3 +659,19 @@ def test_a_jsonl_record_without_title_is_titled_by_its_first_line(project, tmp_p
     assert first.title == "Short headline"
     assert second.title.endswith("…") and len(second.title) <= 81
     assert long_line.startswith(second.title[:-1])
+
+
+def test_a_folder_import_leaves_out_readme_and_hidden_files(tmp_path) -> None:
+    from factmark.core.importing import collect_files
+
+    (tmp_path / "README.md").write_text("# About these articles\n")
+    (tmp_path / ".draft.txt").write_text("not yet\n")
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "kyiv.txt").write_text("Kyiv said so.\n")
+    (tmp_path / "lviv.md").write_text("# Lviv\n")
+    files, missing = collect_files([tmp_path])
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["lviv.md", "sub/kyiv.txt"]
+    assert missing == []
+    # Named on its own, a README is imported like any file.
+    assert collect_files([tmp_path / "README.md"])[0] == [tmp_path / "README.md"]

@@ -76,7 +76,8 @@ def _count(n: int, noun: str) -> str:
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     """Expand folders (recursively, skipping hidden entries) into importable files.
 
-    Files named directly are always tried; in folders only supported suffixes are.
+    Files named directly are always tried; in folders only supported suffixes are,
+    leaving out hidden files and README files (which describe a folder).
     Returns the files and reports for paths that do not exist.
     """
     files: list[Path] = []
@@ -85,7 +86,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
-                if found.is_file() and not hidden and supported(found):
+                # A folder's README describes the folder; it is not an article.
+                readme = found.stem.lower() == "readme"
+                if found.is_file() and not hidden and not readme and supported(found):
                     files.append(found)
         elif path.exists():
             files.append(path)
