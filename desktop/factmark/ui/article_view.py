@@ -37,6 +37,7 @@ class ArticleView(QPlainTextEdit):
         )
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setCursorWidth(2)
+        self.setTabChangesFocus(True)  # Tab moves on to the span list
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.3)
         self.setFont(font)

@@ -209,6 +209,25 @@ class MainWindow(QMainWindow):
 
     # -- spans -----------------------------------------------------------------
 
+    def step_span(self, step: int) -> None:
+        """Select the next (+1) or previous (-1) span in text order, from the selected
+        span or else from the text cursor, and scroll it into view."""
+        spans = self.spans.spans
+        if not spans:
+            self.show_problem("This document has no spans yet.")
+            return
+        row = self.spans.row_of(self.article_view.selected_span_id)
+        if row < 0:
+            cursor = self.article_view.cursor_offset()
+            after = [n for n, s in enumerate(spans) if s.start >= cursor]
+            before = [n for n, s in enumerate(spans) if s.start < cursor]
+            row = (after[:1] or [len(spans) - 1])[0] if step > 0 else (before[-1:] or [0])[0]
+        else:
+            row = max(0, min(len(spans) - 1, row + step))
+        self.article_view.clear_selection()
+        self.select_span(spans[row].id)
+        self.article_view.select_span(spans[row].id)
+
     def select_span(self, span_id: int | None) -> None:
         """Select a span in the view and in the span list (None: deselect)."""
         self.article_view.select_span(span_id, scroll=False)

@@ -314,6 +314,14 @@ def label_actions(window: MainWindow) -> None:
         if name not in window.actions_by_name:
             _action(window, name, text, lambda e=edge, c=change: window.resize_span(e, c), keys)
         window.label_menu.addAction(window.actions_by_name[name])
+    window.label_menu.addSeparator()
+    for name, text, step, key in (
+        ("nextSpan", "Select next span", 1, "Alt+Down"),
+        ("previousSpan", "Select previous span", -1, "Alt+Up"),
+    ):
+        if name not in window.actions_by_name:
+            _action(window, name, text, lambda s=step: window.step_span(s), [key])
+        window.label_menu.addAction(window.actions_by_name[name])
 
 
 def article_menu(window: MainWindow, has_selection: bool, has_span: bool) -> QMenu:

@@ -1,0 +1,115 @@
+"""The issue's yardstick: annotate the seed article with the keyboard alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from tests.ui.test_annotation import KEYS, stored
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def caret_to(qtbot: QtBot, view, needle: str) -> None:
+    """Move the caret to the start of ``needle`` with Ctrl+F, as a user would, then Escape."""
+    qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
+    window = view.window()
+    window.find_bar.field.clear()
+    qtbot.keyClicks(window.find_bar.field, needle)
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Escape)
+    qtbot.keyClick(view, Qt.Key.Key_Left)  # collapse the match to its start
+
+
+def select_words(qtbot: QtBot, view, count: int) -> None:
+    for _ in range(count):
+        qtbot.keyClick(view, Qt.Key.Key_Right, CTRL | SHIFT)
+
+
+def test_annotate_the_seed_article_with_the_keyboard_alone(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    view = window.article_view
+    view.setFocus()
+
+    # A claim with a number nested in it.
+    caret_to(qtbot, view, "he said it had lost")
+    select_words(qtbot, view, 8)  # "he said it had lost around 500 men"
+    qtbot.keyClick(view, KEYS["claim"])
+    caret_to(qtbot, view, "500 men")
+    select_words(qtbot, view, 1)
+    qtbot.keyClick(view, KEYS["number"])
+    # A source, mislabelled first, then fixed by relabelling with its key.
+    caret_to(qtbot, view, "Yevgeny Prigozhin")
+    select_words(qtbot, view, 2)
+    qtbot.keyClick(view, KEYS["location"])
+    qtbot.keyClick(view, KEYS["source"])  # the new span is still selected: relabel
+    # A mistake, undone.
+    caret_to(qtbot, view, "Kremlin war")
+    select_words(qtbot, view, 1)
+    qtbot.keyClick(view, KEYS["claim"])
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    # A location, then walk the spans with Alt+Down and delete one with Delete.
+    caret_to(qtbot, view, "Bakhmut, according")
+    select_words(qtbot, view, 1)
+    qtbot.keyClick(view, KEYS["location"])
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.keyClick(view, Qt.Key.Key_Home, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_Down, ALT)
+    assert view.span(view.selected_span_id).label == "location"
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # ...and changed our mind
+
+    expected = [
+        ("location", "Bakhmut"),
+        ("source", "Yevgeny Prigozhin"),
+        ("claim", "he said it had lost around 500 men"),
+        ("number", "500"),
+    ]
+    assert stored(window) == expected
+    qtbot.keyClick(view, Qt.Key.Key_Return, CTRL)  # done, on to the next document
+    path = Path(window.project.path)
+    window.close()
+    window.project.close()
+
+    again = open_window(path)
+    qtbot.keyClick(again.article_view, Qt.Key.Key_Left, ALT)
+    assert again.current.title == "Bakhmut counterattack"
+    assert again.current.status == "done"
+    assert stored(again) == expected
+
+
+def test_annotator_name_is_asked_kept_and_recorded(open_window, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    from tests.ui.helpers import drag_select
+    from tests.ui.test_annotation import find, listed
+
+    window = open_window()
+    assert not window.settings.has_annotator()
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, answer)
+            return
+        dialog.setTextValue("olena")
+        dialog.accept()
+
+    QTimer.singleShot(20, answer)
+    qtbot.mouseClick(window.annotator_button, Qt.MouseButton.LeftButton)
+    assert window.annotator_button.text() == "Annotator: olena"
+    assert window.settings.has_annotator()
+    window.activateWindow()  # the offscreen platform does not hand activation back itself
+    qtbot.waitUntil(window.isActiveWindow)
+    start = find(window, "Bakhmut")
+    drag_select(window.article_view, start, start + 7)
+    qtbot.keyClick(window.article_view, KEYS["location"])
+    model = window.span_list.model()
+    assert listed(window) == [("location", "Bakhmut")]
+    assert model.index(0, 2).data() == "olena"
+    assert window.project.spans(window.current.id)[0].annotator == "olena"
