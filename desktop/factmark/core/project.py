@@ -740,6 +740,15 @@ class Project:
 
     # -- statistics ----------------------------------------------------------
 
+    def has_relations(self, statuses: list[str]) -> bool:
+        """Whether any document with these statuses (any status when empty) has relations."""
+        where = f"WHERE d.status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        rows = self._query(
+            f"SELECT 1 FROM relations r JOIN documents d ON d.id = r.document_id {where} LIMIT 1",
+            statuses,
+        )
+        return bool(rows)
+
     def annotators(self) -> list[str]:
         """Names of everyone who has made a span in this project, in name order."""
         rows = self._query("SELECT DISTINCT annotator FROM spans WHERE annotator IS NOT NULL")

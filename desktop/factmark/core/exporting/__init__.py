@@ -1,32 +1,103 @@
-"""Exporting a project: one writer module per format, one registry.
+"""Exporting a project as a training corpus: one writer module per format, one registry.
 
-Adding a format means one new module with ``NAME`` and ``write(project, selection,
-path)``, and one entry in ``_WRITERS``.
+Adding a format means one new module with ``NAME``, ``SUFFIX``, ``DESCRIPTION`` and
+``open_writer(path, context)``, and one entry in ``_FORMATS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from factmark.core.exporting import jsonl
-from factmark.core.exporting.base import ExportResult, Selection
+from factmark.core.exporting.base import (
+    ExportContext,
+    ExportResult,
+    PartCounts,
+    Selection,
+    Split,
+    Writer,
+    iter_records,
+)
+from factmark.core.exporting.card import write_card
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
-_WRITERS: tuple[ModuleType, ...] = (jsonl,)
-WRITERS: dict[str, Callable[[Project, Selection, Path], ExportResult]] = {
-    module.NAME: module.write for module in _WRITERS
-}
+_FORMATS: tuple[ModuleType, ...] = (jsonl,)
+FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
+WRITERS = FORMATS  # the names the command line and the dialog offer
+
+
+def part_path(output: Path, fmt: str, part: str | None) -> Path:
+    """Where one part of a split goes: ``corpus.jsonl`` -> ``corpus.train.jsonl``;
+    a folder format's parts are subfolders."""
+    if part is None:
+        return output
+    if FORMATS[fmt].SUFFIX == "":
+        return output / part
+    suffix = output.suffix or FORMATS[fmt].SUFFIX
+    return output.with_name(f"{output.name.removesuffix(output.suffix)}.{part}{suffix}")
 
 
 def export(
-    project: Project, fmt: str, path: Path, selection: Selection | None = None
+    project: Project,
+    fmt: str,
+    path: Path,
+    selection: Selection | None = None,
+    split: Split | None = None,
+    options: dict[str, str] | None = None,
+    *,
+    card: bool = True,
 ) -> ExportResult:
-    """Write the selected documents to ``path`` in format ``fmt``."""
-    if fmt not in WRITERS:
-        raise ValidationError(f"unknown export format {fmt!r} (use {', '.join(WRITERS)})")
+    """Write the selected documents to ``path`` in format ``fmt``, split if asked,
+    with a dataset card beside them.
+
+    Every output is written beside its final name and moved into place only when the
+    whole export has succeeded; on any error nothing under the final names changes.
+    """
+    if fmt not in FORMATS:
+        raise ValidationError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
     selection = selection or Selection()
     selection.check(project)
-    return WRITERS[fmt](project, selection, path)
+    module = FORMATS[fmt]
+    if hasattr(module, "check_available"):
+        module.check_available()
+    names: list[str | None] = [name for name, _ in split.parts] if split else [None]
+    shared = {
+        "labels": project.labels(),
+        "relation_types": project.relation_types(),
+        "options": dict(options or {}),
+        "has_relations": project.has_relations(sorted(selection.statuses)),
+    }
+    contexts = {name: ExportContext(**shared, part=name) for name in names}
+    writers: dict[str | None, Writer] = {}
+    result = ExportResult(path)
+    try:
+        for name in names:
+            writers[name] = module.open_writer(part_path(path, fmt, name), contexts[name])
+        counts = {name: PartCounts() for name in names}
+        for record in iter_records(project, selection):
+            name = split.part_of(record["id"]) if split else None
+            writers[name].add(record)
+            counts[name].add(record)
+        for name in names:
+            result.files += writers.pop(name).finish()
+    except BaseException:
+        for writer in writers.values():
+            writer.discard()
+        raise
+    for name in names:
+        part = counts[name]
+        result.documents += part.documents
+        result.spans += part.spans
+        result.relations += part.relations
+        result.parts[name or "all"] = part
+        result.outputs[name or "all"] = part_path(path, fmt, name)
+        result.notes += [note for note in contexts[name].notes if note not in result.notes]
+    if card:
+        result.card = write_card(project, fmt, path, selection, split, options or {}, result)
+        result.files.append(result.card)
+    return result
+
+
+__all__ = ["FORMATS", "WRITERS", "ExportResult", "Selection", "Split", "export", "part_path"]

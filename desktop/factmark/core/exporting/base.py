@@ -1,16 +1,21 @@
-"""What every export writer shares: the selection, the result, the records, atomic files."""
+"""What every export writer shares: selection, split, records, results and atomic output.
+
+A format is one module with ``NAME``, ``SUFFIX`` (``""`` for a folder), ``DESCRIPTION``
+and ``open_writer(path, context) -> Writer``; the registry in ``__init__`` lists them.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
-from factmark.core.model import STATUSES, ValidationError
+from factmark.core.model import STATUSES, Label, ValidationError
 from factmark.core.project import Project
 
 
@@ -41,6 +46,97 @@ class Selection:
             raise ValidationError(f"no spans by {annotator!r} (annotators: {known_names})")
 
 
+@dataclass(frozen=True)
+class Split:
+    """Documents divided into named parts (train/dev/test) by a seeded hash of their uid.
+
+    A document's part depends only on its uid and the seed, so the same seed gives
+    the same split, and adding documents never moves the ones already placed.
+    """
+
+    parts: tuple[tuple[str, float], ...]
+    seed: int = 0
+
+    @classmethod
+    def parse(cls, text: str, seed: int = 0) -> Split:
+        """``"train=0.8,dev=0.1,test=0.1"`` -> a Split; the fractions must add up to 1."""
+        parts = []
+        for item in text.split(","):
+            name, _, value = item.partition("=")
+            name = name.strip()
+            try:
+                fraction = float(value)
+            except ValueError:
+                raise ValidationError(
+                    f"bad split part {item.strip()!r}: write NAME=FRACTION, e.g. train=0.8"
+                ) from None
+            if not name.isidentifier() or not 0 <= fraction <= 1:
+                raise ValidationError(f"bad split part {item.strip()!r}: write NAME=FRACTION")
+            parts.append((name, fraction))
+        if len({name for name, _ in parts}) != len(parts):
+            raise ValidationError("each split part needs its own name")
+        if abs(sum(f for _, f in parts) - 1) > 1e-6:
+            raise ValidationError(f"split fractions add up to {sum(f for _, f in parts):g}, not 1")
+        return cls(tuple(parts), seed)
+
+    def part_of(self, uid: str) -> str:
+        """The part a document belongs to."""
+        digest = hashlib.sha256(f"{self.seed}:{uid}".encode()).digest()
+        point = int.from_bytes(digest[:8], "big") / 2**64
+        total = 0.0
+        for name, fraction in self.parts:
+            total += fraction
+            if point < total:
+                return name
+        return self.parts[-1][0]
+
+    def describe(self) -> str:
+        """As the user wrote it: ``train=0.8,dev=0.1,test=0.1``."""
+        return ",".join(f"{name}={fraction:g}" for name, fraction in self.parts)
+
+
+@dataclass
+class ExportContext:
+    """What a writer may need beyond the records: labels, relation types and options."""
+
+    labels: list[Label]
+    relation_types: list[str]
+    options: dict[str, str] = field(default_factory=dict)
+    has_relations: bool = False
+    part: str | None = None
+    notes: list[str] = field(default_factory=list)  # writers report adjustments here
+
+
+class Writer(Protocol):
+    """One output (a file or a folder) being written; nothing is in place until finish()."""
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Write one document record (as iter_records makes them)."""
+
+    def finish(self) -> list[Path]:
+        """Put the complete output in place; returns the files written."""
+
+    def discard(self) -> None:
+        """Throw away what was written (the export failed)."""
+
+
+@dataclass
+class PartCounts:
+    """What went into one part of an export (or the whole export)."""
+
+    documents: int = 0
+    spans: int = 0
+    relations: int = 0
+    by_label: dict[str, int] = field(default_factory=dict)
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.documents += 1
+        self.spans += len(record["spans"])
+        self.relations += len(record["relations"])
+        for span in record["spans"]:
+            self.by_label[span["label"]] = self.by_label.get(span["label"], 0) + 1
+
+
 @dataclass
 class ExportResult:
     """How much an export wrote and where."""
@@ -50,6 +146,10 @@ class ExportResult:
     spans: int = 0
     relations: int = 0
     files: list[Path] = field(default_factory=list)
+    outputs: dict[str, Path] = field(default_factory=dict)  # part ("all" unsplit) -> path
+    parts: dict[str, PartCounts] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    card: Path | None = None
 
 
 def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, Any]]:
@@ -99,23 +199,67 @@ def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, A
         }
 
 
-@contextmanager
-def atomic_output(path: Path) -> Iterator[BinaryIO]:
-    """Write to a temporary file beside ``path`` and rename it into place when complete.
+class AtomicFile:
+    """A file written beside its final name and renamed into place when complete.
 
-    A failed or interrupted export leaves no partial file under the final name.
+    A failed or interrupted export leaves no partial file under the final name, and
+    an earlier file of that name stays as it was until the new one is complete.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not a `with` block: the file must outlive it to be renamed into place.
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
-    )
-    try:
-        with handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Not a `with` block: the file must outlive it to be renamed into place.
+        self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+        )
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+
+    def finish(self) -> list[Path]:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self.handle.name, self.path)
+        return [self.path]
+
+    def discard(self) -> None:
+        self.handle.close()
+        Path(self.handle.name).unlink(missing_ok=True)
+
+
+class AtomicFolder:
+    """A folder filled beside its final name and moved into place when complete.
+
+    An earlier folder of that name is replaced only once the new one is whole.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+
+    def file(self, relative: str) -> Path:
+        """Where to write ``relative`` inside the folder being filled."""
+        target = self.temp / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def finish(self) -> list[Path]:
+        files = sorted(p for p in self.temp.rglob("*") if p.is_file())
+        for file in files:
+            with file.open("rb") as handle:
+                os.fsync(handle.fileno())
+        old = None
+        if self.path.exists():
+            old = self.path.with_name(f".{self.path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.path, old)
+        os.replace(self.temp, self.path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return [self.path / f.relative_to(self.temp) for f in files]
+
+    def discard(self) -> None:
+        shutil.rmtree(self.temp, ignore_errors=True)

@@ -1,28 +1,41 @@
 """Factmark JSON Lines: the lossless format, one document per line (DESIGN.md section 5).
 
 Also readable as Prodigy-style span tasks (``text`` and ``spans`` with ``start``,
-``end``, ``label``), and importable back into Factmark unchanged.
+``end``, ``label``), by Hugging Face ``datasets.load_dataset("json", ...)``, and
+importable back into Factmark unchanged.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 
-from factmark.core.exporting.base import ExportResult, Selection, atomic_output, iter_records
-from factmark.core.project import Project
+from factmark.core.exporting.base import AtomicFile, ExportContext
 
 NAME = "jsonl"
+SUFFIX = ".jsonl"
+DESCRIPTION = "Factmark JSONL: lossless, one document per line (Prodigy-style spans)"
 
 
-def write(project: Project, selection: Selection, path: Path) -> ExportResult:
-    """Write the selection to ``path`` (atomically) and return the counts."""
-    result = ExportResult(path, files=[path])
-    with atomic_output(path) as out:
-        for record in iter_records(project, selection):
-            out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-            result.documents += 1
-            result.spans += len(record["spans"])
-            result.relations += len(record["relations"])
-    return result
+class JsonlWriter:
+    """Writes each record as one line of JSON."""
+
+    def __init__(self, path: Path) -> None:
+        self.out = AtomicFile(path)
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+
+    def finish(self) -> list[Path]:
+        return self.out.finish()
+
+    def discard(self) -> None:
+        self.out.discard()
+
+
+def open_writer(path: Path, context: ExportContext) -> JsonlWriter:
+    """A writer for ``path``."""
+    del context  # the lossless format needs nothing beyond the records
+    return JsonlWriter(path)

@@ -1,0 +1,131 @@
+"""The dataset card: a README.md beside an export saying what is inside and how it was made."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from factmark import __version__
+from factmark.core.exporting.base import AtomicFile, ExportResult, Selection, Split
+from factmark.core.project import Project
+
+MARKER = "<!-- Factmark dataset card: rewritten by every export to this folder -->"
+
+LOADING = {
+    "jsonl": (
+        "```python\nfrom datasets import load_dataset\n"
+        'corpus = load_dataset("json", data_files={files})\n```\n'
+        "Each record has `text`, `spans` (`start`, `end` in code points, `label`, `text`) "
+        "and `relations`; Prodigy reads the same lines as span tasks."
+    ),
+}
+
+
+def card_path(output: Path, is_folder: bool) -> Path:
+    """``README.md`` in the export's folder, unless a README there is not a card of ours
+    (then ``<output name>.README.md``, so nobody's own README is overwritten)."""
+    folder = output if is_folder else output.parent
+    readme = folder / "README.md"
+    if readme.exists() and MARKER not in readme.read_text(encoding="utf-8", errors="replace"):
+        return folder / f"{output.name}.README.md"
+    return readme
+
+
+def write_card(
+    project: Project,
+    fmt: str,
+    output: Path,
+    selection: Selection,
+    split: Split | None,
+    options: dict[str, str],
+    result: ExportResult,
+) -> Path:
+    """Write the card for a finished export; returns its path."""
+    from factmark.core.exporting import FORMATS
+
+    module = FORMATS[fmt]
+    is_folder = module.SUFFIX == ""
+    path = card_path(output, is_folder)
+    base = output if is_folder else output.parent
+    lines = [
+        MARKER,
+        f"# {project.path.stem} — annotated news corpus",
+        "",
+        f"Exported {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by Factmark {__version__} from the "
+        f"project `{project.path.name}`, as **{fmt}**: {module.DESCRIPTION}.",
+        "",
+        "## Files",
+        "",
+    ]
+    for part, output in result.outputs.items():
+        inside = [f for f in result.files if f == output or output in f.parents]
+        what = f" ({len(inside)} files)" if output.is_dir() else ""
+        label = "" if part == "all" else f"{part}: "
+        lines.append(f"- {label}`{_relative(output, base) or '.'}`{what}")
+    extra = [
+        f
+        for f in result.files
+        if not any(f == o or o in f.parents for o in result.outputs.values())
+    ]
+    lines += [f"- `{_relative(f, base)}`" for f in extra]
+    lines += ["", "## Counts", ""]
+    parts = list(result.parts)
+    labels = [label.name for label in project.labels()]
+    header = ["", *parts] + (["all"] if len(parts) > 1 else [])
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + " --- |" * len(header))
+
+    def row(name: str, values: list[int]) -> str:
+        cells = values + ([sum(values)] if len(parts) > 1 else [])
+        return f"| {name} | " + " | ".join(str(v) for v in cells) + " |"
+
+    lines.append(row("documents", [result.parts[p].documents for p in parts]))
+    lines.append(row("spans", [result.parts[p].spans for p in parts]))
+    for label in labels:
+        lines.append(
+            row(f"`{label}` spans", [result.parts[p].by_label.get(label, 0) for p in parts])
+        )
+    lines.append(row("relations", [result.parts[p].relations for p in parts]))
+    lines += ["", "## Labels", ""]
+    for label in project.labels():
+        key = f", key {label.key}" if label.key else ""
+        lines.append(f"- **{label.name}** ({label.colour}{key}): {label.description or '—'}")
+    kinds = project.relation_types()
+    if kinds:
+        lines.append(f"- relation types: {', '.join(f'`{k}`' for k in kinds)}")
+    lines += ["", "## How it was selected", ""]
+    lines.append(f"- documents with status: {', '.join(sorted(selection.statuses)) or 'any'}")
+    lines.append(f"- labels: {', '.join(sorted(selection.labels)) or 'all'}")
+    lines.append(f"- annotators: {', '.join(sorted(selection.annotators)) or 'all'}")
+    if split:
+        lines.append(
+            f"- split by document: {split.describe()} with seed {split.seed} (a document's "
+            "part depends only on its text and the seed, so it stays put when documents "
+            "are added)"
+        )
+    for key, value in sorted(options.items()):
+        lines.append(f"- {key}: {value}")
+    lines.append("- offsets: Unicode code points of `text`, end exclusive")
+    if result.notes:
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in result.notes]
+    loading = LOADING.get(fmt)
+    if loading:
+        data_files = {name: _relative(file, base) for name, file in result.outputs.items()}
+        shown = repr(data_files if split else next(iter(data_files.values()), ""))
+        lines += ["", "## Loading it", "", loading.format(files=shown)]
+    out = AtomicFile(path)
+    try:
+        out.write(("\n".join(lines) + "\n").encode("utf-8"))
+        out.finish()
+    except BaseException:
+        out.discard()
+        raise
+    return path
+
+
+def _relative(file: Path, base: Path) -> str:
+    try:
+        relative = file.relative_to(base).as_posix()
+        return "" if relative == "." else relative
+    except ValueError:
+        return str(file)
