@@ -15,7 +15,7 @@ import orjson
 
 from factmark import __version__
 from factmark.core.exporting import WRITERS, export
-from factmark.core.exporting.base import Selection
+from factmark.core.exporting.base import Selection, Split
 from factmark.core.importing import collect_files, import_file
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
@@ -65,6 +65,23 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--label", action="append", default=[], help="only spans with this label")
     exp.add_argument(
         "--annotator", action="append", default=[], help="only spans by this annotator (repeatable)"
+    )
+    exp.add_argument(
+        "--split",
+        metavar="PARTS",
+        help="split by document into one output per part, e.g. train=0.8,dev=0.1,test=0.1",
+    )
+    exp.add_argument(
+        "--seed", type=int, default=0, help="seed of the split (same seed, same split; default 0)"
+    )
+    exp.add_argument(
+        "--nested",
+        choices=("outermost", "innermost", "per-label"),
+        help="conll only: which of nested spans BIO keeps (default outermost), or one file "
+        "per label",
+    )
+    exp.add_argument(
+        "--no-card", action="store_true", help="do not write the README.md dataset card"
     )
 
     commands.add_parser(
@@ -160,9 +177,16 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     statuses = frozenset() if args.all else frozenset(args.status or ["done"])
     selection = Selection(statuses, frozenset(args.label), frozenset(args.annotator))
+    options = {"nested": args.nested} if args.nested else {}
+    if args.nested and args.format != "conll":
+        print("factmark: error: --nested applies to --format conll only", file=sys.stderr)
+        return EXIT_USAGE
     with Project.open(args.project, create=False, readonly=True) as project:
         try:
-            result = export(project, args.format, args.output, selection)
+            split = Split.parse(args.split, args.seed) if args.split else None
+            result = export(
+                project, args.format, args.output, selection, split, options, card=not args.no_card
+            )
         except ValidationError as error:
             print(f"factmark: error: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -173,6 +197,16 @@ def run_export(args: argparse.Namespace) -> int:
             f"{args.output}: exported {result.documents} documents, {result.spans} spans, "
             f"{result.relations} relations"
         )
+        if split:
+            for part, counts in result.parts.items():
+                print(
+                    f"  {part}: {result.outputs[part]}: {counts.documents} documents, "
+                    f"{counts.spans} spans"
+                )
+        for note in result.notes:
+            print(f"note: {note}")
+        if result.card:
+            print(f"dataset card: {result.card}")
         if not result.documents and not args.all:
             total = project.document_count()
             print(

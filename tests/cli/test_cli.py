@@ -90,7 +90,10 @@ def test_export_spans_match_the_input_exactly(tmp_path: Path, corpus: Path) -> N
     out = tmp_path / "out.jsonl"
     result = factmark("export", project, "-o", out, "--all")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"{out}: exported 5 documents, 20 spans, 1 relations"
+    assert result.stdout.splitlines() == [
+        f"{out}: exported 5 documents, 20 spans, 1 relations",
+        f"dataset card: {tmp_path / 'README.md'}",
+    ]
 
     exported = {record["text"]: record for record in read_jsonl(out)}
     sources = read_jsonl(corpus / "annotated.jsonl")
@@ -220,3 +223,52 @@ def test_selftest_labels_exports_and_says_so_in_one_line() -> None:
         "and exported it"
     ]
     assert result.stderr == ""
+
+
+def test_split_is_seeded_stable_and_carded(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus)
+    out = tmp_path / "split" / "corpus.jsonl"
+    args = ("export", project, "-o", out, "--all", "--split", "train=0.5,dev=0.5", "--seed", "3")
+    first = factmark(*args)
+    assert first.returncode == 0, first.stderr
+    train, dev = (
+        tmp_path / "split" / "corpus.train.jsonl",
+        tmp_path / "split" / "corpus.dev.jsonl",
+    )
+    ids = {part: [r["id"] for r in read_jsonl(part)] for part in (train, dev)}
+    assert ids[train] and ids[dev] and not set(ids[train]) & set(ids[dev])
+    assert f"  train: {train}: {len(ids[train])} documents" in first.stdout
+    card = (tmp_path / "split" / "README.md").read_text(encoding="utf-8")
+    assert "train=0.5,dev=0.5 with seed 3" in card
+    assert "| documents | " in card and "`claim` spans" in card
+    # Same seed, same split; a new document does not move the others.
+    (tmp_path / "extra.txt").write_text("Officials in Odesa said 40 drones were shot down.\n")
+    factmark("import", project, tmp_path / "extra.txt")
+    assert factmark(*args).returncode == 0
+    again = {part: [r["id"] for r in read_jsonl(part)] for part in (train, dev)}
+    assert set(ids[train]) <= set(again[train]) and set(ids[dev]) <= set(again[dev])
+    assert len(again[train]) + len(again[dev]) == len(ids[train]) + len(ids[dev]) + 1
+
+
+def test_split_and_option_mistakes_are_usage_errors(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus / "annotated.jsonl")
+    out = tmp_path / "o.jsonl"
+    bad_sum = factmark("export", project, "-o", out, "--split", "train=0.8,dev=0.1")
+    assert bad_sum.returncode == 2
+    assert "split fractions add up to 0.9, not 1" in bad_sum.stderr
+    nested = factmark("export", project, "-o", out, "--nested", "innermost")
+    assert nested.returncode == 2 and "--format conll only" in nested.stderr
+    assert not out.exists()
+
+
+def test_no_card_and_a_foreign_readme_is_never_overwritten(tmp_path: Path, corpus: Path) -> None:
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus / "annotated.jsonl")
+    (tmp_path / "README.md").write_text("# My own notes\n")
+    assert factmark("export", project, "-o", tmp_path / "a.jsonl", "--no-card").returncode == 0
+    assert not (tmp_path / "a.jsonl.README.md").exists()
+    result = factmark("export", project, "-o", tmp_path / "b.jsonl")
+    assert result.stdout.splitlines()[-1] == f"dataset card: {tmp_path / 'b.jsonl.README.md'}"
+    assert (tmp_path / "README.md").read_text() == "# My own notes\n"
