@@ -59,3 +59,40 @@ def test_export_dialog_label_filter_and_all_statuses(
     records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     assert len(records) == 6
     assert [(s["label"], s["text"]) for s in records[0]["spans"]] == [("location", "Bakhmut")]
+
+
+def test_export_dialog_split_and_card(open_window, qtbot: QtBot, tmp_path: Path) -> None:
+    window = open_window()
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    for box in dialog.statuses.values():
+        box.setChecked(True)
+    qtbot.mouseClick(dialog.split_on, Qt.MouseButton.LeftButton)
+    dialog.split.setText("train=0.5,dev=0.5")
+    dialog.seed.setValue(3)
+    dialog.output.setText(str(tmp_path / "corpus.jsonl"))
+    dialog.export()
+    train = [orjson.loads(x) for x in (tmp_path / "corpus.train.jsonl").read_bytes().splitlines()]
+    dev = [orjson.loads(x) for x in (tmp_path / "corpus.dev.jsonl").read_bytes().splitlines()]
+    assert len(train) + len(dev) == 6
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "train=0.5,dev=0.5 with seed 3" in card
+
+
+def test_export_dialog_refuses_a_bad_split(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    window = open_window()
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    shown = []
+    monkeypatch.setattr(
+        "factmark.ui.export_dialog.QMessageBox.warning",
+        lambda _parent, _title, text: shown.append(text),
+    )
+    dialog.split_on.setChecked(True)
+    dialog.split.setText("train=0.7,dev=0.7")
+    dialog.output.setText(str(tmp_path / "corpus.jsonl"))
+    dialog.export()
+    assert shown == ["split fractions add up to 1.4, not 1"]
+    assert list(tmp_path.iterdir()) == []

@@ -1,4 +1,4 @@
-"""File > Export corpus: choose format, documents, labels and the output file."""
+"""File > Export corpus: the same choices as ``factmark export``, in a dialog."""
 
 from __future__ import annotations
 
@@ -17,40 +17,62 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QWidget,
 )
 
-from factmark.core.exporting import WRITERS
-from factmark.core.exporting.base import Selection
-from factmark.core.model import STATUSES
+from factmark.core.exporting import FORMATS
+from factmark.core.exporting.base import Selection, Split
+from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project
 from factmark.ui.models import STATUS_NAMES
 
-SUFFIXES = {"jsonl": ".jsonl"}
+NESTED_POLICIES = {
+    "outermost": "keep the outermost of nested spans",
+    "innermost": "keep the innermost of nested spans",
+    "per-label": "one file per label (nesting across labels kept)",
+}
 
 
 class ExportDialog(QDialog):
-    """Options of an export, the same as ``factmark export`` takes."""
+    """Options of an export: format, documents, labels, split, output."""
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export corpus")
         self.project = project
+        self.result_message = ""
+
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
-        for name in WRITERS:
+        for name, module in FORMATS.items():
             self.format.addItem(name, name)
+            self.format.setItemData(self.format.count() - 1, module.DESCRIPTION, 3)  # tooltip
+        self.format_help = QLabel(self)
+        self.format_help.setWordWrap(True)
+        self.nested = QComboBox(self)
+        self.nested.setObjectName("exportNested")
+        for name, text in NESTED_POLICIES.items():
+            self.nested.addItem(f"{name}: {text}", name)
+
         self.statuses = {status: QCheckBox(STATUS_NAMES[status], self) for status in STATUSES}
         self.statuses["done"].setChecked(True)
-        status_row = QHBoxLayout()
-        for box in self.statuses.values():
-            status_row.addWidget(box)
         self.labels = {label.name: QCheckBox(label.name, self) for label in project.labels()}
-        label_row = QHBoxLayout()
         for box in self.labels.values():
             box.setChecked(True)
-            label_row.addWidget(box)
+
+        self.split_on = QCheckBox("Split by document", self)
+        self.split_on.setObjectName("exportSplitOn")
+        self.split = QLineEdit("train=0.8,dev=0.1,test=0.1", self)
+        self.split.setObjectName("exportSplit")
+        self.seed = QSpinBox(self)
+        self.seed.setObjectName("exportSeed")
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setPrefix("seed ")
+        self.card = QCheckBox("Write a README.md dataset card beside the export", self)
+        self.card.setChecked(True)
+
         self.output = QLineEdit(self)
         self.output.setObjectName("exportPath")
         self.output.setMinimumWidth(self.fontMetrics().horizontalAdvance("x") * 48)
@@ -61,25 +83,33 @@ class ExportDialog(QDialog):
         self.output.setText(str(folder / f"{project.path.stem}.jsonl"))
         browse = QPushButton("Choose…", self)
         browse.clicked.connect(self._browse)
-        output_row = QHBoxLayout()
-        output_row.addWidget(self.output)
-        output_row.addWidget(browse)
+
         self.counts = QLabel(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, parent=self)
         self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
+
         form = QFormLayout(self)
         form.addRow("Format", self.format)
-        form.addRow("Documents", status_row)
-        form.addRow("Labels", label_row)
-        form.addRow("Save as", output_row)
+        form.addRow("", self.format_help)
+        form.addRow("Nested spans", self.nested)
+        form.addRow("Documents", _row(self.statuses.values()))
+        form.addRow("Labels", _row(self.labels.values()))
+        form.addRow("Split", _row([self.split_on, self.split, self.seed]))
+        form.addRow("Save as", _row([self.output, browse]))
+        form.addRow("", self.card)
         form.addRow(self.counts)
         form.addRow(self.buttons)
+
         for box in [*self.statuses.values(), *self.labels.values()]:
             box.toggled.connect(lambda _on: self._update_counts())
+        self.split_on.toggled.connect(lambda _on: self._update_enabled())
+        self.format.currentIndexChanged.connect(lambda _i: self._format_changed())
+        self._format_changed()
         self._update_counts()
-        self.result_message = ""
+
+    # -- what the boxes say ----------------------------------------------------
 
     def selection(self) -> Selection:
         """What the ticked boxes select (all labels ticked: no label filter)."""
@@ -87,13 +117,43 @@ class ExportDialog(QDialog):
         labels = frozenset(n for n, box in self.labels.items() if box.isChecked())
         return Selection(statuses, frozenset() if len(labels) == len(self.labels) else labels)
 
+    def chosen_split(self) -> Split | None:
+        """The split asked for, or None; raises ValidationError for a badly written one."""
+        if not self.split_on.isChecked():
+            return None
+        return Split.parse(self.split.text(), self.seed.value())
+
+    def options(self) -> dict[str, str]:
+        return {"nested": self.nested.currentData()} if self.format.currentData() == "conll" else {}
+
+    # -- reactions -------------------------------------------------------------
+
+    def _format_changed(self) -> None:
+        fmt = self.format.currentData()
+        module = FORMATS[fmt]
+        self.format_help.setText(
+            module.DESCRIPTION + (" (a folder)" if module.SUFFIX == "" else "")
+        )
+        path = Path(self.output.text())
+        stem = path.name.removesuffix(path.suffix) if path.suffix else path.name
+        self.output.setText(str(path.with_name(stem + module.SUFFIX)))
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        self.nested.setEnabled(self.format.currentData() == "conll")
+        self.split.setEnabled(self.split_on.isChecked())
+        self.seed.setEnabled(self.split_on.isChecked())
+
     def _update_counts(self) -> None:
-        counts = self.project.stats()["documents"]
+        counts = self.project.status_counts()
         chosen = sum(counts[s] for s, box in self.statuses.items() if box.isChecked())
         self.counts.setText(f"{chosen} of {sum(counts.values())} documents will be exported.")
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export corpus", self.output.text())
+        if FORMATS[self.format.currentData()].SUFFIX == "":
+            path = QFileDialog.getExistingDirectory(self, "Export into folder", self.output.text())
+        else:
+            path, _ = QFileDialog.getSaveFileName(self, "Export corpus", self.output.text())
         if path:
             self.output.setText(path)
 
@@ -104,12 +164,21 @@ class ExportDialog(QDialog):
         if not any(box.isChecked() for box in self.statuses.values()):
             QMessageBox.warning(self, "Export", "Tick at least one document status.")
             return
+        try:
+            split = self.chosen_split()
+        except ValidationError as error:
+            QMessageBox.warning(self, "Export", str(error))
+            return
         outcome = run_export(
             self,
             self.project.path,
             self.format.currentData(),
             Path(self.output.text()),
             self.selection(),
+            split=split,
+            options=self.options(),
+            card=self.card.isChecked(),
+            show_errors=False,
         )
         if outcome.error:
             self.result_message = outcome.error
@@ -124,3 +193,10 @@ class ExportDialog(QDialog):
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(self.result_message, 10000)
         self.accept()
+
+
+def _row(widgets) -> QHBoxLayout:  # type: ignore[no-untyped-def]
+    layout = QHBoxLayout()
+    for widget in widgets:
+        layout.addWidget(widget)
+    return layout

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.exporting import export
-from factmark.core.exporting.base import ExportResult, Selection
+from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import FileReport, collect_files, import_file
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
@@ -167,7 +167,14 @@ def import_paths(
 
 
 def export_project(
-    project_path: Path, fmt: str, output: Path, selection: Selection, cancelled: Cancelled
+    project_path: Path,
+    fmt: str,
+    output: Path,
+    selection: Selection,
+    cancelled: Cancelled,
+    split: Split | None = None,
+    options: dict[str, str] | None = None,
+    card: bool = True,
 ) -> ExportOutcome:
     """Export from a read-only connection; cancelling aborts it and leaves no file."""
     if cancelled():
@@ -181,7 +188,7 @@ def export_project(
     # output then removes its partial file and any old file stays as it was.
     project.db.conn.set_progress_handler(lambda: int(cancelled()), 200)
     try:
-        result = export(project, fmt, output, selection)
+        result = export(project, fmt, output, selection, split, options, card=card)
     except Exception as error:
         if cancelled():
             return ExportOutcome(cancelled=True)
@@ -327,15 +334,30 @@ class ExportJob(Job):
         output: Path,
         selection: Selection,
         parent: QObject | None = None,
+        split: Split | None = None,
+        options: dict[str, str] | None = None,
+        card: bool = True,
     ) -> None:
         super().__init__(parent)
+        self.card = card
         self.project_path = Path(project_path)
         self.fmt = fmt
         self.output = Path(output)
         self.selection = selection
+        self.split = split
+        self.options = options
 
     def _work(self, progress: Progress, cancelled: Cancelled) -> ExportOutcome:
-        return export_project(self.project_path, self.fmt, self.output, self.selection, cancelled)
+        return export_project(
+            self.project_path,
+            self.fmt,
+            self.output,
+            self.selection,
+            cancelled,
+            self.split,
+            self.options,
+            self.card,
+        )
 
     def _failed(self, message: str) -> ExportOutcome:
         return ExportOutcome(error=message)
@@ -432,6 +454,9 @@ def run_export(
     output: Path,
     selection: Selection,
     *,
+    split: Split | None = None,
+    options: dict[str, str] | None = None,
+    card: bool = True,
     show_errors: bool = True,
 ) -> ExportOutcome:
     """Export in the background behind a progress dialog; returns once it has ended.
@@ -441,7 +466,8 @@ def run_export(
     """
     label = f"Exporting to {Path(output).name}…"
     dialog = _ProgressDialog(parent, "exportProgress", "Exporting", label)
-    outcome: ExportOutcome = _run(ExportJob(project_path, fmt, output, selection), dialog)
+    job = ExportJob(project_path, fmt, output, selection, split=split, options=options, card=card)
+    outcome: ExportOutcome = _run(job, dialog)
     if show_errors and outcome.error:
         QMessageBox.warning(parent, "Export failed", outcome.error)
     return outcome
