@@ -66,10 +66,14 @@ class ExportDialog(QDialog):
         self.split_on.setObjectName("exportSplitOn")
         self.split = QLineEdit("train=0.8,dev=0.1,test=0.1", self)
         self.split.setObjectName("exportSplit")
+        self.split.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("train=0.8,dev=0.1,test=0.1 ")
+        )
         self.seed = QSpinBox(self)
         self.seed.setObjectName("exportSeed")
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setPrefix("seed ")
+        self.seed.setMaximumWidth(self.fontMetrics().horizontalAdvance("seed 0000000000") + 30)
         self.card = QCheckBox("Write a README.md dataset card beside the export", self)
         self.card.setChecked(True)
 
