@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
+
 from factmark.core.model import STATUSES, Label, ValidationError
 from factmark.core.project import Project
 
@@ -183,7 +185,7 @@ def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, A
                     "text": text[s.start : s.end],
                     "annotator": s.annotator,
                     "note": s.note,
-                    "attrs": s.attrs,
+                    "attrs": orjson.loads(s.attrs) if s.attrs != "{}" else {},
                 }
                 for s in kept
             ],
