@@ -247,9 +247,11 @@ print(time.perf_counter() - began)
 
 
 def case_export(work: Path) -> dict:
-    """Export 200,000 spans (10,000 documents) as Factmark JSONL."""
-    from factmark.core.exporting import export
-    from factmark.core.exporting.base import Selection
+    """``factmark export`` of 200,000 spans (10,000 documents) as JSONL, as a process.
+
+    Both sides are timed the same way: wall clock of a process of its own, from
+    start to exit (interpreter start-up included).
+    """
     from factmark.core.importing import import_file
     from factmark.core.project import Project
 
@@ -257,14 +259,24 @@ def case_export(work: Path) -> dict:
     if not path.exists():
         with Project.open(path) as project:
             import_file(project, _corpus(work))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "desktop")}
+    command = [
+        sys.executable,
+        "-m",
+        "factmark",
+        "export",
+        str(path),
+        "-o",
+        str(work / "out.jsonl"),
+        "--all",
+        "--no-card",
+    ]
     began = time.perf_counter()
-    with Project.open(path, readonly=True) as project:
-        result = export(project, "jsonl", work / "out.jsonl", Selection(frozenset()))
+    subprocess.run(command, env=env, check=True, capture_output=True)
     value = time.perf_counter() - began
-    assert result.spans == 200_000
+    memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     code = f"""
-import orjson, sqlite3, time
-began = time.perf_counter()
+import orjson, sqlite3
 db = sqlite3.connect({str(path)!r})
 spans = {{}}
 query = 'SELECT document_id, start, "end", label FROM spans ORDER BY document_id, start'
@@ -274,14 +286,11 @@ with open({str(work / "plain.jsonl")!r}, "wb") as out:
     for i, uid, text in db.execute("SELECT id, uid, text FROM documents ORDER BY id"):
         out.write(orjson.dumps({{"id": uid, "text": text, "spans": [
             dict(s, text=text[s["start"]:s["end"]]) for s in spans.get(i, [])]}}) + b"\\n")
-print(time.perf_counter() - began)
 """
-    baseline = float(
-        subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stdout
-    )
-    return {"value": value, "baseline": baseline, "unit": "s", "target": 5, "memory": peak_mb()}
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    baseline = time.perf_counter() - began
+    return {"value": value, "baseline": baseline, "unit": "s", "target": 5, "memory": memory}
 
 
 CASES = {
@@ -296,7 +305,7 @@ TITLES = {
     "open": ("open 1 MB article with 5,000 spans", "QPlainTextEdit.setPlainText"),
     "keys": ("label key press to saved + painted (median)", "unbound key + repaint"),
     "import": ("import 10,000 articles / 200,000 spans", "bare sqlite3 + orjson insert"),
-    "export": ("export 200,000 spans as JSONL", "bare sqlite3 + orjson script"),
+    "export": ("`factmark export` of 200,000 spans as JSONL", "bare sqlite3 + orjson script"),
 }
 
 

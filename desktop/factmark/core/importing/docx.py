@@ -6,9 +6,6 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
-
 from factmark.core.importing.base import Item, title_from
 from factmark.core.model import IncomingDocument, ValidationError
 
@@ -17,6 +14,9 @@ SUFFIXES = (".docx",)
 
 def read(path: Path) -> Iterator[Item]:
     """The document's paragraph text; its title property (or first line) as title."""
+    import docx  # imported when a .docx is read, not at every start
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):

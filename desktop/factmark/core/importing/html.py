@@ -10,8 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import trafilatura
-
 from factmark.core.importing.base import Item, title_from
 from factmark.core.model import IncomingDocument, ValidationError
 from factmark.core.text import check_text, decode_bytes
@@ -28,6 +26,8 @@ _META_FIELDS = {
 
 def read(path: Path) -> Iterator[Item]:
     """The main article text of a saved page, with its title, URL, date and publication."""
+    import trafilatura  # slow to import: only when a page is actually read
+
     html = decode_bytes(path.read_bytes()).text
     result = trafilatura.bare_extraction(
         html, favor_recall=True, with_metadata=True, include_comments=False, include_tables=True
