@@ -266,3 +266,21 @@ def test_an_unknown_annotator_filter_is_refused(project, tmp_path) -> None:
             Selection(frozenset(), annotators=frozenset({"bob"})),
         )
     assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_exported_files_get_the_usual_permissions(project, tmp_path) -> None:
+    import os
+    import stat
+
+    from factmark.core.exporting import export
+    from factmark.core.exporting.base import Selection
+    from factmark.core.model import IncomingDocument
+
+    project.add_document(IncomingDocument("Kyiv said so."))
+    old = os.umask(0o022)
+    try:
+        result = export(project, "jsonl", tmp_path / "out.jsonl", Selection(frozenset()))
+    finally:
+        os.umask(old)
+    for path in result.files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path

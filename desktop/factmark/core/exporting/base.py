@@ -223,6 +223,8 @@ class AtomicFile:
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.handle.close()
+        # Temporary files are private (0600); the export gets the usual permissions.
+        os.chmod(self.handle.name, 0o666 & ~_umask())
         os.replace(self.handle.name, self.path)
         return [self.path]
 
@@ -253,6 +255,7 @@ class AtomicFolder:
         for file in files:
             with file.open("rb") as handle:
                 os.fsync(handle.fileno())
+        os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
         old = None
         if self.path.exists():
             old = self.path.with_name(f".{self.path.name}.old")
@@ -265,3 +268,10 @@ class AtomicFolder:
 
     def discard(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _umask() -> int:
+    """The process umask (read by setting it and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
