@@ -272,3 +272,35 @@ def test_no_card_and_a_foreign_readme_is_never_overwritten(tmp_path: Path, corpu
     result = factmark("export", project, "-o", tmp_path / "b.jsonl")
     assert result.stdout.splitlines()[-1] == f"dataset card: {tmp_path / 'b.jsonl.README.md'}"
     assert (tmp_path / "README.md").read_text() == "# My own notes\n"
+
+
+def test_a_terminal_sees_a_progress_bar_and_a_pipe_plain_lines(
+    tmp_path: Path, corpus: Path
+) -> None:
+    import pty
+
+    script = shutil.which("factmark", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "factmark"]
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*command, "import", str(tmp_path / "tty.factmark"), str(corpus)],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    out, _ = process.communicate(timeout=120)
+    os.close(leader)
+    assert b"importing" in seen  # the bar, drawn on the terminal
+    assert b"\x1b[" in seen
+    assert b"\x1b[" not in out  # the report lines on the pipe stay plain
+    assert b"annotated.jsonl: imported 3 documents, 16 spans" in out
