@@ -284,3 +284,21 @@ def test_exported_files_get_the_usual_permissions(project, tmp_path) -> None:
         os.umask(old)
     for path in result.files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
+
+
+def test_a_folder_export_never_replaces_a_folder_it_did_not_make(project, tmp_path) -> None:
+    from factmark.core.exporting import export
+    from factmark.core.exporting.base import Selection
+    from factmark.core.model import IncomingDocument, ValidationError
+
+    project.add_document(IncomingDocument("Kyiv said so."))
+    mine = tmp_path / "Documents"
+    mine.mkdir()
+    (mine / "thesis.odt").write_text("precious")
+    with pytest.raises(ValidationError, match="other things in it"):
+        export(project, "brat", mine, Selection(frozenset()))
+    assert (mine / "thesis.odt").read_text() == "precious"
+    out = tmp_path / "brat"
+    export(project, "brat", out, Selection(frozenset()))
+    export(project, "brat", out, Selection(frozenset()))  # its own earlier export: replaced
+    assert (out / "annotation.conf").exists()

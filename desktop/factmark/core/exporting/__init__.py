@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from factmark.core.exporting import jsonl
+from factmark.core.exporting import brat, conll, doccano, jsonl, labelstudio, spacy_docbin
 from factmark.core.exporting.base import (
     ExportContext,
     ExportResult,
@@ -23,7 +23,7 @@ from factmark.core.exporting.card import write_card
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
-_FORMATS: tuple[ModuleType, ...] = (jsonl,)
+_FORMATS: tuple[ModuleType, ...] = (jsonl, spacy_docbin, doccano, labelstudio, brat, conll)
 FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
 WRITERS = FORMATS  # the names the command line and the dialog offer
 
@@ -64,7 +64,12 @@ def export(
         module.check_available()
     names: list[str | None] = [name for name, _ in split.parts] if split else [None]
     shared = {
-        "labels": project.labels(),
+        # Only the labels asked for, so per-label outputs and tool configs match the data.
+        "labels": [
+            label
+            for label in project.labels()
+            if not selection.labels or label.name in selection.labels
+        ],
         "relation_types": project.relation_types(),
         "options": dict(options or {}),
         "has_relations": project.has_relations(sorted(selection.statuses)),

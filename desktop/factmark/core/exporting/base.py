@@ -239,10 +239,23 @@ class AtomicFolder:
     An earlier folder of that name is replaced only once the new one is whole.
     """
 
+    MARKER = ".factmark-export"
+
     def __init__(self, path: Path) -> None:
         self.path = path
+        if path.exists() and not path.is_dir():
+            raise ValidationError(f"{path} is a file; this format writes a folder")
+        if path.is_dir() and any(path.iterdir()) and not (path / self.MARKER).exists():
+            # Only a folder an earlier export made is ever replaced, never someone's own.
+            raise ValidationError(
+                f"{path} is a folder with other things in it; export into a new or empty folder"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+        (self.temp / self.MARKER).write_text(
+            "This folder was written by a Factmark export; the next export to it replaces it.\n",
+            encoding="utf-8",
+        )
 
     def file(self, relative: str) -> Path:
         """Where to write ``relative`` inside the folder being filled."""
@@ -251,7 +264,7 @@ class AtomicFolder:
         return target
 
     def finish(self) -> list[Path]:
-        files = sorted(p for p in self.temp.rglob("*") if p.is_file())
+        files = sorted(p for p in self.temp.rglob("*") if p.is_file() and p.name != self.MARKER)
         for file in files:
             with file.open("rb") as handle:
                 os.fsync(handle.fileno())

@@ -18,6 +18,37 @@ LOADING = {
         "Each record has `text`, `spans` (`start`, `end` in code points, `label`, `text`) "
         "and `relations`; Prodigy reads the same lines as span tasks."
     ),
+    "spacy": (
+        "Files: {files}. Train a spaCy pipeline on them as they are (CPU, no vectors):\n\n"
+        "```bash\npip install 'spacy>=3.7'\n"
+        "python -m spacy init config config.cfg --lang en --pipeline spancat\n"
+        "python -m spacy train config.cfg --paths.train corpus.train.spacy "
+        "--paths.dev corpus.dev.spacy --output model\n```\n"
+        "Use the language of the documents for `--lang` (`xx` when they mix languages) and the "
+        "names of the files above for `--paths.train` / `--paths.dev` (export with a split "
+        "such as train=0.8,dev=0.2 to get both). `--pipeline spancat` learns every span "
+        '(`doc.spans["sc"]`, nested ones included); `--pipeline ner` learns `doc.ents`, '
+        "where overlapping spans were reduced to the longest. In Python: "
+        '`docs = DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab)`; '
+        '`doc.user_data["factmark_id"]` is the document\'s id in Factmark JSONL and '
+        '`doc.user_data["factmark_spans"]` its spans at exact code-point offsets.'
+    ),
+    "brat": (
+        "Copy the folder (with a split, each part's folder) into brat's `data/` directory: "
+        "its `annotation.conf` and `visual.conf` come with it. Each `NAME.ann` belongs to "
+        "`NAME.txt`; `T` lines are `T1<TAB>label start end<TAB>text` with offsets in "
+        "characters (code points) of the .txt, and a span across a line break has fragments "
+        "`start end;start end`. `R` lines are relations (Arg1 the head), `#` lines span notes."
+    ),
+    "conll": (
+        "Files: {files} (with `--nested per-label`, one file per label beside each, "
+        "`NAME.LABEL.conll`). Each line is `token TAG` (IOB2), with a blank line after each "
+        "sentence and no `-DOCSTART-` lines.\n\n"
+        "```python\nfrom flair.datasets import ColumnCorpus\n"
+        'corpus = ColumnCorpus(".", {{0: "text", 1: "ner"}}, train_file="corpus.conll")\n```\n'
+        "spaCy: `python -m spacy convert corpus.conll . --converter ner -n 10` (`-n` groups "
+        "sentences into documents)."
+    ),
 }
 
 
@@ -57,15 +88,25 @@ def write_card(
         "## Files",
         "",
     ]
+    listed: set[Path] = set()
     for part, output in result.outputs.items():
         inside = [f for f in result.files if f == output or output in f.parents]
-        what = f" ({len(inside)} files)" if output.is_dir() else ""
         label = "" if part == "all" else f"{part}: "
+        if not inside:  # written as several files beside it (conll per label)
+            beside = [
+                f
+                for f in result.files
+                if f.parent == output.parent and f.name.startswith(f"{output.stem}.")
+            ]
+            lines += [f"- {label}`{_relative(f, base)}`" for f in beside]
+            listed.update(beside)
+            continue
+        what = f" ({len(inside)} files)" if output.is_dir() else ""
         lines.append(f"- {label}`{_relative(output, base) or '.'}`{what}")
     extra = [
         f
         for f in result.files
-        if not any(f == o or o in f.parents for o in result.outputs.values())
+        if f not in listed and not any(f == o or o in f.parents for o in result.outputs.values())
     ]
     lines += [f"- `{_relative(f, base)}`" for f in extra]
     lines += ["", "## Counts", ""]

@@ -1,0 +1,296 @@
+"""brat standoff: a folder that brat opens as a collection, one ``.txt`` and ``.ann`` per document.
+
+The layout follows brat's standoff format (https://brat.nlplab.org/standoff.html) as brat's
+own reader (``server/src/annotation.py``, ``projectconfig.py``) parses it:
+
+- ``NAME.txt`` is the document text exactly as stored (UTF-8, ``\\n`` line ends, no BOM).
+  brat reads it as UTF-8 and counts offsets in Python ``str`` characters, which are
+  Factmark's code points, so ``text[start:end]`` in brat is the Factmark span text. (Only
+  brat 1.3 run by a "narrow" Python 2 build, which counted an emoji as two characters,
+  would disagree; brat's Python 3 code and the usual Linux Python 2 builds do not.)
+- ``NAME.ann`` holds, in this order:
+
+  - ``T1<TAB>label START END<TAB>text`` for each span, numbered in text order;
+  - ``R1<TAB>type Arg1:T1 Arg2:T2`` for each relation (Arg1 the head, Arg2 the child);
+  - ``#1<TAB>AnnotatorNotes T1<TAB>note`` for each span note.
+
+  brat is line-oriented and cannot hold a line break inside a fragment. A span that
+  crosses one is written as discontinuous fragments around the breaks,
+  ``T1<TAB>claim 10 25;26 40<TAB>first line second line``, with the fragment texts joined
+  by one space: that is the text brat itself expects (its ``DISCONT_SEP``). Fragments are
+  never empty, so a blank line between two fragments is skipped and line breaks at a
+  span's edges are left out of it. A span made only of line breaks cannot be written and
+  is left out, with its relations. Line breaks and tabs inside a note become spaces.
+  Everything ``str.splitlines()`` splits at counts as a line break, so that no reader
+  sees a broken line.
+- ``annotation.conf`` lists the project's labels as entities and its relation types as
+  relations whose Arg1 and Arg2 may be any label, plus an ``<OVERLAP>`` rule allowing any
+  overlap (brat otherwise flags nested, crossing and identical spans as errors).
+- ``visual.conf`` gives each label its Factmark colour (``bgColor``) and shows the original
+  label and relation names in brat's interface.
+
+brat type names may hold only ``A-Z a-z 0-9 _ -``. Other names are mapped: accents dropped,
+every other run of characters made one ``_`` (``"claim type"`` -> ``claim_type``), a name
+with nothing left becomes ``label`` / ``relation``, and a name already taken gets ``-2``,
+``-3``... The card notes each mapping; ``visual.conf`` keeps the original for display.
+
+File names are ``<title slug>-<first 12 hex digits of the document id>`` (``lagos-water-
+post-3f9a0c1b2d4e``), or the id prefix alone when the title has no ASCII letter.
+They depend only on the title and the text, so the same document gets the same name in
+every export; the id part keeps them unique (the full id is used in the unlikely case of a
+clash), and the slug is lower-case ASCII so that case-insensitive file systems and brat's
+URLs take them as they are. Span annotators and attributes have no place in brat and are
+not written (the jsonl export keeps them); the card says so when any were left out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from factmark import __version__
+from factmark.core.exporting.base import AtomicFolder, ExportContext
+
+NAME = "brat"
+SUFFIX = ""
+DESCRIPTION = (
+    "brat standoff: a folder of .txt/.ann pairs with annotation.conf and visual.conf, "
+    "ready to open in brat"
+)
+
+# What str.splitlines() splits at: none of these may appear inside a line of the .ann file.
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# Names with a meaning of their own in brat's configuration files.
+_RESERVED = ("SPAN_DEFAULT", "ARC_DEFAULT", "ATTRIBUTE_DEFAULT", "ENTITY-NESTING")
+_ID_LENGTH = 12
+_SLUG_LENGTH = 40
+
+
+def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut at line breaks into the non-empty pieces brat can hold."""
+    pieces = []
+    piece_start = start
+    for index in range(start, end):
+        if text[index] in LINE_BREAKS:
+            if index > piece_start:
+                pieces.append((piece_start, index))
+            piece_start = index + 1
+    if end > piece_start:
+        pieces.append((piece_start, end))
+    return pieces
+
+
+def slug(text: str, limit: int = _SLUG_LENGTH) -> str:
+    """Lower-case ASCII letters and digits joined by ``-``: ``"Lagos water post"`` ->
+    ``lagos-water-post``; empty when nothing ASCII is left."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:limit].strip("-")
+
+
+class TypeNames:
+    """Factmark names -> brat type names (``[A-Za-z0-9_-]+``), unique and stable in order."""
+
+    def __init__(self, fallback: str, names: Iterable[str] = ()) -> None:
+        self.fallback = fallback
+        self.names: dict[str, str] = {}
+        self._taken = {name.casefold() for name in _RESERVED}
+        for name in names:
+            self.add(name)
+
+    def __getitem__(self, name: str) -> str:
+        return self.add(name)
+
+    def add(self, name: str) -> str:
+        """The brat name of ``name``, chosen now if it has none yet."""
+        if name not in self.names:
+            folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+            base = re.sub(r"[^A-Za-z0-9_-]+", "_", folded).strip("_-") or self.fallback
+            candidate, number = base, 2
+            while candidate.casefold() in self._taken:
+                candidate, number = f"{base}-{number}", number + 1
+            self._taken.add(candidate.casefold())
+            self.names[name] = candidate
+        return self.names[name]
+
+    def renamed(self) -> dict[str, str]:
+        """The names that had to change, with what they became."""
+        return {name: brat for name, brat in self.names.items() if name != brat}
+
+
+def _display(name: str) -> str:
+    """A name as brat's ``[labels]`` section can show it (no ``|``, tab or leading ``!``)."""
+    shown = "".join(" " if ch.isspace() else ch for ch in name).replace("|", "/").strip()
+    return shown.lstrip("!").strip() or "?"
+
+
+def _one_line(note: str) -> str:
+    return "".join(" " if ch in LINE_BREAKS or ch == "\t" else ch for ch in note)
+
+
+def _text_colour(background: str) -> str:
+    """Black on light label colours, white on dark ones."""
+    try:
+        red, green, blue = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    except ValueError:
+        return "black"
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue >= 128 else "white"
+
+
+class BratWriter:
+    """Fills a folder with one .txt/.ann pair per record, then the two brat configurations."""
+
+    def __init__(self, path: Path, context: ExportContext) -> None:
+        self.context = context
+        self.entities = TypeNames("label", (label.name for label in context.labels))
+        self.relations = TypeNames("relation", context.relation_types)
+        self.stems: set[str] = set()
+        self.discontinuous = 0
+        self.edge_breaks = 0
+        self.line_break_only = 0
+        self.orphaned_relations = 0
+        self.flattened_notes = 0
+        self.unkept_details = 0
+        self.out = AtomicFolder(path)
+
+    def add(self, record: dict[str, Any]) -> None:
+        text: str = record["text"]
+        stem = self._stem(record)
+        lines: list[str] = []
+        notes: list[str] = []
+        tids: dict[int, str] = {}
+        for span in record["spans"]:
+            pieces = fragments(text, span["start"], span["end"])
+            if not pieces:
+                self.line_break_only += 1
+                continue
+            self.discontinuous += len(pieces) > 1
+            self.edge_breaks += (pieces[0][0], pieces[-1][1]) != (span["start"], span["end"])
+            tid = tids[span["id"]] = f"T{len(tids) + 1}"
+            offsets = ";".join(f"{start} {end}" for start, end in pieces)
+            shown = " ".join(text[start:end] for start, end in pieces)
+            lines.append(f"{tid}\t{self.entities[span['label']]} {offsets}\t{shown}")
+            note = span.get("note") or ""
+            if note.strip():
+                flat = _one_line(note)
+                self.flattened_notes += flat != note
+                notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {tid}\t{flat}")
+            self.unkept_details += bool(span.get("annotator") or span.get("attrs"))
+        number = 0
+        for relation in record["relations"]:
+            head, child = tids.get(relation["head"]), tids.get(relation["child"])
+            if head is None or child is None:
+                self.orphaned_relations += 1
+                continue
+            number += 1
+            kind = self.relations[relation["label"]]
+            lines.append(f"R{number}\t{kind} Arg1:{head} Arg2:{child}")
+        ann = "".join(f"{line}\n" for line in lines + notes)
+        self.out.file(f"{stem}.txt").write_bytes(text.encode("utf-8"))
+        self.out.file(f"{stem}.ann").write_bytes(ann.encode("utf-8"))
+
+    def _stem(self, record: dict[str, Any]) -> str:
+        """``<title slug>-<id prefix>``, unique in this folder whatever the file system's case."""
+        title = slug(record.get("title") or "")
+        if not any("a" <= ch <= "z" for ch in title):
+            title = ""  # digits alone ("12" from a Cyrillic title) name nothing
+        uid = slug(str(record["id"]), limit=200) or "document"
+        for length in (_ID_LENGTH, len(uid)):
+            stem = f"{title}-{uid[:length]}" if title else uid[:length]
+            if stem.casefold() not in self.stems:
+                break
+        else:  # the same id twice: cannot come from one project, but never overwrite
+            base, number = stem, 2
+            while stem.casefold() in self.stems:
+                stem, number = f"{base}-{number}", number + 1
+        self.stems.add(stem.casefold())
+        return stem
+
+    def _annotation_conf(self) -> str:
+        entities = list(self.entities.names.values())
+        lines = [
+            f"# brat annotation configuration written by Factmark {__version__}:",
+            "# the project's labels and relation types. Spans may nest, cross and coincide,",
+            "# as they may in Factmark, hence the <OVERLAP> rule.",
+            "",
+            "[entities]",
+            *entities,
+            "",
+            "[relations]",
+        ]
+        if entities:
+            anything = "|".join(entities)
+            lines += [
+                f"{kind}\tArg1:{anything}, Arg2:{anything}"
+                for kind in self.relations.names.values()
+            ]
+            lines.append(f"<OVERLAP>\tArg1:{anything}, Arg2:{anything}, <OVL-TYPE>:<ANY>")
+        lines += ["", "[events]", "", "[attributes]", ""]
+        return "\n".join(lines)
+
+    def _visual_conf(self) -> str:
+        colours = {label.name: label.colour for label in self.context.labels}
+        lines = [f"# brat display configuration written by Factmark {__version__}", "", "[labels]"]
+        for names in (self.entities.names, self.relations.names):
+            lines += [f"{brat} | {_display(name)}" for name, brat in names.items()]
+        lines += [
+            "",
+            "[drawing]",
+            "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
+            "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5",
+        ]
+        for name, brat in self.entities.names.items():
+            colour = colours.get(name)
+            if colour:
+                lines.append(f"{brat}\tbgColor:{colour}, fgColor:{_text_colour(colour)}")
+        return "\n".join(lines) + "\n"
+
+    def _notes(self) -> list[str]:
+        part = f"{self.context.part}: " if self.context.part else ""
+        notes = []
+        for kind, names in (("label", self.entities), ("relation type", self.relations)):
+            for name, brat in names.renamed().items():
+                notes.append(
+                    f"brat type names allow only A-Z, a-z, 0-9, _ and -: {kind} {name!r} is "
+                    f"written as {brat!r} (visual.conf shows the original name)"
+                )
+        for number, what in (
+            (
+                self.discontinuous,
+                "spans crossing a line break, which brat cannot hold inside a fragment: "
+                "written as discontinuous fragments around the break, their texts joined by "
+                "one space in the .ann file, as brat does",
+            ),
+            (self.edge_breaks, "spans starting or ending with a line break, written without it"),
+            (self.line_break_only, "spans left out, holding only line breaks brat cannot show"),
+            (self.orphaned_relations, "relations left out, pointing at such a span"),
+            (
+                self.flattened_notes,
+                "span notes with line breaks or tabs, written with spaces (an AnnotatorNotes "
+                "line is one line)",
+            ),
+        ):
+            if number:
+                notes.append(f"{part}{what}: {number}")
+        if self.unkept_details:
+            notes.append(
+                "brat has no place for span annotators or attributes: they are not in the "
+                "brat files (the jsonl export keeps them)"
+            )
+        return notes
+
+    def finish(self) -> list[Path]:
+        self.out.file("annotation.conf").write_bytes(self._annotation_conf().encode("utf-8"))
+        self.out.file("visual.conf").write_bytes(self._visual_conf().encode("utf-8"))
+        self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
+        return self.out.finish()
+
+    def discard(self) -> None:
+        self.out.discard()
+
+
+def open_writer(path: Path, context: ExportContext) -> BratWriter:
+    """A writer filling the folder ``path``."""
+    return BratWriter(path, context)

@@ -1,0 +1,418 @@
+"""CoNLL-2003-style BIO: one ``token TAG`` line per token, a blank line after each sentence.
+
+The layout is the two-column form of CoNLL-2003 NER data: the token, one space, its IOB2 tag
+(``B-claim`` on a span's first token, ``I-claim`` on the rest, ``O`` outside spans), UTF-8,
+``\\n`` line ends. It is what these read as they are:
+
+- flair: ``ColumnCorpus(folder, {0: "text", 1: "ner"}, train_file="corpus.conll")``;
+- spaCy: ``python -m spacy convert corpus.conll . --converter ner -n 10`` (its
+  ``conll_ner_to_docs`` splits each line at whitespace, takes the first column as the
+  word and the last as the IOB tag, and sentences at blank lines);
+- any reader that splits lines at whitespace, e.g. to feed ``seqeval``.
+
+There are no ``-DOCSTART-`` lines. spaCy recognises only the exact four-column line
+``-DOCSTART- -X- O O``, and flair's two-column reader takes that line as a token tagged
+``-X-``, which makes it treat the whole tag column as token labels instead of spans.
+A document always ends a sentence, so no sentence mixes two documents; with spaCy, ``-n``
+groups sentences into documents.
+
+Tokens: runs of letters, digits and combining marks (``15,000`` and ``0,3`` stay whole: a
+``,`` or ``.`` between two digits joins them), each Chinese or Japanese character alone
+(they are written without spaces), and each other character that is not whitespace alone
+(``70%`` is ``70`` and ``%``). A character keeps the marks, variation selectors and emoji
+modifiers that follow it, and a zero-width (non-)joiner keeps its neighbours together, so
+no token splits a letter from its accent or an emoji sequence. Whitespace is everything
+``str.isspace()`` calls whitespace, as ``str.split()`` and flair's ``\\s+`` do, so no token
+holds a character a reader splits at, and joining the tokens gives back the text without
+its whitespace. Languages written without spaces other than Chinese and Japanese (Thai,
+Lao, Khmer...) get one token per space-separated run.
+
+Sentences end after ``.``, ``!``, ``?``, ``。``, ``！``, ``？``, ``؟`` (Arabic) and ``।``
+(Devanagari), with any closing quotes or brackets right after them, when whitespace
+follows (the full-width ones need none, so ``U.S.`` and ``example.com`` stay in one
+sentence), and at every line break. A sentence break inside a span that is kept is not
+made, so that the span stays one entity.
+
+BIO cannot hold nested or overlapping spans. The ``nested`` option picks what is kept:
+
+- ``outermost`` (default): spans inside no other span;
+- ``innermost``: spans with no other span inside them;
+- ``per-label``: one file per label, ``corpus.claim.conll``, ``corpus.number.conll``...,
+  each with only that label's spans (outermost among them), so a number inside a claim is
+  kept in both files. Every file has the same tokens and lines apart from sentence breaks
+  inside spans, and there is a file for each project label even when it has no span.
+
+Among spans that cross (overlap without nesting) the one starting first is kept. A span
+whose edge falls inside a token is widened to the whole token, and whitespace at a span's
+edges, which belongs to no token, is trimmed. The card counts every span widened, left out
+or merged across a sentence break. A label's tag is its name with spaces made ``_``
+(columns are split at whitespace); the card notes any such change.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.model import ValidationError
+
+NAME = "conll"
+SUFFIX = ".conll"
+DESCRIPTION = (
+    "CoNLL-2003-style BIO (IOB2): one `token TAG` line per token, a blank line between "
+    "sentences (flair ColumnCorpus, spacy convert)"
+)
+
+POLICIES = ("outermost", "innermost", "per-label")
+DEFAULT_POLICY = "outermost"
+
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+TERMINATORS = frozenset(".!?。！？؟।")
+FULL_WIDTH_TERMINATORS = frozenset("。！？")
+NUMBER_JOINERS = frozenset(",.")
+GLUE = frozenset("\u200c\u200d")  # zero-width non-joiner and joiner
+_CJK_RANGES = (
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x31F0, 0x31FF),  # katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9F),  # half-width katakana
+    (0x20000, 0x3FFFF),  # planes 2 and 3: CJK extensions B-I and compatibility supplement
+)
+_CJK_STARTS = [start for start, _ in _CJK_RANGES]
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    index = bisect.bisect_right(_CJK_STARTS, code) - 1
+    return index >= 0 and code <= _CJK_RANGES[index][1]
+
+
+def _is_word(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LNM"
+
+
+def _is_digit(ch: str) -> bool:
+    return unicodedata.category(ch) == "Nd"
+
+
+def _is_regional_indicator(ch: str) -> bool:
+    return 0x1F1E6 <= ord(ch) <= 0x1F1FF
+
+
+def _cluster_end(text: str, start: int) -> int:
+    """End of the character at ``start`` with what belongs to it: following marks,
+    variation selectors and emoji modifiers, a zero-width joiner and the character it
+    joins, and the second regional indicator of a flag."""
+    end, length = start + 1, len(text)
+    if end < length and _is_regional_indicator(text[start]) and _is_regional_indicator(text[end]):
+        end += 1
+    while end < length:
+        ch = text[end]
+        if unicodedata.category(ch)[0] == "M" or 0x1F3FB <= ord(ch) <= 0x1F3FF:
+            end += 1
+        elif ch in GLUE and end + 1 < length and not text[end + 1].isspace():
+            end += 2
+        else:
+            break
+    return end
+
+
+def tokenize(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` code-point offsets of the tokens of ``text`` (see the module doc)."""
+    tokens = []
+    index, length = 0, len(text)
+    while index < length:
+        ch = text[index]
+        if ch.isspace():
+            index += 1
+            continue
+        end = _cluster_end(text, index)
+        if _is_word(ch) and not _is_cjk(ch):
+            while end < length:
+                nxt = text[end]
+                if _is_word(nxt) and not _is_cjk(nxt):
+                    end = _cluster_end(text, end)
+                elif (
+                    nxt in NUMBER_JOINERS
+                    and _is_digit(text[end - 1])
+                    and end + 1 < length
+                    and _is_digit(text[end + 1])
+                ):
+                    end += 1
+                else:
+                    break
+        tokens.append((index, end))
+        index = end
+    return tokens
+
+
+def _is_closer(token: str) -> bool:
+    return len(token) == 1 and (unicodedata.category(token) in ("Pe", "Pf") or token in "\"'")
+
+
+def sentence_starts(text: str, tokens: list[tuple[int, int]]) -> set[int]:
+    """Indexes of the tokens that begin a sentence, the first token aside."""
+    starts = set()
+    for k in range(1, len(tokens)):
+        gap = text[tokens[k - 1][1] : tokens[k][0]]
+        if any(ch in LINE_BREAKS for ch in gap):
+            starts.add(k)
+    k = 0
+    while k < len(tokens):
+        if text[tokens[k][0] : tokens[k][1]] not in TERMINATORS:
+            k += 1
+            continue
+        j = k + 1
+        while (
+            j < len(tokens)
+            and text[tokens[j][0] : tokens[j][1]] in TERMINATORS
+            and tokens[j][0] == tokens[j - 1][1]
+        ):
+            j += 1
+        while (
+            j < len(tokens)
+            and _is_closer(text[tokens[j][0] : tokens[j][1]])
+            and tokens[j][0] == tokens[j - 1][1]
+        ):
+            j += 1
+        full_width = text[tokens[j - 1][0] : tokens[j - 1][1]] in FULL_WIDTH_TERMINATORS
+        if j < len(tokens) and (full_width or tokens[j][0] > tokens[j - 1][1]):
+            starts.add(j)
+        k = j
+    return starts
+
+
+@dataclass(frozen=True)
+class TokenSpan:
+    """A span as a ``[first, end)`` range of token indexes; ``order`` is its record position."""
+
+    first: int
+    end: int
+    label: str
+    order: int
+
+    def inside(self, other: TokenSpan) -> bool:
+        return other.first <= self.first and self.end <= other.end
+
+
+def keep_outermost(spans: Iterable[TokenSpan]) -> list[TokenSpan]:
+    """Spans in no other kept span; of two that cross, the one starting first."""
+    kept: list[TokenSpan] = []
+    for span in sorted(spans, key=lambda s: (s.first, -s.end, s.order)):
+        if not kept or span.first >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def keep_innermost(spans: Iterable[TokenSpan]) -> list[TokenSpan]:
+    """Spans with no other span inside them; of two that cross, the one starting first."""
+    kept: list[TokenSpan] = []
+    for span in sorted(spans, key=lambda s: (s.end, -s.first, s.order)):
+        if not kept or span.first >= kept[-1].end:
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.first)
+
+
+def tag_name(label: str) -> str:
+    """A label as a tag suffix: whitespace (the column separator) made ``_``."""
+    return "".join("_" if ch.isspace() else ch for ch in label)
+
+
+def _file_label(label: str) -> str:
+    """A label as part of a file name: letters, digits, ``-`` and ``_``; others ``_``."""
+    name = "".join(
+        ch if ch.isalnum() or ch in "-_" else "_" for ch in unicodedata.normalize("NFC", label)
+    )
+    return name.strip("_-.") or "label"
+
+
+def _unique(names: Iterable[str], clean: Any) -> dict[str, str]:
+    """Each name -> ``clean(name)``, with ``-2``, ``-3``... where two would be the same
+    (compared ignoring case, as Windows and macOS file systems do)."""
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = clean(name)
+        candidate, number = base, 2
+        while candidate.casefold() in taken:
+            candidate, number = f"{base}-{number}", number + 1
+        taken.add(candidate.casefold())
+        chosen[name] = candidate
+    return chosen
+
+
+@dataclass
+class _Counts:
+    widened: int = 0
+    trimmed: int = 0
+    blank: int = 0
+    nested: int = 0
+    crossing: int = 0
+    merged: int = 0
+    unknown: int = 0
+
+
+class _Output:
+    """One .conll file: the spans it keeps and its atomic file."""
+
+    def __init__(self, path: Path, labels: set[str] | None) -> None:
+        self.path = path
+        self.labels = labels  # None: every label
+        self.file = AtomicFile(path)
+
+
+class ConllWriter:
+    """Writes each record's tokens and tags, to one file or to one file per label."""
+
+    def __init__(self, path: Path, context: ExportContext, policy: str) -> None:
+        self.context = context
+        self.policy = policy
+        names = [label.name for label in context.labels]
+        self.tags = _unique(names, tag_name)
+        self.counts = _Counts()
+        self.outputs: list[_Output] = []
+        try:
+            if policy == "per-label":
+                suffix = path.suffix or SUFFIX
+                stem = path.name.removesuffix(path.suffix) if path.suffix else path.name
+                for name, part in _unique(names, _file_label).items():
+                    target = path.with_name(f"{stem}.{part}{suffix}")
+                    self.outputs.append(_Output(target, {name}))
+            else:
+                self.outputs.append(_Output(path, None))
+        except BaseException:
+            self.discard()
+            raise
+
+    def add(self, record: dict[str, Any]) -> None:
+        text: str = record["text"]
+        tokens = tokenize(text)
+        if not tokens:
+            return
+        starts = sentence_starts(text, tokens)
+        spans = self._token_spans(text, tokens, record["spans"])
+        words = [text[start:end] for start, end in tokens]
+        for output in self.outputs:
+            chosen = [s for s in spans if output.labels is None or s.label in output.labels]
+            keep = keep_innermost if self.policy == "innermost" else keep_outermost
+            kept = keep(chosen)
+            self._count_left_out(chosen, kept)
+            tags = ["O"] * len(tokens)
+            breaks = set(starts)
+            for span in kept:
+                tag = self.tags[span.label]
+                tags[span.first] = f"B-{tag}"
+                for k in range(span.first + 1, span.end):
+                    tags[k] = f"I-{tag}"
+                    if k in breaks:
+                        breaks.discard(k)
+                        self.counts.merged += 1
+            out = []
+            for k, (word, tag) in enumerate(zip(words, tags, strict=True)):
+                if k in breaks:
+                    out.append("\n")
+                out.append(f"{word} {tag}\n")
+            out.append("\n")
+            output.file.write("".join(out).encode("utf-8"))
+
+    def _token_spans(
+        self, text: str, tokens: list[tuple[int, int]], spans: list[dict[str, Any]]
+    ) -> list[TokenSpan]:
+        """Each span as the tokens it touches; counts what had to be widened or trimmed."""
+        ends = [end for _, end in tokens]
+        starts = [start for start, _ in tokens]
+        result = []
+        for order, span in enumerate(spans):
+            if span["label"] not in self.tags:
+                self.counts.unknown += 1
+                continue
+            first = bisect.bisect_right(ends, span["start"])
+            end = bisect.bisect_left(starts, span["end"])
+            if first >= end:
+                self.counts.blank += 1
+                continue
+            token_start, token_end = tokens[first][0], tokens[end - 1][1]
+            if token_start < span["start"] or token_end > span["end"]:
+                self.counts.widened += 1
+            elif token_start > span["start"] or token_end < span["end"]:
+                self.counts.trimmed += 1
+            result.append(TokenSpan(first, end, span["label"], order))
+        return result
+
+    def _count_left_out(self, chosen: list[TokenSpan], kept: list[TokenSpan]) -> None:
+        kept_set = set(kept)
+        for span in chosen:
+            if span in kept_set:
+                continue
+            if any(span.inside(other) or other.inside(span) for other in kept):
+                self.counts.nested += 1
+            else:
+                self.counts.crossing += 1
+
+    def _notes(self) -> list[str]:
+        part = f"{self.context.part}: " if self.context.part else ""
+        counts = self.counts
+        per_label = ", counted over the per-label files" if self.policy == "per-label" else ""
+        how = {
+            "outermost": "by --nested outermost, inside another span",
+            "innermost": "by --nested innermost, around another span",
+            "per-label": "by --nested per-label, inside another span of the same label",
+        }[self.policy]
+        notes = [
+            f"BIO tags cannot hold a space: label {name!r} is tagged {tag!r}"
+            for name, tag in self.tags.items()
+            if name != tag
+        ]
+        for number, what in (
+            (counts.widened, "spans widened to whole tokens (an edge fell inside a token)"),
+            (counts.trimmed, "spans trimmed of whitespace at an edge (it belongs to no token)"),
+            (counts.blank, "spans left out, holding only whitespace"),
+            (counts.nested, f"spans left out {how} (BIO cannot nest){per_label}"),
+            (
+                counts.crossing,
+                "spans left out, crossing an earlier span (BIO cannot overlap; the span "
+                f"starting first was kept){per_label}",
+            ),
+            (
+                counts.merged,
+                "sentence breaks not made because they fell inside a span (it stays one "
+                f"entity){per_label}",
+            ),
+            (counts.unknown, "spans left out, their label not being a project label"),
+        ):
+            if number:
+                notes.append(f"{part}{what}: {number}")
+        return notes
+
+    def finish(self) -> list[Path]:
+        files: list[Path] = []
+        try:
+            while self.outputs:
+                files += self.outputs[0].file.finish()
+                self.outputs.pop(0)
+        except BaseException:
+            self.discard()
+            raise
+        self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
+        return files
+
+    def discard(self) -> None:
+        for output in self.outputs:
+            output.file.discard()
+        self.outputs = []
+
+
+def open_writer(path: Path, context: ExportContext) -> ConllWriter:
+    """A writer for ``path`` (for ``per-label``, the files beside it named after each label)."""
+    policy = context.options.get("nested") or DEFAULT_POLICY
+    if policy not in POLICIES:
+        raise ValidationError(f"unknown nested-span policy {policy!r} (use {', '.join(POLICIES)})")
+    return ConllWriter(path, context, policy)

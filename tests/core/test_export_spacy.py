@@ -1,0 +1,247 @@
+"""spaCy DocBin export: every span in doc.spans["sc"], a non-overlapping doc.ents, the
+document's language for tokens, traceable uids, and a clear message without spaCy."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Callable
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy  # a test dependency (the `test` extra): never skipped
+from spacy.tokens import Doc, DocBin
+
+from factmark.core.exporting import export
+from factmark.core.exporting.base import Selection, Split, iter_records
+from factmark.core.importing import import_file
+from factmark.core.model import ValidationError
+from factmark.core.project import Project
+
+ALL = Selection(frozenset())
+
+
+def import_corpus(project: Project, corpus: Path) -> None:
+    """The JSONL files first (they carry the language), then the plain-text articles."""
+    for path in [
+        corpus / "annotated.jsonl",
+        corpus / "doccano.jsonl",
+        *sorted(corpus.glob("*.txt")),
+    ]:
+        report = import_file(project, path)
+        assert not report.errors, report.lines()
+
+
+def document(project: Project, **meta: str) -> tuple[int, str]:
+    """Id and text of the one document whose meta holds these items."""
+    (found,) = [d for d in project.documents() if meta.items() <= d.meta.items()]
+    assert found.id is not None
+    return found.id, project.document(found.id).text
+
+
+def label(
+    project: Project, document_id: int, text: str, part: str, name: str, nth: int = 0
+) -> None:
+    """Label the ``nth`` occurrence of ``part`` in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(part, start + 1)
+    project.add_span(document_id, start, start + len(part), name)
+
+
+def add_nested_spans(project: Project) -> None:
+    """Claims around numbers and places, so that spans nest and overlap."""
+    kharkiv, text = document(project, source_id="uk-kharkiv")
+    label(project, kharkiv, text, "Мер Харкова заявив, що вночі місто атакували 12 дронів", "claim")
+    label(
+        project, kharkiv, text, "збили 9 з 12 безпілотників над Харківською", "claim"
+    )  # crosses a place
+    lagos, text = document(project, source_id="emoji-lagos")
+    label(project, lagos, text, "The post, shared 15,000 times", "claim")  # overlaps a source
+    # the French article with decomposed accents (letter + combining mark)
+    texts = {d.id or 0: project.document(d.id or 0).text for d in project.documents()}
+    (fr,) = [i for i, t in texts.items() if "e\u0301" in t]
+    text = texts[fr]
+    label(project, fr, text, text[: text.index(".")], "claim")
+    label(project, fr, text, "4 000", "number")
+
+
+def load(path: Path) -> list[Doc]:
+    return list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
+
+
+def by_uid(project: Project) -> dict[str, dict[str, Any]]:
+    return {record["id"]: record for record in iter_records(project, ALL)}
+
+
+def overlapping(spans: list[Any]) -> bool:
+    ordered = sorted((s.start, s.end) for s in spans)
+    return any(a_end > b_start for (_, a_end), (b_start, _) in pairwise(ordered))
+
+
+def test_every_span_is_in_sc_with_its_exact_text(
+    project: Project, corpus: Path, tmp_path: Path
+) -> None:
+    import_corpus(project, corpus)
+    add_nested_spans(project)
+    out = tmp_path / "corpus.spacy"
+
+    result = export(project, "spacy", out, ALL)
+
+    records = by_uid(project)
+    docs = load(out)
+    assert result.files[0] == out and result.documents == len(docs) == len(records) == 5
+    assert result.spans == sum(len(r["spans"]) for r in records.values()) == 20 + 5
+    for doc in docs:
+        record = records[doc.user_data["factmark_id"]]
+        assert doc.text == record["text"]
+        assert doc.user_data["factmark_title"] == record["title"]
+        want = [(s["start"], s["end"], s["label"], s["text"]) for s in record["spans"]]
+        got = [(s.start_char, s.end_char, s.label_, s.text) for s in doc.spans["sc"]]
+        assert sorted(got) == sorted(want)
+        assert [list(s) for s in doc.user_data["factmark_spans"]] == [
+            [s["id"], s["start"], s["end"], s["label"]] for s in record["spans"]
+        ]
+        # ner's layer: no overlaps, every entity is one of the spans, and a span left
+        # out overlaps an entity at least as long (the longest-first rule).
+        ents = list(doc.ents)
+        assert not overlapping(ents)
+        assert {(e.start, e.end, e.label_) for e in ents} <= {
+            (s.start, s.end, s.label_) for s in doc.spans["sc"]
+        }
+        for span in doc.spans["sc"]:
+            if (span.start, span.end, span.label_) not in {
+                (e.start, e.end, e.label_) for e in ents
+            }:
+                assert any(
+                    e.start < span.end and span.start < e.end and len(e) >= len(span) for e in ents
+                )
+    # Inside (or across) a longer span: 4 in Lagos (70%, Lagos, 15,000, Abuja), 4 in
+    # Kharkiv (a place, two numbers, and the region the second claim crosses), 2 in
+    # Shanghai and 2 in the French claim; they are for spancat only.
+    (note,) = [n for n in result.notes if "not in doc.ents" in n]
+    assert note.startswith('spans in doc.spans["sc"] (spancat) but not in doc.ents (ner)')
+    assert note.endswith(": 12 of 25 (location 6, number 6)")
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert note in card
+    assert "python -m spacy train config.cfg" in card and "Files: 'corpus.spacy'" in card
+
+
+def test_tokens_follow_the_document_language(
+    project: Project, corpus: Path, tmp_path: Path, write_jsonl: Callable[..., Path]
+) -> None:
+    import_corpus(project, corpus)
+    extra = write_jsonl(
+        [
+            {"text": "The mayor of Leeds said 40 homes flooded.", "meta": {"lang": "en-GB"}},
+            {"text": "東京都で3人が負傷した。", "meta": {"lang": "ja"}},
+            {"text": "Qapla' batlh je.", "meta": {"language": "tlh"}},
+        ]
+    )
+    assert not import_file(project, extra).errors
+    out = tmp_path / "corpus.spacy"
+
+    result = export(project, "spacy", out, ALL)
+
+    has_sudachi = importlib.util.find_spec("sudachipy") is not None
+    languages = {  # how each document begins -> the blank pipeline that tokenised it
+        "🚨 BREAKING": "en",
+        "Мер Харкова": "uk",
+        "据新华社": "zh",
+        "The mayor of Leeds": "en",  # en-GB
+        "東京都": "ja" if has_sudachi else "xx",  # Japanese needs SudachiPy
+        "Qapla'": "xx",  # a language spaCy does not know
+    }
+    docs = load(out)
+    for doc in docs:
+        lang = next((v for k, v in languages.items() if doc.text.startswith(k)), "xx")
+        want = [t.text for t in spacy.blank(lang).make_doc(doc.text)]
+        assert [t.text for t in doc] == want, (doc.text[:20], lang)
+    assert len(docs) == result.documents
+    # Chinese needs no extra package: its default segmenter makes one token per character.
+    zh = next(d for d in docs if d.text.startswith("据新华社"))
+    assert [t.text for t in zh][:3] == ["据", "新", "华"]
+    assert any("language 'tlh', which spaCy does not know" in n for n in result.notes)
+    if not has_sudachi:
+        assert any("language 'ja'" in n and "SudachiPy" in n for n in result.notes)
+    (no_language,) = [n for n in result.notes if "no `lang` or `language`" in n]
+    assert no_language.endswith("): 2")
+    assert no_language.startswith("documents tokenised with spaCy's multi-language `xx`")
+
+
+def test_span_edges_inside_tokens_are_widened_and_counted(
+    project: Project, tmp_path: Path, write_jsonl: Callable[..., Path]
+) -> None:
+    text = "Officials in Kharkivska oblast said 12 drones fell."
+    spans = [
+        {"start": text.index("Kharkiv"), "end": text.index("Kharkiv") + 7, "label": "location"},
+        {"start": text.index("12") - 1, "end": text.index("12") + 3, "label": "number"},  # " 12 "
+        {"start": 9, "end": 10, "label": "source"},  # the space after "Officials"
+        {"start": 0, "end": 9, "label": "source"},
+    ]
+    source = write_jsonl([{"text": text, "meta": {"lang": "en"}, "status": "done", "spans": spans}])
+    assert not import_file(project, source).errors
+    out = tmp_path / "one.spacy"
+
+    result = export(project, "spacy", out)
+
+    (doc,) = load(out)
+    assert sorted((s.text, s.label_) for s in doc.spans["sc"]) == [
+        ("12", "number"),
+        ("Kharkivska", "location"),
+        ("Officials", "source"),
+    ]
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Officials", "source"),
+        ("Kharkivska", "location"),
+        ("12", "number"),
+    ]
+    assert sorted(tuple(s[1:]) for s in doc.user_data["factmark_spans"]) == sorted(
+        (s["start"], s["end"], s["label"]) for s in spans
+    )
+    widened, unplaced = result.notes
+    assert widened.startswith("spans not on spaCy token boundaries, widened")
+    assert ": 2 of 4 (location 1, number 1);" in widened
+    assert unplaced.startswith("spans that are only the space after a word")
+    assert ": 1 of 4 (source 1);" in unplaced
+
+
+def test_split_parts_hold_different_documents(
+    project: Project, corpus: Path, tmp_path: Path
+) -> None:
+    import_corpus(project, corpus)
+    out = tmp_path / "corpus.spacy"
+
+    result = export(project, "spacy", out, ALL, Split.parse("train=0.5,dev=0.5", seed=1))
+
+    train, dev = tmp_path / "corpus.train.spacy", tmp_path / "corpus.dev.spacy"
+    assert result.outputs == {"train": train, "dev": dev}
+    ids = {part: {d.user_data["factmark_id"] for d in load(part)} for part in (train, dev)}
+    assert ids[train] and ids[dev] and not ids[train] & ids[dev]
+    assert ids[train] | ids[dev] == set(by_uid(project))
+    assert not out.exists()
+
+
+def test_without_spacy_the_export_says_how_to_get_it_and_writes_nothing(
+    project: Project, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_corpus(project, corpus)
+    monkeypatch.setitem(sys.modules, "spacy", None)  # `import spacy` now raises ImportError
+    out = tmp_path / "out" / "corpus.spacy"
+
+    with pytest.raises(ValidationError) as error:
+        export(project, "spacy", out, ALL, Split.parse("train=0.5,dev=0.5"))
+
+    assert str(error.value) == "the spacy format needs spaCy: pip install 'factmark[spacy]'"
+    assert not out.parent.exists()
+
+
+def test_loading_the_registry_does_not_import_spacy() -> None:
+    code = "import sys, factmark.core.exporting, factmark.cli; print('spacy' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "False"
