@@ -96,3 +96,27 @@ def test_export_dialog_refuses_a_bad_split(
     dialog.export()
     assert shown == ["split fractions add up to 1.4, not 1"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_dialog_offers_every_available_format(
+    open_window, qtbot: QtBot, monkeypatch
+) -> None:
+    from factmark.core.exporting import spacy_docbin
+
+    window = open_window()
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    offered = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    assert offered == ["jsonl", "doccano", "labelstudio", "brat", "conll", "spacy"]
+    monkeypatch.setattr(spacy_docbin, "available", lambda: False)
+    without = ExportDialog(window.project, window)
+    qtbot.addWidget(without)
+    assert "spacy" not in [without.format.itemData(i) for i in range(without.format.count())]
+    # Choosing a folder format changes the output path to a folder name.
+    dialog.output.setText("/tmp/x/corpus.jsonl")
+    dialog.format.setCurrentIndex(offered.index("brat"))
+    assert dialog.output.text() == "/tmp/x/corpus"
+    assert not dialog.nested.isEnabled()
+    dialog.format.setCurrentIndex(offered.index("conll"))
+    assert dialog.output.text() == "/tmp/x/corpus.conll"
+    assert dialog.nested.isEnabled()

@@ -47,6 +47,8 @@ class ExportDialog(QDialog):
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
         for name, module in FORMATS.items():
+            if not getattr(module, "available", lambda: True)():
+                continue  # e.g. spacy where spaCy is not installed
             self.format.addItem(name, name)
             self.format.setItemData(self.format.count() - 1, module.DESCRIPTION, 3)  # tooltip
         self.format_help = QLabel(self)

@@ -23,7 +23,7 @@ from factmark.core.exporting.card import write_card
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
-_FORMATS: tuple[ModuleType, ...] = (jsonl, spacy_docbin, doccano, labelstudio, brat, conll)
+_FORMATS: tuple[ModuleType, ...] = (jsonl, doccano, labelstudio, brat, conll, spacy_docbin)
 FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
 WRITERS = FORMATS  # the names the command line and the dialog offer
 

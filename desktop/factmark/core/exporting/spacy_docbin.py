@@ -31,7 +31,9 @@ window and the other formats must not wait for it.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,11 +55,21 @@ FALLBACK_LANGUAGE = "xx"
 _ALIASES = {"no": "nb", "iw": "he", "in": "id", "ji": "yi"}
 
 
+def available() -> bool:
+    """Whether spaCy is installed (cheap: finds it without importing it)."""
+    return importlib.util.find_spec("spacy") is not None
+
+
 def check_available() -> None:
     """Raise ValidationError when spaCy cannot be imported (before anything is written)."""
     try:
         import spacy  # noqa: F401
     except ImportError:
+        if getattr(sys, "frozen", False):
+            raise ValidationError(
+                "the spacy format is not part of this installed app; export jsonl and "
+                "convert it where the Python package runs: pip install 'factmark[spacy]'"
+            ) from None
         raise ValidationError(
             "the spacy format needs spaCy: pip install 'factmark[spacy]'"
         ) from None
