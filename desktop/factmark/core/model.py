@@ -53,6 +53,34 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Proposal:
+    """A span a suggester proposes for ``[start, end)`` of a text, before it is stored.
+
+    ``suggester`` names the rule set ("number", "location", "source", "claim",
+    "project"); ``confidence`` in ``[0, 1]`` orders proposals, it is no probability.
+    """
+
+    start: int
+    end: int
+    label: str
+    suggester: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A stored proposal awaiting review: never exported, never counted as done."""
+
+    id: int | None
+    document_id: int | None
+    start: int
+    end: int
+    label: str
+    suggester: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Document:
     """An article: its stored text is the truth every offset refers to."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from factmark.core.model import Relation, Span
+from factmark.core.model import Relation, Span, Suggestion
 from factmark.core.project import Project
 
 
@@ -122,3 +122,119 @@ class SetStatus(Operation):
     def revert(self, project: Project) -> None:
         assert self._before is not None
         project.set_status(self.document_id, self._before)
+
+
+@dataclass
+class AddRelation(Operation):
+    """Link two spans; redo recreates the relation under the same id."""
+
+    document_id: int
+    head_span_id: int
+    child_span_id: int
+    label: str
+    relation_id: int | None = None
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"Link ({self.label})"
+
+    def apply(self, project: Project) -> None:
+        relation = project.add_relation(
+            self.head_span_id, self.child_span_id, self.label, self.relation_id
+        )
+        self.relation_id = relation.id
+
+    def revert(self, project: Project) -> None:
+        assert self.relation_id is not None
+        project.delete_relation(self.relation_id)
+
+
+@dataclass
+class DeleteRelation(Operation):
+    """Delete a relation; revert puts it back with the same id."""
+
+    document_id: int
+    relation_id: int
+    _relation: Relation | None = None
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "Delete link"
+
+    def apply(self, project: Project) -> None:
+        self._relation = project.delete_relation(self.relation_id)
+
+    def revert(self, project: Project) -> None:
+        assert self._relation is not None
+        r = self._relation
+        project.add_relation(r.head_span_id, r.child_span_id, r.label, r.id)
+
+
+@dataclass
+class SetDocumentMeta(Operation):
+    """Replace a document's metadata (publication, URL, date, language...)."""
+
+    document_id: int
+    meta: dict[str, Any]
+    _before: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "Edit document fields"
+
+    def apply(self, project: Project) -> None:
+        self._before = project.update_document_meta(self.document_id, self.meta)
+
+    def revert(self, project: Project) -> None:
+        project.update_document_meta(self.document_id, self._before)
+
+
+@dataclass
+class AcceptSuggestion(Operation):
+    """Accept a suggestion as a span by ``annotator``; revert deletes the span and puts
+    the suggestion back exactly (same id), redo recreates the span under the same id."""
+
+    document_id: int
+    suggestion_id: int
+    annotator: str | None = None
+    span_id: int | None = None
+    _suggestion: Suggestion | None = None
+    _status_before: str | None = None
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"Accept {self._suggestion.label if self._suggestion else 'suggestion'}"
+
+    def apply(self, project: Project) -> None:
+        self._suggestion = project.suggestion(self.suggestion_id)
+        self._status_before = project.document(self.document_id).status
+        span = project.accept_suggestion(self.suggestion_id, self.annotator, self.span_id)
+        self.span_id = span.id
+
+    def revert(self, project: Project) -> None:
+        assert self.span_id is not None and self._suggestion is not None
+        with project.transaction():
+            project.delete_span(self.span_id)
+            project.restore_suggestion(self._suggestion)
+            if self._status_before == "new":
+                project.set_status(self.document_id, "new")
+
+
+@dataclass
+class RejectSuggestion(Operation):
+    """Reject a suggestion (suggesting again skips it); revert puts it back for review."""
+
+    document_id: int
+    suggestion_id: int
+    _suggestion: Suggestion | None = None
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"Reject {self._suggestion.label if self._suggestion else 'suggestion'}"
+
+    def apply(self, project: Project) -> None:
+        self._suggestion = project.reject_suggestion(self.suggestion_id)
+
+    def revert(self, project: Project) -> None:
+        assert self._suggestion is not None
+        project.restore_suggestion(self._suggestion)

@@ -5,9 +5,11 @@ Never edit a migration that has shipped: add a new one at the end.
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database, Migrations
 
-from factmark.core.resources import default_labels
+from factmark.core.resources import default_labels, resource_path
 
 MIGRATION_SET = "factmark"
 migrations = Migrations(MIGRATION_SET)
@@ -92,6 +94,49 @@ def m002_relation_types(db: Database) -> None:
     db.execute(
         "INSERT OR IGNORE INTO relation_types (name, position) "
         "SELECT DISTINCT label, 100 FROM relations"
+    )
+
+
+@migrations()
+def m003_suggestions(db: Database) -> None:
+    """Suggested spans awaiting review: shaped like spans, plus who suggested them.
+
+    A suggestion is never a span: exports, statistics and document status read
+    ``spans`` only. ``rejected_at`` keeps a rejected suggestion (hidden) so that
+    suggesting again does not bring back what the annotator already refused.
+    """
+    db.executescript(
+        """
+        CREATE TABLE suggestions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL
+                REFERENCES labels(name) ON UPDATE CASCADE ON DELETE CASCADE,
+            suggester TEXT NOT NULL,
+            confidence REAL NOT NULL DEFAULT 0.5,
+            created_at TEXT NOT NULL,
+            rejected_at TEXT,
+            CHECK (start >= 0 AND start < "end"),
+            UNIQUE (document_id, start, "end", label)
+        );
+        """
+    )
+
+
+@migrations()
+def m004_settings(db: Database) -> None:
+    """Project settings (key -> JSON): annotation guidelines and per-label attributes."""
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    guidelines = resource_path("guidelines.md").read_text(encoding="utf-8")
+    attributes = json.loads(resource_path("attributes.json").read_text(encoding="utf-8"))
+    attributes.pop("_comment", None)
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)", ["guidelines", json.dumps(guidelines)]
+    )
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)", ["attributes", json.dumps(attributes)]
     )
 
 

@@ -12,7 +12,16 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from factmark.core.model import ValidationError
-from factmark.core.operations import AddSpan, DeleteSpan, Operation, SetStatus, UpdateSpan
+from factmark.core.operations import (
+    AddRelation,
+    AddSpan,
+    DeleteRelation,
+    DeleteSpan,
+    Operation,
+    SetDocumentMeta,
+    SetStatus,
+    UpdateSpan,
+)
 from factmark.core.project import Project, ProjectError
 from factmark.core.selection import next_word_edge, span_range, trim, word_at
 from factmark.ui.article_view import ArticleView
@@ -141,6 +150,65 @@ class Annotation(QObject):
         if (start, end) != (span.start, span.end):
             self.perform(UpdateSpan(self.document_id, span_id, {"start": start, "end": end}))
         self.span_selected.emit(span_id)
+
+    # -- links, notes, attributes -------------------------------------------------
+
+    def link(self, first: int, second: int, kinds: list[str]) -> None:
+        """Link two spans, choosing the type and direction from their labels:
+        a source is attributed_to the claim; a number or location is part_of it;
+        otherwise the first relation type, from the first span to the second."""
+        a, b = self.view.span(first), self.view.span(second)
+        if a is None or b is None or self.document_id is None:
+            return
+        pair = {a.label, b.label}
+        if pair == {"source", "claim"} and "attributed_to" in kinds:
+            kind, head, child = "attributed_to", *((a, b) if a.label == "source" else (b, a))
+        elif "claim" in pair and pair & {"number", "location"} and "part_of" in kinds:
+            kind, head, child = "part_of", *((a, b) if b.label == "claim" else (b, a))
+        elif kinds:
+            kind, head, child = kinds[0], a, b
+        else:
+            self.failed.emit("The project has no relation types to link with.")
+            return
+        if any(
+            r.head_span_id == head.id and r.child_span_id == child.id and r.label == kind
+            for r in self.project.relations(self.document_id)
+        ):
+            self.failed.emit("These spans are linked already.")
+            return
+        self.perform(AddRelation(self.document_id, head.id or 0, child.id or 0, kind))
+
+    def delete_relation(self, relation_id: int) -> None:
+        if self.document_id is not None:
+            self.perform(DeleteRelation(self.document_id, relation_id))
+
+    def set_note(self, span_id: int, note: str) -> None:
+        if self.document_id is not None:
+            self.perform(UpdateSpan(self.document_id, span_id, {"note": note or None}))
+
+    def set_attribute(self, span_id: int, name: str, value: str) -> None:
+        """Set (or with "" clear) one attribute of a span."""
+        span = self.view.span(span_id)
+        if span is None or self.document_id is None:
+            return
+        attrs = dict(span.attrs)
+        if value:
+            attrs[name] = value
+        else:
+            attrs.pop(name, None)
+        if attrs != span.attrs:
+            self.perform(UpdateSpan(self.document_id, span_id, {"attrs": attrs}))
+
+    def set_attribute_of_selected(self, label: str, name: str, value: str) -> None:
+        """An attribute key: applies to the selected span when it has that attribute."""
+        span = self.view.span(self.view.selected_span_id)
+        if span is None or span.label != label:
+            self.failed.emit(f"Select a {label} span first; {name} belongs to {label} spans.")
+            return
+        self.set_attribute(span.id or 0, name, value)
+
+    def set_document_meta(self, document_id: int, meta: dict) -> None:  # type: ignore[type-arg]
+        self.perform(SetDocumentMeta(document_id, meta))
 
     # -- document status -----------------------------------------------------
 

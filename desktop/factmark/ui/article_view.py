@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QHelpEvent, QMouseEvent, QTextCursor, QTextOption
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QTextCursor,
+    QTextOption,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from factmark.core.model import Span
@@ -18,6 +27,8 @@ from factmark.ui.span_painter import SpanPainter
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
 EDGE_GRIP = 4  # pixels either side of a selected span's edge that start a drag
+LINK_MARGIN = 56  # pixels on the right where links between spans are drawn
+LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00"}  # Okabe-Ito
 
 
 class ArticleView(QPlainTextEdit):
@@ -50,6 +61,10 @@ class ArticleView(QPlainTextEdit):
         self.painter = SpanPainter(self.document())
         self._press_position: int | None = None
         self._drag: tuple[Span, str] | None = None
+        self.links: list[tuple[Span, Span, str]] = []  # head, child, relation type
+        # Links are drawn in a strip right of the text, like an editor's line numbers.
+        self.link_area = LinkArea(self)
+        self.setViewportMargins(0, 0, LINK_MARGIN, 0)
         self.setMouseTracking(True)
 
     # -- content -------------------------------------------------------------
@@ -106,6 +121,75 @@ class ArticleView(QPlainTextEdit):
             (s for s in self.spans if s.start <= offset < s.end),
             key=lambda s: (s.end - s.start, s.start),
         )
+
+    # -- links -------------------------------------------------------------------
+
+    def set_links(self, links: list[tuple[Span, Span, str]]) -> None:
+        """The relations to draw: (head span, child span, type)."""
+        self.links = links
+        self.viewport().update()
+        self.link_area.update()
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        rect = self.viewport().geometry()
+        self.link_area.setGeometry(rect.right() + 1, rect.top(), LINK_MARGIN, rect.height())
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.link_area.update()
+
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().paintEvent(event)
+        if self.links:
+            self._paint_links()
+
+    def _visible_links(self) -> list[tuple[int, QPoint, QPoint, QColor, str]]:
+        """(lane, head anchor, child anchor, colour, type) of links with an end on screen."""
+        height = self.viewport().height()
+        shown = []
+        for lane, (head, child, kind) in enumerate(self.links):
+            a, b = self._anchor(head.end), self._anchor(child.end)
+            if (a.y() < 0 and b.y() < 0) or (a.y() > height and b.y() > height):
+                continue
+            shown.append((lane % 5, a, b, QColor(LINK_COLOURS.get(kind, "#7F7F7F")), kind))
+        return shown
+
+    def _paint_links(self) -> None:
+        """In the text: a dotted line from each linked span's end to the right edge,
+        under its line of text; the brackets themselves are in the link area."""
+        painter = QPainter(self.viewport())
+        edge = self.viewport().width()
+        for _lane, a, b, colour, _kind in self._visible_links():
+            painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DotLine))
+            painter.drawLine(a, QPoint(edge, a.y()))
+            painter.drawLine(b, QPoint(edge, b.y()))
+            painter.setBrush(colour)
+            painter.drawPolygon([b, QPoint(b.x() + 6, b.y() - 3), QPoint(b.x() + 6, b.y() + 3)])
+        painter.end()
+
+    def paint_link_area(self, painter: QPainter) -> None:
+        """Each link as a bracket in its own lane of the strip, with its type's letter."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.6))
+        painter.setFont(small)
+        for lane, a, b, colour, kind in self._visible_links():
+            x = 6 + lane * 9
+            painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DotLine))
+            painter.drawLine(QPoint(0, a.y()), QPoint(x, a.y()))
+            painter.drawLine(QPoint(0, b.y()), QPoint(x, b.y()))
+            painter.setPen(QPen(colour, 1.8))
+            painter.drawLine(QPoint(x, a.y()), QPoint(x, b.y()))
+            painter.setBrush(colour)
+            painter.drawEllipse(QPoint(x, a.y()), 2, 2)
+            painter.drawText(QPoint(x + 3, (a.y() + b.y()) // 2 + 4), kind[:1].upper())
+
+    def _anchor(self, offset: int) -> QPoint:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_qt(offset))
+        rect = self.cursorRect(cursor)
+        return QPoint(rect.right() + 1, rect.bottom() - 1)  # below the text of the line
 
     # -- selection -----------------------------------------------------------
 
@@ -265,3 +349,19 @@ def _describe(span: Span) -> str:
         parts.append(f"by {span.annotator}")
     line = " — ".join(parts)
     return f"{line}\n    {span.note}" if span.note else line
+
+
+class LinkArea(QWidget):
+    """The strip right of the article text where links between spans are drawn."""
+
+    def __init__(self, view: ArticleView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.setObjectName("linkArea")
+
+    def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.view.palette().base())
+        if self.view.links:
+            self.view.paint_link_area(painter)
+        painter.end()

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QHeaderView,
     QInputDialog,
@@ -15,21 +16,24 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from factmark.core.model import Document
+from factmark.core.model import Document, Relation
 from factmark.core.project import Change, Project, ProjectError
 from factmark.core.workspace import PROJECT_SUFFIX, open_project
 from factmark.ui.annotation import Annotation
 from factmark.ui.article_view import ArticleView
+from factmark.ui.details_panel import DetailsPanel
 from factmark.ui.document_panel import DocumentPanel, make_table
 from factmark.ui.find_bar import FindBar
 from factmark.ui.jobs import ImportOutcome, run_import
 from factmark.ui.menus import article_menu, build_menus, label_actions
 from factmark.ui.models import SpanListModel
+from factmark.ui.relations_panel import RelationsPanel
 from factmark.ui.settings import Settings
 
 UNFINISHED = ("new", "in_progress")
@@ -44,6 +48,7 @@ class MainWindow(QMainWindow):
         self.project = project
         self.settings = settings or Settings()
         self.current: Document | None = None
+        self._relations: list[Relation] = []
         self.setAcceptDrops(True)
 
         self.documents = DocumentPanel(project, self)
@@ -70,7 +75,14 @@ class MainWindow(QMainWindow):
         column.addWidget(self.find_bar)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        for widget in (self.documents, centre, self.span_list):
+        self.relations = RelationsPanel(self)
+        self.details = DetailsPanel(lambda: self.project.attribute_definitions(), self)
+        self.side = QSplitter(Qt.Orientation.Vertical, self)
+        self.side.setObjectName("sideSplitter")
+        for widget in (self.span_list, self.relations, self.details):
+            self.side.addWidget(widget)
+        self.side.setSizes([380, 120, 300])
+        for widget in (self.documents, centre, self.side):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([280, 760, 320])
@@ -89,12 +101,27 @@ class MainWindow(QMainWindow):
         self.article_view.zoom_by(self.settings.zoom())
 
         self._build_status_bar()
+        self.guidelines_dock = QDockWidget("Guidelines", self)
+        self.guidelines_dock.setObjectName("guidelinesDock")
+        self.guidelines = QTextBrowser(self.guidelines_dock)
+        self.guidelines.setObjectName("guidelines")
+        self.guidelines.setOpenExternalLinks(False)
+        self.guidelines_dock.setWidget(self.guidelines)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
+        self.guidelines_dock.hide()
+        self.guidelines_dock.toggleViewAction().setShortcut("F2")
         self.actions_by_name: dict[str, QAction] = {}
         build_menus(self)
 
         self.documents.document_chosen.connect(self.show_document)
-        self.article_view.span_clicked.connect(lambda span_id: self.select_span(span_id))
+        self.article_view.span_clicked.connect(self._span_clicked)
         self.article_view.span_resized.connect(self.annotation.resize_to)
+        self.relations.relation_chosen.connect(self._relation_chosen)
+        self.relations.delete_requested.connect(self.annotation.delete_relation)
+        self.details.note_edited.connect(self.annotation.set_note)
+        self.details.attribute_chosen.connect(self.annotation.set_attribute)
+        self.details.document_fields_edited.connect(self.annotation.set_document_meta)
+        self.link_from: int | None = None  # the span a link starts at, while linking
         self.article_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.article_view.customContextMenuRequested.connect(self._article_menu)
         self.span_list.selectionModel().currentRowChanged.connect(self._span_row_changed)
@@ -102,6 +129,7 @@ class MainWindow(QMainWindow):
 
         self.resize(1360, 860)
         self._restore_layout()
+        self.guidelines.setMarkdown(project.guidelines())
         self._open_first_document()
         self._update_titles()
 
@@ -110,6 +138,7 @@ class MainWindow(QMainWindow):
     def set_project(self, project: Project) -> None:
         """Switch the window to another project (the old one is closed)."""
         self.settings.set_last_document(self.project.path, self.current and self.current.id)
+        self.details.stop()  # a note being typed is saved to the project it belongs to
         self.project.unsubscribe(self._project_changed)
         self.project.close()
         self.project = project
@@ -119,6 +148,7 @@ class MainWindow(QMainWindow):
         self.documents.set_project(project)
         project.subscribe(self._project_changed)
         label_actions(self)
+        self.guidelines.setMarkdown(project.guidelines())
         self.current = None
         self._open_first_document()
         self._update_titles()
@@ -161,6 +191,10 @@ class MainWindow(QMainWindow):
         self.article_view.show_document(
             document.text if document else "", self.spans.spans, self.spans.colours
         )
+        self.cancel_link()
+        self._refresh_relations()
+        self.details.show_document(document)
+        self.details.show_span(None, "")
         if document is not None:
             self.documents.select(document.id or 0, emit=False)
             self.settings.set_last_document(self.project.path, document.id)
@@ -231,6 +265,8 @@ class MainWindow(QMainWindow):
     def select_span(self, span_id: int | None) -> None:
         """Select a span in the view and in the span list (None: deselect)."""
         self.article_view.select_span(span_id, scroll=False)
+        span = self.article_view.span(span_id)
+        self.details.show_span(span, self.article_view.text[span.start : span.end] if span else "")
         row = self.spans.row_of(span_id) if span_id is not None else -1
         model = self.span_list.selectionModel()
         model.blockSignals(True)
@@ -267,8 +303,67 @@ class MainWindow(QMainWindow):
         menu = article_menu(self, has_selection, view.selected_span_id is not None)
         menu.exec(view.viewport().mapToGlobal(point))
 
+    # -- links -----------------------------------------------------------------
+
+    def start_link(self) -> None:
+        """R: link the selected span to the next span clicked (or chosen, then Enter)."""
+        if self.article_view.selected_span_id is None:
+            self.show_problem("Select a span first (click it), then press R to link it.")
+            return
+        self.link_from = self.article_view.selected_span_id
+        self.actions_by_name["confirmLink"].setEnabled(True)
+        self.statusBar().showMessage(
+            "Linking: click the span to link with, or choose it with Alt+Down and press "
+            "Enter. Escape cancels."
+        )
+
+    def cancel_link(self) -> None:
+        self.link_from = None
+        if "confirmLink" in self.actions_by_name:
+            self.actions_by_name["confirmLink"].setEnabled(False)
+
+    def finish_link(self, target: int | None = None) -> None:
+        """Link the span linking started at with ``target`` (default: the selected span)."""
+        start, self.link_from = self.link_from, None
+        self.actions_by_name["confirmLink"].setEnabled(False)
+        target = target if target is not None else self.article_view.selected_span_id
+        if start is None or target is None or target == start:
+            self.show_problem("Link cancelled: choose another span to link with.")
+            return
+        self.statusBar().clearMessage()
+        self.annotation.link(start, target, self.project.relation_types())
+
+    def _span_clicked(self, span_id: int | None) -> None:
+        if self.link_from is not None and span_id is not None:
+            self.select_span(span_id)
+            self.finish_link(span_id)
+            return
+        self.select_span(span_id)
+
+    def _relation_chosen(self, relation_id: int) -> None:
+        relation = next((r for r in self._relations if r.id == relation_id), None)
+        if relation is not None:
+            self.select_span(relation.head_span_id)
+            self.article_view.select_span(relation.head_span_id)
+
+    def _refresh_relations(self) -> None:
+        self._relations = self.project.relations(self.current.id) if self.current else []
+        spans = {span.id: span for span in self.spans.spans}
+        self.relations.show_relations(self._relations, self.spans.spans, self.article_view.text)
+        self.article_view.set_links(
+            [
+                (spans[r.head_span_id], spans[r.child_span_id], r.label)
+                for r in self._relations
+                if r.head_span_id in spans and r.child_span_id in spans
+            ]
+        )
+
     def escape(self) -> None:
-        """Escape closes the find bar, else drops the selection and the selected span."""
+        """Escape cancels linking, closes the find bar, else drops the selection."""
+        if self.link_from is not None:
+            self.cancel_link()
+            self.statusBar().showMessage("Link cancelled.", 3000)
+            return
         if self.find_bar.isVisible():
             self.find_bar.close_bar()
             return
@@ -312,6 +407,12 @@ class MainWindow(QMainWindow):
                 self.spans.show_document(self.current)
                 self.article_view.update_spans(self.spans.spans)
             self.select_span(selected if self.article_view.span(selected) else None)
+        if change.kind in ("spans", "relations") and change.document_id == current:
+            self._refresh_relations()
+        if change.kind == "settings":
+            self.guidelines.setMarkdown(self.project.guidelines())
+            label_actions(self)  # attribute keys and label tooltips may have changed
+            self.select_span(self.article_view.selected_span_id)
         if change.kind == "documents" and (
             change.document_id is None or self.documents.model.row_of(change.document_id) < 0
         ):
@@ -321,7 +422,8 @@ class MainWindow(QMainWindow):
         if change.kind == "documents" and change.document_id == current and self.current:
             (summary,) = self.project.documents(ids=[current]) or (None,)
             if summary is not None:
-                self.current = replace(self.current, status=summary.status)
+                self.current = replace(self.current, status=summary.status, meta=summary.meta)
+                self.details.show_document(self.current)
         self._update_titles()
 
     def show_problem(self, message: str) -> None:
@@ -443,6 +545,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.details.stop()
         self.documents.stop_pending_search()
         self.save_layout()
         self.project.unsubscribe(self._project_changed)

@@ -209,6 +209,7 @@ def build_menus(window: MainWindow) -> None:
         _action(window, "statistics", "&Statistics…", window.show_statistics, ["Ctrl+Shift+I"])
     )
     view.addAction(window.label_toolbar.toggleViewAction())
+    view.addAction(window.guidelines_dock.toggleViewAction())
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(
@@ -298,7 +299,7 @@ def label_actions(window: MainWindow) -> None:
             label.name,
             lambda name=label.name: window.label_with(name),
             [label.key] if label.key else None,
-            f"<b>{label.name}</b>{key_text}<br>{label.description}",
+            _label_tip(window, label.name, key_text, label.description),
         )
         action.setIcon(swatch(label.colour))
         action.setIconText(f"{label.key}  {label.name}" if label.key else label.name)
@@ -315,6 +316,27 @@ def label_actions(window: MainWindow) -> None:
             _action(window, name, text, lambda e=edge, c=change: window.resize_span(e, c), keys)
         window.label_menu.addAction(window.actions_by_name[name])
     window.label_menu.addSeparator()
+    if "linkSpan" not in window.actions_by_name:
+        _action(
+            window,
+            "linkSpan",
+            "&Link selected span to…",
+            window.start_link,
+            ["R"],
+            "Link the selected span (a source to its claim, a number or place to its "
+            "claim): press R, then click the other span",
+        )
+        confirm = _action(
+            window,
+            "confirmLink",
+            "Link to the chosen span",
+            lambda: window.finish_link(),
+            ["Return", "Enter"],
+        )
+        confirm.setEnabled(False)
+    window.label_menu.addAction(window.actions_by_name["linkSpan"])
+    _attribute_actions(window)
+    window.label_menu.addSeparator()
     for name, text, step, key in (
         ("nextSpan", "Select next span", 1, "Alt+Down"),
         ("previousSpan", "Select previous span", -1, "Alt+Up"),
@@ -322,6 +344,29 @@ def label_actions(window: MainWindow) -> None:
         if name not in window.actions_by_name:
             _action(window, name, text, lambda s=step: window.step_span(s), [key])
         window.label_menu.addAction(window.actions_by_name[name])
+
+
+def _attribute_actions(window: MainWindow) -> None:
+    """One action a value of each label attribute, with its key (e.g. Alt+Y: checkworthy yes)."""
+    for name in [n for n in window.actions_by_name if n.startswith("attr_")]:
+        window.removeAction(window.actions_by_name.pop(name))
+    menu = window.label_menu.addMenu("Set &attribute")
+    taken = {label.key.upper() for label in window.project.labels() if label.key}
+    for label, definitions in window.project.attribute_definitions().items():
+        for definition in definitions:
+            keys = definition.get("keys", [])
+            for n, value in enumerate(definition["values"]):
+                key = keys[n] if n < len(keys) and keys[n].upper() not in taken else None
+                action = _action(
+                    window,
+                    f"attr_{label}_{definition['name']}_{value}",
+                    f"{label}: {definition['name']} = {value}",
+                    lambda lab=label, a=definition["name"], v=value: (
+                        window.annotation.set_attribute_of_selected(lab, a, v)
+                    ),
+                    [key] if key else None,
+                )
+                menu.addAction(action)
 
 
 def article_menu(window: MainWindow, has_selection: bool, has_span: bool) -> QMenu:
@@ -336,7 +381,7 @@ def article_menu(window: MainWindow, has_selection: bool, has_span: bool) -> QMe
         for action in labels:
             submenu.addAction(action)
     if has_span and not has_selection:
-        for name in ("deleteSpan", "growStart", "growEnd", "shrinkStart", "shrinkEnd"):
+        for name in ("linkSpan", "deleteSpan", "growStart", "growEnd", "shrinkStart", "shrinkEnd"):
             menu.addAction(a[name])
     if has_selection:
         copy = menu.addAction("Copy")
@@ -344,6 +389,25 @@ def article_menu(window: MainWindow, has_selection: bool, has_span: bool) -> QMe
     menu.addSeparator()
     menu.addAction(a["find"])
     return menu
+
+
+def _label_tip(window: MainWindow, name: str, key_text: str, description: str) -> str:
+    """A label button's tooltip: its definition and the guidelines' examples for it."""
+    from html import escape
+
+    from factmark.core.guidelines import section
+
+    guide = section(window.project.guidelines(), name)
+    examples = guide.split("Examples:", 1)[1].strip() if "Examples:" in guide else ""
+    tip = f"<b>{escape(name)}</b>{escape(key_text)}<br>{escape(description)}"
+    if examples:
+        items = "".join(
+            f"<li>{escape(line.lstrip('- ').replace('**', ''))}</li>"
+            for line in examples.splitlines()
+            if line.strip()
+        )
+        tip += f"<br><i>Examples:</i><ul>{items}</ul>"
+    return tip
 
 
 def _fill_recent(window: MainWindow) -> None:

@@ -154,6 +154,15 @@ def write_card(
         data_files = {name: _relative(file, base) for name, file in result.outputs.items()}
         shown = repr(data_files if split else next(iter(data_files.values()), ""))
         lines += ["", "## Loading it", "", loading.format(files=shown)]
+    guidelines = project.guidelines().strip()
+    if guidelines:
+        # The annotators' guidelines, headings moved one level down under this card's own.
+        demoted = [
+            ("#" + line) if line.startswith("#") else line for line in guidelines.splitlines()
+        ]
+        if demoted and demoted[0].lstrip("#").strip().lower() == "annotation guidelines":
+            demoted = demoted[1:]
+        lines += ["", "## Annotation guidelines", "", *demoted]
     out = AtomicFile(path)
     try:
         out.write(("\n".join(lines) + "\n").encode("utf-8"))

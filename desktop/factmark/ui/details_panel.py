@@ -1,0 +1,176 @@
+"""The side panel for the selected span (note, attributes) and the document's fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from factmark.core.model import Document, Span
+
+DOCUMENT_FIELDS = (
+    ("publication", "Publication"),
+    ("url", "URL"),
+    ("date", "Date"),
+    ("language", "Language"),
+)
+NOTE_PAUSE_MS = 700
+
+
+class DetailsPanel(QWidget):
+    """Edits the selected span's note and attributes, and the document's fields.
+
+    It changes nothing itself: it reports edits by signal, and the window turns them
+    into undoable operations.
+    """
+
+    note_edited = Signal(int, str)  # span id, note
+    attribute_chosen = Signal(int, str, str)  # span id, attribute, value ("" = unset)
+    document_fields_edited = Signal(int, dict)  # document id, the new meta
+
+    def __init__(
+        self,
+        definitions: Callable[[], dict[str, list[dict[str, Any]]]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailsPanel")
+        self.definitions = definitions
+        self.span: Span | None = None
+        self.document: Document | None = None
+
+        self.span_box = QGroupBox("Selected span", self)
+        self.span_title = QLabel("Click a span to see its note and attributes.", self.span_box)
+        self.span_title.setWordWrap(True)
+        self.note = QPlainTextEdit(self.span_box)
+        self.note.setObjectName("spanNote")
+        self.note.setPlaceholderText("Note: why you marked it, doubts, sources to check…")
+        self.note.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.attributes = QFormLayout()
+        self.combos: dict[str, QComboBox] = {}
+        span_layout = QVBoxLayout(self.span_box)
+        span_layout.addWidget(self.span_title)
+        span_layout.addWidget(self.note)
+        span_layout.addLayout(self.attributes)
+
+        self.document_box = QGroupBox("Document", self)
+        self.fields: dict[str, QLineEdit] = {}
+        document_form = QFormLayout(self.document_box)
+        for key, title in DOCUMENT_FIELDS:
+            field = QLineEdit(self.document_box)
+            field.setObjectName(f"documentField_{key}")
+            field.editingFinished.connect(self._fields_edited)
+            self.fields[key] = field
+            document_form.addRow(title, field)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.span_box)
+        layout.addWidget(self.document_box)
+
+        self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
+        self._note_timer.timeout.connect(self.save_note)
+        self.note.textChanged.connect(self._note_typed)
+        self.note.installEventFilter(self)
+        self._loading = False
+        self.show_span(None, "")
+
+    # -- showing ---------------------------------------------------------------
+
+    def show_span(self, span: Span | None, text: str) -> None:
+        """Show a span's note and attributes (None: nothing selected)."""
+        if self._note_timer.isActive():
+            self.save_note()  # a note being typed belongs to the span it was typed for
+        self.span = span
+        self._loading = True
+        self.note.setPlainText(span.note or "" if span else "")
+        self.note.setEnabled(span is not None)
+        if span is None:
+            self.span_title.setText("Click a span to see its note and attributes.")
+        else:
+            shown = text if len(text) <= 80 else text[:77] + "…"
+            self.span_title.setText(f"<b>{span.label}</b>: {shown}")
+        self._build_attributes(span)
+        self._loading = False
+
+    def _build_attributes(self, span: Span | None) -> None:
+        while self.attributes.rowCount():
+            self.attributes.removeRow(0)
+        self.combos = {}
+        if span is None:
+            return
+        for definition in self.definitions().get(span.label, []):
+            name = definition["name"]
+            combo = QComboBox(self.span_box)
+            combo.setObjectName(f"attribute_{name}")
+            combo.addItem("—", "")
+            keys = definition.get("keys", [])
+            for n, value in enumerate(definition["values"]):
+                key = f"  ({keys[n]})" if n < len(keys) else ""
+                combo.addItem(f"{value}{key}", value)
+            combo.setCurrentIndex(max(0, combo.findData(span.attrs.get(name, ""))))
+            combo.activated.connect(
+                lambda _i, n=name, c=combo: self._attribute_chosen(n, c.currentData())
+            )
+            self.combos[name] = combo
+            self.attributes.addRow(name, combo)
+
+    def show_document(self, document: Document | None) -> None:
+        """Show a document's fields (from its metadata)."""
+        self.document = document
+        for key, field in self.fields.items():
+            field.setText(str(document.meta.get(key, "")) if document else "")
+            field.setEnabled(document is not None)
+
+    # -- edits -----------------------------------------------------------------
+
+    def _note_typed(self) -> None:
+        if not self._loading and self.span is not None:
+            self._note_timer.start()
+
+    def save_note(self) -> None:
+        """Report the note now (typing paused, focus left, or another span chosen)."""
+        self._note_timer.stop()
+        if self.span is None or self.span.id is None:
+            return
+        note = self.note.toPlainText().strip()
+        if note != (self.span.note or ""):
+            self.note_edited.emit(self.span.id, note)
+
+    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+        if watched is self.note and event.type() == event.Type.FocusOut:
+            self.save_note()
+        return super().eventFilter(watched, event)
+
+    def _attribute_chosen(self, name: str, value: str) -> None:
+        if self.span is not None and self.span.id is not None:
+            self.attribute_chosen.emit(self.span.id, name, value or "")
+
+    def _fields_edited(self) -> None:
+        if self.document is None or self.document.id is None:
+            return
+        meta = dict(self.document.meta)
+        for key, field in self.fields.items():
+            value = field.text().strip()
+            if value:
+                meta[key] = value
+            else:
+                meta.pop(key, None)
+        if meta != self.document.meta:
+            self.document_fields_edited.emit(self.document.id, meta)
+
+    def stop(self) -> None:
+        """Save a note still being typed (the window is closing or switching project)."""
+        if self._note_timer.isActive():
+            self.save_note()

@@ -1,0 +1,73 @@
+"""The list of the current document's links (relations) between spans."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from factmark.core.model import Relation, Span
+
+
+def _short(text: str, limit: int = 40) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class RelationsPanel(QListWidget):
+    """One row a link: ``source "Prigozhin" → attributed_to → claim "..."``.
+
+    Choosing a row selects its head span; Delete (or the context menu) removes it.
+    """
+
+    relation_chosen = Signal(int)  # relation id
+    delete_requested = Signal(int)  # relation id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("relationList")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        remove = QAction("Delete link", self)
+        remove.triggered.connect(self._delete_current)
+        self.addAction(remove)
+        self.currentItemChanged.connect(self._current_changed)
+        self.setToolTip(
+            "Links between spans. Select a span, press R, then click the span to "
+            "link it with. Delete removes the selected link."
+        )
+
+    def show_relations(self, relations: list[Relation], spans: list[Span], text: str) -> None:
+        """List a document's relations (ids of spans not shown are skipped)."""
+        by_id = {span.id: span for span in spans}
+        self.blockSignals(True)
+        self.clear()
+        for relation in relations:
+            head, child = by_id.get(relation.head_span_id), by_id.get(relation.child_span_id)
+            if head is None or child is None:
+                continue
+            item = QListWidgetItem(
+                f'{head.label} "{_short(text[head.start : head.end])}" → {relation.label} → '
+                f'{child.label} "{_short(text[child.start : child.end])}"'
+            )
+            item.setData(Qt.ItemDataRole.UserRole, relation.id)
+            self.addItem(item)
+        self.blockSignals(False)
+
+    def rows(self) -> list[str]:
+        """The rows as shown (tests and screen readers)."""
+        return [self.item(n).text() for n in range(self.count())]
+
+    def _current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is not None:
+            self.relation_chosen.emit(int(current.data(Qt.ItemDataRole.UserRole)))
+
+    def _delete_current(self) -> None:
+        item = self.currentItem()
+        if item is not None:
+            self.delete_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self._delete_current()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,199 @@
+"""Fact-checker depth: links between spans, notes, attributes, document fields, guidelines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from factmark.core.exporting import export
+from factmark.core.exporting.base import Selection
+from factmark.ui.main_window import MainWindow
+from tests.ui.helpers import click_at, drag_select, type_text
+from tests.ui.test_annotation import KEYS, find
+
+ALT = Qt.KeyboardModifier.AltModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def window(open_window) -> MainWindow:
+    return open_window()
+
+
+def label(window: MainWindow, qtbot: QtBot, piece: str, name: str, occurrence: int = 0) -> int:
+    start = find(window, piece, occurrence)
+    drag_select(window.article_view, start, start + len(piece))
+    qtbot.keyClick(window.article_view, KEYS[name])
+    span_id = window.article_view.selected_span_id
+    assert span_id is not None
+    return span_id
+
+
+def links(window: MainWindow) -> list[tuple[str, str, str]]:
+    text = window.article_view.text
+    spans = {s.id: s for s in window.project.spans(window.current.id)}
+    return [
+        (
+            text[spans[r.head_span_id].start : spans[r.head_span_id].end],
+            r.label,
+            text[spans[r.child_span_id].start : spans[r.child_span_id].end],
+        )
+        for r in window.project.relations(window.current.id)
+    ]
+
+
+def test_link_source_to_claim_with_r_and_a_click(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.article_view
+    claim = "he said it had lost around 500 men"
+    label(window, qtbot, claim, "claim")
+    label(window, qtbot, "Prigozhin", "source", 1)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)  # drop the selection of the source
+    click_at(qtbot, view, find(window, claim) + 3)  # select the claim, as the issue says
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    click_at(qtbot, view, find(window, "Prigozhin", 1) + 2)  # then click the other span
+    assert links(window) == [("Prigozhin", "attributed_to", claim)]
+    rows = window.relations.rows()
+    assert rows == [f'source "Prigozhin" → attributed_to → claim "{claim}"']
+    assert len(view.links) == 1
+    # Delete from the relations panel, then undo.
+    window.relations.setCurrentRow(0)
+    window.relations.setFocus()
+    qtbot.keyClick(window.relations, Qt.Key.Key_Delete)
+    assert links(window) == []
+    assert window.relations.rows() == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert links(window) == [("Prigozhin", "attributed_to", claim)]
+
+
+def test_link_by_keyboard_alone(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.article_view
+    claim = "he said it had lost around 500 men"
+    claim_id = label(window, qtbot, claim, "claim")
+    label(window, qtbot, "500", "number")  # nested in the claim, selected now
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    qtbot.keyClick(view, Qt.Key.Key_Up, ALT)  # the previous span in text order: the claim
+    assert view.selected_span_id == claim_id
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert links(window) == [("500", "part_of", claim)]
+    # Escape in link mode cancels without linking.
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    assert window.link_from is None
+    assert not window.actions_by_name["confirmLink"].isEnabled()
+
+
+def test_deleting_a_span_takes_its_links_and_undo_brings_both(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = window.article_view
+    claim = "he said it had lost around 500 men"
+    claim_id = label(window, qtbot, claim, "claim")
+    source_id = label(window, qtbot, "Prigozhin", "source", 1)
+    window.annotation.link(source_id, claim_id, window.project.relation_types())
+    window.select_span(source_id)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert links(window) == [] and window.relations.rows() == []
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert links(window) == [("Prigozhin", "attributed_to", claim)]
+
+
+def test_attribute_keys_and_a_note(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.article_view
+    claim_id = label(window, qtbot, "he said it had lost around 500 men", "claim")
+    qtbot.keyClick(view, Qt.Key.Key_Y, ALT)  # checkworthy: yes
+    qtbot.keyClick(view, Qt.Key.Key_M, ALT)  # verdict: misleading
+    assert window.project.span(claim_id).attrs == {"checkworthy": "yes", "verdict": "misleading"}
+    assert window.details.combos["checkworthy"].currentData() == "yes"
+    # A note typed in the side panel is saved when typing pauses or focus leaves.
+    window.details.note.setFocus()
+    type_text(window.details.note, "ISW says 100, not 500")
+    view.setFocus()
+    QApplication.processEvents()
+    assert window.project.span(claim_id).note == "ISW says 100, not 500"
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # undo the note
+    assert window.project.span(claim_id).note is None
+    # An attribute of another label does not apply.
+    label(window, qtbot, "Bakhmut", "location")
+    qtbot.keyClick(view, Qt.Key.Key_Y, ALT)
+    assert "Select a claim span first" in window.statusBar().currentMessage()
+    # The combo box in the panel works too.
+    source_id = label(window, qtbot, "Yevgeny Prigozhin", "source")
+    combo = window.details.combos["kind"]
+    combo.setCurrentIndex(combo.findData("person"))
+    combo.activated.emit(combo.currentIndex())
+    assert window.project.span(source_id).attrs == {"kind": "person"}
+
+
+def test_document_fields_are_edited_and_exported(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    field = window.details.fields["publication"]
+    field.setFocus()
+    type_text(field, "NBC News")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    url = window.details.fields["url"]
+    url.setFocus()
+    qtbot.keyClicks(url, "https://example.org/bakhmut")
+    qtbot.keyClick(url, Qt.Key.Key_Return)
+    meta = window.project.document(window.current.id).meta
+    assert meta == {"publication": "NBC News", "url": "https://example.org/bakhmut"}
+    out = tmp_path / "out.jsonl"
+    export(window.project, "jsonl", out, Selection(frozenset()))
+    first = orjson.loads(out.read_bytes().splitlines()[0])
+    assert first["meta"] == meta
+
+
+def test_the_issue_yardstick_reaches_every_export(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Link "Prigozhin said" to his claims, mark one check-worthy with a note, export all."""
+    view = window.article_view
+    claims = ["Russian army losses", "he said it had lost around 500 men"]
+    claim_ids = [label(window, qtbot, c, "claim") for c in claims]
+    source = label(window, qtbot, "Yevgeny Prigozhin said", "source")
+    for claim_id in claim_ids:
+        window.select_span(source)
+        qtbot.keyClick(view, Qt.Key.Key_R)
+        window.finish_link(claim_id)
+    window.select_span(claim_ids[1])
+    qtbot.keyClick(view, Qt.Key.Key_Y, ALT)
+    window.annotation.set_note(claim_ids[1], "check ISW")
+    project = window.project
+    for fmt, name in (
+        ("jsonl", "a.jsonl"),
+        ("doccano", "b.jsonl"),
+        ("labelstudio", "c.json"),
+        ("brat", "brat"),
+    ):
+        export(project, fmt, tmp_path / name, Selection(frozenset()))
+    record = orjson.loads((tmp_path / "a.jsonl").read_bytes().splitlines()[0])
+    by_id = {s["id"]: s for s in record["spans"]}
+    assert sorted(
+        (by_id[r["head"]]["text"], r["label"], by_id[r["child"]]["text"])
+        for r in record["relations"]
+    ) == sorted(("Yevgeny Prigozhin said", "attributed_to", c) for c in claims)
+    marked = next(s for s in record["spans"] if s["text"] == claims[1])
+    assert marked["attrs"] == {"checkworthy": "yes"} and marked["note"] == "check ISW"
+    doccano = orjson.loads((tmp_path / "b.jsonl").read_bytes().splitlines()[0])
+    assert len(doccano["relations"]) == 2
+    tasks = orjson.loads((tmp_path / "c.json").read_bytes())
+    results = tasks[0]["annotations"][0]["result"]
+    assert sum(1 for r in results if r["type"] == "relation") == 2
+    ann = next((tmp_path / "brat").glob("bakhmut*.ann")).read_text(encoding="utf-8")
+    assert sum(1 for line in ann.splitlines() if line.startswith("R")) == 2
+    assert "check ISW" in ann
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "## Annotation guidelines" in card and "checkworthy" in card
+
+
+def test_guidelines_panel_and_label_tooltips(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    assert window.guidelines_dock.isVisible()
+    assert "A checkable statement of fact" in window.guidelines.toPlainText()
+    tip = window.actions_by_name["label_claim"].toolTip()
+    assert "Examples:" in tip and "it had defeated a Russian infantry unit" in tip
