@@ -77,6 +77,15 @@ def main() -> None:
     while not window.isActiveWindow():
         QApplication.processEvents()
     annotate(window)
+    ids = {window.article_view.text[s.start:s.end]: s.id for s in window.spans.spans}
+    claim = ids["he said it had lost around 500 men"]
+    for head in ("Yevgeny Prigozhin", "500"):
+        window.select_span(ids[head])
+        window.start_link()
+        window.finish_link(claim)
+    window.select_span(claim)
+    QTest.keyClick(window.article_view, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    window.annotation.set_note(claim, "ISW counted about 100; ask the brigade's press office.")
     window.mark("done")
     save(window, "main-window.png")
     save(StatsDialog(window.project, window), "statistics.png")
