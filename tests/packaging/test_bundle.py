@@ -1,6 +1,8 @@
 """The PyInstaller bundle built with ``build.spec`` runs the command line like the checkout.
 
-The build takes about half a minute, so these tests are marked slow. They catch
+The bundle comes from ``packaging/build.py`` (the ``build_output`` fixture of
+``conftest.py``, shared with the installer tests); the build takes about half a
+minute, so these tests are marked slow. They catch
 what only a frozen app shows: a data file a dependency reads at run time and the
 spec did not collect (trafilatura's settings.cfg, justext's stoplists, python-docx's
 template), our own ``resources/`` and ``seeds/`` missing, or an excluded module
@@ -10,7 +12,6 @@ that turns out to be imported.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from importlib.util import find_spec
@@ -51,30 +52,9 @@ rainfall was less than half the seasonal average.</p>
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The ``Factmark`` folder built from the checkout (dist and work folders in tmp)."""
-    work = tmp_path_factory.mktemp("pyinstaller")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "PyInstaller",
-            str(REPO / "build.spec"),
-            "--noconfirm",
-            "--log-level=WARN",
-            "--distpath",
-            str(work / "dist"),
-            "--workpath",
-            str(work / "build"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        cwd=work,
-    )
-    assert result.returncode == 0, f"PyInstaller failed:\n{result.stdout}\n{result.stderr[-6000:]}"
-    shutil.rmtree(work / "build")  # intermediate files (tens of MB) the tests never read
-    return work / "dist" / "Factmark"
+def bundle(build_output: Path) -> Path:
+    """The ``Factmark`` folder built from the checkout (in a temporary folder)."""
+    return build_output / "Factmark"
 
 
 @pytest.fixture
