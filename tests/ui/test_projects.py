@@ -121,3 +121,26 @@ def test_dropping_article_files_imports_them_and_reports(
     assert [model.index(r, 0).data() for r in range(3)] == ["Lagos water post", "Харків", "上海"]
     assert window.article_view.text.startswith("🚨 BREAKING")  # the first one is shown
     assert len(window.spans.spans) == 7
+
+
+def test_the_system_asking_to_open_a_project_opens_it(
+    open_window, tmp_path: Path, corpus: Path
+) -> None:
+    from PySide6.QtGui import QFileOpenEvent
+    from PySide6.QtWidgets import QApplication
+
+    from factmark.ui.app import FileOpener
+
+    other = tmp_path / "finder.factmark"
+    with Project.open(other) as project:
+        import_file(project, corpus / "ar-mosul.txt")
+    window = open_window()
+    app = QApplication.instance()
+    opener = FileOpener(window, app)
+    app.installEventFilter(opener)
+    try:
+        QApplication.sendEvent(app, QFileOpenEvent(str(other)))
+    finally:
+        app.removeEventFilter(opener)
+    assert window.project.path == other
+    assert window.article_view.text.startswith("قال وزير الصحة")

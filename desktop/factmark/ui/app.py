@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from factmark import __version__
 from factmark.core.project import ProjectError
 from factmark.core.resources import resource_path
-from factmark.core.workspace import APP_NAME, open_project
+from factmark.core.workspace import APP_NAME, PROJECT_SUFFIX, open_project
 from factmark.ui.main_window import MainWindow
 from factmark.ui.settings import Settings
 
@@ -38,13 +38,16 @@ def application() -> QApplication:
     return app
 
 
-def create_main_window(project_path: str | Path | None = None) -> QMainWindow:
+def create_main_window(
+    project_path: str | Path | None = None, *, settings: Settings | None = None
+) -> QMainWindow:
     """The main window on ``project_path`` (default project when None), ready to show.
 
     Does not enter the event loop. Raises ProjectError for a project that cannot be opened.
+    ``settings`` replaces the user's settings file (the selftest keeps them untouched).
     """
     application()
-    settings = Settings()
+    settings = settings or Settings()
     project = open_project(Path(project_path) if project_path else None)
     settings.add_recent_project(project.path)
     return MainWindow(project, settings)
@@ -67,9 +70,30 @@ def run(project_path: Path | None = None) -> int:
         print(f"factmark: error: {error}", file=sys.stderr)
         return 1
     window.show()
+    if isinstance(window, MainWindow):
+        app.installEventFilter(FileOpener(window, app))
     if isinstance(window, MainWindow) and not settings.has_annotator():
         window.ask_annotator(first_time=True)
     code = app.exec()
     if isinstance(window, MainWindow):
         window.project.close()
     return code
+
+
+class FileOpener(QObject):
+    """Opens a project the system asks to open (macOS sends a FileOpen event when a
+    .factmark file is double-clicked in the Finder; elsewhere it is an argument)."""
+
+    def __init__(self, window: MainWindow, parent: QObject) -> None:
+        super().__init__(parent)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            path = Path(event.file())
+            if path.suffix == PROJECT_SUFFIX:
+                self.window.open_project_file(path)
+            else:
+                self.window.import_paths([path])
+            return True
+        return super().eventFilter(watched, event)

@@ -39,6 +39,7 @@ def selftest() -> str:
         from factmark.core.project import Project
         from factmark.ui.app import create_main_window
         from factmark.ui.main_window import MainWindow
+        from factmark.ui.settings import Settings
 
         qInstallMessageHandler(_quiet_offscreen)
         path = work / "selftest.factmark"
@@ -47,7 +48,7 @@ def selftest() -> str:
             report = import_file(project, seed)
             if report.documents != 1:
                 raise SelftestError(f"importing the seed article failed: {report.lines()}")
-        window = create_main_window(path)
+        window = create_main_window(path, settings=Settings(work / "factmark.ini"))
         if not isinstance(window, MainWindow):
             raise SelftestError("the main window did not open")
         window.show()
