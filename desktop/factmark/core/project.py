@@ -12,7 +12,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import groupby, starmap
@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from factmark.core.model import (
     Document,
     IncomingDocument,
+    IncomingSpan,
     Label,
     Proposal,
     Relation,
@@ -40,6 +41,7 @@ from factmark.core.text import check_text, text_uid
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+BULK_CHANGE = 50  # more document changes than this in one transaction: one "documents" change
 COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
 
 
@@ -79,6 +81,8 @@ class SpanRow(NamedTuple):
 
 
 def _dumps(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "{}"
     return orjson.dumps(value or {}, option=orjson.OPT_SORT_KEYS).decode()
 
 
@@ -90,8 +94,11 @@ class Project:
         self.db = db
         self.readonly = readonly
         self._listeners: list[Callable[[Change], None]] = []
-        self._pending: list[Change] = []
+        self._pending: dict[tuple[str, int | None], Change] = {}
         self.backup_path: Path | None = None
+        # The file opened, to notice it being moved or deleted while open.
+        self._absolute = path.absolute()
+        self._file_id = _file_id(self._absolute)
 
     # -- opening -------------------------------------------------------------
 
@@ -176,7 +183,16 @@ class Project:
 
     def close(self) -> None:
         """Close the database connection (checkpointing the WAL)."""
+        if not self.readonly and not self._in_place():
+            # SQLite does not checkpoint a moved file on close: what was saved would
+            # stay in the log beside the old name. Put it in the file, wherever it is.
+            with suppress(sqlite3.DatabaseError):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
+
+    def _in_place(self) -> bool:
+        """Whether the project's path still names the file that was opened."""
+        return _file_id(self._absolute) == self._file_id
 
     def __enter__(self) -> Project:
         return self
@@ -202,6 +218,13 @@ class Project:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield
+                if not self._in_place():
+                    # SQLite would commit into a log beside a file that is gone, and
+                    # the change would be lost when the project is closed.
+                    raise ProjectError(
+                        f"{self.path}: the project file was moved or deleted while it was "
+                        "open; the change was not saved (open the project where it is now)"
+                    )
             except BaseException:
                 conn.rollback()
                 self._pending.clear()
@@ -226,18 +249,21 @@ class Project:
     def _notify(
         self, kind: str, document_id: int | None = None, span_ids: tuple[int, ...] = ()
     ) -> None:
-        for n, pending in enumerate(self._pending):
-            if (pending.kind, pending.document_id) == (kind, document_id):
-                merged = pending.span_ids + tuple(i for i in span_ids if i not in pending.span_ids)
-                self._pending[n] = Change(kind, document_id, merged)
-                break
+        key = (kind, document_id)
+        pending = self._pending.get(key)
+        if pending is None:
+            self._pending[key] = Change(kind, document_id, span_ids)
         else:
-            self._pending.append(Change(kind, document_id, span_ids))
+            merged = pending.span_ids + tuple(i for i in span_ids if i not in pending.span_ids)
+            self._pending[key] = Change(kind, document_id, merged)
         if not self.db.conn.in_transaction:
             self._flush()
 
     def _flush(self) -> None:
-        pending, self._pending = self._pending, []
+        pending, self._pending = list(self._pending.values()), {}
+        # A bulk change (an import of many documents) is reported once, as a whole.
+        if sum(1 for change in pending if change.kind == "documents") > BULK_CHANGE:
+            pending = [c for c in pending if c.kind != "documents"] + [Change("documents")]
         for change in pending:
             for listener in list(self._listeners):
                 listener(change)
@@ -485,23 +511,26 @@ class Project:
                     stamp,
                 ],
             ).lastrowid
+            for label in {span.label for span in incoming.spans} - known:
+                self._insert_label(label)
+                known.add(label)
             ids: dict[Any, int] = {}
-            for span in incoming.spans:
-                if span.label not in known:
-                    self._insert_label(span.label)
-                    known.add(span.label)
-                span_id = self._insert_span(
-                    document_id,
-                    span.start,
-                    span.end,
-                    span.label,
-                    span.annotator,
-                    span.note,
-                    span.attrs,
-                    stamp,
-                )
-                if span.ref is not None:
-                    ids[span.ref] = span_id
+            if incoming.relations:
+                for span in incoming.spans:  # one by one: relations need each span's id
+                    span_id = self._insert_span(
+                        document_id,
+                        span.start,
+                        span.end,
+                        span.label,
+                        span.annotator,
+                        span.note,
+                        span.attrs,
+                        stamp,
+                    )
+                    if span.ref is not None:
+                        ids[span.ref] = span_id
+            else:
+                self._insert_spans(document_id, incoming.spans, stamp)
             for relation in incoming.relations:
                 self._insert_relation(
                     document_id, ids[relation.head], ids[relation.child], relation.label
@@ -600,6 +629,32 @@ class Project:
             [span_id, document_id, start, end, label, annotator, note, _dumps(attrs), stamp, stamp],
         )
         return int(cursor.lastrowid or 0)
+
+    def _insert_spans(self, document_id: int, spans: list[IncomingSpan], stamp: str) -> None:
+        """Insert many spans at once (an import), with their annotators."""
+        annotators = {span.annotator for span in spans if span.annotator}
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+            [(name, stamp) for name in sorted(annotators)],
+        )
+        self.db.conn.executemany(
+            'INSERT INTO spans (document_id, start, "end", label, annotator, note, attrs, '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    document_id,
+                    s.start,
+                    s.end,
+                    s.label,
+                    s.annotator,
+                    s.note,
+                    _dumps(s.attrs),
+                    stamp,
+                    stamp,
+                )
+                for s in spans
+            ],
+        )
 
     def update_span(self, span_id: int, **changes: Any) -> Span:
         """Change a span's start, end, label, note or attrs; returns the span as it was."""
@@ -1075,6 +1130,15 @@ def _check_header(path: Path) -> None:
         raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
     if header and header != SQLITE_MAGIC:
         raise ProjectError(f"{path}: not a Factmark project (not an SQLite database)")
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` names (device and inode), or None when there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _writable(path: Path) -> bool:

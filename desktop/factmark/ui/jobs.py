@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from factmark.core.exporting import export
+from factmark.core.exporting import FORMATS, export
 from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import FileReport, collect_files, import_file
 from factmark.core.model import ValidationError
@@ -195,16 +195,16 @@ def export_project(
         if isinstance(error, ValidationError | ProjectError):
             return ExportOutcome(error=str(error))
         if isinstance(error, OSError):
-            return ExportOutcome(error=_describe_os_error(error, output))
+            return ExportOutcome(error=_describe_os_error(error, output, fmt))
         raise
     finally:
         project.close()
     return ExportOutcome(result=result)
 
 
-def _describe_os_error(error: OSError, output: Path) -> str:
+def _describe_os_error(error: OSError, output: Path, fmt: str) -> str:
     """Say what went wrong with the output path in the user's terms."""
-    if output.is_dir():
+    if output.is_dir() and FORMATS[fmt].SUFFIX:  # folder formats write into a folder
         return f"{output} is a folder; choose a file name to export to"
     blocker = next((p for p in (output.parent, *output.parent.parents) if p.exists()), None)
     if blocker is not None and not blocker.is_dir():

@@ -86,7 +86,9 @@ def export(
             writers[name].add(record)
             counts[name].add(record)
         for name in names:
-            result.files += writers.pop(name).finish()
+            # Dropped only once finished: a writer whose finish fails is discarded too.
+            result.files += writers[name].finish()
+            del writers[name]
     except BaseException:
         for writer in writers.values():
             writer.discard()

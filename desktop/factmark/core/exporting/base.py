@@ -6,6 +6,7 @@ and ``open_writer(path, context) -> Writer``; the registry in ``__init__`` lists
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -229,7 +230,8 @@ class AtomicFile:
         return [self.path]
 
     def discard(self) -> None:
-        self.handle.close()
+        with contextlib.suppress(OSError):  # closing flushes, which fails on a full disk
+            self.handle.close()
         Path(self.handle.name).unlink(missing_ok=True)
 
 
