@@ -19,6 +19,7 @@ from factmark.core.exporting.base import Selection, Split
 from factmark.core.importing import collect_files, import_file
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
+from factmark.core.suggest import DEFAULT_LABELS, suggest
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -94,7 +95,36 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     _labels_parser(commands)
+    _suggest_parser(commands)
     return parser
+
+
+def _suggest_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sug = commands.add_parser(
+        "suggest",
+        help="propose spans (numbers, locations, sources...) for review in the window",
+        description="Run the rule-based suggesters over documents and store what they propose "
+        "as suggestions, not spans: they are reviewed in the window (accepted or rejected) "
+        "and never exported. A rejected suggestion is not proposed again.",
+    )
+    sug.add_argument("project", type=Path)
+    sug.add_argument(
+        "--labels",
+        metavar="LABELS",
+        help=f"comma-separated labels to suggest (default: {','.join(DEFAULT_LABELS)}, plus any "
+        "label of text already labelled in the project; 'claim' proposes whole sentences)",
+    )
+    sug.add_argument(
+        "--status",
+        default="new,in_progress",
+        metavar="STATUSES",
+        help="comma-separated statuses of the documents to suggest for (default: new,in_progress)",
+    )
+    sug.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per document: id and the suggestions awaiting review",
+    )
 
 
 def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -131,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": run_export,
             "stats": run_stats,
             "labels": run_labels,
+            "suggest": run_suggest,
             "selftest": run_selftest,
         }[command]
         return handler(args)
@@ -294,6 +325,67 @@ def _change_labels(project: Project, args: argparse.Namespace, fields: dict[str,
         return f"moved label {name!r} to position {position}"
     project.delete_label(args.delete)
     return f"deleted label {args.delete!r}"
+
+
+def run_suggest(args: argparse.Namespace) -> int:
+    statuses = _comma_list(args.status)
+    wrong = [status for status in statuses if status not in STATUSES]
+    if not statuses or wrong:
+        return _usage_error(
+            f"--status takes statuses among {', '.join(STATUSES)}, got {args.status!r}"
+        )
+    with Project.open(args.project, create=False) as project:
+        known = [label.name for label in project.labels()]
+        labels = None if args.labels is None else _comma_list(args.labels)
+        if labels is not None:
+            unknown = [label for label in labels if label not in known]
+            if not labels or unknown:
+                return _usage_error(
+                    f"--labels: unknown label {', '.join(unknown) or repr(args.labels)} "
+                    f"(project labels: {', '.join(known)})"
+                )
+        learned = project.span_texts()
+        total = 0
+        for listed in project.documents():
+            if listed.status not in statuses:
+                continue
+            document = project.document(listed.id or 0)
+            language = str(document.meta.get("lang") or document.meta.get("language") or "en")
+            proposals = [
+                proposal
+                for proposal in suggest(
+                    document.text, labels=labels, project_spans=learned, language=language
+                )
+                if proposal.label in known
+            ]
+            added = project.add_suggestions(document.id or 0, proposals)
+            total += added
+            pending = project.suggestions(document.id or 0)
+            if args.json:
+                rows = [
+                    {
+                        "start": s.start,
+                        "end": s.end,
+                        "label": s.label,
+                        "text": document.text[s.start : s.end],
+                        "by": s.suggester,
+                        "confidence": s.confidence,
+                    }
+                    for s in pending
+                ]
+                sys.stdout.buffer.write(
+                    orjson.dumps({"id": document.uid, "suggestions": rows}) + b"\n"
+                )
+            else:
+                name = document.title or document.uid[:12]
+                print(f"{name}: {_count(added, 'new suggestion')}, {len(pending)} awaiting review")
+        if not args.json:
+            print(f"{_count(total, 'new suggestion')} stored for review")
+    return EXIT_OK
+
+
+def _comma_list(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def _label_rows(project: Project) -> list[dict[str, str | int]]:

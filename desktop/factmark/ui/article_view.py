@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
-from factmark.core.model import Span
+from factmark.core.model import Span, Suggestion
 from factmark.ui.offsets import OffsetMap
 from factmark.ui.span_painter import SpanPainter
 
@@ -36,6 +36,7 @@ class ArticleView(QPlainTextEdit):
 
     span_clicked = Signal(object)  # the span id, or None when clicking plain text
     span_resized = Signal(int, int, int)  # span id, new start, new end (edge dragged)
+    suggestion_stepped = Signal(int)  # Tab (+1) / Shift+Tab (-1) with suggestions shown
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +63,8 @@ class ArticleView(QPlainTextEdit):
         self._press_position: int | None = None
         self._drag: tuple[Span, str] | None = None
         self.links: list[tuple[Span, Span, str]] = []  # head, child, relation type
+        self.suggestions: list[Suggestion] = []
+        self.selected_suggestion_id: int | None = None
         # Links are drawn in a strip right of the text, like an editor's line numbers.
         self.link_area = LinkArea(self)
         self.setViewportMargins(0, 0, LINK_MARGIN, 0)
@@ -75,6 +78,8 @@ class ArticleView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self.spans = spans
         self.selected_span_id = None
+        self.suggestions = []
+        self.selected_suggestion_id = None
         # Formats are computed once, when the painter meets the new text.
         self.painter.setDocument(None)
         self.setPlainText(text)
@@ -141,8 +146,85 @@ class ArticleView(QPlainTextEdit):
 
     def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().paintEvent(event)
+        if self.suggestions:
+            self._paint_suggestions()
         if self.links:
             self._paint_links()
+
+    # -- suggestions -------------------------------------------------------------
+
+    def set_suggestions(self, suggestions: list[Suggestion]) -> None:
+        """The suggestions awaiting review, drawn with dashed outlines."""
+        self.suggestions = sorted(suggestions, key=lambda s: (s.start, -s.end))
+        if self.selected_suggestion_id not in {s.id for s in suggestions}:
+            self.selected_suggestion_id = None
+        self.viewport().update()
+
+    def suggestion(self, suggestion_id: int | None) -> Suggestion | None:
+        return next((s for s in self.suggestions if s.id == suggestion_id), None)
+
+    def select_suggestion(self, suggestion_id: int | None) -> None:
+        """Mark a suggestion as the one Enter accepts and Backspace rejects; show it."""
+        self.selected_suggestion_id = suggestion_id
+        found = self.suggestion(suggestion_id)
+        if found is not None:
+            cursor = self.textCursor()
+            cursor.setPosition(self.offsets.to_qt(found.start))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+
+    def suggestion_at_cursor(self) -> Suggestion | None:
+        """The selected suggestion, else one covering the text cursor."""
+        chosen = self.suggestion(self.selected_suggestion_id)
+        if chosen is not None:
+            return chosen
+        offset = self.cursor_offset()
+        return next((s for s in self.suggestions if s.start <= offset < s.end), None)
+
+    def _paint_suggestions(self) -> None:
+        painter = QPainter(self.viewport())
+        height = self.viewport().height()
+        for suggestion in self.suggestions:
+            rects = self._range_rects(suggestion.start, suggestion.end)
+            if not rects or rects[0].top() > height or rects[-1].bottom() < 0:
+                continue
+            colour = QColor(self.painter.colours.get(suggestion.label, "#7F7F7F"))
+            chosen = suggestion.id == self.selected_suggestion_id
+            pen = QPen(colour, 2.0 if chosen else 1.3, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            fill = QColor(colour)
+            fill.setAlpha(60 if chosen else 0)
+            painter.setBrush(fill)
+            for rect in rects:
+                painter.drawRoundedRect(rect.adjusted(0, 1, 0, -1), 3, 3)
+        painter.end()
+
+    def _range_rects(self, start: int, end: int) -> list[QRectF]:
+        """One rectangle per visual line that ``[start, end)`` covers, in viewport pixels."""
+        document = self.document()
+        qt_start, qt_end = self.offsets.to_qt(start), self.offsets.to_qt(end)
+        block = document.findBlock(qt_start)
+        offset = self.contentOffset()
+        rects: list[QRectF] = []
+        while block.isValid() and block.position() <= qt_end:
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            layout = block.layout()
+            for n in range(layout.lineCount()):
+                line = layout.lineAt(n)
+                line_start = block.position() + line.textStart()
+                line_end = line_start + line.textLength()
+                a, b = max(qt_start, line_start), min(qt_end, line_end)
+                if a >= b:
+                    continue
+                x1 = line.cursorToX(a - block.position())[0]
+                x2 = line.cursorToX(b - block.position())[0]
+                top = geometry.top() + line.y()
+                rects.append(
+                    QRectF(min(x1, x2) + geometry.left(), top, abs(x2 - x1), line.height())
+                )
+            block = block.next()
+        return rects
 
     def _visible_links(self) -> list[tuple[int, QPoint, QPoint, QColor, str]]:
         """(lane, head anchor, child anchor, colour, type) of links with an end on screen."""
@@ -284,7 +366,12 @@ class ArticleView(QPlainTextEdit):
         position = self.cursorForPosition(event.position().toPoint()).position()
         if position != self._press_position:
             return
-        self.span_clicked.emit(self._span_to_select(self.offset_at(event.position().toPoint())))
+        offset = self.offset_at(event.position().toPoint())
+        span_id = self._span_to_select(offset)
+        if span_id is None:
+            under = next((s for s in self.suggestions if s.start <= offset < s.end), None)
+            self.select_suggestion(under.id if under else None)
+        self.span_clicked.emit(span_id)
 
     def _edge_at(self, point: QPoint) -> tuple[Span, str] | None:
         """The selected span's edge (``start`` or ``end``) within a few pixels of ``point``."""
@@ -325,6 +412,13 @@ class ArticleView(QPlainTextEdit):
         if self.selected_span_id in ids:
             return ids[(ids.index(self.selected_span_id) + 1) % len(ids)]
         return ids[0]
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        # Tab walks the suggestions awaiting review; without any, it moves focus on.
+        if self.suggestions:
+            self.suggestion_stepped.emit(1 if forward else -1)
+            return True
+        return super().focusNextPrevChild(forward)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

@@ -35,6 +35,7 @@ from factmark.ui.menus import article_menu, build_menus, label_actions
 from factmark.ui.models import SpanListModel
 from factmark.ui.relations_panel import RelationsPanel
 from factmark.ui.settings import Settings
+from factmark.ui.suggestions import Suggestions
 
 UNFINISHED = ("new", "in_progress")
 
@@ -122,6 +123,11 @@ class MainWindow(QMainWindow):
         self.details.attribute_chosen.connect(self.annotation.set_attribute)
         self.details.document_fields_edited.connect(self.annotation.set_document_meta)
         self.link_from: int | None = None  # the span a link starts at, while linking
+        self.suggestions = Suggestions(
+            lambda: self.project, self.article_view, self.annotation, self
+        )
+        self.article_view.suggestion_stepped.connect(self.suggestions.step)
+        self.suggestions.computed.connect(self._suggestions_computed)
         self.article_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.article_view.customContextMenuRequested.connect(self._article_menu)
         self.span_list.selectionModel().currentRowChanged.connect(self._span_row_changed)
@@ -132,6 +138,7 @@ class MainWindow(QMainWindow):
         self.guidelines.setMarkdown(project.guidelines())
         self._open_first_document()
         self._update_titles()
+        self.article_view.setFocus()  # keys (Enter, Backspace, arrows) act on the article
 
     # -- project ---------------------------------------------------------------
 
@@ -193,6 +200,9 @@ class MainWindow(QMainWindow):
         )
         self.cancel_link()
         self._refresh_relations()
+        self._refresh_suggestions()
+        if document is not None and self.settings.suggest_on_open():
+            self.suggestions.run(document)
         self.details.show_document(document)
         self.details.show_span(None, "")
         if document is not None:
@@ -346,6 +356,44 @@ class MainWindow(QMainWindow):
             self.select_span(relation.head_span_id)
             self.article_view.select_span(relation.head_span_id)
 
+    def _refresh_suggestions(self) -> None:
+        shown = self.project.suggestions(self.current.id) if self.current else []
+        self.article_view.set_suggestions(shown)
+
+    def suggest(self) -> None:
+        """Propose spans for the current document (computed in the background)."""
+        if self.current is None:
+            return
+        self.statusBar().showMessage("Looking for numbers, places and sources…")
+        self.suggestions.run(self.current)
+
+    def _suggestions_computed(self, document_id: int, added: int) -> None:
+        if self.current is not None and document_id == self.current.id:
+            waiting = len(self.article_view.suggestions)
+            self.statusBar().showMessage(
+                f"{added} new suggestions, {waiting} to review: Tab goes to the next, Enter "
+                "accepts, Backspace rejects, Shift+Enter accepts all.",
+                10000,
+            )
+            if waiting and self.article_view.selected_suggestion_id is None:
+                self.suggestions.step(1)
+
+    def enter_key(self) -> None:
+        """Enter in the article: finish a link, else accept the suggestion in hand."""
+        if self.link_from is not None:
+            self.finish_link()
+        elif not self.suggestions.accept():
+            self.show_problem("No suggestion here: press Tab to go to the next one.")
+
+    def backspace_key(self) -> None:
+        """Backspace in the article: reject the suggestion in hand, else delete the span."""
+        if not self.suggestions.reject():
+            self.annotation.delete_selected()
+
+    def accept_all_suggestions(self) -> None:
+        accepted = self.suggestions.accept_all()
+        self.statusBar().showMessage(f"Accepted {accepted} suggestions.", 6000)
+
     def _refresh_relations(self) -> None:
         self._relations = self.project.relations(self.current.id) if self.current else []
         spans = {span.id: span for span in self.spans.spans}
@@ -409,6 +457,8 @@ class MainWindow(QMainWindow):
             self.select_span(selected if self.article_view.span(selected) else None)
         if change.kind in ("spans", "relations") and change.document_id == current:
             self._refresh_relations()
+        if change.kind == "suggestions" and change.document_id in (None, current):
+            self._refresh_suggestions()
         if change.kind == "settings":
             self.guidelines.setMarkdown(self.project.guidelines())
             label_actions(self)  # attribute keys and label tooltips may have changed

@@ -102,7 +102,7 @@ def build_menus(window: MainWindow) -> None:
             "deleteSpan",
             "&Delete span",
             window.annotation.delete_selected,
-            ["Delete", "Backspace"],
+            ["Delete"],
             "Delete the selected span",
         )
     )
@@ -142,7 +142,13 @@ def build_menus(window: MainWindow) -> None:
     window.addToolBar(window.label_toolbar)
     label_actions(window)
 
+    article_keys(window)
+
     document = bar.addMenu("&Document")
+    suggestions = document.addMenu("&Suggestions")
+    for name in ("suggest", "suggestOnOpen", "enterKey", "acceptAllSuggestions", "backspaceKey"):
+        suggestions.addAction(a[name])
+    document.addSeparator()
     document.addAction(
         _action(
             window, "nextDocument", "&Next document", lambda: window.step_document(1), ["Alt+Right"]
@@ -329,9 +335,8 @@ def label_actions(window: MainWindow) -> None:
         confirm = _action(
             window,
             "confirmLink",
-            "Link to the chosen span",
+            "Link to the chosen span (Enter in the article)",
             lambda: window.finish_link(),
-            ["Return", "Enter"],
         )
         confirm.setEnabled(False)
     window.label_menu.addAction(window.actions_by_name["linkSpan"])
@@ -344,6 +349,45 @@ def label_actions(window: MainWindow) -> None:
         if name not in window.actions_by_name:
             _action(window, name, text, lambda s=step: window.step_span(s), [key])
         window.label_menu.addAction(window.actions_by_name[name])
+
+
+def article_keys(window: MainWindow) -> None:
+    """Keys that act only while the article has focus (Enter and Backspace mean other
+    things in text fields): review suggestions, finish links, delete spans."""
+    view = window.article_view
+    for name, text, slot, keys in (
+        ("enterKey", "Accept suggestion / finish link", window.enter_key, ["Return", "Enter"]),
+        (
+            "acceptAllSuggestions",
+            "Accept all suggestions",
+            window.accept_all_suggestions,
+            ["Shift+Return", "Shift+Enter"],
+        ),
+        ("backspaceKey", "Reject suggestion / delete span", window.backspace_key, ["Backspace"]),
+    ):
+        action = _action(window, name, text, slot, keys)
+        window.removeAction(action)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        view.addAction(action)
+    suggest = _action(
+        window,
+        "suggest",
+        "&Suggest spans",
+        window.suggest,
+        ["Ctrl+Shift+S"],
+        "Propose numbers, places and sources to accept (Enter) or reject (Backspace)",
+    )
+    suggest.setIcon(icon("find"))
+    on_open = _action(
+        window,
+        "suggestOnOpen",
+        "Suggest when a document &opens",
+        lambda: window.settings.set_suggest_on_open(
+            window.actions_by_name["suggestOnOpen"].isChecked()
+        ),
+    )
+    on_open.setCheckable(True)
+    on_open.setChecked(window.settings.suggest_on_open())
 
 
 def _attribute_actions(window: MainWindow) -> None:

@@ -53,6 +53,13 @@ class Settings:
     def set_snap_to_words(self, on: bool) -> None:
         self.qsettings.setValue("snap_to_words", on)
 
+    def suggest_on_open(self) -> bool:
+        """Whether opening a document computes suggestions for it (default off)."""
+        return _bool(self.qsettings.value("suggest_on_open", False))
+
+    def set_suggest_on_open(self, on: bool) -> None:
+        self.qsettings.setValue("suggest_on_open", on)
+
     def zoom(self) -> int:
         return int(self.qsettings.value("zoom", 0) or 0)
 

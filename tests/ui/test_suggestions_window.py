@@ -1,0 +1,95 @@
+"""Reviewing suggestions in the window: Suggest, Tab, Enter, Backspace, Shift+Enter, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from factmark.core.exporting import export
+from factmark.core.exporting.base import Selection
+from factmark.ui.main_window import MainWindow
+from tests.ui.test_annotation import stored
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def window(open_window, qtbot: QtBot) -> MainWindow:
+    window = open_window()
+    window.article_view.setFocus()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_S, CTRL | SHIFT)  # Suggest
+    qtbot.waitUntil(lambda: bool(window.article_view.suggestions), timeout=10_000)
+    return window
+
+
+def pending(window: MainWindow) -> list[tuple[str, str]]:
+    text = window.article_view.text
+    return [(s.label, text[s.start : s.end]) for s in window.project.suggestions(window.current.id)]
+
+
+def test_suggest_proposes_numbers_places_and_sources_but_stores_no_span(window) -> None:
+    found = pending(window)
+    assert ("location", "Bakhmut") in found
+    assert ("number", "500") in found
+    assert any(label == "source" and "Prigozhin" in text for label, text in found)
+    assert stored(window) == []  # nothing annotated until accepted
+    assert window.document_list.model().index(0, 1).data() == "New"
+    assert window.article_view.selected_suggestion_id is not None  # ready for Enter
+
+
+def test_enter_accepts_backspace_rejects_tab_moves(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    view = window.article_view
+    first = view.suggestion(view.selected_suggestion_id)
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # accept
+    accepted = (first.label, view.text[first.start : first.end])
+    assert stored(window) == [accepted]
+    span = window.project.spans(window.current.id)[0]
+    assert span.attrs == {"suggested_by": first.suggester}
+    assert span.annotator == window.settings.annotator()
+    second = view.suggestion(view.selected_suggestion_id)
+    assert second is not None and second.id != first.id
+    qtbot.keyClick(view, Qt.Key.Key_Backspace)  # reject
+    assert (second.label, view.text[second.start : second.end]) not in pending(window)
+    assert stored(window) == [accepted]
+    before = view.selected_suggestion_id
+    qtbot.keyClick(view, Qt.Key.Key_Tab)  # next suggestion
+    assert view.selected_suggestion_id != before
+    # Undo the rejection, then the acceptance.
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert (second.label, view.text[second.start : second.end]) in pending(window)
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
+    assert stored(window) == []
+    assert accepted in pending(window)
+    # Suggestions never reach an export.
+    out = tmp_path / "out.jsonl"
+    export(window.project, "jsonl", out, Selection(frozenset()))
+    assert all(record["spans"] == [] for record in map(orjson.loads, out.read_bytes().splitlines()))
+
+
+def test_shift_enter_accepts_all(window: MainWindow, qtbot: QtBot) -> None:
+    count = len(window.article_view.suggestions)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Return, SHIFT)
+    assert window.article_view.suggestions == []
+    assert len(stored(window)) == count
+    assert window.document_list.model().index(0, 1).data() == "In progress"
+
+
+def test_backspace_without_a_suggestion_still_deletes_the_selected_span(
+    open_window, qtbot: QtBot
+) -> None:
+    from tests.ui.helpers import drag_select
+    from tests.ui.test_annotation import KEYS, find
+
+    window = open_window()
+    start = find(window, "Bakhmut")
+    drag_select(window.article_view, start, start + 7)
+    qtbot.keyClick(window.article_view, KEYS["location"])
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Backspace)
+    assert stored(window) == []
