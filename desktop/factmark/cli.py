@@ -14,9 +14,11 @@ from pathlib import Path
 import orjson
 
 from factmark import __version__
+from factmark.core.agreement import agreement
 from factmark.core.exporting import WRITERS, export
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.importing import collect_files, import_file
+from factmark.core.merge import merge_projects
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
 from factmark.core.suggest import DEFAULT_LABELS, suggest
@@ -96,7 +98,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     _labels_parser(commands)
     _suggest_parser(commands)
+    _team_parsers(commands)
     return parser
+
+
+def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    merge = commands.add_parser(
+        "merge",
+        help="merge annotators' copies of a project into one (documents matched by text)",
+        description="Add each source's documents, spans and relations to TARGET, one "
+        "transaction per source. Each annotator's spans are kept side by side; merging a "
+        "file again changes nothing; conflicts (same span, different note or attributes; "
+        "different document status) go to the newest change and are reported.",
+    )
+    merge.add_argument("target", type=Path, help="project to merge into (created if new)")
+    merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="project files")
+
+    agree = commands.add_parser(
+        "agree",
+        help="inter-annotator agreement: span F1 and Cohen's kappa per label, pair, document",
+        description="Compare annotators pairwise on the documents at least two of them "
+        "annotated: span F1 (exact and overlap match) and Cohen's kappa over tokens, per "
+        "label, per annotator pair and per document (lowest agreement first).",
+    )
+    agree.add_argument("project", type=Path)
+    agree.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    agree.add_argument(
+        "--documents",
+        type=int,
+        default=10,
+        metavar="N",
+        help="documents to list in the table, lowest agreement first (default 10; 0 for all)",
+    )
 
 
 def _suggest_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -128,6 +161,13 @@ def _suggest_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    kinds = commands.add_parser("relations", help="list, add or delete relation (link) types")
+    kinds.add_argument("project", type=Path)
+    kinds.add_argument("--add", metavar="NAME", help="add a relation type (one word)")
+    kinds.add_argument("--description", help="with --add: what the link means")
+    kinds.add_argument("--delete", metavar="NAME", help="delete an unused relation type")
+    kinds.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
     labels = commands.add_parser(
         "labels",
         help="list the span labels of a project, or add, rename, change, move or delete one",
@@ -161,8 +201,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": run_export,
             "stats": run_stats,
             "labels": run_labels,
+            "relations": run_relations,
             "suggest": run_suggest,
             "selftest": run_selftest,
+            "merge": run_merge,
+            "agree": run_agree,
         }[command]
         return handler(args)
     except ProjectError as error:
@@ -267,6 +310,70 @@ def run_stats(args: argparse.Namespace) -> int:
         for name, count in rows.items():
             print(f"  {name:<{width}}  {count:>8}")
     return EXIT_OK
+
+
+def run_relations(args: argparse.Namespace) -> int:
+    changing = args.add is not None or args.delete is not None
+    if args.description is not None and args.add is None:
+        return _usage_error("--description goes with --add NAME")
+    with Project.open(args.project, create=False, readonly=not changing) as project:
+        try:
+            if args.add is not None:
+                project.add_relation_type(args.add, args.description or "")
+            if args.delete is not None:
+                project.delete_relation_type(args.delete)
+        except ValidationError as error:
+            return _usage_error(str(error))
+        rows = project.relation_type_rows()
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['name']:<20} {row['links']:>6} links  {row['description']}")
+    return EXIT_OK
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    with Project.open(args.target) as target:
+        reports = merge_projects(target, args.sources)
+    for report in reports:
+        _print_report(report.lines())
+    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
+
+
+def run_agree(args: argparse.Namespace) -> int:
+    with Project.open(args.project, create=False, readonly=True) as project:
+        figures = agreement(project)
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
+        return EXIT_OK
+    if not figures["documents_compared"]:
+        print("no document has spans by two or more annotators: nothing to compare")
+        return EXIT_OK
+    print(
+        f"{figures['documents_compared']} documents annotated by two or more of "
+        f"{len(figures['annotators'])} annotators ({', '.join(figures['annotators'])})"
+    )
+    header = ("exact F1", "overlap F1", "kappa")
+    rows = [("overall", figures["overall"])]
+    rows += [(f"label {name}", row) for name, row in figures["labels"].items()]
+    rows += [(" vs ".join(p["annotators"]), p) for p in figures["pairs"]]
+    shown = figures["documents"][: args.documents or None]
+    rows += [(f"document {d['title'] or d['id'][:12]}", d) for d in shown]
+    width = max(len(name) for name, _ in rows)
+    print(f"{'':<{width}}  " + "  ".join(f"{h:>10}" for h in header))
+    for number, (name, row) in enumerate(rows):
+        if number in (1, 1 + len(figures["labels"]), len(rows) - len(shown)):
+            print()
+        cells = (row["exact_f1"], row["overlap_f1"], row["kappa"])
+        print(f"{name:<{width}}  " + "  ".join(f"{_figure(v):>10}" for v in cells))
+    for note in figures["notes"]:
+        print(f"note: {note}")
+    return EXIT_OK
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
 
 
 def run_labels(args: argparse.Namespace) -> int:

@@ -215,3 +215,28 @@ def test_help_names_every_action() -> None:
     assert result.returncode == 0
     for option in ("--add", "--rename", "--set", "--move", "--delete", "--key", "--colour"):
         assert option in result.stdout
+
+
+def test_relation_types_are_listed_added_and_deleted(tmp_path) -> None:
+    from tests.cli.test_cli import factmark
+
+    project = tmp_path / "p.factmark"
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "Kyiv said 5.", "spans": [{"id": 1, "start": 0, "end": 4, "label": "source"},'
+        ' {"id": 2, "start": 10, "end": 11, "label": "number"}],'
+        ' "relations": [{"head": 2, "child": 1, "label": "part_of"}]}\n'
+    )
+    factmark("import", project, tmp_path / "a.jsonl")
+    listed = factmark("relations", project)
+    assert listed.returncode == 0
+    assert [line.split()[:2] for line in listed.stdout.splitlines()] == [
+        ["attributed_to", "0"],
+        ["part_of", "1"],
+    ]
+    added = factmark("relations", project, "--add", "contradicts", "--description", "X refutes Y")
+    assert added.returncode == 0 and "contradicts" in added.stdout
+    refused = factmark("relations", project, "--delete", "part_of")
+    assert refused.returncode == 2 and "1 links use it" in refused.stderr
+    assert factmark("relations", project, "--add", "two words").returncode == 2
+    assert factmark("relations", project, "--delete", "contradicts").returncode == 0
+    assert "contradicts" not in factmark("relations", project).stdout

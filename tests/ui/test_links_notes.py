@@ -197,3 +197,25 @@ def test_guidelines_panel_and_label_tooltips(window: MainWindow, qtbot: QtBot) -
     assert "A checkable statement of fact" in window.guidelines.toPlainText()
     tip = window.actions_by_name["label_claim"].toolTip()
     assert "Examples:" in tip and "it had defeated a Russian infantry unit" in tip
+
+
+def test_an_unusual_link_asks_for_its_type(window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMenu
+
+    def choose() -> None:  # pick the type in the menu as a user does: arrow to it, Enter
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, choose)
+            return
+        menu.setActiveAction(next(a for a in menu.actions() if a.text() == "located_in"))
+        qtbot.keyClick(menu, Qt.Key.Key_Return)
+
+    window.project.add_relation_type("located_in")
+    place = label(window, qtbot, "Bakhmut", "location")
+    source = label(window, qtbot, "Yevgeny Prigozhin", "source")
+    window.select_span(source)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_R)
+    QTimer.singleShot(20, choose)
+    window.finish_link(place)
+    assert links(window) == [("Yevgeny Prigozhin", "located_in", "Bakhmut")]

@@ -381,6 +381,41 @@ class Project:
         rows = self._query("SELECT name FROM relation_types ORDER BY position, name")
         return [r["name"] for r in rows]
 
+    def relation_type_rows(self) -> list[dict[str, Any]]:
+        """Relation types with their description and how many links use each."""
+        return self._query(
+            "SELECT t.name, t.description, "
+            "(SELECT count(*) FROM relations r WHERE r.label = t.name) AS links "
+            "FROM relation_types t ORDER BY t.position, t.name"
+        )
+
+    def add_relation_type(self, name: str, description: str = "") -> None:
+        """Add a relation type (a word, e.g. ``contradicts``) at the end of the list."""
+        name = name.strip()
+        if not name or any(char.isspace() for char in name):
+            raise ValidationError("a relation type is one word, e.g. contradicts")
+        if name in self.relation_types():
+            raise ValidationError(f"relation type {name!r} exists already")
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO relation_types (name, description, position) VALUES (?, ?, ?)",
+                [name, description.strip(), len(self.relation_types())],
+            )
+        self._notify("labels")
+
+    def delete_relation_type(self, name: str) -> None:
+        """Remove an unused relation type (links using it must be deleted first)."""
+        rows = {row["name"]: row for row in self.relation_type_rows()}
+        if name not in rows:
+            raise ValidationError(f"unknown relation type {name!r}")
+        if rows[name]["links"]:
+            raise ValidationError(
+                f"relation type {name!r} cannot be deleted: {rows[name]['links']} links use it"
+            )
+        with self.transaction():
+            self.db.execute("DELETE FROM relation_types WHERE name = ?", [name])
+        self._notify("labels")
+
     # -- documents -----------------------------------------------------------
 
     def documents(

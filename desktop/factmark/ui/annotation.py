@@ -153,10 +153,10 @@ class Annotation(QObject):
 
     # -- links, notes, attributes -------------------------------------------------
 
-    def link(self, first: int, second: int, kinds: list[str]) -> None:
+    def link(self, first: int, second: int, kinds: list[str], kind: str | None = None) -> None:
         """Link two spans, choosing the type and direction from their labels:
         a source is attributed_to the claim; a number or location is part_of it;
-        otherwise the first relation type, from the first span to the second."""
+        otherwise ``kind`` (or the first relation type), from the first span to the second."""
         a, b = self.view.span(first), self.view.span(second)
         if a is None or b is None or self.document_id is None:
             return
@@ -166,7 +166,7 @@ class Annotation(QObject):
         elif "claim" in pair and pair & {"number", "location"} and "part_of" in kinds:
             kind, head, child = "part_of", *((a, b) if b.label == "claim" else (b, a))
         elif kinds:
-            kind, head, child = kinds[0], a, b
+            kind, head, child = (kind if kind in kinds else kinds[0]), a, b
         else:
             self.failed.emit("The project has no relation types to link with.")
             return

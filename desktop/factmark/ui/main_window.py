@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTextBrowser,
@@ -341,7 +342,28 @@ class MainWindow(QMainWindow):
             self.show_problem("Link cancelled: choose another span to link with.")
             return
         self.statusBar().clearMessage()
-        self.annotation.link(start, target, self.project.relation_types())
+        kinds = self.project.relation_types()
+        labels = {self.article_view.span(start).label, self.article_view.span(target).label}
+        obvious = labels == {"source", "claim"} or (
+            "claim" in labels and labels & {"number", "location"}
+        )
+        kind = None
+        if not obvious and len(kinds) > 1:
+            kind = self._choose_relation_type(kinds)
+            if kind is None:
+                self.show_problem("Link cancelled.")
+                return
+        self.annotation.link(start, target, kinds, kind)
+
+    def _choose_relation_type(self, kinds: list[str]) -> str | None:
+        """Ask which kind of link, at the text cursor (labels alone do not tell)."""
+        menu = QMenu(self)
+        menu.setObjectName("relationTypeMenu")
+        for kind in kinds:
+            menu.addAction(kind).setData(kind)
+        rect = self.article_view.cursorRect()
+        chosen = menu.exec(self.article_view.viewport().mapToGlobal(rect.bottomLeft()))
+        return str(chosen.data()) if chosen is not None else None
 
     def _span_clicked(self, span_id: int | None) -> None:
         if self.link_from is not None and span_id is not None:
