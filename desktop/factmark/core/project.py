@@ -1197,7 +1197,7 @@ def _connect(path: Path, readonly: bool) -> Database:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.create_function("fm_contains", 2, _contains, deterministic=True)
     try:
-        db = Database(conn)
+        db = Database(conn, execute_plugins=False)  # no sqlite-utils plugins: faster start
         db.execute("PRAGMA foreign_keys = ON")
         # Reading the schema fails at once on a damaged header; quick_check reads
         # every page, so damage in the middle of the file is found now, before

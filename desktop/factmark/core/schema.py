@@ -6,6 +6,7 @@ Never edit a migration that has shipped: add a new one at the end.
 from __future__ import annotations
 
 import json
+from functools import cache
 
 from sqlite_utils import Database, Migrations
 
@@ -140,6 +141,9 @@ def m004_settings(db: Database) -> None:
     )
 
 
-def known_migrations() -> set[str]:
+@cache
+def known_migrations() -> frozenset[str]:
     """Names of every migration this version of Factmark knows."""
-    return {m.name for m in migrations.pending(Database(memory=True))}
+    return frozenset(
+        m.name for m in migrations.pending(Database(memory=True, execute_plugins=False))
+    )

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 from factmark.core.model import ValidationError
 
 # charset-normalizer rates how garbled a decoding looks; above this it is a guess
@@ -89,6 +87,8 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for files that are not UTF-8
+
     matches = list(from_bytes(data, cp_isolation=_LEGACY_ENCODINGS))
     least = min((m.chaos for m in matches), default=1.0)
     if least > _MAX_CHAOS:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import platformdirs
 
-from factmark.core.importing import import_file
 from factmark.core.project import Project
 from factmark.core.resources import seed_files
 
@@ -36,6 +35,8 @@ def open_project(path: Path | None = None) -> Project:
         target.parent.mkdir(parents=True, exist_ok=True)
     project = Project.open(target)
     if is_new_default:
+        from factmark.core.importing import import_file  # only on first start
+
         for seed in seed_files():
             import_file(project, seed)
     return project

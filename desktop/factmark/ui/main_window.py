@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
@@ -31,12 +32,14 @@ from factmark.ui.article_view import ArticleView
 from factmark.ui.details_panel import DetailsPanel
 from factmark.ui.document_panel import DocumentPanel, make_table
 from factmark.ui.find_bar import FindBar
-from factmark.ui.jobs import ImportOutcome, run_import
 from factmark.ui.menus import article_menu, build_menus, label_actions
 from factmark.ui.models import SpanListModel
 from factmark.ui.relations_panel import RelationsPanel
 from factmark.ui.settings import Settings
 from factmark.ui.suggestions import Suggestions
+
+if TYPE_CHECKING:
+    from factmark.ui.jobs import ImportOutcome
 
 UNFINISHED = ("new", "in_progress")
 
@@ -578,6 +581,8 @@ class MainWindow(QMainWindow):
 
     def import_paths(self, paths: list[Path], *, show_report: bool = True) -> ImportOutcome:
         """Import files and folders in the background, then show the per-file report."""
+        from factmark.ui.jobs import run_import  # not needed to start the window
+
         outcome = run_import(self, self.project.path, paths, show_report=show_report)
         self.documents.model.reload()
         self._update_titles()
