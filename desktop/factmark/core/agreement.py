@@ -16,8 +16,10 @@ annotators of a document:
 
 Counts are pooled before any figure is computed (micro-averaging): a pair's
 project figures pool its documents, a document's figures pool its pairs, the
-overall figures pool every pair and document. A figure whose denominator is zero
-(e.g. kappa when both annotators gave every token the same single value) is None.
+overall figures pool every pair and document. A label's token counts include the
+documents where neither annotator used it (agreeing that nothing there has it). A
+figure whose denominator is zero (e.g. kappa when both annotators gave every token
+the same single value) is None.
 
 Krippendorff's alpha for unitizing is not computed: no well-kept Python library
 provides it (the ``krippendorff`` package computes alpha over units already cut,
@@ -172,7 +174,7 @@ def agreement(project: Project) -> dict[str, Any]:
     overall = {key: Counts() for key in ["*", *labels]}
     pairs: dict[tuple[str, str], dict[str, Counts]] = {}
     pair_documents: Counter[tuple[str, str]] = Counter()
-    documents = []
+    documents: list[dict[str, Any]] = []
     for document, rows, _relations in project.export_rows([]):
         by_annotator = _units(rows)
         if len(by_annotator) < 2:

@@ -1,0 +1,87 @@
+"""``factmark merge`` and ``factmark agree`` through the real entry point."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import orjson
+from tests.cli.test_cli import factmark
+
+from factmark.core.model import IncomingDocument
+from factmark.core.project import Project
+
+TEXT = "Army says 240 troops left Kyiv."
+
+
+def annotator_copies(tmp_path: Path) -> tuple[Path, Path]:
+    base = tmp_path / "base.factmark"
+    with Project.open(base) as project:
+        project.add_document(IncomingDocument(TEXT, title="troops"))
+    copies = []
+    for name, spans in (
+        ("ana", [(0, 31, "claim"), (10, 13, "number")]),
+        ("ben", [(0, 25, "claim"), (10, 13, "number")]),
+    ):
+        path = tmp_path / f"{name}.factmark"
+        shutil.copy(base, path)
+        with Project.open(path) as project:
+            doc = project.documents()[0].id or 0
+            for start, end, label in spans:
+                project.add_span(doc, start, end, label, name)
+        copies.append(path)
+    return copies[0], copies[1]
+
+
+def test_merge_reports_each_source_and_is_idempotent(tmp_path: Path) -> None:
+    ana, ben = annotator_copies(tmp_path)
+    target = tmp_path / "team.factmark"
+    result = factmark("merge", target, ana, ben)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{ana}: 1 documents added, 2 spans added, 0 relations added")
+    assert lines[1].startswith(f"{ben}: 0 documents added, 2 spans added")
+    again = factmark("merge", target, ana, ben)
+    assert again.returncode == 0
+    assert f"{ben}: 0 documents added, 0 spans added" in again.stdout
+    stats = orjson.loads(factmark("stats", target, "--json").stdout)
+    assert stats["spans_by_annotator"] == {"ana": 2, "ben": 2}
+
+
+def test_a_bad_source_fails_alone_with_exit_1(tmp_path: Path) -> None:
+    ana, _ = annotator_copies(tmp_path)
+    junk = tmp_path / "junk.factmark"
+    junk.write_text("hello")
+    result = factmark("merge", tmp_path / "team.factmark", junk, ana)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"{junk}: error: not a Factmark project (not an SQLite database)"
+    ]
+    assert f"{ana}: 1 documents added, 2 spans added" in result.stdout
+
+
+def test_agree_prints_tables_and_json(tmp_path: Path) -> None:
+    target = tmp_path / "team.factmark"
+    assert factmark("merge", target, *annotator_copies(tmp_path)).returncode == 0
+    table = factmark("agree", target)
+    assert table.returncode == 0, table.stderr
+    assert "1 documents annotated by two or more of 2 annotators (ana, ben)" in table.stdout
+    # Exact: number matches, claim does not: F1 = 2*1 / (2 + 2) = 0.5.
+    assert any(
+        line.split()[:3] == ["ana", "vs", "ben"] and line.split()[3] == "0.500"
+        for line in table.stdout.splitlines()
+    )
+    assert "Krippendorff" in table.stdout
+    figures = orjson.loads(factmark("agree", target, "--json").stdout)
+    assert figures["overall"]["exact_f1"] == 0.5
+    assert figures["pairs"][0]["annotators"] == ["ana", "ben"]
+    assert figures["documents"][0]["title"] == "troops"
+    assert set(figures["labels"]) >= {"claim", "number"}
+
+
+def test_agree_without_two_annotators_says_so(tmp_path: Path) -> None:
+    ana, _ = annotator_copies(tmp_path)
+    result = factmark("agree", ana)
+    assert result.returncode == 0
+    assert "nothing to compare" in result.stdout
+    assert factmark("agree", tmp_path / "missing.factmark").returncode == 1
