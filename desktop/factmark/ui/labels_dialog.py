@@ -7,11 +7,10 @@ message in the dialog. The table is read-only; the fields under it edit the sele
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from factmark.core.model import Label, ValidationError
 from factmark.core.project import Change, Project, ProjectError
 from factmark.ui.icons import swatch
+from factmark.ui.models import TableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -70,7 +70,7 @@ def new_label_defaults(labels: list[Label]) -> tuple[str, str, str]:
     return name, key, colour
 
 
-class LabelTableModel(QAbstractTableModel):
+class LabelTableModel(TableModel):
     """The project's labels in toolbar order: colour, key, name, description, span count."""
 
     HEADERS = ("Colour", "Key", "Name", "Description", "Spans")
@@ -107,18 +107,8 @@ class LabelTableModel(QAbstractTableModel):
                 return row
         return -1
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.labels)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def items(self) -> Sequence[object]:
+        return self.labels
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

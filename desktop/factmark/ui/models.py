@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -14,7 +15,30 @@ STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done", "ski
 _Index = QModelIndex | QPersistentModelIndex
 
 
-class DocumentListModel(QAbstractTableModel):
+class TableModel(QAbstractTableModel):
+    """A flat table with fixed column titles; subclasses say what the rows are."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def items(self) -> Sequence[object]:
+        """The objects shown, one per row."""
+        raise NotImplementedError
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items())
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+
+class DocumentListModel(TableModel):
     """The project's documents: title, status and span count."""
 
     HEADERS = ("Title", "Status", "Spans")
@@ -49,18 +73,8 @@ class DocumentListModel(QAbstractTableModel):
         self.documents[row] = fresh
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.documents)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def items(self) -> Sequence[object]:
+        return self.documents
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -88,7 +102,7 @@ class DocumentListModel(QAbstractTableModel):
         return -1
 
 
-class SpanListModel(QAbstractTableModel):
+class SpanListModel(TableModel):
     """The current document's spans in text order: label, text and annotator."""
 
     HEADERS = ("Label", "Text", "Annotator")
@@ -110,18 +124,8 @@ class SpanListModel(QAbstractTableModel):
         self.colours = {label.name: label.colour for label in self.project.labels()}
         self.endResetModel()
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.spans)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def items(self) -> Sequence[object]:
+        return self.spans
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
