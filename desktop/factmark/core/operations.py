@@ -45,7 +45,7 @@ class AddSpan(Operation):
         return f"Label {self.label}"
 
     def apply(self, project: Project) -> None:
-        self._status_before = project.document(self.document_id).status
+        self._status_before = project.status_of(self.document_id)
         span = project.add_span(
             self.document_id, self.start, self.end, self.label, self.annotator, span_id=self.span_id
         )
@@ -207,7 +207,7 @@ class AcceptSuggestion(Operation):
 
     def apply(self, project: Project) -> None:
         self._suggestion = project.suggestion(self.suggestion_id)
-        self._status_before = project.document(self.document_id).status
+        self._status_before = project.status_of(self.document_id)
         span = project.accept_suggestion(self.suggestion_id, self.annotator, self.span_id)
         self.span_id = span.id
 

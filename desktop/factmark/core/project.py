@@ -625,6 +625,10 @@ class Project:
         self._notify("spans", document_id, (new_id,))
         return self.span(new_id)
 
+    def status_of(self, document_id: int) -> str:
+        """A document's status, without reading its text."""
+        return self._length_and_status(document_id)[1]
+
     def _length_and_status(self, document_id: int) -> tuple[int, str]:
         """A document's text length in code points and its status, without its text.
 
