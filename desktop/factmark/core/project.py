@@ -181,6 +181,18 @@ class Project:
             backup.close()
         return target
 
+    def copy_to(self, target: Path) -> Path:
+        """A consistent copy of the whole project (to hand to another annotator)."""
+        target = Path(target)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise ValidationError("a copy needs another file name than the project's own")
+        backup = sqlite3.connect(target)
+        try:
+            self.db.conn.backup(backup)
+        finally:
+            backup.close()
+        return target
+
     def close(self) -> None:
         """Close the database connection (checkpointing the WAL)."""
         if not self.readonly and not self._in_place():

@@ -453,6 +453,60 @@ class MainWindow(QMainWindow):
 
         StatsDialog(self.project, self).exec()
 
+    def show_agreement(self) -> None:
+        from factmark.ui.team_dialogs import AgreementDialog
+
+        AgreementDialog(self.project, self).exec()
+
+    def choose_projects_to_merge(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            "Merge annotators' projects into this one",
+            str(self.project.path.parent),
+            f"Factmark projects (*{PROJECT_SUFFIX})",
+        )
+        if paths:
+            self.merge_projects([Path(p) for p in paths])
+
+    def merge_projects(self, paths: list[Path]) -> list[str]:
+        """Merge other copies of the project into this one; shows and returns the report."""
+        from factmark.core.merge import merge_projects
+
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            reports = merge_projects(self.project, paths)
+        finally:
+            self.unsetCursor()
+        lines = [line for report in reports for line in report.lines()]
+        self.documents.model.reload()
+        if self.current is not None:
+            current, self.current = self.current.id, None
+            self.show_document(current)
+        self._update_titles()
+        QMessageBox.information(self, "Merge projects", "\n".join(lines) or "Nothing to merge.")
+        return lines
+
+    def choose_copy_for_annotator(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export project for annotator",
+            str(self.project.path.with_name(f"{self.project.path.stem}-copy{PROJECT_SUFFIX}")),
+            f"Factmark projects (*{PROJECT_SUFFIX})",
+        )
+        if path:
+            self.copy_for_annotator(Path(path))
+
+    def copy_for_annotator(self, path: Path) -> None:
+        """Write a copy of the project for another annotator to work on offline."""
+        try:
+            self.project.copy_to(path)
+        except (OSError, ValueError, ProjectError) as error:
+            QMessageBox.warning(self, "Export project for annotator", str(error))
+            return
+        self.statusBar().showMessage(
+            f"Copied the project to {path}; merge it back with File > Merge projects.", 10000
+        )
+
     def choose_export(self) -> None:
         from factmark.ui.export_dialog import ExportDialog
 

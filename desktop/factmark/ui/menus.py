@@ -82,6 +82,26 @@ def build_menus(window: MainWindow) -> None:
             "Export annotations as a training corpus",
         )
     )
+    file.addAction(
+        _action(
+            window,
+            "copyForAnnotator",
+            "Export project for &annotator…",
+            window.choose_copy_for_annotator,
+            [],
+            "A copy of this project for a colleague to annotate offline",
+        )
+    )
+    file.addAction(
+        _action(
+            window,
+            "mergeProjects",
+            "&Merge projects…",
+            window.choose_projects_to_merge,
+            [],
+            "Bring annotators' copies back into this project, side by side",
+        )
+    )
     file.addSeparator()
     file.addAction(_action(window, "quit", "&Quit", window.close, [Key.Quit, "Ctrl+Q"]))
 
@@ -213,6 +233,9 @@ def build_menus(window: MainWindow) -> None:
     view.addSeparator()
     view.addAction(
         _action(window, "statistics", "&Statistics…", window.show_statistics, ["Ctrl+Shift+I"])
+    )
+    view.addAction(
+        _action(window, "agreement", "A&greement between annotators…", window.show_agreement)
     )
     view.addAction(window.label_toolbar.toggleViewAction())
     view.addAction(window.guidelines_dock.toggleViewAction())

@@ -1,0 +1,57 @@
+"""Team work from the window: hand out a copy, merge it back, read the agreement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from factmark.core.project import Project
+from factmark.ui.team_dialogs import AgreementDialog
+from tests.ui.helpers import drag_select
+from tests.ui.test_annotation import KEYS, find
+
+
+def test_copy_merge_back_and_agreement(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr("factmark.ui.main_window.QMessageBox.information", lambda *args: None)
+    window = open_window()
+    window.settings.set_annotator("olena")
+    start = find(window, "Bakhmut")
+    drag_select(window.article_view, start, start + 7)
+    qtbot.keyClick(window.article_view, KEYS["location"])
+
+    copy = tmp_path / "for-marko.factmark"
+    window.copy_for_annotator(copy)
+    assert "merge it back" in window.statusBar().currentMessage()
+    with Project.open(copy) as theirs:  # marko annotates his copy offline
+        document = theirs.documents()[0]
+        text = theirs.document(document.id).text
+        theirs.add_span(document.id, start, start + 7, "location", "marko")
+        at = text.index("Yevgeny Prigozhin")
+        theirs.add_span(document.id, at, at + 17, "source", "marko")
+
+    lines = window.merge_projects([copy])
+    assert any("spans" in line for line in lines)
+    listed = [
+        (window.span_list.model().index(r, 0).data(), window.span_list.model().index(r, 2).data())
+        for r in range(window.span_list.model().rowCount())
+    ]
+    assert sorted(listed) == [("location", "marko"), ("location", "olena"), ("source", "marko")]
+    window.merge_projects([copy])  # merging the same copy again adds nothing
+    assert len(window.project.spans(window.current.id)) == 3
+
+    dialog = AgreementDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    report = dialog.report.toPlainText()
+    assert "1 documents annotated by two or more of 2 annotators" in report
+    assert dialog.figures["pairs"][0]["annotators"] == ["marko", "olena"]
+    assert "Documents, lowest agreement first" in report
+
+
+def test_agreement_with_nothing_to_compare(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    dialog = AgreementDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    assert "No document has spans by two or more annotators" in dialog.report.toPlainText()
