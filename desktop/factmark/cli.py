@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--annotator", action="append", default=[], help="only spans by this annotator (repeatable)"
     )
     exp.add_argument(
+        "--majority",
+        action="store_true",
+        help="only spans most of a document's annotators made (use --annotator gold for the "
+        "adjudicated layer)",
+    )
+    exp.add_argument(
         "--split",
         metavar="PARTS",
         help="split by document into one output per part, e.g. train=0.8,dev=0.1,test=0.1",
@@ -250,7 +256,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     statuses = frozenset() if args.all else frozenset(args.status or ["done"])
-    selection = Selection(statuses, frozenset(args.label), frozenset(args.annotator))
+    selection = Selection(
+        statuses, frozenset(args.label), frozenset(args.annotator), majority=args.majority
+    )
     options = {"nested": args.nested} if args.nested else {}
     if args.nested and args.format != "conll":
         print("factmark: error: --nested applies to --format conll only", file=sys.stderr)

@@ -85,3 +85,26 @@ def test_agree_without_two_annotators_says_so(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "nothing to compare" in result.stdout
     assert factmark("agree", tmp_path / "missing.factmark").returncode == 1
+
+
+def test_export_majority_vote_from_the_command_line(tmp_path) -> None:
+    import orjson
+    from tests.cli.test_cli import factmark
+
+    source = tmp_path / "votes.jsonl"
+    spans = [
+        {"start": 0, "end": 4, "label": "location", "annotator": who} for who in ("olena", "marko")
+    ] + [{"start": 10, "end": 11, "label": "number", "annotator": "amina"}]
+    source.write_text(
+        orjson.dumps(
+            {"text": "Kyiv said 5 drones fell.", "spans": spans, "status": "done"}
+        ).decode()
+        + "\n"
+    )
+    project = tmp_path / "p.factmark"
+    assert factmark("import", project, source).returncode == 0
+    out = tmp_path / "majority.jsonl"
+    result = factmark("export", project, "-o", out, "--majority")
+    assert result.returncode == 0, result.stderr
+    (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [(s["text"], s["label"]) for s in record["spans"]] == [("Kyiv", "location")]

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
+# The annotator name of the adjudicated layer: spans a reviewer accepted as the truth.
+GOLD = "gold"
 
 
 class ValidationError(ValueError):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from factmark.core.model import ValidationError
+from factmark.core.model import GOLD, ValidationError
 from factmark.core.operations import (
     AddRelation,
     AddSpan,
@@ -150,6 +150,30 @@ class Annotation(QObject):
         if (start, end) != (span.start, span.end):
             self.perform(UpdateSpan(self.document_id, span_id, {"start": start, "end": end}))
         self.span_selected.emit(span_id)
+
+    # -- adjudication ------------------------------------------------------------
+
+    def review_selected(self, verdict: str) -> None:
+        """Adjudicate the selected annotator span: ``accepted`` copies it into the gold
+        layer, ``rejected`` leaves it out; either way it is marked as reviewed."""
+        span = self.view.span(self.view.selected_span_id)
+        if span is None or self.document_id is None:
+            self.failed.emit("Select an annotator's span first (click it or Alt+Down).")
+            return
+        if span.annotator == GOLD:
+            self.failed.emit("This span is in the gold layer already; Delete removes it.")
+            return
+        self.undo_stack.beginMacro("Accept into gold" if verdict == "accepted" else "Reject")
+        try:
+            if verdict == "accepted" and not any(
+                (s.start, s.end, s.label, s.annotator) == (span.start, span.end, span.label, GOLD)
+                for s in self.view.spans
+            ):
+                self.perform(AddSpan(self.document_id, span.start, span.end, span.label, GOLD))
+            attrs = {**span.attrs, "review": verdict}
+            self.perform(UpdateSpan(self.document_id, span.id or 0, {"attrs": attrs}))
+        finally:
+            self.undo_stack.endMacro()
 
     # -- links, notes, attributes -------------------------------------------------
 

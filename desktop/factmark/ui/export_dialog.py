@@ -64,6 +64,14 @@ class ExportDialog(QDialog):
         for box in self.labels.values():
             box.setChecked(True)
 
+        self.layer = QComboBox(self)
+        self.layer.setObjectName("exportLayer")
+        self.layer.addItem("every annotator's spans", "")
+        self.layer.addItem("the gold layer (adjudicated)", "gold")
+        self.layer.addItem("the majority vote of the annotators", "majority")
+        for name in project.annotators():
+            if name != "gold":
+                self.layer.addItem(f"only {name}'s spans", f"annotator:{name}")
         self.split_on = QCheckBox("Split by document", self)
         self.split_on.setObjectName("exportSplitOn")
         self.split = QLineEdit("train=0.8,dev=0.1,test=0.1", self)
@@ -102,6 +110,7 @@ class ExportDialog(QDialog):
         form.addRow("Nested spans", self.nested)
         form.addRow("Documents", _row(self.statuses.values()))
         form.addRow("Labels", _row(self.labels.values()))
+        form.addRow("Spans", self.layer)
         form.addRow("Split", _row([self.split_on, self.split, self.seed]))
         form.addRow("Save as", _row([self.output, browse]))
         form.addRow("", self.card)
@@ -121,7 +130,22 @@ class ExportDialog(QDialog):
         """What the ticked boxes select (all labels ticked: no label filter)."""
         statuses = frozenset(s for s, box in self.statuses.items() if box.isChecked())
         labels = frozenset(n for n, box in self.labels.items() if box.isChecked())
-        return Selection(statuses, frozenset() if len(labels) == len(self.labels) else labels)
+        layer = self.layer.currentData() or ""
+        annotators = (
+            frozenset({"gold"})
+            if layer == "gold"
+            else (
+                frozenset({layer.split(":", 1)[1]})
+                if layer.startswith("annotator:")
+                else frozenset()
+            )
+        )
+        return Selection(
+            statuses,
+            frozenset() if len(labels) == len(self.labels) else labels,
+            annotators,
+            majority=layer == "majority",
+        )
 
     def chosen_split(self) -> Split | None:
         """The split asked for, or None; raises ValidationError for a badly written one."""

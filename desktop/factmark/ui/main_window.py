@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from factmark.core.model import Document, Relation
+from factmark.core.model import GOLD, Document, Relation
 from factmark.core.project import Change, Project, ProjectError
 from factmark.core.workspace import PROJECT_SUFFIX, open_project
 from factmark.ui.annotation import Annotation
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from factmark.ui.jobs import ImportOutcome
 
 UNFINISHED = ("new", "in_progress")
+# Annotators in review mode: Okabe-Ito colours not used for labels first.
+REVIEW_COLOURS = ("#0072B2", "#D55E00", "#F0E442", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 
 
 class MainWindow(QMainWindow):
@@ -452,6 +454,26 @@ class MainWindow(QMainWindow):
         from factmark.ui.stats_dialog import StatsDialog
 
         StatsDialog(self.project, self).exec()
+
+    def set_review_mode(self, on: bool) -> None:
+        """Review mode colours spans by annotator (gold black) for adjudication."""
+        painter = self.article_view.painter
+        names = sorted({s.annotator or "" for s in self.spans.spans} - {GOLD})
+        painter.annotator_colours = {
+            name: REVIEW_COLOURS[n % len(REVIEW_COLOURS)] for n, name in enumerate(names)
+        }
+        painter.annotator_colours[GOLD] = "#000000"
+        painter.by_annotator = on
+        painter.rehighlight()
+        if on:
+            legend = ", ".join(
+                f"{name or '(none)'} {colour}" for name, colour in painter.annotator_colours.items()
+            )
+            self.statusBar().showMessage(
+                f"Review mode: G accepts the selected span into the gold layer, X rejects it. "
+                f"Colours: {legend}",
+                15000,
+            )
 
     def show_agreement(self) -> None:
         from factmark.ui.team_dialogs import AgreementDialog

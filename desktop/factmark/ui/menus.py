@@ -234,6 +234,15 @@ def build_menus(window: MainWindow) -> None:
     view.addAction(
         _action(window, "statistics", "&Statistics…", window.show_statistics, ["Ctrl+Shift+I"])
     )
+    review = _action(
+        window,
+        "reviewMode",
+        "&Review mode (colour by annotator)",
+        lambda: window.set_review_mode(a["reviewMode"].isChecked()),
+        ["F6"],
+    )
+    review.setCheckable(True)
+    view.addAction(review)
     view.addAction(
         _action(window, "agreement", "A&greement between annotators…", window.show_agreement)
     )
@@ -364,6 +373,20 @@ def label_actions(window: MainWindow) -> None:
         confirm.setEnabled(False)
     window.label_menu.addAction(window.actions_by_name["linkSpan"])
     _attribute_actions(window)
+    taken = {label.key.upper() for label in window.project.labels() if label.key}
+    for name, text, verdict, key in (
+        ("acceptGold", "Accept span into the gold layer", "accepted", "G"),
+        ("rejectReview", "Reject span (review)", "rejected", "X"),
+    ):
+        if name not in window.actions_by_name:
+            _action(
+                window,
+                name,
+                text,
+                lambda v=verdict: window.annotation.review_selected(v),
+                [key] if key not in taken else None,
+            )
+        window.label_menu.addAction(window.actions_by_name[name])
     window.label_menu.addSeparator()
     for name, text, step, key in (
         ("nextSpan", "Select next span", 1, "Alt+Down"),

@@ -55,6 +55,8 @@ class SpanPainter(QSyntaxHighlighter):
         self.colours: dict[str, str] = {}
         self.offsets = OffsetMap("")
         self.selected_id: int | None = None
+        self.by_annotator = False  # review mode: colour spans by who made them
+        self.annotator_colours: dict[str, str] = {}
 
     def set_spans(
         self,
@@ -139,18 +141,22 @@ class SpanPainter(QSyntaxHighlighter):
                 length = self.offsets.to_qt(right) - qt_start - start
                 self.setFormat(start, length, self._format(layers))
 
+    def colour_of(self, span: Span) -> str:
+        """A span's colour: its label's, or in review mode its annotator's."""
+        if self.by_annotator:
+            return self.annotator_colours.get(span.annotator or "", "#999999")
+        return self.colours.get(span.label, "#999999")
+
     def _format(self, layers: list[Span]) -> QTextCharFormat:
         """The look of text covered by ``layers`` (outermost first)."""
         fmt = QTextCharFormat()
         background = QColor(0, 0, 0, 0)
         for depth, span in enumerate(layers):
             selected = span.id == self.selected_id
-            background = blend(
-                background,
-                tint(self.colours.get(span.label, "#999999"), 200 if selected else TINT_ALPHA),
-            )
+            colour = self.colour_of(span)
+            background = blend(background, tint(colour, 200 if selected else TINT_ALPHA))
             if depth >= 1 or selected:
-                fmt.setUnderlineColor(QColor(self.colours.get(span.label, "#999999")))
+                fmt.setUnderlineColor(QColor(colour))
                 fmt.setUnderlineStyle(
                     QTextCharFormat.UnderlineStyle.WaveUnderline
                     if depth >= 2

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from factmark.core.model import STATUSES, Label, ValidationError
+from factmark.core.model import GOLD, STATUSES, Label, ValidationError
 from factmark.core.project import Project
 
 
@@ -33,6 +33,7 @@ class Selection:
     statuses: frozenset[str] = frozenset({"done"})
     labels: frozenset[str] = frozenset()
     annotators: frozenset[str] = frozenset()
+    majority: bool = False  # keep spans that most of a document's annotators made
 
     def check(self, project: Project) -> None:
         """Raise ValidationError for a status, label or annotator the project does not know."""
@@ -155,6 +156,20 @@ class ExportResult:
     card: Path | None = None
 
 
+def majority_vote(spans: list[Any]) -> list[Any]:
+    """One span per (start, end, label) that more than half of the document's annotators
+    made (the gold layer and spans without an annotator do not vote), in text order."""
+    voters = {s.annotator for s in spans if s.annotator and s.annotator != GOLD}
+    votes: dict[tuple[int, int, str], set[str]] = {}
+    first: dict[tuple[int, int, str], Any] = {}
+    for span in spans:
+        if span.annotator and span.annotator != GOLD:
+            key = (span.start, span.end, span.label)
+            votes.setdefault(key, set()).add(span.annotator)
+            first.setdefault(key, span)
+    return [first[key] for key in first if len(votes[key]) * 2 > len(voters)]
+
+
 def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, Any]]:
     """Documents in project order as Factmark records, spans numbered 1..n per document.
 
@@ -163,6 +178,8 @@ def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, A
     byte-identical.
     """
     for document, spans, relations in project.export_rows(sorted(selection.statuses)):
+        if selection.majority:
+            spans = majority_vote(spans)
         kept = [
             s
             for s in spans
