@@ -5,10 +5,12 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from factmark.core.agreement import agreement
 from factmark.core.project import Project
+from factmark.ui.stats_dialog import BarChart
 
 FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
 
@@ -77,9 +79,21 @@ class AgreementDialog(QDialog):
         self.report = QTextBrowser(self)
         self.report.setObjectName("agreementReport")
         self.report.setHtml(agreement_html(self.figures))
+        # Per-label bars: exact span F1 in percent, in each label's colour.
+        self.bars = BarChart(self, "No label compared yet")
+        self.bars.setObjectName("agreementBars")
+        colours = {label.name: label.colour for label in project.labels()}
+        self.bars.set_rows(
+            [
+                (f"{name} (exact F1 %)", round(100 * row["exact_f1"]), QColor(colours[name]))
+                for name, row in self.figures["labels"].items()
+                if row["exact_f1"] is not None
+            ]
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.bars)
         layout.addWidget(self.report)
         layout.addWidget(buttons)
         self.resize(640, 560)
