@@ -8,6 +8,7 @@ document it touched so a view can show where an undo happened.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,17 +16,19 @@ from factmark.core.model import Relation, Span, Suggestion
 from factmark.core.project import Project
 
 
-class Operation:
+class Operation(ABC):
     """Base of all edits: ``apply`` then ``revert`` leaves the project as before."""
 
     document_id: int
     description: str = ""
 
+    @abstractmethod
     def apply(self, project: Project) -> None:
-        raise NotImplementedError
+        """Make the edit (one committed transaction, or a few for compound edits)."""
 
+    @abstractmethod
     def revert(self, project: Project) -> None:
-        raise NotImplementedError
+        """Undo exactly what apply did."""
 
 
 @dataclass

@@ -173,13 +173,7 @@ class Project:
     def _backup(self, version: str) -> Path:
         """Copy the file (consistently, through SQLite) before migrating it."""
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")  # distinct even within a second
-        target = self.path.with_name(f"{self.path.name}.{version}.{stamp}.bak")
-        backup = sqlite3.connect(target)
-        try:
-            self.db.conn.backup(backup)
-        finally:
-            backup.close()
-        return target
+        return self.copy_to(self.path.with_name(f"{self.path.name}.{version}.{stamp}.bak"))
 
     def copy_to(self, target: Path) -> Path:
         """A consistent copy of the whole project (to hand to another annotator)."""

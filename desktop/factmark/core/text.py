@@ -86,7 +86,7 @@ def decode_bytes(data: bytes) -> Decoded:
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
-        pass
+        pass  # not UTF-8: find the encoding below
     from charset_normalizer import from_bytes  # only for files that are not UTF-8
 
     matches = list(from_bytes(data, cp_isolation=_LEGACY_ENCODINGS))

@@ -254,11 +254,13 @@ class Job(QObject):
         self._worker: _Worker | None = None  # a Python reference keeps it alive while it runs
         self.outcome: Any = None
 
+    # Each job says what it does and how a crash is reported (ImportJob, ExportJob).
+    # Not abc: Qt classes have a metaclass of their own.
     def _work(self, progress: Progress, cancelled: Cancelled) -> Any:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define _work")
 
     def _failed(self, message: str) -> Any:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define _failed")
 
     def start(self) -> None:
         """Run the work in a new thread; ``finished`` is emitted (once) when it ends."""

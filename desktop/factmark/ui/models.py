@@ -21,8 +21,9 @@ class TableModel(QAbstractTableModel):
     HEADERS: tuple[str, ...] = ()
 
     def items(self) -> Sequence[object]:
-        """The objects shown, one per row."""
-        raise NotImplementedError
+        """The objects shown, one per row (each model lists its own; not abc: Qt
+        classes have a metaclass of their own)."""
+        raise NotImplementedError(f"{type(self).__name__} must define items")
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items())
