@@ -52,7 +52,7 @@ def annotate(path: Path, annotator: str, seed: int, conflicting: bool) -> None:
     rng, changes = random.Random(seed), random.Random(seed + 1000)
     stamp = now()
     with Project.open(path) as project, project.transaction():
-        conn = project.db.conn
+        conn = project.conn
         conn.execute(
             "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", [annotator, stamp]
         )

@@ -71,45 +71,84 @@ def peak_mb() -> float:
 # -- cases (each runs in its own process and prints one JSON line) ------------------
 
 
+# Ends a process's event loop once it has shown its window and handled the first
+# events (two rounds of the loop: the show, layout and paint are done by then).
+QUIT_WHEN_SHOWN = (
+    "def quit_when_shown(app):\n"
+    "    from PySide6.QtCore import QTimer\n"
+    "    QTimer.singleShot(0, lambda: QTimer.singleShot(0, app.quit))\n"
+    "    return app\n"
+)
+
+
 def case_start(work: Path) -> dict:
-    """Cold start to an interactive window on the default project."""
+    """Cold start of the ``factmark`` command to its window on the default project,
+    taking events, against a bare QMainWindow + QPlainTextEdit holding the seed article.
+
+    Both processes run their event loop until the window is shown and the first events
+    are handled. The command is run as installed apps have it: from compiled bytecode
+    (kept under the bench's folder, also where PYTHONDONTWRITEBYTECODE is set), with
+    the annotator already chosen (the first start's question is not part of a start).
+    The two are timed alternately, so a change in the machine's load touches both.
+    """
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "XDG_DATA_HOME": str(work / "data"),
         "XDG_CONFIG_HOME": str(work / "config"),
         "PYTHONPATH": str(REPO / "desktop"),
+        "PYTHONPYCACHEPREFIX": str(work / "bytecode"),
     }
-    code_app = (
-        "from PySide6.QtWidgets import QApplication\n"
-        "from factmark.ui.app import create_main_window\n"
-        "w = create_main_window(); w.show(); QApplication.processEvents()\n"
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    # In the order `factmark gui` imports them: the command line, then the window.
+    code_app = QUIT_WHEN_SHOWN + (
+        "from factmark.cli import main\n"
+        "import factmark.ui.app as app_module\n"
+        "make_app = app_module.application\n"
+        "app_module.application = lambda: quit_when_shown(make_app())\n"
+        "raise SystemExit(main(['gui']))\n"
     )
     seed = (REPO / "seeds" / "bakhmut-counterattack.txt").read_text(encoding="utf-8")
-    code_base = (
-        "import sys\nfrom PySide6.QtWidgets import QApplication, QMainWindow, "
-        "QPlainTextEdit\napp = QApplication([])\nw = QMainWindow(); e = QPlainTextEdit()\n"
+    code_base = QUIT_WHEN_SHOWN + (
+        "from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit\n"
+        "app = quit_when_shown(QApplication([]))\n"
+        "w = QMainWindow(); e = QPlainTextEdit()\n"
         f"e.setPlainText({seed!r}); w.setCentralWidget(e); w.show()\n"
-        "QApplication.processEvents()\n"
+        "app.exec()\n"
     )
-    subprocess.run([sys.executable, "-c", code_app], env=env, check=True)  # creates the project
+    first = (
+        "from factmark.ui.app import application\n"
+        "from factmark.ui.settings import Settings\n"
+        "application(); Settings().set_annotator('bench')\n"
+    )
+    # Creates the default project and the bytecode of both programs.
+    for code in (first + code_app, code_base):
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
-    def timed(code: str) -> float:
-        runs = []
-        for _ in range(5):
-            began = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-c", code], env=env, check=True, stderr=subprocess.DEVNULL
-            )
-            runs.append(time.perf_counter() - began)
-        return statistics.median(runs)
+    def timed(code: str) -> tuple[float, float]:
+        """Wall time (s) and peak memory (MB) of one process running ``code``."""
+        began = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - began
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            raise RuntimeError(f"start case exited with {child.returncode}")
+        return elapsed, usage.ru_maxrss / 1024
 
+    app_runs, base_runs, memory = [], [], 0.0
+    for _ in range(9):
+        elapsed, peak = timed(code_app)
+        app_runs.append(elapsed)
+        memory = max(memory, peak)
+        base_runs.append(timed(code_base)[0])
     return {
-        "value": timed(code_app),
-        "baseline": timed(code_base),
+        "value": statistics.median(app_runs),
+        "baseline": statistics.median(base_runs),
         "unit": "s",
         "target": 1.5,
-        "memory": None,
+        "ratio_target": 3,
+        "memory": memory,
     }
 
 
@@ -295,7 +334,14 @@ with open({str(work / "plain.jsonl")!r}, "wb") as out:
     began = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True)
     baseline = time.perf_counter() - began
-    return {"value": value, "baseline": baseline, "unit": "s", "target": 5, "memory": memory}
+    return {
+        "value": value,
+        "baseline": baseline,
+        "unit": "s",
+        "target": 5,
+        "ratio_target": 2,
+        "memory": memory,
+    }
 
 
 CASES = {
@@ -306,7 +352,7 @@ CASES = {
     "export": case_export,
 }
 TITLES = {
-    "start": ("cold start to interactive window", "bare QMainWindow + QPlainTextEdit"),
+    "start": ("cold start of `factmark` to its window", "bare QMainWindow + QPlainTextEdit"),
     "open": ("open 1 MB article with 5,000 spans", "QPlainTextEdit.setPlainText"),
     "keys": ("label key press to saved + painted (median)", "unbound key + repaint"),
     "import": ("import 10,000 articles / 200,000 spans", "bare sqlite3 + orjson insert"),
@@ -338,13 +384,18 @@ def main(argv: list[str]) -> int:
 
 def _row(name: str, f: dict) -> str:
     ratio = f["value"] / f["baseline"] if f["baseline"] else float("nan")
-    verdict = "under target" if f["value"] < f["target"] else "OVER TARGET"
+    target = f"< {f['target']} {f['unit']}"
+    within = f["value"] < f["target"]
+    if "ratio_target" in f:
+        target += f" and < {f['ratio_target']}x"
+        within = within and ratio < f["ratio_target"]
+    verdict = "under target" if within else "OVER TARGET"
     extra = f", p95 {f['p95']:.1f}" if "p95" in f else ""
     memory = f"{f['memory']:.0f} MB" if f.get("memory") else "-"
     return (
         f"| {TITLES[name][0]} | {f['value']:.3f} {f['unit']}{extra} | "
         f"{f['baseline']:.3f} {f['unit']} ({TITLES[name][1]}) | {ratio:.2f}x | "
-        f"< {f['target']} {f['unit']}: {verdict} | {memory} |"
+        f"{target}: {verdict} | {memory} |"
     )
 
 

@@ -33,3 +33,46 @@ def test_ruff_is_clean() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) -> None:
+    """`factmark` opens an up-to-date project without sqlite-utils (needed only to
+    migrate), the importers, the merger or the agreement figures: each of these
+    would add to every start of the app."""
+    project = tmp_path / "p.factmark"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from factmark.core.project import Project\nProject.open({str(project)!r}).close()",
+        ],
+        check=True,
+        timeout=60,
+    )
+    code = (
+        "import sys\n"
+        "from factmark.cli import build_parser\n"
+        "from factmark.core.workspace import open_project\n"
+        "import factmark.ui.main_window\n"
+        "build_parser().parse_args(['gui'])\n"
+        f"open_project(__import__('pathlib').Path({str(project)!r})).close()\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60
+        ).stdout.split()
+    )
+    later = {
+        "sqlite_utils",
+        "factmark.core.importing",
+        "factmark.core.merge",
+        "factmark.core.agreement",
+        "trafilatura",
+        "docx",
+        "charset_normalizer",
+        "rich",
+        "spacy",
+    }
+    assert loaded & later == set()
+    assert "factmark.ui.main_window" in loaded  # the check itself ran

@@ -14,14 +14,13 @@ from pathlib import Path
 import orjson
 
 from factmark import __version__
-from factmark.core.agreement import agreement
-from factmark.core.exporting import WRITERS, export
-from factmark.core.exporting.base import Selection, Split
-from factmark.core.importing import collect_files, import_file
-from factmark.core.merge import merge_projects
+from factmark.core.exporting import WRITERS
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
-from factmark.core.suggest import DEFAULT_LABELS, suggest
+from factmark.core.suggest import DEFAULT_LABELS
+
+# Each command imports the core modules it needs itself, so that `factmark` (the
+# window) starts without the importers, the exporters' machinery and the merger.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -240,6 +239,8 @@ def run_selftest(_args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from factmark.core.importing import collect_files, import_file
+
     files, reports = collect_files(args.paths)
     for report in reports:
         _print_report(report.lines())
@@ -255,6 +256,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from factmark.core.exporting import export
+    from factmark.core.exporting.base import Selection, Split
+
     statuses = frozenset() if args.all else frozenset(args.status or ["done"])
     selection = Selection(
         statuses, frozenset(args.label), frozenset(args.annotator), majority=args.majority
@@ -342,6 +346,8 @@ def run_relations(args: argparse.Namespace) -> int:
 
 
 def run_merge(args: argparse.Namespace) -> int:
+    from factmark.core.merge import merge_projects
+
     with Project.open(args.target) as target:
         reports = merge_projects(target, args.sources)
     for report in reports:
@@ -350,6 +356,8 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def run_agree(args: argparse.Namespace) -> int:
+    from factmark.core.agreement import agreement
+
     with Project.open(args.project, create=False, readonly=True) as project:
         figures = agreement(project)
     if args.json:
@@ -443,6 +451,8 @@ def _change_labels(project: Project, args: argparse.Namespace, fields: dict[str,
 
 
 def run_suggest(args: argparse.Namespace) -> int:
+    from factmark.core.suggest import suggest
+
     statuses = _comma_list(args.status)
     wrong = [status for status in statuses if status not in STATUSES]
     if not statuses or wrong:

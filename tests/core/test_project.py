@@ -8,12 +8,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, ValidationError
 from factmark.core.project import Change, Project, ProjectError
-from factmark.core.schema import MIGRATION_SET, migrations
+from factmark.core.schema import (
+    KNOWN_MIGRATIONS,
+    MIGRATION_SET,
+    MIGRATIONS_TABLE,
+    applied_names,
+    migrations,
+)
 from factmark.core.text import text_uid
 
 ARTICLE = "Officials in Abuja said on Monday that 70% of the water in Lagos is safe.\n"
@@ -40,7 +46,7 @@ def make_old_project(path: Path) -> None:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = FULL")
-    migrations.apply(db, stop_before="m002_relation_types")
+    migrations().apply(db, stop_before="m002_relation_types")
     stamp = "2024-01-01T00:00:00.000+00:00"
     with db.atomic():
         db.execute(
@@ -68,7 +74,7 @@ def make_old_project(path: Path) -> None:
 def applied(path: Path) -> list[str]:
     db = Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
     try:
-        return [m.name for m in migrations.applied(db)]
+        return [m.name for m in migrations().applied(db)]
     finally:
         db.close()
 
@@ -100,10 +106,8 @@ def test_old_project_is_migrated_with_data_kept_and_a_backup(tmp_path: Path) -> 
         # The migrated project still takes new work.
         project.add_span(document.id or 0, text.index("Lagos"), text.index("Lagos") + 5, "location")
 
-    from factmark.core.schema import known_migrations
-
     assert applied(path)[:2] == ["m001_initial", "m002_relation_types"]
-    assert set(applied(path)) == known_migrations()  # every later migration ran too
+    assert applied(path) == list(KNOWN_MIGRATIONS)  # every later migration ran too
     assert backup is not None
     assert backup.parent == path.parent
     assert backup.name.startswith("old.factmark.")
@@ -120,6 +124,15 @@ def test_old_project_is_migrated_with_data_kept_and_a_backup(tmp_path: Path) -> 
     # An old Factmark could still use it: reading it read-only is refused only as "older".
     with pytest.raises(ProjectError, match="older"):
         Project.open(backup, readonly=True)
+
+
+def test_migration_record_is_read_where_sqlite_utils_keeps_it(project_path: Path) -> None:
+    """Opening reads the applied migrations without sqlite-utils; both must agree."""
+    assert Migrations.migrations_table == MIGRATIONS_TABLE
+    with Project.open(project_path) as project:
+        by_sqlite_utils = [m.name for m in migrations().applied(project.db)]
+        assert applied_names(project.conn) == by_sqlite_utils == list(KNOWN_MIGRATIONS)
+        assert [m.name for m in migrations().pending(project.db)] == []
 
 
 def test_current_project_reopens_without_backup(project_path: Path) -> None:

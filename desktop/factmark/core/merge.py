@@ -140,7 +140,7 @@ class _SourceData:
 
 
 def _read_source(source: Project) -> _SourceData:
-    conn = source.db.conn
+    conn = source.conn
     try:
         labels = conn.execute(
             "SELECT name, key, colour, description FROM labels ORDER BY position, name"
@@ -177,7 +177,7 @@ def _merge_labels(
             continue
         # A key the target gives another label already is dropped, not duplicated.
         key = "" if key.casefold() in taken_keys else key
-        target.db.execute(
+        target.conn.execute(
             "INSERT INTO labels (name, key, colour, description, position) VALUES (?, ?, ?, ?, ?)",
             [name, key, colour, description, position],
         )
@@ -190,7 +190,7 @@ def _merge_documents(
     target: Project, documents: dict[int, tuple[Any, ...]], report: MergeReport
 ) -> dict[int, tuple[int, str]]:
     """Add missing documents, resolve status conflicts; source id -> (target id, name)."""
-    conn = target.db.conn
+    conn = target.conn
     known = {
         uid: (doc_id, status, updated_at)
         for doc_id, uid, status, updated_at in conn.execute(
@@ -236,7 +236,7 @@ def _merge_spans(
 ) -> dict[int, int]:
     """Add missing spans, resolve note/attrs conflicts; source span id -> target span id
     (for the spans relations need)."""
-    conn = target.db.conn
+    conn = target.conn
     annotators = {row[5] for row in data.spans}
     existing = _target_spans(conn, annotators)
     in_relations = {span_id for r in data.relations for span_id in (r[1], r[2])}
@@ -342,7 +342,7 @@ def _merge_relations(
 ) -> None:
     if not relations:
         return
-    conn = target.db.conn
+    conn = target.conn
     doc_ids = sorted({documents[r[0]][0] for r in relations})
     existing = {
         tuple(row)

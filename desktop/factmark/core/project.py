@@ -1,4 +1,4 @@
-"""A Factmark project: one SQLite file opened with sqlite-utils.
+"""A Factmark project: one SQLite file, its schema kept by sqlite-utils migrations.
 
 Every public method that changes data runs in one transaction that is committed
 (with ``synchronous=FULL``) before it returns, so whatever a caller shows as done
@@ -18,10 +18,9 @@ from datetime import UTC, datetime
 from itertools import groupby, starmap
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
-from sqlite_utils import Database
 
 from factmark.core.model import (
     Document,
@@ -36,8 +35,11 @@ from factmark.core.model import (
     validate_offsets,
     validate_status,
 )
-from factmark.core.schema import known_migrations, migrations
+from factmark.core.schema import KNOWN_MIGRATIONS, applied_names, migrations
 from factmark.core.text import check_text, text_uid
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -89,9 +91,10 @@ def _dumps(value: dict[str, Any] | None) -> str:
 class Project:
     """One open project file. Use :meth:`open`; close it (or use ``with``) when done."""
 
-    def __init__(self, path: Path, db: Database, readonly: bool) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool) -> None:
         self.path = path
-        self.db = db
+        self.conn = conn
+        self._db: Database | None = None
         self.readonly = readonly
         self._listeners: list[Callable[[Change], None]] = []
         self._pending: dict[tuple[str, int | None], Change] = {}
@@ -124,16 +127,16 @@ class Project:
                 )
         elif not path.parent.is_dir():
             raise ProjectError(f"{path}: the folder {path.parent} does not exist")
-        db: Database | None = None
+        conn: sqlite3.Connection | None = None
         try:
-            db = _connect(path, readonly)
-            project = cls(path, db, readonly)
+            conn = _connect(path, readonly)
+            project = cls(path, conn, readonly)
             project._prepare(exists)
         except BaseException as error:
             # A refused file must not stay open: the connection would keep -wal/-shm
             # files beside it (and keep it locked on Windows).
-            if db is not None:
-                db.close()
+            if conn is not None:
+                conn.close()
             if isinstance(error, sqlite3.DatabaseError):
                 raise ProjectError(f"{path}: {_explain(error)}") from None
             raise
@@ -145,17 +148,18 @@ class Project:
         Nothing is written (not even the journal mode) until the checks have passed,
         so a refused file keeps its exact bytes.
         """
-        tables = set(self.db.table_names())
-        applied = {m.name for m in migrations.applied(self.db)} if tables else set()
-        if tables and not applied:
+        tables = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        has_tables = tables.fetchone()[0] > 0
+        applied = set(applied_names(self.conn)) if has_tables else set()
+        if has_tables and not applied:
             raise ProjectError(f"{self.path}: not a Factmark project (an unrelated SQLite file)")
-        unknown = applied - known_migrations()
+        unknown = applied - set(KNOWN_MIGRATIONS)
         if unknown:
             raise ProjectError(
                 f"{self.path}: made by a newer Factmark (schema {sorted(unknown)[-1]}); "
                 "update Factmark to open it"
             )
-        pending = migrations.pending(self.db)
+        pending = [name for name in KNOWN_MIGRATIONS if name not in applied]
         if self.readonly:
             if pending:
                 raise ProjectError(
@@ -165,10 +169,21 @@ class Project:
             return
         if pending and existed and applied:
             self.backup_path = self._backup(sorted(applied)[-1])
-        self.db.execute("PRAGMA journal_mode = WAL")
-        self.db.execute("PRAGMA synchronous = FULL")
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
         if pending:
-            migrations.apply(self.db)
+            migrations().apply(self.db)
+
+    @property
+    def db(self) -> Database:
+        """The project's connection as a sqlite-utils ``Database`` (made when first asked
+        for: the start of the app does without it)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            # No sqlite-utils plugins: a plugin must not change how projects are stored.
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
 
     def _backup(self, version: str) -> Path:
         """Copy the file (consistently, through SQLite) before migrating it."""
@@ -182,7 +197,7 @@ class Project:
             raise ValidationError("a copy needs another file name than the project's own")
         backup = sqlite3.connect(target)
         try:
-            self.db.conn.backup(backup)
+            self.conn.backup(backup)
         finally:
             backup.close()
         return target
@@ -193,8 +208,8 @@ class Project:
             # SQLite does not checkpoint a moved file on close: what was saved would
             # stay in the log beside the old name. Put it in the file, wherever it is.
             with suppress(sqlite3.DatabaseError):
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.close()
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
 
     def _in_place(self) -> bool:
         """Whether the project's path still names the file that was opened."""
@@ -215,7 +230,7 @@ class Project:
         Listeners hear of the changes once the outermost transaction has committed.
         Raises ProjectError for storage failures (read-only, disk full, locked).
         """
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             with self.db.atomic():
                 yield
@@ -262,7 +277,7 @@ class Project:
         else:
             merged = pending.span_ids + tuple(i for i in span_ids if i not in pending.span_ids)
             self._pending[key] = Change(kind, document_id, merged)
-        if not self.db.conn.in_transaction:
+        if not self.conn.in_transaction:
             self._flush()
 
     def _flush(self) -> None:
@@ -276,7 +291,7 @@ class Project:
 
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         try:
-            cursor = self.db.conn.execute(sql, params)
+            cursor = self.conn.execute(sql, params)
             columns = [c[0] for c in cursor.description]
             return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
         except sqlite3.DatabaseError as error:
@@ -302,7 +317,7 @@ class Project:
         with self.transaction():
             labels = self.labels()
             label = check_label(Label(name, key, colour, description, len(labels)), labels)
-            self.db.execute(
+            self.conn.execute(
                 "INSERT INTO labels (name, key, colour, description, position) "
                 "VALUES (?, ?, ?, ?, ?)",
                 [label.name, label.key, label.colour, label.description, label.position],
@@ -328,7 +343,7 @@ class Project:
             if new == old:
                 return old
             # spans.label is a foreign key with ON UPDATE CASCADE: a rename carries them along.
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE labels SET name = ?, key = ?, colour = ?, description = ? WHERE name = ?",
                 [new.name, new.key, new.colour, new.description, name],
             )
@@ -363,7 +378,7 @@ class Project:
                     f"label {name!r} cannot be deleted: {used} {noun} it; "
                     "relabel or delete them first"
                 )
-            self.db.execute("DELETE FROM labels WHERE name = ?", [name])
+            self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
             self._number_labels([x.name for x in labels if x.name != name])
         self._notify("labels")
         return label
@@ -377,7 +392,7 @@ class Project:
 
     def _number_labels(self, names: list[str]) -> None:
         """Store ``names`` as the label order, positions 0, 1, 2, ..."""
-        self.db.conn.executemany(
+        self.conn.executemany(
             "UPDATE labels SET position = ? WHERE name = ?",
             [(position, name) for position, name in enumerate(names)],
         )
@@ -403,7 +418,7 @@ class Project:
         if name in self.relation_types():
             raise ValidationError(f"relation type {name!r} exists already")
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "INSERT INTO relation_types (name, description, position) VALUES (?, ?, ?)",
                 [name, description.strip(), len(self.relation_types())],
             )
@@ -419,7 +434,7 @@ class Project:
                 f"relation type {name!r} cannot be deleted: {rows[name]['links']} links use it"
             )
         with self.transaction():
-            self.db.execute("DELETE FROM relation_types WHERE name = ?", [name])
+            self.conn.execute("DELETE FROM relation_types WHERE name = ?", [name])
         self._notify("labels")
 
     # -- documents -----------------------------------------------------------
@@ -489,7 +504,7 @@ class Project:
         validate_status(status)
         old = self.document(document_id).status
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
                 [status, now(), document_id],
             )
@@ -539,7 +554,7 @@ class Project:
                 raise ValidationError(f"a relation needs a label, got {relation.label!r}")
         with self.transaction():
             stamp = now()
-            document_id = self.db.execute(
+            document_id = self.conn.execute(
                 "INSERT INTO documents (uid, title, text, meta, status, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -581,7 +596,7 @@ class Project:
 
     def _insert_label(self, name: str) -> None:
         position = int(self._query("SELECT count(*) AS n FROM labels")[0]["n"])
-        self.db.execute("INSERT INTO labels (name, position) VALUES (?, ?)", [name, position])
+        self.conn.execute("INSERT INTO labels (name, position) VALUES (?, ?)", [name, position])
 
     # -- spans ---------------------------------------------------------------
 
@@ -623,7 +638,7 @@ class Project:
                 document_id, start, end, label, annotator, note, attrs or {}, now(), span_id
             )
             if status == "new":
-                self.db.execute(
+                self.conn.execute(
                     "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
                     [now(), document_id],
                 )
@@ -664,11 +679,11 @@ class Project:
         span_id: int | None = None,
     ) -> int:
         if annotator:
-            self.db.execute(
+            self.conn.execute(
                 "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
                 [annotator, stamp],
             )
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             'INSERT INTO spans (id, document_id, start, "end", label, annotator, note, attrs, '
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [span_id, document_id, start, end, label, annotator, note, _dumps(attrs), stamp, stamp],
@@ -678,11 +693,11 @@ class Project:
     def _insert_spans(self, document_id: int, spans: list[IncomingSpan], stamp: str) -> None:
         """Insert many spans at once (an import), with their annotators."""
         annotators = {span.annotator for span in spans if span.annotator}
-        self.db.conn.executemany(
+        self.conn.executemany(
             "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
             [(name, stamp) for name in sorted(annotators)],
         )
-        self.db.conn.executemany(
+        self.conn.executemany(
             'INSERT INTO spans (document_id, start, "end", label, annotator, note, attrs, '
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -715,7 +730,7 @@ class Project:
             changes["attrs"] = _dumps(changes["attrs"])
         columns = ", ".join(f'"{column}" = ?' for column in changes)
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 f"UPDATE spans SET {columns}, updated_at = ? WHERE id = ?",
                 [*changes.values(), now(), span_id],
             )
@@ -731,7 +746,7 @@ class Project:
             if span_id in (r.head_span_id, r.child_span_id)
         ]
         with self.transaction():
-            self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
         self._notify("spans", span.document_id, (span_id,))
         return span, relations
 
@@ -805,9 +820,9 @@ class Project:
             if not 0.0 <= float(p.confidence) <= 1.0:
                 raise ValidationError(f"confidence {p.confidence!r} is outside 0-1")
         with self.transaction():
-            before = self.db.conn.total_changes
+            before = self.conn.total_changes
             stamp = now()
-            self.db.conn.executemany(
+            self.conn.executemany(
                 'INSERT OR IGNORE INTO suggestions (document_id, start, "end", label, suggester, '
                 "confidence, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS "
                 "(SELECT 1 FROM spans WHERE document_id = ?1 AND start = ?2 "
@@ -817,7 +832,7 @@ class Project:
                     for p in proposals
                 ],
             )
-            added = self.db.conn.total_changes - before
+            added = self.conn.total_changes - before
         if added:
             self._notify("suggestions", document_id)
         return added
@@ -853,9 +868,9 @@ class Project:
                 stamp,
                 span_id,
             )
-            self.db.execute("DELETE FROM suggestions WHERE id = ?", [suggestion_id])
+            self.conn.execute("DELETE FROM suggestions WHERE id = ?", [suggestion_id])
             if status == "new":
-                self.db.execute(
+                self.conn.execute(
                     "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
                     [stamp, document_id],
                 )
@@ -868,7 +883,7 @@ class Project:
         """Hide a suggestion for good (suggesting again skips it); returns it for undo."""
         suggestion = self.suggestion(suggestion_id)
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE suggestions SET rejected_at = ? WHERE id = ?", [now(), suggestion_id]
             )
         self._notify("suggestions", suggestion.document_id)
@@ -879,12 +894,12 @@ class Project:
         rejected or accepted (undo)."""
         s = suggestion
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "DELETE FROM suggestions WHERE id = ? OR (document_id = ? AND start = ? "
                 'AND "end" = ? AND label = ?)',
                 [s.id, s.document_id, s.start, s.end, s.label],
             )
-            self.db.execute(
+            self.conn.execute(
                 'INSERT INTO suggestions (id, document_id, start, "end", label, suggester, '
                 "confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [s.id, s.document_id, s.start, s.end, s.label, s.suggester, s.confidence, now()],
@@ -896,7 +911,7 @@ class Project:
         starts afresh; returns how many were awaiting review."""
         pending = len(self.suggestions(document_id))
         with self.transaction():
-            self.db.execute("DELETE FROM suggestions WHERE document_id = ?", [document_id])
+            self.conn.execute("DELETE FROM suggestions WHERE document_id = ?", [document_id])
         self._notify("suggestions", document_id)
         return pending
 
@@ -940,10 +955,10 @@ class Project:
     def _insert_relation(
         self, document_id: int, head: int, child: int, label: str, relation_id: int | None = None
     ) -> int:
-        self.db.execute(
+        self.conn.execute(
             "INSERT OR IGNORE INTO relation_types (name, position) VALUES (?, ?)", [label, 100]
         )
-        cursor = self.db.execute(
+        cursor = self.conn.execute(
             "INSERT INTO relations (id, document_id, head_span_id, child_span_id, label) "
             "VALUES (?, ?, ?, ?, ?)",
             [relation_id, document_id, head, child, label],
@@ -957,7 +972,7 @@ class Project:
             raise ValidationError(f"no relation with id {relation_id}")
         r = rows[0]
         with self.transaction():
-            self.db.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+            self.conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
         self._notify("relations", r["document_id"])
         return Relation(
             r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"]
@@ -973,7 +988,7 @@ class Project:
     def set_setting(self, key: str, value: Any) -> None:
         """Store a project setting (any JSON value) in one transaction."""
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [key, orjson.dumps(value).decode()],
@@ -993,7 +1008,7 @@ class Project:
         """Replace a document's metadata; returns the metadata it had (for undo)."""
         old = self.document(document_id).meta
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "UPDATE documents SET meta = ?, updated_at = ? WHERE id = ?",
                 [_dumps(meta), now(), document_id],
             )
@@ -1013,14 +1028,14 @@ class Project:
         """
         where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
         try:
-            documents = self.db.conn.execute(
+            documents = self.conn.execute(
                 f"SELECT id, uid, title, text, meta, status FROM documents {where} ORDER BY id",
                 statuses,
             )
             spans = groupby(
                 map(
                     SpanRow._make,
-                    self.db.conn.execute(
+                    self.conn.execute(
                         'SELECT document_id, id, start, "end", label, annotator, note, attrs '
                         'FROM spans ORDER BY document_id, start, "end" DESC, label, id'
                     ),
@@ -1030,7 +1045,7 @@ class Project:
             relations = groupby(
                 starmap(
                     Relation,
-                    self.db.conn.execute(
+                    self.conn.execute(
                         "SELECT id, document_id, head_span_id, child_span_id, label "
                         "FROM relations ORDER BY document_id, id"
                     ),
@@ -1196,7 +1211,7 @@ def _writable(path: Path) -> bool:
     )
 
 
-def _connect(path: Path, readonly: bool) -> Database:
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     if readonly:
         # immutable=1 reads a WAL-mode file without creating -shm/-wal beside it,
         # which a read-only file or folder would not allow.
@@ -1207,13 +1222,12 @@ def _connect(path: Path, readonly: bool) -> Database:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.create_function("fm_contains", 2, _contains, deterministic=True)
     try:
-        db = Database(conn, execute_plugins=False)  # no sqlite-utils plugins: faster start
-        db.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA foreign_keys = ON")
         # Reading the schema fails at once on a damaged header; quick_check reads
         # every page, so damage in the middle of the file is found now, before
         # anything is written, rather than in the middle of someone's work.
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        problems = [row[0] for row in db.execute("PRAGMA quick_check(5)").fetchall()]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
     except BaseException:
         conn.close()
         raise
@@ -1221,7 +1235,7 @@ def _connect(path: Path, readonly: bool) -> Database:
         conn.close()
         raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
     # Journal mode and synchronous are set by Project._prepare once the file is accepted.
-    return db
+    return conn
 
 
 def _contains(haystack: str | None, folded_needle: str) -> bool:

@@ -186,7 +186,7 @@ def export_project(
     # The writers have no cancel hook: a progress handler aborts the running query
     # (SQLite calls it every few hundred steps, in this thread), the writer's atomic
     # output then removes its partial file and any old file stays as it was.
-    project.db.conn.set_progress_handler(lambda: int(cancelled()), 200)
+    project.conn.set_progress_handler(lambda: int(cancelled()), 200)
     try:
         result = export(project, fmt, output, selection, split, options, card=card)
     except Exception as error:

@@ -13,7 +13,6 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from factmark.core.model import Document
 from factmark.core.operations import AcceptSuggestion, RejectSuggestion
 from factmark.core.project import Project
-from factmark.core.suggest import suggest
 from factmark.ui.annotation import Annotation
 from factmark.ui.article_view import ArticleView
 
@@ -41,6 +40,9 @@ class _Compute(QRunnable):
         self.signals = signals
 
     def run(self) -> None:
+        # Imported when first needed: the suggesters' tables are not on the start path.
+        from factmark.core.suggest import suggest
+
         document_id, text, learned, language, labels = self.args
         proposals = [
             p for p in suggest(text, project_spans=learned, language=language) if p.label in labels
