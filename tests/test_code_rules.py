@@ -66,6 +66,7 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
     later = {
         "sqlite_utils",
         "factmark.core.importing",
+        "factmark.core.exporting",
         "factmark.core.merge",
         "factmark.core.agreement",
         "trafilatura",

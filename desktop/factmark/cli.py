@@ -14,7 +14,6 @@ from pathlib import Path
 import orjson
 
 from factmark import __version__
-from factmark.core.exporting import WRITERS
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
 from factmark.core.suggest import DEFAULT_LABELS
@@ -23,6 +22,20 @@ from factmark.core.suggest import DEFAULT_LABELS
 # window) starts without the importers, the exporters' machinery and the merger.
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _FormatNames:
+    """The export formats, for argparse: read from the registry only when a command
+    line names a format or asks for help, so that opening the window does without
+    the exporters."""
+
+    def __iter__(self) -> Iterator[str]:
+        from factmark.core.exporting import WRITERS
+
+        return iter(sorted(WRITERS))
+
+    def __contains__(self, name: object) -> bool:
+        return name in list(self)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export", help="export annotations as a training corpus")
     exp.add_argument("project", type=Path)
     exp.add_argument("-o", "--output", type=Path, required=True, help="output file")
-    exp.add_argument("--format", "-f", default="jsonl", choices=sorted(WRITERS))
+    exp.add_argument(
+        "--format",
+        "-f",
+        default="jsonl",
+        choices=_FormatNames(),
+        metavar="FORMAT",
+        help="%(choices)s (default: %(default)s)",
+    )
     which = exp.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="every document, whatever its status")
     which.add_argument(
