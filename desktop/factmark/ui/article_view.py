@@ -131,6 +131,8 @@ class ArticleView(QPlainTextEdit):
 
     def set_links(self, links: list[tuple[Span, Span, str]]) -> None:
         """The relations to draw: (head span, child span, type)."""
+        if links == self.links:
+            return  # most span edits leave the links as they were: no repaint of the text
         self.links = links
         self.viewport().update()
         self.link_area.update()

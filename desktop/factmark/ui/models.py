@@ -168,7 +168,7 @@ class SpanListModel(TableModel):
             if fresh.document_id != self.document_id:
                 continue
             ranges.append((fresh.start, fresh.end))
-            position = bisect_left([_order(s) for s in self.spans], _order(fresh))
+            position = bisect_left(self.spans, _order(fresh), key=_order)
             self.beginInsertRows(QModelIndex(), position, position)
             self.spans.insert(position, fresh)
             self.endInsertRows()

@@ -6,14 +6,20 @@ which every astral character (emoji, flags' halves, rare CJK) takes two.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
+
+# Characters outside the Basic Multilingual Plane: two UTF-16 units each.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 class OffsetMap:
     """Converts between code-point offsets and UTF-16 positions of one text."""
 
     def __init__(self, text: str) -> None:
-        astral = [i for i, char in enumerate(text) if ord(char) > 0xFFFF]
+        # Found by the regex engine, not a Python loop over every character: a long
+        # article opens at once.
+        astral = [found.start() for found in _ASTRAL.finditer(text)]
         self._astral = astral
         # UTF-16 position of each astral character's second (low surrogate) unit.
         self._low_units = [index + n + 1 for n, index in enumerate(astral)]
