@@ -287,7 +287,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.nested and args.format != "conll":
         print("factmark: error: --nested applies to --format conll only", file=sys.stderr)
         return EXIT_USAGE
-    with Project.open(args.project, create=False, readonly=True) as project:
+    with Project.open_to_read(args.project) as project:
         try:
             split = Split.parse(args.split, args.seed) if args.split else None
             result = export(
@@ -325,7 +325,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    with Project.open(args.project, create=False, readonly=True) as project:
+    with Project.open_to_read(args.project) as project:
         figures = project.stats()
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
@@ -378,7 +378,7 @@ def run_merge(args: argparse.Namespace) -> int:
 def run_agree(args: argparse.Namespace) -> int:
     from factmark.core.agreement import agreement
 
-    with Project.open(args.project, create=False, readonly=True) as project:
+    with Project.open_to_read(args.project) as project:
         figures = agreement(project)
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")

@@ -304,3 +304,35 @@ def test_a_terminal_sees_a_progress_bar_and_a_pipe_plain_lines(
     assert b"\x1b[" in seen
     assert b"\x1b[" not in out  # the report lines on the pipe stay plain
     assert b"annotated.jsonl: imported 3 documents, 16 spans" in out
+
+
+def test_export_and_stats_upgrade_a_project_from_an_older_factmark(tmp_path: Path) -> None:
+    """After updating Factmark, reading an old project works at once; the old file is
+    kept as a backup copy, and a read-only old file is refused with the reason."""
+    from tests.core.test_project import ARTICLE, make_old_project
+
+    old = tmp_path / "old.factmark"
+    make_old_project(old)
+    readonly = tmp_path / "locked.factmark"
+    make_old_project(readonly)
+    readonly.chmod(0o444)
+
+    stats = factmark("stats", old, "--json")
+    assert stats.returncode == 0, stats.stderr
+    assert orjson.loads(stats.stdout)["documents"]["done"] == 1
+    (backup,) = tmp_path.glob("old.factmark.m001_initial.*.bak")
+    out = tmp_path / "out.jsonl"
+    exported = factmark("export", old, "-o", out)
+    assert exported.returncode == 0, exported.stderr
+    (record,) = read_jsonl(out)
+    assert record["text"] == ARTICLE
+    assert [(s["text"], s["label"]) for s in record["spans"]] == [
+        ("Officials in Abuja", "source"),
+        ("70%", "number"),
+    ]
+    assert list(tmp_path.glob("old.factmark.*.bak")) == [backup]  # upgraded once
+
+    refused = factmark("export", readonly, "-o", tmp_path / "locked.jsonl")
+    assert refused.returncode == 1
+    assert "older Factmark" in refused.stderr and "Traceback" not in refused.stderr
+    assert not list(tmp_path.glob("locked.factmark.*.bak"))

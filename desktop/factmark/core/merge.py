@@ -102,7 +102,7 @@ def merge_projects(target: Project, sources: Iterable[str | Path]) -> list[Merge
             report.error = "is the target project itself"
         else:
             try:
-                with Project.open(path, create=False, readonly=True) as project:
+                with Project.open_to_read(path) as project:
                     merge_project(target, project, report)
             except ProjectError as error:
                 report.error = _without_path(str(error), path)

@@ -51,6 +51,10 @@ class ProjectError(Exception):
     """A project file that cannot be used; the message names the file and the reason."""
 
 
+class OlderProjectError(ProjectError):
+    """A project from an older Factmark, which must be upgraded before it is used."""
+
+
 @dataclass(frozen=True)
 class Change:
     """What a committed change touched, for views to decide whether to refresh."""
@@ -142,6 +146,23 @@ class Project:
             raise
         return project
 
+    @classmethod
+    def open_to_read(cls, path: str | Path) -> Project:
+        """Open an existing project read-only (exports, statistics, merge sources).
+
+        A project from an older Factmark is upgraded first, as opening it for work
+        would (a backup copy of the old file is kept beside it), so that reading it
+        does not ask the user to open it elsewhere; a read-only older file is refused.
+        """
+        try:
+            return cls.open(path, create=False, readonly=True)
+        except OlderProjectError as older:
+            try:
+                cls.open(path, create=False).close()
+            except ProjectError:
+                raise older from None
+            return cls.open(path, create=False, readonly=True)
+
     def _prepare(self, existed: bool) -> None:
         """Check the file is a Factmark project this version can use, then migrate it.
 
@@ -162,7 +183,7 @@ class Project:
         pending = [name for name in KNOWN_MIGRATIONS if name not in applied]
         if self.readonly:
             if pending:
-                raise ProjectError(
+                raise OlderProjectError(
                     f"{self.path}: made by an older Factmark and needs upgrading, "
                     "which a read-only project cannot be"
                 )

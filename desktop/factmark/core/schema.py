@@ -147,7 +147,24 @@ def m004_settings(db: Database) -> None:
     )
 
 
-MIGRATIONS = (m001_initial, m002_relation_types, m003_suggestions, m004_settings)
+def m005_spans_in_text_order(db: Database) -> None:
+    """An index in the order spans are shown and exported (outer before inner at the
+    same start), so neither has to sort them; it replaces the (document, start) index."""
+    db.executescript(
+        """
+        CREATE INDEX spans_in_text_order ON spans(document_id, start, "end" DESC, label, id);
+        DROP INDEX spans_by_document;
+        """
+    )
+
+
+MIGRATIONS = (
+    m001_initial,
+    m002_relation_types,
+    m003_suggestions,
+    m004_settings,
+    m005_spans_in_text_order,
+)
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 
 
