@@ -88,8 +88,16 @@ def main() -> None:
     window.annotation.set_note(claim, "ISW counted about 100; ask the brigade's press office.")
     window.mark("done")
     save(window, "main-window.png")
+    QTest.keyClick(window.article_view, Qt.Key.Key_F2)  # the guidelines dock, being edited
+    QTest.mouseClick(window.guidelines_panel.edit_button, Qt.MouseButton.LeftButton)
+    save(window, "guidelines-edit.png")
+    window.guidelines_panel.cancel()
+    window.guidelines_dock.hide()
     save(StatsDialog(window.project, window), "statistics.png")
     save(LabelsDialog(window.project, window), "labels.png")
+    link_types = LabelsDialog(window.project, window)
+    link_types.tabs.setCurrentWidget(link_types.link_types)
+    save(link_types, "link-types.png")
     save(ExportDialog(window.project, window), "export.png")
     corpus = HERE.parent.parent / "shared" / "corpus"
     if corpus.is_dir():

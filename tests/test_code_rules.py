@@ -77,3 +77,14 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
     }
     assert loaded & later == set()
     assert "factmark.ui.main_window" in loaded  # the check itself ran
+
+
+def test_core_type_checks_strictly() -> None:
+    result = subprocess.run(
+        [_tool("mypy"), "--strict", "-p", "factmark.core"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

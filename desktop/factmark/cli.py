@@ -122,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     _labels_parser(commands)
+    _guidelines_parser(commands)
     _suggest_parser(commands)
     _team_parsers(commands)
     return parser
@@ -186,12 +187,24 @@ def _suggest_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    kinds = commands.add_parser("relations", help="list, add or delete relation (link) types")
+    kinds = commands.add_parser(
+        "relations",
+        help="list the link (relation) types, or add, rename, change, move or delete one",
+        description="Without an action, list the link types in the order the window offers them.",
+    )
     kinds.add_argument("project", type=Path)
-    kinds.add_argument("--add", metavar="NAME", help="add a relation type (one word)")
-    kinds.add_argument("--description", help="with --add: what the link means")
-    kinds.add_argument("--delete", metavar="NAME", help="delete an unused relation type")
     kinds.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    kind_action = kinds.add_mutually_exclusive_group()
+    kind_action.add_argument("--add", metavar="NAME", help="add a link type (one word) at the end")
+    kind_action.add_argument(
+        "--rename", nargs=2, metavar=("OLD", "NEW"), help="rename (existing links follow)"
+    )
+    kind_action.add_argument("--set", metavar="NAME", help="change a link type's description")
+    kind_action.add_argument(
+        "--move", nargs=2, metavar=("NAME", "POSITION"), help="move to POSITION (1 is first)"
+    )
+    kind_action.add_argument("--delete", metavar="NAME", help="delete a link type no link uses")
+    kinds.add_argument("--description", help="with --add or --set: what the link means")
 
     labels = commands.add_parser(
         "labels",
@@ -214,6 +227,26 @@ def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     labels.add_argument("--description", help="with --add or --set: what the label marks")
 
 
+def _guidelines_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    guide = commands.add_parser(
+        "guidelines",
+        help="print a project's annotation guidelines (Markdown), or replace or reset them",
+        description="Without an option, print the guidelines as Markdown. They are shown in "
+        "the window (F2), quoted in the label buttons' tips (a '## label' section's "
+        "'Examples:') and copied into every export's dataset card.",
+    )
+    guide.add_argument("project", type=Path)
+    action = guide.add_mutually_exclusive_group()
+    action.add_argument(
+        "--set",
+        metavar="FILE",
+        help="replace them with a UTF-8 Markdown file ('-' reads standard input)",
+    )
+    action.add_argument(
+        "--reset", action="store_true", help="restore the guidelines a new project starts with"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
@@ -227,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "stats": run_stats,
             "labels": run_labels,
             "relations": run_relations,
+            "guidelines": run_guidelines,
             "suggest": run_suggest,
             "selftest": run_selftest,
             "merge": run_merge,
@@ -345,23 +379,83 @@ def run_stats(args: argparse.Namespace) -> int:
 
 
 def run_relations(args: argparse.Namespace) -> int:
-    changing = args.add is not None or args.delete is not None
-    if args.description is not None and args.add is None:
-        return _usage_error("--description goes with --add NAME")
-    with Project.open(args.project, create=False, readonly=not changing) as project:
+    changing = any(
+        value is not None for value in (args.add, args.rename, args.set, args.move, args.delete)
+    )
+    if args.description is not None and args.add is None and args.set is None:
+        return _usage_error("--description goes with --add NAME or --set NAME")
+    if args.set is not None and args.description is None:
+        return _usage_error("--set NAME needs --description TEXT")
+    with _open_existing(args.project, changing) as project:
         try:
-            if args.add is not None:
-                project.add_relation_type(args.add, args.description or "")
-            if args.delete is not None:
-                project.delete_relation_type(args.delete)
+            done = _change_relation_types(project, args)
         except ValidationError as error:
             return _usage_error(str(error))
         rows = project.relation_type_rows()
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
+    elif done:
+        print(done)
+    else:
+        for row in rows:
+            print(f"{row['name']:<20} {_count(row['links'], 'link'):>9}  {row['description']}")
+    return EXIT_OK
+
+
+def _change_relation_types(project: Project, args: argparse.Namespace) -> str:
+    """Carry out the one change asked for; returns what was done ("" when listing)."""
+    if args.add is not None:
+        name = project.add_relation_type(args.add, args.description or "")
+        return f"added link type {name!r}"
+    if args.rename is not None:
+        old, new = args.rename
+        project.update_relation_type(old, name=new)
+        links = next(r["links"] for r in project.relation_type_rows() if r["name"] == new)
+        return f"renamed link type {old!r} to {new!r} ({_count(links, 'link')} renamed)"
+    if args.set is not None:
+        project.update_relation_type(args.set, description=args.description)
+        return f"changed link type {args.set!r}"
+    if args.move is not None:
+        name, position = args.move
+        if not position.isdigit() or int(position) < 1:
+            raise ValidationError(f"POSITION must be a number from 1, not {position!r}")
+        project.move_relation_type(name, int(position) - 1)
+        return f"moved link type {name!r} to position {int(position)}"
+    if args.delete is not None:
+        project.delete_relation_type(args.delete)
+        return f"deleted link type {args.delete!r}"
+    return ""
+
+
+def run_guidelines(args: argparse.Namespace) -> int:
+    from factmark.core.guidelines import decode_guidelines, read_guidelines
+    from factmark.core.resources import default_guidelines
+
+    if args.set is None and not args.reset:
+        with Project.open_to_read(args.project) as project:
+            sys.stdout.write(project.guidelines())
         return EXIT_OK
-    for row in rows:
-        print(f"{row['name']:<20} {row['links']:>6} links  {row['description']}")
+    source = "<stdin>" if args.set == "-" else args.set
+    try:
+        if args.reset:
+            text = default_guidelines()
+        elif args.set == "-":
+            text = decode_guidelines(sys.stdin.buffer.read())
+        else:
+            text = read_guidelines(Path(args.set))
+    except OSError as error:
+        print(f"factmark: error: {source}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    except ValidationError as error:
+        print(f"factmark: error: {source}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    with Project.open(args.project, create=False) as project:
+        project.set_guidelines(text)
+    if args.reset:
+        print(f"{args.project}: guidelines reset to the default")
+    else:
+        lines = _count(len(text.splitlines()), "line")
+        print(f"{args.project}: guidelines replaced from {source} ({lines})")
     return EXIT_OK
 
 
@@ -429,7 +523,7 @@ def run_labels(args: argparse.Namespace) -> int:
         return _usage_error(f"--{next(iter(fields))} goes with --add NAME or --set NAME")
     if args.set is not None and not fields:
         return _usage_error("--set NAME needs --key, --colour or --description")
-    with Project.open(args.project, create=False, readonly=not changing) as project:
+    with _open_existing(args.project, changing) as project:
         try:
             done = _change_labels(project, args, fields) if changing else ""
         except ValidationError as error:
@@ -527,6 +621,11 @@ def run_suggest(args: argparse.Namespace) -> int:
         if not args.json:
             print(f"{_count(total, 'new suggestion')} stored for review")
     return EXIT_OK
+
+
+def _open_existing(path: Path, changing: bool) -> Project:
+    """An existing project, opened for writing only when the command changes it."""
+    return Project.open(path, create=False) if changing else Project.open_to_read(path)
 
 
 def _comma_list(value: str) -> list[str]:

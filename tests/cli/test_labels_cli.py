@@ -236,7 +236,40 @@ def test_relation_types_are_listed_added_and_deleted(tmp_path) -> None:
     added = factmark("relations", project, "--add", "contradicts", "--description", "X refutes Y")
     assert added.returncode == 0 and "contradicts" in added.stdout
     refused = factmark("relations", project, "--delete", "part_of")
-    assert refused.returncode == 2 and "1 links use it" in refused.stderr
+    assert refused.returncode == 2 and "1 link uses it" in refused.stderr
     assert factmark("relations", project, "--add", "two words").returncode == 2
     assert factmark("relations", project, "--delete", "contradicts").returncode == 0
     assert "contradicts" not in factmark("relations", project).stdout
+
+
+def test_relation_types_are_renamed_described_and_moved(tmp_path) -> None:
+    from tests.cli.test_cli import factmark, read_jsonl
+
+    project = tmp_path / "p.factmark"
+    (tmp_path / "a.jsonl").write_text(
+        '{"text": "Kyiv said 5.", "status": "done", "spans": ['
+        '{"id": 1, "start": 0, "end": 4, "label": "source"},'
+        ' {"id": 2, "start": 10, "end": 11, "label": "number"}],'
+        ' "relations": [{"head": 2, "child": 1, "label": "part_of"}]}\n'
+    )
+    factmark("import", project, tmp_path / "a.jsonl")
+    renamed = factmark("relations", project, "--rename", "part_of", "counted_by")
+    assert renamed.returncode == 0, renamed.stderr
+    assert renamed.stdout.strip() == "renamed link type 'part_of' to 'counted_by' (1 link renamed)"
+    described = factmark("relations", project, "--set", "counted_by", "--description", "N of X")
+    assert described.returncode == 0
+    moved = factmark("relations", project, "--move", "counted_by", "1")
+    assert moved.returncode == 0
+    listed = factmark("relations", project).stdout.splitlines()
+    assert [line.split()[0] for line in listed] == ["counted_by", "attributed_to"]
+    assert listed[0].split()[1:] == ["1", "link", "N", "of", "X"]
+    factmark("export", project, "-o", tmp_path / "out.jsonl")
+    (record,) = read_jsonl(tmp_path / "out.jsonl")
+    assert record["relations"] == [{"head": 2, "child": 1, "label": "counted_by"}]
+
+    taken = factmark("relations", project, "--rename", "counted_by", "attributed_to")
+    assert taken.returncode == 2 and "attributed_to" in taken.stderr
+    assert factmark("relations", project, "--set", "counted_by").returncode == 2  # no text
+    assert factmark("relations", project, "--move", "counted_by", "first").returncode == 2
+    both = factmark("relations", project, "--add", "x", "--delete", "counted_by")
+    assert both.returncode == 2

@@ -20,7 +20,9 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
     def opener(path: Path | None = None) -> MainWindow:
         window = create_main_window(path)
         assert isinstance(window, MainWindow)
-        qtbot.addWidget(window)
+        # A test that fails while editing the guidelines must not hang at closing on the
+        # Save / Discard question: the edit is dropped first.
+        qtbot.addWidget(window, before_close_func=lambda w: w.guidelines_panel.cancel())
         window.show()
         window.activateWindow()  # keyboard shortcuts act in the active window
         qtbot.waitExposed(window)

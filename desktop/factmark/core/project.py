@@ -36,7 +36,7 @@ from factmark.core.model import (
     validate_status,
 )
 from factmark.core.schema import KNOWN_MIGRATIONS, applied_names, migrations
-from factmark.core.text import check_text, text_uid
+from factmark.core.text import check_text, normalise_newlines, text_uid
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -376,13 +376,8 @@ class Project:
         labels in between; returns the position it had (for undo)."""
         with self.transaction():
             names = [label.name for label in self.labels()]
-            if name not in names:
-                raise ValidationError(f"unknown label {name!r}")
-            if not isinstance(position, int) or not 0 <= position < len(names):
-                raise ValidationError(f"label position {position!r} is outside 0-{len(names) - 1}")
-            old = names.index(name)
-            names.insert(position, names.pop(old))
-            self._number_labels(names)
+            old, names = _reordered(names, name, position, "label")
+            self._number_rows("labels", names)
         self._notify("labels")
         return old
 
@@ -400,7 +395,7 @@ class Project:
                     "relabel or delete them first"
                 )
             self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
-            self._number_labels([x.name for x in labels if x.name != name])
+            self._number_rows("labels", [x.name for x in labels if x.name != name])
         self._notify("labels")
         return label
 
@@ -411,10 +406,13 @@ class Project:
             counts[r["label"]] = r["n"]
         return counts
 
-    def _number_labels(self, names: list[str]) -> None:
-        """Store ``names`` as the label order, positions 0, 1, 2, ..."""
+    def _number_rows(self, table: str, names: list[str]) -> None:
+        """Store ``names`` as the order of ``table`` (labels or relation types),
+        positions 0, 1, 2, ..."""
+        if table not in ("labels", "relation_types"):
+            raise ValueError(f"{table!r} has no positions")
         self.conn.executemany(
-            "UPDATE labels SET position = ? WHERE name = ?",
+            f"UPDATE {table} SET position = ? WHERE name = ?",
             [(position, name) for position, name in enumerate(names)],
         )
 
@@ -431,31 +429,84 @@ class Project:
             "FROM relation_types t ORDER BY t.position, t.name"
         )
 
-    def add_relation_type(self, name: str, description: str = "") -> None:
-        """Add a relation type (a word, e.g. ``contradicts``) at the end of the list."""
-        name = name.strip()
-        if not name or any(char.isspace() for char in name):
-            raise ValidationError("a relation type is one word, e.g. contradicts")
-        if name in self.relation_types():
-            raise ValidationError(f"relation type {name!r} exists already")
+    def add_relation_type(self, name: str, description: str = "") -> str:
+        """Add a relation type (a word, e.g. ``contradicts``) at the end of the list;
+        returns its name as stored. The name is checked by :func:`check_relation_type`."""
         with self.transaction():
+            names = self.relation_types()
+            name = check_relation_type(name, names)
             self.conn.execute(
-                "INSERT INTO relation_types (name, description, position) VALUES (?, ?, ?)",
-                [name, description.strip(), len(self.relation_types())],
+                "INSERT INTO relation_types (name, description, position) "
+                "SELECT ?, ?, coalesce(max(position) + 1, 0) FROM relation_types",
+                [name, _description(description)],
             )
         self._notify("labels")
+        return name
+
+    def update_relation_type(self, name: str, /, **changes: str) -> str:
+        """Rename or re-describe a relation type; returns its name as stored.
+
+        ``update_relation_type("part_of", name="located_in")``: the links using the
+        type follow a rename in the same transaction (``relations.label`` is plain
+        text, no foreign key), and each document they are in is reported as a
+        "relations" change besides the "labels" one. The new name is checked as
+        :meth:`add_relation_type` checks it; changing nothing writes nothing.
+        """
+        allowed = {"name", "description"}
+        if not changes.keys() <= allowed:
+            raise ValidationError(f"link types have no field {sorted(changes.keys() - allowed)}")
+        with self.transaction():
+            rows = {r["name"]: r for r in self.relation_type_rows()}
+            if name not in rows:
+                raise ValidationError(f"unknown link type {name!r}")
+            others = [other for other in rows if other != name]
+            new_name = check_relation_type(changes.get("name", name), others)
+            description = _description(changes.get("description", rows[name]["description"]))
+            if (new_name, description) == (name, rows[name]["description"]):
+                return name
+            self.conn.execute(
+                "UPDATE relation_types SET name = ?, description = ? WHERE name = ?",
+                [new_name, description, name],
+            )
+            if new_name != name:
+                self._rename_relations(name, new_name)
+        self._notify("labels")
+        return new_name
+
+    def _rename_relations(self, old: str, new: str) -> None:
+        """Give the links of type ``old`` type ``new`` (inside a transaction)."""
+        touched = self._query(
+            "SELECT DISTINCT document_id FROM relations WHERE label = ? ORDER BY document_id", [old]
+        )
+        self.conn.execute("UPDATE relations SET label = ? WHERE label = ?", [new, old])
+        for row in touched:
+            self._notify("relations", row["document_id"])
+
+    def move_relation_type(self, name: str, position: int) -> int:
+        """Move a relation type to ``position`` (0 is first) in the list, shifting the
+        types in between; returns the position it had."""
+        with self.transaction():
+            old, names = _reordered(self.relation_types(), name, position, "link type")
+            self._number_rows("relation_types", names)
+        self._notify("labels")
+        return old
 
     def delete_relation_type(self, name: str) -> None:
-        """Remove an unused relation type (links using it must be deleted first)."""
-        rows = {row["name"]: row for row in self.relation_type_rows()}
-        if name not in rows:
-            raise ValidationError(f"unknown relation type {name!r}")
-        if rows[name]["links"]:
-            raise ValidationError(
-                f"relation type {name!r} cannot be deleted: {rows[name]['links']} links use it"
-            )
+        """Delete a relation type no link uses. Refuses one in use rather than delete
+        links or leave them with a type the project does not list."""
         with self.transaction():
+            rows = {r["name"]: r["links"] for r in self.relation_type_rows()}
+            if name not in rows:
+                raise ValidationError(f"unknown link type {name!r}")
+            used = rows[name]
+            if used:
+                noun = "link uses" if used == 1 else "links use"
+                raise ValidationError(
+                    f"link type {name!r} cannot be deleted: {used} {noun} it; "
+                    "delete those links first"
+                )
             self.conn.execute("DELETE FROM relation_types WHERE name = ?", [name])
+            self._number_rows("relation_types", [other for other in rows if other != name])
         self._notify("labels")
 
     # -- documents -----------------------------------------------------------
@@ -468,7 +519,8 @@ class Project:
         ``status`` keeps one status; ``search`` keeps documents whose title or text
         contains it, ignoring case in every script; ``ids`` keeps those ids.
         """
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[str | int] = []
         if status:
             clauses.append("d.status = ?")
             params.append(status)
@@ -575,7 +627,7 @@ class Project:
                 raise ValidationError(f"a relation needs a label, got {relation.label!r}")
         with self.transaction():
             stamp = now()
-            document_id = self.conn.execute(
+            inserted = self.conn.execute(
                 "INSERT INTO documents (uid, title, text, meta, status, created_at, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -587,7 +639,8 @@ class Project:
                     stamp,
                     stamp,
                 ],
-            ).lastrowid
+            )
+            document_id = int(inserted.lastrowid or 0)
             for label in {span.label for span in incoming.spans} - known:
                 self._insert_label(label)
                 known.add(label)
@@ -1020,6 +1073,25 @@ class Project:
         """The project's annotation guidelines (Markdown)."""
         return str(self.setting("guidelines", ""))
 
+    def set_guidelines(self, text: str) -> None:
+        """Replace the project's annotation guidelines (Markdown) in one transaction.
+
+        Newlines are stored as ``\\n`` (``\\r\\n`` and ``\\r`` converted, leading BOMs
+        dropped), as for document text. Text holding NUL (binary data) or unpaired
+        surrogates is refused with ValidationError, and the stored guidelines stay as
+        they were. Empty text is allowed: the export card then has no guidelines
+        section. Listeners hear a "settings" change.
+        """
+        if "\x00" in text:
+            raise ValidationError(
+                "binary data (the guidelines hold NUL characters), not Markdown text"
+            )
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("the guidelines hold unpaired surrogates, not text") from None
+        self.set_setting("guidelines", normalise_newlines(text))
+
     def attribute_definitions(self) -> dict[str, list[dict[str, Any]]]:
         """Per label, the attributes its spans can carry: name, values and keys."""
         value = self.setting("attributes", {})
@@ -1153,10 +1225,7 @@ def check_label(label: Label, others: list[Label]) -> Label:
         raise ValidationError("a label needs a name")
     if not name.isprintable():
         raise ValidationError(f"a label name cannot hold line breaks or tabs: {name!r}")
-    for other in others:
-        if other.name.casefold() == name.casefold():
-            as_named = "" if other.name == name else f" (as {other.name!r})"
-            raise ValidationError(f"label {name!r} exists already{as_named}")
+    _check_unique(name, [other.name for other in others], "label")
     if len(key) > 1 or not key.isprintable():
         raise ValidationError(
             f"a label key is one character (a letter, digit or sign) or none, got {key!r}"
@@ -1175,6 +1244,50 @@ def check_label(label: Label, others: list[Label]) -> Label:
         colour=label.colour.upper(),
         description=label.description.strip(),
     )
+
+
+def check_relation_type(name: str, others: list[str]) -> str:
+    """The relation type name stripped, or ValidationError with a message for the user.
+
+    A type is one word (exporters such as brat need that), e.g. ``contradicts``, and
+    differs from the ``others`` ignoring case, as label names do.
+    """
+    if not isinstance(name, str):
+        raise ValidationError(f"a link type name is text, got {name!r}")
+    name = name.strip()
+    if not name:
+        raise ValidationError("a link type needs a name")
+    if not name.isprintable() or any(char.isspace() for char in name):
+        raise ValidationError(f"a link type is one word, e.g. contradicts, not {name!r}")
+    _check_unique(name, others, "link type")
+    return name
+
+
+def _check_unique(name: str, others: list[str], what: str) -> None:
+    """Refuse a ``name`` that one of ``others`` has already, ignoring case."""
+    for other in others:
+        if other.casefold() == name.casefold():
+            as_named = "" if other == name else f" (as {other!r})"
+            raise ValidationError(f"{what} {name!r} exists already{as_named}")
+
+
+def _description(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"a description is text, got {value!r}")
+    return value.strip()
+
+
+def _reordered(names: list[str], name: str, position: int, what: str) -> tuple[int, list[str]]:
+    """The index of ``name`` in ``names`` and the names with it moved to ``position``;
+    ValidationError for an unknown name or a position outside the list."""
+    if name not in names:
+        raise ValidationError(f"unknown {what} {name!r}")
+    if not isinstance(position, int) or not 0 <= position < len(names):
+        raise ValidationError(f"{what} position {position!r} is outside 0-{len(names) - 1}")
+    old = names.index(name)
+    moved = [other for other in names if other != name]
+    moved.insert(position, name)
+    return old, moved
 
 
 def _find_label(labels: list[Label], name: str) -> Label:

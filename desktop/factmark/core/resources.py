@@ -59,3 +59,12 @@ def default_labels() -> dict[str, Any]:
     with resource_path("labels.json").open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
     return data
+
+
+def default_guidelines() -> str:
+    """The annotation guidelines a new project starts with (``resources/guidelines.md``).
+
+    Read as migration m004 reads them, so resetting a project gives back exactly
+    what a new project holds.
+    """
+    return resource_path("guidelines.md").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""Project > Labels: add, rename, re-key, recolour, describe, reorder and remove span labels.
+"""Project > Labels: add, rename, re-key, recolour, describe, reorder and remove span labels,
+and (in the Link types tab, :mod:`factmark.ui.relation_types_panel`) the link types.
 
 Every edit is one Project call, committed at once; the project's Change("labels") then
 refreshes this dialog (and the main window's label toolbar). A refused edit shows its
@@ -10,34 +11,38 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import (
-    QItemSelectionModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QColorDialog,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from factmark.core.model import Label, ValidationError
-from factmark.core.project import Change, Project, ProjectError
+from factmark.core.model import Label
+from factmark.core.project import Change, Project
 from factmark.ui.icons import swatch
+from factmark.ui.list_editing import (
+    apply_change,
+    error_label,
+    free_name,
+    item_table,
+    line_edit,
+    name_after_change,
+    push_button,
+    replace_rows,
+    select_row,
+)
 from factmark.ui.models import TableModel
+from factmark.ui.relation_types_panel import RelationTypesPanel
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -52,17 +57,13 @@ OKABE_ITO: tuple[str, ...] = (
     "#CC79A7",
     "#000000",
 )
-ERROR_COLOUR = "#D55E00"  # Okabe-Ito vermilion: readable on light and dark backgrounds
 NEW_LABEL_NAME = "new label"
 
 
 def new_label_defaults(labels: list[Label]) -> tuple[str, str, str]:
     """Name, key and colour for a label added with the Add button: "new label" (numbered
     when taken), the first free digit key and the first unused Okabe-Ito colour."""
-    names = {label.name.casefold() for label in labels}
-    name, number = NEW_LABEL_NAME, 2
-    while name.casefold() in names:
-        name, number = f"{NEW_LABEL_NAME} {number}", number + 1
+    name = free_name(NEW_LABEL_NAME, [label.name for label in labels])
     keys = {label.key.casefold() for label in labels}
     key = next((digit for digit in "123456789" if digit not in keys), "")
     colours = {label.colour.upper() for label in labels}
@@ -84,21 +85,14 @@ class LabelTableModel(TableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Read the labels and their span counts again.
-
-        With the same number of rows the rows are updated in place (no reset), so the
-        view keeps its selection and scroll position through a rename or a move.
-        """
+        """Read the labels and their span counts again (in place when as many, so the
+        view keeps its selection and scroll position through a rename or a move)."""
         labels, counts = self.project.labels(), self.project.label_span_counts()
-        if len(labels) != len(self.labels):
-            self.beginResetModel()
+
+        def assign() -> None:
             self.labels, self.span_counts = labels, counts
-            self.endResetModel()
-            return
-        self.labels, self.span_counts = labels, counts
-        if labels:
-            last = self.index(len(labels) - 1, len(self.HEADERS) - 1)
-            self.dataChanged.emit(self.index(0, 0), last)
+
+        replace_rows(self, len(labels), assign)
 
     def row_of(self, name: str) -> int:
         """The row showing label ``name``, or -1."""
@@ -134,7 +128,8 @@ class LabelTableModel(TableModel):
 
 
 class LabelsDialog(QDialog):
-    """The project's span labels, editable: every change is saved as it is made."""
+    """The project's span labels and link types, editable in two tabs: every change is
+    saved as it is made."""
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,26 +141,25 @@ class LabelsDialog(QDialog):
 
         self.model = LabelTableModel(project, self)
         self.table = self._make_table()
-        self.add_button = self._button("addLabel", "&Add", self.add_label)
-        self.remove_button = self._button("removeLabel", "&Remove", self.remove_label)
-        self.up_button = self._button("moveLabelUp", "Move &up", lambda: self.move_label(-1))
-        self.down_button = self._button("moveLabelDown", "Move &down", lambda: self.move_label(1))
-        self.name_edit = self._line_edit("labelName", "Name of the label")
+        self.add_button = push_button(self, "addLabel", "&Add", self.add_label)
+        self.remove_button = push_button(self, "removeLabel", "&Remove", self.remove_label)
+        self.up_button = push_button(self, "moveLabelUp", "Move &up", lambda: self.move_label(-1))
+        self.down_button = push_button(
+            self, "moveLabelDown", "Move &down", lambda: self.move_label(1)
+        )
+        self.name_edit = line_edit(self, "labelName", "Name of the label")
         self.name_edit.editingFinished.connect(lambda: self._edit("name", self.name_edit))
-        self.key_edit = self._line_edit("labelKey", "Keyboard key (one character, or none)")
+        self.key_edit = line_edit(self, "labelKey", "Keyboard key (one character, or none)")
         self.key_edit.setPlaceholderText("none")
         self.key_edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("none") * 3)
         self.key_edit.textEdited.connect(self._key_typed)
-        self.description_edit = self._line_edit("labelDescription", "What the label marks")
+        self.description_edit = line_edit(self, "labelDescription", "What the label marks")
         self.description_edit.editingFinished.connect(
             lambda: self._edit("description", self.description_edit)
         )
-        self.colour_button = self._button("labelColour", "&Colour…", self.choose_colour)
-        self.error = QLabel(self)
-        self.error.setObjectName("labelsError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.colour_button = push_button(self, "labelColour", "&Colour…", self.choose_colour)
+        self.error = error_label(self, "labelsError")
+        self.link_types = RelationTypesPanel(project, self)
 
         self._lay_out()
         listener = self._project_changed
@@ -179,37 +173,10 @@ class LabelsDialog(QDialog):
     # -- building --------------------------------------------------------------------
 
     def _make_table(self) -> QTableView:
-        table = QTableView(self)
-        table.setObjectName("labelTable")
-        table.setAccessibleName("Labels")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.setTabKeyNavigation(False)
-        header = table.horizontalHeader()
-        for column in range(len(LabelTableModel.HEADERS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(LabelTableModel.DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        table = item_table(self, self.model, "labelTable", "Labels", LabelTableModel.DESCRIPTION)
         table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
         table.doubleClicked.connect(self._cell_double_clicked)
         return table
-
-    def _button(self, name: str, text: str, slot: Callable[[], object]) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        # Enter in a field must apply the field, not press a default button.
-        button.setAutoDefault(False)
-        button.clicked.connect(lambda _checked=False: slot())
-        return button
-
-    def _line_edit(self, name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit(self)
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        return edit
 
     def _lay_out(self) -> None:
         buttons = QVBoxLayout()
@@ -244,14 +211,22 @@ class LabelsDialog(QDialog):
         close.rejected.connect(self.reject)
         close.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
 
+        labels_page = QWidget(self)
+        page = QVBoxLayout(labels_page)
+        page.addLayout(top, 1)
+        page.addLayout(form)
+        page.addWidget(self.error)
+        page.addWidget(hint)
+        # Ctrl+Tab (or Alt+L, Alt+T) switches tabs; only the shown tab's mnemonics act.
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("labelTabs")
+        self.tabs.addTab(labels_page, "&Labels")
+        self.tabs.addTab(self.link_types, "Link &types")
         layout = QVBoxLayout(self)
-        layout.addLayout(top, 1)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(hint)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
         em = self.fontMetrics().height()
-        self.resize(48 * em, 26 * em)
+        self.resize(48 * em, 28 * em)
 
     # -- state -------------------------------------------------------------------------
 
@@ -263,15 +238,9 @@ class LabelsDialog(QDialog):
     def select(self, name: str) -> None:
         """Select label ``name`` in the table and show it in the fields."""
         row = self.model.row_of(name)
-        if row < 0:
-            return
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, LabelTableModel.NAME),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(self.model.index(row, 0))
-        self._show_current()
+        if row >= 0:
+            select_row(self.table, row, LabelTableModel.NAME)
+            self._show_current()
 
     def _show_current(self) -> None:
         label = self.current_label()
@@ -293,27 +262,21 @@ class LabelsDialog(QDialog):
             field.setEnabled(writable and row >= 0)
 
     def _project_changed(self, change: Change) -> None:
+        self.link_types.project_changed(change)
         if change.kind != "labels":
             return
-        name = self._shown.name if self._shown else None
         row = self.table.currentIndex().row()
         self.model.reload()
-        if name is not None and self.model.row_of(name) >= 0:
-            self.select(name)
-        elif self.model.labels:  # renamed or removed: stay at the same place
-            self.select(self.model.labels[min(max(row, 0), len(self.model.labels) - 1)].name)
-        else:
+        shown = self._shown.name if self._shown else None
+        name = name_after_change(shown, row, [label.name for label in self.model.labels])
+        if name is None:
             self._show_current()
+        else:
+            self.select(name)
 
     def _apply(self, change: Callable[[], object]) -> bool:
         """Run one Project change; a refusal is shown in the dialog, never raised."""
-        try:
-            change()
-        except (ValidationError, ProjectError) as error:
-            self.error.setText(str(error))
-            return False
-        self.error.clear()
-        return True
+        return apply_change(self.error, change)
 
     # -- editing -----------------------------------------------------------------------
 

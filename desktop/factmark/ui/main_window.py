@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from factmark.ui.article_view import ArticleView
 from factmark.ui.details_panel import DetailsPanel
 from factmark.ui.document_panel import DocumentPanel, make_table
 from factmark.ui.find_bar import FindBar
+from factmark.ui.guidelines_panel import GuidelinesPanel
 from factmark.ui.menus import article_menu, build_menus, label_actions
 from factmark.ui.models import SpanListModel
 from factmark.ui.relations_panel import RelationsPanel
@@ -110,10 +110,12 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.guidelines_dock = QDockWidget("Guidelines", self)
         self.guidelines_dock.setObjectName("guidelinesDock")
-        self.guidelines = QTextBrowser(self.guidelines_dock)
-        self.guidelines.setObjectName("guidelines")
-        self.guidelines.setOpenExternalLinks(False)
-        self.guidelines_dock.setWidget(self.guidelines)
+        self.guidelines_panel = GuidelinesPanel(project, self.guidelines_dock)
+        self.guidelines_panel.saved.connect(
+            lambda message: self.statusBar().showMessage(message, 6000)
+        )
+        self.guidelines = self.guidelines_panel.view  # the rendered guidelines
+        self.guidelines_dock.setWidget(self.guidelines_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
         self.guidelines_dock.hide()
         self.guidelines_dock.toggleViewAction().setShortcut("F2")
@@ -141,7 +143,6 @@ class MainWindow(QMainWindow):
 
         self.resize(1360, 860)
         self._restore_layout()
-        self.guidelines.setMarkdown(project.guidelines())
         self._open_first_document()
         self._update_titles()
         self.article_view.setFocus()  # keys (Enter, Backspace, arrows) act on the article
@@ -161,13 +162,15 @@ class MainWindow(QMainWindow):
         self.documents.set_project(project)
         project.subscribe(self._project_changed)
         label_actions(self)
-        self.guidelines.setMarkdown(project.guidelines())
+        self.guidelines_panel.set_project(project)
         self.current = None
         self._open_first_document()
         self._update_titles()
 
     def open_project_file(self, path: Path) -> bool:
         """Open (or create) the project at ``path`` in this window."""
+        if not self.guidelines_panel.confirm_leave():
+            return False
         try:
             project = open_project(path)
         except ProjectError as error:
@@ -349,8 +352,10 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         kinds = self.project.relation_types()
         labels = {self.article_view.span(start).label, self.article_view.span(target).label}
-        obvious = labels == {"source", "claim"} or (
-            "claim" in labels and labels & {"number", "location"}
+        # The labels decide the type only while the project has that type (it may
+        # have been renamed or removed); otherwise the user is asked.
+        obvious = (labels == {"source", "claim"} and "attributed_to" in kinds) or bool(
+            "claim" in labels and labels & {"number", "location"} and "part_of" in kinds
         )
         kind = None
         if not obvious and len(kinds) > 1:
@@ -561,7 +566,7 @@ class MainWindow(QMainWindow):
         if change.kind == "suggestions" and change.document_id in (None, current):
             self._refresh_suggestions()
         if change.kind == "settings":
-            self.guidelines.setMarkdown(self.project.guidelines())
+            self.guidelines_panel.refresh()
             label_actions(self)  # attribute keys and label tooltips may have changed
             self.select_span(self.article_view.selected_span_id)
         if change.kind == "documents" and (
@@ -698,6 +703,9 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.guidelines_panel.confirm_leave():  # the user chose Cancel
+            event.ignore()
+            return
         self.details.stop()
         self.documents.stop_pending_search()
         self.save_layout()

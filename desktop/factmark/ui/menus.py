@@ -150,7 +150,7 @@ def build_menus(window: MainWindow) -> None:
             "&Labels…",
             window.show_labels,
             [],
-            "Add, rename, recolour, re-key and reorder the project's labels",
+            "Add, rename, recolour, re-key and reorder the project's labels and link types",
         )
     )
     edit.addAction(_action(window, "annotator", "Annotator &name…", window.ask_annotator))

@@ -63,18 +63,24 @@ def export(
     if hasattr(module, "check_available"):
         module.check_available()
     names: list[str | None] = [name for name, _ in split.parts] if split else [None]
-    shared = {
-        # Only the labels asked for, so per-label outputs and tool configs match the data.
-        "labels": [
-            label
-            for label in project.labels()
-            if not selection.labels or label.name in selection.labels
-        ],
-        "relation_types": project.relation_types(),
-        "options": dict(options or {}),
-        "has_relations": project.has_relations(sorted(selection.statuses)),
+    # Only the labels asked for, so per-label outputs and tool configs match the data.
+    labels = [
+        label
+        for label in project.labels()
+        if not selection.labels or label.name in selection.labels
+    ]
+    relation_types = project.relation_types()
+    has_relations = project.has_relations(sorted(selection.statuses))
+    contexts = {
+        name: ExportContext(
+            labels=labels,
+            relation_types=relation_types,
+            options=dict(options or {}),
+            has_relations=has_relations,
+            part=name,
+        )
+        for name in names
     }
-    contexts = {name: ExportContext(**shared, part=name) for name in names}
     writers: dict[str | None, Writer] = {}
     result = ExportResult(path)
     try:

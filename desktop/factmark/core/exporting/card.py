@@ -91,18 +91,18 @@ def write_card(
     listed: set[Path] = set()
     for part, output in result.outputs.items():
         inside = [f for f in result.files if f == output or output in f.parents]
-        label = "" if part == "all" else f"{part}: "
+        prefix = "" if part == "all" else f"{part}: "
         if not inside:  # written as several files beside it (conll per label)
             beside = [
                 f
                 for f in result.files
                 if f.parent == output.parent and f.name.startswith(f"{output.stem}.")
             ]
-            lines += [f"- {label}`{_relative(f, base)}`" for f in beside]
+            lines += [f"- {prefix}`{_relative(f, base)}`" for f in beside]
             listed.update(beside)
             continue
         what = f" ({len(inside)} files)" if output.is_dir() else ""
-        lines.append(f"- {label}`{_relative(output, base) or '.'}`{what}")
+        lines.append(f"- {prefix}`{_relative(output, base) or '.'}`{what}")
     extra = [
         f
         for f in result.files
@@ -111,7 +111,7 @@ def write_card(
     lines += [f"- `{_relative(f, base)}`" for f in extra]
     lines += ["", "## Counts", ""]
     parts = list(result.parts)
-    labels = [label.name for label in project.labels()]
+    label_names = [label.name for label in project.labels()]
     header = ["", *parts] + (["all"] if len(parts) > 1 else [])
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + " --- |" * len(header))
@@ -122,10 +122,8 @@ def write_card(
 
     lines.append(row("documents", [result.parts[p].documents for p in parts]))
     lines.append(row("spans", [result.parts[p].spans for p in parts]))
-    for label in labels:
-        lines.append(
-            row(f"`{label}` spans", [result.parts[p].by_label.get(label, 0) for p in parts])
-        )
+    for name in label_names:
+        lines.append(row(f"`{name}` spans", [result.parts[p].by_label.get(name, 0) for p in parts]))
     lines.append(row("relations", [result.parts[p].relations for p in parts]))
     lines += ["", "## Labels", ""]
     for label in project.labels():

