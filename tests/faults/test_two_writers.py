@@ -24,7 +24,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-import factmark.core.project as project_module
+import factmark.core.storage as storage_module
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project, ProjectError
@@ -107,7 +107,7 @@ def test_a_short_wait_for_the_other_writer_succeeds(project: Project) -> None:
 def test_locked_beyond_the_timeout_is_a_clear_error_and_changes_nothing(
     project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(project_module, "BUSY_TIMEOUT_MS", SHORT_TIMEOUT_MS)
+    monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_MS", SHORT_TIMEOUT_MS)
     (document_id,) = new_project(project_path, ["The minister said 42 percent."])
     source = tmp_path / "more.jsonl"
     source.write_bytes(orjson.dumps({"text": "Another article", "spans": []}) + b"\n")
@@ -138,7 +138,7 @@ def test_locked_beyond_the_timeout_is_a_clear_error_and_changes_nothing(
 def test_locked_project_in_the_window_says_so_then_works(
     tmp_path: Path, open_window, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(project_module, "BUSY_TIMEOUT_MS", SHORT_TIMEOUT_MS)
+    monkeypatch.setattr(storage_module, "BUSY_TIMEOUT_MS", SHORT_TIMEOUT_MS)
     path = tmp_path / "locked.factmark"
     (document_id,) = new_project(path, ["Officials in Lagos said 42 people were hurt."])
     window: MainWindow = open_window(path)

@@ -48,7 +48,7 @@ def _data_files(folder: str) -> list[Path]:
 def test_wheel_holds_the_package(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     assert "factmark/__init__.py" in names
-    assert "factmark/cli.py" in names
+    assert "factmark/cli/__init__.py" in names
     assert "factmark/core/resources.py" in names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from factmark.ui.article_view import ArticleView
@@ -60,3 +60,20 @@ def type_text(widget: QWidget, text: str) -> None:
     for char in text:
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def pick_in_next_menu(qtbot: QtBot, text: str, offered: list[str] | None = None) -> None:
+    """When the next popup menu opens, arrow to its item ``text`` and press Enter, as a
+    user does; ``offered`` (if given) receives the texts of all its items."""
+
+    def pick() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, pick)
+            return
+        if offered is not None:
+            offered.extend(action.text() for action in menu.actions())
+        menu.setActiveAction(next(a for a in menu.actions() if a.text() == text))
+        qtbot.keyClick(menu, Qt.Key.Key_Return)
+
+    QTimer.singleShot(20, pick)

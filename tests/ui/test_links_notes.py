@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.ui.main_window import MainWindow
-from tests.ui.helpers import click_at, drag_select, type_text
+from tests.ui.helpers import click_at, drag_select, pick_in_next_menu, type_text
 from tests.ui.test_annotation import KEYS, find
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -200,22 +200,26 @@ def test_guidelines_panel_and_label_tooltips(window: MainWindow, qtbot: QtBot) -
 
 
 def test_an_unusual_link_asks_for_its_type(window: MainWindow, qtbot: QtBot) -> None:
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QMenu
-
-    def choose() -> None:  # pick the type in the menu as a user does: arrow to it, Enter
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu):
-            QTimer.singleShot(20, choose)
-            return
-        menu.setActiveAction(next(a for a in menu.actions() if a.text() == "located_in"))
-        qtbot.keyClick(menu, Qt.Key.Key_Return)
-
     window.project.add_relation_type("located_in")
     place = label(window, qtbot, "Bakhmut", "location")
     source = label(window, qtbot, "Yevgeny Prigozhin", "source")
     window.select_span(source)
     qtbot.keyClick(window.article_view, Qt.Key.Key_R)
-    QTimer.singleShot(20, choose)
+    pick_in_next_menu(qtbot, "located_in")
     window.finish_link(place)
     assert links(window) == [("Yevgeny Prigozhin", "located_in", "Bakhmut")]
+
+
+def test_a_renamed_usual_type_is_asked_for_not_guessed(window: MainWindow, qtbot: QtBot) -> None:
+    """Once `attributed_to` is renamed, a source and a claim no longer say which type
+    they take: the menu asks, and the link gets the type the user picks."""
+    offered: list[str] = []
+    window.project.update_relation_type("attributed_to", name="cites")
+    claim = label(window, qtbot, "it had defeated a Russian infantry unit", "claim")
+    source = label(window, qtbot, "Ukraine’s army", "source")
+    window.select_span(source)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_R)
+    pick_in_next_menu(qtbot, "cites", offered)
+    window.finish_link(claim)
+    assert offered == ["cites", "part_of"]
+    assert links(window) == [("Ukraine’s army", "cites", "it had defeated a Russian infantry unit")]

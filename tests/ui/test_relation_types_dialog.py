@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QMenu,
     QPushButton,
     QTabWidget,
 )
@@ -26,6 +25,7 @@ from factmark.core.project import Change, Project
 from factmark.ui.labels_dialog import LabelsDialog
 from factmark.ui.main_window import MainWindow
 from factmark.ui.relation_types_panel import RelationTypeTableModel
+from tests.ui.helpers import pick_in_next_menu
 from tests.ui.test_labels_dialog import click, open_dialog, type_into, widget
 
 TEXT = "The governor said 3 bridges near Kherson were repaired by the army."
@@ -165,14 +165,7 @@ def test_add_name_and_describe_a_type_then_link_with_it(
 
     from tests.ui.test_links_notes import label, links
 
-    def choose() -> None:  # pick the new type in the link menu: arrow to it, Enter
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu):
-            QTimer.singleShot(20, choose)
-            return
-        assert [action.text() for action in menu.actions()] == [*DEFAULTS, "contradicts"]
-        menu.setActiveAction(menu.actions()[-1])
-        qtbot.keyClick(menu, Qt.Key.Key_Return)
+    offered: list[str] = []
 
     window.activateWindow()  # label keys are window shortcuts: back to the window
     qtbot.waitUntil(window.isActiveWindow)
@@ -180,8 +173,9 @@ def test_add_name_and_describe_a_type_then_link_with_it(
     source = label(window, qtbot, "Yevgeny Prigozhin", "source")
     window.select_span(source)
     qtbot.keyClick(window.article_view, Qt.Key.Key_R)
-    QTimer.singleShot(20, choose)
+    pick_in_next_menu(qtbot, "contradicts", offered)  # the new type, last in the menu
     window.finish_link(place)
+    assert offered == [*DEFAULTS, "contradicts"]
     assert links(window) == [("Yevgeny Prigozhin", "contradicts", "Bakhmut")]
     window.mark("done")
     out = tmp_path / "out.jsonl"

@@ -1,0 +1,73 @@
+"""The ``factmark`` command (also ``python -m factmark``).
+
+Exit codes: 0 success, 1 when some input failed (the rest was done), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from factmark.cli.common import EXIT_FAILED, EXIT_OK
+from factmark.cli.parser import build_parser
+from factmark.core.project import ProjectError
+
+__all__ = ["build_parser", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    command = args.command or "gui"
+    try:
+        if command == "gui":
+            return run_gui(getattr(args, "project", None))
+        return _handler(command)(args)
+    except ProjectError as error:
+        print(f"factmark: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("factmark: interrupted; everything reported as done is saved", file=sys.stderr)
+        return 130
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace], int]:
+    """The function that runs *command* (any but gui).
+
+    The command modules are imported here, once the command line is parsed, and each
+    command imports the core modules it needs itself, so that `factmark` (the window)
+    starts without the importers, the exporters' machinery and the merger.
+    """
+    from factmark.cli import corpus, project_setup, suggest, teams
+
+    return {
+        "import": corpus.run_import,
+        "export": corpus.run_export,
+        "stats": corpus.run_stats,
+        "labels": project_setup.run_labels,
+        "relations": project_setup.run_relations,
+        "guidelines": project_setup.run_guidelines,
+        "suggest": suggest.run_suggest,
+        "selftest": run_selftest,
+        "merge": teams.run_merge,
+        "agree": teams.run_agree,
+    }[command]
+
+
+def run_gui(project: Path | None) -> int:
+    from factmark.ui.app import run
+
+    return run(project)
+
+
+def run_selftest(_args: argparse.Namespace) -> int:
+    from factmark.ui.selftest import SelftestError, selftest
+
+    try:
+        print(selftest())
+    except SelftestError as error:
+        print(f"selftest failed: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK

@@ -1,0 +1,60 @@
+"""What the commands share: exit codes, messages, reports and the progress bar."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from factmark.core.project import Project
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _usage_error(message: str) -> int:
+    print(f"factmark: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _print_report(lines: list[str]) -> None:
+    for line in lines:
+        print(line, file=sys.stderr if ": error: " in line else sys.stdout)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar (rich) on a terminal; nothing extra when output is redirected.
+
+    Report lines printed while the bar shows appear above it.
+    """
+    if not (sys.stderr.isatty() and total > 1):
+        yield lambda name: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+    )
+    # Report lines meant for a pipe must reach the pipe, not the terminal the bar is on.
+    with Progress(
+        *columns,
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=sys.stdout.isatty(),
+    ) as bar:
+        task = bar.add_task("", total=total)
+        yield lambda name: bar.update(task, advance=1, description=name)
+
+
+def _open_existing(path: Path, changing: bool) -> Project:
+    """An existing project, opened for writing only when the command changes it."""
+    return Project.open(path, create=False) if changing else Project.open_to_read(path)

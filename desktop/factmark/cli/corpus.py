@@ -1,0 +1,98 @@
+"""The corpus commands: ``import``, ``export`` and ``stats``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from factmark.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, _print_report, _progress
+from factmark.core.model import ValidationError
+from factmark.core.project import Project
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from factmark.core.importing import collect_files, import_file
+
+    files, reports = collect_files(args.paths)
+    for report in reports:
+        _print_report(report.lines())
+    with Project.open(args.project) as project, _progress(len(files)) as step:
+        for path in files:
+            report = import_file(
+                project, path, create_labels=args.create_labels, annotator=args.annotator
+            )
+            reports.append(report)
+            _print_report(report.lines())
+            step(path.name)
+    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from factmark.core.exporting import export
+    from factmark.core.exporting.base import Selection, Split
+
+    statuses = frozenset() if args.all else frozenset(args.status or ["done"])
+    selection = Selection(
+        statuses, frozenset(args.label), frozenset(args.annotator), majority=args.majority
+    )
+    options = {"nested": args.nested} if args.nested else {}
+    if args.nested and args.format != "conll":
+        print("factmark: error: --nested applies to --format conll only", file=sys.stderr)
+        return EXIT_USAGE
+    with Project.open_to_read(args.project) as project:
+        try:
+            split = Split.parse(args.split, args.seed) if args.split else None
+            result = export(
+                project, args.format, args.output, selection, split, options, card=not args.no_card
+            )
+        except ValidationError as error:
+            print(f"factmark: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except OSError as error:
+            print(f"factmark: error: {args.output}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_FAILED
+        print(
+            f"{args.output}: exported {result.documents} documents, {result.spans} spans, "
+            f"{result.relations} relations"
+        )
+        if split:
+            for part, counts in result.parts.items():
+                print(
+                    f"  {part}: {result.outputs[part]}: {counts.documents} documents, "
+                    f"{counts.spans} spans"
+                )
+        for note in result.notes:
+            print(f"note: {note}")
+        if result.card:
+            print(f"dataset card: {result.card}")
+        if not result.documents and not args.all:
+            total = project.document_count()
+            print(
+                f"note: only documents with status {', '.join(sorted(statuses))} are "
+                f"exported and none of the {total} matched; mark documents done or "
+                "use --all",
+                file=sys.stderr,
+            )
+    return EXIT_OK
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with Project.open_to_read(args.project) as project:
+        figures = project.stats()
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
+        return EXIT_OK
+    titles = {
+        "documents": "Documents by status",
+        "spans_by_label": "Spans by label",
+        "spans_by_annotator": "Spans by annotator",
+    }
+    for key, title in titles.items():
+        rows = figures[key]
+        print(f"{title} (total {sum(rows.values())})")
+        width = max((len(name) for name in rows), default=0)
+        for name, count in rows.items():
+            print(f"  {name:<{width}}  {count:>8}")
+    return EXIT_OK

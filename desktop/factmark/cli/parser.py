@@ -1,0 +1,234 @@
+"""The argument parser of the ``factmark`` command: one sub-parser a command."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from pathlib import Path
+
+from factmark import __version__
+from factmark.core.model import STATUSES
+from factmark.core.suggest import DEFAULT_LABELS
+
+
+class _FormatNames:
+    """The export formats, for argparse: read from the registry only when a command
+    line names a format or asks for help, so that opening the window does without
+    the exporters."""
+
+    def __iter__(self) -> Iterator[str]:
+        from factmark.core.exporting import WRITERS
+
+        return iter(sorted(WRITERS))
+
+    def __contains__(self, name: object) -> bool:
+        return name in list(self)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factmark",
+        description="Annotate news articles for fact-checking and export training corpora.",
+    )
+    parser.add_argument("--version", action="version", version=f"factmark {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="open the annotation window (the default)")
+    gui.add_argument("project", nargs="?", type=Path, help="project file (default project if none)")
+
+    imp = commands.add_parser("import", help="import articles into a project (created if new)")
+    imp.add_argument("project", type=Path)
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help=".txt .md .html .htm .docx .jsonl files or folders (recursive)",
+    )
+    imp.add_argument(
+        "--create-labels",
+        action="store_true",
+        help="add span labels the project does not have yet instead of refusing",
+    )
+    imp.add_argument("--annotator", help="annotator recorded for imported spans that name none")
+
+    exp = commands.add_parser("export", help="export annotations as a training corpus")
+    exp.add_argument("project", type=Path)
+    exp.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    exp.add_argument(
+        "--format",
+        "-f",
+        default="jsonl",
+        choices=_FormatNames(),
+        metavar="FORMAT",
+        help="%(choices)s (default: %(default)s)",
+    )
+    which = exp.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="every document, whatever its status")
+    which.add_argument(
+        "--status",
+        action="append",
+        choices=STATUSES,
+        help="documents with this status (repeatable; default: done)",
+    )
+    exp.add_argument("--label", action="append", default=[], help="only spans with this label")
+    exp.add_argument(
+        "--annotator", action="append", default=[], help="only spans by this annotator (repeatable)"
+    )
+    exp.add_argument(
+        "--majority",
+        action="store_true",
+        help="only spans most of a document's annotators made (use --annotator gold for the "
+        "adjudicated layer)",
+    )
+    exp.add_argument(
+        "--split",
+        metavar="PARTS",
+        help="split by document into one output per part, e.g. train=0.8,dev=0.1,test=0.1",
+    )
+    exp.add_argument(
+        "--seed", type=int, default=0, help="seed of the split (same seed, same split; default 0)"
+    )
+    exp.add_argument(
+        "--nested",
+        choices=("outermost", "innermost", "per-label"),
+        help="conll only: which of nested spans BIO keeps (default outermost), or one file "
+        "per label",
+    )
+    exp.add_argument(
+        "--no-card", action="store_true", help="do not write the README.md dataset card"
+    )
+
+    commands.add_parser(
+        "selftest",
+        help="open the window offscreen, label a span in the seed article, export, check",
+    )
+
+    stats = commands.add_parser("stats", help="documents by status, spans by label and annotator")
+    stats.add_argument("project", type=Path)
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    _labels_parser(commands)
+    _guidelines_parser(commands)
+    _suggest_parser(commands)
+    _team_parsers(commands)
+    return parser
+
+
+def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    merge = commands.add_parser(
+        "merge",
+        help="merge annotators' copies of a project into one (documents matched by text)",
+        description="Add each source's documents, spans and relations to TARGET, one "
+        "transaction per source. Each annotator's spans are kept side by side; merging a "
+        "file again changes nothing; conflicts (same span, different note or attributes; "
+        "different document status) go to the newest change and are reported.",
+    )
+    merge.add_argument("target", type=Path, help="project to merge into (created if new)")
+    merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="project files")
+
+    agree = commands.add_parser(
+        "agree",
+        help="inter-annotator agreement: span F1 and Cohen's kappa per label, pair, document",
+        description="Compare annotators pairwise on the documents at least two of them "
+        "annotated: span F1 (exact and overlap match) and Cohen's kappa over tokens, per "
+        "label, per annotator pair and per document (lowest agreement first).",
+    )
+    agree.add_argument("project", type=Path)
+    agree.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    agree.add_argument(
+        "--documents",
+        type=int,
+        default=10,
+        metavar="N",
+        help="documents to list in the table, lowest agreement first (default 10; 0 for all)",
+    )
+
+
+def _suggest_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sug = commands.add_parser(
+        "suggest",
+        help="propose spans (numbers, locations, sources...) for review in the window",
+        description="Run the rule-based suggesters over documents and store what they propose "
+        "as suggestions, not spans: they are reviewed in the window (accepted or rejected) "
+        "and never exported. A rejected suggestion is not proposed again.",
+    )
+    sug.add_argument("project", type=Path)
+    sug.add_argument(
+        "--labels",
+        metavar="LABELS",
+        help=f"comma-separated labels to suggest (default: {','.join(DEFAULT_LABELS)}, plus any "
+        "label of text already labelled in the project; 'claim' proposes whole sentences)",
+    )
+    sug.add_argument(
+        "--status",
+        default="new,in_progress",
+        metavar="STATUSES",
+        help="comma-separated statuses of the documents to suggest for (default: new,in_progress)",
+    )
+    sug.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object per document: id and the suggestions awaiting review",
+    )
+
+
+def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    kinds = commands.add_parser(
+        "relations",
+        help="list the link (relation) types, or add, rename, change, move or delete one",
+        description="Without an action, list the link types in the order the window offers them.",
+    )
+    kinds.add_argument("project", type=Path)
+    kinds.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    kind_action = kinds.add_mutually_exclusive_group()
+    kind_action.add_argument("--add", metavar="NAME", help="add a link type (one word) at the end")
+    kind_action.add_argument(
+        "--rename", nargs=2, metavar=("OLD", "NEW"), help="rename (existing links follow)"
+    )
+    kind_action.add_argument("--set", metavar="NAME", help="change a link type's description")
+    kind_action.add_argument(
+        "--move", nargs=2, metavar=("NAME", "POSITION"), help="move to POSITION (1 is first)"
+    )
+    kind_action.add_argument("--delete", metavar="NAME", help="delete a link type no link uses")
+    kinds.add_argument("--description", help="with --add or --set: what the link means")
+
+    labels = commands.add_parser(
+        "labels",
+        help="list the span labels of a project, or add, rename, change, move or delete one",
+        description="Without an action, list the labels in toolbar order. Keys are keyboard "
+        "shortcuts: one character, or an empty string for none.",
+    )
+    labels.add_argument("project", type=Path)
+    labels.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    action = labels.add_mutually_exclusive_group()
+    action.add_argument("--add", metavar="NAME", help="add a label at the end")
+    action.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"), help="rename (spans follow)")
+    action.add_argument("--set", metavar="NAME", help="change a label's key, colour, description")
+    action.add_argument(
+        "--move", nargs=2, metavar=("NAME", "POSITION"), help="move to POSITION (1 is first)"
+    )
+    action.add_argument("--delete", metavar="NAME", help="delete a label no span uses")
+    labels.add_argument("--key", help="with --add or --set: shortcut key ('' for none)")
+    labels.add_argument("--colour", "--color", help="with --add or --set: colour as #RRGGBB")
+    labels.add_argument("--description", help="with --add or --set: what the label marks")
+
+
+def _guidelines_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    guide = commands.add_parser(
+        "guidelines",
+        help="print a project's annotation guidelines (Markdown), or replace or reset them",
+        description="Without an option, print the guidelines as Markdown. They are shown in "
+        "the window (F2), quoted in the label buttons' tips (a '## label' section's "
+        "'Examples:') and copied into every export's dataset card.",
+    )
+    guide.add_argument("project", type=Path)
+    action = guide.add_mutually_exclusive_group()
+    action.add_argument(
+        "--set",
+        metavar="FILE",
+        help="replace them with a UTF-8 Markdown file ('-' reads standard input)",
+    )
+    action.add_argument(
+        "--reset", action="store_true", help="restore the guidelines a new project starts with"
+    )

@@ -1,0 +1,58 @@
+"""The commands for teams of annotators: ``merge`` and ``agree``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+
+from factmark.cli.common import EXIT_FAILED, EXIT_OK, _print_report
+from factmark.core.project import Project
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    from factmark.core.merge import merge_projects
+
+    with Project.open(args.target) as target:
+        reports = merge_projects(target, args.sources)
+    for report in reports:
+        _print_report(report.lines())
+    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
+
+
+def run_agree(args: argparse.Namespace) -> int:
+    from factmark.core.agreement import agreement
+
+    with Project.open_to_read(args.project) as project:
+        figures = agreement(project)
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
+        return EXIT_OK
+    if not figures["documents_compared"]:
+        print("no document has spans by two or more annotators: nothing to compare")
+        return EXIT_OK
+    print(
+        f"{figures['documents_compared']} documents annotated by two or more of "
+        f"{len(figures['annotators'])} annotators ({', '.join(figures['annotators'])})"
+    )
+    header = ("exact F1", "overlap F1", "kappa")
+    rows = [("overall", figures["overall"])]
+    rows += [(f"label {name}", row) for name, row in figures["labels"].items()]
+    rows += [(" vs ".join(p["annotators"]), p) for p in figures["pairs"]]
+    shown = figures["documents"][: args.documents or None]
+    rows += [(f"document {d['title'] or d['id'][:12]}", d) for d in shown]
+    width = max(len(name) for name, _ in rows)
+    print(f"{'':<{width}}  " + "  ".join(f"{h:>10}" for h in header))
+    for number, (name, row) in enumerate(rows):
+        if number in (1, 1 + len(figures["labels"]), len(rows) - len(shown)):
+            print()
+        cells = (row["exact_f1"], row["overlap_f1"], row["kappa"])
+        print(f"{name:<{width}}  " + "  ".join(f"{_figure(v):>10}" for v in cells))
+    for note in figures["notes"]:
+        print(f"note: {note}")
+    return EXIT_OK
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"

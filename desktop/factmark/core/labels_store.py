@@ -1,0 +1,300 @@
+"""Span labels and relation (link) types: their order, their checks and renames."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from factmark.core.model import Label, ValidationError
+from factmark.core.storage import Storage
+
+COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+class LabelsStore(Storage):
+    """A project's span labels and relation types; changes to either are "labels" changes."""
+
+    # -- labels --------------------------------------------------------------
+
+    def labels(self) -> list[Label]:
+        """The project's span labels in toolbar order."""
+        return [
+            Label(r["name"], r["key"], r["colour"], r["description"], r["position"])
+            for r in self._query("SELECT * FROM labels ORDER BY position, name")
+        ]
+
+    def add_label(
+        self, name: str, key: str = "", colour: str = "#999999", description: str = ""
+    ) -> Label:
+        """Add a span label at the end of the label list.
+
+        The name must be new, the key one printable character no other label uses
+        (or empty for none) and the colour ``#RRGGBB``; see :func:`check_label`.
+        """
+        with self.transaction():
+            labels = self.labels()
+            label = check_label(Label(name, key, colour, description, len(labels)), labels)
+            self.conn.execute(
+                "INSERT INTO labels (name, key, colour, description, position) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [label.name, label.key, label.colour, label.description, label.position],
+            )
+        self._notify("labels")
+        return label
+
+    def update_label(self, name: str, /, **changes: Any) -> Label:
+        """Rename, re-key, recolour or re-describe a label; spans follow a rename.
+
+        ``update_label("claim", name="assertion", key="a")``: ``name`` is
+        positional-only so that ``name=`` can be a change. The new values are
+        checked as :meth:`add_label` checks them; changing nothing writes nothing
+        and notifies no one.
+        """
+        allowed = {"name", "key", "colour", "description"}
+        if not changes.keys() <= allowed:
+            raise ValidationError(f"labels have no field {sorted(changes.keys() - allowed)}")
+        with self.transaction():
+            labels = self.labels()
+            old = _find_label(labels, name)
+            new = check_label(replace(old, **changes), [x for x in labels if x.name != name])
+            if new == old:
+                return old
+            # spans.label is a foreign key with ON UPDATE CASCADE: a rename carries them along.
+            self.conn.execute(
+                "UPDATE labels SET name = ?, key = ?, colour = ?, description = ? WHERE name = ?",
+                [new.name, new.key, new.colour, new.description, name],
+            )
+        self._notify("labels")
+        return new
+
+    def move_label(self, name: str, position: int) -> int:
+        """Move a label to ``position`` (0 is first) in the toolbar order, shifting the
+        labels in between; returns the position it had (for undo)."""
+        with self.transaction():
+            names = [label.name for label in self.labels()]
+            old, names = _reordered(names, name, position, "label")
+            self._number_rows("labels", names)
+        self._notify("labels")
+        return old
+
+    def delete_label(self, name: str) -> Label:
+        """Delete a label no span uses; returns it (with its position) so undo can
+        add it back. Refuses a label in use rather than delete or orphan spans."""
+        with self.transaction():
+            labels = self.labels()
+            label = _find_label(labels, name)
+            used = self.label_span_counts().get(name, 0)
+            if used:
+                noun = "span uses" if used == 1 else "spans use"
+                raise ValidationError(
+                    f"label {name!r} cannot be deleted: {used} {noun} it; "
+                    "relabel or delete them first"
+                )
+            self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
+            self._number_rows("labels", [x.name for x in labels if x.name != name])
+        self._notify("labels")
+        return label
+
+    def label_span_counts(self) -> dict[str, int]:
+        """How many spans use each label, every project label present (0 when unused)."""
+        counts = {label.name: 0 for label in self.labels()}
+        for r in self._query("SELECT label, count(*) AS n FROM spans GROUP BY label"):
+            counts[r["label"]] = r["n"]
+        return counts
+
+    def _number_rows(self, table: str, names: list[str]) -> None:
+        """Store ``names`` as the order of ``table`` (labels or relation types),
+        positions 0, 1, 2, ..."""
+        if table not in ("labels", "relation_types"):
+            raise ValueError(f"{table!r} has no positions")
+        self.conn.executemany(
+            f"UPDATE {table} SET position = ? WHERE name = ?",
+            [(position, name) for position, name in enumerate(names)],
+        )
+
+    def _insert_label(self, name: str) -> None:
+        position = int(self._query("SELECT count(*) AS n FROM labels")[0]["n"])
+        self.conn.execute("INSERT INTO labels (name, position) VALUES (?, ?)", [name, position])
+
+    def relation_types(self) -> list[str]:
+        """The project's relation types in order."""
+        rows = self._query("SELECT name FROM relation_types ORDER BY position, name")
+        return [r["name"] for r in rows]
+
+    def relation_type_rows(self) -> list[dict[str, Any]]:
+        """Relation types with their description and how many links use each."""
+        return self._query(
+            "SELECT t.name, t.description, "
+            "(SELECT count(*) FROM relations r WHERE r.label = t.name) AS links "
+            "FROM relation_types t ORDER BY t.position, t.name"
+        )
+
+    def add_relation_type(self, name: str, description: str = "") -> str:
+        """Add a relation type (a word, e.g. ``contradicts``) at the end of the list;
+        returns its name as stored. The name is checked by :func:`check_relation_type`."""
+        with self.transaction():
+            names = self.relation_types()
+            name = check_relation_type(name, names)
+            self.conn.execute(
+                "INSERT INTO relation_types (name, description, position) "
+                "SELECT ?, ?, coalesce(max(position) + 1, 0) FROM relation_types",
+                [name, _description(description)],
+            )
+        self._notify("labels")
+        return name
+
+    def update_relation_type(self, name: str, /, **changes: str) -> str:
+        """Rename or re-describe a relation type; returns its name as stored.
+
+        ``update_relation_type("part_of", name="located_in")``: the links using the
+        type follow a rename in the same transaction (``relations.label`` is plain
+        text, no foreign key), and each document they are in is reported as a
+        "relations" change besides the "labels" one. The new name is checked as
+        :meth:`add_relation_type` checks it; changing nothing writes nothing.
+        """
+        allowed = {"name", "description"}
+        if not changes.keys() <= allowed:
+            raise ValidationError(f"link types have no field {sorted(changes.keys() - allowed)}")
+        with self.transaction():
+            rows = {r["name"]: r for r in self.relation_type_rows()}
+            if name not in rows:
+                raise ValidationError(f"unknown link type {name!r}")
+            others = [other for other in rows if other != name]
+            new_name = check_relation_type(changes.get("name", name), others)
+            description = _description(changes.get("description", rows[name]["description"]))
+            if (new_name, description) == (name, rows[name]["description"]):
+                return name
+            self.conn.execute(
+                "UPDATE relation_types SET name = ?, description = ? WHERE name = ?",
+                [new_name, description, name],
+            )
+            if new_name != name:
+                self._rename_relations(name, new_name)
+        self._notify("labels")
+        return new_name
+
+    def _rename_relations(self, old: str, new: str) -> None:
+        """Give the links of type ``old`` type ``new`` (inside a transaction)."""
+        touched = self._query(
+            "SELECT DISTINCT document_id FROM relations WHERE label = ? ORDER BY document_id", [old]
+        )
+        self.conn.execute("UPDATE relations SET label = ? WHERE label = ?", [new, old])
+        for row in touched:
+            self._notify("relations", row["document_id"])
+
+    def move_relation_type(self, name: str, position: int) -> int:
+        """Move a relation type to ``position`` (0 is first) in the list, shifting the
+        types in between; returns the position it had."""
+        with self.transaction():
+            old, names = _reordered(self.relation_types(), name, position, "link type")
+            self._number_rows("relation_types", names)
+        self._notify("labels")
+        return old
+
+    def delete_relation_type(self, name: str) -> None:
+        """Delete a relation type no link uses. Refuses one in use rather than delete
+        links or leave them with a type the project does not list."""
+        with self.transaction():
+            rows = {r["name"]: r["links"] for r in self.relation_type_rows()}
+            if name not in rows:
+                raise ValidationError(f"unknown link type {name!r}")
+            used = rows[name]
+            if used:
+                noun = "link uses" if used == 1 else "links use"
+                raise ValidationError(
+                    f"link type {name!r} cannot be deleted: {used} {noun} it; "
+                    "delete those links first"
+                )
+            self.conn.execute("DELETE FROM relation_types WHERE name = ?", [name])
+            self._number_rows("relation_types", [other for other in rows if other != name])
+        self._notify("labels")
+
+
+def check_label(label: Label, others: list[Label]) -> Label:
+    """The label tidied (name, key and description stripped, colour in capitals), or
+    ValidationError with a message for the user when it breaks a rule.
+
+    Names are non-empty, printable and differ from the ``others`` (ignoring case, so
+    "Claim" cannot sit beside "claim"). A key is a keyboard shortcut: empty for none,
+    else one printable character no other label uses, again ignoring case (Qt treats
+    "a" and "A" as the same key). Colours are ``#RRGGBB``.
+    """
+    fields = (label.name, label.key, label.colour, label.description)
+    if not all(isinstance(value, str) for value in fields):
+        raise ValidationError(f"label fields must be text, got {fields!r}")
+    name, key = label.name.strip(), label.key.strip()
+    if not name:
+        raise ValidationError("a label needs a name")
+    if not name.isprintable():
+        raise ValidationError(f"a label name cannot hold line breaks or tabs: {name!r}")
+    _check_unique(name, [other.name for other in others], "label")
+    if len(key) > 1 or not key.isprintable():
+        raise ValidationError(
+            f"a label key is one character (a letter, digit or sign) or none, got {key!r}"
+        )
+    for other in others:
+        if key and other.key.casefold() == key.casefold():
+            raise ValidationError(f"key {key!r} is taken by label {other.name!r}")
+    if not COLOUR_PATTERN.fullmatch(label.colour):
+        raise ValidationError(
+            f"a label colour is written #RRGGBB, e.g. #E69F00, got {label.colour!r}"
+        )
+    return replace(
+        label,
+        name=name,
+        key=key,
+        colour=label.colour.upper(),
+        description=label.description.strip(),
+    )
+
+
+def check_relation_type(name: str, others: list[str]) -> str:
+    """The relation type name stripped, or ValidationError with a message for the user.
+
+    A type is one word (exporters such as brat need that), e.g. ``contradicts``, and
+    differs from the ``others`` ignoring case, as label names do.
+    """
+    if not isinstance(name, str):
+        raise ValidationError(f"a link type name is text, got {name!r}")
+    name = name.strip()
+    if not name:
+        raise ValidationError("a link type needs a name")
+    if not name.isprintable() or any(char.isspace() for char in name):
+        raise ValidationError(f"a link type is one word, e.g. contradicts, not {name!r}")
+    _check_unique(name, others, "link type")
+    return name
+
+
+def _check_unique(name: str, others: list[str], what: str) -> None:
+    """Refuse a ``name`` that one of ``others`` has already, ignoring case."""
+    for other in others:
+        if other.casefold() == name.casefold():
+            as_named = "" if other == name else f" (as {other!r})"
+            raise ValidationError(f"{what} {name!r} exists already{as_named}")
+
+
+def _description(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"a description is text, got {value!r}")
+    return value.strip()
+
+
+def _reordered(names: list[str], name: str, position: int, what: str) -> tuple[int, list[str]]:
+    """The index of ``name`` in ``names`` and the names with it moved to ``position``;
+    ValidationError for an unknown name or a position outside the list."""
+    if name not in names:
+        raise ValidationError(f"unknown {what} {name!r}")
+    if not isinstance(position, int) or not 0 <= position < len(names):
+        raise ValidationError(f"{what} position {position!r} is outside 0-{len(names) - 1}")
+    old = names.index(name)
+    moved = [other for other in names if other != name]
+    moved.insert(position, name)
+    return old, moved
+
+
+def _find_label(labels: list[Label], name: str) -> Label:
+    for label in labels:
+        if label.name == name:
+            return label
+    raise ValidationError(f"unknown label {name!r}")

@@ -1,0 +1,60 @@
+"""Project settings (a JSON value per key): the annotation guidelines, span attributes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from factmark.core.model import ValidationError
+from factmark.core.storage import Storage
+from factmark.core.text import normalise_newlines
+
+
+class SettingsStore(Storage):
+    """A project's settings; a change to any of them is a "settings" change."""
+
+    # -- settings: guidelines, attributes ------------------------------------
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A project setting (JSON value), or ``default``."""
+        rows = self._query("SELECT value FROM settings WHERE key = ?", [key])
+        return orjson.loads(rows[0]["value"]) if rows else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a project setting (any JSON value) in one transaction."""
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, orjson.dumps(value).decode()],
+            )
+        self._notify("settings")
+
+    def guidelines(self) -> str:
+        """The project's annotation guidelines (Markdown)."""
+        return str(self.setting("guidelines", ""))
+
+    def set_guidelines(self, text: str) -> None:
+        """Replace the project's annotation guidelines (Markdown) in one transaction.
+
+        Newlines are stored as ``\\n`` (``\\r\\n`` and ``\\r`` converted, leading BOMs
+        dropped), as for document text. Text holding NUL (binary data) or unpaired
+        surrogates is refused with ValidationError, and the stored guidelines stay as
+        they were. Empty text is allowed: the export card then has no guidelines
+        section. Listeners hear a "settings" change.
+        """
+        if "\x00" in text:
+            raise ValidationError(
+                "binary data (the guidelines hold NUL characters), not Markdown text"
+            )
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValidationError("the guidelines hold unpaired surrogates, not text") from None
+        self.set_setting("guidelines", normalise_newlines(text))
+
+    def attribute_definitions(self) -> dict[str, list[dict[str, Any]]]:
+        """Per label, the attributes its spans can carry: name, values and keys."""
+        value = self.setting("attributes", {})
+        return value if isinstance(value, dict) else {}

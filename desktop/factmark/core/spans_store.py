@@ -1,0 +1,255 @@
+"""Spans (labelled stretches of a document's text) and the relations that link them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factmark.core.model import IncomingSpan, Relation, Span, ValidationError, validate_offsets
+from factmark.core.storage import Storage, _dumps, _loads, now
+
+
+class SpansStore(Storage):
+    """A project's spans and relations, each change reported for its document."""
+
+    # -- spans ---------------------------------------------------------------
+
+    def spans(self, document_id: int) -> list[Span]:
+        """A document's spans in text order (outer before inner at the same start)."""
+        rows = self._query(
+            'SELECT * FROM spans WHERE document_id = ? ORDER BY start, "end" DESC, label, id',
+            [document_id],
+        )
+        return [_span(r) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        """One span by id."""
+        rows = self._query("SELECT * FROM spans WHERE id = ?", [span_id])
+        if not rows:
+            raise ValidationError(f"no span with id {span_id}")
+        return _span(rows[0])
+
+    def add_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str | None = None,
+        note: str | None = None,
+        attrs: dict[str, Any] | None = None,
+        span_id: int | None = None,
+    ) -> Span:
+        """Label ``text[start:end]`` of a document; marks a new document in progress.
+
+        ``span_id`` restores a deleted span under its old id (undo).
+        """
+        length, status = self._length_and_status(document_id)
+        validate_offsets(length, start, end)
+        self._check_label(label)
+        with self.transaction():
+            new_id = self._insert_span(
+                document_id, start, end, label, annotator, note, attrs or {}, now(), span_id
+            )
+            if status == "new":
+                self.conn.execute(
+                    "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
+                    [now(), document_id],
+                )
+                self._notify("documents", document_id)
+        self._notify("spans", document_id, (new_id,))
+        return self.span(new_id)
+
+    def status_of(self, document_id: int) -> str:
+        """A document's status, without reading its text."""
+        return self._length_and_status(document_id)[1]
+
+    def _length_and_status(self, document_id: int) -> tuple[int, str]:
+        """A document's text length in code points and its status, without its text.
+
+        SQLite's length() counts characters, as Python does.
+        """
+        rows = self._query(
+            "SELECT length(text) AS n, status FROM documents WHERE id = ?", [document_id]
+        )
+        if not rows:
+            raise ValidationError(f"no document with id {document_id}")
+        return int(rows[0]["n"]), str(rows[0]["status"])
+
+    def _check_label(self, label: str) -> None:
+        if not self._query("SELECT 1 FROM labels WHERE name = ?", [label]):
+            raise ValidationError(f"unknown label {label!r}")
+
+    def _insert_span(
+        self,
+        document_id: int,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str | None,
+        note: str | None,
+        attrs: dict[str, Any],
+        stamp: str,
+        span_id: int | None = None,
+    ) -> int:
+        if annotator:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+                [annotator, stamp],
+            )
+        cursor = self.conn.execute(
+            'INSERT INTO spans (id, document_id, start, "end", label, annotator, note, attrs, '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [span_id, document_id, start, end, label, annotator, note, _dumps(attrs), stamp, stamp],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def _insert_spans(self, document_id: int, spans: list[IncomingSpan], stamp: str) -> None:
+        """Insert many spans at once (an import), with their annotators."""
+        annotators = {span.annotator for span in spans if span.annotator}
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+            [(name, stamp) for name in sorted(annotators)],
+        )
+        self.conn.executemany(
+            'INSERT INTO spans (document_id, start, "end", label, annotator, note, attrs, '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    document_id,
+                    s.start,
+                    s.end,
+                    s.label,
+                    s.annotator,
+                    s.note,
+                    _dumps(s.attrs),
+                    stamp,
+                    stamp,
+                )
+                for s in spans
+            ],
+        )
+
+    def update_span(self, span_id: int, **changes: Any) -> Span:
+        """Change a span's start, end, label, note or attrs; returns the span as it was."""
+        allowed = {"start", "end", "label", "note", "attrs"}
+        if not changes.keys() <= allowed:
+            raise ValidationError(f"spans have no field {sorted(changes.keys() - allowed)}")
+        old = self.span(span_id)
+        start, end = changes.get("start", old.start), changes.get("end", old.end)
+        validate_offsets(self._length_and_status(old.document_id or 0)[0], start, end)
+        if "label" in changes:
+            self._check_label(changes["label"])
+        if "attrs" in changes:
+            changes["attrs"] = _dumps(changes["attrs"])
+        columns = ", ".join(f'"{column}" = ?' for column in changes)
+        with self.transaction():
+            self.conn.execute(
+                f"UPDATE spans SET {columns}, updated_at = ? WHERE id = ?",
+                [*changes.values(), now(), span_id],
+            )
+        self._notify("spans", old.document_id, (span_id,))
+        return old
+
+    def delete_span(self, span_id: int) -> tuple[Span, list[Relation]]:
+        """Delete a span and its relations; returns both so undo can restore them."""
+        span = self.span(span_id)
+        relations = [
+            r
+            for r in self.relations(span.document_id or 0)
+            if span_id in (r.head_span_id, r.child_span_id)
+        ]
+        with self.transaction():
+            self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        self._notify("spans", span.document_id, (span_id,))
+        return span, relations
+
+    def restore_span(self, span: Span, relations: list[Relation]) -> None:
+        """Put back a span (same id) and its relations as :meth:`delete_span` returned them."""
+        with self.transaction():
+            self._insert_span(
+                span.document_id or 0,
+                span.start,
+                span.end,
+                span.label,
+                span.annotator,
+                span.note,
+                span.attrs,
+                now(),
+                span.id,
+            )
+            for relation in relations:
+                self._insert_relation(
+                    relation.document_id or 0,
+                    relation.head_span_id,
+                    relation.child_span_id,
+                    relation.label,
+                    relation.id,
+                )
+        self._notify("spans", span.document_id, (span.id or 0,))
+
+    # -- relations -----------------------------------------------------------
+
+    def relations(self, document_id: int) -> list[Relation]:
+        """A document's relations in creation order."""
+        rows = self._query(
+            "SELECT * FROM relations WHERE document_id = ? ORDER BY id", [document_id]
+        )
+        return [
+            Relation(r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"])
+            for r in rows
+        ]
+
+    def add_relation(
+        self, head_span_id: int, child_span_id: int, label: str, relation_id: int | None = None
+    ) -> Relation:
+        """Link two spans of the same document."""
+        head, child = self.span(head_span_id), self.span(child_span_id)
+        if head.document_id != child.document_id:
+            raise ValidationError("a relation links two spans of the same document")
+        if head_span_id == child_span_id:
+            raise ValidationError("a span cannot be linked to itself")
+        with self.transaction():
+            new_id = self._insert_relation(
+                head.document_id or 0, head_span_id, child_span_id, label, relation_id
+            )
+        self._notify("relations", head.document_id)
+        return Relation(new_id, head.document_id, head_span_id, child_span_id, label)
+
+    def _insert_relation(
+        self, document_id: int, head: int, child: int, label: str, relation_id: int | None = None
+    ) -> int:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO relation_types (name, position) VALUES (?, ?)", [label, 100]
+        )
+        cursor = self.conn.execute(
+            "INSERT INTO relations (id, document_id, head_span_id, child_span_id, label) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [relation_id, document_id, head, child, label],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def delete_relation(self, relation_id: int) -> Relation:
+        """Delete a relation; returns it so undo can restore it."""
+        rows = self._query("SELECT * FROM relations WHERE id = ?", [relation_id])
+        if not rows:
+            raise ValidationError(f"no relation with id {relation_id}")
+        r = rows[0]
+        with self.transaction():
+            self.conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+        self._notify("relations", r["document_id"])
+        return Relation(
+            r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"]
+        )
+
+
+def _span(r: dict[str, Any]) -> Span:
+    return Span(
+        r["id"],
+        r["document_id"],
+        r["start"],
+        r["end"],
+        r["label"],
+        r["annotator"],
+        r["note"],
+        _loads(r["attrs"]),
+    )

@@ -1,0 +1,362 @@
+"""Where a project lives: its SQLite file opened, checked and migrated, one write
+transaction at a time, and the listeners that hear of each committed change.
+
+:class:`Storage` is the base of :class:`~factmark.core.project.Project`; the stores
+for each topic (labels, spans, suggestions, settings, bulk reading) build on it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+import orjson
+
+from factmark.core.model import ValidationError
+from factmark.core.schema import KNOWN_MIGRATIONS, applied_names, migrations
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+BULK_CHANGE = 50  # more document changes than this in one transaction: one "documents" change
+
+
+class ProjectError(Exception):
+    """A project file that cannot be used; the message names the file and the reason."""
+
+
+class OlderProjectError(ProjectError):
+    """A project from an older Factmark, which must be upgraded before it is used."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a committed change touched, for views to decide whether to refresh."""
+
+    kind: str  # "spans", "relations", "documents", "labels", "suggestions"
+    document_id: int | None = None
+    span_ids: tuple[int, ...] = ()  # for "spans": the spans added, changed or removed
+
+
+def now() -> str:
+    """A UTC timestamp with milliseconds, as stored in ``*_at`` columns."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _loads(value: str | None) -> dict[str, Any]:
+    return orjson.loads(value) if value and value != "{}" else {}
+
+
+def _dumps(value: dict[str, Any] | None) -> str:
+    if not value:
+        return "{}"
+    return orjson.dumps(value or {}, option=orjson.OPT_SORT_KEYS).decode()
+
+
+class Storage:
+    """An open project file: its connection, transactions and change listeners."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, readonly: bool) -> None:
+        self.path = path
+        self.conn = conn
+        self._db: Database | None = None
+        self.readonly = readonly
+        self._listeners: list[Callable[[Change], None]] = []
+        self._pending: dict[tuple[str, int | None], Change] = {}
+        self.backup_path: Path | None = None
+        # The file opened, to notice it being moved or deleted while open.
+        self._absolute = path.absolute()
+        self._file_id = _file_id(self._absolute)
+
+    # -- opening -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False) -> Self:
+        """Open (and migrate) the project at ``path``, creating it when allowed.
+
+        Raises ProjectError, never a bare sqlite3 error, when the file is missing,
+        not a Factmark project, corrupt, from a newer Factmark, or read-only while
+        a write is needed. A file that is not a Factmark project is never modified.
+        """
+        path = Path(path)
+        exists = path.exists()
+        if path.is_dir():
+            raise ProjectError(f"{path}: is a folder, not a project file")
+        if not exists and (not create or readonly):
+            raise ProjectError(f"{path}: no such project file")
+        if exists:
+            _check_header(path)
+            if not readonly and not _writable(path):
+                raise ProjectError(
+                    f"{path}: the project file is read-only; Factmark will not change it"
+                )
+        elif not path.parent.is_dir():
+            raise ProjectError(f"{path}: the folder {path.parent} does not exist")
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = _connect(path, readonly)
+            project = cls(path, conn, readonly)
+            project._prepare(exists)
+        except BaseException as error:
+            # A refused file must not stay open: the connection would keep -wal/-shm
+            # files beside it (and keep it locked on Windows).
+            if conn is not None:
+                conn.close()
+            if isinstance(error, sqlite3.DatabaseError):
+                raise ProjectError(f"{path}: {_explain(error)}") from None
+            raise
+        return project
+
+    @classmethod
+    def open_to_read(cls, path: str | Path) -> Self:
+        """Open an existing project read-only (exports, statistics, merge sources).
+
+        A project from an older Factmark is upgraded first, as opening it for work
+        would (a backup copy of the old file is kept beside it), so that reading it
+        does not ask the user to open it elsewhere; a read-only older file is refused.
+        """
+        try:
+            return cls.open(path, create=False, readonly=True)
+        except OlderProjectError as older:
+            try:
+                cls.open(path, create=False).close()
+            except ProjectError:
+                raise older from None
+            return cls.open(path, create=False, readonly=True)
+
+    def _prepare(self, existed: bool) -> None:
+        """Check the file is a Factmark project this version can use, then migrate it.
+
+        Nothing is written (not even the journal mode) until the checks have passed,
+        so a refused file keeps its exact bytes.
+        """
+        tables = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        has_tables = tables.fetchone()[0] > 0
+        applied = set(applied_names(self.conn)) if has_tables else set()
+        if has_tables and not applied:
+            raise ProjectError(f"{self.path}: not a Factmark project (an unrelated SQLite file)")
+        unknown = applied - set(KNOWN_MIGRATIONS)
+        if unknown:
+            raise ProjectError(
+                f"{self.path}: made by a newer Factmark (schema {sorted(unknown)[-1]}); "
+                "update Factmark to open it"
+            )
+        pending = [name for name in KNOWN_MIGRATIONS if name not in applied]
+        if self.readonly:
+            if pending:
+                raise OlderProjectError(
+                    f"{self.path}: made by an older Factmark and needs upgrading, "
+                    "which a read-only project cannot be"
+                )
+            return
+        if pending and existed and applied:
+            self.backup_path = self._backup(sorted(applied)[-1])
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = FULL")
+        if pending:
+            migrations().apply(self.db)
+
+    @property
+    def db(self) -> Database:
+        """The project's connection as a sqlite-utils ``Database`` (made when first asked
+        for: the start of the app does without it)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            # No sqlite-utils plugins: a plugin must not change how projects are stored.
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def _backup(self, version: str) -> Path:
+        """Copy the file (consistently, through SQLite) before migrating it."""
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")  # distinct even within a second
+        return self.copy_to(self.path.with_name(f"{self.path.name}.{version}.{stamp}.bak"))
+
+    def copy_to(self, target: Path) -> Path:
+        """A consistent copy of the whole project (to hand to another annotator)."""
+        target = Path(target)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise ValidationError("a copy needs another file name than the project's own")
+        backup = sqlite3.connect(target)
+        try:
+            self.conn.backup(backup)
+        finally:
+            backup.close()
+        return target
+
+    def close(self) -> None:
+        """Close the database connection (checkpointing the WAL)."""
+        if not self.readonly and not self._in_place():
+            # SQLite does not checkpoint a moved file on close: what was saved would
+            # stay in the log beside the old name. Put it in the file, wherever it is.
+            with suppress(sqlite3.DatabaseError):
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.conn.close()
+
+    def _in_place(self) -> bool:
+        """Whether the project's path still names the file that was opened."""
+        return _file_id(self._absolute) == self._file_id
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- transactions and listeners -----------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls use savepoints.
+
+        Listeners hear of the changes once the outermost transaction has committed.
+        Raises ProjectError for storage failures (read-only, disk full, locked).
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                if not self._in_place():
+                    # SQLite would commit into a log beside a file that is gone, and
+                    # the change would be lost when the project is closed.
+                    raise ProjectError(
+                        f"{self.path}: the project file was moved or deleted while it was "
+                        "open; the change was not saved (open the project where it is now)"
+                    )
+            except BaseException:
+                conn.rollback()
+                self._pending.clear()
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.DatabaseError as error:
+            if conn.in_transaction:
+                conn.rollback()
+            self._pending.clear()
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+        self._flush()
+
+    def subscribe(self, listener: Callable[[Change], None]) -> None:
+        """Call ``listener(change)`` after every committed change."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Change], None]) -> None:
+        """Stop calling a listener given to :meth:`subscribe`."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def _notify(
+        self, kind: str, document_id: int | None = None, span_ids: tuple[int, ...] = ()
+    ) -> None:
+        key = (kind, document_id)
+        pending = self._pending.get(key)
+        if pending is None:
+            self._pending[key] = Change(kind, document_id, span_ids)
+        else:
+            merged = pending.span_ids + tuple(i for i in span_ids if i not in pending.span_ids)
+            self._pending[key] = Change(kind, document_id, merged)
+        if not self.conn.in_transaction:
+            self._flush()
+
+    def _flush(self) -> None:
+        pending, self._pending = list(self._pending.values()), {}
+        # A bulk change (an import of many documents) is reported once, as a whole.
+        if sum(1 for change in pending if change.kind == "documents") > BULK_CHANGE:
+            pending = [c for c in pending if c.kind != "documents"] + [Change("documents")]
+        for change in pending:
+            for listener in list(self._listeners):
+                listener(change)
+
+    def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        try:
+            cursor = self.conn.execute(sql, params)
+            columns = [c[0] for c in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
+    if header and header != SQLITE_MAGIC:
+        raise ProjectError(f"{path}: not a Factmark project (not an SQLite database)")
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` names (device and inode), or None when there is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _writable(path: Path) -> bool:
+    """Whether we may write the project: the OS allows it and the file is not marked
+    read-only (no write bit), which counts even for an administrator."""
+    return (
+        os.access(path, os.W_OK)
+        and os.access(path.parent, os.W_OK)
+        and bool(path.stat().st_mode & 0o222)
+    )
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        # immutable=1 reads a WAL-mode file without creating -shm/-wal beside it,
+        # which a read-only file or folder would not allow.
+        flags = "mode=ro" if _writable(path) else "mode=ro&immutable=1"
+        uri = f"{path.resolve().as_uri()}?{flags}"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    else:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.create_function("fm_contains", 2, _contains, deterministic=True)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        # Reading the schema fails at once on a damaged header; quick_check reads
+        # every page, so damage in the middle of the file is found now, before
+        # anything is written, rather than in the middle of someone's work.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
+    except BaseException:
+        conn.close()
+        raise
+    if problems != ["ok"]:
+        conn.close()
+        raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
+    # Journal mode and synchronous are set by Storage._prepare once the file is accepted.
+    return conn
+
+
+def _contains(haystack: str | None, folded_needle: str) -> bool:
+    """SQL ``fm_contains``: case-insensitive substring test in any script (LIKE is ASCII-only)."""
+    return bool(haystack) and folded_needle in haystack.casefold()  # type: ignore[union-attr]
+
+
+def _explain(error: sqlite3.DatabaseError) -> str:
+    message = str(error)
+    if "not a database" in message or "malformed" in message:
+        return f"the project file is damaged or not a Factmark project ({message})"
+    if "readonly" in message:
+        return "the project file is read-only; nothing was changed"
+    if "locked" in message or "busy" in message:
+        return "the project is busy in another Factmark window or command; try again"
+    if "full" in message:
+        return "the disk is full; the last change was not saved"
+    return message

@@ -1,0 +1,171 @@
+"""Suggested spans awaiting review: stored, accepted as spans, rejected or put back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from factmark.core.labels_store import LabelsStore
+from factmark.core.model import Proposal, Span, Suggestion, ValidationError, validate_offsets
+from factmark.core.spans_store import SpansStore
+from factmark.core.storage import now
+
+
+class SuggestionsStore(SpansStore, LabelsStore):
+    """A project's suggestions, which become spans (of known labels) when accepted."""
+
+    # -- suggestions -------------------------------------------------------------
+
+    def suggestions(self, document_id: int) -> list[Suggestion]:
+        """A document's suggestions awaiting review, in text order.
+
+        Rejected suggestions and those a span with the same offsets and label has
+        made redundant are left out.
+        """
+        rows = self._query(
+            "SELECT g.* FROM suggestions g WHERE g.document_id = ? AND g.rejected_at IS NULL "
+            "AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.document_id = g.document_id "
+            'AND s.start = g.start AND s."end" = g."end" AND s.label = g.label) '
+            'ORDER BY g.start, g."end" DESC, g.label, g.id',
+            [document_id],
+        )
+        return [_suggestion(r) for r in rows]
+
+    def suggestion(self, suggestion_id: int) -> Suggestion:
+        """One suggestion awaiting review, by id (ValidationError if none or rejected)."""
+        rows = self._query(
+            "SELECT * FROM suggestions WHERE id = ? AND rejected_at IS NULL", [suggestion_id]
+        )
+        if not rows:
+            raise ValidationError(f"no suggestion with id {suggestion_id} awaits review")
+        return _suggestion(rows[0])
+
+    def add_suggestions(self, document_id: int, proposals: Iterable[Proposal]) -> int:
+        """Store proposals for review in one transaction; returns how many were new.
+
+        Skipped: proposals already stored (awaiting review or rejected before, so a
+        refusal sticks) and those identical to an existing span. All are checked
+        first (offsets, known label, confidence in [0, 1]); one bad proposal stores
+        none. Suggestions never change the document's status.
+        """
+        proposals = list(proposals)
+        length, _ = self._length_and_status(document_id)
+        known = {label.name for label in self.labels()}
+        for p in proposals:
+            validate_offsets(length, p.start, p.end)
+            if p.label not in known:
+                raise ValidationError(f"unknown label {p.label!r}")
+            if not isinstance(p.suggester, str) or not p.suggester:
+                raise ValidationError(f"a suggestion needs a suggester, got {p.suggester!r}")
+            if not 0.0 <= float(p.confidence) <= 1.0:
+                raise ValidationError(f"confidence {p.confidence!r} is outside 0-1")
+        with self.transaction():
+            before = self.conn.total_changes
+            stamp = now()
+            self.conn.executemany(
+                'INSERT OR IGNORE INTO suggestions (document_id, start, "end", label, suggester, '
+                "confidence, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS "
+                "(SELECT 1 FROM spans WHERE document_id = ?1 AND start = ?2 "
+                'AND "end" = ?3 AND label = ?4)',
+                [
+                    (document_id, p.start, p.end, p.label, p.suggester, float(p.confidence), stamp)
+                    for p in proposals
+                ],
+            )
+            added = self.conn.total_changes - before
+        if added:
+            self._notify("suggestions", document_id)
+        return added
+
+    def accept_suggestion(
+        self, suggestion_id: int, annotator: str | None = None, span_id: int | None = None
+    ) -> Span:
+        """Turn a suggestion into a normal span in one transaction; returns the span.
+
+        The span records ``annotator`` and ``attrs["suggested_by"]`` (the suggester),
+        the suggestion is removed, and a new document becomes in progress as when
+        a span is added by hand. ``span_id`` recreates the span under its old id (redo).
+        """
+        suggestion = self.suggestion(suggestion_id)
+        document_id = suggestion.document_id or 0
+        _, status = self._length_and_status(document_id)
+        s = suggestion
+        if self._query(
+            'SELECT 1 FROM spans WHERE document_id = ? AND start = ? AND "end" = ? AND label = ?',
+            [document_id, s.start, s.end, s.label],
+        ):
+            raise ValidationError(f"{s.start}-{s.end} is already labelled {s.label}")
+        with self.transaction():
+            stamp = now()
+            new_id = self._insert_span(
+                document_id,
+                s.start,
+                s.end,
+                s.label,
+                annotator,
+                None,
+                {"suggested_by": s.suggester},
+                stamp,
+                span_id,
+            )
+            self.conn.execute("DELETE FROM suggestions WHERE id = ?", [suggestion_id])
+            if status == "new":
+                self.conn.execute(
+                    "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
+                    [stamp, document_id],
+                )
+                self._notify("documents", document_id)
+            self._notify("spans", document_id, (new_id,))
+            self._notify("suggestions", document_id)
+        return self.span(new_id)
+
+    def reject_suggestion(self, suggestion_id: int) -> Suggestion:
+        """Hide a suggestion for good (suggesting again skips it); returns it for undo."""
+        suggestion = self.suggestion(suggestion_id)
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE suggestions SET rejected_at = ? WHERE id = ?", [now(), suggestion_id]
+            )
+        self._notify("suggestions", suggestion.document_id)
+        return suggestion
+
+    def restore_suggestion(self, suggestion: Suggestion) -> None:
+        """Put a suggestion back for review exactly as it was (same id), whether it was
+        rejected or accepted (undo)."""
+        s = suggestion
+        with self.transaction():
+            self.conn.execute(
+                "DELETE FROM suggestions WHERE id = ? OR (document_id = ? AND start = ? "
+                'AND "end" = ? AND label = ?)',
+                [s.id, s.document_id, s.start, s.end, s.label],
+            )
+            self.conn.execute(
+                'INSERT INTO suggestions (id, document_id, start, "end", label, suggester, '
+                "confidence, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [s.id, s.document_id, s.start, s.end, s.label, s.suggester, s.confidence, now()],
+            )
+        self._notify("suggestions", s.document_id)
+
+    def clear_suggestions(self, document_id: int) -> int:
+        """Forget every suggestion of a document, rejected ones too, so suggesting again
+        starts afresh; returns how many were awaiting review."""
+        pending = len(self.suggestions(document_id))
+        with self.transaction():
+            self.conn.execute("DELETE FROM suggestions WHERE document_id = ?", [document_id])
+        self._notify("suggestions", document_id)
+        return pending
+
+    def span_texts(self) -> list[tuple[str, str]]:
+        """Distinct ``(text, label)`` of every span in the project, for suggesting the
+        same text again wherever it appears (SQLite's substr counts code points)."""
+        rows = self._query(
+            'SELECT DISTINCT substr(d.text, s.start + 1, s."end" - s.start) AS text, s.label '
+            "FROM spans s JOIN documents d ON d.id = s.document_id ORDER BY text, s.label"
+        )
+        return [(r["text"], r["label"]) for r in rows]
+
+
+def _suggestion(r: dict[str, Any]) -> Suggestion:
+    return Suggestion(
+        r["id"], r["document_id"], r["start"], r["end"], r["label"], r["suggester"], r["confidence"]
+    )
