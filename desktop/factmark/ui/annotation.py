@@ -90,7 +90,8 @@ class Annotation(QObject):
             return
         start, end = chosen
         existing = next(
-            (s for s in self.view.spans if (s.start, s.end, s.label) == (start, end, name)), None
+            (s for s in self.view.spans if s.start == start and s.end == end and s.label == name),
+            None,
         )
         self.view.clear_selection()
         if existing is not None:

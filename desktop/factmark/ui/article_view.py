@@ -7,6 +7,7 @@ the user clicked, and reports every position as a code-point offset.
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -58,6 +59,7 @@ class ArticleView(QPlainTextEdit):
         self.offsets = OffsetMap("")
         self.text = ""
         self.spans: list[Span] = []
+        self._by_id: dict[int | None, Span] = {}  # the shown spans by id, for lookups
         self.selected_span_id: int | None = None
         self.painter = SpanPainter(self.document())
         self._press_position: int | None = None
@@ -76,7 +78,7 @@ class ArticleView(QPlainTextEdit):
         """Replace the text and spans (the stored text, exactly)."""
         self.text = text
         self.offsets = OffsetMap(text)
-        self.spans = spans
+        self._take(spans)
         self.selected_span_id = None
         self.suggestions = []
         self.selected_suggestion_id = None
@@ -94,8 +96,8 @@ class ArticleView(QPlainTextEdit):
     ) -> None:
         """Take the document's spans after a change; repaints only the ``changed``
         ranges (everything when not given)."""
-        self.spans = spans
-        if self.selected_span_id not in {s.id for s in spans}:
+        self._take(spans)
+        if self.selected_span_id not in self._by_id:
             self.selected_span_id = None
         if changed is None:
             self.painter.set_spans(
@@ -118,7 +120,12 @@ class ArticleView(QPlainTextEdit):
 
     def span(self, span_id: int | None) -> Span | None:
         """The shown span with this id."""
-        return next((s for s in self.spans if s.id == span_id), None)
+        return self._by_id.get(span_id)
+
+    def _take(self, spans: list[Span]) -> None:
+        self.spans = spans
+        # Built in C (no Python loop): a document may hold thousands of spans.
+        self._by_id = dict(zip(map(attrgetter("id"), spans), spans, strict=True))
 
     def spans_at(self, offset: int) -> list[Span]:
         """Spans covering the character at ``offset``, innermost (shortest) first."""

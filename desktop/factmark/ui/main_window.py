@@ -428,14 +428,11 @@ class MainWindow(QMainWindow):
 
     def _refresh_relations(self) -> None:
         self._relations = self.project.relations(self.current.id) if self.current else []
-        spans = {span.id: span for span in self.spans.spans}
-        self.relations.show_relations(self._relations, self.spans.spans, self.article_view.text)
+        span = self.article_view.span  # the shown spans by id
+        self.relations.show_relations(self._relations, span, self.article_view.text)
+        links = [(span(r.head_span_id), span(r.child_span_id), r.label) for r in self._relations]
         self.article_view.set_links(
-            [
-                (spans[r.head_span_id], spans[r.child_span_id], r.label)
-                for r in self._relations
-                if r.head_span_id in spans and r.child_span_id in spans
-            ]
+            [(head, child, kind) for head, child, kind in links if head and child]
         )
 
     def escape(self) -> None:

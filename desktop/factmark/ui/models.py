@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -176,10 +177,11 @@ class SpanListModel(TableModel):
 
     def row_of(self, span_id: int | None) -> int:
         """The row showing a span, or -1."""
-        for row, span in enumerate(self.spans):
-            if span.id == span_id:
-                return row
-        return -1
+        # A C-level scan (a document may hold thousands of spans; this runs on every key).
+        try:
+            return list(map(attrgetter("id"), self.spans)).index(span_id)
+        except ValueError:
+            return -1
 
 
 def _order(span: Span) -> tuple[int, int, str, int]:

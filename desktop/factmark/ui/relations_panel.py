@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
@@ -36,13 +38,15 @@ class RelationsPanel(QListWidget):
             "link it with. Delete removes the selected link."
         )
 
-    def show_relations(self, relations: list[Relation], spans: list[Span], text: str) -> None:
-        """List a document's relations (ids of spans not shown are skipped)."""
-        by_id = {span.id: span for span in spans}
+    def show_relations(
+        self, relations: list[Relation], span: Callable[[int], Span | None], text: str
+    ) -> None:
+        """List a document's relations; ``span`` finds a shown span by id (relations with
+        a span not shown are skipped)."""
         self.blockSignals(True)
         self.clear()
         for relation in relations:
-            head, child = by_id.get(relation.head_span_id), by_id.get(relation.child_span_id)
+            head, child = span(relation.head_span_id), span(relation.child_span_id)
             if head is None or child is None:
                 continue
             item = QListWidgetItem(

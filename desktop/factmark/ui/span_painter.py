@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_left
+from operator import attrgetter, sub
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
@@ -51,6 +52,7 @@ class SpanPainter(QSyntaxHighlighter):
         super().__init__(document)
         self.spans: list[Span] = []
         self._starts: list[int] = []
+        self._by_id: dict[int | None, Span] = {}
         self._longest = 0
         self.colours: dict[str, str] = {}
         self.offsets = OffsetMap("")
@@ -90,20 +92,23 @@ class SpanPainter(QSyntaxHighlighter):
             self.rehighlight()
             return
         ranges = list(changed)
-        if selected_id != self.selected_id:
-            ranges += [
-                (s.start, s.end)
-                for s in (*self.spans, *spans)
-                if s.id in (selected_id, self.selected_id)
-            ]
-        self.selected_id = selected_id
+        before = self._by_id  # the spans as they were painted
         self._take(spans)
+        if selected_id != self.selected_id:
+            ids = (selected_id, self.selected_id)
+            found = [table.get(i) for table in (before, self._by_id) for i in ids]
+            ranges += [(s.start, s.end) for s in found if s is not None]
+        self.selected_id = selected_id
         self._repaint_ranges(ranges)
 
     def _take(self, spans: list[Span]) -> None:
+        # Built with C-level map/zip rather than Python loops: thousands of spans may be
+        # taken on every key press.
         self.spans = spans
-        self._starts = [s.start for s in spans]
-        self._longest = max((s.end - s.start for s in spans), default=0)
+        self._starts = list(map(attrgetter("start"), spans))
+        ends = map(attrgetter("end"), spans)
+        self._longest = max(map(sub, ends, self._starts), default=0)
+        self._by_id = dict(zip(map(attrgetter("id"), spans), spans, strict=True))
 
     def _repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
         document = self.document()
