@@ -32,6 +32,7 @@ from factmark.core.project import Change, Project
 from factmark.ui.icons import swatch
 from factmark.ui.list_editing import (
     apply_change,
+    enable_controls,
     error_label,
     free_name,
     item_table,
@@ -40,6 +41,7 @@ from factmark.ui.list_editing import (
     push_button,
     replace_rows,
     select_row,
+    table_with_buttons,
 )
 from factmark.ui.models import TableModel
 from factmark.ui.relation_types_panel import RelationTypesPanel
@@ -179,14 +181,9 @@ class LabelsDialog(QDialog):
         return table
 
     def _lay_out(self) -> None:
-        buttons = QVBoxLayout()
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.table, 1)
-        top.addLayout(buttons)
-
+        top = table_with_buttons(
+            self.table, (self.add_button, self.remove_button, self.up_button, self.down_button)
+        )
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_edit)
         key_row.addSpacing(self.fontMetrics().height())
@@ -252,14 +249,16 @@ class LabelsDialog(QDialog):
         self._update_controls()
 
     def _update_controls(self) -> None:
-        row = self.table.currentIndex().row() if self._shown else -1
-        writable = not self.project.readonly
-        self.add_button.setEnabled(writable)
-        self.remove_button.setEnabled(writable and row >= 0)
-        self.up_button.setEnabled(writable and row > 0)
-        self.down_button.setEnabled(writable and 0 <= row < len(self.model.labels) - 1)
-        for field in (self.name_edit, self.key_edit, self.description_edit, self.colour_button):
-            field.setEnabled(writable and row >= 0)
+        enable_controls(
+            self.add_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+            (self.name_edit, self.key_edit, self.description_edit, self.colour_button),
+            writable=not self.project.readonly,
+            row=self.table.currentIndex().row() if self._shown else -1,
+            count=len(self.model.labels),
+        )
 
     def _project_changed(self, change: Change) -> None:
         self.link_types.project_changed(change)

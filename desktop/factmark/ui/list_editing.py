@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterable
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -127,3 +129,36 @@ def apply_change(error: QLabel, change: Callable[[], object]) -> bool:
         return False
     error.clear()
     return True
+
+
+def table_with_buttons(table: QTableView, buttons: Iterable[QWidget]) -> QHBoxLayout:
+    """The table with its buttons in a column at its right, top-aligned."""
+    column = QVBoxLayout()
+    for button in buttons:
+        column.addWidget(button)
+    column.addStretch(1)
+    row = QHBoxLayout()
+    row.addWidget(table, 1)
+    row.addLayout(column)
+    return row
+
+
+def enable_controls(
+    add: QWidget,
+    remove: QWidget,
+    up: QWidget,
+    down: QWidget,
+    fields: Iterable[QWidget],
+    *,
+    writable: bool,
+    row: int,
+    count: int,
+) -> None:
+    """Enable what applies to the selected ``row`` (-1: none) of ``count`` rows; nothing
+    but viewing when the project is read-only."""
+    add.setEnabled(writable)
+    remove.setEnabled(writable and row >= 0)
+    up.setEnabled(writable and row > 0)
+    down.setEnabled(writable and 0 <= row < count - 1)
+    for field in fields:
+        field.setEnabled(writable and row >= 0)

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from factmark.core.project import Change, Project
 from factmark.ui.list_editing import (
     apply_change,
+    enable_controls,
     error_label,
     free_name,
     item_table,
@@ -25,6 +26,7 @@ from factmark.ui.list_editing import (
     push_button,
     replace_rows,
     select_row,
+    table_with_buttons,
 )
 from factmark.ui.models import TableModel
 
@@ -112,13 +114,9 @@ class RelationTypesPanel(QWidget):
         self._update_controls()
 
     def _lay_out(self) -> None:
-        buttons = QVBoxLayout()
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        top = QHBoxLayout()
-        top.addWidget(self.table, 1)
-        top.addLayout(buttons)
+        top = table_with_buttons(
+            self.table, (self.add_button, self.remove_button, self.up_button, self.down_button)
+        )
 
         form = QFormLayout()
         for text, field in (("&Name:", self.name_edit), ("D&escription:", self.description_edit)):
@@ -160,14 +158,16 @@ class RelationTypesPanel(QWidget):
         self._update_controls()
 
     def _update_controls(self) -> None:
-        row = self.table.currentIndex().row() if self._shown else -1
-        writable = not self.project.readonly
-        self.add_button.setEnabled(writable)
-        self.remove_button.setEnabled(writable and row >= 0)
-        self.up_button.setEnabled(writable and row > 0)
-        self.down_button.setEnabled(writable and 0 <= row < len(self.model.rows) - 1)
-        for field in (self.name_edit, self.description_edit):
-            field.setEnabled(writable and row >= 0)
+        enable_controls(
+            self.add_button,
+            self.remove_button,
+            self.up_button,
+            self.down_button,
+            (self.name_edit, self.description_edit),
+            writable=not self.project.readonly,
+            row=self.table.currentIndex().row() if self._shown else -1,
+            count=len(self.model.rows),
+        )
 
     def project_changed(self, change: Change) -> None:
         """Show a committed change: types edited ("labels") or links made ("relations")."""
