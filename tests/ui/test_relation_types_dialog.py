@@ -279,7 +279,7 @@ def test_move_up_and_down_keep_the_type_selected(
     qtbot.waitUntil(lambda: project.relation_types()[0] == "attributed_to")
     assert project.relation_types() == ["attributed_to", "contradicts", "part_of"]
     assert [label.name for label in project.labels()][:2] == ["claim", "source"]  # untouched
-    assert changes == [Change("labels")] * 3
+    assert changes == [Change("relation_types")] * 3
 
 
 def test_double_clicking_a_description_goes_to_its_field(qtbot: QtBot, project: Project) -> None:
@@ -321,3 +321,19 @@ def test_a_read_only_project_shows_its_types_but_not_edits(qtbot: QtBot, project
             assert not widget(dialog, QPushButton, name).isEnabled(), name
         assert not name_field(dialog).isEnabled()
         dialog.close()
+
+
+def test_describing_or_moving_a_type_keeps_the_windows_undo(open_window, qtbot: QtBot) -> None:
+    """Only a rename makes earlier edits impossible to undo (they name the old type)."""
+    from tests.ui.test_links_notes import label
+
+    window = open_window()
+    label(window, qtbot, "Bakhmut", "location")
+    window.project.update_relation_type("part_of", description="Inside the claim")
+    window.project.move_relation_type("part_of", 0)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)
+    assert window.project.spans(window.current.id) == []  # the label was undone
+    label(window, qtbot, "Bakhmut", "location")
+    window.project.update_relation_type("part_of", name="inside")
+    assert "can no longer be undone" in window.statusBar().currentMessage()
+    assert not window.annotation.undo_stack.canUndo()

@@ -10,6 +10,7 @@ from factmark.core.model import Label, ValidationError
 from factmark.core.storage import Storage
 
 COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
+RELATION_TYPES = "relation_types"  # the change kind of link-type edits other than renames
 
 
 class LabelsStore(Storage):
@@ -141,7 +142,7 @@ class LabelsStore(Storage):
                 "SELECT ?, ?, coalesce(max(position) + 1, 0) FROM relation_types",
                 [name, _description(description)],
             )
-        self._notify("labels")
+        self._notify(RELATION_TYPES)
         return name
 
     def update_relation_type(self, name: str, /, **changes: str) -> str:
@@ -171,7 +172,8 @@ class LabelsStore(Storage):
             )
             if new_name != name:
                 self._rename_relations(name, new_name)
-        self._notify("labels")
+        # A rename is a "labels" change: undo steps kept by a window name the old type.
+        self._notify("labels" if new_name != name else RELATION_TYPES)
         return new_name
 
     def _rename_relations(self, old: str, new: str) -> None:
@@ -189,7 +191,7 @@ class LabelsStore(Storage):
         with self.transaction():
             old, names = _reordered(self.relation_types(), name, position, "link type")
             self._number_rows("relation_types", names)
-        self._notify("labels")
+        self._notify(RELATION_TYPES)
         return old
 
     def delete_relation_type(self, name: str) -> None:
@@ -208,7 +210,7 @@ class LabelsStore(Storage):
                 )
             self.conn.execute("DELETE FROM relation_types WHERE name = ?", [name])
             self._number_rows("relation_types", [other for other in rows if other != name])
-        self._notify("labels")
+        self._notify(RELATION_TYPES)
 
 
 def check_label(label: Label, others: list[Label]) -> Label:

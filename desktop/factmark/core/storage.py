@@ -41,7 +41,9 @@ class OlderProjectError(ProjectError):
 class Change:
     """What a committed change touched, for views to decide whether to refresh."""
 
-    kind: str  # "spans", "relations", "documents", "labels", "suggestions"
+    # "spans", "relations", "documents", "labels", "relation_types" (added, described,
+    # moved or deleted; a rename is a "labels" change), "suggestions", "settings"
+    kind: str
     document_id: int | None = None
     span_ids: tuple[int, ...] = ()  # for "spans": the spans added, changed or removed
 

@@ -170,8 +170,9 @@ class RelationTypesPanel(QWidget):
         )
 
     def project_changed(self, change: Change) -> None:
-        """Show a committed change: types edited ("labels") or links made ("relations")."""
-        if change.kind not in ("labels", "relations"):
+        """Show a committed change: types edited ("relation_types", or "labels" for a
+        rename) or links made ("relations")."""
+        if change.kind not in ("labels", "relation_types", "relations"):
             return
         row = self.table.currentIndex().row()
         self.model.reload()
