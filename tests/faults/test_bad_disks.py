@@ -20,7 +20,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from factmark.core.exporting import base, export
-from factmark.core.exporting.base import Selection
+from factmark.core.exporting.base import AtomicFolder, Selection, Split
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project, ProjectError
@@ -352,3 +352,75 @@ def test_export_failing_at_the_last_flush_leaves_no_partial_file(
         if p.is_file()
     }
     assert after == earlier
+
+
+@pytest.mark.parametrize(
+    ("fmt", "nested"), [("jsonl", None), ("brat", None), ("conll", "per-label")]
+)
+def test_split_export_failing_in_a_later_part_replaces_no_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, nested: str | None
+) -> None:
+    """All parts of a split (and every per-label file) replace an earlier export
+    together or not at all: the disk filling up while the last part is flushed leaves
+    the earlier train, dev and test outputs exactly as they were, and no temporaries."""
+    path = tmp_path / "p.factmark"
+    texts = [f"Officials in Lagos said {n} people were hurt in Kano." for n in range(40)]
+    ids = new_project(path, texts)
+    with Project.open(path) as project:
+        for document_id in ids:
+            project.add_span(document_id, 13, 18, "location")
+            project.add_span(document_id, 0, 9, "source")
+    output = tmp_path / "out" / f"corpus.{fmt}"
+    options = {"nested": nested} if nested else {}
+    split = Split.parse("train=0.5,dev=0.25,test=0.25", 7)
+
+    def run() -> str | None:
+        # No dataset card: the last flush is then the last part's.
+        outcome = export_project(
+            path, fmt, output, EVERYTHING, lambda: False, split, options, False
+        )
+        return outcome.error
+
+    def files() -> dict[Path, bytes]:
+        return {
+            p.relative_to(output.parent): p.read_bytes()
+            for p in output.parent.rglob("*")
+            if p.is_file()
+        }
+
+    assert run() is None
+    earlier = files()
+    for part in ("train", "dev", "test"):  # files corpus.train.jsonl, folders corpus.brat/train
+        assert any(part in p.parts or f".{part}." in p.name for p in earlier), part
+    with Project.open(path) as project:  # new work, so that a new export would differ
+        project.add_span(ids[0], 24, 25, "number")
+    real_fsync = os.fsync
+    synced: list[int] = []
+
+    def counted(descriptor: int) -> None:
+        synced.append(descriptor)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(base.os, "fsync", counted)
+    assert run() is None  # to count the flushes of a whole export
+    monkeypatch.undo()
+    flushes, synced[:] = len(synced), []
+    assert run() is None and files() != earlier
+    earlier = files()
+    with Project.open(path) as project:
+        project.add_span(ids[1], 24, 25, "number")
+
+    def full_at_the_end(descriptor: int) -> None:
+        synced.append(descriptor)
+        if len(synced) == flushes:  # every output is whole but the last one flushed
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(base.os, "fsync", full_at_the_end)
+    error = run()
+    monkeypatch.undo()
+    assert error is not None and "No space left on device" in error
+    assert files() == earlier
+    marker = AtomicFolder.MARKER  # inside every folder an export made, on purpose
+    assert [p for p in leftovers(output.parent) if not p.endswith(marker)] == []
+    assert run() is None and files() != earlier  # with space again, all parts are replaced

@@ -18,6 +18,7 @@ from factmark.core.exporting.base import (
     Split,
     Writer,
     iter_records,
+    outputs_placed_together,
 )
 from factmark.core.exporting.card import write_card
 from factmark.core.model import ValidationError
@@ -91,10 +92,11 @@ def export(
             name = split.part_of(record["id"]) if split else None
             writers[name].add(record)
             counts[name].add(record)
-        for name in names:
-            # Dropped only once finished: a writer whose finish fails is discarded too.
-            result.files += writers[name].finish()
-            del writers[name]
+        with outputs_placed_together():  # all parts, or none, replace an earlier export
+            for name in names:
+                # Dropped only once finished: a writer whose finish fails is discarded too.
+                result.files += writers[name].finish()
+                del writers[name]
     except BaseException:
         for writer in writers.values():
             writer.discard()

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -243,8 +244,12 @@ class AtomicFile:
         self.handle.close()
         # Temporary files are private (0600); the export gets the usual permissions.
         os.chmod(self.handle.name, 0o666 & ~_umask())
-        os.replace(self.handle.name, self.path)
+        _place_now_or_with_the_rest(self)
         return [self.path]
+
+    def place(self) -> None:
+        """Move the complete file under its final name."""
+        os.replace(self.handle.name, self.path)
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):  # closing flushes, which fails on a full disk
@@ -288,6 +293,11 @@ class AtomicFolder:
             with file.open("rb") as handle:
                 os.fsync(handle.fileno())
         os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
+        _place_now_or_with_the_rest(self)
+        return [self.path / f.relative_to(self.temp) for f in files]
+
+    def place(self) -> None:
+        """Move the complete folder under its final name (replacing an earlier export)."""
         old = None
         if self.path.exists():
             old = self.path.with_name(f".{self.path.name}.old")
@@ -296,10 +306,48 @@ class AtomicFolder:
         os.replace(self.temp, self.path)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        return [self.path / f.relative_to(self.temp) for f in files]
 
     def discard(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+class Placement(Protocol):
+    """A complete output waiting to be moved under its final name."""
+
+    def place(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+# Outputs finished but not yet placed, while :func:`outputs_placed_together` is active.
+_WAITING: ContextVar[list[Placement] | None] = ContextVar("waiting_outputs", default=None)
+
+
+def _place_now_or_with_the_rest(output: Placement) -> None:
+    waiting = _WAITING.get()
+    if waiting is None:
+        output.place()
+    else:
+        waiting.append(output)
+
+
+@contextlib.contextmanager
+def outputs_placed_together() -> Iterator[None]:
+    """Outputs finished inside this block are moved into place only when the whole block
+    has succeeded (all parts of a split, every per-label file): a failure in a later part
+    leaves every earlier output of an earlier export as it was, and removes what it wrote."""
+    waiting: list[Placement] = []
+    token = _WAITING.set(waiting)
+    try:
+        yield
+    except BaseException:
+        for output in waiting:
+            output.discard()
+        raise
+    finally:
+        _WAITING.reset(token)
+    for output in waiting:
+        output.place()
 
 
 def _umask() -> int:
