@@ -111,10 +111,11 @@ def test_attribute_keys_and_a_note(window: MainWindow, qtbot: QtBot) -> None:
     assert window.details.combos["checkworthy"].currentData() == "yes"
     # A note typed in the side panel is saved when typing pauses or focus leaves.
     window.details.note.setFocus()
-    type_text(window.details.note, "ISW says 100, not 500")
+    type_text(window.details.note, "ISW says 100, not 500\u00a0: ask them")
     view.setFocus()
     QApplication.processEvents()
-    assert window.project.span(claim_id).note == "ISW says 100, not 500"
+    # The no-break space is kept as typed (French puts one before a colon).
+    assert window.project.span(claim_id).note == "ISW says 100, not 500\u00a0: ask them"
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # undo the note
     assert window.project.span(claim_id).note is None
     # An attribute of another label does not apply.

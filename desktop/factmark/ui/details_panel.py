@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.model import Document, Span
+from factmark.ui.typed_text import typed_text
 
 DOCUMENT_FIELDS = (
     ("publication", "Publication"),
@@ -144,7 +145,7 @@ class DetailsPanel(QWidget):
         self._note_timer.stop()
         if self.span is None or self.span.id is None:
             return
-        note = self.note.toPlainText().strip()
+        note = typed_text(self.note.document()).strip()
         if note != (self.span.note or ""):
             self.note_edited.emit(self.span.id, note)
 

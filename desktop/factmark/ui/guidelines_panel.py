@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from factmark.core.guidelines import read_guidelines
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
+from factmark.ui.typed_text import typed_text
 
 VIEW, EDIT = 0, 1
 SAVE = QKeySequence.StandardKey.Save
@@ -60,8 +61,8 @@ class MarkdownEditor(QPlainTextEdit):
             super().keyPressEvent(event)
 
     def source(self) -> str:
-        """The Markdown as typed (``toPlainText`` would turn no-break spaces into spaces)."""
-        return self.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+        """The Markdown as typed (see :mod:`factmark.ui.typed_text`)."""
+        return typed_text(self.document())
 
     @staticmethod
     def _claimed(event: QKeyEvent) -> bool:
