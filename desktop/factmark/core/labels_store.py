@@ -86,12 +86,7 @@ class LabelsStore(Storage):
             labels = self.labels()
             label = _find_label(labels, name)
             used = self.label_span_counts().get(name, 0)
-            if used:
-                noun = "span uses" if used == 1 else "spans use"
-                raise ValidationError(
-                    f"label {name!r} cannot be deleted: {used} {noun} it; "
-                    "relabel or delete them first"
-                )
+            _refuse_if_used("label", name, used, "span", "relabel or delete them first")
             self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
             self._number_rows("labels", [x.name for x in labels if x.name != name])
         self._notify("labels")
@@ -201,16 +196,17 @@ class LabelsStore(Storage):
             rows = {r["name"]: r["links"] for r in self.relation_type_rows()}
             if name not in rows:
                 raise ValidationError(f"unknown link type {name!r}")
-            used = rows[name]
-            if used:
-                noun = "link uses" if used == 1 else "links use"
-                raise ValidationError(
-                    f"link type {name!r} cannot be deleted: {used} {noun} it; "
-                    "delete those links first"
-                )
+            _refuse_if_used("link type", name, rows[name], "link", "delete those links first")
             self.conn.execute("DELETE FROM relation_types WHERE name = ?", [name])
             self._number_rows("relation_types", [other for other in rows if other != name])
         self._notify(RELATION_TYPES)
+
+
+def _refuse_if_used(thing: str, name: str, used: int, unit: str, advice: str) -> None:
+    """Refuse deleting ``name`` while any of its ``unit`` (span, link) still use it."""
+    if used:
+        noun = f"{unit} uses" if used == 1 else f"{unit}s use"
+        raise ValidationError(f"{thing} {name!r} cannot be deleted: {used} {noun} it; {advice}")
 
 
 def check_label(label: Label, others: list[Label]) -> Label:
