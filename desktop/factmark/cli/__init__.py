@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK
+from factmark.cli.common import EXIT_FAILED, EXIT_OK, _failed
 from factmark.cli.parser import build_parser
 from factmark.core.project import ProjectError
 
@@ -26,8 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_gui(getattr(args, "project", None))
         return _handler(command)(args)
     except ProjectError as error:
-        print(f"factmark: error: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return _failed(str(error))
     except KeyboardInterrupt:
         print("factmark: interrupted; everything reported as done is saved", file=sys.stderr)
         return 130

@@ -21,6 +21,12 @@ def _usage_error(message: str) -> int:
     return EXIT_USAGE
 
 
+def _failed(message: str) -> int:
+    """Say why a command failed (one line on stderr); returns the exit code for it."""
+    print(f"factmark: error: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
 def _print_report(lines: list[str]) -> None:
     for line in lines:
         print(line, file=sys.stderr if ": error: " in line else sys.stdout)

@@ -7,7 +7,15 @@ import sys
 
 import orjson
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, _print_report, _progress
+from factmark.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    _failed,
+    _print_report,
+    _progress,
+    _usage_error,
+)
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
@@ -48,11 +56,9 @@ def run_export(args: argparse.Namespace) -> int:
                 project, args.format, args.output, selection, split, options, card=not args.no_card
             )
         except ValidationError as error:
-            print(f"factmark: error: {error}", file=sys.stderr)
-            return EXIT_USAGE
+            return _usage_error(str(error))
         except OSError as error:
-            print(f"factmark: error: {args.output}: {error.strerror or error}", file=sys.stderr)
-            return EXIT_FAILED
+            return _failed(f"{args.output}: {error.strerror or error}")
         print(
             f"{args.output}: exported {result.documents} documents, {result.spans} spans, "
             f"{result.relations} relations"

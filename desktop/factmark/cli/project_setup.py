@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, _count, _open_existing, _usage_error
+from factmark.cli.common import EXIT_OK, _count, _failed, _open_existing, _usage_error
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
@@ -174,11 +174,9 @@ def run_guidelines(args: argparse.Namespace) -> int:
         else:
             text = read_guidelines(Path(args.set))
     except OSError as error:
-        print(f"factmark: error: {source}: {error.strerror or error}", file=sys.stderr)
-        return EXIT_FAILED
+        return _failed(f"{source}: {error.strerror or error}")
     except ValidationError as error:
-        print(f"factmark: error: {source}: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return _failed(f"{source}: {error}")
     with Project.open(args.project, create=False) as project:
         project.set_guidelines(text)
     if args.reset:
