@@ -116,7 +116,7 @@ def case_start(work: Path) -> dict:
     )
     first = (
         "from factmark.ui.app import application\n"
-        "from factmark.ui.settings import Settings\n"
+        "from factmark.ui.window.settings import Settings\n"
         "application(); Settings().set_annotator('bench')\n"
     )
     # Creates the default project and the bytecode of both programs.

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 from factmark.core.importing import collect_files, import_file  # noqa: E402
 from factmark.core.project import Project  # noqa: E402
 from factmark.ui.app import application, create_main_window  # noqa: E402
-from factmark.ui.export_dialog import ExportDialog  # noqa: E402
-from factmark.ui.import_report import ReportDialog  # noqa: E402
-from factmark.ui.labels_dialog import LabelsDialog  # noqa: E402
-from factmark.ui.main_window import MainWindow  # noqa: E402
-from factmark.ui.stats_dialog import StatsDialog  # noqa: E402
+from factmark.ui.dialogs.export_dialog import ExportDialog  # noqa: E402
+from factmark.ui.dialogs.import_report import ReportDialog  # noqa: E402
+from factmark.ui.dialogs.labels_dialog import LabelsDialog  # noqa: E402
+from factmark.ui.window.main_window import MainWindow  # noqa: E402
+from factmark.ui.dialogs.stats_dialog import StatsDialog  # noqa: E402
 
 SPANS = [
     ("Ukraine has pushed back the Russian army from some positions around Bakhmut", "1"),

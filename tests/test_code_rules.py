@@ -53,7 +53,7 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         "import sys\n"
         "from factmark.cli import build_parser\n"
         "from factmark.core.workspace import open_project\n"
-        "import factmark.ui.main_window\n"
+        "import factmark.ui.window.main_window\n"
         "build_parser().parse_args(['gui'])\n"
         f"open_project(__import__('pathlib').Path({str(project)!r})).close()\n"
         "print(' '.join(sorted(sys.modules)))\n"
@@ -76,7 +76,7 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         "spacy",
     }
     assert loaded & later == set()
-    assert "factmark.ui.main_window" in loaded  # the check itself ran
+    assert "factmark.ui.window.main_window" in loaded  # the check itself ran
 
 
 def test_core_type_checks_strictly() -> None:

@@ -25,8 +25,8 @@ from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project, ProjectError
 from factmark.ui.app import create_main_window
-from factmark.ui.jobs import export_project
-from factmark.ui.main_window import MainWindow
+from factmark.ui.background.jobs import export_project
+from factmark.ui.window.main_window import MainWindow
 from tests.core.conftest import project_snapshot
 from tests.faults.helpers import REPO, integrity, new_project, posix_only, sha256
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from factmark.core.project import Project
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 from tests.faults.helpers import READY, Child, integrity, new_project, posix_only, words_text
 
 pytestmark = [posix_only, pytest.mark.slow]

@@ -28,7 +28,7 @@ import factmark.core.storage as storage_module
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project, ProjectError
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 from tests.core.conftest import project_snapshot
 from tests.faults.helpers import REPO, integrity, new_project, words_text
 

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from factmark.ui.app import create_main_window
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

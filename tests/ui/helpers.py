@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from factmark.ui.article_view import ArticleView
+from factmark.ui.article.article_view import ArticleView
 
 
 def point_at(view: ArticleView, offset: int) -> QPoint:

@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextCharFormat
 from pytestqt.qtbot import QtBot
 
 from factmark.core.project import Project
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import click_at, drag_select, type_text
 
 KEYS = {

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from factmark.ui.export_dialog import ExportDialog
+from factmark.ui.dialogs.export_dialog import ExportDialog
 from tests.ui.helpers import drag_select
 from tests.ui.test_annotation import KEYS, find
 
@@ -87,7 +87,7 @@ def test_export_dialog_refuses_a_bad_split(
     qtbot.addWidget(dialog)
     shown = []
     monkeypatch.setattr(
-        "factmark.ui.export_dialog.QMessageBox.warning",
+        "factmark.ui.dialogs.export_dialog.QMessageBox.warning",
         lambda _parent, _title, text: shown.append(text),
     )
     dialog.split_on.setChecked(True)

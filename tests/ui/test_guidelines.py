@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.project import Project
 from factmark.core.resources import default_guidelines
-from factmark.ui.guidelines_panel import MarkdownEditor
-from factmark.ui.main_window import MainWindow
+from factmark.ui.panels.guidelines_panel import MarkdownEditor
+from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -238,7 +238,7 @@ def test_load_file_puts_a_markdown_file_in_the_editor(
     bad.write_bytes("# Règles\n".encode("latin-1"))
     chosen = [bad]
     monkeypatch.setattr(
-        "factmark.ui.guidelines_panel.QFileDialog.getOpenFileName",
+        "factmark.ui.panels.guidelines_panel.QFileDialog.getOpenFileName",
         lambda *args, **kwargs: (str(chosen[0]), "Markdown (*.md)"),
     )
     editor = open_editor(window, qtbot)

@@ -20,9 +20,9 @@ from factmark.core.exporting.base import Selection
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
-from factmark.ui import jobs
-from factmark.ui.import_report import ReportDialog
-from factmark.ui.jobs import ImportJob, ImportOutcome, run_export, run_import
+from factmark.ui.background import jobs
+from factmark.ui.background.jobs import ImportJob, ImportOutcome, run_export, run_import
+from factmark.ui.dialogs.import_report import ReportDialog
 
 ALL = Selection(statuses=frozenset())
 

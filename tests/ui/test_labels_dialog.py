@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.model import IncomingDocument, Label
 from factmark.core.project import Change, Project
-from factmark.ui.labels_dialog import OKABE_ITO, LabelsDialog, LabelTableModel
+from factmark.ui.dialogs.labels_dialog import OKABE_ITO, LabelsDialog, LabelTableModel
 
 TEXT = "The governor said 3 bridges near Kherson were repaired by the army."
 DEFAULTS = ["claim", "source", "location", "number"]

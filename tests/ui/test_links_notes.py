@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import click_at, drag_select, pick_in_next_menu, type_text
 from tests.ui.test_annotation import KEYS, find
 

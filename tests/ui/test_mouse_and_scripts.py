@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.importing import import_file
 from factmark.core.project import Project
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import _send, click_at, drag_select, point_at
 from tests.ui.test_annotation import KEYS, find, stored
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.importing import import_file
 from factmark.core.project import Project
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import drag_select
 from tests.ui.test_annotation import KEYS, find, stored
 
@@ -70,7 +70,7 @@ def test_a_bad_project_file_gets_a_message_and_the_window_stays(
     window = open_window()
     shown = []
     monkeypatch.setattr(
-        "factmark.ui.main_window.QMessageBox.warning",
+        "factmark.ui.window.main_window.QMessageBox.warning",
         lambda _parent, title, text: shown.append((title, text)),
     )
     assert not window.open_project_file(bad)
@@ -103,7 +103,7 @@ def test_new_project_starts_empty_and_labels_work(
 def test_dropping_article_files_imports_them_and_reports(
     open_window, qtbot: QtBot, corpus: Path, tmp_path: Path
 ) -> None:
-    from factmark.ui.import_report import ReportDialog
+    from factmark.ui.dialogs.import_report import ReportDialog
     from tests.ui.test_jobs import answer_modal
 
     window = open_window(tmp_path / "empty.factmark")

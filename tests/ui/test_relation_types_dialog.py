@@ -22,9 +22,9 @@ from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Change, Project
-from factmark.ui.labels_dialog import LabelsDialog
-from factmark.ui.main_window import MainWindow
-from factmark.ui.relation_types_panel import RelationTypeTableModel
+from factmark.ui.dialogs.labels_dialog import LabelsDialog
+from factmark.ui.dialogs.relation_types_panel import RelationTypeTableModel
+from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import pick_in_next_menu
 from tests.ui.test_labels_dialog import click, open_dialog, type_into, widget
 

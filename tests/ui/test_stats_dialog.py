@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
-from factmark.ui.stats_dialog import BarChart, ProgressStrip, StatsDialog, progress_headline
+from factmark.ui.dialogs.stats_dialog import BarChart, ProgressStrip, StatsDialog, progress_headline
 
 TEXT = "The mayor said 40 people were evacuated from the district on Monday."
 

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.ui.main_window import MainWindow
+from factmark.ui.window.main_window import MainWindow
 from tests.ui.test_annotation import stored
 
 CTRL = Qt.KeyboardModifier.ControlModifier

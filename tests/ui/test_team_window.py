@@ -7,7 +7,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from factmark.core.project import Project
-from factmark.ui.team_dialogs import AgreementDialog
+from factmark.ui.dialogs.team_dialogs import AgreementDialog
 from tests.ui.helpers import drag_select
 from tests.ui.test_annotation import KEYS, find
 
@@ -15,7 +15,9 @@ from tests.ui.test_annotation import KEYS, find
 def test_copy_merge_back_and_agreement(
     open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr("factmark.ui.main_window.QMessageBox.information", lambda *args: None)
+    monkeypatch.setattr(
+        "factmark.ui.window.main_window.QMessageBox.information", lambda *args: None
+    )
     window = open_window()
     window.settings.set_annotator("olena")
     start = find(window, "Bakhmut")

@@ -13,8 +13,8 @@ from factmark import __version__
 from factmark.core.project import ProjectError
 from factmark.core.resources import resource_path
 from factmark.core.workspace import APP_NAME, PROJECT_SUFFIX, open_project
-from factmark.ui.main_window import MainWindow
-from factmark.ui.settings import Settings
+from factmark.ui.window.main_window import MainWindow
+from factmark.ui.window.settings import Settings
 
 
 def application() -> QApplication:

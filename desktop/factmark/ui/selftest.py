@@ -38,8 +38,8 @@ def selftest() -> str:
         from factmark.core.importing import import_file
         from factmark.core.project import Project
         from factmark.ui.app import create_main_window
-        from factmark.ui.main_window import MainWindow
-        from factmark.ui.settings import Settings
+        from factmark.ui.window.main_window import MainWindow
+        from factmark.ui.window.settings import Settings
 
         qInstallMessageHandler(_quiet_offscreen)
         path = work / "selftest.factmark"

@@ -440,7 +440,7 @@ def run_import(
     dialog = _ProgressDialog(parent, "importProgress", "Importing", "Looking for files…")
     outcome: ImportOutcome = _run(ImportJob(project_path, paths), dialog)
     if show_report:
-        from factmark.ui.import_report import ReportDialog
+        from factmark.ui.dialogs.import_report import ReportDialog
 
         if outcome.error and not outcome.reports:
             QMessageBox.warning(parent, "Import failed", outcome.error)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.model import ValidationError
 from factmark.core.project import ProjectError
-from factmark.ui.models import TableModel
+from factmark.ui.models.tables import TableModel
 
 ERROR_COLOUR = "#D55E00"  # Okabe-Ito vermilion: readable on light and dark backgrounds
 

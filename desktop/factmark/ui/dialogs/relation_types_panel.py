@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from factmark.core.project import Change, Project
-from factmark.ui.list_editing import (
+from factmark.ui.dialogs.list_editing import (
     apply_change,
     enable_controls,
     error_label,
@@ -28,7 +28,7 @@ from factmark.ui.list_editing import (
     select_row,
     table_with_buttons,
 )
-from factmark.ui.models import TableModel
+from factmark.ui.models.tables import TableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 NEW_TYPE_NAME = "new_type"  # one word, as link types are

@@ -11,11 +11,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QToolBar
 
 from factmark import __version__
-from factmark.ui.annotation import END, GROW, SHRINK, START
 from factmark.ui.icons import icon, swatch
+from factmark.ui.window.annotation import END, GROW, SHRINK, START
 
 if TYPE_CHECKING:
-    from factmark.ui.main_window import MainWindow
+    from factmark.ui.window.main_window import MainWindow
 
 Key = QKeySequence.StandardKey
 

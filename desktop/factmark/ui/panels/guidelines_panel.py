@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from factmark.core.guidelines import read_guidelines
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
-from factmark.ui.typed_text import typed_text
+from factmark.ui.article.typed_text import typed_text
 
 VIEW, EDIT = 0, 1
 SAVE = QKeySequence.StandardKey.Save
@@ -61,7 +61,7 @@ class MarkdownEditor(QPlainTextEdit):
             super().keyPressEvent(event)
 
     def source(self) -> str:
-        """The Markdown as typed (see :mod:`factmark.ui.typed_text`)."""
+        """The Markdown as typed (see :mod:`factmark.ui.article.typed_text`)."""
         return typed_text(self.document())
 
     @staticmethod

@@ -1,5 +1,5 @@
 """Project > Labels: add, rename, re-key, recolour, describe, reorder and remove span labels,
-and (in the Link types tab, :mod:`factmark.ui.relation_types_panel`) the link types.
+and (in the Link types tab, :mod:`factmark.ui.dialogs.relation_types_panel`) the link types.
 
 Every edit is one Project call, committed at once; the project's Change("labels") then
 refreshes this dialog (and the main window's label toolbar). A refused edit shows its
@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.model import Label
 from factmark.core.project import Change, Project
-from factmark.ui.icons import swatch
-from factmark.ui.list_editing import (
+from factmark.ui.dialogs.list_editing import (
     apply_change,
     enable_controls,
     error_label,
@@ -43,8 +42,9 @@ from factmark.ui.list_editing import (
     select_row,
     table_with_buttons,
 )
-from factmark.ui.models import TableModel
-from factmark.ui.relation_types_panel import RelationTypesPanel
+from factmark.ui.dialogs.relation_types_panel import RelationTypesPanel
+from factmark.ui.icons import swatch
+from factmark.ui.models.tables import TableModel
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -15,7 +15,7 @@ from operator import attrgetter, sub
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 from factmark.core.model import Span
-from factmark.ui.offsets import OffsetMap
+from factmark.ui.article.offsets import OffsetMap
 
 TINT_ALPHA = 80
 

@@ -23,23 +23,23 @@ from PySide6.QtWidgets import (
 from factmark.core.model import Document, Relation
 from factmark.core.project import Change, Project, ProjectError
 from factmark.core.workspace import open_project
-from factmark.ui.annotation import Annotation
-from factmark.ui.article_view import ArticleView
-from factmark.ui.details_panel import DetailsPanel
-from factmark.ui.document_panel import DocumentPanel, make_table
-from factmark.ui.find_bar import FindBar
-from factmark.ui.guidelines_panel import GuidelinesPanel
-from factmark.ui.menus import build_menus, label_actions
-from factmark.ui.models import SpanListModel
-from factmark.ui.relations_panel import RelationsPanel
-from factmark.ui.settings import Settings
-from factmark.ui.suggestions import Suggestions
-from factmark.ui.window_dialogs import DialogActions
-from factmark.ui.window_documents import DocumentActions
-from factmark.ui.window_files import FileActions
-from factmark.ui.window_links import LinkActions
-from factmark.ui.window_spans import SpanActions
-from factmark.ui.window_suggestions import SuggestionActions
+from factmark.ui.article.article_view import ArticleView
+from factmark.ui.article.find_bar import FindBar
+from factmark.ui.background.suggestions import Suggestions
+from factmark.ui.models.tables import SpanListModel
+from factmark.ui.panels.details_panel import DetailsPanel
+from factmark.ui.panels.document_panel import DocumentPanel, make_table
+from factmark.ui.panels.guidelines_panel import GuidelinesPanel
+from factmark.ui.panels.relations_panel import RelationsPanel
+from factmark.ui.window.annotation import Annotation
+from factmark.ui.window.menus import build_menus, label_actions
+from factmark.ui.window.settings import Settings
+from factmark.ui.window.window_dialogs import DialogActions
+from factmark.ui.window.window_documents import DocumentActions
+from factmark.ui.window.window_files import FileActions
+from factmark.ui.window.window_links import LinkActions
+from factmark.ui.window.window_spans import SpanActions
+from factmark.ui.window.window_suggestions import SuggestionActions
 
 
 class MainWindow(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from factmark.core.project import ProjectError
-from factmark.ui.window_parts import WindowParts
+from factmark.ui.window.window_parts import WindowParts
 
 UNFINISHED = ("new", "in_progress")
 

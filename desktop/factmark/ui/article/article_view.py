@@ -23,8 +23,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from factmark.core.model import Span, Suggestion
-from factmark.ui.offsets import OffsetMap
-from factmark.ui.span_painter import SpanPainter
+from factmark.ui.article.offsets import OffsetMap
+from factmark.ui.article.span_painter import SpanPainter
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
 EDGE_GRIP = 4  # pixels either side of a selected span's edge that start a drag

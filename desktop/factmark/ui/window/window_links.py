@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMenu
 
-from factmark.ui.window_parts import WindowParts
+from factmark.ui.window.window_parts import WindowParts
 
 
 class LinkActions(WindowParts):

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.model import Document, Span
-from factmark.ui.typed_text import typed_text
+from factmark.ui.article.typed_text import typed_text
 
 DOCUMENT_FIELDS = (
     ("publication", "Publication"),

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.project import Project
-from factmark.ui.models import STATUS_NAMES, DocumentListModel
+from factmark.ui.models.tables import STATUS_NAMES, DocumentListModel
 
 
 def make_table(name: str, parent: QWidget) -> QTableView:

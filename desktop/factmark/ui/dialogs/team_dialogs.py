@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from factmark.core.agreement import agreement
 from factmark.core.project import Project
-from factmark.ui.stats_dialog import BarChart
+from factmark.ui.dialogs.stats_dialog import BarChart
 
 FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
 

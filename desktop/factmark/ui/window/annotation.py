@@ -24,8 +24,8 @@ from factmark.core.operations import (
 )
 from factmark.core.project import Project, ProjectError
 from factmark.core.selection import next_word_edge, span_range, trim, word_at
-from factmark.ui.article_view import ArticleView
-from factmark.ui.commands import OperationCommand
+from factmark.ui.article.article_view import ArticleView
+from factmark.ui.window.commands import OperationCommand
 
 GROW, SHRINK = 1, -1
 START, END = "start", "end"

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from factmark.core.project import ProjectError
 from factmark.core.workspace import PROJECT_SUFFIX
-from factmark.ui.window_parts import WindowParts
+from factmark.ui.window.window_parts import WindowParts
 
 if TYPE_CHECKING:
-    from factmark.ui.jobs import ImportOutcome
+    from factmark.ui.background.jobs import ImportOutcome
 
 
 class FileActions(WindowParts):
@@ -68,7 +68,7 @@ class FileActions(WindowParts):
 
     def import_paths(self, paths: list[Path], *, show_report: bool = True) -> ImportOutcome:
         """Import files and folders in the background, then show the per-file report."""
-        from factmark.ui.jobs import run_import  # not needed to start the window
+        from factmark.ui.background.jobs import run_import  # not needed to start the window
 
         outcome = run_import(self, self.project.path, paths, show_report=show_report)
         self.documents.model.reload()
@@ -141,6 +141,6 @@ class FileActions(WindowParts):
         )
 
     def choose_export(self) -> None:
-        from factmark.ui.export_dialog import ExportDialog
+        from factmark.ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(self.project, self).exec()

@@ -13,8 +13,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from factmark.core.model import Document
 from factmark.core.operations import AcceptSuggestion, RejectSuggestion
 from factmark.core.project import Project
-from factmark.ui.annotation import Annotation
-from factmark.ui.article_view import ArticleView
+from factmark.ui.article.article_view import ArticleView
+from factmark.ui.window.annotation import Annotation
 
 
 class _Computed(QObject):

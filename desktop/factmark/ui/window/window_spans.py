@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt
 
-from factmark.ui.menus import article_menu
-from factmark.ui.window_parts import WindowParts
+from factmark.ui.window.menus import article_menu
+from factmark.ui.window.window_parts import WindowParts
 
 
 class SpanActions(WindowParts):

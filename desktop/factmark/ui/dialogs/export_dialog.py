@@ -25,7 +25,7 @@ from factmark.core.exporting import FORMATS
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project
-from factmark.ui.models import STATUS_NAMES
+from factmark.ui.models.tables import STATUS_NAMES
 
 NESTED_POLICIES = {
     "outermost": "keep the outermost of nested spans",
@@ -189,7 +189,7 @@ class ExportDialog(QDialog):
 
     def export(self) -> None:
         """Run the export in the background; report the result and close on success."""
-        from factmark.ui.jobs import run_export
+        from factmark.ui.background.jobs import run_export
 
         if not any(box.isChecked() for box in self.statuses.values()):
             QMessageBox.warning(self, "Export", "Tick at least one document status.")

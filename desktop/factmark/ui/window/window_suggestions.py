@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factmark.ui.window_parts import WindowParts
+from factmark.ui.window.window_parts import WindowParts
 
 
 class SuggestionActions(WindowParts):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from factmark.core.model import GOLD
-from factmark.ui.window_parts import WindowParts
+from factmark.ui.window.window_parts import WindowParts
 
 # Annotators in review mode: Okabe-Ito colours not used for labels first.
 REVIEW_COLOURS = ("#0072B2", "#D55E00", "#F0E442", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
@@ -18,12 +18,12 @@ class DialogActions(WindowParts):
     """
 
     def show_labels(self) -> None:
-        from factmark.ui.labels_dialog import LabelsDialog
+        from factmark.ui.dialogs.labels_dialog import LabelsDialog
 
         LabelsDialog(self.project, self).exec()
 
     def show_statistics(self) -> None:
-        from factmark.ui.stats_dialog import StatsDialog
+        from factmark.ui.dialogs.stats_dialog import StatsDialog
 
         StatsDialog(self.project, self).exec()
 
@@ -48,6 +48,6 @@ class DialogActions(WindowParts):
             )
 
     def show_agreement(self) -> None:
-        from factmark.ui.team_dialogs import AgreementDialog
+        from factmark.ui.dialogs.team_dialogs import AgreementDialog
 
         AgreementDialog(self.project, self).exec()

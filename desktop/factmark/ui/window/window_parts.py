@@ -19,14 +19,14 @@ if TYPE_CHECKING:
 
     from factmark.core.model import Document, Relation
     from factmark.core.project import Project
-    from factmark.ui.annotation import Annotation
-    from factmark.ui.article_view import ArticleView
-    from factmark.ui.details_panel import DetailsPanel
-    from factmark.ui.document_panel import DocumentPanel
-    from factmark.ui.models import SpanListModel
-    from factmark.ui.relations_panel import RelationsPanel
-    from factmark.ui.settings import Settings
-    from factmark.ui.suggestions import Suggestions
+    from factmark.ui.article.article_view import ArticleView
+    from factmark.ui.background.suggestions import Suggestions
+    from factmark.ui.models.tables import SpanListModel
+    from factmark.ui.panels.details_panel import DetailsPanel
+    from factmark.ui.panels.document_panel import DocumentPanel
+    from factmark.ui.panels.relations_panel import RelationsPanel
+    from factmark.ui.window.annotation import Annotation
+    from factmark.ui.window.settings import Settings
 
     class WindowParts(QMainWindow):
         project: Project

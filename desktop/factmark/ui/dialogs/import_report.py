@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.importing import FileReport
-from factmark.ui.jobs import ImportOutcome
+from factmark.ui.background.jobs import ImportOutcome
 
 
 class ReportDialog(QDialog):

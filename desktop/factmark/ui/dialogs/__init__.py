@@ -1,0 +1,1 @@
+"""Dialogs opened from the menus: labels, statistics, agreement, export, import report."""

@@ -1,0 +1,1 @@
+"""Qt item models: thin views over the project's documents, spans and labels."""
