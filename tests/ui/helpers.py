@@ -10,10 +10,23 @@ from pytestqt.qtbot import QtBot
 from factmark.ui.article.article_view import ArticleView
 
 
+def utf16_position(text: str, offset: int) -> int:
+    """Qt's position of code point ``offset`` in ``text``: the UTF-16 units before it.
+
+    Counted by Python's codec, not by the product's converter, so tests that place
+    the mouse with it check that converter rather than share its mistakes.
+    """
+    return len(text[:offset].encode("utf-16-le")) // 2
+
+
 def point_at(view: ArticleView, offset: int) -> QPoint:
-    """The viewport point of the gap before code point ``offset`` (where a caret goes)."""
+    """The viewport point of the gap before code point ``offset`` (where a caret goes).
+
+    Found with Qt's own geometry: a cursor at the UTF-16 position of the offset in the
+    text Qt holds (``toPlainText`` keeps every character's length), then ``cursorRect``.
+    """
     cursor = QTextCursor(view.document())
-    cursor.setPosition(view.offsets.to_qt(offset))
+    cursor.setPosition(utf16_position(view.toPlainText(), offset))
     view.setTextCursor(cursor)
     view.ensureCursorVisible()
     QApplication.processEvents()

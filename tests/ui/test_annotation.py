@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.project import Project
 from factmark.ui.window.main_window import MainWindow
-from tests.ui.helpers import click_at, drag_select, type_text
+from tests.ui.helpers import click_at, drag_select, type_text, utf16_position
 
 KEYS = {
     "claim": Qt.Key.Key_1,
@@ -94,10 +94,15 @@ def test_nested_number_inside_claim(window: MainWindow, qtbot: QtBot) -> None:
     assert listed(window) == [("claim", claim), ("number", "500")]
     # Both show: the number's characters are painted differently from the claim's.
     view = window.article_view
-    block = view.document().findBlock(view.offsets.to_qt(number))
+    # Qt's formats count UTF-16 units: the offsets are turned into those by Python's codec.
+    number_at = utf16_position(view.toPlainText(), number)
+    claim_at = utf16_position(view.toPlainText(), start)
+    block = view.document().findBlock(number_at)
     formats = {(f.start, f.length): QTextCharFormat(f.format) for f in block.layout().formats()}
-    number_fmt = next(f for (s, n), f in formats.items() if s <= number - block.position() < s + n)
-    claim_fmt = next(f for (s, n), f in formats.items() if s <= start - block.position() < s + n)
+    number_fmt = next(
+        f for (s, n), f in formats.items() if s <= number_at - block.position() < s + n
+    )
+    claim_fmt = next(f for (s, n), f in formats.items() if s <= claim_at - block.position() < s + n)
     assert number_fmt.background().color() != claim_fmt.background().color()
     assert number_fmt.fontUnderline() or number_fmt.underlineStyle() != 0
 

@@ -116,6 +116,8 @@ def test_offsets_are_code_points_in_every_script(
     window.actions_by_name["snapToWords"].setChecked(False)
     window.settings.set_snap_to_words(False)
     drag_select(view, start, start + len(piece))
+    # Qt's own reading of what the mouse selected (a line break reads as U+2029).
+    assert view.textCursor().selectedText() == piece.replace("\n", "\u2029")
     qtbot.keyClick(view, KEYS[label])
     assert stored(window) == [(label, piece)]
     (span,) = window.project.spans(window.current.id)
