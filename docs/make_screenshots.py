@@ -29,8 +29,8 @@ from factmark.ui.app import application, create_main_window  # noqa: E402
 from factmark.ui.dialogs.export_dialog import ExportDialog  # noqa: E402
 from factmark.ui.dialogs.import_report import ReportDialog  # noqa: E402
 from factmark.ui.dialogs.labels_dialog import LabelsDialog  # noqa: E402
-from factmark.ui.window.main_window import MainWindow  # noqa: E402
 from factmark.ui.dialogs.stats_dialog import StatsDialog  # noqa: E402
+from factmark.ui.window.main_window import MainWindow  # noqa: E402
 
 SPANS = [
     ("Ukraine has pushed back the Russian army from some positions around Bakhmut", "1"),
@@ -80,13 +80,13 @@ def main() -> None:
     ids = {window.article_view.text[s.start:s.end]: s.id for s in window.spans.spans}
     claim = ids["he said it had lost around 500 men"]
     for head in ("Yevgeny Prigozhin", "500"):
-        window.select_span(ids[head])
-        window.start_link()
-        window.finish_link(claim)
-    window.select_span(claim)
+        window.selection.select(ids[head])
+        window.linking.start()
+        window.linking.finish(claim)
+    window.selection.select(claim)
     QTest.keyClick(window.article_view, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
     window.annotation.set_note(claim, "ISW counted about 100; ask the brigade's press office.")
-    window.mark("done")
+    window.navigator.mark("done")
     save(window, "main-window.png")
     QTest.keyClick(window.article_view, Qt.Key.Key_F2)  # the guidelines dock, being edited
     QTest.mouseClick(window.guidelines_panel.edit_button, Qt.MouseButton.LeftButton)

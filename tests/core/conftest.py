@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
+from factmark.core.changes import ChangeSet
 from factmark.core.project import Project
 
 Snapshot = dict[str, Any]
@@ -75,3 +76,8 @@ def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+def kinds(changes: list[ChangeSet]) -> list[set[str]]:
+    """The kinds of change each delivered ChangeSet held, by name."""
+    return [change.kinds() for change in changes]

@@ -8,7 +8,7 @@ import pytest
 
 from factmark.core.guidelines import decode_guidelines, read_guidelines, section
 from factmark.core.model import ValidationError
-from factmark.core.project import Change, Project
+from factmark.core.project import ChangeSet, Project
 from factmark.core.resources import default_guidelines, resource_path
 
 OURS = "# Newsroom rules\n\n## claim\n\nExamples:\n- **the bridge reopened** on Monday\n"
@@ -37,7 +37,7 @@ def test_set_guidelines_normalises_newlines_and_the_bom(project: Project) -> Non
 
 def test_nul_is_refused_and_the_old_guidelines_kept(project: Project) -> None:
     project.set_guidelines(OURS)
-    heard: list[Change] = []
+    heard: list[ChangeSet] = []
     project.subscribe(heard.append)
     with pytest.raises(ValidationError, match="NUL"):
         project.set_guidelines("# Rules\x00binary")
@@ -51,10 +51,10 @@ def test_listeners_hear_a_settings_change_after_the_commit(project_path: Path) -
     with Project.open(project_path) as project:
         heard: list[tuple[str, str]] = []
 
-        def listener(change: Change) -> None:
+        def listener(change: ChangeSet) -> None:
             # What a second connection reads: the change is committed when it is reported.
             with Project.open_to_read(project_path) as reader:
-                heard.append((change.kind, reader.guidelines()))
+                heard.append(("settings" if change.settings else "", reader.guidelines()))
 
         project.subscribe(listener)
         project.set_guidelines(OURS)

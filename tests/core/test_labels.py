@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from tests.core.conftest import kinds
 
 from factmark.core.model import IncomingDocument, Label, ValidationError
-from factmark.core.project import Change, Project
+from factmark.core.project import ChangeSet, Project
 
 ARTICLE = "The minister said 40 schools in Kharkiv reopened on Monday."
 OTHER = "A spokesperson for the ministry confirmed 12 more would follow."
@@ -38,9 +39,9 @@ def add_span(project: Project, document_id: int, text: str, substring: str, name
 
 
 @pytest.fixture
-def changes(project: Project) -> list[Change]:
+def changes(project: Project) -> list[ChangeSet]:
     """Every change the project notifies from now on."""
-    heard: list[Change] = []
+    heard: list[ChangeSet] = []
     project.subscribe(heard.append)
     return heard
 
@@ -49,13 +50,13 @@ def changes(project: Project) -> list[Change]:
 
 
 def test_added_label_goes_last_tidied_and_is_announced(
-    project: Project, changes: list[Change]
+    project: Project, changes: list[ChangeSet]
 ) -> None:
     added = project.add_label("  weapon ", key="w", colour="#d55e00", description=" Arms. ")
     assert added == Label("weapon", "w", "#D55E00", "Arms.", 4)
     assert project.labels()[-1] == added
     assert names(project) == [*DEFAULTS, "weapon"]
-    assert changes == [Change("labels")]
+    assert kinds(changes) == [{"labels"}]
 
 
 def test_added_label_is_committed(project: Project, project_path: Path) -> None:
@@ -91,7 +92,7 @@ def test_a_label_may_have_no_key(project: Project) -> None:
     ],
 )
 def test_bad_labels_are_refused_and_change_nothing(
-    project: Project, changes: list[Change], name: str, key: str, colour: str, message: str
+    project: Project, changes: list[ChangeSet], name: str, key: str, colour: str, message: str
 ) -> None:
     before = project.labels()
     with pytest.raises(ValidationError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -110,11 +111,11 @@ def test_keys_collide_whatever_their_case(project: Project) -> None:
 # -- changing -----------------------------------------------------------------------------
 
 
-def test_rekey_recolour_and_describe(project: Project, changes: list[Change]) -> None:
+def test_rekey_recolour_and_describe(project: Project, changes: list[ChangeSet]) -> None:
     changed = project.update_label("source", key="s", colour="#0072b2", description="Who said it")
     assert changed == Label("source", "s", "#0072B2", "Who said it", 1)
     assert label(project, "source") == changed
-    assert changes == [Change("labels")]
+    assert kinds(changes) == [{"labels"}]
 
 
 def test_an_empty_key_removes_the_key(project: Project) -> None:
@@ -131,7 +132,7 @@ def test_a_label_keeps_its_own_key_and_name_when_other_fields_change(project: Pr
     )
 
 
-def test_changing_nothing_writes_nothing(project: Project, changes: list[Change]) -> None:
+def test_changing_nothing_writes_nothing(project: Project, changes: list[ChangeSet]) -> None:
     same = label(project, "claim")
     assert project.update_label("claim", key=same.key, colour=same.colour) == same
     assert changes == []
@@ -149,7 +150,7 @@ def test_changing_nothing_writes_nothing(project: Project, changes: list[Change]
     ],
 )
 def test_bad_changes_are_refused(
-    project: Project, changes: list[Change], changes_: dict[str, object], message: str
+    project: Project, changes: list[ChangeSet], changes_: dict[str, object], message: str
 ) -> None:
     before = project.labels()
     with pytest.raises(ValidationError, match=message):
@@ -168,7 +169,7 @@ def test_foreign_keys_are_enforced_on_project_connections(project: Project) -> N
     assert project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
-def test_rename_carries_every_span_along(project: Project, changes: list[Change]) -> None:
+def test_rename_carries_every_span_along(project: Project, changes: list[ChangeSet]) -> None:
     first, second = add_document(project), add_document(project, OTHER)
     claims = [
         add_span(project, first, ARTICLE, "40 schools in Kharkiv reopened", "claim"),
@@ -193,7 +194,7 @@ def test_rename_carries_every_span_along(project: Project, changes: list[Change]
         "location": 0,
         "number": 1,
     }
-    assert changes == [Change("labels")]
+    assert kinds(changes) == [{"labels", "label_renamed"}]
     # The old name is free again and the spans are found under the new one.
     project.add_label("claim")
     assert project.label_span_counts()["claim"] == 0
@@ -228,13 +229,13 @@ def test_span_counts_list_every_label(project: Project) -> None:
     ],
 )
 def test_move_puts_the_label_at_the_position_and_shifts_the_rest(
-    project: Project, changes: list[Change], name: str, position: int, order: list[str]
+    project: Project, changes: list[ChangeSet], name: str, position: int, order: list[str]
 ) -> None:
     old = DEFAULTS.index(name)
     assert project.move_label(name, position) == old
     assert names(project) == order
     assert [x.position for x in project.labels()] == [0, 1, 2, 3]
-    assert changes == [Change("labels")]
+    assert kinds(changes) == [{"labels"}]
 
 
 def test_move_keeps_keys_and_persists(project: Project, project_path: Path) -> None:
@@ -258,7 +259,7 @@ def test_move_keeps_keys_and_persists(project: Project, project_path: Path) -> N
     ],
 )
 def test_bad_moves_are_refused(
-    project: Project, changes: list[Change], name: str, position: int, message: str
+    project: Project, changes: list[ChangeSet], name: str, position: int, message: str
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         project.move_label(name, position)
@@ -269,19 +270,19 @@ def test_bad_moves_are_refused(
 # -- deleting -----------------------------------------------------------------------------
 
 
-def test_an_unused_label_can_be_deleted(project: Project, changes: list[Change]) -> None:
+def test_an_unused_label_can_be_deleted(project: Project, changes: list[ChangeSet]) -> None:
     deleted = project.delete_label("source")
     assert deleted == Label("source", "2", "#56B4E9", deleted.description, 1)
     assert names(project) == ["claim", "location", "number"]
     assert [x.position for x in project.labels()] == [0, 1, 2]
-    assert changes == [Change("labels")]
+    assert kinds(changes) == [{"labels"}]
     project.add_label("witness", key="2")  # its key is free again
     assert names(project)[-1] == "witness"
 
 
 @pytest.mark.parametrize(("count", "words"), [(1, "1 span uses it"), (3, "3 spans use it")])
 def test_a_label_in_use_is_not_deleted(
-    project: Project, changes: list[Change], count: int, words: str
+    project: Project, changes: list[ChangeSet], count: int, words: str
 ) -> None:
     document = add_document(project)
     for substring in ["40", "Kharkiv", "Monday"][:count]:

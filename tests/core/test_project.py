@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database, Migrations
 
+from factmark.core.changes import DocumentState, Edit
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, ValidationError
-from factmark.core.project import Change, Project, ProjectError
+from factmark.core.project import ChangeSet, Project, ProjectError
 from factmark.core.schema import (
     KNOWN_MIGRATIONS,
     MIGRATION_SET,
@@ -417,9 +418,9 @@ def test_add_document_is_all_or_nothing(project: Project) -> None:
 
 def test_listeners_hear_each_committed_change_once(project: Project) -> None:
     doc_id = add_article(project)
-    heard: list[tuple[Change, int]] = []
+    heard: list[tuple[ChangeSet, int]] = []
 
-    def listener(change: Change) -> None:
+    def listener(change: ChangeSet) -> None:
         # Another connection sees the change already: it was committed before we were told.
         with sqlite3.connect(project.path) as other:
             count = other.execute("SELECT count(*) FROM spans").fetchone()[0]
@@ -428,20 +429,25 @@ def test_listeners_hear_each_committed_change_once(project: Project) -> None:
 
     project.subscribe(listener)
     span = project.add_span(doc_id, 0, 9, "source")
-    # The span, and the document's status (new -> in progress): each told once, after commit.
-    assert sorted((c.kind, c.document_id, n) for c, n in heard) == [
-        ("documents", doc_id, 1),
-        ("spans", doc_id, 1),
-    ]
-    assert [c.span_ids for c, _ in heard if c.kind == "spans"] == [(span.id,)]
+    # The span and the document's status (new -> in progress): told once, after commit,
+    # with the new values.
+    ((change, count),) = heard
+    assert count == 1
+    assert change.spans == {span.id: Edit(None, span)}
+    assert change.documents == {
+        doc_id: Edit(DocumentState(doc_id, "new"), DocumentState(doc_id, "in_progress"))
+    }
 
     heard.clear()
     project.set_status(doc_id, "done")
-    assert [(c.kind, c.document_id) for c, _ in heard] == [("documents", doc_id)]
+    ((change, _),) = heard
+    assert change.kinds() == {"documents"}
+    assert change.documents[doc_id].new == DocumentState(doc_id, "done")
 
     heard.clear()
     project.delete_span(span.id or 0)
-    assert [(c.kind, c.document_id, n) for c, n in heard] == [("spans", doc_id, 0)]
+    ((change, count),) = heard
+    assert (change.spans, count) == ({span.id: Edit(span, None)}, 0)
 
     heard.clear()
     with pytest.raises(ValidationError):
@@ -463,7 +469,7 @@ def test_listeners_hear_each_committed_change_once(project: Project) -> None:
 
 def test_listeners_hear_nothing_from_a_rolled_back_transaction(project: Project) -> None:
     doc_id = add_article(project)
-    heard: list[Change] = []
+    heard: list[ChangeSet] = []
     project.subscribe(heard.append)
 
     with pytest.raises(RuntimeError), project.transaction():
@@ -479,17 +485,18 @@ def test_listeners_hear_nothing_from_a_rolled_back_transaction(project: Project)
     with project.transaction():
         first = project.add_span(doc_id, 0, 9, "source")
         second = project.add_span(doc_id, 13, 18, "location")
-    # One batch: one notice per kind of change, naming both spans.
-    spans = [c for c in heard if c.kind == "spans"]
-    assert len(spans) == 1 and set(spans[0].span_ids) == {first.id, second.id}
-    assert len(heard) == len({(c.kind, c.document_id) for c in heard})
+    # One batch: one notice, naming both spans with their values.
+    (change,) = heard
+    assert change.spans == {first.id: Edit(None, first), second.id: Edit(None, second)}
 
 
 def test_listeners_hear_of_an_import_once_it_is_stored(project: Project, corpus: Path) -> None:
     heard: list[tuple[str, int]] = []
-    project.subscribe(lambda change: heard.append((change.kind, project.document_count())))
+    project.subscribe(
+        lambda change: heard.append((change.documents_reloaded, project.document_count()))
+    )
 
     import_file(project, corpus / "bad" / "binary.txt")
     assert heard == []
     import_file(project, corpus / "annotated.jsonl")
-    assert heard and all(count == 3 for _, count in heard)
+    assert heard and all(reloaded and count == 3 for reloaded, count in heard)

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.core.conftest import kinds
 
+from factmark.core.changes import DocumentState, Edit
 from factmark.core.exporting import FORMATS, export
 from factmark.core.exporting.base import Selection
 from factmark.core.model import IncomingDocument, Proposal, Suggestion, ValidationError
 from factmark.core.operations import AcceptSuggestion, AddSpan, RejectSuggestion
-from factmark.core.project import Change, Project
+from factmark.core.project import ChangeSet, Project
 from factmark.core.suggest import suggest
 
 TEXT = "Officials in Kyiv said 500 men left Bakhmut on Monday."
@@ -116,7 +118,7 @@ def test_suggestions_are_never_exported(
 def test_accept_makes_a_normal_span_in_one_step(project: Project, doc: int) -> None:
     project.add_suggestions(doc, [proposal("500", "number", "number", 0.9)])
     (suggestion,) = project.suggestions(doc)
-    changes: list[Change] = []
+    changes: list[ChangeSet] = []
     project.subscribe(changes.append)
     span = project.accept_suggestion(suggestion.id or 0, "ana")
     assert (span.start, span.end, span.label, span.annotator) == (
@@ -129,8 +131,13 @@ def test_accept_makes_a_normal_span_in_one_step(project: Project, doc: int) -> N
     assert project.spans(doc) == [span]
     assert project.suggestions(doc) == []
     assert project.document(doc).status == "in_progress"
-    assert {c.kind for c in changes} == {"spans", "suggestions", "documents"}
-    assert Change("spans", doc, (span.id or 0,)) in changes
+    (change,) = changes  # the span, the suggestion gone and the status: one commit
+    assert change.kinds() == {"spans", "suggestions_of", "documents"}
+    assert change.spans[span.id or 0] == Edit(None, span)
+    assert change.suggestions_of == {doc}
+    assert change.documents[doc] == Edit(
+        DocumentState(doc, "new"), DocumentState(doc, "in_progress")
+    )
     with pytest.raises(ValidationError):
         project.accept_suggestion(suggestion.id or 0, "ana")  # gone
 
@@ -168,12 +175,12 @@ def test_accept_operation_undoes_and_redoes_exactly(
 def test_reject_hides_for_good_and_the_operation_puts_it_back(project: Project, doc: int) -> None:
     project.add_suggestions(doc, [proposal("500", "number"), proposal("Kyiv", "location")])
     first, second = project.suggestions(doc)
-    changes: list[Change] = []
+    changes: list[ChangeSet] = []
     project.subscribe(changes.append)
     operation = RejectSuggestion(doc, second.id or 0)
     operation.apply(project)
     assert project.suggestions(doc) == [first]
-    assert changes == [Change("suggestions", doc)]
+    assert kinds(changes) == [{"suggestions_of"}]
     assert project.add_suggestions(doc, [proposal("500", "number")]) == 0  # stays rejected
     with pytest.raises(ValidationError):
         project.reject_suggestion(second.id or 0)

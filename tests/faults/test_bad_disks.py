@@ -175,7 +175,7 @@ def test_project_deleted_under_the_window(tmp_path: Path, open_window, qtbot: Qt
     view.select_range(44, 48)  # "Kano"
     qtbot.keyClick(view, Qt.Key.Key_3)
     assert GONE in window.statusBar().currentMessage()
-    assert view.spans == shown and window.annotation.undo_stack.count() == 0
+    assert view.spans == shown and window.session.undo_stack.count() == 0
     # Export from the window reads the file by name: a clear error, nothing written.
     outcome = export_project(path, "jsonl", tmp_path / "out.jsonl", EVERYTHING, lambda: False)
     assert outcome.error is not None and "no such project file" in outcome.error
@@ -249,7 +249,7 @@ def test_disk_full_in_the_window(tmp_path: Path, open_window, qtbot: QtBot) -> N
     qtbot.keyClick(view, Qt.Key.Key_3)
     assert FULL in window.statusBar().currentMessage()
     assert view.spans == shown and len(window.project.spans(document_id)) == stored
-    assert window.annotation.undo_stack.count() == 0
+    assert window.session.undo_stack.count() == 0
     assert integrity(window.project) == ["ok"]
 
 

@@ -149,7 +149,7 @@ def test_locked_project_in_the_window_says_so_then_works(
         qtbot.keyClick(view, Qt.Key.Key_3)
         assert BUSY in window.statusBar().currentMessage()
         assert view.spans == [] and window.span_list.model().rowCount() == 0
-        assert window.annotation.undo_stack.count() == 0  # nothing to undo: nothing happened
+        assert window.session.undo_stack.count() == 0  # nothing to undo: nothing happened
     with Project.open(path, readonly=True) as reader:
         assert reader.spans(document_id) == []
         assert reader.document(document_id).status == "new"

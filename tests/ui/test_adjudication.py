@@ -25,8 +25,8 @@ def test_review_into_gold_and_export_gold_and_majority(
     for who in ("olena", "marko", "amina"):
         project.add_span(document.id, bakhmut, bakhmut + 7, "location", who)
     project.add_span(document.id, prigozhin, prigozhin + 17, "source", "olena")
-    window.show_document(None)
-    window.show_document(document.id)  # as after a merge
+    window.navigator.show(None)
+    window.navigator.show(document.id)  # as after a merge
 
     view = window.article_view
     qtbot.keyClick(view, Qt.Key.Key_F6)  # review mode: colour by annotator
@@ -39,7 +39,7 @@ def test_review_into_gold_and_export_gold_and_majority(
     gold = [s for s in project.spans(document.id) if s.annotator == "gold"]
     assert [(s.start, s.end, s.label) for s in gold] == [(bakhmut, bakhmut + 7, "location")]
     source = next(s for s in project.spans(document.id) if s.label == "source")
-    window.select_span(source.id)
+    window.selection.select(source.id)
     qtbot.keyClick(view, Qt.Key.Key_X)  # reject olena's lone source
     assert project.span(source.id).attrs == {"review": "rejected"}
     assert len([s for s in project.spans(document.id) if s.annotator == "gold"]) == 1

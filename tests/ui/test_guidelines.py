@@ -102,7 +102,7 @@ def answer_box(qtbot: QtBot) -> Iterator[Answer]:
 def test_edit_type_and_ctrl_s_saves_renders_and_updates_label_tips(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    old_tip = window.actions_by_name["label_claim"].toolTip()
+    old_tip = window.actions.by_name["label_claim"].toolTip()
     assert "it had defeated a Russian infantry unit" in old_tip
     editor = open_editor(window, qtbot)
     retype(qtbot, editor, NEW_LINES)
@@ -117,8 +117,8 @@ def test_edit_type_and_ctrl_s_saves_renders_and_updates_label_tips(
     assert stored(window.project.path) == NEW  # committed, no-break space kept
     assert window.project.guidelines() == NEW
     assert "Saved the guidelines" in window.statusBar().currentMessage()
-    action = window.actions_by_name["label_claim"]
-    tool_button = window.label_toolbar.widgetForAction(action)
+    action = window.actions.by_name["label_claim"]
+    tool_button = window.actions.label_toolbar.widgetForAction(action)
     for tip in (action.toolTip(), tool_button.toolTip()):
         assert "the bridge reopened on Monday" in tip
         assert "it had defeated a Russian infantry unit" not in tip
@@ -211,12 +211,12 @@ def test_switching_project_with_unsaved_changes_asks(
     retype(qtbot, editor, ["# Unsaved draft"])
     seen: list[str] = []
     answer_box(Button.Cancel, seen)
-    assert not window.open_project_file(other)
+    assert not window.files.open_project_file(other)
     assert len(seen) == 1
     assert window.project.path == first and editor.isVisible()
 
     answer_box(Button.Discard, seen)
-    assert window.open_project_file(other)
+    assert window.files.open_project_file(other)
     assert len(seen) == 2
     assert window.project.path == other
     assert not editor.isVisible()

@@ -17,6 +17,7 @@ from tests.ui.helpers import click_at, drag_select, pick_in_next_menu, type_text
 from tests.ui.test_annotation import KEYS, find
 
 ALT = Qt.KeyboardModifier.AltModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -83,8 +84,9 @@ def test_link_by_keyboard_alone(window: MainWindow, qtbot: QtBot) -> None:
     # Escape in link mode cancels without linking.
     qtbot.keyClick(view, Qt.Key.Key_R)
     qtbot.keyClick(view, Qt.Key.Key_Escape)
-    assert window.link_from is None
-    assert not window.actions_by_name["confirmLink"].isEnabled()
+    assert window.linking.source is None
+    qtbot.keyClick(view, Qt.Key.Key_Return)  # Enter no longer links anything
+    assert links(window) == [("500", "part_of", claim)]
 
 
 def test_deleting_a_span_takes_its_links_and_undo_brings_both(
@@ -95,7 +97,7 @@ def test_deleting_a_span_takes_its_links_and_undo_brings_both(
     claim_id = label(window, qtbot, claim, "claim")
     source_id = label(window, qtbot, "Prigozhin", "source", 1)
     window.annotation.link(source_id, claim_id, window.project.relation_types())
-    window.select_span(source_id)
+    window.selection.select(source_id)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert links(window) == [] and window.relations.rows() == []
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
@@ -105,8 +107,8 @@ def test_deleting_a_span_takes_its_links_and_undo_brings_both(
 def test_attribute_keys_and_a_note(window: MainWindow, qtbot: QtBot) -> None:
     view = window.article_view
     claim_id = label(window, qtbot, "he said it had lost around 500 men", "claim")
-    qtbot.keyClick(view, Qt.Key.Key_Y, ALT)  # checkworthy: yes
-    qtbot.keyClick(view, Qt.Key.Key_M, ALT)  # verdict: misleading
+    qtbot.keyClick(view, Qt.Key.Key_Y, SHIFT | ALT)  # checkworthy: yes
+    qtbot.keyClick(view, Qt.Key.Key_M, SHIFT | ALT)  # verdict: misleading
     assert window.project.span(claim_id).attrs == {"checkworthy": "yes", "verdict": "misleading"}
     assert window.details.combos["checkworthy"].currentData() == "yes"
     # A note typed in the side panel is saved when typing pauses or focus leaves.
@@ -120,7 +122,7 @@ def test_attribute_keys_and_a_note(window: MainWindow, qtbot: QtBot) -> None:
     assert window.project.span(claim_id).note is None
     # An attribute of another label does not apply.
     label(window, qtbot, "Bakhmut", "location")
-    qtbot.keyClick(view, Qt.Key.Key_Y, ALT)
+    qtbot.keyClick(view, Qt.Key.Key_Y, SHIFT | ALT)
     assert "Select a claim span first" in window.statusBar().currentMessage()
     # The combo box in the panel works too.
     source_id = label(window, qtbot, "Yevgeny Prigozhin", "source")
@@ -158,11 +160,11 @@ def test_the_issue_yardstick_reaches_every_export(
     claim_ids = [label(window, qtbot, c, "claim") for c in claims]
     source = label(window, qtbot, "Yevgeny Prigozhin said", "source")
     for claim_id in claim_ids:
-        window.select_span(source)
+        window.selection.select(source)
         qtbot.keyClick(view, Qt.Key.Key_R)
-        window.finish_link(claim_id)
-    window.select_span(claim_ids[1])
-    qtbot.keyClick(view, Qt.Key.Key_Y, ALT)
+        window.linking.finish(claim_id)
+    window.selection.select(claim_ids[1])
+    qtbot.keyClick(view, Qt.Key.Key_Y, SHIFT | ALT)
     window.annotation.set_note(claim_ids[1], "check ISW")
     project = window.project
     for fmt, name in (
@@ -196,7 +198,7 @@ def test_guidelines_panel_and_label_tooltips(window: MainWindow, qtbot: QtBot) -
     qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
     assert window.guidelines_dock.isVisible()
     assert "A checkable statement of fact" in window.guidelines.toPlainText()
-    tip = window.actions_by_name["label_claim"].toolTip()
+    tip = window.actions.by_name["label_claim"].toolTip()
     assert "Examples:" in tip and "it had defeated a Russian infantry unit" in tip
 
 
@@ -204,10 +206,10 @@ def test_an_unusual_link_asks_for_its_type(window: MainWindow, qtbot: QtBot) -> 
     window.project.add_relation_type("located_in")
     place = label(window, qtbot, "Bakhmut", "location")
     source = label(window, qtbot, "Yevgeny Prigozhin", "source")
-    window.select_span(source)
+    window.selection.select(source)
     qtbot.keyClick(window.article_view, Qt.Key.Key_R)
     pick_in_next_menu(qtbot, "located_in")
-    window.finish_link(place)
+    window.linking.finish(place)
     assert links(window) == [("Yevgeny Prigozhin", "located_in", "Bakhmut")]
 
 
@@ -218,9 +220,9 @@ def test_a_renamed_usual_type_is_asked_for_not_guessed(window: MainWindow, qtbot
     window.project.update_relation_type("attributed_to", name="cites")
     claim = label(window, qtbot, "it had defeated a Russian infantry unit", "claim")
     source = label(window, qtbot, "Ukraine’s army", "source")
-    window.select_span(source)
+    window.selection.select(source)
     qtbot.keyClick(window.article_view, Qt.Key.Key_R)
     pick_in_next_menu(qtbot, "cites", offered)
-    window.finish_link(claim)
+    window.linking.finish(claim)
     assert offered == ["cites", "part_of"]
     assert links(window) == [("Ukraine’s army", "cites", "it had defeated a Russian infantry unit")]

@@ -58,7 +58,7 @@ def test_dropping_a_project_file_opens_it(
     assert window.document_list.model().rowCount() == 1
     assert other.stem in window.windowTitle()
     # Undo does not reach into the project left behind.
-    assert not window.actions_by_name["undo"].isEnabled()
+    assert not window.actions.by_name["undo"].isEnabled()
     assert window.settings.recent_projects()[0] == other.resolve()
 
 
@@ -70,10 +70,10 @@ def test_a_bad_project_file_gets_a_message_and_the_window_stays(
     window = open_window()
     shown = []
     monkeypatch.setattr(
-        "factmark.ui.window.main_window.QMessageBox.warning",
+        "factmark.ui.window.files.QMessageBox.warning",
         lambda _parent, title, text: shown.append((title, text)),
     )
-    assert not window.open_project_file(bad)
+    assert not window.files.open_project_file(bad)
     assert shown == [
         ("Cannot open project", f"{bad}: not a Factmark project (not an SQLite database)")
     ]
@@ -86,14 +86,14 @@ def test_new_project_starts_empty_and_labels_work(
 ) -> None:
     window = open_window()
     fresh = tmp_path / "fresh.factmark"
-    assert window.open_project_file(fresh)
+    assert window.files.open_project_file(fresh)
     assert window.document_list.model().rowCount() == 0
     assert window.article_view.toPlainText() == ""
     qtbot.keyClick(window.article_view, KEYS["claim"])  # nothing to label: no crash, no span
     with Project.open(fresh) as project:
         import_file(project, corpus / "fr-combining.txt")
     window.documents.model.reload()
-    window.show_document(window.documents.model.documents[0].id)
+    window.navigator.show(window.documents.model.documents[0].id)
     start = find(window, "Marseille")
     drag_select(window.article_view, start, start + len("Marseille"))
     qtbot.keyClick(window.article_view, KEYS["location"])

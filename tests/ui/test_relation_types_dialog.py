@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from factmark.core.changes import ChangeSet
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.core.model import IncomingDocument
-from factmark.core.project import Change, Project
+from factmark.core.project import Project
 from factmark.ui.dialogs.labels_dialog import LabelsDialog
 from factmark.ui.dialogs.relation_types_panel import RelationTypeTableModel
 from factmark.ui.window.main_window import MainWindow
@@ -35,8 +36,8 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 @pytest.fixture
-def changes(project: Project) -> list[Change]:
-    heard: list[Change] = []
+def changes(project: Project) -> list[ChangeSet]:
+    heard: list[ChangeSet] = []
     project.subscribe(heard.append)
     return heard
 
@@ -154,7 +155,7 @@ def test_add_name_and_describe_a_type_then_link_with_it(
             dialog.reject()  # never leave the modal dialog open
 
     QTimer.singleShot(0, in_the_dialog)
-    window.actions_by_name["labels"].trigger()
+    window.actions.by_name["labels"].trigger()
     assert seen == ["new_type", "", *DEFAULTS, "contradicts", "closed"]
     assert window.project.relation_type_rows()[-1] == {
         "name": "contradicts",
@@ -171,13 +172,13 @@ def test_add_name_and_describe_a_type_then_link_with_it(
     qtbot.waitUntil(window.isActiveWindow)
     place = label(window, qtbot, "Bakhmut", "location")
     source = label(window, qtbot, "Yevgeny Prigozhin", "source")
-    window.select_span(source)
+    window.selection.select(source)
     qtbot.keyClick(window.article_view, Qt.Key.Key_R)
     pick_in_next_menu(qtbot, "contradicts", offered)  # the new type, last in the menu
-    window.finish_link(place)
+    window.linking.finish(place)
     assert offered == [*DEFAULTS, "contradicts"]
     assert links(window) == [("Yevgeny Prigozhin", "contradicts", "Bakhmut")]
-    window.mark("done")
+    window.navigator.mark("done")
     out = tmp_path / "out.jsonl"
     export(window.project, "jsonl", out, Selection())
     record = orjson.loads(out.read_bytes().splitlines()[0])
@@ -227,7 +228,7 @@ def test_renaming_a_type_in_use_renames_its_links_everywhere(
     ],
 )
 def test_refused_names_are_shown_not_raised(
-    qtbot: QtBot, project: Project, changes: list[Change], typed: str, message: str
+    qtbot: QtBot, project: Project, changes: list[ChangeSet], typed: str, message: str
 ) -> None:
     dialog = open_link_types(qtbot, project)
     type_into(qtbot, name_field(dialog), typed)
@@ -261,7 +262,7 @@ def test_remove_refuses_a_type_in_use_and_says_how_many_links(
 
 
 def test_move_up_and_down_keep_the_type_selected(
-    qtbot: QtBot, project: Project, changes: list[Change]
+    qtbot: QtBot, project: Project, changes: list[ChangeSet]
 ) -> None:
     project.add_relation_type("contradicts")
     changes.clear()
@@ -279,7 +280,7 @@ def test_move_up_and_down_keep_the_type_selected(
     qtbot.waitUntil(lambda: project.relation_types()[0] == "attributed_to")
     assert project.relation_types() == ["attributed_to", "contradicts", "part_of"]
     assert [label.name for label in project.labels()][:2] == ["claim", "source"]  # untouched
-    assert changes == [Change("relation_types")] * 3
+    assert [c.kinds() for c in changes] == [{"relation_types"}] * 3
 
 
 def test_double_clicking_a_description_goes_to_its_field(qtbot: QtBot, project: Project) -> None:
@@ -336,4 +337,4 @@ def test_describing_or_moving_a_type_keeps_the_windows_undo(open_window, qtbot: 
     label(window, qtbot, "Bakhmut", "location")
     window.project.update_relation_type("part_of", name="inside")
     assert "can no longer be undone" in window.statusBar().currentMessage()
-    assert not window.annotation.undo_stack.canUndo()
+    assert not window.session.undo_stack.canUndo()

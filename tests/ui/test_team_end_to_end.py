@@ -54,7 +54,7 @@ def test_fifty_documents_three_annotators(open_window, qtbot: QtBot, tmp_path: P
 
     window = open_window(base)
     disputed = next(d.id for d in window.project.documents() if d.title == "Report 07")
-    window.show_document(disputed)
+    window.navigator.show(disputed)
     view = window.article_view
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_F6)  # review mode

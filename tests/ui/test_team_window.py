@@ -15,9 +15,7 @@ from tests.ui.test_annotation import KEYS, find
 def test_copy_merge_back_and_agreement(
     open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(
-        "factmark.ui.window.main_window.QMessageBox.information", lambda *args: None
-    )
+    monkeypatch.setattr("factmark.ui.window.files.QMessageBox.information", lambda *args: None)
     window = open_window()
     window.settings.set_annotator("olena")
     start = find(window, "Bakhmut")
@@ -25,7 +23,7 @@ def test_copy_merge_back_and_agreement(
     qtbot.keyClick(window.article_view, KEYS["location"])
 
     copy = tmp_path / "for-marko.factmark"
-    window.copy_for_annotator(copy)
+    window.files.copy_for_annotator(copy)
     assert "merge it back" in window.statusBar().currentMessage()
     with Project.open(copy) as theirs:  # marko annotates his copy offline
         document = theirs.documents()[0]
@@ -34,14 +32,14 @@ def test_copy_merge_back_and_agreement(
         at = text.index("Yevgeny Prigozhin")
         theirs.add_span(document.id, at, at + 17, "source", "marko")
 
-    lines = window.merge_projects([copy])
+    lines = window.files.merge_projects([copy])
     assert any("spans" in line for line in lines)
     listed = [
         (window.span_list.model().index(r, 0).data(), window.span_list.model().index(r, 2).data())
         for r in range(window.span_list.model().rowCount())
     ]
     assert sorted(listed) == [("location", "marko"), ("location", "olena"), ("source", "marko")]
-    window.merge_projects([copy])  # merging the same copy again adds nothing
+    window.files.merge_projects([copy])  # merging the same copy again adds nothing
     assert len(window.project.spans(window.current.id)) == 3
 
     dialog = AgreementDialog(window.project, window)

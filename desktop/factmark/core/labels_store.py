@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from factmark.core.actions import label_key_problem
 from factmark.core.model import Label, ValidationError
 from factmark.core.storage import Storage
 
@@ -66,7 +67,9 @@ class LabelsStore(Storage):
                 "UPDATE labels SET name = ?, key = ?, colour = ?, description = ? WHERE name = ?",
                 [new.name, new.key, new.colour, new.description, name],
             )
-        self._notify("labels")
+            self._notify("labels")
+            if new.name != name:
+                self._notify("label_renamed")  # stored spans now carry the new name
         return new
 
     def move_label(self, name: str, position: int) -> int:
@@ -167,8 +170,9 @@ class LabelsStore(Storage):
             )
             if new_name != name:
                 self._rename_relations(name, new_name)
-        # A rename is a "labels" change: undo steps kept by a window name the old type.
-        self._notify("labels" if new_name != name else RELATION_TYPES)
+                # Stored links now name the new type: undo steps kept by a window name the old.
+                self._notify("label_renamed")
+            self._notify(RELATION_TYPES)
         return new_name
 
     def _rename_relations(self, old: str, new: str) -> None:
@@ -234,6 +238,9 @@ def check_label(label: Label, others: list[Label]) -> Label:
     for other in others:
         if key and other.key.casefold() == key.casefold():
             raise ValidationError(f"key {key!r} is taken by label {other.name!r}")
+    problem = label_key_problem(key) if key else None
+    if problem:
+        raise ValidationError(problem)
     if not COLOUR_PATTERN.fullmatch(label.colour):
         raise ValidationError(
             f"a label colour is written #RRGGBB, e.g. #E69F00, got {label.colour!r}"

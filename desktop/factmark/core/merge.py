@@ -121,6 +121,9 @@ def merge_project(
         documents = _merge_documents(target, data.documents, report)
         span_ids = _merge_spans(target, data, documents, report)
         _merge_relations(target, data.relations, documents, span_ids, report)
+        # Views read documents, labels and link types again once the merge commits.
+        changes = target.changes
+        changes.documents_reloaded = changes.labels = changes.relation_types = True
     return report
 
 

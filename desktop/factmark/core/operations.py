@@ -1,17 +1,20 @@
 """Annotation edits as operations that can be applied and reverted exactly.
 
-The ui wraps each in a QUndoCommand; scripts may use them directly. Each
-operation remembers what it needs to undo itself (the span as it was, the
-relations a deletion took with it, the status before), and reports the
-document it touched so a view can show where an undo happened.
+The ui wraps each in a QUndoCommand whose ``redo`` applies it; scripts may use them
+directly. Each operation remembers what it needs to undo itself (the span as it was,
+the relations a deletion took with it, the status before), and reports the document it
+touched so a view can show where an undo happened. ``apply`` and ``revert`` each run in
+one transaction (all of the edit or none of it) and return the ChangeSet they committed.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from factmark.core.changes import ChangeSet
 from factmark.core.model import Relation, Span, Suggestion
 from factmark.core.project import Project
 
@@ -22,13 +25,49 @@ class Operation(ABC):
     document_id: int
     description: str = ""
 
-    @abstractmethod
-    def apply(self, project: Project) -> None:
-        """Make the edit (one committed transaction, or a few for compound edits)."""
+    def apply(self, project: Project) -> ChangeSet:
+        """Make the edit in one committed transaction; returns what it changed."""
+        return _in_one_transaction(project, self._apply)
+
+    def revert(self, project: Project) -> ChangeSet:
+        """Undo exactly what apply did, in one committed transaction."""
+        return _in_one_transaction(project, self._revert)
 
     @abstractmethod
-    def revert(self, project: Project) -> None:
-        """Undo exactly what apply did."""
+    def _apply(self, project: Project) -> None:
+        """The writes of the edit (inside the transaction ``apply`` opened)."""
+
+    @abstractmethod
+    def _revert(self, project: Project) -> None:
+        """The writes that undo it (inside the transaction ``revert`` opened)."""
+
+
+def _in_one_transaction(project: Project, step: Callable[[Project], None]) -> ChangeSet:
+    with project.held() as changes, project.whole():
+        step(project)
+    return changes
+
+
+@dataclass
+class Compound(Operation):
+    """Several operations as one edit and one undo step (accept all suggestions): all
+    applied in one transaction, reverted in reverse order in one transaction."""
+
+    document_id: int
+    parts: Sequence[Operation]
+    text: str = "Edit"
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return self.text
+
+    def _apply(self, project: Project) -> None:
+        for part in self.parts:
+            part._apply(project)
+
+    def _revert(self, project: Project) -> None:
+        for part in reversed(self.parts):
+            part._revert(project)
 
 
 @dataclass
@@ -47,14 +86,14 @@ class AddSpan(Operation):
     def description(self) -> str:  # type: ignore[override]
         return f"Label {self.label}"
 
-    def apply(self, project: Project) -> None:
-        self._status_before = project.status_of(self.document_id)
+    def _apply(self, project: Project) -> None:
         span = project.add_span(
             self.document_id, self.start, self.end, self.label, self.annotator, span_id=self.span_id
         )
         self.span_id = span.id
+        self._status_before = _status_before(project, self.document_id)
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         assert self.span_id is not None
         project.delete_span(self.span_id)
         if self._status_before == "new":
@@ -74,10 +113,10 @@ class DeleteSpan(Operation):
     def description(self) -> str:  # type: ignore[override]
         return f"Delete {self._span.label if self._span else 'span'}"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         self._span, self._relations = project.delete_span(self.span_id)
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         assert self._span is not None
         project.restore_span(self._span, self._relations)
 
@@ -99,11 +138,11 @@ class UpdateSpan(Operation):
             return "Resize span"
         return "Edit span"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         old = project.update_span(self.span_id, **self.changes)
         self._before = {key: getattr(old, key) for key in self.changes}
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         project.update_span(self.span_id, **self._before)
 
 
@@ -119,10 +158,10 @@ class SetStatus(Operation):
     def description(self) -> str:  # type: ignore[override]
         return f"Mark {self.status.replace('_', ' ')}"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         self._before = project.set_status(self.document_id, self.status)
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         assert self._before is not None
         project.set_status(self.document_id, self._before)
 
@@ -141,13 +180,13 @@ class AddRelation(Operation):
     def description(self) -> str:  # type: ignore[override]
         return f"Link ({self.label})"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         relation = project.add_relation(
             self.head_span_id, self.child_span_id, self.label, self.relation_id
         )
         self.relation_id = relation.id
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         assert self.relation_id is not None
         project.delete_relation(self.relation_id)
 
@@ -164,10 +203,10 @@ class DeleteRelation(Operation):
     def description(self) -> str:  # type: ignore[override]
         return "Delete link"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         self._relation = project.delete_relation(self.relation_id)
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         assert self._relation is not None
         r = self._relation
         project.add_relation(r.head_span_id, r.child_span_id, r.label, r.id)
@@ -185,10 +224,10 @@ class SetDocumentMeta(Operation):
     def description(self) -> str:  # type: ignore[override]
         return "Edit document fields"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         self._before = project.update_document_meta(self.document_id, self.meta)
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         project.update_document_meta(self.document_id, self._before)
 
 
@@ -208,19 +247,18 @@ class AcceptSuggestion(Operation):
     def description(self) -> str:  # type: ignore[override]
         return f"Accept {self._suggestion.label if self._suggestion else 'suggestion'}"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         self._suggestion = project.suggestion(self.suggestion_id)
-        self._status_before = project.status_of(self.document_id)
         span = project.accept_suggestion(self.suggestion_id, self.annotator, self.span_id)
         self.span_id = span.id
+        self._status_before = _status_before(project, self.document_id)
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         assert self.span_id is not None and self._suggestion is not None
-        with project.transaction():
-            project.delete_span(self.span_id)
-            project.restore_suggestion(self._suggestion)
-            if self._status_before == "new":
-                project.set_status(self.document_id, "new")
+        project.delete_span(self.span_id)
+        project.restore_suggestion(self._suggestion)
+        if self._status_before == "new":
+            project.set_status(self.document_id, "new")
 
 
 @dataclass
@@ -235,9 +273,16 @@ class RejectSuggestion(Operation):
     def description(self) -> str:  # type: ignore[override]
         return f"Reject {self._suggestion.label if self._suggestion else 'suggestion'}"
 
-    def apply(self, project: Project) -> None:
+    def _apply(self, project: Project) -> None:
         self._suggestion = project.reject_suggestion(self.suggestion_id)
 
-    def revert(self, project: Project) -> None:
+    def _revert(self, project: Project) -> None:
         assert self._suggestion is not None
         project.restore_suggestion(self._suggestion)
+
+
+def _status_before(project: Project, document_id: int) -> str | None:
+    """The status the document had before the open transaction changed it (None: it did
+    not change), read from what the transaction recorded."""
+    edit = project.changes.documents.get(document_id)
+    return edit.old.status if edit is not None and edit.old is not None else None

@@ -3,8 +3,8 @@
 Every public method that changes data runs in one transaction that is committed
 (with ``synchronous=FULL``) before it returns, so whatever a caller shows as done
 survives a crash. Listeners registered with :meth:`Project.subscribe` hear of
-each change after it is committed.
-each change after it is committed.
+each change after it is committed, as one :class:`~factmark.core.changes.ChangeSet`
+carrying the new values.
 
 The methods come from one store per topic, each in its own module, all built on
 :class:`~factmark.core.storage.Storage` (opening, transactions, listeners): labels
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from factmark.core.changes import ChangeSet, DocumentState
 from factmark.core.labels_store import COLOUR_PATTERN, check_label, check_relation_type
 from factmark.core.model import (
     Document,
@@ -28,10 +29,8 @@ from factmark.core.model import (
 from factmark.core.reading import ReadingStore, SpanRow
 from factmark.core.settings_store import SettingsStore
 from factmark.core.storage import (
-    BULK_CHANGE,
     BUSY_TIMEOUT_MS,
     SQLITE_MAGIC,
-    Change,
     OlderProjectError,
     ProjectError,
     _dumps,
@@ -42,11 +41,11 @@ from factmark.core.suggestions_store import SuggestionsStore
 from factmark.core.text import check_text, text_uid
 
 __all__ = [
-    "BULK_CHANGE",
     "BUSY_TIMEOUT_MS",
     "COLOUR_PATTERN",
     "SQLITE_MAGIC",
-    "Change",
+    "ChangeSet",
+    "DocumentState",
     "OlderProjectError",
     "Project",
     "ProjectError",
@@ -105,6 +104,7 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
         if not rows:
             raise ValidationError(f"no document with id {document_id}")
         r = rows[0]
+        self._lengths[document_id] = len(r["text"])
         return Document(
             r["id"],
             r["uid"],
@@ -123,16 +123,24 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
         """Whether a document with this text is already in the project."""
         return bool(self._query("SELECT 1 FROM documents WHERE uid = ?", [uid]))
 
+    def _status_and_meta(self, document_id: int) -> tuple[str, dict[str, Any]]:
+        rows = self._query("SELECT status, meta FROM documents WHERE id = ?", [document_id])
+        if not rows:
+            raise ValidationError(f"no document with id {document_id}")
+        return str(rows[0]["status"]), _loads(rows[0]["meta"])
+
     def set_status(self, document_id: int, status: str) -> str:
         """Set a document's status; returns the status it had (for undo)."""
         validate_status(status)
-        old = self.document(document_id).status
+        old, meta = self._status_and_meta(document_id)
         with self.transaction():
             self.conn.execute(
                 "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?",
                 [status, now(), document_id],
             )
-        self._notify("documents", document_id)
+            self.changes.document(
+                DocumentState(document_id, old, meta), DocumentState(document_id, status, meta)
+            )
         return old
 
     def add_document(
@@ -216,16 +224,18 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
                 self._insert_relation(
                     document_id, ids[relation.head], ids[relation.child], relation.label
                 )
-        self._notify("documents", document_id)
+            self.changes.documents_reloaded = True
         return document_id, len(incoming.spans)
 
     def update_document_meta(self, document_id: int, meta: dict[str, Any]) -> dict[str, Any]:
         """Replace a document's metadata; returns the metadata it had (for undo)."""
-        old = self.document(document_id).meta
+        status, old = self._status_and_meta(document_id)
         with self.transaction():
             self.conn.execute(
                 "UPDATE documents SET meta = ?, updated_at = ? WHERE id = ?",
                 [_dumps(meta), now(), document_id],
             )
-        self._notify("documents", document_id)
+            self.changes.document(
+                DocumentState(document_id, status, old), DocumentState(document_id, status, meta)
+            )
         return old

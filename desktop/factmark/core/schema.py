@@ -158,12 +158,38 @@ def m005_spans_in_text_order(db: Database) -> None:
     )
 
 
+def m006_attribute_keys_clear_of_menus(db: Database) -> None:
+    """Attribute keys move from Alt+letter to Shift+Alt+letter: Alt+F, Alt+E, Alt+D and
+    Alt+V open the File, Edit, Document and View menus, so Qt delivered none of them."""
+    row = db.execute("SELECT value FROM settings WHERE key = 'attributes'").fetchone()
+    if row is None:
+        return
+    try:
+        attributes = json.loads(row[0])
+    except ValueError:
+        return  # a damaged value stays as it is; the window reads it with defaults
+    if not isinstance(attributes, dict):
+        return
+    for definitions in attributes.values():
+        for definition in definitions if isinstance(definitions, list) else []:
+            keys = definition.get("keys") if isinstance(definition, dict) else None
+            if isinstance(keys, list):
+                definition["keys"] = [
+                    "Shift+" + key
+                    if isinstance(key, str) and key.startswith("Alt+") and len(key) == 5
+                    else key
+                    for key in keys
+                ]
+    db.execute("UPDATE settings SET value = ? WHERE key = 'attributes'", [json.dumps(attributes)])
+
+
 MIGRATIONS = (
     m001_initial,
     m002_relation_types,
     m003_suggestions,
     m004_settings,
     m005_spans_in_text_order,
+    m006_attribute_keys_clear_of_menus,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from factmark.core.changes import DocumentState
 from factmark.core.model import IncomingSpan, Relation, Span, ValidationError, validate_offsets
 from factmark.core.storage import Storage, _dumps, _loads, now
 
@@ -43,41 +44,60 @@ class SpansStore(Storage):
 
         ``span_id`` restores a deleted span under its old id (undo).
         """
-        length, status = self._length_and_status(document_id)
-        validate_offsets(length, start, end)
+        validate_offsets(self._text_length(document_id), start, end)
         self._check_label(label)
+        stamp = now()
         with self.transaction():
             new_id = self._insert_span(
-                document_id, start, end, label, annotator, note, attrs or {}, now(), span_id
+                document_id, start, end, label, annotator, note, attrs or {}, stamp, span_id
             )
-            if status == "new":
-                self.conn.execute(
-                    "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
-                    [now(), document_id],
-                )
-                self._notify("documents", document_id)
-        self._notify("spans", document_id, (new_id,))
-        return self.span(new_id)
+            span = Span(new_id, document_id, start, end, label, annotator, note, attrs or {})
+            self.changes.span(None, span)
+            self._mark_in_progress(document_id, stamp)
+        return span
+
+    def _mark_in_progress(self, document_id: int, stamp: str) -> None:
+        """A new document becomes in progress when its first span is made (one
+        statement: nothing is read first)."""
+        updated = self.conn.execute(
+            "UPDATE documents SET status = 'in_progress', updated_at = ? "
+            "WHERE id = ? AND status = 'new'",
+            [stamp, document_id],
+        )
+        if updated.rowcount:
+            self.changes.document(
+                DocumentState(document_id, "new"), DocumentState(document_id, "in_progress")
+            )
+
+    def _text_length(self, document_id: int) -> int:
+        """A document's text length in code points (SQLite's length() counts characters,
+        as Python does). Texts never change, so each is counted once: counting reads the
+        whole text."""
+        length = self._lengths.get(document_id)
+        if length is None:
+            rows = self._query(
+                "SELECT length(text) AS n FROM documents WHERE id = ?", [document_id]
+            )
+            if not rows:
+                raise ValidationError(f"no document with id {document_id}")
+            length = self._lengths[document_id] = int(rows[0]["n"])
+        return length
 
     def status_of(self, document_id: int) -> str:
         """A document's status, without reading its text."""
-        return self._length_and_status(document_id)[1]
-
-    def _length_and_status(self, document_id: int) -> tuple[int, str]:
-        """A document's text length in code points and its status, without its text.
-
-        SQLite's length() counts characters, as Python does.
-        """
-        rows = self._query(
-            "SELECT length(text) AS n, status FROM documents WHERE id = ?", [document_id]
-        )
+        rows = self._query("SELECT status FROM documents WHERE id = ?", [document_id])
         if not rows:
             raise ValidationError(f"no document with id {document_id}")
-        return int(rows[0]["n"]), str(rows[0]["status"])
+        return str(rows[0]["status"])
 
     def _check_label(self, label: str) -> None:
+        """Refuse a label the project does not have (known labels are remembered until
+        the labels change, so labelling does not ask SQLite every time)."""
+        if label in self._label_names:
+            return
         if not self._query("SELECT 1 FROM labels WHERE name = ?", [label]):
             raise ValidationError(f"unknown label {label!r}")
+        self._label_names.add(label)
 
     def _insert_span(
         self,
@@ -91,11 +111,12 @@ class SpansStore(Storage):
         stamp: str,
         span_id: int | None = None,
     ) -> int:
-        if annotator:
+        if annotator and annotator not in self._annotators:
             self.conn.execute(
                 "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
                 [annotator, stamp],
             )
+            self._annotators.add(annotator)
         cursor = self.conn.execute(
             'INSERT INTO spans (id, document_id, start, "end", label, annotator, note, attrs, '
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -136,18 +157,27 @@ class SpansStore(Storage):
             raise ValidationError(f"spans have no field {sorted(changes.keys() - allowed)}")
         old = self.span(span_id)
         start, end = changes.get("start", old.start), changes.get("end", old.end)
-        validate_offsets(self._length_and_status(old.document_id or 0)[0], start, end)
+        validate_offsets(self._text_length(old.document_id or 0), start, end)
         if "label" in changes:
             self._check_label(changes["label"])
-        if "attrs" in changes:
-            changes["attrs"] = _dumps(changes["attrs"])
-        columns = ", ".join(f'"{column}" = ?' for column in changes)
+        new = Span(
+            old.id,
+            old.document_id,
+            start,
+            end,
+            changes.get("label", old.label),
+            old.annotator,
+            changes.get("note", old.note),
+            dict(changes["attrs"]) if "attrs" in changes else old.attrs,
+        )
+        stored = {k: _dumps(v) if k == "attrs" else v for k, v in changes.items()}
+        columns = ", ".join(f'"{column}" = ?' for column in stored)
         with self.transaction():
             self.conn.execute(
                 f"UPDATE spans SET {columns}, updated_at = ? WHERE id = ?",
-                [*changes.values(), now(), span_id],
+                [*stored.values(), now(), span_id],
             )
-        self._notify("spans", old.document_id, (span_id,))
+            self.changes.span(old, new)
         return old
 
     def delete_span(self, span_id: int) -> tuple[Span, list[Relation]]:
@@ -160,7 +190,9 @@ class SpansStore(Storage):
         ]
         with self.transaction():
             self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        self._notify("spans", span.document_id, (span_id,))
+            self.changes.span(span, None)
+            for relation in relations:
+                self.changes.relation(relation, None)
         return span, relations
 
     def restore_span(self, span: Span, relations: list[Relation]) -> None:
@@ -185,7 +217,8 @@ class SpansStore(Storage):
                     relation.label,
                     relation.id,
                 )
-        self._notify("spans", span.document_id, (span.id or 0,))
+                self.changes.relation(None, relation)
+            self.changes.span(None, span)
 
     # -- relations -----------------------------------------------------------
 
@@ -212,8 +245,9 @@ class SpansStore(Storage):
             new_id = self._insert_relation(
                 head.document_id or 0, head_span_id, child_span_id, label, relation_id
             )
-        self._notify("relations", head.document_id)
-        return Relation(new_id, head.document_id, head_span_id, child_span_id, label)
+            relation = Relation(new_id, head.document_id, head_span_id, child_span_id, label)
+            self.changes.relation(None, relation)
+        return relation
 
     def _insert_relation(
         self, document_id: int, head: int, child: int, label: str, relation_id: int | None = None
@@ -234,12 +268,13 @@ class SpansStore(Storage):
         if not rows:
             raise ValidationError(f"no relation with id {relation_id}")
         r = rows[0]
-        with self.transaction():
-            self.conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
-        self._notify("relations", r["document_id"])
-        return Relation(
+        relation = Relation(
             r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"]
         )
+        with self.transaction():
+            self.conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+            self.changes.relation(relation, None)
+        return relation
 
 
 def _span(r: dict[str, Any]) -> Span:

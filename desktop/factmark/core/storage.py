@@ -11,22 +11,23 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 import orjson
 
+from factmark.core.changes import ChangeSet
 from factmark.core.model import ValidationError
 from factmark.core.schema import KNOWN_MIGRATIONS, applied_names, migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
+Listener = Callable[[ChangeSet], None]
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-BULK_CHANGE = 50  # more document changes than this in one transaction: one "documents" change
 
 
 class ProjectError(Exception):
@@ -35,17 +36,6 @@ class ProjectError(Exception):
 
 class OlderProjectError(ProjectError):
     """A project from an older Factmark, which must be upgraded before it is used."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a committed change touched, for views to decide whether to refresh."""
-
-    # "spans", "relations", "documents", "labels", "relation_types" (added, described,
-    # moved or deleted; a rename is a "labels" change), "suggestions", "settings"
-    kind: str
-    document_id: int | None = None
-    span_ids: tuple[int, ...] = ()  # for "spans": the spans added, changed or removed
 
 
 def now() -> str:
@@ -71,8 +61,15 @@ class Storage:
         self.conn = conn
         self._db: Database | None = None
         self.readonly = readonly
-        self._listeners: list[Callable[[Change], None]] = []
-        self._pending: dict[tuple[str, int | None], Change] = {}
+        self._listeners: list[Listener] = []
+        # What the open transaction changed; what committed transactions inside
+        # held() changed, waiting to be delivered at once.
+        self.changes = ChangeSet()
+        self._held: list[ChangeSet] = []
+        self._label_names: set[str] = set()  # labels known to exist (see _check_label)
+        self._annotators: set[str] = set()  # annotator rows known to exist
+        self._lengths: dict[int, int] = {}  # text length of documents, by id
+        self._whole = False  # inside whole(): nested transactions need no savepoints
         self.backup_path: Path | None = None
         # The file opened, to notice it being moved or deleted while open.
         self._absolute = path.absolute()
@@ -224,6 +221,9 @@ class Storage:
         """
         conn = self.conn
         if conn.in_transaction:
+            if self._whole:
+                yield  # inside an all-or-nothing edit: a failure undoes all of it anyway
+                return
             with self.db.atomic():
                 yield
             return
@@ -240,46 +240,99 @@ class Storage:
                     )
             except BaseException:
                 conn.rollback()
-                self._pending.clear()
+                self._forget_transaction()
                 raise
             conn.execute("COMMIT")
         except sqlite3.DatabaseError as error:
             if conn.in_transaction:
                 conn.rollback()
-            self._pending.clear()
+            self._forget_transaction()
             raise ProjectError(f"{self.path}: {_explain(error)}") from None
-        self._flush()
+        self._committed()
 
-    def subscribe(self, listener: Callable[[Change], None]) -> None:
-        """Call ``listener(change)`` after every committed change."""
+    @contextmanager
+    def whole(self) -> Iterator[None]:
+        """One transaction for an edit that is all or nothing (an operation): the writes
+        inside it open no savepoints of their own, since any failure undoes everything."""
+        with self.transaction():
+            outer, self._whole = self._whole, True
+            try:
+                yield
+            finally:
+                self._whole = outer
+
+    def subscribe(self, listener: Listener) -> None:
+        """Call ``listener(changes)`` after every committed change (after the whole
+        operation, for changes made inside :meth:`held`); ``changes.origin`` names who
+        started it."""
         self._listeners.append(listener)
 
-    def unsubscribe(self, listener: Callable[[Change], None]) -> None:
+    def unsubscribe(self, listener: Listener) -> None:
         """Stop calling a listener given to :meth:`subscribe`."""
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def _notify(
-        self, kind: str, document_id: int | None = None, span_ids: tuple[int, ...] = ()
-    ) -> None:
-        key = (kind, document_id)
-        pending = self._pending.get(key)
-        if pending is None:
-            self._pending[key] = Change(kind, document_id, span_ids)
-        else:
-            merged = pending.span_ids + tuple(i for i in span_ids if i not in pending.span_ids)
-            self._pending[key] = Change(kind, document_id, merged)
-        if not self.conn.in_transaction:
-            self._flush()
+    @contextmanager
+    def held(self, origin: object = None) -> Iterator[ChangeSet]:
+        """Hold back change delivery until the block ends, then deliver everything its
+        committed transactions changed as one ChangeSet, with ``origin`` (whoever
+        started the change). The ChangeSet is yielded, filled in as the block runs.
 
-    def _flush(self) -> None:
-        pending, self._pending = list(self._pending.values()), {}
-        # A bulk change (an import of many documents) is reported once, as a whole.
-        if sum(1 for change in pending if change.kind == "documents") > BULK_CHANGE:
-            pending = [c for c in pending if c.kind != "documents"] + [Change("documents")]
-        for change in pending:
-            for listener in list(self._listeners):
-                listener(change)
+        The window runs an operation and pushes its undo step inside this block, so
+        views hear of the change once, when it is complete.
+        """
+        collected = ChangeSet()
+        self._held.append(collected)
+        try:
+            yield collected
+        finally:
+            self._held.pop()
+            if self._held:
+                self._held[-1].update(collected)
+            elif collected:
+                self._deliver(collected, origin)
+
+    def _notify(self, kind: str, document_id: int | None = None) -> None:
+        """Record a change of a whole kind (labels, relation types, settings, a document's
+        relations or suggestions); delivered with the transaction it belongs to."""
+        changes = self.changes
+        if kind == "relations" and document_id is not None:
+            changes.relations_of.add(document_id)
+        elif kind == "suggestions":
+            if document_id is None:
+                changes.suggestions_reloaded = True
+            else:
+                changes.suggestions_of.add(document_id)
+        elif kind == "documents":
+            changes.documents_reloaded = True
+        elif kind in ("labels", "relation_types", "label_renamed", "settings"):
+            setattr(changes, kind, True)
+        else:
+            raise ValueError(f"unknown kind of change {kind!r}")
+        if not self.conn.in_transaction:
+            self._committed()
+
+    def _forget_transaction(self) -> None:
+        """A rolled-back transaction changed nothing; the caches may have learnt wrong."""
+        self.changes = ChangeSet()
+        self._label_names.clear()
+        self._annotators.clear()
+
+    def _committed(self) -> None:
+        changes, self.changes = self.changes, ChangeSet()
+        if not changes:
+            return
+        if changes.labels or changes.label_renamed:
+            self._label_names.clear()
+        if self._held:
+            self._held[-1].update(changes)
+        else:
+            self._deliver(changes, None)
+
+    def _deliver(self, changes: ChangeSet, origin: object) -> None:
+        changes.origin = origin
+        for listener in list(self._listeners):
+            listener(changes)
 
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         try:

@@ -49,7 +49,7 @@ class SuggestionsStore(SpansStore, LabelsStore):
         none. Suggestions never change the document's status.
         """
         proposals = list(proposals)
-        length, _ = self._length_and_status(document_id)
+        length = self._text_length(document_id)
         known = {label.name for label in self.labels()}
         for p in proposals:
             validate_offsets(length, p.start, p.end)
@@ -88,7 +88,6 @@ class SuggestionsStore(SpansStore, LabelsStore):
         """
         suggestion = self.suggestion(suggestion_id)
         document_id = suggestion.document_id or 0
-        _, status = self._length_and_status(document_id)
         s = suggestion
         if self._query(
             'SELECT 1 FROM spans WHERE document_id = ? AND start = ? AND "end" = ? AND label = ?',
@@ -97,27 +96,16 @@ class SuggestionsStore(SpansStore, LabelsStore):
             raise ValidationError(f"{s.start}-{s.end} is already labelled {s.label}")
         with self.transaction():
             stamp = now()
+            attrs = {"suggested_by": s.suggester}
             new_id = self._insert_span(
-                document_id,
-                s.start,
-                s.end,
-                s.label,
-                annotator,
-                None,
-                {"suggested_by": s.suggester},
-                stamp,
-                span_id,
+                document_id, s.start, s.end, s.label, annotator, None, attrs, stamp, span_id
             )
             self.conn.execute("DELETE FROM suggestions WHERE id = ?", [suggestion_id])
-            if status == "new":
-                self.conn.execute(
-                    "UPDATE documents SET status = 'in_progress', updated_at = ? WHERE id = ?",
-                    [stamp, document_id],
-                )
-                self._notify("documents", document_id)
-            self._notify("spans", document_id, (new_id,))
-            self._notify("suggestions", document_id)
-        return self.span(new_id)
+            span = Span(new_id, document_id, s.start, s.end, s.label, annotator, None, attrs)
+            self.changes.span(None, span)
+            self.changes.suggestions_of.add(document_id)
+            self._mark_in_progress(document_id, stamp)
+        return span
 
     def reject_suggestion(self, suggestion_id: int) -> Suggestion:
         """Hide a suggestion for good (suggesting again skips it); returns it for undo."""

@@ -13,6 +13,7 @@ from factmark import __version__
 from factmark.core.project import ProjectError
 from factmark.core.resources import resource_path
 from factmark.core.workspace import APP_NAME, PROJECT_SUFFIX, open_project
+from factmark.ui.window.errors import install_excepthook
 from factmark.ui.window.main_window import MainWindow
 from factmark.ui.window.settings import Settings
 
@@ -60,6 +61,7 @@ def run(project_path: Path | None = None) -> int:
     on first start); the annotator name is asked once, on first start.
     """
     app = application()
+    install_excepthook()  # uncaught errors: logged in full and shown, never lost
     settings = Settings()
     if project_path is None:
         project_path = settings.last_project()
@@ -92,8 +94,8 @@ class FileOpener(QObject):
         if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
             path = Path(event.file())
             if path.suffix == PROJECT_SUFFIX:
-                self.window.open_project_file(path)
+                self.window.files.open_project_file(path)
             else:
-                self.window.import_paths([path])
+                self.window.files.import_paths([path])
             return True
         return super().eventFilter(watched, event)

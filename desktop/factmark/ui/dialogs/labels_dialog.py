@@ -1,7 +1,7 @@
 """Project > Labels: add, rename, re-key, recolour, describe, reorder and remove span labels,
 and (in the Link types tab, :mod:`factmark.ui.dialogs.relation_types_panel`) the link types.
 
-Every edit is one Project call, committed at once; the project's Change("labels") then
+Every edit is one Project call, committed at once; the project's change (labels) then
 refreshes this dialog (and the main window's label toolbar). A refused edit shows its
 message in the dialog. The table is read-only; the fields under it edit the selected label.
 """
@@ -27,8 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from factmark.core.changes import ChangeSet
 from factmark.core.model import Label
-from factmark.core.project import Change, Project
+from factmark.core.project import Project
 from factmark.ui.dialogs.list_editing import (
     apply_change,
     enable_controls,
@@ -260,9 +261,9 @@ class LabelsDialog(QDialog):
             count=len(self.model.labels),
         )
 
-    def _project_changed(self, change: Change) -> None:
+    def _project_changed(self, change: ChangeSet) -> None:
         self.link_types.project_changed(change)
-        if change.kind != "labels":
+        if not change.labels:
             return
         row = self.table.currentIndex().row()
         self.model.reload()
@@ -359,7 +360,7 @@ class LabelsDialog(QDialog):
         if not self._listening:
             self.project.subscribe(self._project_changed)
             self._listening = True
-            self._project_changed(Change("labels"))
+            self._project_changed(ChangeSet(labels=True))
         super().showEvent(event)
 
     def done(self, result: int) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from factmark.core.project import Change, Project
+from factmark.core.changes import ChangeSet
+from factmark.core.project import Project
 from factmark.ui.dialogs.list_editing import (
     apply_change,
     enable_controls,
@@ -169,10 +170,10 @@ class RelationTypesPanel(QWidget):
             count=len(self.model.rows),
         )
 
-    def project_changed(self, change: Change) -> None:
+    def project_changed(self, change: ChangeSet) -> None:
         """Show a committed change: types edited ("relation_types", or "labels" for a
         rename) or links made ("relations")."""
-        if change.kind not in ("labels", "relation_types", "relations"):
+        if not (change.labels or change.relation_types or change.relations_of or change.relations):
             return
         row = self.table.currentIndex().row()
         self.model.reload()

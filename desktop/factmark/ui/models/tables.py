@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from factmark.core.model import Document, Span, ValidationError
+from factmark.core.changes import DocumentState, Edit
+from factmark.core.model import Document, Span
 from factmark.core.project import Project
 
 STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
@@ -63,17 +65,26 @@ class DocumentListModel(TableModel):
         self.status, self.search = status, search
         self.reload()
 
-    def update_document(self, document_id: int) -> None:
-        """Refresh one row (its status or span count changed)."""
-        row = self.row_of(document_id)
-        if row < 0:
-            return
-        (fresh,) = self.project.documents(ids=[document_id]) or (None,)
-        if fresh is None or (self.status and fresh.status != self.status):
-            self.reload()  # it left the filtered list
-            return
-        self.documents[row] = fresh
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+    def apply_edits(
+        self, states: dict[int, Edit[DocumentState]], span_counts: dict[int, int]
+    ) -> None:
+        """Take documents' new statuses and metadata and their span count changes (from
+        the change the project reported); a document that leaves the filtered list
+        makes the list read again."""
+        for document_id in states.keys() | span_counts.keys():
+            row = self.row_of(document_id)
+            if row < 0:
+                continue
+            document = self.documents[row]
+            edit = states.get(document_id)
+            if edit is not None and edit.new is not None:
+                if self.status and edit.new.status != self.status:
+                    self.reload()  # it left the filtered list
+                    return
+                document = replace(document, status=edit.new.status, meta=edit.new.meta)
+            count = document.span_count + span_counts.get(document_id, 0)
+            self.documents[row] = replace(document, span_count=count)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def items(self) -> Sequence[object]:
         return self.documents
@@ -148,32 +159,36 @@ class SpanListModel(TableModel):
             )
         return None
 
-    def refresh_spans(self, span_ids: tuple[int, ...]) -> list[tuple[int, int]]:
-        """Re-read these spans (added, changed or deleted) and move only their rows.
+    def apply_edits(self, edits: Iterable[Edit[Span]]) -> list[tuple[int, int]]:
+        """Take spans added, changed or removed (their new values, from the change the
+        project reported) and move only their rows; nothing is read again.
 
         Returns the text ranges they covered before and after, for repainting.
         """
         ranges: list[tuple[int, int]] = []
-        for span_id in span_ids:
-            row = self.row_of(span_id)
+        for edit in edits:
+            old, new = edit.old, edit.new
+            row = self.row_of((old or new).id if (old or new) else None)
             if row >= 0:
-                old = self.spans[row]
-                ranges.append((old.start, old.end))
+                shown = self.spans[row]
+                ranges.append((shown.start, shown.end))
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self.spans[row]
                 self.endRemoveRows()
-            try:
-                fresh = self.project.span(span_id)
-            except ValidationError:
-                continue  # deleted
-            if fresh.document_id != self.document_id:
+            if new is None or new.document_id != self.document_id:
                 continue
-            ranges.append((fresh.start, fresh.end))
-            position = bisect_left(self.spans, _order(fresh), key=_order)
+            ranges.append((new.start, new.end))
+            position = bisect_left(self.spans, _order(new), key=_order)
             self.beginInsertRows(QModelIndex(), position, position)
-            self.spans.insert(position, fresh)
+            self.spans.insert(position, new)
             self.endInsertRows()
         return ranges
+
+    def set_colours(self, colours: dict[str, str]) -> None:
+        """New label colours (labels were recoloured or renamed)."""
+        self.colours = colours
+        if self.spans:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.spans) - 1, 0))
 
     def row_of(self, span_id: int | None) -> int:
         """The row showing a span, or -1."""

@@ -1,7 +1,7 @@
 """Editing spans from the article view: labelling, relabelling, deleting, resizing.
 
-Every edit is a core operation applied (and committed) first, then pushed on the
-undo stack; the views repaint when the project reports the change.
+Every edit is a core operation performed through the session: applied (and committed)
+as one undo step; the views repaint when the session broadcasts the change.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
-from factmark.core.model import GOLD, ValidationError
+from factmark.core.model import GOLD
 from factmark.core.operations import (
     AddRelation,
     AddSpan,
+    Compound,
     DeleteRelation,
     DeleteSpan,
     Operation,
@@ -22,50 +22,43 @@ from factmark.core.operations import (
     SetStatus,
     UpdateSpan,
 )
-from factmark.core.project import Project, ProjectError
 from factmark.core.selection import next_word_edge, span_range, trim, word_at
 from factmark.ui.article.article_view import ArticleView
-from factmark.ui.window.commands import OperationCommand
+from factmark.ui.window.session import Session
 
 GROW, SHRINK = 1, -1
 START, END = "start", "end"
 
 
 class Annotation(QObject):
-    """The annotation actions of one window, over its project, view and undo stack."""
+    """The span edits of one window, over its session and article view."""
 
-    failed = Signal(str)  # a message for the user (nothing was changed)
     span_selected = Signal(object)  # span id or None, after an edit chose it
 
     def __init__(
         self,
-        project: Project,
+        session: Session,
         view: ArticleView,
         annotator: Callable[[], str],
         snap: Callable[[], bool],
-        show_document: Callable[[int], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.project = project
+        self.session = session
         self.view = view
         self.annotator = annotator
         self.snap = snap
-        self.show_document = show_document
-        self.document_id: int | None = None
-        self.undo_stack = QUndoStack(self)
+
+    @property
+    def document_id(self) -> int | None:
+        return self.session.document_id
+
+    def failed(self, message: str) -> None:
+        self.session.problem.emit(message)
 
     def perform(self, operation: Operation) -> bool:
-        """Apply an operation (committed at once) and make it undoable."""
-        try:
-            operation.apply(self.project)
-        except (ProjectError, ValidationError) as error:
-            self.failed.emit(str(error))
-            return False
-        self.undo_stack.push(
-            OperationCommand(self.project, operation, self.show_document, self.failed.emit)
-        )
-        return True
+        """Apply an operation as one undo step (False, with a message, when it fails)."""
+        return self.session.perform(operation, self)
 
     # -- labelling -----------------------------------------------------------
 
@@ -81,12 +74,12 @@ class Annotation(QObject):
         if selected is None:
             found = word_at(self.view.text, self.view.cursor_offset())
             if found is None:
-                self.failed.emit("Select some text first, then press a label key.")
+                self.failed("Select some text first, then press a label key.")
                 return
             selected = found
         chosen = span_range(self.view.text, *selected, snap=self.snap())
         if chosen is None:
-            self.failed.emit("The selection holds only spaces; nothing to label.")
+            self.failed("The selection holds only spaces; nothing to label.")
             return
         start, end = chosen
         existing = next(
@@ -111,7 +104,7 @@ class Annotation(QObject):
     def delete_selected(self) -> None:
         span_id = self.view.selected_span_id
         if span_id is None or self.document_id is None:
-            self.failed.emit("Click a span first to select it, then press Delete.")
+            self.failed("Click a span first to select it, then press Delete.")
             return
         if self.perform(DeleteSpan(self.document_id, span_id)):
             self.span_selected.emit(None)
@@ -121,7 +114,7 @@ class Annotation(QObject):
         when word snapping is off)."""
         span = self.view.span(self.view.selected_span_id)
         if span is None or self.document_id is None:
-            self.failed.emit("Click a span first to select it, then resize it.")
+            self.failed("Click a span first to select it, then resize it.")
             return
         text = self.view.text
         outward = -1 if edge == START else 1
@@ -146,7 +139,7 @@ class Annotation(QObject):
             return
         start, end = trim(self.view.text, start, end)
         if start >= end:
-            self.failed.emit("A span cannot be empty; drag its edge less far.")
+            self.failed("A span cannot be empty; drag its edge less far.")
             return
         if (start, end) != (span.start, span.end):
             self.perform(UpdateSpan(self.document_id, span_id, {"start": start, "end": end}))
@@ -159,22 +152,21 @@ class Annotation(QObject):
         layer, ``rejected`` leaves it out; either way it is marked as reviewed."""
         span = self.view.span(self.view.selected_span_id)
         if span is None or self.document_id is None:
-            self.failed.emit("Select an annotator's span first (click it or Alt+Down).")
+            self.failed("Select an annotator's span first (click it or Alt+Down).")
             return
         if span.annotator == GOLD:
-            self.failed.emit("This span is in the gold layer already; Delete removes it.")
+            self.failed("This span is in the gold layer already; Delete removes it.")
             return
-        self.undo_stack.beginMacro("Accept into gold" if verdict == "accepted" else "Reject")
-        try:
-            if verdict == "accepted" and not any(
-                (s.start, s.end, s.label, s.annotator) == (span.start, span.end, span.label, GOLD)
-                for s in self.view.spans
-            ):
-                self.perform(AddSpan(self.document_id, span.start, span.end, span.label, GOLD))
-            attrs = {**span.attrs, "review": verdict}
-            self.perform(UpdateSpan(self.document_id, span.id or 0, {"attrs": attrs}))
-        finally:
-            self.undo_stack.endMacro()
+        parts: list[Operation] = []
+        if verdict == "accepted" and not any(
+            (s.start, s.end, s.label, s.annotator) == (span.start, span.end, span.label, GOLD)
+            for s in self.view.spans
+        ):
+            parts.append(AddSpan(self.document_id, span.start, span.end, span.label, GOLD))
+        attrs = {**span.attrs, "review": verdict}
+        parts.append(UpdateSpan(self.document_id, span.id or 0, {"attrs": attrs}))
+        text = "Accept into gold" if verdict == "accepted" else "Reject"
+        self.perform(Compound(self.document_id, parts, text))
 
     # -- links, notes, attributes -------------------------------------------------
 
@@ -193,13 +185,13 @@ class Annotation(QObject):
         elif kinds:
             kind, head, child = (kind if kind in kinds else kinds[0]), a, b
         else:
-            self.failed.emit("The project has no relation types to link with.")
+            self.failed("The project has no relation types to link with.")
             return
         if any(
             r.head_span_id == head.id and r.child_span_id == child.id and r.label == kind
-            for r in self.project.relations(self.document_id)
+            for r in self.session.project.relations(self.document_id)
         ):
-            self.failed.emit("These spans are linked already.")
+            self.failed("These spans are linked already.")
             return
         self.perform(AddRelation(self.document_id, head.id or 0, child.id or 0, kind))
 
@@ -228,7 +220,7 @@ class Annotation(QObject):
         """An attribute key: applies to the selected span when it has that attribute."""
         span = self.view.span(self.view.selected_span_id)
         if span is None or span.label != label:
-            self.failed.emit(f"Select a {label} span first; {name} belongs to {label} spans.")
+            self.failed(f"Select a {label} span first; {name} belongs to {label} spans.")
             return
         self.set_attribute(span.id or 0, name, value)
 

@@ -1,77 +1,91 @@
-"""The main window: document list, article view and span list around one project."""
+"""The main window: lays out its parts and wires them together, in one place.
+
+The window holds no annotation state of its own: the session holds the project, the
+document shown and the undo history; each part (document navigation, span selection,
+linking, suggestion review, project files) owns its job and subscribes itself to the
+session. The actions come from the one action table; ``_handlers`` binds each to its
+part.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from html import escape
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from factmark.core.model import Document, Relation
-from factmark.core.project import Change, Project, ProjectError
-from factmark.core.workspace import open_project
+from factmark.core.changes import ChangeSet
+from factmark.core.guidelines import section
+from factmark.core.model import Document, Label
+from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
-from factmark.ui.background.suggestions import Suggestions
 from factmark.ui.models.tables import SpanListModel
 from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.panels.document_panel import DocumentPanel, make_table
 from factmark.ui.panels.guidelines_panel import GuidelinesPanel
 from factmark.ui.panels.relations_panel import RelationsPanel
-from factmark.ui.window.annotation import Annotation
-from factmark.ui.window.menus import build_menus, label_actions
+from factmark.ui.window.actions import ActionTable
+from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
+from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
+from factmark.ui.window.documents import DocumentNavigator
+from factmark.ui.window.files import ProjectFiles
+from factmark.ui.window.linking import Linking
+from factmark.ui.window.review import SuggestionReview
+from factmark.ui.window.selection import SpanSelection
+from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
-from factmark.ui.window.window_dialogs import DialogActions
-from factmark.ui.window.window_documents import DocumentActions
-from factmark.ui.window.window_files import FileActions
-from factmark.ui.window.window_links import LinkActions
-from factmark.ui.window.window_spans import SpanActions
-from factmark.ui.window.window_suggestions import SuggestionActions
 
 
-class MainWindow(
-    DocumentActions,
-    SpanActions,
-    LinkActions,
-    SuggestionActions,
-    DialogActions,
-    FileActions,
-    QMainWindow,
-):
-    """One project's annotation window.
-
-    It builds the widgets and holds all the state; the methods of each part (documents,
-    spans, links, suggestions, dialogs, files) come from the mixins listed before
-    ``QMainWindow``, so their Qt overrides (drag and drop) are the ones Qt calls.
-    """
+class MainWindow(QMainWindow):
+    """One project's annotation window: the parts laid out and wired together."""
 
     def __init__(self, project: Project, settings: Settings | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.project = project
         self.settings = settings or Settings()
-        self.current: Document | None = None
-        self._relations: list[Relation] = []
+        self.session = Session(project, self)
         self.setAcceptDrops(True)
+        self._build_widgets()
+        self._build_parts()
+        self._connect()
+        self.resize(1360, 860)
+        self._restore_layout()
+        self.navigator.open_first()
+        self._update_titles()
+        self.article_view.setFocus()  # keys (Enter, Backspace, arrows) act on the article
 
-        self.documents = DocumentPanel(project, self)
+    # -- what tests and scripts reach -----------------------------------------------------
+
+    @property
+    def project(self) -> Project:
+        return self.session.project
+
+    @property
+    def current(self) -> Document | None:
+        return self.session.document
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.documents = DocumentPanel(self.project, self)
         self.document_list = self.documents.table
         self.article_view = ArticleView(self)
         self.find_bar = FindBar(self.article_view, self)
-        self.spans = SpanListModel(project, self)
+        self.spans = SpanListModel(self.project, self)
         self.span_list = make_table("spanList", self)
         self.span_list.setModel(self.spans)
         header = self.span_list.horizontalHeader()
@@ -104,178 +118,6 @@ class MainWindow(
         self.splitter.setSizes([280, 760, 320])
         self.setCentralWidget(self.splitter)
 
-        self.annotation = Annotation(
-            project,
-            self.article_view,
-            self.settings.annotator,
-            self.settings.snap_to_words,
-            self.show_document,
-            self,
-        )
-        self.annotation.failed.connect(self.show_problem)
-        self.annotation.span_selected.connect(self.select_span)
-        self.article_view.zoom_by(self.settings.zoom())
-
-        self._build_status_bar()
-        self.guidelines_dock = QDockWidget("Guidelines", self)
-        self.guidelines_dock.setObjectName("guidelinesDock")
-        self.guidelines_panel = GuidelinesPanel(project, self.guidelines_dock)
-        self.guidelines_panel.saved.connect(
-            lambda message: self.statusBar().showMessage(message, 6000)
-        )
-        self.guidelines = self.guidelines_panel.view  # the rendered guidelines
-        self.guidelines_dock.setWidget(self.guidelines_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
-        self.guidelines_dock.hide()
-        self.guidelines_dock.toggleViewAction().setShortcut("F2")
-        self.actions_by_name: dict[str, QAction] = {}
-        build_menus(self)
-
-        self.documents.document_chosen.connect(self.show_document)
-        self.article_view.span_clicked.connect(self._span_clicked)
-        self.article_view.span_resized.connect(self.annotation.resize_to)
-        self.relations.relation_chosen.connect(self._relation_chosen)
-        self.relations.delete_requested.connect(self.annotation.delete_relation)
-        self.details.note_edited.connect(self.annotation.set_note)
-        self.details.attribute_chosen.connect(self.annotation.set_attribute)
-        self.details.document_fields_edited.connect(self.annotation.set_document_meta)
-        self.link_from: int | None = None  # the span a link starts at, while linking
-        self.suggestions = Suggestions(
-            lambda: self.project, self.article_view, self.annotation, self
-        )
-        self.article_view.suggestion_stepped.connect(self.suggestions.step)
-        self.suggestions.computed.connect(self._suggestions_computed)
-        self.article_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.article_view.customContextMenuRequested.connect(self._article_menu)
-        self.span_list.selectionModel().currentRowChanged.connect(self._span_row_changed)
-        project.subscribe(self._project_changed)
-
-        self.resize(1360, 860)
-        self._restore_layout()
-        self._open_first_document()
-        self._update_titles()
-        self.article_view.setFocus()  # keys (Enter, Backspace, arrows) act on the article
-
-    # -- project ---------------------------------------------------------------
-
-    def set_project(self, project: Project) -> None:
-        """Switch the window to another project (the old one is closed)."""
-        self.settings.set_last_document(self.project.path, self.current and self.current.id)
-        self.details.stop()  # a note being typed is saved to the project it belongs to
-        self.project.unsubscribe(self._project_changed)
-        self.project.close()
-        self.project = project
-        self.annotation.project = project
-        self.annotation.undo_stack.clear()
-        self.spans.project = project
-        self.documents.set_project(project)
-        project.subscribe(self._project_changed)
-        label_actions(self)
-        self.guidelines_panel.set_project(project)
-        self.current = None
-        self._open_first_document()
-        self._update_titles()
-
-    def open_project_file(self, path: Path) -> bool:
-        """Open (or create) the project at ``path`` in this window."""
-        if not self.guidelines_panel.confirm_leave():
-            return False
-        try:
-            project = open_project(path)
-        except ProjectError as error:
-            QMessageBox.warning(self, "Cannot open project", str(error))
-            return False
-        self.settings.add_recent_project(project.path)
-        self.set_project(project)
-        return True
-
-    def _open_first_document(self) -> None:
-        remembered = self.settings.last_document(self.project.path)
-        rows = self.documents.model.documents
-        if remembered is not None and self.documents.model.row_of(remembered) >= 0:
-            self.show_document(remembered)
-        elif rows:
-            self.show_document(rows[0].id or 0)
-        else:
-            self.show_document(None)
-
-    # -- keys in the article ---------------------------------------------------
-
-    # Each key goes to whichever part holds something: a link, a suggestion, the find bar.
-
-    def enter_key(self) -> None:
-        """Enter in the article: finish a link, else accept the suggestion in hand."""
-        if self.link_from is not None:
-            self.finish_link()
-        elif not self.suggestions.accept():
-            self.show_problem("No suggestion here: press Tab to go to the next one.")
-
-    def backspace_key(self) -> None:
-        """Backspace in the article: reject the suggestion in hand, else delete the span."""
-        if not self.suggestions.reject():
-            self.annotation.delete_selected()
-
-    def escape(self) -> None:
-        """Escape cancels linking, closes the find bar, else drops the selection."""
-        if self.link_from is not None:
-            self.cancel_link()
-            self.statusBar().showMessage("Link cancelled.", 3000)
-            return
-        if self.find_bar.isVisible():
-            self.find_bar.close_bar()
-            return
-        self.article_view.clear_selection()
-        self.select_span(None)
-
-    # -- change notifications --------------------------------------------------
-
-    def _project_changed(self, change: Change) -> None:
-        """Bring the views up to date after a committed change, touching only what it hit."""
-        current = self.current.id if self.current else None
-        if change.kind == "labels":
-            label_actions(self)
-            # Older undo steps name labels that may be renamed or gone now.
-            if self.annotation.undo_stack.count():
-                self.annotation.undo_stack.clear()
-                self.show_problem("The labels changed, so earlier edits can no longer be undone.")
-            self.spans.show_document(self.current)
-            self.article_view.update_spans(self.spans.spans, None, self.spans.colours)
-        elif change.kind == "spans" and change.document_id == current:
-            selected = self.article_view.selected_span_id
-            if change.span_ids:
-                ranges = self.spans.refresh_spans(change.span_ids)
-                self.article_view.update_spans(self.spans.spans, ranges)
-            else:
-                self.spans.show_document(self.current)
-                self.article_view.update_spans(self.spans.spans)
-            self.select_span(selected if self.article_view.span(selected) else None)
-        if change.kind in ("spans", "relations") and change.document_id == current:
-            self._refresh_relations()
-        if change.kind == "suggestions" and change.document_id in (None, current):
-            self._refresh_suggestions()
-        if change.kind == "settings":
-            self.guidelines_panel.refresh()
-            label_actions(self)  # attribute keys and label tooltips may have changed
-            self.select_span(self.article_view.selected_span_id)
-        if change.kind == "documents" and (
-            change.document_id is None or self.documents.model.row_of(change.document_id) < 0
-        ):
-            self.documents.model.reload()
-        elif change.document_id is not None and change.kind in ("spans", "documents"):
-            self.documents.model.update_document(change.document_id)
-        if change.kind == "documents" and change.document_id == current and self.current:
-            (summary,) = self.project.documents(ids=[current]) or (None,)
-            if summary is not None:
-                self.current = replace(self.current, status=summary.status, meta=summary.meta)
-                self.details.show_document(self.current)
-        self._update_titles()
-
-    def show_problem(self, message: str) -> None:
-        self.statusBar().showMessage(message, 8000)
-
-    # -- status bar, titles ----------------------------------------------------
-
-    def _build_status_bar(self) -> None:
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("progressLabel")
         self.annotator_button = QToolButton(self)
@@ -284,31 +126,235 @@ class MainWindow(
         self.annotator_button.setToolTip(
             "The name recorded on the spans you make. Click to change."
         )
-        self.annotator_button.clicked.connect(lambda: self.ask_annotator())
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.annotator_button)
 
-    def ask_annotator(self, first_time: bool = False) -> None:
-        """Ask for the annotator name (prefilled with the current one)."""
-        prompt = (
-            "Your name or initials, recorded on every span you make:"
-            if first_time
-            else "Annotator name recorded on new spans:"
+        self.guidelines_dock = QDockWidget("Guidelines", self)
+        self.guidelines_dock.setObjectName("guidelinesDock")
+        self.guidelines_panel = GuidelinesPanel(self.project, self.guidelines_dock)
+        self.guidelines = self.guidelines_panel.view  # the rendered guidelines
+        self.guidelines_dock.setWidget(self.guidelines_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
+        self.guidelines_dock.hide()
+        self.article_view.zoom_by(self.settings.zoom())
+
+    def _build_parts(self) -> None:
+        session, view = self.session, self.article_view
+        self.actions = ActionTable(self, view)
+        self.annotation = Annotation(
+            session, view, self.settings.annotator, self.settings.snap_to_words, self
         )
-        name, ok = QInputDialog.getText(self, "Annotator", prompt, text=self.settings.annotator())
-        if ok and name.strip():
-            self.settings.set_annotator(name)
+        self.navigator = DocumentNavigator(
+            session, self.settings, self.documents, self.annotation, self.tell, view.setFocus, self
+        )
+        self.selection = SpanSelection(
+            session,
+            view,
+            self.spans,
+            self.span_list,
+            self.details,
+            self.actions.context_menu,
+            self.tell,
+            self,
+        )
+        self.linking = Linking(
+            session, view, self.annotation, self.selection, self.relations, self.tell, self
+        )
+        self.review = SuggestionReview(
+            session, self.settings, view, self.annotation, self.tell, self
+        )
+        self.files = ProjectFiles(
+            self, session, self.settings, self.navigator, self.guidelines_panel, self
+        )
+        self.dialogs = ProjectDialogs(self, session, self.settings, self.actions)
+        self.review_mode = ReviewMode(view, self.spans, self)
+
+    def _handlers(self) -> dict[str, Callable[..., Any]]:
+        """Every action of the table with the part that does it."""
+        session, files, navigator = self.session, self.files, self.navigator
+        annotation, dialogs, view = self.annotation, self.dialogs, self.article_view
+        return {
+            "newProject": files.choose_new_project,
+            "openProject": files.choose_project_to_open,
+            "importFiles": files.choose_files_to_import,
+            "exportCorpus": files.choose_export,
+            "copyForAnnotator": files.choose_copy_for_annotator,
+            "mergeProjects": files.choose_projects_to_merge,
+            "quit": self.close,
+            "undo": session.undo,
+            "redo": session.redo,
+            "deleteSpan": annotation.delete_selected,
+            "deselect": self.escape,
+            "find": self.find_bar.open_bar,
+            "findNext": lambda: self.find_bar.find(),
+            "snapToWords": self.settings.set_snap_to_words,
+            "labels": dialogs.labels,
+            "annotator": self.ask_annotator,
+            "growStart": lambda: annotation.resize_selected(START, GROW),
+            "growEnd": lambda: annotation.resize_selected(END, GROW),
+            "shrinkEnd": lambda: annotation.resize_selected(END, SHRINK),
+            "shrinkStart": lambda: annotation.resize_selected(START, SHRINK),
+            "linkSpan": self.linking.start,
+            "acceptGold": lambda: annotation.review_selected("accepted"),
+            "rejectReview": lambda: annotation.review_selected("rejected"),
+            "nextSpan": lambda: self.selection.step(1),
+            "previousSpan": lambda: self.selection.step(-1),
+            "suggest": self.review.suggest,
+            "suggestOnOpen": self.settings.set_suggest_on_open,
+            "enterKey": self.enter_key,
+            "acceptAllSuggestions": self.review.accept_all,
+            "backspaceKey": self.backspace_key,
+            "nextDocument": lambda: navigator.step(1),
+            "previousDocument": lambda: navigator.step(-1),
+            "markDone": lambda: navigator.mark("done", advance=True),
+            "markSkipped": lambda: navigator.mark("skipped", advance=True),
+            "markInProgress": lambda: navigator.mark("in_progress"),
+            "zoomIn": lambda: view.zoom_by(1),
+            "zoomOut": lambda: view.zoom_by(-1),
+            "zoomReset": lambda: view.zoom_by(-view.zoom),
+            "statistics": dialogs.statistics,
+            "reviewMode": self.review_mode.set,
+            "agreement": dialogs.agreement,
+            "showLabelToolbar": self.actions.label_toolbar.setVisible,
+            "showGuidelines": self.guidelines_dock.setVisible,
+            "shortcuts": dialogs.shortcuts,
+            "about": dialogs.about,
+        }
+
+    def _connect(self) -> None:
+        """All wiring between the parts, the session and the widgets, in one place."""
+        actions, session = self.actions, self.session
+        actions.build_menus()
+        actions["snapToWords"].setChecked(self.settings.snap_to_words())
+        actions["suggestOnOpen"].setChecked(self.settings.suggest_on_open())
+        actions["showLabelToolbar"].setChecked(True)
+        actions.bind(self._handlers())
+        self.guidelines_dock.visibilityChanged.connect(actions["showGuidelines"].setChecked)
+        self.actions.label_toolbar.visibilityChanged.connect(actions["showLabelToolbar"].setChecked)
+        actions.menus["File/recent"].aboutToShow.connect(self._fill_recent)
+        stack = session.undo_stack
+        stack.canUndoChanged.connect(actions["undo"].setEnabled)
+        stack.canRedoChanged.connect(actions["redo"].setEnabled)
+        stack.undoTextChanged.connect(lambda text: actions["undo"].setText(f"&Undo {text}"))
+        stack.redoTextChanged.connect(lambda text: actions["redo"].setText(f"&Redo {text}"))
+        actions["undo"].setEnabled(False)
+        actions["redo"].setEnabled(False)
+
+        session.problem.connect(lambda message: self.tell(message))
+        session.project_closing.connect(self.details.stop)  # a note typed is saved first
+        session.changed.connect(self._changed)
+        session.document_shown.connect(self._document_shown)
+        session.project_opened.connect(self._project_opened)
+        self.annotation.span_selected.connect(self.selection.select)
+        self.article_view.span_resized.connect(self.annotation.resize_to)
+        self.details.note_edited.connect(self.annotation.set_note)
+        self.details.attribute_chosen.connect(self.annotation.set_attribute)
+        self.details.document_fields_edited.connect(self.annotation.set_document_meta)
+        self.guidelines_panel.saved.connect(lambda message: self.tell(message, 6000))
+        self.annotator_button.clicked.connect(lambda: self.ask_annotator())
+        self._rebuild_label_actions()
+
+    # -- what the session says --------------------------------------------------------------
+
+    def _changed(self, changes: ChangeSet) -> None:
+        if changes.labels or changes.settings:
+            self._rebuild_label_actions()
+        if changes.settings:
+            self.guidelines_panel.refresh()
+        if changes.documents_reloaded:
+            self._update_titles()
+        elif changes.documents:
+            for edit in changes.documents.values():  # counts follow, nothing is read
+                if edit.old is not None and edit.new is not None:
+                    self._counts[edit.old.status] -= 1
+                    self._counts[edit.new.status] += 1
+            self._update_titles(reread=False)
+
+    def _document_shown(self, _document: Document | None) -> None:
+        self._update_titles()
+        self._update_enabled()
+
+    def _project_opened(self, project: Project) -> None:
+        self.guidelines_panel.set_project(project)
+        self._rebuild_label_actions()
+        self._update_titles(reread=True)
+
+    def _rebuild_label_actions(self) -> None:
+        project = self.project
+        unbound = self.actions.set_labels(
+            project.labels(),
+            project.attribute_definitions(),
+            self.annotation.label,
+            self.annotation.set_attribute_of_selected,
+            lambda label: label_tooltip(project.guidelines(), label),
+        )
+        if unbound:
+            self.tell("Keys not bound: " + "; ".join(unbound) + " (change them in Edit > Labels).")
+
+    def _update_enabled(self) -> None:
+        self.actions.set_enabled({"document": self.current is not None})
+
+    # -- keys that go to whichever part holds something --------------------------------------
+
+    def enter_key(self) -> None:
+        """Enter in the article: finish a link, else accept the suggestion in hand."""
+        if self.linking.active:
+            self.linking.finish()
+        elif not self.review.accept():
+            self.tell("No suggestion here: press Tab to go to the next one.")
+
+    def backspace_key(self) -> None:
+        """Backspace in the article: reject the suggestion in hand, else delete the span."""
+        if not self.review.reject():
+            self.annotation.delete_selected()
+
+    def escape(self) -> None:
+        """Escape cancels linking, closes the find bar, else drops the selection."""
+        if self.linking.active:
+            self.linking.cancel()
+            self.tell("Link cancelled.", 3000)
+            return
+        if self.find_bar.isVisible():
+            self.find_bar.close_bar()
+            return
+        self.article_view.clear_selection()
+        self.selection.select(None)
+
+    # -- status bar, titles ---------------------------------------------------------------
+
+    def tell(self, message: str, timeout: int = 8000) -> None:
+        """A message in the status bar (0: until the next one; empty: clear it)."""
+        if message:
+            self.statusBar().showMessage(message, timeout)
+        else:
+            self.statusBar().clearMessage()
+
+    def ask_annotator(self, first_time: bool = False) -> None:
+        if self.dialogs.ask_annotator(first_time):
             self._update_titles()
 
-    def _update_titles(self) -> None:
-        counts = self.project.status_counts()
+    def _update_titles(self, reread: bool = True) -> None:
+        if reread:
+            self._counts = self.project.status_counts()
+        counts = self._counts
         total = sum(counts.values())
         self.progress_label.setText(f"{counts['done']} / {total} done")
         self.annotator_button.setText(f"Annotator: {self.settings.annotator()}")
         title = self.current.title if self.current and self.current.title else ""
         self.setWindowTitle(" — ".join(p for p in (title, self.project.path.stem, "Factmark") if p))
 
-    # -- layout ----------------------------------------------------------------
+    def _fill_recent(self) -> None:
+        menu = self.actions.menus["File/recent"]
+        menu.clear()
+        for path in self.settings.recent_projects():
+            action = menu.addAction(str(path))
+            action.triggered.connect(
+                lambda _checked=False, p=path: self.files.open_project_file(Path(p))
+            )
+        if menu.isEmpty():
+            menu.addAction("No recent projects").setEnabled(False)
+
+    # -- layout kept between runs -------------------------------------------------------------
 
     def _restore_layout(self) -> None:
         geometry, state, sizes = self.settings.window_state()
@@ -322,8 +368,14 @@ class MainWindow(
     def save_layout(self) -> None:
         self.settings.set_window_state(self.saveGeometry(), self.saveState(), self.splitter.sizes())
         self.settings.set_zoom(self.article_view.zoom)
-        self.settings.set_last_document(self.project.path, self.current and self.current.id)
+        self.settings.set_last_document(self.project.path, self.session.document_id)
         self.settings.sync()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self.files.drag_entered(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self.files.dropped(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.guidelines_panel.confirm_leave():  # the user chose Cancel
@@ -332,5 +384,21 @@ class MainWindow(
         self.details.stop()
         self.documents.stop_pending_search()
         self.save_layout()
-        self.project.unsubscribe(self._project_changed)
+        self.session.close()
         super().closeEvent(event)
+
+
+def label_tooltip(guidelines: str, label: Label) -> str:
+    """A label button's tooltip: its definition and the guidelines' examples for it."""
+    key_text = f" ({label.key})" if label.key else ""
+    guide = section(guidelines, label.name)
+    examples = guide.split("Examples:", 1)[1].strip() if "Examples:" in guide else ""
+    tip = f"<b>{escape(label.name)}</b>{escape(key_text)}<br>{escape(label.description)}"
+    if examples:
+        items = "".join(
+            f"<li>{escape(line.lstrip('- ').replace('**', ''))}</li>"
+            for line in examples.splitlines()
+            if line.strip()
+        )
+        tip += f"<br><i>Examples:</i><ul>{items}</ul>"
+    return tip

@@ -1,36 +1,71 @@
-"""The main window's files: projects to open, create, merge and copy; imports; export."""
+"""Project files: projects to open, create, merge and copy; imports; export; files
+dropped on the window."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from factmark.core.project import ProjectError
-from factmark.core.workspace import PROJECT_SUFFIX
-from factmark.ui.window.window_parts import WindowParts
+from factmark.core.changes import ChangeSet
+from factmark.core.project import Project, ProjectError
+from factmark.core.workspace import PROJECT_SUFFIX, open_project
+from factmark.ui.panels.guidelines_panel import GuidelinesPanel
+from factmark.ui.window.documents import DocumentNavigator
+from factmark.ui.window.session import Session
+from factmark.ui.window.settings import Settings
 
 if TYPE_CHECKING:
     from factmark.ui.background.jobs import ImportOutcome
 
 
-class FileActions(WindowParts):
-    """The File menu's work and drag and drop of files onto ``MainWindow``.
+class ProjectFiles(QObject):
+    """The File menu's work, and files dropped on the window.
 
-    ``MainWindow`` lists this class before ``QMainWindow``, so its ``dragEnterEvent`` and
-    ``dropEvent`` are the ones Qt calls. The merger, the import jobs and the export dialog
-    are imported when first used, to keep them out of the window's start.
-    Expects of the window: ``project``, ``current``, ``documents`` (the document panel),
-    ``statusBar()``, ``show_document``, ``open_project_file``, ``_open_first_document`` and
-    ``_update_titles``.
+    The merger, the import jobs and the export dialog are imported when first used, to
+    keep them out of the window's start.
     """
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        session: Session,
+        settings: Settings,
+        navigator: DocumentNavigator,
+        guidelines: GuidelinesPanel,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.session = session
+        self.settings = settings
+        self.navigator = navigator
+        self.guidelines = guidelines
+
+    @property
+    def project(self) -> Project:
+        return self.session.project
+
+    def open_project_file(self, path: Path) -> bool:
+        """Open (or create) the project at ``path`` in this window."""
+        if not self.guidelines.confirm_leave():
+            return False
+        try:
+            project = open_project(path)
+        except ProjectError as error:
+            QMessageBox.warning(self.window, "Cannot open project", str(error))
+            return False
+        self.settings.add_recent_project(project.path)
+        self.settings.set_last_document(self.session.project.path, self.session.document_id)
+        self.session.set_project(project)
+        return True
 
     def choose_project_to_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self,
+            self.window,
             "Open project",
             str(self.project.path.parent),
             f"Factmark projects (*{PROJECT_SUFFIX});;All files (*)",
@@ -40,7 +75,7 @@ class FileActions(WindowParts):
 
     def choose_new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self,
+            self.window,
             "New project",
             str(self.project.path.parent / f"untitled{PROJECT_SUFFIX}"),
             f"Factmark projects (*{PROJECT_SUFFIX})",
@@ -51,14 +86,14 @@ class FileActions(WindowParts):
                 target = target.with_name(target.name + PROJECT_SUFFIX)
             if target.exists():
                 QMessageBox.warning(
-                    self, "New project", f"{target} exists already; open it instead."
+                    self.window, "New project", f"{target} exists already; open it instead."
                 )
                 return
             self.open_project_file(target)
 
     def choose_files_to_import(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self,
+            self.window,
             "Import articles",
             str(Path.home()),
             "Articles (*.txt *.md *.html *.htm *.docx *.jsonl);;All files (*)",
@@ -70,18 +105,18 @@ class FileActions(WindowParts):
         """Import files and folders in the background, then show the per-file report."""
         from factmark.ui.background.jobs import run_import  # not needed to start the window
 
-        outcome = run_import(self, self.project.path, paths, show_report=show_report)
-        self.documents.model.reload()
-        self._update_titles()
-        if self.current is None:
-            self._open_first_document()
+        outcome = run_import(self.window, self.project.path, paths, show_report=show_report)
+        self.navigator.panel.model.reload()
+        self.session.changed.emit(ChangeSet(documents_reloaded=True))
+        if self.session.document is None:
+            self.navigator.open_first()
         return outcome
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+    def drag_entered(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and all(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:
+    def dropped(self, event: QDropEvent) -> None:
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls()]
         event.acceptProposedAction()
         projects = [p for p in paths if p.suffix == PROJECT_SUFFIX]
@@ -93,7 +128,7 @@ class FileActions(WindowParts):
 
     def choose_projects_to_merge(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(
-            self,
+            self.window,
             "Merge annotators' projects into this one",
             str(self.project.path.parent),
             f"Factmark projects (*{PROJECT_SUFFIX})",
@@ -105,23 +140,20 @@ class FileActions(WindowParts):
         """Merge other copies of the project into this one; shows and returns the report."""
         from factmark.core.merge import merge_projects
 
-        self.setCursor(Qt.CursorShape.WaitCursor)
+        self.window.setCursor(Qt.CursorShape.WaitCursor)
         try:
             reports = merge_projects(self.project, paths)
         finally:
-            self.unsetCursor()
+            self.window.unsetCursor()
         lines = [line for report in reports for line in report.lines()]
-        self.documents.model.reload()
-        if self.current is not None:
-            current, self.current = self.current.id, None
-            self.show_document(current)
-        self._update_titles()
-        QMessageBox.information(self, "Merge projects", "\n".join(lines) or "Nothing to merge.")
+        QMessageBox.information(
+            self.window, "Merge projects", "\n".join(lines) or "Nothing to merge."
+        )
         return lines
 
     def choose_copy_for_annotator(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self,
+            self.window,
             "Export project for annotator",
             str(self.project.path.with_name(f"{self.project.path.stem}-copy{PROJECT_SUFFIX}")),
             f"Factmark projects (*{PROJECT_SUFFIX})",
@@ -134,13 +166,13 @@ class FileActions(WindowParts):
         try:
             self.project.copy_to(path)
         except (OSError, ValueError, ProjectError) as error:
-            QMessageBox.warning(self, "Export project for annotator", str(error))
+            QMessageBox.warning(self.window, "Export project for annotator", str(error))
             return
-        self.statusBar().showMessage(
+        self.window.statusBar().showMessage(
             f"Copied the project to {path}; merge it back with File > Merge projects.", 10000
         )
 
     def choose_export(self) -> None:
         from factmark.ui.dialogs.export_dialog import ExportDialog
 
-        ExportDialog(self.project, self).exec()
+        ExportDialog(self.project, self.window).exec()

@@ -1,0 +1,112 @@
+"""Dialogs about the project (labels, statistics, agreement), the annotator's name, the
+F1 list, and review mode's colours by annotator."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
+
+from factmark import __version__
+from factmark.core.model import GOLD
+from factmark.ui.article.article_view import ArticleView
+from factmark.ui.models.tables import SpanListModel
+from factmark.ui.window.actions import ActionTable
+from factmark.ui.window.session import Session
+from factmark.ui.window.settings import Settings
+
+# Annotators in review mode: Okabe-Ito colours not used for labels first.
+REVIEW_COLOURS = ("#0072B2", "#D55E00", "#F0E442", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
+
+
+class ProjectDialogs:
+    """The dialogs the menus open; each is imported when first opened, to keep them out
+    of the window's start."""
+
+    def __init__(
+        self, window: QMainWindow, session: Session, settings: Settings, actions: ActionTable
+    ) -> None:
+        self.window = window
+        self.session = session
+        self.settings = settings
+        self.actions = actions
+
+    def labels(self) -> None:
+        from factmark.ui.dialogs.labels_dialog import LabelsDialog
+
+        LabelsDialog(self.session.project, self.window).exec()
+
+    def statistics(self) -> None:
+        from factmark.ui.dialogs.stats_dialog import StatsDialog
+
+        StatsDialog(self.session.project, self.window).exec()
+
+    def agreement(self) -> None:
+        from factmark.ui.dialogs.team_dialogs import AgreementDialog
+
+        AgreementDialog(self.session.project, self.window).exec()
+
+    def ask_annotator(self, first_time: bool = False) -> bool:
+        """Ask for the annotator name (prefilled with the current one); True if set."""
+        prompt = (
+            "Your name or initials, recorded on every span you make:"
+            if first_time
+            else "Annotator name recorded on new spans:"
+        )
+        name, ok = QInputDialog.getText(
+            self.window, "Annotator", prompt, text=self.settings.annotator()
+        )
+        if ok and name.strip():
+            self.settings.set_annotator(name)
+            return True
+        return False
+
+    def shortcuts(self) -> None:
+        """The F1 list: every key of the window, from the action table."""
+        rows = "".join(
+            f"<tr><td>{escape(row.text)}</td><td><b>{escape(row.keys)}</b></td></tr>"
+            for row in self.actions.shortcut_rows()
+        )
+        QMessageBox.information(
+            self.window,
+            "Keyboard shortcuts",
+            "<p>Select text (mouse, Shift+arrows, Ctrl+Shift+arrows), then press a label "
+            "key. Click a span to select it; click again to reach the span around it.</p>"
+            f"<table>{rows}</table>",
+        )
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self.window,
+            "About Factmark",
+            f"<b>Factmark {escape(__version__)}</b><p>Offline annotation of news articles "
+            "for fact-checking corpora.</p>",
+        )
+
+
+class ReviewMode:
+    """Review mode colours spans by annotator (gold black) for adjudication."""
+
+    def __init__(self, view: ArticleView, model: SpanListModel, window: QMainWindow) -> None:
+        self.view = view
+        self.model = model
+        self.window = window
+
+    def set(self, on: bool) -> None:
+        painter = self.view.painter
+        names = sorted({s.annotator or "" for s in self.model.spans} - {GOLD})
+        painter.annotator_colours = {
+            name: REVIEW_COLOURS[n % len(REVIEW_COLOURS)] for n, name in enumerate(names)
+        }
+        painter.annotator_colours[GOLD] = "#000000"
+        painter.by_annotator = on
+        painter.rehighlight()
+        if on:
+            legend = ", ".join(
+                f"{name or '(none)'} {colour}" for name, colour in painter.annotator_colours.items()
+            )
+            self.window.statusBar().showMessage(
+                "Review mode: G accepts the selected span into the gold layer, X rejects it. "
+                f"Colours: {legend}",
+                15000,
+            )

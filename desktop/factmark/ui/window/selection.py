@@ -1,0 +1,131 @@
+"""Span selection: the spans of the document shown, in the article and the span list,
+and the selected span, kept the same in both and in the details panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtWidgets import QMenu, QTableView
+
+from factmark.core.changes import ChangeSet
+from factmark.core.model import Document
+from factmark.ui.article.article_view import ArticleView
+from factmark.ui.models.tables import SpanListModel
+from factmark.ui.panels.details_panel import DetailsPanel
+from factmark.ui.window.session import Session
+
+
+class SpanSelection(QObject):
+    """The shown spans and the selected one, for the article, span list and details."""
+
+    def __init__(
+        self,
+        session: Session,
+        view: ArticleView,
+        model: SpanListModel,
+        table: QTableView,
+        details: DetailsPanel,
+        context_menu: Callable[[bool, bool], QMenu],
+        tell: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.view = view
+        self.model = model
+        self.table = table
+        self.details = details
+        self.context_menu = context_menu
+        self.tell = tell
+        session.document_shown.connect(self._shown)
+        session.changed.connect(self._changed)
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._article_menu)
+
+    @property
+    def selected(self) -> int | None:
+        return self.view.selected_span_id
+
+    def _shown(self, document: Document | None) -> None:
+        self.model.project = self.session.project
+        self.model.show_document(document)
+        self.view.show_document(
+            document.text if document else "", self.model.spans, self.model.colours
+        )
+        self.details.show_document(document)
+        self.details.show_span(None, "")
+
+    def _changed(self, changes: ChangeSet) -> None:
+        document_id = self.session.document_id
+        selected = self.view.selected_span_id
+        if changes.labels or changes.label_renamed or changes.documents_reloaded:
+            # Colours or stored names changed, or a merge may have added spans: read again.
+            self.model.project = self.session.project
+            self.model.show_document(self.session.document)
+            self.view.update_spans(self.model.spans, None, self.model.colours)
+        else:
+            edits = changes.spans_in(document_id)
+            if edits:
+                ranges = self.model.apply_edits(edits.values())
+                self.view.update_spans(self.model.spans, ranges)
+        if changes.spans or changes.labels or changes.settings or changes.label_renamed:
+            self.select(selected if self.view.span(selected) else None)
+        edit = changes.documents.get(document_id or 0)
+        if edit is not None and edit.new is not None and self.session.document is not None:
+            self.details.show_document(self.session.document)
+
+    def select(self, span_id: int | None) -> None:
+        """Select a span in the view, the span list and the details (None: deselect)."""
+        self.view.select_span(span_id, scroll=False)
+        span = self.view.span(span_id)
+        self.details.show_span(span, self.view.text[span.start : span.end] if span else "")
+        row = self.model.row_of(span_id) if span_id is not None else -1
+        selection = self.table.selectionModel()
+        selection.blockSignals(True)
+        if row >= 0:
+            selection.setCurrentIndex(
+                self.model.index(row, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(self.model.index(row, 0))
+        else:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+        selection.blockSignals(False)
+
+    def step(self, step: int) -> None:
+        """Select the next (+1) or previous (-1) span in text order, from the selected
+        span or else from the text cursor, and scroll it into view."""
+        spans = self.model.spans
+        if not spans:
+            self.tell("This document has no spans yet.")
+            return
+        row = self.model.row_of(self.view.selected_span_id)
+        if row < 0:
+            cursor = self.view.cursor_offset()
+            after = [n for n, s in enumerate(spans) if s.start >= cursor]
+            before = [n for n, s in enumerate(spans) if s.start < cursor]
+            row = (after[:1] or [len(spans) - 1])[0] if step > 0 else (before[-1:] or [0])[0]
+        else:
+            row = max(0, min(len(spans) - 1, row + step))
+        self.view.clear_selection()
+        self.select(spans[row].id)
+        self.view.select_span(spans[row].id)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        span_id = self.model.data(current, Qt.ItemDataRole.UserRole)
+        if span_id is not None:
+            self.view.select_span(int(span_id))
+
+    def _article_menu(self, point: QPoint) -> None:
+        """Right-click: label the selection, or relabel / delete the span under the mouse."""
+        view = self.view
+        has_selection = view.textCursor().hasSelection()
+        under = view.spans_at(view.offset_at(point))
+        if not has_selection and under and view.selected_span_id not in {s.id for s in under}:
+            self.select(under[0].id)
+        menu = self.context_menu(has_selection, view.selected_span_id is not None)
+        menu.exec(view.viewport().mapToGlobal(point))
