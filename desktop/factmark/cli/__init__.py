@@ -39,7 +39,7 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     command imports the core modules it needs itself, so that `factmark` (the window)
     starts without the importers, the exporters' machinery and the merger.
     """
-    from factmark.cli import corpus, project_setup, suggest, teams
+    from factmark.cli import corpus, preferences, project_setup, suggest, teams
 
     return {
         "import": corpus.run_import,
@@ -52,6 +52,7 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
         "selftest": run_selftest,
         "merge": teams.run_merge,
         "agree": teams.run_agree,
+        "preferences": preferences.run_preferences,
     }[command]
 
 

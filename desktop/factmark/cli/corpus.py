@@ -22,14 +22,23 @@ from factmark.core.project import Project
 
 def run_import(args: argparse.Namespace) -> int:
     from factmark.core.importing import collect_files, import_file
+    from factmark.core.preferences import clean_annotator
 
+    # Spans that name no annotator stay without one unless --annotator names one, as
+    # when importing in the window (the preferences' annotator is not assumed).
+    annotator = None
+    if args.annotator is not None:
+        try:
+            annotator = clean_annotator(args.annotator)
+        except ValidationError as error:
+            return _usage_error(f"--annotator: {error}")
     files, reports = collect_files(args.paths)
     for report in reports:
         _print_report(report.lines())
     with Project.open(args.project) as project, _progress(len(files)) as step:
         for path in files:
             report = import_file(
-                project, path, create_labels=args.create_labels, annotator=args.annotator
+                project, path, create_labels=args.create_labels, annotator=annotator
             )
             reports.append(report)
             _print_report(report.lines())

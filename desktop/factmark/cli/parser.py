@@ -50,7 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add span labels the project does not have yet instead of refusing",
     )
-    imp.add_argument("--annotator", help="annotator recorded for imported spans that name none")
+    imp.add_argument(
+        "--annotator",
+        metavar="NAME",
+        help="annotator recorded for imported spans that name none (default: none, as when "
+        "importing in the window)",
+    )
 
     exp = commands.add_parser("export", help="export annotations as a training corpus")
     exp.add_argument("project", type=Path)
@@ -112,7 +117,27 @@ def build_parser() -> argparse.ArgumentParser:
     _guidelines_parser(commands)
     _suggest_parser(commands)
     _team_parsers(commands)
+    _preferences_parser(commands)
     return parser
+
+
+def _preferences_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    prefs = commands.add_parser(
+        "preferences",
+        help="show or change the preferences the window uses (annotator name, switches)",
+        description="Print the preferences file's path and the current values, one per "
+        "line, after setting those given. The window reads the same file: the annotator "
+        "set here is the one recorded on the spans made in the window.",
+    )
+    prefs.add_argument("--annotator", metavar="NAME", help="annotator name recorded on new spans")
+    prefs.add_argument(
+        "--snap", metavar="on|off", help="widen selections to whole words before labelling"
+    )
+    prefs.add_argument(
+        "--suggest-on-open",
+        metavar="on|off",
+        help="compute suggestions when a document is opened in the window",
+    )
 
 
 def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

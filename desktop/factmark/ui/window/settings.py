@@ -1,95 +1,121 @@
-"""What the window remembers between runs, in one INI file in the user config folder.
+"""What the window remembers between runs.
 
-An explicit file (rather than QSettings' default location) keeps every test and
-every user profile apart.
+The user's preferences (annotator, behaviour switches, zoom, recent projects, last
+document per project) are the core's ``Preferences`` (``preferences.json``), which the
+command line reads and changes too. Only the window's geometry, dock and toolbar
+state and splitter sizes stay in Qt's INI file (``factmark.ini``), both files in the
+user config folder. Explicit files (rather than QSettings' default location) keep
+every test and every user profile apart.
 """
 
 from __future__ import annotations
 
-import getpass
-import hashlib
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import platformdirs
 from PySide6.QtCore import QByteArray, QSettings
 
-from factmark.core.workspace import APP_NAME
+from factmark.core.preferences import LEGACY_FILE, PREFERENCES_FILE, Preferences, config_dir
 
-MAX_RECENT = 8
+# Keys of earlier versions' INI file that preferences.json has taken over.
+_TAKEN_OVER = ("annotator", "snap_to_words", "suggest_on_open", "zoom", "recent_projects")
 
 
 class Settings:
-    """Typed access to the settings Factmark keeps."""
+    """Typed access to the settings Factmark keeps: the preferences, and the layout."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        config = Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-        self.path = path or config / "factmark.ini"
+    def __init__(
+        self, path: Path | None = None, preferences: Preferences | Path | None = None
+    ) -> None:
+        """Settings with the window layout in ``path`` (default ``factmark.ini`` in the
+        user config folder) and the preferences in ``preferences``: a Preferences, or the
+        path of its file (default ``preferences.json`` beside ``path``)."""
+        self.path = path or config_dir() / LEGACY_FILE
+        if not isinstance(preferences, Preferences):
+            preferences = Preferences(preferences or self.path.parent / PREFERENCES_FILE)
+        self.preferences = preferences
         self.qsettings = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._forget_taken_over()
+
+    def _forget_taken_over(self) -> None:
+        """Drop from the INI file what preferences.json holds now (taken over on first
+        use), so that it is kept in one place only."""
+        if self.preferences.legacy_path != self.path:
+            return
+        self.preferences.problem()  # reading takes over the INI file's values if needed
+        if not self.preferences.path.exists():
+            return
+        for key in (*_TAKEN_OVER, "last_document"):
+            if self.qsettings.contains(key) or key in self.qsettings.childGroups():
+                self.qsettings.remove(key)
 
     def sync(self) -> None:
-        """Write pending changes to disk now."""
+        """Write pending layout changes to disk now (preferences are written at once)."""
         self.qsettings.sync()
 
     # -- who is annotating -----------------------------------------------------
 
     def annotator(self) -> str:
         """The annotator recorded on new spans (the login name until one is chosen)."""
-        value = self.qsettings.value("annotator", "")
-        return str(value) if value else _login_name()
+        return self.preferences.annotator()
 
     def has_annotator(self) -> bool:
         """Whether the user has chosen an annotator name yet."""
-        return bool(self.qsettings.value("annotator", ""))
+        return self.preferences.has_annotator()
 
     def set_annotator(self, name: str) -> None:
-        self.qsettings.setValue("annotator", name.strip())
+        """Choose the annotator name; ValidationError for one that cannot be recorded
+        (empty, over 100 characters, a line break or control character, ``gold``)."""
+        self.preferences.set_annotator(name)
 
     # -- behaviour -----------------------------------------------------------
 
     def snap_to_words(self) -> bool:
         """Whether selections widen to whole words before labelling (default on)."""
-        return _bool(self.qsettings.value("snap_to_words", True))
+        return self.preferences.snap_to_words()
 
     def set_snap_to_words(self, on: bool) -> None:
-        self.qsettings.setValue("snap_to_words", on)
+        """Turn widening selections to whole words on or off."""
+        _keep_going(self.preferences.set_snap_to_words, on)
 
     def suggest_on_open(self) -> bool:
         """Whether opening a document computes suggestions for it (default off)."""
-        return _bool(self.qsettings.value("suggest_on_open", False))
+        return self.preferences.suggest_on_open()
 
     def set_suggest_on_open(self, on: bool) -> None:
-        self.qsettings.setValue("suggest_on_open", on)
+        """Turn computing suggestions when a document opens on or off."""
+        _keep_going(self.preferences.set_suggest_on_open, on)
 
     def zoom(self) -> int:
-        return int(self.qsettings.value("zoom", 0) or 0)
+        """The article text's zoom in steps from the normal size."""
+        return self.preferences.zoom()
 
     def set_zoom(self, steps: int) -> None:
-        self.qsettings.setValue("zoom", steps)
+        """Remember the article text's zoom."""
+        _keep_going(self.preferences.set_zoom, steps)
 
     # -- projects and documents ----------------------------------------------
 
     def recent_projects(self) -> list[Path]:
         """Recently opened projects that still exist, most recent first."""
-        value = self.qsettings.value("recent_projects", [])
-        paths = [value] if isinstance(value, str) else list(value or [])
-        return [Path(p) for p in paths if p and Path(p).exists()]
+        return self.preferences.recent_projects()
 
     def add_recent_project(self, path: Path) -> None:
-        paths = [str(path.resolve())] + [
-            str(p) for p in self.recent_projects() if p.resolve() != path.resolve()
-        ]
-        self.qsettings.setValue("recent_projects", paths[:MAX_RECENT])
+        """Put ``path`` first among the recent projects."""
+        _keep_going(self.preferences.add_recent_project, path)
 
     def last_project(self) -> Path | None:
-        recent = self.recent_projects()
-        return recent[0] if recent else None
+        """The project opened most recently that still exists, or None."""
+        return self.preferences.last_project()
 
     def last_document(self, project: Path) -> int | None:
-        value = self.qsettings.value(f"last_document/{_key(project)}")
-        return int(value) if value not in (None, "") else None
+        """The id of the document last shown in ``project``, or None."""
+        return self.preferences.last_document(project)
 
     def set_last_document(self, project: Path, document_id: int | None) -> None:
-        self.qsettings.setValue(f"last_document/{_key(project)}", document_id or "")
+        """Remember the document shown in ``project`` (None forgets it)."""
+        _keep_going(self.preferences.set_last_document, project, document_id)
 
     # -- window layout -------------------------------------------------------
 
@@ -99,32 +125,29 @@ class Settings:
         state = self.qsettings.value("window/state")
         sizes = self.qsettings.value("window/splitter", [])
         sizes = [sizes] if isinstance(sizes, str) else list(sizes or [])
+        try:
+            splitter = [int(s) for s in sizes]
+        except (TypeError, ValueError):
+            splitter = []
         return (
             geometry if isinstance(geometry, QByteArray) else None,
             state if isinstance(state, QByteArray) else None,
-            [int(s) for s in sizes],
+            splitter,
         )
 
     def set_window_state(
         self, geometry: QByteArray, state: QByteArray, splitter: list[int]
     ) -> None:
+        """Remember the window's geometry, dock/toolbar state and splitter sizes."""
         self.qsettings.setValue("window/geometry", geometry)
         self.qsettings.setValue("window/state", state)
         self.qsettings.setValue("window/splitter", splitter)
 
 
-def _key(project: Path) -> str:
-    return hashlib.sha1(str(project.resolve()).encode()).hexdigest()[:16]
-
-
-def _bool(value: object) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("true", "1", "yes")
-    return bool(value)
-
-
-def _login_name() -> str:
+def _keep_going(setter: Callable[..., None], *args: object) -> None:
+    """Call a preferences setter; a file that cannot be written (read-only folder, full
+    disk) does not interrupt the window: the value holds for this session."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "annotator"
+        setter(*args)
+    except OSError as error:
+        print(f"factmark: preferences not saved: {error}", file=sys.stderr)
