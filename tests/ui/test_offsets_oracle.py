@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QApplication
@@ -135,6 +135,11 @@ def _qt_reads(text: str, pairs: list[tuple[int, int]]) -> None:
         assert cursor.selectedText() == expected, (a, b, text)
 
 
+# PySide6 reads a str that starts with U+FEFF or U+FFFE as UTF-16 with a byte-order mark:
+# it drops the mark (and byte-swaps the rest after U+FFFE) before Qt sees it.
+_BOMS = ("\ufeff", "\ufffe")
+
+
 def _qt_finds(text: str, needles: set[str]) -> None:
     """Every match ``QTextDocument.find`` makes, mapped back, is where Python finds it."""
     document = _document(text)
@@ -142,7 +147,7 @@ def _qt_finds(text: str, needles: set[str]) -> None:
     # Qt searches within one paragraph, and reads a no-break space as a space.
     searched = text.replace("\u00a0", " ")
     for needle in needles:
-        if not needle or "\n" in needle or "\u00a0" in needle:
+        if not needle or "\n" in needle or "\u00a0" in needle or needle.startswith(_BOMS):
             continue
         python_start = searched.find(needle)
         found = document.find(needle, 0, FIND)
@@ -234,6 +239,8 @@ def test_generated_strings_match_python_utf16(text: str) -> None:
 @EXAMPLES
 @given(text=TEXTS, data=st.data())
 def test_generated_strings_match_qt(qapp: QApplication, text: str, data: st.DataObject) -> None:
+    # Stored texts never start with U+FEFF (import strips it); see _BOMS.
+    assume(not text.startswith(_BOMS))
     n = len(text)
     _qt_reads(text, [(a, b) for a in range(n + 1) for b in range(n + 1)])
     start = data.draw(st.integers(0, n), label="start")
