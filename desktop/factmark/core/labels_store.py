@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from factmark.core.actions import label_key_problem
-from factmark.core.model import Label, ValidationError
+from factmark.core.model import Label, RelationType, ValidationError
+from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
 from factmark.core.storage import Storage
 
 COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -22,9 +24,33 @@ class LabelsStore(Storage):
     def labels(self) -> list[Label]:
         """The project's span labels in toolbar order."""
         return [
-            Label(r["name"], r["key"], r["colour"], r["description"], r["position"])
+            Label(r["name"], r["key"], r["colour"], r["description"], r["position"], r["id"])
             for r in self._query("SELECT * FROM labels ORDER BY position, name")
         ]
+
+    def label_id(self, name: str) -> int:
+        """The stable id of label ``name``; ValidationError for an unknown label.
+        (Known labels are remembered until the labels change, as for labelling.)"""
+        known = self._label_names.get(name)
+        if known is not None:
+            return known
+        rows = self._query("SELECT id FROM labels WHERE name = ?", [name])
+        if not rows:
+            raise ValidationError(f"unknown label {name!r}")
+        self._label_names[name] = found = int(rows[0]["id"])
+        return found
+
+    def label_name(self, label_id: int) -> str:
+        """The name label ``label_id`` has now; ValidationError when there is none."""
+        for name, known in self._label_names.items():
+            if known == label_id:
+                return name
+        rows = self._query("SELECT name FROM labels WHERE id = ?", [label_id])
+        if not rows:
+            raise ValidationError(f"the label (number {label_id}) no longer exists")
+        name = str(rows[0]["name"])
+        self._label_names[name] = label_id
+        return name
 
     def add_label(
         self, name: str, key: str = "", colour: str = "#999999", description: str = ""
@@ -37,13 +63,56 @@ class LabelsStore(Storage):
         with self.transaction():
             labels = self.labels()
             label = check_label(Label(name, key, colour, description, len(labels)), labels)
-            self.conn.execute(
-                "INSERT INTO labels (name, key, colour, description, position) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [label.name, label.key, label.colour, label.description, label.position],
-            )
+            next_id = self._query(f"SELECT {NEXT_LABEL_ID} AS id")[0]["id"]
+            label = replace(label, id=int(next_id))
+            self._insert_label_row(label)
         self._notify("labels")
         return label
+
+    def restore_label(self, label: Label, suggestions: Sequence[tuple[Any, ...]] = ()) -> None:
+        """Put back a label as :meth:`delete_label` returned it (undo): the same id,
+        key, colour and description, at its position (the labels after it move down),
+        with the ``suggestions`` of it that deleting dropped (from
+        :meth:`label_suggestion_rows`). The name and key are checked as
+        :meth:`add_label` checks them."""
+        wanted = label.id
+        if wanted is None:
+            raise ValidationError(f"label {label.name!r} has no id to restore")
+        with self.transaction():
+            labels = self.labels()
+            label = check_label(label, labels)
+            _refuse_taken_id("label", wanted, {x.id: x.name for x in labels})
+            self._insert_label_row(label)
+            names = [x.name for x in labels]
+            names.insert(min(max(label.position, 0), len(names)), label.name)
+            self._number_rows("labels", names)
+            self.conn.executemany(
+                'INSERT INTO suggestions (id, document_id, start, "end", suggester, confidence, '
+                "created_at, rejected_at, label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, label.name) for row in suggestions],
+            )
+            for document_id in sorted({row[1] for row in suggestions}):
+                self._notify("suggestions", document_id)
+        self._notify("labels")
+
+    def label_suggestion_rows(self, name: str) -> list[tuple[Any, ...]]:
+        """The stored suggestions of label ``name``, rejected ones too, which deleting
+        the label drops with it: rows for :meth:`restore_label` to put back."""
+        return [
+            tuple(row.values())
+            for row in self._query(
+                'SELECT id, document_id, start, "end", suggester, confidence, created_at, '
+                "rejected_at FROM suggestions WHERE label = ? ORDER BY id",
+                [name],
+            )
+        ]
+
+    def _insert_label_row(self, label: Label) -> None:
+        self.conn.execute(
+            "INSERT INTO labels (id, name, key, colour, description, position) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [label.id, label.name, label.key, label.colour, label.description, label.position],
+        )
 
     def update_label(self, name: str, /, **changes: Any) -> Label:
         """Rename, re-key, recolour or re-describe a label; spans follow a rename.
@@ -113,13 +182,41 @@ class LabelsStore(Storage):
         )
 
     def _insert_label(self, name: str) -> None:
-        position = int(self._query("SELECT count(*) AS n FROM labels")[0]["n"])
-        self.conn.execute("INSERT INTO labels (name, position) VALUES (?, ?)", [name, position])
+        """Add a label with default key, colour and description at the end (an import)."""
+        self.conn.execute(
+            f"INSERT INTO labels (id, name, position) SELECT {NEXT_LABEL_ID}, ?, count(*) "
+            "FROM labels",
+            [name],
+        )
 
     def relation_types(self) -> list[str]:
         """The project's relation types in order."""
         rows = self._query("SELECT name FROM relation_types ORDER BY position, name")
         return [r["name"] for r in rows]
+
+    def relation_type_entries(self) -> list[RelationType]:
+        """The relation types in order with their descriptions, places and ids."""
+        rows = self._query(
+            "SELECT name, description, id FROM relation_types ORDER BY position, name"
+        )
+        return [
+            RelationType(r["name"], r["description"], position, r["id"])
+            for position, r in enumerate(rows)
+        ]
+
+    def relation_type_id(self, name: str) -> int:
+        """The stable id of relation type ``name``; ValidationError for an unknown one."""
+        rows = self._query("SELECT id FROM relation_types WHERE name = ?", [name])
+        if not rows:
+            raise ValidationError(f"unknown link type {name!r}")
+        return int(rows[0]["id"])
+
+    def relation_type_name(self, type_id: int) -> str:
+        """The name relation type ``type_id`` has now; ValidationError when there is none."""
+        rows = self._query("SELECT name FROM relation_types WHERE id = ?", [type_id])
+        if not rows:
+            raise ValidationError(f"the link type (number {type_id}) no longer exists")
+        return str(rows[0]["name"])
 
     def relation_type_rows(self) -> list[dict[str, Any]]:
         """Relation types with their description and how many links use each."""
@@ -136,12 +233,31 @@ class LabelsStore(Storage):
             names = self.relation_types()
             name = check_relation_type(name, names)
             self.conn.execute(
-                "INSERT INTO relation_types (name, description, position) "
-                "SELECT ?, ?, coalesce(max(position) + 1, 0) FROM relation_types",
+                "INSERT INTO relation_types (id, name, description, position) "
+                f"SELECT {NEXT_RELATION_TYPE_ID}, ?, ?, coalesce(max(position) + 1, 0) "
+                "FROM relation_types",
                 [name, _description(description)],
             )
         self._notify(RELATION_TYPES)
         return name
+
+    def restore_relation_type(self, kind: RelationType) -> None:
+        """Put back a relation type as :meth:`delete_relation_type` returned it (undo):
+        the same id and description, at its position (the types after it move down)."""
+        if kind.id is None:
+            raise ValidationError(f"link type {kind.name!r} has no id to restore")
+        with self.transaction():
+            entries = self.relation_type_entries()
+            names = [entry.name for entry in entries]
+            name = check_relation_type(kind.name, names)
+            _refuse_taken_id("link type", kind.id, {x.id: x.name for x in entries})
+            self.conn.execute(
+                "INSERT INTO relation_types (id, name, description, position) VALUES (?, ?, ?, ?)",
+                [kind.id, name, _description(kind.description), kind.position],
+            )
+            names.insert(min(max(kind.position, 0), len(names)), name)
+            self._number_rows("relation_types", names)
+        self._notify(RELATION_TYPES)
 
     def update_relation_type(self, name: str, /, **changes: str) -> str:
         """Rename or re-describe a relation type; returns its name as stored.
@@ -193,17 +309,20 @@ class LabelsStore(Storage):
         self._notify(RELATION_TYPES)
         return old
 
-    def delete_relation_type(self, name: str) -> None:
-        """Delete a relation type no link uses. Refuses one in use rather than delete
-        links or leave them with a type the project does not list."""
+    def delete_relation_type(self, name: str) -> RelationType:
+        """Delete a relation type no link uses; returns it (with its place and id) so
+        undo can put it back. Refuses one in use rather than delete links or leave them
+        with a type the project does not list."""
         with self.transaction():
             rows = {r["name"]: r["links"] for r in self.relation_type_rows()}
             if name not in rows:
                 raise ValidationError(f"unknown link type {name!r}")
             _refuse_if_used("link type", name, rows[name], "link", "delete those links first")
+            (deleted,) = [entry for entry in self.relation_type_entries() if entry.name == name]
             self.conn.execute("DELETE FROM relation_types WHERE name = ?", [name])
             self._number_rows("relation_types", [other for other in rows if other != name])
         self._notify(RELATION_TYPES)
+        return deleted
 
 
 def _refuse_if_used(thing: str, name: str, used: int, unit: str, advice: str) -> None:
@@ -211,6 +330,14 @@ def _refuse_if_used(thing: str, name: str, used: int, unit: str, advice: str) ->
     if used:
         noun = f"{unit} uses" if used == 1 else f"{unit}s use"
         raise ValidationError(f"{thing} {name!r} cannot be deleted: {used} {noun} it; {advice}")
+
+
+def _refuse_taken_id(thing: str, wanted: int, taken: dict[int | None, str]) -> None:
+    """Refuse restoring a deleted row under an id another row has taken meanwhile."""
+    if wanted in taken:
+        raise ValidationError(
+            f"the {thing} cannot be put back: {taken[wanted]!r} was added in its place"
+        )
 
 
 def check_label(label: Label, others: list[Label]) -> Label:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from factmark.core.project import Project, ProjectError
+from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
 
 # (annotator, start, end, label): a span's identity within one document.
 SpanKey = tuple[str | None, int, int, str]
@@ -181,7 +182,8 @@ def _merge_labels(
         # A key the target gives another label already is dropped, not duplicated.
         key = "" if key.casefold() in taken_keys else key
         target.conn.execute(
-            "INSERT INTO labels (name, key, colour, description, position) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO labels (id, name, key, colour, description, position) "
+            f"VALUES ({NEXT_LABEL_ID}, ?, ?, ?, ?, ?)",
             [name, key, colour, description, position],
         )
         taken_keys.add(key.casefold())
@@ -360,7 +362,9 @@ def _merge_relations(
         if key in existing:
             continue
         conn.execute(
-            "INSERT OR IGNORE INTO relation_types (name, position) VALUES (?, ?)", [label, 100]
+            "INSERT OR IGNORE INTO relation_types (id, name, position) "
+            f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
+            [label],
         )
         conn.execute(
             "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "

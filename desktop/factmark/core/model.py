@@ -27,6 +27,20 @@ class Label:
     colour: str = "#999999"
     description: str = ""
     position: int = 0
+    # The label's stable number: undo steps refer to it, so a rename does not break them.
+    # Not compared: two labels that show the same are equal.
+    id: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A relation (link) type of a project: ``position`` is its place in the list (0 is
+    first), ``id`` its stable number, as a label's."""
+
+    name: str
+    description: str = ""
+    position: int = 0
+    id: int | None = None
 
 
 @dataclass(frozen=True)

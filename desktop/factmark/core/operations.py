@@ -5,33 +5,51 @@ directly. Each operation remembers what it needs to undo itself (the span as it 
 the relations a deletion took with it, the status before), and reports the document it
 touched so a view can show where an undo happened. ``apply`` and ``revert`` each run in
 one transaction (all of the edit or none of it) and return the ChangeSet they committed.
+
+Operations refer to labels and link types by their stable ids, not their names: a name
+given to an operation is looked up when it is first applied, and each later apply or
+revert writes the name that label has then. A label renamed between an edit and its
+undo (Edit > Labels, itself an operation of :mod:`factmark.core.label_operations`) thus
+breaks no step of the history.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from factmark.core.changes import ChangeSet
-from factmark.core.model import Relation, Span, Suggestion
-from factmark.core.project import Project
+from factmark.core.model import Relation, Span, Suggestion, ValidationError
+from factmark.core.project import Project, ProjectError
 
 
 class Operation(ABC):
     """Base of all edits: ``apply`` then ``revert`` leaves the project as before."""
 
-    document_id: int
+    document_id: int | None  # the document edited; None for edits of the whole project
     description: str = ""
+    # Why the last apply or revert was refused (its message for the user); "" when it
+    # worked. A caller that only learns whether an edit worked (the window's undo
+    # history) reads the reason here.
+    problem: str = ""
 
     def apply(self, project: Project) -> ChangeSet:
         """Make the edit in one committed transaction; returns what it changed."""
-        return _in_one_transaction(project, self._apply)
+        return self._run(project, self._apply)
 
     def revert(self, project: Project) -> ChangeSet:
         """Undo exactly what apply did, in one committed transaction."""
-        return _in_one_transaction(project, self._revert)
+        return self._run(project, self._revert)
+
+    def _run(self, project: Project, step: Callable[[Project], None]) -> ChangeSet:
+        self.problem = ""
+        try:
+            return _in_one_transaction(project, step)
+        except (ValidationError, ProjectError) as refused:
+            self.problem = str(refused)
+            raise
 
     @abstractmethod
     def _apply(self, project: Project) -> None:
@@ -53,7 +71,7 @@ class Compound(Operation):
     """Several operations as one edit and one undo step (accept all suggestions): all
     applied in one transaction, reverted in reverse order in one transaction."""
 
-    document_id: int
+    document_id: int | None
     parts: Sequence[Operation]
     text: str = "Edit"
 
@@ -81,12 +99,17 @@ class AddSpan(Operation):
     annotator: str | None = None
     span_id: int | None = None
     _status_before: str | None = None
+    _label_id: int | None = None
 
     @property
     def description(self) -> str:  # type: ignore[override]
         return f"Label {self.label}"
 
     def _apply(self, project: Project) -> None:
+        if self._label_id is None:
+            self._label_id = project.label_id(self.label)
+        else:
+            self.label = project.label_name(self._label_id)  # renamed since: its name now
         span = project.add_span(
             self.document_id, self.start, self.end, self.label, self.annotator, span_id=self.span_id
         )
@@ -108,6 +131,8 @@ class DeleteSpan(Operation):
     span_id: int
     _span: Span | None = None
     _relations: list[Relation] = field(default_factory=list)
+    _label_id: int = 0
+    _type_ids: list[int] = field(default_factory=list)  # of the relations, in order
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -115,9 +140,16 @@ class DeleteSpan(Operation):
 
     def _apply(self, project: Project) -> None:
         self._span, self._relations = project.delete_span(self.span_id)
+        self._label_id = project.label_id(self._span.label)
+        self._type_ids = [project.relation_type_id(r.label) for r in self._relations]
 
     def _revert(self, project: Project) -> None:
         assert self._span is not None
+        self._span = replace(self._span, label=project.label_name(self._label_id))
+        self._relations = [
+            replace(relation, label=project.relation_type_name(type_id))
+            for relation, type_id in zip(self._relations, self._type_ids, strict=True)
+        ]
         project.restore_span(self._span, self._relations)
 
 
@@ -129,6 +161,8 @@ class UpdateSpan(Operation):
     span_id: int
     changes: dict[str, Any]
     _before: dict[str, Any] = field(default_factory=dict)
+    # A label change: the ids of the label before and after it.
+    _label_ids: tuple[int, int] | None = None
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -139,11 +173,24 @@ class UpdateSpan(Operation):
         return "Edit span"
 
     def _apply(self, project: Project) -> None:
+        if "label" in self.changes:
+            after = (
+                project.label_id(self.changes["label"])
+                if self._label_ids is None
+                else self._label_ids[1]
+            )
+            # A copy: the dict the caller gave stays as it was.
+            self.changes = {**self.changes, "label": project.label_name(after)}
         old = project.update_span(self.span_id, **self.changes)
         self._before = {key: getattr(old, key) for key in self.changes}
+        if "label" in self.changes:
+            self._label_ids = (project.label_id(old.label), after)
 
     def _revert(self, project: Project) -> None:
-        project.update_span(self.span_id, **self._before)
+        before = dict(self._before)
+        if self._label_ids is not None and "label" in before:
+            before["label"] = project.label_name(self._label_ids[0])
+        project.update_span(self.span_id, **before)
 
 
 @dataclass
@@ -175,16 +222,21 @@ class AddRelation(Operation):
     child_span_id: int
     label: str
     relation_id: int | None = None
+    _type_id: int | None = None
 
     @property
     def description(self) -> str:  # type: ignore[override]
         return f"Link ({self.label})"
 
     def _apply(self, project: Project) -> None:
+        if self._type_id is not None:
+            self.label = project.relation_type_name(self._type_id)
         relation = project.add_relation(
             self.head_span_id, self.child_span_id, self.label, self.relation_id
         )
         self.relation_id = relation.id
+        # Looked up once linked: a type the project did not list is added by linking.
+        self._type_id = project.relation_type_id(self.label)
 
     def _revert(self, project: Project) -> None:
         assert self.relation_id is not None
@@ -198,6 +250,7 @@ class DeleteRelation(Operation):
     document_id: int
     relation_id: int
     _relation: Relation | None = None
+    _type_id: int = 0
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -205,10 +258,13 @@ class DeleteRelation(Operation):
 
     def _apply(self, project: Project) -> None:
         self._relation = project.delete_relation(self.relation_id)
+        self._type_id = project.relation_type_id(self._relation.label)
 
     def _revert(self, project: Project) -> None:
         assert self._relation is not None
-        r = self._relation
+        r = self._relation = replace(
+            self._relation, label=project.relation_type_name(self._type_id)
+        )
         project.add_relation(r.head_span_id, r.child_span_id, r.label, r.id)
 
 
@@ -242,13 +298,16 @@ class AcceptSuggestion(Operation):
     span_id: int | None = None
     _suggestion: Suggestion | None = None
     _status_before: str | None = None
+    _label_id: int = 0
 
     @property
     def description(self) -> str:  # type: ignore[override]
         return f"Accept {self._suggestion.label if self._suggestion else 'suggestion'}"
 
     def _apply(self, project: Project) -> None:
+        # Suggestions follow a label's rename in the file: the one read has its name now.
         self._suggestion = project.suggestion(self.suggestion_id)
+        self._label_id = project.label_id(self._suggestion.label)
         span = project.accept_suggestion(self.suggestion_id, self.annotator, self.span_id)
         self.span_id = span.id
         self._status_before = _status_before(project, self.document_id)
@@ -256,6 +315,7 @@ class AcceptSuggestion(Operation):
     def _revert(self, project: Project) -> None:
         assert self.span_id is not None and self._suggestion is not None
         project.delete_span(self.span_id)
+        self._suggestion = _relabelled(project, self._suggestion, self._label_id)
         project.restore_suggestion(self._suggestion)
         if self._status_before == "new":
             project.set_status(self.document_id, "new")
@@ -268,6 +328,7 @@ class RejectSuggestion(Operation):
     document_id: int
     suggestion_id: int
     _suggestion: Suggestion | None = None
+    _label_id: int = 0
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -275,10 +336,17 @@ class RejectSuggestion(Operation):
 
     def _apply(self, project: Project) -> None:
         self._suggestion = project.reject_suggestion(self.suggestion_id)
+        self._label_id = project.label_id(self._suggestion.label)
 
     def _revert(self, project: Project) -> None:
         assert self._suggestion is not None
+        self._suggestion = _relabelled(project, self._suggestion, self._label_id)
         project.restore_suggestion(self._suggestion)
+
+
+def _relabelled(project: Project, suggestion: Suggestion, label_id: int) -> Suggestion:
+    """The suggestion with the name its label has now."""
+    return replace(suggestion, label=project.label_name(label_id))
 
 
 def _status_before(project: Project, document_id: int) -> str | None:

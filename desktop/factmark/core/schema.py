@@ -183,6 +183,44 @@ def m006_attribute_keys_clear_of_menus(db: Database) -> None:
     db.execute("UPDATE settings SET value = ? WHERE key = 'attributes'", [json.dumps(attributes)])
 
 
+def m007_label_ids(db: Database) -> None:
+    """Labels and link types get a stable number, ``id``, that undo steps refer to them by,
+    so that a rename no longer breaks them. Existing rows are numbered 1..n in their
+    order. ``last_ids`` keeps the largest number each table ever gave (a trigger keeps
+    it up to date), and a new row takes one more (:data:`NEXT_LABEL_ID`), so a number
+    is never given again to another label after its own was deleted.
+
+    SQLite cannot add a UNIQUE or NOT NULL column to a table with rows: the column is
+    added, filled, then made unique by an index, and triggers refuse a row without one.
+    """
+    db.execute("CREATE TABLE last_ids (name TEXT PRIMARY KEY, id INTEGER NOT NULL)")
+    for table in ("labels", "relation_types"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN id INTEGER")
+        names = db.execute(f"SELECT name FROM {table} ORDER BY position, name").fetchall()
+        db.conn.executemany(
+            f"UPDATE {table} SET id = ? WHERE name = ?",
+            [(number, name) for number, (name,) in enumerate(names, start=1)],
+        )
+        db.execute("INSERT INTO last_ids (name, id) VALUES (?, ?)", [table, len(names)])
+        # One statement at a time: executescript would commit the migration half done.
+        db.execute(f"CREATE UNIQUE INDEX {table}_by_id ON {table}(id)")
+        for event in ("INSERT", "UPDATE OF id"):
+            db.execute(
+                f"CREATE TRIGGER {table}_id_on_{event.split()[0].lower()} "
+                f"BEFORE {event} ON {table} WHEN NEW.id IS NULL "
+                f"BEGIN SELECT RAISE(ABORT, '{table}.id may not be NULL'); END"
+            )
+        db.execute(
+            f"CREATE TRIGGER {table}_last_id AFTER INSERT ON {table} BEGIN "
+            f"UPDATE last_ids SET id = max(id, NEW.id) WHERE name = '{table}'; END"
+        )
+
+
+# The id a new label or link type takes, as an SQL expression (see m007_label_ids).
+NEXT_LABEL_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'labels')"
+NEXT_RELATION_TYPE_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'relation_types')"
+
+
 MIGRATIONS = (
     m001_initial,
     m002_relation_types,
@@ -190,6 +228,7 @@ MIGRATIONS = (
     m004_settings,
     m005_spans_in_text_order,
     m006_attribute_keys_clear_of_menus,
+    m007_label_ids,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 

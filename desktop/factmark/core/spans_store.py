@@ -6,6 +6,7 @@ from typing import Any
 
 from factmark.core.changes import DocumentState
 from factmark.core.model import IncomingSpan, Relation, Span, ValidationError, validate_offsets
+from factmark.core.schema import NEXT_RELATION_TYPE_ID
 from factmark.core.storage import Storage, _dumps, _loads, now
 
 
@@ -95,9 +96,10 @@ class SpansStore(Storage):
         the labels change, so labelling does not ask SQLite every time)."""
         if label in self._label_names:
             return
-        if not self._query("SELECT 1 FROM labels WHERE name = ?", [label]):
+        rows = self._query("SELECT id FROM labels WHERE name = ?", [label])
+        if not rows:
             raise ValidationError(f"unknown label {label!r}")
-        self._label_names.add(label)
+        self._label_names[label] = int(rows[0]["id"])
 
     def _insert_span(
         self,
@@ -253,7 +255,9 @@ class SpansStore(Storage):
         self, document_id: int, head: int, child: int, label: str, relation_id: int | None = None
     ) -> int:
         self.conn.execute(
-            "INSERT OR IGNORE INTO relation_types (name, position) VALUES (?, ?)", [label, 100]
+            "INSERT OR IGNORE INTO relation_types (id, name, position) "
+            f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
+            [label],
         )
         cursor = self.conn.execute(
             "INSERT INTO relations (id, document_id, head_span_id, child_span_id, label) "

@@ -66,7 +66,8 @@ class Storage:
         # held() changed, waiting to be delivered at once.
         self.changes = ChangeSet()
         self._held: list[ChangeSet] = []
-        self._label_names: set[str] = set()  # labels known to exist (see _check_label)
+        # Labels known to exist, by name, with their ids (see _check_label, label_id).
+        self._label_names: dict[str, int] = {}
         self._annotators: set[str] = set()  # annotator rows known to exist
         self._lengths: dict[int, int] = {}  # text length of documents, by id
         self._whole = False  # inside whole(): nested transactions need no savepoints
@@ -307,6 +308,8 @@ class Storage:
             changes.documents_reloaded = True
         elif kind in ("labels", "relation_types", "label_renamed", "settings"):
             setattr(changes, kind, True)
+            if kind in ("labels", "label_renamed"):
+                self._label_names.clear()  # at once: later writes of the transaction read
         else:
             raise ValueError(f"unknown kind of change {kind!r}")
         if not self.conn.in_transaction:
