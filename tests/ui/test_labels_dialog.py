@@ -338,3 +338,156 @@ def test_a_renamed_label_reaches_the_window_toolbar_and_keys(open_window, qtbot)
     drag_select(window.article_view, start, start + 7)
     qtbot.keyClick(window.article_view, Qt.Key.Key_7)
     assert stored(window) == [("place", "Bakhmut")]
+
+
+# -- edits as undo steps of the window -------------------------------------------------------
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def in_labels_dialog(window, qtbot: QtBot, edit) -> None:
+    """Open Edit > Labels… from the window's action (a modal dialog), run ``edit(dialog)``
+    in it, then close it with its Close button; back in the window afterwards."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    done: list[bool] = []
+
+    def in_the_dialog(tries: int = 250) -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, LabelsDialog):
+            if tries:  # for 5 s at most
+                QTimer.singleShot(20, lambda: in_the_dialog(tries - 1))
+            return
+        try:
+            dialog.activateWindow()
+            qtbot.waitUntil(dialog.isActiveWindow)
+            edit(dialog)
+            close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+            qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+            done.append(True)
+        finally:
+            dialog.reject()  # never leave the modal dialog open
+
+    QTimer.singleShot(0, in_the_dialog)
+    window.actions.by_name["labels"].trigger()
+    assert done == [True]
+    window.activateWindow()  # the window's keys act in the active window
+    qtbot.waitUntil(window.isActiveWindow)
+
+
+def rename_in_dialog(qtbot: QtBot, dialog: LabelsDialog, row: int, new: str) -> None:
+    click_row(qtbot, dialog, row)
+    type_into(qtbot, widget(dialog, QLineEdit, "labelName"), new)
+    assert error_text(dialog) == ""
+
+
+def undo(window, qtbot: QtBot) -> None:
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)
+
+
+def test_a_rename_in_the_dialog_is_undone_with_ctrl_z(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    in_labels_dialog(window, qtbot, lambda dialog: rename_in_dialog(qtbot, dialog, 2, "place"))
+    assert names(window.project)[2] == "place"
+    assert "label_place" in window.actions.by_name
+    assert window.session.undo_stack.undoText() == "Rename label location to place"
+
+    undo(window, qtbot)
+
+    assert names(window.project) == DEFAULTS
+    assert "label_location" in window.actions.by_name
+    assert "label_place" not in window.actions.by_name
+    assert window.actions.by_name["label_location"].isEnabled()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert names(window.project)[2] == "place"  # and redone
+    assert "label_place" in window.actions.by_name
+
+
+def test_a_relabel_before_a_rename_is_undone_after_it(open_window, qtbot: QtBot) -> None:
+    from tests.ui.test_annotation import KEYS, stored
+    from tests.ui.test_links_notes import label
+
+    window = open_window()
+    label(window, qtbot, "Bakhmut", "claim")
+    qtbot.keyClick(window.article_view, KEYS["source"])  # still selected: relabel it
+    assert stored(window) == [("source", "Bakhmut")]
+    in_labels_dialog(window, qtbot, lambda dialog: rename_in_dialog(qtbot, dialog, 1, "speaker"))
+    assert stored(window) == [("speaker", "Bakhmut")]
+    assert "can no longer be undone" not in window.statusBar().currentMessage()
+
+    undo(window, qtbot)  # the rename
+    assert stored(window) == [("source", "Bakhmut")]
+    undo(window, qtbot)  # the relabel
+    assert stored(window) == [("claim", "Bakhmut")]
+    assert names(window.project) == DEFAULTS
+
+
+def test_a_relabel_undone_while_the_rename_stays(open_window, qtbot: QtBot) -> None:
+    """A rename made outside the window's history (another program) breaks no step."""
+    from tests.ui.test_annotation import KEYS, stored
+    from tests.ui.test_links_notes import label
+
+    window = open_window()
+    label(window, qtbot, "Bakhmut", "claim")
+    qtbot.keyClick(window.article_view, KEYS["source"])
+    window.project.update_label("claim", name="assertion")
+    assert window.session.undo_stack.canUndo()
+    undo(window, qtbot)
+    assert stored(window) == [("assertion", "Bakhmut")]
+
+
+def test_every_edit_of_the_dialog_is_one_undo_step(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    project = window.project
+    before = [(label, label.id) for label in project.labels()]
+    types_before = project.relation_type_entries()
+
+    def edit(dialog: LabelsDialog) -> None:
+        click(qtbot, dialog, "addLabel")  # "new label", then named
+        type_into(qtbot, widget(dialog, QLineEdit, "labelName"), "weapon")
+        click_row(qtbot, dialog, 0)
+        click(qtbot, dialog, "moveLabelDown")
+        type_into(qtbot, widget(dialog, QLineEdit, "labelDescription"), "Said to be true")
+        click_row(qtbot, dialog, 4)
+        click(qtbot, dialog, "removeLabel")  # weapon, unused
+        dialog.link_types.add_type()
+        dialog.link_types.move_type(-1)
+
+    in_labels_dialog(window, qtbot, edit)
+    stack = window.session.undo_stack
+    assert [stack.text(n) for n in range(stack.count())] == [
+        "Add label new label",
+        "Rename label new label to weapon",
+        "Move label claim",
+        "Describe label claim",
+        "Delete label weapon",
+        "Add link type new_type",
+        "Move link type new_type",
+    ]
+    for _ in range(stack.count()):
+        undo(window, qtbot)
+    assert [(label, label.id) for label in project.labels()] == before
+    assert project.relation_type_entries() == types_before
+
+
+def test_a_refused_edit_says_why_in_the_dialog_and_leaves_no_step(
+    open_window, qtbot: QtBot
+) -> None:
+    window = open_window()
+    seen: list[str] = []
+
+    def edit(dialog: LabelsDialog) -> None:
+        type_into(qtbot, widget(dialog, QLineEdit, "labelName"), "Source")
+        seen.append(error_text(dialog))
+        dialog.link_types.name_edit.setText("two words")
+        dialog.link_types.name_edit.editingFinished.emit()
+        seen.append(widget(dialog, QLabel, "relationTypesError").text())
+
+    in_labels_dialog(window, qtbot, edit)
+    assert seen == [
+        "label 'Source' exists already (as 'source')",
+        "a link type is one word, e.g. contradicts, not 'two words'",
+    ]
+    assert names(window.project) == DEFAULTS
+    assert window.session.undo_stack.count() == 0

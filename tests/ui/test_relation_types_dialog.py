@@ -324,9 +324,10 @@ def test_a_read_only_project_shows_its_types_but_not_edits(qtbot: QtBot, project
         dialog.close()
 
 
-def test_describing_or_moving_a_type_keeps_the_windows_undo(open_window, qtbot: QtBot) -> None:
-    """Only a rename makes earlier edits impossible to undo (they name the old type)."""
-    from tests.ui.test_links_notes import label
+def test_editing_a_type_elsewhere_keeps_the_windows_undo(open_window, qtbot: QtBot) -> None:
+    """Describing, moving or renaming a type keeps the history: steps refer to link types
+    by their ids, so undoing a link after its type was renamed puts back the new name."""
+    from tests.ui.test_links_notes import label, links
 
     window = open_window()
     label(window, qtbot, "Bakhmut", "location")
@@ -334,7 +335,13 @@ def test_describing_or_moving_a_type_keeps_the_windows_undo(open_window, qtbot: 
     window.project.move_relation_type("part_of", 0)
     qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)
     assert window.project.spans(window.current.id) == []  # the label was undone
-    label(window, qtbot, "Bakhmut", "location")
+    place = label(window, qtbot, "Bakhmut", "location")
+    source = label(window, qtbot, "Yevgeny Prigozhin", "source")
+    window.annotation.link(source, place, ["part_of"])
+    (link,) = window.project.relations(window.current.id)
+    window.annotation.delete_relation(link.id)
     window.project.update_relation_type("part_of", name="inside")
-    assert "can no longer be undone" in window.statusBar().currentMessage()
-    assert not window.session.undo_stack.canUndo()
+    assert "can no longer be undone" not in window.statusBar().currentMessage()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)  # the deleted link is back
+    assert links(window) == [("Yevgeny Prigozhin", "inside", "Bakhmut")]
+    assert window.session.undo_stack.canUndo()

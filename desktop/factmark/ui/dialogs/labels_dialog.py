@@ -1,14 +1,17 @@
 """Project > Labels: add, rename, re-key, recolour, describe, reorder and remove span labels,
 and (in the Link types tab, :mod:`factmark.ui.dialogs.relation_types_panel`) the link types.
 
-Every edit is one Project call, committed at once; the project's change (labels) then
-refreshes this dialog (and the main window's label toolbar). A refused edit shows its
-message in the dialog. The table is read-only; the fields under it edit the selected label.
+Every edit is one operation (:mod:`factmark.core.label_operations`), committed at once:
+given the window's ``perform``, it is an undo step of the window, undone with Ctrl+Z like
+any annotation edit (a rename keeps the history: steps refer to labels by id). The
+project's change (labels) then refreshes this dialog (and the main window's label
+toolbar). A refused edit shows its message in the dialog. The table is read-only; the
+fields under it edit the selected label.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -28,15 +31,18 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.changes import ChangeSet
+from factmark.core.label_operations import AddLabel, DeleteLabel, MoveLabel, UpdateLabel
 from factmark.core.model import Label
+from factmark.core.operations import Operation
 from factmark.core.project import Project
 from factmark.ui.dialogs.list_editing import (
-    apply_change,
+    Perform,
     enable_controls,
     error_label,
     free_name,
     item_table,
     line_edit,
+    make_edit,
     name_after_change,
     push_button,
     replace_rows,
@@ -132,13 +138,17 @@ class LabelTableModel(TableModel):
 
 class LabelsDialog(QDialog):
     """The project's span labels and link types, editable in two tabs: every change is
-    saved as it is made."""
+    saved as it is made, as an undo step of the window when ``perform`` (the window's
+    :meth:`Session.perform`) is given."""
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, parent: QWidget | None = None, perform: Perform | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("labelsDialog")
         self.setWindowTitle("Labels")
         self.project = project
+        self.perform = perform
         self._shown: Label | None = None  # the label the fields under the table edit
         self.colour_dialog: QColorDialog | None = None
 
@@ -162,7 +172,7 @@ class LabelsDialog(QDialog):
         )
         self.colour_button = push_button(self, "labelColour", "&Colour…", self.choose_colour)
         self.error = error_label(self, "labelsError")
-        self.link_types = RelationTypesPanel(project, self)
+        self.link_types = RelationTypesPanel(project, self, perform)
 
         self._lay_out()
         listener = self._project_changed
@@ -274,9 +284,9 @@ class LabelsDialog(QDialog):
         else:
             self.select(name)
 
-    def _apply(self, change: Callable[[], object]) -> bool:
-        """Run one Project change; a refusal is shown in the dialog, never raised."""
-        return apply_change(self.error, change)
+    def _apply(self, operation: Operation) -> bool:
+        """Make one edit; a refusal is shown in the dialog, never raised."""
+        return make_edit(self.error, self.project, operation, self.perform)
 
     # -- editing -----------------------------------------------------------------------
 
@@ -285,7 +295,11 @@ class LabelsDialog(QDialog):
         label = self._shown
         if label is None or edit.text() == getattr(label, field):
             return
-        if self._apply(lambda: self.project.update_label(label.name, **{field: edit.text()})):
+        if edit.text().strip() == getattr(label, field):
+            edit.setText(getattr(label, field))  # only spaces the project would strip
+            self.error.clear()
+            return
+        if self._apply(UpdateLabel(label.name, {field: edit.text()})):
             self.select(edit.text().strip() if field == "name" else label.name)
 
     def _key_typed(self, text: str) -> None:
@@ -298,7 +312,7 @@ class LabelsDialog(QDialog):
     def add_label(self) -> None:
         """Add a label at the end with a free name, key and colour, ready to be named."""
         name, key, colour = new_label_defaults(self.model.labels)
-        if self._apply(lambda: self.project.add_label(name, key, colour)):
+        if self._apply(AddLabel(name, key, colour)):
             self.select(name)
             self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             self.name_edit.selectAll()
@@ -307,7 +321,7 @@ class LabelsDialog(QDialog):
         """Remove the selected label; refused (with the reason shown) while spans use it."""
         label = self.current_label()
         if label is not None:
-            self._apply(lambda: self.project.delete_label(label.name))
+            self._apply(DeleteLabel(label.name))
 
     def move_label(self, step: int) -> None:
         """Move the selected label ``step`` places (-1 up, 1 down) in the toolbar order."""
@@ -315,9 +329,7 @@ class LabelsDialog(QDialog):
         if label is None:
             return
         row = self.model.row_of(label.name) + step
-        if 0 <= row < len(self.model.labels) and self._apply(
-            lambda: self.project.move_label(label.name, row)
-        ):
+        if 0 <= row < len(self.model.labels) and self._apply(MoveLabel(label.name, row)):
             self.select(label.name)
 
     def choose_colour(self) -> None:
@@ -340,8 +352,10 @@ class LabelsDialog(QDialog):
         chooser.open()
 
     def _set_colour(self, name: str, colour: QColor) -> None:
-        if colour.isValid():
-            self._apply(lambda: self.project.update_label(name, colour=colour.name().upper()))
+        chosen = colour.name().upper()
+        shown = next((label for label in self.model.labels if label.name == name), None)
+        if colour.isValid() and (shown is None or shown.colour != chosen):
+            self._apply(UpdateLabel(name, {"colour": chosen}))
 
     def _cell_double_clicked(self, index: QModelIndex) -> None:
         """Double-clicking a cell goes to the field that edits it."""

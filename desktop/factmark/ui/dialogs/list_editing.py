@@ -1,5 +1,6 @@
 """Pieces shared by the tabs of the Labels dialog, which edit a project list in place
-(span labels, link types): the same table, buttons, fields and error line in each."""
+(span labels, link types): the same table, buttons, fields and error line in each, and
+the one way both make an edit (:func:`make_edit`)."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.model import ValidationError
-from factmark.core.project import ProjectError
+from factmark.core.operations import Operation
+from factmark.core.project import Project, ProjectError
 from factmark.ui.models.tables import TableModel
 
 ERROR_COLOUR = "#D55E00"  # Okabe-Ito vermilion: readable on light and dark backgrounds
+# Performs an operation as an undo step of the window; False when it was refused.
+Perform = Callable[[Operation], bool]
 
 
 def free_name(base: str, taken: Iterable[str], separator: str = " ") -> str:
@@ -129,6 +133,21 @@ def apply_change(error: QLabel, change: Callable[[], object]) -> bool:
         return False
     error.clear()
     return True
+
+
+def make_edit(
+    error: QLabel, project: Project, operation: Operation, perform: Perform | None
+) -> bool:
+    """Make one edit: through ``perform`` when given (the window's undo history, so
+    Ctrl+Z undoes it), else applied to the project at once. A refusal is shown in
+    ``error`` with the reason the operation keeps, never raised."""
+    if perform is None:
+        return apply_change(error, lambda: operation.apply(project))
+    if perform(operation):
+        error.clear()
+        return True
+    error.setText(operation.problem or f"{operation.description}: not done")
+    return False
 
 
 def table_with_buttons(table: QTableView, buttons: Iterable[QWidget]) -> QHBoxLayout:

@@ -1,9 +1,10 @@
 """The Link types tab of the Labels dialog: add, rename, describe, reorder and remove
 the project's relation (link) types.
 
-As in the Labels tab, every edit is one Project call, committed at once; the project's
-change then refreshes the table, and a refused edit shows its one-line reason. A rename
-carries the existing links along (the core renames them in the same transaction).
+As in the Labels tab, every edit is one operation, committed at once (an undo step of
+the window when given its ``perform``); the project's change then refreshes the table, and
+a refused edit shows its one-line reason. A rename carries the existing links along (the
+core renames them in the same transaction).
 """
 
 from __future__ import annotations
@@ -15,14 +16,22 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from factmark.core.changes import ChangeSet
+from factmark.core.label_operations import (
+    AddRelationType,
+    DeleteRelationType,
+    MoveRelationType,
+    UpdateRelationType,
+)
+from factmark.core.operations import Operation
 from factmark.core.project import Project
 from factmark.ui.dialogs.list_editing import (
-    apply_change,
+    Perform,
     enable_controls,
     error_label,
     free_name,
     item_table,
     line_edit,
+    make_edit,
     name_after_change,
     push_button,
     replace_rows,
@@ -79,12 +88,16 @@ class RelationTypeTableModel(TableModel):
 
 
 class RelationTypesPanel(QWidget):
-    """The project's link types, editable: every change is saved as it is made."""
+    """The project's link types, editable: every change is saved as it is made (as an
+    undo step of the window when ``perform`` is given)."""
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, parent: QWidget | None = None, perform: Perform | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("relationTypesPanel")
         self.project = project
+        self.perform = perform
         self._shown: str | None = None  # the type the fields under the table edit
 
         self.model = RelationTypeTableModel(project, self)
@@ -185,21 +198,27 @@ class RelationTypesPanel(QWidget):
 
     # -- editing -----------------------------------------------------------------------
 
+    def _apply(self, operation: Operation) -> bool:
+        """Make one edit; a refusal is shown in the panel, never raised."""
+        return make_edit(self.error, self.project, operation, self.perform)
+
     def _edit(self, field: str, text: str) -> None:
         """Apply a field of the type shown; on success show what was stored (tidied)."""
         shown = self.current_type()
         if shown is None or text == shown[field]:
             return
+        if text.strip() == shown[field]:  # only spaces the project would strip
+            (self.name_edit if field == "name" else self.description_edit).setText(shown[field])
+            self.error.clear()
+            return
         name = shown["name"]
-        if apply_change(
-            self.error, lambda: self.project.update_relation_type(name, **{field: text})
-        ):
+        if self._apply(UpdateRelationType(name, {field: text})):
             self.select(text.strip() if field == "name" else name)
 
     def add_type(self) -> None:
         """Add a link type at the end with a free name, ready to be named."""
         name = free_name(NEW_TYPE_NAME, self.model.names(), "_")
-        if apply_change(self.error, lambda: self.project.add_relation_type(name)):
+        if self._apply(AddRelationType(name)):
             self.select(name)
             self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
             self.name_edit.selectAll()
@@ -208,8 +227,7 @@ class RelationTypesPanel(QWidget):
         """Remove the selected link type; refused (with the reason shown) while links use it."""
         shown = self.current_type()
         if shown is not None:
-            name = shown["name"]
-            apply_change(self.error, lambda: self.project.delete_relation_type(name))
+            self._apply(DeleteRelationType(shown["name"]))
 
     def move_type(self, step: int) -> None:
         """Move the selected link type ``step`` places (-1 up, 1 down) in the list."""
@@ -218,9 +236,7 @@ class RelationTypesPanel(QWidget):
             return
         name = shown["name"]
         row = self.model.row_of(name) + step
-        if 0 <= row < len(self.model.rows) and apply_change(
-            self.error, lambda: self.project.move_relation_type(name, row)
-        ):
+        if 0 <= row < len(self.model.rows) and self._apply(MoveRelationType(name, row)):
             self.select(name)
 
     def _cell_double_clicked(self, index: QModelIndex) -> None:

@@ -34,7 +34,8 @@ class ProjectDialogs:
     def labels(self) -> None:
         from factmark.ui.dialogs.labels_dialog import LabelsDialog
 
-        LabelsDialog(self.session.project, self.window).exec()
+        # Its edits are undo steps of the window: Ctrl+Z undoes them once it is closed.
+        LabelsDialog(self.session.project, self.window, self.session.perform).exec()
 
     def statistics(self) -> None:
         from factmark.ui.dialogs.stats_dialog import StatsDialog

@@ -96,10 +96,6 @@ class Session(QObject):
             edit = changes.documents.get(self.document.id or 0)
             if edit is not None and edit.new is not None:
                 self.document = replace(self.document, status=edit.new.status, meta=edit.new.meta)
-        if changes.label_renamed and self.undo_stack.count():
-            # Older steps name labels or link types by their old names.
-            self.undo_stack.clear()
-            self.problem.emit("A label was renamed, so earlier edits can no longer be undone.")
         self.changed.emit(changes)
 
 
