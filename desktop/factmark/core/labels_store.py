@@ -286,7 +286,7 @@ class LabelsStore(Storage):
             )
             if new_name != name:
                 self._rename_relations(name, new_name)
-                # Stored links now name the new type: undo steps kept by a window name the old.
+                # Stored links now name the new type: views showing links read them again.
                 self._notify("label_renamed")
             self._notify(RELATION_TYPES)
         return new_name
