@@ -7,7 +7,6 @@ the user clicked, and reports every position as a code-point offset.
 from __future__ import annotations
 
 from dataclasses import replace
-from operator import attrgetter
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -17,6 +16,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPen,
+    QTextBlock,
     QTextCursor,
     QTextOption,
 )
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from factmark.core.model import Span, Suggestion
 from factmark.ui.article.offsets import OffsetMap
 from factmark.ui.article.span_painter import SpanPainter
+from factmark.ui.models.span_index import SpanIndex
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
 EDGE_GRIP = 4  # pixels either side of a selected span's edge that start a drag
@@ -58,10 +59,9 @@ class ArticleView(QPlainTextEdit):
         self.zoom = 0
         self.offsets = OffsetMap("")
         self.text = ""
-        self.spans: list[Span] = []
-        self._by_id: dict[int | None, Span] = {}  # the shown spans by id, for lookups
+        self.index = SpanIndex()  # the shown spans: the span list's index, once shared
         self.selected_span_id: int | None = None
-        self.painter = SpanPainter(self.document())
+        self.painter = SpanPainter(self.document(), self.index, self._repaint_blocks)
         self._press_position: int | None = None
         self._drag: tuple[Span, str] | None = None
         self.links: list[tuple[Span, Span, str]] = []  # head, child, relation type
@@ -74,43 +74,57 @@ class ArticleView(QPlainTextEdit):
 
     # -- content -------------------------------------------------------------
 
-    def show_document(self, text: str, spans: list[Span], colours: dict[str, str]) -> None:
-        """Replace the text and spans (the stored text, exactly)."""
+    def _repaint_blocks(self, blocks: list[QTextBlock]) -> None:
+        """Repaint where these blocks are on screen (nothing for blocks out of view)."""
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        for block in blocks:
+            rect = self.blockBoundingGeometry(block).translated(offset).toAlignedRect()
+            if rect.bottom() >= 0 and rect.top() <= height:
+                self.viewport().update(rect)
+
+    def share_index(self, index: SpanIndex) -> None:
+        """Show the spans of ``index`` (the span list's), which its owner keeps current."""
+        self.index = index
+        self.painter.index = index
+
+    @property
+    def spans(self) -> list[Span]:
+        """The shown spans in text order."""
+        return self.index.spans
+
+    def show_document(self, text: str, colours: dict[str, str]) -> None:
+        """Replace the text (the stored text, exactly) and paint the index's spans."""
         self.text = text
         self.offsets = OffsetMap(text)
-        self._take(spans)
         self.selected_span_id = None
         self.suggestions = []
         self.selected_suggestion_id = None
         # Formats are computed once, when the painter meets the new text.
         self.painter.setDocument(None)
         self.setPlainText(text)
-        self.painter.set_spans(spans, colours, self.offsets, None, repaint=False)
+        self.painter.set_colours(colours, self.offsets, None, repaint=False)
         self.painter.setDocument(self.document())  # paints every block once
 
     def update_spans(
-        self,
-        spans: list[Span],
-        changed: list[tuple[int, int]] | None = None,
-        colours: dict[str, str] | None = None,
+        self, changed: list[tuple[int, int]] | None = None, colours: dict[str, str] | None = None
     ) -> None:
-        """Take the document's spans after a change; repaints only the ``changed``
-        ranges (everything when not given)."""
-        self._take(spans)
-        if self.selected_span_id not in self._by_id:
+        """The index's spans changed; repaint only the ``changed`` ranges (everything when
+        not given)."""
+        if self.selected_span_id not in self.index.by_id:
             self.selected_span_id = None
         if changed is None:
-            self.painter.set_spans(
-                spans, colours or self.painter.colours, self.offsets, self.selected_span_id
+            self.painter.set_colours(
+                colours or self.painter.colours, self.offsets, self.selected_span_id
             )
         else:
-            self.painter.update(spans, changed, self.selected_span_id, colours)
+            self.painter.update(changed, self.selected_span_id)
 
     def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
         """Mark a span as selected (drawn strongest) and scroll it into view."""
         if span_id != self.selected_span_id:
             self.selected_span_id = span_id
-            self.painter.update(self.spans, [], span_id)
+            self.painter.update([], span_id)
         span = self.span(span_id)
         if span is not None and scroll:
             cursor = self.textCursor()
@@ -120,18 +134,12 @@ class ArticleView(QPlainTextEdit):
 
     def span(self, span_id: int | None) -> Span | None:
         """The shown span with this id."""
-        return self._by_id.get(span_id)
-
-    def _take(self, spans: list[Span]) -> None:
-        self.spans = spans
-        # Built in C (no Python loop): a document may hold thousands of spans.
-        self._by_id = dict(zip(map(attrgetter("id"), spans), spans, strict=True))
+        return self.index.by_id.get(span_id)
 
     def spans_at(self, offset: int) -> list[Span]:
         """Spans covering the character at ``offset``, innermost (shortest) first."""
         return sorted(
-            (s for s in self.spans if s.start <= offset < s.end),
-            key=lambda s: (s.end - s.start, s.start),
+            self.index.overlapping(offset, offset + 1), key=lambda s: (s.end - s.start, s.start)
         )
 
     # -- links -------------------------------------------------------------------
@@ -343,9 +351,10 @@ class ArticleView(QPlainTextEdit):
                 if edge == "start"
                 else (replace(span, end=max(gap, span.start + 1)))
             )
+            shown = self.painter.preview or span
+            self.painter.preview = preview
             self.painter.update(
-                [preview if s.id == span.id else s for s in self.spans],
-                [(span.start, span.end), (preview.start, preview.end)],
+                [(span.start, span.end), (shown.start, shown.end), (preview.start, preview.end)],
                 self.selected_span_id,
             )
             return
@@ -361,10 +370,10 @@ class ArticleView(QPlainTextEdit):
             self._drag = None
             gap = self.offset_at_gap(event.position().toPoint())
             start, end = (gap, span.end) if edge == "start" else (span.start, gap)
+            shown = self.painter.preview or span
+            self.painter.preview = None
             self.painter.update(
-                self.spans,
-                [(span.start, span.end), (min(start, end), max(start, end))],
-                self.selected_span_id,
+                [(span.start, span.end), (shown.start, shown.end)], self.selected_span_id
             )
             if start < end and (start, end) != (span.start, span.end):
                 self.span_resized.emit(span.id, start, end)

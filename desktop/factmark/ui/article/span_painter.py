@@ -9,13 +9,13 @@ font, so painting never moves text (which would make mouse positions drift).
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_left
-from operator import attrgetter, sub
+from collections.abc import Callable
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from factmark.core.model import Span
 from factmark.ui.article.offsets import OffsetMap
+from factmark.ui.models.span_index import SpanIndex, text_order
 
 TINT_ALPHA = 80
 
@@ -48,90 +48,89 @@ def blend(under: QColor, over: QColor) -> QColor:
 class SpanPainter(QSyntaxHighlighter):
     """Gives each text block the formats of the spans that cover it."""
 
-    def __init__(self, document: QTextDocument) -> None:
+    def __init__(
+        self,
+        document: QTextDocument,
+        index: SpanIndex,
+        show_blocks: Callable[[list[QTextBlock]], None] = lambda _blocks: None,
+    ) -> None:
         super().__init__(document)
-        self.spans: list[Span] = []
-        self._starts: list[int] = []
-        self._by_id: dict[int | None, Span] = {}
-        self._longest = 0
+        self.index = index  # the spans shown, kept current by the span list's model
+        self.show_blocks = show_blocks  # repaints the screen where these blocks are
+        self.preview: Span | None = None  # a span whose edge is being dragged, as it would be
         self.colours: dict[str, str] = {}
         self.offsets = OffsetMap("")
         self.selected_id: int | None = None
+        self._selected_range: tuple[int, int] | None = None  # where the selection is painted
         self.by_annotator = False  # review mode: colour spans by who made them
         self.annotator_colours: dict[str, str] = {}
 
-    def set_spans(
+    def set_colours(
         self,
-        spans: list[Span],
         colours: dict[str, str],
         offsets: OffsetMap,
         selected_id: int | None,
         *,
         repaint: bool = True,
     ) -> None:
-        """Take a new document's spans (sorted by start, outer first); repaint all."""
+        """Take a new document (its offsets) or new colours; repaint all."""
         self.offsets = offsets
         self.colours = dict(colours)
-        self.selected_id = selected_id
-        self._take(spans)
+        self._select(selected_id)
         if repaint:
             self.rehighlight()
 
-    def update(
-        self,
-        spans: list[Span],
-        changed: list[tuple[int, int]],
-        selected_id: int | None,
-        colours: dict[str, str] | None = None,
-    ) -> None:
-        """Take the span list after an edit; repaint only the blocks of ``changed``
-        ranges (and of the spans losing or gaining the selection)."""
-        if colours is not None and colours != self.colours:
-            self.colours = dict(colours)
-            self._take(spans)
-            self.rehighlight()
-            return
+    def update(self, changed: list[tuple[int, int]], selected_id: int | None) -> None:
+        """The index changed in ``changed`` ranges (or the selection changed): repaint
+        only their blocks, and those of the spans losing or gaining the selection."""
         ranges = list(changed)
-        before = self._by_id  # the spans as they were painted
-        self._take(spans)
-        if selected_id != self.selected_id:
-            ids = (selected_id, self.selected_id)
-            found = [table.get(i) for table in (before, self._by_id) for i in ids]
-            ranges += [(s.start, s.end) for s in found if s is not None]
-        self.selected_id = selected_id
+        before = (self.selected_id, self._selected_range)
+        self._select(selected_id)
+        if (self.selected_id, self._selected_range) != before:
+            ranges += [r for r in (before[1], self._selected_range) if r is not None]
         self._repaint_ranges(ranges)
 
-    def _take(self, spans: list[Span]) -> None:
-        # Built with C-level map/zip rather than Python loops: thousands of spans may be
-        # taken on every key press.
-        self.spans = spans
-        self._starts = list(map(attrgetter("start"), spans))
-        ends = map(attrgetter("end"), spans)
-        self._longest = max(map(sub, ends, self._starts), default=0)
-        self._by_id = dict(zip(map(attrgetter("id"), spans), spans, strict=True))
+    def _select(self, selected_id: int | None) -> None:
+        self.selected_id = selected_id
+        span = self.index.get(selected_id)
+        self._selected_range = (span.start, span.end) if span is not None else None
 
     def _repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
+        """Compute the formats of the blocks these ranges touch again, and repaint just
+        those blocks: Qt would repaint the whole viewport after each block."""
         document = self.document()
-        if document is None:
+        if document is None or not ranges:
             return
-        blocks: set[int] = set()
+        numbers: set[int] = set()
         for start, end in ranges:
             first = document.findBlock(self.offsets.to_qt(start)).blockNumber()
             last = document.findBlock(self.offsets.to_qt(max(start, end - 1))).blockNumber()
-            blocks.update(range(first, last + 1))
-        for number in sorted(blocks):
-            self.rehighlightBlock(document.findBlockByNumber(number))
+            numbers.update(range(first, last + 1))
+        blocks = [document.findBlockByNumber(number) for number in sorted(numbers)]
+        layout = document.documentLayout()
+        # Formats never change a block's height (no format changes the font), so the
+        # layout's "repaint everything" signal can be held back.
+        layout.blockSignals(True)
+        try:
+            for block in blocks:
+                self.rehighlightBlock(block)
+        finally:
+            layout.blockSignals(False)
+        self.show_blocks(blocks)
 
     def highlightBlock(self, text: str) -> None:
-        if not self.spans:
+        if not self.index.spans and self.preview is None:
             return
         block = self.currentBlock()
         qt_start = block.position()
         b0 = self.offsets.to_py(qt_start)
         b1 = self.offsets.to_py(qt_start + len(text))
-        lo = bisect_left(self._starts, b0 - self._longest)
-        hi = bisect_left(self._starts, b1)
-        covering = [s for s in self.spans[lo:hi] if s.end > b0]
+        covering = self.index.overlapping(b0, b1)
+        preview = self.preview
+        if preview is not None:
+            covering = [s for s in covering if s.id != preview.id]
+            if preview.start < b1 and preview.end > b0:
+                covering = sorted([*covering, preview], key=text_order)
         if not covering:
             return
         edges = sorted(

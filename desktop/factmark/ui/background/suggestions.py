@@ -52,9 +52,15 @@ class _Compute(QRunnable):
             from factmark.ui.window.errors import report_error
 
             report_error(error)
-            self.signals.done.emit(document_id, f"suggesting failed: {error}")
+            self._hand_back(document_id, f"suggesting failed: {error}")
             return
-        self.signals.done.emit(document_id, proposals)
+        self._hand_back(document_id, proposals)
+
+    def _hand_back(self, document_id: int, result: object) -> None:
+        try:
+            self.signals.done.emit(document_id, result)
+        except RuntimeError:
+            pass  # the window closed meanwhile: nobody is waiting for these suggestions
 
 
 class SuggestionComputer(QObject):

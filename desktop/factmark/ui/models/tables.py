@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from factmark.core.changes import DocumentState, Edit
 from factmark.core.model import Document, Span
 from factmark.core.project import Project
+from factmark.ui.models.span_index import SpanIndex
 
 STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
 _Index = QModelIndex | QPersistentModelIndex
@@ -125,33 +125,35 @@ class SpanListModel(TableModel):
         self.project = project
         self.text = ""
         self.document_id: int | None = None
-        self.spans: list[Span] = []
+        self.span_index = SpanIndex()  # shared with the article and its painter
         self.colours: dict[str, str] = {}
+
+    @property
+    def spans(self) -> list[Span]:
+        return self.span_index.spans
 
     def show_document(self, document: Document | None) -> None:
         """Show the spans of ``document`` (None: none)."""
         self.beginResetModel()
         self.document_id = document.id if document else None
         self.text = document.text if document else ""
-        self.spans = self.project.spans(document.id) if document and document.id else []
+        self.span_index.reset(self.project.spans(document.id) if document and document.id else [])
         self.colours = {label.name: label.colour for label in self.project.labels()}
         self.endResetModel()
 
     def items(self) -> Sequence[object]:
-        return self.spans
+        return self.span_index.spans
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        span = self.spans[index.row()]
+        span = self.span_index.spans[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             text = self.text[span.start : span.end].replace("\n", " ")
             return (span.label, text, span.annotator or "")[index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return span.id
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            from PySide6.QtGui import QColor
-
             return QColor(self.colours.get(span.label, "#999999"))
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{span.label} [{span.start}, {span.end})" + (
@@ -166,21 +168,22 @@ class SpanListModel(TableModel):
         Returns the text ranges they covered before and after, for repainting.
         """
         ranges: list[tuple[int, int]] = []
+        spans = self.span_index
         for edit in edits:
             old, new = edit.old, edit.new
-            row = self.row_of((old or new).id if (old or new) else None)
+            row = spans.row_of((old or new).id if (old or new) else None)
             if row >= 0:
-                shown = self.spans[row]
+                shown = spans.spans[row]
                 ranges.append((shown.start, shown.end))
                 self.beginRemoveRows(QModelIndex(), row, row)
-                del self.spans[row]
+                spans.remove_at(row)
                 self.endRemoveRows()
             if new is None or new.document_id != self.document_id:
                 continue
             ranges.append((new.start, new.end))
-            position = bisect_left(self.spans, _order(new), key=_order)
+            position = spans.position_for(new)
             self.beginInsertRows(QModelIndex(), position, position)
-            self.spans.insert(position, new)
+            spans.insert(position, new)
             self.endInsertRows()
         return ranges
 
@@ -192,13 +195,4 @@ class SpanListModel(TableModel):
 
     def row_of(self, span_id: int | None) -> int:
         """The row showing a span, or -1."""
-        # A C-level scan (a document may hold thousands of spans; this runs on every key).
-        try:
-            return list(map(attrgetter("id"), self.spans)).index(span_id)
-        except ValueError:
-            return -1
-
-
-def _order(span: Span) -> tuple[int, int, str, int]:
-    """Text order, outer before inner at the same start (as the project lists spans)."""
-    return (span.start, -span.end, span.label, span.id or 0)
+        return self.span_index.row_of(span_id)

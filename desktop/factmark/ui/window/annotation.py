@@ -82,10 +82,7 @@ class Annotation(QObject):
             self.failed("The selection holds only spaces; nothing to label.")
             return
         start, end = chosen
-        existing = next(
-            (s for s in self.view.spans if s.start == start and s.end == end and s.label == name),
-            None,
-        )
+        existing = self.view.index.find(start, end, name)
         self.view.clear_selection()
         if existing is not None:
             self.span_selected.emit(existing.id)
@@ -158,9 +155,8 @@ class Annotation(QObject):
             self.failed("This span is in the gold layer already; Delete removes it.")
             return
         parts: list[Operation] = []
-        if verdict == "accepted" and not any(
-            (s.start, s.end, s.label, s.annotator) == (span.start, span.end, span.label, GOLD)
-            for s in self.view.spans
+        if verdict == "accepted" and not self.view.index.find(
+            span.start, span.end, span.label, GOLD
         ):
             parts.append(AddSpan(self.document_id, span.start, span.end, span.label, GOLD))
         attrs = {**span.attrs, "review": verdict}

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.spans = SpanListModel(self.project, self)
         self.span_list = make_table("spanList", self)
         self.span_list.setModel(self.spans)
+        self.article_view.share_index(self.spans.span_index)
         header = self.span_list.horizontalHeader()
         # Fixed widths: sizing to contents would measure all of thousands of spans.
         metrics = self.span_list.fontMetrics()

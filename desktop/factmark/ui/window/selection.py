@@ -51,9 +51,7 @@ class SpanSelection(QObject):
     def _shown(self, document: Document | None) -> None:
         self.model.project = self.session.project
         self.model.show_document(document)
-        self.view.show_document(
-            document.text if document else "", self.model.spans, self.model.colours
-        )
+        self.view.show_document(document.text if document else "", self.model.colours)
         self.details.show_document(document)
         self.details.show_span(None, "")
 
@@ -64,13 +62,16 @@ class SpanSelection(QObject):
             # Colours or stored names changed, or a merge may have added spans: read again.
             self.model.project = self.session.project
             self.model.show_document(self.session.document)
-            self.view.update_spans(self.model.spans, None, self.model.colours)
+            self.view.update_spans(None, self.model.colours)
         else:
             edits = changes.spans_in(document_id)
             if edits:
                 ranges = self.model.apply_edits(edits.values())
-                self.view.update_spans(self.model.spans, ranges)
-        if changes.spans or changes.labels or changes.settings or changes.label_renamed:
+                self.view.update_spans(ranges)
+        if selected is not None and (
+            selected in changes.spans or changes.labels or changes.settings or changes.label_renamed
+        ):
+            # The selected span changed or went: show it as it is now in every view.
             self.select(selected if self.view.span(selected) else None)
         edit = changes.documents.get(document_id or 0)
         if edit is not None and edit.new is not None and self.session.document is not None:
