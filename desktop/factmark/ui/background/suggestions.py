@@ -8,6 +8,7 @@ instead, so nothing stays "running".
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -57,10 +58,9 @@ class _Compute(QRunnable):
         self._hand_back(document_id, proposals)
 
     def _hand_back(self, document_id: int, result: object) -> None:
-        try:
+        # The window may have closed meanwhile: nobody is waiting for these suggestions.
+        with suppress(RuntimeError):
             self.signals.done.emit(document_id, result)
-        except RuntimeError:
-            pass  # the window closed meanwhile: nobody is waiting for these suggestions
 
 
 class SuggestionComputer(QObject):
