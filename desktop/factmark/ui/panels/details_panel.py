@@ -9,10 +9,13 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -75,10 +78,23 @@ class DetailsPanel(QWidget):
             self.fields[key] = field
             document_form.addRow(title, field)
 
+        # The boxes scroll inside the panel: a span with other attributes changes their
+        # height without laying out (and repainting) the rest of the window.
+        content = QWidget(self)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.span_box)
+        column.addWidget(self.document_box)
+        column.addStretch(1)
+        area = QScrollArea(self)
+        area.setObjectName("detailsScroll")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(content)
+        area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.span_box)
-        layout.addWidget(self.document_box)
+        layout.addWidget(area)
 
         self._note_timer = QTimer(self, singleShot=True, interval=NOTE_PAUSE_MS)
         self._note_timer.timeout.connect(self.save_note)
