@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -22,6 +24,26 @@ def test_core_never_imports_qt_or_the_ui() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "core never imports Qt or the ui KEPT" in result.stdout
+    assert (
+        "the ui is layered: window over dialogs over panels and the article over models KEPT"
+        in (result.stdout)
+    )
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def test_the_ui_has_no_import_cycles() -> None:
+    """Within the ui, no module imports one that (directly or not) imports it back."""
+    import grimp
+
+    graph = grimp.build_graph("factmark")
+    modules = {m for m in graph.modules if m.startswith("factmark.ui")}
+    cycles = [
+        (module, other)
+        for module in sorted(modules)
+        for other in graph.find_modules_directly_imported_by(module) & modules
+        if graph.chain_exists(importer=other, imported=module)
+    ]
+    assert cycles == []
 
 
 def test_ruff_is_clean() -> None:
@@ -79,9 +101,10 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
     assert "factmark.ui.window.main_window" in loaded  # the check itself ran
 
 
-def test_core_type_checks_strictly() -> None:
+@pytest.mark.parametrize("package", ["factmark.core", "factmark.ui"])
+def test_type_checks_strictly(package: str) -> None:
     result = subprocess.run(
-        [_tool("mypy"), "--strict", "-p", "factmark.core"],
+        [_tool("mypy"), "--strict", "-p", package],
         cwd=REPO,
         capture_output=True,
         text=True,

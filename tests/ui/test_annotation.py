@@ -74,7 +74,7 @@ def test_mouse_drag_snaps_to_whole_words(window: MainWindow, qtbot: QtBot) -> No
 
 
 def test_snapping_can_be_turned_off(window: MainWindow, qtbot: QtBot) -> None:
-    window.actions.by_name["snapToWords"].trigger()
+    window.action_table.by_name["snapToWords"].trigger()
     assert not window.settings.snap_to_words()
     start = find(window, "Bakhmut")
     drag_select(window.article_view, start, start + 4)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from factmark import __version__
-from factmark.ui.window import errors
+from factmark.ui import errors
 
 
 @dataclass

@@ -102,7 +102,7 @@ def answer_box(qtbot: QtBot) -> Iterator[Answer]:
 def test_edit_type_and_ctrl_s_saves_renders_and_updates_label_tips(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    old_tip = window.actions.by_name["label_claim"].toolTip()
+    old_tip = window.action_table.by_name["label_claim"].toolTip()
     assert "it had defeated a Russian infantry unit" in old_tip
     editor = open_editor(window, qtbot)
     retype(qtbot, editor, NEW_LINES)
@@ -117,8 +117,8 @@ def test_edit_type_and_ctrl_s_saves_renders_and_updates_label_tips(
     assert stored(window.project.path) == NEW  # committed, no-break space kept
     assert window.project.guidelines() == NEW
     assert "Saved the guidelines" in window.statusBar().currentMessage()
-    action = window.actions.by_name["label_claim"]
-    tool_button = window.actions.label_toolbar.widgetForAction(action)
+    action = window.action_table.by_name["label_claim"]
+    tool_button = window.action_table.label_toolbar.widgetForAction(action)
     for tip in (action.toolTip(), tool_button.toolTip()):
         assert "the bridge reopened on Monday" in tip
         assert "it had defeated a Russian infantry unit" not in tip

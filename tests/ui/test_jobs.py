@@ -21,8 +21,9 @@ from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
 from factmark.ui.background import jobs
-from factmark.ui.background.jobs import ImportJob, ImportOutcome, run_export, run_import
+from factmark.ui.background.jobs import ImportJob, ImportOutcome
 from factmark.ui.dialogs.import_report import ReportDialog
+from factmark.ui.dialogs.progress import run_export, run_import
 
 ALL = Selection(statuses=frozenset())
 

@@ -332,8 +332,8 @@ def test_a_renamed_label_reaches_the_window_toolbar_and_keys(open_window, qtbot)
 
     window = open_window()
     window.project.update_label("location", name="place", key="7")
-    assert "label_place" in window.actions.by_name
-    assert "label_location" not in window.actions.by_name
+    assert "label_place" in window.action_table.by_name
+    assert "label_location" not in window.action_table.by_name
     start = find(window, "Bakhmut")
     drag_select(window.article_view, start, start + 7)
     qtbot.keyClick(window.article_view, Qt.Key.Key_7)
@@ -370,7 +370,7 @@ def in_labels_dialog(window, qtbot: QtBot, edit) -> None:
             dialog.reject()  # never leave the modal dialog open
 
     QTimer.singleShot(0, in_the_dialog)
-    window.actions.by_name["labels"].trigger()
+    window.action_table.by_name["labels"].trigger()
     assert done == [True]
     window.activateWindow()  # the window's keys act in the active window
     qtbot.waitUntil(window.isActiveWindow)
@@ -390,18 +390,18 @@ def test_a_rename_in_the_dialog_is_undone_with_ctrl_z(open_window, qtbot: QtBot)
     window = open_window()
     in_labels_dialog(window, qtbot, lambda dialog: rename_in_dialog(qtbot, dialog, 2, "place"))
     assert names(window.project)[2] == "place"
-    assert "label_place" in window.actions.by_name
+    assert "label_place" in window.action_table.by_name
     assert window.session.undo_stack.undoText() == "Rename label location to place"
 
     undo(window, qtbot)
 
     assert names(window.project) == DEFAULTS
-    assert "label_location" in window.actions.by_name
-    assert "label_place" not in window.actions.by_name
-    assert window.actions.by_name["label_location"].isEnabled()
+    assert "label_location" in window.action_table.by_name
+    assert "label_place" not in window.action_table.by_name
+    assert window.action_table.by_name["label_location"].isEnabled()
     qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert names(window.project)[2] == "place"  # and redone
-    assert "label_place" in window.actions.by_name
+    assert "label_place" in window.action_table.by_name
 
 
 def test_a_relabel_before_a_rename_is_undone_after_it(open_window, qtbot: QtBot) -> None:

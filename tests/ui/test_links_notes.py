@@ -198,7 +198,7 @@ def test_guidelines_panel_and_label_tooltips(window: MainWindow, qtbot: QtBot) -
     qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
     assert window.guidelines_dock.isVisible()
     assert "A checkable statement of fact" in window.guidelines.toPlainText()
-    tip = window.actions.by_name["label_claim"].toolTip()
+    tip = window.action_table.by_name["label_claim"].toolTip()
     assert "Examples:" in tip and "it had defeated a Russian infantry unit" in tip
 
 

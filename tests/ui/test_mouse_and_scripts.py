@@ -113,7 +113,7 @@ def test_offsets_are_code_points_in_every_script(
     if name == "fr-combining.txt":
         piece = piece.replace("é", "e\u0301")  # the file's accents are decomposed
     start = text.index(piece)
-    window.actions.by_name["snapToWords"].setChecked(False)
+    window.action_table.by_name["snapToWords"].setChecked(False)
     window.settings.set_snap_to_words(False)
     drag_select(view, start, start + len(piece))
     # Qt's own reading of what the mouse selected (a line break reads as U+2029).

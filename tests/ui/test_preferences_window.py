@@ -52,9 +52,9 @@ def test_the_annotator_set_on_the_command_line_is_recorded_by_the_window(
 def test_the_window_keeps_the_switches_the_command_line_set(open_window, qtbot: QtBot) -> None:
     assert factmark("preferences", "--snap", "off", "--suggest-on-open", "on").returncode == 0
     window = open_window()
-    assert window.actions.by_name["snapToWords"].isChecked() is False
+    assert window.action_table.by_name["snapToWords"].isChecked() is False
     assert window.settings.suggest_on_open() is True
-    window.actions.by_name["snapToWords"].trigger()  # on again, from the View menu
+    window.action_table.by_name["snapToWords"].trigger()  # on again, from the View menu
     assert Preferences().snap_to_words() is True
 
 

@@ -58,7 +58,7 @@ def test_dropping_a_project_file_opens_it(
     assert window.document_list.model().rowCount() == 1
     assert other.stem in window.windowTitle()
     # Undo does not reach into the project left behind.
-    assert not window.actions.by_name["undo"].isEnabled()
+    assert not window.action_table.by_name["undo"].isEnabled()
     assert window.settings.recent_projects()[0] == other.resolve()
 
 

@@ -155,7 +155,7 @@ def test_add_name_and_describe_a_type_then_link_with_it(
             dialog.reject()  # never leave the modal dialog open
 
     QTimer.singleShot(0, in_the_dialog)
-    window.actions.by_name["labels"].trigger()
+    window.action_table.by_name["labels"].trigger()
     assert seen == ["new_type", "", *DEFAULTS, "contradicts", "closed"]
     assert window.project.relation_type_rows()[-1] == {
         "name": "contradicts",

@@ -13,7 +13,7 @@ from factmark import __version__
 from factmark.core.project import ProjectError
 from factmark.core.resources import resource_path
 from factmark.core.workspace import APP_NAME, PROJECT_SUFFIX, open_project
-from factmark.ui.window.errors import install_excepthook
+from factmark.ui.errors import install_excepthook
 from factmark.ui.window.main_window import MainWindow
 from factmark.ui.window.settings import Settings
 

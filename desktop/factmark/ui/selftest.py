@@ -58,7 +58,8 @@ def selftest() -> str:
         if start < 0:
             raise SelftestError(f"the seed article shown does not contain {PIECE!r}")
         view.select_range(start, start + len(PIECE))
-        button = window.actions.label_toolbar.widgetForAction(window.actions["label_source"])
+        actions = window.action_table
+        button = actions.label_toolbar.widgetForAction(actions["label_source"])
         if not isinstance(button, QToolButton):
             raise SelftestError("the 'source' label button is missing from the toolbar")
         button.click()

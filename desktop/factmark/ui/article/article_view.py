@@ -234,8 +234,8 @@ class ArticleView(QPlainTextEdit):
                 a, b = max(qt_start, line_start), min(qt_end, line_end)
                 if a >= b:
                     continue
-                x1 = line.cursorToX(a - block.position())[0]
-                x2 = line.cursorToX(b - block.position())[0]
+                x1 = _x(line.cursorToX(a - block.position()))
+                x2 = _x(line.cursorToX(b - block.position()))
                 top = geometry.top() + line.y()
                 rects.append(
                     QRectF(min(x1, x2) + geometry.left(), top, abs(x2 - x1), line.height())
@@ -477,3 +477,9 @@ class LinkArea(QWidget):
         if self.view.links:
             self.view.paint_link_area(painter)
         painter.end()
+
+
+def _x(found: object) -> float:
+    """The x of ``QTextLine.cursorToX``, which PySide returns with the cursor position."""
+    value = found[0] if isinstance(found, tuple) else found
+    return float(value)  # type: ignore[arg-type]

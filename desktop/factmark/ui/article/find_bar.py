@@ -22,18 +22,18 @@ class FindBar(QWidget):
         self.field.setPlaceholderText("Find in article")
         self.field.setClearButtonEnabled(True)
         self.result = QLabel(self)
-        previous = QToolButton(self, text="▲", toolTip="Previous match (Shift+Enter)")
-        following = QToolButton(self, text="▼", toolTip="Next match (Enter)")
-        close = QToolButton(self, text="✕", toolTip="Close (Escape)")
-        previous.clicked.connect(lambda: self.find(backward=True))
-        following.clicked.connect(lambda: self.find())
+        previous = _button(self, "▲", "Previous match (Shift+Enter)")
+        following = _button(self, "▼", "Next match (Enter)")
+        close = _button(self, "✕", "Close (Escape)")
+        previous.clicked.connect(lambda: self.find_next(backward=True))
+        following.clicked.connect(lambda: self.find_next())
         close.clicked.connect(self.close_bar)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         for widget in (self.field, previous, following, self.result, close):
             layout.addWidget(widget)
         self.field.installEventFilter(self)
-        self.field.returnPressed.connect(lambda: self.find())
+        self.field.returnPressed.connect(lambda: self.find_next())
         self.field.textChanged.connect(lambda _text: self.result.clear())
         self.hide()
 
@@ -50,7 +50,7 @@ class FindBar(QWidget):
         self.hide()
         self.view.setFocus()
 
-    def find(self, *, backward: bool = False) -> bool:
+    def find_next(self, *, backward: bool = False) -> bool:
         """Select the next (or previous) match, wrapping around the article."""
         needle = self.field.text()
         if not needle:
@@ -79,6 +79,13 @@ class FindBar(QWidget):
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
                 event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             ):
-                self.find(backward=True)
+                self.find_next(backward=True)
                 return True
         return super().eventFilter(watched, event)
+
+
+def _button(parent: QWidget, text: str, tip: str) -> QToolButton:
+    button = QToolButton(parent)
+    button.setText(text)
+    button.setToolTip(tip)
+    return button

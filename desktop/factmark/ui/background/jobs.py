@@ -1,4 +1,5 @@
-"""Slow work (bulk import, export) off the GUI thread, behind a cancellable progress dialog.
+"""Slow work (bulk import, export) off the GUI thread; ``dialogs.progress`` runs a job
+behind a cancellable progress dialog.
 
 An SQLite connection belongs to the thread that opened it, so each job opens its own
 :class:`~factmark.core.project.Project` on the project file inside its worker thread
@@ -18,14 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QMessageBox,
-    QProgressDialog,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from factmark.core.exporting import FORMATS, export
 from factmark.core.exporting.base import ExportResult, Selection, Split
@@ -363,113 +357,3 @@ class ExportJob(Job):
 
     def _failed(self, message: str) -> ExportOutcome:
         return ExportOutcome(error=message)
-
-
-# -- the progress dialog and the blocking helpers ------------------------------------
-
-
-class _ProgressDialog(QProgressDialog):
-    """Stays up until the job has really ended; Cancel, Escape and close ask it to stop."""
-
-    def __init__(self, parent: QWidget, name: str, title: str, label: str) -> None:
-        super().__init__(label, "Cancel", 0, 0, parent)
-        self.canceled.disconnect(self.cancel)  # the default would hide it at once
-        self.setObjectName(name)
-        self.setWindowTitle(title)
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setAutoClose(False)
-        self.setAutoReset(False)
-        self.setMinimumWidth(420)
-        self.setMinimumDuration(MINIMUM_DURATION_MS)
-        self.cancelling = False
-        self.canceled.connect(self._cancelling)
-
-    def _cancelling(self) -> None:
-        self.cancelling = True
-        self.setLabelText("Cancelling after the current document…")
-        button = self.findChild(QPushButton)
-        if button is not None:
-            button.setEnabled(False)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        event.ignore()
-        self.canceled.emit()
-
-    def reject(self) -> None:
-        self.canceled.emit()
-
-    def show_progress(self, done: int, total: int, name: str) -> None:
-        if self.cancelling:
-            return
-        self.setLabelText(f"Importing {name}\n{done + 1} of {_count(total, 'file')}")
-        self.setMaximum(total)
-        self.setValue(done)  # last: on a modal dialog it processes events
-
-    def finish(self) -> None:
-        self.reset()  # stops the timer that would show it later
-        self.hide()
-        self.deleteLater()
-
-
-def _run(job: Job, dialog: _ProgressDialog) -> Any:
-    """Run ``job`` while ``dialog`` is up; return its outcome once the thread has ended."""
-    loop = QEventLoop()
-    job.finished.connect(loop.quit)
-    job.progressed.connect(dialog.show_progress)
-    dialog.canceled.connect(job.cancel)
-    job.start()
-    try:
-        if job.outcome is None:
-            loop.exec()
-        if job.outcome is None:  # the application is quitting: stop and wait
-            job.cancel()
-            job.wait()
-    finally:
-        dialog.finish()
-    return job.outcome
-
-
-def run_import(
-    parent: QWidget, project_path: Path, paths: list[Path], *, show_report: bool = True
-) -> ImportOutcome:
-    """Import in the background behind a progress dialog, then show the report.
-
-    Returns once the import has ended. With ``show_report=False`` nothing is shown
-    afterwards (tests, or callers with their own display of the outcome).
-    """
-    dialog = _ProgressDialog(parent, "importProgress", "Importing", "Looking for files…")
-    outcome: ImportOutcome = _run(ImportJob(project_path, paths), dialog)
-    if show_report:
-        from factmark.ui.dialogs.import_report import ReportDialog
-
-        if outcome.error and not outcome.reports:
-            QMessageBox.warning(parent, "Import failed", outcome.error)
-        else:
-            ReportDialog(outcome, parent).exec()
-    return outcome
-
-
-def run_export(
-    parent: QWidget,
-    project_path: Path,
-    fmt: str,
-    output: Path,
-    selection: Selection,
-    *,
-    split: Split | None = None,
-    options: dict[str, str] | None = None,
-    card: bool = True,
-    show_errors: bool = True,
-) -> ExportOutcome:
-    """Export in the background behind a progress dialog; returns once it has ended.
-
-    An error is shown in a message box (unless ``show_errors`` is False); success is
-    left to the caller (``outcome.summary()`` suits a status bar).
-    """
-    label = f"Exporting to {Path(output).name}…"
-    dialog = _ProgressDialog(parent, "exportProgress", "Exporting", label)
-    job = ExportJob(project_path, fmt, output, selection, split=split, options=options, card=card)
-    outcome: ExportOutcome = _run(job, dialog)
-    if show_errors and outcome.error:
-        QMessageBox.warning(parent, "Export failed", outcome.error)
-    return outcome

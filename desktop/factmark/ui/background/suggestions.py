@@ -50,7 +50,7 @@ class _Compute(QRunnable):
                 if p.label in labels
             ]
         except Exception as error:  # a suggester's bug must not leave the document stuck
-            from factmark.ui.window.errors import report_error
+            from factmark.ui.errors import report_error
 
             report_error(error)
             self._hand_back(document_id, f"suggesting failed: {error}")

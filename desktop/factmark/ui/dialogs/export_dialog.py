@@ -189,7 +189,7 @@ class ExportDialog(QDialog):
 
     def export(self) -> None:
         """Run the export in the background; report the result and close on success."""
-        from factmark.ui.background.jobs import run_export
+        from factmark.ui.dialogs.progress import run_export
 
         if not any(box.isChecked() for box in self.statuses.values()):
             QMessageBox.warning(self, "Export", "Tick at least one document status.")
@@ -215,6 +215,7 @@ class ExportDialog(QDialog):
             QMessageBox.warning(self, "Export failed", outcome.error)
             return
         result = outcome.result
+        assert result is not None  # an export without an error has a result
         self.result_message = (
             f"Exported {result.documents} documents, {result.spans} spans "
             f"and {result.relations} relations to {result.path}."

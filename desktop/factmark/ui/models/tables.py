@@ -171,7 +171,8 @@ class SpanListModel(TableModel):
         spans = self.span_index
         for edit in edits:
             old, new = edit.old, edit.new
-            row = spans.row_of((old or new).id if (old or new) else None)
+            shown_before = old or new
+            row = spans.row_of(shown_before.id if shown_before is not None else None)
             if row >= 0:
                 shown = spans.spans[row]
                 ranges.append((shown.start, shown.end))

@@ -63,6 +63,7 @@ class ActionTable(QObject):
         self.specs: dict[str, ActionSpec] = {row.name: row for row in ACTIONS}
         self.menus: dict[str, QMenu] = {}
         self.unbound: list[str] = []  # label or attribute keys left unbound, and why
+        self._labels_end: QAction | None = None  # the separator after the label actions
         for row in ACTIONS:
             if row.scope != "view":
                 self._make(row.name, row.text, row.keys, row.tip, row.scope)
@@ -189,11 +190,16 @@ class ActionTable(QObject):
         ]:
             action = self.by_name.pop(name)
             self.window.removeAction(action)
+            self.menus["Label"].removeAction(action)
             action.deleteLater()
         taken = _taken(reserved_keys())
         self.unbound = []
         label_menu = self.menus["Label"]
-        first = label_menu.actions()[0] if label_menu.actions() else None
+        if self._labels_end is None:  # once: the label actions go before it, every time
+            items = label_menu.actions()
+            self._labels_end = (
+                label_menu.insertSeparator(items[0]) if items else label_menu.addSeparator()
+            )
         self.label_toolbar.clear()
         for label in labels:
             keys = self._free([label.key] if label.key else [], label.name, taken)
@@ -203,9 +209,7 @@ class ActionTable(QObject):
             action.setIconText(f"{keys[0]}  {label.name}" if keys else label.name)
             action.triggered.connect(lambda _c=False, n=label.name: label_with(n))
             self.label_toolbar.addAction(action)
-            label_menu.insertAction(first, action)
-        if first is not None:
-            label_menu.insertSeparator(first)
+            label_menu.insertAction(self._labels_end, action)
         self.attribute_menu.clear()
         for label_name, definitions in attributes.items():
             for definition in definitions:
@@ -248,7 +252,11 @@ class ActionTable(QObject):
         """Every action that has keys, as the F1 list shows it."""
         rows = []
         for name, row in self.specs.items():
-            keys = row.keys if row.scope == "view" else self._keys_of(name)
+            keys = (
+                [QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in row.keys]
+                if row.scope == "view"
+                else self._keys_of(name)
+            )
             if keys:
                 rows.append(ShortcutRow(row.help or row.title, ", ".join(keys)))
         for name, action in self.by_name.items():

@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from factmark import __version__
-from factmark.core.model import GOLD
+from factmark.core.model import GOLD, ValidationError
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.models.tables import SpanListModel
 from factmark.ui.window.actions import ActionTable
@@ -29,7 +29,7 @@ class ProjectDialogs:
         self.window = window
         self.session = session
         self.settings = settings
-        self.actions = actions
+        self.action_table = actions
 
     def labels(self) -> None:
         from factmark.ui.dialogs.labels_dialog import LabelsDialog
@@ -57,16 +57,20 @@ class ProjectDialogs:
         name, ok = QInputDialog.getText(
             self.window, "Annotator", prompt, text=self.settings.annotator()
         )
-        if ok and name.strip():
+        if not ok or not name.strip():
+            return False
+        try:
             self.settings.set_annotator(name)
-            return True
-        return False
+        except ValidationError as error:
+            QMessageBox.warning(self.window, "Annotator", str(error))
+            return False
+        return True
 
     def shortcuts(self) -> None:
         """The F1 list: every key of the window, from the action table."""
         rows = "".join(
             f"<tr><td>{escape(row.text)}</td><td><b>{escape(row.keys)}</b></td></tr>"
-            for row in self.actions.shortcut_rows()
+            for row in self.action_table.shortcut_rows()
         )
         QMessageBox.information(
             self.window,

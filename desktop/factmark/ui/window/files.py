@@ -103,7 +103,7 @@ class ProjectFiles(QObject):
 
     def import_paths(self, paths: list[Path], *, show_report: bool = True) -> ImportOutcome:
         """Import files and folders in the background, then show the per-file report."""
-        from factmark.ui.background.jobs import run_import  # not needed to start the window
+        from factmark.ui.dialogs.progress import run_import  # not needed to start the window
 
         outcome = run_import(self.window, self.project.path, paths, show_report=show_report)
         self.navigator.panel.model.reload()

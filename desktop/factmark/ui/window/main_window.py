@@ -110,8 +110,8 @@ class MainWindow(QMainWindow):
         self.details = DetailsPanel(lambda: self.project.attribute_definitions(), self)
         self.side = QSplitter(Qt.Orientation.Vertical, self)
         self.side.setObjectName("sideSplitter")
-        for widget in (self.span_list, self.relations, self.details):
-            self.side.addWidget(widget)
+        for part in (self.span_list, self.relations, self.details):
+            self.side.addWidget(part)
         self.side.setSizes([380, 120, 300])
         for widget in (self.documents, centre, self.side):
             self.splitter.addWidget(widget)
@@ -141,7 +141,7 @@ class MainWindow(QMainWindow):
 
     def _build_parts(self) -> None:
         session, view = self.session, self.article_view
-        self.actions = ActionTable(self, view)
+        self.action_table = ActionTable(self, view)
         self.annotation = Annotation(
             session, view, self.settings.annotator, self.settings.snap_to_words, self
         )
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
             self.spans,
             self.span_list,
             self.details,
-            self.actions.context_menu,
+            self.action_table.context_menu,
             self.tell,
             self,
         )
@@ -167,7 +167,7 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(
             self, session, self.settings, self.navigator, self.guidelines_panel, self
         )
-        self.dialogs = ProjectDialogs(self, session, self.settings, self.actions)
+        self.dialogs = ProjectDialogs(self, session, self.settings, self.action_table)
         self.review_mode = ReviewMode(view, self.spans, self)
 
     def _handlers(self) -> dict[str, Callable[..., Any]]:
@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
             "deleteSpan": annotation.delete_selected,
             "deselect": self.escape,
             "find": self.find_bar.open_bar,
-            "findNext": lambda: self.find_bar.find(),
+            "findNext": lambda: self.find_bar.find_next(),
             "snapToWords": self.settings.set_snap_to_words,
             "labels": dialogs.labels,
             "annotator": self.ask_annotator,
@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
             "statistics": dialogs.statistics,
             "reviewMode": self.review_mode.set,
             "agreement": dialogs.agreement,
-            "showLabelToolbar": self.actions.label_toolbar.setVisible,
+            "showLabelToolbar": self.action_table.label_toolbar.setVisible,
             "showGuidelines": self.guidelines_dock.setVisible,
             "shortcuts": dialogs.shortcuts,
             "about": dialogs.about,
@@ -224,14 +224,14 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         """All wiring between the parts, the session and the widgets, in one place."""
-        actions, session = self.actions, self.session
+        actions, session = self.action_table, self.session
         actions.build_menus()
         actions["snapToWords"].setChecked(self.settings.snap_to_words())
         actions["suggestOnOpen"].setChecked(self.settings.suggest_on_open())
         actions["showLabelToolbar"].setChecked(True)
         actions.bind(self._handlers())
         self.guidelines_dock.visibilityChanged.connect(actions["showGuidelines"].setChecked)
-        self.actions.label_toolbar.visibilityChanged.connect(actions["showLabelToolbar"].setChecked)
+        self.action_table.label_toolbar.visibilityChanged.connect(actions["showLabelToolbar"].setChecked)
         actions.menus["File/recent"].aboutToShow.connect(self._fill_recent)
         stack = session.undo_stack
         stack.canUndoChanged.connect(actions["undo"].setEnabled)
@@ -282,7 +282,7 @@ class MainWindow(QMainWindow):
 
     def _rebuild_label_actions(self) -> None:
         project = self.project
-        unbound = self.actions.set_labels(
+        unbound = self.action_table.set_labels(
             project.labels(),
             project.attribute_definitions(),
             self.annotation.label,
@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
             self.tell("Keys not bound: " + "; ".join(unbound) + " (change them in Edit > Labels).")
 
     def _update_enabled(self) -> None:
-        self.actions.set_enabled({"document": self.current is not None})
+        self.action_table.set_enabled({"document": self.current is not None})
 
     # -- keys that go to whichever part holds something --------------------------------------
 
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(" — ".join(p for p in (title, self.project.path.stem, "Factmark") if p))
 
     def _fill_recent(self) -> None:
-        menu = self.actions.menus["File/recent"]
+        menu = self.action_table.menus["File/recent"]
         menu.clear()
         for path in self.settings.recent_projects():
             action = menu.addAction(str(path))

@@ -123,8 +123,8 @@ class Settings:
         """Saved geometry, dock/toolbar state and splitter sizes (None/[] when unset)."""
         geometry = self.qsettings.value("window/geometry")
         state = self.qsettings.value("window/state")
-        sizes = self.qsettings.value("window/splitter", [])
-        sizes = [sizes] if isinstance(sizes, str) else list(sizes or [])
+        stored = self.qsettings.value("window/splitter", [])
+        sizes = [stored] if isinstance(stored, str) else list(stored or [])  # type: ignore[call-overload]
         try:
             splitter = [int(s) for s in sizes]
         except (TypeError, ValueError):
