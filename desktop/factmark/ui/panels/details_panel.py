@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -61,12 +63,16 @@ class DetailsPanel(QWidget):
         self.note.setObjectName("spanNote")
         self.note.setPlaceholderText("Note: why you marked it, doubts, sources to check…")
         self.note.setMaximumHeight(self.fontMetrics().height() * 5)
-        self.attributes = QFormLayout()
+        # One attribute form per label, built when first needed.
+        self.attribute_pages = QStackedWidget(self.span_box)
+        self._pages: dict[str, QWidget] = {}
+        self._page_combos: dict[str, dict[str, QComboBox]] = {}
+        self._definitions: dict[str, list[dict[str, Any]]] | None = None
         self.combos: dict[str, QComboBox] = {}
         span_layout = QVBoxLayout(self.span_box)
         span_layout.addWidget(self.span_title)
         span_layout.addWidget(self.note)
-        span_layout.addLayout(self.attributes)
+        span_layout.addWidget(self.attribute_pages)
 
         self.document_box = QGroupBox("Document", self)
         self.fields: dict[str, QLineEdit] = {}
@@ -117,31 +123,59 @@ class DetailsPanel(QWidget):
             self.span_title.setText("Click a span to see its note and attributes.")
         else:
             shown = text if len(text) <= 80 else text[:77] + "…"
-            self.span_title.setText(f"<b>{span.label}</b>: {shown}")
+            # Span text and label names are data: shown as text, never as markup.
+            self.span_title.setText(f"<b>{escape(span.label)}</b>: {escape(shown)}")
         self._build_attributes(span)
         self._loading = False
 
+    def refresh_definitions(self) -> None:
+        """The project's attribute definitions changed: build the forms afresh."""
+        self._definitions = None
+        for page in list(self._pages.values()):
+            self.attribute_pages.removeWidget(page)
+            page.deleteLater()
+        self._pages.clear()
+        self._page_combos.clear()
+        self._build_attributes(self.span)
+
     def _build_attributes(self, span: Span | None) -> None:
-        while self.attributes.rowCount():
-            self.attributes.removeRow(0)
-        self.combos = {}
-        if span is None:
-            return
-        for definition in self.definitions().get(span.label, []):
+        """Show the attribute form of the span's label (built once per label) with the
+        span's values: choosing another span changes values, not widgets."""
+        label = span.label if span is not None else ""
+        if label not in self._pages:
+            self._pages[label] = self._form(label)
+            self.attribute_pages.addWidget(self._pages[label])
+        self.attribute_pages.setCurrentWidget(self._pages[label])
+        self.combos = self._page_combos[label]
+        for name, combo in self.combos.items():
+            value = span.attrs.get(name, "") if span is not None else ""
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            combo.blockSignals(False)
+
+    def _form(self, label: str) -> QWidget:
+        page = QWidget(self.attribute_pages)
+        form = QFormLayout(page)
+        form.setContentsMargins(0, 0, 0, 0)
+        combos: dict[str, QComboBox] = {}
+        if self._definitions is None:
+            self._definitions = self.definitions()
+        for definition in self._definitions.get(label, []) if label else []:
             name = definition["name"]
-            combo = QComboBox(self.span_box)
+            combo = QComboBox(page)
             combo.setObjectName(f"attribute_{name}")
             combo.addItem("—", "")
             keys = definition.get("keys", [])
             for n, value in enumerate(definition["values"]):
                 key = f"  ({keys[n]})" if n < len(keys) else ""
                 combo.addItem(f"{value}{key}", value)
-            combo.setCurrentIndex(max(0, combo.findData(span.attrs.get(name, ""))))
             combo.activated.connect(
                 lambda _i, n=name, c=combo: self._attribute_chosen(n, c.currentData())
             )
-            self.combos[name] = combo
-            self.attributes.addRow(name, combo)
+            combos[name] = combo
+            form.addRow(name, combo)
+        self._page_combos[label] = combos
+        return page
 
     def show_document(self, document: Document | None) -> None:
         """Show a document's fields (from its metadata)."""

@@ -231,7 +231,9 @@ class MainWindow(QMainWindow):
         actions["showLabelToolbar"].setChecked(True)
         actions.bind(self._handlers())
         self.guidelines_dock.visibilityChanged.connect(actions["showGuidelines"].setChecked)
-        self.action_table.label_toolbar.visibilityChanged.connect(actions["showLabelToolbar"].setChecked)
+        self.action_table.label_toolbar.visibilityChanged.connect(
+            actions["showLabelToolbar"].setChecked
+        )
         actions.menus["File/recent"].aboutToShow.connect(self._fill_recent)
         stack = session.undo_stack
         stack.canUndoChanged.connect(actions["undo"].setEnabled)
@@ -262,6 +264,8 @@ class MainWindow(QMainWindow):
             self._rebuild_label_actions()
         if changes.settings:
             self.guidelines_panel.refresh()
+        if changes.settings or changes.labels:
+            self.details.refresh_definitions()  # attribute keys or labels may differ
         if changes.documents_reloaded:
             self._update_titles()
         elif changes.documents:
@@ -276,6 +280,7 @@ class MainWindow(QMainWindow):
         self._update_enabled()
 
     def _project_opened(self, project: Project) -> None:
+        self.details.refresh_definitions()
         self.guidelines_panel.set_project(project)
         self._rebuild_label_actions()
         self._update_titles(reread=True)
