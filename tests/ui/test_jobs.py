@@ -390,3 +390,18 @@ def test_a_cancelled_export_leaves_the_previous_file(
     assert outcome.cancelled and outcome.result is None and outcome.error is None
     assert output.read_text() == "the previous export\n"
     assert list(tmp_path.glob("*.part")) == []
+
+
+def test_a_job_that_raises_ends_and_its_traceback_is_logged(
+    qtbot: QtBot, parent: QWidget, project: Project, project_path: Path, corpus: Path, monkeypatch
+) -> None:
+    from factmark.ui import errors
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("an importer bug")
+
+    monkeypatch.setattr(jobs, "import_file", broken)
+    outcome = run_import(parent, project_path, [corpus / "fr-combining.txt"], show_report=False)
+    assert outcome.error is not None and "an importer bug" in outcome.error  # nothing hangs
+    log = errors.log_path().read_text(encoding="utf-8")
+    assert "RuntimeError: an importer bug" in log and "Traceback" in log

@@ -12,7 +12,6 @@ The window's own ``Project`` hears nothing of what a worker's connection changed
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,8 +25,7 @@ from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import FileReport, collect_files, import_file
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
-
-log = logging.getLogger(__name__)
+from factmark.ui.errors import report_error
 
 #: Jobs shorter than this never show their progress dialog (no flashing window).
 MINIMUM_DURATION_MS = 400
@@ -226,7 +224,7 @@ class _Worker(QObject):
         try:
             outcome = self._work(self.progressed.emit)
         except Exception as error:  # a bug must still end the job, not hang the window
-            log.exception("background job failed")
+            report_error(error)  # logged with its traceback, and shown
             outcome = self._crashed(f"unexpected error: {error!r}")
         self.done.emit(outcome)
 
