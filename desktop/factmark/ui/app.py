@@ -76,6 +76,10 @@ def run(project_path: Path | None = None) -> int:
         app.installEventFilter(FileOpener(window, app))
     if isinstance(window, MainWindow) and not settings.has_annotator():
         window.ask_annotator(first_time=True)
+        # The window takes the keyboard back from the dialog (its shortcuts act only in
+        # the active window; without a window manager nothing else would activate it).
+        window.activateWindow()
+        window.article_view.setFocus()
     code = app.exec()
     if isinstance(window, MainWindow):
         window.project.close()
