@@ -68,17 +68,10 @@ class ProjectDialogs:
 
     def shortcuts(self) -> None:
         """The F1 list: every key of the window, from the action table."""
-        rows = "".join(
-            f"<tr><td>{escape(row.text)}</td><td><b>{escape(row.keys)}</b></td></tr>"
-            for row in self.action_table.shortcut_rows()
-        )
-        QMessageBox.information(
-            self.window,
-            "Keyboard shortcuts",
-            "<p>Select text (mouse, Shift+arrows, Ctrl+Shift+arrows), then press a label "
-            "key. Click a span to select it; click again to reach the span around it.</p>"
-            f"<table>{rows}</table>",
-        )
+        from factmark.ui.dialogs.shortcuts import ShortcutsDialog
+
+        rows = [(row.text, row.keys) for row in self.action_table.shortcut_rows()]
+        ShortcutsDialog(rows, self.window).exec()
 
     def about(self) -> None:
         QMessageBox.about(
