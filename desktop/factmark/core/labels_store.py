@@ -9,6 +9,7 @@ from typing import Any
 
 from factmark.core.actions import label_key_problem
 from factmark.core.model import Label, RelationType, ValidationError
+from factmark.core.safe_text import first_unsafe
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
 from factmark.core.storage import Storage
 
@@ -355,8 +356,10 @@ def check_label(label: Label, others: list[Label]) -> Label:
     name, key = label.name.strip(), label.key.strip()
     if not name:
         raise ValidationError("a label needs a name")
-    if not name.isprintable():
-        raise ValidationError(f"a label name cannot hold line breaks or tabs: {name!r}")
+    if not name.isprintable():  # also refuses control and bidi characters (see safe_text)
+        raise ValidationError(
+            f"a label name cannot hold line breaks, tabs, control or bidi characters: {name!r}"
+        )
     _check_unique(name, [other.name for other in others], "label")
     if len(key) > 1 or not key.isprintable():
         raise ValidationError(
@@ -368,9 +371,14 @@ def check_label(label: Label, others: list[Label]) -> Label:
     problem = label_key_problem(key) if key else None
     if problem:
         raise ValidationError(problem)
-    if not COLOUR_PATTERN.fullmatch(label.colour):
+    if not COLOUR_PATTERN.fullmatch(label.colour):  # whole string: not "javascript:"
         raise ValidationError(
             f"a label colour is written #RRGGBB, e.g. #E69F00, got {label.colour!r}"
+        )
+    if first_unsafe(label.description) is not None:
+        raise ValidationError(
+            "a label description is one line without control or bidi characters, "
+            f"got {label.description!r}"
         )
     return replace(
         label,
@@ -392,6 +400,7 @@ def check_relation_type(name: str, others: list[str]) -> str:
     name = name.strip()
     if not name:
         raise ValidationError("a link type needs a name")
+    # isprintable() is False for control and bidi characters (see safe_text) too.
     if not name.isprintable() or any(char.isspace() for char in name):
         raise ValidationError(f"a link type is one word, e.g. contradicts, not {name!r}")
     _check_unique(name, others, "link type")

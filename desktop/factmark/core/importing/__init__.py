@@ -13,8 +13,12 @@ from types import ModuleType
 
 from factmark.core.importing import docx, html, jsonl, text
 from factmark.core.importing.base import Item, normalise_document
-from factmark.core.model import ValidationError
+from factmark.core.labels_store import check_label, check_relation_type
+from factmark.core.model import IncomingDocument, Label, ValidationError
+from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
+from factmark.core.safe_text import first_unsafe, printable
+from factmark.core.text import check_text
 
 _READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl)
 READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
@@ -43,8 +47,12 @@ class FileReport:
         return bool(self.errors)
 
     def lines(self) -> list[str]:
-        """The report as the user reads it: one summary line, then one line per error."""
-        name = str(self.path)
+        """The report as the user reads it: one summary line, then one line per error.
+
+        Names from outside (the file's, labels in messages) are escaped: a line is one
+        line, with no control or bidi character (see :func:`safe_text.printable`).
+        """
+        name = printable(self.path)
         parts = []
         if self.documents:
             parts.append(
@@ -66,7 +74,7 @@ class FileReport:
         for line, message in self.errors:
             where = f"{name}:{line}" if line else name
             lines.append(f"{where}: error: {message}")
-        return lines
+        return [printable(line) for line in lines]
 
 
 def _count(n: int, noun: str) -> str:
@@ -111,6 +119,11 @@ def import_file(
     wrong with the file itself ends up in the report.
     """
     report = FileReport(path)
+    if not _utf8(str(path)):
+        # os.listdir gives the bytes it cannot decode as lone surrogates, which no
+        # title or message can store: the file is skipped (its name escaped), the rest goes on.
+        report.errors.append((None, "the file name is not valid UTF-8; rename it to import it"))
+        return report
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(READERS))
@@ -133,6 +146,14 @@ def import_file(
     return report
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _rolled_back(report: FileReport) -> None:
     """A whole-file error undid the file's transaction: nothing of it was stored."""
     report.documents = report.spans = report.duplicates = 0
@@ -153,6 +174,7 @@ def _store(
         if annotator:
             for span in document.spans:
                 span.annotator = span.annotator or annotator
+        _check_names(project, document, create_labels)
         added = project.add_document(document, create_labels=create_labels)
     except ValidationError as error:
         report.errors.append((item.line, str(error)))
@@ -162,6 +184,62 @@ def _store(
     else:
         report.documents += 1
         report.spans += added[1]
+
+
+def _check_names(project: Project, document: IncomingDocument, create_labels: bool) -> None:
+    """Refuse what a document brings that the model's rules forbid: new labels and link
+    types as ``factmark labels --add`` / ``relations --add`` check them, annotator names
+    as the preferences do, and NUL in the title or metadata (no display keeps it).
+
+    Titles and metadata are data: other control or bidi characters are stored as they
+    are and escaped wherever they are printed.
+    """
+    check_text(document.text)  # binary text is told as such, before its first line, the title
+    if not isinstance(document.title, str) or "\x00" in document.title:
+        raise ValidationError(f"the title holds a NUL character: {document.title!r}")
+    if _holds_nul(document.meta):
+        raise ValidationError("the metadata holds a NUL character")
+    for span in document.spans:
+        if isinstance(span.annotator, str):
+            try:
+                span.annotator = clean_annotator(span.annotator)
+            except ValidationError as error:
+                raise ValidationError(f"span {span.start}-{span.end}: {error}") from None
+            if first_unsafe(span.annotator) is not None:
+                raise ValidationError(
+                    f"span {span.start}-{span.end}: the annotator name holds a bidi "
+                    f"control character: {span.annotator!r}"
+                )
+    if create_labels and document.spans:
+        labels = project.labels()
+        known = {label.name for label in labels}
+        for name in dict.fromkeys(span.label for span in document.spans):
+            if name in known or not isinstance(name, str):
+                continue  # a label that is not text is refused when the document is stored
+            checked = check_label(Label(name, position=len(labels)), labels)
+            if checked.name != name:
+                raise ValidationError(f"a label name cannot start or end with spaces: {name!r}")
+            labels.append(checked)
+            known.add(name)
+    if document.relations:
+        types = project.relation_types()
+        for name in dict.fromkeys(relation.label for relation in document.relations):
+            if name in types or not isinstance(name, str):
+                continue
+            if check_relation_type(name, types) != name:
+                raise ValidationError(f"a link type cannot start or end with spaces: {name!r}")
+            types.append(name)
+
+
+def _holds_nul(value: object) -> bool:
+    """Whether a string anywhere in ``value`` (JSON data: dicts, lists, strings) holds NUL."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 __all__ = ["READERS", "FileReport", "ProjectError", "collect_files", "import_file", "supported"]
