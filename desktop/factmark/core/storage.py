@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import time
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -28,6 +31,11 @@ Listener = Callable[[ChangeSet], None]
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+# How long one step of reading a file from elsewhere (a merge source) may take: a
+# view that never ends stops here with a clear error instead of hanging.
+FOREIGN_STEP_SECONDS = 5.0
+# The files SQLite keeps beside a project while it is open.
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class ProjectError(Exception):
@@ -75,6 +83,7 @@ class Storage:
         # The file opened, to notice it being moved or deleted while open.
         self._absolute = path.absolute()
         self._file_id = _file_id(self._absolute)
+        _OPEN_PROJECTS.add(self)
 
     # -- opening -------------------------------------------------------------
 
@@ -90,6 +99,8 @@ class Storage:
         exists = path.exists()
         if path.is_dir():
             raise ProjectError(f"{path}: is a folder, not a project file")
+        if exists:
+            _check_regular(path)
         if not exists and (not create or readonly):
             raise ProjectError(f"{path}: no such project file")
         if exists:
@@ -125,6 +136,8 @@ class Storage:
         """
         try:
             return cls.open(path, create=False, readonly=True)
+        except EmptyProjectError:
+            raise
         except OlderProjectError as older:
             try:
                 cls.open(path, create=False).close()
@@ -151,6 +164,10 @@ class Storage:
             )
         pending = [name for name in KNOWN_MIGRATIONS if name not in applied]
         if self.readonly:
+            if pending and not applied:
+                # An empty file (0 bytes, or a database without tables) is not an old
+                # project: reading must never turn it into one.
+                raise EmptyProjectError(f"{self.path}: an empty file, not a Factmark project")
             if pending:
                 raise OlderProjectError(
                     f"{self.path}: made by an older Factmark and needs upgrading, "
@@ -185,6 +202,7 @@ class Storage:
         target = Path(target)
         if target.exists() and target.resolve() == self.path.resolve():
             raise ValidationError("a copy needs another file name than the project's own")
+        check_output(target)
         backup = sqlite3.connect(target)
         try:
             self.conn.backup(backup)
@@ -192,8 +210,46 @@ class Storage:
             backup.close()
         return target
 
+    def own_files(self) -> list[Path]:
+        """The project file and the files SQLite keeps beside it (-wal, -shm, -journal)."""
+        return [self._absolute] + [
+            self._absolute.with_name(self._absolute.name + side) for side in SIDE_FILES
+        ]
+
+    @contextmanager
+    def time_limit(self, seconds: float | None = None) -> Iterator[Callable[[], None]]:
+        """Bound each step of reading this (foreign) file: a statement that runs longer
+        than ``seconds`` since the last call of the yielded ``restart`` is aborted, and
+        raises ProjectError naming the file (a view that never ends, say).
+
+        Call ``restart()`` before each batch of rows is fetched, so that a long but
+        progressing read is never cut short.
+        """
+        limit = FOREIGN_STEP_SECONDS if seconds is None else seconds
+        started = [time.monotonic()]
+
+        def restart() -> None:
+            started[0] = time.monotonic()
+
+        def check() -> int:
+            return 1 if time.monotonic() - started[0] > limit else 0
+
+        self.conn.set_progress_handler(check, 1000)
+        try:
+            yield restart
+        except sqlite3.OperationalError as error:
+            if "interrupted" not in str(error):
+                raise
+            raise ProjectError(
+                f"{self.path}: reading it took longer than {limit:g} s at one step "
+                "(a view or query that never ends?); it was not used"
+            ) from None
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
     def close(self) -> None:
         """Close the database connection (checkpointing the WAL)."""
+        _OPEN_PROJECTS.discard(self)
         if not self.readonly and not self._in_place():
             # SQLite does not checkpoint a moved file on close: what was saved would
             # stay in the log beside the old name. Put it in the file, wherever it is.
@@ -346,6 +402,72 @@ class Storage:
             raise ProjectError(f"{self.path}: {_explain(error)}") from None
 
 
+class EmptyProjectError(ProjectError):
+    """An empty file (or a database without tables) asked for where a project must exist."""
+
+
+# The projects open in this process, which no output may be written onto.
+_OPEN_PROJECTS: weakref.WeakSet[Storage] = weakref.WeakSet()
+
+
+def check_output(output: Path) -> None:
+    """Refuse (ValidationError, one line naming the file) an output path that is an open
+    project or one of the files SQLite keeps beside it: compared by device and inode,
+    so a hard link, a symbolic link or another spelling of the name is caught too,
+    and by name for a -wal/-shm file that does not exist yet. Nothing is written."""
+    output = Path(output)
+    found = _file_id(output.absolute())
+    for project in list(_OPEN_PROJECTS):
+        main, *beside = project.own_files()
+        for file in (main, *beside):
+            same_name = file == output.absolute() or _resolved(file) == _resolved(output)
+            if not same_name and (found is None or found != _file_id(file)):
+                continue
+            what = (
+                f"the open project {project.path}"
+                if file == main
+                else f"{file.name}, which SQLite keeps beside the open project {project.path}"
+            )
+            raise ValidationError(
+                f"{output}: is {what}; nothing was written onto it (choose another file name)"
+            )
+        folder = _resolved(output)
+        if folder is not None and folder.is_dir() and folder in (_resolved(main) or main).parents:
+            raise ValidationError(
+                f"{output}: holds the open project {project.path}; an export would replace "
+                "the folder (choose another)"
+            )
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.absolute().resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse at once a path that is not a regular file (a FIFO would block the read, a
+    device never end)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise ProjectError(f"{path}: is a folder, not a project file")
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a named pipe (FIFO)"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise ProjectError(f"{path}: is {kind}, not a project file")
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as handle:
@@ -386,6 +508,7 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     conn.create_function("fm_contains", 2, _contains, deterministic=True)
     try:
+        _defend(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         # Reading the schema fails at once on a damaged header; quick_check reads
         # every page, so damage in the middle of the file is found now, before
@@ -400,6 +523,20 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
     # Journal mode and synchronous are set by Storage._prepare once the file is accepted.
     return conn
+
+
+def _defend(conn: sqlite3.Connection) -> None:
+    """SQLite's defences against a hostile file: SQL stored in the file (views,
+    triggers, CHECK and default expressions) may not call functions with side effects or
+    use virtual tables (``trusted_schema = OFF``), and defensive mode refuses writes that
+    could corrupt it (``writable_schema``, shadow tables). Python 3.12 has
+    ``Connection.setconfig`` for defensive mode; Python 3.11 has no way to set it, so
+    there only ``trusted_schema`` applies."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    setconfig = getattr(conn, "setconfig", None)
+    defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+    if setconfig is not None and defensive is not None:
+        setconfig(defensive, True)
 
 
 def _contains(haystack: str | None, folded_needle: str) -> bool:

@@ -21,6 +21,7 @@ import orjson
 
 from factmark.core.model import GOLD, STATUSES, Label, ValidationError
 from factmark.core.project import Project
+from factmark.core.storage import check_output
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ class AtomicFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        check_output(path)  # never onto an open project or its -wal/-shm
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not a `with` block: the file must outlive it to be renamed into place.
         self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
@@ -267,6 +269,7 @@ class AtomicFolder:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        check_output(path)  # never onto (or over a folder holding) an open project
         if path.exists() and not path.is_dir():
             raise ValidationError(f"{path} is a file; this format writes a folder")
         if path.is_dir() and any(path.iterdir()) and not (path / self.MARKER).exists():
