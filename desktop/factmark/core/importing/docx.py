@@ -11,6 +11,13 @@ from factmark.core.importing.base import Item, title_from
 from factmark.core.model import IncomingDocument, ValidationError
 
 SUFFIXES = (".docx",)
+# A .docx is a zip archive: its parts are checked before any is inflated, so that a
+# small file that inflates to gigabytes (a zip bomb) is refused at once. Real Word
+# documents are far below both limits; the sizes are the archive's own, and Python's
+# zipfile never inflates a part past the size the archive gives it.
+MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all parts together, in bytes
+MAX_RATIO = 100  # inflated / compressed, for a part of more than BIG_PART bytes
+BIG_PART = 10 * 1024 * 1024
 
 
 def read(path: Path) -> Iterator[Item]:
@@ -33,6 +40,7 @@ def read(path: Path) -> Iterator[Item]:
         EOFError,
     )
     try:
+        check_archive(path)
         document = docx.Document(str(path))
         paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
         properties = document.core_properties
@@ -46,7 +54,38 @@ def read(path: Path) -> Iterator[Item]:
             if value
         }
         title = (properties.title or "").strip()
+    except ValidationError:
+        raise  # check_archive's refusal, which is a ValueError too
     except damaged:
         raise ValidationError("not a readable .docx file (damaged or truncated)") from None
     text = "\n\n".join(paragraphs) + "\n" if paragraphs else ""
     yield Item(None, IncomingDocument(text, title or title_from(text, path), meta))
+
+
+def check_archive(path: Path) -> None:
+    """Refuse an archive whose parts would inflate past :data:`MAX_UNCOMPRESSED` in
+    all, or a big part compressed more than :data:`MAX_RATIO` times (ValidationError);
+    only the archive's directory is read."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNCOMPRESSED:
+        raise ValidationError(
+            f"refused: the .docx would inflate to {_megabytes(total)}, over the "
+            f"{MAX_UNCOMPRESSED // _MB} MB limit (a zip bomb?); nothing of it was read"
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > BIG_PART and ratio > MAX_RATIO:
+            raise ValidationError(
+                f"refused: part {part.filename!r} of the .docx would inflate "
+                f"{ratio:.0f} times, to {_megabytes(part.file_size)}, over the limit of "
+                f"{MAX_RATIO} times (a zip bomb?); nothing of it was read"
+            )
+
+
+_MB = 1024 * 1024
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / _MB:.1f} MB"
