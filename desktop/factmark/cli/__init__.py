@@ -6,11 +6,10 @@ Exit codes: 0 success, 1 when some input failed (the rest was done), 2 usage err
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, _failed
+from factmark.cli.common import EXIT_FAILED, EXIT_OK, _failed, _say
 from factmark.cli.parser import build_parser
 from factmark.core.project import ProjectError
 
@@ -28,7 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProjectError as error:
         return _failed(str(error))
     except KeyboardInterrupt:
-        print("factmark: interrupted; everything reported as done is saved", file=sys.stderr)
+        _say("factmark: interrupted; everything reported as done is saved", err=True)
         return 130
 
 
@@ -66,8 +65,8 @@ def run_selftest(_args: argparse.Namespace) -> int:
     from factmark.ui.selftest import SelftestError, selftest
 
     try:
-        print(selftest())
+        _say(selftest())
     except SelftestError as error:
-        print(f"selftest failed: {error}", file=sys.stderr)
+        _say(f"selftest failed: {error}", err=True)
         return EXIT_FAILED
     return EXIT_OK

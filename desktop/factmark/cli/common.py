@@ -1,4 +1,9 @@
-"""What the commands share: exit codes, messages, reports and the progress bar."""
+"""What the commands share: exit codes, messages, reports and the progress bar.
+
+Every line the commands print goes through :func:`_say` (or the helpers here that
+call it), which escapes control and bidi characters in it (see core/safe_text.py):
+names from data can neither drive the terminal nor forge report lines.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from factmark.core.project import Project
+from factmark.core.safe_text import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -16,20 +22,25 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def _say(line: object = "", *, err: bool = False) -> None:
+    """Print one line (stdout, or stderr when ``err``), its unsafe characters escaped."""
+    print(printable(line), file=sys.stderr if err else sys.stdout)
+
+
 def _usage_error(message: str) -> int:
-    print(f"factmark: error: {message}", file=sys.stderr)
+    _say(f"factmark: error: {message}", err=True)
     return EXIT_USAGE
 
 
 def _failed(message: str) -> int:
     """Say why a command failed (one line on stderr); returns the exit code for it."""
-    print(f"factmark: error: {message}", file=sys.stderr)
+    _say(f"factmark: error: {message}", err=True)
     return EXIT_FAILED
 
 
 def _print_report(lines: list[str]) -> None:
     for line in lines:
-        print(line, file=sys.stderr if ": error: " in line else sys.stdout)
+        _say(line, err=": error: " in line)
 
 
 @contextmanager
@@ -42,6 +53,7 @@ def _progress(total: int) -> Iterator[Callable[[str], None]]:
         yield lambda name: None
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (
@@ -58,7 +70,8 @@ def _progress(total: int) -> Iterator[Callable[[str], None]]:
         redirect_stdout=sys.stdout.isatty(),
     ) as bar:
         task = bar.add_task("", total=total)
-        yield lambda name: bar.update(task, advance=1, description=name)
+        # A file name is text, not rich markup ("[link=...]" stays as it is).
+        yield lambda name: bar.update(task, advance=1, description=escape(printable(name)))
 
 
 def _open_existing(path: Path, changing: bool) -> Project:

@@ -14,10 +14,12 @@ from factmark.cli.common import (
     _failed,
     _print_report,
     _progress,
+    _say,
     _usage_error,
 )
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
+from factmark.core.safe_text import printable
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -56,7 +58,7 @@ def run_export(args: argparse.Namespace) -> int:
     )
     options = {"nested": args.nested} if args.nested else {}
     if args.nested and args.format != "conll":
-        print("factmark: error: --nested applies to --format conll only", file=sys.stderr)
+        _say("factmark: error: --nested applies to --format conll only", err=True)
         return EXIT_USAGE
     with Project.open_to_read(args.project) as project:
         try:
@@ -68,27 +70,27 @@ def run_export(args: argparse.Namespace) -> int:
             return _usage_error(str(error))
         except OSError as error:
             return _failed(f"{args.output}: {error.strerror or error}")
-        print(
+        _say(
             f"{args.output}: exported {result.documents} documents, {result.spans} spans, "
             f"{result.relations} relations"
         )
         if split:
             for part, counts in result.parts.items():
-                print(
+                _say(
                     f"  {part}: {result.outputs[part]}: {counts.documents} documents, "
                     f"{counts.spans} spans"
                 )
         for note in result.notes:
-            print(f"note: {note}")
+            _say(f"note: {note}")
         if result.card:
-            print(f"dataset card: {result.card}")
+            _say(f"dataset card: {result.card}")
         if not result.documents and not args.all:
             total = project.document_count()
-            print(
+            _say(
                 f"note: only documents with status {', '.join(sorted(statuses))} are "
                 f"exported and none of the {total} matched; mark documents done or "
                 "use --all",
-                file=sys.stderr,
+                err=True,
             )
     return EXIT_OK
 
@@ -106,8 +108,10 @@ def run_stats(args: argparse.Namespace) -> int:
     }
     for key, title in titles.items():
         rows = figures[key]
-        print(f"{title} (total {sum(rows.values())})")
-        width = max((len(name) for name in rows), default=0)
+        _say(f"{title} (total {sum(rows.values())})")
+        # Names escaped before they are measured, so that the columns line up.
+        names = {name: printable(name) for name in rows}
+        width = max((len(shown) for shown in names.values()), default=0)
         for name, count in rows.items():
-            print(f"  {name:<{width}}  {count:>8}")
+            _say(f"  {names[name]:<{width}}  {count:>8}")
     return EXIT_OK

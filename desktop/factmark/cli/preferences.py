@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from factmark.cli.common import EXIT_OK, _failed, _usage_error
+from factmark.cli.common import EXIT_OK, _failed, _say, _usage_error
 from factmark.core.model import ValidationError
 
 _SWITCH = {"on": True, "off": False}
@@ -46,16 +45,16 @@ def run_preferences(args: argparse.Namespace) -> int:
 
     problem = preferences.problem()
     if problem:
-        print(f"note: {preferences.path} {problem}; the defaults are shown", file=sys.stderr)
+        _say(f"note: {preferences.path} {problem}; the defaults are shown", err=True)
     elif damaged and changing:
-        print(f"note: {preferences.path} {damaged}; it was replaced", file=sys.stderr)
+        _say(f"note: {preferences.path} {damaged}; it was replaced", err=True)
     annotator = preferences.annotator()
     if not preferences.has_annotator():
         annotator += " (the login name: none chosen yet)"
-    print(f"file: {preferences.path}")
-    print(f"annotator: {annotator}")
-    print(f"snap: {_on_off(preferences.snap_to_words())}")
-    print(f"suggest-on-open: {_on_off(preferences.suggest_on_open())}")
+    _say(f"file: {preferences.path}")
+    _say(f"annotator: {annotator}")
+    _say(f"snap: {_on_off(preferences.snap_to_words())}")
+    _say(f"suggest-on-open: {_on_off(preferences.suggest_on_open())}")
     return EXIT_OK
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import orjson
 
-from factmark.cli.common import EXIT_OK, _count, _failed, _open_existing, _usage_error
+from factmark.cli.common import EXIT_OK, _count, _failed, _open_existing, _say, _usage_error
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
+from factmark.core.safe_text import BIDI_CONTROLS, printable
 
 
 def run_labels(args: argparse.Namespace) -> int:
@@ -39,7 +40,7 @@ def run_labels(args: argparse.Namespace) -> int:
             rows = _label_rows(project)
             sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
         elif done:
-            print(done)
+            _say(done)
         else:
             _print_labels(_label_rows(project))
     return EXIT_OK
@@ -88,14 +89,16 @@ def _label_rows(project: Project) -> list[dict[str, str | int]]:
 def _print_labels(rows: list[dict[str, str | int]]) -> None:
     """Labels as an aligned table in toolbar order, the free-text description last."""
     header = ("#", "key", "name", "colour", "spans", "description")
+    # Cells escaped before they are measured (a project from before the rules may
+    # hold control or bidi characters), so that the columns line up.
     lines = [header] + [
         (
             str(number),
-            str(row["key"]) or "-",
-            str(row["name"]),
-            str(row["colour"]),
+            printable(row["key"]) or "-",
+            printable(row["name"]),
+            printable(row["colour"]),
             str(row["spans"]),
-            " ".join(str(row["description"]).split()),
+            printable(" ".join(str(row["description"]).split())),
         )
         for number, row in enumerate(rows, 1)
     ]
@@ -105,7 +108,7 @@ def _print_labels(rows: list[dict[str, str | int]]) -> None:
             cell.rjust(width) if column in (0, 4) else cell.ljust(width)
             for column, (cell, width) in enumerate(zip(line[:-1], widths, strict=True))
         ]
-        print("  ".join([*cells, line[-1]]).rstrip())
+        _say("  ".join([*cells, line[-1]]).rstrip())
 
 
 def run_relations(args: argparse.Namespace) -> int:
@@ -125,10 +128,11 @@ def run_relations(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2) + b"\n")
     elif done:
-        print(done)
+        _say(done)
     else:
         for row in rows:
-            print(f"{row['name']:<20} {_count(row['links'], 'link'):>9}  {row['description']}")
+            name = printable(row["name"])
+            _say(f"{name:<20} {_count(row['links'], 'link'):>9}  {row['description']}")
     return EXIT_OK
 
 
@@ -163,7 +167,12 @@ def run_guidelines(args: argparse.Namespace) -> int:
 
     if args.set is None and not args.reset:
         with Project.open_to_read(args.project) as project:
-            sys.stdout.write(project.guidelines())
+            text = project.guidelines()
+        if sys.stdout.isatty():
+            # On a terminal, control characters (escape sequences) are shown, not run;
+            # line breaks, tabs and the bidi marks of right-to-left text are the document's.
+            text = printable(text, keep="\n\t" + "".join(BIDI_CONTROLS))
+        sys.stdout.write(text)
         return EXIT_OK
     source = "<stdin>" if args.set == "-" else args.set
     try:
@@ -180,8 +189,8 @@ def run_guidelines(args: argparse.Namespace) -> int:
     with Project.open(args.project, create=False) as project:
         project.set_guidelines(text)
     if args.reset:
-        print(f"{args.project}: guidelines reset to the default")
+        _say(f"{args.project}: guidelines reset to the default")
     else:
         lines = _count(len(text.splitlines()), "line")
-        print(f"{args.project}: guidelines replaced from {source} ({lines})")
+        _say(f"{args.project}: guidelines replaced from {source} ({lines})")
     return EXIT_OK

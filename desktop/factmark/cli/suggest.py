@@ -7,7 +7,7 @@ import sys
 
 import orjson
 
-from factmark.cli.common import EXIT_OK, _count, _usage_error
+from factmark.cli.common import EXIT_OK, _count, _say, _usage_error
 from factmark.core.model import STATUSES
 from factmark.core.project import Project
 
@@ -65,9 +65,9 @@ def run_suggest(args: argparse.Namespace) -> int:
                 )
             else:
                 name = document.title or document.uid[:12]
-                print(f"{name}: {_count(added, 'new suggestion')}, {len(pending)} awaiting review")
+                _say(f"{name}: {_count(added, 'new suggestion')}, {len(pending)} awaiting review")
         if not args.json:
-            print(f"{_count(total, 'new suggestion')} stored for review")
+            _say(f"{_count(total, 'new suggestion')} stored for review")
     return EXIT_OK
 
 
