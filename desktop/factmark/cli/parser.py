@@ -151,6 +151,12 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     merge.add_argument("target", type=Path, help="project to merge into (created if new)")
     merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="project files")
+    merge.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="merge the valid rows of a source holding rows that break a project's rules, "
+        "and list what was left out (without it such a source is refused whole)",
+    )
 
     agree = commands.add_parser(
         "agree",

@@ -15,10 +15,11 @@ def run_merge(args: argparse.Namespace) -> int:
     from factmark.core.merge import merge_projects
 
     with Project.open(args.target) as target:
-        reports = merge_projects(target, args.sources)
+        reports = merge_projects(target, args.sources, skip_invalid=args.skip_invalid)
     for report in reports:
         _print_report(report.lines())
-    return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
+    # 1 when a source was refused or had rows left out, as for any input that failed.
+    return EXIT_FAILED if any(r.incomplete for r in reports) else EXIT_OK
 
 
 def run_agree(args: argparse.Namespace) -> int:

@@ -24,13 +24,18 @@ leaves the target as it was before that source.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from factmark.core.project import Project, ProjectError
+from factmark.core.safe_text import printable
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
+from factmark.core.storage import OlderProjectError
+from factmark.core.validation import Verdict, check_source, decode_text
 
 # (annotator, start, end, label): a span's identity within one document.
 SpanKey = tuple[str | None, int, int, str]
@@ -65,16 +70,39 @@ class MergeReport:
     labels_added: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     error: str | None = None
+    # Rows that break the model's rules (``table row id: what``, the first thousand) and
+    # how many there were; with skipped, they were left out and the rest was merged.
+    problems: list[str] = field(default_factory=list)
+    problem_count: int = 0
+    skipped: bool = False
 
     @property
     def failed(self) -> bool:
         """Whether the source could not be merged (nothing of it was)."""
         return self.error is not None
 
+    @property
+    def incomplete(self) -> bool:
+        """Whether anything of the source was refused or left out."""
+        return self.failed or self.problem_count > 0
+
     def lines(self) -> list[str]:
-        """The report as lines for the user; an error is one ``: error:`` line."""
+        """The report as lines for the user, escaped for a terminal: an error is one
+        ``: error:`` line, then one line per invalid row; rows left out by
+        ``skip_invalid`` are listed after the summary."""
+        return [printable(line) for line in self._lines()]
+
+    def _problem_lines(self, what: str) -> list[str]:
+        lines = [f"{self.source}: {what}{problem}" for problem in self.problems]
+        if self.problem_count > len(self.problems):
+            lines.append(
+                f"{self.source}: {what}... and {self.problem_count - len(self.problems)} more"
+            )
+        return lines
+
+    def _lines(self) -> list[str]:
         if self.error is not None:
-            return [f"{self.source}: error: {self.error}"]
+            return [f"{self.source}: error: {self.error}", *self._problem_lines("error: ")]
         taken = sum(1 for c in self.conflicts if c.kept == "source")
         head = (
             f"{self.source}: {self.documents_added} documents added, "
@@ -86,14 +114,27 @@ class MergeReport:
         if self.labels_added:
             lines.append(f"  labels added: {', '.join(self.labels_added)}")
         lines += [f"  conflict: {c.describe()}" for c in self.conflicts]
+        if self.skipped:
+            lines.append(
+                f"{self.source}: left out {self.problem_count} invalid rows "
+                "(and what belongs to them):"
+            )
+            lines += self._problem_lines("left out: ")
         return lines
 
 
-def merge_projects(target: Project, sources: Iterable[str | Path]) -> list[MergeReport]:
+def merge_projects(
+    target: Project, sources: Iterable[str | Path], *, skip_invalid: bool = False
+) -> list[MergeReport]:
     """Merge each source project file into ``target``; one report per source.
 
-    A source that cannot be opened or is not a Factmark project gets a report
-    with its error and the others are still merged.
+    A source that cannot be opened, is not a Factmark project or holds rows that break
+    the model's rules gets a report with its error (and, for invalid rows, one line per
+    problem) and nothing of it is merged; the other sources are still merged. With
+    ``skip_invalid`` the valid rows of such a source are merged and the rest listed.
+
+    A source is only ever read: one from an older Factmark is upgraded in a temporary
+    copy, whose triggers and views are dropped first, so nothing stored in it runs.
     """
     reports = []
     for source in sources:
@@ -103,8 +144,9 @@ def merge_projects(target: Project, sources: Iterable[str | Path]) -> list[Merge
             report.error = "is the target project itself"
         else:
             try:
-                with Project.open_to_read(path) as project:
-                    merge_project(target, project, report)
+                with ExitStack() as stack:
+                    project = _open_source(path, stack)
+                    merge_project(target, project, report, skip_invalid=skip_invalid)
             except ProjectError as error:
                 report.error = _without_path(str(error), path)
         reports.append(report)
@@ -112,89 +154,228 @@ def merge_projects(target: Project, sources: Iterable[str | Path]) -> list[Merge
 
 
 def merge_project(
-    target: Project, source: Project, report: MergeReport | None = None
+    target: Project,
+    source: Project,
+    report: MergeReport | None = None,
+    *,
+    skip_invalid: bool = False,
 ) -> MergeReport:
-    """Merge one open source project into ``target`` in one transaction."""
+    """Merge one open source project into ``target`` in one transaction.
+
+    Every row of the source is checked first (:func:`validation.check_source`); when any
+    breaks a rule nothing is written (unless ``skip_invalid``: then the rest is).
+    """
     report = report or MergeReport(source.path)
-    data = _read_source(source)
-    with target.transaction():
-        _merge_labels(target, data.labels, report)
-        documents = _merge_documents(target, data.documents, report)
-        span_ids = _merge_spans(target, data, documents, report)
-        _merge_relations(target, data.relations, documents, span_ids, report)
-        # Views read documents, labels and link types again once the merge commits.
-        changes = target.changes
-        changes.documents_reloaded = changes.labels = changes.relation_types = True
+    reader = _Source(source)
+    with reader.reading():
+        verdict = check_source(reader, target.labels(), target.relation_types())
+        report.problems = [problem.line() for problem in verdict.problems]
+        report.problem_count = verdict.count
+        if verdict.count and not skip_invalid:
+            report.error = (
+                f"refused: {_count(verdict.count, 'row')} break the rules of a project "
+                "(listed below); nothing of it was merged (merge --skip-invalid merges the rest)"
+            )
+            return report
+        report.skipped = verdict.count > 0
+        with target.transaction():
+            _merge_labels(target, verdict, report)
+            documents = _merge_documents(target, reader, verdict, report)
+            _merge_annotations(target, reader, verdict, documents, report)
+            # Views read documents, labels and link types again once the merge commits.
+            changes = target.changes
+            changes.documents_reloaded = changes.labels = changes.relation_types = True
     return report
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+# -- opening the source ---------------------------------------------------------
+
+
+def _open_source(path: Path, stack: ExitStack) -> Project:
+    """The source, read-only; an older one upgraded in a temporary copy (the file itself
+    is never written), with the copy's triggers and views dropped before the upgrade."""
+    try:
+        return stack.enter_context(Project.open(path, create=False, readonly=True))
+    except OlderProjectError:
+        pass
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factmark-merge-")))
+    copy = folder / "source.factmark"
+    _copy_without_code(path, copy)
+    try:
+        Project.open(copy, create=False).close()  # migrates the copy
+    except ProjectError as error:
+        reason = _without_path(str(error), copy)
+        raise ProjectError(f"{path}: cannot be upgraded to read it ({reason})") from None
+    return stack.enter_context(Project.open(copy, create=False, readonly=True))
+
+
+def _copy_without_code(path: Path, copy: Path) -> None:
+    """Copy ``path`` (SQLite's backup, read-only) to ``copy``, then drop every trigger and
+    view of the copy: the upgrade of an older source must run only Factmark's SQL."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    reading = sqlite3.connect(uri, uri=True)
+    written = sqlite3.connect(copy)
+    try:
+        reading.execute("PRAGMA trusted_schema = OFF")
+        written.execute("PRAGMA trusted_schema = OFF")
+        reading.backup(written)
+        code = written.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')"
+        ).fetchall()
+        for kind, name in code:
+            quoted = '"' + str(name).replace('"', '""') + '"'
+            written.execute(f"DROP {'TRIGGER' if kind == 'trigger' else 'VIEW'} IF EXISTS {quoted}")
+        written.commit()
+    except sqlite3.DatabaseError as error:
+        raise ProjectError(f"{path}: cannot be read ({error})") from None
+    finally:
+        reading.close()
+        written.close()
 
 
 # -- reading the source ---------------------------------------------------------
 
-
-@dataclass
-class _SourceData:
-    labels: list[tuple[str, str, str, str]]
-    # source document id -> (uid, title, text, meta, status, created_at, updated_at)
-    documents: dict[int, tuple[Any, ...]]
-    # (source document id, source span id, start, end, label, annotator, note, attrs,
-    #  created_at, updated_at)
-    spans: list[tuple[Any, ...]]
-    # (source document id, head span id, child span id, label)
-    relations: list[tuple[int, int, int, str]]
+# Rows fetched from the source at a time: the read is streamed, never held whole.
+BATCH = 2000
+# What the merge reads; each must be a table (a view could run without end).
+_TABLES = ("labels", "documents", "spans", "relations")
 
 
-def _read_source(source: Project) -> _SourceData:
-    conn = source.conn
-    try:
-        labels = conn.execute(
-            "SELECT name, key, colour, description FROM labels ORDER BY position, name"
-        ).fetchall()
-        documents = {
-            row[0]: row[1:]
-            for row in conn.execute(
-                "SELECT id, uid, title, text, meta, status, created_at, updated_at FROM documents"
+class _Source:
+    """A source project's rows, streamed in batches, each batch under the time limit."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.conn = project.conn
+        self._restart: Callable[[], None] = lambda: None
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Read with strict text decoding (bad text is a row's problem, not a stop), the
+        time limit, and SQLite errors told as the file's."""
+        conn = self.conn
+        factory = conn.text_factory
+        conn.text_factory = decode_text
+        try:
+            with self.project.time_limit() as restart:
+                self._restart = restart
+                self._check_tables()
+                yield
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.project.path}: cannot be read ({error})") from None
+        finally:
+            conn.text_factory = factory
+            self._restart = lambda: None
+
+    def _check_tables(self) -> None:
+        found = {
+            row[0]: row[1]
+            for row in self.conn.execute(
+                "SELECT name, type FROM sqlite_master WHERE name IN (?, ?, ?, ?)", _TABLES
             )
         }
-        spans = conn.execute(
+        for name in _TABLES:
+            if found.get(name) != "table":
+                what = "missing" if name not in found else f"a {found[name]}, not a table"
+                raise ProjectError(
+                    f"{self.project.path}: not a Factmark project (its {name} table is {what})"
+                )
+
+    def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        self._restart()
+        cursor = self.conn.execute(sql)
+        while True:
+            self._restart()
+            rows = cursor.fetchmany(BATCH)
+            if not rows:
+                return
+            yield from rows
+
+    def labels(self) -> Iterator[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT rowid, name, key, colour, description FROM labels ORDER BY position, name"
+        )
+
+    def documents(self) -> Iterator[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT id, uid, title, text, meta, status, created_at, updated_at "
+            "FROM documents ORDER BY id"
+        )
+
+    def groups(self) -> Iterator[tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+        """Each document id with its spans and relations (read side by side, both in
+        document order, so only one document's rows are held at a time)."""
+        spans = self._rows(
             'SELECT document_id, id, start, "end", label, annotator, note, attrs, created_at, '
-            'updated_at FROM spans ORDER BY document_id, start, "end", id'
-        ).fetchall()
-        relations = conn.execute(
-            "SELECT document_id, head_span_id, child_span_id, label FROM relations ORDER BY id"
-        ).fetchall()
-    except sqlite3.DatabaseError as error:
-        raise ProjectError(f"{source.path}: cannot be read ({error})") from None
-    return _SourceData(labels, documents, spans, relations)
+            "updated_at FROM spans ORDER BY document_id"
+        )
+        relations = self._rows(
+            "SELECT document_id, id, head_span_id, child_span_id, label FROM relations "
+            "ORDER BY document_id, id"
+        )
+        span = next(spans, None)
+        relation = next(relations, None)
+        while span is not None or relation is not None:
+            keys = [row[0] for row in (span, relation) if row is not None]
+            document = min(keys, key=_order)
+            group_spans: list[tuple[Any, ...]] = []
+            while span is not None and span[0] == document:
+                group_spans.append(span)
+                span = next(spans, None)
+            group_relations: list[tuple[Any, ...]] = []
+            while relation is not None and relation[0] == document:
+                group_relations.append(relation)
+                relation = next(relations, None)
+            if not group_spans and not group_relations:
+                # Keys SQLite orders otherwise than Python (a hostile file's mixed types):
+                # take the rows one by one rather than loop.
+                row = span if span is not None else relation
+                assert row is not None
+                if row is span:
+                    group_spans.append(span)
+                    span = next(spans, None)
+                else:
+                    group_relations.append(row)
+                    relation = next(relations, None)
+            yield document, group_spans, group_relations
+
+
+def _order(key: object) -> tuple[int, object]:
+    """SQLite's order of values: NULL, numbers, text, blobs."""
+    if key is None:
+        return (0, 0)
+    if isinstance(key, int | float):
+        return (1, key)
+    if isinstance(key, str):
+        return (2, key)
+    return (3, bytes(key) if isinstance(key, bytes) else repr(key))
 
 
 # -- writing the target ---------------------------------------------------------
 
 
-def _merge_labels(
-    target: Project, labels: list[tuple[str, str, str, str]], report: MergeReport
-) -> None:
-    existing = {label.name: label for label in target.labels()}
-    taken_keys = {label.key.casefold() for label in existing.values() if label.key}
-    position = len(existing)
-    for name, key, colour, description in labels:
-        if name in existing:
-            continue
-        # A key the target gives another label already is dropped, not duplicated.
-        key = "" if key.casefold() in taken_keys else key
+def _merge_labels(target: Project, verdict: Verdict, report: MergeReport) -> None:
+    """Add the labels the source brings (checked and tidied) at the end of the list."""
+    position = len(target.labels())
+    for label in verdict.labels:
         target.conn.execute(
             "INSERT INTO labels (id, name, key, colour, description, position) "
             f"VALUES ({NEXT_LABEL_ID}, ?, ?, ?, ?, ?)",
-            [name, key, colour, description, position],
+            [label.name, label.key, label.colour, label.description, position],
         )
-        taken_keys.add(key.casefold())
         position += 1
-        report.labels_added.append(name)
+        report.labels_added.append(label.name)
 
 
 def _merge_documents(
-    target: Project, documents: dict[int, tuple[Any, ...]], report: MergeReport
-) -> dict[int, tuple[int, str]]:
-    """Add missing documents, resolve status conflicts; source id -> (target id, name)."""
+    target: Project, source: _Source, verdict: Verdict, report: MergeReport
+) -> dict[int, tuple[int, str, bool]]:
+    """Add missing documents, resolve status conflicts; source id -> (target id, name,
+    whether it is new)."""
     conn = target.conn
     known = {
         uid: (doc_id, status, updated_at)
@@ -202,8 +383,10 @@ def _merge_documents(
             "SELECT id, uid, status, updated_at FROM documents"
         )
     }
-    mapping: dict[int, tuple[int, str]] = {}
-    for source_id, (uid, title, text, meta, status, created, updated) in documents.items():
+    mapping: dict[int, tuple[int, str, bool]] = {}
+    for source_id, uid, title, text, meta, status, created, updated in source.documents():
+        if source_id in verdict.bad_documents:
+            continue
         name = title or uid[:12]
         found = known.get(uid)
         if found is None:
@@ -212,11 +395,11 @@ def _merge_documents(
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [uid, title, text, meta, status, created, updated],
             )
-            mapping[source_id] = (int(cursor.lastrowid or 0), name)
+            mapping[source_id] = (int(cursor.lastrowid or 0), name, True)
             report.documents_added += 1
             continue
         doc_id, target_status, target_updated = found
-        mapping[source_id] = (doc_id, name)
+        mapping[source_id] = (doc_id, name, False)
         if status == target_status:
             continue
         newer = updated > target_updated
@@ -233,30 +416,58 @@ def _merge_documents(
     return mapping
 
 
-def _merge_spans(
+def _merge_annotations(
     target: Project,
-    data: _SourceData,
-    documents: dict[int, tuple[int, str]],
+    source: _Source,
+    verdict: Verdict,
+    documents: dict[int, tuple[int, str, bool]],
     report: MergeReport,
-) -> dict[int, int]:
-    """Add missing spans, resolve note/attrs conflicts; source span id -> target span id
-    (for the spans relations need)."""
+) -> None:
+    """Spans and relations, one source document at a time."""
     conn = target.conn
-    annotators = {row[5] for row in data.spans}
-    existing = _target_spans(conn, annotators)
-    in_relations = {span_id for r in data.relations for span_id in (r[1], r[2])}
-    first_seen: dict[str, str] = {}
-    for row in data.spans:
-        if row[5] and (row[5] not in first_seen or row[8] < first_seen[row[5]]):
-            first_seen[row[5]] = row[8]
     conn.executemany(
         "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
-        sorted(first_seen.items()),
+        sorted(verdict.annotators.items()),
     )
+    conn.executemany(
+        "INSERT OR IGNORE INTO relation_types (id, name, position) "
+        f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
+        [[name] for name in sorted(verdict.relation_types)],
+    )
+    for document, spans, relations in source.groups():
+        found = documents.get(document)
+        if found is None:
+            continue  # a document left out: its rows were left out with it
+        doc_id, name, new = found
+        spans = [row for row in spans if row[1] not in verdict.bad_spans]
+        relations = [row for row in relations if row[1] not in verdict.bad_relations]
+        span_ids = _merge_spans(conn, doc_id, name, new, spans, relations, report)
+        _merge_relations(conn, doc_id, new, relations, span_ids, report)
+
+
+def _merge_spans(
+    conn: sqlite3.Connection,
+    doc_id: int,
+    name: str,
+    new: bool,
+    spans: list[tuple[Any, ...]],
+    relations: list[tuple[Any, ...]],
+    report: MergeReport,
+) -> dict[int, int]:
+    """Add one document's missing spans, resolve note/attrs conflicts; source span id ->
+    target span id (for the spans its relations need)."""
+    existing: dict[tuple[Any, ...], tuple[int, str | None, str, str]] = {}
+    if not new:
+        rows = conn.execute(
+            'SELECT document_id, annotator, start, "end", label, id, note, attrs, updated_at '
+            "FROM spans WHERE document_id = ? ORDER BY id DESC",
+            [doc_id],
+        )
+        existing = {row[:5]: row[5:] for row in rows}
+    in_relations = {span_id for r in relations for span_id in (r[2], r[3])}
     span_ids: dict[int, int] = {}
     plain: list[tuple[Any, ...]] = []
-    for doc, span_id, start, end, label, annotator, note, attrs, created, updated in data.spans:
-        doc_id, name = documents[doc]
+    for _, span_id, start, end, label, annotator, note, attrs, created, updated in spans:
         key = (doc_id, annotator, start, end, label)
         found = existing.get(key)
         if found is None:
@@ -308,26 +519,6 @@ _INSERT_SPAN = (
 )
 
 
-def _target_spans(
-    conn: sqlite3.Connection, annotators: set[str | None]
-) -> dict[tuple[Any, ...], tuple[int, str | None, str, str]]:
-    """The target's spans by these annotators, by identity (the oldest of duplicates)."""
-    names = sorted(name for name in annotators if name is not None)
-    clauses = []
-    if names:
-        clauses.append(f"annotator IN ({', '.join('?' * len(names))})")
-    if None in annotators:
-        clauses.append("annotator IS NULL")
-    if not clauses:
-        return {}
-    rows = conn.execute(
-        'SELECT document_id, annotator, start, "end", label, id, note, attrs, updated_at '
-        f"FROM spans WHERE {' OR '.join(clauses)} ORDER BY id DESC",
-        names,
-    )
-    return {row[:5]: row[5:] for row in rows}
-
-
 def _span_id(conn: sqlite3.Connection, key: tuple[Any, ...]) -> int:
     doc_id, annotator, start, end, label = key
     row = conn.execute(
@@ -339,37 +530,32 @@ def _span_id(conn: sqlite3.Connection, key: tuple[Any, ...]) -> int:
 
 
 def _merge_relations(
-    target: Project,
-    relations: list[tuple[int, int, int, str]],
-    documents: dict[int, tuple[int, str]],
+    conn: sqlite3.Connection,
+    doc_id: int,
+    new: bool,
+    relations: list[tuple[Any, ...]],
     span_ids: dict[int, int],
     report: MergeReport,
 ) -> None:
     if not relations:
         return
-    conn = target.conn
-    doc_ids = sorted({documents[r[0]][0] for r in relations})
-    existing = {
-        tuple(row)
-        for row in conn.execute(
-            "SELECT head_span_id, child_span_id, label FROM relations "
-            f"WHERE document_id IN ({', '.join('?' * len(doc_ids))})",
-            doc_ids,
-        )
-    }
-    for doc, head, child, label in relations:
+    existing: set[tuple[Any, ...]] = set()
+    if not new:
+        existing = {
+            tuple(row)
+            for row in conn.execute(
+                "SELECT head_span_id, child_span_id, label FROM relations WHERE document_id = ?",
+                [doc_id],
+            )
+        }
+    for _, _, head, child, label in relations:
         key = (span_ids[head], span_ids[child], label)
         if key in existing:
             continue
         conn.execute(
-            "INSERT OR IGNORE INTO relation_types (id, name, position) "
-            f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
-            [label],
-        )
-        conn.execute(
             "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
             "VALUES (?, ?, ?, ?)",
-            [documents[doc][0], *key],
+            [doc_id, *key],
         )
         existing.add(key)
         report.relations_added += 1

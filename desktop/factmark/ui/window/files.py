@@ -21,6 +21,9 @@ from factmark.ui.window.settings import Settings
 if TYPE_CHECKING:
     from factmark.ui.background.jobs import ImportOutcome
 
+# Report lines a merge dialog shows at most (the rest are counted).
+MERGE_LINES_SHOWN = 40
+
 
 class ProjectFiles(QObject):
     """The File menu's work, and files dropped on the window.
@@ -146,8 +149,12 @@ class ProjectFiles(QObject):
         finally:
             self.window.unsetCursor()
         lines = [line for report in reports for line in report.lines()]
+        # A refused copy may list thousands of rows: the dialog shows the first ones.
+        shown = lines[:MERGE_LINES_SHOWN]
+        if len(lines) > len(shown):
+            shown.append(f"... and {len(lines) - len(shown)} more lines")
         QMessageBox.information(
-            self.window, "Merge projects", "\n".join(lines) or "Nothing to merge."
+            self.window, "Merge projects", "\n".join(shown) or "Nothing to merge."
         )
         return lines
 
