@@ -75,6 +75,9 @@ class MergeReport:
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
     skipped: bool = False
+    # With skipped: valid rows left out with an invalid row they belong to.
+    followers: list[str] = field(default_factory=list)
+    followers_count: int = 0
 
     @property
     def failed(self) -> bool:
@@ -92,17 +95,16 @@ class MergeReport:
         ``skip_invalid`` are listed after the summary."""
         return [printable(line) for line in self._lines()]
 
-    def _problem_lines(self, what: str) -> list[str]:
-        lines = [f"{self.source}: {what}{problem}" for problem in self.problems]
-        if self.problem_count > len(self.problems):
-            lines.append(
-                f"{self.source}: {what}... and {self.problem_count - len(self.problems)} more"
-            )
+    def _problem_lines(self, what: str, problems: list[str], count: int) -> list[str]:
+        lines = [f"{self.source}: {what}{problem}" for problem in problems]
+        if count > len(problems):
+            lines.append(f"{self.source}: {what}... and {count - len(problems)} more")
         return lines
 
     def _lines(self) -> list[str]:
         if self.error is not None:
-            return [f"{self.source}: error: {self.error}", *self._problem_lines("error: ")]
+            listed = self._problem_lines("error: ", self.problems, self.problem_count)
+            return [f"{self.source}: error: {self.error}", *listed]
         taken = sum(1 for c in self.conflicts if c.kept == "source")
         head = (
             f"{self.source}: {self.documents_added} documents added, "
@@ -116,10 +118,11 @@ class MergeReport:
         lines += [f"  conflict: {c.describe()}" for c in self.conflicts]
         if self.skipped:
             lines.append(
-                f"{self.source}: left out {self.problem_count} invalid rows "
-                "(and what belongs to them):"
+                f"{self.source}: left out {self.problem_count} invalid rows and "
+                f"{self.followers_count} rows that belong to them:"
             )
-            lines += self._problem_lines("left out: ")
+            lines += self._problem_lines("left out: ", self.problems, self.problem_count)
+            lines += self._problem_lines("left out: ", self.followers, self.followers_count)
         return lines
 
 
@@ -173,11 +176,13 @@ def merge_project(
         report.problem_count = verdict.count
         if verdict.count and not skip_invalid:
             report.error = (
-                f"refused: {_count(verdict.count, 'row')} break the rules of a project "
-                "(listed below); nothing of it was merged (merge --skip-invalid merges the rest)"
+                f"refused: {_count(verdict.count, 'invalid row')} (listed below); nothing of "
+                "it was merged (merge --skip-invalid merges the rest)"
             )
             return report
         report.skipped = verdict.count > 0
+        report.followers = [problem.line() for problem in verdict.followers]
+        report.followers_count = verdict.followers_count
         with target.transaction():
             _merge_labels(target, verdict, report)
             documents = _merge_documents(target, reader, verdict, report)
@@ -266,7 +271,7 @@ class _Source:
                 self._check_tables()
                 yield
         except sqlite3.DatabaseError as error:
-            raise ProjectError(f"{self.project.path}: cannot be read ({error})") from None
+            raise self.project.read_error(error) from None
         finally:
             conn.text_factory = factory
             self._restart = lambda: None
@@ -286,14 +291,19 @@ class _Source:
                 )
 
     def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
-        self._restart()
-        cursor = self.conn.execute(sql)
-        while True:
+        # Errors are the source's, named here: the rows are also read inside the target's
+        # transaction, which would take an SQLite error for its own.
+        try:
             self._restart()
-            rows = cursor.fetchmany(BATCH)
-            if not rows:
-                return
-            yield from rows
+            cursor = self.conn.execute(sql)
+            while True:
+                self._restart()
+                rows = cursor.fetchmany(BATCH)
+                if not rows:
+                    return
+                yield from rows
+        except sqlite3.DatabaseError as error:
+            raise self.project.read_error(error) from None
 
     def labels(self) -> Iterator[tuple[Any, ...]]:
         return self._rows(

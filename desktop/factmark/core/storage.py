@@ -80,6 +80,7 @@ class Storage:
         self._lengths: dict[int, int] = {}  # text length of documents, by id
         self._whole = False  # inside whole(): nested transactions need no savepoints
         self.backup_path: Path | None = None
+        self._step_limit = FOREIGN_STEP_SECONDS  # see time_limit()
         # The file opened, to notice it being moved or deleted while open.
         self._absolute = path.absolute()
         self._file_id = _file_id(self._absolute)
@@ -226,6 +227,7 @@ class Storage:
         progressing read is never cut short.
         """
         limit = FOREIGN_STEP_SECONDS if seconds is None else seconds
+        self._step_limit = limit
         started = [time.monotonic()]
 
         def restart() -> None:
@@ -240,12 +242,19 @@ class Storage:
         except sqlite3.OperationalError as error:
             if "interrupted" not in str(error):
                 raise
-            raise ProjectError(
-                f"{self.path}: reading it took longer than {limit:g} s at one step "
-                "(a view or query that never ends?); it was not used"
-            ) from None
+            raise self.read_error(error) from None
         finally:
             self.conn.set_progress_handler(None, 0)
+
+    def read_error(self, error: sqlite3.DatabaseError) -> ProjectError:
+        """The error to raise for a failed read of this (foreign) file: one line naming
+        it, whichever connection's transaction the read happened in."""
+        if "interrupted" in str(error):
+            return ProjectError(
+                f"{self.path}: reading it took longer than {self._step_limit:g} s at one "
+                "step (a view or query that never ends?); it was not used"
+            )
+        return ProjectError(f"{self.path}: cannot be read ({error})")
 
     def close(self) -> None:
         """Close the database connection (checkpointing the WAL)."""

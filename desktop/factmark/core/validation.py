@@ -92,6 +92,10 @@ class Verdict:
 
     problems: list[Problem] = field(default_factory=list)  # the first MAX_LISTED
     count: int = 0
+    # Rows valid in themselves but left out with a row they belong to (spans of an invalid
+    # document, relations of an invalid span): listed only when the rest is merged.
+    followers: list[Problem] = field(default_factory=list)  # the first MAX_LISTED
+    followers_count: int = 0
     bad_documents: set[int] = field(default_factory=set)
     bad_spans: set[int] = field(default_factory=set)
     bad_relations: set[int] = field(default_factory=set)
@@ -99,10 +103,16 @@ class Verdict:
     relation_types: set[str] = field(default_factory=set)  # link types to add
     annotators: dict[str, str] = field(default_factory=dict)  # name -> first created_at
 
-    def add(self, table: str, row: object, what: str) -> None:
+    def add(self, table: str, row: object, error: Exception) -> None:
+        problem = Problem(table, row, str(error))
+        if isinstance(error, _Follows):
+            self.followers_count += 1
+            if len(self.followers) < MAX_LISTED:
+                self.followers.append(problem)
+            return
         self.count += 1
         if len(self.problems) < MAX_LISTED:
-            self.problems.append(Problem(table, row, what))
+            self.problems.append(problem)
 
     @property
     def clean(self) -> bool:
@@ -111,6 +121,10 @@ class Verdict:
 
 class _Bad(Exception):
     """A row's problem (internal)."""
+
+
+class _Follows(_Bad):
+    """A row left out with another, invalid row it belongs to (internal)."""
 
 
 def check_source(
@@ -146,7 +160,7 @@ def _check_labels(rows: Iterator[Row], target: list[Label], verdict: Verdict) ->
             if checked.name != name:
                 raise _Bad(f"the label name {_shown(name)} starts or ends with spaces")
         except (_Bad, ValidationError) as error:
-            verdict.add("labels", rowid, str(error))
+            verdict.add("labels", rowid, error)
             if isinstance(name, str):
                 usable[name] = False
             continue
@@ -182,7 +196,7 @@ def _check_documents(rows: Iterator[Row], verdict: Verdict) -> dict[int, int]:
             _text("created_at", created)
             _text("updated_at", updated)
         except _Bad as error:
-            verdict.add("documents", doc_id, str(error))
+            verdict.add("documents", doc_id, error)
             verdict.bad_documents.add(doc_id)
             continue
         uids.add(uid)
@@ -210,7 +224,7 @@ def _check_spans(
             if not isinstance(label, str) or label not in labels:
                 raise _Bad(f"unknown label {_shown(label)} (not in the copy's labels)")
             if not labels[label]:
-                raise _Bad(f"left out with its label {_shown(label)}")
+                raise _Follows(f"left out with its label {_shown(label)}")
             if annotator is not None:
                 _annotator(annotator)
             if note is not None and "\x00" in _text("note", note):
@@ -219,7 +233,7 @@ def _check_spans(
             created = _text("created_at", created)
             _text("updated_at", updated)
         except _Bad as error:
-            verdict.add("spans", span_id, str(error))
+            verdict.add("spans", span_id, error)
             verdict.bad_spans.add(span_id)
             continue
         valid.add(span_id)
@@ -249,12 +263,12 @@ def _check_relations(
                 if span not in span_ids:
                     raise _Bad(f"span {_shown(span)} is not a span of document {document_id}")
                 if span not in valid_spans:
-                    raise _Bad(f"left out with its span {span}")
+                    raise _Follows(f"left out with its span {span}")
             if head == child:
                 raise _Bad("a span cannot be linked to itself")
             types.check(label)
         except _Bad as error:
-            verdict.add("relations", relation_id, str(error))
+            verdict.add("relations", relation_id, error)
             verdict.bad_relations.add(relation_id)
 
 
@@ -291,7 +305,7 @@ def _document(document_id: int, length: int | None, verdict: Verdict) -> None:
     if length is not None:
         return
     if document_id in verdict.bad_documents:
-        raise _Bad(f"left out with its document {document_id}")
+        raise _Follows(f"left out with its document {document_id}")
     raise _Bad(f"its document {_shown(document_id)} does not exist")
 
 
