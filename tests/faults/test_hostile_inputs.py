@@ -174,6 +174,24 @@ def test_a_newline_or_escape_sequence_in_a_file_name_cannot_forge_report_lines(
     assert len(contents(project)["documents"]) == len(before["documents"]) + 3
 
 
+@linux_only
+def test_an_export_name_that_is_not_utf8_is_refused_before_anything_is_written(
+    tmp_path: Path, project: Path
+) -> None:
+    before = project.read_bytes()
+    output = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"out\xff\x1b.jsonl"))
+
+    result = factmark("export", project, "-o", output, "--all")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"factmark: error: {tmp_path}/out\\xff\\x1b.jsonl: the output file name is not valid "
+        "UTF-8\n"
+    )
+    assert sorted(os.listdir(tmp_path)) == ["mine.factmark"]
+    assert project.read_bytes() == before
+
+
 def test_report_lines_escape_the_file_name(tmp_path: Path) -> None:
     """The core's report lines, as the window shows them too."""
     path = tmp_path / f"x{ESC}[31m\n{RLO}.csv"

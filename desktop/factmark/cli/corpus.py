@@ -60,6 +60,10 @@ def run_export(args: argparse.Namespace) -> int:
     if args.nested and args.format != "conll":
         _say("factmark: error: --nested applies to --format conll only", err=True)
         return EXIT_USAGE
+    try:  # the dataset card and the reports name the output: its name must be text
+        str(args.output).encode("utf-8")
+    except UnicodeEncodeError:
+        return _usage_error(f"{args.output}: the output file name is not valid UTF-8")
     with Project.open_to_read(args.project) as project:
         try:
             split = Split.parse(args.split, args.seed) if args.split else None
