@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
@@ -201,15 +202,10 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
         raise ValidationError("the metadata holds a NUL character")
     for span in document.spans:
         if isinstance(span.annotator, str):
-            try:
-                span.annotator = clean_annotator(span.annotator)
-            except ValidationError as error:
-                raise ValidationError(f"span {span.start}-{span.end}: {error}") from None
-            if first_unsafe(span.annotator) is not None:
-                raise ValidationError(
-                    f"span {span.start}-{span.end}: the annotator name holds a bidi "
-                    f"control character: {span.annotator!r}"
-                )
+            cleaned, problem = _annotator(span.annotator)
+            if problem:
+                raise ValidationError(f"span {span.start}-{span.end}: {problem}")
+            span.annotator = cleaned
     if create_labels and document.spans:
         labels = project.labels()
         known = {label.name for label in labels}
@@ -229,6 +225,19 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
             if check_relation_type(name, types) != name:
                 raise ValidationError(f"a link type cannot start or end with spaces: {name!r}")
             types.append(name)
+
+
+@lru_cache(maxsize=256)
+def _annotator(name: str) -> tuple[str, str | None]:
+    """The annotator name as stored and None, or the reason it is refused (a corpus
+    names a few annotators over and over: each is checked once)."""
+    try:
+        cleaned = clean_annotator(name)
+    except ValidationError as error:
+        return name, str(error)
+    if first_unsafe(cleaned) is not None:
+        return name, f"the annotator name holds a bidi control character: {cleaned!r}"
+    return cleaned, None
 
 
 def _holds_nul(value: object) -> bool:
