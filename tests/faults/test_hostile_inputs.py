@@ -310,6 +310,40 @@ def test_link_types_annotators_titles_and_metadata_brought_by_an_import(
 
 
 @pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (
+            {"meta": {"a": "nested"}},
+            "the metadata: nested more than 255 levels deep, too deep to store",
+        ),
+        (
+            {"spans": [{"start": 0, "end": 3, "label": "claim", "attrs": {"a": "nested"}}]},
+            "span 0-3: the attributes: nested more than 255 levels deep, too deep to store",
+        ),
+        ({"meta": {"a": "nul\x00", "b": "nested"}}, "the metadata holds a NUL character"),
+    ],
+)
+def test_deeply_nested_json_data_fails_its_line_only(
+    tmp_path: Path, project: Path, record: dict[str, Any], message: str
+) -> None:
+    import orjson
+
+    # 900 levels: deeper than Python's stack and orjson's writer allow (its reader takes it).
+    deep = b"[" * 900 + b'"x"' + b"]" * 900
+    data = orjson.dumps({"text": "Bad line.", **record}).replace(b'"nested"', deep)
+    source = tmp_path / "deep.jsonl"
+    source.write_bytes(data + b"\n" + orjson.dumps({"text": "Good line."}) + b"\n")
+    before = contents(project)
+
+    result = factmark("import", project, source)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"{source}:1: error: {message}"]
+    assert result.stdout == f"{source}: imported 1 document, 0 spans; 1 line failed\n"
+    assert contents(project) == with_documents(before, ("Good line.", "Good line."))
+
+
+@pytest.mark.parametrize(
     ("changes", "message"),
     [
         ({"key": "ab"}, "a label key is one character"),

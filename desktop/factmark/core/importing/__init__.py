@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
+import orjson
+
 from factmark.core.importing import docx, html, jsonl, text
 from factmark.core.importing.base import Item, normalise_document
 from factmark.core.labels_store import check_label, check_relation_type
@@ -200,6 +202,9 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
         raise ValidationError(f"the title holds a NUL character: {document.title!r}")
     if _holds_nul(document.meta):
         raise ValidationError("the metadata holds a NUL character")
+    _check_storable("the metadata", document.meta)
+    for span in document.spans:
+        _check_storable(f"span {span.start}-{span.end}: the attributes", span.attrs)
     for span in document.spans:
         if isinstance(span.annotator, str):
             cleaned, problem = _annotator(span.annotator)
@@ -209,9 +214,10 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
     if create_labels and document.spans:
         labels = project.labels()
         known = {label.name for label in labels}
-        for name in dict.fromkeys(span.label for span in document.spans):
-            if name in known or not isinstance(name, str):
-                continue  # a label that is not text is refused when the document is stored
+        # A label that is not text is refused when the document is stored.
+        for name in dict.fromkeys(s.label for s in document.spans if isinstance(s.label, str)):
+            if name in known:
+                continue
             checked = check_label(Label(name, position=len(labels)), labels)
             if checked.name != name:
                 raise ValidationError(f"a label name cannot start or end with spaces: {name!r}")
@@ -219,12 +225,25 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
             known.add(name)
     if document.relations:
         types = project.relation_types()
-        for name in dict.fromkeys(relation.label for relation in document.relations):
-            if name in types or not isinstance(name, str):
+        for name in dict.fromkeys(r.label for r in document.relations if isinstance(r.label, str)):
+            if name in types:
                 continue
             if check_relation_type(name, types) != name:
                 raise ValidationError(f"a link type cannot start or end with spaces: {name!r}")
             types.append(name)
+
+
+def _check_storable(what: str, value: object) -> None:
+    """Refuse JSON data the project cannot store as JSON (nested deeper than orjson
+    writes, 255 levels) with a message, not a traceback."""
+    if not value:
+        return  # stored as {}
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        raise ValidationError(
+            f"{what}: nested more than 255 levels deep, too deep to store"
+        ) from None
 
 
 @lru_cache(maxsize=256)
@@ -241,13 +260,19 @@ def _annotator(name: str) -> tuple[str, str | None]:
 
 
 def _holds_nul(value: object) -> bool:
-    """Whether a string anywhere in ``value`` (JSON data: dicts, lists, strings) holds NUL."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
+    """Whether a string anywhere in ``value`` (JSON data: dicts, lists, strings) holds NUL.
+    A loop, not recursion: a file's data may nest deeper than Python's stack."""
+    waiting = [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            waiting.extend(item.keys())
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            waiting.extend(item)
     return False
 
 
