@@ -13,6 +13,8 @@ import io
 import os
 import re
 import sqlite3
+import struct
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -507,3 +509,83 @@ def test_a_docx_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path, projec
         ("A real Word article.", "A real Word article.\n"),
         ("A text article after them.", "A text article after them.\n"),
     )
+
+
+def understate_size(path: Path, name: bytes, size: int) -> None:
+    """Make the archive say its part ``name`` inflates to ``size`` bytes (both headers)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        length = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + length] == name:
+            struct.pack_into("<I", data, at + 24, size)
+            local = struct.unpack_from("<I", data, at + 42)[0]
+            struct.pack_into("<I", data, local + 22, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def test_a_docx_that_understates_its_sizes_is_never_inflated_past_them(
+    tmp_path: Path, project: Path
+) -> None:
+    """zipfile's read() inflates a whole part before cutting it to the stated size: a
+    part stated as 5,000 bytes that inflates to 600 MB would take gigabytes. It is
+    inflated in small steps and no further than stated, so it is merely damaged."""
+    liar = tmp_path / "liar.docx"
+    template = zipfile.ZipFile(io.BytesIO(word_file("template")))
+    with zipfile.ZipFile(liar, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in template.infolist():
+            if info.filename != "word/document.xml":
+                out.writestr(info.filename, template.read(info.filename))
+                continue
+            with out.open("word/document.xml", "w") as part:
+                for _ in range(600):
+                    part.write(bytes(1024 * 1024))
+    understate_size(liar, b"word/document.xml", 5000)
+    good = tmp_path / "good.txt"
+    good.write_text("A text article after it.\n")
+    before = contents(project)
+
+    script = (
+        "import resource, sys\n"
+        "from factmark.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "import", str(project), str(liar), str(good)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 1
+    *errors, peak = result.stderr.splitlines()
+    assert errors == [f"{liar}: error: not a readable .docx file (damaged or truncated)"]
+    assert result.stdout == f"{good}: imported 1 document, 0 spans\n"
+    if sys.platform == "linux":  # kilobytes there
+        assert int(peak) < 400 * 1024, f"peak memory {int(peak) // 1024} MB"
+    assert contents(project) == with_documents(
+        before, ("A text article after it.", "A text article after it.\n")
+    )
+
+
+def test_a_docx_with_an_encrypted_part_gets_one_line(tmp_path: Path, project: Path) -> None:
+    locked = tmp_path / "locked.docx"
+    data = bytearray(word_file("Secret."))
+    at = data.find(b"PK\x01\x02")
+    while at != -1:  # set the "encrypted" flag of every part
+        struct.pack_into("<H", data, at + 8, struct.unpack_from("<H", data, at + 8)[0] | 1)
+        at = data.find(b"PK\x01\x02", at + 4)
+    locked.write_bytes(bytes(data))
+    before = contents(project)
+
+    result = factmark("import", project, locked)
+
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"{locked}: error: part '[Content_Types].xml' of the .docx is encrypted: "
+        "it cannot be read\n"
+    )
+    assert contents(project) == before
