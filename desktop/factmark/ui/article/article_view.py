@@ -26,6 +26,7 @@ from factmark.core.model import Span, Suggestion
 from factmark.ui.article.offsets import OffsetMap
 from factmark.ui.article.span_painter import SpanPainter
 from factmark.ui.models.span_index import SpanIndex
+from factmark.ui.models.tables import plain_tip
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
 EDGE_GRIP = 4  # pixels either side of a selected span's edge that start a drag
@@ -447,12 +448,17 @@ class ArticleView(QPlainTextEdit):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             under = self.spans_at(self.offset_at(event.pos()))
             if under:
-                QToolTip.showText(event.globalPos(), "\n".join(_describe(s) for s in under), self)
+                QToolTip.showText(event.globalPos(), span_tooltip(under), self)
             else:
                 QToolTip.hideText()
                 event.ignore()
             return True
         return super().event(event)
+
+
+def span_tooltip(spans: list[Span]) -> str:
+    """The tooltip over spans: label, annotator and note of each, shown as written."""
+    return plain_tip("\n".join(_describe(s) for s in spans))
 
 
 def _describe(span: Span) -> str:

@@ -25,6 +25,7 @@ from factmark.core.exporting import FORMATS
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project
+from factmark.ui.dialogs import plain_warning
 from factmark.ui.models.tables import STATUS_NAMES
 
 NESTED_POLICIES = {
@@ -197,7 +198,7 @@ class ExportDialog(QDialog):
         try:
             split = self.chosen_split()
         except ValidationError as error:
-            QMessageBox.warning(self, "Export", str(error))
+            plain_warning(self, "Export", str(error))
             return
         outcome = run_export(
             self,
@@ -212,7 +213,7 @@ class ExportDialog(QDialog):
         )
         if outcome.error:
             self.result_message = outcome.error
-            QMessageBox.warning(self, "Export failed", outcome.error)
+            plain_warning(self, "Export failed", outcome.error)
             return
         result = outcome.result
         assert result is not None  # an export without an error has a result

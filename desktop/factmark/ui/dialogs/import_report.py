@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.importing import FileReport
 from factmark.ui.background.jobs import ImportOutcome
+from factmark.ui.models.tables import plain_tip
 
 
 class ReportDialog(QDialog):
@@ -54,10 +55,13 @@ class ReportDialog(QDialog):
         icon.setPixmap(big.pixmap(size, size))
         self.summary = QLabel(outcome.summary(), self)
         self.summary.setObjectName("importSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # file names, as written
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         folder = _shared_folder(outcome.reports)
         self.folder = QLabel(f"Files in {folder}" if folder else "", self)
+        self.folder.setObjectName("importFolder")
+        self.folder.setTextFormat(Qt.TextFormat.PlainText)
         self.folder.setVisible(folder is not None)
         text = QVBoxLayout()
         text.addWidget(self.summary)
@@ -100,7 +104,7 @@ class ReportDialog(QDialog):
             shown = str(report.path.absolute().relative_to(folder)) if folder else full
             for number, line in enumerate(lines):
                 item = QListWidgetItem(shown + line.removeprefix(full), self.lines)
-                item.setToolTip(line)
+                item.setToolTip(plain_tip(line))
                 if number >= first_error:
                     item.setIcon(warning)
                     item.setForeground(error_colour)

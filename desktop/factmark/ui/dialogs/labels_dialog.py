@@ -51,7 +51,7 @@ from factmark.ui.dialogs.list_editing import (
 )
 from factmark.ui.dialogs.relation_types_panel import RelationTypesPanel
 from factmark.ui.icons import swatch
-from factmark.ui.models.tables import TableModel
+from factmark.ui.models.tables import TableModel, plain_tip
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -132,7 +132,7 @@ class LabelTableModel(TableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             key = f"key {label.key}" if label.key else "no key"
             spans = f"{count} span" if count == 1 else f"{count} spans"
-            return f"{label.name} ({key}, {spans})\n{label.description}".rstrip()
+            return plain_tip(f"{label.name} ({key}, {spans})\n{label.description}".rstrip())
         return None
 
 

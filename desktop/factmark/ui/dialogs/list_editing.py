@@ -119,6 +119,7 @@ def error_label(parent: QWidget, name: str) -> QLabel:
     error = QLabel(parent)
     error.setObjectName(name)
     error.setWordWrap(True)
+    error.setTextFormat(Qt.TextFormat.PlainText)  # refusals quote names as written
     error.setStyleSheet(f"color: {ERROR_COLOUR};")
     error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return error

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QPushButton, QWidget
 
 from factmark.core.exporting.base import Selection, Split
 from factmark.ui.background.jobs import (
@@ -20,6 +20,7 @@ from factmark.ui.background.jobs import (
     Job,
     _count,
 )
+from factmark.ui.dialogs import plain_warning
 
 
 class _ProgressDialog(QProgressDialog):
@@ -35,6 +36,9 @@ class _ProgressDialog(QProgressDialog):
         self.setAutoReset(False)
         self.setMinimumWidth(420)
         self.setMinimumDuration(MINIMUM_DURATION_MS)
+        text = self.findChild(QLabel)
+        if text is not None:  # it names files: shown as written, never as markup
+            text.setTextFormat(Qt.TextFormat.PlainText)
         self.cancelling = False
         self.canceled.connect(self._cancelling)
 
@@ -97,7 +101,7 @@ def run_import(
         from factmark.ui.dialogs.import_report import ReportDialog  # when first needed
 
         if outcome.error and not outcome.reports:
-            QMessageBox.warning(parent, "Import failed", outcome.error)
+            plain_warning(parent, "Import failed", outcome.error)
         else:
             ReportDialog(outcome, parent).exec()
     return outcome
@@ -125,5 +129,5 @@ def run_export(
     job = ExportJob(project_path, fmt, output, selection, split=split, options=options, card=card)
     outcome: ExportOutcome = _run(job, dialog)
     if show_errors and outcome.error:
-        QMessageBox.warning(parent, "Export failed", outcome.error)
+        plain_warning(parent, "Export failed", outcome.error)
     return outcome

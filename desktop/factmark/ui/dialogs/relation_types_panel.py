@@ -38,7 +38,7 @@ from factmark.ui.dialogs.list_editing import (
     select_row,
     table_with_buttons,
 )
-from factmark.ui.models.tables import TableModel
+from factmark.ui.models.tables import TableModel, plain_tip
 
 _Index = QModelIndex | QPersistentModelIndex
 NEW_TYPE_NAME = "new_type"  # one word, as link types are
@@ -83,7 +83,7 @@ class RelationTypeTableModel(TableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             links = f"{row['links']} link" if row["links"] == 1 else f"{row['links']} links"
-            return f"{row['name']} ({links})\n{row['description']}".rstrip()
+            return plain_tip(f"{row['name']} ({links})\n{row['description']}".rstrip())
         return None
 
 

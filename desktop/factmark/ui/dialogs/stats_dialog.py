@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.project import Project
+from factmark.ui.models.tables import plain_tip
 
 Row = tuple[str, int, QColor]
 
@@ -87,7 +88,7 @@ class BarChart(QWidget):
 
     def _describe(self) -> None:
         text = _row_text(self._rows) or self._empty_text
-        self.setToolTip(text)
+        self.setToolTip(plain_tip(text))  # label and annotator names, as written
         self.setAccessibleDescription(text)
 
     def _metrics(self) -> QFontMetricsF:
@@ -199,7 +200,7 @@ class ProgressStrip(QWidget):
         """Show these segments; each gets a share of the width matching its count."""
         self._segments = [(name, count, QColor(colour)) for name, count, colour in segments]
         text = _row_text(self._segments)
-        self.setToolTip(text)
+        self.setToolTip(plain_tip(text))
         self.setAccessibleDescription(text)
         self.updateGeometry()
         self.update()
@@ -307,6 +308,7 @@ class StatsDialog(QDialog):
 
         self.headline = QLabel()
         self.headline.setObjectName("progressHeadline")
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)  # "<1%" is text, not a tag
         headline_font = QFont(self.font())
         headline_font.setPointSizeF(headline_font.pointSizeF() * 1.25)
         headline_font.setBold(True)
@@ -346,6 +348,7 @@ class StatsDialog(QDialog):
     def _heading(self, name: str) -> QLabel:
         heading = QLabel()
         heading.setObjectName(name)
+        heading.setTextFormat(Qt.TextFormat.PlainText)
         font = QFont(self.font())
         font.setBold(True)
         heading.setFont(font)

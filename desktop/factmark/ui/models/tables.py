@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from html import escape
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
@@ -16,6 +18,19 @@ from factmark.ui.models.span_index import SpanIndex
 
 STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip (or message box text) showing ``text`` as written, line breaks kept.
+
+    Qt reads a tooltip as rich text when ``Qt::mightBeRichText`` says it looks like
+    markup: a note holding ``<img src="file:///dev/zero">`` would make it read that
+    file until memory runs out, and ``<i>`` would vanish. Such text is escaped inside
+    markup of our own; any other text is left as it is (Qt shows it as plain text).
+    """
+    if not QtGui.Qt.mightBeRichText(text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
 
 
 class TableModel(QAbstractTableModel):
@@ -102,7 +117,7 @@ class DocumentListModel(TableModel):
         if role == Qt.ItemDataRole.UserRole:
             return document.id
         if role == Qt.ItemDataRole.ToolTipRole:
-            return document.title
+            return plain_tip(document.title)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -156,8 +171,8 @@ class SpanListModel(TableModel):
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
             return QColor(self.colours.get(span.label, "#999999"))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{span.label} [{span.start}, {span.end})" + (
-                f"\n{span.note}" if span.note else ""
+            return plain_tip(
+                f"{span.label} [{span.start}, {span.end})" + (f"\n{span.note}" if span.note else "")
             )
         return None
 

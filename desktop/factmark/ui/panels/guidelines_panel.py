@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QDesktopServices,
+    QFontDatabase,
+    QKeyEvent,
+    QKeySequence,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -26,10 +34,79 @@ from factmark.core.guidelines import read_guidelines
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
 from factmark.ui.article.typed_text import typed_text
+from factmark.ui.dialogs import plain_warning
 
 VIEW, EDIT = 0, 1
 SAVE = QKeySequence.StandardKey.Save
 EDITOR_COLUMNS = 60  # how wide the docked editor grows while editing, in characters
+# Rendering Markdown takes about a second per 5 MB and blocks the window meanwhile:
+# longer guidelines are rendered up to here (at a paragraph break), with a notice.
+RENDER_LIMIT = 200_000  # characters
+WEB_SCHEMES = ("http", "https", "mailto")  # the links handed to the system browser
+
+
+class NoResourceDocument(QTextDocument):
+    """A document that loads nothing: no image, style sheet or page, from files or the net.
+
+    Guidelines come from others (a partner newsroom's file): an image such as
+    ``file:///dev/zero`` would be read until memory runs out. Qt reads a local file
+    itself when the loader finds nothing, so the document's own loader is replaced;
+    the URLs asked for are kept in ``refused`` (tests).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.refused: list[str] = []
+
+    def loadResource(self, type: int, name: QUrl | str) -> object:
+        if len(self.refused) < 100:
+            self.refused.append(QUrl(name).toString())
+        return None
+
+
+class GuidelinesView(QTextBrowser):
+    """The rendered guidelines: loads no resources and never follows a link itself."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocument(NoResourceDocument(self))
+        self.setOpenLinks(False)  # a click only emits anchorClicked
+        self.setOpenExternalLinks(False)
+
+    def loadResource(self, type: int, name: QUrl | str) -> object:
+        return None
+
+    def doSetSource(
+        self,
+        name: QUrl | str,
+        /,
+        type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource,
+    ) -> None:
+        """Never navigates: the pane shows the project's guidelines and nothing else."""
+
+
+def render_guidelines(view: QTextBrowser, text: str, limit: int = RENDER_LIMIT) -> bool:
+    """Render Markdown in ``view``; True when it was cut at ``limit`` characters.
+
+    A cut text ends at the last paragraph break before the limit and is followed by a
+    plain notice saying how much is shown (the editor has the whole text).
+    """
+    if len(text) <= limit:
+        view.setMarkdown(text)
+        return False
+    cut = text.rfind("\n\n", limit // 2, limit)
+    view.setMarkdown(text[: cut if cut > 0 else limit])
+    cursor = QTextCursor(view.document())
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    cursor.insertBlock()
+    notice = QTextCharFormat()
+    notice.setFontItalic(True)
+    cursor.insertText(
+        f"The guidelines are {len(text):,} characters long: only the start is shown "
+        "here, to keep the window responsive. Edit shows the whole text.",
+        notice,
+    )
+    return True
 
 
 class MarkdownEditor(QPlainTextEdit):
@@ -88,9 +165,10 @@ class GuidelinesPanel(QWidget):
         self._original = ""  # the text the edit started from, to tell unsaved changes
         self._narrow_width: int | None = None  # the dock's width before editing widened it
 
-        self.view = QTextBrowser(self)
+        self.view = GuidelinesView(self)
         self.view.setObjectName("guidelines")
-        self.view.setOpenExternalLinks(False)
+        self.view.anchorClicked.connect(self.follow_link)
+        self.truncated = False  # the rendered guidelines stop before the end (too long)
         self.edit_button = self._button("Edit", "guidelinesEdit", self.edit)
 
         self.hint = QLabel(
@@ -169,7 +247,7 @@ class GuidelinesPanel(QWidget):
 
     def refresh(self) -> None:
         """Render the stored guidelines (an edit in progress is left as it is)."""
-        self.view.setMarkdown(self.project.guidelines())
+        self.truncated = render_guidelines(self.view, self.project.guidelines())
         writable = not self.project.readonly
         self.edit_button.setEnabled(writable)
         self.edit_button.setToolTip(
@@ -179,6 +257,37 @@ class GuidelinesPanel(QWidget):
         )
 
     # -- actions -----------------------------------------------------------------
+
+    def follow_link(self, url: QUrl) -> bool:
+        """A link clicked in the guidelines: an anchor in them scrolls there; a web link
+        opens in the system browser once the user agrees (the question names it in
+        full). Anything else (a file, a relative path) is named and not opened. True
+        when the browser was asked to open it."""
+        if url.scheme() == "" and url.path() == "" and url.hasFragment():
+            self.view.scrollToAnchor(url.fragment())
+            return False
+        target = bytes(url.toEncoded().data()).decode("ascii", "replace")
+        box = QMessageBox(self)
+        box.setWindowTitle("Open link")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if url.scheme().lower() in WEB_SCHEMES:
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setText(f"Open this link in your web browser?\n\n{target}")
+            box.setStandardButtons(
+                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel
+            )
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        else:
+            box.setIcon(QMessageBox.Icon.Information)
+            box.setText(
+                "Only web links (http, https, mailto) in the guidelines are opened; "
+                f"this one is not:\n\n{target}"
+            )
+            box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.exec()
+        if box.standardButton(box.clickedButton()) != QMessageBox.StandardButton.Open:
+            return False
+        return QDesktopServices.openUrl(url)
 
     def edit(self) -> None:
         """Switch to the editor, holding the stored Markdown."""
@@ -194,7 +303,7 @@ class GuidelinesPanel(QWidget):
         try:
             self.project.set_guidelines(self.editor.source())
         except (ValidationError, ProjectError) as error:
-            QMessageBox.warning(self, "Guidelines not saved", str(error))
+            plain_warning(self, "Guidelines not saved", str(error))
             return False
         self._show_view()
         self.refresh()
@@ -230,7 +339,7 @@ class GuidelinesPanel(QWidget):
             self.editor.moveCursor(QTextCursor.MoveOperation.Start)
             self.editor.setFocus()
             return True
-        QMessageBox.warning(self, "Load guidelines", f"{path.name}: {reason}")
+        plain_warning(self, "Load guidelines", f"{path.name}: {reason}")
         return False
 
     def confirm_leave(self) -> bool:
