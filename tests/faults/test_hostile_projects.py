@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -615,3 +616,58 @@ def sound(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], tuple[Path, 
         return paths[0], paths[1]
 
     return make
+
+
+# -- the window: File > Merge runs off the GUI thread and can be cancelled ---------------
+
+
+def test_the_window_refuses_a_bad_copy_and_shows_its_first_lines(
+    open_window: Callable[..., Any], mine: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sql(
+        copy,
+        f"INSERT INTO spans ({SPAN_COLUMNS}) SELECT 1, value, value + 1, 'claim', 'ben', "
+        "NULL, '{', 'x', 'x' FROM "
+        "(WITH RECURSIVE n(value) AS (SELECT 0 UNION ALL SELECT value + 1 FROM n "
+        "WHERE value < 59) SELECT value FROM n)",
+    )
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "factmark.ui.window.files.QMessageBox.information",
+        lambda _parent, _title, text: shown.append(text),
+    )
+    window = open_window(mine)
+    before = spans_of(mine)
+    lines = window.files.merge_projects([copy])
+    assert lines[0].startswith(f"{copy}: error: refused: 60 invalid rows")
+    assert len(lines) == 61
+    (text,) = shown
+    assert text.splitlines()[-1] == "... and 21 more lines"
+    assert spans_of(mine) == before
+    assert window.project.document_count() == 1
+
+
+def test_a_cancelled_merge_rolls_the_copy_back(mine: Path, copy: Path, tmp_path: Path) -> None:
+    from factmark.ui.background.jobs import merge_sources
+
+    before = spans_of(mine)
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # after the merge has begun reading the copy
+
+    outcome = merge_sources(mine, [copy, copy], lambda *_: None, cancelled)
+    assert outcome.cancelled
+    assert outcome.lines == [f"{copy}: error: cancelled; nothing of it was merged"]
+    assert spans_of(mine) == before
+    usable(mine, tmp_path)
+
+
+def test_a_merge_job_runs_in_its_thread(qtbot: Any, mine: Path, copy: Path) -> None:
+    from factmark.ui.background.jobs import MergeJob
+
+    job = MergeJob(mine, [copy])
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        job.start()
+    assert job.outcome.lines[0].startswith(f"{copy}: 1 documents added, 3 spans added")

@@ -127,7 +127,11 @@ class MergeReport:
 
 
 def merge_projects(
-    target: Project, sources: Iterable[str | Path], *, skip_invalid: bool = False
+    target: Project,
+    sources: Iterable[str | Path],
+    *,
+    skip_invalid: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[MergeReport]:
     """Merge each source project file into ``target``; one report per source.
 
@@ -138,22 +142,34 @@ def merge_projects(
 
     A source is only ever read: one from an older Factmark is upgraded in a temporary
     copy, whose triggers and views are dropped first, so nothing stored in it runs.
+
+    Once ``cancelled()`` is true (it is asked before each batch of rows read) the source
+    being merged is rolled back, reported as cancelled, and no further source is merged.
     """
     reports = []
     for source in sources:
         path = Path(source)
         report = MergeReport(path)
+        reports.append(report)
         if _same_file(path, target.path):
             report.error = "is the target project itself"
-        else:
-            try:
-                with ExitStack() as stack:
-                    project = _open_source(path, stack)
-                    merge_project(target, project, report, skip_invalid=skip_invalid)
-            except ProjectError as error:
-                report.error = _without_path(str(error), path)
-        reports.append(report)
+            continue
+        try:
+            with ExitStack() as stack:
+                project = _open_source(path, stack)
+                merge_project(
+                    target, project, report, skip_invalid=skip_invalid, cancelled=cancelled
+                )
+        except MergeCancelled:
+            report.error = "cancelled; nothing of it was merged"
+            break
+        except ProjectError as error:
+            report.error = _without_path(str(error), path)
     return reports
+
+
+class MergeCancelled(ProjectError):
+    """The merge was cancelled; the source being merged was rolled back."""
 
 
 def merge_project(
@@ -162,6 +178,7 @@ def merge_project(
     report: MergeReport | None = None,
     *,
     skip_invalid: bool = False,
+    cancelled: Callable[[], bool] | None = None,
 ) -> MergeReport:
     """Merge one open source project into ``target`` in one transaction.
 
@@ -169,7 +186,7 @@ def merge_project(
     breaks a rule nothing is written (unless ``skip_invalid``: then the rest is).
     """
     report = report or MergeReport(source.path)
-    reader = _Source(source)
+    reader = _Source(source, cancelled)
     with reader.reading():
         verdict = check_source(reader, target.labels(), target.relation_types())
         report.problems = [problem.line() for problem in verdict.problems]
@@ -253,10 +270,11 @@ _TABLES = ("labels", "documents", "spans", "relations")
 class _Source:
     """A source project's rows, streamed in batches, each batch under the time limit."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, cancelled: Callable[[], bool] | None = None) -> None:
         self.project = project
         self.conn = project.conn
         self._restart: Callable[[], None] = lambda: None
+        self._cancelled = cancelled or (lambda: False)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -297,6 +315,8 @@ class _Source:
             self._restart()
             cursor = self.conn.execute(sql)
             while True:
+                if self._cancelled():
+                    raise MergeCancelled(f"{self.project.path}: cancelled")
                 self._restart()
                 rows = cursor.fetchmany(BATCH)
                 if not rows:

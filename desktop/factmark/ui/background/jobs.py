@@ -113,6 +113,16 @@ class ExportOutcome:
         return f"Exported {_count(result.documents, 'document')} ({counts}) to {result.path}"
 
 
+@dataclass
+class MergeOutcome:
+    """What merging copies into the project did: the report lines (one source's error,
+    each refused row), or why it stopped."""
+
+    lines: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    error: str | None = None
+
+
 # -- the work itself (runs in the worker thread; no Qt here) --------------------------
 
 
@@ -192,6 +202,36 @@ def export_project(
     finally:
         project.close()
     return ExportOutcome(result=result)
+
+
+def merge_sources(
+    project_path: Path, paths: Sequence[Path], progress: Progress, cancelled: Cancelled
+) -> MergeOutcome:
+    """Merge copies into the project file, one transaction per copy.
+
+    ``progress(done, total, name)`` is called before each copy. Once ``cancelled()`` is
+    true the copy being merged is rolled back (the merge asks before each batch of rows)
+    and the rest are not merged; copies merged before stay merged.
+    """
+    from factmark.core.merge import merge_projects  # the merger only when a merge runs
+
+    try:
+        project = Project.open(project_path, create=False)
+    except ProjectError as error:
+        return MergeOutcome(error=str(error))
+    outcome = MergeOutcome()
+    with project:
+        for done, path in enumerate(paths):
+            if cancelled():
+                outcome.cancelled = True
+                break
+            progress(done, len(paths), path.name)
+            (report,) = merge_projects(project, [path], cancelled=cancelled)
+            outcome.lines += report.lines()
+            if cancelled():
+                outcome.cancelled = True
+                break
+    return outcome
 
 
 def _describe_os_error(error: OSError, output: Path, fmt: str) -> str:
@@ -355,3 +395,20 @@ class ExportJob(Job):
 
     def _failed(self, message: str) -> ExportOutcome:
         return ExportOutcome(error=message)
+
+
+class MergeJob(Job):
+    """Merge copies (other project files) into a project file."""
+
+    def __init__(
+        self, project_path: Path, paths: Sequence[Path], parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.project_path = Path(project_path)
+        self.paths = list(paths)
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> MergeOutcome:
+        return merge_sources(self.project_path, self.paths, progress, cancelled)
+
+    def _failed(self, message: str) -> MergeOutcome:
+        return MergeOutcome(error=message)

@@ -18,6 +18,8 @@ from factmark.ui.background.jobs import (
     ImportJob,
     ImportOutcome,
     Job,
+    MergeJob,
+    MergeOutcome,
     _count,
 )
 from factmark.ui.dialogs import plain_warning
@@ -41,6 +43,7 @@ class _ProgressDialog(QProgressDialog):
             text.setTextFormat(Qt.TextFormat.PlainText)
         self.cancelling = False
         self.canceled.connect(self._cancelling)
+        self.doing = "Importing"  # what show_progress says is under way
 
     def _cancelling(self) -> None:
         self.cancelling = True
@@ -59,7 +62,7 @@ class _ProgressDialog(QProgressDialog):
     def show_progress(self, done: int, total: int, name: str) -> None:
         if self.cancelling:
             return
-        self.setLabelText(f"Importing {name}\n{done + 1} of {_count(total, 'file')}")
+        self.setLabelText(f"{self.doing} {name}\n{done + 1} of {_count(total, 'file')}")
         self.setMaximum(total)
         self.setValue(done)  # last: on a modal dialog it processes events
 
@@ -130,4 +133,13 @@ def run_export(
     outcome: ExportOutcome = _run(job, dialog)
     if show_errors and outcome.error:
         plain_warning(parent, "Export failed", outcome.error)
+    return outcome
+
+
+def run_merge(parent: QWidget, project_path: Path, paths: list[Path]) -> MergeOutcome:
+    """Merge copies in the background behind a progress dialog (Cancel rolls back the
+    copy being merged); returns once it has ended. Showing the report is the caller's."""
+    dialog = _ProgressDialog(parent, "mergeProgress", "Merging", "Reading the copies…")
+    dialog.doing = "Merging"
+    outcome: MergeOutcome = _run(MergeJob(project_path, paths), dialog)
     return outcome

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
@@ -140,15 +140,24 @@ class ProjectFiles(QObject):
             self.merge_projects([Path(p) for p in paths])
 
     def merge_projects(self, paths: list[Path]) -> list[str]:
-        """Merge other copies of the project into this one; shows and returns the report."""
-        from factmark.core.merge import merge_projects
+        """Merge other copies of the project into this one; shows and returns the report.
 
-        self.window.setCursor(Qt.CursorShape.WaitCursor)
-        try:
-            reports = merge_projects(self.project, paths)
-        finally:
-            self.window.unsetCursor()
-        lines = [line for report in reports for line in report.lines()]
+        The merge runs in the background behind a progress dialog whose Cancel rolls
+        back the copy being merged; this returns once it has ended.
+        """
+        from factmark.ui.dialogs.progress import run_merge  # not needed to start the window
+
+        outcome = run_merge(self.window, self.project.path, paths)
+        # The merge wrote through its own connection: the views read everything again.
+        self.navigator.panel.model.reload()
+        self.session.changed.emit(
+            ChangeSet(documents_reloaded=True, labels=True, relation_types=True)
+        )
+        lines = list(outcome.lines)
+        if outcome.error:
+            lines.append(outcome.error)
+        if outcome.cancelled:
+            lines.append("Merge cancelled: the copy being merged was rolled back.")
         # A refused copy may list thousands of rows: the dialog shows the first ones.
         shown = lines[:MERGE_LINES_SHOWN]
         if len(lines) > len(shown):
