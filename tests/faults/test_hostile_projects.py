@@ -367,6 +367,20 @@ def test_an_older_copy_is_upgraded_in_a_temporary_copy_without_its_triggers(
     usable(mine, tmp_path)
 
 
+def test_an_older_copy_breaking_a_rule_is_refused_under_its_own_name(
+    mine: Path, tmp_path: Path
+) -> None:
+    older = tmp_path / "older.factmark"
+    make_older_copy(older)
+    sql(older, "UPDATE spans SET attrs = '[]' WHERE id = 2")
+    before, source_before = sha256(mine), sha256(older)
+    result = factmark("merge", mine, older)
+    assert result.returncode == 1
+    one_line(result, f"{older}: error: spans row 2: attrs is JSON but not an object")
+    assert "factmark-merge-" not in result.stdout + result.stderr  # not the temporary copy
+    assert (sha256(mine), sha256(older)) == (before, source_before)
+
+
 FOREVER = (
     "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
     "SELECT x AS document_id, x AS id, 0 AS start, 1 AS \"end\", 'claim' AS label, "

@@ -154,9 +154,11 @@ def merge_projects(
         if _same_file(path, target.path):
             report.error = "is the target project itself"
             continue
+        opened = path  # or the temporary copy an older source is upgraded in
         try:
             with ExitStack() as stack:
                 project = _open_source(path, stack)
+                opened = project.path
                 merge_project(
                     target, project, report, skip_invalid=skip_invalid, cancelled=cancelled
                 )
@@ -164,7 +166,7 @@ def merge_projects(
             report.error = "cancelled; nothing of it was merged"
             break
         except ProjectError as error:
-            report.error = _without_path(str(error), path)
+            report.error = _without_path(_without_path(str(error), opened), path)
     return reports
 
 
