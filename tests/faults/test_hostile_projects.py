@@ -453,13 +453,17 @@ def test_a_fifo_as_a_source_is_refused_at_once(mine: Path, tmp_path: Path) -> No
     export_result = factmark("export", fifo, "-o", tmp_path / "x.jsonl")
     assert export_result.returncode == 1
     one_line(export_result, f"{fifo}: is a named pipe (FIFO)")
+    usable(mine, tmp_path)
 
 
 @posix_only
-def test_a_device_as_a_source_is_refused_at_once(mine: Path) -> None:
+def test_a_device_as_a_source_is_refused_at_once(mine: Path, tmp_path: Path) -> None:
+    before = sha256(mine)
     result = factmark("merge", mine, "/dev/zero")
     assert result.returncode == 1
     one_line(result, "/dev/zero: error: is a device, not a project file")
+    assert sha256(mine) == before
+    usable(mine, tmp_path)
 
 
 def test_an_empty_file_is_never_turned_into_a_project(mine: Path, tmp_path: Path) -> None:
@@ -475,6 +479,7 @@ def test_an_empty_file_is_never_turned_into_a_project(mine: Path, tmp_path: Path
     assert factmark("export", empty, "-o", tmp_path / "x.jsonl").returncode == 1
     assert empty.read_bytes() == b""
     assert not (tmp_path / "x.jsonl").exists()
+    usable(mine, tmp_path)
 
 
 # -- never write onto a project --------------------------------------------------------
