@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QFontDatabase,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QTextCharFormat,
@@ -43,25 +44,37 @@ EDITOR_COLUMNS = 60  # how wide the docked editor grows while editing, in charac
 # longer guidelines are rendered up to here (at a paragraph break), with a notice.
 RENDER_LIMIT = 200_000  # characters
 WEB_SCHEMES = ("http", "https", "mailto")  # the links handed to the system browser
+MARKDOWN = (
+    QTextDocument.MarkdownFeature.MarkdownDialectGitHub
+    | QTextDocument.MarkdownFeature.MarkdownNoHTML
+)
+PLACEHOLDER = ":/qt-project.org/styles/commonstyle/images/file-16.png"  # Qt's own icon
 
 
 class NoResourceDocument(QTextDocument):
     """A document that loads nothing: no image, style sheet or page, from files or the net.
 
     Guidelines come from others (a partner newsroom's file): an image such as
-    ``file:///dev/zero`` would be read until memory runs out. Qt reads a local file
-    itself when the loader finds nothing, so the document's own loader is replaced;
-    the URLs asked for are kept in ``refused`` (tests).
+    ``file:///dev/zero`` would be read until memory runs out. When the loader finds
+    nothing Qt reads a local file itself (the document, and the image handler for
+    images), so the loader answers every URL: an image with Qt's small "file" icon in
+    its place, anything else with nothing. The URLs asked for are kept in ``refused``.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.refused: list[str] = []
+        self._placeholder = QImage(PLACEHOLDER)  # built into Qt (qrc), not a file
+        if self._placeholder.isNull():
+            self._placeholder = QImage(1, 1, QImage.Format.Format_ARGB32)
+            self._placeholder.fill(Qt.GlobalColor.transparent)
 
     def loadResource(self, type: int, name: QUrl | str) -> object:
         if len(self.refused) < 100:
             self.refused.append(QUrl(name).toString())
-        return None
+        if type == QTextDocument.ResourceType.ImageResource.value:
+            return self._placeholder
+        return QByteArray()
 
 
 class GuidelinesView(QTextBrowser):
@@ -88,25 +101,29 @@ class GuidelinesView(QTextBrowser):
 def render_guidelines(view: QTextBrowser, text: str, limit: int = RENDER_LIMIT) -> bool:
     """Render Markdown in ``view``; True when it was cut at ``limit`` characters.
 
-    A cut text ends at the last paragraph break before the limit and is followed by a
-    plain notice saying how much is shown (the editor has the whole text).
+    GitHub's dialect (tables, task lists, autolinks) without raw HTML: HTML in the
+    guidelines shows as written (Qt's importer drops everything after an HTML block
+    such as ``<img ...>``). A cut text ends at the last paragraph break before the
+    limit and is followed by a plain notice (the editor has the whole text).
     """
-    if len(text) <= limit:
-        view.setMarkdown(text)
-        return False
-    cut = text.rfind("\n\n", limit // 2, limit)
-    view.setMarkdown(text[: cut if cut > 0 else limit])
-    cursor = QTextCursor(view.document())
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    cursor.insertBlock()
-    notice = QTextCharFormat()
-    notice.setFontItalic(True)
-    cursor.insertText(
-        f"The guidelines are {len(text):,} characters long: only the start is shown "
-        "here, to keep the window responsive. Edit shows the whole text.",
-        notice,
-    )
-    return True
+    cut = len(text)
+    if cut > limit:
+        paragraph = text.rfind("\n\n", limit // 2, limit)
+        cut = paragraph if paragraph > 0 else limit
+    view.document().setMarkdown(text[:cut], MARKDOWN)
+    if cut < len(text):
+        cursor = QTextCursor(view.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertBlock()
+        notice = QTextCharFormat()
+        notice.setFontItalic(True)
+        cursor.insertText(
+            f"The guidelines are {len(text):,} characters long: only the start is shown "
+            "here, to keep the window responsive. Edit shows the whole text.",
+            notice,
+        )
+    view.moveCursor(QTextCursor.MoveOperation.Start)  # from the top, as a new text
+    return cut < len(text)
 
 
 class MarkdownEditor(QPlainTextEdit):
