@@ -331,6 +331,40 @@ def test_a_guidelines_link_asks_first_and_never_navigates_the_pane(
         assert view.toPlainText() == before and view.source().isEmpty()
 
 
+def test_clicking_a_file_link_in_the_pane_names_it_and_stays(
+    open_window: Callable[..., MainWindow], qtbot: QtBot, hostile: Path
+) -> None:
+    window = opened(open_window, qtbot, hostile)
+    window.guidelines_dock.show()
+    view = window.guidelines_panel.view
+    qtbot.waitExposed(view)
+    before = view.toPlainText()
+    block = view.document().begin()
+    position = None
+    while block.isValid() and position is None:
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.charFormat().anchorHref() == "file:///etc/passwd":
+                position = fragment.position() + 1
+                break
+            iterator += 1
+        block = block.next()
+    assert position is not None
+    cursor = view.textCursor()
+    cursor.setPosition(position)
+    point = view.cursorRect(cursor).center()
+    seen: list[Any] = []
+    timer = answer_next_box(qtbot, QMessageBox.StandardButton.Ok, seen)
+    try:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        qtbot.waitUntil(lambda: len(seen) == 3)
+    finally:
+        timer.stop()
+    assert "file:///etc/passwd" in seen[1]
+    assert view.toPlainText() == before and view.source().isEmpty()
+
+
 def test_very_long_guidelines_are_rendered_only_in_part(
     qtbot: QtBot, tmp_path: Path, spy: Path
 ) -> None:
