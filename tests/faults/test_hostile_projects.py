@@ -690,3 +690,18 @@ def test_a_merge_job_runs_in_its_thread(qtbot: Any, mine: Path, copy: Path) -> N
     with qtbot.waitSignal(job.finished, timeout=60_000):
         job.start()
     assert job.outcome.lines[0].startswith(f"{copy}: 1 documents added, 3 spans added")
+
+
+def test_file_export_corpus_onto_the_open_project_is_refused(
+    open_window: Callable[..., Any], mine: Path
+) -> None:
+    from factmark.core.exporting.base import Selection
+    from factmark.ui.dialogs.progress import run_export
+
+    window = open_window(mine)
+    before = spans_of(mine)
+    outcome = run_export(window, mine, "jsonl", mine, Selection(), show_errors=False)
+    assert outcome.error is not None
+    assert outcome.error.startswith(f"{mine}: is the open project")
+    assert spans_of(mine) == before
+    assert window.project.document_count() == 1

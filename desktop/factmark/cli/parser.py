@@ -147,7 +147,9 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         description="Add each source's documents, spans and relations to TARGET, one "
         "transaction per source. Each annotator's spans are kept side by side; merging a "
         "file again changes nothing; conflicts (same span, different note or attributes; "
-        "different document status) go to the newest change and are reported.",
+        "different document status) go to the newest change and are reported. A source is "
+        "only read, and every row of it is checked first: a source holding rows that break "
+        "a project's rules is refused whole, one line per row (exit 1).",
     )
     merge.add_argument("target", type=Path, help="project to merge into (created if new)")
     merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="project files")

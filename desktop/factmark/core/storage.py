@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 import time
 import weakref
 from collections.abc import Callable, Iterator
@@ -84,7 +85,8 @@ class Storage:
         # The file opened, to notice it being moved or deleted while open.
         self._absolute = path.absolute()
         self._file_id = _file_id(self._absolute)
-        _OPEN_PROJECTS.add(self)
+        with _OPEN_LOCK:
+            _OPEN_PROJECTS.add(self)
 
     # -- opening -------------------------------------------------------------
 
@@ -258,7 +260,8 @@ class Storage:
 
     def close(self) -> None:
         """Close the database connection (checkpointing the WAL)."""
-        _OPEN_PROJECTS.discard(self)
+        with _OPEN_LOCK:
+            _OPEN_PROJECTS.discard(self)
         if not self.readonly and not self._in_place():
             # SQLite does not checkpoint a moved file on close: what was saved would
             # stay in the log beside the old name. Put it in the file, wherever it is.
@@ -415,8 +418,9 @@ class EmptyProjectError(ProjectError):
     """An empty file (or a database without tables) asked for where a project must exist."""
 
 
-# The projects open in this process, which no output may be written onto.
+# The projects open in this process (in any thread), which no output may be written onto.
 _OPEN_PROJECTS: weakref.WeakSet[Storage] = weakref.WeakSet()
+_OPEN_LOCK = threading.Lock()
 
 
 def check_output(output: Path) -> None:
@@ -426,7 +430,9 @@ def check_output(output: Path) -> None:
     and by name for a -wal/-shm file that does not exist yet. Nothing is written."""
     output = Path(output)
     found = _file_id(output.absolute())
-    for project in list(_OPEN_PROJECTS):
+    with _OPEN_LOCK:
+        projects = list(_OPEN_PROJECTS)
+    for project in projects:
         main, *beside = project.own_files()
         for file in (main, *beside):
             same_name = file == output.absolute() or _resolved(file) == _resolved(output)
