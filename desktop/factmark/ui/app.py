@@ -14,6 +14,7 @@ from factmark.core.project import ProjectError
 from factmark.core.resources import resource_path
 from factmark.core.workspace import APP_NAME, PROJECT_SUFFIX, open_project
 from factmark.ui.errors import install_excepthook
+from factmark.ui.models.tables import plain_tip
 from factmark.ui.window.main_window import MainWindow
 from factmark.ui.window.settings import Settings
 
@@ -68,7 +69,7 @@ def run(project_path: Path | None = None) -> int:
     try:
         window = create_main_window(project_path)
     except ProjectError as error:
-        QMessageBox.critical(None, APP_NAME, str(error))
+        QMessageBox.critical(None, APP_NAME, plain_tip(str(error)))
         print(f"factmark: error: {error}", file=sys.stderr)
         return 1
     window.show()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -173,7 +173,9 @@ class DetailsPanel(QWidget):
                 lambda _i, n=name, c=combo: self._attribute_chosen(n, c.currentData())
             )
             combos[name] = combo
-            form.addRow(name, combo)
+            title = QLabel(name, page)
+            title.setTextFormat(Qt.TextFormat.PlainText)  # a name from the project: data
+            form.addRow(title, combo)
         self._page_combos[label] = combos
         return page
 

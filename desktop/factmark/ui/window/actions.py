@@ -203,10 +203,12 @@ class ActionTable(QObject):
         self.label_toolbar.clear()
         for label in labels:
             keys = self._free([label.key] if label.key else [], label.name, taken)
-            action = self._make(LABEL_ACTION_PREFIX + label.name, label.name, keys)
+            # A name is data: "&" in it is shown, not taken as a menu mnemonic.
+            shown = label.name.replace("&", "&&")
+            action = self._make(LABEL_ACTION_PREFIX + label.name, shown, keys)
             action.setToolTip(tooltip(label))
             action.setIcon(swatch(label.colour))
-            action.setIconText(f"{keys[0]}  {label.name}" if keys else label.name)
+            action.setIconText(f"{keys[0]}  {shown}" if keys else shown)
             action.triggered.connect(lambda _c=False, n=label.name: label_with(n))
             self.label_toolbar.addAction(action)
             label_menu.insertAction(self._labels_end, action)
@@ -219,7 +221,9 @@ class ActionTable(QObject):
                     text = f"{label_name}: {attribute} = {value}"
                     free = self._free(keys[n : n + 1], text, taken)
                     action = self._make(
-                        f"{ATTRIBUTE_ACTION_PREFIX}{label_name}_{attribute}_{value}", text, free
+                        f"{ATTRIBUTE_ACTION_PREFIX}{label_name}_{attribute}_{value}",
+                        text.replace("&", "&&"),
+                        free,
                     )
                     action.triggered.connect(
                         lambda _c=False, la=label_name, at=attribute, v=value: set_attribute(
@@ -264,7 +268,9 @@ class ActionTable(QObject):
                 keys = self._keys_of(name)
                 if keys:
                     verb = "Label as " if name.startswith(LABEL_ACTION_PREFIX) else "Set "
-                    rows.append(ShortcutRow(verb + action.text(), ", ".join(keys)))
+                    rows.append(
+                        ShortcutRow(verb + action.text().replace("&&", "&"), ", ".join(keys))
+                    )
         return rows
 
     def _keys_of(self, name: str) -> list[str]:

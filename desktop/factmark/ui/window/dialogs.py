@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 from factmark import __version__
 from factmark.core.model import GOLD, ValidationError
 from factmark.ui.article.article_view import ArticleView
-from factmark.ui.models.tables import SpanListModel
+from factmark.ui.models.tables import SpanListModel, plain_tip
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
@@ -62,7 +62,7 @@ class ProjectDialogs:
         try:
             self.settings.set_annotator(name)
         except ValidationError as error:
-            QMessageBox.warning(self.window, "Annotator", str(error))
+            QMessageBox.warning(self.window, "Annotator", plain_tip(str(error)))
             return False
         return True
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from factmark.core.changes import ChangeSet
 from factmark.core.project import Project, ProjectError
 from factmark.core.workspace import PROJECT_SUFFIX, open_project
+from factmark.ui.models.tables import plain_tip
 from factmark.ui.panels.guidelines_panel import GuidelinesPanel
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.session import Session
@@ -59,7 +60,7 @@ class ProjectFiles(QObject):
         try:
             project = open_project(path)
         except ProjectError as error:
-            QMessageBox.warning(self.window, "Cannot open project", str(error))
+            QMessageBox.warning(self.window, "Cannot open project", plain_tip(str(error)))
             return False
         self.settings.add_recent_project(project.path)
         self.settings.set_last_document(self.session.project.path, self.session.document_id)
@@ -89,7 +90,9 @@ class ProjectFiles(QObject):
                 target = target.with_name(target.name + PROJECT_SUFFIX)
             if target.exists():
                 QMessageBox.warning(
-                    self.window, "New project", f"{target} exists already; open it instead."
+                    self.window,
+                    "New project",
+                    plain_tip(f"{target} exists already; open it instead."),
                 )
                 return
             self.open_project_file(target)
@@ -163,7 +166,7 @@ class ProjectFiles(QObject):
         if len(lines) > len(shown):
             shown.append(f"... and {len(lines) - len(shown)} more lines")
         QMessageBox.information(
-            self.window, "Merge projects", "\n".join(shown) or "Nothing to merge."
+            self.window, "Merge projects", plain_tip("\n".join(shown) or "Nothing to merge.")
         )
         return lines
 
@@ -182,7 +185,7 @@ class ProjectFiles(QObject):
         try:
             self.project.copy_to(path)
         except (OSError, ValueError, ProjectError) as error:
-            QMessageBox.warning(self.window, "Export project for annotator", str(error))
+            QMessageBox.warning(self.window, "Export project for annotator", plain_tip(str(error)))
             return
         self.window.statusBar().showMessage(
             f"Copied the project to {path}; merge it back with File > Merge projects.", 10000
