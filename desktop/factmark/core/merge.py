@@ -170,6 +170,10 @@ def merge_projects(
     return reports
 
 
+class _Undecodable(Exception):
+    """Text in the source that is not UTF-8 stopped a fast read (internal)."""
+
+
 class MergeCancelled(ProjectError):
     """The merge was cancelled; the source being merged was rolled back."""
 
@@ -190,7 +194,13 @@ def merge_project(
     report = report or MergeReport(source.path)
     reader = _Source(source, cancelled)
     with reader.reading():
-        verdict = check_source(reader, target.labels(), target.relation_types())
+        try:
+            verdict = check_source(reader, target.labels(), target.relation_types())
+        except _Undecodable:
+            # Text that is not UTF-8 somewhere: check again, decoding each value in Python
+            # (slower), so that each such value is one row's problem.
+            reader.lenient = True
+            verdict = check_source(reader, target.labels(), target.relation_types())
         report.problems = [problem.line() for problem in verdict.problems]
         report.problem_count = verdict.count
         if verdict.count and not skip_invalid:
@@ -265,6 +275,9 @@ def _copy_without_code(path: Path, copy: Path) -> None:
 
 # Rows fetched from the source at a time: the read is streamed, never held whole.
 BATCH = 2000
+# The target's spans a merge may read at once to match a source's against (about 60 MB);
+# beyond this it reads them one document at a time.
+SPANS_READ_AT_ONCE = 200_000
 # What the merge reads; each must be a table (a view could run without end).
 _TABLES = ("labels", "documents", "spans", "relations")
 
@@ -277,14 +290,15 @@ class _Source:
         self.conn = project.conn
         self._restart: Callable[[], None] = lambda: None
         self._cancelled = cancelled or (lambda: False)
+        # Whether text is decoded in Python (validation.decode_text), which tells bad
+        # text row by row; SQLite's own decoding is faster but stops at the first.
+        self.lenient = False
 
     @contextmanager
     def reading(self) -> Iterator[None]:
-        """Read with strict text decoding (bad text is a row's problem, not a stop), the
-        time limit, and SQLite errors told as the file's."""
+        """Read under the time limit, with SQLite errors told as the file's."""
         conn = self.conn
         factory = conn.text_factory
-        conn.text_factory = decode_text
         try:
             with self.project.time_limit() as restart:
                 self._restart = restart
@@ -313,6 +327,7 @@ class _Source:
     def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         # Errors are the source's, named here: the rows are also read inside the target's
         # transaction, which would take an SQLite error for its own.
+        self.conn.text_factory = decode_text if self.lenient else str
         try:
             self._restart()
             cursor = self.conn.execute(sql)
@@ -324,6 +339,10 @@ class _Source:
                 if not rows:
                     return
                 yield from rows
+        except sqlite3.OperationalError as error:
+            if not self.lenient and str(error).startswith("Could not decode to UTF-8"):
+                raise _Undecodable from None
+            raise self.project.read_error(error) from None
         except sqlite3.DatabaseError as error:
             raise self.project.read_error(error) from None
 
@@ -466,6 +485,22 @@ def _merge_annotations(
         f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
         [[name] for name in sorted(verdict.relation_types)],
     )
+    # The target's spans a source's spans can match: those of the same annotators. Read
+    # at once when they are not too many, else one document at a time (bounded memory).
+    names = sorted(verdict.annotators)
+    clauses = [f"annotator IN ({', '.join('?' * len(names))})"] if names else []
+    if verdict.unattributed:
+        clauses.append("annotator IS NULL")
+    where = f"({' OR '.join(clauses) or '0'})"
+    columns = 'document_id, annotator, start, "end", label, id, note, attrs, updated_at'
+    matching = f"SELECT {columns} FROM spans WHERE document_id = ? AND {where} ORDER BY id DESC"
+    preloaded: dict[int, dict[tuple[Any, ...], tuple[Any, ...]]] | None = None
+    (count,) = conn.execute(f"SELECT count(*) FROM spans WHERE {where}", names).fetchone()
+    if count <= SPANS_READ_AT_ONCE:
+        preloaded = {}
+        rows = conn.execute(f"SELECT {columns} FROM spans WHERE {where} ORDER BY id DESC", names)
+        for row in rows:
+            preloaded.setdefault(row[0], {})[row[:5]] = row[5:]
     for document, spans, relations in source.groups():
         found = documents.get(document)
         if found is None:
@@ -473,7 +508,12 @@ def _merge_annotations(
         doc_id, name, new = found
         spans = [row for row in spans if row[1] not in verdict.bad_spans]
         relations = [row for row in relations if row[1] not in verdict.bad_relations]
-        span_ids = _merge_spans(conn, doc_id, name, new, spans, relations, report)
+        existing: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        if preloaded is not None:
+            existing = preloaded.pop(doc_id, {})
+        elif not new and spans:
+            existing = {row[:5]: row[5:] for row in conn.execute(matching, [doc_id, *names])}
+        span_ids = _merge_spans(conn, doc_id, name, existing, spans, relations, report)
         _merge_relations(conn, doc_id, new, relations, span_ids, report)
 
 
@@ -481,21 +521,14 @@ def _merge_spans(
     conn: sqlite3.Connection,
     doc_id: int,
     name: str,
-    new: bool,
+    existing: dict[tuple[Any, ...], tuple[Any, ...]],
     spans: list[tuple[Any, ...]],
     relations: list[tuple[Any, ...]],
     report: MergeReport,
 ) -> dict[int, int]:
     """Add one document's missing spans, resolve note/attrs conflicts; source span id ->
-    target span id (for the spans its relations need)."""
-    existing: dict[tuple[Any, ...], tuple[int, str | None, str, str]] = {}
-    if not new:
-        rows = conn.execute(
-            'SELECT document_id, annotator, start, "end", label, id, note, attrs, updated_at '
-            "FROM spans WHERE document_id = ? ORDER BY id DESC",
-            [doc_id],
-        )
-        existing = {row[:5]: row[5:] for row in rows}
+    target span id (for the spans its relations need). ``existing``: the target's spans
+    of the document by the same annotators, by identity (the oldest of duplicates)."""
     in_relations = {span_id for r in relations for span_id in (r[2], r[3])}
     span_ids: dict[int, int] = {}
     plain: list[tuple[Any, ...]] = []

@@ -102,6 +102,7 @@ class Verdict:
     labels: list[Label] = field(default_factory=list)  # to add to the target, tidied
     relation_types: set[str] = field(default_factory=set)  # link types to add
     annotators: dict[str, str] = field(default_factory=dict)  # name -> first created_at
+    unattributed: bool = False  # whether a valid span has no annotator
 
     def add(self, table: str, row: object, error: Exception) -> None:
         problem = Problem(table, row, str(error))
@@ -214,33 +215,44 @@ def _check_spans(
     """The ids of the document's valid spans."""
     valid: set[int] = set()
     length = lengths.get(document_id)
+    annotators = verdict.annotators
+    # Written for speed (a copy may hold millions of spans): the usual case is tested
+    # first, and the helpers that say what is wrong are called only when something is.
     for _, span_id, start, end, label, annotator, note, attrs, created, updated in rows:
         try:
-            _document(document_id, length, verdict)
-            if not all(type(x) is int for x in (start, end)):
+            if length is None:
+                _document(document_id, length, verdict)
+            if type(start) is not int or type(end) is not int:
                 raise _Bad(f"offsets {_shown(start)}-{_shown(end)} are not integers")
             if not 0 <= start < end <= (length or 0):
                 raise _Bad(f"span {start}-{end} is outside its text (length {length}) or empty")
-            if not isinstance(label, str) or label not in labels:
+            usable = labels.get(label) if type(label) is str else None
+            if usable is None:
                 raise _Bad(f"unknown label {_shown(label)} (not in the copy's labels)")
-            if not labels[label]:
+            if not usable:
                 raise _Follows(f"left out with its label {_shown(label)}")
-            if annotator is not None:
-                _annotator(annotator)
-            if note is not None and "\x00" in _text("note", note):
+            if annotator is not None and annotator not in annotators:
+                _annotator(annotator)  # once per name: a valid one is in verdict.annotators
+            if (
+                note is not None
+                and (type(note) is not str or "\x00" in note)
+                and "\x00" in _text("note", note)
+            ):
                 raise _Bad("the note holds a NUL character")
-            _json_object("attrs", attrs)
-            created = _text("created_at", created)
-            _text("updated_at", updated)
+            if attrs != "{}":
+                _json_object("attrs", attrs)
+            if type(created) is not str or type(updated) is not str:
+                _text("created_at", created)
+                _text("updated_at", updated)
         except _Bad as error:
             verdict.add("spans", span_id, error)
             verdict.bad_spans.add(span_id)
             continue
         valid.add(span_id)
-        if annotator and (
-            annotator not in verdict.annotators or created < verdict.annotators[annotator]
-        ):
-            verdict.annotators[annotator] = created
+        if annotator is None:
+            verdict.unattributed = True
+        elif annotator not in annotators or created < annotators[annotator]:
+            annotators[annotator] = created
     return valid
 
 
@@ -333,6 +345,8 @@ def _text(what: str, value: object) -> str:
 
 
 def _json_object(what: str, value: object) -> None:
+    if value == "{}":  # most rows: no metadata, no attributes
+        return
     text = _text(what, value)
     try:
         parsed = orjson.loads(text)
