@@ -118,8 +118,8 @@ class MergeReport:
         lines += [f"  conflict: {c.describe()}" for c in self.conflicts]
         if self.skipped:
             lines.append(
-                f"{self.source}: left out {self.problem_count} invalid rows and "
-                f"{self.followers_count} rows that belong to them:"
+                f"{self.source}: left out {_count(self.problem_count, 'invalid row')} and "
+                f"{_count(self.followers_count, 'row')} that belong to them:"
             )
             lines += self._problem_lines("left out: ", self.problems, self.problem_count)
             lines += self._problem_lines("left out: ", self.followers, self.followers_count)
