@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -69,6 +69,19 @@ class RelationsPanel(QListWidget):
         item = self.currentItem()
         if item is not None:
             self.delete_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def event(self, event: QEvent) -> bool:
+        # Delete is the window's "delete span" too: with a link chosen, it is claimed here
+        # before the window's shortcut sees it, so it removes the link, not its head span.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.currentItem() is not None
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
