@@ -25,12 +25,10 @@ from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.article.article_view import span_tooltip
 from factmark.ui.background.jobs import ImportOutcome
-from factmark.ui.dialogs import plain_warning
 from factmark.ui.dialogs.import_report import ReportDialog
 from factmark.ui.dialogs.labels_dialog import LabelsDialog
 from factmark.ui.dialogs.stats_dialog import StatsDialog
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
-from factmark.ui.models.tables import plain_tip
 from factmark.ui.panels.guidelines_panel import (
     PLACEHOLDER,
     RENDER_LIMIT,
@@ -38,6 +36,7 @@ from factmark.ui.panels.guidelines_panel import (
     NoResourceDocument,
     render_guidelines,
 )
+from factmark.ui.plain import plain_tip, plain_warning
 from factmark.ui.window.main_window import MainWindow
 
 IMG = '<img src="file:///dev/zero">'

@@ -14,7 +14,7 @@ from factmark.core.project import ProjectError
 from factmark.core.resources import resource_path
 from factmark.core.workspace import APP_NAME, PROJECT_SUFFIX, open_project
 from factmark.ui.errors import install_excepthook
-from factmark.ui.models.tables import plain_tip
+from factmark.ui.plain import plain_tip
 from factmark.ui.window.main_window import MainWindow
 from factmark.ui.window.settings import Settings
 

@@ -26,7 +26,7 @@ from factmark.core.model import Span, Suggestion
 from factmark.ui.article.offsets import OffsetMap
 from factmark.ui.article.span_painter import SpanPainter
 from factmark.ui.models.span_index import SpanIndex
-from factmark.ui.models.tables import plain_tip
+from factmark.ui.plain import plain_tip
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
 EDGE_GRIP = 4  # pixels either side of a selected span's edge that start a drag

@@ -25,8 +25,8 @@ from factmark.core.exporting import FORMATS
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project
-from factmark.ui.dialogs import plain_warning
 from factmark.ui.models.tables import STATUS_NAMES
+from factmark.ui.plain import plain_warning
 
 NESTED_POLICIES = {
     "outermost": "keep the outermost of nested spans",

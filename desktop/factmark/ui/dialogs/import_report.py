@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.importing import FileReport
 from factmark.ui.background.jobs import ImportOutcome
-from factmark.ui.models.tables import plain_tip
+from factmark.ui.plain import plain_tip
 
 
 class ReportDialog(QDialog):

@@ -51,7 +51,8 @@ from factmark.ui.dialogs.list_editing import (
 )
 from factmark.ui.dialogs.relation_types_panel import RelationTypesPanel
 from factmark.ui.icons import swatch
-from factmark.ui.models.tables import TableModel, plain_tip
+from factmark.ui.models.tables import TableModel
+from factmark.ui.plain import plain_tip
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -22,7 +22,7 @@ from factmark.ui.background.jobs import (
     MergeOutcome,
     _count,
 )
-from factmark.ui.dialogs import plain_warning
+from factmark.ui.plain import plain_warning
 
 
 class _ProgressDialog(QProgressDialog):

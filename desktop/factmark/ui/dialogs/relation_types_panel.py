@@ -38,7 +38,8 @@ from factmark.ui.dialogs.list_editing import (
     select_row,
     table_with_buttons,
 )
-from factmark.ui.models.tables import TableModel, plain_tip
+from factmark.ui.models.tables import TableModel
+from factmark.ui.plain import plain_tip
 
 _Index = QModelIndex | QPersistentModelIndex
 NEW_TYPE_NAME = "new_type"  # one word, as link types are

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.project import Project
-from factmark.ui.models.tables import plain_tip
+from factmark.ui.plain import plain_tip
 
 Row = tuple[str, int, QColor]
 

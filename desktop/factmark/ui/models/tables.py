@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from html import escape
 from typing import Any
 
-from PySide6 import QtGui
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
@@ -15,22 +13,10 @@ from factmark.core.changes import DocumentState, Edit
 from factmark.core.model import Document, Span
 from factmark.core.project import Project
 from factmark.ui.models.span_index import SpanIndex
+from factmark.ui.plain import plain_tip
 
 STATUS_NAMES = {"new": "New", "in_progress": "In progress", "done": "Done", "skipped": "Skipped"}
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def plain_tip(text: str) -> str:
-    """A tooltip (or message box text) showing ``text`` as written, line breaks kept.
-
-    Qt reads a tooltip as rich text when ``Qt::mightBeRichText`` says it looks like
-    markup: a note holding ``<img src="file:///dev/zero">`` would make it read that
-    file until memory runs out, and ``<i>`` would vanish. Such text is escaped inside
-    markup of our own; any other text is left as it is (Qt shows it as plain text).
-    """
-    if not QtGui.Qt.mightBeRichText(text):
-        return text
-    return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
 
 
 class TableModel(QAbstractTableModel):

@@ -35,7 +35,7 @@ from factmark.core.guidelines import read_guidelines
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
 from factmark.ui.article.typed_text import typed_text
-from factmark.ui.dialogs import plain_warning
+from factmark.ui.plain import plain_warning
 
 VIEW, EDIT = 0, 1
 SAVE = QKeySequence.StandardKey.Save

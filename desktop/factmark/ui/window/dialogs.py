@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 from factmark import __version__
 from factmark.core.model import GOLD, ValidationError
 from factmark.ui.article.article_view import ArticleView
-from factmark.ui.models.tables import SpanListModel, plain_tip
+from factmark.ui.models.tables import SpanListModel
+from factmark.ui.plain import plain_tip
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings

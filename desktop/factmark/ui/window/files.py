@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from factmark.core.changes import ChangeSet
 from factmark.core.project import Project, ProjectError
 from factmark.core.workspace import PROJECT_SUFFIX, open_project
-from factmark.ui.models.tables import plain_tip
 from factmark.ui.panels.guidelines_panel import GuidelinesPanel
+from factmark.ui.plain import plain_tip
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings

@@ -1,0 +1,28 @@
+"""Text from data shown as written: Qt reads a tooltip or message box text as rich text
+when it looks like markup, so such text is escaped inside markup of our own."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6 import QtGui
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip (or message box text) showing ``text`` as written, line breaks kept.
+
+    Qt reads a tooltip as rich text when ``Qt::mightBeRichText`` says it looks like
+    markup: a note holding ``<img src="file:///dev/zero">`` would make it read that
+    file until memory runs out, and ``<i>`` would vanish. Such text is escaped inside
+    markup of our own; any other text is left as it is (Qt shows it as plain text).
+    """
+    if not QtGui.Qt.mightBeRichText(text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{escape(text)}</p>"
+
+
+def plain_warning(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning box showing its text (an error naming a file, a title, a label) as
+    written: QMessageBox reads text that looks like markup as rich text."""
+    QMessageBox.warning(parent, title, plain_tip(text))
