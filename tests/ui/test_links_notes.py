@@ -226,3 +226,17 @@ def test_a_renamed_usual_type_is_asked_for_not_guessed(window: MainWindow, qtbot
     window.linking.finish(claim)
     assert offered == ["cites", "part_of"]
     assert links(window) == [("Ukraine’s army", "cites", "it had defeated a Russian infantry unit")]
+
+
+def test_alt_down_in_an_attribute_list_opens_it_instead_of_moving_on(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = window.article_view
+    claim_id = label(window, qtbot, "he said it had lost around 500 men", "claim")
+    combo = window.details.combos["verdict"]
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClick(combo, Qt.Key.Key_Down, ALT)
+    qtbot.waitUntil(lambda: combo.view().isVisible())
+    assert view.selected_span_id == claim_id  # the selection stayed
+    combo.hidePopup()

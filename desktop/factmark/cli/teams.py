@@ -7,8 +7,9 @@ import sys
 
 import orjson
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, _print_report
+from factmark.cli.common import EXIT_FAILED, EXIT_OK, _print_report, _say
 from factmark.core.project import Project
+from factmark.core.safe_text import printable
 
 
 def run_merge(args: argparse.Namespace) -> int:
@@ -31,9 +32,9 @@ def run_agree(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
         return EXIT_OK
     if not figures["documents_compared"]:
-        print("no document has spans by two or more annotators: nothing to compare")
+        _say("no document has spans by two or more annotators: nothing to compare")
         return EXIT_OK
-    print(
+    _say(
         f"{figures['documents_compared']} documents annotated by two or more of "
         f"{len(figures['annotators'])} annotators ({', '.join(figures['annotators'])})"
     )
@@ -43,15 +44,16 @@ def run_agree(args: argparse.Namespace) -> int:
     rows += [(" vs ".join(p["annotators"]), p) for p in figures["pairs"]]
     shown = figures["documents"][: args.documents or None]
     rows += [(f"document {d['title'] or d['id'][:12]}", d) for d in shown]
+    rows = [(printable(name), row) for name, row in rows]  # escaped before measured
     width = max(len(name) for name, _ in rows)
-    print(f"{'':<{width}}  " + "  ".join(f"{h:>10}" for h in header))
+    _say(f"{'':<{width}}  " + "  ".join(f"{h:>10}" for h in header))
     for number, (name, row) in enumerate(rows):
         if number in (1, 1 + len(figures["labels"]), len(rows) - len(shown)):
-            print()
+            _say()
         cells = (row["exact_f1"], row["overlap_f1"], row["kappa"])
-        print(f"{name:<{width}}  " + "  ".join(f"{_figure(v):>10}" for v in cells))
+        _say(f"{name:<{width}}  " + "  ".join(f"{_figure(v):>10}" for v in cells))
     for note in figures["notes"]:
-        print(f"note: {note}")
+        _say(f"note: {note}")
     return EXIT_OK
 
 

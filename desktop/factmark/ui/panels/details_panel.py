@@ -163,6 +163,7 @@ class DetailsPanel(QWidget):
         for definition in self._definitions.get(label, []) if label else []:
             name = definition["name"]
             combo = QComboBox(page)
+            combo.installEventFilter(self)  # its Alt+Down opens it, not the next span
             combo.setObjectName(f"attribute_{name}")
             combo.addItem("—", "")
             keys = definition.get("keys", [])
@@ -204,6 +205,16 @@ class DetailsPanel(QWidget):
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
         if watched is self.note and event.type() == event.Type.FocusOut:
             self.save_note()
+        if (
+            isinstance(watched, QComboBox)
+            and event.type() == event.Type.ShortcutOverride
+            and event.modifiers() == Qt.KeyboardModifier.AltModifier
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+        ):
+            # A focused drop-down keeps Alt+Down / Alt+Up (open the list) for itself;
+            # in the article they select the next / previous span.
+            event.accept()
+            return True
         return super().eventFilter(watched, event)
 
     def _attribute_chosen(self, name: str, value: str) -> None:
