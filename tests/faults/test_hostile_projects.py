@@ -140,6 +140,12 @@ HOSTILE_ROWS: dict[str, tuple[list[str], tuple[object, ...], str, str]] = {
         "documents",
         "meta is not valid JSON",
     ),
+    "NUL deep inside meta": (  # deeper than Python's stack would allow a recursive check
+        ["UPDATE documents SET meta = ? WHERE id = 2"],
+        ('{"a": ' + "[" * 900 + '"\\u0000"' + "]" * 900 + "}",),
+        "documents",
+        "holds a NUL character",
+    ),
     "meta not an object": (
         ["UPDATE documents SET meta = '[1, 2]' WHERE id = 2"],
         (),

@@ -119,3 +119,20 @@ def _utf8(data: bytes) -> str:
 def text_uid(text: str) -> str:
     """The document identity: sha256 of the stored (normalised) text, in hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def holds_nul(value: object) -> bool:
+    """Whether a string anywhere in ``value`` (JSON data: dicts, lists, strings) holds NUL.
+    A loop, not recursion: a file's data may nest deeper than Python's stack."""
+    waiting = [value]
+    while waiting:
+        item = waiting.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            waiting.extend(item.keys())
+            waiting.extend(item.values())
+        elif isinstance(item, list):
+            waiting.extend(item)
+    return False

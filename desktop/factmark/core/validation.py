@@ -33,7 +33,7 @@ from factmark.core.labels_store import check_label, check_relation_type
 from factmark.core.model import STATUSES, Label, ValidationError
 from factmark.core.preferences import clean_annotator
 from factmark.core.safe_text import first_unsafe, printable
-from factmark.core.text import check_text, text_uid
+from factmark.core.text import check_text, holds_nul, text_uid
 
 # Problems listed one per line; beyond this only the count grows.
 MAX_LISTED = 1000
@@ -354,18 +354,8 @@ def _json_object(what: str, value: object) -> None:
         raise _Bad(f"{what} is not valid JSON: {_shown(text)}") from None
     if not isinstance(parsed, dict):
         raise _Bad(f"{what} is JSON but not an object: {_shown(text)}")
-    if _holds_nul(parsed):
+    if holds_nul(parsed):
         raise _Bad(f"{what} holds a NUL character")
-
-
-def _holds_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(key) or _holds_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 def _shown(value: object, limit: int = 40) -> str:

@@ -21,7 +21,7 @@ from factmark.core.model import IncomingDocument, Label, ValidationError
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import first_unsafe, printable
-from factmark.core.text import check_text
+from factmark.core.text import check_text, holds_nul
 
 _READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl)
 READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
@@ -200,7 +200,7 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
     check_text(document.text)  # binary text is told as such, before its first line, the title
     if not isinstance(document.title, str) or "\x00" in document.title:
         raise ValidationError(f"the title holds a NUL character: {document.title!r}")
-    if _holds_nul(document.meta):
+    if holds_nul(document.meta):
         raise ValidationError("the metadata holds a NUL character")
     _check_storable("the metadata", document.meta)
     for span in document.spans:
@@ -257,23 +257,6 @@ def _annotator(name: str) -> tuple[str, str | None]:
     if first_unsafe(cleaned) is not None:
         return name, f"the annotator name holds a bidi control character: {cleaned!r}"
     return cleaned, None
-
-
-def _holds_nul(value: object) -> bool:
-    """Whether a string anywhere in ``value`` (JSON data: dicts, lists, strings) holds NUL.
-    A loop, not recursion: a file's data may nest deeper than Python's stack."""
-    waiting = [value]
-    while waiting:
-        item = waiting.pop()
-        if isinstance(item, str):
-            if "\x00" in item:
-                return True
-        elif isinstance(item, dict):
-            waiting.extend(item.keys())
-            waiting.extend(item.values())
-        elif isinstance(item, list):
-            waiting.extend(item)
-    return False
 
 
 __all__ = ["READERS", "FileReport", "ProjectError", "collect_files", "import_file", "supported"]
