@@ -237,8 +237,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Document/Suggestions",
         scope="article",
         when="document",
-        help="Accept the suggestion in hand and go to the next one; while linking, link "
-        "to the chosen span",
+        help="Accept the suggestion in hand (shown in the Suggestion panel) and go to the next "
+        "one; after the last, the status bar says so. While linking, link to the chosen span",
     ),
     A(
         "acceptAllSuggestions",
@@ -255,14 +255,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Document/Suggestions",
         scope="article",
         when="document",
-        help="Reject the suggestion in hand and go to the next one; else delete the selected span",
+        help="Reject the suggestion in hand and go to the next one; with none in hand (a click "
+        "or Escape lets go of it), delete the selected span",
     ),
     A(
         "nextSuggestion",
         "Next suggestion",
         ("Tab",),
         scope="view",
-        help="Go to the next suggestion (while suggestions are shown)",
+        help="Take the next suggestion in hand (while suggestions are shown; a click inside a "
+        "dashed outline picks one too); after the last, says so, then starts from the top",
     ),
     A(
         "previousSuggestion",

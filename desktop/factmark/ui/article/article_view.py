@@ -6,6 +6,7 @@ the user clicked, and reports every position as a code-point offset.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
@@ -40,6 +41,7 @@ class ArticleView(QPlainTextEdit):
     span_clicked = Signal(object)  # the span id, or None when clicking plain text
     span_resized = Signal(int, int, int)  # span id, new start, new end (edge dragged)
     suggestion_stepped = Signal(int)  # Tab (+1) / Shift+Tab (-1) with suggestions shown
+    suggestion_clicked = Signal(int)  # a click inside a suggestion's outline picks it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,8 @@ class ArticleView(QPlainTextEdit):
         self.links: list[tuple[Span, Span, str]] = []  # head, child, relation type
         self.suggestions: list[Suggestion] = []
         self.selected_suggestion_id: int | None = None
+        # Whether a click may pick a suggestion (not while linking: set by the window).
+        self.suggestion_clicks_allowed: Callable[[], bool] = lambda: True
         # Links are drawn in a strip right of the text, like an editor's line numbers.
         self.link_area = LinkArea(self)
         self.setViewportMargins(0, 0, LINK_MARGIN, 0)
@@ -386,11 +390,25 @@ class ArticleView(QPlainTextEdit):
         if position != self._press_position:
             return
         offset = self.offset_at(event.position().toPoint())
+        if self._click_picks_suggestion(offset):
+            return
         span_id = self._span_to_select(offset)
         if span_id is None:
             under = next((s for s in self.suggestions if s.start <= offset < s.end), None)
             self.select_suggestion(under.id if under else None)
         self.span_clicked.emit(span_id)
+
+    def _click_picks_suggestion(self, offset: int) -> bool:
+        """A click inside a suggestion's outline picks it (the innermost), even inside a
+        span, unless a gesture (linking) claims clicks; True when it did."""
+        if not self.suggestions or not self.suggestion_clicks_allowed():
+            return False
+        under = [s for s in self.suggestions if s.start <= offset < s.end and s.id is not None]
+        if not under:
+            return False
+        chosen = min(under, key=lambda s: (s.end - s.start, s.start))
+        self.suggestion_clicked.emit(chosen.id)
+        return True
 
     def _edge_at(self, point: QPoint) -> tuple[Span, str] | None:
         """The selected span's edge (``start`` or ``end``) within a few pixels of ``point``."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.changes import ChangeSet
 from factmark.core.guidelines import section
-from factmark.core.model import Document, Label
+from factmark.core.model import Document, Label, Suggestion
 from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
@@ -38,6 +38,7 @@ from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.panels.document_panel import DocumentPanel, make_table
 from factmark.ui.panels.guidelines_panel import GuidelinesPanel
 from factmark.ui.panels.relations_panel import RelationsPanel
+from factmark.ui.panels.suggestion_panel import SuggestionPanel
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
 from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
@@ -110,9 +111,10 @@ class MainWindow(QMainWindow):
         self.details = DetailsPanel(lambda: self.project.attribute_definitions(), self)
         self.side = QSplitter(Qt.Orientation.Vertical, self)
         self.side.setObjectName("sideSplitter")
-        for part in (self.span_list, self.relations, self.details):
+        self.suggestion_panel = SuggestionPanel(self)
+        for part in (self.span_list, self.suggestion_panel, self.relations, self.details):
             self.side.addWidget(part)
-        self.side.setSizes([380, 120, 300])
+        self.side.setSizes([340, 110, 120, 260])
         for widget in (self.documents, centre, self.side):
             self.splitter.addWidget(widget)
         self.splitter.setStretchFactor(1, 1)
@@ -249,6 +251,8 @@ class MainWindow(QMainWindow):
         session.document_shown.connect(self._document_shown)
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
+        self.review.in_hand.connect(self._suggestion_in_hand)
+        self.article_view.suggestion_clicks_allowed = lambda: not self.linking.active
         self.article_view.span_resized.connect(self.annotation.resize_to)
         self.details.note_edited.connect(self.annotation.set_note)
         self.details.attribute_chosen.connect(self.annotation.set_attribute)
@@ -297,6 +301,14 @@ class MainWindow(QMainWindow):
         if unbound:
             self.tell("Keys not bound: " + "; ".join(unbound) + " (change them in Edit > Labels).")
 
+    def _suggestion_in_hand(self, chosen: Suggestion | None) -> None:
+        """One thing in hand: a suggestion picked lets go of the selected span."""
+        if chosen is not None and self.article_view.selected_span_id is not None:
+            self.selection.select(None)
+        number, waiting = self.review.position()
+        text = self.article_view.text[chosen.start : chosen.end] if chosen else ""
+        self.suggestion_panel.show_suggestion(chosen, text, number, waiting)
+
     def _update_enabled(self) -> None:
         self.action_table.set_enabled({"document": self.current is not None})
 
@@ -324,6 +336,7 @@ class MainWindow(QMainWindow):
             self.find_bar.close_bar()
             return
         self.article_view.clear_selection()
+        self.review.drop()
         self.selection.select(None)
 
     # -- status bar, titles ---------------------------------------------------------------

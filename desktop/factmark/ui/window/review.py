@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QTextCursor
 
 from factmark.core.changes import ChangeSet
-from factmark.core.model import Document
+from factmark.core.model import Document, Suggestion
 from factmark.core.operations import AcceptSuggestion, Compound, Operation, RejectSuggestion
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.background.suggestions import SuggestionComputer
@@ -16,9 +17,20 @@ from factmark.ui.window.annotation import Annotation
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
 
+LAST_REVIEWED = "Last suggestion reviewed; Tab starts again from the top ({waiting} left)."
+NO_MORE = "No more suggestions: every one is reviewed."
+
 
 class SuggestionReview(QObject):
-    """Suggested spans to accept or reject, one key each."""
+    """Suggested spans to accept or reject, one key each.
+
+    One suggestion at most is *in hand*: the one drawn strongest in the article, kept
+    inside the visible viewport and shown in the suggestion panel. Only that one is
+    accepted (Enter) or rejected (Backspace); it stops being in hand as soon as the
+    user clicks or selects anything else, or presses Escape.
+    """
+
+    in_hand = Signal(object)  # the Suggestion in hand, or None
 
     def __init__(
         self,
@@ -35,14 +47,101 @@ class SuggestionReview(QObject):
         self.view = view
         self.annotation = annotation
         self.tell = tell
+        self.at_end = False  # the last one was reached: the next Tab starts from the top
+        self._span_when_picked: int | None = None
         self.computer = SuggestionComputer(lambda: session.project, self)
         self.computer.computed.connect(self._computed)
         self.computer.failed.connect(lambda message: tell(message, 8000))
         session.document_shown.connect(self._shown)
         session.changed.connect(self._changed)
         view.suggestion_stepped.connect(self.step)
+        view.suggestion_clicked.connect(self._clicked)
+        view.span_clicked.connect(lambda _span_id: self.drop())
+        view.selectionChanged.connect(self._selection_changed)
+
+    # -- the suggestion in hand ---------------------------------------------------------
+
+    @property
+    def held(self) -> Suggestion | None:
+        """The suggestion in hand, if any."""
+        return self.view.suggestion(self.view.selected_suggestion_id)
+
+    def pick(self, suggestion_id: int | None) -> None:
+        """Take a suggestion in hand (None: none) and show it, scrolled into view."""
+        self.view.select_suggestion(suggestion_id)
+        chosen = self.held
+        if chosen is not None:
+            self.at_end = False
+            if not self.visible(chosen):
+                self.view.centerCursor()
+        self.in_hand.emit(chosen)  # the window lets go of the selected span
+        self._span_when_picked = self.view.selected_span_id
+
+    def drop(self) -> None:
+        """Let go of the suggestion in hand (the user chose something else)."""
+        if self.view.selected_suggestion_id is not None:
+            self.view.select_suggestion(None)
+        self.in_hand.emit(None)
+
+    def position(self) -> tuple[int, int]:
+        """The place of the suggestion in hand among those waiting (1-based; 0 for none),
+        and how many wait."""
+        shown = self.view.suggestions
+        ids = [s.id for s in shown]
+        chosen = self.view.selected_suggestion_id
+        return (ids.index(chosen) + 1 if chosen in ids else 0), len(shown)
+
+    def visible(self, suggestion: Suggestion) -> bool:
+        """Whether the whole suggestion (its first line at least) is inside the viewport."""
+        height = self.view.viewport().height()
+        cursor = QTextCursor(self.view.document())
+        cursor.setPosition(self.view.offsets.to_qt(suggestion.start))
+        first = self.view.cursorRect(cursor)
+        cursor.setPosition(self.view.offsets.to_qt(suggestion.end))
+        last = self.view.cursorRect(cursor)
+        if first.top() < 0 or first.bottom() > height:
+            return False
+        return last.bottom() <= height or last.top() - first.top() >= height
+
+    def _clicked(self, suggestion_id: int) -> None:
+        self.view.clear_selection()
+        self.pick(suggestion_id)
+        chosen = self.held
+        if chosen is not None:
+            self.tell(
+                self._describe(chosen, "In hand") + " Enter accepts, Backspace rejects.", 8000
+            )
+
+    def _selection_changed(self) -> None:
+        if self.view.textCursor().hasSelection():
+            self.drop()  # a text selection is what the keys act on now
+
+    def _usable(self) -> Suggestion | None:
+        """The suggestion in hand, when the keys may act on it: not once another span
+        was selected since it was picked; and not while off screen (it is scrolled
+        back into view instead, and the user told)."""
+        chosen = self.held
+        if chosen is None or chosen.id is None:
+            return None
+        if self.view.selected_span_id not in (None, self._span_when_picked):
+            self.drop()  # a span was chosen since: the keys act on it instead
+            return None
+        if not self.visible(chosen):
+            self.pick(chosen.id)
+            self.tell(
+                "The suggestion in hand was off screen; here it is. Press again to act.", 8000
+            )
+            return None
+        return chosen
+
+    def _describe(self, chosen: Suggestion, verb: str) -> str:
+        text = " ".join(self.view.text[chosen.start : chosen.end].split())
+        if len(text) > 50:
+            text = text[:49] + "…"
+        return f"{verb} {chosen.label} “{text}”."
 
     def _shown(self, document: Document | None) -> None:
+        self.at_end = False
         self.refresh()
         if document is not None and self.settings.suggest_on_open():
             self.computer.run(document)
@@ -55,6 +154,7 @@ class SuggestionReview(QObject):
         document_id = self.session.document_id
         shown = self.session.project.suggestions(document_id) if document_id else []
         self.view.set_suggestions(shown)
+        self.in_hand.emit(self.held)
 
     def suggest(self) -> None:
         """Propose spans for the current document (computed in the background)."""
@@ -67,32 +167,35 @@ class SuggestionReview(QObject):
         if document_id == self.session.document_id:
             waiting = len(self.view.suggestions)
             self.tell(
-                f"{added} new suggestions, {waiting} to review: Tab goes to the next, Enter "
-                "accepts, Backspace rejects, Shift+Enter accepts all.",
+                f"{_count(added, 'new suggestion')}, {waiting} to review: Enter accepts and "
+                "goes to the next, Backspace rejects, Tab skips, Shift+Enter accepts all.",
                 10000,
             )
             if waiting and self.view.selected_suggestion_id is None:
                 self.step(1)
 
     def accept(self) -> bool:
-        """Accept the selected suggestion (or the one at the cursor); False if none."""
-        chosen = self.view.suggestion_at_cursor()
-        document_id = self.session.document_id
-        if chosen is None or chosen.id is None or document_id is None:
-            return False
-        operation = AcceptSuggestion(document_id, chosen.id, self.annotation.annotator())
-        if self.annotation.perform(operation):
-            self.step(1, after=chosen.start)
-        return True
+        """Accept the suggestion in hand and go to the next; False if none is in hand."""
+        return self._act(accepting=True)
 
     def reject(self) -> bool:
-        """Reject the selected suggestion (or the one at the cursor); False if none."""
-        chosen = self.view.suggestion_at_cursor()
+        """Reject the suggestion in hand and go to the next; False if none is in hand."""
+        return self._act(accepting=False)
+
+    def _act(self, accepting: bool) -> bool:
+        shown_before = self.held is not None
+        chosen = self._usable()
         document_id = self.session.document_id
         if chosen is None or chosen.id is None or document_id is None:
-            return False
-        if self.annotation.perform(RejectSuggestion(document_id, chosen.id)):
-            self.step(1, after=chosen.start)
+            return shown_before and self.held is not None  # brought back on screen: handled
+        operation: Operation = (
+            AcceptSuggestion(document_id, chosen.id, self.annotation.annotator())
+            if accepting
+            else RejectSuggestion(document_id, chosen.id)
+        )
+        if self.annotation.perform(operation):
+            done = self._describe(chosen, "Accepted" if accepting else "Rejected")
+            self.step(1, after=chosen.start, done=done)
         return True
 
     def accept_all(self) -> None:
@@ -106,18 +209,23 @@ class SuggestionReview(QObject):
         parts: list[Operation] = [
             AcceptSuggestion(document_id, s.id or 0, annotator) for s in shown
         ]
-        text = f"Accept {len(parts)} suggestions"
+        text = f"Accept {_count(len(parts), 'suggestion')}"
         if self.annotation.perform(Compound(document_id, parts, text)):
-            self.tell(f"Accepted {len(parts)} suggestions.", 6000)
+            self.tell(f"Accepted {_count(len(parts), 'suggestion')}.", 6000)
 
-    def step(self, direction: int, after: int | None = None) -> None:
-        """Select the next (+1) or previous (-1) suggestion, from the selected one, the
-        given offset, or the cursor."""
+    def step(self, direction: int, after: int | None = None, done: str = "") -> None:
+        """Take the next (+1) or previous (-1) suggestion in hand, from the one in hand,
+        the given offset, or the cursor. Past the last (or before the first) one the
+        end is announced and nothing is in hand; the next Tab starts again from the top
+        (Shift+Tab from the bottom)."""
+        lead = f"{done} " if done else ""
         shown = self.view.suggestions
         if not shown:
-            self.view.select_suggestion(None)
+            self.pick(None)
+            if done or direction:
+                self.tell(lead + NO_MORE, 10000)
             return
-        current = self.view.suggestion(self.view.selected_suggestion_id)
+        current = self.held
         point = (
             after
             if after is not None
@@ -127,8 +235,26 @@ class SuggestionReview(QObject):
             later = [
                 s for s in shown if s.start > point or (after is not None and s.start >= point)
             ]
-            chosen = (later or shown)[0]
+            chosen = later[0] if later else (shown[0] if self.at_end else None)
         else:
             earlier = [s for s in shown if s.start < point]
-            chosen = (earlier or shown)[-1]
-        self.view.select_suggestion(chosen.id)
+            chosen = earlier[-1] if earlier else (shown[-1] if self.at_end else None)
+        if chosen is None:
+            self.pick(None)
+            self.at_end = True
+            end = (
+                LAST_REVIEWED.format(waiting=len(shown))
+                if direction > 0
+                else f"First suggestion reached; Shift+Tab starts again from the bottom "
+                f"({len(shown)} left)."
+            )
+            self.tell(lead + end, 10000)
+            return
+        self.pick(chosen.id)
+        if done:
+            number, waiting = self.position()
+            self.tell(f"{lead}Next: {number} of {waiting}. Enter accepts, Backspace rejects.", 8000)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
