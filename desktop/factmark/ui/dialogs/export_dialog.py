@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,6 +26,7 @@ from factmark.core.exporting import FORMATS
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project
+from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.models.tables import STATUS_NAMES
 from factmark.ui.plain import plain_warning
 
@@ -110,7 +112,7 @@ class ExportDialog(QDialog):
         form.addRow("", self.format_help)
         form.addRow("Nested spans", self.nested)
         form.addRow("Documents", _row(self.statuses.values()))
-        form.addRow("Labels", _row(self.labels.values()))
+        form.addRow("Labels", self._label_grid())
         form.addRow("Spans", self.layer)
         form.addRow("Split", _row([self.split_on, self.split, self.seed]))
         form.addRow("Save as", _row([self.output, browse]))
@@ -123,6 +125,7 @@ class ExportDialog(QDialog):
         self.split_on.toggled.connect(lambda _on: self._update_enabled())
         self.format.currentIndexChanged.connect(lambda _i: self._format_changed())
         self._format_changed()
+        fit_to_screen(self)
         self._update_counts()
 
     # -- what the boxes say ----------------------------------------------------
@@ -188,6 +191,21 @@ class ExportDialog(QDialog):
         if path:
             self.output.setText(path)
 
+    def _label_grid(self) -> QWidget:
+        """The label boxes in rows of a few; a long list scrolls."""
+        grid_widget = QWidget(self)
+        grid = QGridLayout(grid_widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        for n, box in enumerate(self.labels.values()):
+            grid.addWidget(box, n // LABEL_COLUMNS, n % LABEL_COLUMNS)
+        rows = -(-len(self.labels) // LABEL_COLUMNS)
+        if rows <= LABEL_ROWS_SHOWN:
+            return grid_widget
+        area = scrolling(grid_widget, self)
+        row_height = grid_widget.sizeHint().height() / rows
+        area.setFixedHeight(round(row_height * LABEL_ROWS_SHOWN))
+        return area
+
     def export(self) -> None:
         """Run the export in the background; report the result and close on success."""
         from factmark.ui.dialogs.progress import run_export
@@ -225,6 +243,10 @@ class ExportDialog(QDialog):
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(self.result_message, 10000)
         self.accept()
+
+
+LABEL_COLUMNS = 4  # label boxes a line: many labels make rows, not a wider dialog
+LABEL_ROWS_SHOWN = 6  # more rows than this scroll
 
 
 def _row(widgets) -> QHBoxLayout:  # type: ignore[no-untyped-def]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.importing import FileReport
 from factmark.ui.background.jobs import ImportOutcome
+from factmark.ui.dialogs.fit import fit_to_screen
 from factmark.ui.plain import plain_tip
 
 
@@ -41,7 +42,7 @@ class ReportDialog(QDialog):
         self.outcome = outcome
         self.setObjectName("importReport")
         self.setWindowTitle("Import report")
-        self.resize(760, 440)
+        fit_to_screen(self, 760, 440)
         style = self.style()
         warning = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         troubled = bool(outcome.failed_files or outcome.error or outcome.cancelled)

@@ -35,6 +35,7 @@ from factmark.core.label_operations import AddLabel, DeleteLabel, MoveLabel, Upd
 from factmark.core.model import Label
 from factmark.core.operations import Operation
 from factmark.core.project import Project
+from factmark.ui.dialogs.fit import fit_to_screen
 from factmark.ui.dialogs.list_editing import (
     Perform,
     enable_controls,
@@ -235,7 +236,7 @@ class LabelsDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(close)
         em = self.fontMetrics().height()
-        self.resize(48 * em, 28 * em)
+        fit_to_screen(self, 48 * em, 28 * em)
 
     # -- state -------------------------------------------------------------------------
 

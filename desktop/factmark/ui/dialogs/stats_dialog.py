@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.project import Project
+from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.plain import plain_tip
 
 Row = tuple[str, int, QColor]
@@ -330,20 +331,27 @@ class StatsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.headline)
-        layout.addWidget(self.progress)
+        # The figures scroll (many labels or annotators); the Close button stays in view.
+        figures = QWidget(self)
+        column = QVBoxLayout(figures)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.headline)
+        column.addWidget(self.progress)
         for heading, chart in (
             (self.label_heading, self.label_chart),
             (self.annotator_heading, self.annotator_chart),
         ):
-            layout.addSpacing(self.fontMetrics().height())
-            layout.addWidget(heading)
-            layout.addWidget(chart)
-        layout.addStretch(1)
+            column.addSpacing(self.fontMetrics().height())
+            column.addWidget(heading)
+            column.addWidget(chart)
+        column.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scrolling(figures, self), 1)
         layout.addSpacing(self.fontMetrics().height() // 2)
         layout.addWidget(buttons)
         self.refresh()
+        hint = figures.sizeHint()
+        fit_to_screen(self, hint.width() + 40, hint.height() + buttons.sizeHint().height() + 60)
 
     def _heading(self, name: str) -> QLabel:
         heading = QLabel()

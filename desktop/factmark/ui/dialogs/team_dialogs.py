@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from factmark.core.agreement import agreement
 from factmark.core.project import Project
+from factmark.ui.dialogs.fit import available_area, fit_to_screen, scrolling
 from factmark.ui.dialogs.stats_dialog import BarChart
 
 FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
@@ -93,7 +94,12 @@ class AgreementDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.bars)
-        layout.addWidget(self.report)
+        # Many labels: the bars scroll, at most a third of the screen's height.
+        bars = scrolling(self.bars, self)
+        bars.setMaximumHeight(
+            min(self.bars.sizeHint().height() + 4, available_area(self).height() // 3)
+        )
+        layout.addWidget(bars)
+        layout.addWidget(self.report, 1)
         layout.addWidget(buttons)
-        self.resize(640, 560)
+        fit_to_screen(self, 640, 560)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -74,7 +75,20 @@ class DetailsPanel(QWidget):
         span_layout.addWidget(self.note)
         span_layout.addWidget(self.attribute_pages)
 
-        self.document_box = QGroupBox("Document", self)
+        # The document's fields are needed now and then: folded under a header by default,
+        # so that the side column leaves the span's note and attributes room on a laptop.
+        self.document_toggle = QToolButton(self)
+        self.document_toggle.setObjectName("documentToggle")
+        self.document_toggle.setText("Document: publication, URL, date, language")
+        self.document_toggle.setToolTip("Show or hide the document's fields")
+        self.document_toggle.setCheckable(True)
+        self.document_toggle.setAutoRaise(True)
+        self.document_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.document_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.document_toggle.toggled.connect(self._document_toggled)
+        self.document_box = QGroupBox(self)
+        self.document_box.setObjectName("documentBox")
+        self.document_box.hide()
         self.fields: dict[str, QLineEdit] = {}
         document_form = QFormLayout(self.document_box)
         for key, title in DOCUMENT_FIELDS:
@@ -90,6 +104,7 @@ class DetailsPanel(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.span_box)
+        column.addWidget(self.document_toggle)
         column.addWidget(self.document_box)
         column.addStretch(1)
         area = QScrollArea(self)
@@ -179,6 +194,16 @@ class DetailsPanel(QWidget):
             form.addRow(title, combo)
         self._page_combos[label] = combos
         return page
+
+    def set_document_open(self, shown: bool) -> None:
+        """Unfold (True) or fold the document's fields."""
+        self.document_toggle.setChecked(shown)
+        self._document_toggled(shown)
+
+    def _document_toggled(self, shown: bool) -> None:
+        self.document_box.setVisible(shown)
+        arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        self.document_toggle.setArrowType(arrow)
 
     def show_document(self, document: Document | None) -> None:
         """Show a document's fields (from its metadata)."""

@@ -14,8 +14,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QHeaderView,
@@ -50,6 +50,16 @@ from factmark.ui.window.selection import SpanSelection
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
 
+# The size the window asks for on a big screen; on a smaller one it takes the available area.
+WANTED_SIZE = QSize(1360, 860)
+# Room left for a window manager's title bar and borders before the window is shown.
+FRAME_ALLOWANCE = QSize(8, 36)
+COMFORTABLE_CHARACTERS = 66  # the article's measure the panels make room for
+READABLE_CHARACTERS = 60  # below this, panels fold and the guidelines float
+MINIMUM_CHARACTERS = 28  # the article is never narrower than this
+# A line of ordinary English prose: its average advance is the article's character width.
+MEASURE_SAMPLE = "Ukraine has pushed back the Russian army from some positions around Bakhmut"
+
 
 class MainWindow(QMainWindow):
     """One project's annotation window: the parts laid out and wired together."""
@@ -63,7 +73,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_parts()
         self._connect()
-        self.resize(1360, 860)
+        self._fit_first_size()
         self._restore_layout()
         self.navigator.open_first()
         self._update_titles()
@@ -109,6 +119,8 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.relations = RelationsPanel(self)
         self.details = DetailsPanel(lambda: self.project.attribute_definitions(), self)
+        self.details.set_document_open(self.settings.document_fields_open())
+        self.details.document_toggle.toggled.connect(self.settings.set_document_fields_open)
         self.side = QSplitter(Qt.Orientation.Vertical, self)
         self.side.setObjectName("sideSplitter")
         self.suggestion_panel = SuggestionPanel(self)
@@ -117,7 +129,15 @@ class MainWindow(QMainWindow):
         self.side.setSizes([340, 110, 120, 260])
         for widget in (self.documents, centre, self.side):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(1, 1)
+        # A narrower window narrows the panels as well as the article.
+        for index, stretch in enumerate((1, 3, 1)):
+            self.splitter.setStretchFactor(index, stretch)
+        # The side panels fold away (drag their edge to the window's side); the article never.
+        self.splitter.setCollapsible(0, True)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setCollapsible(2, True)
+        self.centre = centre
+        centre.setMinimumWidth(self.article_width(MINIMUM_CHARACTERS))
         self.splitter.setSizes([280, 760, 320])
         self.setCentralWidget(self.splitter)
 
@@ -139,6 +159,10 @@ class MainWindow(QMainWindow):
         self.guidelines_dock.setWidget(self.guidelines_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
         self.guidelines_dock.hide()
+        self._sizes_before_dock: list[int] | None = None
+        self.guidelines_dock.visibilityChanged.connect(
+            lambda _visible: QTimer.singleShot(0, self._make_room_for_article)
+        )
         self.article_view.zoom_by(self.settings.zoom())
 
     def _build_parts(self) -> None:
@@ -379,10 +403,106 @@ class MainWindow(QMainWindow):
         geometry, state, sizes = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
+            self._keep_on_screen()  # saved on a bigger screen: shrunk to fit this one
         if state is not None:
             self.restoreState(state)
         if len(sizes) == 3 and all(s >= 0 for s in sizes):
             self.splitter.setSizes(sizes)
+
+    # -- fitting the screen -----------------------------------------------------------------
+
+    def _available(self) -> QRect:
+        """The area of the screen the window is on that windows may use."""
+        return self.screen().availableGeometry()
+
+    def article_width(self, characters: int) -> int:
+        """The article's width (margins, link strip and scroll bar included) that shows
+        ``characters`` characters of ordinary prose a line at the article's font."""
+        view = self.article_view
+        advance = view.fontMetrics().horizontalAdvance(MEASURE_SAMPLE) / len(MEASURE_SAMPLE)
+        margins = view.viewportMargins()
+        chrome = (
+            2 * view.document().documentMargin()
+            + margins.left()
+            + margins.right()
+            + 2 * view.frameWidth()
+            + view.verticalScrollBar().sizeHint().width()
+        )
+        return round(characters * advance + chrome) + 2
+
+    def _fit_first_size(self) -> None:
+        """The first size: what the layout wants on a big screen, never more than the
+        available area of the screen the window opens on, centred in it."""
+        area = self._available()
+        width = min(WANTED_SIZE.width(), area.width() - FRAME_ALLOWANCE.width())
+        height = min(WANTED_SIZE.height(), area.height() - FRAME_ALLOWANCE.height())
+        self.resize(width, height)
+        self.move(
+            area.x() + max(0, (area.width() - width - FRAME_ALLOWANCE.width()) // 2),
+            area.y() + max(0, (area.height() - height - FRAME_ALLOWANCE.height()) // 2),
+        )
+        self._fit_splitters(width)
+
+    def _fit_splitters(self, width: int) -> None:
+        """Share ``width`` out: the article its comfortable measure first, then the
+        document list and the side column what is left, within sensible bounds."""
+        handles = 2 * self.splitter.handleWidth()
+        rest = max(0, width - self.article_width(COMFORTABLE_CHARACTERS) - handles)
+        documents = max(160, min(280, round(rest * 0.45)))
+        side = max(200, min(340, rest - documents))
+        self.splitter.setSizes([documents, max(0, width - documents - side - handles), side])
+
+    def _keep_on_screen(self) -> None:
+        """Shrink and move the window so that all of it, frame included, is inside the
+        available area of its screen."""
+        area = self._available()
+        frame = self.frameGeometry()
+        extra = frame.size() - self.geometry().size()
+        width = min(self.width(), area.width() - extra.width())
+        height = min(self.height(), area.height() - extra.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        frame = self.frameGeometry()
+        x = max(area.left(), min(frame.left(), area.right() + 1 - frame.width()))
+        y = max(area.top(), min(frame.top(), area.bottom() + 1 - frame.height()))
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not event.spontaneous():
+            self._keep_on_screen()  # the frame's size is known now
+
+    def _make_room_for_article(self) -> None:
+        """The guidelines dock was opened or closed: keep the article's measure.
+
+        Opening it takes width from the side column, then the document list (folded if
+        need be); if the window is still too narrow, the dock floats beside it. Closing
+        it gives the panels their widths back."""
+        dock = self.guidelines_dock
+        if not dock.isVisible() or dock.isFloating():
+            if self._sizes_before_dock is not None and not dock.isVisible():
+                self.splitter.setSizes(self._sizes_before_dock)
+                self._sizes_before_dock = None
+            return
+        sizes = self.splitter.sizes()
+        short = self.article_width(COMFORTABLE_CHARACTERS) - sizes[1]
+        if short <= 0:
+            return
+        if self._sizes_before_dock is None:
+            self._sizes_before_dock = list(sizes)
+        for index, floor in ((2, 200), (0, 160)):
+            give = max(0, min(short, sizes[index] - floor))
+            sizes[index] -= give
+            sizes[1] += give
+            short -= give
+        readable = self.article_width(READABLE_CHARACTERS)
+        if sizes[1] < readable and sizes[0] > 0:  # the document list folds away
+            sizes[1] += sizes[0]
+            sizes[0] = 0
+        self.splitter.setSizes(sizes)
+        if sizes[1] < readable:
+            dock.setFloating(True)  # too narrow for both: the guidelines float over it
 
     def save_layout(self) -> None:
         self.settings.set_window_state(self.saveGeometry(), self.saveState(), self.splitter.sizes())

@@ -135,6 +135,14 @@ class Settings:
             splitter,
         )
 
+    def document_fields_open(self) -> bool:
+        """Whether the details panel shows the document's fields (default folded)."""
+        return str(self.qsettings.value("window/document_fields", "false")).lower() == "true"
+
+    def set_document_fields_open(self, shown: bool) -> None:
+        """Remember whether the document's fields are shown or folded."""
+        self.qsettings.setValue("window/document_fields", "true" if shown else "false")
+
     def set_window_state(
         self, geometry: QByteArray, state: QByteArray, splitter: list[int]
     ) -> None:

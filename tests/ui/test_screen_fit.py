@@ -1,0 +1,229 @@
+"""The window and its dialogs fit the screen they open on.
+
+Every test runs on the session's offscreen screen (800×800 unless told otherwise), and
+once more in a subprocess whose offscreen screen is a 1366×768 laptop's (the offscreen
+platform reads its screens from a JSON file: ``-platform offscreen:configfile=FILE``).
+Expected values come from Qt's own geometry: the screen's available area, the widgets'
+global rectangles and the article's laid-out lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QWidget
+from pytestqt.qtbot import QtBot
+
+from factmark.core.importing import collect_files, import_file
+from factmark.core.project import Project
+from factmark.ui.dialogs.export_dialog import ExportDialog
+from factmark.ui.dialogs.import_report import ReportDialog
+from factmark.ui.dialogs.labels_dialog import LabelsDialog
+from factmark.ui.dialogs.shortcuts import ShortcutsDialog
+from factmark.ui.dialogs.stats_dialog import StatsDialog
+from factmark.ui.dialogs.team_dialogs import AgreementDialog
+from factmark.ui.window.main_window import READABLE_CHARACTERS, MainWindow
+
+SCREEN_CONFIG = "FACTMARK_TEST_SCREEN"  # the offscreen screens' JSON file, in the subprocess
+LAPTOP = {"name": "Laptop", "x": 0, "y": 0, "width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="session")
+def qapp_args(pytestconfig: pytest.Config) -> list[str]:
+    """The application's arguments: the laptop's screen when the subprocess asks for it."""
+    args = [pytestconfig.getini("qt_qapp_name")]
+    config = os.environ.get(SCREEN_CONFIG)
+    if config:
+        args += ["-platform", f"offscreen:configfile={config}"]
+    return args
+
+
+def settle(qtbot: QtBot) -> None:
+    """Let queued layout and deferred calls run."""
+    for _ in range(3):
+        qtbot.wait(10)
+        QApplication.processEvents()
+
+
+def available(widget: QWidget) -> QRect:
+    return widget.screen().availableGeometry()
+
+
+def global_rect(widget: QWidget) -> QRect:
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+def assert_on_screen(widget: QWidget, what: str) -> None:
+    area = available(widget.window())
+    assert widget.isVisible(), f"{what} is hidden"
+    assert area.contains(global_rect(widget)), f"{what} {global_rect(widget)} is off {area}"
+
+
+def line_lengths(window: MainWindow, paragraphs: int = 6) -> list[int]:
+    """Characters on each full line (not a paragraph's last) of the first paragraphs."""
+    block = window.article_view.document().firstBlock()
+    lengths: list[int] = []
+    while block.isValid() and paragraphs:
+        layout = block.layout()
+        lengths += [layout.lineAt(n).textLength() for n in range(layout.lineCount() - 1)]
+        block = block.next()
+        paragraphs -= 1
+    return lengths
+
+
+def laptop_or_wider(window: MainWindow) -> bool:
+    return available(window).width() >= LAPTOP["width"]
+
+
+def test_the_screen_is_the_one_asked_for(qapp: QApplication) -> None:
+    geometry = qapp.primaryScreen().geometry()
+    if os.environ.get(SCREEN_CONFIG):
+        assert geometry == QRect(LAPTOP["x"], LAPTOP["y"], LAPTOP["width"], LAPTOP["height"])
+
+
+def test_the_window_opens_inside_the_screen(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    area = available(window)
+    assert area.contains(window.frameGeometry()), (window.frameGeometry(), area)
+    assert_on_screen(window.statusBar(), "the status bar")
+    window.find_bar.open_bar()
+    settle(qtbot)
+    assert_on_screen(window.find_bar, "the find bar")
+    view = window.article_view
+    view.moveCursor(QTextCursor.MoveOperation.End)
+    view.ensureCursorVisible()
+    settle(qtbot)
+    end = view.cursorRect()
+    assert view.viewport().rect().contains(end), "the article's last line is not in view"
+    assert area.contains(QRect(view.viewport().mapToGlobal(end.topLeft()), end.size()))
+
+
+def test_a_saved_geometry_too_big_for_the_screen_is_shrunk(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    area = available(window)
+    window.resize(area.width() + 600, area.height() + 400)  # saved on a bigger screen
+    path = Path(window.project.path)
+    window.close()
+    window.project.close()
+    again = open_window(path)
+    assert area.contains(again.frameGeometry()), (again.frameGeometry(), area)
+    assert_on_screen(again.statusBar(), "the status bar")
+
+
+def test_the_article_keeps_its_measure_with_the_panels_open(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    settle(qtbot)
+    documents, article, side = window.splitter.sizes()
+    assert documents > 0 and side > 0, "the side panels are open"
+    assert not window.details.document_box.isVisible(), "the document's fields start folded"
+    if laptop_or_wider(window):
+        assert statistics.median(line_lengths(window)) >= READABLE_CHARACTERS
+    else:  # a small screen: the article still has the larger share
+        assert article > max(documents, side)
+
+
+def test_the_document_fields_fold_and_the_window_remembers(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    toggle = window.details.document_toggle
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert window.details.document_box.isVisible()
+    path = Path(window.project.path)
+    window.close()
+    window.project.close()
+    again = open_window(path)
+    assert again.details.document_box.isVisible()
+    qtbot.mouseClick(again.details.document_toggle, Qt.MouseButton.LeftButton)
+    assert not again.details.document_box.isVisible()
+    assert again.settings.document_fields_open() is False
+
+
+def test_the_guidelines_never_squeeze_the_article(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    dock = window.guidelines_dock
+    qtbot.waitUntil(dock.isVisible)
+    settle(qtbot)
+    if not dock.isFloating():
+        assert statistics.median(line_lengths(window)) >= READABLE_CHARACTERS
+        assert window.frameGeometry().width() <= available(window).width()
+    if laptop_or_wider(window):
+        assert not dock.isFloating(), "on a laptop the guidelines stay beside the article"
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    settle(qtbot)
+    assert window.splitter.sizes()[0] > 0, "the document list is back"
+
+
+@pytest.mark.parametrize("guidelines", [False, True])
+def test_no_window_width_freezes_the_window(open_window, qtbot: QtBot, guidelines: bool) -> None:
+    window = open_window()
+    window.guidelines_dock.setVisible(guidelines)
+    settle(qtbot)
+    for width in [*range(600, 1367, 61), 1366, 900, 600]:
+        window.resize(width, 700)
+        settle(qtbot)  # a layout loop would never return from here
+        assert window.article_view.viewport().width() > 0
+        assert window.isVisible()
+
+
+def _buttons(dialog: QWidget) -> list[QAbstractButton]:
+    return [b for box in dialog.findChildren(QDialogButtonBox) for b in box.buttons()]
+
+
+def test_no_dialog_is_taller_than_the_screen(
+    open_window, qtbot: QtBot, corpus: Path, tmp_path: Path
+) -> None:
+    window = open_window()
+    project = window.project
+    for n in range(40):  # a long label list: charts and tables must scroll, not grow
+        project.add_label(f"label number {n}", "", "#3366aa", "")
+    files, _ = collect_files([corpus])
+    with Project.open(tmp_path / "import.factmark") as other:
+        reports = [import_file(other, f) for f in files]
+    rows = [(row.text, row.keys) for row in window.action_table.shortcut_rows()]
+    dialogs = {
+        "labels": LabelsDialog(project, window),
+        "statistics": StatsDialog(project, window),
+        "agreement": AgreementDialog(project, window),
+        "export": ExportDialog(project, window),
+        "import report": ReportDialog(reports, window),
+        "shortcuts": ShortcutsDialog(rows, window),
+    }
+    area = available(window)
+    for name, dialog in dialogs.items():
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        settle(qtbot)
+        frame = dialog.frameGeometry()
+        assert frame.height() <= area.height(), f"{name} is taller than the screen"
+        assert frame.width() <= area.width(), f"{name} is wider than the screen"
+        assert area.contains(frame), f"{name} {frame} is off {area}"
+        assert _buttons(dialog), name
+        for button in _buttons(dialog):
+            assert_on_screen(button, f"{name}'s {button.text()!r} button")
+        dialog.close()
+
+
+@pytest.mark.skipif(bool(os.environ.get(SCREEN_CONFIG)), reason="runs the others")
+def test_on_a_laptop_screen(tmp_path: Path) -> None:
+    """All of the above on an offscreen screen of 1366×768, in a process of its own."""
+    config = tmp_path / "screens.json"
+    config.write_text(json.dumps({"screens": [LAPTOP]}), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
+        env={**os.environ, SCREEN_CONFIG: str(config)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "1 skipped" in result.stdout and "failed" not in result.stdout
