@@ -1,5 +1,12 @@
 """The number suggester: figures in any script's digits, English number words, and
-the units, currencies, percentages, ordinals, ranges and dates written with them.
+the units, currencies, percentages, ordinals and ranges written with them.
+
+One rule set, the default guidelines' (``resources/guidelines.md``, "## number"): a
+number is marked with its unit or sign ("2 kilometers", "70%"), and with the people or
+things counted ("500 men"); a figure written with spaces or no-break spaces ("4 000",
+"4\u00a0000") is one number; dates and times are not numbers. The same rules serve the
+suggester (:func:`suggest_numbers`) and the click-to-label word finder
+(:func:`number_at`, used by ``core.selection.word_at``).
 
 Everything language-specific (units, currency codes, number words, month names)
 comes from ``resources/suggest/numbers-en.json``; this module only assembles one
@@ -18,7 +25,7 @@ from factmark.core.resources import resource_path
 from factmark.core.suggest.phrases import alternation
 
 LABEL = "number"
-CONFIDENCE = {"digits": 0.9, "date": 0.8, "words": 0.7, "vague": 0.5}
+CONFIDENCE = {"digits": 0.9, "words": 0.7, "vague": 0.5}
 
 # Letters of the cased scripts written with spaces: a figure glued to one is part of
 # a name ("F-16", "COVID-19", "MH17", "5G"). Chinese 第300家 keeps its 300.
@@ -66,15 +73,23 @@ def number_pattern(language: str = "en") -> re.Pattern[str]:
         rf"|{alternation(data['scale_suffixes'])}{_AFTER})?"
     )
     suffix = (
-        rf"(?:{alternation(data['percent'])}"
+        rf"(?:{_S}{alternation(data['counted'])}{_AFTER}"
+        rf"|{alternation(data['percent'])}"
         rf"|[-\u00a0 ]?{alternation(data['units'])}{_AFTER}"
         rf"|{_S}?{symbols}|{_S}{codes}{_AFTER})"
     )
     quantity = rf"(?:{symbols}{_S}?|{codes}{_S})?(?:{figure}|{word_number}){suffix}?"
     to = rf"(?:{_S}?[-\u2013\u2014]{_S}?|{_S}{alternation(data['range_words'])}{_S})"
+    year = rf"(?:{alternation(data['before_a_year'])}){_S}(?:1[5-9]|20)\d\d(?:s|{_AFTER})"
+    time = (
+        r"\d{1,2}:\d{2}(?::\d{2})?(?![\d.,:])"
+        rf"(?:{_S}?(?i:a\.m\.|p\.m\.|am|pm){_AFTER})?"
+        rf"|\d{{1,2}}{_S}?(?i:a\.m\.|p\.m\.|am|pm){_AFTER}"
+    )
     date = (
         rf"{months}{_S}(?:\d{{1,2}}{ordinal}?(?:,?{_S}\d{{4}})?|\d{{4}})(?!\d)"
         rf"|\d{{1,2}}{ordinal}?{_S}{months}(?:,?{_S}\d{{4}})?(?!\d)"
+        rf"|{year}|{time}"
     )
     vague = rf"(?i:{alternation(data['vague_quantities'])}){_AFTER}"
     return re.compile(
@@ -84,21 +99,53 @@ def number_pattern(language: str = "en") -> re.Pattern[str]:
     )
 
 
-def suggest_numbers(text: str, *, language: str = "en") -> list[Proposal]:
-    """Every figure in ``text`` as a ``number`` proposal."""
-    alone = {word.casefold() for word in number_words(language)["alone_is_not_a_number"]}
-    proposals = []
+def number_matches(text: str, *, language: str = "en") -> list[tuple[int, int, str]]:
+    """``(start, end, kind)`` of every number in ``text`` by the guidelines' rules, kind
+    ``digits``, ``words`` or ``vague``; dates, times and a lone "one" are left out."""
+    data = number_words(language)
+    alone = {word.casefold() for word in data["alone_is_not_a_number"]}
+    counted = {word.casefold() for word in data["counted"]}
+    found = []
     for match in number_pattern(language).finditer(text):
-        found = match.group()
         if match.group("date"):
-            kind = "date"
-        elif match.group("vague"):
+            continue  # matched only so that its figures are not numbers
+        words = match.group().casefold().split()
+        if match.group("vague"):
             kind = "vague"
-        elif any(char.isdigit() for char in found):
+        elif any(char.isdigit() for char in match.group()):
             kind = "digits"
-        elif found.casefold() in alone:
-            continue
+        elif words[0] in alone and " ".join(words[1:]) in counted | {""}:
+            continue  # "one" alone, or "one man": a pronoun more often than a count
         else:
             kind = "words"
-        proposals.append(Proposal(match.start(), match.end(), LABEL, LABEL, CONFIDENCE[kind]))
-    return proposals
+        found.append((match.start(), match.end(), kind))
+    return found
+
+
+def suggest_numbers(text: str, *, language: str = "en") -> list[Proposal]:
+    """Every figure in ``text`` as a ``number`` proposal."""
+    return [
+        Proposal(start, end, LABEL, LABEL, CONFIDENCE[kind])
+        for start, end, kind in number_matches(text, language=language)
+    ]
+
+
+def number_at(text: str, offset: int, *, language: str = "en") -> tuple[int, int] | None:
+    """The number (by the same rules as :func:`suggest_numbers`) around ``offset``, or
+    ending just before it, as ``(start, end)``; None where there is none. Only the
+    paragraph around ``offset`` is read."""
+    if not 0 <= offset <= len(text):
+        return None
+    first = text.rfind("\n", 0, offset) + 1
+    last = text.find("\n", offset)
+    paragraph = text[first : len(text) if last < 0 else last]
+    inside = offset - first
+    found = [
+        (start, end)
+        for start, end, _kind in number_matches(paragraph, language=language)
+        if start <= inside <= end and (start < inside or inside < end)
+    ]
+    if not found:
+        return None
+    start, end = next((m for m in found if m[0] <= inside < m[1]), found[0])
+    return first + start, first + end
