@@ -48,7 +48,10 @@ def _send(view: ArticleView, kind: QEvent.Type, point: QPoint, buttons: Qt.Mouse
 
 def drag_select(view: ArticleView, start: int, end: int) -> None:
     """Press the mouse at ``start``, drag to ``end`` and release, as a user selects text."""
+    # Both ends in view first: placing the end may scroll, which would move the start.
+    point_at(view, end)
     begin, finish = point_at(view, start), point_at(view, end)
+    assert point_at(view, start) == begin, "the selection is taller than the viewport"
     _send(view, QEvent.Type.MouseButtonPress, begin, Qt.MouseButton.LeftButton)
     middle = QPoint((begin.x() + finish.x()) // 2, finish.y())
     _send(view, QEvent.Type.MouseMove, middle, Qt.MouseButton.LeftButton)
@@ -56,15 +59,21 @@ def drag_select(view: ArticleView, start: int, end: int) -> None:
     _send(view, QEvent.Type.MouseButtonRelease, finish, Qt.MouseButton.NoButton)
 
 
-def click_at(qtbot: QtBot, view: ArticleView, offset: int) -> None:
-    """Click inside the character at ``offset``."""
+def click_at(
+    qtbot: QtBot,
+    view: ArticleView,
+    offset: int,
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    """Click inside the character at ``offset`` (holding ``modifiers``)."""
     left, right = point_at(view, offset), point_at(view, offset + 1)
     if left.y() != right.y():
         right = QPoint(left.x() + 4, left.y())
     qtbot.mouseClick(
         view.viewport(),
         Qt.MouseButton.LeftButton,
-        pos=QPoint((left.x() + right.x()) // 2, left.y()),
+        modifiers,
+        QPoint((left.x() + right.x()) // 2, left.y()),
     )
 
 

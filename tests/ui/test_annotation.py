@@ -131,7 +131,7 @@ def test_click_span_relabel_delete_undo_redo(window: MainWindow, qtbot: QtBot) -
     assert listed(window) == [("source", "Yevgeny Prigozhin")]
 
 
-def test_clicking_again_reaches_the_outer_span(window: MainWindow, qtbot: QtBot) -> None:
+def test_ctrl_click_reaches_the_outer_span(window: MainWindow, qtbot: QtBot) -> None:
     view = window.article_view
     claim = "lost around 500 men"
     start = find(window, claim)
@@ -145,7 +145,9 @@ def test_clicking_again_reaches_the_outer_span(window: MainWindow, qtbot: QtBot)
     assert view.selected_span_id is None
     click_at(qtbot, view, number + 1)
     assert view.span(view.selected_span_id).label == "number"
-    click_at(qtbot, view, number + 1)
+    click_at(qtbot, view, number + 1)  # clicking again keeps the innermost
+    assert view.span(view.selected_span_id).label == "number"
+    click_at(qtbot, view, number + 1, Qt.KeyboardModifier.ControlModifier)
     assert view.span(view.selected_span_id).label == "claim"
     # The span list follows the view.
     assert window.span_list.currentIndex().data() == "claim"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -24,13 +24,15 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from factmark.core.model import Span, Suggestion
+from factmark.core.selection import drag_edge
 from factmark.ui.article.offsets import OffsetMap
 from factmark.ui.article.span_painter import SpanPainter
 from factmark.ui.models.span_index import SpanIndex
 from factmark.ui.plain import plain_tip
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
-EDGE_GRIP = 4  # pixels either side of a selected span's edge that start a drag
+HANDLE = 4  # pixels around a handle of the selected span's edges that start a drag
+KNOB = 3.5  # the radius of a handle's knob
 LINK_MARGIN = 56  # pixels on the right where links between spans are drawn
 LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00"}  # Okabe-Ito
 
@@ -67,6 +69,11 @@ class ArticleView(QPlainTextEdit):
         self.painter = SpanPainter(self.document(), self.index, self._repaint_blocks)
         self._press_position: int | None = None
         self._drag: tuple[Span, str] | None = None
+        self._outer_click = False  # a Ctrl+click, handled at the press
+        self.snap_words: Callable[[], bool] = lambda: True  # snap a dragged edge to words
+        self.linking_id: int | None = None  # the span a link is being made from
+        self.painted_handles: list[QRectF] = []  # where the last paint drew the handles
+        self.painted_link_source: list[QRectF] = []  # ... and the linking span's outline
         self.links: list[tuple[Span, Span, str]] = []  # head, child, relation type
         self.suggestions: list[Suggestion] = []
         self.selected_suggestion_id: int | None = None
@@ -172,6 +179,72 @@ class ArticleView(QPlainTextEdit):
             self._paint_suggestions()
         if self.links:
             self._paint_links()
+        self._paint_link_source()
+        self._paint_handles()
+
+    # -- the selected span's handles, the span being linked ------------------------
+
+    def handles(self) -> list[tuple[str, QRectF, QRectF]]:
+        """(edge, bar, grip) of the selected span's two handles, in viewport pixels: the
+        bar is drawn at the edge, the grip (a little larger) is where a drag resizes."""
+        span = self.painter.preview or self.span(self.selected_span_id)
+        if span is None:
+            return []
+        rects = self._range_rects(span.start, span.end)
+        if not rects:
+            return []
+        found = []
+        for edge, rect, x in (
+            ("start", rects[0], rects[0].left()),
+            ("end", rects[-1], rects[-1].right()),
+        ):
+            # Inside the line's box, so repainting the span's paragraph repaints them.
+            bar = QRectF(x - 1.5, rect.top(), 3, rect.height())
+            found.append((edge, bar, bar.adjusted(-HANDLE, -HANDLE, HANDLE, HANDLE)))
+        return found
+
+    def _paint_handles(self) -> None:
+        """Small handles at both edges of the selected span: drag one to resize it."""
+        self.painted_handles = []
+        span = self.painter.preview or self.span(self.selected_span_id)
+        if span is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(self.painter.colour_of(span)).darker(160)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        for edge, bar, _grip in self.handles():
+            painter.drawRect(bar)
+            # A knob at the top of the start edge and the bottom of the end edge.
+            knob = bar.top() if edge == "start" else bar.bottom() - 2 * KNOB
+            painter.drawEllipse(QRectF(bar.center().x() - KNOB, knob, 2 * KNOB, 2 * KNOB))
+            self.painted_handles.append(bar)
+        painter.end()
+
+    def set_linking(self, span_id: int | None) -> None:
+        """Show that a link is being made from ``span_id`` (None: no longer): the span is
+        outlined and the pointer is a cross (a pointing hand over spans)."""
+        self.linking_id = span_id
+        self._set_pointer(self.viewport().mapFromGlobal(self.cursor().pos()))
+        self.viewport().update()
+
+    def _paint_link_source(self) -> None:
+        """The span a link is being made from: a thick dashed outline around it."""
+        self.painted_link_source = []
+        span = self.span(self.linking_id)
+        if span is None:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(QColor("#CC0066"), 2.5, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rect in self._range_rects(span.start, span.end):
+            outline = rect.adjusted(-3, -2, 3, 2)
+            painter.drawRoundedRect(outline, 4, 4)
+            self.painted_link_source.append(outline)
+        painter.end()
 
     # -- suggestions -------------------------------------------------------------
 
@@ -260,33 +333,37 @@ class ArticleView(QPlainTextEdit):
         return shown
 
     def _paint_links(self) -> None:
-        """In the text: a dotted line from each linked span's end to the right edge,
-        under its line of text; the brackets themselves are in the link area."""
+        """In the text only a small mark at each linked span's end, in the link's colour
+        (a dot at the head, an arrowhead at the child): no line crosses the text, so no
+        link reads as a box around other text. The brackets are in the link strip."""
         painter = QPainter(self.viewport())
-        edge = self.viewport().width()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
         for _lane, a, b, colour, _kind in self._visible_links():
-            painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DotLine))
-            painter.drawLine(a, QPoint(edge, a.y()))
-            painter.drawLine(b, QPoint(edge, b.y()))
             painter.setBrush(colour)
-            painter.drawPolygon([b, QPoint(b.x() + 6, b.y() - 3), QPoint(b.x() + 6, b.y() + 3)])
+            painter.drawEllipse(QRectF(a.x() - 1, a.y() - 3, 5, 5))
+            painter.drawPolygon([b, QPoint(b.x() + 5, b.y() - 3), QPoint(b.x() + 5, b.y() + 3)])
         painter.end()
 
     def paint_link_area(self, painter: QPainter) -> None:
-        """Each link as a bracket in its own lane of the strip, with its type's letter."""
+        """Each link as a bracket in its own lane of the strip, with its type's letter: a
+        tick at the height of each span's line, starting from the text's edge (a dot at
+        the head's line, an arrowhead at the child's)."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.6))
         painter.setFont(small)
         for lane, a, b, colour, kind in self._visible_links():
-            x = 6 + lane * 9
-            painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DotLine))
+            x = 8 + lane * 9
+            painter.setPen(QPen(colour, 1.8))
             painter.drawLine(QPoint(0, a.y()), QPoint(x, a.y()))
             painter.drawLine(QPoint(0, b.y()), QPoint(x, b.y()))
-            painter.setPen(QPen(colour, 1.8))
             painter.drawLine(QPoint(x, a.y()), QPoint(x, b.y()))
+            painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(colour)
-            painter.drawEllipse(QPoint(x, a.y()), 2, 2)
+            painter.drawEllipse(QRectF(0, a.y() - 2.5, 5, 5))
+            painter.drawPolygon([QPoint(0, b.y()), QPoint(6, b.y() - 4), QPoint(6, b.y() + 4)])
+            painter.setPen(QPen(colour))
             painter.drawText(QPoint(x + 3, (a.y() + b.y()) // 2 + 4), kind[:1].upper())
 
     def _anchor(self, offset: int) -> QPoint:
@@ -340,51 +417,81 @@ class ArticleView(QPlainTextEdit):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
         self._press_position = self.cursorForPosition(point).position()
-        edge = self._edge_at(point) if event.button() == Qt.MouseButton.LeftButton else None
+        left = event.button() == Qt.MouseButton.LeftButton
+        edge = self._edge_at(point) if left else None
         if edge is not None:
-            self._drag = edge  # dragging a selected span's edge, not selecting text
+            self._drag = edge  # dragging a selected span's handle, not selecting text
             return
+        if left and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            # Ctrl+click: the span around the selected one (or around the innermost).
+            around = self.span_around(self.offset_at(point))
+            if around is not None:
+                self._outer_click = True
+                self.span_clicked.emit(around)
+                return
         super().mousePressEvent(event)
+
+    def _edge_preview(self, span: Span, edge: str, point: QPoint) -> Span:
+        """The span as it would be with ``edge`` dragged to ``point`` (snapped to words
+        when selections are)."""
+        gap = self.offset_at_gap(point)
+        start, end = drag_edge(self.text, span.start, span.end, edge, gap, snap=self.snap_words())
+        return replace(span, start=start, end=end)
+
+    def _set_pointer(self, point: QPoint) -> None:
+        """The pointer's shape: a resize arrow over a handle; while linking a cross (a
+        pointing hand over a span); else the text beam."""
+        if self.linking_id is not None:
+            inside = self.viewport().rect().contains(point)
+            over_span = inside and bool(self.spans_at(self.offset_at(point)))
+            shape = Qt.CursorShape.PointingHandCursor if over_span else Qt.CursorShape.CrossCursor
+        elif self._edge_at(point) is not None:
+            shape = Qt.CursorShape.SizeHorCursor
+        else:
+            shape = Qt.CursorShape.IBeamCursor
+        self.viewport().setCursor(shape)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         point = event.position().toPoint()
         if self._drag is not None:
             span, edge = self._drag
-            gap = self.offset_at_gap(point)
-            preview = (
-                replace(span, start=min(gap, span.end - 1))
-                if edge == "start"
-                else (replace(span, end=max(gap, span.start + 1)))
-            )
+            preview = self._edge_preview(span, edge, point)
             shown = self.painter.preview or span
             self.painter.preview = preview
             self.painter.update(
                 [(span.start, span.end), (shown.start, shown.end), (preview.start, preview.end)],
                 self.selected_span_id,
             )
+            self.viewport().update()  # the handles follow the edge
             return
-        hovering_edge = not event.buttons() and self._edge_at(point) is not None
-        self.viewport().setCursor(
-            Qt.CursorShape.SizeHorCursor if hovering_edge else Qt.CursorShape.IBeamCursor
-        )
+        if not event.buttons():
+            self._set_pointer(point)
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._outer_click:
+            self._outer_click = False
+            return
         if self._drag is not None:
             span, edge = self._drag
             self._drag = None
-            gap = self.offset_at_gap(event.position().toPoint())
-            start, end = (gap, span.end) if edge == "start" else (span.start, gap)
+            dragged = self._edge_preview(span, edge, event.position().toPoint())
+            start, end = dragged.start, dragged.end
             shown = self.painter.preview or span
             self.painter.preview = None
             self.painter.update(
                 [(span.start, span.end), (shown.start, shown.end)], self.selected_span_id
             )
+            self.viewport().update()
             if start < end and (start, end) != (span.start, span.end):
                 self.span_resized.emit(span.id, start, end)
             return
         super().mouseReleaseEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if self.textCursor().hasSelection():
+            if self.selected_span_id is not None:
+                self.span_clicked.emit(None)  # a new selection: the span is no longer in hand
             return
         position = self.cursorForPosition(event.position().toPoint()).position()
         if position != self._press_position:
@@ -411,15 +518,12 @@ class ArticleView(QPlainTextEdit):
         return True
 
     def _edge_at(self, point: QPoint) -> tuple[Span, str] | None:
-        """The selected span's edge (``start`` or ``end``) within a few pixels of ``point``."""
+        """The selected span's edge (``start`` or ``end``) whose handle is under ``point``."""
         span = self.span(self.selected_span_id)
-        if span is None:
+        if span is None or self.linking_id is not None:
             return None
-        for edge, offset in (("start", span.start), ("end", span.end)):
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self.offsets.to_qt(offset))
-            rect = self.cursorRect(cursor)
-            if abs(point.x() - rect.x()) <= EDGE_GRIP and rect.top() <= point.y() <= rect.bottom():
+        for edge, _bar, grip in self.handles():
+            if grip.contains(QPointF(point)):
                 return span, edge
         return None
 
@@ -441,14 +545,38 @@ class ArticleView(QPlainTextEdit):
         return offset
 
     def _span_to_select(self, offset: int) -> int | None:
-        """Innermost span under the click; clicking again cycles outward."""
+        """The innermost span under a click (Ctrl+click reaches the ones around it)."""
+        under = self.spans_at(offset)
+        return under[0].id if under else None
+
+    def enclosing(self, span: Span) -> list[Span]:
+        """The spans around ``span`` (holding all of it), innermost first."""
+        return [
+            s
+            for s in self.spans_at(span.start)
+            if s.id != span.id and s.start <= span.start and s.end >= span.end
+        ]
+
+    def inside(self, span: Span) -> list[Span]:
+        """The spans within ``span`` (not the span itself), in text order."""
+        return [
+            s
+            for s in self.index.overlapping(span.start, span.end)
+            if s.id != span.id and span.start <= s.start and s.end <= span.end
+        ]
+
+    def span_around(self, offset: int) -> int | None:
+        """What Ctrl+click at ``offset`` selects: the span around the selected one when
+        that is under the pointer, else the span around the innermost one; the span
+        itself when none is around it (None: no span there)."""
         under = self.spans_at(offset)
         if not under:
             return None
-        ids = [s.id for s in under]
-        if self.selected_span_id in ids:
-            return ids[(ids.index(self.selected_span_id) + 1) % len(ids)]
-        return ids[0]
+        current = next((s for s in under if s.id == self.selected_span_id), under[0])
+        around = self.enclosing(current)
+        if current.id != self.selected_span_id and not around:
+            return current.id
+        return around[0].id if around else current.id
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         # Tab walks the suggestions awaiting review; without any, it moves focus on.

@@ -48,6 +48,7 @@ class Annotation(QObject):
         self.view = view
         self.annotator = annotator
         self.snap = snap
+        view.snap_words = snap  # a dragged edge snaps (and is previewed) as selections do
 
     @property
     def document_id(self) -> int | None:
@@ -107,8 +108,8 @@ class Annotation(QObject):
             self.span_selected.emit(None)
 
     def resize_selected(self, edge: str, change: int) -> None:
-        """Grow or shrink the selected span at one edge by a word (or a character
-        when word snapping is off)."""
+        """Grow or shrink the selected span at one edge by a word, or by a punctuation mark
+        or quote on its own (by a character when word snapping is off)."""
         span = self.view.span(self.view.selected_span_id)
         if span is None or self.document_id is None:
             self.failed("Click a span first to select it, then resize it.")

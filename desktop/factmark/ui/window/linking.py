@@ -55,6 +55,7 @@ class Linking(QObject):
             self.tell("Select a span first (click it), then press R to link it.", 8000)
             return
         self.source = self.view.selected_span_id
+        self.view.set_linking(self.source)
         self.tell(
             "Linking: click the span to link with, or choose it with Alt+Down and press "
             "Enter. Escape cancels.",
@@ -63,10 +64,12 @@ class Linking(QObject):
 
     def cancel(self) -> None:
         self.source = None
+        self.view.set_linking(None)
 
     def finish(self, target: int | None = None) -> None:
         """Link the span linking started at with ``target`` (default: the selected span)."""
         start, self.source = self.source, None
+        self.view.set_linking(None)
         target = target if target is not None else self.view.selected_span_id
         first, second = self.view.span(start), self.view.span(target)
         if first is None or second is None or target == start:
@@ -100,9 +103,11 @@ class Linking(QObject):
         return str(chosen.data()) if chosen is not None else None
 
     def _span_clicked(self, span_id: int | None) -> None:
-        self.selection.select(span_id)
         if self.source is not None and span_id is not None:
+            self.selection.select(span_id)
             self.finish(span_id)
+        else:
+            self.selection.clicked(span_id)
 
     def _relation_chosen(self, relation_id: int) -> None:
         relation = next((r for r in self.relations if r.id == relation_id), None)

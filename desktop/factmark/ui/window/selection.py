@@ -9,7 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QTableView
 
 from factmark.core.changes import ChangeSet
-from factmark.core.model import Document
+from factmark.core.model import Document, Span
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.models.tables import SpanListModel
 from factmark.ui.panels.details_panel import DetailsPanel
@@ -96,6 +96,38 @@ class SpanSelection(QObject):
             selection.clearSelection()
             selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
         selection.blockSignals(False)
+
+    def clicked(self, span_id: int | None) -> None:
+        """A span clicked (or Ctrl+clicked) in the article: select it and say in the status
+        bar which span it is, what it is inside, and how to reach the span around it."""
+        self.select(span_id)
+        span = self.view.span(span_id)
+        if span is not None:
+            self.tell(self.describe(span))
+
+    def describe(self, span: Span) -> str:
+        """The status bar's words for a selected span (and the spans it is nested in)."""
+        line = f"Selected: {self._name(span)}"
+        around = self.view.enclosing(span)
+        inside = self.view.inside(span)
+        if around:
+            line += f", inside {self._name(around[0])}"
+        if inside:
+            line += f", holding {self._name(inside[0])}" + (
+                f" and {len(inside) - 1} more" if len(inside) > 1 else ""
+            )
+        if around:
+            return line + f" — Ctrl+click selects the {around[0].label} around it."
+        if inside:
+            return line + " — a click selects the innermost span."
+        return line + "."
+
+    def _name(self, span: Span) -> str:
+        """A span's label and its text, cut short: claim “lost around 500…”."""
+        words = " ".join(self.view.text[span.start : span.end].split())
+        if len(words) > 32:
+            words = words[:31].rstrip() + "…"
+        return f"{span.label} “{words}”"
 
     def step(self, step: int) -> None:
         """Select the next (+1) or previous (-1) span in text order, from the selected
