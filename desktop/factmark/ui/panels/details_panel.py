@@ -79,8 +79,10 @@ class DetailsPanel(QWidget):
         # so that the side column leaves the span's note and attributes room on a laptop.
         self.document_toggle = QToolButton(self)
         self.document_toggle.setObjectName("documentToggle")
-        self.document_toggle.setText("Document: publication, URL, date, language")
-        self.document_toggle.setToolTip("Show or hide the document's fields")
+        self.document_toggle.setText("Document fields")
+        self.document_toggle.setToolTip(
+            "Show or hide the document's publication, URL, date and language"
+        )
         self.document_toggle.setCheckable(True)
         self.document_toggle.setAutoRaise(True)
         self.document_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -112,6 +114,8 @@ class DetailsPanel(QWidget):
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setWidget(content)
+        # A narrow side column wraps and shortens the boxes; it never scrolls sideways.
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         area.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
