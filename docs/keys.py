@@ -36,9 +36,13 @@ FIXED = (
         "the label's key (below), its button on the label toolbar, or right-click > "
         "Label selection as",
     ),
-    ("Select a span", "click it (click again for the span around it), or pick it in the span list"),
+    (
+        "Select a span",
+        "click it (the innermost span under the pointer), or pick it in the span list",
+    ),
+    ("Select the span around the selected one", "Ctrl+click"),
     ("Relabel the selected span", "its new label's key"),
-    ("Resize the selected span with the mouse", "drag its edge"),
+    ("Resize the selected span with the mouse", "drag a handle at its edge"),
     ("In the find bar: next / previous match", "Enter / Shift+Enter"),
     ("Move between the article and the lists", "Tab (while no suggestions are shown)"),
 )

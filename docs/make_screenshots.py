@@ -1,7 +1,10 @@
 """Regenerate the screenshots in docs/: ``python docs/make_screenshots.py``.
 
-Runs offscreen on a throwaway default project, annotates the seed article with real
-key presses, and saves each screen the README shows.
+Annotates the seed article of a throwaway default project with real key presses and saves
+each screen the README shows. With a display (``DISPLAY`` set, e.g. the 1366×768 screen
+of ``../shared/tools/xwindow``) it runs on the real X window with real fonts, so emoji and
+CJK titles are drawn, and the window takes the size it takes on that screen; without one
+it runs offscreen at a laptop's size.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 work = Path(tempfile.mkdtemp(prefix="factmark-shots-"))
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["QT_QPA_PLATFORM"] = "xcb" if os.environ.get("DISPLAY") else "offscreen"
 os.environ["XDG_DATA_HOME"] = str(work / "data")
 os.environ["XDG_CONFIG_HOME"] = str(work / "config")
 sys.path.insert(0, str(HERE.parent / "desktop"))
@@ -30,6 +33,7 @@ from factmark.ui.dialogs.export_dialog import ExportDialog  # noqa: E402
 from factmark.ui.dialogs.import_report import ReportDialog  # noqa: E402
 from factmark.ui.dialogs.labels_dialog import LabelsDialog  # noqa: E402
 from factmark.ui.dialogs.stats_dialog import StatsDialog  # noqa: E402
+from factmark.ui.dialogs.team_dialogs import AgreementDialog  # noqa: E402
 from factmark.ui.window.main_window import MainWindow  # noqa: E402
 
 SPANS = [
@@ -51,10 +55,16 @@ DARK = {
 }
 
 
+def settle() -> None:
+    for _ in range(20):
+        QApplication.processEvents()
+        QTest.qWait(10)
+
+
 def save(widget: QWidget, name: str) -> None:
     widget.show()
-    QApplication.processEvents()
-    widget.grab().save(str(HERE / name))
+    settle()
+    widget.grab().save(str(HERE / name), "PNG", 0)  # 0: smallest file
     print(HERE / name)
 
 
@@ -67,15 +77,36 @@ def annotate(window: MainWindow) -> None:
     QApplication.processEvents()
 
 
+def agree(window: MainWindow) -> None:
+    """Two more annotators mark the seed article, a little differently."""
+    project = window.project
+    document = window.current
+    assert document is not None and document.id is not None
+    text = window.article_view.text
+    for annotator, pieces in {
+        "marko": [*SPANS[:5], ("lost around 500 men", "1"), ("500 men", "4")],
+        "ines": [*SPANS[1:], ("Russian army", "2")],
+    }.items():
+        for piece, key in pieces:
+            start = text.index(piece)
+            label = project.labels()[int(key) - 1].name
+            project.add_span(document.id, start, start + len(piece), label, annotator)
+
+
 def main() -> None:
     app = application()
     window = create_main_window()
     assert isinstance(window, MainWindow)
-    window.resize(1360, 860)
+    window.settings.set_annotator("olena")
+    window.annotator_button.setText("Annotator: olena")
+    if QApplication.platformName() == "offscreen":
+        window.resize(1358, 732)  # what it takes on a 1366×768 laptop
     window.show()
     window.activateWindow()  # label keys are window shortcuts: they need an active window
-    while not window.isActiveWindow():
-        QApplication.processEvents()
+    for _ in range(500):
+        if window.isActiveWindow():
+            break
+        QTest.qWait(10)
     annotate(window)
     ids = {window.article_view.text[s.start:s.end]: s.id for s in window.spans.spans}
     claim = ids["he said it had lost around 500 men"]
@@ -110,6 +141,9 @@ def main() -> None:
         palette.setColor(role, QColor(colour))
     app.setPalette(palette)
     save(window, "main-window-dark.png")
+    app.setPalette(QPalette())
+    agree(window)
+    save(AgreementDialog(window.project, window), "agreement.png")
     os._exit(0)  # skip tearing down Qt objects at exit
 
 

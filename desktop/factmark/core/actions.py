@@ -157,7 +157,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Grow span at start",
         ("Shift+Alt+Left",),
         "Label",
-        help="Grow the selected span at its start (a word at a time)",
+        help="Grow the selected span at its start (a word or a punctuation mark at a time)",
         section=1,
     ),
     A(
@@ -165,7 +165,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Grow span at end",
         ("Shift+Alt+Right",),
         "Label",
-        help="Grow the selected span at its end (a word at a time)",
+        help="Grow the selected span at its end (a word or a punctuation mark at a time)",
         section=1,
     ),
     A(
@@ -173,7 +173,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Shrink span at end",
         ("Ctrl+Shift+Alt+Left",),
         "Label",
-        help="Shrink the selected span at its end (or drag its edge with the mouse)",
+        help="Shrink the selected span at its end (or drag its handle with the mouse)",
         section=1,
     ),
     A(

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 INTRO = (
     "Select text (mouse, Shift+arrows, Ctrl+Shift+arrows), then press a label key. "
-    "Click a span to select it; click again to reach the span around it."
+    "Click a span to select its innermost span; Ctrl+click reaches the span around it. "
+    "Drag a handle at the selected span's edge to resize it."
 )
 
 
