@@ -20,7 +20,7 @@ def test_spacy_export_with_a_split_end_to_end(tmp_path: Path, corpus: Path) -> N
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"{out}: exported 5 documents, 20 spans, 1 relations")
+    assert result.stdout.startswith(f"{out}: exported 5 documents, 20 spans, 1 relation")
     parts = [tmp_path / "out" / f"corpus.{part}.spacy" for part in ("train", "dev")]
     vocab = spacy.blank("xx").vocab
     docs = [doc for part in parts for doc in DocBin().from_disk(part).get_docs(vocab)]

@@ -65,7 +65,7 @@ def test_agree_prints_tables_and_json(tmp_path: Path) -> None:
     assert factmark("merge", target, *annotator_copies(tmp_path)).returncode == 0
     table = factmark("agree", target)
     assert table.returncode == 0, table.stderr
-    assert "1 documents annotated by two or more of 2 annotators (ana, ben)" in table.stdout
+    assert "1 document annotated by two or more of 2 annotators (ana, ben)" in table.stdout
     # Exact: number matches, claim does not: F1 = 2*1 / (2 + 2) = 0.5.
     assert any(
         line.split()[:3] == ["ana", "vs", "ben"] and line.split()[3] == "0.500"

@@ -11,6 +11,7 @@ from factmark.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    _count,
     _failed,
     _print_report,
     _progress,
@@ -75,14 +76,14 @@ def run_export(args: argparse.Namespace) -> int:
         except OSError as error:
             return _failed(f"{args.output}: {error.strerror or error}")
         _say(
-            f"{args.output}: exported {result.documents} documents, {result.spans} spans, "
-            f"{result.relations} relations"
+            f"{args.output}: exported {_count(result.documents, 'document')}, "
+            f"{_count(result.spans, 'span')}, {_count(result.relations, 'relation')}"
         )
         if split:
             for part, counts in result.parts.items():
                 _say(
-                    f"  {part}: {result.outputs[part]}: {counts.documents} documents, "
-                    f"{counts.spans} spans"
+                    f"  {part}: {result.outputs[part]}: {_count(counts.documents, 'document')}, "
+                    f"{_count(counts.spans, 'span')}"
                 )
         for note in result.notes:
             _say(f"note: {note}")
@@ -92,7 +93,8 @@ def run_export(args: argparse.Namespace) -> int:
             total = project.document_count()
             _say(
                 f"note: only documents with status {', '.join(sorted(statuses))} are "
-                f"exported and none of the {total} matched; mark documents done or "
+                f"exported and none of the {_count(total, 'document')} matched; mark "
+                "documents done or "
                 "use --all",
                 err=True,
             )

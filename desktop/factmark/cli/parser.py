@@ -9,6 +9,28 @@ from pathlib import Path
 from factmark import __version__
 from factmark.core.model import STATUSES
 from factmark.core.suggest import DEFAULT_LABELS
+from factmark.core.workspace import default_project_path
+
+DEFAULT_NAME = "default"  # as a PROJECT argument: the default project, wherever it lives
+
+
+def project_argument(value: str) -> Path:
+    """A PROJECT argument as a path: ``default`` is the default project (the one the
+    window opens when none is named); ``./default`` names a file called default."""
+    return default_project_path() if value == DEFAULT_NAME else Path(value)
+
+
+def _project_help(what: str = "the project") -> str:
+    return (
+        f"{what}: a .factmark file, or '{DEFAULT_NAME}' for the default project "
+        f"({default_project_path()})"
+    )
+
+
+def _add_project(parser: argparse.ArgumentParser, what: str = "the project") -> None:
+    parser.add_argument(
+        "project", type=project_argument, metavar="PROJECT", help=_project_help(what)
+    )
 
 
 class _FormatNames:
@@ -29,15 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="factmark",
         description="Annotate news articles for fact-checking and export training corpora.",
+        epilog=f"The default project, which the window opens when no project is named, is "
+        f"{default_project_path()}; every command's PROJECT may be written "
+        f"'{DEFAULT_NAME}' for it (e.g. factmark export {DEFAULT_NAME} -o corpus.jsonl).",
     )
     parser.add_argument("--version", action="version", version=f"factmark {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = commands.add_parser("gui", help="open the annotation window (the default)")
-    gui.add_argument("project", nargs="?", type=Path, help="project file (default project if none)")
+    gui.add_argument(
+        "project",
+        nargs="?",
+        type=project_argument,
+        metavar="PROJECT",
+        help=_project_help("the project to open (none: the default project)"),
+    )
 
     imp = commands.add_parser("import", help="import articles into a project (created if new)")
-    imp.add_argument("project", type=Path)
+    _add_project(imp, "the project to import into (created if new)")
     imp.add_argument(
         "paths",
         nargs="+",
@@ -58,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     exp = commands.add_parser("export", help="export annotations as a training corpus")
-    exp.add_argument("project", type=Path)
+    _add_project(exp, "the project to export")
     exp.add_argument("-o", "--output", type=Path, required=True, help="output file")
     exp.add_argument(
         "--format",
@@ -110,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     stats = commands.add_parser("stats", help="documents by status, spans by label and annotator")
-    stats.add_argument("project", type=Path)
+    _add_project(stats)
     stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     _labels_parser(commands)
@@ -151,8 +182,19 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "only read, and every row of it is checked first: a source holding rows that break "
         "a project's rules is refused whole, one line per row (exit 1).",
     )
-    merge.add_argument("target", type=Path, help="project to merge into (created if new)")
-    merge.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="project files")
+    merge.add_argument(
+        "target",
+        type=project_argument,
+        metavar="TARGET",
+        help=_project_help("the project to merge into (created if new)"),
+    )
+    merge.add_argument(
+        "sources",
+        nargs="+",
+        type=project_argument,
+        metavar="SOURCE",
+        help=f"the annotators' copies: .factmark files ('{DEFAULT_NAME}': the default project)",
+    )
     merge.add_argument(
         "--skip-invalid",
         action="store_true",
@@ -167,7 +209,7 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "annotated: span F1 (exact and overlap match) and Cohen's kappa over tokens, per "
         "label, per annotator pair and per document (lowest agreement first).",
     )
-    agree.add_argument("project", type=Path)
+    _add_project(agree)
     agree.add_argument("--json", action="store_true", help="print JSON instead of tables")
     agree.add_argument(
         "--documents",
@@ -186,7 +228,7 @@ def _suggest_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "as suggestions, not spans: they are reviewed in the window (accepted or rejected) "
         "and never exported. A rejected suggestion is not proposed again.",
     )
-    sug.add_argument("project", type=Path)
+    _add_project(sug)
     sug.add_argument(
         "--labels",
         metavar="LABELS",
@@ -212,7 +254,7 @@ def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         help="list the link (relation) types, or add, rename, change, move or delete one",
         description="Without an action, list the link types in the order the window offers them.",
     )
-    kinds.add_argument("project", type=Path)
+    _add_project(kinds)
     kinds.add_argument("--json", action="store_true", help="print JSON instead of a table")
     kind_action = kinds.add_mutually_exclusive_group()
     kind_action.add_argument("--add", metavar="NAME", help="add a link type (one word) at the end")
@@ -232,7 +274,7 @@ def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         description="Without an action, list the labels in toolbar order. Keys are keyboard "
         "shortcuts: one character, or an empty string for none.",
     )
-    labels.add_argument("project", type=Path)
+    _add_project(labels)
     labels.add_argument("--json", action="store_true", help="print JSON instead of a table")
     action = labels.add_mutually_exclusive_group()
     action.add_argument("--add", metavar="NAME", help="add a label at the end")
@@ -255,7 +297,7 @@ def _guidelines_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "the window (F2), quoted in the label buttons' tips (a '## label' section's "
         "'Examples:') and copied into every export's dataset card.",
     )
-    guide.add_argument("project", type=Path)
+    _add_project(guide)
     action = guide.add_mutually_exclusive_group()
     action.add_argument(
         "--set",
