@@ -66,9 +66,7 @@ def test_a_click_selects_the_innermost_and_delete_deletes_it(
     assert stored(window) == [("claim", CLAIM)]
 
 
-def test_ctrl_click_reaches_the_span_around_and_says_so(
-    window: MainWindow, qtbot: QtBot
-) -> None:
+def test_ctrl_click_reaches_the_span_around_and_says_so(window: MainWindow, qtbot: QtBot) -> None:
     view = window.article_view
     number = nested(window, qtbot)
     click_at(qtbot, view, number + 1, CTRL)  # nothing selected: the span around the innermost
@@ -106,9 +104,7 @@ def _shape(view: ArticleView, point: QPoint) -> Qt.CursorShape:
     return view.viewport().cursor().shape()
 
 
-def test_only_the_drawn_handle_resizes_and_the_edge_snaps(
-    window: MainWindow, qtbot: QtBot
-) -> None:
+def test_only_the_drawn_handle_resizes_and_the_edge_snaps(window: MainWindow, qtbot: QtBot) -> None:
     view = window.article_view
     text = "Yevgeny Prigozhin said"
     start = label(window, qtbot, "Yevgeny", "source")
@@ -187,8 +183,7 @@ def _pixels(view: ArticleView) -> QImage:
 
 def _near(colour: QColor, wanted: QColor) -> bool:
     return all(
-        abs(a - b) <= 40
-        for a, b in zip(colour.getRgb()[:3], wanted.getRgb()[:3], strict=True)
+        abs(a - b) <= 40 for a, b in zip(colour.getRgb()[:3], wanted.getRgb()[:3], strict=True)
     )
 
 
