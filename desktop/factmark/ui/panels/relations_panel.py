@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from factmark.core.model import Relation, Span
+
+EMPTY = (
+    "No links yet. Select a span, press R, then click the span it links to: a source to "
+    "the claim it makes (attributed_to), a number to its claim (part_of)."
+)
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -56,6 +61,23 @@ class RelationsPanel(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole, relation.id)
             self.addItem(item)
         self.blockSignals(False)
+
+    def placeholder(self) -> str:
+        """What the list says while it is empty (drawn in it), else nothing."""
+        return EMPTY if self.count() == 0 else ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.count() == 0:  # say what fills the list
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+            painter.drawText(
+                self.viewport().rect().adjusted(6, 4, -6, -4),
+                flags | Qt.TextFlag.TextWordWrap,
+                EMPTY,
+            )
+            painter.end()
 
     def rows(self) -> list[str]:
         """The rows as shown (tests and screen readers)."""

@@ -37,6 +37,7 @@ from factmark.ui.models.tables import SpanListModel
 from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.panels.document_panel import DocumentPanel, make_table
 from factmark.ui.panels.guidelines_panel import GuidelinesPanel
+from factmark.ui.panels.hints import NO_DOCUMENT, label_hint
 from factmark.ui.panels.relations_panel import RelationsPanel
 from factmark.ui.panels.suggestion_panel import SuggestionPanel
 from factmark.ui.window.actions import ActionTable
@@ -276,6 +277,7 @@ class MainWindow(QMainWindow):
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
         self.review.in_hand.connect(self._suggestion_in_hand)
+        self.article_view.setPlaceholderText(NO_DOCUMENT)
         self.article_view.suggestion_clicks_allowed = lambda: not self.linking.active
         self.article_view.span_resized.connect(self.annotation.resize_to)
         self.details.note_edited.connect(self.annotation.set_note)
@@ -303,9 +305,11 @@ class MainWindow(QMainWindow):
                     self._counts[edit.new.status] += 1
             self._update_titles(reread=False)
 
-    def _document_shown(self, _document: Document | None) -> None:
+    def _document_shown(self, document: Document | None) -> None:
         self._update_titles()
         self._update_enabled()
+        if document is not None and not self.article_view.spans:  # the one gesture, taught
+            self.tell(label_hint(self.project.labels()), 0)
 
     def _project_opened(self, project: Project) -> None:
         self.details.refresh_definitions()
