@@ -244,3 +244,27 @@ def test_a_link_draws_no_line_across_the_text(window: MainWindow, qtbot: QtBot) 
             image.pixelColor(x, yy) for x in range(end.x() - 2, end.x() + 7) for yy in (y - 1, y)
         ]
         assert any(_near(c, blue) for c in near_end)
+
+
+def test_selecting_a_linked_span_outlines_the_span_it_is_linked_with(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = window.article_view
+    claim = label(window, qtbot, CLAIM, "claim")
+    source = label(window, qtbot, "Yevgeny Prigozhin", "source")
+    click_at(qtbot, view, source + 1)
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    click_at(qtbot, view, claim + 3)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    blue = QColor("#0072B2")
+
+    def outlined() -> bool:
+        first = point_at(view, claim)  # where Qt puts the claim's first character
+        image = _pixels(view)
+        column = [image.pixelColor(x, first.y()) for x in range(first.x() - 3, first.x() + 2)]
+        return any(_near(c, blue) for c in column)
+
+    assert not outlined()
+    click_at(qtbot, view, source + 1)  # the source: its claim is outlined in blue
+    assert view.span(view.selected_span_id).label == "source"
+    assert outlined()

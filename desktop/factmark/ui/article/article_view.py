@@ -135,8 +135,12 @@ class ArticleView(QPlainTextEdit):
     def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
         """Mark a span as selected (drawn strongest) and scroll it into view."""
         if span_id != self.selected_span_id:
+            linked = self._linked_to(self.selected_span_id) or self._linked_to(span_id)
             self.selected_span_id = span_id
             self.painter.update([], span_id)
+            if linked:
+                self.viewport().update()  # the outlines of the spans it is linked with
+                self.link_area.update()
         span = self.span(span_id)
         if span is not None and scroll:
             cursor = self.textCursor()
@@ -194,9 +198,14 @@ class ArticleView(QPlainTextEdit):
         if not rects:
             return []
         found = []
+        rtl = [
+            self.document().findBlock(self.offsets.to_qt(offset)).textDirection()
+            == Qt.LayoutDirection.RightToLeft
+            for offset in (span.start, max(span.start, span.end - 1))
+        ]
         for edge, rect, x in (
-            ("start", rects[0], rects[0].left()),
-            ("end", rects[-1], rects[-1].right()),
+            ("start", rects[0], rects[0].right() if rtl[0] else rects[0].left()),
+            ("end", rects[-1], rects[-1].left() if rtl[1] else rects[-1].right()),
         ):
             # Inside the line's box, so repainting the span's paragraph repaints them.
             bar = QRectF(x - 1.5, rect.top(), 3, rect.height())
@@ -321,16 +330,34 @@ class ArticleView(QPlainTextEdit):
             block = block.next()
         return rects
 
-    def _visible_links(self) -> list[tuple[int, QPoint, QPoint, QColor, str]]:
-        """(lane, head anchor, child anchor, colour, type) of links with an end on screen."""
+    def _visible_links(self) -> list[tuple[int, QPoint, QPoint, QColor, str, bool]]:
+        """(lane, head anchor, child anchor, colour, type, whether the selected span is one
+        of its two) of links with an end on screen."""
         height = self.viewport().height()
         shown = []
         for lane, (head, child, kind) in enumerate(self.links):
             a, b = self._anchor(head.end), self._anchor(child.end)
             if (a.y() < 0 and b.y() < 0) or (a.y() > height and b.y() > height):
                 continue
-            shown.append((lane % 5, a, b, QColor(LINK_COLOURS.get(kind, "#7F7F7F")), kind))
+            colour = QColor(LINK_COLOURS.get(kind, "#7F7F7F"))
+            chosen = self.selected_span_id in (head.id, child.id)
+            shown.append((lane % 5, a, b, colour, kind, chosen))
         return shown
+
+    def _linked_to(self, span_id: int | None) -> list[tuple[Span, Span, str]]:
+        """The links (head, child, type) that the span ``span_id`` is part of."""
+        if span_id is None:
+            return []
+        return [link for link in self.links if span_id in (link[0].id, link[1].id)]
+
+    def _paint_linked_outlines(self, painter: QPainter) -> None:
+        """The selected span's links: both spans of each outlined in the link's colour."""
+        for head, child, kind in self._linked_to(self.selected_span_id):
+            painter.setPen(QPen(QColor(LINK_COLOURS.get(kind, "#7F7F7F")), 1.5))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for span in (head, child):
+                for rect in self._range_rects(span.start, span.end):
+                    painter.drawRoundedRect(rect.adjusted(-1, 0, 1, 0), 3, 3)
 
     def _paint_links(self) -> None:
         """In the text only a small mark at each linked span's end, in the link's colour
@@ -338,8 +365,9 @@ class ArticleView(QPlainTextEdit):
         link reads as a box around other text. The brackets are in the link strip."""
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_linked_outlines(painter)
         painter.setPen(Qt.PenStyle.NoPen)
-        for _lane, a, b, colour, _kind in self._visible_links():
+        for _lane, a, b, colour, _kind, _chosen in self._visible_links():
             painter.setBrush(colour)
             painter.drawEllipse(QRectF(a.x() - 1, a.y() - 3, 5, 5))
             painter.drawPolygon([b, QPoint(b.x() + 5, b.y() - 3), QPoint(b.x() + 5, b.y() + 3)])
@@ -353,9 +381,9 @@ class ArticleView(QPlainTextEdit):
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.6))
         painter.setFont(small)
-        for lane, a, b, colour, kind in self._visible_links():
+        for lane, a, b, colour, kind, chosen in self._visible_links():
             x = 8 + lane * 9
-            painter.setPen(QPen(colour, 1.8))
+            painter.setPen(QPen(colour, 3.2 if chosen else 1.8))
             painter.drawLine(QPoint(0, a.y()), QPoint(x, a.y()))
             painter.drawLine(QPoint(0, b.y()), QPoint(x, b.y()))
             painter.drawLine(QPoint(x, a.y()), QPoint(x, b.y()))
@@ -427,6 +455,7 @@ class ArticleView(QPlainTextEdit):
             around = self.span_around(self.offset_at(point))
             if around is not None:
                 self._outer_click = True
+                self.clear_selection()
                 self.span_clicked.emit(around)
                 return
         super().mousePressEvent(event)
