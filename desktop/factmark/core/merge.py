@@ -233,18 +233,20 @@ def _open_source(path: Path, stack: ExitStack) -> Project:
     """The source, read-only; an older one upgraded in a temporary copy (the file itself
     is never written), with the copy's triggers and views dropped before the upgrade."""
     try:
-        return stack.enter_context(Project.open(path, create=False, readonly=True))
+        return stack.enter_context(
+            Project.open(path, create=False, readonly=True, check_rows=False)
+        )
     except OlderProjectError:
         pass
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="factmark-merge-")))
     copy = folder / "source.factmark"
     _copy_without_code(path, copy)
     try:
-        Project.open(copy, create=False).close()  # migrates the copy
+        Project.open(copy, create=False, check_rows=False).close()  # migrates the copy
     except ProjectError as error:
         reason = _without_path(str(error), copy)
         raise ProjectError(f"{path}: cannot be upgraded to read it ({reason})") from None
-    return stack.enter_context(Project.open(copy, create=False, readonly=True))
+    return stack.enter_context(Project.open(copy, create=False, readonly=True, check_rows=False))
 
 
 def _copy_without_code(path: Path, copy: Path) -> None:

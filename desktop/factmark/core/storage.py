@@ -91,12 +91,23 @@ class Storage:
     # -- opening -------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True, readonly: bool = False) -> Self:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        check_rows: bool = True,
+    ) -> Self:
         """Open (and migrate) the project at ``path``, creating it when allowed.
 
         Raises ProjectError, never a bare sqlite3 error, when the file is missing,
         not a Factmark project, corrupt, from a newer Factmark, or read-only while
         a write is needed. A file that is not a Factmark project is never modified.
+
+        A file this Factmark did not write last has the values it reads checked first
+        (:mod:`factmark.core.soundness`) and is refused when they cannot be read;
+        ``check_rows=False`` for merge sources, which are checked row by row anyway.
         """
         path = Path(path)
         exists = path.exists()
@@ -119,6 +130,12 @@ class Storage:
             conn = _connect(path, readonly)
             project = cls(path, conn, readonly)
             project._prepare(exists)
+            if exists and check_rows:
+                from factmark.core import soundness
+
+                problem = soundness.check(path, conn)
+                if problem is not None:
+                    raise ProjectError(f"{path}: {problem}")
         except BaseException as error:
             # A refused file must not stay open: the connection would keep -wal/-shm
             # files beside it (and keep it locked on Windows).
@@ -262,12 +279,17 @@ class Storage:
         """Close the database connection (checkpointing the WAL)."""
         with _OPEN_LOCK:
             _OPEN_PROJECTS.discard(self)
-        if not self.readonly and not self._in_place():
+        in_place = self._in_place()
+        if not self.readonly and not in_place:
             # SQLite does not checkpoint a moved file on close: what was saved would
             # stay in the log beside the old name. Put it in the file, wherever it is.
             with suppress(sqlite3.DatabaseError):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
+        if not self.readonly and in_place:
+            from factmark.core import soundness
+
+            soundness.remember(self.path)  # what Factmark wrote needs no check next time
 
     def _in_place(self) -> bool:
         """Whether the project's path still names the file that was opened."""

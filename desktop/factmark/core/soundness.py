@@ -1,0 +1,156 @@
+"""A project file is checked before it is used, unless this Factmark wrote it last.
+
+A colleague's copy, or a file edited by hand, may hold values the window and the exports
+cannot read: malformed JSON in ``meta`` or ``attrs``, offsets that are not whole numbers,
+a note stored as bytes, a link to a span that is gone. Opening it as it is would fail
+later, in the middle of someone's work, with a traceback. So the columns Factmark reads
+are checked by SQLite itself (no text is read into Python) when a file is opened, unless
+it is exactly what Factmark last wrote or checked: the device, inode, size and
+modification time of the file and of its write-ahead log are kept in
+``checked-projects.json`` in the user data folder after a check and whenever Factmark
+closes a project it wrote (losing that small file costs only a check). A file that fails
+is refused with one line naming the file, the first problems and the count, and how to
+keep its valid rows (a merge, which checks every row by the model's full rules).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from factmark.core.workspace import data_dir
+
+REMEMBERED = 200  # project files whose stamp is kept
+MAX_BYTES = 256 * 1024
+LISTED = 5  # problems named in a refusal
+
+# (what is wrong, the query listing the ids of rows with that problem)
+CHECKS: tuple[tuple[str, str], ...] = (
+    (
+        "documents row {}: text, title or metadata of the wrong type, or meta not a JSON object",
+        "SELECT id FROM documents WHERE typeof(text) != 'text' OR typeof(title) != 'text' "
+        "OR typeof(meta) != 'text' OR NOT json_valid(meta) OR json_type(meta) != 'object'",
+    ),
+    (
+        "spans row {}: offsets that are not whole numbers with start before end",
+        "SELECT id FROM spans WHERE typeof(start) != 'integer' OR typeof(\"end\") != "
+        "'integer' OR start < 0 OR start >= \"end\"",
+    ),
+    (
+        "spans row {}: a label, annotator or note that is not text, or attrs not a JSON object",
+        "SELECT id FROM spans WHERE typeof(label) != 'text' "
+        "OR typeof(annotator) NOT IN ('text', 'null') OR typeof(note) NOT IN ('text', 'null') "
+        "OR typeof(attrs) != 'text' OR NOT json_valid(attrs) OR json_type(attrs) != 'object'",
+    ),
+    (
+        "suggestions row {}: offsets that are not whole numbers with start before end",
+        "SELECT id FROM suggestions WHERE typeof(start) != 'integer' OR typeof(\"end\") != "
+        "'integer' OR start < 0 OR start >= \"end\"",
+    ),
+    (
+        "relations row {}: a link between spans that are not both there, in its document",
+        "SELECT r.id FROM relations r LEFT JOIN spans h ON h.id = r.head_span_id "
+        "LEFT JOIN spans c ON c.id = r.child_span_id WHERE h.id IS NULL OR c.id IS NULL "
+        "OR h.document_id != r.document_id OR c.document_id != r.document_id "
+        "OR typeof(r.label) != 'text'",
+    ),
+    (
+        "spans row {}: a span of a document or label that is not there",
+        "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.document_id "
+        "LEFT JOIN labels l ON l.name = s.label WHERE d.id IS NULL OR l.name IS NULL",
+    ),
+)
+
+
+def problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
+    """The first problems of an open project's rows (as lines) and how many there are."""
+    found: list[str] = []
+    count = 0
+    for what, query in CHECKS:
+        ids = [row[0] for row in conn.execute(query)]
+        count += len(ids)
+        found += [what.format(i) for i in ids[: max(0, LISTED - len(found))]]
+    return found, count
+
+
+def check(path: Path, conn: sqlite3.Connection) -> str | None:
+    """Why the project at ``path`` (open on ``conn``) cannot be used, or None; a file as
+    this Factmark last wrote or checked it is not checked again."""
+    try:
+        if _stamps().get(_key(path)) == file_stamp(path):
+            return None
+    except OSError:
+        return None  # the file went away: opening it fails with its own message
+    found, count = problems(conn)
+    if count:
+        more = f"; and {count - len(found)} more" if count > len(found) else ""
+        return (
+            f"{count} rows cannot be read ({'; '.join(found)}{more}); nothing was changed. "
+            f"To keep its valid rows: factmark merge NEW.factmark {path} --skip-invalid"
+        )
+    remember(path)
+    return None
+
+
+def file_stamp(path: Path) -> list[int]:
+    """What identifies a project file's content as last seen: device, inode, size and
+    modification time of the file and of its write-ahead log (0s when it has none)."""
+    found = os.stat(path)
+    stamp = [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns]
+    try:
+        wal = os.stat(f"{path}-wal")
+    except OSError:
+        return [*stamp, 0, 0]
+    # An empty log (opening a file creates one) holds nothing: as good as none.
+    return [*stamp, wal.st_size, wal.st_mtime_ns] if wal.st_size else [*stamp, 0, 0]
+
+
+def remember(path: Path) -> None:
+    """Remember a project file as Factmark left it, so that opening it again costs no
+    check (best effort: a file not remembered is checked again, nothing worse)."""
+    try:
+        stamps = _stamps()
+        key = _key(path)
+        stamps.pop(key, None)  # re-inserted last: the most recent stay when trimming
+        stamps[key] = file_stamp(path)
+        while len(stamps) > REMEMBERED:
+            del stamps[next(iter(stamps))]
+        _write(stamps)
+    except OSError:
+        pass
+
+
+def _path() -> Path:
+    return data_dir() / "checked-projects.json"
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(str(Path(path).resolve()))
+
+
+def _stamps() -> dict[str, Any]:
+    """The remembered stamps; a damaged or oversized file counts as none."""
+    try:
+        with _path().open("rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+        data = json.loads(raw) if len(raw) <= MAX_BYTES else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write(stamps: dict[str, Any]) -> None:
+    folder = _path().parent
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".checked-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(stamps, file)
+        os.replace(temporary, _path())
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
