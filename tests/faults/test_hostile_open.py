@@ -40,6 +40,8 @@ HOSTILE = {
     "attrs not JSON": "UPDATE spans SET attrs = '{oops'",
     "end not a number": "UPDATE spans SET \"end\" = 'nine'",
     "note stored as bytes": "UPDATE spans SET note = x'00ff'",
+    "end past the text": 'UPDATE spans SET "end" = 5000',
+    "NUL in the text": "UPDATE documents SET text = text || char(0)",
     "link to a span that is gone": (
         "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
         "VALUES (1, 1, 999, 'attributed_to')"

@@ -59,6 +59,16 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "OR typeof(r.label) != 'text'",
     ),
     (
+        "spans row {}: offsets past the end of its document's text",
+        "SELECT s.id FROM spans s JOIN documents d ON d.id = s.document_id "
+        "WHERE typeof(s.\"end\") = 'integer' AND typeof(d.text) = 'text' "
+        'AND s."end" > length(d.text)',
+    ),
+    (
+        "documents row {}: text holding NUL (binary data)",
+        "SELECT id FROM documents WHERE typeof(text) = 'text' AND instr(text, char(0)) > 0",
+    ),
+    (
         "spans row {}: a span of a document or label that is not there",
         "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.document_id "
         "LEFT JOIN labels l ON l.name = s.label WHERE d.id IS NULL OR l.name IS NULL",
