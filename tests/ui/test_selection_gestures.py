@@ -129,6 +129,7 @@ def test_only_the_drawn_handle_resizes_and_the_edge_snaps(window: MainWindow, qt
     _send(view, QEvent.Type.MouseButtonRelease, target, Qt.MouseButton.NoButton)
     assert stored(window) == [("source", "Yevgeny Prigozhin")]
     assert not view.textCursor().hasSelection()
+    assert status(window) == "Selected: source “Yevgeny Prigozhin”."  # as it is now
 
 
 def test_the_handle_does_not_snap_when_snapping_is_off(window: MainWindow, qtbot: QtBot) -> None:

@@ -73,6 +73,10 @@ class SpanSelection(QObject):
         ):
             # The selected span changed or went: show it as it is now in every view.
             self.select(selected if self.view.span(selected) else None)
+            before = changes.spans[selected].old if selected in changes.spans else None
+            now = self.view.span(selected)
+            if before is not None and now is not None and _shape(before) != _shape(now):
+                self.tell(self.describe(now))  # resized or relabelled: say what it is now
         edit = changes.documents.get(document_id or 0)
         if edit is not None and edit.new is not None and self.session.document is not None:
             self.details.show_document(self.session.document)
@@ -162,3 +166,8 @@ class SpanSelection(QObject):
             self.select(under[0].id)
         menu = self.context_menu(has_selection, view.selected_span_id is not None)
         menu.exec(view.viewport().mapToGlobal(point))
+
+
+def _shape(span: Span) -> tuple[int, int, str]:
+    """What the status bar says of a span: its edges and label."""
+    return span.start, span.end, span.label
