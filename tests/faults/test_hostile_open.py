@@ -42,6 +42,8 @@ HOSTILE = {
     "note stored as bytes": "UPDATE spans SET note = x'00ff'",
     "end past the text": 'UPDATE spans SET "end" = 5000',
     "NUL in the text": "UPDATE documents SET text = text || char(0)",
+    "settings not JSON": "UPDATE settings SET value = '{oops' WHERE key = 'attributes'",
+    "guidelines not text": "UPDATE settings SET value = '[1]' WHERE key = 'guidelines'",
     "link to a span that is gone": (
         "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
         "VALUES (1, 1, 999, 'attributed_to')"

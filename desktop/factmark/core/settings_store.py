@@ -55,6 +55,32 @@ class SettingsStore(Storage):
         self.set_setting("guidelines", normalise_newlines(text))
 
     def attribute_definitions(self) -> dict[str, list[dict[str, Any]]]:
-        """Per label, the attributes its spans can carry: name, values and keys."""
+        """Per label, the attributes its spans can carry: name, values and keys.
+
+        Only well-formed definitions are given (a name, a list of text values, optionally
+        a list of text keys): a project from elsewhere may hold anything here.
+        """
         value = self.setting("attributes", {})
-        return value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            return {}
+        found: dict[str, list[dict[str, Any]]] = {}
+        for label, definitions in value.items():
+            kept = (
+                [d for d in definitions if _well_formed(d)] if isinstance(definitions, list) else []
+            )
+            if isinstance(label, str) and kept:
+                found[label] = kept
+        return found
+
+
+def _well_formed(definition: object) -> bool:
+    """Whether an attribute definition has what the window and exports use."""
+    if not isinstance(definition, dict) or not isinstance(definition.get("name"), str):
+        return False
+    values, keys = definition.get("values"), definition.get("keys", [])
+    return (
+        isinstance(values, list)
+        and all(isinstance(v, str) for v in values)
+        and isinstance(keys, list)
+        and all(isinstance(k, str) for k in keys)
+    )

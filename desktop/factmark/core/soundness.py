@@ -69,6 +69,13 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "SELECT id FROM documents WHERE typeof(text) = 'text' AND instr(text, char(0)) > 0",
     ),
     (
+        "settings row {}: a value that is not JSON, guidelines that are not text or "
+        "attributes that are not a JSON object",
+        "SELECT quote(key) FROM settings WHERE typeof(value) != 'text' OR NOT json_valid(value) "
+        "OR (key = 'guidelines' AND json_type(value) != 'text') "
+        "OR (key = 'attributes' AND json_type(value) != 'object')",
+    ),
+    (
         "spans row {}: a span of a document or label that is not there",
         "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.document_id "
         "LEFT JOIN labels l ON l.name = s.label WHERE d.id IS NULL OR l.name IS NULL",
