@@ -308,8 +308,9 @@ class MainWindow(QMainWindow):
     def _document_shown(self, document: Document | None) -> None:
         self._update_titles()
         self._update_enabled()
-        if document is not None and not self.article_view.spans:  # the one gesture, taught
-            self.tell(label_hint(self.project.labels()), 0)
+        shown = self.statusBar().currentMessage()
+        if document is not None and not self.article_view.spans and not shown:
+            self.tell(label_hint(self.project.labels()), 0)  # the one gesture, taught
 
     def _project_opened(self, project: Project) -> None:
         self.details.refresh_definitions()
