@@ -108,6 +108,10 @@ def test_offsets_are_code_points_in_every_script(
     with Project.open(path) as project:
         assert import_file(project, corpus / name).documents == 1
     window = open_window(path)
+    # The article as wide as the window: a piece wrapped at a line end in right-to-left
+    # text has two places on screen for its first character, and a drag could take either.
+    window.splitter.setSizes([0, window.splitter.width(), 0])
+    QApplication.processEvents()
     view = window.article_view
     text = view.text
     if name == "fr-combining.txt":
