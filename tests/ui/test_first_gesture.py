@@ -48,3 +48,15 @@ def test_label_keys_read_as_a_user_reads_them() -> None:
     assert label_keys(labels("1", "Q")) == "1 or Q"
     assert label_keys(labels("1", "3", "4")) == "1, 3 or 4"
     assert label_keys(labels("", "")) == ""
+
+
+def test_a_label_key_after_a_click_labels_the_number_as_the_guidelines_say(
+    open_window, qtbot: QtBot
+) -> None:
+    from tests.ui.helpers import click_at
+
+    window = open_window()
+    click_at(qtbot, window.article_view, find(window, "500 men") + 1)  # no selection
+    assert not window.article_view.textCursor().hasSelection()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_4)
+    assert stored(window) == [("number", "500 men")]  # the number with what it counts
