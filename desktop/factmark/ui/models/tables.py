@@ -116,6 +116,13 @@ class DocumentListModel(TableModel):
         return -1
 
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_USER = int(Qt.ItemDataRole.UserRole.value)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_SPAN_ROLES = frozenset((_DISPLAY, _USER, _DECORATION, _TOOLTIP))
+
+
 class SpanListModel(TableModel):
     """The current document's spans in text order: label, text and annotator."""
 
@@ -128,6 +135,7 @@ class SpanListModel(TableModel):
         self.document_id: int | None = None
         self.span_index = SpanIndex()  # shared with the article and its painter
         self.colours: dict[str, str] = {}
+        self._swatches: dict[str, QColor] = {}  # the colours as Qt takes them, by label
 
     @property
     def spans(self) -> list[Span]:
@@ -140,23 +148,33 @@ class SpanListModel(TableModel):
         self.text = document.text if document else ""
         self.span_index.reset(self.project.spans(document.id) if document and document.id else [])
         self.colours = {label.name: label.colour for label in self.project.labels()}
+        self._swatches = {}
         self.endResetModel()
 
     def items(self) -> Sequence[object]:
         return self.span_index.spans
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called for every role of every visible cell on each repaint: roles the list
+        # does not use are answered first, by plain int comparison.
+        if role not in _SPAN_ROLES or not index.isValid():
             return None
         span = self.span_index.spans[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             text = self.text[span.start : span.end].replace("\n", " ")
             return (span.label, text, span.annotator or "")[index.column()]
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return span.id
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return QColor(self.colours.get(span.label, "#999999"))
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _DECORATION:
+            if index.column() != 0:
+                return None
+            colour = self._swatches.get(span.label)
+            if colour is None:
+                colour = self._swatches[span.label] = QColor(
+                    self.colours.get(span.label, "#999999")
+                )
+            return colour
+        if role == _TOOLTIP:
             return plain_tip(
                 f"{span.label} [{span.start}, {span.end})" + (f"\n{span.note}" if span.note else "")
             )
@@ -192,6 +210,7 @@ class SpanListModel(TableModel):
     def set_colours(self, colours: dict[str, str]) -> None:
         """New label colours (labels were recoloured or renamed)."""
         self.colours = colours
+        self._swatches = {}
         if self.spans:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.spans) - 1, 0))
 
