@@ -341,8 +341,8 @@ class Job(QObject):
         self.finished.emit(outcome)
 
 
-class ImportJob(Job):
-    """Import files and folders (expanded with ``collect_files``) into a project file."""
+class _FilesJob(Job):
+    """A job that brings other files into a project file (an import, a merge)."""
 
     def __init__(
         self, project_path: Path, paths: Sequence[Path], parent: QObject | None = None
@@ -350,6 +350,10 @@ class ImportJob(Job):
         super().__init__(parent)
         self.project_path = Path(project_path)
         self.paths = list(paths)
+
+
+class ImportJob(_FilesJob):
+    """Import files and folders (expanded with ``collect_files``) into a project file."""
 
     def _work(self, progress: Progress, cancelled: Cancelled) -> ImportOutcome:
         return import_paths(self.project_path, self.paths, progress, cancelled)
@@ -397,15 +401,8 @@ class ExportJob(Job):
         return ExportOutcome(error=message)
 
 
-class MergeJob(Job):
+class MergeJob(_FilesJob):
     """Merge copies (other project files) into a project file."""
-
-    def __init__(
-        self, project_path: Path, paths: Sequence[Path], parent: QObject | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.project_path = Path(project_path)
-        self.paths = list(paths)
 
     def _work(self, progress: Progress, cancelled: Cancelled) -> MergeOutcome:
         return merge_sources(self.project_path, self.paths, progress, cancelled)
