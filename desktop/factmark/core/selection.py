@@ -125,7 +125,9 @@ def drag_edge(
     else:
         end = max(gap, start + 1)
         if snap:
-            while start < end < len(text) and is_word_char(text[end]) and is_word_char(text[end - 1]):
+            while (
+                start < end < len(text) and is_word_char(text[end]) and is_word_char(text[end - 1])
+            ):
                 end += 1
         while end > start + 1 and text[end - 1].isspace():
             end -= 1
