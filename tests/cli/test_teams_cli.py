@@ -39,7 +39,7 @@ def test_merge_reports_each_source_and_is_idempotent(tmp_path: Path) -> None:
     result = factmark("merge", target, ana, ben)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"{ana}: 1 documents added, 2 spans added, 0 relations added")
+    assert lines[0].startswith(f"{ana}: 1 document added, 2 spans added, 0 relations added")
     assert lines[1].startswith(f"{ben}: 0 documents added, 2 spans added")
     again = factmark("merge", target, ana, ben)
     assert again.returncode == 0
@@ -57,7 +57,7 @@ def test_a_bad_source_fails_alone_with_exit_1(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [
         f"{junk}: error: not a Factmark project (not an SQLite database)"
     ]
-    assert f"{ana}: 1 documents added, 2 spans added" in result.stdout
+    assert f"{ana}: 1 document added, 2 spans added" in result.stdout
 
 
 def test_agree_prints_tables_and_json(tmp_path: Path) -> None:

@@ -277,7 +277,7 @@ def test_skip_invalid_adds_exactly_the_valid_rows(mine: Path, copy: Path, tmp_pa
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert f"{copy}: left out: spans row 3: attrs is not valid JSON" in result.stdout
-    assert f"{copy}: 1 documents added, 2 spans added, 1 relations added" in result.stdout
+    assert f"{copy}: 1 document added, 2 spans added, 1 relation added" in result.stdout
     assert spans_of(mine) == expected
     with Project.open(mine, create=False) as project:
         assert project.document_count() == 2
@@ -293,7 +293,7 @@ def test_skip_invalid_adds_exactly_the_valid_rows(mine: Path, copy: Path, tmp_pa
 def test_a_sound_copy_still_merges_with_exit_0(mine: Path, copy: Path, tmp_path: Path) -> None:
     result = factmark("merge", mine, copy)
     assert result.returncode == 0, result.stderr
-    assert f"{copy}: 1 documents added, 3 spans added, 1 relations added" in result.stdout
+    assert f"{copy}: 1 document added, 3 spans added, 1 relation added" in result.stdout
     usable(mine, tmp_path)
 
 
@@ -695,7 +695,7 @@ def test_a_merge_job_runs_in_its_thread(qtbot: Any, mine: Path, copy: Path) -> N
     job = MergeJob(mine, [copy])
     with qtbot.waitSignal(job.finished, timeout=60_000):
         job.start()
-    assert job.outcome.lines[0].startswith(f"{copy}: 1 documents added, 3 spans added")
+    assert job.outcome.lines[0].startswith(f"{copy}: 1 document added, 3 spans added")
 
 
 def test_file_export_corpus_onto_the_open_project_is_refused(

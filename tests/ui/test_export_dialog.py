@@ -35,7 +35,7 @@ def test_export_dialog_writes_the_done_documents(open_window, qtbot: QtBot, tmp_
     (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     assert record["title"] == "Bakhmut counterattack"
     assert [(s["label"], s["text"]) for s in record["spans"]] == [("source", "Yevgeny Prigozhin")]
-    assert dialog.result_message.startswith("Exported 1 documents, 1 spans")
+    assert dialog.result_message.startswith("Exported 1 document, 1 span")
     assert window.statusBar().currentMessage() == dialog.result_message
 
 

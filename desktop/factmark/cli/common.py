@@ -18,10 +18,6 @@ from factmark.core.safe_text import printable
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
 def _say(line: object = "", *, err: bool = False) -> None:
     """Print one line (stdout, or stderr when ``err``), its unsafe characters escaped."""
     print(printable(line), file=sys.stderr if err else sys.stdout)

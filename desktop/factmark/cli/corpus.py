@@ -11,7 +11,6 @@ from factmark.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    _count,
     _failed,
     _print_report,
     _progress,
@@ -21,6 +20,7 @@ from factmark.cli.common import (
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
+from factmark.core.text import counted
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -76,14 +76,14 @@ def run_export(args: argparse.Namespace) -> int:
         except OSError as error:
             return _failed(f"{args.output}: {error.strerror or error}")
         _say(
-            f"{args.output}: exported {_count(result.documents, 'document')}, "
-            f"{_count(result.spans, 'span')}, {_count(result.relations, 'relation')}"
+            f"{args.output}: exported {counted(result.documents, 'document')}, "
+            f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}"
         )
         if split:
             for part, counts in result.parts.items():
                 _say(
-                    f"  {part}: {result.outputs[part]}: {_count(counts.documents, 'document')}, "
-                    f"{_count(counts.spans, 'span')}"
+                    f"  {part}: {result.outputs[part]}: {counted(counts.documents, 'document')}, "
+                    f"{counted(counts.spans, 'span')}"
                 )
         for note in result.notes:
             _say(f"note: {note}")
@@ -93,7 +93,7 @@ def run_export(args: argparse.Namespace) -> int:
             total = project.document_count()
             _say(
                 f"note: only documents with status {', '.join(sorted(statuses))} are "
-                f"exported and none of the {_count(total, 'document')} matched; mark "
+                f"exported and none of the {counted(total, 'document')} matched; mark "
                 "documents done or "
                 "use --all",
                 err=True,

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import orjson
 
-from factmark.cli.common import EXIT_OK, _count, _failed, _open_existing, _say, _usage_error
+from factmark.cli.common import EXIT_OK, _failed, _open_existing, _say, _usage_error
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from factmark.core.safe_text import BIDI_CONTROLS, printable
+from factmark.core.text import counted
 
 
 def run_labels(args: argparse.Namespace) -> int:
@@ -55,7 +56,7 @@ def _change_labels(project: Project, args: argparse.Namespace, fields: dict[str,
         old, new = args.rename
         label = project.update_label(old, name=new)
         spans = project.label_span_counts()[label.name]
-        return f"renamed label {old!r} to {label.name!r}; {_count(spans, 'span')} follow it"
+        return f"renamed label {old!r} to {label.name!r}; {counted(spans, 'span')} follow it"
     if args.set is not None:
         label = project.update_label(args.set, **fields)
         return f"changed label {label.name!r}: " + ", ".join(
@@ -132,7 +133,7 @@ def run_relations(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             name = printable(row["name"])
-            _say(f"{name:<20} {_count(row['links'], 'link'):>9}  {row['description']}")
+            _say(f"{name:<20} {counted(row['links'], 'link'):>9}  {row['description']}")
     return EXIT_OK
 
 
@@ -145,7 +146,7 @@ def _change_relation_types(project: Project, args: argparse.Namespace) -> str:
         old, new = args.rename
         project.update_relation_type(old, name=new)
         links = next(r["links"] for r in project.relation_type_rows() if r["name"] == new)
-        return f"renamed link type {old!r} to {new!r} ({_count(links, 'link')} renamed)"
+        return f"renamed link type {old!r} to {new!r} ({counted(links, 'link')} renamed)"
     if args.set is not None:
         project.update_relation_type(args.set, description=args.description)
         return f"changed link type {args.set!r}"
@@ -191,6 +192,6 @@ def run_guidelines(args: argparse.Namespace) -> int:
     if args.reset:
         _say(f"{args.project}: guidelines reset to the default")
     else:
-        lines = _count(len(text.splitlines()), "line")
+        lines = counted(len(text.splitlines()), "line")
         _say(f"{args.project}: guidelines replaced from {source} ({lines})")
     return EXIT_OK

@@ -7,9 +7,10 @@ import sys
 
 import orjson
 
-from factmark.cli.common import EXIT_OK, _count, _say, _usage_error
+from factmark.cli.common import EXIT_OK, _say, _usage_error
 from factmark.core.model import STATUSES
 from factmark.core.project import Project
+from factmark.core.text import counted
 
 
 def run_suggest(args: argparse.Namespace) -> int:
@@ -65,9 +66,9 @@ def run_suggest(args: argparse.Namespace) -> int:
                 )
             else:
                 name = document.title or document.uid[:12]
-                _say(f"{name}: {_count(added, 'new suggestion')}, {len(pending)} awaiting review")
+                _say(f"{name}: {counted(added, 'new suggestion')}, {len(pending)} awaiting review")
         if not args.json:
-            _say(f"{_count(total, 'new suggestion')} stored for review")
+            _say(f"{counted(total, 'new suggestion')} stored for review")
     return EXIT_OK
 
 

@@ -7,9 +7,10 @@ import sys
 
 import orjson
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, _count, _print_report, _say
+from factmark.cli.common import EXIT_FAILED, EXIT_OK, _print_report, _say
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
+from factmark.core.text import counted
 
 
 def run_merge(args: argparse.Namespace) -> int:
@@ -35,8 +36,8 @@ def run_agree(args: argparse.Namespace) -> int:
         _say("no document has spans by two or more annotators: nothing to compare")
         return EXIT_OK
     _say(
-        f"{_count(figures['documents_compared'], 'document')} annotated by two or more of "
-        f"{_count(len(figures['annotators']), 'annotator')} "
+        f"{counted(figures['documents_compared'], 'document')} annotated by two or more of "
+        f"{counted(len(figures['annotators']), 'annotator')} "
         f"({', '.join(figures['annotators'])})"
     )
     header = ("exact F1", "overlap F1", "kappa")

@@ -35,6 +35,7 @@ from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import printable
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
 from factmark.core.storage import OlderProjectError
+from factmark.core.text import counted
 from factmark.core.validation import Verdict, check_source, decode_text
 
 # (annotator, start, end, label): a span's identity within one document.
@@ -107,9 +108,10 @@ class MergeReport:
             return [f"{self.source}: error: {self.error}", *listed]
         taken = sum(1 for c in self.conflicts if c.kept == "source")
         head = (
-            f"{self.source}: {self.documents_added} documents added, "
-            f"{self.spans_added} spans added, {self.relations_added} relations added, "
-            f"{len(self.conflicts)} conflicts resolved ({taken} to the source, "
+            f"{self.source}: {counted(self.documents_added, 'document')} added, "
+            f"{counted(self.spans_added, 'span')} added, "
+            f"{counted(self.relations_added, 'relation')} added, "
+            f"{counted(len(self.conflicts), 'conflict')} resolved ({taken} to the source, "
             f"{len(self.conflicts) - taken} to the target)"
         )
         lines = [head]
@@ -118,8 +120,8 @@ class MergeReport:
         lines += [f"  conflict: {c.describe()}" for c in self.conflicts]
         if self.skipped:
             lines.append(
-                f"{self.source}: left out {_count(self.problem_count, 'invalid row')} and "
-                f"{_count(self.followers_count, 'row')} that belong to them:"
+                f"{self.source}: left out {counted(self.problem_count, 'invalid row')} and "
+                f"{counted(self.followers_count, 'row')} that belong to them:"
             )
             lines += self._problem_lines("left out: ", self.problems, self.problem_count)
             lines += self._problem_lines("left out: ", self.followers, self.followers_count)
@@ -205,7 +207,7 @@ def merge_project(
         report.problem_count = verdict.count
         if verdict.count and not skip_invalid:
             report.error = (
-                f"refused: {_count(verdict.count, 'invalid row')} (listed below); nothing of "
+                f"refused: {counted(verdict.count, 'invalid row')} (listed below); nothing of "
                 "it was merged (merge --skip-invalid merges the rest)"
             )
             return report
@@ -220,10 +222,6 @@ def merge_project(
             changes = target.changes
             changes.documents_reloaded = changes.labels = changes.relation_types = True
     return report
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 # -- opening the source ---------------------------------------------------------

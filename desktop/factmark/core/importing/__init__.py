@@ -21,7 +21,7 @@ from factmark.core.model import IncomingDocument, Label, ValidationError
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import first_unsafe, printable
-from factmark.core.text import check_text, holds_nul
+from factmark.core.text import check_text, counted, holds_nul
 
 _READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl)
 READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
@@ -59,16 +59,16 @@ class FileReport:
         parts = []
         if self.documents:
             parts.append(
-                f"imported {_count(self.documents, 'document')}, {_count(self.spans, 'span')}"
+                f"imported {counted(self.documents, 'document')}, {counted(self.spans, 'span')}"
             )
         if self.duplicates:
             parts.append(
                 "duplicate (same text already in the project)"
                 if self.duplicates == 1 and not (self.documents or self.errors)
-                else f"{_count(self.duplicates, 'duplicate')} (same text already there)"
+                else f"{counted(self.duplicates, 'duplicate')} (same text already there)"
             )
         if self.errors and (self.documents or self.duplicates):
-            parts.append(f"{_count(len(self.errors), 'line')} failed")
+            parts.append(f"{counted(len(self.errors), 'line')} failed")
         lines = (
             [f"{name}: {'; '.join(parts)}" + (f" ({', '.join(self.notes)})" if self.notes else "")]
             if parts
@@ -78,10 +78,6 @@ class FileReport:
             where = f"{name}:{line}" if line else name
             lines.append(f"{where}: error: {message}")
         return [printable(line) for line in lines]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:

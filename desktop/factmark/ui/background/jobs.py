@@ -25,6 +25,7 @@ from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import FileReport, collect_files, import_file
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
+from factmark.core.text import counted
 from factmark.ui.errors import report_error
 
 #: Jobs shorter than this never show their progress dialog (no flashing window).
@@ -32,10 +33,6 @@ MINIMUM_DURATION_MS = 400
 
 Progress = Callable[[int, int, str], None]
 Cancelled = Callable[[], bool]
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 # -- outcomes ----------------------------------------------------------------------
@@ -75,13 +72,13 @@ class ImportOutcome:
         if self.error and not self.reports:
             return f"Import failed: {self.error}"
         parts = [
-            f"Imported {_count(self.documents, 'document')} ({_count(self.spans, 'span')}) "
-            f"from {_count(len(self.reports), 'file')}"
+            f"Imported {counted(self.documents, 'document')} ({counted(self.spans, 'span')}) "
+            f"from {counted(len(self.reports), 'file')}"
         ]
         if self.duplicates:
-            parts.append(_count(self.duplicates, "duplicate"))
+            parts.append(counted(self.duplicates, "duplicate"))
         if self.failed_files:
-            parts.append(f"{_count(self.failed_files, 'file')} had errors")
+            parts.append(f"{counted(self.failed_files, 'file')} had errors")
         text = "; ".join(parts)
         if self.cancelled:
             text = f"Cancelled after {len(self.reports)} of {self.total_files} files. {text}"
@@ -109,8 +106,8 @@ class ExportOutcome:
         if self.result is None:
             return "Export cancelled; nothing was written"
         result = self.result
-        counts = f"{_count(result.spans, 'span')}, {_count(result.relations, 'relation')}"
-        return f"Exported {_count(result.documents, 'document')} ({counts}) to {result.path}"
+        counts = f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}"
+        return f"Exported {counted(result.documents, 'document')} ({counts}) to {result.path}"
 
 
 @dataclass

@@ -26,6 +26,7 @@ from factmark.core.exporting import FORMATS
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project
+from factmark.core.text import counted
 from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.models.tables import STATUS_NAMES
 from factmark.ui.plain import plain_warning
@@ -236,8 +237,8 @@ class ExportDialog(QDialog):
         result = outcome.result
         assert result is not None  # an export without an error has a result
         self.result_message = (
-            f"Exported {result.documents} documents, {result.spans} spans "
-            f"and {result.relations} relations to {result.path}."
+            f"Exported {counted(result.documents, 'document')}, {counted(result.spans, 'span')} "
+            f"and {counted(result.relations, 'relation')} to {result.path}."
         )
         parent = self.parent()
         if parent is not None and hasattr(parent, "statusBar"):

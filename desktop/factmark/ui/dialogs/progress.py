@@ -11,6 +11,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QProgressDialog, QPushButton, QWidget
 
 from factmark.core.exporting.base import Selection, Split
+from factmark.core.text import counted
 from factmark.ui.background.jobs import (
     MINIMUM_DURATION_MS,
     ExportJob,
@@ -20,7 +21,6 @@ from factmark.ui.background.jobs import (
     Job,
     MergeJob,
     MergeOutcome,
-    _count,
 )
 from factmark.ui.plain import plain_warning
 
@@ -62,7 +62,7 @@ class _ProgressDialog(QProgressDialog):
     def show_progress(self, done: int, total: int, name: str) -> None:
         if self.cancelling:
             return
-        self.setLabelText(f"{self.doing} {name}\n{done + 1} of {_count(total, 'file')}")
+        self.setLabelText(f"{self.doing} {name}\n{done + 1} of {counted(total, 'file')}")
         self.setMaximum(total)
         self.setValue(done)  # last: on a modal dialog it processes events
 

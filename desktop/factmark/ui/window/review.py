@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextCursor
 from factmark.core.changes import ChangeSet
 from factmark.core.model import Document, Suggestion
 from factmark.core.operations import AcceptSuggestion, Compound, Operation, RejectSuggestion
+from factmark.core.text import counted
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.background.suggestions import SuggestionComputer
 from factmark.ui.window.annotation import Annotation
@@ -167,7 +168,7 @@ class SuggestionReview(QObject):
         if document_id == self.session.document_id:
             waiting = len(self.view.suggestions)
             self.tell(
-                f"{_count(added, 'new suggestion')}, {waiting} to review: Enter accepts and "
+                f"{counted(added, 'new suggestion')}, {waiting} to review: Enter accepts and "
                 "goes to the next, Backspace rejects, Tab skips, Shift+Enter accepts all.",
                 10000,
             )
@@ -209,9 +210,9 @@ class SuggestionReview(QObject):
         parts: list[Operation] = [
             AcceptSuggestion(document_id, s.id or 0, annotator) for s in shown
         ]
-        text = f"Accept {_count(len(parts), 'suggestion')}"
+        text = f"Accept {counted(len(parts), 'suggestion')}"
         if self.annotation.perform(Compound(document_id, parts, text)):
-            self.tell(f"Accepted {_count(len(parts), 'suggestion')}.", 6000)
+            self.tell(f"Accepted {counted(len(parts), 'suggestion')}.", 6000)
 
     def step(self, direction: int, after: int | None = None, done: str = "") -> None:
         """Take the next (+1) or previous (-1) suggestion in hand, from the one in hand,
@@ -254,7 +255,3 @@ class SuggestionReview(QObject):
         if done:
             number, waiting = self.position()
             self.tell(f"{lead}Next: {number} of {waiting}. Enter accepts, Backspace rejects.", 8000)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
