@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
         self.suggestion_panel = SuggestionPanel(self)
         for part in (self.span_list, self.suggestion_panel, self.relations, self.details):
             self.side.addWidget(part)
-        self.side.setSizes([340, 110, 120, 260])
+        self.side.setSizes([300, 150, 110, 240])  # the suggestion in hand: four lines
         for widget in (self.documents, centre, self.side):
             self.splitter.addWidget(widget)
         # A narrower window narrows the panels as well as the article.
