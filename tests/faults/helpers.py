@@ -114,3 +114,15 @@ class Child:
         """The lines written after ``line``."""
         lines = self.lines()
         return lines[lines.index(line) + 1 :]
+
+
+def factmark(*args: object, prelude: str = "") -> subprocess.CompletedProcess[str]:
+    """Run the ``factmark`` command in a child (after ``prelude``, Python run first)."""
+    code = f"{prelude}\nimport sys\nfrom factmark.cli import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+    )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
@@ -28,24 +27,12 @@ from factmark.ui.app import create_main_window
 from factmark.ui.background.jobs import export_project
 from factmark.ui.window.main_window import MainWindow
 from tests.core.conftest import project_snapshot
-from tests.faults.helpers import REPO, integrity, new_project, posix_only, sha256
+from tests.faults.helpers import REPO, factmark, integrity, new_project, posix_only, sha256
 
 EVERYTHING = Selection(frozenset())
 READ_ONLY = "read-only"
 GONE = "moved or deleted while it was open"
 FULL = "the disk is full; the last change was not saved"
-
-
-def factmark(*args: object, prelude: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the ``factmark`` command (after ``prelude``, Python run first in the child)."""
-    code = f"{prelude}\nimport sys\nfrom factmark.cli import main\nsys.exit(main(sys.argv[1:]))"
-    return subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
 
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> None:

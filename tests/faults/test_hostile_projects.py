@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -32,23 +31,11 @@ from factmark.core.project import Project, ProjectError
 from factmark.core.schema import migrations
 from factmark.core.storage import Storage
 from factmark.core.text import text_uid
-from tests.faults.helpers import REPO, integrity, posix_only, sha256
+from tests.faults.helpers import factmark, integrity, posix_only, sha256
 
 ARTICLE = "The army said 240 soldiers crossed the river near Bakhmut on Monday.\n"
 OTHER = "Officials in Kyiv told reporters 15,000 people fled the city.\n"
 STAMP = "2026-01-01T00:00:00.000+00:00"
-
-
-def factmark(*args: object, prelude: str = "") -> subprocess.CompletedProcess[str]:
-    """Run the ``factmark`` command in a child (after ``prelude``, Python run first)."""
-    code = f"{prelude}\nimport sys\nfrom factmark.cli import main\nsys.exit(main(sys.argv[1:]))"
-    return subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
 
 
 def one_line(result: subprocess.CompletedProcess[str], *parts: str) -> str:
