@@ -102,7 +102,7 @@ class ProjectFiles(QObject):
             self.window,
             "Import articles",
             str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.docx *.jsonl);;All files (*)",
+            import_filter(),
         )
         if paths:
             self.import_paths([Path(p) for p in paths])
@@ -195,3 +195,11 @@ class ProjectFiles(QObject):
         from factmark.ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(self.project, self.window).exec()
+
+
+def import_filter() -> str:
+    """The file dialog's filter: every suffix some reader takes (the registry's)."""
+    from factmark.core.importing import READERS  # the readers are not needed to start
+
+    patterns = " ".join(f"*{suffix}" for suffix in READERS)
+    return f"Articles and annotated corpora ({patterns});;All files (*)"
