@@ -14,7 +14,7 @@ from types import ModuleType
 
 import orjson
 
-from factmark.core.importing import docx, html, jsonl, text
+from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text
 from factmark.core.importing.base import Item, normalise_document
 from factmark.core.labels_store import check_label, check_relation_type
 from factmark.core.model import IncomingDocument, Label, ValidationError
@@ -23,7 +23,7 @@ from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import first_unsafe, printable
 from factmark.core.text import check_text, counted, holds_nul
 
-_READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl)
+_READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl, brat, labelstudio)
 READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
     suffix: module.read for module in _READERS for suffix in module.SUFFIXES
 }
@@ -84,7 +84,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     """Expand folders (recursively, skipping hidden entries) into importable files.
 
     Files named directly are always tried; in folders only supported suffixes are,
-    leaving out hidden files and README files (which describe a folder).
+    leaving out hidden files and README files (which describe a folder). A ``.txt``
+    with a brat ``.ann`` beside it is a brat document: it comes in once, with its
+    annotations (:func:`import_file` reads the pair whichever of the two it is given).
     Returns the files and reports for paths that do not exist.
     """
     files: list[Path] = []
@@ -101,6 +103,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
             files.append(path)
         else:
             missing.append(FileReport(path, errors=[(None, "no such file or folder")]))
+    # A brat document is its .ann and .txt together: one of them brings in both.
+    listed = set(files)
+    files = [file for file in files if brat.annotations_of(file) not in listed]
     return files, missing
 
 
@@ -124,6 +129,8 @@ def import_file(
         report.errors.append((None, "the file name is not valid UTF-8; rename it to import it"))
         return report
     reader = READERS.get(path.suffix.lower())
+    if brat.annotations_of(path) is not None:
+        reader = brat.read  # a .txt named with its brat annotations beside it
     if reader is None:
         known = ", ".join(sorted(READERS))
         report.errors.append(
@@ -132,6 +139,8 @@ def import_file(
         return report
     try:
         with project.transaction():
+            if create_labels and reader is brat.read:
+                _declare(project, *brat.declared_types(path), report)
             for item in reader(path):
                 if cancelled():
                     break
@@ -143,6 +152,29 @@ def import_file(
         _rolled_back(report)
         report.errors.append((None, f"cannot be read ({error.strerror or error})"))
     return report
+
+
+def _declare(
+    project: Project, labels: list[str], relation_types: list[str], report: FileReport
+) -> None:
+    """Add the labels and link types a file's configuration declares (brat's
+    annotation.conf) that the project lacks, in the configuration's order."""
+    known, types = {label.name for label in project.labels()}, project.relation_types()
+    refused = []
+    for name in labels:
+        try:
+            if name not in known:
+                known.add(project.add_label(name).name)
+        except ValidationError:
+            refused.append(name)
+    for name in relation_types:
+        try:
+            if name not in types:
+                types.append(project.add_relation_type(name))
+        except ValidationError:
+            refused.append(name)
+    if refused:
+        report.notes.append(f"names in annotation.conf not taken as labels: {refused}")
 
 
 def _utf8(text: str) -> bool:
