@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,3 +75,20 @@ def _move(span: IncomingSpan, moved: Callable[[int], int]) -> IncomingSpan:
     if isinstance(text, str):  # anything else is refused later, with the span's offsets
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return replace(span, start=start, end=end, text=text)
+
+
+def noted(items: Iterator[Item], note: Callable[[], str | None]) -> Iterator[Item]:
+    """``items`` as they come, the last one also carrying ``note()``: what a reader
+    tells about the whole file (e.g. what it left out, with counts), known only at
+    the end."""
+    previous: Item | None = None
+    for item in items:
+        if previous is not None:
+            yield previous
+        previous = item
+    if previous is None:
+        return
+    told = note()
+    if told:
+        previous = replace(previous, note=f"{previous.note}, {told}" if previous.note else told)
+    yield previous

@@ -10,17 +10,32 @@
 
 A bad line is reported with its number and the other lines still import. An
 ``id`` that is not the Factmark uid of the text is kept as ``meta.source_id``.
+
+Prodigy's binary answers (``ner.teach``: ``"_view_id": "ner"`` or ``"spans"``, one
+suggested span per task, ``"answer"`` accept / reject / ignore) keep only the
+accepted spans: a rejected span is the annotator saying "not this". Lines answering
+questions about one text (several answers on the same ``text``, binary or not) are
+merged into one document holding the spans of each accepted answer, each with its
+annotator; the spans of rejected and ignored answers are counted in a note. Such a
+document is done when a whole-document answer (``ner.manual``) accepted it, skipped
+when every one rejected it, else in progress when it has spans and new when not. A
+single whole-document answer keeps its meaning: the answer is the status.
+
+Fields that look like annotations but are not read (doccano's class ``label`` list,
+``cats``, ``annotations``...) are counted in a note, never dropped in silence.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 
-from factmark.core.importing.base import Item
+from factmark.core.importing.base import Item, noted
 from factmark.core.model import (
     STATUSES,
     IncomingDocument,
@@ -28,14 +43,18 @@ from factmark.core.model import (
     IncomingSpan,
     ValidationError,
 )
-from factmark.core.text import text_uid
+from factmark.core.text import counted, text_uid
 
 SUFFIXES = (".jsonl", ".ndjson")
 _ANSWERS = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
+BINARY_VIEWS = ("ner", "spans")  # Prodigy's accept/reject interfaces for one suggested span
+# Fields other tools use for annotations that a line here is not read for.
+UNREAD = ("labels", "annotations", "ents", "cats", "predictions", "accept")
 
 
 def read(path: Path) -> Iterator[Item]:
-    """One item per non-empty line: a document, or that line's error."""
+    """One item per non-empty line (a document, or that line's error); Prodigy
+    answers on one text as one item, at the line of the first."""
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -43,13 +62,119 @@ def read(path: Path) -> Iterator[Item]:
         raise ValidationError("binary file (it holds NUL bytes), not JSON Lines")
     if not data.strip():
         raise ValidationError("empty file: there is no document to import")
-    for number, raw in enumerate(data.split(b"\n"), start=1):
-        if not raw.strip():
-            continue
+    lines = [(n, raw) for n, raw in enumerate(data.split(b"\n"), start=1) if raw.strip()]
+    tally: Counter[str] = Counter()
+    yield from noted(_items(lines, _answer_groups(lines), tally), lambda: _told(tally))
+
+
+def _items(
+    lines: list[tuple[int, bytes]], groups: dict[str, list[int]], tally: Counter[str]
+) -> Iterator[Item]:
+    raws = dict(lines)
+    merged: set[str] = set()
+    for number, raw in lines:
         try:
-            yield Item(number, parse_record(_load(raw)))
+            record = _load(raw)
+            group = groups.get(_answer_key(record) or "")
+            if group is None:
+                yield Item(number, parse_record(record, tally))
+                continue
         except ValidationError as error:
             yield Item(number, error)
+            continue
+        key = _answer_key(record) or ""
+        if key not in merged:
+            merged.add(key)
+            yield from _answers(group, raws, tally)
+
+
+def _answer_groups(lines: list[tuple[int, bytes]]) -> dict[str, list[int]]:
+    """The lines to merge, by text: Prodigy answers sharing a text, and every binary
+    answer (even alone, its rejected span must not become a span)."""
+    groups: dict[str, list[int]] = {}
+    binary: set[str] = set()
+    for number, raw in lines:
+        try:
+            record = _load(raw)
+        except ValidationError:
+            continue
+        key = _answer_key(record)
+        if key is not None:
+            groups.setdefault(key, []).append(number)
+            if record.get("_view_id") in BINARY_VIEWS:
+                binary.add(key)
+    return {k: v for k, v in groups.items() if len(v) > 1 or k in binary}
+
+
+def _answer_key(record: Any) -> str | None:
+    """The key grouping Prodigy answers: the text of a line that has an answer."""
+    if isinstance(record, dict) and "answer" in record and isinstance(record.get("text"), str):
+        return text_uid(record["text"])
+    return None
+
+
+def _answers(numbers: list[int], raws: dict[int, bytes], tally: Counter[str]) -> Iterator[Item]:
+    """The document of several answers on one text (bad lines are their own items)."""
+    documents: list[tuple[int, dict[str, Any], IncomingDocument]] = []
+    for number in numbers:
+        try:
+            record = _load(raws[number])
+            documents.append((number, record, parse_record(record, tally)))
+        except ValidationError as error:
+            yield Item(number, error)
+    if not documents:
+        return
+    spans: list[IncomingSpan] = []
+    relations: list[IncomingRelation] = []
+    whole: list[str] = []  # answers about the whole document (ner.manual and the like)
+    seen: dict[tuple[Any, ...], Any] = {}
+    for number, record, document in documents:
+        answer = record.get("answer")
+        if record.get("_view_id") not in BINARY_VIEWS:
+            whole.append(str(answer))
+        if answer != "accept":
+            tally["ignored" if answer == "ignore" else "rejected"] += len(document.spans)
+            continue
+        refs = {}
+        for span in document.spans:
+            same = (span.start, span.end, span.label, span.annotator)
+            refs[span.ref] = seen.get(same, (number, span.ref))
+            if same not in seen:
+                seen[same] = refs[span.ref]
+                spans.append(replace(span, ref=refs[span.ref]))
+        relations += [
+            IncomingRelation(refs.get(r.head, r.head), refs.get(r.child, r.child), r.label)
+            for r in document.relations
+        ]
+    first_number, first, document = documents[0]
+    status = first.get("status") or _merged_status(whole, bool(spans))
+    yield Item(first_number, replace(document, spans=spans, relations=relations, status=status))
+
+
+def _merged_status(whole: list[str], has_spans: bool) -> str:
+    if "accept" in whole:
+        return "done"
+    if whole and all(answer in ("reject", "ignore") for answer in whole):
+        return "skipped"
+    return "in_progress" if has_spans else "new"
+
+
+def _told(tally: Counter[str]) -> str | None:
+    """The file's note: answers' spans left out, and fields not read, with counts."""
+    parts = []
+    if tally["rejected"] or tally["ignored"]:
+        what = " and ".join(
+            f"{counted(tally[k], 'span')} {k}" if i == 0 else f"{tally[k]} {k}"
+            for i, k in enumerate(k for k in ("rejected", "ignored") if tally[k])
+        )
+        parts.append(f"left out {what} in Prodigy answers")
+    for field in ("label", *UNREAD):
+        if tally[f"field {field}"]:
+            parts.append(
+                f'{counted(tally[f"field {field}"], "line")} with a "{field}" field '
+                "Factmark does not read"
+            )
+    return ", ".join(parts) or None
 
 
 def _load(raw: bytes) -> Any:
@@ -60,8 +185,9 @@ def _load(raw: bytes) -> Any:
         raise ValidationError(f"not valid JSON ({reason})") from None
 
 
-def parse_record(record: Any) -> IncomingDocument:
-    """Turn one decoded JSON object into a document, whatever shape it has."""
+def parse_record(record: Any, tally: Counter[str] | None = None) -> IncomingDocument:
+    """Turn one decoded JSON object into a document, whatever shape it has; fields
+    that look like annotations but are not read are counted in ``tally``."""
     if not isinstance(record, dict):
         raise ValidationError('a line must be a JSON object with a "text" field')
     text = record.get("text")
@@ -75,6 +201,9 @@ def parse_record(record: Any) -> IncomingDocument:
     if not isinstance(title, str):
         raise ValidationError('"title" must be a string')
     spans, relations = _annotations(record)
+    if tally is not None:
+        for field in _unread(record):
+            tally[f"field {field}"] += 1
     return IncomingDocument(text, title, meta, _status(record), spans, relations)
 
 
@@ -105,9 +234,22 @@ def _annotations(record: dict[str, Any]) -> tuple[list[IncomingSpan], list[Incom
         spans = [_doccano_entity(e) for e in _list(record, "entities")]
         return spans, [_doccano_relation(r) for r in _list(record, "relations")]
     labels = record.get("label")
-    if isinstance(labels, list) and all(isinstance(x, list) for x in labels):
+    if _triples(labels):
         return [_doccano_triple(x) for x in labels], []
     return [], []
+
+
+def _unread(record: dict[str, Any]) -> list[str]:
+    """Fields of this record that look like annotations but were not read."""
+    found = [field for field in UNREAD if record.get(field)]
+    read_triples = "spans" in record or "entities" in record or _triples(record.get("label"))
+    if record.get("label") and not read_triples:
+        found.insert(0, "label")
+    return found
+
+
+def _triples(value: Any) -> TypeGuard[list[Any]]:
+    return isinstance(value, list) and all(isinstance(x, list) for x in value)
 
 
 def _factmark_span(span: Any, index: int, annotator: Any) -> IncomingSpan:
