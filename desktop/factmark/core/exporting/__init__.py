@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
-from factmark.core.exporting import brat, conll, doccano, jsonl, labelstudio, spacy_docbin
+from factmark.core.exporting import brat, conll, doccano, jsonl, labelstudio, spacy_docbin, xmi
 from factmark.core.exporting.base import (
     ExportContext,
     ExportResult,
@@ -24,7 +24,7 @@ from factmark.core.exporting.card import write_card
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
-_FORMATS: tuple[ModuleType, ...] = (jsonl, doccano, labelstudio, brat, conll, spacy_docbin)
+_FORMATS: tuple[ModuleType, ...] = (jsonl, doccano, labelstudio, brat, conll, spacy_docbin, xmi)
 FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
 WRITERS = FORMATS  # the names the command line and the dialog offer
 

@@ -1,0 +1,210 @@
+"""UIMA CAS XMI for INCEpTION, written through dkpro-cassis: one zip, one ``.xmi`` per document.
+
+``corpus.zip`` holds ``TypeSystem.xml`` and ``<title slug>-<id prefix>.xmi`` per document,
+the layout of INCEpTION's own "UIMA CAS XMI (XML 1.0)" export. Each CAS has:
+
+- the document text as its Sofa, and a ``DocumentMetaData`` (DKPro Core's) with the title
+  (``documentTitle``) and Factmark's document id (``documentId``);
+- one ``webanno.custom.Factmark`` annotation per span, with String features ``label``,
+  ``note``, ``annotator`` and one per attribute key. A feature is named after its key when
+  the key is a name INCEpTION keeps (ASCII letters, digits and ``_``, starting with a
+  letter); other keys get such a name, and every attribute feature's description reads
+  ``Factmark attribute: KEY`` so that Factmark reads the key back exactly;
+- one ``webanno.custom.FactmarkLink`` annotation per relation: ``Governor`` the head span,
+  ``Dependent`` the child, ``label`` the link type, over the child's text (as INCEpTION
+  places a relation).
+
+Offsets: cassis writes UTF-16 code units (what Java and INCEpTION count) from Factmark's
+code points, so a span after an emoji lands on the same characters in INCEpTION.
+
+INCEpTION imports an ``.xmi`` into a project with that project's layers and drops what it
+does not know: the card says which span layer, relation layer and features to create
+first (INCEpTION turns the layer name ``Factmark`` into ``webanno.custom.Factmark``).
+XML 1.0 cannot hold most control characters (or U+FFFE, U+FFFF): they are written as
+spaces, as INCEpTION's own export does, which keeps every offset; attribute values that are
+not text are written as their JSON text. The card counts both.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.exporting.brat import slug
+from factmark.core.importing.inception_layers import ATTRIBUTE_MARK
+
+NAME = "xmi"
+SUFFIX = ".zip"
+DESCRIPTION = (
+    "UIMA CAS XMI for INCEpTION: a zip of one .xmi per document with TypeSystem.xml "
+    "(span layer webanno.custom.Factmark, relation layer webanno.custom.FactmarkLink)"
+)
+
+SPAN_TYPE = "webanno.custom.Factmark"
+LINK_TYPE = "webanno.custom.FactmarkLink"
+DOCUMENT_META = "de.tudarmstadt.ukp.dkpro.core.api.metadata.type.DocumentMetaData"
+STRING = "uima.cas.String"
+_FIXED = ("label", "note", "annotator")
+# Names a feature of the span layer cannot take: its own, UIMA's and cassis's.
+_TAKEN = {"label", "note", "annotator", "begin", "end", "sofa", "type", "self", "xmiID"}
+# What XML 1.0 refuses in text (it allows tab, line feed, carriage return and the rest).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ID_LENGTH = 12
+
+
+def xml_safe(text: str) -> tuple[str, int]:
+    """``text`` with what XML 1.0 cannot hold made a space (one UTF-16 unit each, so no
+    offset moves), and how many characters that was."""
+    return _NOT_XML.subn(" ", text)
+
+
+def feature_name(key: str, taken: set[str]) -> str:
+    """A feature name INCEpTION keeps for an attribute key (``\\w`` in ASCII, a letter
+    first, not one of ``taken``), the key itself when it already is one."""
+    base = re.sub(r"[^A-Za-z0-9_]+", "_", key).strip("_")
+    if not base[:1].isalpha() or not base.isascii():
+        base = f"attr_{base}".rstrip("_")
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}_{number}", number + 1
+    return name
+
+
+class XmiWriter:
+    """Writes a zip of one XMI per document; TypeSystem.xml goes in when all are written,
+    since documents add attribute features as they come."""
+
+    def __init__(self, path: Path, context: ExportContext) -> None:
+        from cassis import TypeSystem
+
+        self.context = context
+        self.typesystem = TypeSystem()
+        self.span_type = self.typesystem.create_type(SPAN_TYPE)
+        for name in _FIXED:
+            self.typesystem.create_feature(self.span_type, name, STRING)
+        self.link_type = self.typesystem.create_type(LINK_TYPE)
+        self.typesystem.create_feature(self.link_type, "Governor", SPAN_TYPE)
+        self.typesystem.create_feature(self.link_type, "Dependent", SPAN_TYPE)
+        self.typesystem.create_feature(self.link_type, "label", STRING)
+        self.meta_type = self.typesystem.create_type(
+            DOCUMENT_META, supertypeName="uima.tcas.DocumentAnnotation"
+        )
+        for name in ("documentTitle", "documentId"):
+            self.typesystem.create_feature(self.meta_type, name, STRING)
+        self.attributes: dict[str, str] = {}  # attribute key -> feature name
+        self.stems: set[str] = set()
+        self.replaced = 0
+        self.json_values = 0
+        self.renamed: dict[str, str] = {}
+        self.out = AtomicFile(path)
+        self.archive = zipfile.ZipFile(self.out.handle, "w", zipfile.ZIP_DEFLATED)
+
+    def add(self, record: dict[str, Any]) -> None:
+        from cassis import Cas
+
+        cas = Cas(typesystem=self.typesystem)
+        text, replaced = xml_safe(record["text"])
+        self.replaced += replaced
+        cas.sofa_string = text
+        cas.sofa_mime = "text"
+        title, _ = xml_safe(record.get("title") or "")
+        cas.add(
+            self.meta_type(
+                begin=0, end=len(text), documentTitle=title, documentId=str(record["id"])
+            )
+        )
+        made: dict[int, Any] = {}
+        for span in record["spans"]:
+            values = {name: self._text(span.get(name)) for name in _FIXED}
+            for key, value in (span.get("attrs") or {}).items():
+                values[self._feature(key)] = self._text(value)
+            annotation = self.span_type(begin=span["start"], end=span["end"], **values)
+            made[span["id"]] = annotation
+            cas.add(annotation)
+        for relation in record["relations"]:
+            head, child = made[relation["head"]], made[relation["child"]]
+            cas.add(
+                self.link_type(
+                    begin=child.begin,
+                    end=child.end,
+                    Governor=head,
+                    Dependent=child,
+                    label=self._text(relation["label"]),
+                )
+            )
+        self.archive.writestr(f"{self._stem(record)}.xmi", cas.to_xmi())
+
+    def _text(self, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            self.json_values += 1
+            value = orjson.dumps(value).decode("utf-8")
+        safe, replaced = xml_safe(value)
+        self.replaced += replaced
+        return safe
+
+    def _feature(self, key: str) -> str:
+        """The feature of attribute ``key``, added to the span layer on first sight."""
+        if key not in self.attributes:
+            name = feature_name(key, _TAKEN | set(self.attributes.values()))
+            description, _ = xml_safe(f"{ATTRIBUTE_MARK}{key}")
+            self.typesystem.create_feature(self.span_type, name, STRING, description=description)
+            self.attributes[key] = name
+            if name != key:
+                self.renamed[key] = name
+        return self.attributes[key]
+
+    def _stem(self, record: dict[str, Any]) -> str:
+        title = slug(record.get("title") or "")
+        if not any("a" <= ch <= "z" for ch in title):
+            title = ""
+        uid = slug(str(record["id"]), limit=200) or "document"
+        stem = f"{title}-{uid[:_ID_LENGTH]}" if title else uid[:_ID_LENGTH]
+        if stem in self.stems:
+            stem = f"{title}-{uid}" if title else uid
+        base, number = stem, 2
+        while stem in self.stems:
+            stem, number = f"{base}-{number}", number + 1
+        self.stems.add(stem)
+        return stem
+
+    def _notes(self) -> list[str]:
+        part = f"{self.context.part}: " if self.context.part else ""
+        notes = []
+        for key, name in self.renamed.items():
+            notes.append(
+                f"INCEpTION feature names allow only A-Z, a-z, 0-9 and _: attribute {key!r} is "
+                f"the feature {name!r} (its description keeps the key)"
+            )
+        if self.replaced:
+            notes.append(
+                f"{part}characters XML 1.0 cannot hold (control characters, U+FFFE, U+FFFF) "
+                f"written as spaces, as INCEpTION does; no offset moves: {self.replaced}"
+            )
+        if self.json_values:
+            notes.append(
+                f"{part}attribute values that are not text, written as their JSON text "
+                f"(INCEpTION features here are strings): {self.json_values}"
+            )
+        return notes
+
+    def finish(self) -> list[Path]:
+        self.archive.writestr("TypeSystem.xml", self.typesystem.to_xml())
+        self.archive.close()
+        self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
+        return self.out.finish()
+
+    def discard(self) -> None:
+        self.archive.close()
+        self.out.discard()
+
+
+def open_writer(path: Path, context: ExportContext) -> XmiWriter:
+    """A writer of the zip ``path``."""
+    return XmiWriter(path, context)
