@@ -235,7 +235,7 @@ def test_brat_relations_notes_and_configuration(loaded: Project, tmp_path: Path)
     assert text_of[kind.split(" ")[1]] == "drink 😱. The post"
     assert note == "two lines"
     assert any("span notes with line breaks" in n for n in result.notes)
-    assert any("annotators or attributes" in n for n in result.notes)  # amina's span
+    assert any("no place for span annotators" in n for n in result.notes)  # amina's span
 
     conf = (out / "annotation.conf").read_text(encoding="utf-8")
     sections = dict(re.findall(r"\[(\w+)\]\n(.*?)(?=\n\[|\Z)", conf, re.S))

@@ -12,6 +12,8 @@ own reader (``server/src/annotation.py``, ``projectconfig.py``) parses it:
 
   - ``T1<TAB>label START END<TAB>text`` for each span, numbered in text order;
   - ``R1<TAB>type Arg1:T1 Arg2:T2`` for each relation (Arg1 the head, Arg2 the child);
+  - ``A1<TAB>Name T1`` for each span attribute that is ``true`` (a binary attribute) and
+    ``A1<TAB>Name T1 Value`` for each one whose value is text (a multi-valued attribute);
   - ``#1<TAB>AnnotatorNotes T1<TAB>note`` for each span note.
 
   brat is line-oriented and cannot hold a line break inside a fragment. A span that
@@ -25,11 +27,18 @@ own reader (``server/src/annotation.py``, ``projectconfig.py``) parses it:
   sees a broken line.
 - ``annotation.conf`` lists the project's labels as entities and its relation types as
   relations whose Arg1 and Arg2 may be any label, plus an ``<OVERLAP>`` rule allowing any
-  overlap (brat otherwise flags nested, crossing and identical spans as errors).
+  overlap (brat otherwise flags nested, crossing and identical spans as errors), and under
+  ``[attributes]`` each attribute written, for any entity: ``Name<TAB>Arg:<ENTITY>`` for a
+  binary one, ``Name<TAB>Arg:<ENTITY>, Value:a|b`` with the values written for the others.
+  brat's configuration cannot hold a value with a space, ``,``, ``|``, ``<`` or ``>``, nor
+  an attribute that is not ``true`` or text (``false``, numbers, lists): those are left
+  out, and an attribute name used both ways keeps the way it was first written; the card
+  counts what was left out.
 - ``visual.conf`` gives each label its Factmark colour (``bgColor``) and shows the original
   label and relation names in brat's interface.
 
-brat type names may hold only ``A-Z a-z 0-9 _ -``. Other names are mapped: accents dropped,
+brat type names (labels, relation types, attribute names) may hold only
+``A-Z a-z 0-9 _ -``. Other names are mapped: accents dropped,
 every other run of characters made one ``_`` (``"claim type"`` -> ``claim_type``), a name
 with nothing left becomes ``label`` / ``relation``, and a name already taken gets ``-2``,
 ``-3``... The card notes each mapping; ``visual.conf`` keeps the original for display.
@@ -39,8 +48,12 @@ post-3f9a0c1b2d4e``), or the id prefix alone when the title has no ASCII letter.
 They depend only on the title and the text, so the same document gets the same name in
 every export; the id part keeps them unique (the full id is used in the unlikely case of a
 clash), and the slug is lower-case ASCII so that case-insensitive file systems and brat's
-URLs take them as they are. Span annotators and attributes have no place in brat and are
-not written (the jsonl export keeps them); the card says so when any were left out.
+URLs take them as they are. Span annotators have no place in brat and are not written
+(the jsonl export keeps them); the card says so when any were left out.
+
+Offsets are code points, as brat counts them. INCEpTION counts brat offsets in UTF-16 code
+units, so every span after an emoji or another character beyond U+FFFF lands shifted there:
+send INCEpTION the XMI export instead. Factmark's brat import reads either count.
 """
 
 from __future__ import annotations
@@ -63,6 +76,8 @@ DESCRIPTION = (
 
 # What str.splitlines() splits at: none of these may appear inside a line of the .ann file.
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+# An attribute value brat's annotation.conf can list (``Value:a|b``) and its .ann can hold.
+_VALUE = re.compile(r"[^\s,|<>]+")
 # Names with a meaning of their own in brat's configuration files.
 _RESERVED = ("SPAN_DEFAULT", "ARC_DEFAULT", "ATTRIBUTE_DEFAULT", "ENTITY-NESTING")
 _ID_LENGTH = 12
@@ -146,6 +161,9 @@ class BratWriter:
         self.context = context
         self.entities = TypeNames("label", (label.name for label in context.labels))
         self.relations = TypeNames("relation", context.relation_types)
+        self.attributes = TypeNames("attribute")
+        self.values: dict[str, list[str]] = {}  # brat attribute name -> values (binary: [])
+        self.unkept_attributes = 0
         self.stems: set[str] = set()
         self.discontinuous = 0
         self.edge_breaks = 0
@@ -159,6 +177,7 @@ class BratWriter:
         text: str = record["text"]
         stem = self._stem(record)
         lines: list[str] = []
+        attributes: list[str] = []
         notes: list[str] = []
         tids: dict[int, str] = {}
         for span in record["spans"]:
@@ -172,12 +191,18 @@ class BratWriter:
             offsets = ";".join(f"{start} {end}" for start, end in pieces)
             shown = " ".join(text[start:end] for start, end in pieces)
             lines.append(f"{tid}\t{self.entities[span['label']]} {offsets}\t{shown}")
+            for name, value in (span.get("attrs") or {}).items():
+                written = self._attribute(name, value)
+                if written is None:
+                    self.unkept_attributes += 1
+                else:
+                    attributes.append(f"A{len(attributes) + 1}\t{written[0]} {tid}{written[1]}")
             note = span.get("note") or ""
             if note.strip():
                 flat = _one_line(note)
                 self.flattened_notes += flat != note
                 notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {tid}\t{flat}")
-            self.unkept_details += bool(span.get("annotator") or span.get("attrs"))
+            self.unkept_details += bool(span.get("annotator"))
         number = 0
         for relation in record["relations"]:
             head, child = tids.get(relation["head"]), tids.get(relation["child"])
@@ -187,9 +212,28 @@ class BratWriter:
             number += 1
             kind = self.relations[relation["label"]]
             lines.append(f"R{number}\t{kind} Arg1:{head} Arg2:{child}")
-        ann = "".join(f"{line}\n" for line in lines + notes)
+        ann = "".join(f"{line}\n" for line in lines + attributes + notes)
         self.out.file(f"{stem}.txt").write_bytes(text.encode("utf-8"))
         self.out.file(f"{stem}.ann").write_bytes(ann.encode("utf-8"))
+
+    def _attribute(self, name: str, value: object) -> tuple[str, str] | None:
+        """The brat name of a span attribute and what follows the span's id on its A line
+        (``""`` for a binary attribute, ``" value"``), or None when brat cannot hold it."""
+        if value is True:
+            kind = "binary"
+        elif isinstance(value, str) and _VALUE.fullmatch(value):
+            kind = "valued"
+        else:
+            return None
+        brat = self.attributes[name]
+        values = self.values.setdefault(brat, [] if kind == "binary" else [str(value)])
+        if (kind == "binary") != (not values):  # the name was first written the other way
+            return None
+        if kind == "binary":
+            return brat, ""
+        if value not in values:
+            values.append(str(value))
+        return brat, f" {value}"
 
     def _stem(self, record: dict[str, Any]) -> str:
         """``<title slug>-<id prefix>``, unique in this folder whatever the file system's case."""
@@ -227,13 +271,17 @@ class BratWriter:
                 for kind in self.relations.names.values()
             ]
             lines.append(f"<OVERLAP>\tArg1:{anything}, Arg2:{anything}, <OVL-TYPE>:<ANY>")
-        lines += ["", "[events]", "", "[attributes]", ""]
+        lines += ["", "[events]", "", "[attributes]"]
+        for brat, values in self.values.items():
+            allowed = f", Value:{'|'.join(values)}" if values else ""
+            lines.append(f"{brat}\tArg:<ENTITY>{allowed}")
+        lines.append("")
         return "\n".join(lines)
 
     def _visual_conf(self) -> str:
         colours = {label.name: label.colour for label in self.context.labels}
         lines = [f"# brat display configuration written by Factmark {__version__}", "", "[labels]"]
-        for names in (self.entities.names, self.relations.names):
+        for names in (self.entities.names, self.relations.names, self.attributes.names):
             lines += [f"{brat} | {_display(name)}" for name, brat in names.items()]
         lines += [
             "",
@@ -250,7 +298,11 @@ class BratWriter:
     def _notes(self) -> list[str]:
         part = f"{self.context.part}: " if self.context.part else ""
         notes = []
-        for kind, names in (("label", self.entities), ("relation type", self.relations)):
+        for kind, names in (
+            ("label", self.entities),
+            ("relation type", self.relations),
+            ("attribute", self.attributes),
+        ):
             for name, brat in names.renamed().items():
                 notes.append(
                     f"brat type names allow only A-Z, a-z, 0-9, _ and -: {kind} {name!r} is "
@@ -267,6 +319,12 @@ class BratWriter:
             (self.line_break_only, "spans left out, holding only line breaks brat cannot show"),
             (self.orphaned_relations, "relations left out, pointing at such a span"),
             (
+                self.unkept_attributes,
+                "span attributes left out, neither true nor text brat's annotation.conf can "
+                "list (no space, ',', '|', '<' or '>'), or an attribute name written both "
+                "with and without a value (the jsonl export keeps them)",
+            ),
+            (
                 self.flattened_notes,
                 "span notes with line breaks or tabs, written with spaces (an AnnotatorNotes "
                 "line is one line)",
@@ -276,8 +334,8 @@ class BratWriter:
                 notes.append(f"{part}{what}: {number}")
         if self.unkept_details:
             notes.append(
-                "brat has no place for span annotators or attributes: they are not in the "
-                "brat files (the jsonl export keeps them)"
+                "brat has no place for span annotators: they are not in the brat files "
+                "(the jsonl export keeps them)"
             )
         return notes
 

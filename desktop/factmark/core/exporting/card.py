@@ -38,7 +38,11 @@ LOADING = {
         "its `annotation.conf` and `visual.conf` come with it. Each `NAME.ann` belongs to "
         "`NAME.txt`; `T` lines are `T1<TAB>label start end<TAB>text` with offsets in "
         "characters (code points) of the .txt, and a span across a line break has fragments "
-        "`start end;start end`. `R` lines are relations (Arg1 the head), `#` lines span notes."
+        "`start end;start end`. `R` lines are relations (Arg1 the head), `A` lines span "
+        "attributes (`A1<TAB>Name T1` when true, `A1<TAB>Name T1 value` for text; declared "
+        "in `annotation.conf` under `[attributes]`), `#` lines span notes. Offsets are code "
+        "points, as brat counts them; INCEpTION counts brat offsets in UTF-16 code units and "
+        "would shift every span after an emoji: for INCEpTION use the XMI export."
     ),
     "conll": (
         "Files: {files} (with `--nested per-label`, one file per label beside each, "
