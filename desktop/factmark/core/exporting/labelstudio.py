@@ -2,7 +2,7 @@
 
 ``corpus.json`` is a JSON array of tasks, one per document::
 
-    {"data": {"text": ..., "title": ..., "factmark_id": uid, "factmark_status": ...},
+    {"id": 1, "data": {"text": ..., "title": ..., "factmark_id": uid, "factmark_status": ...},
      "annotations": [{"result": [
         {"id": "s1", "from_name": "label", "to_name": "text", "type": "labels",
          "value": {"start": 13, "end": 82, "text": ..., "labels": ["claim"]},
@@ -15,6 +15,10 @@ interface (every project label with its colour and key, the relation types, and
 ``<Text name="text" value="$text"/>``).
 
 Choices made here:
+
+- Each task has an ``id``, its place in the export (1, 2, ...): label-studio-converter
+  reads ``task["id"]`` for every format and fails without it. Label Studio itself
+  gives imported tasks ids of its own.
 
 - Factmark's spans are people's work, so they go into ``annotations``, not
   ``predictions`` (which Label Studio shows as a model's pre-annotations to review).
@@ -95,8 +99,8 @@ def labeling_config(context: ExportContext) -> str:
     return ET.tostring(view, encoding="unicode") + "\n"
 
 
-def task(record: dict[str, Any]) -> dict[str, Any]:
-    """One Factmark record as a Label Studio task."""
+def task(record: dict[str, Any], number: int = 1) -> dict[str, Any]:
+    """One Factmark record as the Label Studio task with id ``number``."""
     result: list[dict[str, Any]] = []
     for span in record["spans"]:
         region: dict[str, Any] = {
@@ -138,6 +142,7 @@ def task(record: dict[str, Any]) -> dict[str, Any]:
             annotation["was_cancelled"] = True
         annotations.append(annotation)
     return {
+        "id": number,
         "data": {
             TO_NAME: record["text"],
             "title": record["title"],
@@ -169,7 +174,7 @@ class LabelStudioWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         self.out.write(b"\n" if self.count == 0 else b",\n")
-        self.out.write(orjson.dumps(task(record)))
+        self.out.write(orjson.dumps(task(record, self.count + 1)))
         self.count += 1
 
     def finish(self) -> list[Path]:

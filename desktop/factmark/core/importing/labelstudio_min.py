@@ -75,14 +75,38 @@ def _task(
         for control, value in record.items():
             if control == key or control in _NOT_META:
                 continue
-            if isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+            if _answers_on_regions(value):
                 _regions(document, number, control, value, annotator, skipped)
+            elif _answers_on_document(value):  # e.g. a rating: [{"rating": 4}]
+                by_control.setdefault(control, []).append((who, next(iter(value[0].values()))))
+            elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+                skipped[f"result| of {control} with no text offsets"] += len(value)
             elif isinstance(value, dict) and isinstance(value.get("choices"), list):
                 by_control.setdefault(control, []).append((who, value["choices"]))
             else:
                 by_control.setdefault(control, []).append((who, value))
     document.meta.update(full.merged_controls(by_control))
     return document
+
+
+def _answers_on_regions(value: Any) -> bool:
+    """Whether a field holds a control's results on text regions (with offsets)."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(x, dict) for x in value)
+        and any("labels" in x or "start" in x or "end" in x for x in value)
+    )
+
+
+def _answers_on_document(value: Any) -> bool:
+    """Whether a field holds one answer on the whole text, kept under its kind."""
+    return (
+        isinstance(value, list)
+        and len(value) == 1
+        and isinstance(value[0], dict)
+        and len(value[0]) == 1
+    )
 
 
 def _regions(

@@ -25,6 +25,9 @@ UNLABELLED = "link| without a label"  # counted apart: these are imported, not l
 # What Factmark's own export adds to each task's data; not copied into metadata.
 _OWN_DATA = ("title", "factmark_id", "factmark_status")
 _CHOICE_TYPES = ("choices",)
+# Where a control keeps its answer in ``value`` when the key is not the type's name
+# (each tag's ``valueType`` in Label Studio's editor).
+VALUE_KEYS = {"textarea": "text", "pairwise": "selected"}
 _NOTE_TYPES = ("textarea",)
 
 
@@ -84,7 +87,7 @@ def text_key(data: dict[str, Any], regions: list[Any]) -> str:
         return "text"
     strings = [k for k, v in data.items() if isinstance(v, str) and k not in _OWN_DATA]
     if len(strings) > 1:
-        strings = [k for k in strings if _fits(data[k], regions)]
+        strings = [k for k in strings if _fits(data[k], regions)] or strings
     if len(strings) == 1:
         return strings[0]
     if not strings:
@@ -149,8 +152,12 @@ def _annotation(
             _relation(document, number, result, spans, skipped)
             continue
         value = result.get("value")
-        read = value.get(kind) if isinstance(value, dict) and isinstance(kind, str) else None
-        if read is None:
+        read = (
+            value.get(VALUE_KEYS.get(kind, kind))
+            if isinstance(value, dict) and isinstance(kind, str)
+            else None
+        )
+        if read is None or kind.endswith("labels"):  # regions of images, audio, HTML...
             skipped[f"result| of type {kind}"] += 1
             continue
         region = spans.get(str(result.get("id")))

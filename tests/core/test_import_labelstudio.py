@@ -1,0 +1,283 @@
+"""Label Studio exports coming in: the full JSON export as Label Studio writes it, the
+JSON_MIN that label-studio-converter makes of it, and what the file holds that Factmark
+cannot take, told in the report.
+
+The fixtures in fixtures/labelstudio/ follow Label Studio 1.x byte for byte (see the
+README there): emoji, a flag, right-to-left Arabic and a text with ``\\r\\n`` line ends,
+whose offsets count ``\\r`` as Label Studio's editor does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from factmark.core.importing import import_file, labelstudio
+from factmark.core.project import Project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "labelstudio"
+EXPORT = FIXTURES / "export.json"
+OLENA = "olena@newsroom.example"
+AMINA = "Amina Bello"  # her account has no e-mail: Label Studio gives her name
+
+# Every span the export holds, as a reader of the file sees it: (text, label, annotator).
+LAGOS_SPANS = {
+    ("A viral post claims that 70% of the water in Lagos is unsafe to drink", "claim", OLENA),
+    ("70%", "number", OLENA),
+    ('"Lagos Water Board" 👍', "source", OLENA),
+    ("🇳🇬", "location", OLENA),
+    ("unsafe to drink 😱", "claim", AMINA),
+    ("Abuja", "location", AMINA),
+}
+KHARKIV_SPANS = {
+    ("районі.\n\nПовітряні сили", "claim", OLENA),  # stored with \n where the file had \r\n
+    ("Харкова", "location", OLENA),
+}
+MOSUL_SPANS = {("وزير الصحة", "source", OLENA), ("240", "number", OLENA)}
+
+
+def by_source(project: Project) -> dict[Any, Any]:
+    """Each document by the Label Studio task id kept in its metadata."""
+    return {d.meta.get("source_id"): project.document(d.id or 0) for d in project.documents()}
+
+
+def spans_of(project: Project, document_id: int) -> set[tuple[str, str, str | None]]:
+    text = project.document(document_id).text
+    return {(text[s.start : s.end], s.label, s.annotator) for s in project.spans(document_id)}
+
+
+def test_full_export_every_annotation_on_its_text(project: Project) -> None:
+    report = import_file(project, EXPORT)
+
+    assert report.lines() == [
+        f"{EXPORT}: imported 4 documents, 10 spans (left out: 1 region without a label, "
+        "1 result in predictions, 1 result of type rectanglelabels; "
+        "1 link without a label named 'related')"
+    ]
+    docs = by_source(project)
+    assert set(docs) == {101, 102, 103, 104}
+    assert spans_of(project, docs[101].id) == LAGOS_SPANS
+    assert spans_of(project, docs[102].id) == KHARKIV_SPANS
+    assert spans_of(project, docs[103].id) == MOSUL_SPANS
+    assert spans_of(project, docs[104].id) == set()
+    assert [docs[n].status for n in (101, 102, 103, 104)] == ["done", "done", "done", "skipped"]
+    # The stored text follows the offsets rule; the task text is the file's.
+    tasks = orjson.loads(EXPORT.read_bytes())
+    assert "\r\n" in tasks[1]["data"]["text"]
+    assert docs[102].text == tasks[1]["data"]["text"].replace("\r\n", "\n")
+    assert docs[101].text == tasks[0]["data"]["text"]
+
+
+def test_per_region_answers_notes_links_and_document_answers(project: Project) -> None:
+    import_file(project, EXPORT)
+    docs = by_source(project)
+    lagos = docs[101]
+    spans = {lagos.text[s.start : s.end]: s for s in project.spans(lagos.id or 0)}
+
+    claim = spans["A viral post claims that 70% of the water in Lagos is unsafe to drink"]
+    assert claim.attrs == {"certainty": "high"}  # the per-region Choices on the claim
+    assert spans["70%"].note == "share of what? ask the board"  # the per-region TextArea
+    (link,) = project.relations(lagos.id or 0)
+    assert (project.span(link.head_span_id).id, link.label) == (claim.id, "attributed_to")
+    assert project.span(link.child_span_id).id == spans['"Lagos Water Board" 👍'].id
+    # Results on no region are the document's: data fields and answers, by name.
+    assert lagos.meta == {"source_id": 101, "source": "viral post", "verdict": ["false"]}
+    assert docs[103].meta == {"source_id": 103, "quality": 4}
+
+    mosul = docs[103]
+    notes = {mosul.text[s.start : s.end]: s.note for s in project.spans(mosul.id or 0)}
+    assert notes["وزير الصحة"] == "the minister, not the ministry"  # the region's meta.text
+
+    # direction "left" points from to_id to from_id; no label: "related".
+    kharkiv = docs[102]
+    (turned,) = project.relations(kharkiv.id or 0)
+    head, child = project.span(turned.head_span_id), project.span(turned.child_span_id)
+    assert kharkiv.text[head.start : head.end] == "районі.\n\nПовітряні сили"
+    assert kharkiv.text[child.start : child.end] == "Харкова"
+    assert turned.label == "related"
+
+
+def test_region_text_that_disagrees_refuses_its_task_by_id(project: Project) -> None:
+    path = FIXTURES / "utf16-offsets.json"
+
+    report = import_file(project, path)
+
+    assert report.documents == 1  # task 202 goes in
+    ((line, message),) = report.errors
+    assert line is None
+    assert message.startswith("task 201: region 'o1' at ")
+    assert "says 'Lagos Water Board'" in message
+    assert message.endswith("(its offsets count UTF-16 units, as Label Studio before 1.0 did)")
+    (document,) = project.documents()
+    assert document.meta["source_id"] == 202
+
+
+def label_config(tmp_path: Path) -> Path:
+    """The labeling interface the fixture's tasks were made with."""
+    config = tmp_path / "config.xml"
+    config.write_text(
+        """<View>
+  <Labels name="label" toName="text">
+    <Label value="claim"/><Label value="source"/><Label value="location"/>
+    <Label value="number"/>
+  </Labels>
+  <Text name="text" value="$text"/>
+  <Choices name="certainty" toName="text" perRegion="true">
+    <Choice value="high"/><Choice value="low"/>
+  </Choices>
+  <TextArea name="comment" toName="text" perRegion="true"/>
+  <Choices name="verdict" toName="text"><Choice value="false"/><Choice value="true"/></Choices>
+  <Rating name="quality" toName="text"/>
+</View>
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+def converted(source: Path, config: Path, out: Path, kind: str) -> Path:
+    converter = pytest.importorskip("label_studio_converter")
+    converter.Converter(str(config), str(out)).convert(str(source), str(out), kind, is_dir=False)
+    return out / ("result.conll" if kind == "CONLL2003" else "result.json")
+
+
+def test_json_min_made_by_label_studio_converter(project: Project, tmp_path: Path) -> None:
+    minimal = converted(EXPORT, label_config(tmp_path), tmp_path / "min", "JSON_MIN")
+    records = orjson.loads(minimal.read_bytes())
+    assert "label" in records[0] and "annotations" not in records[0]  # the flat shape
+
+    report = import_file(project, minimal)
+
+    assert not report.errors, report.lines()
+    docs = by_source(project)
+    # The converter leaves out skipped annotations (task 104) and relations, and names an
+    # annotator by e-mail only (Amina has none).
+    assert set(docs) == {101, 102, 103}
+    amina_unnamed = {
+        (text, label, None if who == AMINA else who) for text, label, who in LAGOS_SPANS
+    }
+    assert spans_of(project, docs[101].id) == amina_unnamed
+    assert spans_of(project, docs[102].id) == KHARKIV_SPANS
+    assert spans_of(project, docs[103].id) == MOSUL_SPANS
+    # JSON_MIN writes a control's single answers as bare values, without the region
+    # they were on: they can only be the document's.
+    assert {k: docs[101].meta[k] for k in ("verdict", "certainty", "comment")} == {
+        "verdict": "false",
+        "certainty": "high",
+        "comment": "share of what? ask the board",
+    }
+    assert all(s.note is None and not s.attrs for s in project.spans(docs[101].id or 0))
+    assert docs[103].meta["quality"] == 4
+
+
+def test_json_min_regions_not_understood_are_counted(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "min.json"
+    text = "Odesa port 🚢 was hit, officials said."
+    path.write_bytes(
+        orjson.dumps(
+            [
+                {
+                    "text": text,
+                    "id": 7,
+                    "ner": [
+                        {"start": 0, "end": 5, "text": "Odesa", "labels": ["location"]},
+                        {"labels": ["claim"]},  # no offsets
+                        {"start": 22, "end": 36, "text": "officials said", "labels": []},
+                    ],
+                    "annotator": "olena@newsroom.example",
+                    "annotation_id": 3,
+                }
+            ]
+        )
+    )
+
+    report = import_file(project, path)
+
+    assert report.lines() == [
+        f"{path}: imported 1 document, 1 span (left out: 1 region without a label, "
+        "1 region without character offsets)"
+    ]
+    (document,) = project.documents()
+    assert spans_of(project, document.id or 0) == {("Odesa", "location", OLENA)}
+    assert document.status == "done"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "not valid JSON (unexpected character, expected a string key)"),
+        (b"[]", "not a Label Studio export (a JSON list of tasks, each with its text)"),
+        (b"  \n", "empty file: there is no task to import"),
+        (b'"text"', "not a Label Studio export (a JSON list of tasks, each with its text)"),
+    ],
+)
+def test_whole_file_errors_store_nothing(
+    project: Project, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "tasks.json"
+    path.write_bytes(content)
+
+    report = import_file(project, path)
+
+    assert report.errors == [(None, message)]
+    assert project.documents() == []
+
+
+def test_bad_tasks_are_named_and_the_rest_goes_in(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "tasks.json"
+    good = {"id": 3, "data": {"text": "Kharkiv was shelled."}, "annotations": []}
+    path.write_bytes(
+        orjson.dumps(
+            [
+                {"id": 1, "data": {"url": 5}},
+                {"id": 2, "data": {"body": "a", "lede": "b"}},
+                good,
+                {
+                    "id": 4,
+                    "data": {"text": "Lviv"},
+                    "annotations": [
+                        {
+                            "result": [
+                                {
+                                    "type": "labels",
+                                    "id": "a",
+                                    "value": {"start": 0, "end": 9, "labels": ["location"]},
+                                }
+                            ]
+                        }
+                    ],
+                },
+                5,
+            ]
+        )
+    )
+
+    report = import_file(project, path)
+
+    assert report.errors == [
+        (None, "task 1: its data holds no text (no string field)"),
+        (
+            None,
+            "task 2: its data holds several texts ('body', 'lede') and none is named "
+            '"text"; rename the one to import',
+        ),
+        (None, "task 4: region 'a' at 0-9 is outside its text (length 4) or empty"),
+        (None, 'task #5 (it has no id): a task must be a JSON object with a "data" object'),
+    ]
+    assert [d.title for d in project.documents()] == ["Kharkiv was shelled."]
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(labelstudio, "MAX_BYTES", 1 << 30)
+    path = tmp_path / "huge.json"
+    with path.open("wb") as out:  # sparse: no gigabyte is written
+        out.truncate((1 << 30) + 1)
+
+    report = import_file(project, path)
+
+    assert report.errors == [(None, "the file is larger than 1 GiB; split the export to import it")]
