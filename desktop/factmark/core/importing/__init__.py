@@ -14,7 +14,7 @@ from types import ModuleType
 
 import orjson
 
-from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text, xmi
+from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text, webanno_tsv, xmi
 from factmark.core.importing.base import Item, normalise_document
 from factmark.core.labels_store import check_label, check_relation_type
 from factmark.core.model import IncomingDocument, Label, ValidationError
@@ -23,7 +23,7 @@ from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import first_unsafe, printable
 from factmark.core.text import check_text, counted, holds_nul
 
-_READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl, brat, labelstudio, xmi)
+_READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl, brat, labelstudio, xmi, webanno_tsv)
 READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
     suffix: module.read for module in _READERS for suffix in module.SUFFIXES
 }
