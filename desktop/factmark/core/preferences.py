@@ -101,13 +101,18 @@ class Preferences:
         self._data: dict[str, Any] = {}
         self._signature: tuple[int, int, int] | str | None = None  # None: never read
         self._problem: str | None = None
+        self._login: str | None = None  # the login name, asked of the system once
 
     # -- who is annotating -----------------------------------------------------
 
     def annotator(self) -> str:
         """The annotator recorded on new spans: the chosen name, else the login name."""
         chosen = self._chosen_annotator()
-        return chosen if chosen is not None else login_name()
+        if chosen is not None:
+            return chosen
+        if self._login is None:
+            self._login = login_name()
+        return self._login
 
     def has_annotator(self) -> bool:
         """Whether an annotator name has been chosen (rather than the login name)."""

@@ -9,7 +9,8 @@ font, so painting never moves text (which would make mouse positions drift).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
@@ -63,6 +64,8 @@ class SpanPainter(QSyntaxHighlighter):
         self.selected_id: int | None = None
         self._selected_range: tuple[int, int] | None = None  # where the selection is painted
         self.by_annotator = False  # review mode: colour spans by who made them
+        # Inside held(): the ranges to repaint when it ends (each block once).
+        self._held: list[tuple[int, int]] | None = None
         self.annotator_colours: dict[str, str] = {}
 
     def set_colours(
@@ -95,9 +98,26 @@ class SpanPainter(QSyntaxHighlighter):
         span = self.index.get(selected_id)
         self._selected_range = (span.start, span.end) if span is not None else None
 
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Repaint once, when the block ends, every block that changes inside it (a label
+        key adds a span and then selects it: its paragraph is formatted once, not twice)."""
+        if self._held is not None:
+            yield  # already held by an outer block, which repaints
+            return
+        self._held = []
+        try:
+            yield
+        finally:
+            ranges, self._held = self._held, None
+            self._repaint_ranges(ranges)
+
     def _repaint_ranges(self, ranges: list[tuple[int, int]]) -> None:
         """Compute the formats of the blocks these ranges touch again, and repaint just
         those blocks: Qt would repaint the whole viewport after each block."""
+        if self._held is not None:
+            self._held += ranges
+            return
         document = self.document()
         if document is None or not ranges:
             return

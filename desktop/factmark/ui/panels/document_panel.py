@@ -26,6 +26,7 @@ def make_table(name: str, parent: QWidget) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.setShowGrid(False)
     view.setWordWrap(False)
     view.setAlternatingRowColors(True)

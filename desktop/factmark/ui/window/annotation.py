@@ -7,6 +7,7 @@ as one undo step; the views repaint when the session broadcasts the change.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -28,6 +29,22 @@ from factmark.ui.window.session import Session
 
 GROW, SHRINK = 1, -1
 START, END = "start", "end"
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def painted_once(
+    method: Callable[Concatenate[Annotation, _P], _R],
+) -> Callable[Concatenate[Annotation, _P], _R]:
+    """An edit that changes spans and then selects one repaints each paragraph it touched
+    once, when it is done (not once for the change and again for the selection)."""
+
+    def wrapper(self: Annotation, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self.view.painter.held():
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 class Annotation(QObject):
@@ -63,6 +80,7 @@ class Annotation(QObject):
 
     # -- labelling -----------------------------------------------------------
 
+    @painted_once
     def label(self, name: str) -> None:
         """Label the selection (or the word at the cursor) as ``name``; with no
         selection but a selected span, relabel that span instead."""
@@ -92,6 +110,7 @@ class Annotation(QObject):
         if self.perform(operation):
             self.span_selected.emit(operation.span_id)
 
+    @painted_once
     def relabel(self, span_id: int, name: str) -> None:
         span = self.view.span(span_id)
         if span is None or span.label == name or self.document_id is None:
@@ -99,6 +118,7 @@ class Annotation(QObject):
         self.perform(UpdateSpan(self.document_id, span_id, {"label": name}))
         self.span_selected.emit(span_id)
 
+    @painted_once
     def delete_selected(self) -> None:
         span_id = self.view.selected_span_id
         if span_id is None or self.document_id is None:
@@ -107,6 +127,7 @@ class Annotation(QObject):
         if self.perform(DeleteSpan(self.document_id, span_id)):
             self.span_selected.emit(None)
 
+    @painted_once
     def resize_selected(self, edge: str, change: int) -> None:
         """Grow or shrink the selected span at one edge by a word, or by a punctuation mark
         or quote on its own (by a character when word snapping is off)."""
@@ -130,6 +151,7 @@ class Annotation(QObject):
         self.perform(UpdateSpan(self.document_id, span.id or 0, {"start": start, "end": end}))
         self.span_selected.emit(span.id)
 
+    @painted_once
     def resize_to(self, span_id: int, start: int, end: int) -> None:
         """Give a span new edges (an edge dragged with the mouse), trimmed of spaces."""
         span = self.view.span(span_id)

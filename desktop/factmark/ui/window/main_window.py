@@ -46,6 +46,7 @@ from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.files import ProjectFiles
 from factmark.ui.window.linking import Linking
+from factmark.ui.window.pacing import NextFrame
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.selection import SpanSelection
 from factmark.ui.window.session import Session
@@ -168,6 +169,8 @@ class MainWindow(QMainWindow):
 
     def _build_parts(self) -> None:
         session, view = self.session, self.article_view
+        # After an edit the article paints at once, the panels beside it a frame later.
+        self.next_frame = NextFrame([self.documents, self.side], self)
         self.action_table = ActionTable(self, view)
         self.annotation = Annotation(
             session, view, self.settings.annotator, self.settings.snap_to_words, self
@@ -183,6 +186,7 @@ class MainWindow(QMainWindow):
             self.details,
             self.action_table.context_menu,
             self.tell,
+            self.next_frame.later,
             self,
         )
         self.linking = Linking(
@@ -271,6 +275,8 @@ class MainWindow(QMainWindow):
         actions["redo"].setEnabled(False)
 
         session.problem.connect(lambda message: self.tell(message))
+        session.performing.connect(self.next_frame.hold)
+        session.project_closing.connect(self.next_frame.flush)
         session.project_closing.connect(self.details.stop)  # a note typed is saved first
         session.changed.connect(self._changed)
         session.document_shown.connect(self._document_shown)

@@ -28,9 +28,13 @@ class SpanSelection(QObject):
         details: DetailsPanel,
         context_menu: Callable[[bool, bool], QMenu],
         tell: Callable[[str], None],
+        later: Callable[[str, Callable[[], None]], None] = lambda _kind, update: update(),
         parent: QObject | None = None,
     ) -> None:
+        """``later(kind, update)`` runs a details update now or at the next frame (see
+        pacing.NextFrame): the article is painted first."""
         super().__init__(parent)
+        self.later = later
         self.session = session
         self.view = view
         self.model = model
@@ -53,7 +57,7 @@ class SpanSelection(QObject):
         self.model.show_document(document)
         self.view.show_document(document.text if document else "", self.model.colours)
         self.details.show_document(document)
-        self.details.show_span(None, "")
+        self._show_details(None)
 
     def _changed(self, changes: ChangeSet) -> None:
         document_id = self.session.document_id
@@ -85,7 +89,7 @@ class SpanSelection(QObject):
         """Select a span in the view, the span list and the details (None: deselect)."""
         self.view.select_span(span_id, scroll=False)
         span = self.view.span(span_id)
-        self.details.show_span(span, self.view.text[span.start : span.end] if span else "")
+        self._show_details(span)
         row = self.model.row_of(span_id) if span_id is not None else -1
         selection = self.table.selectionModel()
         selection.blockSignals(True)
@@ -100,6 +104,10 @@ class SpanSelection(QObject):
             selection.clearSelection()
             selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
         selection.blockSignals(False)
+
+    def _show_details(self, span: Span | None) -> None:
+        text = self.view.text[span.start : span.end] if span else ""
+        self.later("details", lambda: self.details.show_span(span, text))
 
     def clicked(self, span_id: int | None) -> None:
         """A span clicked (or Ctrl+clicked) in the article: select it and say in the status

@@ -27,6 +27,7 @@ class Session(QObject):
     project_closing = Signal()  # before the open project is closed for another
     project_opened = Signal(object)  # the Project, after switching to it
     document_shown = Signal(object)  # the Document shown, or None
+    performing = Signal()  # an operation, undo or redo is about to change the project
     changed = Signal(object)  # a ChangeSet, after the operation and its undo step
     problem = Signal(str)  # a message for the user: nothing was changed
 
@@ -79,15 +80,18 @@ class Session(QObject):
         """Apply an operation as one undo step; False (and a message, no step) when it
         fails. Views hear of the change once the step is on the stack."""
         command = OperationCommand(self, operation)
+        self.performing.emit()
         with self.project.held(origin):
             self.undo_stack.push(command)
         return command.applied
 
     def undo(self) -> None:
+        self.performing.emit()
         with self.project.held(self.undo_stack):
             self.undo_stack.undo()
 
     def redo(self) -> None:
+        self.performing.emit()
         with self.project.held(self.undo_stack):
             self.undo_stack.redo()
 
