@@ -7,12 +7,16 @@ good ones without an error. What the tests expect was worked out by hand from th
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.cli.test_cli import factmark
 from tests.core.brat_oracle import read_configuration, read_document
+from tests.core.test_properties import FAST
 
 from factmark.core.importing import FileReport, collect_files, import_file
 from factmark.core.project import Project
@@ -225,3 +229,28 @@ def test_factmark_import_takes_a_brat_folder(tmp_path: Path) -> None:
         assert f"{MIXED / name}.ann: imported 1 document" in shown
     assert f"{BRAT / 'bad' / 'orphan.ann'}: error: no orphan.txt beside it" in shown
     assert ".txt:" not in shown
+
+
+ANN_PIECES = st.sampled_from(
+    ["T1", "T2", "R1", "A1", "M1", "#1", "E1", "N1", "*", "\t", " ", ";", ":", "Arg1:T1",
+     "Arg2:T2", "claim", "AnnotatorNotes", "0", "3", "5", "99", "-1", "\n", "\r\n", "😱", "\ufeff"]
+)  # fmt: skip
+
+
+@FAST
+@given(pieces=st.lists(st.one_of(ANN_PIECES, st.text(max_size=3)), max_size=40))
+def test_any_ann_file_gives_a_report(pieces: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "doc.txt").write_bytes("Water 😱 is\r\nsafe.\n".encode())
+        (root / "doc.ann").write_bytes("".join(pieces).encode("utf-8", "surrogatepass"))
+        with Project.open(root / "p.factmark") as project:
+            report = import_file(project, root / "doc.ann", create_labels=True)
+            assert report.documents + report.duplicates == 1 or report.errors
+            for line in report.lines():
+                assert line.startswith(str(root / "doc.ann")) and "\n" not in line
+            for document in project.documents():
+                text = project.document(document.id or 0).text
+                assert text == "Water 😱 is\nsafe.\n"
+                for span in project.spans(document.id or 0):
+                    assert 0 <= span.start < span.end <= len(text)
