@@ -353,6 +353,7 @@ def test_labelstudio_exact_task_for_one_document(project: Project, tmp_path: Pat
 
     uid = text_uid(text)
     expected = {
+        "id": 1,
         "data": {"text": text, "title": "Tiny", "factmark_id": uid, "factmark_status": "done"},
         "annotations": [
             {
@@ -437,12 +438,12 @@ def test_labelstudio_failed_export_leaves_nothing(
     calls = 0
     real = labelstudio_writer.task
 
-    def failing(record: dict[str, Any]) -> dict[str, Any]:
+    def failing(record: dict[str, Any], number: int) -> dict[str, Any]:
         nonlocal calls
         calls += 1
         if calls == 3:
             raise RuntimeError("disk on fire")
-        return real(record)
+        return real(record, number)
 
     monkeypatch.setattr(labelstudio_writer, "task", failing)
     corpus_project.add_label("rumour")
