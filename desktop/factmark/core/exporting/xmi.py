@@ -77,25 +77,10 @@ def feature_name(key: str, taken: set[str]) -> str:
 
 class XmiWriter:
     """Writes a zip of one XMI per document; TypeSystem.xml goes in when all are written,
-    since documents add attribute features as they come."""
+    since documents bring attribute features as they come."""
 
     def __init__(self, path: Path, context: ExportContext) -> None:
-        from cassis import TypeSystem
-
         self.context = context
-        self.typesystem = TypeSystem()
-        self.span_type = self.typesystem.create_type(SPAN_TYPE)
-        for name in _FIXED:
-            self.typesystem.create_feature(self.span_type, name, STRING)
-        self.link_type = self.typesystem.create_type(LINK_TYPE)
-        self.typesystem.create_feature(self.link_type, "Governor", SPAN_TYPE)
-        self.typesystem.create_feature(self.link_type, "Dependent", SPAN_TYPE)
-        self.typesystem.create_feature(self.link_type, "label", STRING)
-        self.meta_type = self.typesystem.create_type(
-            DOCUMENT_META, supertypeName="uima.tcas.DocumentAnnotation"
-        )
-        for name in ("documentTitle", "documentId"):
-            self.typesystem.create_feature(self.meta_type, name, STRING)
         self.attributes: dict[str, str] = {}  # attribute key -> feature name
         self.stems: set[str] = set()
         self.replaced = 0
@@ -104,17 +89,46 @@ class XmiWriter:
         self.out = AtomicFile(path)
         self.archive = zipfile.ZipFile(self.out.handle, "w", zipfile.ZIP_DEFLATED)
 
+    def _typesystem(self) -> Any:
+        """The layers with every attribute feature seen so far. Made afresh for each
+        document (cassis does not let a type used once take new features); the last one,
+        holding them all, is TypeSystem.xml."""
+        from cassis import TypeSystem
+
+        typesystem = TypeSystem()
+        span_type = typesystem.create_type(SPAN_TYPE)
+        for name in _FIXED:
+            typesystem.create_feature(span_type, name, STRING)
+        for key, name in self.attributes.items():
+            description, _ = xml_safe(f"{ATTRIBUTE_MARK}{key}")
+            typesystem.create_feature(span_type, name, STRING, description=description)
+        link_type = typesystem.create_type(LINK_TYPE)
+        typesystem.create_feature(link_type, "Governor", SPAN_TYPE)
+        typesystem.create_feature(link_type, "Dependent", SPAN_TYPE)
+        typesystem.create_feature(link_type, "label", STRING)
+        meta_type = typesystem.create_type(
+            DOCUMENT_META, supertypeName="uima.tcas.DocumentAnnotation"
+        )
+        for name in ("documentTitle", "documentId"):
+            typesystem.create_feature(meta_type, name, STRING)
+        return typesystem
+
     def add(self, record: dict[str, Any]) -> None:
         from cassis import Cas
 
-        cas = Cas(typesystem=self.typesystem)
+        for span in record["spans"]:
+            for key in span.get("attrs") or {}:
+                self._feature(key)
+        typesystem = self._typesystem()
+        span_type, link_type = typesystem.get_type(SPAN_TYPE), typesystem.get_type(LINK_TYPE)
+        cas = Cas(typesystem=typesystem)
         text, replaced = xml_safe(record["text"])
         self.replaced += replaced
         cas.sofa_string = text
         cas.sofa_mime = "text"
         title, _ = xml_safe(record.get("title") or "")
         cas.add(
-            self.meta_type(
+            typesystem.get_type(DOCUMENT_META)(
                 begin=0, end=len(text), documentTitle=title, documentId=str(record["id"])
             )
         )
@@ -122,14 +136,14 @@ class XmiWriter:
         for span in record["spans"]:
             values = {name: self._text(span.get(name)) for name in _FIXED}
             for key, value in (span.get("attrs") or {}).items():
-                values[self._feature(key)] = self._text(value)
-            annotation = self.span_type(begin=span["start"], end=span["end"], **values)
+                values[self._feature(key)] = "" if value == "" else self._text(value)
+            annotation = span_type(begin=span["start"], end=span["end"], **values)
             made[span["id"]] = annotation
             cas.add(annotation)
         for relation in record["relations"]:
             head, child = made[relation["head"]], made[relation["child"]]
             cas.add(
-                self.link_type(
+                link_type(
                     begin=child.begin,
                     end=child.end,
                     Governor=head,
@@ -150,11 +164,9 @@ class XmiWriter:
         return safe
 
     def _feature(self, key: str) -> str:
-        """The feature of attribute ``key``, added to the span layer on first sight."""
+        """The feature of attribute ``key``, named on first sight."""
         if key not in self.attributes:
             name = feature_name(key, _TAKEN | set(self.attributes.values()))
-            description, _ = xml_safe(f"{ATTRIBUTE_MARK}{key}")
-            self.typesystem.create_feature(self.span_type, name, STRING, description=description)
             self.attributes[key] = name
             if name != key:
                 self.renamed[key] = name
@@ -195,7 +207,7 @@ class XmiWriter:
         return notes
 
     def finish(self) -> list[Path]:
-        self.archive.writestr("TypeSystem.xml", self.typesystem.to_xml())
+        self.archive.writestr("TypeSystem.xml", self._typesystem().to_xml())
         self.archive.close()
         self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
         return self.out.finish()
