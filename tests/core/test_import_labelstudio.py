@@ -9,11 +9,15 @@ whose offsets count ``\\r`` as Label Studio's editor does.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from tests.core.test_properties import ANY_CHAR, FAST, JSON, check_report, mostly
 
 from factmark.core.importing import import_file, labelstudio
 from factmark.core.project import Project
@@ -281,3 +285,61 @@ def test_a_file_over_the_size_limit_is_refused(
     report = import_file(project, path)
 
     assert report.errors == [(None, "the file is larger than 1 GiB; split the export to import it")]
+
+
+OFFSET = mostly(st.integers(0, 12))
+REGION = st.fixed_dictionaries(
+    {
+        "id": mostly(st.sampled_from(["a", "b", "c"])),
+        "type": mostly(st.sampled_from(["labels", "choices", "textarea", "relation", "rating"])),
+        "value": mostly(
+            st.fixed_dictionaries(
+                {"start": OFFSET, "end": OFFSET},
+                optional={
+                    "text": st.one_of(st.text(ANY_CHAR, max_size=5), JSON),
+                    "labels": mostly(st.lists(st.sampled_from(["claim", "source"]), max_size=2)),
+                    "choices": mostly(st.lists(st.text(max_size=3), max_size=2)),
+                },
+            )
+        ),
+    },
+    optional={
+        "from_id": JSON | st.sampled_from(["a", "b"]),
+        "to_id": JSON | st.sampled_from(["a", "b"]),
+        "labels": JSON,
+        "direction": mostly(st.sampled_from(["left", "right", "bi"])),
+        "meta": mostly(st.fixed_dictionaries({}, optional={"text": JSON, "attrs": JSON})),
+        "from_name": JSON,
+    },
+)
+TASK = st.fixed_dictionaries(
+    {"data": mostly(st.fixed_dictionaries({"text": mostly(st.text(ANY_CHAR, min_size=1))}))},
+    optional={
+        "id": JSON,
+        "annotations": mostly(
+            st.lists(
+                st.fixed_dictionaries(
+                    {"result": mostly(st.lists(REGION, max_size=4))},
+                    optional={"completed_by": JSON, "was_cancelled": JSON},
+                ),
+                max_size=2,
+            )
+        ),
+        "predictions": JSON,
+    },
+)
+MIN_RECORD = st.fixed_dictionaries(
+    {"text": mostly(st.text(ANY_CHAR, min_size=1))},
+    optional={"id": JSON, "label": mostly(st.lists(REGION.map(lambda r: r["value"]))), "x": JSON},
+)
+
+
+@FAST
+@given(tasks=st.one_of(st.lists(TASK, max_size=3), st.lists(MIN_RECORD, max_size=3), JSON))
+def test_any_task_file_gives_a_report(tasks: Any) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tasks.json"
+        path.write_bytes(orjson.dumps(tasks))
+        with Project.open(Path(folder) / "p.factmark") as project:
+            report = import_file(project, path, create_labels=True)
+            check_report(report, project)
