@@ -107,7 +107,7 @@ def test_export_dialog_offers_every_available_format(
     dialog = ExportDialog(window.project, window)
     qtbot.addWidget(dialog)
     offered = [dialog.format.itemData(i) for i in range(dialog.format.count())]
-    assert offered == ["jsonl", "doccano", "labelstudio", "brat", "conll", "spacy"]
+    assert offered == ["jsonl", "doccano", "labelstudio", "brat", "conll", "spacy", "xmi"]
     monkeypatch.setattr(spacy_docbin, "available", lambda: False)
     without = ExportDialog(window.project, window)
     qtbot.addWidget(without)
@@ -120,3 +120,5 @@ def test_export_dialog_offers_every_available_format(
     dialog.format.setCurrentIndex(offered.index("conll"))
     assert dialog.output.text() == "/tmp/x/corpus.conll"
     assert dialog.nested.isEnabled()
+    dialog.format.setCurrentIndex(offered.index("xmi"))
+    assert dialog.output.text() == "/tmp/x/corpus.zip"

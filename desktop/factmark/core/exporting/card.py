@@ -44,6 +44,16 @@ LOADING = {
         "points, as brat counts them; INCEpTION counts brat offsets in UTF-16 code units and "
         "would shift every span after an emoji: for INCEpTION use the XMI export."
     ),
+    "xmi": (
+        "Files: {files}. In INCEpTION, first create in the project's Settings > Layers a span "
+        "layer named `Factmark` (INCEpTION calls it `webanno.custom.Factmark`) with String "
+        "features `label`, `note`, `annotator` and one per attribute (the names in "
+        "`TypeSystem.xml`), and a relation layer `FactmarkLink` attached to it with a String "
+        'feature `label`; then unpack the zip and import the `.xmi` files as "UIMA CAS XMI '
+        '(XML 1.0)" (INCEpTION drops layers its project lacks). In Python: '
+        "`cassis.load_cas_from_xmi(f, typesystem=cassis.load_typesystem(ts))`; offsets there "
+        "are code points again, `annotation.get_covered_text()` is each span's text."
+    ),
     "conll": (
         "Files: {files} (with `--nested per-label`, one file per label beside each, "
         "`NAME.LABEL.conll`). Each line is `token TAG` (IOB2), with a blank line after each "
@@ -148,7 +158,12 @@ def write_card(
         )
     for key, value in sorted(options.items()):
         lines.append(f"- {key}: {value}")
-    lines.append("- offsets: Unicode code points of `text`, end exclusive")
+    lines.append(
+        "- offsets: UTF-16 code units in the XMI files (as INCEpTION and Java count; cassis "
+        "reads them as code points), end exclusive"
+        if fmt == "xmi"
+        else "- offsets: Unicode code points of `text`, end exclusive"
+    )
     if result.notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in result.notes]
     loading = LOADING.get(fmt)
