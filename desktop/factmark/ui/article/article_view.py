@@ -6,6 +6,7 @@ the user clicked, and reports every position as a code-point offset.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -34,6 +35,11 @@ MIN_ZOOM, MAX_ZOOM = -6, 12
 HANDLE = 4  # pixels around a handle of the selected span's edges that start a drag
 KNOB = 3.5  # the radius of a handle's knob
 LINK_MARGIN = 56  # pixels on the right where links between spans are drawn
+# Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan,
+# Mandaic, their presentation forms, and the astral RTL blocks).
+_RTL_LETTER = re.compile(
+    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+)
 LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00"}  # Okabe-Ito
 
 
@@ -114,9 +120,27 @@ class ArticleView(QPlainTextEdit):
         self.selected_suggestion_id = None
         # Formats are computed once, when the painter meets the new text.
         self.painter.setDocument(None)
+        self._align_for(text)
         self.setPlainText(text)
         self.painter.set_colours(colours, self.offsets, None, repaint=False)
         self.painter.setDocument(self.document())  # paints every block once
+
+    def _align_for(self, text: str) -> None:
+        """Start each paragraph at its own side. The plain-text layout has one alignment
+        for all paragraphs and does not flip "left" for a right-to-left one, but it does
+        set a justified paragraph's last line at the paragraph's own side: a document with
+        right-to-left text is set justified (right-to-left paragraphs end at the right,
+        left-to-right ones at the left), any other flush left, as before."""
+        wanted = (
+            Qt.AlignmentFlag.AlignJustify
+            if _RTL_LETTER.search(text)
+            else Qt.AlignmentFlag.AlignLeft
+        )
+        document = self.document()
+        option = document.defaultTextOption()
+        if option.alignment() != wanted:
+            option.setAlignment(wanted)
+            document.setDefaultTextOption(option)
 
     def update_spans(
         self, changed: list[tuple[int, int]] | None = None, colours: dict[str, str] | None = None

@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from PySide6.QtCore import QTextBoundaryFinder
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from factmark.core.model import Span
@@ -144,7 +145,9 @@ class SpanPainter(QSyntaxHighlighter):
         block = self.currentBlock()
         qt_start = block.position()
         b0 = self.offsets.to_py(qt_start)
-        b1 = self.offsets.to_py(qt_start + len(text))
+        # The block's length counts UTF-16 units (and its paragraph end), as positions do;
+        # len(text) would count code points and stop short after an emoji.
+        b1 = self.offsets.to_py(qt_start + block.length() - 1)
         covering = self.index.overlapping(b0, b1)
         preview = self.preview
         if preview is not None:
@@ -158,12 +161,16 @@ class SpanPainter(QSyntaxHighlighter):
             | {s.start for s in covering if b0 < s.start < b1}
             | {s.end for s in covering if b0 < s.end < b1}
         )
+        clusters = _Clusters(text)
         for left, right in itertools.pairwise(edges):
             layers = [s for s in covering if s.start <= left and s.end >= right]
             if layers:
-                start = self.offsets.to_qt(left) - qt_start
-                length = self.offsets.to_qt(right) - qt_start - start
-                self.setFormat(start, length, self._format(layers))
+                # A tint covers whole characters as drawn: an edge inside an emoji sequence
+                # or before a combining mark widens to the cluster (a format change inside
+                # one would break it into pieces); the stored offsets stay as they are.
+                start = clusters.start(self.offsets.to_qt(left) - qt_start)
+                end = clusters.end(self.offsets.to_qt(right) - qt_start)
+                self.setFormat(start, end - start, self._format(layers))
 
     def colour_of(self, span: Span) -> str:
         """A span's colour: its label's, or in review mode its annotator's."""
@@ -191,3 +198,34 @@ class SpanPainter(QSyntaxHighlighter):
                 fmt.setForeground(QColor("#111111"))
         fmt.setBackground(background)
         return fmt
+
+
+class _Clusters:
+    """Grapheme cluster edges of a paragraph (UTF-16 positions), as Qt draws them; asked
+    of Qt only for text where a cluster can hold more than one code unit."""
+
+    def __init__(self, text: str) -> None:
+        self.finder = (
+            None
+            if text.isascii()
+            else QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, text)
+        )
+
+    def start(self, position: int) -> int:
+        """``position``, or the start of the cluster it falls inside."""
+        finder = self.finder
+        if finder is None:
+            return position
+        finder.setPosition(position)
+        return position if finder.isAtBoundary() else max(0, finder.toPreviousBoundary())
+
+    def end(self, position: int) -> int:
+        """``position``, or the end of the cluster it falls inside."""
+        finder = self.finder
+        if finder is None:
+            return position
+        finder.setPosition(position)
+        if finder.isAtBoundary():
+            return position
+        found = finder.toNextBoundary()
+        return position if found < 0 else found
