@@ -44,6 +44,10 @@ def test_the_seed_articles_numbers_follow_the_guidelines() -> None:
         ("up to 2 kilometers away", ["2 kilometers"]),
         ("On May 9 and 24 February 2022, in 2014, at 10:30 and 9 pm.", []),
         ("one of them said", []),
+        # A bare year is a date: nothing counted after it.
+        ("The 2022 invasion; 2023 was hot; from 2014-2022; between 2014 and 2022.", []),
+        ("In 2014, 2000 people fled and 1900 tanks were lost.", ["2000 people", "1900 tanks"]),
+        ("The toll rose to 2,000 and then 2500.", ["2,000", "2500"]),
         ("twelve drones", ["twelve drones"]),
     ],
 )

@@ -36,6 +36,9 @@ _S = "[ \u00a0]"  # a space or a no-break space
 # \d is any script's decimal digit (Arabic-Indic, Devanagari, full-width...). Groups
 # of three after a space or no-break space ("4 000"); separators . , ' ’ : and the
 # Arabic decimal and thousands signs between digits.
+# A bare figure from 1900 to 2099 with nothing counted after it ("the 2022 invasion",
+# "2014-2022") is a year in news text far more often than a count: not a number.
+_BARE_YEAR = re.compile(r"(?:19|20)\d\d(?:[ \u00a0]?[-\u2013\u2014][ \u00a0]?(?:19|20)\d\d)?")
 _FIGURE = (
     r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)"
     r"|\d+(?:[.,\u066b\u066c'’:]\d+)*"
@@ -101,7 +104,8 @@ def number_pattern(language: str = "en") -> re.Pattern[str]:
 
 def number_matches(text: str, *, language: str = "en") -> list[tuple[int, int, str]]:
     """``(start, end, kind)`` of every number in ``text`` by the guidelines' rules, kind
-    ``digits``, ``words`` or ``vague``; dates, times and a lone "one" are left out."""
+    ``digits``, ``words`` or ``vague``; dates, times, bare years and a lone "one" are
+    left out."""
     data = number_words(language)
     alone = {word.casefold() for word in data["alone_is_not_a_number"]}
     counted = {word.casefold() for word in data["counted"]}
@@ -112,6 +116,8 @@ def number_matches(text: str, *, language: str = "en") -> list[tuple[int, int, s
         words = match.group().casefold().split()
         if match.group("vague"):
             kind = "vague"
+        elif _BARE_YEAR.fullmatch(match.group()):
+            continue  # a year (see _BARE_YEAR)
         elif any(char.isdigit() for char in match.group()):
             kind = "digits"
         elif words[0] in alone and " ".join(words[1:]) in counted | {""}:
