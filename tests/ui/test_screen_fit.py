@@ -227,3 +227,42 @@ def test_on_a_laptop_screen(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "1 skipped" in result.stdout and "failed" not in result.stdout
+
+
+def view_action(window: MainWindow, text: str):  # type: ignore[no-untyped-def]
+    """The View menu's item with this text (its & mnemonic left out)."""
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    return next(a for a in menu.actions() if a.text().replace("&", "") == text)
+
+
+@pytest.mark.parametrize(("item", "place"), [("Document list", 0), ("Side panels", 2)])
+def test_the_view_menu_folds_and_unfolds_each_panel(
+    open_window, qtbot: QtBot, item: str, place: int
+) -> None:
+    window = open_window()
+    settle(qtbot)
+    action = view_action(window, item)
+    before = window.splitter.sizes()
+    assert action.isCheckable() and action.isChecked() and before[place] > 0
+    action.trigger()
+    settle(qtbot)
+    folded = window.splitter.sizes()
+    assert folded[place] == 0 and not action.isChecked()
+    assert folded[1] == before[1] + before[place]  # the article has the width
+    action.trigger()
+    settle(qtbot)
+    assert window.splitter.sizes() == before and action.isChecked()
+
+
+def test_the_view_menu_tick_follows_a_panel_dragged_away(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    settle(qtbot)
+    handle = window.splitter.handle(1)  # between the document list and the article
+    middle = handle.rect().center()
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=middle)
+    away = QPoint(middle.x() - window.splitter.sizes()[0] - 50, middle.y())
+    qtbot.mouseMove(handle, away)
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=away)
+    settle(qtbot)
+    assert window.splitter.sizes()[0] == 0
+    assert not view_action(window, "Document list").isChecked()

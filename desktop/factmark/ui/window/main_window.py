@@ -59,6 +59,7 @@ FRAME_ALLOWANCE = QSize(8, 36)
 COMFORTABLE_CHARACTERS = 66  # the article's measure the panels make room for
 READABLE_CHARACTERS = 60  # below this, panels fold and the guidelines float
 MINIMUM_CHARACTERS = 28  # the article is never narrower than this
+DOCUMENT_LIST, SIDE_PANELS = 0, 2  # the folding panels' places in the main splitter
 # A line of ordinary English prose: its average advance is the article's character width.
 MEASURE_SAMPLE = "Ukraine has pushed back the Russian army from some positions around Bakhmut"
 
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
         self.guidelines_dock.hide()
         self._sizes_before_dock: list[int] | None = None
+        self._folded_widths: dict[int, int] = {}  # a folded panel's width, to unfold it at
         self.guidelines_dock.visibilityChanged.connect(
             lambda _visible: QTimer.singleShot(0, self._make_room_for_article)
         )
@@ -247,6 +249,8 @@ class MainWindow(QMainWindow):
             "statistics": dialogs.statistics,
             "reviewMode": self.review_mode.set,
             "agreement": dialogs.agreement,
+            "showDocumentList": lambda shown: self.show_panel(DOCUMENT_LIST, shown),
+            "showSidePanels": lambda shown: self.show_panel(SIDE_PANELS, shown),
             "showLabelToolbar": self.action_table.label_toolbar.setVisible,
             "showGuidelines": self.guidelines_dock.setVisible,
             "shortcuts": dialogs.shortcuts,
@@ -260,6 +264,8 @@ class MainWindow(QMainWindow):
         actions["snapToWords"].setChecked(self.settings.snap_to_words())
         actions["suggestOnOpen"].setChecked(self.settings.suggest_on_open())
         actions["showLabelToolbar"].setChecked(True)
+        self.splitter.splitterMoved.connect(lambda _pos, _index: self._panels_shown())
+        self._panels_shown()
         actions.bind(self._handlers())
         self.guidelines_dock.visibilityChanged.connect(actions["showGuidelines"].setChecked)
         self.action_table.label_toolbar.visibilityChanged.connect(
@@ -483,6 +489,30 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not event.spontaneous():
             self._keep_on_screen()  # the frame's size is known now
+
+    def show_panel(self, index: int, shown: bool) -> None:
+        """Fold a panel beside the article away (its width goes to the article), or
+        unfold it at the width it had."""
+        sizes = self.splitter.sizes()
+        if shown == (sizes[index] > 0):
+            return
+        if shown:
+            width = self._folded_widths.pop(index, 0) or (280 if index == DOCUMENT_LIST else 320)
+            give = min(width, max(0, sizes[1] - self.article_width(MINIMUM_CHARACTERS)))
+            sizes[index], sizes[1] = give, sizes[1] - give
+        else:
+            self._folded_widths[index] = sizes[index]
+            sizes[1] += sizes[index]
+            sizes[index] = 0
+        self.splitter.setSizes(sizes)
+        self._panels_shown()
+
+    def _panels_shown(self) -> None:
+        """The View menu's ticks follow the panels, however they were folded."""
+        sizes = self.splitter.sizes()
+        actions = self.action_table
+        actions["showDocumentList"].setChecked(sizes[DOCUMENT_LIST] > 0)
+        actions["showSidePanels"].setChecked(sizes[SIDE_PANELS] > 0)
 
     def _make_room_for_article(self) -> None:
         """The guidelines dock was opened or closed: keep the article's measure.
