@@ -199,10 +199,14 @@ def test_report_lines_escape_the_file_name(tmp_path: Path) -> None:
     path = tmp_path / f"x{ESC}[31m\n{RLO}.csv"
     with Project.open(tmp_path / "p.factmark") as opened:
         report = import_file(opened, path)
-    assert report.lines() == [
+    (line,) = report.lines()
+    # The list of suffixes grows with the readers; the name is what is escaped here.
+    assert line.startswith(
         f"{tmp_path}/x\\x1b[31m\\n\\u202e.csv: error: unsupported file type '.csv' "
-        "(Factmark imports .docx, .htm, .html, .jsonl, .markdown, .md, .ndjson, .txt)"
-    ]
+        "(Factmark imports "
+    )
+    assert ".docx, .htm, .html, .json, .jsonl, .markdown, .md, .ndjson" in line
+    assert "\x1b" not in line and "\n" not in line and "\u202e" not in line
 
 
 # -- labels, link types and annotators that imports bring -----------------------------
