@@ -113,3 +113,30 @@ def test_annotator_name_is_asked_kept_and_recorded(open_window, qtbot: QtBot) ->
     assert listed(window) == [("location", "Bakhmut")]
     assert model.index(0, 2).data() == "olena"
     assert window.project.spans(window.current.id)[0].annotator == "olena"
+
+
+def test_a_match_found_inside_a_span_is_labelled_not_the_span(open_window, qtbot: QtBot) -> None:
+    """Ctrl+F, the text, Enter, Escape, a label key: the match shown selected is labelled
+    (closing the find bar once passed the keyboard to the span list, which selected its
+    first span and dropped the match, so the key relabelled that span)."""
+    window = open_window()
+    view = window.article_view
+    view.setFocus()
+    caret_to(qtbot, view, "Ukraine has pushed")
+    select_words(qtbot, view, 7)  # "Ukraine has pushed back the Russian army"
+    qtbot.keyClick(view, KEYS["claim"])
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    qtbot.keyClick(view, Qt.Key.Key_Home, CTRL)
+    qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
+    field = window.find_bar.field
+    qtbot.keyClicks(field, "Russian")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert view.textCursor().selectedText() == "Russian"  # Qt shows the match selected
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert view.hasFocus() and view.textCursor().selectedText() == "Russian"
+    assert view.selected_span_id is None
+    qtbot.keyClick(view, KEYS["location"])
+    assert sorted(stored(window)) == [
+        ("claim", "Ukraine has pushed back the Russian army"),
+        ("location", "Russian"),
+    ]

@@ -47,8 +47,11 @@ class FindBar(QWidget):
         self.field.selectAll()
 
     def close_bar(self) -> None:
-        self.hide()
+        # The article takes the keyboard first: hiding the bar while its field has it would
+        # pass it on to the next widget (the span list, which would select its first span
+        # and drop the match found, so that a label key relabelled that span instead).
         self.view.setFocus()
+        self.hide()
 
     def find_next(self, *, backward: bool = False) -> bool:
         """Select the next (or previous) match, wrapping around the article."""
