@@ -89,6 +89,32 @@ def test_link_by_keyboard_alone(window: MainWindow, qtbot: QtBot) -> None:
     assert links(window) == [("500", "part_of", claim)]
 
 
+def test_while_linking_alt_up_and_down_step_over_spans_no_link_reaches(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """A source's link goes to a claim: Alt+Up passes the location and the number between
+    them and stops on the claim; with no claim further on, Alt+Down says so and stays."""
+    view = window.article_view
+    claim = "he said it had lost around 500 men"
+    claim_id = label(window, qtbot, claim, "claim")
+    label(window, qtbot, "500 men", "number")
+    label(window, qtbot, "Prigozhin", "location", 2)  # another span between the two
+    source_id = label(window, qtbot, "Prigozhin", "source", 3)  # later, outside the claim
+    qtbot.keyClick(view, Qt.Key.Key_R)
+    qtbot.keyClick(view, Qt.Key.Key_Down, ALT)  # no claim after it
+    assert view.selected_span_id == source_id
+    assert "No span to link with after this one" in window.statusBar().currentMessage()
+    qtbot.keyClick(view, Qt.Key.Key_Up, ALT)
+    assert view.selected_span_id == claim_id
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert links(window) == [("Prigozhin", "attributed_to", claim)]
+    # Outside link mode Alt+Up still walks every span.
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    window.selection.select(source_id)
+    qtbot.keyClick(view, Qt.Key.Key_Up, ALT)
+    assert view.span(view.selected_span_id).label == "location"
+
+
 def test_deleting_a_span_takes_its_links_and_undo_brings_both(
     window: MainWindow, qtbot: QtBot
 ) -> None:

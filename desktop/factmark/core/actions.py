@@ -191,7 +191,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Label",
         tip="Link the selected span (a source to its claim, a number or place to its claim): "
         "press R, then click the other span",
-        help="Link the selected span to another: R, then click it (or Alt+Down / Alt+Up and Enter)",
+        help=(
+            "Link the selected span to another: R, then click it (or Alt+Down / Alt+Up, which"
+            " stop at the spans the link can go to, and Enter)"
+        ),
         section=2,
     ),
     A(

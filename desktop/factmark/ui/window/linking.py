@@ -78,12 +78,7 @@ class Linking(QObject):
             return
         self.tell("", 1)
         kinds = self.session.project.relation_types()
-        labels = {first.label, second.label}
-        # The labels decide the type only while the project has that type (it may
-        # have been renamed or removed); otherwise the user is asked.
-        obvious = (labels == {"source", "claim"} and "attributed_to" in kinds) or bool(
-            "claim" in labels and labels & {"number", "location"} and "part_of" in kinds
-        )
+        obvious = _obvious({first.label, second.label}, kinds)
         kind = None
         if not obvious and len(kinds) > 1:
             kind = self._choose_type(kinds)
@@ -91,6 +86,21 @@ class Linking(QObject):
                 self.tell("Link cancelled.", 8000)
                 return
         self.annotation.link(first.id or 0, second.id or 0, kinds, kind)
+
+    def step(self, step: int) -> None:
+        """Alt+Down / Alt+Up while linking: the next span the link can go to by its labels
+        alone (a claim for a source, number or location; those for a claim), any span
+        when the source's label implies no link type."""
+        source = self.view.span(self.source)
+        kinds = self.session.project.relation_types()
+        if source is None:
+            self.selection.step(step)
+            return
+        reachable = [label for label in PARTNERS if _obvious({source.label, label}, kinds)]
+        if not reachable:
+            self.selection.step(step)
+            return
+        self.selection.step(step, lambda span: span.id != source.id and span.label in reachable)
 
     def _choose_type(self, kinds: list[str]) -> str | None:
         """Ask which kind of link, at the text cursor (labels alone do not tell)."""
@@ -140,3 +150,15 @@ class Linking(QObject):
         self.panel.show_relations(self.relations, span, self.view.text)
         links = [(span(r.head_span_id), span(r.child_span_id), r.label) for r in self.relations]
         self.view.set_links([(head, child, kind) for head, child, kind in links if head and child])
+
+
+PARTNERS = ("claim", "source", "number", "location")  # the labels links are obvious between
+
+
+def _obvious(labels: set[str], kinds: list[str]) -> bool:
+    """Whether two spans' labels alone say which link joins them. The labels decide only
+    while the project has that type (it may have been renamed or removed); otherwise the
+    user is asked."""
+    return (labels == {"source", "claim"} and "attributed_to" in kinds) or bool(
+        "claim" in labels and labels & {"number", "location"} and "part_of" in kinds
+    )

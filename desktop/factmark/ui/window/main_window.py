@@ -231,8 +231,8 @@ class MainWindow(QMainWindow):
             "linkSpan": self.linking.start,
             "acceptGold": lambda: annotation.review_selected("accepted"),
             "rejectReview": lambda: annotation.review_selected("rejected"),
-            "nextSpan": lambda: self.selection.step(1),
-            "previousSpan": lambda: self.selection.step(-1),
+            "nextSpan": lambda: self._step(1),
+            "previousSpan": lambda: self._step(-1),
             "suggest": self.review.suggest,
             "suggestOnOpen": self.settings.set_suggest_on_open,
             "enterKey": self.enter_key,
@@ -366,6 +366,13 @@ class MainWindow(QMainWindow):
         """Backspace in the article: reject the suggestion in hand, else delete the span."""
         if not self.review.reject():
             self.annotation.delete_selected()
+
+    def _step(self, step: int) -> None:
+        """Alt+Down / Alt+Up: the next span, or while linking the next one a link reaches."""
+        if self.linking.active:
+            self.linking.step(step)
+        else:
+            self.selection.step(step)
 
     def escape(self) -> None:
         """Escape cancels linking, closes the find bar, else drops the selection."""

@@ -141,9 +141,10 @@ class SpanSelection(QObject):
             words = words[:31].rstrip() + "…"
         return f"{span.label} “{words}”"
 
-    def step(self, step: int) -> None:
+    def step(self, step: int, among: Callable[[Span], bool] | None = None) -> None:
         """Select the next (+1) or previous (-1) span in text order, from the selected
-        span or else from the text cursor, and scroll it into view."""
+        span or else from the text cursor, and scroll it into view; with ``among``, the
+        next span it takes (while linking: the spans a link from the source can reach)."""
         spans = self.model.spans
         if not spans:
             self.tell("This document has no spans yet.")
@@ -153,12 +154,21 @@ class SpanSelection(QObject):
             cursor = self.view.cursor_offset()
             after = [n for n, s in enumerate(spans) if s.start >= cursor]
             before = [n for n, s in enumerate(spans) if s.start < cursor]
-            row = (after[:1] or [len(spans) - 1])[0] if step > 0 else (before[-1:] or [0])[0]
+            rows = after + before[::-1] if step > 0 else before[::-1] + after
+            if among is None:
+                rows = [(after[:1] or [len(spans) - 1])[0] if step > 0 else (before[-1:] or [0])[0]]
         else:
-            row = max(0, min(len(spans) - 1, row + step))
+            rows = list(range(row + 1, len(spans))) if step > 0 else list(range(row - 1, -1, -1))
+            if among is None:
+                rows = [max(0, min(len(spans) - 1, row + step))]
+        chosen = next((n for n in rows if among is None or among(spans[n])), None)
+        if chosen is None:
+            where = "after" if step > 0 else "before"
+            self.tell(f"No span to link with {where} this one.")
+            return
         self.view.clear_selection()
-        self.select(spans[row].id)
-        self.view.select_span(spans[row].id)
+        self.select(spans[chosen].id)
+        self.view.select_span(spans[chosen].id)
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         span_id = self.model.data(current, Qt.ItemDataRole.UserRole)
