@@ -9,6 +9,7 @@ font, so painting never moves text (which would make mouse positions drift).
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -168,8 +169,12 @@ class SpanPainter(QSyntaxHighlighter):
                 # A tint covers whole characters as drawn: an edge inside an emoji sequence
                 # or before a combining mark widens to the cluster (a format change inside
                 # one would break it into pieces); the stored offsets stay as they are.
-                start = clusters.start(self.offsets.to_qt(left) - qt_start)
-                end = clusters.end(self.offsets.to_qt(right) - qt_start)
+                start = self.offsets.to_qt(left) - qt_start
+                end = self.offsets.to_qt(right) - qt_start
+                if _inside_cluster(text, left - b0):
+                    start = clusters.start(start)
+                if _inside_cluster(text, right - b0):
+                    end = clusters.end(end)
                 self.setFormat(start, end - start, self._format(layers))
 
     def colour_of(self, span: Span) -> str:
@@ -201,31 +206,55 @@ class SpanPainter(QSyntaxHighlighter):
 
 
 class _Clusters:
-    """Grapheme cluster edges of a paragraph (UTF-16 positions), as Qt draws them; asked
-    of Qt only for text where a cluster can hold more than one code unit."""
+    """Grapheme cluster edges of a paragraph (UTF-16 positions), as Qt draws them; Qt is
+    asked only once an edge falls inside a cluster (see :func:`_inside_cluster`)."""
 
     def __init__(self, text: str) -> None:
-        self.finder = (
-            None
-            if text.isascii()
-            else QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, text)
-        )
+        self.text = text
+        self._finder: QTextBoundaryFinder | None = None
+
+    @property
+    def finder(self) -> QTextBoundaryFinder:
+        if self._finder is None:
+            self._finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, self.text)
+        return self._finder
 
     def start(self, position: int) -> int:
         """``position``, or the start of the cluster it falls inside."""
         finder = self.finder
-        if finder is None:
-            return position
         finder.setPosition(position)
         return position if finder.isAtBoundary() else max(0, finder.toPreviousBoundary())
 
     def end(self, position: int) -> int:
         """``position``, or the end of the cluster it falls inside."""
         finder = self.finder
-        if finder is None:
-            return position
         finder.setPosition(position)
         if finder.isAtBoundary():
             return position
         found = finder.toNextBoundary()
         return position if found < 0 else found
+
+
+_ZWJ = "\u200d"
+
+
+def _inside_cluster(text: str, index: int) -> bool:
+    """Whether code point ``index`` of a paragraph may fall inside a grapheme cluster: it is
+    a combining mark, a joiner or selector, an emoji modifier or tag, follows a joiner, or
+    is the second of two regional indicators. A cheap test; Qt's finder decides."""
+    if index <= 0 or index >= len(text):
+        return False
+    char, before = text[index], text[index - 1]
+    if before == _ZWJ or char == _ZWJ:
+        return True
+    code = ord(char)
+    if (
+        0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or 0xE0020 <= code <= 0xE007F  # tags (subdivision flags)
+        or 0xE0100 <= code <= 0xE01EF
+    ):
+        return True
+    if 0x1F1E6 <= code <= 0x1F1FF and 0x1F1E6 <= ord(before) <= 0x1F1FF:
+        return True  # inside a flag (or between two: Qt tells)
+    return char > "\u02ff" and unicodedata.category(char)[0] == "M"
