@@ -71,7 +71,7 @@ def export(
         if not selection.labels or label.name in selection.labels
     ]
     relation_types = project.relation_types()
-    has_relations = project.has_relations(sorted(selection.statuses))
+    has_relations = _exports_relations(project, selection)
     contexts = {
         name: ExportContext(
             labels=labels,
@@ -113,6 +113,19 @@ def export(
         result.card = write_card(project, fmt, path, selection, split, options or {}, result)
         result.files.append(result.card)
     return result
+
+
+def _exports_relations(project: Project, selection: Selection) -> bool:
+    """Whether any exported document keeps a relation (both its spans exported).
+
+    A label or annotator filter can leave out every relation of a project that has some;
+    formats whose shape depends on it (doccano) must then use the shape without relations.
+    """
+    if not project.has_relations(sorted(selection.statuses)):
+        return False
+    if not (selection.labels or selection.annotators or selection.majority):
+        return True
+    return any(record["relations"] for record in iter_records(project, selection))
 
 
 __all__ = ["FORMATS", "WRITERS", "ExportResult", "Selection", "Split", "export", "part_path"]

@@ -1,6 +1,7 @@
 """doccano JSONL: one document per line, in the shape doccano's "Import Dataset" reads.
 
-- Sequence labelling (the project has no relations):
+- Sequence labelling (no exported document has a relation, e.g. a ``--label`` export
+  that leaves out one end of every relation):
   ``{"text": ..., "label": [[start, end, "label"], ...], "id": uid, "title": ...}``
 - Relation extraction (any exported document has a relation): every line then has
   ``{"text": ..., "entities": [{"id", "label", "start_offset", "end_offset"}],
@@ -30,7 +31,7 @@ NAME = "doccano"
 SUFFIX = ".jsonl"
 DESCRIPTION = (
     "doccano JSONL: sequence labelling (label triples), or relation extraction "
-    "(entities and relations) when the project has relations"
+    "(entities and relations) when the exported documents have relations"
 )
 
 
@@ -74,7 +75,7 @@ class DoccanoWriter:
         notes = self.context.notes
         if self.relations:
             notes.append(
-                "doccano: the project has relations, so every line uses doccano's relation "
+                "doccano: the exported documents have relations, so every line uses doccano's "
                 'shape ("entities" and "relations"): import it as JSONL(Relation) into a '
                 "sequence labelling project with relation labelling turned on"
             )
