@@ -140,3 +140,27 @@ def test_a_match_found_inside_a_span_is_labelled_not_the_span(open_window, qtbot
         ("claim", "Ukraine has pushed back the Russian army"),
         ("location", "Russian"),
     ]
+
+
+def test_a_match_found_drops_the_span_selected_before(open_window, qtbot: QtBot) -> None:
+    """After Ctrl+F finds text, the span selected before is no longer selected: Delete
+    does not remove it (it is not what the article shows selected)."""
+    window = open_window()
+    view = window.article_view
+    view.setFocus()
+    caret_to(qtbot, view, "Yevgeny Prigozhin")
+    select_words(qtbot, view, 2)
+    qtbot.keyClick(view, KEYS["source"])
+    assert view.selected_span_id is not None
+    qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
+    field = window.find_bar.field
+    field.clear()
+    qtbot.keyClicks(field, "Kremlin war")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert view.textCursor().selectedText() == "Kremlin war"
+    assert view.selected_span_id is None
+    assert window.details.span is None or window.next_frame.holding
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert stored(window) == [("source", "Yevgeny Prigozhin")]
+    assert "Click a span first" in window.statusBar().currentMessage()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QToolButton, QWidget
 
@@ -10,8 +10,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QT
 class FindBar(QWidget):
     """Enter finds the next match, Shift+Enter the previous, Escape closes.
 
-    A found match stays selected in the article, so a label key labels it.
+    A found match stays selected in the article, so a label key labels it; ``found`` is
+    emitted then, so that no span stays selected that the user no longer sees as such.
     """
+
+    found = Signal()
 
     def __init__(self, view: QPlainTextEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +71,8 @@ class FindBar(QWidget):
             self.view.setTextCursor(cursor)
             found = self.view.find(needle, flags)
         self.result.setText("" if found else "Not found")
+        if found:
+            self.found.emit()
         return found
 
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]

@@ -288,6 +288,8 @@ class MainWindow(QMainWindow):
         session.document_shown.connect(self._document_shown)
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
+        # A match found is the selection now: Delete must not act on a span selected before.
+        self.find_bar.found.connect(lambda: self.selection.select(None))
         self.review.in_hand.connect(self._suggestion_in_hand)
         self.article_view.setPlaceholderText(NO_DOCUMENT)
         self.article_view.suggestion_clicks_allowed = lambda: not self.linking.active
