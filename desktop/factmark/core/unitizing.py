@@ -35,7 +35,7 @@ points); lengths are exact integers until the final division.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import accumulate, pairwise
 
@@ -175,9 +175,13 @@ class Coincidences:
     """The 2016 coincidence matrix of one study (one continuum, ``m`` observers)."""
 
     observers: int
-    observed: Counter[tuple[Value, Value]] = field(default_factory=Counter)
+    observed: defaultdict[tuple[Value, Value], float] = field(
+        default_factory=lambda: defaultdict(float)
+    )
     squares: Counter[Value] = field(default_factory=Counter)  # Σ l² of units, Σ l of gaps
-    inner: Counter[Value] = field(default_factory=Counter)  # Σ (valued intersection)²
+    inner: defaultdict[Value, float] = field(  # Σ (valued intersection)² / (m - 1)
+        default_factory=lambda: defaultdict(float)
+    )
 
     @classmethod
     def of(cls, segments: list[list[Segment]]) -> Coincidences:
@@ -210,8 +214,8 @@ class Coincidences:
             if value is not None:
                 self.inner[value] += valued * valued / (m - 1)
 
-    def _margins(self) -> Counter[Value]:
-        margins: Counter[Value] = Counter()
+    def _margins(self) -> defaultdict[Value, float]:
+        margins: defaultdict[Value, float] = defaultdict(float)
         for (c, _k), n in self.observed.items():
             margins[c] += n
         return margins
@@ -263,9 +267,11 @@ class Coincidences:
     def add(self, other: Coincidences) -> None:
         """Pool another study's coincidences into these (documents side by side)."""
         self.observers = max(self.observers, other.observers)
-        self.observed.update(other.observed)
+        for pair, n in other.observed.items():
+            self.observed[pair] += n
         self.squares.update(other.squares)
-        self.inner.update(other.inner)
+        for value, n in other.inner.items():
+            self.inner[value] += n
 
 
 def _alpha(observed: float, expected: float) -> float | None:
