@@ -51,7 +51,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from factmark.core.exporting import export
-    from factmark.core.exporting.base import Selection, Split
+    from factmark.core.exporting.base import Selection, Split, SplitTooSmall
 
     statuses = frozenset() if args.all else frozenset(args.status or ["done"])
     selection = Selection(
@@ -61,16 +61,22 @@ def run_export(args: argparse.Namespace) -> int:
     if args.nested and args.format != "conll":
         _say("factmark: error: --nested applies to --format conll only", err=True)
         return EXIT_USAGE
+    if args.min_per_part and not args.split:
+        return _usage_error("--min-per-part applies to --split only")
+    if args.min_per_part < 0:
+        return _usage_error(f"--min-per-part must be 0 or more, not {args.min_per_part}")
     try:  # the dataset card and the reports name the output: its name must be text
         str(args.output).encode("utf-8")
     except UnicodeEncodeError:
         return _usage_error(f"{args.output}: the output file name is not valid UTF-8")
     with Project.open_to_read(args.project) as project:
         try:
-            split = Split.parse(args.split, args.seed) if args.split else None
+            split = Split.parse(args.split, args.seed, args.min_per_part) if args.split else None
             result = export(
                 project, args.format, args.output, selection, split, options, card=not args.no_card
             )
+        except SplitTooSmall as error:
+            return _usage_error(f"--min-per-part {args.min_per_part}: {error}")
         except ValidationError as error:
             return _usage_error(str(error))
         except OSError as error:
@@ -87,6 +93,8 @@ def run_export(args: argparse.Namespace) -> int:
                 )
         for note in result.notes:
             _say(f"note: {note}")
+        for warning in result.warnings:
+            _say(f"factmark: warning: {warning}", err=True)
         if result.card:
             _say(f"dataset card: {result.card}")
         if not result.documents and not args.all:

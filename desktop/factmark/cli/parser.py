@@ -126,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=0, help="seed of the split (same seed, same split; default 0)"
     )
     exp.add_argument(
+        "--min-per-part",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --split: refuse the export (nothing written) when a part would get fewer "
+        "than N documents; without it an empty part is written and warned about",
+    )
+    exp.add_argument(
         "--nested",
         choices=("outermost", "innermost", "per-label"),
         help="conll only: which of nested spans BIO keeps (default outermost), or one file "

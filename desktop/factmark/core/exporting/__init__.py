@@ -6,6 +6,7 @@ Adding a format means one new module with ``NAME``, ``SUFFIX``, ``DESCRIPTION`` 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 
@@ -16,6 +17,7 @@ from factmark.core.exporting.base import (
     PartCounts,
     Selection,
     Split,
+    SplitTooSmall,
     Writer,
     iter_records,
     outputs_placed_together,
@@ -23,6 +25,7 @@ from factmark.core.exporting.base import (
 from factmark.core.exporting.card import write_card
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
+from factmark.core.text import counted
 
 _FORMATS: tuple[ModuleType, ...] = (jsonl, doccano, labelstudio, brat, conll, spacy_docbin, xmi)
 FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
@@ -92,6 +95,8 @@ def export(
             name = split.part_of(record["id"]) if split else None
             writers[name].add(record)
             counts[name].add(record)
+        if split:
+            _check_parts(split, counts)
         with outputs_placed_together():  # all parts, or none, replace an earlier export
             for name in names:
                 # Dropped only once finished: a writer whose finish fails is discarded too.
@@ -109,10 +114,33 @@ def export(
         result.parts[name or "all"] = part
         result.outputs[name or "all"] = part_path(path, fmt, name)
         result.notes += [note for note in contexts[name].notes if note not in result.notes]
+    if split:
+        result.warnings += [
+            f"split part {name!r} got no documents ({split.describe()} with seed {split.seed} "
+            f"on {counted(result.documents, 'document')}): {result.outputs[name]} is empty; "
+            "try another seed or other fractions"
+            for name in result.empty_parts
+        ]
     if card:
         result.card = write_card(project, fmt, path, selection, split, options or {}, result)
         result.files.append(result.card)
     return result
+
+
+def _check_parts(split: Split, counts: Mapping[str | None, PartCounts]) -> None:
+    """Raise SplitTooSmall when a part got fewer documents than the split asks for."""
+    short = [
+        f"{name} {counts[name].documents}"
+        for name, _ in split.parts
+        if counts[name].documents < split.min_per_part
+    ]
+    if short:
+        total = sum(part.documents for part in counts.values())
+        raise SplitTooSmall(
+            f"each split part needs at least {counted(split.min_per_part, 'document')}, but "
+            f"{split.describe()} with seed {split.seed} on {counted(total, 'document')} gives "
+            f"{', '.join(short)}; nothing was written (try another seed or other fractions)"
+        )
 
 
 def _exports_relations(project: Project, selection: Selection) -> bool:
@@ -128,4 +156,13 @@ def _exports_relations(project: Project, selection: Selection) -> bool:
     return any(record["relations"] for record in iter_records(project, selection))
 
 
-__all__ = ["FORMATS", "WRITERS", "ExportResult", "Selection", "Split", "export", "part_path"]
+__all__ = [
+    "FORMATS",
+    "WRITERS",
+    "ExportResult",
+    "Selection",
+    "Split",
+    "SplitTooSmall",
+    "export",
+    "part_path",
+]

@@ -62,10 +62,16 @@ class Split:
 
     parts: tuple[tuple[str, float], ...]
     seed: int = 0
+    # The export is refused (nothing written) when a part would get fewer documents.
+    min_per_part: int = 0
 
     @classmethod
-    def parse(cls, text: str, seed: int = 0) -> Split:
+    def parse(cls, text: str, seed: int = 0, min_per_part: int = 0) -> Split:
         """``"train=0.8,dev=0.1,test=0.1"`` -> a Split; the fractions must add up to 1."""
+        if min_per_part < 0:
+            raise ValidationError(
+                f"the least documents per part must be 0 or more, not {min_per_part}"
+            )
         parts = []
         for item in text.split(","):
             name, _, value = item.partition("=")
@@ -83,7 +89,7 @@ class Split:
             raise ValidationError("each split part needs its own name")
         if abs(sum(f for _, f in parts) - 1) > 1e-6:
             raise ValidationError(f"split fractions add up to {sum(f for _, f in parts):g}, not 1")
-        return cls(tuple(parts), seed)
+        return cls(tuple(parts), seed, min_per_part)
 
     def part_of(self, uid: str) -> str:
         """The part a document belongs to."""
@@ -99,6 +105,10 @@ class Split:
     def describe(self) -> str:
         """As the user wrote it: ``train=0.8,dev=0.1,test=0.1``."""
         return ",".join(f"{name}={fraction:g}" for name, fraction in self.parts)
+
+
+class SplitTooSmall(ValidationError):
+    """A split part would get fewer documents than ``Split.min_per_part``; nothing written."""
 
 
 @dataclass
@@ -155,7 +165,14 @@ class ExportResult:
     outputs: dict[str, Path] = field(default_factory=dict)  # part ("all" unsplit) -> path
     parts: dict[str, PartCounts] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # What the user must not miss (an empty split part): the CLI prints these on stderr.
+    warnings: list[str] = field(default_factory=list)
     card: Path | None = None
+
+    @property
+    def empty_parts(self) -> list[str]:
+        """The parts of a split that got no document (their outputs hold nothing)."""
+        return [name for name, part in self.parts.items() if name != "all" and not part.documents]
 
 
 def majority_vote(spans: list[Any]) -> list[Any]:

@@ -116,6 +116,8 @@ def write_card(
             listed.update(beside)
             continue
         what = f" ({len(inside)} files)" if output.is_dir() else ""
+        if part in result.empty_parts:
+            what += " — **empty**: no document fell in this part"
         lines.append(f"- {prefix}`{_relative(output, base) or '.'}`{what}")
     extra = [
         f
@@ -164,13 +166,28 @@ def write_card(
         if fmt == "xmi"
         else "- offsets: Unicode code points of `text`, end exclusive"
     )
-    if result.notes:
-        lines += ["", "## Notes", ""] + [f"- {note}" for note in result.notes]
+    if result.warnings or result.notes:
+        notes = [f"**{warning}**" for warning in result.warnings] + result.notes
+        lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
     loading = LOADING.get(fmt)
     if loading:
-        data_files = {name: _relative(file, base) for name, file in result.outputs.items()}
+        # Empty parts are left out: load_dataset refuses a data file with no rows.
+        data_files = {
+            name: _relative(file, base)
+            for name, file in result.outputs.items()
+            if name not in result.empty_parts
+        }
         shown = repr(data_files if split else next(iter(data_files.values()), ""))
-        lines += ["", "## Loading it", "", loading.format(files=shown)]
+        lines += ["", "## Loading it", ""]
+        if not result.documents:
+            lines.append("The export holds no documents: there is nothing to load.")
+        else:
+            if result.empty_parts:
+                lines += [
+                    f"Left out below because they are empty: {', '.join(result.empty_parts)}.",
+                    "",
+                ]
+            lines.append(loading.format(files=shown))
     guidelines = project.guidelines().strip()
     if guidelines:
         # The annotators' guidelines, headings moved one level down under this card's own.

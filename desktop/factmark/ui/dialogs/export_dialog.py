@@ -88,6 +88,16 @@ class ExportDialog(QDialog):
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setPrefix("seed ")
         self.seed.setMaximumWidth(self.fontMetrics().horizontalAdvance("seed 0000000000") + 30)
+        # 0: an empty part is written and warned about; N: such an export is refused.
+        self.min_per_part = QSpinBox(self)
+        self.min_per_part.setObjectName("exportMinPerPart")
+        self.min_per_part.setRange(0, 1_000_000)
+        self.min_per_part.setPrefix("at least ")
+        self.min_per_part.setSuffix(" per part")
+        self.min_per_part.setSpecialValueText("parts may be empty")
+        self.min_per_part.setToolTip(
+            "Refuse the export (nothing written) when a part would get fewer documents"
+        )
         self.card = QCheckBox("Write a README.md dataset card beside the export", self)
         self.card.setChecked(True)
 
@@ -115,7 +125,7 @@ class ExportDialog(QDialog):
         form.addRow("Documents", _row(self.statuses.values()))
         form.addRow("Labels", self._label_grid())
         form.addRow("Spans", self.layer)
-        form.addRow("Split", _row([self.split_on, self.split, self.seed]))
+        form.addRow("Split", _row([self.split_on, self.split, self.seed, self.min_per_part]))
         form.addRow("Save as", _row([self.output, browse]))
         form.addRow("", self.card)
         form.addRow(self.counts)
@@ -156,7 +166,7 @@ class ExportDialog(QDialog):
         """The split asked for, or None; raises ValidationError for a badly written one."""
         if not self.split_on.isChecked():
             return None
-        return Split.parse(self.split.text(), self.seed.value())
+        return Split.parse(self.split.text(), self.seed.value(), self.min_per_part.value())
 
     def options(self) -> dict[str, str]:
         return {"nested": self.nested.currentData()} if self.format.currentData() == "conll" else {}
@@ -178,6 +188,7 @@ class ExportDialog(QDialog):
         self.nested.setEnabled(self.format.currentData() == "conll")
         self.split.setEnabled(self.split_on.isChecked())
         self.seed.setEnabled(self.split_on.isChecked())
+        self.min_per_part.setEnabled(self.split_on.isChecked())
 
     def _update_counts(self) -> None:
         counts = self.project.status_counts()
@@ -240,6 +251,12 @@ class ExportDialog(QDialog):
             f"Exported {counted(result.documents, 'document')}, {counted(result.spans, 'span')} "
             f"and {counted(result.relations, 'relation')} to {result.path}."
         )
+        if result.warnings:
+            # A status bar message fades: what must not be missed gets a box too.
+            self.result_message += " Warning: " + " ".join(
+                warning[0].upper() + warning[1:] + "." for warning in result.warnings
+            )
+            plain_warning(self, "Export", self.result_message)
         parent = self.parent()
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(self.result_message, 10000)
