@@ -21,9 +21,9 @@ documents where neither annotator used it (agreeing that nothing there has it). 
 figure whose denominator is zero (e.g. kappa when both annotators gave every token
 the same single value) is None.
 
-Krippendorff's alpha for unitizing is not computed: no well-kept Python library
-provides it (the ``krippendorff`` package computes alpha over units already cut,
-not over spans an annotator places).
+Beside these, :mod:`factmark.core.agreement_units` gives Krippendorff's unitizing alpha
+(αu) per label and overall, and :mod:`factmark.core.agreement_links` link F1 per type,
+attribute kappa / alpha and the disagreements behind every figure.
 """
 
 from __future__ import annotations
@@ -35,13 +35,19 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+from factmark.core.agreement_links import (
+    Compared,
+    attribute_agreement,
+    link_agreement,
+    span_disagreements,
+)
+from factmark.core.agreement_units import unitizing_figures
 from factmark.core.project import Project, SpanRow
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 OUTSIDE = "O"
 ALPHA_NOTE = (
-    "Krippendorff's alpha (unitizing) is not computed: no well-kept Python library provides "
-    "it for spans"
+    "alpha_u counts an annotator without spans in a compared document as having found nothing there"
 )
 
 # (start, end, label) of one annotator's span
@@ -168,17 +174,30 @@ def agreement(project: Project) -> dict[str, Any]:
 
     Keys: ``overall``, ``labels`` (per label), ``pairs`` (per annotator pair, with
     per-label figures), ``documents`` (lowest exact F1 first), ``annotators``,
-    ``documents_compared``, ``krippendorff_alpha`` (None) and ``notes``.
+    ``documents_compared``, ``alpha_u`` (``overall`` and ``labels``), ``links`` (per
+    link type), ``attributes`` (per attribute), ``disagreements`` (each with its
+    document, label, place and every annotator's version), ``disagreement_counts`` and
+    ``notes``.
     """
     labels = [label.name for label in project.labels()]
     overall = {key: Counts() for key in ["*", *labels]}
     pairs: dict[tuple[str, str], dict[str, Counts]] = {}
     pair_documents: Counter[tuple[str, str]] = Counter()
     documents: list[dict[str, Any]] = []
-    for document, rows, _relations in project.export_rows([]):
+    compared: list[Compared] = []
+    for document, rows, relations in project.export_rows([]):
         by_annotator = _units(rows)
         if len(by_annotator) < 2:
             continue
+        spans: dict[str, list[SpanRow]] = {}
+        for row in rows:
+            if row.annotator:
+                spans.setdefault(row.annotator, []).append(row)
+        compared.append(
+            Compared(
+                document.id or 0, document.uid, document.title, document.text, spans, relations
+            )
+        )
         doc_counts = Counts()
         for x, y in combinations(sorted(by_annotator), 2):
             counts = compare(document.text, by_annotator[x], by_annotator[y], labels)
@@ -197,9 +216,11 @@ def agreement(project: Project) -> dict[str, Any]:
             }
         )
     documents.sort(key=lambda d: (_key(d["exact_f1"]), _key(d["kappa"]), d["title"], d["id"]))
+    annotators = sorted({name for pair in pairs for name in pair})
     return {
+        **_more_figures(compared, labels, annotators),
         "documents_compared": len(documents),
-        "annotators": sorted({name for pair in pairs for name in pair}),
+        "annotators": annotators,
         "overall": overall["*"].figures(),
         "labels": {label: overall[label].figures() for label in labels},
         "pairs": [
@@ -212,8 +233,41 @@ def agreement(project: Project) -> dict[str, Any]:
             for pair, counts in sorted(pairs.items())
         ],
         "documents": documents,
-        "krippendorff_alpha": None,
-        "notes": [ALPHA_NOTE],
+        "notes": [ALPHA_NOTE] if compared else [],
+    }
+
+
+def _more_figures(
+    compared: list[Compared], labels: list[str], annotators: list[str]
+) -> dict[str, Any]:
+    """αu, links, attributes and the disagreements behind them."""
+    units = unitizing_figures(
+        [
+            (
+                len(d.text),
+                {name: [(r.start, r.end, r.label) for r in rows] for name, rows in d.spans.items()},
+            )
+            for d in compared
+        ],
+        labels,
+    )
+    links, unmatched = link_agreement(compared)
+    attributes, differing = attribute_agreement(compared, annotators)
+    spans = [entry for d in compared for entry in span_disagreements(d)]
+    disagreements = spans + unmatched + differing
+    return {
+        "alpha_u": {"overall": units.overall, "labels": units.labels},
+        "links": links,
+        "attributes": attributes,
+        "disagreements": disagreements,
+        "disagreement_counts": {
+            kind: dict(sorted(Counter(e["label"] for e in entries).items()))
+            for kind, entries in (
+                ("spans", spans),
+                ("links", unmatched),
+                ("attributes", differing),
+            )
+        },
     }
 
 
