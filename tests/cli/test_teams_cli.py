@@ -38,9 +38,11 @@ def test_merge_reports_each_source_and_is_idempotent(tmp_path: Path) -> None:
     target = tmp_path / "team.factmark"
     result = factmark("merge", target, ana, ben)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+    lines = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
     assert lines[0].startswith(f"{ana}: 1 document added, 2 spans added, 0 relations added")
     assert lines[1].startswith(f"{ben}: 0 documents added, 2 spans added")
+    # Plain file copies have no base: each says that deletions in it cannot be seen.
+    assert result.stdout.count("deleted in it cannot be seen") == 2
     again = factmark("merge", target, ana, ben)
     assert again.returncode == 0
     assert f"{ben}: 0 documents added, 0 spans added" in again.stdout
@@ -71,8 +73,15 @@ def test_agree_prints_tables_and_json(tmp_path: Path) -> None:
         line.split()[:3] == ["ana", "vs", "ben"] and line.split()[3] == "0.500"
         for line in table.stdout.splitlines()
     )
-    assert "Krippendorff" in table.stdout
+    assert "Krippendorff's unitizing alpha" in table.stdout
+    assert any(line.split()[:2] == ["label", "number"] for line in table.stdout.splitlines())
+    assert "disagreement" in table.stdout
     figures = orjson.loads(factmark("agree", target, "--json").stdout)
+    assert set(figures["alpha_u"]["overall"]) == {"u", "bu", "cu", "u_2004", "units"}
+    assert figures["alpha_u"]["labels"]["number"]["units"] == 2
+    assert sum(figures["disagreement_counts"]["spans"].values()) == len(
+        [d for d in figures["disagreements"] if d["kind"] == "span"]
+    )
     assert figures["overall"]["exact_f1"] == 0.5
     assert figures["pairs"][0]["annotators"] == ["ana", "ben"]
     assert figures["documents"][0]["title"] == "troops"

@@ -1,27 +1,68 @@
-"""The commands for teams of annotators: ``merge`` and ``agree``."""
+"""The commands for teams of annotators: ``copy``, ``merge`` and ``agree``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 import orjson
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, _print_report, _say
+from factmark.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    _failed,
+    _print_report,
+    _say,
+    _usage_error,
+)
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
 from factmark.core.text import counted
 
 
 def run_merge(args: argparse.Namespace) -> int:
+    from factmark.core.conflicts import conflicts
     from factmark.core.merge import merge_projects
 
+    if not args.sources and not args.conflicts:
+        return _usage_error("merge needs SOURCE files (or --conflicts to list the queue)")
+    if not args.sources:
+        with Project.open_to_read(args.target) as project:
+            waiting = conflicts(project)
+        for found in waiting:
+            _say(found.line())
+        _say(f"{counted(len(waiting), 'conflict')} waiting in the review queue (F6)")
+        return EXIT_OK
     with Project.open(args.target) as target:
         reports = merge_projects(target, args.sources, skip_invalid=args.skip_invalid)
+        waiting = conflicts(target) if args.conflicts else []
     for report in reports:
         _print_report(report.lines())
+    for found in waiting:
+        _say(found.line())
     # 1 when a source was refused or had rows left out, as for any input that failed.
     return EXIT_FAILED if any(r.incomplete for r in reports) else EXIT_OK
+
+
+def run_copy(args: argparse.Namespace) -> int:
+    from factmark.core.copies import make_copy
+    from factmark.core.model import ValidationError
+    from factmark.core.project import ProjectError
+
+    try:
+        with Project.open_to_read(args.project) as project:
+            made = make_copy(project, args.copy, args.annotator)
+    except (ProjectError, ValidationError, OSError) as error:
+        return _failed(str(error))
+    who = f" for {made.annotator}" if made.annotator else ""
+    _say(
+        f"{made.path}: a copy{who} of {args.project} with its base "
+        f"({counted(made.documents, 'document')}, {counted(made.spans, 'span')}, "
+        f"{counted(made.relations, 'relation')}); merge it back with: "
+        f"factmark merge {args.project} {made.path}"
+    )
+    return EXIT_OK
 
 
 def run_agree(args: argparse.Namespace) -> int:
@@ -54,9 +95,56 @@ def run_agree(args: argparse.Namespace) -> int:
             _say()
         cells = (row["exact_f1"], row["overlap_f1"], row["kappa"])
         _say(f"{name:<{width}}  " + "  ".join(f"{_figure(v):>10}" for v in cells))
+    _say_more(figures)
     for note in figures["notes"]:
         _say(f"note: {note}")
     return EXIT_OK
+
+
+def _say_more(figures: dict[str, Any]) -> None:
+    """Unitizing alpha, links, attributes and disagreement counts, one table each."""
+    alpha = figures["alpha_u"]
+    rows = [("overall", alpha["overall"])] + [
+        (f"label {name}", row) for name, row in alpha["labels"].items()
+    ]
+    width = max(len(printable(name)) for name, _ in rows)
+    _say()
+    _say("Krippendorff's unitizing alpha (1 = same spans and labels, 0 = as by chance)")
+    _say(f"{'':<{width}}  " + "  ".join(f"{h:>7}" for h in ("u", "bu", "cu", "u 2004", "units")))
+    for name, row in rows:
+        cells = [_figure(row.get(key)) for key in ("u", "bu", "cu", "u_2004")]
+        _say(
+            f"{printable(name):<{width}}  "
+            + "  ".join(f"{c:>7}" for c in cells)
+            + f"  {row['units']:>7}"
+        )
+    if figures["links"]:
+        _say()
+        _say("Links (relations), F1 of matched ends")
+        for kind, row in figures["links"].items():
+            _say(
+                f"  {printable(kind)}: exact {_figure(row['exact_f1'])}, "
+                f"overlap {_figure(row['overlap_f1'])} ({counted(row['links'], 'link')})"
+            )
+    if figures["attributes"]:
+        _say()
+        _say("Attributes of spans marked by several annotators")
+        for name, row in figures["attributes"].items():
+            measure = "Cohen's kappa" if row["measure"] == "cohen_kappa" else "Krippendorff's alpha"
+            _say(
+                f"  {printable(name)}: {measure} {_figure(row['value'])} "
+                f"({counted(row['spans_compared'], 'span')} compared)"
+            )
+    counts = figures["disagreement_counts"]
+    parts = [
+        f"{kind} {printable(name)} {n}"
+        for kind, key in (("span", "spans"), ("link", "links"), ("attribute", "attributes"))
+        for name, n in counts[key].items()
+    ]
+    _say()
+    _say(f"{counted(len(figures['disagreements']), 'disagreement')}" + (":" if parts else ""))
+    if parts:
+        _say("  " + ", ".join(parts) + " (--json lists each; View > Agreement opens them)")
 
 
 def _figure(value: float | None) -> str:

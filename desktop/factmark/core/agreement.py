@@ -1,7 +1,8 @@
 """Inter-annotator agreement: pairwise span F1 and Cohen's kappa over tokens.
 
 Only documents in which at least two annotators made spans count; spans without
-an annotator are left out (they cannot be attributed). For each pair of
+an annotator are left out (they cannot be attributed), and so is the gold layer
+(adjudication settles disagreement, it is not one more annotator). For each pair of
 annotators of a document:
 
 - **exact F1**: spans match when start, end and label are all equal;
@@ -42,6 +43,7 @@ from factmark.core.agreement_links import (
     span_disagreements,
 )
 from factmark.core.agreement_units import unitizing_figures
+from factmark.core.model import GOLD
 from factmark.core.project import Project, SpanRow
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -191,7 +193,7 @@ def agreement(project: Project) -> dict[str, Any]:
             continue
         spans: dict[str, list[SpanRow]] = {}
         for row in rows:
-            if row.annotator:
+            if row.annotator in by_annotator:
                 spans.setdefault(row.annotator, []).append(row)
         compared.append(
             Compared(
@@ -274,7 +276,7 @@ def _more_figures(
 def _units(rows: list[SpanRow]) -> dict[str, set[Unit]]:
     by_annotator: dict[str, set[Unit]] = {}
     for row in rows:
-        if row.annotator:
+        if row.annotator and row.annotator != GOLD:
             by_annotator.setdefault(row.annotator, set()).add((row.start, row.end, row.label))
     return by_annotator
 
