@@ -427,6 +427,13 @@ class Storage:
         for listener in list(self._listeners):
             listener(changes)
 
+    def _rows(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a query as tuples (faster than :meth:`_query` for many rows)."""
+        try:
+            return self.conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+
     def _query(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         try:
             cursor = self.conn.execute(sql, params)

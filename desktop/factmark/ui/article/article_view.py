@@ -73,6 +73,8 @@ class ArticleView(QPlainTextEdit):
         self.index = SpanIndex()  # the shown spans: the span list's index, once shared
         self.selected_span_id: int | None = None
         self.painter = SpanPainter(self.document(), self.index, self._repaint_blocks)
+        self.painter.near = self._near
+        self._near_range: range | None = None  # the blocks near the screen, until it moves
         self._press_position: int | None = None
         self._drag: tuple[Span, str] | None = None
         self._outer_click = False  # a Ctrl+click, handled at the press
@@ -122,6 +124,7 @@ class ArticleView(QPlainTextEdit):
         self.painter.setDocument(None)
         self._align_for(text)
         self.setPlainText(text)
+        self._near_range = None
         self.painter.set_colours(colours, self.offsets, None, repaint=False)
         self.painter.setDocument(self.document())  # paints every block once
 
@@ -131,11 +134,9 @@ class ArticleView(QPlainTextEdit):
         set a justified paragraph's last line at the paragraph's own side: a document with
         right-to-left text is set justified (right-to-left paragraphs end at the right,
         left-to-right ones at the left), any other flush left, as before."""
-        wanted = (
-            Qt.AlignmentFlag.AlignJustify
-            if _RTL_LETTER.search(text)
-            else Qt.AlignmentFlag.AlignLeft
-        )
+        # Most articles have no letter from U+0590 up: max() tells at C speed.
+        rtl = not text.isascii() and max(text) >= "\u0590" and _RTL_LETTER.search(text)
+        wanted = Qt.AlignmentFlag.AlignJustify if rtl else Qt.AlignmentFlag.AlignLeft
         document = self.document()
         option = document.defaultTextOption()
         if option.alignment() != wanted:
@@ -193,15 +194,42 @@ class ArticleView(QPlainTextEdit):
         self.link_area.update()
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._near_range = None
         super().resizeEvent(event)
         rect = self.viewport().geometry()
         self.link_area.setGeometry(rect.right() + 1, rect.top(), LINK_MARGIN, rect.height())
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self._near_range = None
         super().scrollContentsBy(dx, dy)
         self.link_area.update()
 
+    def _shown_blocks(self) -> list[QTextBlock]:
+        """The blocks on the screen, from the first visible one down."""
+        blocks = []
+        block = self.firstVisibleBlock()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        height = self.viewport().height()
+        while block.isValid() and top <= height:
+            blocks.append(block)
+            top += self.blockBoundingRect(block).height()
+            block = block.next()
+        return blocks
+
+    def _near(self) -> range:
+        """The numbers of the blocks on the screen and a screenful either side: a whole
+        document pass formats these at once, the rest when they come near (see
+        SpanPainter)."""
+        if self._near_range is None:
+            shown = self._shown_blocks()
+            first = shown[0].blockNumber() if shown else 0
+            count = max(len(shown), 1)
+            self._near_range = range(max(0, first - count), first + 2 * count)
+        return self._near_range
+
     def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.painter.pending:
+            self.painter.format_blocks(self._shown_blocks())  # formatted before they show
         super().paintEvent(event)
         if self.suggestions:
             self._paint_suggestions()

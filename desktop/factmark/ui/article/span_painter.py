@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QTextBoundaryFinder
+from PySide6.QtCore import QTextBoundaryFinder, QTimer
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from factmark.core.model import Span
@@ -48,6 +48,10 @@ def blend(under: QColor, over: QColor) -> QColor:
     )
 
 
+BACKGROUND_SLICE = 200  # blocks the background pass formats between two turns of the loop
+BACKGROUND_PAUSE_MS = 5  # between two slices: keys and paints go first
+
+
 class SpanPainter(QSyntaxHighlighter):
     """Gives each text block the formats of the spans that cover it."""
 
@@ -68,6 +72,15 @@ class SpanPainter(QSyntaxHighlighter):
         self.by_annotator = False  # review mode: colour spans by who made them
         # Inside held(): the ranges to repaint when it ends (each block once).
         self._held: list[tuple[int, int]] | None = None
+        # Formatting on demand: a whole-document pass (a document opened, colours changed)
+        # formats only the blocks in ``near()`` (the screen and a screen either side) and
+        # leaves the rest pending; the view formats pending blocks before it paints them
+        # (format_blocks), and a background pass formats the rest a slice at a time.
+        self.near: Callable[[], range] = lambda: range(0, 1 << 30)
+        self._pending: set[int] = set()
+        self._forced = False
+        self._background = QTimer(self, singleShot=True, interval=BACKGROUND_PAUSE_MS)
+        self._background.timeout.connect(self._format_slice)
         self.annotator_colours: dict[str, str] = {}
 
     def set_colours(
@@ -79,11 +92,56 @@ class SpanPainter(QSyntaxHighlighter):
         repaint: bool = True,
     ) -> None:
         """Take a new document (its offsets) or new colours; repaint all."""
+        if offsets is not self.offsets:
+            self._pending.clear()  # block numbers of the document shown before
         self.offsets = offsets
         self.colours = dict(colours)
         self._select(selected_id)
         if repaint:
             self.rehighlight()
+
+    @property
+    def pending(self) -> int:
+        """How many blocks are not formatted yet (0 once the background pass is done)."""
+        return len(self._pending)
+
+    def format_blocks(self, blocks: list[QTextBlock]) -> None:
+        """Format those of ``blocks`` still pending (the view, before painting them)."""
+        waiting = [b for b in blocks if b.blockNumber() in self._pending]
+        if waiting:
+            self._rehighlight_blocks(waiting)
+
+    def format_all(self) -> None:
+        """Format every pending block now (what reads formats of the whole document)."""
+        document = self.document()
+        if document is not None and self._pending:
+            self._rehighlight_blocks([document.findBlockByNumber(n) for n in sorted(self._pending)])
+
+    def _format_slice(self) -> None:
+        document = self.document()
+        if document is None or not self._pending:
+            return
+        slice_ = sorted(self._pending)[:BACKGROUND_SLICE]
+        self._rehighlight_blocks([document.findBlockByNumber(n) for n in slice_])
+        if self._pending:
+            self._background.start()
+
+    def _rehighlight_blocks(self, blocks: list[QTextBlock]) -> None:
+        """Format these blocks now; their height does not change (no format changes the
+        font), so the layout's "repaint everything" signal is held back."""
+        document = self.document()
+        if document is None:
+            return
+        layout = document.documentLayout()
+        layout.blockSignals(True)
+        self._forced = True
+        try:
+            for block in blocks:
+                self._pending.discard(block.blockNumber())
+                self.rehighlightBlock(block)
+        finally:
+            self._forced = False
+            layout.blockSignals(False)
 
     def update(self, changed: list[tuple[int, int]], selected_id: int | None) -> None:
         """The index changed in ``changed`` ranges (or the selection changed): repaint
@@ -129,21 +187,24 @@ class SpanPainter(QSyntaxHighlighter):
             last = document.findBlock(self.offsets.to_qt(max(start, end - 1))).blockNumber()
             numbers.update(range(first, last + 1))
         blocks = [document.findBlockByNumber(number) for number in sorted(numbers)]
-        layout = document.documentLayout()
-        # Formats never change a block's height (no format changes the font), so the
-        # layout's "repaint everything" signal can be held back.
-        layout.blockSignals(True)
-        try:
-            for block in blocks:
-                self.rehighlightBlock(block)
-        finally:
-            layout.blockSignals(False)
+        self._rehighlight_blocks(blocks)
         self.show_blocks(blocks)
 
     def highlightBlock(self, text: str) -> None:
+        block = self.currentBlock()
+        if not self._forced:
+            number = block.blockNumber()
+            if number not in self.near():
+                # A whole-document pass: this block is formatted when it is about to be
+                # seen, or by the background pass.
+                if self.index.spans or self.preview is not None:
+                    self._pending.add(number)
+                    if not self._background.isActive():
+                        self._background.start()
+                return
+            self._pending.discard(number)
         if not self.index.spans and self.preview is None:
             return
-        block = self.currentBlock()
         qt_start = block.position()
         b0 = self.offsets.to_py(qt_start)
         # The block's length counts UTF-16 units (and its paragraph end), as positions do;
