@@ -7,6 +7,7 @@ from pathlib import Path
 
 from factmark import __version__
 from factmark.core.exporting.base import AtomicFile, ExportResult, Selection, Split
+from factmark.core.exporting.card_agreement import agreement_lines
 from factmark.core.project import Project
 
 MARKER = "<!-- Factmark dataset card: rewritten by every export to this folder -->"
@@ -166,6 +167,7 @@ def write_card(
         if fmt == "xmi"
         else "- offsets: Unicode code points of `text`, end exclusive"
     )
+    lines += agreement_lines(project, selection.annotators)
     if result.warnings or result.notes:
         notes = [f"**{warning}**" for warning in result.warnings] + result.notes
         lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
