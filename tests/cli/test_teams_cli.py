@@ -117,3 +117,50 @@ def test_export_majority_vote_from_the_command_line(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
     assert [(s["text"], s["label"]) for s in record["spans"]] == [("Kyiv", "location")]
+
+
+def test_copy_then_merge_carries_deletions_and_lists_conflicts(tmp_path: Path) -> None:
+    lead = tmp_path / "lead.factmark"
+    with Project.open(lead) as project:
+        project.add_document(IncomingDocument(TEXT, title="troops"))
+        doc = project.documents()[0].id or 0
+        project.add_span(doc, 0, 31, "claim", "lead")
+        project.add_span(doc, 10, 13, "number", "lead")
+    ana, ben = tmp_path / "ana.factmark", tmp_path / "ben.factmark"
+    for name, path in (("ana", ana), ("ben", ben)):
+        made = factmark("copy", lead, path, "--annotator", name)
+        assert made.returncode == 0, made.stderr
+        assert f"{path}: a copy for {name} of {lead} with its base (1 document, 2 spans" in (
+            made.stdout
+        )
+    with Project.open(ana) as project:
+        claim, number = project.spans(project.documents()[0].id or 0)
+        project.delete_span(claim.id or 0)
+        project.update_span(number.id or 0, note="ana")
+    with Project.open(ben) as project:
+        number = project.spans(project.documents()[0].id or 0)[1]
+        project.update_span(number.id or 0, note="ben")
+    result = factmark("merge", lead, ana, ben)
+    assert result.returncode == 0, result.stderr
+    assert "  1 span changed, 1 span deleted, 0 relations deleted" in result.stdout
+    assert "1 conflict queued for review" in result.stdout
+    listed = factmark("merge", "--conflicts", lead)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "troops: number 10-13 by lead: here note 'ana' | ben's copy ben.factmark: note 'ben'",
+        "1 conflict waiting in the review queue (F6)",
+    ]
+    assert factmark("merge", lead).returncode == 2
+    with Project.open_to_read(lead) as project:
+        assert [(s.label, s.note) for s in project.spans(project.documents()[0].id or 0)] == [
+            ("number", "ana")
+        ]
+
+
+def test_copy_refuses_a_bad_annotator_name_and_writes_nothing(tmp_path: Path) -> None:
+    lead = tmp_path / "lead.factmark"
+    Project.open(lead).close()
+    result = factmark("copy", lead, tmp_path / "c.factmark", "--annotator", "a\nb")
+    assert result.returncode == 1
+    assert "annotator name" in result.stderr
+    assert not (tmp_path / "c.factmark").exists()

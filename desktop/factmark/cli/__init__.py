@@ -50,6 +50,7 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
         "suggest": suggest.run_suggest,
         "selftest": run_selftest,
         "merge": teams.run_merge,
+        "copy": teams.run_copy,
         "agree": teams.run_agree,
         "preferences": preferences.run_preferences,
     }[command]

@@ -185,10 +185,13 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="merge annotators' copies of a project into one (documents matched by text)",
         description="Add each source's documents, spans and relations to TARGET, one "
         "transaction per source. Each annotator's spans are kept side by side; merging a "
-        "file again changes nothing; conflicts (same span, different note or attributes; "
-        "different document status) go to the newest change and are reported. A source is "
-        "only read, and every row of it is checked first: a source holding rows that break "
-        "a project's rules is refused whole, one line per row (exit 1).",
+        "file again changes nothing. A copy made by 'factmark copy' (or File > Export "
+        "project for annotator) remembers its base, so its added, changed and deleted spans, "
+        "links and attributes are applied, and an edit made both here and in the copy is a "
+        "conflict queued for review mode (F6; list them with --conflicts). A copy without a "
+        "base (older Factmark) only adds and updates (conflicts to the newest change). A "
+        "source is only read, and every row of it is checked first: a source holding rows "
+        "that break a project's rules is refused whole, one line per row (exit 1).",
     )
     merge.add_argument(
         "target",
@@ -198,7 +201,7 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     merge.add_argument(
         "sources",
-        nargs="+",
+        nargs="*",
         type=project_argument,
         metavar="SOURCE",
         help=f"the annotators' copies: .factmark files ('{DEFAULT_NAME}': the default project)",
@@ -209,6 +212,24 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="merge the valid rows of a source holding rows that break a project's rules, "
         "and list what was left out (without it such a source is refused whole)",
     )
+    merge.add_argument(
+        "--conflicts",
+        action="store_true",
+        help="list the conflicts of TARGET waiting in the review queue (and merge nothing "
+        "unless sources are given)",
+    )
+
+    copy = commands.add_parser(
+        "copy",
+        help="copy a project for an annotator, remembering its base for three-way merges",
+        description="Write COPY, a copy of PROJECT for an annotator to work on offline, as "
+        "File > Export project for annotator does: it records what it holds (its base), so "
+        "that merging it back applies the spans, links and attributes the annotator added, "
+        "changed or deleted.",
+    )
+    _add_project(copy)
+    copy.add_argument("copy", type=Path, metavar="COPY", help="the copy to write (.factmark)")
+    copy.add_argument("--annotator", metavar="NAME", help="the annotator the copy is for")
 
     agree = commands.add_parser(
         "agree",

@@ -23,6 +23,7 @@ FLAGS = (
     "relation_types",
     "label_renamed",
     "settings",
+    "conflicts",
 )
 
 
@@ -69,6 +70,7 @@ class ChangeSet:
     relation_types: bool = False  # link types added, described, moved or deleted
     label_renamed: bool = False  # a label or link type renamed: stored names changed
     settings: bool = False  # guidelines, attribute definitions
+    conflicts: bool = False  # the merge conflict queue (a merge queued, a decision taken)
     # Who started the change (the part of the window whose action it was), when told.
     origin: object = field(default=None, compare=False)
 

@@ -31,11 +31,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import printable
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
-from factmark.core.storage import OlderProjectError
+from factmark.core.storage import OlderProjectError, now
 from factmark.core.text import counted
+from factmark.core.threeway import (
+    CopyBase,
+    Tally,
+    copy_label,
+    merge_document,
+    queue_conflict,
+    read_copy_base,
+    status_decision,
+)
 from factmark.core.validation import Verdict, check_source, decode_text
 
 # (annotator, start, end, label): a span's identity within one document.
@@ -70,6 +81,14 @@ class MergeReport:
     relations_added: int = 0
     labels_added: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    # A three-way merge (a copy with a base): what else it did, and the conflicts it
+    # queued for review (one line each); without_base: a copy without one.
+    spans_changed: int = 0
+    spans_deleted: int = 0
+    relations_deleted: int = 0
+    queued: list[str] = field(default_factory=list)
+    three_way: bool = False
+    without_base: bool = False
     error: str | None = None
     # Rows that break the model's rules (``table row id: what``, the first thousand) and
     # how many there were; with skipped, they were left out and the rest was merged.
@@ -115,6 +134,22 @@ class MergeReport:
             f"{len(self.conflicts) - taken} to the target)"
         )
         lines = [head]
+        if self.three_way:
+            lines.append(
+                f"  {counted(self.spans_changed, 'span')} changed, "
+                f"{counted(self.spans_deleted, 'span')} deleted, "
+                f"{counted(self.relations_deleted, 'relation')} deleted (three-way, from the "
+                f"copy's base); {counted(len(self.queued), 'conflict')} queued for review "
+                "(F6; factmark merge --conflicts)"
+            )
+            lines += [f"  queued: {line}" for line in self.queued[:QUEUED_LISTED]]
+            if len(self.queued) > QUEUED_LISTED:
+                lines.append(f"  queued: ... and {len(self.queued) - QUEUED_LISTED} more")
+        if self.without_base:
+            lines.append(
+                "  no base (made by an older Factmark, or not by Export project for "
+                "annotator): spans and links deleted in it cannot be seen, so none were deleted"
+            )
         if self.labels_added:
             lines.append(f"  labels added: {', '.join(self.labels_added)}")
         lines += [f"  conflict: {c.describe()}" for c in self.conflicts]
@@ -126,6 +161,10 @@ class MergeReport:
             lines += self._problem_lines("left out: ", self.problems, self.problem_count)
             lines += self._problem_lines("left out: ", self.followers, self.followers_count)
         return lines
+
+
+# Queued conflicts listed one per line in a report; the rest counted.
+QUEUED_LISTED = 50
 
 
 def merge_projects(
@@ -203,6 +242,7 @@ def merge_project(
             # (slower), so that each such value is one row's problem.
             reader.lenient = True
             verdict = check_source(reader, target.labels(), target.relation_types())
+        base = read_copy_base(source.conn, reader.rows, report.source.name, verdict)
         report.problems = [problem.line() for problem in verdict.problems]
         report.problem_count = verdict.count
         if verdict.count and not skip_invalid:
@@ -216,11 +256,18 @@ def merge_project(
         report.followers_count = verdict.followers_count
         with target.transaction():
             _merge_labels(target, verdict, report)
-            documents = _merge_documents(target, reader, verdict, report)
-            _merge_annotations(target, reader, verdict, documents, report)
+            uids: dict[int, str] = {}
+            documents = _merge_documents(target, reader, verdict, report, base, uids)
+            if base is None:
+                report.without_base = True
+                _merge_annotations(target, reader, verdict, documents, report)
+            else:
+                report.three_way = True
+                _merge_three_way(target, reader, verdict, documents, uids, base, report)
             # Views read documents, labels and link types again once the merge commits.
             changes = target.changes
             changes.documents_reloaded = changes.labels = changes.relation_types = True
+            changes.conflicts = bool(report.queued)
     return report
 
 
@@ -324,6 +371,10 @@ class _Source:
                     f"{self.project.path}: not a Factmark project (its {name} table is {what})"
                 )
 
+    def rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        """The rows of a query of the source, streamed under the time limit."""
+        return self._rows(sql)
+
     def _rows(self, sql: str) -> Iterator[tuple[Any, ...]]:
         # Errors are the source's, named here: the rows are also read inside the target's
         # transaction, which would take an SQLite error for its own.
@@ -423,10 +474,16 @@ def _merge_labels(target: Project, verdict: Verdict, report: MergeReport) -> Non
 
 
 def _merge_documents(
-    target: Project, source: _Source, verdict: Verdict, report: MergeReport
+    target: Project,
+    source: _Source,
+    verdict: Verdict,
+    report: MergeReport,
+    base: CopyBase | None = None,
+    uids: dict[int, str] | None = None,
 ) -> dict[int, tuple[int, str, bool]]:
-    """Add missing documents, resolve status conflicts; source id -> (target id, name,
-    whether it is new)."""
+    """Add missing documents, resolve status conflicts (three-way when the source has a
+    ``base``); source id -> (target id, name, whether it is new); ``uids`` gets each
+    source document's uid."""
     conn = target.conn
     known = {
         uid: (doc_id, status, updated_at)
@@ -439,6 +496,8 @@ def _merge_documents(
         if source_id in verdict.bad_documents:
             continue
         name = title or uid[:12]
+        if uids is not None:
+            uids[source_id] = uid
         found = known.get(uid)
         if found is None:
             cursor = conn.execute(
@@ -453,6 +512,9 @@ def _merge_documents(
         mapping[source_id] = (doc_id, name, False)
         if status == target_status:
             continue
+        if base is not None:
+            _three_way_status(target, base, uid, doc_id, name, status, target_status, report)
+            continue
         newer = updated > target_updated
         if newer:
             conn.execute(
@@ -465,6 +527,93 @@ def _merge_documents(
             )
         )
     return mapping
+
+
+def _three_way_status(
+    target: Project,
+    base: CopyBase,
+    uid: str,
+    doc_id: int,
+    name: str,
+    status: str,
+    target_status: str,
+    report: MergeReport,
+) -> None:
+    document = base.documents.get(uid)
+    decision = status_decision(document.status if document else None, status, target_status)
+    if decision == "take":
+        target.conn.execute(
+            "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?", [status, now(), doc_id]
+        )
+    elif decision == "conflict":
+        pair = (orjson.dumps(target_status).decode(), orjson.dumps(status).decode())
+        if queue_conflict(target.conn, doc_id, "status", "", *pair, copy_label(base)):
+            report.queued.append(f"{name}: status {target_status} here, {status} in the copy")
+
+
+def _merge_three_way(
+    target: Project,
+    source: _Source,
+    verdict: Verdict,
+    documents: dict[int, tuple[int, str, bool]],
+    uids: dict[int, str],
+    base: CopyBase,
+    report: MergeReport,
+) -> None:
+    """Spans and relations of a copy with a base, one document at a time (threeway)."""
+    conn = target.conn
+    conn.executemany(
+        "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+        sorted(verdict.annotators.items()),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO relation_types (id, name, position) "
+        f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
+        [[name] for name in sorted(verdict.relation_types)],
+    )
+    tally = Tally()
+    seen: set[int] = set()
+    for document, spans, relations in source.groups():
+        found = documents.get(document)
+        if found is None:
+            continue  # a document left out: its rows were left out with it
+        seen.add(document)
+        doc_id, name, new = found
+        spans = [row for row in spans if row[1] not in verdict.bad_spans]
+        relations = [row for row in relations if row[1] not in verdict.bad_relations]
+        merge_document(
+            target,
+            doc_id,
+            name,
+            new,
+            base.documents.get(uids[document]),
+            spans,
+            relations,
+            base,
+            document,
+            tally,
+        )
+    # Documents whose spans were all deleted in the copy have no rows in it.
+    for document, (doc_id, name, new) in documents.items():
+        if document not in seen and not new:
+            merge_document(
+                target,
+                doc_id,
+                name,
+                new,
+                base.documents.get(uids[document]),
+                [],
+                [],
+                base,
+                document,
+                tally,
+            )
+    report.spans_added += tally.spans_added
+    report.relations_added += tally.relations_added
+    report.spans_changed = tally.spans_changed
+    report.spans_deleted = tally.spans_deleted
+    report.relations_deleted = tally.relations_deleted
+    report.queued += tally.queued
 
 
 def _merge_annotations(

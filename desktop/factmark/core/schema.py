@@ -216,6 +216,106 @@ def m007_label_ids(db: Database) -> None:
         )
 
 
+# The tombstone of a span, or of a link, a trigger's OLD or NEW row stands for.
+_SAME_SPAN = (
+    "document_id = {row}.document_id AND kind = 'span' AND annotator IS {row}.annotator "
+    'AND start = {row}.start AND "end" = {row}."end" AND label = {row}.label'
+)
+_SAME_LINK = (
+    "document_id = {row}.document_id AND kind = 'relation' AND link = {row}.label "
+    "AND EXISTS (SELECT 1 FROM spans h, spans c WHERE h.id = {row}.head_span_id "
+    "AND c.id = {row}.child_span_id AND h.annotator IS tombstones.annotator "
+    'AND h.start = tombstones.start AND h."end" = tombstones."end" '
+    "AND h.label = tombstones.label AND c.annotator IS tombstones.child_annotator "
+    'AND c.start = tombstones.child_start AND c."end" = tombstones.child_end '
+    "AND c.label = tombstones.child_label)"
+)
+
+
+def m008_merge_base(db: Database) -> None:
+    """What three-way merges need (see :mod:`factmark.core.threeway`).
+
+    - ``copy_origin`` (one row in a copy made by File > Export project for annotator or
+      ``factmark copy``): the copy's id, its annotator, when and from which file;
+    - ``merge_base``: what the copy held when it was made, per document (its status) and
+      per span and link (identity ``key`` and ``content``, both JSON);
+    - ``tombstones``: spans and links deleted in this project, with what they held (filled
+      by triggers, so every way of deleting records one; a span or link there again under
+      the same identity outweighs its tombstone), which a merge carries on to the projects
+      this one is merged into;
+    - ``merge_conflicts``: edits made both here and in a merged copy since their base,
+      waiting for a decision in review mode (``decided`` is NULL until then);
+    - ``spans.origin``: the copy a span was merged from and when (JSON; NULL when made here).
+    """
+    db.execute("ALTER TABLE spans ADD COLUMN origin TEXT")
+    for statement in (
+        """CREATE TABLE copy_origin (
+            copy_id TEXT PRIMARY KEY,
+            annotator TEXT,
+            made_at TEXT NOT NULL,
+            made_from TEXT NOT NULL DEFAULT ''
+        )""",
+        """CREATE TABLE merge_base (
+            uid TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('document', 'span', 'relation')),
+            key TEXT NOT NULL,
+            content TEXT NOT NULL,
+            PRIMARY KEY (uid, kind, key)
+        )""",
+        # A span's identity and content, or a link's two spans and type, in columns:
+        # the triggers that fill it may call no SQL function (trusted_schema is off).
+        """CREATE TABLE tombstones (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+            annotator TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            note TEXT,
+            attrs TEXT NOT NULL DEFAULT '{}',
+            child_annotator TEXT,
+            child_start INTEGER,
+            child_end INTEGER,
+            child_label TEXT,
+            link TEXT
+        )""",
+        "CREATE INDEX tombstones_by_document ON tombstones(document_id, kind, start)",
+        """CREATE TABLE merge_conflicts (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'status')),
+            key TEXT NOT NULL,
+            target TEXT NOT NULL,
+            source TEXT NOT NULL,
+            copy TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            decided TEXT CHECK (decided IN ('source', 'target')),
+            decided_at TEXT
+        )""",
+        "CREATE INDEX merge_conflicts_by_document ON merge_conflicts(document_id)",
+        # A span deleted (not with its document) leaves a tombstone of what it held.
+        f"""CREATE TRIGGER spans_tombstone AFTER DELETE ON spans
+        WHEN EXISTS (SELECT 1 FROM documents WHERE id = OLD.document_id) BEGIN
+            DELETE FROM tombstones WHERE {_SAME_SPAN.format(row="OLD")};
+            INSERT INTO tombstones (document_id, kind, annotator, start, "end", label, note, attrs)
+            VALUES (OLD.document_id, 'span', OLD.annotator, OLD.start, OLD."end", OLD.label,
+                    OLD.note, OLD.attrs);
+        END""",
+        # A link deleted while both its spans are there (not with one of them).
+        f"""CREATE TRIGGER relations_tombstone AFTER DELETE ON relations BEGIN
+            DELETE FROM tombstones WHERE {_SAME_LINK.format(row="OLD")};
+            INSERT INTO tombstones (document_id, kind, annotator, start, "end", label,
+                child_annotator, child_start, child_end, child_label, link)
+            SELECT OLD.document_id, 'relation', h.annotator, h.start, h."end", h.label,
+                   c.annotator, c.start, c."end", c.label, OLD.label
+            FROM spans h, spans c WHERE h.id = OLD.head_span_id AND c.id = OLD.child_span_id;
+        END""",
+    ):
+        # One statement at a time: executescript would commit the migration half done.
+        db.execute(statement)
+
+
 # The id a new label or link type takes, as an SQL expression (see m007_label_ids).
 NEXT_LABEL_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'labels')"
 NEXT_RELATION_TYPE_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'relation_types')"
@@ -229,6 +329,7 @@ MIGRATIONS = (
     m005_spans_in_text_order,
     m006_attribute_keys_clear_of_menus,
     m007_label_ids,
+    m008_merge_base,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 

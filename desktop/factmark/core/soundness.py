@@ -76,6 +76,38 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "OR (key = 'attributes' AND json_type(value) != 'object')",
     ),
     (
+        "spans row {}: an origin (the copy it was merged from) that is not a JSON object",
+        "SELECT id FROM spans WHERE origin IS NOT NULL AND (typeof(origin) != 'text' "
+        "OR NOT json_valid(origin) OR json_type(origin) != 'object')",
+    ),
+    (
+        "tombstones row {}: a deleted span or link whose offsets, names or values are "
+        "of the wrong type",
+        "SELECT id FROM tombstones WHERE typeof(start) != 'integer' OR typeof(\"end\") != "
+        "'integer' OR typeof(label) != 'text' OR typeof(annotator) NOT IN ('text', 'null') "
+        "OR typeof(note) NOT IN ('text', 'null') OR typeof(attrs) != 'text' "
+        "OR NOT json_valid(attrs) OR json_type(attrs) != 'object' OR (kind = 'relation' AND "
+        "(typeof(link) != 'text' OR typeof(child_start) != 'integer' OR typeof(child_end) "
+        "!= 'integer' OR typeof(child_label) != 'text' "
+        "OR typeof(child_annotator) NOT IN ('text', 'null')))",
+    ),
+    (
+        "merge_base row {}: a base entry that is not text and JSON",
+        "SELECT rowid FROM merge_base WHERE typeof(uid) != 'text' OR typeof(key) != 'text' "
+        "OR typeof(content) != 'text' OR NOT json_valid(content) "
+        "OR (kind != 'document' AND (NOT json_valid(key) OR json_type(key) != 'array'))",
+    ),
+    (
+        "merge_conflicts row {}: a queued conflict whose item or versions are not JSON",
+        "SELECT id FROM merge_conflicts WHERE typeof(key) != 'text' OR typeof(target) != 'text' "
+        "OR typeof(source) != 'text' OR typeof(copy) != 'text' OR NOT json_valid(target) "
+        "OR NOT json_valid(source) OR (kind = 'span' AND (NOT json_valid(key) "
+        "OR json_type(key) != 'array' OR json_array_length(key) != 4 "
+        "OR json_type(target) NOT IN ('array', 'null') "
+        "OR json_type(source) NOT IN ('array', 'null'))) "
+        "OR (kind = 'status' AND (json_type(target) != 'text' OR json_type(source) != 'text'))",
+    ),
+    (
         "spans row {}: a span of a document or label that is not there",
         "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.document_id "
         "LEFT JOIN labels l ON l.name = s.label WHERE d.id IS NULL OR l.name IS NULL",

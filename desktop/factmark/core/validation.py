@@ -362,3 +362,90 @@ def _shown(value: object, limit: int = 40) -> str:
     """A short repr of a value from the file for a message."""
     shown = repr(value)
     return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+# -- the base, tombstones and provenance of a copy (three-way merge) ------------
+
+# A span's identity (annotator, start, end, label) and content (note, attrs as
+# canonical JSON text); a link's identity (head span's, child span's, link type).
+SpanKey = tuple[str | None, int, int, str]
+SpanContent = tuple[str | None, str]
+RelationKey = tuple[SpanKey, SpanKey, str]
+
+
+def span_key(value: object) -> SpanKey:
+    """A span identity as ``merge_base`` stores it (a JSON array), or its four values.
+
+    Raises ValidationError saying what is wrong."""
+    parsed = list(value) if isinstance(value, tuple) else _parsed(value, "key")
+    if not isinstance(parsed, list) or len(parsed) != 4:
+        raise ValidationError(f"key {_shown(value)} is not [annotator, start, end, label]")
+    annotator, start, end, label = parsed
+    if annotator is not None and not isinstance(annotator, str):
+        raise ValidationError(f"key {_shown(value)}: the annotator is not text")
+    if type(start) is not int or type(end) is not int or not 0 <= start < end:
+        raise ValidationError(f"key {_shown(value)}: offsets are not integers, start before end")
+    if not isinstance(label, str):
+        raise ValidationError(f"key {_shown(value)}: the label is not text")
+    return (annotator, start, end, label)
+
+
+def span_content(value: object) -> SpanContent:
+    """A span's note and attributes as ``merge_base`` stores them, or the two values."""
+    parsed = list(value) if isinstance(value, tuple) else _parsed(value, "content")
+    if not isinstance(parsed, list) or len(parsed) != 2:
+        raise ValidationError(f"content {_shown(value)} is not [note, attrs]")
+    note, attrs = parsed
+    if note is not None and (not isinstance(note, str) or "\x00" in note):
+        raise ValidationError(f"content {_shown(value)}: the note is not text")
+    return (note, canonical_attrs(attrs))
+
+
+def relation_key(value: object) -> RelationKey:
+    """A link identity: ``[head span key, child span key, link type]``."""
+    parsed = _parsed(value, "key")
+    if not isinstance(parsed, list) or len(parsed) != 3 or not isinstance(parsed[2], str):
+        raise ValidationError(f"key {_shown(value)} is not [head, child, link type]")
+    head = span_key(orjson.dumps(parsed[0]).decode())
+    child = span_key(orjson.dumps(parsed[1]).decode())
+    return (head, child, parsed[2])
+
+
+def canonical_attrs(attrs: object) -> str:
+    """Attributes (JSON object text) with sorted keys, so equal attributes compare equal
+    whichever program wrote them. Raises ValidationError when not a JSON object."""
+    if attrs == "{}":
+        return "{}"
+    if not isinstance(attrs, str):
+        raise ValidationError(f"attrs {_shown(attrs)} is not JSON text")
+    try:
+        parsed = orjson.loads(attrs)
+    except orjson.JSONDecodeError:
+        raise ValidationError(f"attrs {_shown(attrs)} is not valid JSON") from None
+    if not isinstance(parsed, dict):
+        raise ValidationError(f"attrs {_shown(attrs)} is not a JSON object")
+    if not parsed:
+        return "{}"
+    return orjson.dumps(parsed, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def span_origin(value: object) -> dict[str, str] | None:
+    """A span's provenance (``spans.origin``): None, or a JSON object of text values
+    naming the copy it was merged from and when."""
+    if value is None:
+        return None
+    parsed = _parsed(value, "origin")
+    if not isinstance(parsed, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and "\x00" not in v for k, v in parsed.items()
+    ):
+        raise ValidationError(f"origin {_shown(value)} is not a JSON object of text values")
+    return {k: parsed[k] for k in ("copy", "annotator", "file", "at") if k in parsed}
+
+
+def _parsed(value: object, what: str) -> object:
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} {_shown(value)} is not JSON text")
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        raise ValidationError(f"{what} {_shown(value)} is not valid JSON") from None

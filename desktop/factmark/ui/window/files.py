@@ -181,9 +181,12 @@ class ProjectFiles(QObject):
             self.copy_for_annotator(Path(path))
 
     def copy_for_annotator(self, path: Path) -> None:
-        """Write a copy of the project for another annotator to work on offline."""
+        """Write a copy of the project for another annotator to work on offline; it
+        remembers its base, so merging it back applies its deletions too (core.copies)."""
+        from factmark.core.copies import make_copy
+
         try:
-            self.project.copy_to(path)
+            make_copy(self.project, path)
         except (OSError, ValueError, ProjectError) as error:
             QMessageBox.warning(self.window, "Export project for annotator", plain_tip(str(error)))
             return

@@ -1,0 +1,94 @@
+"""Copies of a project for another annotator, each remembering what it was made from.
+
+File > Export project for annotator and ``factmark copy`` both call :func:`make_copy`:
+a consistent copy of the whole file (SQLite's backup), then, in the copy only, its
+**base**: one ``copy_origin`` row (a new copy id, the annotator it is for, when and from
+which file) and one ``merge_base`` row per document (its status), span and link (its
+identity and content) as they were at that moment. A later merge of the copy compares
+the copy with its base to see what the annotator added, changed and deleted
+(:mod:`factmark.core.threeway`). The conflict queue of the project is not copied: the
+decisions are the project's own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from factmark.core.preferences import clean_annotator
+from factmark.core.project import Project, ProjectError
+from factmark.core.storage import now
+
+
+@dataclass(frozen=True)
+class CopyMade:
+    """What :func:`make_copy` wrote."""
+
+    path: Path
+    copy_id: str
+    annotator: str | None
+    documents: int
+    spans: int
+    relations: int
+
+
+# The identity and content of spans and links as stored in ``merge_base`` and
+# ``tombstones`` (JSON arrays made by SQLite, as the tombstone triggers make them).
+SPAN_KEY = 'json_array(s.annotator, s.start, s."end", s.label)'
+SPAN_CONTENT = "json_array(s.note, s.attrs)"
+RELATION_KEY = (
+    'json_array(json_array(h.annotator, h.start, h."end", h.label), '
+    'json_array(c.annotator, c.start, c."end", c.label), r.label)'
+)
+
+
+def make_copy(project: Project, path: str | Path, annotator: str | None = None) -> CopyMade:
+    """Copy ``project`` to ``path`` for ``annotator`` (a name as the preferences take
+    it, or None) and record the copy's base in it. Raises ProjectError or
+    ValidationError (the file name and the reason) and leaves no half-made copy."""
+    path = Path(path)
+    if annotator is not None:
+        annotator = clean_annotator(annotator)
+    existed = path.exists()
+    project.copy_to(path)
+    try:
+        return _record_base(project, path, annotator)
+    except (sqlite3.DatabaseError, OSError) as error:
+        if not existed:
+            path.unlink(missing_ok=True)
+        raise ProjectError(f"{path}: the copy could not be finished ({error})") from None
+
+
+def _record_base(project: Project, path: Path, annotator: str | None) -> CopyMade:
+    copy_id = uuid.uuid4().hex
+    conn = sqlite3.connect(path)
+    try:
+        with conn:
+            conn.execute("DELETE FROM copy_origin")
+            conn.execute("DELETE FROM merge_base")
+            conn.execute("DELETE FROM merge_conflicts")
+            conn.execute(
+                "INSERT INTO copy_origin (copy_id, annotator, made_at, made_from) "
+                "VALUES (?, ?, ?, ?)",
+                [copy_id, annotator, now(), project.path.name],
+            )
+            documents = conn.execute(
+                "INSERT INTO merge_base (uid, kind, key, content) "
+                "SELECT uid, 'document', '', json_quote(status) FROM documents"
+            ).rowcount
+            spans = conn.execute(
+                "INSERT OR IGNORE INTO merge_base (uid, kind, key, content) "
+                f"SELECT d.uid, 'span', {SPAN_KEY}, {SPAN_CONTENT} "
+                "FROM spans s JOIN documents d ON d.id = s.document_id"
+            ).rowcount
+            relations = conn.execute(
+                "INSERT OR IGNORE INTO merge_base (uid, kind, key, content) "
+                f"SELECT d.uid, 'relation', {RELATION_KEY}, '[]' FROM relations r "
+                "JOIN documents d ON d.id = r.document_id "
+                "JOIN spans h ON h.id = r.head_span_id JOIN spans c ON c.id = r.child_span_id"
+            ).rowcount
+    finally:
+        conn.close()
+    return CopyMade(path, copy_id, annotator, documents, spans, relations)

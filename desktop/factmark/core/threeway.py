@@ -1,0 +1,494 @@
+"""Three-way merge of a copy that remembers its base (see :mod:`factmark.core.copies`).
+
+For every span, link and attribute the merge compares three versions: the copy's
+**base** (what the copy held when it was made), the **copy** now and the **target** now.
+
+- Spans are identified by ``(annotator, start, end, label)`` within a document (matched
+  by its text's uid); their content is the note and each attribute. Moving or relabelling
+  a span is deleting one and adding another. Links are identified by their two spans'
+  identities and their type.
+- What the copy changed since its base and the target did not is applied: added,
+  changed and **deleted** spans and links, and each attribute and note on its own (two
+  colleagues setting different attributes of one span both count).
+- A span the copy deleted is recognised by its base, or by a **tombstone**: every
+  project records what it deleted (triggers on the spans and links tables), and a merge
+  carries deletions on, so that A's deletion merged into B reaches C when B is merged
+  into C. A deleted span comes back only if it is added again under the same identity.
+- An edit in both since the base (different values of one field, or an edit on one side
+  and a deletion on the other) is a **conflict**: the target keeps its version, the
+  merge changes nothing of that field, and the conflict is queued in ``merge_conflicts``
+  for a decision in review mode (F6). Never by timestamp. The same conflict (same span,
+  same two versions) is queued once, and not again once decided, so merging the same
+  copy twice changes nothing.
+- A span the target took from this same copy and has not edited since follows the copy
+  (the copy is then its only author): later rounds of edits by the annotator apply.
+- A document's status follows the same rule, except that a document in progress on one
+  side and done or skipped on the other becomes done or skipped (it moved on; not a
+  conflict). Done against skipped is a conflict.
+- **Provenance**: a span added or changed by a merge records in ``spans.origin`` the
+  copy it came from (its id, annotator and file name) and when it was last edited there;
+  a span that came to the copy from yet another copy keeps that first copy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from factmark.core.model import ValidationError
+from factmark.core.project import Project, ProjectError
+from factmark.core.storage import now
+from factmark.core.validation import (
+    RelationKey,
+    SpanContent,
+    SpanKey,
+    Verdict,
+    canonical_attrs,
+    relation_key,
+    span_content,
+    span_key,
+    span_origin,
+)
+
+Rows = Callable[[str], Iterator[tuple[Any, ...]]]
+_COPY_TABLES = ("copy_origin", "merge_base", "tombstones")
+MISSING = object()  # a field one version lacks
+# Status a document moves on to from "in progress" without it being a conflict.
+_MOVED_ON = {"done", "skipped"}
+
+
+@dataclass
+class DocumentBase:
+    """One document as the copy held it when made."""
+
+    status: str | None = None
+    spans: dict[SpanKey, SpanContent] = field(default_factory=dict)
+    relations: set[RelationKey] = field(default_factory=set)
+
+
+@dataclass
+class Deleted:
+    """What a project records it deleted in one document (its tombstones)."""
+
+    spans: dict[SpanKey, SpanContent] = field(default_factory=dict)
+    relations: set[RelationKey] = field(default_factory=set)
+
+
+@dataclass
+class CopyBase:
+    """A copy's origin, base and tombstones, read and checked from the copy file."""
+
+    copy_id: str
+    annotator: str | None
+    file: str
+    documents: dict[str, DocumentBase] = field(default_factory=dict)  # by uid
+    deleted: dict[int, Deleted] = field(default_factory=dict)  # by the copy's document id
+    origins: dict[int, dict[str, str]] = field(default_factory=dict)  # by the copy's span id
+
+    def origin(self, span_id: int, updated: str) -> str:
+        """The provenance a span of the copy gets in the target (JSON)."""
+        found = self.origins.get(span_id)
+        if found is None or "copy" not in found:
+            found = {"copy": self.copy_id, "file": self.file, "at": updated}
+            if self.annotator:
+                found["annotator"] = self.annotator
+        return orjson.dumps(found, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def read_copy_base(
+    conn: sqlite3.Connection, rows: Rows, file: str, verdict: Verdict
+) -> CopyBase | None:
+    """The base of the copy open on ``conn`` (read through ``rows``), or None when it has
+    none (made by an older Factmark, or not made as a copy). Rows that break the rules
+    are added to ``verdict`` as problems."""
+    found = dict(
+        conn.execute(
+            "SELECT name, type FROM sqlite_master WHERE name IN (?, ?, ?)", _COPY_TABLES
+        ).fetchall()
+    )
+    if "copy_origin" not in found:
+        return None
+    for name in _COPY_TABLES:
+        if found.get(name) != "table":
+            what = "missing" if name not in found else f"a {found[name]}, not a table"
+            raise ProjectError(f"not a Factmark project (its {name} table is {what})")
+    origin = list(rows("SELECT rowid, copy_id, annotator FROM copy_origin ORDER BY rowid LIMIT 2"))
+    if not origin:
+        return None
+    if len(origin) > 1 or not isinstance(origin[0][1], str):
+        verdict.add("copy_origin", origin[0][0], ValidationError("not one copy id of text"))
+        return None
+    annotator = origin[0][2] if isinstance(origin[0][2], str) else None
+    base = CopyBase(origin[0][1], annotator, file)
+    _read_base(rows, base, verdict)
+    _read_tombstones(rows, base, verdict)
+    for span_id, value in rows("SELECT id, origin FROM spans WHERE origin IS NOT NULL"):
+        try:
+            parsed = span_origin(value)
+        except ValidationError as error:
+            verdict.add("spans", span_id, error)
+            verdict.bad_spans.add(span_id)
+            continue
+        if parsed:
+            base.origins[span_id] = parsed
+    return base
+
+
+def _read_base(rows: Rows, base: CopyBase, verdict: Verdict) -> None:
+    for rowid, uid, kind, key, content in rows(
+        "SELECT rowid, uid, kind, key, content FROM merge_base"
+    ):
+        try:
+            if not isinstance(uid, str):
+                raise ValidationError("the document uid is not text")
+            document = base.documents.setdefault(uid, DocumentBase())
+            if kind == "document":
+                status = orjson.loads(content) if isinstance(content, str) else None
+                if not isinstance(status, str):
+                    raise ValidationError(f"status {content!r} is not JSON text")
+                document.status = status
+            elif kind == "span":
+                document.spans[span_key(key)] = span_content(content)
+            elif kind == "relation":
+                document.relations.add(relation_key(key))
+            else:
+                raise ValidationError(f"unknown kind {kind!r}")
+        except (ValidationError, orjson.JSONDecodeError) as error:
+            verdict.add("merge_base", rowid, ValidationError(str(error)))
+
+
+_TOMBSTONE_COLUMNS = (
+    'document_id, kind, annotator, start, "end", label, note, attrs, '
+    "child_annotator, child_start, child_end, child_label, link"
+)
+
+
+def _read_tombstones(rows: Rows, base: CopyBase, verdict: Verdict) -> None:
+    for rowid, doc_id, *row in rows(f"SELECT rowid, {_TOMBSTONE_COLUMNS} FROM tombstones"):
+        try:
+            if type(doc_id) is not int:
+                raise ValidationError("the document id is not an integer")
+            _add_tombstone(base.deleted.setdefault(doc_id, Deleted()), row)
+        except ValidationError as error:
+            verdict.add("tombstones", rowid, error)
+
+
+def _add_tombstone(deleted: Deleted, row: list[Any]) -> None:
+    kind, annotator, start, end, label, note, attrs, *child, link = row
+    key = span_key((annotator, start, end, label))
+    if kind == "span":
+        deleted.spans[key] = span_content((note, attrs))
+    elif kind == "relation":
+        if not isinstance(link, str):
+            raise ValidationError("the link type is not text")
+        deleted.relations.add((key, span_key(tuple(child)), link))
+    else:
+        raise ValidationError(f"unknown kind {kind!r}")
+
+
+# -- deciding ---------------------------------------------------------------------
+
+
+def _fields(content: SpanContent) -> dict[str, object]:
+    note, attrs = content
+    found: dict[str, object] = {"note": note}
+    if attrs != "{}":
+        found.update({f"attrs.{k}": v for k, v in orjson.loads(attrs).items()})
+    return found
+
+
+def _content(fields: dict[str, object]) -> SpanContent:
+    attrs = {k[6:]: v for k, v in fields.items() if k.startswith("attrs.") and v is not MISSING}
+    note = fields.get("note")
+    dumped = orjson.dumps(attrs, option=orjson.OPT_SORT_KEYS).decode() if attrs else "{}"
+    return (note if isinstance(note, str) else None, dumped)
+
+
+def merge_content(
+    base: SpanContent, source: SpanContent, target: SpanContent
+) -> tuple[SpanContent, SpanContent, bool]:
+    """Three-way merge of a span's note and attributes, field by field: the result with
+    the target's value where both changed a field, the result with the source's there,
+    and whether any field was changed on both sides (a conflict)."""
+    b, s, t = _fields(base), _fields(source), _fields(target)
+    keep: dict[str, object] = {}
+    take: dict[str, object] = {}
+    conflict = False
+    for name in {**b, **s, **t}:
+        bv, sv, tv = b.get(name, MISSING), s.get(name, MISSING), t.get(name, MISSING)
+        if sv in (tv, bv):
+            keep[name] = take[name] = tv
+        elif tv == bv:
+            keep[name] = take[name] = sv
+        else:
+            keep[name], take[name] = tv, sv
+            conflict = True
+    return _content(keep), _content(take), conflict
+
+
+def status_decision(base: str | None, source: str, target: str) -> str:
+    """``"keep"``, ``"take"`` (the source's) or ``"conflict"`` for a document's status."""
+    if source in (target, base):
+        return "keep"
+    if target == base:
+        return "take"
+    if {source, target} & {"in_progress"} and {source, target} & _MOVED_ON:
+        return "take" if source in _MOVED_ON else "keep"
+    return "conflict"
+
+
+# -- writing the target -----------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """What a three-way merge did, for the report."""
+
+    spans_added: int = 0
+    spans_changed: int = 0
+    spans_deleted: int = 0
+    relations_added: int = 0
+    relations_deleted: int = 0
+    queued: list[str] = field(default_factory=list)  # one line per conflict queued
+
+
+@dataclass
+class _TargetSpan:
+    id: int
+    content: SpanContent
+    updated: str
+    origin: dict[str, str] | None
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
+
+
+def queue_conflict(
+    conn: sqlite3.Connection,
+    doc_id: int,
+    kind: str,
+    key: str,
+    target: str,
+    source: str,
+    copy: str,
+) -> bool:
+    """Queue one conflict unless the same one (same item, same two versions) is already
+    queued or decided; whether it was queued."""
+    known = conn.execute(
+        "SELECT 1 FROM merge_conflicts WHERE document_id = ? AND kind = ? AND key = ? "
+        "AND target = ? AND source = ?",
+        [doc_id, kind, key, target, source],
+    ).fetchone()
+    if known is not None:
+        return False
+    conn.execute(
+        "INSERT INTO merge_conflicts (document_id, kind, key, target, source, copy, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [doc_id, kind, key, target, source, copy, now()],
+    )
+    return True
+
+
+def copy_label(base: CopyBase) -> str:
+    """How the copy is named in the queue: its annotator and file."""
+    who = f"{base.annotator}'s copy" if base.annotator else "copy"
+    return f"{who} {base.file}"
+
+
+def merge_document(
+    target: Project,
+    doc_id: int,
+    name: str,
+    new: bool,
+    document: DocumentBase | None,
+    spans: list[tuple[Any, ...]],
+    relations: list[tuple[Any, ...]],
+    base: CopyBase,
+    source_doc_id: int,
+    tally: Tally,
+) -> None:
+    """Merge one document's spans and links of the copy into the target."""
+    conn = target.conn
+    document = document if document is not None and not new else DocumentBase()
+    deleted = base.deleted.get(source_doc_id, Deleted())
+    source: dict[SpanKey, tuple[SpanContent, int, str, str]] = {}
+    keys_by_id: dict[int, SpanKey] = {}
+    for _, span_id, start, end, label, annotator, note, attrs, created, updated in spans:
+        key = (annotator, start, end, label)
+        keys_by_id[span_id] = key
+        source.setdefault(key, ((note, canonical_attrs(attrs)), span_id, created, updated))
+    source_relations = {
+        (keys_by_id[head], keys_by_id[child], label) for _, _, head, child, label in relations
+    }
+    if (
+        not new
+        and not deleted.spans
+        and not deleted.relations
+        and source_relations == document.relations
+        and len(source) == len(document.spans)
+        and all(document.spans.get(k) == v[0] for k, v in source.items())
+    ):
+        return  # nothing changed in the copy: nothing to apply
+    existing, tombs, tomb_relations = _target_state(conn, doc_id, new)
+    copy = copy_label(base)
+
+    def conflict(key: SpanKey, mine: SpanContent | None, theirs: SpanContent | None) -> None:
+        key_text, mine_text, theirs_text = _dumps(list(key)), _dumps(mine), _dumps(theirs)
+        if queue_conflict(conn, doc_id, "span", key_text, mine_text, theirs_text, copy):
+            tally.queued.append(f"{name}: {_describe_key(key)}")
+
+    for key in {**document.spans, **source, **deleted.spans}:
+        _merge_span(
+            conn, doc_id, key, document, source, deleted, existing, tombs, base, conflict, tally
+        )
+    _merge_relations(
+        conn, doc_id, document, source_relations, deleted, existing, tomb_relations, tally
+    )
+
+
+def _merge_span(
+    conn: sqlite3.Connection,
+    doc_id: int,
+    key: SpanKey,
+    document: DocumentBase,
+    source: dict[SpanKey, tuple[SpanContent, int, str, str]],
+    deleted: Deleted,
+    existing: dict[SpanKey, _TargetSpan],
+    tombs: dict[SpanKey, SpanContent],
+    base: CopyBase,
+    conflict: Callable[[SpanKey, SpanContent | None, SpanContent | None], None],
+    tally: Tally,
+) -> None:
+    found = source.get(key)
+    was = document.spans.get(key)
+    mine = existing.get(key)
+    if found is not None:
+        theirs, span_id, created, updated = found
+        origin = base.origin(span_id, updated)
+        if mine is None:
+            gone = was if was is not None else tombs.get(key)
+            if gone is None:
+                annotator, start, end, label = key
+                cursor = conn.execute(
+                    'INSERT INTO spans (document_id, start, "end", label, annotator, note, '
+                    "attrs, created_at, updated_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [doc_id, start, end, label, annotator, *theirs, created, updated, origin],
+                )
+                existing[key] = _TargetSpan(int(cursor.lastrowid or 0), theirs, updated, None)
+                tally.spans_added += 1
+            elif theirs != gone:
+                conflict(key, None, theirs)  # deleted here, changed there
+            return
+        if theirs == mine.content:
+            return
+        ancestor = mine.content if _follows(mine, base) else was
+        if ancestor is None:
+            conflict(key, mine.content, theirs)  # added on both sides, differently
+            return
+        kept, taken, clash = merge_content(ancestor, theirs, mine.content)
+        if kept != mine.content:
+            written: str | None = origin
+            if kept == theirs:  # the copy's version now: it follows the copy
+                stamp, mine.origin = updated, orjson.loads(origin)
+            else:  # a mix of both sides' edits: made here, now
+                stamp, written = now(), _dumps(mine.origin) if mine.origin else None
+            conn.execute(
+                "UPDATE spans SET note = ?, attrs = ?, updated_at = ?, origin = ? WHERE id = ?",
+                [*kept, stamp, written, mine.id],
+            )
+            mine.content, mine.updated = kept, stamp
+            tally.spans_changed += 1
+        if clash:
+            conflict(key, kept, taken)
+        return
+    gone = deleted.spans.get(key, was)
+    if gone is None or mine is None:
+        return
+    if mine.content == gone or _follows(mine, base):
+        conn.execute("DELETE FROM spans WHERE id = ?", [mine.id])
+        del existing[key]
+        tally.spans_deleted += 1
+    else:
+        conflict(key, mine.content, None)  # changed here, deleted there
+
+
+def _follows(mine: _TargetSpan, base: CopyBase) -> bool:
+    """Whether the target's span came from this copy and was not edited since."""
+    origin = mine.origin
+    return bool(origin) and origin.get("copy") == base.copy_id and origin.get("at") == mine.updated  # type: ignore[union-attr]
+
+
+def _merge_relations(
+    conn: sqlite3.Connection,
+    doc_id: int,
+    document: DocumentBase,
+    source: set[RelationKey],
+    deleted: Deleted,
+    existing: dict[SpanKey, _TargetSpan],
+    tombs: set[RelationKey],
+    tally: Tally,
+) -> None:
+    ids = {span.id: key for key, span in existing.items()}
+    mine: dict[RelationKey, int] = {}
+    for relation_id, head, child, label in conn.execute(
+        "SELECT id, head_span_id, child_span_id, label FROM relations WHERE document_id = ?",
+        [doc_id],
+    ):
+        if head in ids and child in ids:
+            mine.setdefault((ids[head], ids[child], label), relation_id)
+    for key in source - mine.keys():
+        head, child, label = key
+        if (
+            key in document.relations
+            or key in tombs
+            or head not in existing
+            or child not in existing
+        ):
+            continue  # deleted here (or one of its spans is)
+        conn.execute(
+            "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
+            "VALUES (?, ?, ?, ?)",
+            [doc_id, existing[head].id, existing[child].id, label],
+        )
+        tally.relations_added += 1
+    for key in (deleted.relations | document.relations) - source:
+        relation_id = mine.get(key)
+        if relation_id is not None:
+            conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
+            tally.relations_deleted += 1
+
+
+def _target_state(
+    conn: sqlite3.Connection, doc_id: int, new: bool
+) -> tuple[dict[SpanKey, _TargetSpan], dict[SpanKey, SpanContent], set[RelationKey]]:
+    """The target's spans of a document by identity (the oldest of duplicates) and its
+    tombstones. The target is this Factmark's own file: its values are trusted."""
+    existing: dict[SpanKey, _TargetSpan] = {}
+    if new:
+        return existing, {}, set()
+    for span_id, annotator, start, end, label, note, attrs, updated, origin in conn.execute(
+        'SELECT id, annotator, start, "end", label, note, attrs, updated_at, origin FROM spans '
+        "WHERE document_id = ? ORDER BY id DESC",
+        [doc_id],
+    ):
+        parsed = orjson.loads(origin) if origin else None
+        existing[(annotator, start, end, label)] = _TargetSpan(
+            span_id, (note, canonical_attrs(attrs)), updated, parsed
+        )
+    deleted = Deleted()
+    for row in conn.execute(
+        f"SELECT {_TOMBSTONE_COLUMNS} FROM tombstones WHERE document_id = ?", [doc_id]
+    ):
+        _add_tombstone(deleted, list(row[1:]))
+    return existing, deleted.spans, deleted.relations
+
+
+def _describe_key(key: SpanKey) -> str:
+    annotator, start, end, label = key
+    who = f" by {annotator}" if annotator else ""
+    return f"{label} {start}-{end}{who}"
