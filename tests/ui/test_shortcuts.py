@@ -25,7 +25,9 @@ from factmark.core.actions import (
     LABEL_ACTION_PREFIX,
     spec,
 )
+from factmark.core.conflicts import conflicts
 from factmark.core.model import GOLD, Proposal
+from factmark.core.project import Project
 from factmark.core.resources import default_labels, resource_path
 from factmark.ui.dialogs.export_dialog import ExportDialog
 from factmark.ui.dialogs.shortcuts import ShortcutsDialog
@@ -509,6 +511,47 @@ def check_review_mode(keys: Keys, key: str) -> None:
     assert not action.isChecked() and not painter.by_annotator
 
 
+def _queue_a_conflict(keys: Keys) -> int:
+    """Two copies of the window's project give one span different notes; both merged:
+    one conflict waiting. The span's id."""
+    from factmark.core.copies import make_copy
+    from factmark.core.merge import merge_projects
+
+    span_id = keys.span(CLAIM, "claim")
+    project = keys.window.project
+    copies = []
+    for name in ("ana", "bob"):
+        path = project.path.with_name(f"{name}-copy.factmark")
+        copies.append(make_copy(project, path, name).path)
+        with Project.open(path) as copy:
+            copy.update_span(span_id, note=f"{name}'s note")
+    merge_projects(project, copies)
+    assert project.span(span_id).note == "ana's note"
+    return span_id
+
+
+def check_next_conflict(keys: Keys, key: str) -> None:
+    _queue_a_conflict(keys)
+    keys.press(key)
+    assert keys.window.action_table["reviewMode"].isChecked()
+    assert keys.window.conflict_panel.isVisible()
+    assert "ana's note" in keys.window.conflict_panel.shown_text()
+    assert "bob's note" in keys.window.conflict_panel.shown_text()
+
+
+def settles(side: str) -> Check:
+    def check(keys: Keys, key: str) -> None:
+        span_id = _queue_a_conflict(keys)
+        keys.press(first_key("nextConflict"))
+        keys.press(key)
+        expected = "bob's note" if side == "source" else "ana's note"
+        assert keys.window.project.span(span_id).note == expected
+        assert conflicts(keys.window.project) == []
+        assert not keys.window.conflict_panel.isVisible()
+
+    return check
+
+
 def check_guidelines(keys: Keys, key: str) -> None:
     dock, action = keys.window.guidelines_dock, keys.window.action_table["showGuidelines"]
     assert not dock.isVisible()
@@ -601,6 +644,9 @@ CHECKS: dict[str, Check] = {
     "zoomReset": zooms(0),
     "statistics": opens(StatsDialog, "Statistics"),
     "reviewMode": check_review_mode,
+    "nextConflict": check_next_conflict,
+    "takeCopyVersion": settles("source"),
+    "keepThisVersion": settles("target"),
     "showGuidelines": check_guidelines,
     "shortcuts": check_shortcut_list,
 }

@@ -34,6 +34,7 @@ from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
 from factmark.ui.models.tables import SpanListModel
+from factmark.ui.panels.conflict_panel import ConflictPanel
 from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.panels.document_panel import DocumentPanel, make_table
 from factmark.ui.panels.guidelines_panel import GuidelinesPanel
@@ -42,6 +43,7 @@ from factmark.ui.panels.relations_panel import RelationsPanel
 from factmark.ui.panels.suggestion_panel import SuggestionPanel
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
+from factmark.ui.window.conflict_queue import ConflictQueue
 from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.files import ProjectFiles
@@ -118,6 +120,8 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.article_view)
         column.addWidget(self.find_bar)
+        self.conflict_panel = ConflictPanel(self)
+        column.addWidget(self.conflict_panel)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.relations = RelationsPanel(self)
@@ -202,6 +206,9 @@ class MainWindow(QMainWindow):
         )
         self.dialogs = ProjectDialogs(self, session, self.settings, self.action_table)
         self.review_mode = ReviewMode(view, self.spans, self)
+        self.conflicts = ConflictQueue(
+            session, view, self.conflict_panel, self._review_on, self.tell, self
+        )
 
     def _handlers(self) -> dict[str, Callable[..., Any]]:
         """Every action of the table with the part that does it."""
@@ -248,6 +255,9 @@ class MainWindow(QMainWindow):
             "zoomReset": lambda: view.zoom_by(-view.zoom),
             "statistics": dialogs.statistics,
             "reviewMode": self.review_mode.set,
+            "nextConflict": self.conflicts.next,
+            "takeCopyVersion": lambda: self.conflicts.take("source"),
+            "keepThisVersion": lambda: self.conflicts.take("target"),
             "agreement": dialogs.agreement,
             "showDocumentList": lambda shown: self.show_panel(DOCUMENT_LIST, shown),
             "showSidePanels": lambda shown: self.show_panel(SIDE_PANELS, shown),
@@ -390,6 +400,12 @@ class MainWindow(QMainWindow):
         self.selection.select(None)
 
     # -- status bar, titles ---------------------------------------------------------------
+
+    def _review_on(self) -> None:
+        """Turn review mode on (the merge conflict queue shows in it)."""
+        action = self.action_table["reviewMode"]
+        if not action.isChecked():
+            action.trigger()
 
     def tell(self, message: str, timeout: int = 8000) -> None:
         """A message in the status bar (0: until the next one; empty: clear it)."""

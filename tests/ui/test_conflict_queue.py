@@ -1,0 +1,101 @@
+"""The merge conflict queue in review mode, driven by its keys: F7 shows the next
+conflict with both versions side by side, F8 takes the copy's, Shift+F8 keeps this
+project's, each one undo step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QKeySequence
+from pytestqt.qtbot import QtBot
+
+from factmark.core.conflicts import conflicts
+from factmark.core.copies import make_copy
+from factmark.core.merge import merge_projects
+from factmark.core.model import IncomingDocument
+from factmark.core.project import Project
+from factmark.ui.window.main_window import MainWindow
+
+TEXT = "The army said 240 soldiers crossed the river near Bakhmut."
+
+
+def project_with_conflicts(folder: Path) -> Path:
+    """A project whose copies for ana and bob changed the same note, and where ana
+    deleted a span bob gave a verdict: two conflicts after merging both."""
+    lead = folder / "lead.factmark"
+    with Project.open(lead) as project:
+        project.add_document(IncomingDocument(TEXT, title="troops"))
+        doc = project.documents()[0].id or 0
+        project.add_span(doc, 14, 17, "number", "lead", "as said")
+        project.add_span(doc, 50, 57, "location", "lead")
+        copies = [make_copy(project, folder / f"{n}.factmark", n).path for n in ("ana", "bob")]
+    with Project.open(copies[0]) as ana:
+        number, location = ana.spans(1)
+        ana.update_span(number.id or 0, note="ana's figure")
+        ana.delete_span(location.id or 0)
+    with Project.open(copies[1]) as bob:
+        number, location = bob.spans(1)
+        bob.update_span(number.id or 0, note="bob's figure")
+        bob.update_span(location.id or 0, attrs={"verdict": "false"})
+    with Project.open(lead) as project:
+        merge_projects(project, copies)
+    return lead
+
+
+def press(qtbot: QtBot, window: MainWindow, key: str) -> None:
+    qtbot.keySequence(window.article_view, QKeySequence(key))
+
+
+def notes(window: MainWindow) -> list[tuple[str, int, int, str | None, dict[str, str]]]:
+    return [(s.label, s.start, s.end, s.note, s.attrs) for s in window.project.spans(1)]
+
+
+def test_the_queue_is_settled_by_keys_one_undo_step_each(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = open_window(project_with_conflicts(tmp_path))
+    window.article_view.setFocus()
+    qtbot.waitUntil(window.article_view.hasFocus)
+    panel = window.conflict_panel
+    assert not panel.isVisible()
+    assert notes(window) == [("number", 14, 17, "ana's figure", {})]
+
+    press(qtbot, window, "F7")
+    assert window.action_table["reviewMode"].isChecked()
+    assert panel.isVisible()
+    assert panel.shown_text() == (
+        "Merge conflict 1 of 2 · troops · number 14-17 by lead\n"
+        'This project\nnote "ana\'s figure"\n'
+        "From bob's copy bob.factmark\nnote \"bob's figure\""
+    )
+    assert window.article_view.selected_span_id == window.project.spans(1)[0].id
+
+    press(qtbot, window, "F8")  # take bob's note
+    assert notes(window) == [("number", 14, 17, "bob's figure", {})]
+    assert panel.shown_text().startswith(
+        "Merge conflict 1 of 1 · troops · location 50-57 by lead\n"
+        'This project\ndeleted\nFrom bob\'s copy bob.factmark\nno note; verdict: "false"'
+    )
+    press(qtbot, window, "Shift+F8")  # keep it deleted
+    assert notes(window) == [("number", 14, 17, "bob's figure", {})]
+    assert not panel.isVisible()
+    assert conflicts(window.project) == []
+    assert "0 conflicts left" in window.statusBar().currentMessage()
+
+    press(qtbot, window, "Ctrl+Z")  # the second decision reopens
+    assert len(conflicts(window.project)) == 1
+    press(qtbot, window, "Ctrl+Z")  # the first: ana's note is back
+    assert notes(window) == [("number", 14, 17, "ana's figure", {})]
+    assert len(conflicts(window.project)) == 2
+    press(qtbot, window, "Ctrl+Shift+Z")
+    assert notes(window) == [("number", 14, 17, "bob's figure", {})]
+
+
+def test_the_keys_say_so_when_there_is_nothing_to_settle(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    window.article_view.setFocus()
+    press(qtbot, window, "F8")
+    assert window.statusBar().currentMessage().startswith("No merge conflicts waiting")
+    press(qtbot, window, "F7")
+    assert window.statusBar().currentMessage().startswith("No merge conflicts waiting")
+    assert not window.conflict_panel.isVisible()
