@@ -5,8 +5,19 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QSplitter,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from factmark.core.agreement import agreement
 from factmark.core.project import Project
@@ -65,12 +76,98 @@ def agreement_html(figures: dict[str, Any]) -> str:
         "</tr>"
         + rows(documents)
         + "</table>"
+        + _more_html(figures)
         + "".join(f"<p><i>{escape(note)}</i></p>" for note in figures.get("notes", []))
     )
 
 
+def _more_html(figures: dict[str, Any]) -> str:
+    """Unitizing alpha per label and overall, link F1 per type, attribute kappa / alpha."""
+    alpha = figures["alpha_u"]
+    keys = (("u", "u"), ("bu", "bu"), ("cu", "cu"), ("u_2004", "αu 2004"))
+    head = "".join(f"<th>{title}</th>" for _, title in keys) + "<th>spans</th>"
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td>"
+        + "".join(_cell(row.get(key)) for key, _ in keys)
+        + f"<td align='right'>{row['units']}</td></tr>"
+        for name, row in [("all labels", alpha["overall"]), *alpha["labels"].items()]
+    )
+    html = (
+        "<h3>Krippendorff's unitizing alpha</h3><table cellspacing='2'>"
+        f"<tr><th></th>{head}</tr>{rows}</table>"
+    )
+    if figures["links"]:
+        html += "<h3>Links (F1 of matched ends)</h3><table cellspacing='2'>"
+        html += "<tr><th></th><th>exact ends</th><th>overlapping ends</th><th>links</th></tr>"
+        html += "".join(
+            f"<tr><td>{escape(kind)}</td>{_cell(row['exact_f1'])}{_cell(row['overlap_f1'])}"
+            f"<td align='right'>{row['links']}</td></tr>"
+            for kind, row in figures["links"].items()
+        )
+        html += "</table>"
+    if figures["attributes"]:
+        html += "<h3>Attributes of spans marked by several annotators</h3><table>"
+        html += "".join(
+            f"<tr><td>{escape(name)}</td>{_cell(row['value'])}<td>"
+            + ("Cohen's kappa" if row["measure"] == "cohen_kappa" else "Krippendorff's alpha")
+            + f", {row['spans_compared']} spans</td></tr>"
+            for name, row in figures["attributes"].items()
+        )
+        html += "</table>"
+    return html
+
+
+KINDS = {"span": "spans", "link": "link", "attribute": "attribute"}
+
+
+class DisagreementList(QTreeWidget):
+    """Every disagreement behind the figures, grouped by figure (label, link type,
+    attribute); a double-click or Enter on one opens its place."""
+
+    place_chosen = Signal(int, int, int)  # document id, start, end
+
+    def __init__(self, disagreements: list[dict[str, Any]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("agreementDisagreements")
+        self.setHeaderLabels(["Figure / document", "Place", "Versions"])
+        self.setRootIsDecorated(True)
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for entry in disagreements:
+            groups.setdefault((entry["kind"], entry["label"]), []).append(entry)
+        for (kind, name), entries in sorted(groups.items()):
+            top = QTreeWidgetItem(self, [f"{KINDS[kind]} {name} ({len(entries)})"])
+            for entry in entries:
+                versions = "   |   ".join(f"{who}: {v}" for who, v in entry["versions"].items())
+                child = QTreeWidgetItem(
+                    top, [entry["document"], f"[{entry['start']}, {entry['end']})", versions]
+                )
+                child.setToolTip(2, versions)
+                child.setData(0, Qt.ItemDataRole.UserRole, entry)
+        self.expandAll()
+        self.resizeColumnToContents(0)
+        self.itemActivated.connect(self._open)
+        self.itemDoubleClicked.connect(self._open)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter opens the current disagreement on every platform (the item view's own
+        # Enter handling differs between styles), instead of the dialog's default button.
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and item is not None:
+            self._open(item)
+            return
+        super().keyPressEvent(event)
+
+    def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        entry = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(entry, dict):
+            self.place_chosen.emit(entry["document_id"], entry["start"], entry["end"])
+
+
 class AgreementDialog(QDialog):
-    """View > Agreement: the figures of ``factmark agree`` with a pair heatmap."""
+    """View > Agreement: the figures of ``factmark agree`` with a pair heatmap, and the
+    disagreements behind them; choosing one closes the dialog with ``place_chosen``."""
+
+    place_chosen = Signal(int, int, int)  # document id, start, end
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +197,26 @@ class AgreementDialog(QDialog):
             min(self.bars.sizeHint().height() + 4, available_area(self).height() // 3)
         )
         layout.addWidget(bars)
-        layout.addWidget(self.report, 1)
+        self.disagreements = DisagreementList(self.figures.get("disagreements", []), self)
+        self.disagreements.place_chosen.connect(self._chosen)
+        below = QWidget(self)
+        column = QVBoxLayout(below)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(
+            QLabel(
+                "Disagreements behind the figures (double-click or Enter opens the place in "
+                "review mode):",
+                below,
+            )
+        )
+        column.addWidget(self.disagreements)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.report)
+        split.addWidget(below)
+        layout.addWidget(split, 1)
         layout.addWidget(buttons)
         fit_to_screen(self, 640, 560)
+
+    def _chosen(self, document_id: int, start: int, end: int) -> None:
+        self.accept()
+        self.place_chosen.emit(document_id, start, end)

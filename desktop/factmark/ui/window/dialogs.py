@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from factmark import __version__
@@ -44,9 +45,27 @@ class ProjectDialogs:
         StatsDialog(self.session.project, self.window).exec()
 
     def agreement(self) -> None:
+        """View > Agreement, window-modal; a disagreement chosen in it opens its place."""
         from factmark.ui.dialogs.team_dialogs import AgreementDialog
 
-        AgreementDialog(self.session.project, self.window).exec()
+        dialog = AgreementDialog(self.session.project, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.place_chosen.connect(self.open_place)
+        dialog.open()
+
+    def open_place(self, document_id: int, start: int, end: int) -> None:
+        """Show a document in review mode (colour by annotator) with ``[start, end)``
+        selected: where annotators disagreed."""
+        self.session.show_document(document_id)
+        review = self.action_table["reviewMode"]
+        if review.isChecked():
+            review.toggled.emit(True)  # recolour for this document's annotators
+        else:
+            review.setChecked(True)
+        view = self.window.findChild(ArticleView, "articleView")
+        if view is not None:
+            view.select_range(start, end)
+            view.setFocus()
 
     def ask_annotator(self, first_time: bool = False) -> bool:
         """Ask for the annotator name (prefilled with the current one); True if set."""

@@ -1,0 +1,89 @@
+"""View > Agreement: the disagreements behind the figures open in review mode, by mouse
+(double-click) and by keyboard (Enter), with the disputed place selected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
+from pytestqt.qtbot import QtBot
+
+from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.project import Project
+from factmark.ui.dialogs.team_dialogs import AgreementDialog
+
+TEXT = "Army says 240 troops left Kyiv."
+
+
+def team_project(path: Path) -> Path:
+    with Project.open(path) as project:
+        project.add_document(IncomingDocument("Nothing disputed here.", title="calm"))
+        project.add_document(
+            IncomingDocument(
+                TEXT,
+                title="troops",
+                spans=[
+                    IncomingSpan(10, 13, "number", "ana"),  # 240
+                    IncomingSpan(10, 20, "number", "ben"),  # 240 troops
+                    IncomingSpan(26, 30, "location", "ana"),  # only ana marks Kyiv
+                ],
+            )
+        )
+    return path
+
+
+def open_dialog(window, qtbot: QtBot) -> tuple[AgreementDialog, QTreeWidget]:
+    window.action_table["agreement"].trigger()
+    qtbot.waitUntil(lambda: window.findChild(AgreementDialog) is not None)
+    dialog = window.findChild(AgreementDialog)
+    qtbot.waitExposed(dialog)
+    tree = dialog.findChild(QTreeWidget, "agreementDisagreements")
+    return dialog, tree
+
+
+def child(tree: QTreeWidget, figure: str) -> QTreeWidgetItem:
+    top = next(
+        tree.topLevelItem(n)
+        for n in range(tree.topLevelItemCount())
+        if tree.topLevelItem(n).text(0).startswith(figure)
+    )
+    return top.child(0)
+
+
+def test_double_click_opens_the_disagreement_in_review_mode(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = open_window(team_project(tmp_path / "team.factmark"))
+    window.navigator.show(next(d.id for d in window.project.documents() if d.title == "calm"))
+    dialog, tree = open_dialog(window, qtbot)
+    assert "Krippendorff's unitizing alpha" in dialog.report.toPlainText()
+    # One group per figure with a disagreement: the number (240 / 240 troops), Kyiv.
+    groups = [tree.topLevelItem(n).text(0) for n in range(tree.topLevelItemCount())]
+    assert groups == ["spans location (1)", "spans number (1)"]
+    number = child(tree, "spans number")
+    assert (number.text(0), number.text(1)) == ("troops", "[10, 20)")
+    assert number.text(2) == "ana: [10, 13) “240”   |   ben: [10, 20) “240 troops”"
+
+    rect = tree.visualItemRect(number)
+    # A double-click as the mouse makes it: press and release, then the second press.
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert window.current.title == "troops"
+    assert window.action_table["reviewMode"].isChecked()
+    assert window.article_view.painter.by_annotator  # coloured by annotator
+    assert window.article_view.selected_range() == (10, 20)
+
+
+def test_enter_opens_the_disagreement(open_window, qtbot: QtBot, tmp_path: Path) -> None:
+    window = open_window(team_project(tmp_path / "team.factmark"))
+    dialog, tree = open_dialog(window, qtbot)
+    dialog.activateWindow()  # the keyboard goes to the dialog, not to the window behind
+    tree.setFocus()
+    qtbot.waitUntil(tree.hasFocus)
+    tree.setCurrentItem(child(tree, "spans location"))
+    qtbot.keyClick(tree, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.article_view.selected_range() == (26, 30))
+    assert window.current.title == "troops"
+    assert window.action_table["reviewMode"].isChecked()
