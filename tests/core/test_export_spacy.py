@@ -101,6 +101,15 @@ def test_every_span_is_in_sc_with_its_exact_text(
         assert doc.user_data["factmark_title"] == record["title"]
         want = [(s["start"], s["end"], s["label"], s["text"]) for s in record["spans"]]
         got = [(s.start_char, s.end_char, s.label_, s.text) for s in doc.spans["sc"]]
+        if doc.text.startswith("据新华社"):
+            # The corpus mixes languages, so `xx` tokenised every document (as `spacy
+            # train --lang xx` will): it keeps a run of Chinese characters as one token,
+            # and each span is widened to the run that holds it.
+            for start, end, name, _ in want:
+                assert any(a <= start and end <= b and lab == name for a, b, lab, _ in got)
+            assert len(got) == len(want)
+            assert all(text == doc.text[a:b] for a, b, _, text in got)
+            continue
         assert sorted(got) == sorted(want)
         assert [list(s) for s in doc.user_data["factmark_spans"]] == [
             [s["id"], s["start"], s["end"], s["label"]] for s in record["spans"]
@@ -124,13 +133,45 @@ def test_every_span_is_in_sc_with_its_exact_text(
     # Shanghai and 2 in the French claim; they are for spancat only.
     (note,) = [n for n in result.notes if "not in doc.ents" in n]
     assert note.startswith('spans in doc.spans["sc"] (spancat) but not in doc.ents (ner)')
-    assert note.endswith(": 12 of 25 (location 6, number 6)")
+    # ... and the Chinese claim, widened to the same run as the source before it.
+    assert note.endswith(": 13 of 25 (claim 1, location 6, number 6)")
+    (widened,) = [n for n in result.notes if n.startswith("spans not on spaCy token")]
+    assert ": 4 of 25 (claim 1, location 1, number 1, source 1);" in widened  # the Chinese
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
-    assert note in card
+    assert note in card and widened in card
     assert "python -m spacy train config.cfg" in card and "Files: 'corpus.spacy'" in card
 
 
-def test_tokens_follow_the_document_language(
+@pytest.mark.parametrize(
+    ("texts", "lang"),
+    [
+        (["The mayor of Leeds said 40 homes flooded.", "Police in York said so."], "en"),
+        (["据新华社报道，𠮷野家在上海开设了第300家门店。", "上海的门店增加了。"], "zh"),
+    ],
+)
+def test_one_language_is_tokenised_with_its_own_tokenizer(
+    project: Project, tmp_path: Path, write_jsonl: Callable[..., Path], texts: list[str], lang: str
+) -> None:
+    tags = {"en": ["en-GB", "EN"], "zh": ["zh-CN", "zh_Hans"]}[lang]  # one language, two tags
+    source = write_jsonl(
+        [{"text": t, "meta": {"lang": tag}} for t, tag in zip(texts, tags, strict=True)]
+    )
+    assert not import_file(project, source).errors
+    out = tmp_path / "corpus.spacy"
+
+    result = export(project, "spacy", out, ALL)
+
+    docs = load(out)
+    assert len(docs) == result.documents == 2
+    for doc in docs:
+        assert doc.user_data["factmark_tokenizer"] == lang
+        assert [t.text for t in doc] == [t.text for t in spacy.blank(lang).make_doc(doc.text)]
+    assert not any("several languages" in n or "`xx`" in n for n in result.notes)
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert f"init config config.cfg --lang {lang} --pipeline spancat" in card
+
+
+def test_mixed_languages_are_all_tokenised_with_xx(
     project: Project, corpus: Path, tmp_path: Path, write_jsonl: Callable[..., Path]
 ) -> None:
     import_corpus(project, corpus)
@@ -146,30 +187,26 @@ def test_tokens_follow_the_document_language(
 
     result = export(project, "spacy", out, ALL)
 
-    has_sudachi = importlib.util.find_spec("sudachipy") is not None
-    languages = {  # how each document begins -> the blank pipeline that tokenised it
-        "🚨 BREAKING": "en",
-        "Мер Харкова": "uk",
-        "据新华社": "zh",
-        "The mayor of Leeds": "en",  # en-GB
-        "東京都": "ja" if has_sudachi else "xx",  # Japanese needs SudachiPy
-        "Qapla'": "xx",  # a language spaCy does not know
-    }
+    # One tokenizer for all, the one `spacy train --lang xx` (the card's advice) uses:
+    # every stored token is where spaCy's training will look for it.
     docs = load(out)
+    assert len(docs) == result.documents == 8
     for doc in docs:
-        lang = next((v for k, v in languages.items() if doc.text.startswith(k)), "xx")
-        want = [t.text for t in spacy.blank(lang).make_doc(doc.text)]
-        assert [t.text for t in doc] == want, (doc.text[:20], lang)
-    assert len(docs) == result.documents
-    # Chinese needs no extra package: its default segmenter makes one token per character.
-    zh = next(d for d in docs if d.text.startswith("据新华社"))
-    assert [t.text for t in zh][:3] == ["据", "新", "华"]
+        assert doc.user_data["factmark_tokenizer"] == "xx"
+        assert [t.text for t in doc] == [t.text for t in spacy.blank("xx").make_doc(doc.text)]
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "init config config.cfg --lang xx --pipeline spancat" in card
+    has_sudachi = importlib.util.find_spec("sudachipy") is not None
+    (mixed,) = [n for n in result.notes if "several languages" in n]
+    ja = "ja 1, " if has_sudachi else ""
+    assert mixed.startswith(f"documents in several languages (en 2, {ja}uk 1, zh 1, other or none ")
+    assert mixed in card
     assert any("language 'tlh', which spaCy does not know" in n for n in result.notes)
     if not has_sudachi:
         assert any("language 'ja'" in n and "SudachiPy" in n for n in result.notes)
     (no_language,) = [n for n in result.notes if "no `lang` or `language`" in n]
     assert no_language.endswith("): 2")
-    assert no_language.startswith("documents tokenised with spaCy's multi-language `xx`")
+    assert no_language.startswith("documents counted as spaCy's multi-language `xx`")
 
 
 def test_span_edges_inside_tokens_are_widened_and_counted(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from factmark.core.exporting import brat, conll, doccano, jsonl, labelstudio, spacy_docbin, xmi
 from factmark.core.exporting.base import (
@@ -75,6 +76,8 @@ def export(
     ]
     relation_types = project.relation_types()
     has_relations = _exports_relations(project, selection)
+    shared: dict[str, Any] = {}
+    card_values: dict[str, str] = {}
     contexts = {
         name: ExportContext(
             labels=labels,
@@ -82,6 +85,8 @@ def export(
             options=dict(options or {}),
             has_relations=has_relations,
             part=name,
+            shared=shared,
+            card_values=card_values,
         )
         for name in names
     }
@@ -114,6 +119,7 @@ def export(
         result.parts[name or "all"] = part
         result.outputs[name or "all"] = part_path(path, fmt, name)
         result.notes += [note for note in contexts[name].notes if note not in result.notes]
+    result.card_values = dict(card_values)
     if split:
         result.warnings += [
             f"split part {name!r} got no documents ({split.describe()} with seed {split.seed} "

@@ -121,6 +121,11 @@ class ExportContext:
     has_relations: bool = False
     part: str | None = None
     notes: list[str] = field(default_factory=list)  # writers report adjustments here
+    # One dict for the writers of every part of an export (export() passes the same one):
+    # what a format must decide for the whole export (spaCy's tokenizer) is decided there.
+    shared: dict[str, Any] = field(default_factory=dict)
+    # Values the dataset card's loading instructions need (spaCy's `--lang`), shared too.
+    card_values: dict[str, str] = field(default_factory=dict)
 
 
 class Writer(Protocol):
@@ -165,6 +170,7 @@ class ExportResult:
     outputs: dict[str, Path] = field(default_factory=dict)  # part ("all" unsplit) -> path
     parts: dict[str, PartCounts] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    card_values: dict[str, str] = field(default_factory=dict)  # see ExportContext
     # What the user must not miss (an empty split part): the CLI prints these on stderr.
     warnings: list[str] = field(default_factory=list)
     card: Path | None = None

@@ -22,17 +22,20 @@ LOADING = {
     "spacy": (
         "Files: {files}. Train a spaCy pipeline on them as they are (CPU, no vectors):\n\n"
         "```bash\npip install 'spacy>=3.7'\n"
-        "python -m spacy init config config.cfg --lang en --pipeline spancat\n"
-        "python -m spacy train config.cfg --paths.train corpus.train.spacy "
-        "--paths.dev corpus.dev.spacy --output model\n```\n"
-        "Use the language of the documents for `--lang` (`xx` when they mix languages) and the "
-        "names of the files above for `--paths.train` / `--paths.dev` (export with a split "
-        "such as train=0.8,dev=0.2 to get both). `--pipeline spancat` learns every span "
+        "python -m spacy init config config.cfg --lang {lang} --pipeline spancat\n"
+        "python -m spacy train config.cfg --paths.train {train} --paths.dev {dev} "
+        "--output model\n```\n"
+        "Keep `--lang {lang}`: every document in these files was tokenised with "
+        '`spacy.blank("{lang}")`, the tokenizer `spacy train` uses with that `--lang`, so '
+        "every span lines up with the tokens it is trained on; with another `--lang` the "
+        "texts are cut into other tokens and `spacy train` silently drops each span whose "
+        "edge falls inside one. {dev_hint}`--pipeline spancat` learns every span "
         '(`doc.spans["sc"]`, nested ones included); `--pipeline ner` learns `doc.ents`, '
         "where overlapping spans were reduced to the longest. In Python: "
-        '`docs = DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab)`; '
-        '`doc.user_data["factmark_id"]` is the document\'s id in Factmark JSONL and '
-        '`doc.user_data["factmark_spans"]` its spans at exact code-point offsets.'
+        '`docs = DocBin().from_disk(path).get_docs(spacy.blank("{lang}").vocab)`; '
+        '`doc.user_data["factmark_id"]` is the document\'s id in Factmark JSONL, '
+        '`doc.user_data["factmark_spans"]` its spans at exact code-point offsets and '
+        '`doc.user_data["factmark_tokenizer"]` the language its tokens came from.'
     ),
     "brat": (
         "Copy the folder (with a split, each part's folder) into brat's `data/` directory: "
@@ -189,7 +192,7 @@ def write_card(
                     f"Left out below because they are empty: {', '.join(result.empty_parts)}.",
                     "",
                 ]
-            lines.append(loading.format(files=shown))
+            lines.append(loading.format(files=shown, **_training_files(data_files, result)))
     guidelines = project.guidelines().strip()
     if guidelines:
         # The annotators' guidelines, headings moved one level down under this card's own.
@@ -207,6 +210,21 @@ def write_card(
         out.discard()
         raise
     return path
+
+
+def _training_files(data_files: dict[str, str], result: ExportResult) -> dict[str, str]:
+    """The card's ``{train}``, ``{dev}`` and ``{lang}``: the files a training command names
+    (a part called dev, validation or test for evaluation) and the format's values."""
+    files = list(data_files.values())
+    train = data_files.get("train") or (files[0] if files else "corpus.spacy")
+    dev = next((data_files[p] for p in ("dev", "validation", "test") if p in data_files), None)
+    hint = (
+        ""
+        if dev
+        else "Export with a split such as train=0.8,dev=0.2 to get a dev file for `--paths.dev`. "
+    )
+    values = {"train": train, "dev": dev or "corpus.dev.spacy", "dev_hint": hint, "lang": "xx"}
+    return values | result.card_values
 
 
 def _relative(file: Path, base: Path) -> str:

@@ -1,12 +1,28 @@
 """spaCy ``DocBin`` (``.spacy``): the binary corpus ``python -m spacy train`` reads as it is.
 
-Each document becomes one ``Doc`` tokenised by ``spacy.blank(lang)``, where ``lang`` is the
-document's ``meta["lang"]`` (or ``meta["language"]``). ``en-US``, ``pt_BR`` and ``EN`` count
-as ``en``, ``pt`` and ``en``. Documents without a language, with one spaCy does not know, or
-with one whose tokenizer needs a package that is not installed are tokenised with ``xx``
-(spaCy's multi-language tokenizer) and the card says so. In spaCy 3.8 the languages that
-need extra packages are Japanese (SudachiPy), Korean (mecab-ko), Thai (PyThaiNLP) and
-Vietnamese (pyvi); Chinese works with its default character segmenter.
+One tokenizer for the whole export (every part of a split), the one the dataset card tells
+``spacy init config --lang`` to use, so that ``spacy train``, which tokenises each text
+again with its own ``--lang`` and aligns the stored spans to those tokens, drops none:
+
+- each document's language is its ``meta["lang"]`` (or ``meta["language"]``); ``en-US``,
+  ``pt_BR`` and ``EN`` count as ``en``, ``pt`` and ``en``. A document without a language,
+  with one spaCy does not know, or with one whose tokenizer needs a package that is not
+  installed counts as ``xx`` (spaCy's multi-language tokenizer), and the card says so. In
+  spaCy 3.8 the languages that need extra packages are Japanese (SudachiPy), Korean
+  (mecab-ko), Thai (PyThaiNLP) and Vietnamese (pyvi); Chinese works with its default
+  character segmenter.
+- when every exported document has the same language, ``spacy.blank(lang)`` tokenises
+  them all and the card advises ``--lang lang``; when they mix languages, ``xx`` tokenises
+  them all and the card advises ``--lang xx``. A per-document tokenizer would not do: a
+  Chinese text cut per character by ``zh`` is one run of characters for ``xx``, and
+  ``spacy train --lang xx`` would silently drop every span inside such a run.
+- ``xx`` does not split text written without spaces (Chinese, Japanese, Thai): spans in
+  it are widened to the runs around them (see below), and the card counts them.
+- ``doc.user_data["factmark_tokenizer"]`` names the language the tokens came from.
+
+Tokenising waits until the export has seen every document (the writers of all parts share
+the languages found through ``ExportContext.shared``; ``export()`` adds every record before
+it finishes any part).
 
 - ``doc.spans["sc"]`` holds every span, nested and overlapping ones included. ``"sc"`` is
   the ``spans_key`` spancat reads by default.
@@ -43,7 +59,7 @@ from factmark.core.model import ValidationError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import DocBin, Span
+    from spacy.tokens import Doc, Span
 
 NAME = "spacy"
 SUFFIX = ".spacy"
@@ -90,16 +106,17 @@ def language_code(meta: dict[str, Any]) -> str | None:
 
 
 class SpacyWriter:
-    """Collects one ``Doc`` per record in a ``DocBin``; written as one file at finish()."""
+    """Collects the records of one output; tokenises them all with one tokenizer and
+    writes one ``DocBin`` at finish()."""
 
     def __init__(self, path: Path, context: ExportContext) -> None:
-        from spacy.tokens import DocBin
-
         self.context = context
-        self.docbin: DocBin = DocBin(store_user_data=True)
+        self.pending: list[dict[str, Any]] = []
         self.pipelines: dict[str, Language] = {}
         self.fallbacks: dict[str, str] = {}  # language code -> why it became xx
         self.by_language: Counter[str] = Counter()  # why -> documents
+        # Shared by the writers of every part: languages found, and the tokenizer chosen.
+        self.languages: Counter[str] = context.shared.setdefault("spacy_languages", Counter())
         self.spans = 0
         self.widened: Counter[str] = Counter()
         self.unplaced: Counter[str] = Counter()
@@ -107,7 +124,14 @@ class SpacyWriter:
         self.out = AtomicFile(path)
 
     def add(self, record: dict[str, Any]) -> None:
-        doc = self._pipeline(language_code(record["meta"] or {})).make_doc(record["text"])
+        code = self._language(language_code(record["meta"] or {}))
+        self.languages[code] += 1
+        self.pending.append(
+            {key: record[key] for key in ("id", "title", "text", "spans")} | {"lang": code}
+        )
+
+    def _doc(self, nlp: Language, record: dict[str, Any]) -> Doc:
+        doc = nlp.make_doc(record["text"])
         placed: list[Span] = []
         for span in record["spans"]:
             self.spans += 1
@@ -124,10 +148,11 @@ class SpacyWriter:
         doc.ents = self._entities(placed)
         doc.user_data["factmark_id"] = record["id"]
         doc.user_data["factmark_title"] = record["title"]
+        doc.user_data["factmark_tokenizer"] = nlp.lang
         doc.user_data["factmark_spans"] = [
             [s["id"], s["start"], s["end"], s["label"]] for s in record["spans"]
         ]
-        self.docbin.add(doc)
+        return doc
 
     def _entities(self, spans: list[Span]) -> list[Span]:
         """The non-overlapping subset: longest first (spaCy's filter_spans), no whitespace edges."""
@@ -141,16 +166,16 @@ class SpacyWriter:
                 self.not_in_ents[span.label_] += 1
         return kept
 
-    def _pipeline(self, code: str | None) -> Language:
-        """A blank pipeline for ``code``, or ``xx`` when spaCy cannot tokenise it here."""
+    def _language(self, code: str | None) -> str:
+        """``code`` if spaCy can tokenise it here, else ``xx`` (the reason counted)."""
         import spacy
 
         if code is None:
             self.by_language["no `lang` or `language` in their meta"] += 1
-            code = FALLBACK_LANGUAGE
-        elif code in self.fallbacks:
+            return FALLBACK_LANGUAGE
+        if code in self.fallbacks:
             self.by_language[self.fallbacks[code]] += 1
-            code = FALLBACK_LANGUAGE
+            return FALLBACK_LANGUAGE
         if code not in self.pipelines:
             try:
                 if not re.fullmatch(r"[a-z]{2,3}", code):  # spaCy's codes; never a path
@@ -163,17 +188,41 @@ class SpacyWriter:
                 else:  # the language's tokenizer needs a package that is not installed
                     why = f"language {code!r}: {reason.split('. ')[0].rstrip('.')}"
                 self.fallbacks[code] = why
-                return self._pipeline(code)
-        return self.pipelines[code]
+                return self._language(code)
+        return code
+
+    def tokenizer(self) -> str:
+        """The one language every document of the export is tokenised with: theirs when
+        they share one, else ``xx``; the card's ``--lang``."""
+        chosen = str(
+            self.context.shared.setdefault(
+                "spacy_lang",
+                next(iter(self.languages)) if len(self.languages) == 1 else FALLBACK_LANGUAGE,
+            )
+        )
+        self.context.card_values["lang"] = chosen
+        return chosen
 
     def _notes(self) -> list[str]:
         """What the card's Notes say about this output, one line per kind of adjustment."""
         where = f"{self.context.part}: " if self.context.part else ""
         notes = [
-            f"{where}documents tokenised with spaCy's multi-language `xx` tokenizer ({why}): "
-            f"{count}"
+            f"{where}documents counted as spaCy's multi-language `xx` ({why}): {count}"
             for why, count in sorted(self.by_language.items())
         ]
+        if len(self.languages) > 1:  # the same line from every part: the card shows it once
+            mixed = ", ".join(
+                f"{code if code != FALLBACK_LANGUAGE else 'other or none'} {n}"
+                for code, n in sorted(self.languages.items(), key=_xx_last)
+            )
+            notes.append(
+                f"documents in several languages ({mixed}): all tokenised with spaCy's "
+                "multi-language `xx` tokenizer, the one `spacy train` uses with `--lang xx`, "
+                "so that it drops no span at alignment; `xx` does not split text written "
+                "without spaces (Chinese, Japanese, Thai), where spans are widened to whole "
+                "runs of characters (counted below). For such a language's own tokenizer, "
+                "export its documents on their own: the card then advises its `--lang`"
+            )
         if self.widened:
             notes.append(
                 f"{where}spans not on spaCy token boundaries, widened in the .spacy file to the "
@@ -201,12 +250,30 @@ class SpacyWriter:
         return f"{sum(counts.values())} of {self.spans} ({by_label})"
 
     def finish(self) -> list[Path]:
-        self.out.write(self.docbin.to_bytes())
+        from spacy.tokens import DocBin
+
+        lang = self.tokenizer()
+        nlp = self.pipelines.get(lang) or _blank(lang)
+        docbin = DocBin(store_user_data=True)
+        for record in self.pending:
+            docbin.add(self._doc(nlp, record))
+        self.pending.clear()
+        self.out.write(docbin.to_bytes())
         self.context.notes.extend(self._notes())
         return self.out.finish()
 
     def discard(self) -> None:
         self.out.discard()
+
+
+def _xx_last(item: tuple[str, int]) -> tuple[bool, str]:
+    return item[0] == FALLBACK_LANGUAGE, item[0]
+
+
+def _blank(lang: str) -> Language:
+    import spacy
+
+    return spacy.blank(lang)
 
 
 def open_writer(path: Path, context: ExportContext) -> SpacyWriter:
