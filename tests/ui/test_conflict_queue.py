@@ -69,6 +69,10 @@ def test_the_queue_is_settled_by_keys_one_undo_step_each(
         "From bob's copy bob.factmark\nnote \"bob's figure\""
     )
     assert window.article_view.selected_span_id == window.project.spans(1)[0].id
+    # The span shown came from ana's copy: the details say so.
+    origin = window.details.span_origin
+    qtbot.waitUntil(origin.isVisible)
+    assert origin.text().startswith("Merged from ana's copy (ana.factmark), last edited there ")
 
     press(qtbot, window, "F8")  # take bob's note
     assert notes(window) == [("number", 14, 17, "bob's figure", {})]

@@ -17,9 +17,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from factmark.core.model import ValidationError
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
 from factmark.core.storage import now
+from factmark.core.validation import span_origin
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,20 @@ def _record_base(project: Project, path: Path, annotator: str | None) -> CopyMad
     finally:
         conn.close()
     return CopyMade(path, copy_id, annotator, documents, spans, relations)
+
+
+def describe_origin(project: Project, span_id: int) -> str | None:
+    """Where a span came from, for the details panel: ``Merged from ana's copy
+    (ana.factmark), last edited there 2026-05-04 10:12 UTC``; None for a span made here."""
+    row = project.conn.execute("SELECT origin FROM spans WHERE id = ?", [span_id]).fetchone()
+    if row is None or not row[0]:
+        return None
+    try:
+        origin = span_origin(row[0]) or {}
+    except ValidationError:
+        return None
+    who = f"{origin['annotator']}'s copy" if origin.get("annotator") else "a copy"
+    where = f" ({origin['file']})" if origin.get("file") else ""
+    at = origin.get("at", "")
+    when = f", last edited there {at[:10]} {at[11:16]} UTC" if len(at) >= 16 else ""
+    return f"Merged from {who}{where}{when}"

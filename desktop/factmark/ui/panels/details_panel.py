@@ -72,6 +72,13 @@ class DetailsPanel(QWidget):
         self.combos: dict[str, QComboBox] = {}
         span_layout = QVBoxLayout(self.span_box)
         span_layout.addWidget(self.span_title)
+        # Where a merged span came from (core.copies.describe_origin); hidden for others.
+        self.span_origin = QLabel(self.span_box)
+        self.span_origin.setObjectName("spanOrigin")
+        self.span_origin.setTextFormat(Qt.TextFormat.PlainText)
+        self.span_origin.setWordWrap(True)
+        self.span_origin.hide()
+        span_layout.addWidget(self.span_origin)
         span_layout.addWidget(self.note)
         span_layout.addWidget(self.attribute_pages)
 
@@ -146,6 +153,12 @@ class DetailsPanel(QWidget):
             self.span_title.setText(f"<b>{escape(span.label)}</b>: {escape(shown)}")
         self._build_attributes(span)
         self._loading = False
+
+    def show_origin(self, origin: str | None) -> None:
+        """Show where the selected span came from (a merged copy), or nothing."""
+        self.span_origin.setText(origin or "")
+        self.span_origin.setVisible(bool(origin))
+        self.span_title.setToolTip(origin or "")
 
     def refresh_definitions(self) -> None:
         """The project's attribute definitions changed: build the forms afresh."""

@@ -27,6 +27,7 @@ class ConflictQueue(QObject):
         session: Session,
         view: ArticleView,
         panel: ConflictPanel,
+        select: Callable[[int | None], None],
         review_on: Callable[[], None],
         tell: Callable[[str, int], None],
         parent: QObject | None = None,
@@ -35,6 +36,7 @@ class ConflictQueue(QObject):
         self.session = session
         self.view = view
         self.panel = panel
+        self.select = select  # selects a span in the article, the list and the details
         self.review_on = review_on
         self.tell = tell
         self.in_hand: MergeConflict | None = None
@@ -90,9 +92,10 @@ class ConflictQueue(QObject):
             _, start, end, _ = found.key
             for span in self.session.project.spans(found.document_id):
                 if (span.annotator, span.start, span.end, span.label) == found.key:
-                    self.view.select_span(span.id)
+                    self.select(span.id)
                     break
             else:
+                self.select(None)
                 self.view.select_range(start, end)  # deleted here: show where it was
         self.panel.show_conflict(found, position, waiting)
         self.panel.show()

@@ -207,7 +207,13 @@ class MainWindow(QMainWindow):
         self.dialogs = ProjectDialogs(self, session, self.settings, self.action_table)
         self.review_mode = ReviewMode(view, self.spans, self)
         self.conflicts = ConflictQueue(
-            session, view, self.conflict_panel, self._review_on, self.tell, self
+            session,
+            view,
+            self.conflict_panel,
+            self.selection.select,
+            self._review_on,
+            self.tell,
+            self,
         )
 
     def _handlers(self) -> dict[str, Callable[..., Any]]:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QTableView
 
 from factmark.core.changes import ChangeSet
+from factmark.core.copies import describe_origin
 from factmark.core.model import Document, Span
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.models.tables import SpanListModel
@@ -107,7 +108,12 @@ class SpanSelection(QObject):
 
     def _show_details(self, span: Span | None) -> None:
         text = self.view.text[span.start : span.end] if span else ""
-        self.later("details", lambda: self.details.show_span(span, text))
+        self.later("details", lambda: self._details_of(span, text))
+
+    def _details_of(self, span: Span | None, text: str) -> None:
+        self.details.show_span(span, text)
+        origin = describe_origin(self.session.project, span.id) if span and span.id else None
+        self.details.show_origin(origin)
 
     def clicked(self, span_id: int | None) -> None:
         """A span clicked (or Ctrl+clicked) in the article: select it and say in the status
