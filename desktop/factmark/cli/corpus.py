@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -21,6 +22,9 @@ from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
 from factmark.core.text import counted
+
+if TYPE_CHECKING:  # the exporters load only when a command exports
+    from factmark.core.exporting.base import Selection
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -65,6 +69,8 @@ def run_export(args: argparse.Namespace) -> int:
         return _usage_error("--min-per-part applies to --split only")
     if args.min_per_part < 0:
         return _usage_error(f"--min-per-part must be 0 or more, not {args.min_per_part}")
+    if str(args.output) == "-":
+        return _export_to_stdout(args, selection, options)
     try:  # the dataset card and the reports name the output: its name must be text
         str(args.output).encode("utf-8")
     except UnicodeEncodeError:
@@ -104,6 +110,40 @@ def run_export(args: argparse.Namespace) -> int:
                 f"exported and none of the {counted(total, 'document')} matched; mark "
                 "documents done or "
                 "use --all",
+                err=True,
+            )
+    return EXIT_OK
+
+
+def _export_to_stdout(
+    args: argparse.Namespace, selection: Selection, options: dict[str, str]
+) -> int:
+    """``-o -``: the export on standard output, every other line on stderr, no card."""
+    from factmark.core.exporting import check_streamable, export_to_stream
+
+    try:
+        check_streamable(args.format, args.split, options)
+    except ValidationError as error:
+        return _usage_error(f"-o -: {error}")
+    with Project.open_to_read(args.project) as project:
+        try:
+            result = export_to_stream(project, args.format, sys.stdout.buffer, selection, options)
+        except ValidationError as error:
+            return _usage_error(str(error))
+        except OSError as error:  # a closed pipe, a full disk for the private copy
+            return _failed(f"standard output: {error.strerror or error}")
+        _say(
+            f"standard output: exported {counted(result.documents, 'document')}, "
+            f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}",
+            err=True,
+        )
+        for note in result.notes:
+            _say(f"note: {note}", err=True)
+        if not result.documents and not args.all:
+            _say(
+                f"note: only documents with status {', '.join(sorted(selection.statuses))} "
+                f"are exported and none of the {counted(project.document_count(), 'document')} "
+                "matched; mark documents done or use --all",
                 err=True,
             )
     return EXIT_OK

@@ -90,7 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = commands.add_parser("export", help="export annotations as a training corpus")
     _add_project(exp, "the project to export")
-    exp.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    exp.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help="output file (a folder for brat); '-' writes jsonl, doccano, labelstudio or "
+        "conll to standard output, without a dataset card (reports go to stderr)",
+    )
     exp.add_argument(
         "--format",
         "-f",

@@ -6,10 +6,12 @@ Adding a format means one new module with ``NAME``, ``SUFFIX``, ``DESCRIPTION`` 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, BinaryIO
 
 from factmark.core.exporting import brat, conll, doccano, jsonl, labelstudio, spacy_docbin, xmi
 from factmark.core.exporting.base import (
@@ -133,6 +135,58 @@ def export(
     return result
 
 
+# Formats whose whole output is one text file, so that it can go to a stream (``-o -``).
+STREAM_FORMATS = ("jsonl", "doccano", "labelstudio", "conll")
+_NOT_A_STREAM = {"brat": "a folder", "spacy": "a binary file", "xmi": "a zip file"}
+
+
+def check_streamable(fmt: str, split: Split | None, options: dict[str, str]) -> None:
+    """Raise ValidationError unless ``fmt`` with these choices writes one text output."""
+    if fmt not in STREAM_FORMATS:
+        what = _NOT_A_STREAM.get(fmt, "more than one file")
+        raise ValidationError(
+            f"the {fmt} format writes {what}, not text for standard output; name a "
+            f"{'folder' if FORMATS.get(fmt) and FORMATS[fmt].SUFFIX == '' else 'file'} "
+            f"(standard output takes {', '.join(STREAM_FORMATS)})"
+        )
+    if split:
+        raise ValidationError(
+            "a split writes one output per part; name a file, not standard output"
+        )
+    if options.get("nested") == "per-label":
+        raise ValidationError("--nested per-label writes one file per label; name a file")
+
+
+def export_to_stream(
+    project: Project,
+    fmt: str,
+    stream: BinaryIO,
+    selection: Selection | None = None,
+    options: dict[str, str] | None = None,
+) -> ExportResult:
+    """Write the selected documents in ``fmt`` (one of STREAM_FORMATS) to ``stream``,
+    without a dataset card. The export is made whole in a private folder first, so a
+    refused or failed export writes nothing to the stream. Files the format writes beside
+    its output (Label Studio's labeling config) are not written; ``result.files`` lists
+    what was streamed."""
+    check_streamable(fmt, None, options or {})
+    with tempfile.TemporaryDirectory(prefix="factmark-export-") as folder:
+        path = Path(folder) / f"corpus{FORMATS[fmt].SUFFIX}"
+        result = export(project, fmt, path, selection, None, options, card=False)
+        left = [f.name for f in result.files if f != path]
+        if left:
+            result.notes.append(
+                f"not written to standard output: {', '.join(left)} (export to a file to get "
+                f"{'them' if len(left) > 1 else 'it'})"
+            )
+        with path.open("rb") as handle:
+            shutil.copyfileobj(handle, stream)
+        stream.flush()
+    result.files = []
+    result.outputs = {}
+    return result
+
+
 def _check_parts(split: Split, counts: Mapping[str | None, PartCounts]) -> None:
     """Raise SplitTooSmall when a part got fewer documents than the split asks for."""
     short = [
@@ -164,11 +218,14 @@ def _exports_relations(project: Project, selection: Selection) -> bool:
 
 __all__ = [
     "FORMATS",
+    "STREAM_FORMATS",
     "WRITERS",
     "ExportResult",
     "Selection",
     "Split",
     "SplitTooSmall",
+    "check_streamable",
     "export",
+    "export_to_stream",
     "part_path",
 ]
