@@ -608,6 +608,7 @@ def _merge_three_way(
                 document,
                 tally,
             )
+    tally.flush(conn)
     report.spans_added += tally.spans_added
     report.relations_added += tally.relations_added
     report.spans_changed = tally.spans_changed

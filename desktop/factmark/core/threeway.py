@@ -254,6 +254,23 @@ class Tally:
     relations_added: int = 0
     relations_deleted: int = 0
     queued: list[str] = field(default_factory=list)  # one line per conflict queued
+    # Spans to add, written many at once (flush); the spans of the document being merged
+    # that links added need at once (their ids).
+    pending: list[list[Any]] = field(default_factory=list)
+    ends: set[SpanKey] = field(default_factory=set)
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        """Write the spans waiting to be added."""
+        conn.executemany(_INSERT_SPAN, self.pending)
+        self.pending.clear()
+
+
+_INSERT_SPAN = (
+    'INSERT INTO spans (document_id, start, "end", label, annotator, note, attrs, created_at, '
+    "updated_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# Spans waiting to be added at most (then written).
+PENDING = 5000
 
 
 @dataclass
@@ -325,16 +342,24 @@ def merge_document(
     source_relations = {
         (keys_by_id[head], keys_by_id[child], label) for _, _, head, child, label in relations
     }
-    if (
-        not new
-        and not deleted.spans
-        and not deleted.relations
-        and source_relations == document.relations
-        and len(source) == len(document.spans)
-        and all(document.spans.get(k) == v[0] for k, v in source.items())
-    ):
-        return  # nothing changed in the copy: nothing to apply
-    existing, tombs, tomb_relations = _target_state(conn, doc_id, new)
+    # Only what the copy changed since its base can change the target: spans added or
+    # edited, spans of the base or tombstones no longer there, links added or removed.
+    changed = [k for k, v in source.items() if document.spans.get(k) != v[0]]
+    changed += [k for k in document.spans if k not in source]
+    changed += [k for k in deleted.spans if k not in source and k not in document.spans]
+    added_links = source_relations - document.relations
+    removed_links = (document.relations | deleted.relations) - source_relations
+    if not changed and not added_links and not removed_links and not new:
+        return
+    ends = {end for link in added_links | removed_links for end in link[:2]}
+    tally.ends = ends
+    if len(tally.pending) >= PENDING:
+        tally.flush(conn)
+    annotators = {key[0] for key in changed} | {key[0] for key in ends}
+    existing, tombs, tomb_relations = _target_state(conn, doc_id, new, annotators, base.copy_id)
+    # A span the target took from this copy unchanged since follows the copy even where
+    # the copy went back to its base version.
+    changed += [k for k, t in existing.items() if k in source and _follows(t, base)]
     copy = copy_label(base)
 
     def conflict(key: SpanKey, mine: SpanContent | None, theirs: SpanContent | None) -> None:
@@ -342,12 +367,12 @@ def merge_document(
         if queue_conflict(conn, doc_id, "span", key_text, mine_text, theirs_text, copy):
             tally.queued.append(f"{name}: {_describe_key(key)}")
 
-    for key in {**document.spans, **source, **deleted.spans}:
+    for key in dict.fromkeys(changed):
         _merge_span(
             conn, doc_id, key, document, source, deleted, existing, tombs, base, conflict, tally
         )
     _merge_relations(
-        conn, doc_id, document, source_relations, deleted, existing, tomb_relations, tally
+        conn, doc_id, added_links, removed_links, existing, tomb_relations, document, tally
     )
 
 
@@ -374,12 +399,13 @@ def _merge_span(
             gone = was if was is not None else tombs.get(key)
             if gone is None:
                 annotator, start, end, label = key
-                cursor = conn.execute(
-                    'INSERT INTO spans (document_id, start, "end", label, annotator, note, '
-                    "attrs, created_at, updated_at, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [doc_id, start, end, label, annotator, *theirs, created, updated, origin],
-                )
-                existing[key] = _TargetSpan(int(cursor.lastrowid or 0), theirs, updated, None)
+                row = [doc_id, start, end, label, annotator, *theirs, created, updated, origin]
+                span_id = 0  # written with others later, unless a link needs its id now
+                if key in tally.ends:
+                    span_id = int(conn.execute(_INSERT_SPAN, row).lastrowid or 0)
+                else:
+                    tally.pending.append(row)
+                existing[key] = _TargetSpan(span_id, theirs, updated, None)
                 tally.spans_added += 1
             elif theirs != gone:
                 conflict(key, None, theirs)  # deleted here, changed there
@@ -426,13 +452,16 @@ def _follows(mine: _TargetSpan, base: CopyBase) -> bool:
 def _merge_relations(
     conn: sqlite3.Connection,
     doc_id: int,
-    document: DocumentBase,
-    source: set[RelationKey],
-    deleted: Deleted,
+    added: set[RelationKey],
+    removed: set[RelationKey],
     existing: dict[SpanKey, _TargetSpan],
     tombs: set[RelationKey],
+    document: DocumentBase,
     tally: Tally,
 ) -> None:
+    """Links the copy added (unless deleted here) and removed since its base."""
+    if not added and not removed:
+        return
     ids = {span.id: key for key, span in existing.items()}
     mine: dict[RelationKey, int] = {}
     for relation_id, head, child, label in conn.execute(
@@ -441,14 +470,9 @@ def _merge_relations(
     ):
         if head in ids and child in ids:
             mine.setdefault((ids[head], ids[child], label), relation_id)
-    for key in source - mine.keys():
+    for key in added - mine.keys():
         head, child, label = key
-        if (
-            key in document.relations
-            or key in tombs
-            or head not in existing
-            or child not in existing
-        ):
+        if key in tombs or head not in existing or child not in existing:
             continue  # deleted here (or one of its spans is)
         conn.execute(
             "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
@@ -456,7 +480,7 @@ def _merge_relations(
             [doc_id, existing[head].id, existing[child].id, label],
         )
         tally.relations_added += 1
-    for key in (deleted.relations | document.relations) - source:
+    for key in removed:
         relation_id = mine.get(key)
         if relation_id is not None:
             conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
@@ -464,17 +488,27 @@ def _merge_relations(
 
 
 def _target_state(
-    conn: sqlite3.Connection, doc_id: int, new: bool
+    conn: sqlite3.Connection,
+    doc_id: int,
+    new: bool,
+    annotators: set[str | None],
+    copy_id: str,
 ) -> tuple[dict[SpanKey, _TargetSpan], dict[SpanKey, SpanContent], set[RelationKey]]:
     """The target's spans of a document by identity (the oldest of duplicates) and its
-    tombstones. The target is this Factmark's own file: its values are trusted."""
+    tombstones: the spans of ``annotators`` (those the copy's changes name) and those
+    taken from this copy. The target is this Factmark's own file: its values are trusted."""
     existing: dict[SpanKey, _TargetSpan] = {}
     if new:
         return existing, {}, set()
+    names = sorted(name for name in annotators if name is not None)
+    clauses = [f"annotator IN ({', '.join('?' * len(names))})"] if names else []
+    if None in annotators:
+        clauses.append("annotator IS NULL")
+    clauses.append("instr(origin, ?) > 0")
     for span_id, annotator, start, end, label, note, attrs, updated, origin in conn.execute(
         'SELECT id, annotator, start, "end", label, note, attrs, updated_at, origin FROM spans '
-        "WHERE document_id = ? ORDER BY id DESC",
-        [doc_id],
+        f"WHERE document_id = ? AND ({' OR '.join(clauses)}) ORDER BY id DESC",
+        [doc_id, *names, copy_id],
     ):
         parsed = orjson.loads(origin) if origin else None
         existing[(annotator, start, end, label)] = _TargetSpan(
