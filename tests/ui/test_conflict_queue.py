@@ -103,3 +103,23 @@ def test_the_keys_say_so_when_there_is_nothing_to_settle(open_window, qtbot: QtB
     press(qtbot, window, "F7")
     assert window.statusBar().currentMessage().startswith("No merge conflicts waiting")
     assert not window.conflict_panel.isVisible()
+
+
+def test_a_deletion_in_a_handed_out_copy_reaches_the_window(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr("factmark.ui.window.files.QMessageBox.information", lambda *args: None)
+    window = open_window()
+    doc = window.current.id
+    text = window.project.document(doc).text
+    at = text.index("Bakhmut")
+    window.project.add_span(doc, at, at + 7, "location", "olena")
+    copy = tmp_path / "for-marko.factmark"
+    window.files.copy_for_annotator(copy)  # File > Export project for annotator
+    with Project.open(copy) as theirs:  # marko deletes olena's span in his copy
+        (span,) = theirs.spans(doc)
+        theirs.delete_span(span.id or 0)
+    lines = window.files.merge_projects([copy])  # File > Merge projects
+    assert any("1 span deleted" in line for line in lines), lines
+    assert window.project.spans(doc) == []
+    qtbot.waitUntil(lambda: window.span_list.model().rowCount() == 0)
