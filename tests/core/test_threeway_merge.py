@@ -367,3 +367,21 @@ def test_a_project_with_damaged_merge_tables_is_refused_on_open(lead: Path, stat
     conn.close()
     with pytest.raises(ProjectError, match=r"rows? cannot be read"):
         Project.open(lead, create=False).close()
+
+
+def test_a_base_holding_bytes_that_are_not_text_is_refused(lead: Path) -> None:
+    ana = copy_for(lead, "ana")
+    conn = sqlite3.connect(ana)
+    with conn:
+        conn.execute(
+            "INSERT INTO merge_base VALUES (CAST(x'ff' AS TEXT), 'span', '[]', '[null, \"{}\"]')"
+        )
+    conn.close()
+    before = spans_of(lead)
+    with Project.open(lead) as project:
+        (report,) = merge_projects(project, [ana])
+    assert report.lines()[0] == f"{ana}: error: refused: 1 invalid row (listed below); " + (
+        "nothing of it was merged (merge --skip-invalid merges the rest)"
+    )
+    assert report.lines()[1].startswith(f"{ana}: error: merge_base row ")
+    assert spans_of(lead) == before

@@ -242,7 +242,11 @@ def merge_project(
             # (slower), so that each such value is one row's problem.
             reader.lenient = True
             verdict = check_source(reader, target.labels(), target.relation_types())
-        base = read_copy_base(source.conn, reader.rows, report.source.name, verdict)
+        try:
+            base = read_copy_base(source.conn, reader.rows, report.source.name, verdict)
+        except _Undecodable:
+            reader.lenient = True  # each undecodable value is then one row's problem
+            base = read_copy_base(source.conn, reader.rows, report.source.name, verdict)
         report.problems = [problem.line() for problem in verdict.problems]
         report.problem_count = verdict.count
         if verdict.count and not skip_invalid:
