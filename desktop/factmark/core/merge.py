@@ -46,6 +46,7 @@ from factmark.core.threeway import (
     queue_conflict,
     read_copy_base,
     status_decision,
+    target_tombstones,
 )
 from factmark.core.validation import Verdict, check_source, decode_text
 
@@ -575,7 +576,7 @@ def _merge_three_way(
         f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
         [[name] for name in sorted(verdict.relation_types)],
     )
-    tally = Tally()
+    tally = Tally(tombstones=target_tombstones(conn))
     seen: set[int] = set()
     for document, spans, relations in source.groups():
         found = documents.get(document)

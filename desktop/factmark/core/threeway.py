@@ -258,6 +258,7 @@ class Tally:
     # that links added need at once (their ids).
     pending: list[list[Any]] = field(default_factory=list)
     ends: set[SpanKey] = field(default_factory=set)
+    tombstones: dict[int, Deleted] = field(default_factory=dict)  # the target's, by document
 
     def flush(self, conn: sqlite3.Connection) -> None:
         """Write the spans waiting to be added."""
@@ -356,7 +357,9 @@ def merge_document(
     if len(tally.pending) >= PENDING:
         tally.flush(conn)
     annotators = {key[0] for key in changed} | {key[0] for key in ends}
-    existing, tombs, tomb_relations = _target_state(conn, doc_id, new, annotators, base.copy_id)
+    existing, tombs, tomb_relations = _target_state(
+        conn, doc_id, new, annotators, base.copy_id, tally.tombstones
+    )
     # A span the target took from this copy unchanged since follows the copy even where
     # the copy went back to its base version.
     changed += [k for k, t in existing.items() if k in source and _follows(t, base)]
@@ -493,6 +496,7 @@ def _target_state(
     new: bool,
     annotators: set[str | None],
     copy_id: str,
+    tombstones: dict[int, Deleted],
 ) -> tuple[dict[SpanKey, _TargetSpan], dict[SpanKey, SpanContent], set[RelationKey]]:
     """The target's spans of a document by identity (the oldest of duplicates) and its
     tombstones: the spans of ``annotators`` (those the copy's changes name) and those
@@ -514,12 +518,17 @@ def _target_state(
         existing[(annotator, start, end, label)] = _TargetSpan(
             span_id, (note, canonical_attrs(attrs)), updated, parsed
         )
-    deleted = Deleted()
-    for row in conn.execute(
-        f"SELECT {_TOMBSTONE_COLUMNS} FROM tombstones WHERE document_id = ?", [doc_id]
-    ):
-        _add_tombstone(deleted, list(row[1:]))
+    deleted = tombstones.get(doc_id, Deleted())
     return existing, deleted.spans, deleted.relations
+
+
+def target_tombstones(conn: sqlite3.Connection) -> dict[int, Deleted]:
+    """The target's tombstones by document, read once per merged copy (a merge handles
+    each document once, so those it writes meanwhile are not needed)."""
+    found: dict[int, Deleted] = {}
+    for row in conn.execute(f"SELECT {_TOMBSTONE_COLUMNS} FROM tombstones"):
+        _add_tombstone(found.setdefault(row[0], Deleted()), list(row[1:]))
+    return found
 
 
 def _describe_key(key: SpanKey) -> str:
