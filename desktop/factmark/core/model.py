@@ -112,7 +112,8 @@ class Document:
 def validate_offsets(text: str | int, start: int, end: int) -> None:
     """Raise ValidationError unless ``[start, end)`` is a non-empty range inside ``text``
     (given as the text itself or its length in code points)."""
-    if not all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end)):
+    # type() rather than isinstance: a bool is an int too, and is refused (run per span).
+    if type(start) is not int or type(end) is not int:
         raise ValidationError(f"span offsets must be integers, got {start!r}, {end!r}")
     length = text if isinstance(text, int) else len(text)
     if not 0 <= start < end <= length:

@@ -69,6 +69,7 @@ class Storage:
         self.path = path
         self.conn = conn
         self._db: Database | None = None
+        self._savepoints = 0  # savepoints made so far: each nested step gets a new name
         self.readonly = readonly
         self._listeners: list[Listener] = []
         # What the open transaction changed; what committed transactions inside
@@ -315,7 +316,7 @@ class Storage:
             if self._whole:
                 yield  # inside an all-or-nothing edit: a failure undoes all of it anyway
                 return
-            with self.db.atomic():
+            with self._savepoint():
                 yield
             return
         try:
@@ -340,6 +341,25 @@ class Storage:
             self._forget_transaction()
             raise ProjectError(f"{self.path}: {_explain(error)}") from None
         self._committed()
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested step of a transaction, undone alone when it fails (one document of an
+        import). SQL of its own: sqlite-utils, and what it imports, is not loaded for it."""
+        self._savepoints += 1
+        name = f"factmark_{self._savepoints}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # SQLite may have rolled the whole transaction back itself (a full disk): the
+            # savepoint is gone then, and the error that did it is the one to tell.
+            if self.conn.in_transaction:
+                with suppress(sqlite3.OperationalError):
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+            raise
+        self.conn.execute(f"RELEASE {name}")
 
     @contextmanager
     def whole(self) -> Iterator[None]:

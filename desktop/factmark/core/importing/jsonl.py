@@ -28,10 +28,10 @@ Fields that look like annotations but are not read (doccano's class ``label`` li
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, BinaryIO, TypeGuard
 
 import orjson
 
@@ -54,56 +54,96 @@ UNREAD = ("labels", "annotations", "ents", "cats", "predictions", "accept")
 
 def read(path: Path) -> Iterator[Item]:
     """One item per non-empty line (a document, or that line's error); Prodigy
-    answers on one text as one item, at the line of the first."""
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data:
-        raise ValidationError("binary file (it holds NUL bytes), not JSON Lines")
-    if not data.strip():
+    answers on one text as one item, at the line of the first.
+
+    The file is streamed, never held whole: a first pass finds the answers to merge
+    (by their text) and keeps only where their lines start; the second reads the file
+    again line by line, fetching an answer group's other lines when its first comes.
+    Memory stays that of one document whatever the file's size.
+    """
+    with path.open("rb") as handle:
+        groups, placed = _answer_groups(handle)
+        handle.seek(0)
+        tally: Counter[str] = Counter()
+        with path.open("rb") as fetcher:
+            yield from noted(
+                _items(_lines(handle), groups, placed, fetcher, tally), lambda: _told(tally)
+            )
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
+    """``(number, position, line)`` of every non-empty line, the BOM dropped; a NUL byte
+    anywhere, or no line at all, refuses the whole file (nothing of it is stored)."""
+    position = 0
+    empty = True
+    for number, raw in enumerate(handle, start=1):
+        at, position = position, position + len(raw)
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if b"\x00" in raw:
+            raise ValidationError("binary file (it holds NUL bytes), not JSON Lines")
+        if raw.strip():
+            empty = False
+            yield number, at, raw
+    if empty:
         raise ValidationError("empty file: there is no document to import")
-    lines = [(n, raw) for n, raw in enumerate(data.split(b"\n"), start=1) if raw.strip()]
-    tally: Counter[str] = Counter()
-    yield from noted(_items(lines, _answer_groups(lines), tally), lambda: _told(tally))
 
 
 def _items(
-    lines: list[tuple[int, bytes]], groups: dict[str, list[int]], tally: Counter[str]
+    lines: Iterator[tuple[int, int, bytes]],
+    groups: dict[str, list[int]],
+    placed: dict[int, int],
+    fetcher: BinaryIO,
+    tally: Counter[str],
 ) -> Iterator[Item]:
-    raws = dict(lines)
     merged: set[str] = set()
-    for number, raw in lines:
+    for number, _at, raw in lines:
         try:
             record = _load(raw)
-            group = groups.get(_answer_key(record) or "")
+            key = _answer_key(record) or ""
+            group = groups.get(key)
             if group is None:
                 yield Item(number, parse_record(record, tally))
                 continue
         except ValidationError as error:
             yield Item(number, error)
             continue
-        key = _answer_key(record) or ""
         if key not in merged:
             merged.add(key)
-            yield from _answers(group, raws, tally)
+            yield from _answers(group, lambda n: _line_at(fetcher, placed[n]), tally)
 
 
-def _answer_groups(lines: list[tuple[int, bytes]]) -> dict[str, list[int]]:
+def _line_at(handle: BinaryIO, position: int) -> bytes:
+    handle.seek(position)
+    raw = handle.readline()
+    return raw[3:] if position == 0 and raw.startswith(b"\xef\xbb\xbf") else raw
+
+
+def _answer_groups(handle: BinaryIO) -> tuple[dict[str, list[int]], dict[int, int]]:
     """The lines to merge, by text: Prodigy answers sharing a text, and every binary
-    answer (even alone, its rejected span must not become a span)."""
+    answer (even alone, its rejected span must not become a span); and where each of
+    those lines starts. Only lines mentioning ``"answer"`` are decoded."""
     groups: dict[str, list[int]] = {}
+    starts: dict[int, int] = {}
     binary: set[str] = set()
-    for number, raw in lines:
+    position = 0
+    for number, raw in enumerate(handle, start=1):
+        at, position = position, position + len(raw)
+        if b'"answer"' not in raw or b"\x00" in raw:
+            continue
         try:
-            record = _load(raw)
+            record = _load(raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw)
         except ValidationError:
             continue
         key = _answer_key(record)
         if key is not None:
             groups.setdefault(key, []).append(number)
+            starts[number] = at
             if record.get("_view_id") in BINARY_VIEWS:
                 binary.add(key)
-    return {k: v for k, v in groups.items() if len(v) > 1 or k in binary}
+    kept = {k: v for k, v in groups.items() if len(v) > 1 or k in binary}
+    numbers = {n for v in kept.values() for n in v}
+    return kept, {n: at for n, at in starts.items() if n in numbers}
 
 
 def _answer_key(record: Any) -> str | None:
@@ -113,12 +153,14 @@ def _answer_key(record: Any) -> str | None:
     return None
 
 
-def _answers(numbers: list[int], raws: dict[int, bytes], tally: Counter[str]) -> Iterator[Item]:
+def _answers(
+    numbers: list[int], line: Callable[[int], bytes], tally: Counter[str]
+) -> Iterator[Item]:
     """The document of several answers on one text (bad lines are their own items)."""
     documents: list[tuple[int, dict[str, Any], IncomingDocument]] = []
     for number in numbers:
         try:
-            record = _load(raws[number])
+            record = _load(line(number))
             documents.append((number, record, parse_record(record, tally)))
         except ValidationError as error:
             yield Item(number, error)
@@ -253,16 +295,24 @@ def _triples(value: Any) -> TypeGuard[list[Any]]:
 
 
 def _factmark_span(span: Any, index: int, annotator: Any) -> IncomingSpan:
-    span = _dict(span, "span")
-    ref = span.get("id", ("#", index))
+    # Run for every span of a corpus: the common case is checked inline.
+    if type(span) is not dict:
+        span = _dict(span, "span")
+    if "start" not in span or "end" not in span or "label" not in span:
+        for key in ("start", "end", "label"):
+            _get(span, key, "span")
+    label = span["label"]
+    if type(label) is not str or not label.strip():
+        _label(label)
+    attrs = span.get("attrs")
     return IncomingSpan(
-        start=_get(span, "start", "span"),
-        end=_get(span, "end", "span"),
-        label=_label(_get(span, "label", "span")),
+        start=span["start"],
+        end=span["end"],
+        label=label,
         annotator=span.get("annotator", annotator),
         note=span.get("note"),
-        attrs=_dict(span.get("attrs"), "span attrs"),
-        ref=ref,
+        attrs=_dict(attrs, "span attrs") if attrs else {},
+        ref=span.get("id", ("#", index)),
         text=span.get("text"),
     )
 
