@@ -675,3 +675,16 @@ def test_a_folder_import_leaves_out_readme_and_hidden_files(tmp_path) -> None:
     assert missing == []
     # Named on its own, a README is imported like any file.
     assert collect_files([tmp_path / "README.md"])[0] == [tmp_path / "README.md"]
+
+
+def test_a_nul_byte_late_in_a_streamed_jsonl_file_stores_nothing_of_it(
+    project: Project, tmp_path: Path
+) -> None:
+    """The file is read line by line: documents before a binary line were already read
+    when it comes, and still nothing of the file is kept."""
+    path = tmp_path / "late-nul.jsonl"
+    good = b"".join(orjson.dumps({"text": f"Article {n}."}) + b"\n" for n in range(50))
+    path.write_bytes(good + b'{"text": "bad \x00 bytes"}\n' + good)
+    report = import_file(project, path)
+    assert report.documents == 0 and any("binary file" in m for _, m in report.errors)
+    assert project.documents() == []
