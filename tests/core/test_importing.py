@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import orjson
 import pytest
 
 from factmark.core.importing import FileReport, collect_files, import_file
