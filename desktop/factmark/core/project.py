@@ -27,6 +27,7 @@ from factmark.core.model import (
     validate_status,
 )
 from factmark.core.reading import ReadingStore, SpanRow
+from factmark.core.schema import DOCUMENT_SEARCH_SQL
 from factmark.core.settings_store import SettingsStore
 from factmark.core.storage import (
     BUSY_TIMEOUT_MS,
@@ -59,15 +60,24 @@ __all__ = [
 class Project(SuggestionsStore, ReadingStore, SettingsStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``) when done."""
 
+    _search_index: bool | None = None  # whether the file has Factmark's search index
+
     # -- documents -----------------------------------------------------------
 
     def documents(
-        self, status: str | None = None, search: str = "", ids: list[int] | None = None
+        self,
+        status: str | None = None,
+        search: str = "",
+        ids: list[int] | None = None,
+        *,
+        details: bool = True,
     ) -> list[Document]:
         """Documents in import order, with their span counts but without their text.
 
         ``status`` keeps one status; ``search`` keeps documents whose title or text
-        contains it, ignoring case in every script; ``ids`` keeps those ids.
+        contains it, ignoring case in every script; ``ids`` keeps those ids. Without
+        ``details`` the span counts (0) and metadata ({}) are left out: a list of a whole
+        archive's documents asks for the counts of the rows it shows (span_counts).
         """
         clauses: list[str] = []
         params: list[str | int] = []
@@ -75,24 +85,106 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
             clauses.append("d.status = ?")
             params.append(status)
         if search:
+            pieces = self._search_pieces(search)
+            if pieces is not None:
+                # The index names the documents holding every piece; each is checked.
+                clauses.append(
+                    "d.id IN (SELECT rowid FROM document_search WHERE document_search MATCH ?)"
+                )
+                params.append(pieces)
             clauses.append("(fm_contains(d.title, ?) OR fm_contains(d.text, ?))")
             params += [search.casefold()] * 2
         if ids is not None:
             clauses.append(f"d.id IN ({', '.join('?' * len(ids))})")
             params += ids
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._query(
+        if not details:
+            return [
+                Document(i, uid, title, "", {}, state)
+                for i, uid, title, state in self._rows(
+                    f"SELECT d.id, d.uid, d.title, d.status FROM documents d {where} ORDER BY d.id",
+                    params,
+                )
+            ]
+        rows = self._rows(
             "SELECT d.id, d.uid, d.title, d.meta, d.status, "
             "(SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count "
             f"FROM documents d {where} ORDER BY d.id",
             params,
         )
         return [
-            Document(
-                r["id"], r["uid"], r["title"], "", _loads(r["meta"]), r["status"], r["span_count"]
-            )
-            for r in rows
+            Document(i, uid, title, "", {} if meta == "{}" else _loads(meta), state, count)
+            for i, uid, title, meta, state, count in rows
         ]
+
+    def span_counts(self, ids: list[int]) -> dict[int, int]:
+        """How many spans each of these documents holds (those with none are left out)."""
+        counts: dict[int, int] = {}
+        for first in range(0, len(ids), 500):
+            chunk = ids[first : first + 500]
+            counts.update(
+                self._rows(
+                    "SELECT document_id, count(*) FROM spans WHERE document_id IN "
+                    f"({', '.join('?' * len(chunk))}) GROUP BY document_id",
+                    chunk,
+                )
+            )
+        return counts
+
+    def _search_pieces(self, search: str) -> str | None:
+        """The FTS5 query for the documents whose title or text may hold ``search``: all
+        its three-character pieces (the trigram index's terms). None where the index
+        cannot answer: fewer than three characters, a character whose case folding
+        changes the length (ß folds to ss), or no usable index (see _search_index_ready)."""
+        folded = search.casefold()
+        if len(folded) < 3 or len(folded) != len(search.lower()):
+            return None
+        if not self._search_index_ready():
+            return None
+        pieces = dict.fromkeys(folded[i : i + 3] for i in range(len(folded) - 2))
+        return " AND ".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
+
+    def _search_index_ready(self) -> bool:
+        """Whether the search index is there as Factmark makes it and knows every
+        document: documents added by a merge are indexed here, on the first search after
+        it (a read-only project is searched without the index then)."""
+        row = self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'document_search'"
+        ).fetchone()
+        if row is None or row[0] != DOCUMENT_SEARCH_SQL:
+            return False  # an older project being read, or a table not of our making
+        indexed = self.conn.execute(
+            "SELECT rowid FROM document_search ORDER BY rowid DESC LIMIT 1"
+        ).fetchone()
+        newest = self.conn.execute("SELECT max(id) FROM documents").fetchone()[0]
+        upto = indexed[0] if indexed else 0
+        if newest is None or newest <= upto:
+            return True
+        if self.readonly:
+            return False
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO document_search (rowid, title, text) "
+                "SELECT id, title, text FROM documents WHERE id > ?",
+                [upto],
+            )
+        return True
+
+    def _index_for_search(self, document_id: int, title: str, text: str) -> None:
+        """Add a new document to the search index (when the project has one)."""
+        if self._has_search_index():
+            self.conn.execute(
+                "INSERT INTO document_search (rowid, title, text) VALUES (?, ?, ?)",
+                [document_id, title, text],
+            )
+
+    def _has_search_index(self) -> bool:
+        if self._search_index is None:
+            row = self.conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'document_search'"
+            ).fetchone()
+            self._search_index = row is not None and row[0] == DOCUMENT_SEARCH_SQL
+        return self._search_index
 
     def document(self, document_id: int) -> Document:
         """One document with its full text."""
@@ -200,6 +292,7 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
                 ],
             )
             document_id = int(inserted.lastrowid or 0)
+            self._index_for_search(document_id, incoming.title, incoming.text)
             for label in {span.label for span in incoming.spans} - known:
                 self._insert_label(label)
                 known.add(label)

@@ -53,13 +53,32 @@ class DocumentListModel(TableModel):
         self.project = project
         self.status = ""
         self.search = ""
-        self.documents: list[Document] = project.documents()
+        self.documents: list[Document] = []
+        self._rows: dict[int, int] = {}  # document id -> row
+        # Span counts of the rows shown so far: read for the rows painted, a page at a time,
+        # so that a list of 100,000 documents does not count 2 million spans to open.
+        self._counts: dict[int, int] = {}
+        self._take(project.documents(details=False))
+
+    def _take(self, documents: list[Document]) -> None:
+        self.documents = documents
+        self._rows = {d.id: row for row, d in enumerate(documents) if d.id is not None}
+        self._counts = {}
 
     def reload(self) -> None:
         """Read the (filtered) document list again, e.g. after an import."""
         self.beginResetModel()
-        self.documents = self.project.documents(self.status or None, self.search)
+        self._take(self.project.documents(self.status or None, self.search, details=False))
         self.endResetModel()
+
+    def span_count(self, row: int) -> int:
+        """The span count of the document in ``row`` (those around it are read with it)."""
+        document_id = self.documents[row].id or 0
+        if document_id not in self._counts:
+            page = [d.id or 0 for d in self.documents[max(0, row - 50) : row + 150]]
+            found = self.project.span_counts(page)
+            self._counts.update({i: found.get(i, 0) for i in page})
+        return self._counts[document_id]
 
     def set_filter(self, status: str = "", search: str = "") -> None:
         """Show only documents with ``status`` (all when empty) containing ``search``."""
@@ -83,8 +102,9 @@ class DocumentListModel(TableModel):
                     self.reload()  # it left the filtered list
                     return
                 document = replace(document, status=edit.new.status, meta=edit.new.meta)
-            count = document.span_count + span_counts.get(document_id, 0)
-            self.documents[row] = replace(document, span_count=count)
+            if document_id in self._counts:
+                self._counts[document_id] += span_counts.get(document_id, 0)
+            self.documents[row] = document
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def items(self) -> Sequence[object]:
@@ -95,11 +115,12 @@ class DocumentListModel(TableModel):
             return None
         document = self.documents[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                document.title or f"Document {document.id}",
-                STATUS_NAMES.get(document.status, document.status),
-                document.span_count,
-            )[index.column()]
+            column = index.column()
+            if column == 2:
+                return self.span_count(index.row())
+            if column == 1:
+                return STATUS_NAMES.get(document.status, document.status)
+            return document.title or f"Document {document.id}"
         if role == Qt.ItemDataRole.UserRole:
             return document.id
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -110,10 +131,7 @@ class DocumentListModel(TableModel):
 
     def row_of(self, document_id: int) -> int:
         """The row showing a document, or -1."""
-        for row, document in enumerate(self.documents):
-            if document.id == document_id:
-                return row
-        return -1
+        return self._rows.get(document_id, -1)
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)

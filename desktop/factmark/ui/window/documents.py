@@ -101,7 +101,9 @@ class DocumentNavigator(QObject):
             self._go_to_next_unfinished()
 
     def _go_to_next_unfinished(self) -> None:
-        ids = [d.id for d in self.session.project.documents() if d.status in UNFINISHED]
+        ids = [
+            d.id for d in self.session.project.documents(details=False) if d.status in UNFINISHED
+        ]
         current = self.session.document_id or 0
         after = [i for i in ids if (i or 0) > current]
         target = (after or ids or [None])[0]

@@ -592,6 +592,7 @@ class MainWindow(QMainWindow):
         if not self.guidelines_panel.confirm_leave():  # the user chose Cancel
             event.ignore()
             return
+        self.next_frame.flush()  # the panels' last updates, while the project is open
         self.details.stop()
         self.documents.stop_pending_search()
         self.save_layout()

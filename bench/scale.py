@@ -1,0 +1,206 @@
+"""A newsroom's whole archive in one project: 100,000 articles, 2 million spans.
+
+    python bench/scale.py                 # the full size (a few minutes)
+    python bench/scale.py --documents 10000   # a tenth, to try it quickly
+
+Every step runs in a process of its own and is timed with its peak memory (max RSS):
+the import (``factmark import``), the window opening on the project (to its first paint),
+the document list's status filter and text search (one model update per keystroke,
+the FTS5 index against a plain scan of every text in the same run), the statistics,
+``factmark agree`` over the two annotators of every document, and every export format
+beside the JSONL export of the same project. Targets (from issue 17): window open under
+0.5 s, statistics under 0.3 s, agree under 3 s, every export under 2x JSONL, a search
+keystroke under 100 ms. These are measurements, not tests: nothing here fails a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "desktop"))
+
+from run import article  # noqa: E402  (the same article maker as bench/run.py)
+
+LABELS = ("claim", "source", "location", "number")
+FORMATS = ("jsonl", "doccano", "labelstudio", "brat", "conll", "spacy", "xmi")
+ENV = {**os.environ, "PYTHONPATH": str(REPO / "desktop"), "QT_QPA_PLATFORM": "offscreen"}
+
+
+def corpus(path: Path, documents: int) -> None:
+    """``documents`` articles of about 1,500 characters, 20 spans each from two
+    annotators who mostly agree (so that ``agree`` has work), as JSONL."""
+    import orjson
+
+    rng = random.Random(7)
+    with path.open("wb") as out:
+        for n in range(documents):
+            text = article(1500, seed=n) + f" [{n}]"
+            spans = []
+            for _ in range(10):
+                start = rng.randrange(0, len(text) - 40)
+                end = start + rng.randint(3, 30)
+                label = rng.choice(LABELS)
+                spans.append({"start": start, "end": end, "label": label, "annotator": "ana"})
+                if rng.random() < 0.8:  # the second annotator agrees, or nearly
+                    shift = 0 if rng.random() < 0.7 else rng.randint(1, 3)
+                    spans.append(
+                        {"start": start, "end": end + shift, "label": label, "annotator": "ben"}
+                    )
+                else:
+                    other = rng.randrange(0, len(text) - 40)
+                    spans.append(
+                        {"start": other, "end": other + 10, "label": label, "annotator": "ben"}
+                    )
+            out.write(orjson.dumps({"text": text, "status": "done", "spans": spans}) + b"\n")
+
+
+def timed(command: list[str]) -> tuple[float, float, str]:
+    """Wall time (s), peak memory (MB) and standard output of one process (its own
+    peak: ``wait4`` reports the child's usage alone)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        child = subprocess.Popen(command, env=ENV, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - began
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise RuntimeError(
+                f"{command[:4]} exited with {child.returncode}: {err.read()[-2000:]!r}"
+            )
+        return elapsed, usage.ru_maxrss / 1024, out.read().decode("utf-8")
+
+
+def inside(code: str) -> tuple[float, float, str]:
+    """Run Python ``code`` in a process of its own; it prints JSON figures last."""
+    return timed([sys.executable, "-c", code])
+
+
+WINDOW = """
+import json, resource, time
+began = time.perf_counter()
+from PySide6.QtWidgets import QApplication
+from factmark.ui.app import application, create_main_window
+app = application()
+window = create_main_window({path!r})
+window.show()
+app.processEvents()
+opened = time.perf_counter() - began
+model = window.documents.model
+def timed(**kwargs):
+    t = time.perf_counter(); model.set_filter(**kwargs); app.processEvents()
+    return time.perf_counter() - t
+status = timed(status="done")
+timed(status="")
+keystrokes = [timed(search="Bakhmut 𠮷"[:n]) for n in range(1, 10)]
+found = model.rowCount()
+project = window.project
+from factmark.core.project import Project
+Project._search_index = False  # the same search by scanning every text, for the floor
+project._search_index = False
+project._search_pieces = lambda search: None
+scans = [timed(search="Bakhmut 𠮷"[:n]) for n in range(3, 10)]
+assert model.rowCount() == found
+print(json.dumps({{"open": opened, "status": status, "keys": keystrokes, "scans": scans,
+                  "found": found,
+                  "memory": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    rows: list[tuple[str, str, str, str]] = []
+
+    def row(what: str, seconds: float, memory: float, note: str = "") -> None:
+        rows.append((what, f"{seconds:.3f} s", f"{memory:.0f} MB", note))
+        print(f"| {what} | {seconds:.3f} s | {memory:.0f} MB | {note} |", flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="factmark-scale-") as tmp:
+        work = Path(tmp)
+        source = work / "archive.jsonl"
+        corpus(source, args.documents)
+        project = work / "archive.factmark"
+        print(
+            f"{args.documents:,} documents, {args.documents * 20:,} spans "
+            f"({source.stat().st_size / 1e6:.0f} MB of JSONL)\n"
+        )
+        print("| step | time | peak memory | note |\n| --- | --- | --- | --- |", flush=True)
+        factmark = [sys.executable, "-m", "factmark"]
+        seconds, memory, _ = timed([*factmark, "import", str(project), str(source)])
+        row("import", seconds, memory)
+        os.environ["XDG_CONFIG_HOME"] = str(work / "config")
+        ENV["XDG_CONFIG_HOME"] = str(work / "config")
+        ENV["XDG_DATA_HOME"] = str(work / "data")
+        seconds, memory, out = inside(WINDOW.format(path=str(project)))
+        window = json.loads(out.strip().splitlines()[-1])
+        row("window open (to the first paint)", window["open"], window["memory"], "target < 0.5 s")
+        row("document list: status filter", window["status"], window["memory"])
+        keys, scans = window["keys"], window["scans"]
+        row(
+            "document list: search, per keystroke (median, slowest)",
+            statistics.median(keys),
+            window["memory"],
+            f"slowest {max(keys) * 1000:.0f} ms; a scan of every text: median "
+            f"{statistics.median(scans) * 1000:.0f} ms; {window['found']} found; "
+            "target < 100 ms",
+        )
+        seconds, memory, _ = timed([*factmark, "stats", str(project)])
+        row("statistics (`factmark stats`)", seconds, memory, "target < 0.3 s")
+        seconds, memory, _ = timed([*factmark, "agree", str(project)])
+        row("agreement (`factmark agree`)", seconds, memory, "target < 3 s")
+        base = None
+        for fmt in FORMATS:
+            suffix = {
+                "jsonl": ".jsonl",
+                "doccano": ".jsonl",
+                "labelstudio": ".json",
+                "conll": ".conll",
+                "spacy": ".spacy",
+                "xmi": ".zip",
+            }.get(fmt, "")
+            output = work / f"out-{fmt}{suffix}"
+            seconds, memory, _ = timed(
+                [
+                    *factmark,
+                    "export",
+                    str(project),
+                    "-o",
+                    str(output),
+                    "--all",
+                    "-f",
+                    fmt,
+                    "--no-card",
+                ]
+            )
+            base = base or seconds
+            row(
+                f"export `{fmt}`",
+                seconds,
+                memory,
+                f"{seconds / base:.2f}x JSONL" + ("; target < 2x" if fmt != "jsonl" else ""),
+            )
+            if output.is_dir():
+                shutil.rmtree(output)
+            elif output.exists():
+                output.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
