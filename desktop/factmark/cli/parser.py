@@ -240,10 +240,13 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
 
     agree = commands.add_parser(
         "agree",
-        help="inter-annotator agreement: span F1 and Cohen's kappa per label, pair, document",
-        description="Compare annotators pairwise on the documents at least two of them "
-        "annotated: span F1 (exact and overlap match) and Cohen's kappa over tokens, per "
-        "label, per annotator pair and per document (lowest agreement first).",
+        help="inter-annotator agreement: unitizing alpha, span F1, kappa, links, attributes",
+        description="Compare annotators on the documents at least two of them annotated: "
+        "Krippendorff's unitizing alpha per label and overall (u, bu, cu and the 2004 "
+        "figure INCEpTION shows, with unit counts), span F1 (exact and overlap match) and "
+        "Cohen's kappa over tokens per label, annotator pair and document (lowest first), "
+        "link F1 per type, kappa or alpha on each span attribute, and the disagreements "
+        "behind each figure (--json carries all of it).",
     )
     _add_project(agree)
     agree.add_argument("--json", action="store_true", help="print JSON instead of tables")
