@@ -99,7 +99,10 @@ def _record_base(project: Project, path: Path, annotator: str | None) -> CopyMad
 def describe_origin(project: Project, span_id: int) -> str | None:
     """Where a span came from, for the details panel: ``Merged from ana's copy
     (ana.factmark), last edited there 2026-05-04 10:12 UTC``; None for a span made here."""
-    row = project.conn.execute("SELECT origin FROM spans WHERE id = ?", [span_id]).fetchone()
+    try:
+        row = project.conn.execute("SELECT origin FROM spans WHERE id = ?", [span_id]).fetchone()
+    except sqlite3.ProgrammingError:
+        return None  # the project was closed before the panel caught up (a window closing)
     if row is None or not row[0]:
         return None
     try:
