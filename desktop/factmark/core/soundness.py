@@ -126,6 +126,11 @@ def problems(conn: sqlite3.Connection) -> tuple[list[str], int]:
     return found, count
 
 
+def stamped(path: Path) -> bool:
+    """Whether ``path`` is exactly as this Factmark last wrote or checked it."""
+    return bool(_stamps().get(_key(path)) == file_stamp(path))
+
+
 def check(path: Path, conn: sqlite3.Connection) -> str | None:
     """Why the project at ``path`` (open on ``conn``) cannot be used, or None; a file as
     this Factmark last wrote or checked it is not checked again."""

@@ -128,7 +128,7 @@ class Storage:
             raise ProjectError(f"{path}: the folder {path.parent} does not exist")
         conn: sqlite3.Connection | None = None
         try:
-            conn = _connect(path, readonly)
+            conn = _connect(path, readonly, pages=not (exists and _as_written(path)))
             project = cls(path, conn, readonly)
             project._prepare(exists)
             if exists and check_rows:
@@ -561,7 +561,18 @@ def _writable(path: Path) -> bool:
     )
 
 
-def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+def _as_written(path: Path) -> bool:
+    """Whether the file is exactly as this Factmark last wrote or checked it (its stamp,
+    see :mod:`factmark.core.soundness`): its pages need no reading through at open."""
+    from factmark.core import soundness
+
+    try:
+        return soundness.stamped(path)
+    except OSError:
+        return False
+
+
+def _connect(path: Path, readonly: bool, *, pages: bool = True) -> sqlite3.Connection:
     if readonly:
         # immutable=1 reads a WAL-mode file without creating -shm/-wal beside it,
         # which a read-only file or folder would not allow.
@@ -576,9 +587,15 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         # Reading the schema fails at once on a damaged header; quick_check reads
         # every page, so damage in the middle of the file is found now, before
-        # anything is written, rather than in the middle of someone's work.
+        # anything is written, rather than in the middle of someone's work. A file as
+        # this Factmark last wrote it (``pages=False``) is spared the read through every
+        # page: an archive of 100,000 articles opens without reading its 500 MB.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
+        problems = (
+            [row[0] for row in conn.execute("PRAGMA quick_check(5)").fetchall()]
+            if pages
+            else ["ok"]
+        )
     except BaseException:
         conn.close()
         raise
