@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 
 from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.text import counted
 
 NAME = "doccano"
 SUFFIX = ".jsonl"
@@ -87,7 +88,8 @@ class DoccanoWriter:
         if self.lost_details:
             notes.append(
                 "doccano: its format has no place for a span's annotator, note or attributes; "
-                "they are left out (the jsonl export keeps them)"
+                f"they are left out on {counted(self.lost_details, 'span')} (the jsonl export "
+                "keeps them), and so are the documents' statuses"
             )
         return self.out.finish()
 
