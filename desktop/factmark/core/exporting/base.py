@@ -315,9 +315,7 @@ class AtomicFolder:
 
     def finish(self) -> list[Path]:
         files = sorted(p for p in self.temp.rglob("*") if p.is_file() and p.name != self.MARKER)
-        for file in files:
-            with file.open("rb") as handle:
-                os.fsync(handle.fileno())
+        _flush_to_disk(files)
         os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
         _place_now_or_with_the_rest(self)
         return [self.path / f.relative_to(self.temp) for f in files]
@@ -335,6 +333,20 @@ class AtomicFolder:
 
     def discard(self) -> None:
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _flush_to_disk(files: list[Path]) -> None:
+    """Every file on the disk before the folder is moved into place, so that a crash
+    never leaves an export of empty files under its final name. Where the system has
+    ``sync`` (every Unix) one call writes them all out: a brat export of 100,000
+    documents writes 200,000 files, and syncing each took most of the export's time."""
+    sync = getattr(os, "sync", None)
+    if sync is not None:
+        sync()
+        return
+    for file in files:
+        with file.open("rb") as handle:
+            os.fsync(handle.fileno())
 
 
 class Placement(Protocol):
