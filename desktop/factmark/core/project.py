@@ -79,6 +79,38 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
         ``details`` the span counts (0) and metadata ({}) are left out: a list of a whole
         archive's documents asks for the counts of the rows it shows (span_counts).
         """
+        if not details:
+            return [
+                Document(i, uid, title, "", {}, state)
+                for i, uid, title, state in self.document_rows(status, search, ids)
+            ]
+        where, params = self._document_filter(status, search, ids)
+        rows = self._rows(
+            "SELECT d.id, d.uid, d.title, d.meta, d.status, "
+            "(SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count "
+            f"FROM documents d {where} ORDER BY d.id",
+            params,
+        )
+        return [
+            Document(i, uid, title, "", {} if meta == "{}" else _loads(meta), state, count)
+            for i, uid, title, meta, state, count in rows
+        ]
+
+    def document_rows(
+        self, status: str | None = None, search: str = "", ids: list[int] | None = None
+    ) -> list[tuple[int, str, str, str]]:
+        """``(id, uid, title, status)`` of the documents :meth:`documents` lists, as plain
+        tuples: a list of 100,000 documents makes no object for the rows never shown."""
+        where, params = self._document_filter(status, search, ids)
+        return self._rows(
+            f"SELECT d.id, d.uid, d.title, d.status FROM documents d {where} ORDER BY d.id",
+            params,
+        )
+
+    def _document_filter(
+        self, status: str | None, search: str, ids: list[int] | None
+    ) -> tuple[str, list[str | int]]:
+        """The WHERE clause and parameters of a document listing (see :meth:`documents`)."""
         clauses: list[str] = []
         params: list[str | int] = []
         if status:
@@ -97,25 +129,7 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
         if ids is not None:
             clauses.append(f"d.id IN ({', '.join('?' * len(ids))})")
             params += ids
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        if not details:
-            return [
-                Document(i, uid, title, "", {}, state)
-                for i, uid, title, state in self._rows(
-                    f"SELECT d.id, d.uid, d.title, d.status FROM documents d {where} ORDER BY d.id",
-                    params,
-                )
-            ]
-        rows = self._rows(
-            "SELECT d.id, d.uid, d.title, d.meta, d.status, "
-            "(SELECT count(*) FROM spans s WHERE s.document_id = d.id) AS span_count "
-            f"FROM documents d {where} ORDER BY d.id",
-            params,
-        )
-        return [
-            Document(i, uid, title, "", {} if meta == "{}" else _loads(meta), state, count)
-            for i, uid, title, meta, state, count in rows
-        ]
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
     def span_counts(self, ids: list[int]) -> dict[int, int]:
         """How many spans each of these documents holds (those with none are left out)."""

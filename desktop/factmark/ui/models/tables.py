@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, overload
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -43,6 +43,42 @@ class TableModel(QAbstractTableModel):
         return None
 
 
+class ListedDocuments(Sequence[Document]):
+    """The document list's rows: ``(id, uid, title, status)`` tuples from the project,
+    made into Documents (without text, metadata or counts) only when one is asked for, so
+    that listing an archive of 100,000 documents builds 30 objects, not 100,000."""
+
+    def __init__(self, rows: list[tuple[int, str, str, str]]) -> None:
+        self.rows = rows
+        self._made: dict[int, Document] = {}
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, slice):
+            return [self[n] for n in range(*index.indices(len(self.rows)))]
+        if index < 0:
+            index += len(self.rows)
+        made = self._made.get(index)
+        if made is None:
+            document_id, uid, title, status = self.rows[index]
+            made = self._made[index] = Document(document_id, uid, title, "", {}, status)
+        return made
+
+    def __setitem__(self, index: int, document: Document) -> None:
+        self._made[index] = document
+
+    def ids(self) -> list[int]:
+        return [row[0] for row in self.rows]
+
+
 class DocumentListModel(TableModel):
     """The project's documents: title, status and span count."""
 
@@ -53,29 +89,33 @@ class DocumentListModel(TableModel):
         self.project = project
         self.status = ""
         self.search = ""
-        self.documents: list[Document] = []
+        self.documents: ListedDocuments = ListedDocuments([])
         self._rows: dict[int, int] = {}  # document id -> row
         # Span counts of the rows shown so far: read for the rows painted, a page at a time,
         # so that a list of 100,000 documents does not count 2 million spans to open.
         self._counts: dict[int, int] = {}
-        self._take(project.documents(details=False))
+        self._take(project.document_rows())
 
-    def _take(self, documents: list[Document]) -> None:
-        self.documents = documents
-        self._rows = {d.id: row for row, d in enumerate(documents) if d.id is not None}
+    def _take(self, rows: list[tuple[int, str, str, str]]) -> None:
+        self.documents = ListedDocuments(rows)
+        self._rows = {row[0]: n for n, row in enumerate(rows)}
         self._counts = {}
 
     def reload(self) -> None:
         """Read the (filtered) document list again, e.g. after an import."""
         self.beginResetModel()
-        self._take(self.project.documents(self.status or None, self.search, details=False))
+        self._take(self.project.document_rows(self.status or None, self.search))
         self.endResetModel()
+
+    def ids(self) -> list[int]:
+        """The listed documents' ids, in order."""
+        return self.documents.ids()
 
     def span_count(self, row: int) -> int:
         """The span count of the document in ``row`` (those around it are read with it)."""
         document_id = self.documents[row].id or 0
         if document_id not in self._counts:
-            page = [d.id or 0 for d in self.documents[max(0, row - 50) : row + 150]]
+            page = self.documents.ids()[max(0, row - 50) : row + 150]
             found = self.project.span_counts(page)
             self._counts.update({i: found.get(i, 0) for i in page})
         return self._counts[document_id]

@@ -55,7 +55,7 @@ class DocumentNavigator(QObject):
         if remembered is not None and self.panel.model.row_of(remembered) >= 0:
             self.show(remembered)
         else:
-            self.show(rows[0].id if rows else None)
+            self.show(rows[0].id if len(rows) else None)
 
     def _shown(self, document: Document | None) -> None:
         if document is not None:
@@ -75,7 +75,7 @@ class DocumentNavigator(QObject):
 
     def step(self, step: int) -> None:
         """Show the next (+1) or previous (-1) document of the list."""
-        ids = [d.id for d in self.panel.model.documents]
+        ids = self.panel.model.ids()
         if not ids:
             return
         current = self.session.document_id
