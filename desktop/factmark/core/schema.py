@@ -344,6 +344,13 @@ def m010_document_search(db: Database) -> None:
     )
 
 
+def m011_documents_listed(db: Database) -> None:
+    """An index holding what the document list shows (id, status, uid, title), so that
+    listing an archive reads the index, not every page of every text (100,000 articles:
+    0.33 s to 0.16 s)."""
+    db.execute("CREATE INDEX documents_listed ON documents(id, status, uid, title)")
+
+
 # The id a new label or link type takes, as an SQL expression (see m007_label_ids).
 NEXT_LABEL_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'labels')"
 NEXT_RELATION_TYPE_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'relation_types')"
@@ -360,6 +367,7 @@ MIGRATIONS = (
     m008_merge_base,
     m009_links_by_span,
     m010_document_search,
+    m011_documents_listed,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 
