@@ -337,13 +337,14 @@ class AtomicFolder:
 
 def _flush_to_disk(files: list[Path]) -> None:
     """Every file on the disk before the folder is moved into place, so that a crash
-    never leaves an export of empty files under its final name. Where the system has
-    ``sync`` (every Unix) one call writes them all out: a brat export of 100,000
-    documents writes 200,000 files, and syncing each took most of the export's time."""
+    never leaves an export of empty files under its final name, and a disk that fills up
+    while they are written out is told (``fsync`` reports it). Where the system has
+    ``sync`` (every Unix) one call writes them all out first, and each ``fsync`` after it
+    only asks whether that went well: a brat export writes two files a document, and
+    syncing each on its own took most of the export's time."""
     sync = getattr(os, "sync", None)
     if sync is not None:
         sync()
-        return
     for file in files:
         with file.open("rb") as handle:
             os.fsync(handle.fileno())
