@@ -107,7 +107,17 @@ def test_export_dialog_offers_every_available_format(
     dialog = ExportDialog(window.project, window)
     qtbot.addWidget(dialog)
     offered = [dialog.format.itemData(i) for i in range(dialog.format.count())]
-    assert offered == ["jsonl", "doccano", "labelstudio", "brat", "conll", "spacy", "xmi"]
+    assert offered == [
+        "jsonl",
+        "doccano",
+        "labelstudio",
+        "brat",
+        "conll",
+        "spacy",
+        "xmi",
+        "attribution",
+        "sentences",
+    ]
     monkeypatch.setattr(spacy_docbin, "available", lambda: False)
     without = ExportDialog(window.project, window)
     qtbot.addWidget(without)

@@ -13,7 +13,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, BinaryIO
 
-from factmark.core.exporting import brat, conll, doccano, jsonl, labelstudio, spacy_docbin, xmi
+from factmark.core.exporting import (
+    attribution,
+    brat,
+    conll,
+    doccano,
+    jsonl,
+    labelstudio,
+    sentences,
+    spacy_docbin,
+    xmi,
+)
 from factmark.core.exporting.base import (
     ExportContext,
     ExportResult,
@@ -30,7 +40,17 @@ from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from factmark.core.text import counted
 
-_FORMATS: tuple[ModuleType, ...] = (jsonl, doccano, labelstudio, brat, conll, spacy_docbin, xmi)
+_FORMATS: tuple[ModuleType, ...] = (
+    jsonl,
+    doccano,
+    labelstudio,
+    brat,
+    conll,
+    spacy_docbin,
+    xmi,
+    attribution,
+    sentences,
+)
 FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
 WRITERS = FORMATS  # the names the command line and the dialog offer
 
@@ -136,7 +156,7 @@ def export(
 
 
 # Formats whose whole output is one text file, so that it can go to a stream (``-o -``).
-STREAM_FORMATS = ("jsonl", "doccano", "labelstudio", "conll")
+STREAM_FORMATS = ("jsonl", "doccano", "labelstudio", "conll", "attribution", "sentences")
 _NOT_A_STREAM = {"brat": "a folder", "spacy": "a binary file", "xmi": "a zip file"}
 
 

@@ -58,6 +58,16 @@ LOADING = {
         "`cassis.load_cas_from_xmi(f, typesystem=cassis.load_typesystem(ts))`; offsets there "
         "are code points again, `annotation.get_covered_text()` is each span's text."
     ),
+    "attribution": (
+        "```python\nfrom datasets import load_dataset\n"
+        'attributions = load_dataset("json", data_files={files})\n```\n'
+        "One line per attribution: `doc` (the document's id in Factmark JSONL), `source` "
+        "(null for a claim with no source), `cue` (null), `content` (the claim), `quote` "
+        "(null) and `sentence`. Each span has `start`, `end` (code points, end exclusive) "
+        "and `text`, and the same places as `start_utf16`/`end_utf16` (UTF-16 code units: "
+        "JavaScript, Java, C#) and `start_utf8`/`end_utf8` (UTF-8 bytes: Rust, Go, C)."
+    ),
+    "sentences": "Files: {files}. {sentences_loading}",
     "conll": (
         "Files: {files} (with `--nested per-label`, one file per label beside each, "
         "`NAME.LABEL.conll`). Each line is `token TAG` (IOB2), with a blank line after each "
