@@ -132,3 +132,12 @@ def test_export_dialog_offers_every_available_format(
     assert dialog.nested.isEnabled()
     dialog.format.setCurrentIndex(offered.index("xmi"))
     assert dialog.output.text() == "/tmp/x/corpus.zip"
+    # The sentences format's scheme: TSV for CheckThat!, JSONL for ClaimBuster.
+    assert not dialog.scheme.isEnabled()
+    dialog.format.setCurrentIndex(offered.index("sentences"))
+    assert dialog.scheme.isEnabled()
+    assert dialog.output.text() == "/tmp/x/corpus.tsv"
+    assert dialog.options() == {"scheme": "checkthat"}
+    dialog.scheme.setCurrentIndex(dialog.scheme.findData("claimbuster"))
+    assert dialog.output.text() == "/tmp/x/corpus.jsonl"
+    assert dialog.options() == {"scheme": "claimbuster"}

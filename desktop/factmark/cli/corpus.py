@@ -65,6 +65,10 @@ def run_export(args: argparse.Namespace) -> int:
     if args.nested and args.format != "conll":
         _say("factmark: error: --nested applies to --format conll only", err=True)
         return EXIT_USAGE
+    if args.sentences_scheme:
+        if args.format != "sentences":
+            return _usage_error("--sentences-scheme applies to --format sentences only")
+        options["scheme"] = args.sentences_scheme
     if args.min_per_part and not args.split:
         return _usage_error("--min-per-part applies to --split only")
     if args.min_per_part < 0:

@@ -147,6 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
         "per label",
     )
     exp.add_argument(
+        "--sentences-scheme",
+        choices=("checkthat", "claimbuster"),
+        help="sentences only: CheckThat! TSV with Yes/No (default) or ClaimBuster JSONL with "
+        "CFS/UFS/NFS",
+    )
+    exp.add_argument(
         "--no-card", action="store_true", help="do not write the README.md dataset card"
     )
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from factmark.core.exporting import FORMATS
+from factmark.core.exporting import FORMATS, sentences
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project
@@ -61,6 +61,10 @@ class ExportDialog(QDialog):
         self.nested.setObjectName("exportNested")
         for name, text in NESTED_POLICIES.items():
             self.nested.addItem(f"{name}: {text}", name)
+        self.scheme = QComboBox(self)
+        self.scheme.setObjectName("exportSentencesScheme")
+        for name, text in sentences.SCHEMES.items():
+            self.scheme.addItem(f"{name}: {text}", name)
 
         self.statuses = {status: QCheckBox(STATUS_NAMES[status], self) for status in STATUSES}
         self.statuses["done"].setChecked(True)
@@ -122,6 +126,7 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.format)
         form.addRow("", self.format_help)
         form.addRow("Nested spans", self.nested)
+        form.addRow("Sentence labels", self.scheme)
         form.addRow("Documents", _row(self.statuses.values()))
         form.addRow("Labels", self._label_grid())
         form.addRow("Spans", self.layer)
@@ -135,6 +140,7 @@ class ExportDialog(QDialog):
             box.toggled.connect(lambda _on: self._update_counts())
         self.split_on.toggled.connect(lambda _on: self._update_enabled())
         self.format.currentIndexChanged.connect(lambda _i: self._format_changed())
+        self.scheme.currentIndexChanged.connect(lambda _i: self._format_changed())
         self._format_changed()
         fit_to_screen(self)
         self._update_counts()
@@ -169,7 +175,12 @@ class ExportDialog(QDialog):
         return Split.parse(self.split.text(), self.seed.value(), self.min_per_part.value())
 
     def options(self) -> dict[str, str]:
-        return {"nested": self.nested.currentData()} if self.format.currentData() == "conll" else {}
+        fmt = self.format.currentData()
+        if fmt == "conll":
+            return {"nested": self.nested.currentData()}
+        if fmt == "sentences":
+            return {"scheme": self.scheme.currentData()}
+        return {}
 
     # -- reactions -------------------------------------------------------------
 
@@ -181,11 +192,15 @@ class ExportDialog(QDialog):
         )
         path = Path(self.output.text())
         stem = path.name.removesuffix(path.suffix) if path.suffix else path.name
-        self.output.setText(str(path.with_name(stem + module.SUFFIX)))
+        suffix = module.SUFFIX
+        if fmt == "sentences":  # TSV or JSONL, by the scheme chosen
+            suffix = sentences.SUFFIXES[self.scheme.currentData()]
+        self.output.setText(str(path.with_name(stem + suffix)))
         self._update_enabled()
 
     def _update_enabled(self) -> None:
         self.nested.setEnabled(self.format.currentData() == "conll")
+        self.scheme.setEnabled(self.format.currentData() == "sentences")
         self.split.setEnabled(self.split_on.isChecked())
         self.seed.setEnabled(self.split_on.isChecked())
         self.min_per_part.setEnabled(self.split_on.isChecked())
