@@ -105,6 +105,9 @@ class SpanSelection(QObject):
             selection.clearSelection()
             selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
         selection.blockSignals(False)
+        # With its signals held back the list is not told to repaint: it would go on
+        # showing the row selected before (a selection the user no longer has).
+        self.table.viewport().update()
 
     def _show_details(self, span: Span | None) -> None:
         text = self.view.text[span.start : span.end] if span else ""
