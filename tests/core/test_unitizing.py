@@ -4,6 +4,10 @@ The 1995 and 2004 figures are Krippendorff's own worked examples, with the exact
 DKPro Statistics (the library behind INCEpTION's agreement) asserts for them in
 ``dkpro-statistics-agreement/src/test/java/org/dkpro/statistics/agreement/unitizing/``
 ``Krippendorff1995Test.java`` and ``Krippendorff2004Test.java`` (release 2.3.1+).
+
+The 2016 family (u, bu, cu, per value) is checked against the worked example of
+Krippendorff (2019), Content Analysis 4th ed., section 12.6, Figure 12.11, with the data
+and figures the R package quallmer asserts for it (:func:`example_2019`).
 """
 
 from __future__ import annotations
@@ -167,3 +171,81 @@ def test_partition_takes_the_innermost_label() -> None:
         (10, 12, None),
     ]
     assert merged([(0, 4), (2, 6), (6, 8)]) == [(0, 6), (6, 8)]
+
+
+def example_2019() -> list[list[tuple[int, int, str]]]:
+    """Krippendorff (2019), Content Analysis 4th ed., section 12.6, Figure 12.11 (p. 340):
+    observers Alex, Paul and Suzan on a continuum of 60, values 1-7. The positions are the
+    ones the R package quallmer tests against the book: ``make_book_example()`` in
+    tests/testthat/test-alpha_u.R of quallmer 0.4.0 (CRAN, cran/quallmer commit
+    b54c54b912be659109be39bceda8a086d05ed8b3) and of its development repository
+    SeraphineM/quallmer (commit 44dee7eb5ed88361792fe119acdb439597796480), there 1-based
+    and inclusive, here ``[start, end)`` from 0."""
+
+    def observer(*units: tuple[int, int, str]) -> list[tuple[int, int, str]]:
+        return [(first - 1, last, value) for first, last, value in units]
+
+    alex = observer((1, 7, "1"), (8, 13, "2"), (31, 32, "5"), (33, 37, "6"), (38, 44, "6"))
+    alex.append((44, 60, "7"))
+    paul = observer((1, 7, "1"), (8, 13, "3"), (14, 21, "5"), (33, 44, "6"))
+    suzan = observer((1, 7, "1"), (8, 13, "4"), (14, 21, "5"), (33, 37, "6"), (38, 41, "6"))
+    suzan.append((41, 44, "6"))
+    return [alex, paul, suzan]
+
+
+def test_krippendorff_2019_figure_12_11() -> None:
+    # quallmer's test-alpha_u.R asserts the book's figures for this example: u_alpha
+    # nominal .510 (eq. 34, rounded to 3 places), |u_alpha binary .413 (eq. 35, within a
+    # relative .002) and cu_alpha "slightly higher than .724" (eqs. 36-37; quallmer gets
+    # .728, between .72 and .73). By hand from the coincidences (l.. = 180 = m L; the
+    # eq. 33 corrections, l² per unit and l per gap, add up to 982, 71 of them gaps):
+    study = Coincidences.of([partition(units, 60) for units in example_2019()])
+    denominator = 180 - 982 / 180
+    # uα: observed disagreement 180 - (45 + 21 + 8 + 36) = 70; expected agreement
+    # (gap 71² - 71, value 1 21² - 147, 5 18² - 132, 6 36² - 268; 2, 3, 4, 7 none) / den.
+    expected = 180 - (4970 + 294 + 192 + 1028) / denominator
+    assert study.u() == pytest.approx(1 - 70 / expected)
+    assert study.u() == pytest.approx(0.510, abs=0.0005)
+    # |uα: 52 of units met gaps; expected 2 * 71 * 109 / den. The exact figure is .4136;
+    # the book prints .413 (quallmer accepts it within .002 too).
+    assert study.bu() == pytest.approx(1 - 52 / (2 * 71 * 109 / denominator))
+    assert study.bu() == pytest.approx(0.413, abs=0.001)
+    # cuα on the 83 valued coincidences (1 21, 5 8, 6 36 agree; 2, 3, 4 each meet the
+    # other two for 6): each unit's self-pairing correction is the square of the length it
+    # meets the others' units, summed over them / (m - 1): 1 147, 2-4 36 each, 5 32,
+    # 6 268 -> 555. De = 83 - (294 + 0 + 32 + 1028) / (83 - 555 / 83); Do = 83 - 65.
+    assert study.cu() == pytest.approx(1 - 18 / (83 - 1354 / (83 - 555 / 83)))
+    assert study.cu() == pytest.approx(0.724, abs=0.0005)
+
+
+def test_krippendorff_2019_figure_12_11_per_value() -> None:
+    # quallmer's "per_value matches book Figure 12.11" (eq. 38): (k)u_alpha 1 for values
+    # 1, 5, 6 (wherever units of them met units of others, those were 1, 5, 6 too), 0 for
+    # 2, 3, 4 (each used by one observer only); coverage of 5 is 8/18 (of its 18
+    # coincidences, 8 are with units) and of 7 nothing (it only met gaps).
+    study = Coincidences.of([partition(units, 60) for units in example_2019()])
+    for value in "156":
+        assert study.ku(value) == pytest.approx(1.0), value
+    for value in "234":
+        assert study.ku(value) == pytest.approx(0.0, abs=1e-12), value
+    assert study.coverage("5") == pytest.approx(8 / 18)
+    assert study.coverage("7") == 0
+    assert study.ku("7") is None  # no unit of 7 met a unit: nothing to tell
+
+
+def test_touching_units_of_one_value_stay_two() -> None:
+    # Alex's 6 [32,37) and 6 [37,44) are two units (the book's figures need it: joined,
+    # uα would be .513 and |uα .417); overlapping units of one value still count once.
+    alex = partition(example_2019()[0], 60)
+    assert (32, 37, "6") in alex and (37, 44, "6") in alex
+    assert partition([(0, 4, "a"), (2, 6, "a"), (6, 8, "a")], 10) == [
+        (0, 6, "a"),
+        (6, 8, "a"),
+        (8, 10, None),
+    ]
+    # Pieces of one unit that another unit's start cuts apart are one segment again.
+    assert partition([(0, 5, "claim"), (3, 8, "number"), (0, 20, "source")], 20) == [
+        (0, 5, "claim"),
+        (5, 8, "number"),
+        (8, 20, "source"),
+    ]

@@ -17,15 +17,33 @@ random. ``αu = 1 - Do / De``; over several values ``1 - ΣDo / ΣDe``.
   section 11.7 (the example on p. 254).
 
 **Krippendorff, Mathet, Bouvry & Widlöcher (2016)**, On the reliability of unitizing
-textual continua: further developments, Quality & Quantity 50:2347-2364
-(:class:`Coincidences`). Each observer's units and gaps form a partition of the continuum;
-for every pair of observers, every pair of their segments adds the length of their
-intersection to a coincidence matrix of values (gaps are the value ``None``). From it:
+textual continua: further developments, Quality & Quantity 50:2347-2364, as Krippendorff
+(2019), Content Analysis 4th ed., section 12.6 presents it (:class:`Coincidences`). Each
+observer's units and gaps form a partition of the continuum; for every pair of observers,
+every pair of their segments adds the length of their intersection to a coincidence matrix
+of values (gaps are the value ``None``). From it:
 
-- ``u`` (uα, eq. 5): agreement on both the cutting and the values, gaps included;
-- ``bu`` (|uα, eq. 6): agreement on relevant matter (any unit) against gaps only;
-- ``cu`` (cuα, eqs. 10-11): agreement on the values where units of two observers
-  intersect, whatever their boundaries (needs two values or more).
+- ``u`` (uα, paper eq. 5, book eq. 34): agreement on both the cutting and the values, gaps
+  included;
+- ``bu`` (|uα, eq. 6, book eq. 35): agreement on relevant matter (any unit) against gaps;
+- ``cu`` (cuα, eqs. 10-11, book eqs. 36-37): agreement on the values where units of two
+  observers intersect, whatever their boundaries (needs two values or more);
+- ``ku`` ((k)uα, book eq. 38) and ``coverage``: the same, value by value.
+
+These reproduce the book's worked example (Figure 12.11, p. 340: Alex, Paul and Suzan on a
+continuum of 60; uα .510, |uα .413, cuα .724; computed exactly here .5100, .4136 and
+.7242), whose data and figures the R package quallmer tests (see
+tests/core/test_unitizing.py). Two readings matter there:
+
+- Units of one observer that only touch are two units even with the same value (Alex's
+  two adjacent units of value 6): :func:`partition` keeps them apart. Joined, they would
+  give uα .513 and |uα .417.
+- In cuα's expected coincidences a unit must not pair with itself: its share of the
+  margins is the length it meets units of the other observers, summed over them and
+  divided by ``m - 1``, and its square is taken off (as a unit's length squared is in
+  uα). With two observers every reading agrees; with three, squaring each pair's
+  intersection before the sum gives .726, and squaring the length the union of the others'
+  units covers (quallmer's reading) .728, against the book's .724.
 
 The 2016 family needs units of one observer that do not overlap; callers cut nested spans
 into their innermost labels, or compare one label at a time. Offsets are integers (code
@@ -145,28 +163,33 @@ def merged(units: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def partition(units: list[tuple[int, int, str]], length: int) -> list[Segment]:
     """One observer's units cut into non-overlapping segments over ``[0, length)``: at each
     point the value of the innermost (shortest) unit covering it, ties by name, else a gap.
-    Adjacent pieces of the same unit are joined."""
-    cuts = sorted({0, length, *(s for s, _, _ in units), *(e for _, e, _ in units)})
-    ordered = sorted(units, key=lambda u: (u[1] - u[0], u[2], u[0]))
+
+    Overlapping units of one value are joined first (:func:`merged`: they count once);
+    units that only touch stay two units, as in the 2019 book's example where Alex's two
+    adjacent units of value 6 are two segments. Pieces of one unit that other units' ends
+    cut apart are joined again, and so are pieces of a gap."""
+    by_value: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
+    for start, end, name in units:
+        by_value[name].append((start, end))
+    whole = sorted((s, e, name) for name, spans in by_value.items() for s, e in merged(spans))
+    cuts = sorted({0, length, *(s for s, _, _ in whole), *(e for _, e, _ in whole)})
     out: list[Segment] = []
+    owners: list[tuple[int, int, str] | None] = []  # the unit each segment belongs to
     active: list[tuple[int, int, str]] = []
-    rest = sorted(units)
     k = 0
     for start, end in pairwise(cuts):
         if end > length:
             break
-        while k < len(rest) and rest[k][0] <= start:
-            active.append(rest[k])
+        while k < len(whole) and whole[k][0] <= start:
+            active.append(whole[k])
             k += 1
         active = [u for u in active if u[1] > start]
-        value: Value = None
-        if active:
-            best = min(active, key=ordered.index) if len(active) > 1 else active[0]
-            value = best[2]
-        if out and out[-1][2] == value and out[-1][1] == start:
-            out[-1] = (out[-1][0], end, value)
+        best = min(active, key=lambda u: (u[1] - u[0], u[2], u[0])) if active else None
+        if out and owners[-1] == best and out[-1][1] == start:
+            out[-1] = (out[-1][0], end, out[-1][2])
         else:
-            out.append((start, end, value))
+            out.append((start, end, best[2] if best else None))
+            owners.append(best)
     return out
 
 
@@ -179,7 +202,7 @@ class Coincidences:
         default_factory=lambda: defaultdict(float)
     )
     squares: Counter[Value] = field(default_factory=Counter)  # Σ l² of units, Σ l of gaps
-    inner: defaultdict[Value, float] = field(  # Σ (valued intersection)² / (m - 1)
+    inner: defaultdict[Value, float] = field(  # Σ per unit (Σ valued intersection / (m-1))²
         default_factory=lambda: defaultdict(float)
     )
 
@@ -191,15 +214,22 @@ class Coincidences:
         for i, mine in enumerate(segments):
             for start, end, value in mine:
                 study.squares[value] += (end - start) if value is None else (end - start) ** 2
+            # Per unit of mine, its length meeting units of the others (any value), summed
+            # over the others: the unit's share of the cuα margins is that sum / (m - 1).
+            valued = [0] * len(mine)
             for j, theirs in enumerate(segments):
                 if i != j:
-                    study._intersect(mine, theirs, m)
+                    study._intersect(mine, theirs, m, valued)
+            for (_, _, value), met in zip(mine, valued, strict=True):
+                if value is not None:
+                    study.inner[value] += (met / (m - 1)) ** 2
         return study
 
-    def _intersect(self, mine: list[Segment], theirs: list[Segment], m: int) -> None:
+    def _intersect(
+        self, mine: list[Segment], theirs: list[Segment], m: int, valued: list[int]
+    ) -> None:
         j = 0
-        for start, end, value in mine:
-            valued = 0
+        for n, (start, end, value) in enumerate(mine):
             while j < len(theirs) and theirs[j][1] <= start:
                 j += 1
             k = j
@@ -209,10 +239,8 @@ class Coincidences:
                 if overlap > 0:
                     self.observed[(value, v2)] += overlap / (m - 1)
                     if value is not None and v2 is not None:
-                        valued += overlap
+                        valued[n] += overlap
                 k += 1
-            if value is not None:
-                self.inner[value] += valued * valued / (m - 1)
 
     def _margins(self) -> defaultdict[Value, float]:
         margins: defaultdict[Value, float] = defaultdict(float)
@@ -263,6 +291,34 @@ class Coincidences:
         expected_same = sum((inner[c] ** 2 - self.inner[c]) / denominator for c in values)
         observed_same = sum(self.observed[(c, c)] for c in values)
         return _alpha(total - observed_same, total - expected_same)
+
+    def ku(self, value: str) -> float | None:
+        """(k)uα of one value (the 2019 book's eq. 38, as quallmer reads it): in the cuα
+        matrix, the share of the value's coincidences that pair it with another value,
+        observed against expected. 1 when every unit of it met only units of it, 0 when it
+        met others as often as by chance (a value only one observer used). None when no
+        unit of it met a unit of another observer, or with one value only."""
+        values = [c for c in self._margins() if c is not None]
+        inner = {c: sum(self.observed[(c, k)] for k in values) for c in values}
+        total = sum(inner.values())
+        met = inner.get(value, 0.0)
+        if self.observers < 2 or not met:
+            return None
+        denominator = total - sum(self.inner.values()) / total
+        expected_all = (met * total - self.inner[value]) / denominator
+        expected_other = expected_all - (met * met - self.inner[value]) / denominator
+        if expected_other <= 1e-12:
+            return None
+        observed_other = met - self.observed[(value, value)]
+        return 1 - (observed_other / met) / (expected_other / expected_all)
+
+    def coverage(self, value: str) -> float | None:
+        """Share of the value's coincidences that are with units (any value) rather than
+        gaps: how much of what one observer gave this value the others marked at all."""
+        margin = self._margins()[value]
+        if not margin:
+            return None
+        return 1 - self.observed[(value, None)] / margin
 
     def add(self, other: Coincidences) -> None:
         """Pool another study's coincidences into these (documents side by side)."""
