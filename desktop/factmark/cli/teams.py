@@ -69,7 +69,9 @@ def run_agree(args: argparse.Namespace) -> int:
     from factmark.core.agreement import agreement
 
     with Project.open_to_read(args.project) as project:
-        figures = agreement(project)
+        # The text lists no disagreement, only their counts: not building the list
+        # saves most of the time on an archive.
+        figures = agreement(project, details=args.json)
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
         return EXIT_OK
@@ -142,7 +144,8 @@ def _say_more(figures: dict[str, Any]) -> None:
         for name, n in counts[key].items()
     ]
     _say()
-    _say(f"{counted(len(figures['disagreements']), 'disagreement')}" + (":" if parts else ""))
+    total = sum(n for kind in counts.values() for n in kind.values())
+    _say(f"{counted(total, 'disagreement')}" + (":" if parts else ""))
     if parts:
         _say("  " + ", ".join(parts) + " (--json lists each; View > Agreement opens them)")
 

@@ -29,6 +29,7 @@ attribute kappa / alpha and the disagreements behind every figure.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -36,15 +37,27 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from factmark.core.agreement_arrays import disagreeing_clusters, tokenize
 from factmark.core.agreement_links import (
     Compared,
     attribute_agreement,
     link_agreement,
     span_disagreements,
 )
-from factmark.core.agreement_units import unitizing_figures
+from factmark.core.agreement_scan import (
+    Batch,
+    Codes,
+    DocumentTally,
+    PairCounts,
+    pair_counts,
+    read_batches,
+)
 from factmark.core.model import GOLD
 from factmark.core.project import Project, SpanRow
+from factmark.core.unitizing_scan import UnitTally
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 OUTSIDE = "O"
@@ -171,106 +184,206 @@ def _overlaps_any(unit: Unit, others: set[Unit]) -> bool:
     return any(o[2] == label and o[0] < end and start < o[1] for o in others)
 
 
-def agreement(project: Project) -> dict[str, Any]:
+def agreement(project: Project, details: bool = True) -> dict[str, Any]:
     """Every figure the ``agree`` command shows, as plain JSON-ready data.
 
     Keys: ``overall``, ``labels`` (per label), ``pairs`` (per annotator pair, with
     per-label figures), ``documents`` (lowest exact F1 first), ``annotators``,
     ``documents_compared``, ``alpha_u`` (``overall`` and ``labels``), ``links`` (per
     link type), ``attributes`` (per attribute), ``disagreements`` (each with its
-    document, label, place and every annotator's version), ``disagreement_counts`` and
+    document, label, place and every annotator's version; left out when ``details`` is
+    False, which the counts alone need much less time for), ``disagreement_counts`` and
     ``notes``.
+
+    The project is read a range of documents at a time and counted on arrays
+    (:mod:`factmark.core.agreement_scan`), so that an archive of millions of spans takes
+    seconds and bounded memory; the figures are those the definitions above give.
     """
     labels = [label.name for label in project.labels()]
-    overall = {key: Counts() for key in ["*", *labels]}
-    pairs: dict[tuple[str, str], dict[str, Counts]] = {}
-    pair_documents: Counter[tuple[str, str]] = Counter()
-    documents: list[dict[str, Any]] = []
-    compared: list[Compared] = []
-    for document, rows, relations in project.export_rows([]):
-        by_annotator = _units(rows)
-        if len(by_annotator) < 2:
-            continue
-        spans: dict[str, list[SpanRow]] = {}
-        for row in rows:
-            if row.annotator in by_annotator:
-                spans.setdefault(row.annotator, []).append(row)
-        compared.append(
-            Compared(
-                document.id or 0, document.uid, document.title, document.text, spans, relations
-            )
-        )
-        doc_counts = Counts()
-        for x, y in combinations(sorted(by_annotator), 2):
-            counts = compare(document.text, by_annotator[x], by_annotator[y], labels)
-            pair_documents[(x, y)] += 1
-            into = pairs.setdefault((x, y), {key: Counts() for key in ["*", *labels]})
+    codes, people = Codes(labels), Codes([])
+    tally = _Tally(labels)
+    for batch in read_batches(project, codes, people, details):
+        tally.add(batch, codes, people, details)
+    return tally.figures(codes, people, details)
+
+
+class _Tally:
+    """Everything ``agreement`` pools over the batches."""
+
+    def __init__(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.overall = {key: Counts() for key in ["*", *labels]}
+        self.pairs: dict[tuple[str, str], dict[str, Counts]] = {}
+        self.pair_documents: Counter[tuple[str, str]] = Counter()
+        self.documents: list[dict[str, Any]] = []
+        self.slow: list[Compared] = []  # documents with links or attributes
+        self.spans: list[dict[str, Any]] = []  # span disagreements (details)
+        self.disagreeing: Counter[str] = Counter()
+        self.units = UnitTally(len(labels))
+
+    def add(self, batch: Batch, codes: Codes, people: Codes, details: bool) -> None:
+        """Pool one batch of compared documents."""
+        toks = tokenize(batch.texts)
+        documents = DocumentTally.empty(len(batch.ids), len(codes.names) + 1)
+        order = sorted(batch.has, key=lambda c: people.names[c])
+        for x, y in combinations(order, 2):
+            both = int((batch.has[x] & batch.has[y]).sum())
+            if not both:
+                continue
+            pair = (people.names[x], people.names[y])
+            self.pair_documents[pair] += both
+            counts = _as_counts(pair_counts(batch, toks, x, y, codes, documents), self.labels)
+            into = self.pairs.setdefault(pair, {key: Counts() for key in ["*", *self.labels]})
             for key, value in counts.items():
                 into[key].add(value)
-                overall[key].add(value)
-            doc_counts.add(counts["*"])
-        documents.append(
-            {
-                "id": document.uid,
-                "title": document.title,
-                "annotators": sorted(by_annotator),
-                **doc_counts.figures(),
-            }
+                self.overall[key].add(value)
+        self.documents += _documents(batch, documents, people)
+        self.units.add(batch, codes)
+        for at, rows in enumerate(batch.rows):
+            if not rows:
+                continue
+            spans: dict[str, list[SpanRow]] = {}
+            for row in map(SpanRow._make, rows):
+                spans.setdefault(row.annotator or "", []).append(row)
+            one = Compared(
+                batch.ids[at],
+                batch.uids[at],
+                batch.titles[at],
+                batch.texts[at],
+                spans,
+                batch.relations.get(at, []),
+            )
+            if details:
+                self.spans += span_disagreements(one)
+            if one.relations or any(row[7] is not None for row in rows):
+                self.slow.append(one)
+        if not details:
+            counted = disagreeing_clusters(
+                batch.doc,
+                batch.start,
+                batch.end,
+                batch.label,
+                batch.who,
+                len(codes.names),
+                batch.annotator_counts(),
+            )
+            for code in np.flatnonzero(counted).tolist():
+                self.disagreeing[codes.names[code]] += int(counted[code])
+
+    def figures(self, codes: Codes, people: Codes, details: bool) -> dict[str, Any]:
+        """The figures of everything pooled, in ``agreement``'s shape."""
+        self.documents.sort(
+            key=lambda d: (_key(d["exact_f1"]), _key(d["kappa"]), d["title"], d["id"])
         )
-    documents.sort(key=lambda d: (_key(d["exact_f1"]), _key(d["kappa"]), d["title"], d["id"]))
-    annotators = sorted({name for pair in pairs for name in pair})
-    return {
-        **_more_figures(compared, labels, annotators),
-        "documents_compared": len(documents),
-        "annotators": annotators,
-        "overall": overall["*"].figures(),
-        "labels": {label: overall[label].figures() for label in labels},
-        "pairs": [
-            {
-                "annotators": list(pair),
-                "documents": pair_documents[pair],
-                **counts["*"].figures(),
-                "labels": {label: counts[label].figures() for label in labels},
-            }
-            for pair, counts in sorted(pairs.items())
-        ],
-        "documents": documents,
-        "notes": [ALPHA_NOTE] if compared else [],
-    }
-
-
-def _more_figures(
-    compared: list[Compared], labels: list[str], annotators: list[str]
-) -> dict[str, Any]:
-    """αu, links, attributes and the disagreements behind them."""
-    units = unitizing_figures(
-        [
-            (
-                len(d.text),
-                {name: [(r.start, r.end, r.label) for r in rows] for name, rows in d.spans.items()},
-            )
-            for d in compared
-        ],
-        labels,
-    )
-    links, unmatched = link_agreement(compared)
-    attributes, differing = attribute_agreement(compared, annotators)
-    spans = [entry for d in compared for entry in span_disagreements(d)]
-    disagreements = spans + unmatched + differing
-    return {
-        "alpha_u": {"overall": units.overall, "labels": units.labels},
-        "links": links,
-        "attributes": attributes,
-        "disagreements": disagreements,
-        "disagreement_counts": {
-            kind: dict(sorted(Counter(e["label"] for e in entries).items()))
-            for kind, entries in (
+        annotators = sorted({name for pair in self.pairs for name in pair})
+        units = self.units.figures(codes, people, self.labels)
+        links, unmatched = link_agreement(self.slow)
+        attributes, differing = attribute_agreement(self.slow, annotators)
+        spans = Counter(e["label"] for e in self.spans) if details else self.disagreeing
+        more: dict[str, Any] = {
+            "alpha_u": {"overall": units.overall, "labels": units.labels},
+            "links": links,
+            "attributes": attributes,
+        }
+        if details:
+            more["disagreements"] = self.spans + unmatched + differing
+        more["disagreement_counts"] = {
+            kind: dict(sorted(counts.items()))
+            for kind, counts in (
                 ("spans", spans),
-                ("links", unmatched),
-                ("attributes", differing),
+                ("links", Counter(e["label"] for e in unmatched)),
+                ("attributes", Counter(e["label"] for e in differing)),
             )
-        },
+        }
+        return {
+            **more,
+            "documents_compared": len(self.documents),
+            "annotators": annotators,
+            "overall": self.overall["*"].figures(),
+            "labels": {label: self.overall[label].figures() for label in self.labels},
+            "pairs": [
+                {
+                    "annotators": list(pair),
+                    "documents": self.pair_documents[pair],
+                    **counts["*"].figures(),
+                    "labels": {label: counts[label].figures() for label in self.labels},
+                }
+                for pair, counts in sorted(self.pairs.items())
+            ],
+            "documents": self.documents,
+            "notes": [ALPHA_NOTE] if self.documents else [],
+        }
+
+
+def _as_counts(counts: PairCounts, labels: list[str]) -> dict[str, Counts]:
+    """One pair's batch counts as :class:`Counts`: ``"*"`` and one per project label."""
+    out = {
+        "*": Counts(
+            int(counts.exact.sum()),
+            int(counts.spans_a.sum()),
+            int(counts.spans_b.sum()),
+            int(counts.overlap_a.sum()),
+            int(counts.overlap_b.sum()),
+            counts.tokens,
+        )
     }
+    for code, label in enumerate(labels):
+        out[label] = Counts(
+            int(counts.exact[code]),
+            int(counts.spans_a[code]),
+            int(counts.spans_b[code]),
+            int(counts.overlap_a[code]),
+            int(counts.overlap_b[code]),
+            counts.label_tokens[code],
+        )
+    return out
+
+
+def _documents(batch: Batch, tally: DocumentTally, people: Codes) -> list[dict[str, Any]]:
+    """Each document's row of the ``documents`` list, its figures pooled over its pairs
+    (as :meth:`Counts.figures` computes them, for every document at once)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        spans = tally.spans_a + tally.spans_b
+        exact = np.where(spans > 0, 2 * tally.exact / spans, np.nan)
+        recall = tally.overlap_a / tally.spans_a
+        precision = tally.overlap_b / tally.spans_b
+        f1 = 2 * precision * recall / (precision + recall)
+        overlap = np.where(
+            (tally.spans_a > 0) & (tally.spans_b > 0),
+            np.where(precision + recall > 0, f1, 0.0),
+            np.where(spans > 0, 0.0, np.nan),
+        )
+        total = tally.total
+        expected = (tally.by_a * tally.by_b).sum(axis=1) / (total * total)
+        kappa = (tally.agree / total - expected) / (1 - expected)
+        kappa = np.where((total > 0) & (expected < 1), kappa, np.nan)
+    names = [
+        sorted(people.names[c] for c, flags in batch.has.items() if flags[at])
+        for at in range(len(batch.ids))
+    ]
+    return [
+        {
+            "id": uid,
+            "title": title,
+            "annotators": who,
+            "exact_f1": _round(e),
+            "overlap_f1": _round(o),
+            "kappa": _round(k),
+        }
+        for uid, title, who, e, o, k in zip(
+            batch.uids,
+            batch.titles,
+            names,
+            _floats(exact),
+            _floats(overlap),
+            _floats(kappa),
+            strict=True,
+        )
+    ]
+
+
+def _floats(values: npt.NDArray[np.float64]) -> list[float | None]:
+    return [None if math.isnan(v) else v for v in values.tolist()]
 
 
 def _units(rows: list[SpanRow]) -> dict[str, set[Unit]]:

@@ -6,7 +6,7 @@ import sqlite3
 from collections.abc import Iterator
 from itertools import groupby, starmap
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from factmark.core.labels_store import LabelsStore
 from factmark.core.model import Document, Relation
@@ -88,6 +88,44 @@ class ReadingStore(LabelsStore):
                 )
         except sqlite3.DatabaseError as error:
             raise ProjectError(f"{self.path}: {_explain(error)}") from None
+
+    # -- ranges of documents, for the agreement figures ------------------------
+
+    def document_id_bounds(self) -> tuple[int, int]:
+        """The smallest and largest document id (``(0, -1)`` in an empty project)."""
+        low, high = self.conn.execute("SELECT min(id), max(id) FROM documents").fetchone()
+        return (0, -1) if low is None else (low, high)
+
+    def documents_between(self, first: int, last: int) -> list[tuple[int, str, str, str]]:
+        """``(id, uid, title, text)`` of the documents with ids in ``[first, last]``."""
+        return self.conn.execute(
+            "SELECT id, uid, title, text FROM documents WHERE id BETWEEN ? AND ? ORDER BY id",
+            [first, last],
+        ).fetchall()
+
+    def spans_between(self, first: int, last: int) -> list[tuple[Any, ...]]:
+        """Spans of the documents with ids in ``[first, last]``, in text order, as
+        :class:`SpanRow` tuples; ``attrs`` is None where it holds nothing (``{}``) and
+        ``note`` is not read (one range query: the agreement reads millions of rows)."""
+        return self.conn.execute(
+            'SELECT document_id, id, start, "end", label, annotator, NULL, '
+            "NULLIF(attrs, '{}') FROM spans WHERE document_id BETWEEN ? AND ? "
+            'ORDER BY document_id, start, "end" DESC, label, id',
+            [first, last],
+        ).fetchall()
+
+    def relations_between(self, first: int, last: int) -> list[Relation]:
+        """Relations of the documents with ids in ``[first, last]``, by document and id."""
+        return list(
+            starmap(
+                Relation,
+                self.conn.execute(
+                    "SELECT id, document_id, head_span_id, child_span_id, label FROM relations "
+                    "WHERE document_id BETWEEN ? AND ? ORDER BY document_id, id",
+                    [first, last],
+                ),
+            )
+        )
 
     # -- statistics ----------------------------------------------------------
 

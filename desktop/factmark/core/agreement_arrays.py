@@ -1,0 +1,192 @@
+"""The agreement counts of many documents at once, on arrays (numpy).
+
+:mod:`factmark.core.agreement` defines every figure one document at a time; an archive
+of millions of spans is too much for a Python object per span or per token, so the counts
+are taken here on whole batches of documents. Spans are rows of parallel integer arrays
+(document in the batch, start, end, label code, annotator code); documents are laid end
+to end in one coordinate (code points, or token numbers) so that one sort or one search
+serves the whole batch. Every count is an exact integer: the figures computed from them
+are the same as the one-document-at-a-time definitions give (a test compares both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Ints = npt.NDArray[np.int64]
+Flags = npt.NDArray[np.bool_]
+SHIFT = 1 << 32  # room for one text's offsets beside a group number in one int64
+
+# Character classes of the token pattern ``\w+|[^\w\s]``: 0 space, 1 word, 2 other mark.
+# Python's ``\w`` is ``str.isalnum()`` or ``_``, its ``\s`` ``str.isspace()``.
+_UNKNOWN = 255
+_CLASSES = np.full(0x110000, _UNKNOWN, dtype=np.uint8)
+
+
+def _classify(points: npt.NDArray[np.uint32]) -> None:
+    """Fill the class table for these code points (once per code point)."""
+    for point in points.tolist():
+        char = chr(point)
+        _CLASSES[point] = 1 if char.isalnum() or char == "_" else 0 if char.isspace() else 2
+
+
+_classify(np.arange(0x10000, dtype=np.uint32))  # the basic plane up front; the rest as met
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """The tokens of a batch of texts joined with one space between them."""
+
+    starts: Ints  # in the joined text
+    ends: Ints
+    offsets: Ints  # where each text starts in the joined text
+    first: Ints  # the number of each text's first token
+    counts: Ints  # tokens per text
+
+
+def tokenize(texts: list[str]) -> Tokens:
+    """The tokens of :data:`factmark.core.agreement.TOKEN` in every text, without a
+    Python object per token: runs of word characters, and every other non-space mark."""
+    joined = " ".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = _CLASSES[points]
+    if (classes == _UNKNOWN).any():
+        _classify(np.unique(points[classes == _UNKNOWN]))
+        classes = _CLASSES[points]
+    word = classes == 1
+    other = classes == 2
+    before = np.concatenate(([False], word[:-1]))
+    after = np.concatenate((word[1:], [False]))
+    starts = np.flatnonzero(other | (word & ~before)).astype(np.int64)
+    ends = np.flatnonzero(other | (word & ~after)).astype(np.int64) + 1
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
+    first = np.searchsorted(starts, offsets).astype(np.int64)
+    counts = np.diff(np.concatenate((first, [len(starts)]))).astype(np.int64)
+    return Tokens(starts, ends, offsets, first, counts)
+
+
+def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
+    """``[first, last)`` token numbers each span overlaps (empty when it covers none)."""
+    at = tokens.offsets[doc]
+    first = np.searchsorted(tokens.ends, at + start, side="right").astype(np.int64)
+    last = np.searchsorted(tokens.starts, at + end, side="left").astype(np.int64)
+    return first, np.maximum(first, last)
+
+
+def innermost(start: Ints, end: Ints, *keys: Ints) -> tuple[Ints, Ints, Ints]:
+    """The union of ``[start, end)`` cut into pieces, each with the interval covering it
+    that sorts first by ``keys`` (its index; pieces not joined, gaps left out)."""
+    kept = np.flatnonzero(start < end)
+    start, end = start[kept], end[kept]
+    cuts = np.unique(np.concatenate((start, end)))
+    if len(cuts) < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty
+    first = np.searchsorted(cuts, start)
+    spread = np.searchsorted(cuts, end) - first
+    owner = np.repeat(np.arange(len(start)), spread)
+    piece = np.arange(len(owner)) - np.repeat(np.cumsum(spread) - spread, spread) + first[owner]
+    order = np.lexsort((*(k[kept][owner] for k in reversed(keys)), piece))
+    piece, owner = piece[order], owner[order]
+    heads = np.concatenate(([True], piece[1:] != piece[:-1]))
+    piece = piece[heads]
+    return cuts[piece], cuts[piece + 1], kept[owner[heads]].astype(np.int64)
+
+
+def runs(start: Ints, end: Ints, owner: Ints, region: Ints) -> tuple[Ints, Ints, Ints, Ints]:
+    """Touching pieces of one interval (cut apart by intervals nested in it) joined."""
+    if not len(start):
+        return start, end, owner, region
+    joins = (start[1:] == end[:-1]) & (owner[1:] == owner[:-1]) & (region[1:] == region[:-1])
+    heads = np.flatnonzero(np.concatenate(([True], ~joins)))
+    tails = np.concatenate((heads[1:], [len(start)])) - 1
+    return start[heads], end[tails], owner[heads], region[heads]
+
+
+def merged_by(start: Ints, end: Ints, group: Ints) -> tuple[Ints, Ints, Ints]:
+    """Overlapping intervals of one group joined (touching ones stay apart), as
+    :func:`factmark.core.unitizing.merged` does, sorted by group and start."""
+    if not len(start):
+        return start, end, group
+    order = np.lexsort((end, start, group))
+    start, end, group = start[order], end[order], group[order]
+    room = int(end.max()) + 1
+    reach = np.maximum.accumulate(group * room + end)
+    fresh = np.concatenate(([True], group[1:] * room + start[1:] >= reach[:-1]))
+    heads = np.flatnonzero(fresh)
+    return start[heads], np.maximum.reduceat(end, heads), group[heads]
+
+
+def lookup(start: Ints, end: Ints, points: Ints) -> Ints:
+    """Per point, the index of the piece (sorted, disjoint) holding it, or -1."""
+    at = np.searchsorted(start, points, side="right") - 1
+    inside = (at >= 0) & (end[np.maximum(at, 0)] > points)
+    return np.where(inside, at, -1).astype(np.int64)
+
+
+def pieces(*bounds: Ints) -> tuple[Ints, Ints]:
+    """The elementary pieces between every consecutive pair of these bounds."""
+    cuts = np.unique(np.concatenate(bounds)) if bounds else np.zeros(0, dtype=np.int64)
+    return cuts[:-1], cuts[1:]
+
+
+def units(doc: Ints, start: Ints, end: Ints, label: Ints, labels: int) -> tuple[Ints, Ints, Ints]:
+    """One annotator's spans as a set: ``(group, start, end)`` without repeats, sorted,
+    where ``group = doc * labels + label``."""
+    group = doc * labels + label
+    order = np.lexsort((end, start, group))
+    group, start, end = group[order], start[order], end[order]
+    fresh = np.ones(len(group), dtype=np.bool_)
+    fresh[1:] = (group[1:] != group[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])
+    return group[fresh], start[fresh], end[fresh]
+
+
+def exact_matches(a: tuple[Ints, Ints, Ints], b: tuple[Ints, Ints, Ints], size: int) -> Ints:
+    """Per group, how many units the two sets share."""
+    group = np.concatenate((a[0], b[0]))
+    start = np.concatenate((a[1], b[1]))
+    end = np.concatenate((a[2], b[2]))
+    order = np.lexsort((end, start, group))
+    group, start, end = group[order], start[order], end[order]
+    same = (group[1:] == group[:-1]) & (start[1:] == start[:-1]) & (end[1:] == end[:-1])
+    return np.bincount(group[1:][same], minlength=size).astype(np.int64)
+
+
+def overlapping(a: tuple[Ints, Ints, Ints], b: tuple[Ints, Ints, Ints], size: int) -> Ints:
+    """Per group, how many units of ``a`` overlap some unit of ``b`` in the same group."""
+    if not len(b[0]) or not len(a[0]):
+        return np.zeros(size, dtype=np.int64)
+    b_starts = b[0] * SHIFT + b[1]
+    reach = np.maximum.accumulate(b[0] * SHIFT + b[2])
+    at = np.searchsorted(b_starts, a[0] * SHIFT + a[2], side="left") - 1
+    hit = (at >= 0) & (reach[np.maximum(at, 0)] > a[0] * SHIFT + a[1])
+    return np.bincount(a[0][hit], minlength=size).astype(np.int64)
+
+
+def disagreeing_clusters(
+    doc: Ints, start: Ints, end: Ints, label: Ints, who: Ints, labels: int, annotators: Ints
+) -> Ints:
+    """Per label, the clusters (spans of one label overlapping through chains) that the
+    annotators of the document did not all mark once at the same place."""
+    if not len(doc):
+        return np.zeros(labels, dtype=np.int64)
+    group = doc * labels + label
+    order = np.lexsort((start, group))
+    group, start, end, who = group[order], start[order], end[order], who[order]
+    low = group * SHIFT + start
+    reach = np.maximum.accumulate(group * SHIFT + end)
+    heads = np.flatnonzero(np.concatenate(([True], low[1:] >= reach[:-1])))
+    cluster = np.cumsum(np.isin(np.arange(len(group)), heads)) - 1
+    rows = np.diff(np.concatenate((heads, [len(group)])))
+    one_place = (np.minimum.reduceat(start, heads) == np.maximum.reduceat(start, heads)) & (
+        np.minimum.reduceat(end, heads) == np.maximum.reduceat(end, heads)
+    )
+    pairs = np.unique(cluster * (int(who.max()) + 1) + who)
+    distinct = np.bincount(pairs // (int(who.max()) + 1), minlength=len(heads))
+    expected = annotators[group[heads] // labels]
+    agreed = one_place & (rows == expected) & (distinct == expected)
+    return np.bincount(group[heads][~agreed] % labels, minlength=labels).astype(np.int64)

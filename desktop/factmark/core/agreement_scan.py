@@ -1,0 +1,327 @@
+"""A project's compared documents read in batches, and each annotator pair's counts.
+
+Documents are read a range of ids at a time (one query for their texts, one for their
+spans, one for their relations), so that memory stays bounded however large the archive.
+A document is compared when at least two annotators (not the gold layer) made spans in it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from factmark.core.agreement_arrays import (
+    Flags,
+    Ints,
+    Tokens,
+    exact_matches,
+    innermost,
+    lookup,
+    overlapping,
+    pieces,
+    token_range,
+    units,
+)
+from factmark.core.model import GOLD, Relation
+from factmark.core.project import Project
+
+BATCH = 2048  # documents per range read: a few MB of text and spans at a time
+
+
+class Codes:
+    """Names numbered in the order met (labels, annotators)."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names: list[str] = []
+        self.index: dict[str, int] = {}
+        for name in names:
+            self.code(name)
+
+    def code(self, name: str) -> int:
+        """The number of ``name``, given one when new."""
+        if name not in self.index:
+            self.index[name] = len(self.names)
+            self.names.append(name)
+        return self.index[name]
+
+    def codes(self, names: tuple[Any, ...], missing: int = -1) -> Ints:
+        """The numbers of these names; None and the gold layer are ``missing``."""
+        for name in set(names) - self.index.keys():
+            if name is not None and name != GOLD:
+                self.code(name)
+        get = self.index.get
+        return np.fromiter((get(n, missing) for n in names), dtype=np.int64, count=len(names))
+
+    def by_name(self) -> Ints:
+        """Per code, its place in name order."""
+        rank = np.empty(len(self.names), dtype=np.int64)
+        rank[np.argsort(np.array(self.names, dtype=object), kind="stable")] = np.arange(
+            len(self.names)
+        )
+        return rank
+
+
+@dataclass
+class Batch:
+    """The compared documents of one range of ids and their annotators' spans."""
+
+    ids: list[int]
+    uids: list[str]
+    titles: list[str]
+    texts: list[str]
+    doc: Ints  # per span: the document's place in this batch
+    start: Ints
+    end: Ints
+    label: Ints
+    who: Ints
+    has: dict[int, Flags]  # per annotator code: which documents it made spans in
+    rows: list[list[tuple[Any, ...]]]  # per document, its spans' rows (SpanRow order)
+    relations: dict[int, list[Relation]] = field(default_factory=dict)  # by place
+
+    def annotator_counts(self) -> Ints:
+        """Per document, how many annotators made spans in it."""
+        counts = np.zeros(len(self.ids), dtype=np.int64)
+        for flags in self.has.values():
+            counts += flags
+        return counts
+
+
+def read_batches(project: Project, labels: Codes, people: Codes, details: bool) -> Iterator[Batch]:
+    """The project's compared documents, a range of ids at a time, in id order."""
+    low, high = project.document_id_bounds()
+    for first in range(low, high + 1, BATCH):
+        batch = _read(project, first, first + BATCH - 1, labels, people, details)
+        if batch is not None:
+            yield batch
+
+
+def _read(
+    project: Project, first: int, last: int, labels: Codes, people: Codes, details: bool
+) -> Batch | None:
+    rows = project.spans_between(first, last)
+    if not rows:
+        return None
+    columns = list(zip(*rows, strict=True))
+    ids = np.array(columns[0], dtype=np.int64)
+    who = people.codes(columns[5])
+    mine = who >= 0
+    pairs = np.unique(ids[mine] * (len(people.names) + 1) + who[mine])
+    doc_ids, seen = np.unique(pairs // (len(people.names) + 1), return_counts=True)
+    compared = doc_ids[seen >= 2]
+    if not len(compared):
+        return None
+    keep = mine & np.isin(ids, compared)
+    place = np.searchsorted(compared, ids[keep]).astype(np.int64)
+    wanted = set(compared.tolist())
+    documents = [d for d in project.documents_between(first, last) if d[0] in wanted]
+    batch = Batch(
+        ids=[d[0] for d in documents],
+        uids=[d[1] for d in documents],
+        titles=[d[2] for d in documents],
+        texts=[d[3] for d in documents],
+        doc=place,
+        start=np.array(columns[2], dtype=np.int64)[keep],
+        end=np.array(columns[3], dtype=np.int64)[keep],
+        label=labels.codes(columns[4])[keep],
+        who=who[keep],
+        has={},
+        rows=[[] for _ in documents],
+    )
+    for code in np.unique(batch.who).tolist():
+        flags = np.zeros(len(documents), dtype=np.bool_)
+        flags[batch.doc[batch.who == code]] = True
+        batch.has[code] = flags
+    for relation in project.relations_between(first, last):
+        if relation.document_id in wanted:
+            at = int(np.searchsorted(compared, relation.document_id or 0))
+            batch.relations.setdefault(at, []).append(relation)
+    # Rows as tuples only for the documents read the slow way: every one for the
+    # disagreement list, else those with links or attributes.
+    needed = np.ones(len(documents), dtype=np.bool_)
+    if not details:
+        needed[:] = False
+        needed[list(batch.relations)] = True
+        attributed = np.array([a is not None for a in columns[7]], dtype=np.bool_)[keep]
+        needed[batch.doc[attributed]] = True
+    if needed.any():
+        picked = np.flatnonzero(keep)[needed[place]]
+        for index, at in zip(picked.tolist(), place[needed[place]].tolist(), strict=True):
+            batch.rows[at].append(rows[index])
+    return batch
+
+
+@dataclass
+class DocumentTally:
+    """Per document of a batch, the counts pooled over its annotator pairs."""
+
+    exact: Ints
+    spans_a: Ints
+    spans_b: Ints
+    overlap_a: Ints
+    overlap_b: Ints
+    total: Ints  # tokens counted (once per pair)
+    agree: Ints  # tokens both gave the same value
+    by_a: Ints  # per document and value, tokens A gave it
+    by_b: Ints
+
+    @classmethod
+    def empty(cls, documents: int, values: int) -> DocumentTally:
+        def zeros(*shape: int) -> Ints:
+            return np.zeros(shape, dtype=np.int64)
+
+        n = documents
+        return cls(
+            zeros(n),
+            zeros(n),
+            zeros(n),
+            zeros(n),
+            zeros(n),
+            zeros(n),
+            zeros(n),
+            zeros(n, values),
+            zeros(n, values),
+        )
+
+
+@dataclass
+class PairCounts:
+    """One pair's counts in one batch: span counts per label, token counts."""
+
+    exact: Ints  # per label
+    spans_a: Ints
+    spans_b: Ints
+    overlap_a: Ints
+    overlap_b: Ints
+    tokens: Counter[tuple[str, str]]  # innermost labels (or "O") of A and B
+    label_tokens: list[Counter[tuple[str, str]]]  # per label: that label or "O"
+
+
+def pair_counts(
+    batch: Batch, tokens: Tokens, x: int, y: int, labels: Codes, tally: DocumentTally
+) -> PairCounts:
+    """Counts of annotators ``x`` and ``y`` over the batch's documents both marked,
+    pooled into ``tally`` per document."""
+    nl = len(labels.names)
+    documents = len(batch.ids)
+    both = batch.has[x] & batch.has[y]
+    in_pair = both[batch.doc]
+    sides = [in_pair & (batch.who == code) for code in (x, y)]
+    sets = [units(batch.doc[m], batch.start[m], batch.end[m], batch.label[m], nl) for m in sides]
+    size = documents * nl
+    exact = exact_matches(sets[0], sets[1], size).reshape(documents, nl)
+    spans_a = np.bincount(sets[0][0], minlength=size).reshape(documents, nl)
+    spans_b = np.bincount(sets[1][0], minlength=size).reshape(documents, nl)
+    overlap_a = overlapping(sets[0], sets[1], size).reshape(documents, nl)
+    overlap_b = overlapping(sets[1], sets[0], size).reshape(documents, nl)
+    for into, part in (
+        (tally.exact, exact),
+        (tally.spans_a, spans_a),
+        (tally.spans_b, spans_b),
+        (tally.overlap_a, overlap_a),
+        (tally.overlap_b, overlap_b),
+    ):
+        into += part.sum(axis=1)
+    ranges = [token_range(tokens, batch.doc[m], batch.start[m], batch.end[m]) for m in sides]
+    pooled = _token_values(batch, tokens, sides, ranges, labels, both, tally)
+    return PairCounts(
+        exact.sum(axis=0),
+        spans_a.sum(axis=0),
+        spans_b.sum(axis=0),
+        overlap_a.sum(axis=0),
+        overlap_b.sum(axis=0),
+        pooled,
+        _label_tokens(batch, tokens, sides, ranges, labels, both),
+    )
+
+
+def _token_values(
+    batch: Batch,
+    tokens: Tokens,
+    sides: list[Flags],
+    ranges: list[tuple[Ints, Ints]],
+    labels: Codes,
+    both: Flags,
+    tally: DocumentTally,
+) -> Counter[tuple[str, str]]:
+    """Per token, the innermost label of each side (the shortest span, ties by name)."""
+    nl = len(labels.names)
+    rank = labels.by_name()
+    found = []
+    for side, (first, last) in zip(sides, ranges, strict=True):
+        width = batch.end[side] - batch.start[side]
+        label = batch.label[side]
+        a, b, owner = innermost(first, last, width, rank[label])
+        found.append((a, b, label[owner] + 1))  # value 0 is "O"
+    low, high = pieces(found[0][0], found[0][1], found[1][0], found[1][1])
+    values = []
+    for a, b, value in found:
+        at = lookup(a, b, low)
+        values.append(np.where(at >= 0, value[np.maximum(at, 0)], 0))
+    va, vb = values
+    keep = (va > 0) | (vb > 0)
+    size, va, vb = (high - low)[keep], va[keep], vb[keep]
+    doc = np.searchsorted(tokens.first, low[keep], side="right") - 1
+    wide = nl + 1
+    counts = np.bincount(va * wide + vb, weights=size, minlength=wide * wide)
+    names = ["O", *labels.names]
+    pooled: Counter[tuple[str, str]] = Counter()
+    for key in np.flatnonzero(counts).tolist():
+        pooled[(names[key // wide], names[key % wide])] += int(counts[key])
+    in_pair = np.where(both, tokens.counts, 0)
+    outside = int(in_pair.sum() - size.sum())
+    if outside:
+        pooled[("O", "O")] += outside
+    # The document figures pool every pair's tokens of the document.
+    covered = np.bincount(doc, weights=size, minlength=len(both)).astype(np.int64)
+    neither = in_pair - covered
+    same = va == vb
+    tally.total += in_pair
+    tally.agree += np.bincount(doc[same], weights=size[same], minlength=len(both)).astype(np.int64)
+    tally.agree += neither
+    np.add.at(tally.by_a, (doc, va), size)
+    np.add.at(tally.by_b, (doc, vb), size)
+    tally.by_a[:, 0] += neither
+    tally.by_b[:, 0] += neither
+    return pooled
+
+
+def _label_tokens(
+    batch: Batch,
+    tokens: Tokens,
+    sides: list[Flags],
+    ranges: list[tuple[Ints, Ints]],
+    labels: Codes,
+    both: Flags,
+) -> list[Counter[tuple[str, str]]]:
+    """Per label, tokens with a span of that label by both, by one side only, by neither."""
+    nl = len(labels.names)
+    layer = len(tokens.starts) + 1  # each label's tokens in a stretch of their own
+    covers = []
+    for side, (first, last) in zip(sides, ranges, strict=True):
+        shift = batch.label[side] * layer
+        a, b, _ = innermost(first + shift, last + shift)
+        covers.append((a, b))
+    marked = [
+        np.bincount(a // layer, weights=b - a, minlength=nl).astype(np.int64) for a, b in covers
+    ]
+    low, high = pieces(covers[0][0], covers[0][1], covers[1][0], covers[1][1])
+    inside = (lookup(*covers[0], low) >= 0) & (lookup(*covers[1], low) >= 0)
+    shared = np.bincount(low[inside] // layer, weights=(high - low)[inside], minlength=nl).astype(
+        np.int64
+    )
+    total = int(np.where(both, tokens.counts, 0).sum())
+    out = []
+    for code, name in enumerate(labels.names):
+        agreed, by_a, by_b = int(shared[code]), int(marked[0][code]), int(marked[1][code])
+        cells = {
+            (name, name): agreed,
+            (name, "O"): by_a - agreed,
+            ("O", name): by_b - agreed,
+            ("O", "O"): total - by_a - by_b + agreed,
+        }
+        out.append(Counter({key: n for key, n in cells.items() if n}))
+    return out

@@ -1,0 +1,93 @@
+"""The batch computation of ``factmark agree`` gives the figures the straightforward one
+does, on a few hundred random documents read in many small batches."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.core.agreement_reference import straightforward_agreement
+
+from factmark.core import agreement_scan
+from factmark.core.agreement import agreement
+from factmark.core.model import GOLD, IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.project import Project
+
+WORDS = ["Army", "says", "240", "troops", "left", "Kyiv", "𠮷", "Харків", "☕", "don't", "—"]
+LABELS = ["claim", "source", "location", "number"]
+
+
+def _text(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(1, 40))]
+    separators = [rng.choice([" ", " ", ", ", ".  ", "\n"]) for _ in words]
+    return "".join(w + s for w, s in zip(words, separators, strict=True))
+
+
+def _spans(rng: random.Random, text: str, who: str | None, refs: list[str]) -> list[IncomingSpan]:
+    spans = []
+    for _ in range(rng.randint(0, 6)):
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.choice([1, 2, 3, 5, 8, 20, 60]))
+        ref = f"{who}{len(refs)}"
+        refs.append(ref)
+        attrs = {"verdict": rng.choice(["false", "true"])} if rng.random() < 0.1 else {}
+        spans.append(IncomingSpan(start, end, rng.choice(LABELS), who, attrs=attrs, ref=ref))
+        if rng.random() < 0.1:  # the same span twice, or nested in the last one
+            spans.append(IncomingSpan(start, end, spans[-1].label, who))
+    return spans
+
+
+def _document(rng: random.Random, n: int, late: bool) -> IncomingDocument:
+    text = _text(rng)
+    annotators: list[str | None] = ["ana", "ben", GOLD, None]
+    if late:  # a third annotator who only appears in the later documents
+        annotators.append("cy")
+    spans: list[IncomingSpan] = []
+    refs: list[str] = []
+    for who in annotators:
+        if rng.random() < 0.8:
+            found = _spans(rng, text, who, refs)
+            if rng.random() < 0.3 and spans and found:  # agree exactly on some
+                found.append(IncomingSpan(spans[0].start, spans[0].end, spans[0].label, who))
+            spans += found
+    relations = []
+    by_who: dict[str | None, list[Any]] = {}
+    for s in spans:
+        if s.ref is not None:
+            by_who.setdefault(s.annotator, []).append(s.ref)
+    for ours in by_who.values():
+        if len(ours) > 1 and rng.random() < 0.3:
+            relations.append(IncomingRelation(ours[0], ours[1], rng.choice(["about", "source_of"])))
+    return IncomingDocument(text, title=f"doc {n % 37}", spans=spans, relations=relations)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("archive") / "random.factmark"
+    rng = random.Random(17)
+    with Project.open(path) as project:
+        for n in range(300):
+            project.add_document(_document(rng, n, late=n > 150), create_labels=True)
+    return path
+
+
+def test_batches_give_the_straightforward_figures(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agreement_scan, "BATCH", 16)  # many batches, gaps carried across
+    with Project.open_to_read(archive) as project:
+        expected = straightforward_agreement(project)
+        found = agreement(project)
+        counts_only = agreement(project, details=False)
+    assert expected["documents_compared"] > 150
+    assert expected["annotators"] == ["ana", "ben", "cy"]
+    assert expected["links"] and expected["attributes"]
+    assert found == expected
+    assert counts_only == {k: v for k, v in expected.items() if k != "disagreements"}
+
+
+def test_one_batch_gives_the_same_figures(archive: Path) -> None:
+    with Project.open_to_read(archive) as project:
+        assert agreement(project) == straightforward_agreement(project)
