@@ -36,6 +36,15 @@ def _classify(points: npt.NDArray[np.uint32]) -> None:
 _classify(np.arange(0x10000, dtype=np.uint32))  # the basic plane up front; the rest as met
 
 
+def distinct(values: Ints) -> Ints:
+    """The sorted distinct values (by sorting: numpy's hashing ``unique`` is slower on
+    these integer arrays)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 @dataclass(frozen=True)
 class Tokens:
     """The tokens of a batch of texts joined with one space between them."""
@@ -82,7 +91,7 @@ def innermost(start: Ints, end: Ints, *keys: Ints) -> tuple[Ints, Ints, Ints]:
     that sorts first by ``keys`` (its index; pieces not joined, gaps left out)."""
     kept = np.flatnonzero(start < end)
     start, end = start[kept], end[kept]
-    cuts = np.unique(np.concatenate((start, end)))
+    cuts = distinct(np.concatenate((start, end)))
     if len(cuts) < 2:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
@@ -130,7 +139,7 @@ def lookup(start: Ints, end: Ints, points: Ints) -> Ints:
 
 def pieces(*bounds: Ints) -> tuple[Ints, Ints]:
     """The elementary pieces between every consecutive pair of these bounds."""
-    cuts = np.unique(np.concatenate(bounds)) if bounds else np.zeros(0, dtype=np.int64)
+    cuts = distinct(np.concatenate(bounds)) if bounds else np.zeros(0, dtype=np.int64)
     return cuts[:-1], cuts[1:]
 
 
@@ -180,13 +189,15 @@ def disagreeing_clusters(
     low = group * SHIFT + start
     reach = np.maximum.accumulate(group * SHIFT + end)
     heads = np.flatnonzero(np.concatenate(([True], low[1:] >= reach[:-1])))
-    cluster = np.cumsum(np.isin(np.arange(len(group)), heads)) - 1
+    fresh = np.zeros(len(group), dtype=np.int64)
+    fresh[heads] = 1
+    cluster = np.cumsum(fresh) - 1
     rows = np.diff(np.concatenate((heads, [len(group)])))
     one_place = (np.minimum.reduceat(start, heads) == np.maximum.reduceat(start, heads)) & (
         np.minimum.reduceat(end, heads) == np.maximum.reduceat(end, heads)
     )
-    pairs = np.unique(cluster * (int(who.max()) + 1) + who)
-    distinct = np.bincount(pairs // (int(who.max()) + 1), minlength=len(heads))
+    pairs = distinct(cluster * (int(who.max()) + 1) + who)
+    people = np.bincount(pairs // (int(who.max()) + 1), minlength=len(heads))
     expected = annotators[group[heads] // labels]
-    agreed = one_place & (rows == expected) & (distinct == expected)
+    agreed = one_place & (rows == expected) & (people == expected)
     return np.bincount(group[heads][~agreed] % labels, minlength=labels).astype(np.int64)

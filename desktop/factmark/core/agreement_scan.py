@@ -18,6 +18,7 @@ from factmark.core.agreement_arrays import (
     Flags,
     Ints,
     Tokens,
+    distinct,
     exact_matches,
     innermost,
     lookup,
@@ -48,13 +49,13 @@ class Codes:
             self.names.append(name)
         return self.index[name]
 
-    def codes(self, names: tuple[Any, ...], missing: int = -1) -> Ints:
-        """The numbers of these names; None and the gold layer are ``missing``."""
+    def codes(self, names: tuple[Any, ...]) -> Ints:
+        """The numbers of these names; None and the gold layer are -1."""
         for name in set(names) - self.index.keys():
             if name is not None and name != GOLD:
                 self.code(name)
-        get = self.index.get
-        return np.fromiter((get(n, missing) for n in names), dtype=np.int64, count=len(names))
+        index = {**self.index, None: -1, GOLD: -1}
+        return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
 
     def by_name(self) -> Ints:
         """Per code, its place in name order."""
@@ -109,7 +110,7 @@ def _read(
     ids = np.array(columns[0], dtype=np.int64)
     who = people.codes(columns[5])
     mine = who >= 0
-    pairs = np.unique(ids[mine] * (len(people.names) + 1) + who[mine])
+    pairs = distinct(ids[mine] * (len(people.names) + 1) + who[mine])
     doc_ids, seen = np.unique(pairs // (len(people.names) + 1), return_counts=True)
     compared = doc_ids[seen >= 2]
     if not len(compared):

@@ -24,6 +24,7 @@ import numpy as np
 from factmark.core.agreement_arrays import (
     Flags,
     Ints,
+    distinct,
     innermost,
     lookup,
     merged_by,
@@ -227,8 +228,8 @@ class Units2004:
             one = np.repeat(np.arange(len(s1)), spread)
             two = np.arange(len(one)) - np.repeat(np.cumsum(spread) - spread, spread) + low[one]
             cost = ((s1[one] - s2[two]) ** 2 + (e1[one] - e2[two]) ** 2).sum()
-            hit_one = np.unique(one)
-            hit_two = np.unique(two)
+            hit_one = distinct(one)
+            hit_two = distinct(two)
             matched = ((e1[hit_one] - s1[hit_one]) ** 2).sum() + (
                 (e2[hit_two] - s2[hit_two]) ** 2
             ).sum()
