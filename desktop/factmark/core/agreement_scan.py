@@ -54,7 +54,7 @@ class Codes:
         for name in set(names) - self.index.keys():
             if name is not None and name != GOLD:
                 self.code(name)
-        index = {**self.index, None: -1, GOLD: -1}
+        index: dict[str | None, int] = {**self.index, None: -1, GOLD: -1}
         return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
 
     def by_name(self) -> Ints:
