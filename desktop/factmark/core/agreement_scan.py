@@ -38,7 +38,7 @@ class Codes:
 
     def __init__(self, names: list[str]) -> None:
         self.names: list[str] = []
-        self.index: dict[str, int] = {}
+        self.index: dict[str | None, int] = {}
         for name in names:
             self.code(name)
 
@@ -54,7 +54,8 @@ class Codes:
         for name in set(names) - self.index.keys():
             if name is not None and name != GOLD:
                 self.code(name)
-        index: dict[str | None, int] = {**self.index, None: -1, GOLD: -1}
+        index = dict(self.index)
+        index[None] = index[GOLD] = -1
         return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
 
     def by_name(self) -> Ints:
