@@ -285,7 +285,9 @@ class AtomicFile:
 class AtomicFolder:
     """A folder filled beside its final name and moved into place when complete.
 
-    An earlier folder of that name is replaced only once the new one is whole.
+    An earlier folder of that name is replaced only once the new one is whole. Writers
+    make every file through :meth:`write` (or :meth:`file`), so that the folder knows what
+    it holds without listing itself at the end.
     """
 
     MARKER = ".factmark-export"
@@ -306,19 +308,33 @@ class AtomicFolder:
             "This folder was written by a Factmark export; the next export to it replaces it.\n",
             encoding="utf-8",
         )
+        self._written: dict[str, None] = {}  # relative names, in the order first written
+        self._folders = {""}  # relative folders known to exist
 
     def file(self, relative: str) -> Path:
         """Where to write ``relative`` inside the folder being filled."""
-        target = self.temp / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
+        return Path(self._announce(relative))
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Write the whole file ``relative`` inside the folder being filled."""
+        with open(self._announce(relative), "wb") as handle:
+            handle.write(data)
+
+    def _announce(self, relative: str) -> str:
+        """The path of ``relative``, its folder made, and the file counted as written."""
+        folder = os.path.dirname(relative)
+        if folder not in self._folders:
+            (self.temp / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        self._written[relative] = None
+        return os.path.join(self.temp, relative)
 
     def finish(self) -> list[Path]:
-        files = sorted(p for p in self.temp.rglob("*") if p.is_file() and p.name != self.MARKER)
-        _flush_to_disk(files)
+        names = sorted(self._written, key=lambda name: name.split("/"))
+        _flush_to_disk([os.path.join(self.temp, name) for name in names])
         os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
         _place_now_or_with_the_rest(self)
-        return [self.path / f.relative_to(self.temp) for f in files]
+        return [self.path / name for name in names]
 
     def place(self) -> None:
         """Move the complete folder under its final name (replacing an earlier export)."""
@@ -335,7 +351,7 @@ class AtomicFolder:
         shutil.rmtree(self.temp, ignore_errors=True)
 
 
-def _flush_to_disk(files: list[Path]) -> None:
+def _flush_to_disk(files: list[str]) -> None:
     """Every file on the disk before the folder is moved into place, so that a crash
     never leaves an export of empty files under its final name, and a disk that fills up
     while they are written out is told (``fsync`` reports it). Where the system has
@@ -346,8 +362,11 @@ def _flush_to_disk(files: list[Path]) -> None:
     if sync is not None:
         sync()
     for file in files:
-        with file.open("rb") as handle:
-            os.fsync(handle.fileno())
+        descriptor = os.open(file, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 class Placement(Protocol):

@@ -76,16 +76,20 @@ DESCRIPTION = (
 
 # What str.splitlines() splits at: none of these may appear inside a line of the .ann file.
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_LINE_BREAK = re.compile(f"[{''.join(sorted(LINE_BREAKS))}]")
 # An attribute value brat's annotation.conf can list (``Value:a|b``) and its .ann can hold.
 _VALUE = re.compile(r"[^\s,|<>]+")
 # Names with a meaning of their own in brat's configuration files.
 _RESERVED = ("SPAN_DEFAULT", "ARC_DEFAULT", "ATTRIBUTE_DEFAULT", "ENTITY-NESTING")
 _ID_LENGTH = 12
+_SLUG = re.compile(r"[a-z0-9]+")
 _SLUG_LENGTH = 40
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """``[start, end)`` cut at line breaks into the non-empty pieces brat can hold."""
+    if _LINE_BREAK.search(text, start, end) is None:  # most spans: found without a loop
+        return [(start, end)]
     pieces = []
     piece_start = start
     for index in range(start, end):
@@ -101,6 +105,8 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def slug(text: str, limit: int = _SLUG_LENGTH) -> str:
     """Lower-case ASCII letters and digits joined by ``-``: ``"Lagos water post"`` ->
     ``lagos-water-post``; empty when nothing ASCII is left."""
+    if _SLUG.fullmatch(text):  # a document id (hex digits) is its own slug
+        return text[:limit]
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")[:limit].strip("-")
 
@@ -213,8 +219,8 @@ class BratWriter:
             kind = self.relations[relation["label"]]
             lines.append(f"R{number}\t{kind} Arg1:{head} Arg2:{child}")
         ann = "".join(f"{line}\n" for line in lines + attributes + notes)
-        self.out.file(f"{stem}.txt").write_bytes(text.encode("utf-8"))
-        self.out.file(f"{stem}.ann").write_bytes(ann.encode("utf-8"))
+        self.out.write(f"{stem}.txt", text.encode("utf-8"))
+        self.out.write(f"{stem}.ann", ann.encode("utf-8"))
 
     def _attribute(self, name: str, value: object) -> tuple[str, str] | None:
         """The brat name of a span attribute and what follows the span's id on its A line
@@ -340,8 +346,8 @@ class BratWriter:
         return notes
 
     def finish(self) -> list[Path]:
-        self.out.file("annotation.conf").write_bytes(self._annotation_conf().encode("utf-8"))
-        self.out.file("visual.conf").write_bytes(self._visual_conf().encode("utf-8"))
+        self.out.write("annotation.conf", self._annotation_conf().encode("utf-8"))
+        self.out.write("visual.conf", self._visual_conf().encode("utf-8"))
         self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
         return self.out.finish()
 
