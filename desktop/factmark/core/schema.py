@@ -351,6 +351,30 @@ def m011_documents_listed(db: Database) -> None:
     db.execute("CREATE INDEX documents_listed ON documents(id, status, uid, title)")
 
 
+def m012_fact_check_archive(db: Database) -> None:
+    """The archive of earlier fact-checks (:mod:`factmark.core.archive`), kept in the
+    project file so that it travels with the project: one row per review, known by its
+    URL (adding the same review again updates it). ``review_date`` is ``YYYY-MM-DD`` or
+    empty; ``language`` a language tag (``en``, ``pt-BR``) or empty when not known;
+    ``source_file`` the name of the file it was last added from."""
+    db.execute(
+        """CREATE TABLE fact_checks (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            claim TEXT NOT NULL,
+            rating TEXT NOT NULL DEFAULT '',
+            reviewer TEXT NOT NULL DEFAULT '',
+            claimant TEXT NOT NULL DEFAULT '',
+            review_date TEXT NOT NULL DEFAULT '',
+            language TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL DEFAULT '',
+            source_file TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+
+
 # The id a new label or link type takes, as an SQL expression (see m007_label_ids).
 NEXT_LABEL_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'labels')"
 NEXT_RELATION_TYPE_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'relation_types')"
@@ -368,6 +392,7 @@ MIGRATIONS = (
     m009_links_by_span,
     m010_document_search,
     m011_documents_listed,
+    m012_fact_check_archive,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 

@@ -108,6 +108,14 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "OR (kind = 'status' AND (json_type(target) != 'text' OR json_type(source) != 'text'))",
     ),
     (
+        "fact_checks row {}: an archived fact-check whose URL, claim or details are not text",
+        "SELECT id FROM fact_checks WHERE typeof(url) != 'text' OR typeof(claim) != 'text' "
+        "OR typeof(rating) != 'text' OR typeof(reviewer) != 'text' "
+        "OR typeof(claimant) != 'text' OR typeof(review_date) != 'text' "
+        "OR typeof(language) != 'text' OR typeof(title) != 'text' "
+        "OR typeof(source_file) != 'text'",
+    ),
+    (
         "spans row {}: a span of a document or label that is not there",
         "SELECT s.id FROM spans s LEFT JOIN documents d ON d.id = s.document_id "
         "LEFT JOIN labels l ON l.name = s.label WHERE d.id IS NULL OR l.name IS NULL",
