@@ -153,13 +153,16 @@ class ReadingStore(LabelsStore):
     def stats(self) -> dict[str, dict[str, int]]:
         """Documents by status, spans by label and spans by annotator."""
         by_status = self.status_counts()
-        by_label = self.label_span_counts()
-        by_annotator = {
-            (r["annotator"] or "(none)"): r["n"]
-            for r in self._query(
-                "SELECT annotator, count(*) AS n FROM spans GROUP BY annotator ORDER BY annotator"
-            )
-        }
+        by_label = {label.name: 0 for label in self.labels()}
+        annotators: dict[str, int] = {}
+        # One pass over the label-and-annotator index counts both.
+        for label, annotator, n in self._rows(
+            "SELECT label, annotator, count(*) FROM spans GROUP BY label, annotator"
+        ):
+            by_label[label] = by_label.get(label, 0) + n
+            who = annotator or "(none)"
+            annotators[who] = annotators.get(who, 0) + n
+        by_annotator = dict(sorted(annotators.items()))
         return {
             "documents": by_status,
             "spans_by_label": by_label,
