@@ -38,7 +38,7 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     command imports the core modules it needs itself, so that `factmark` (the window)
     starts without the importers, the exporters' machinery and the merger.
     """
-    from factmark.cli import corpus, preferences, project_setup, suggest, teams
+    from factmark.cli import archive, corpus, preferences, project_setup, suggest, teams
 
     return {
         "import": corpus.run_import,
@@ -53,6 +53,8 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
         "copy": teams.run_copy,
         "agree": teams.run_agree,
         "preferences": preferences.run_preferences,
+        "archive": archive.run_archive,
+        "match": archive.run_match,
     }[command]
 
 

@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     _suggest_parser(commands)
     _team_parsers(commands)
     _preferences_parser(commands)
+    from factmark.cli.archive_args import add_archive_parsers
+
+    add_archive_parsers(commands)
     return parser
 
 
