@@ -122,19 +122,38 @@ def _read_json(data: bytes) -> ReadArchive:
 
 
 def _read_page(data: bytes) -> ReadArchive:
+    """ClaimReview in a saved page: each JSON-LD block (a block that is not JSON is
+    refused on its own, the others still read), then microdata; nothing else of the page
+    is read."""
     import extruct  # only for saved pages: it brings html5lib, w3lib and others
+    from extruct.jsonld import JsonLdExtractor
+    from extruct.utils import parse_html
 
     page = decode_bytes(data).text
     read = ReadArchive(shape="a saved page's JSON-LD and microdata")
+    blocks: list[Any] = []
+
+    class Blocks(JsonLdExtractor):  # type: ignore[misc]
+        def _extract_items(self, node: Any) -> list[Any]:
+            try:
+                items = list(super()._extract_items(node))
+            except Exception:  # json and jstyleson raise several kinds for bad JSON
+                read.refuse(f"JSON-LD block {len(blocks) + 1}", "not JSON")
+                items = []
+            blocks.append(items)
+            return items
+
     try:
-        found = extruct.extract(
-            page, syntaxes=["json-ld", "microdata"], uniform=True, errors="ignore"
-        )
-    except Exception as error:  # extruct's parsers raise many kinds; one line says which
+        tree = parse_html(page, encoding="UTF-8")
+        Blocks().extract_items(tree)
+        microdata = extruct.extract(
+            page, syntaxes=["microdata"], uniform=True, errors="ignore"
+        ).get("microdata", [])
+    except Exception as error:  # lxml and extruct raise many kinds; one line says which
         raise ValidationError(f"the page cannot be read ({type(error).__name__})") from None
     number = 0
-    for syntax in ("json-ld", "microdata"):
-        for item in claim_reviews(found.get(syntax, [])):
+    for syntax, found in (("JSON-LD", blocks), ("microdata", microdata)):
+        for item in claim_reviews(found):
             number += 1
             read.take(f"item {number} ({syntax})", claim_review_fields(item))
     return read

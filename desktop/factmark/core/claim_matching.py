@@ -37,7 +37,7 @@ STEMMERS = {
 }  # fmt: skip
 # Stopword lists bm25s ships, by language tag.
 _STOPWORDS = {
-    "da": "STOPWORDS_DANISH", "de": "STOPWORDS_GERMAN", "en": "STOPWORDS_EN",
+    "da": "STOPWORDS_DANISH", "de": "STOPWORDS_GERMAN", "en": "STOPWORDS_EN_PLUS",
     "es": "STOPWORDS_SPANISH", "fr": "STOPWORDS_FRENCH", "it": "STOPWORDS_ITALIAN",
     "nb": "STOPWORDS_NORWEGIAN", "nl": "STOPWORDS_DUTCH", "nn": "STOPWORDS_NORWEGIAN",
     "no": "STOPWORDS_NORWEGIAN", "pt": "STOPWORDS_PORTUGUESE", "ru": "STOPWORDS_RUSSIAN",

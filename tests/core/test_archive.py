@@ -1,0 +1,255 @@
+"""The archive of earlier fact-checks: each input shape read, hostile input refused one
+item or one file at a time, reviews stored by URL, and claims ranked against it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from tests.core.archive_samples import BASE, write_samples
+
+from factmark.core import archive_readers
+from factmark.core.archive import Review, add_reviews, archive_summary, archived_reviews
+from factmark.core.archive_readers import read_archive_file
+from factmark.core.claim_matching import ClaimMatcher
+from factmark.core.model import ValidationError
+from factmark.core.project import Project, ProjectError
+
+
+@pytest.fixture
+def samples(tmp_path: Path) -> dict[str, Path]:
+    return write_samples(tmp_path / "archive")
+
+
+@pytest.fixture
+def matcher(project: Project, samples: dict[str, Path]) -> ClaimMatcher:
+    for path in samples.values():
+        add_reviews(project, (r for _, r in read_archive_file(path).reviews), path.name)
+    return ClaimMatcher(archived_reviews(project))
+
+
+def test_claimreview_jsonld_keeps_claim_rating_reviewer_date_language(
+    samples: dict[str, Path],
+) -> None:
+    read = read_archive_file(samples["jsonld"])
+    where, first = read.reviews[0]
+    assert where == "item 1"
+    assert first == Review(
+        url=f"{BASE}/en/5g-coronavirus",
+        claim="5G mobile networks spread the coronavirus",
+        rating="False",
+        reviewer="FactDesk",
+        claimant="A blogger",
+        date="2020-04-06",
+        language="en",
+        title="How the 5G rumour started",
+    )
+    by_url = {review.url: review for _, review in read.reviews}
+    # A date-time keeps its date; a Language object gives its tag; a number rating reads
+    # as value/best when the rating has no words.
+    assert by_url[f"{BASE}/en/5g-masts"].date == "2020-04-10"
+    assert by_url[f"{BASE}/en/5g-masts"].language == "en"
+    assert by_url[f"{BASE}/en/vaccine-dna"].rating == "2/5"
+    assert read.refused == [
+        ("item 6", "no URL (a review is known by its URL)"),
+        ("item 7", "claim is not text"),
+        ("item 8", "date 'last Tuesday' is not an ISO 8601 date"),
+    ]
+
+
+def test_data_feed_items_are_read_in_order(samples: dict[str, Path]) -> None:
+    read = read_archive_file(samples["feed"])
+    assert [review.url for _, review in read.reviews] == [
+        f"{BASE}/fr/5g",
+        f"{BASE}/fr/vaccins-puces",
+        f"{BASE}/fr/chomage",
+        f"{BASE}/fr/tour-eiffel",
+        f"{BASE}/en/wind-turbines",
+    ]
+    assert read.reviews[2][1].rating == "Plutôt vrai"
+    assert read.reviews[1][1].language == "fr-FR"
+    assert read.refused == [("item 6", "claim holds NUL (binary data)")]
+
+
+def test_google_fact_check_tools_json(samples: dict[str, Path]) -> None:
+    read = read_archive_file(samples["google"])
+    assert read.shape == "Google Fact Check Tools JSON"
+    where, first = read.reviews[0]
+    assert where == "claims[0].claimReview[0]"
+    assert first == Review(
+        url=f"{BASE}/es/5g",
+        claim="Las redes 5G propagan el coronavirus",
+        rating="Falso",
+        reviewer="Verifica Ya",
+        claimant="Redes sociales",
+        date="2020-04-03",
+        language="es",
+        title="No, el 5G no propaga el coronavirus",
+    )
+    assert [where for where, _ in read.reviews] == [
+        "claims[0].claimReview[0]",
+        "claims[1].claimReview[0]",
+        "claims[2].claimReview[0]",
+    ]
+    assert read.refused == [
+        (
+            "claims[1].claimReview[1]",
+            "url 'ftp://checks.example/es/copia' is not a web address (http or https)",
+        ),
+        ("claims[3]", "no claimReview list"),
+    ]
+
+
+def test_csv_with_header(samples: dict[str, Path]) -> None:
+    read = read_archive_file(samples["csv"])
+    by_url = {review.url: (where, review) for where, review in read.reviews}
+    # A language name reads as its tag, pt_BR as pt-BR; an empty language stays unknown.
+    assert by_url[f"{BASE}/en/dead-voters"][1].language == "en"
+    assert by_url[f"{BASE}/pt/urnas"][1].language == "pt-BR"
+    assert by_url[f"{BASE}/any/hot-water"] == (
+        "line 7",
+        Review(
+            url=f"{BASE}/any/hot-water",
+            claim="Drinking hot water kills the coronavirus",
+            rating="False",
+            reviewer="Somewhere",
+            date="2020-03-20",
+        ),
+    )
+    assert by_url[f"{BASE}/zh/chips"][1].claim == "疫苗含有追踪芯片"
+    assert read.refused == [
+        ("line 9", "2 fields where the header has 7"),
+        ("line 10", "language 'tlhIngan Hol!' is not a language tag such as en or fr"),
+    ]
+
+
+def test_saved_page_reads_jsonld_and_microdata_and_nothing_else(
+    samples: dict[str, Path],
+) -> None:
+    read = read_archive_file(samples["page"])
+    assert [(where, review.url, review.claim) for where, review in read.reviews] == [
+        (
+            "item 1 (JSON-LD)",
+            f"{BASE}/en/eiffel",
+            "The Eiffel Tower will be dismantled <b>next year</b>",  # markup kept as text
+        ),
+        (
+            "item 2 (microdata)",
+            f"{BASE}/en/eiffel-scrap",
+            "The Eiffel Tower is being sold for scrap metal",
+        ),
+    ]
+    assert read.reviews[1][1].reviewer == "Tower Watch"
+    # The block that is not JSON is refused alone; the page's scripts are never read.
+    assert read.refused == [("JSON-LD block 1", "not JSON")]
+
+
+def test_whole_files_refused_with_one_reason(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as file:  # sparse: nothing is written, and nothing must be read
+        file.truncate(archive_readers.MAX_FILE + 1)
+    binary = tmp_path / "nul.csv"
+    binary.write_bytes(b"claim,url\nfine,https://x.example/1\nbad\x00,https://x.example/2\n")
+    not_json = tmp_path / "broken.json"
+    not_json.write_text('{"claims": [', encoding="utf-8")
+    headless = tmp_path / "sheet.csv"
+    headless.write_text("Claim text,Verdict\nSomething,False\n", encoding="utf-8")
+    nothing = tmp_path / "plain.json"
+    nothing.write_text('{"hello": "world"}', encoding="utf-8")
+    other = tmp_path / "notes.txt"
+    other.write_text("hello", encoding="utf-8")
+    reasons = {}
+    for path in (huge, binary, not_json, headless, nothing, other):
+        with pytest.raises(ValidationError) as refused:
+            read_archive_file(path)
+        reasons[path.name] = str(refused.value)
+    assert reasons["huge.json"].startswith(f"{archive_readers.MAX_FILE + 1:,} bytes: larger")
+    assert reasons["nul.csv"] == "binary file (it holds NUL bytes), not text"
+    assert reasons["broken.json"].startswith("not JSON (")
+    assert reasons["sheet.csv"].startswith("line 1: the header has no claim or url column")
+    assert reasons["plain.json"] == "no fact-check found in it (read as ClaimReview JSON-LD)"
+    assert reasons["notes.txt"].startswith("not a fact-check archive file")
+    assert all("\n" not in reason for reason in reasons.values())
+
+
+def test_same_url_updates_instead_of_duplicating(project: Project) -> None:
+    first = Review(url=f"{BASE}/en/x", claim="The bridge collapsed", rating="Unproven")
+    counts = add_reviews(project, [first], "one.csv")
+    assert (counts.added, counts.updated, counts.unchanged) == (1, 0, 0)
+    counts = add_reviews(project, [first], "one.csv")
+    assert (counts.added, counts.updated, counts.unchanged) == (0, 0, 1)
+    revised = Review(url=f"{BASE}/en/x", claim="The bridge collapsed", rating="False")
+    counts = add_reviews(project, [revised], "two.json")
+    assert (counts.added, counts.updated, counts.unchanged) == (0, 1, 0)
+    (stored,) = archived_reviews(project)
+    assert (stored.url, stored.rating) == (f"{BASE}/en/x", "False")
+    assert archive_summary(project)["files"] == {"two.json": 1}
+
+
+def test_archive_travels_with_a_copy_of_the_project(project: Project, tmp_path: Path) -> None:
+    add_reviews(project, [Review(url=f"{BASE}/en/y", claim="Tides stopped")], "a.csv")
+    copy = project.copy_to(tmp_path / "copy.factmark")
+    with Project.open_to_read(copy) as copied:
+        assert [r.claim for r in archived_reviews(copied)] == ["Tides stopped"]
+
+
+def test_a_project_with_unreadable_archive_rows_is_refused(project_path: Path) -> None:
+    with Project.open(project_path):
+        pass
+    conn = sqlite3.connect(project_path)
+    conn.execute(
+        "INSERT INTO fact_checks (url, claim, added_at, updated_at) VALUES ('u', x'00ff', '', '')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(ProjectError, match=r"fact_checks row 1: an archived fact-check"):
+        Project.open(project_path)
+
+
+def test_the_same_claim_reworded_ranks_first(matcher: ClaimMatcher) -> None:
+    matches = matcher.match("The coronavirus is being spread by 5G mobile networks", "en", 5)
+    # All five words of the claim (stemmed: spread, 5g, mobil, network, coronavirus) are
+    # in the first review; the same claim by another desk lacks "mobile"; the masts claim
+    # shares 5G and spread; the hot-water claim (language not given, so in every
+    # language's index) only coronavirus. No French, Spanish or German review.
+    assert [m.review.url for m in matches[:3]] == [
+        f"{BASE}/en/5g-coronavirus",
+        f"{BASE}/other/5g",
+        f"{BASE}/en/5g-masts",
+    ]
+    assert f"{BASE}/any/hot-water" in [m.review.url for m in matches]
+    assert all(m.review.language in ("en", "") for m in matches)
+    assert matches[0].matched_words == ("5G", "mobile", "networks", "spread", "coronavirus")
+    assert matches[1].matched_words == ("5G", "networks", "spreading", "coronavirus")
+    assert matches[0].score > matches[1].score > matches[2].score
+
+
+def test_a_french_claim_finds_the_french_review(matcher: ClaimMatcher) -> None:
+    (match,) = matcher.match("Selon lui, les vaccins contiennent des puces", "fr", 5)
+    assert match.review.url == f"{BASE}/fr/vaccins-puces"  # its language is fr-FR
+    assert match.matched_words == ("vaccins", "contiennent", "puces")
+
+
+def test_a_spanish_claim_with_other_words_still_finds_its_review(matcher: ClaimMatcher) -> None:
+    matches = matcher.match("Dicen que las vacunas tienen microchips", "es-ES", 5)
+    assert [m.review.url for m in matches] == [f"{BASE}/es/vacunas-microchips"]
+    assert matches[0].matched_words == ("vacunas", "microchips")
+
+
+def test_no_shared_word_no_match(matcher: ClaimMatcher) -> None:
+    assert matcher.match("The harvest was early this autumn", "en", 5) == []
+    assert matcher.match("", "en", 5) == []
+    assert matcher.match("madai kwa lugha nyingine", "sw", 5) == []
+
+
+def test_ranking_is_reproducible_and_ties_keep_archive_order(project: Project) -> None:
+    twins = [
+        Review(url=f"{BASE}/tie/{n}", claim="Dolphins can vote", language="en") for n in (3, 1, 2)
+    ]
+    add_reviews(project, twins, "twins.csv")
+    orders = [
+        [m.review.url for m in ClaimMatcher(archived_reviews(project)).match("dolphins", "en")]
+        for _ in range(3)
+    ]
+    assert orders == [[f"{BASE}/tie/3", f"{BASE}/tie/1", f"{BASE}/tie/2"]] * 3
