@@ -160,13 +160,19 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
 
     def _search_index_ready(self) -> bool:
         """Whether the search index is there as Factmark makes it and knows every
-        document: documents added by a merge are indexed here, on the first search after
-        it (a read-only project is searched without the index then)."""
-        row = self.conn.execute(
-            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'document_search'"
-        ).fetchone()
-        if row is None or row[0] != DOCUMENT_SEARCH_SQL:
+        document (documents added since, by a merge, are indexed now; a read-only project
+        behind its index is searched without it)."""
+        if not self._has_search_index():
             return False  # an older project being read, or a table not of our making
+        return self.index_new_documents()
+
+    def index_new_documents(self) -> bool:
+        """Add the documents the search index does not know yet (an import does this once
+        at the end of each file: indexing document by document, each in its savepoint,
+        made SQLite's full-text index write and merge a segment per document). Returns
+        whether the index knows every document now."""
+        if not self._has_search_index():
+            return False
         indexed = self.conn.execute(
             "SELECT rowid FROM document_search ORDER BY rowid DESC LIMIT 1"
         ).fetchone()
@@ -183,14 +189,6 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
                 [upto],
             )
         return True
-
-    def _index_for_search(self, document_id: int, title: str, text: str) -> None:
-        """Add a new document to the search index (when the project has one)."""
-        if self._has_search_index():
-            self.conn.execute(
-                "INSERT INTO document_search (rowid, title, text) VALUES (?, ?, ?)",
-                [document_id, title, text],
-            )
 
     def _has_search_index(self) -> bool:
         if self._search_index is None:
@@ -306,7 +304,6 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
                 ],
             )
             document_id = int(inserted.lastrowid or 0)
-            self._index_for_search(document_id, incoming.title, incoming.text)
             for label in {span.label for span in incoming.spans} - known:
                 self._insert_label(label)
                 known.add(label)

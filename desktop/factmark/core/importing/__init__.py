@@ -145,6 +145,7 @@ def import_file(
                 if cancelled():
                     break
                 _store(project, item, report, create_labels, annotator)
+            project.index_new_documents()  # the file's documents, searchable at once
     except ValidationError as error:
         _rolled_back(report)
         report.errors.append((None, str(error)))
