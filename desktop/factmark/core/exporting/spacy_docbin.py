@@ -54,6 +54,8 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from factmark.core.exporting.base import AtomicFile, ExportContext
 from factmark.core.model import ValidationError
 
@@ -105,13 +107,16 @@ def language_code(meta: dict[str, Any]) -> str | None:
     return _ALIASES.get(code, code)
 
 
+DOCBIN_ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
+
+
 class SpacyWriter:
     """Collects the records of one output; tokenises them all with one tokenizer and
     writes one ``DocBin`` at finish()."""
 
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.context = context
-        self.pending: list[dict[str, Any]] = []
+        self.pending: list[bytes] = []
         self.pipelines: dict[str, Language] = {}
         self.fallbacks: dict[str, str] = {}  # language code -> why it became xx
         self.by_language: Counter[str] = Counter()  # why -> documents
@@ -126,8 +131,12 @@ class SpacyWriter:
     def add(self, record: dict[str, Any]) -> None:
         code = self._language(language_code(record["meta"] or {}))
         self.languages[code] += 1
+        # Kept as JSON bytes until finish() (the tokenizer is chosen once every document's
+        # language is known): a fraction of the memory of the records as dicts.
         self.pending.append(
-            {key: record[key] for key in ("id", "title", "text", "spans")} | {"lang": code}
+            orjson.dumps(
+                {key: record[key] for key in ("id", "title", "text", "spans")} | {"lang": code}
+            )
         )
 
     def _doc(self, nlp: Language, record: dict[str, Any]) -> Doc:
@@ -254,9 +263,12 @@ class SpacyWriter:
 
         lang = self.tokenizer()
         nlp = self.pipelines.get(lang) or _blank(lang)
-        docbin = DocBin(store_user_data=True)
+        # Only what training reads: the words, their spacing and the entities (spans go in
+        # span groups). spaCy's default also stores tags, heads, lemmas... which a blank
+        # tokenizer leaves empty: twice the memory and file for nothing.
+        docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
         for record in self.pending:
-            docbin.add(self._doc(nlp, record))
+            docbin.add(self._doc(nlp, orjson.loads(record)))
         self.pending.clear()
         self.out.write(docbin.to_bytes())
         self.context.notes.extend(self._notes())
