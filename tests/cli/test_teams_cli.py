@@ -148,7 +148,7 @@ def test_copy_then_merge_carries_deletions_and_lists_conflicts(tmp_path: Path) -
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines() == [
         "troops: number 10-13 by lead: here note 'ana' | ben's copy ben.factmark: note 'ben'",
-        "1 conflict waiting in the review queue (F6)",
+        "1 conflict waiting in the review queue (F7 in the window shows each)",
     ]
     assert factmark("merge", lead).returncode == 2
     with Project.open_to_read(lead) as project:

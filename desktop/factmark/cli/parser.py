@@ -204,8 +204,8 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "file again changes nothing. A copy made by 'factmark copy' (or File > Export "
         "project for annotator) remembers its base, so its added, changed and deleted spans, "
         "links and attributes are applied, and an edit made both here and in the copy is a "
-        "conflict queued for review mode (F6; list them with --conflicts). A copy without a "
-        "base (older Factmark) only adds and updates (conflicts to the newest change). A "
+        "conflict queued for review (F7 in the window; list them with --conflicts). A copy "
+        "without a base (older Factmark) only adds and updates (conflicts to the newest change). A "
         "source is only read, and every row of it is checked first: a source holding rows "
         "that break a project's rules is refused whole, one line per row (exit 1).",
     )

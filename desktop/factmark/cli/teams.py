@@ -32,7 +32,8 @@ def run_merge(args: argparse.Namespace) -> int:
             waiting = conflicts(project)
         for found in waiting:
             _say(found.line())
-        _say(f"{counted(len(waiting), 'conflict')} waiting in the review queue (F6)")
+        queued = counted(len(waiting), "conflict")
+        _say(f"{queued} waiting in the review queue (F7 in the window shows each)")
         return EXIT_OK
     with Project.open(args.target) as target:
         reports = merge_projects(target, args.sources, skip_invalid=args.skip_invalid)

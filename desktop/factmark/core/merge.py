@@ -141,7 +141,7 @@ class MergeReport:
                 f"{counted(self.spans_deleted, 'span')} deleted, "
                 f"{counted(self.relations_deleted, 'relation')} deleted (three-way, from the "
                 f"copy's base); {counted(len(self.queued), 'conflict')} queued for review "
-                "(F6; factmark merge --conflicts)"
+                "(F7 in the window; factmark merge --conflicts)"
             )
             lines += [f"  queued: {line}" for line in self.queued[:QUEUED_LISTED]]
             if len(self.queued) > QUEUED_LISTED:

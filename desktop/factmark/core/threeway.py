@@ -17,9 +17,9 @@ For every span, link and attribute the merge compares three versions: the copy's
 - An edit in both since the base (different values of one field, or an edit on one side
   and a deletion on the other) is a **conflict**: the target keeps its version, the
   merge changes nothing of that field, and the conflict is queued in ``merge_conflicts``
-  for a decision in review mode (F6). Never by timestamp. The same conflict (same span,
-  same two versions) is queued once, and not again once decided, so merging the same
-  copy twice changes nothing.
+  for a decision in review mode (F7 shows the next one). Never by timestamp. The same
+  conflict (same span, same two versions) is queued once, and not again once decided, so
+  merging the same copy twice changes nothing.
 - A span the target took from this same copy and has not edited since follows the copy
   (the copy is then its only author): later rounds of edits by the annotator apply.
 - A document's status follows the same rule, except that a document in progress on one
