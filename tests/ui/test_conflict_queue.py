@@ -123,3 +123,36 @@ def test_a_deletion_in_a_handed_out_copy_reaches_the_window(
     assert any("1 span deleted" in line for line in lines), lines
     assert window.project.spans(doc) == []
     qtbot.waitUntil(lambda: window.span_list.model().rowCount() == 0)
+
+
+def test_the_conflict_shown_is_in_view_and_the_panel_leaves_the_article_room(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """F7 on a long article whose conflicting span is far down: the span is scrolled into
+    the article's view (Qt's own cursor geometry), and the panel is no taller than its
+    lines need (the article keeps most of the column)."""
+    lead = tmp_path / "long.factmark"
+    filler = "".join(f"Paragraph {n} says nothing in particular here.\n" for n in range(200))
+    text = filler + TEXT
+    at = len(filler) + 14
+    with Project.open(lead) as project:
+        project.add_document(IncomingDocument(text, title="long"))
+        project.add_span(1, at, at + 3, "number", "lead", "as said")
+        copy = make_copy(project, tmp_path / "ana.factmark", "ana").path
+        project.update_span(project.spans(1)[0].id or 0, note="lead's figure")
+    with Project.open(copy) as ana:
+        ana.update_span(ana.spans(1)[0].id or 0, note="ana's figure")
+    with Project.open(lead) as project:
+        merge_projects(project, [copy])
+    window = open_window(lead)
+    view = window.article_view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    press(qtbot, window, "F7")
+    panel = window.conflict_panel
+    assert panel.isVisible()
+    qtbot.wait(20)  # the panel takes its room, the article scrolls again
+    cursor = view.textCursor()
+    cursor.setPosition(len(filler.encode("utf-16-le")) // 2 + 14)
+    assert view.viewport().rect().contains(view.cursorRect(cursor).center())
+    assert panel.height() < view.height()

@@ -4,7 +4,7 @@ beside the copy's, and the keys that settle it (F8 takes the copy's, Shift+F8 ke
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from factmark.core.conflicts import MergeConflict
 
@@ -27,6 +27,8 @@ class ConflictPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("conflictPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        # As tall as its lines, no taller: the article keeps the rest of the column.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         self.heading = _label("conflictHeading", self)

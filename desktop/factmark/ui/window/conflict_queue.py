@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from factmark.core.changes import ChangeSet
 from factmark.core.conflicts import DecideConflict, MergeConflict, conflicts
@@ -88,17 +88,20 @@ class ConflictQueue(QObject):
         self._open = {c.id for c in self.waiting()}
         if self.session.document_id != found.document_id:
             self.session.show_document(found.document_id)
+        self.panel.show_conflict(found, position, waiting)
+        self.panel.show()  # first: the article is shorter now, and the span must show in it
         if found.key is not None:
             _, start, end, _ = found.key
             for span in self.session.project.spans(found.document_id):
                 if (span.annotator, span.start, span.end, span.label) == found.key:
                     self.select(span.id)
+                    self.view.select_span(span.id)  # scrolled into the article's view
                     break
             else:
                 self.select(None)
                 self.view.select_range(start, end)  # deleted here: show where it was
-        self.panel.show_conflict(found, position, waiting)
-        self.panel.show()
+            # Once the panel has taken its room, the span is brought into view again.
+            QTimer.singleShot(0, self.view.ensureCursorVisible)
 
     def _changed(self, changes: ChangeSet) -> None:
         if not changes.conflicts:
