@@ -100,8 +100,8 @@ class ConflictQueue(QObject):
             else:
                 self.select(None)
                 self.view.select_range(start, end)  # deleted here: show where it was
-            # Once the panel has taken its room, the span is brought into view again.
-            QTimer.singleShot(0, self.view.ensureCursorVisible)
+            # Once the panel has taken its room, the span is brought to the middle of the view.
+            QTimer.singleShot(0, self.view.centerCursor)
 
     def _changed(self, changes: ChangeSet) -> None:
         if not changes.conflicts:
