@@ -25,6 +25,7 @@ from factmark.core.actions import (
     LABEL_ACTION_PREFIX,
     spec,
 )
+from factmark.core.archive import Review, add_reviews
 from factmark.core.conflicts import conflicts
 from factmark.core.model import GOLD, Proposal
 from factmark.core.project import Project
@@ -360,6 +361,18 @@ def annotator_spans(keys: Keys) -> None:
     keys.view.setFocus()
 
 
+def check_link_fact_check(keys: Keys, key: str) -> None:
+    url = "https://checks.example/en/500-men"
+    review = Review(url=url, claim="The army lost about 500 men", rating="Unproven")
+    add_reviews(keys.window.project, [review], "archive.csv")
+    span_id = keys.span(CLAIM, "claim")
+    listed = keys.window.details.previously_checked
+    keys.qtbot.waitUntil(lambda: len(listed.entries) == 1, timeout=15000)
+    keys.press(key)
+    attrs = keys.window.project.span(span_id).attrs
+    assert attrs == {"fact_check_url": url, "fact_check_rating": "Unproven"}
+
+
 def check_accept_gold(keys: Keys, key: str) -> None:
     annotator_spans(keys)
     keys.press("Ctrl+Home")
@@ -625,6 +638,7 @@ CHECKS: dict[str, Check] = {
     "shrinkEnd": resizes("lost around 500", "claim", "lost around"),
     "shrinkStart": resizes("lost around 500", "claim", "around 500"),
     "linkSpan": check_link,
+    "linkFactCheck": check_link_fact_check,
     "acceptGold": check_accept_gold,
     "rejectReview": check_reject_review,
     "nextSpan": steps_spans(forward=True),

@@ -198,6 +198,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         section=2,
     ),
     A(
+        "linkFactCheck",
+        "Link claim to its &best earlier fact-check",
+        ("Shift+Alt+C",),
+        "Label",
+        tip="Store the best match of the Previously checked list on the selected claim",
+        help="Link the selected claim to the best match in Previously checked (its URL and "
+        "rating become the claim's fact_check_url and fact_check_rating)",
+        section=2,
+    ),
+    A(
         "acceptGold",
         "Accept span into the gold layer",
         ("G",),

@@ -179,6 +179,15 @@ def archive_size(project: Storage) -> int:
     return int(project._rows("SELECT count(*) FROM fact_checks")[0][0])
 
 
+def archive_version(project: Storage) -> tuple[int, int, str]:
+    """What tells one state of the archive from another: the count, the newest row id
+    and the latest change. A matcher built from the archive is stale once it differs."""
+    count, newest, changed = project._rows(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(max(updated_at), '') FROM fact_checks"
+    )[0]
+    return int(count), int(newest), str(changed)
+
+
 def archive_summary(project: Storage) -> dict[str, object]:
     """What the archive holds: the count, the reviews per language and per reviewer (most
     first), the oldest and newest review dates and the files they were added from."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.model import Document, Span
 from factmark.ui.article.typed_text import typed_text
+from factmark.ui.panels.previously_checked import PreviouslyCheckedList
 
 DOCUMENT_FIELDS = (
     ("publication", "Publication"),
@@ -81,6 +82,9 @@ class DetailsPanel(QWidget):
         span_layout.addWidget(self.span_origin)
         span_layout.addWidget(self.note)
         span_layout.addWidget(self.attribute_pages)
+        # A claim's best matches in the archive of earlier fact-checks (hidden for others).
+        self.previously_checked = PreviouslyCheckedList(self.span_box)
+        span_layout.addWidget(self.previously_checked)
 
         # The document's fields are needed now and then: folded under a header by default,
         # so that the side column leaves the span's note and attributes room on a laptop.

@@ -224,16 +224,23 @@ class Annotation(QObject):
 
     def set_attribute(self, span_id: int, name: str, value: str) -> None:
         """Set (or with "" clear) one attribute of a span."""
+        self.set_attributes(span_id, {name: value})
+
+    def set_attributes(self, span_id: int, values: dict[str, str]) -> bool:
+        """Set (or with "" clear) attributes of a span, in one undo step; False when
+        nothing changed."""
         span = self.view.span(span_id)
         if span is None or self.document_id is None:
-            return
+            return False
         attrs = dict(span.attrs)
-        if value:
-            attrs[name] = value
-        else:
-            attrs.pop(name, None)
-        if attrs != span.attrs:
-            self.perform(UpdateSpan(self.document_id, span_id, {"attrs": attrs}))
+        for name, value in values.items():
+            if value:
+                attrs[name] = value
+            else:
+                attrs.pop(name, None)
+        if attrs == span.attrs:
+            return False
+        return self.perform(UpdateSpan(self.document_id, span_id, {"attrs": attrs}))
 
     def set_attribute_of_selected(self, label: str, name: str, value: str) -> None:
         """An attribute key: applies to the selected span when it has that attribute."""

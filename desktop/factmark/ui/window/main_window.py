@@ -49,6 +49,7 @@ from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.files import ProjectFiles
 from factmark.ui.window.linking import Linking
 from factmark.ui.window.pacing import NextFrame
+from factmark.ui.window.previously_checked import PreviouslyChecked
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.selection import SpanSelection
 from factmark.ui.window.session import Session
@@ -198,6 +199,9 @@ class MainWindow(QMainWindow):
         self.linking = Linking(
             session, view, self.annotation, self.selection, self.relations, self.tell, self
         )
+        self.previously_checked = PreviouslyChecked(
+            session, view, self.annotation, self.details.previously_checked, self.tell, self
+        )
         self.review = SuggestionReview(
             session, self.settings, view, self.annotation, self.tell, self
         )
@@ -242,6 +246,7 @@ class MainWindow(QMainWindow):
             "shrinkEnd": lambda: annotation.resize_selected(END, SHRINK),
             "shrinkStart": lambda: annotation.resize_selected(START, SHRINK),
             "linkSpan": self.linking.start,
+            "linkFactCheck": self.previously_checked.link_best,
             "acceptGold": lambda: annotation.review_selected("accepted"),
             "rejectReview": lambda: annotation.review_selected("rejected"),
             "nextSpan": lambda: self._step(1),
@@ -304,6 +309,7 @@ class MainWindow(QMainWindow):
         session.document_shown.connect(self._document_shown)
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
+        self.selection.details_shown.connect(self.previously_checked.show_span)
         # A match found is the selection now: Delete must not act on a span selected before.
         self.find_bar.found.connect(lambda: self.selection.select(None))
         self.review.in_hand.connect(self._suggestion_in_hand)
@@ -594,6 +600,7 @@ class MainWindow(QMainWindow):
             return
         self.next_frame.flush()  # the panels' last updates, while the project is open
         self.details.stop()
+        self.previously_checked.matches.wait()  # a look-up reads the project file
         self.documents.stop_pending_search()
         self.save_layout()
         self.session.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu, QTableView
 
 from factmark.core.changes import ChangeSet
@@ -19,6 +19,8 @@ from factmark.ui.window.session import Session
 
 class SpanSelection(QObject):
     """The shown spans and the selected one, for the article, span list and details."""
+
+    details_shown = Signal(object, str)  # the span the details show (or None), its text
 
     def __init__(
         self,
@@ -117,6 +119,7 @@ class SpanSelection(QObject):
         self.details.show_span(span, text)
         origin = describe_origin(self.session.project, span.id) if span and span.id else None
         self.details.show_origin(origin)
+        self.details_shown.emit(span, text)
 
     def clicked(self, span_id: int | None) -> None:
         """A span clicked (or Ctrl+clicked) in the article: select it and say in the status
