@@ -271,3 +271,33 @@ def test_alt_down_in_an_attribute_list_opens_it_instead_of_moving_on(
     qtbot.waitUntil(lambda: combo.view().isVisible())
     assert view.selected_span_id == claim_id  # the selection stayed
     combo.hidePopup()
+
+
+def test_the_wheel_over_an_attribute_list_scrolls_and_changes_nothing(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Turning the mouse wheel over a verdict list while scrolling the side panel must not
+    set a verdict (the list was not chosen: it has no focus)."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    claim_id = label(window, qtbot, "he said it had lost around 500 men", "claim")
+    qtbot.waitUntil(lambda: "verdict" in window.details.combos)
+    combo = window.details.combos["verdict"]
+    assert not combo.hasFocus()
+    centre = QPointF(combo.rect().center())
+    for _ in range(3):
+        wheel = QWheelEvent(
+            centre,
+            QPointF(combo.mapToGlobal(combo.rect().center())),
+            QPoint(0, 0),
+            QPoint(0, -120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(combo, wheel)
+    QApplication.processEvents()
+    assert window.project.span(claim_id).attrs == {}
+    assert combo.currentData() == ""

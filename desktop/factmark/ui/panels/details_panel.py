@@ -200,6 +200,7 @@ class DetailsPanel(QWidget):
             name = definition["name"]
             combo = QComboBox(page)
             combo.installEventFilter(self)  # its Alt+Down opens it, not the next span
+            combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel does not focus it
             combo.setObjectName(f"attribute_{name}")
             combo.addItem("—", "")
             keys = definition.get("keys", [])
@@ -251,6 +252,15 @@ class DetailsPanel(QWidget):
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
         if watched is self.note and event.type() == event.Type.FocusOut:
             self.save_note()
+        if (
+            isinstance(watched, QComboBox)
+            and event.type() == event.Type.Wheel
+            and not watched.hasFocus()
+        ):
+            # The wheel scrolls the panel; it never changes an attribute the pointer passes
+            # over on the way (a wrong verdict set while scrolling, seen at 1366x768).
+            event.ignore()
+            return True  # not taken by the list: Qt hands it on to the scrolling panel
         if (
             isinstance(watched, QComboBox)
             and event.type() == event.Type.ShortcutOverride
