@@ -80,11 +80,12 @@ class DetailsPanel(QWidget):
         self.span_origin.setWordWrap(True)
         self.span_origin.hide()
         span_layout.addWidget(self.span_origin)
-        span_layout.addWidget(self.note)
-        span_layout.addWidget(self.attribute_pages)
-        # A claim's best matches in the archive of earlier fact-checks (hidden for others).
+        # A claim's best matches in the archive of earlier fact-checks (hidden for others),
+        # first under its title: at 1366x768 what comes after the note needs scrolling.
         self.previously_checked = PreviouslyCheckedList(self.span_box)
         span_layout.addWidget(self.previously_checked)
+        span_layout.addWidget(self.note)
+        span_layout.addWidget(self.attribute_pages)
 
         # The document's fields are needed now and then: folded under a header by default,
         # so that the side column leaves the span's note and attributes room on a laptop.
