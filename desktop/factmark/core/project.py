@@ -65,25 +65,15 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
     # -- documents -----------------------------------------------------------
 
     def documents(
-        self,
-        status: str | None = None,
-        search: str = "",
-        ids: list[int] | None = None,
-        *,
-        details: bool = True,
+        self, status: str | None = None, search: str = "", ids: list[int] | None = None
     ) -> list[Document]:
         """Documents in import order, with their span counts but without their text.
 
         ``status`` keeps one status; ``search`` keeps documents whose title or text
-        contains it, ignoring case in every script; ``ids`` keeps those ids. Without
-        ``details`` the span counts (0) and metadata ({}) are left out: a list of a whole
-        archive's documents asks for the counts of the rows it shows (span_counts).
+        contains it, ignoring case in every script; ``ids`` keeps those ids. A list of a
+        whole archive's documents reads :meth:`document_rows` instead, and counts spans
+        for the rows it shows (:meth:`span_counts`).
         """
-        if not details:
-            return [
-                Document(i, uid, title, "", {}, state)
-                for i, uid, title, state in self.document_rows(status, search, ids)
-            ]
         where, params = self._document_filter(status, search, ids)
         rows = self._rows(
             "SELECT d.id, d.uid, d.title, d.meta, d.status, "

@@ -143,7 +143,7 @@ def check(path: Path, conn: sqlite3.Connection) -> str | None:
     """Why the project at ``path`` (open on ``conn``) cannot be used, or None; a file as
     this Factmark last wrote or checked it is not checked again."""
     try:
-        if _stamps().get(_key(path)) == file_stamp(path):
+        if stamped(path):
             return None
     except OSError:
         return None  # the file went away: opening it fails with its own message

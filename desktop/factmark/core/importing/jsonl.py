@@ -126,13 +126,11 @@ def _answer_groups(handle: BinaryIO) -> tuple[dict[str, list[int]], dict[int, in
     groups: dict[str, list[int]] = {}
     starts: dict[int, int] = {}
     binary: set[str] = set()
-    position = 0
-    for number, raw in enumerate(handle, start=1):
-        at, position = position, position + len(raw)
-        if b'"answer"' not in raw or b"\x00" in raw:
+    for number, at, raw in _lines(handle):
+        if b'"answer"' not in raw:
             continue
         try:
-            record = _load(raw[3:] if number == 1 and raw.startswith(b"\xef\xbb\xbf") else raw)
+            record = _load(raw)
         except ValidationError:
             continue
         key = _answer_key(record)

@@ -111,12 +111,6 @@ class SpanPainter(QSyntaxHighlighter):
         if waiting:
             self._rehighlight_blocks(waiting)
 
-    def format_all(self) -> None:
-        """Format every pending block now (what reads formats of the whole document)."""
-        document = self.document()
-        if document is not None and self._pending:
-            self._rehighlight_blocks([document.findBlockByNumber(n) for n in sorted(self._pending)])
-
     def _format_slice(self) -> None:
         document = self.document()
         if document is None or not self._pending:

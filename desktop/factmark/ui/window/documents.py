@@ -101,8 +101,10 @@ class DocumentNavigator(QObject):
             self._go_to_next_unfinished()
 
     def _go_to_next_unfinished(self) -> None:
-        ids = [
-            d.id for d in self.session.project.documents(details=False) if d.status in UNFINISHED
+        ids: list[int | None] = [
+            i
+            for i, _uid, _title, status in self.session.project.document_rows()
+            if status in UNFINISHED
         ]
         current = self.session.document_id or 0
         after = [i for i in ids if (i or 0) > current]
