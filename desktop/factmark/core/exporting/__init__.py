@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 from factmark.core.exporting import (
     attribution,
     brat,
+    claimreview,
     conll,
     doccano,
     jsonl,
@@ -50,6 +51,7 @@ _FORMATS: tuple[ModuleType, ...] = (
     xmi,
     attribution,
     sentences,
+    claimreview,
 )
 FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
 WRITERS = FORMATS  # the names the command line and the dialog offer
@@ -156,7 +158,15 @@ def export(
 
 
 # Formats whose whole output is one text file, so that it can go to a stream (``-o -``).
-STREAM_FORMATS = ("jsonl", "doccano", "labelstudio", "conll", "attribution", "sentences")
+STREAM_FORMATS = (
+    "jsonl",
+    "doccano",
+    "labelstudio",
+    "conll",
+    "attribution",
+    "sentences",
+    "claimreview",
+)
 _NOT_A_STREAM = {"brat": "a folder", "spacy": "a binary file", "xmi": "a zip file"}
 
 

@@ -68,6 +68,23 @@ LOADING = {
         "JavaScript, Java, C#) and `start_utf8`/`end_utf8` (UTF-8 bytes: Rust, Go, C)."
     ),
     "sentences": "Files: {files}. {sentences_loading}",
+    "claimreview": (
+        "Files: {files}. Each is one JSON-LD document, a schema.org `DataFeed` whose "
+        "`dataFeedElement[].item` lists hold the `ClaimReview`s (the data feed shape "
+        "fact-check aggregators publish and read):\n\n"
+        "```python\nimport json\n"
+        "feed = json.load(open(PATH, encoding='utf-8'))\n"
+        "reviews = [review for element in feed['dataFeedElement'] for review in "
+        "element['item']]\n```\n"
+        "Each review has `claimReviewed` (the claim's exact text), `reviewRating.alternateName` "
+        "(the verdict), `itemReviewed` (a `Claim`: `author` from the source linked to the "
+        "claim, `appearance` the article) and, as the article's metadata allows, `url` (the "
+        "article's address with a text fragment pointing at the claim), `datePublished` "
+        "(the article's `date`), `inLanguage` and `citation` (an earlier fact-check linked to "
+        "the claim). A claim marked `unverified` has no review. Another Factmark project "
+        "takes the file into its fact-check archive with `factmark archive add PROJECT FILE`; "
+        "JSON-LD processors (pyld, rdflib) expand it with the schema.org context."
+    ),
     "conll": (
         "Files: {files} (with `--nested per-label`, one file per label beside each, "
         "`NAME.LABEL.conll`). Each line is `token TAG` (IOB2), with a blank line after each "
