@@ -117,6 +117,7 @@ def test_export_dialog_offers_every_available_format(
         "xmi",
         "attribution",
         "sentences",
+        "claimreview",
     ]
     monkeypatch.setattr(spacy_docbin, "available", lambda: False)
     without = ExportDialog(window.project, window)
