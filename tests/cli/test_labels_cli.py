@@ -273,3 +273,39 @@ def test_relation_types_are_renamed_described_and_moved(tmp_path) -> None:
     assert factmark("relations", project, "--move", "counted_by", "first").returncode == 2
     both = factmark("relations", project, "--add", "x", "--delete", "counted_by")
     assert both.returncode == 2
+
+
+def test_cues_on_adds_the_cue_label_and_link_type_and_off_removes_them(
+    project_file: Path,
+) -> None:
+    result = factmark("labels", project_file, "--cues", "on")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "cues on: label 'cue' (key 5, #F0E442) and link type 'cue_of' (cue -> claim)"
+    )
+    assert listed(project_file)[-1] == {
+        "name": "cue",
+        "key": "5",
+        "colour": "#F0E442",
+        "description": "The reporting verb or phrase that ties a source to what it says: "
+        "said, according to, wrote on Telegram.",
+        "spans": 0,
+    }
+    kinds = factmark("relations", project_file, "--json")
+    assert [row["name"] for row in orjson.loads(kinds.stdout)][-1] == "cue_of"
+    again = factmark("labels", project_file, "--cues", "on")
+    assert (again.returncode, again.stdout.strip()) == (0, "cues are on already")
+    # In use, they stay: the project is left as it was.
+    with Project.open(project_file, create=False) as project:
+        start = TEXT.index("said")
+        project.add_span(1, start, start + 4, "cue")
+    before = digest(project_file)
+    refused = factmark("labels", project_file, "--cues", "off")
+    assert refused.returncode == 2
+    assert "label 'cue' cannot be deleted: 1 span uses it" in refused.stderr
+    assert digest(project_file) == before
+    with Project.open(project_file, create=False) as project:
+        project.delete_span(next(s.id for s in project.spans(1) if s.label == "cue") or 0)
+    off = factmark("labels", project_file, "--cues", "off")
+    assert off.returncode == 0, off.stderr
+    assert names(project_file) == DEFAULT_NAMES

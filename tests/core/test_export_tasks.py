@@ -20,6 +20,7 @@ import orjson
 import pytest
 from tests.core.test_export_brat_conll import add, document_with, import_corpus
 
+from factmark.core.cues import turn_cues_on
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.core.model import IncomingDocument, ValidationError
@@ -44,13 +45,27 @@ def span_at(
     return project.add_span(doc, start, start + len(needle), label, **kw).id or 0
 
 
+def cue_at(project: Project, doc: int, text: str, needle: str, claim: int) -> None:
+    """Mark the cue "said" right after ``needle`` and link it to ``claim``."""
+    at = text.index(needle) + len(needle) + 1
+    assert text[at : at + 4] == "said"
+    cue = project.add_span(doc, at, at + 4, "cue").id or 0
+    project.add_relation(cue, claim, "cue_of")
+
+
 @pytest.fixture
 def seed(project: Project) -> tuple[Project, str]:
-    """The seed article with the spans and links a fact-checker would make."""
+    """The seed article with the spans and links a fact-checker would make: cues for
+    Prigozhin's and Syrskyi's claims (none for the brigade's), one claim in the outlet's
+    own voice and one with no source, not marked."""
     text = SEED.read_text(encoding="utf-8")
-    stored = project.add_document(IncomingDocument(text, title="Bakhmut", status="done"))
+    meta = {"publication": "NBC News"}
+    stored = project.add_document(IncomingDocument(text, title="Bakhmut", status="done", meta=meta))
     assert stored is not None
     doc = stored[0]
+    operation = turn_cues_on(project)
+    assert operation is not None
+    operation.apply(project)
     said = text.index("Prigozhin said Thursday")
     prigozhin = span_at(project, doc, text, "source", "Prigozhin", said)
     partial = span_at(
@@ -67,6 +82,8 @@ def seed(project: Project) -> tuple[Project, str]:
     span_at(project, doc, text, "number", "500 men")
     project.add_relation(prigozhin, partial, "attributed_to")
     project.add_relation(prigozhin, lost, "attributed_to")
+    cue_at(project, doc, text, "flanks, Prigozhin", partial)
+    cue_at(project, doc, text, "where he", lost)
     syrskyi = span_at(project, doc, text, "source", "Oleksandr Syrskyi")
     counter = span_at(
         project,
@@ -77,7 +94,16 @@ def seed(project: Project) -> tuple[Project, str]:
         attrs={"checkworthy": "YES"},
     )
     project.add_relation(syrskyi, counter, "attributed_to")
-    span_at(project, doc, text, "claim", "Russia’s military has not commented")  # no source
+    cue_at(project, doc, text, "Oleksandr Syrskyi", counter)
+    span_at(  # no source: NBC's own voice
+        project,
+        doc,
+        text,
+        "claim",
+        "Russia’s military has not commented",
+        attrs={"voice": "outlet"},
+    )
+    span_at(project, doc, text, "claim", "it had defeated a Russian infantry unit")  # no source
     span_at(project, doc, text, "number", "2 kilometers")
     brigade = span_at(project, doc, text, "source", "the Ukrainian 3rd Separate Assault Brigade")
     official = span_at(project, doc, text, "claim", BRIGADE_CLAIM, attrs={"checkworthy": "unsure"})
@@ -111,7 +137,10 @@ def test_attribution_lines_are_the_hand_checked_ones(seed, tmp_path: Path) -> No
     shown = [
         {
             "source": line["source"]["text"] if line["source"] else None,
-            "cue": line["cue"],
+            "voice": line["voice"],
+            "cue": line["cue"]["text"] if line["cue"] else None,
+            # Which "said": the word before it.
+            "cue_after": text[: line["cue"]["start"]].split()[-1] if line["cue"] else None,
             "content": line["content"]["text"],
             "quote": line["quote"],
             "sentence": text[line["sentence"]["start"] : line["sentence"]["end"]],
@@ -122,14 +151,19 @@ def test_attribution_lines_are_the_hand_checked_ones(seed, tmp_path: Path) -> No
     uid = hashlib.sha256(text.encode("utf-8")).hexdigest()
     for line in lines:
         assert line["doc"] == uid
-        assert list(line) == ["doc", "source", "cue", "content", "quote", "sentence"]
-        if line["source"]:
-            check_offsets(text, line["source"], line["source"]["text"])
+        assert list(line) == ["doc", "source", "voice", "cue", "content", "quote", "sentence"]
+        for key in ("source", "cue"):
+            if line[key]:
+                check_offsets(text, line[key], line[key]["text"])
         check_offsets(text, line["content"], line["content"]["text"])
         check_offsets(text, line["sentence"])
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "4 lines for `attributed_to` links" in card
-    assert "1 claim with no source" in card
+    assert "1 claim in the outlet's own voice" in card
+    assert "1 claim with no source and not marked" in card
+    assert "3 lines with a `cue`" in card
+    assert "| `cue` spans | 3 |" in card
+    assert "| claims in the outlet's own voice (`voice: outlet`) | 1 |" in card
     assert "1 claim crossing a sentence boundary" in card
     assert result.documents == 1
 
@@ -163,7 +197,7 @@ def test_claimbuster_jsonl_is_the_hand_checked_file(seed, tmp_path: Path) -> Non
     assert lines == expected
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "- scheme: claimbuster" in card
-    assert "23 sentences (CFS 2, UFS 5, NFS 16)" in card
+    assert "23 sentences (CFS 2, UFS 6, NFS 15)" in card
 
 
 def test_sentence_labels_follow_the_stated_rule(seed, tmp_path: Path) -> None:
@@ -197,8 +231,8 @@ def test_sentence_labels_follow_the_stated_rule(seed, tmp_path: Path) -> None:
             for line in lines
         ]
         assert got == want
-        # Claims touch sentences 8, 9, 14, 15, 19 and 20; two of them say yes.
-        assert got.count("CFS") == (2 if by_attribute else 6)
+        # Claims touch sentences 2, 8, 9, 14, 15, 19 and 20; two of them say yes.
+        assert got.count("CFS") == (2 if by_attribute else 7)
 
 
 # -- the whole corpus: offsets in three units -------------------------------------------

@@ -332,6 +332,13 @@ def _labels_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
         "--move", nargs=2, metavar=("NAME", "POSITION"), help="move to POSITION (1 is first)"
     )
     action.add_argument("--delete", metavar="NAME", help="delete a label no span uses")
+    action.add_argument(
+        "--cues",
+        choices=("on", "off"),
+        help="mark cues (the reporting verb: said, according to): 'on' adds the label 'cue' "
+        "(a free key and colour) and the link type 'cue_of' (cue -> claim); 'off' removes "
+        "both while nothing uses them",
+    )
     labels.add_argument("--key", help="with --add or --set: shortcut key ('' for none)")
     labels.add_argument("--colour", "--color", help="with --add or --set: colour as #RRGGBB")
     labels.add_argument("--description", help="with --add or --set: what the label marks")

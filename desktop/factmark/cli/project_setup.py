@@ -26,7 +26,8 @@ def run_labels(args: argparse.Namespace) -> int:
         if value is not None
     }
     changing = any(
-        value is not None for value in (args.add, args.rename, args.set, args.move, args.delete)
+        value is not None
+        for value in (args.add, args.rename, args.set, args.move, args.delete, args.cues)
     )
     if fields and args.add is None and args.set is None:
         return _usage_error(f"--{next(iter(fields))} goes with --add NAME or --set NAME")
@@ -49,6 +50,8 @@ def run_labels(args: argparse.Namespace) -> int:
 
 def _change_labels(project: Project, args: argparse.Namespace, fields: dict[str, str]) -> str:
     """Apply the one change the arguments ask for; returns what was done, for the user."""
+    if args.cues is not None:
+        return _switch_cues(project, args.cues == "on")
     if args.add is not None:
         label = project.add_label(args.add, **fields)
         return f"added label {label.name!r} at position {label.position + 1}"
@@ -71,6 +74,21 @@ def _change_labels(project: Project, args: argparse.Namespace, fields: dict[str,
         return f"moved label {name!r} to position {position}"
     project.delete_label(args.delete)
     return f"deleted label {args.delete!r}"
+
+
+def _switch_cues(project: Project, on: bool) -> str:
+    """Turn cue marking on or off (see core.cues); says what changed."""
+    from factmark.core.cues import CUE, CUE_OF, turn_cues_off, turn_cues_on
+
+    operation = turn_cues_on(project) if on else turn_cues_off(project)
+    if operation is None:
+        return f"cues are {'on' if on else 'off'} already"
+    operation.apply(project)
+    if not on:
+        return f"cues off: removed the label {CUE!r} and the link type {CUE_OF!r}"
+    cue = next(label for label in project.labels() if label.name == CUE)
+    key = f"key {cue.key}" if cue.key else "no key"
+    return f"cues on: label {CUE!r} ({key}, {cue.colour}) and link type {CUE_OF!r} (cue -> claim)"
 
 
 def _label_rows(project: Project) -> list[dict[str, str | int]]:

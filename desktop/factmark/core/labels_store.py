@@ -14,6 +14,17 @@ from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
 from factmark.core.storage import Storage
 
 COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
+# The Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO: tuple[str, ...] = (
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+)
 RELATION_TYPES = "relation_types"  # the change kind of link-type edits other than renames
 
 
@@ -387,6 +398,18 @@ def check_label(label: Label, others: list[Label]) -> Label:
         colour=label.colour.upper(),
         description=label.description.strip(),
     )
+
+
+def free_key(labels: Sequence[Label]) -> str:
+    """The first digit key no label uses and no action takes ("" when all are used)."""
+    keys = {label.key.casefold() for label in labels}
+    return next((d for d in "123456789" if d not in keys and label_key_problem(d) is None), "")
+
+
+def free_colour(labels: Sequence[Label]) -> str:
+    """The first Okabe-Ito colour no label has (grey when all are used)."""
+    colours = {label.colour.upper() for label in labels}
+    return next((c for c in OKABE_ITO if c not in colours), "#999999")
 
 
 def check_relation_type(name: str, others: list[str]) -> str:

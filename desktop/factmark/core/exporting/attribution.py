@@ -3,23 +3,29 @@ datasets (PARC 3.0, PolNeAR, NewsClaims) pair them.
 
 A line::
 
-    {"doc": uid, "source": SPAN | null, "cue": null, "content": SPAN, "quote": null,
-     "sentence": OFFSETS}
+    {"doc": uid, "source": SPAN | null, "voice": "source" | "outlet" | "unknown",
+     "cue": SPAN | null, "content": SPAN, "quote": null, "sentence": OFFSETS}
 
 - An attribution is a link of type ``attributed_to``: its head is the ``source`` span and
   its child the ``content`` (the claim), the direction the window links a source to its
   claim in. A claim with two sources gives two lines.
 - A ``claim`` span that is the content of no ``attributed_to`` link gives one line with
-  ``"source": null``: an unattributed claim is data (the outlet speaking in its own voice),
-  not a forgotten link, and a model of attribution must see those too.
+  ``"source": null``: a model of attribution must see unattributed claims too.
+- ``voice`` tells those apart: ``"source"`` for a line with a source span, ``"outlet"``
+  for a claim with no source that the annotator marked as the outlet's (or its author's)
+  own voice (the claim attribute ``voice: outlet``, see ``core.cues``), ``"unknown"`` for a
+  claim with neither (not marked: a link may have been forgotten). A claim marked as the
+  outlet's that has a source linked after all gives its source lines (``"source"``).
+- ``cue`` is the ``cue`` span linked to the content by a ``cue_of`` link (cue -> claim);
+  when the claim has several, the one nearest the source; null when it has none.
 - ``SPAN`` is ``{"start", "end", "text", "start_utf16", "end_utf16", "start_utf8",
   "end_utf8"}``: ``start``/``end`` in code points (Python), the same places in UTF-16 code
   units (JavaScript, Java, C#) and in UTF-8 bytes (Rust, Go, C), each end exclusive, and
   ``text == document[start:end]``. ``OFFSETS`` is the same without ``text``.
 - ``sentence`` is the run of whole sentences the content overlaps (one sentence unless
   the claim crosses a boundary), from spaCy's sentencizer (see ``sentence_split``).
-- ``cue`` and ``quote`` are always null for now: Factmark does not yet mark cues or quote
-  types; the keys are there so that files written now keep their shape when it does.
+- ``quote`` is always null for now: Factmark does not yet mark quote types; the key is
+  there so that files written now keep their shape when it does.
 
 Lines come in document order, then by the content's start, then by the source's start.
 """
@@ -31,6 +37,7 @@ from typing import Any
 
 import orjson
 
+from factmark.core.cues import CUE, CUE_OF, cue_for, is_outlet_voice
 from factmark.core.exporting.base import AtomicFile, ExportContext
 from factmark.core.exporting.sentence_split import (
     Segmenter,
@@ -64,6 +71,8 @@ class AttributionWriter:
         self.segmenter = Segmenter()
         self.attributed = 0
         self.unattributed = 0
+        self.outlet = 0  # claims without a source, in the outlet's own voice
+        self.cued = 0  # lines with a cue
         self.across = 0  # contents that cross a sentence boundary
         self.out = AtomicFile(path)
 
@@ -75,6 +84,10 @@ class AttributionWriter:
             for r in record["relations"]
             if r["label"] == RELATION
         ]
+        cues: dict[int, list[dict[str, Any]]] = {}
+        for relation in record["relations"]:
+            if relation["label"] == CUE_OF and spans[relation["head"]]["label"] == CUE:
+                cues.setdefault(relation["child"], []).append(spans[relation["head"]])
         linked = {id(content) for content, _ in pairs}
         pairs += [
             (span, None)
@@ -89,21 +102,38 @@ class AttributionWriter:
             id(content): sentences.covering(content["start"], content["end"])
             for content, _ in pairs
         }
+        chosen = {}
+        for content, source in pairs:
+            theirs = sorted(cues.get(content["id"], []), key=lambda c: (c["start"], c["end"]))
+            n = cue_for(
+                (source["start"], source["end"]) if source else None,
+                [(c["start"], c["end"]) for c in theirs],
+            )
+            chosen[id(content), id(source)] = theirs[n] if n is not None else None
         positions = [x for s, _ in pairs for x in (s["start"], s["end"])]
         positions += [x for s in (p[1] for p in pairs) if s for x in (s["start"], s["end"])]
+        positions += [x for c in chosen.values() if c for x in (c["start"], c["end"])]
         positions += [x for bounds in covering.values() for x in bounds]
         table = offset_table(text, positions)
         for content, source in pairs:
             if len(sentences.overlapped(content["start"], content["end"])) > 1:
                 self.across += 1
-            if source is None:
-                self.unattributed += 1
-            else:
+            if source is not None:
                 self.attributed += 1
+                voice = "source"
+            elif is_outlet_voice(content["attrs"]):
+                self.outlet += 1
+                voice = "outlet"
+            else:
+                self.unattributed += 1
+                voice = "unknown"
+            cue = chosen[id(content), id(source)]
+            self.cued += cue is not None
             line = {
                 "doc": record["id"],
                 "source": _span(source, table),
-                "cue": None,
+                "voice": voice,
+                "cue": _span(cue, table),
                 "content": _span(content, table),
                 "quote": None,
                 "sentence": located(*covering[id(content)], table),
@@ -113,10 +143,13 @@ class AttributionWriter:
     def finish(self) -> list[Path]:
         self.context.notes.append(
             f"attribution: {counted(self.attributed, 'line')} for `{RELATION}` links (a source "
-            "span to its claim) and "
-            f'{counted(self.unattributed, "claim")} with no source (`"source": null`: '
-            "claims in the outlet's own voice, not forgotten links); `cue` and `quote` are "
-            "null in every line, as Factmark does not mark cues or quote types yet"
+            f"span to its claim), {counted(self.outlet, 'claim')} in the outlet's own voice "
+            f'(`"voice": "outlet"`: marked by the annotator, no source) and '
+            f"{counted(self.unattributed, 'claim')} with no source and not marked "
+            '(`"voice": "unknown"`); '
+            f"{counted(self.cued, 'line')} with a `cue` (a `{CUE}` span linked `{CUE_OF}` to "
+            "the claim); `quote` is null in every line, as Factmark does not mark quote "
+            "types yet"
         )
         if self.across:
             self.context.notes.append(

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from factmark.core.cues import is_outlet_voice
 from factmark.core.model import GOLD, STATUSES, Label, ValidationError
 from factmark.core.project import Project
 from factmark.core.storage import check_output
@@ -149,6 +150,7 @@ class PartCounts:
     spans: int = 0
     relations: int = 0
     by_label: dict[str, int] = field(default_factory=dict)
+    outlet_voiced: int = 0  # claims marked as the outlet's own voice (core.cues)
 
     def add(self, record: dict[str, Any]) -> None:
         self.documents += 1
@@ -156,6 +158,8 @@ class PartCounts:
         self.relations += len(record["relations"])
         for span in record["spans"]:
             self.by_label[span["label"]] = self.by_label.get(span["label"], 0) + 1
+            if span["attrs"] and span["label"] == "claim" and is_outlet_voice(span["attrs"]):
+                self.outlet_voiced += 1
 
 
 @dataclass

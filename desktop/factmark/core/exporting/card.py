@@ -62,7 +62,9 @@ LOADING = {
         "```python\nfrom datasets import load_dataset\n"
         'attributions = load_dataset("json", data_files={files})\n```\n'
         "One line per attribution: `doc` (the document's id in Factmark JSONL), `source` "
-        "(null for a claim with no source), `cue` (null), `content` (the claim), `quote` "
+        "(null for a claim with no source), `voice` (`source`; `outlet` for a claim in the "
+        "outlet's own voice; `unknown` for one with no source and not marked), `cue` (the "
+        "reporting verb or phrase, null when not marked), `content` (the claim), `quote` "
         "(null) and `sentence`. Each span has `start`, `end` (code points, end exclusive) "
         "and `text`, and the same places as `start_utf16`/`end_utf16` (UTF-16 code units: "
         "JavaScript, Java, C#) and `start_utf8`/`end_utf8` (UTF-8 bytes: Rust, Go, C)."
@@ -172,6 +174,13 @@ def write_card(
     for name in label_names:
         lines.append(row(f"`{name}` spans", [result.parts[p].by_label.get(name, 0) for p in parts]))
     lines.append(row("relations", [result.parts[p].relations for p in parts]))
+    if any(result.parts[p].outlet_voiced for p in parts) or "cue" in label_names:
+        lines.append(
+            row(
+                "claims in the outlet's own voice (`voice: outlet`)",
+                [result.parts[p].outlet_voiced for p in parts],
+            )
+        )
     lines += ["", "## Labels", ""]
     for label in project.labels():
         key = f", key {label.key}" if label.key else ""

@@ -34,7 +34,10 @@ The ``scheme`` option (``--sentences-scheme``) picks the shape:
   anything else); ``label`` repeats the verdict as ``CFS``/``UFS``/``NFS`` and
   ``sentence`` gives its offsets in code points, UTF-16 code units and UTF-8 bytes.
   ``Speaker`` is the text of the source span linked (``attributed_to``) to a claim touching
-  the sentence, several joined by ``"; "`` in text order, or ``""`` when there is none.
+  the sentence, several joined by ``"; "`` in text order; for a claim without a source
+  marked as the outlet's own voice (``voice: outlet``, see ``core.cues``), the document's
+  ``author``, else its ``publication`` (metadata), else ``outlet``; ``""`` when there is
+  none of these.
 
 Labels are decided once every document of the export has been seen (the rule depends on
 all of them), so the writers keep the sentences until ``finish``.
@@ -51,6 +54,7 @@ from typing import Any
 
 import orjson
 
+from factmark.core.cues import OUTLET, is_outlet_voice
 from factmark.core.exporting.base import AtomicFile, ExportContext
 from factmark.core.exporting.sentence_split import (
     Segmenter,
@@ -155,9 +159,12 @@ class SentencesWriter:
             claims = [s for s in inside if s["label"] == "claim"]
             speakers: list[str] = []
             for claim in claims:
-                for source in sorted(sources.get(claim["id"], []), key=lambda s: s["start"]):
-                    if source["text"] not in speakers:
-                        speakers.append(source["text"])
+                names = [s["text"] for s in sorted(sources.get(claim["id"], []), key=_start)]
+                if not names and is_outlet_voice(claim["attrs"]):
+                    names = [_outlet(record["meta"])]
+                for name in names:
+                    if name not in speakers:
+                        speakers.append(name)
             self.sentences.append(
                 Sentence(
                     doc=record["id"],
@@ -244,6 +251,19 @@ class SentencesWriter:
 
     def discard(self) -> None:
         self.out.discard()
+
+
+def _start(span: dict[str, Any]) -> int:
+    return int(span["start"])
+
+
+def _outlet(meta: dict[str, Any]) -> str:
+    """Who speaks in the outlet's own voice: the author, the publication, or "outlet"."""
+    for key in ("author", "publication"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return OUTLET
 
 
 def _has_attribute(span: dict[str, Any]) -> bool:

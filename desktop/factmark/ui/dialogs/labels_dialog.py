@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.changes import ChangeSet
 from factmark.core.label_operations import AddLabel, DeleteLabel, MoveLabel, UpdateLabel
+from factmark.core.labels_store import OKABE_ITO, free_colour, free_key
 from factmark.core.model import Label
 from factmark.core.operations import Operation
 from factmark.core.project import Project
@@ -57,17 +58,6 @@ from factmark.ui.plain import plain_tip
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# The Okabe-Ito palette, distinguishable with the common colour-vision deficiencies.
-OKABE_ITO: tuple[str, ...] = (
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#0072B2",
-    "#D55E00",
-    "#CC79A7",
-    "#000000",
-)
 NEW_LABEL_NAME = "new label"
 
 
@@ -75,11 +65,7 @@ def new_label_defaults(labels: list[Label]) -> tuple[str, str, str]:
     """Name, key and colour for a label added with the Add button: "new label" (numbered
     when taken), the first free digit key and the first unused Okabe-Ito colour."""
     name = free_name(NEW_LABEL_NAME, [label.name for label in labels])
-    keys = {label.key.casefold() for label in labels}
-    key = next((digit for digit in "123456789" if digit not in keys), "")
-    colours = {label.colour.upper() for label in labels}
-    colour = next((c for c in OKABE_ITO if c not in colours), "#999999")
-    return name, key, colour
+    return name, free_key(labels), free_colour(labels)
 
 
 class LabelTableModel(TableModel):
