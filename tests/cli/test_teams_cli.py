@@ -142,7 +142,9 @@ def test_copy_then_merge_carries_deletions_and_lists_conflicts(tmp_path: Path) -
         project.update_span(number.id or 0, note="ben")
     result = factmark("merge", lead, ana, ben)
     assert result.returncode == 0, result.stderr
-    assert "  1 span changed, 1 span deleted, 0 relations deleted" in result.stdout
+    assert "  1 span changed, 1 span deleted, 0 relations changed, 0 relations deleted" in (
+        result.stdout
+    )
     assert "1 conflict queued for review" in result.stdout
     listed = factmark("merge", "--conflicts", lead)
     assert listed.returncode == 0, listed.stderr

@@ -44,6 +44,21 @@ HOSTILE = {
     "NUL in the text": "UPDATE documents SET text = text || char(0)",
     "settings not JSON": "UPDATE settings SET value = '{oops' WHERE key = 'attributes'",
     "guidelines not text": "UPDATE settings SET value = '[1]' WHERE key = 'guidelines'",
+    "link attrs not JSON": (
+        "INSERT INTO relations (document_id, head_span_id, child_span_id, label, attrs) "
+        "VALUES (1, 1, 1, 'attributed_to', '{oops')"
+    ),
+    "link attrs not an object": (
+        "INSERT INTO relations (document_id, head_span_id, child_span_id, label, attrs) "
+        "VALUES (1, 1, 1, 'attributed_to', '[\"direct\"]')"
+    ),
+    "link note stored as bytes": (
+        "INSERT INTO relations (document_id, head_span_id, child_span_id, label, note) "
+        "VALUES (1, 1, 1, 'attributed_to', x'00ff')"
+    ),
+    "link attributes not an object": (
+        "UPDATE settings SET value = '[1]' WHERE key = 'link_attributes'"
+    ),
     "link to a span that is gone": (
         "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
         "VALUES (1, 1, 999, 'attributed_to')"

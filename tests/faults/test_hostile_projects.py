@@ -229,6 +229,30 @@ HOSTILE_ROWS: dict[str, tuple[list[str], tuple[object, ...], str, str]] = {
         "relations",
         "one word",
     ),
+    "malformed link attrs": (
+        ["UPDATE relations SET attrs = '{\"quote\": ' WHERE id = 1"],
+        (),
+        "relations",
+        "attrs is not valid JSON",
+    ),
+    "link attrs not an object": (
+        ["UPDATE relations SET attrs = '\"direct\"' WHERE id = 1"],
+        (),
+        "relations",
+        "attrs is JSON but not an object",
+    ),
+    "link note as a BLOB": (
+        ["UPDATE relations SET note = x'00ff10' WHERE id = 1"],
+        (),
+        "relations",
+        "note is binary data (a BLOB)",
+    ),
+    "link note holding NUL": (
+        ["UPDATE relations SET note = 'said' || char(0) WHERE id = 1"],
+        (),
+        "relations",
+        "the note holds a NUL character",
+    ),
     "annotator with an escape": (
         ["UPDATE spans SET annotator = 'ben' || char(27) || '[31m' WHERE id = 3"],
         (),

@@ -82,7 +82,8 @@ class ChangeSet:
         _merge(self.spans, key, old, new)
 
     def relation(self, old: Relation | None, new: Relation | None) -> None:
-        """Record a relation added (old None) or removed (new None)."""
+        """Record a relation added (old None), changed (its note or attributes), or removed
+        (new None)."""
         key = (new or old).id or 0  # type: ignore[union-attr]
         _merge(self.relations, key, old, new)
 

@@ -40,6 +40,7 @@ class CopyMade:
 # ``tombstones`` (JSON arrays made by SQLite, as the tombstone triggers make them).
 SPAN_KEY = 'json_array(s.annotator, s.start, s."end", s.label)'
 SPAN_CONTENT = "json_array(s.note, s.attrs)"
+RELATION_CONTENT = "json_array(r.note, r.attrs)"
 RELATION_KEY = (
     'json_array(json_array(h.annotator, h.start, h."end", h.label), '
     'json_array(c.annotator, c.start, c."end", c.label), r.label)'
@@ -87,7 +88,7 @@ def _record_base(project: Project, path: Path, annotator: str | None) -> CopyMad
             ).rowcount
             relations = conn.execute(
                 "INSERT OR IGNORE INTO merge_base (uid, kind, key, content) "
-                f"SELECT d.uid, 'relation', {RELATION_KEY}, '[]' FROM relations r "
+                f"SELECT d.uid, 'relation', {RELATION_KEY}, {RELATION_CONTENT} FROM relations r "
                 "JOIN documents d ON d.id = r.document_id "
                 "JOIN spans h ON h.id = r.head_span_id JOIN spans c ON c.id = r.child_span_id"
             ).rowcount

@@ -14,7 +14,9 @@ wins) and reported:
   moves when its metadata is edited, so "newest" means the document last changed.
 
 A merge only adds and updates: a span deleted in a copy is not deleted in the
-target. Relations are matched by their spans' identities and their label. Labels
+target. Relations are matched by their spans' identities and their label; a link in
+both takes the note and each attribute only the copy has, and where both have another
+value the target's is kept and reported (links have no edit time). Labels
 a copy uses that the target lacks are added at the end of the label list.
 
 Each source is merged in one transaction of the target: a source that fails
@@ -58,7 +60,7 @@ SpanKey = tuple[str | None, int, int, str]
 class Conflict:
     """One conflict and which side's version was kept."""
 
-    kind: str  # "span" or "status"
+    kind: str  # "span", "link" or "status"
     document: str  # the document's title, or its uid when untitled
     what: str  # e.g. "claim 10-24 by ana" or "status"
     kept: str  # "source" or "target"
@@ -67,6 +69,11 @@ class Conflict:
 
     def describe(self) -> str:
         """One line for the user."""
+        if self.kind == "link":  # links have no edit time: the target's values stay
+            return (
+                f"{self.document}: {self.what}: kept this project's {self.target_value} "
+                f"over the copy's {self.source_value}"
+            )
         won = self.source_value if self.kept == "source" else self.target_value
         lost = self.target_value if self.kept == "source" else self.source_value
         return f"{self.document}: {self.what}: kept the {self.kept}'s newer {won} over {lost}"
@@ -86,6 +93,7 @@ class MergeReport:
     # queued for review (one line each); without_base: a copy without one.
     spans_changed: int = 0
     spans_deleted: int = 0
+    relations_changed: int = 0
     relations_deleted: int = 0
     queued: list[str] = field(default_factory=list)
     three_way: bool = False
@@ -139,6 +147,7 @@ class MergeReport:
             lines.append(
                 f"  {counted(self.spans_changed, 'span')} changed, "
                 f"{counted(self.spans_deleted, 'span')} deleted, "
+                f"{counted(self.relations_changed, 'relation')} changed, "
                 f"{counted(self.relations_deleted, 'relation')} deleted (three-way, from the "
                 f"copy's base); {counted(len(self.queued), 'conflict')} queued for review "
                 "(F7 in the window; factmark merge --conflicts)"
@@ -421,8 +430,8 @@ class _Source:
             "updated_at FROM spans ORDER BY document_id"
         )
         relations = self._rows(
-            "SELECT document_id, id, head_span_id, child_span_id, label FROM relations "
-            "ORDER BY document_id, id"
+            "SELECT document_id, id, head_span_id, child_span_id, label, note, attrs "
+            "FROM relations ORDER BY document_id, id"
         )
         span = next(spans, None)
         relation = next(relations, None)
@@ -618,6 +627,7 @@ def _merge_three_way(
     report.relations_added += tally.relations_added
     report.spans_changed = tally.spans_changed
     report.spans_deleted = tally.spans_deleted
+    report.relations_changed = tally.relations_changed
     report.relations_deleted = tally.relations_deleted
     report.queued += tally.queued
 
@@ -669,7 +679,7 @@ def _merge_annotations(
         elif not new and spans:
             existing = {row[:5]: row[5:] for row in conn.execute(matching, [doc_id, *names])}
         span_ids = _merge_spans(conn, doc_id, name, existing, spans, relations, report)
-        _merge_relations(conn, doc_id, new, relations, span_ids, report)
+        _merge_relations(conn, doc_id, name, new, relations, span_ids, report)
 
 
 def _merge_spans(
@@ -752,33 +762,73 @@ def _span_id(conn: sqlite3.Connection, key: tuple[Any, ...]) -> int:
 def _merge_relations(
     conn: sqlite3.Connection,
     doc_id: int,
+    name: str,
     new: bool,
     relations: list[tuple[Any, ...]],
     span_ids: dict[int, int],
     report: MergeReport,
 ) -> None:
+    """Add the links the target lacks; a link both have takes the note and each
+    attribute the target's lacks, and keeps the target's where both differ (reported:
+    links have no edit time to say which is newer)."""
     if not relations:
         return
-    existing: set[tuple[Any, ...]] = set()
+    existing: dict[tuple[Any, ...], tuple[int, str | None, str]] = {}
     if not new:
-        existing = {
-            tuple(row)
-            for row in conn.execute(
-                "SELECT head_span_id, child_span_id, label FROM relations WHERE document_id = ?",
-                [doc_id],
-            )
-        }
-    for _, _, head, child, label in relations:
+        for relation_id, head, child, label, note, attrs in conn.execute(
+            "SELECT id, head_span_id, child_span_id, label, note, attrs FROM relations "
+            "WHERE document_id = ? ORDER BY id DESC",
+            [doc_id],
+        ):
+            existing[(head, child, label)] = (relation_id, note, attrs)
+    for _, _, head, child, label, note, attrs in relations:
         key = (span_ids[head], span_ids[child], label)
-        if key in existing:
+        found = existing.get(key)
+        if found is None:
+            cursor = conn.execute(
+                "INSERT INTO relations (document_id, head_span_id, child_span_id, label, note, "
+                "attrs) VALUES (?, ?, ?, ?, ?, ?)",
+                [doc_id, *key, note, attrs],
+            )
+            existing[key] = (int(cursor.lastrowid or 0), note, attrs)
+            report.relations_added += 1
             continue
-        conn.execute(
-            "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
-            "VALUES (?, ?, ?, ?)",
-            [doc_id, *key],
-        )
-        existing.add(key)
-        report.relations_added += 1
+        relation_id, target_note, target_attrs = found
+        if (note, attrs) == (target_note, target_attrs):
+            continue
+        mine = orjson.loads(target_attrs)
+        theirs = orjson.loads(attrs)
+        merged = {**theirs, **mine}
+        merged_note = target_note if target_note is not None else note
+        if (merged_note, merged) != (target_note, mine):
+            dumped = orjson.dumps(merged).decode() if merged else "{}"
+            conn.execute(
+                "UPDATE relations SET note = ?, attrs = ? WHERE id = ?",
+                [merged_note, dumped, relation_id],
+            )
+            existing[key] = (relation_id, merged_note, dumped)
+        clashes = note is not None and note != merged_note
+        clashes = clashes or any(merged.get(k) != v for k, v in theirs.items())
+        if clashes:
+            ends = [
+                conn.execute(
+                    'SELECT label, start, "end" FROM spans WHERE id = ?', [span_id]
+                ).fetchone()
+                for span_id in key[:2]
+            ]
+            what = f"{label} link {ends[0][0]} {ends[0][1]}-{ends[0][2]} → " + (
+                f"{ends[1][0]} {ends[1][1]}-{ends[1][2]}"
+            )
+            report.conflicts.append(
+                Conflict(
+                    "link",
+                    name,
+                    what,
+                    "target",
+                    _describe(target_note, target_attrs),
+                    _describe(note, attrs),
+                )
+            )
 
 
 def _describe(note: str | None, attrs: str) -> str:

@@ -66,6 +66,10 @@ class Relation:
     head_span_id: int
     child_span_id: int
     label: str
+    note: str | None = None
+    # The link's own attributes (``quote``: direct / indirect / mixed on attributed_to),
+    # defined per link type as a span's are per label.
+    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
 
 @dataclass(frozen=True)
@@ -151,6 +155,8 @@ class IncomingRelation:
     head: Any
     child: Any
     label: str
+    note: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -265,7 +265,28 @@ class DeleteRelation(Operation):
         r = self._relation = replace(
             self._relation, label=project.relation_type_name(self._type_id)
         )
-        project.add_relation(r.head_span_id, r.child_span_id, r.label, r.id)
+        project.add_relation(r.head_span_id, r.child_span_id, r.label, r.id, r.note, r.attrs)
+
+
+@dataclass
+class UpdateRelation(Operation):
+    """Change a link's note or attributes; revert puts the old values back."""
+
+    document_id: int
+    relation_id: int
+    changes: dict[str, Any]
+    _before: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return "Edit link note" if set(self.changes) == {"note"} else "Edit link"
+
+    def _apply(self, project: Project) -> None:
+        old = project.update_relation(self.relation_id, **self.changes)
+        self._before = {key: getattr(old, key) for key in self.changes}
+
+    def _revert(self, project: Project) -> None:
+        project.update_relation(self.relation_id, **self._before)
 
 
 @dataclass

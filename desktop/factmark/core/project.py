@@ -278,6 +278,12 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
                     )
             if not isinstance(relation.label, str) or not relation.label.strip():
                 raise ValidationError(f"a relation needs a label, got {relation.label!r}")
+            if relation.note is not None and not isinstance(relation.note, str):
+                raise ValidationError(f"a relation note must be a string, got {relation.note!r}")
+            if not isinstance(relation.attrs, dict):
+                raise ValidationError(
+                    f"relation attributes must be an object, got {relation.attrs!r}"
+                )
         with self.transaction():
             stamp = now()
             inserted = self.conn.execute(
@@ -316,7 +322,13 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
                 self._insert_spans(document_id, incoming.spans, stamp)
             for relation in incoming.relations:
                 self._insert_relation(
-                    document_id, ids[relation.head], ids[relation.child], relation.label
+                    document_id,
+                    ids[relation.head],
+                    ids[relation.child],
+                    relation.label,
+                    None,
+                    relation.note,
+                    relation.attrs,
                 )
             self.changes.documents_reloaded = True
         return document_id, len(incoming.spans)

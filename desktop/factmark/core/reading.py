@@ -58,9 +58,9 @@ class ReadingStore(LabelsStore):
             )
             relations = groupby(
                 starmap(
-                    Relation,
+                    _relation,
                     self.conn.execute(
-                        "SELECT id, document_id, head_span_id, child_span_id, label "
+                        "SELECT id, document_id, head_span_id, child_span_id, label, note, attrs "
                         "FROM relations ORDER BY document_id, id"
                     ),
                 ),
@@ -168,3 +168,18 @@ class ReadingStore(LabelsStore):
             "spans_by_label": by_label,
             "spans_by_annotator": by_annotator,
         }
+
+
+def _relation(
+    relation_id: int,
+    document_id: int,
+    head: int,
+    child: int,
+    label: str,
+    note: str | None,
+    attrs: str,
+) -> Relation:
+    """A link as exports read it, with its note and attributes."""
+    return Relation(
+        relation_id, document_id, head, child, label, note, {} if attrs == "{}" else _loads(attrs)
+    )

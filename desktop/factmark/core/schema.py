@@ -381,6 +381,54 @@ def m013_spans_by_label(db: Database) -> None:
     db.execute("CREATE INDEX spans_by_label ON spans(label, annotator)")
 
 
+def m014_link_attributes(db: Database) -> None:
+    """Links carry a note and attributes of their own (``relations.note``, ``attrs`` a
+    JSON object, as spans have), defined per link type in the setting
+    ``link_attributes`` (from ``resources/link_attributes.json``: ``quote`` direct /
+    indirect / mixed on ``attributed_to``). A deleted link's tombstone keeps its note and
+    attributes, and a merge conflict can be about a link (``kind = 'relation'``): the
+    conflict table is made again with the wider check, its rows kept."""
+    db.execute("ALTER TABLE relations ADD COLUMN note TEXT")
+    db.execute("ALTER TABLE relations ADD COLUMN attrs TEXT NOT NULL DEFAULT '{}'")
+    definitions = json.loads(resource_path("link_attributes.json").read_text(encoding="utf-8"))
+    definitions.pop("_comment", None)
+    db.execute(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES ('link_attributes', ?)",
+        [json.dumps(definitions)],
+    )
+    db.execute("DROP TRIGGER relations_tombstone")
+    db.execute(
+        f"""CREATE TRIGGER relations_tombstone AFTER DELETE ON relations BEGIN
+            DELETE FROM tombstones WHERE {_SAME_LINK.format(row="OLD")};
+            INSERT INTO tombstones (document_id, kind, annotator, start, "end", label, note,
+                attrs, child_annotator, child_start, child_end, child_label, link)
+            SELECT OLD.document_id, 'relation', h.annotator, h.start, h."end", h.label,
+                   OLD.note, OLD.attrs, c.annotator, c.start, c."end", c.label, OLD.label
+            FROM spans h, spans c WHERE h.id = OLD.head_span_id AND c.id = OLD.child_span_id;
+        END"""
+    )
+    for statement in (
+        """CREATE TABLE merge_conflicts_new (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'status', 'relation')),
+            key TEXT NOT NULL,
+            target TEXT NOT NULL,
+            source TEXT NOT NULL,
+            copy TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            decided TEXT CHECK (decided IN ('source', 'target')),
+            decided_at TEXT
+        )""",
+        "INSERT INTO merge_conflicts_new SELECT id, document_id, kind, key, target, source, "
+        "copy, created_at, decided, decided_at FROM merge_conflicts",
+        "DROP TABLE merge_conflicts",
+        "ALTER TABLE merge_conflicts_new RENAME TO merge_conflicts",
+        "CREATE INDEX merge_conflicts_by_document ON merge_conflicts(document_id)",
+    ):
+        db.execute(statement)
+
+
 # The id a new label or link type takes, as an SQL expression (see m007_label_ids).
 NEXT_LABEL_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'labels')"
 NEXT_RELATION_TYPE_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'relation_types')"
@@ -400,6 +448,7 @@ MIGRATIONS = (
     m011_documents_listed,
     m012_fact_check_archive,
     m013_spans_by_label,
+    m014_link_attributes,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 

@@ -1,4 +1,5 @@
-"""Project settings (a JSON value per key): the annotation guidelines, span attributes."""
+"""Project settings (a JSON value per key): the annotation guidelines, span and link
+attributes."""
 
 from __future__ import annotations
 
@@ -60,17 +61,24 @@ class SettingsStore(Storage):
         Only well-formed definitions are given (a name, a list of text values, optionally
         a list of text keys): a project from elsewhere may hold anything here.
         """
-        value = self.setting("attributes", {})
-        if not isinstance(value, dict):
-            return {}
-        found: dict[str, list[dict[str, Any]]] = {}
-        for label, definitions in value.items():
-            kept = (
-                [d for d in definitions if _well_formed(d)] if isinstance(definitions, list) else []
-            )
-            if isinstance(label, str) and kept:
-                found[label] = kept
-        return found
+        return _definitions(self.setting("attributes", {}))
+
+    def link_attribute_definitions(self) -> dict[str, list[dict[str, Any]]]:
+        """Per link type, the attributes its links can carry (``quote`` on
+        ``attributed_to`` by default), in the shape of :meth:`attribute_definitions`."""
+        return _definitions(self.setting("link_attributes", {}))
+
+
+def _definitions(value: object) -> dict[str, list[dict[str, Any]]]:
+    """The well-formed attribute definitions of a setting's value, by label or type."""
+    if not isinstance(value, dict):
+        return {}
+    found: dict[str, list[dict[str, Any]]] = {}
+    for label, definitions in value.items():
+        kept = [d for d in definitions if _well_formed(d)] if isinstance(definitions, list) else []
+        if isinstance(label, str) and kept:
+            found[label] = kept
+    return found
 
 
 def _well_formed(definition: object) -> bool:

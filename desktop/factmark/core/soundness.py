@@ -59,6 +59,11 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "OR typeof(r.label) != 'text'",
     ),
     (
+        "relations row {}: a note that is not text, or attrs not a JSON object",
+        "SELECT id FROM relations WHERE typeof(note) NOT IN ('text', 'null') "
+        "OR typeof(attrs) != 'text' OR NOT json_valid(attrs) OR json_type(attrs) != 'object'",
+    ),
+    (
         "spans row {}: offsets past the end of its document's text",
         "SELECT s.id FROM spans s JOIN documents d ON d.id = s.document_id "
         "WHERE typeof(s.\"end\") = 'integer' AND typeof(d.text) = 'text' "
@@ -73,7 +78,7 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "attributes that are not a JSON object",
         "SELECT quote(key) FROM settings WHERE typeof(value) != 'text' OR NOT json_valid(value) "
         "OR (key = 'guidelines' AND json_type(value) != 'text') "
-        "OR (key = 'attributes' AND json_type(value) != 'object')",
+        "OR (key IN ('attributes', 'link_attributes') AND json_type(value) != 'object')",
     ),
     (
         "spans row {}: an origin (the copy it was merged from) that is not a JSON object",
@@ -105,7 +110,10 @@ CHECKS: tuple[tuple[str, str], ...] = (
         "OR json_type(key) != 'array' OR json_array_length(key) != 4 "
         "OR json_type(target) NOT IN ('array', 'null') "
         "OR json_type(source) NOT IN ('array', 'null'))) "
-        "OR (kind = 'status' AND (json_type(target) != 'text' OR json_type(source) != 'text'))",
+        "OR (kind = 'status' AND (json_type(target) != 'text' OR json_type(source) != 'text')) "
+        "OR (kind = 'relation' AND (NOT json_valid(key) OR json_type(key) != 'array' "
+        "OR json_array_length(key) != 3 OR json_type(target) NOT IN ('array', 'null') "
+        "OR json_type(source) NOT IN ('array', 'null')))",
     ),
     (
         "fact_checks row {}: an archived fact-check whose URL, claim or details are not text",

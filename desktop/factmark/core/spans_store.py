@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from factmark.core.changes import DocumentState
@@ -223,6 +224,8 @@ class SpansStore(Storage):
                     relation.child_span_id,
                     relation.label,
                     relation.id,
+                    relation.note,
+                    relation.attrs,
                 )
                 self.changes.relation(None, relation)
             self.changes.span(None, span)
@@ -231,18 +234,35 @@ class SpansStore(Storage):
 
     def relations(self, document_id: int) -> list[Relation]:
         """A document's relations in creation order."""
-        rows = self._query(
-            "SELECT * FROM relations WHERE document_id = ? ORDER BY id", [document_id]
+        rows = self._rows(
+            "SELECT id, document_id, head_span_id, child_span_id, label, note, attrs "
+            "FROM relations WHERE document_id = ? ORDER BY id",
+            [document_id],
         )
-        return [
-            Relation(r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"])
-            for r in rows
-        ]
+        return [_relation(row) for row in rows]
+
+    def relation(self, relation_id: int) -> Relation:
+        """One relation by id."""
+        rows = self._rows(
+            "SELECT id, document_id, head_span_id, child_span_id, label, note, attrs "
+            "FROM relations WHERE id = ?",
+            [relation_id],
+        )
+        if not rows:
+            raise ValidationError(f"no relation with id {relation_id}")
+        return _relation(rows[0])
 
     def add_relation(
-        self, head_span_id: int, child_span_id: int, label: str, relation_id: int | None = None
+        self,
+        head_span_id: int,
+        child_span_id: int,
+        label: str,
+        relation_id: int | None = None,
+        note: str | None = None,
+        attrs: dict[str, Any] | None = None,
     ) -> Relation:
-        """Link two spans of the same document."""
+        """Link two spans of the same document (``relation_id``, ``note`` and ``attrs``
+        restore a deleted link as it was: undo)."""
         head, child = self.span(head_span_id), self.span(child_span_id)
         if head.document_id != child.document_id:
             raise ValidationError("a relation links two spans of the same document")
@@ -250,14 +270,29 @@ class SpansStore(Storage):
             raise ValidationError("a span cannot be linked to itself")
         with self.transaction():
             new_id = self._insert_relation(
-                head.document_id or 0, head_span_id, child_span_id, label, relation_id
+                head.document_id or 0,
+                head_span_id,
+                child_span_id,
+                label,
+                relation_id,
+                note,
+                attrs or {},
             )
-            relation = Relation(new_id, head.document_id, head_span_id, child_span_id, label)
+            relation = Relation(
+                new_id, head.document_id, head_span_id, child_span_id, label, note, attrs or {}
+            )
             self.changes.relation(None, relation)
         return relation
 
     def _insert_relation(
-        self, document_id: int, head: int, child: int, label: str, relation_id: int | None = None
+        self,
+        document_id: int,
+        head: int,
+        child: int,
+        label: str,
+        relation_id: int | None = None,
+        note: str | None = None,
+        attrs: dict[str, Any] | None = None,
     ) -> int:
         self.conn.execute(
             "INSERT OR IGNORE INTO relation_types (id, name, position) "
@@ -265,25 +300,59 @@ class SpansStore(Storage):
             [label],
         )
         cursor = self.conn.execute(
-            "INSERT INTO relations (id, document_id, head_span_id, child_span_id, label) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [relation_id, document_id, head, child, label],
+            "INSERT INTO relations (id, document_id, head_span_id, child_span_id, label, note, "
+            "attrs) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [relation_id, document_id, head, child, label, note, _dumps(attrs or {})],
         )
         return int(cursor.lastrowid or 0)
 
+    def update_relation(self, relation_id: int, **changes: Any) -> Relation:
+        """Change a link's note or attrs; returns the link as it was (for undo).
+
+        The note is text or None, the attributes a JSON object of values (a type's
+        values are text; other values a file brought are kept as they are)."""
+        allowed = {"note", "attrs"}
+        if not changes.keys() <= allowed:
+            raise ValidationError(f"links have no field {sorted(changes.keys() - allowed)}")
+        note = changes.get("note")
+        if note is not None and (not isinstance(note, str) or "\x00" in note):
+            raise ValidationError("a link's note is text without NUL characters")
+        if "attrs" in changes and not isinstance(changes["attrs"], dict):
+            raise ValidationError("a link's attributes are a JSON object")
+        old = self.relation(relation_id)
+        new = replace(
+            old,
+            note=changes.get("note", old.note),
+            attrs=dict(changes["attrs"]) if "attrs" in changes else old.attrs,
+        )
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE relations SET note = ?, attrs = ? WHERE id = ?",
+                [new.note, _dumps(new.attrs), relation_id],
+            )
+            self.changes.relation(old, new)
+        return old
+
     def delete_relation(self, relation_id: int) -> Relation:
         """Delete a relation; returns it so undo can restore it."""
-        rows = self._query("SELECT * FROM relations WHERE id = ?", [relation_id])
-        if not rows:
-            raise ValidationError(f"no relation with id {relation_id}")
-        r = rows[0]
-        relation = Relation(
-            r["id"], r["document_id"], r["head_span_id"], r["child_span_id"], r["label"]
-        )
+        relation = self.relation(relation_id)
         with self.transaction():
             self.conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
             self.changes.relation(relation, None)
         return relation
+
+
+def _relation(row: tuple[Any, ...]) -> Relation:
+    relation_id, document_id, head, child, label, note, attrs = row
+    return Relation(
+        relation_id,
+        document_id,
+        head,
+        child,
+        label,
+        note,
+        {} if attrs == "{}" else _loads(attrs),
+    )
 
 
 def _span(r: dict[str, Any]) -> Span:

@@ -6,7 +6,9 @@ For every span, link and attribute the merge compares three versions: the copy's
 - Spans are identified by ``(annotator, start, end, label)`` within a document (matched
   by its text's uid); their content is the note and each attribute. Moving or relabelling
   a span is deleting one and adding another. Links are identified by their two spans'
-  identities and their type.
+  identities and their type; their content, as a span's, is their note and each of their
+  attributes (``quote``), merged field by field, an edit on both sides queued as a
+  conflict of kind ``relation``.
 - What the copy changed since its base and the target did not is applied: added,
   changed and **deleted** spans and links, and each attribute and note on its own (two
   colleagues setting different attributes of one span both count).
@@ -67,7 +69,7 @@ class DocumentBase:
 
     status: str | None = None
     spans: dict[SpanKey, SpanContent] = field(default_factory=dict)
-    relations: set[RelationKey] = field(default_factory=set)
+    relations: dict[RelationKey, SpanContent] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,7 +77,7 @@ class Deleted:
     """What a project records it deleted in one document (its tombstones)."""
 
     spans: dict[SpanKey, SpanContent] = field(default_factory=dict)
-    relations: set[RelationKey] = field(default_factory=set)
+    relations: dict[RelationKey, SpanContent] = field(default_factory=dict)
 
 
 @dataclass
@@ -154,7 +156,10 @@ def _read_base(rows: Rows, base: CopyBase, verdict: Verdict) -> None:
             elif kind == "span":
                 document.spans[span_key(key)] = span_content(content)
             elif kind == "relation":
-                document.relations.add(relation_key(key))
+                # A copy made before links had a note and attributes stored "[]".
+                empty = content == "[]"
+                found = (None, "{}") if empty else span_content(content)
+                document.relations[relation_key(key)] = found
             else:
                 raise ValidationError(f"unknown kind {kind!r}")
         except (ValidationError, orjson.JSONDecodeError) as error:
@@ -185,7 +190,7 @@ def _add_tombstone(deleted: Deleted, row: list[Any]) -> None:
     elif kind == "relation":
         if not isinstance(link, str):
             raise ValidationError("the link type is not text")
-        deleted.relations.add((key, span_key(tuple(child)), link))
+        deleted.relations[(key, span_key(tuple(child)), link)] = span_content((note, attrs))
     else:
         raise ValidationError(f"unknown kind {kind!r}")
 
@@ -252,6 +257,7 @@ class Tally:
     spans_changed: int = 0
     spans_deleted: int = 0
     relations_added: int = 0
+    relations_changed: int = 0
     relations_deleted: int = 0
     queued: list[str] = field(default_factory=list)  # one line per conflict queued
     # Spans to add, written many at once (flush); the spans of the document being merged
@@ -340,19 +346,33 @@ def merge_document(
         key = (annotator, start, end, label)
         keys_by_id[span_id] = key
         source.setdefault(key, ((note, canonical_attrs(attrs)), span_id, created, updated))
-    source_relations = {
-        (keys_by_id[head], keys_by_id[child], label) for _, _, head, child, label in relations
-    }
+    source_relations: dict[RelationKey, SpanContent] = {}
+    for _, _, head, child, label, note, attrs in relations:
+        source_relations.setdefault(
+            (keys_by_id[head], keys_by_id[child], label), (note, canonical_attrs(attrs))
+        )
     # Only what the copy changed since its base can change the target: spans added or
-    # edited, spans of the base or tombstones no longer there, links added or removed.
+    # edited, spans of the base or tombstones no longer there, links added, edited (their
+    # note or attributes) or removed.
     changed = [k for k, v in source.items() if document.spans.get(k) != v[0]]
     changed += [k for k in document.spans if k not in source]
     changed += [k for k in deleted.spans if k not in source and k not in document.spans]
-    added_links = source_relations - document.relations
-    removed_links = (document.relations | deleted.relations) - source_relations
-    if not changed and not added_links and not removed_links and not new:
+    links = Links(
+        added={k: v for k, v in source_relations.items() if k not in document.relations},
+        edited={
+            k: (document.relations[k], v)
+            for k, v in source_relations.items()
+            if k in document.relations and document.relations[k] != v
+        },
+        removed={
+            k: v
+            for k, v in {**deleted.relations, **document.relations}.items()
+            if k not in source_relations
+        },
+    )
+    if not changed and not links and not new:
         return
-    ends = {end for link in added_links | removed_links for end in link[:2]}
+    ends = {end for group in links.groups() for link in group for end in link[:2]}
     tally.ends = ends
     if len(tally.pending) >= PENDING:
         tally.flush(conn)
@@ -374,9 +394,15 @@ def merge_document(
         _merge_span(
             conn, doc_id, key, document, source, deleted, existing, tombs, base, conflict, tally
         )
-    _merge_relations(
-        conn, doc_id, added_links, removed_links, existing, tomb_relations, document, tally
-    )
+
+    def link_conflict(
+        key: RelationKey, mine: SpanContent | None, theirs: SpanContent | None
+    ) -> None:
+        key_text = _dumps([list(key[0]), list(key[1]), key[2]])
+        if queue_conflict(conn, doc_id, "relation", key_text, _dumps(mine), _dumps(theirs), copy):
+            tally.queued.append(f"{name}: {_describe_link(key)}")
+
+    _merge_relations(conn, doc_id, links, existing, tomb_relations, link_conflict, tally)
 
 
 def _merge_span(
@@ -452,42 +478,85 @@ def _follows(mine: _TargetSpan, base: CopyBase) -> bool:
     return bool(origin) and origin.get("copy") == base.copy_id and origin.get("at") == mine.updated  # type: ignore[union-attr]
 
 
+@dataclass
+class Links:
+    """What the copy did to one document's links since its base: added (with their
+    content), edited (base content, copy's content), removed (the content it had)."""
+
+    added: dict[RelationKey, SpanContent]
+    edited: dict[RelationKey, tuple[SpanContent, SpanContent]]
+    removed: dict[RelationKey, SpanContent]
+
+    def groups(self) -> tuple[Any, ...]:
+        return (self.added, self.edited, self.removed)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.edited or self.removed)
+
+
 def _merge_relations(
     conn: sqlite3.Connection,
     doc_id: int,
-    added: set[RelationKey],
-    removed: set[RelationKey],
+    links: Links,
     existing: dict[SpanKey, _TargetSpan],
-    tombs: set[RelationKey],
-    document: DocumentBase,
+    tombs: dict[RelationKey, SpanContent],
+    conflict: Callable[[RelationKey, SpanContent | None, SpanContent | None], None],
     tally: Tally,
 ) -> None:
-    """Links the copy added (unless deleted here) and removed since its base."""
-    if not added and not removed:
+    """Links the copy added (unless deleted here), edited and removed since its base; a
+    link's note and each attribute are merged on their own, as a span's."""
+    if not links:
         return
     ids = {span.id: key for key, span in existing.items()}
-    mine: dict[RelationKey, int] = {}
-    for relation_id, head, child, label in conn.execute(
-        "SELECT id, head_span_id, child_span_id, label FROM relations WHERE document_id = ?",
+    mine: dict[RelationKey, tuple[int, SpanContent]] = {}
+    for relation_id, head, child, label, note, attrs in conn.execute(
+        "SELECT id, head_span_id, child_span_id, label, note, attrs FROM relations "
+        "WHERE document_id = ?",
         [doc_id],
     ):
         if head in ids and child in ids:
-            mine.setdefault((ids[head], ids[child], label), relation_id)
-    for key in added - mine.keys():
+            mine.setdefault(
+                (ids[head], ids[child], label), (relation_id, (note, canonical_attrs(attrs)))
+            )
+    for key, theirs in links.added.items():
         head, child, label = key
+        if key in mine:
+            if mine[key][1] != theirs:
+                conflict(key, mine[key][1], theirs)  # added on both sides, differently
+            continue
         if key in tombs or head not in existing or child not in existing:
             continue  # deleted here (or one of its spans is)
         conn.execute(
-            "INSERT INTO relations (document_id, head_span_id, child_span_id, label) "
-            "VALUES (?, ?, ?, ?)",
-            [doc_id, existing[head].id, existing[child].id, label],
+            "INSERT INTO relations (document_id, head_span_id, child_span_id, label, note, "
+            "attrs) VALUES (?, ?, ?, ?, ?, ?)",
+            [doc_id, existing[head].id, existing[child].id, label, *theirs],
         )
         tally.relations_added += 1
-    for key in removed:
-        relation_id = mine.get(key)
-        if relation_id is not None:
+    for key, (was, theirs) in links.edited.items():
+        found = mine.get(key)
+        if found is None:
+            if key in tombs or (key[0] in existing and key[1] in existing):
+                conflict(key, None, theirs)  # deleted here, changed there
+            continue
+        relation_id, content = found
+        kept, taken, clash = merge_content(was, theirs, content)
+        if kept != content:
+            conn.execute(
+                "UPDATE relations SET note = ?, attrs = ? WHERE id = ?", [*kept, relation_id]
+            )
+            tally.relations_changed += 1
+        if clash:
+            conflict(key, kept, taken)
+    for key, was in links.removed.items():
+        found = mine.get(key)
+        if found is None:
+            continue
+        relation_id, content = found
+        if content == was:
             conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
             tally.relations_deleted += 1
+        else:
+            conflict(key, content, None)  # changed here, deleted there
 
 
 def _target_state(
@@ -497,13 +566,13 @@ def _target_state(
     annotators: set[str | None],
     copy_id: str,
     tombstones: dict[int, Deleted],
-) -> tuple[dict[SpanKey, _TargetSpan], dict[SpanKey, SpanContent], set[RelationKey]]:
+) -> tuple[dict[SpanKey, _TargetSpan], dict[SpanKey, SpanContent], dict[RelationKey, SpanContent]]:
     """The target's spans of a document by identity (the oldest of duplicates) and its
     tombstones: the spans of ``annotators`` (those the copy's changes name) and those
     taken from this copy. The target is this Factmark's own file: its values are trusted."""
     existing: dict[SpanKey, _TargetSpan] = {}
     if new:
-        return existing, {}, set()
+        return existing, {}, {}
     names = sorted(name for name in annotators if name is not None)
     clauses = [f"annotator IN ({', '.join('?' * len(names))})"] if names else []
     if None in annotators:
@@ -535,3 +604,8 @@ def _describe_key(key: SpanKey) -> str:
     annotator, start, end, label = key
     who = f" by {annotator}" if annotator else ""
     return f"{label} {start}-{end}{who}"
+
+
+def _describe_link(key: RelationKey) -> str:
+    head, child, label = key
+    return f"{label} link {_describe_key(head)} → {_describe_key(child)}"

@@ -14,7 +14,8 @@ apply), streamed, so a large copy is never held in memory:
   added label, an annotator name as the preferences take it, a note that is text (or
   none), ``attrs`` a JSON object, text timestamps, an existing document;
 - relations: two distinct spans of the relation's own document, a link type as
-  :func:`~factmark.core.labels_store.check_relation_type` takes it.
+  :func:`~factmark.core.labels_store.check_relation_type` takes it, a note that is text
+  (or none), ``attrs`` a JSON object.
 
 Each problem is one :class:`Problem` (table, row id, what); rows of an invalid row
 (spans of a refused document, relations of a refused span) are left out with it.
@@ -42,7 +43,7 @@ MAX_LISTED = 1000
 # a label: (rowid, name, key, colour, description)
 # a document: (id, uid, title, text, meta, status, created_at, updated_at)
 # a span: (document_id, id, start, end, label, annotator, note, attrs, created_at, updated_at)
-# a relation: (document_id, id, head_span_id, child_span_id, label)
+# a relation: (document_id, id, head_span_id, child_span_id, label, note, attrs)
 Row = tuple[Any, ...]
 
 
@@ -268,7 +269,7 @@ def _check_relations(
     if not rows:
         return
     span_ids = {row[1] for row in spans}
-    for _, relation_id, head, child, label in rows:
+    for _, relation_id, head, child, label, note, attrs in rows:
         try:
             _document(document_id, lengths.get(document_id), verdict)
             for span in (head, child):
@@ -279,6 +280,14 @@ def _check_relations(
             if head == child:
                 raise _Bad("a span cannot be linked to itself")
             types.check(label)
+            if (
+                note is not None
+                and (type(note) is not str or "\x00" in note)
+                and "\x00" in _text("note", note)
+            ):
+                raise _Bad("the note holds a NUL character")
+            if attrs != "{}":
+                _json_object("attrs", attrs)
         except _Bad as error:
             verdict.add("relations", relation_id, error)
             verdict.bad_relations.add(relation_id)

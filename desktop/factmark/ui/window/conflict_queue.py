@@ -90,10 +90,11 @@ class ConflictQueue(QObject):
             self.session.show_document(found.document_id)
         self.panel.show_conflict(found, position, waiting)
         self.panel.show()  # first: the article is shorter now, and the span must show in it
-        if found.key is not None:
-            _, start, end, _ = found.key
+        key = found.span_key  # a link's conflict shows its head span
+        if key is not None:
+            _, start, end, _ = key
             for span in self.session.project.spans(found.document_id):
-                if (span.annotator, span.start, span.end, span.label) == found.key:
+                if (span.annotator, span.start, span.end, span.label) == key:
                     self.select(span.id)
                     self.view.select_span(span.id)  # scrolled into the article's view
                     break
