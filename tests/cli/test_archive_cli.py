@@ -52,13 +52,13 @@ def test_archive_add_reports_each_file(tmp_path: Path) -> None:
         f"{files['jsonld']}: added 5, updated 0, refused 3 (ClaimReview JSON-LD)",
         f"{files['feed']}: added 5, updated 0, refused 1 (ClaimReview JSON-LD)",
         f"{files['google']}: added 3, updated 0, refused 2 (Google Fact Check Tools JSON)",
-        f"{files['csv']}: added 7, updated 0, refused 2 (CSV)",
+        f"{files['csv']}: added 10, updated 0, refused 2 (CSV)",
         f"{files['page']}: added 2, updated 0, refused 1 (a saved page's JSON-LD and microdata)",
-        f"{project}: the archive holds 22 fact-checks",
+        f"{project}: the archive holds 25 fact-checks",
     ]
     errors = result.stderr.splitlines()
     assert f"{files['jsonld']}: item 6: error: no URL (a review is known by its URL)" in errors
-    assert f"{files['csv']}: line 9: error: 2 fields where the header has 7" in errors
+    assert f"{files['csv']}: line 12: error: 2 fields where the header has 7" in errors
     assert f"{files['page']}: JSON-LD block 1: error: not JSON" in errors
     assert len(errors) == 3 + 1 + 2 + 2 + 1
     assert "Traceback" not in result.stderr

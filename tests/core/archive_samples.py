@@ -216,7 +216,8 @@ GOOGLE = {
 }
 
 # CSV with the documented header; a near-duplicate of the 5G claim by another desk,
-# a review whose language is not given, and rows to refuse.
+# a review whose language is not given, Chinese and Japanese reviews (two each, sharing
+# the word for vaccine), and rows to refuse.
 CSV = """claim,rating,url,date,title,publisher,language
 5G networks are spreading the coronavirus,False,https://checks.example/other/5g,2020-04-07,,Other Desk,en
 Unemployment fell to its lowest level in fifty years,Mostly true,https://checks.example/en/unemployment,2023-02-03,Jobs figures checked,FactDesk,en
@@ -225,6 +226,9 @@ Vacinas contêm microchips que rastreiam as pessoas,Falso,https://checks.example
 Urnas eletrônicas foram fraudadas na eleição,Falso,https://checks.example/pt/urnas,2022-10-31,,Checagem,pt_BR
 Drinking hot water kills the coronavirus,False,https://checks.example/any/hot-water,2020-03-20,,Somewhere,
 疫苗含有追踪芯片,错误,https://checks.example/zh/chips,2021-04-04,,核查,zh
+新冠疫苗会改变人的基因,错误,https://checks.example/zh/genes,2021-06-01,,核查,zh
+ワクチンにはマイクロチップが入っている,誤り,https://checks.example/ja/chips,2021-05-05,,ファクトチェック,ja
+ワクチン接種で不妊になる,誤り,https://checks.example/ja/fertility,2021-07-07,,ファクトチェック,ja
 A row with too few fields,False
 Klingon warriors ate the budget,False,https://checks.example/en/klingon,2020-01-01,,FactDesk,tlhIngan Hol!
 """

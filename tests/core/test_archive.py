@@ -12,6 +12,7 @@ from tests.core.archive_samples import BASE, write_samples
 from factmark.core import archive_readers
 from factmark.core.archive import Review, add_reviews, archive_summary, archived_reviews
 from factmark.core.archive_readers import read_archive_file
+from factmark.core.checked_sentences import checked_sentences
 from factmark.core.claim_matching import ClaimMatcher
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
@@ -119,8 +120,8 @@ def test_csv_with_header(samples: dict[str, Path]) -> None:
     )
     assert by_url[f"{BASE}/zh/chips"][1].claim == "疫苗含有追踪芯片"
     assert read.refused == [
-        ("line 9", "2 fields where the header has 7"),
-        ("line 10", "language 'tlhIngan Hol!' is not a language tag such as en or fr"),
+        ("line 12", "2 fields where the header has 7"),
+        ("line 13", "language 'tlhIngan Hol!' is not a language tag such as en or fr"),
     ]
 
 
@@ -253,3 +254,88 @@ def test_ranking_is_reproducible_and_ties_keep_archive_order(project: Project) -
         for _ in range(3)
     ]
     assert orders == [[f"{BASE}/tie/3", f"{BASE}/tie/1", f"{BASE}/tie/2"]] * 3
+
+
+def test_a_chinese_claim_worded_otherwise_finds_its_review(matcher: ClaimMatcher) -> None:
+    """Pairs of characters: the query 新冠疫苗里面有追踪芯片 shares 疫苗 有追 追踪 踪芯 芯片
+    with 疫苗含有追踪芯片 and only 新冠 冠疫 疫苗 with 新冠疫苗会改变人的基因; on whole
+    words (the query is one "word" without spaces) it would share nothing with either."""
+    matches = matcher.match("新冠疫苗里面有追踪芯片", "zh", 5)
+    assert [m.review.url for m in matches] == [f"{BASE}/zh/chips", f"{BASE}/zh/genes"]
+    assert matches[0].matched_words == ("疫苗", "有追", "追踪", "踪芯", "芯片")
+    assert matches[1].matched_words == ("新冠", "冠疫", "疫苗")
+
+
+def test_a_japanese_claim_worded_otherwise_finds_its_review(matcher: ClaimMatcher) -> None:
+    """マイクロチップがワクチンに入っているという噂 holds マイクロチップが and
+    ワクチンに and 入っている of ワクチンにはマイクロチップが入っている (twelve pairs
+    and more) and only ワクチン (ワク クチ チン) of ワクチン接種で不妊になる."""
+    matches = matcher.match("マイクロチップがワクチンに入っているという噂", "ja", 5)
+    assert [m.review.url for m in matches] == [f"{BASE}/ja/chips", f"{BASE}/ja/fertility"]
+    assert matches[1].matched_words == ("ワク", "クチ", "チン")
+    assert {"マイ", "チッ", "ップ", "入っ", "いる"} <= set(matches[0].matched_words)
+
+
+def test_chinese_words_inside_an_english_claim_are_cut_into_pairs_too(project: Project) -> None:
+    """Whatever the document's language, a run of Chinese characters is cut into pairs, so
+    a claim quoting Chinese finds the review holding the same characters."""
+    add_reviews(project, [Review(url=f"{BASE}/zh/x", claim="他说疫苗含有芯片")], "x.csv")
+    (match,) = ClaimMatcher(archived_reviews(project)).match("The post said 疫苗含有", "en")
+    assert match.matched_words == ("疫苗", "苗含", "含有")
+
+
+ARTICLE = (
+    "A post shared this week says that vaccines against Covid hide microchips to track "
+    "people. The health ministry denies it. The city plans to roll out 5G networks next "
+    "year. Drinking water is important in hot weather. Some people say the coronavirus is "
+    "spread by 5G mobile networks."
+)
+
+
+def sentences_of(text: str, *sentences: str) -> list[tuple[int, int]]:
+    return [(text.index(s), text.index(s) + len(s)) for s in sentences]
+
+
+def test_sentences_close_to_an_archived_claim_are_found_and_others_not(
+    matcher: ClaimMatcher,
+) -> None:
+    """Reasoned by hand: the first sentence holds five of the seven words of "COVID-19
+    vaccines contain microchips that track people" (not 19, contain) and the last all
+    four of "5G networks are spreading the coronavirus": both over 70% of the review's
+    weight. The 5G roll-out shares two words (5G, networks) with it, fewer than three;
+    the drinking-water sentence holds drinking, hot and water of "Drinking hot water kills
+    the coronavirus" but not kills or coronavirus, the rarer words: under 70%."""
+    bounds = sentences_of(
+        ARTICLE,
+        "A post shared this week says that vaccines against Covid hide microchips to track people.",
+        "The health ministry denies it.",
+        "The city plans to roll out 5G networks next year.",
+        "Drinking water is important in hot weather.",
+        "Some people say the coronavirus is spread by 5G mobile networks.",
+    )
+    found = checked_sentences(ARTICLE, bounds, matcher, "en")
+    assert [(s.start, s.end, s.match.review.url) for s in found] == [
+        (*bounds[0], f"{BASE}/en/vaccine-microchips"),
+        (*bounds[4], f"{BASE}/other/5g"),
+    ]
+    assert found[1].match.coverage == 1.0  # every word of that review is in the sentence
+    assert 0.7 <= found[0].match.coverage < 1.0
+    proposal = found[0].proposal()
+    assert (proposal.label, proposal.suggester) == ("claim", "archive")
+    assert proposal.confidence == found[0].match.coverage
+
+
+def test_sentences_in_french_chinese_and_japanese_find_their_reviews(
+    matcher: ClaimMatcher,
+) -> None:
+    cases = [
+        ("Il affirme que la 5G propage le coronavirus.", "fr", f"{BASE}/fr/5g"),
+        ("网上流传说疫苗里含有追踪芯片。", "zh", f"{BASE}/zh/chips"),
+        ("マイクロチップがワクチンに入っているという噂が広がった。", "ja", f"{BASE}/ja/chips"),
+    ]
+    for text, language, url in cases:
+        found = checked_sentences(text, [(0, len(text))], matcher, language)
+        assert [s.match.review.url for s in found] == [url], text
+    # Sharing only the word for vaccine is not close.
+    for text, language in (("有人说疫苗很安全。", "zh"), ("ワクチンは安全です。", "ja")):
+        assert checked_sentences(text, [(0, len(text))], matcher, language) == []

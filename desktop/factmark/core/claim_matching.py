@@ -7,7 +7,12 @@ review's claim and title, words stemmed per language (PyStemmer's Snowball stemm
 - The ranking is reproducible: all scores are computed, and equal scores keep the
   archive's order (the review added first ranks first).
 - It is explainable: each match carries the words of the review that matched words of
-  the claim (the same stem), as the review writes them.
+  the claim (the same stem), as the review writes them, and the share of the review's
+  weight the claim covers (:attr:`Match.coverage`).
+- Chinese and Japanese, written without spaces, are cut into overlapping pairs of
+  characters (疫苗含有 -> 疫苗 苗含 含有), in the index and in the query alike, whatever the
+  language: a claim reworded around the same words still shares most pairs with its
+  review. Words of other scripts in the same text stay whole words.
 
 An index per language is built on first use (100,000 reviews: a few seconds) and kept
 by the :class:`ClaimMatcher`; build a new matcher when the archive changes.
@@ -24,7 +29,11 @@ from typing import Any
 from factmark.core.archive import ArchivedReview, primary_language
 
 DEFAULT_LANGUAGE = "en"
-_WORD = re.compile(r"\w\w+")
+# Han (with extensions and compatibility ideographs), hiragana and katakana.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+CJK_RUN = re.compile(f"[{_CJK}]+")
+# A run of Chinese or Japanese characters, or a word of two or more other letters/digits.
+_TOKEN = re.compile(f"[{_CJK}]+|(?:(?![{_CJK}])\\w){{2,}}")
 # Snowball stemmers (PyStemmer) by language tag.
 STEMMERS = {
     "ar": "arabic", "ca": "catalan", "cs": "czech", "da": "danish", "de": "german",
@@ -52,6 +61,9 @@ class Match:
     review: ArchivedReview
     score: float
     matched_words: tuple[str, ...]
+    # The review's BM25 weight the claim covers: its score over the score the review's
+    # own words would get (1.0: every word of the review is in the claim).
+    coverage: float = 0.0
 
 
 class Analyser:
@@ -64,12 +76,13 @@ class Analyser:
         self._stem = _stemmer(language)
 
     def words(self, text: str) -> list[str]:
-        """The surface words of ``text`` (two letters or more), in order."""
-        return _WORD.findall(text)
+        """The surface words of ``text`` (two letters or more; pairs of characters in
+        Chinese and Japanese), in order."""
+        return tokens(text)
 
     def terms(self, text: str) -> list[str]:
         """The index terms of ``text``, in order (repeats kept)."""
-        words = [w for w in _WORD.findall(text.casefold()) if w not in self._stopwords]
+        words = [w for w in tokens(text.casefold()) if w not in self._stopwords]
         return self._stem(words) if self._stem is not None else words
 
     def corpus(self, texts: Iterable[str]) -> tuple[list[list[int]], dict[str, int]]:
@@ -90,7 +103,7 @@ class Analyser:
 
         documents = []
         for text in texts:
-            numbers = [known[w] if w in known else term(w) for w in _WORD.findall(text.casefold())]
+            numbers = [known[w] if w in known else term(w) for w in tokens(text.casefold())]
             documents.append([n for n in numbers if n >= 0])
         return documents, vocabulary
 
@@ -134,6 +147,14 @@ class _LanguageIndex:
             if corpus[1]:  # some review has a word that is not a stopword
                 self._bm25 = bm25s.BM25()
                 self._bm25.index(corpus, show_progress=False)
+                # Each review's score for its own words: the sum of its term weights
+                # (bm25s keeps them by term, the review's number in ``indices``).
+                import numpy as np
+
+                weights = self._bm25.scores
+                self._own = np.bincount(
+                    weights["indices"], weights=weights["data"], minlength=len(self.reviews)
+                )
 
     def match(self, text: str, top: int) -> list[Match]:
         import numpy as np
@@ -154,6 +175,7 @@ class _LanguageIndex:
                 self.reviews[i],
                 round(float(scores[i]), 4),
                 self._matched_words(self.reviews[i], wanted),
+                round(min(1.0, float(scores[i] / self._own[i])), 4),
             )
             for i in ranked
         ]
@@ -167,6 +189,20 @@ class _LanguageIndex:
             if terms and terms[0] in wanted:
                 seen.setdefault(word.casefold(), word)
         return tuple(seen.values())
+
+
+def tokens(text: str) -> list[str]:
+    """The words of ``text`` in order: words of two letters or digits or more, and in
+    Chinese and Japanese every pair of neighbouring characters (a lone character stays
+    itself)."""
+    found: list[str] = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if CJK_RUN.match(word):
+            found += [word[i : i + 2] for i in range(len(word) - 1)] or [word]
+        else:
+            found.append(word)
+    return found
 
 
 @cache
