@@ -361,16 +361,29 @@ def annotator_spans(keys: Keys) -> None:
     keys.view.setFocus()
 
 
-def check_link_fact_check(keys: Keys, key: str) -> None:
-    url = "https://checks.example/en/500-men"
-    review = Review(url=url, claim="The army lost about 500 men", rating="Unproven")
-    add_reviews(keys.window.project, [review], "archive.csv")
-    span_id = keys.span(CLAIM, "claim")
-    listed = keys.window.details.previously_checked
-    keys.qtbot.waitUntil(lambda: len(listed.entries) == 1, timeout=15000)
-    keys.press(key)
-    attrs = keys.window.project.span(span_id).attrs
-    assert attrs == {"fact_check_url": url, "fact_check_rating": "Unproven"}
+# Reviews sharing four, two and one words with the claim (BM25 ranks them in that order).
+FACT_CHECKS = (
+    Review(url="https://checks.example/en/500-men", claim="The army lost around 500 men",
+           rating="Unproven"),
+    Review(url="https://checks.example/en/500-tanks",
+           claim="The brigade lost 500 tanks in one month", rating="False"),
+    Review(url="https://checks.example/en/ten-thousand",
+           claim="Ten thousand men joined the army this spring", rating="True"),
+)  # fmt: skip
+
+
+def links_fact_check(number: int) -> Check:
+    def check(keys: Keys, key: str) -> None:
+        add_reviews(keys.window.project, FACT_CHECKS, "archive.csv")
+        span_id = keys.span(CLAIM, "claim")
+        listed = keys.window.details.previously_checked
+        keys.qtbot.waitUntil(lambda: len(listed.entries) == 3, timeout=15000)
+        keys.press(key)
+        chosen = FACT_CHECKS[number - 1]
+        attrs = keys.window.project.span(span_id).attrs
+        assert attrs == {"fact_check_url": chosen.url, "fact_check_rating": chosen.rating}
+
+    return check
 
 
 def check_accept_gold(keys: Keys, key: str) -> None:
@@ -638,7 +651,9 @@ CHECKS: dict[str, Check] = {
     "shrinkEnd": resizes("lost around 500", "claim", "lost around"),
     "shrinkStart": resizes("lost around 500", "claim", "around 500"),
     "linkSpan": check_link,
-    "linkFactCheck": check_link_fact_check,
+    "linkFactCheck": links_fact_check(1),
+    "linkFactCheck2": links_fact_check(2),
+    "linkFactCheck3": links_fact_check(3),
     "acceptGold": check_accept_gold,
     "rejectReview": check_reject_review,
     "nextSpan": steps_spans(forward=True),

@@ -22,46 +22,18 @@ def run_archive(args: argparse.Namespace) -> int:
 
 
 def _add(project_path: Path, paths: list[Path]) -> int:
-    from factmark.core.archive import add_reviews, archive_size
-    from factmark.core.archive_readers import SUFFIXES, read_archive_file
+    from factmark.core.archive import archive_size
+    from factmark.core.archive_files import add_archive_file, collect_archive_files
 
-    files: list[Path] = []
-    failed = False
-    for path in paths:
-        if path.is_dir():
-            files += sorted(
-                found
-                for found in path.rglob("*")
-                if found.is_file()
-                and found.suffix.lower() in SUFFIXES
-                and not any(part.startswith(".") for part in found.relative_to(path).parts)
-            )
-        elif path.exists():
-            files.append(path)
-        else:
-            _print_report([f"{path}: error: no such file or folder"])
-            failed = True
+    files, missing = collect_archive_files(paths)
+    for report in missing:
+        _print_report(report.lines())
+    failed = bool(missing)
     with Project.open(project_path) as project:
         for path in files:
-            try:
-                read = read_archive_file(path)
-            except ValidationError as error:
-                _print_report([f"{path}: error: {error}"])
-                failed = True
-                continue
-            counts = add_reviews(project, (review for _, review in read.reviews), path.name)
-            parts = [f"added {counts.added}", f"updated {counts.updated}"]
-            if counts.unchanged:
-                parts.append(f"unchanged {counts.unchanged}")
-            parts.append(f"refused {read.refused_count}")
-            lines = [f"{path}: {', '.join(parts)} ({read.shape})"]
-            lines += [f"{path}: {where}: error: {why}" for where, why in read.refused]
-            if read.refused_count > len(read.refused):
-                lines.append(
-                    f"{path}: error: and {read.refused_count - len(read.refused)} more refused"
-                )
-            _print_report(lines)
-            failed = failed or bool(read.refused_count)
+            report = add_archive_file(project, path)
+            _print_report(report.lines())
+            failed = failed or report.failed
         _say(f"{project_path}: the archive holds {counted(archive_size(project), 'fact-check')}")
     return EXIT_FAILED if failed else EXIT_OK
 

@@ -67,6 +67,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         section=1,
     ),
     A(
+        "addArchive",
+        "Add fact-check &archive…",
+        (),
+        "File",
+        tip="Bring earlier fact-checks (ClaimReview JSON-LD or feeds, Google Fact Check "
+        "Tools JSON, saved fact-check pages, CSV) into the project's archive",
+        section=1,
+    ),
+    A(
         "exportCorpus",
         "&Export corpus…",
         ("Ctrl+E",),
@@ -200,11 +209,27 @@ ACTIONS: tuple[ActionSpec, ...] = (
     A(
         "linkFactCheck",
         "Link claim to its &best earlier fact-check",
-        ("Shift+Alt+C",),
+        ("Shift+Alt+C", "Alt+1"),
         "Label",
         tip="Store the best match of the Previously checked list on the selected claim",
         help="Link the selected claim to the best match in Previously checked (its URL and "
-        "rating become the claim's fact_check_url and fact_check_rating)",
+        "rating become the claim's fact_check_url and fact_check_rating; or click its Link)",
+        section=2,
+    ),
+    A(
+        "linkFactCheck2",
+        "Link claim to the second earlier fact-check",
+        ("Alt+2",),
+        "Label",
+        help="Link the selected claim to the second match in Previously checked",
+        section=2,
+    ),
+    A(
+        "linkFactCheck3",
+        "Link claim to the third earlier fact-check",
+        ("Alt+3",),
+        "Label",
+        help="Link the selected claim to the third match in Previously checked",
         section=2,
     ),
     A(
@@ -376,6 +401,16 @@ ACTIONS: tuple[ActionSpec, ...] = (
         section=1,
     ),
     A("agreement", "A&greement between annotators…", (), "View", section=1),
+    A(
+        "markCheckedSentences",
+        "Mark sentences &checked before",
+        (),
+        "View",
+        checkable=True,
+        tip="Suggest as claims the sentences that closely match a claim in the project's "
+        "archive of earlier fact-checks (Enter accepts, Backspace rejects)",
+        section=1,
+    ),
     A(
         "showDocumentList",
         "&Document list",

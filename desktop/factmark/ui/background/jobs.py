@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from factmark.core.archive_files import ArchiveFileReport
 from factmark.core.exporting import FORMATS, export
 from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import FileReport, collect_files, import_file
@@ -108,6 +109,44 @@ class ExportOutcome:
         result = self.result
         counts = f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}"
         return f"Exported {counted(result.documents, 'document')} ({counts}) to {result.path}"
+
+
+@dataclass
+class ArchiveOutcome:
+    """What adding files to the archive of earlier fact-checks did: one report per file
+    tried, whether it was cancelled, and any error with the project itself."""
+
+    reports: list[ArchiveFileReport] = field(default_factory=list)
+    total_files: int = 0
+    cancelled: bool = False
+    error: str | None = None
+    size: int = 0  # the reviews the archive holds afterwards
+
+    @property
+    def failed_files(self) -> int:
+        return sum(report.failed for report in self.reports)
+
+    def summary(self) -> str:
+        """One sentence: the reviews added and updated, from how many files."""
+        if self.error and not self.reports:
+            return f"Adding to the archive failed: {self.error}"
+        added = sum(r.counts.added for r in self.reports if r.counts)
+        updated = sum(r.counts.updated for r in self.reports if r.counts)
+        text = (
+            f"Added {counted(added, 'fact-check')} and updated {updated} from "
+            f"{counted(len(self.reports), 'file')}; the archive holds {self.size:,}"
+        )
+        if self.failed_files:
+            text += f"; {counted(self.failed_files, 'file')} had refused items or errors"
+        if self.cancelled:
+            text = f"Cancelled after {len(self.reports)} of {self.total_files} files. {text}"
+        if self.error:
+            text += f". Stopped: {self.error}"
+        return text
+
+    def lines(self) -> list[str]:
+        """Every report line, file by file."""
+        return [line for report in self.reports for line in report.lines()]
 
 
 @dataclass
@@ -228,6 +267,36 @@ def merge_sources(
             if cancelled():
                 outcome.cancelled = True
                 break
+    return outcome
+
+
+def add_to_archive(
+    project_path: Path, paths: Sequence[Path], progress: Progress, cancelled: Cancelled
+) -> ArchiveOutcome:
+    """Add files of earlier fact-checks to the project's archive, one transaction per
+    file; once ``cancelled()`` is true no further file is read (those added stay)."""
+    from factmark.core.archive import archive_size
+    from factmark.core.archive_files import add_archive_file, collect_archive_files
+
+    files, missing = collect_archive_files(paths)
+    outcome = ArchiveOutcome(reports=list(missing), total_files=len(files) + len(missing))
+    try:
+        project = Project.open(project_path, create=False)
+    except ProjectError as error:
+        outcome.error = str(error)
+        return outcome
+    with project:
+        for done, path in enumerate(files):
+            if cancelled():
+                outcome.cancelled = True
+                break
+            progress(done, len(files), path.name)
+            try:
+                outcome.reports.append(add_archive_file(project, path))
+            except ProjectError as error:
+                outcome.error = str(error)
+                break
+        outcome.size = archive_size(project)
     return outcome
 
 
@@ -396,6 +465,16 @@ class ExportJob(Job):
 
     def _failed(self, message: str) -> ExportOutcome:
         return ExportOutcome(error=message)
+
+
+class ArchiveJob(_FilesJob):
+    """Add files of earlier fact-checks to a project file's archive."""
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> ArchiveOutcome:
+        return add_to_archive(self.project_path, self.paths, progress, cancelled)
+
+    def _failed(self, message: str) -> ArchiveOutcome:
+        return ArchiveOutcome(error=message)
 
 
 class MergeJob(_FilesJob):

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from factmark.core.archive_files import ArchiveFileReport
 from factmark.core.importing import FileReport
-from factmark.ui.background.jobs import ImportOutcome
+from factmark.ui.background.jobs import ArchiveOutcome, ImportOutcome
 from factmark.ui.dialogs.fit import fit_to_screen
 from factmark.ui.plain import plain_tip
 
@@ -34,14 +35,17 @@ class ReportDialog(QDialog):
     """
 
     def __init__(
-        self, outcome: ImportOutcome | Sequence[FileReport], parent: QWidget | None = None
+        self,
+        outcome: ImportOutcome | ArchiveOutcome | Sequence[FileReport],
+        parent: QWidget | None = None,
+        title: str = "Import report",
     ) -> None:
         super().__init__(parent)
-        if not isinstance(outcome, ImportOutcome):
+        if not isinstance(outcome, ImportOutcome | ArchiveOutcome):
             outcome = ImportOutcome(reports=list(outcome), total_files=len(outcome))
         self.outcome = outcome
         self.setObjectName("importReport")
-        self.setWindowTitle("Import report")
+        self.setWindowTitle(title)
         fit_to_screen(self, 760, 440)
         style = self.style()
         warning = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -120,7 +124,7 @@ class ReportDialog(QDialog):
         QGuiApplication.clipboard().setText(self.text())
 
 
-def _shared_folder(reports: Sequence[FileReport]) -> Path | None:
+def _shared_folder(reports: Sequence[FileReport | ArchiveFileReport]) -> Path | None:
     """The folder holding every reported file, when there is a useful one."""
     try:
         folder = Path(os.path.commonpath([report.path.absolute().parent for report in reports]))

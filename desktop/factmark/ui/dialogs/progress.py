@@ -14,6 +14,8 @@ from factmark.core.exporting.base import Selection, Split
 from factmark.core.text import counted
 from factmark.ui.background.jobs import (
     MINIMUM_DURATION_MS,
+    ArchiveJob,
+    ArchiveOutcome,
     ExportJob,
     ExportOutcome,
     ImportJob,
@@ -133,6 +135,24 @@ def run_export(
     outcome: ExportOutcome = _run(job, dialog)
     if show_errors and outcome.error:
         plain_warning(parent, "Export failed", outcome.error)
+    return outcome
+
+
+def run_add_archive(
+    parent: QWidget, project_path: Path, paths: list[Path], *, show_report: bool = True
+) -> ArchiveOutcome:
+    """Add files to the archive of earlier fact-checks in the background behind a
+    progress dialog, then show the per-file report as an import's is shown."""
+    dialog = _ProgressDialog(parent, "archiveProgress", "Adding fact-checks", "Reading files…")
+    dialog.doing = "Reading"
+    outcome: ArchiveOutcome = _run(ArchiveJob(project_path, paths), dialog)
+    if show_report:
+        from factmark.ui.dialogs.import_report import ReportDialog  # when first needed
+
+        if outcome.error and not outcome.reports:
+            plain_warning(parent, "Adding fact-checks failed", outcome.error)
+        else:
+            ReportDialog(outcome, parent, title="Fact-check archive report").exec()
     return outcome
 
 

@@ -46,9 +46,15 @@ class SuggestionPanel(QWidget):
         self.show_suggestion(None, "", 0, 0)
 
     def show_suggestion(
-        self, suggestion: Suggestion | None, text: str, position: int, waiting: int
+        self,
+        suggestion: Suggestion | None,
+        text: str,
+        position: int,
+        waiting: int,
+        detail: str = "",
     ) -> None:
-        """Show the suggestion in hand (``position`` of ``waiting``), or what to do."""
+        """Show the suggestion in hand (``position`` of ``waiting``), or what to do;
+        ``detail`` says more about it (the review a sentence matched)."""
         if suggestion is None:
             self.heading.setText("Suggestion")
             self.body.setText(NONE_IN_HAND.format(waiting=waiting) if waiting else EMPTY)
@@ -58,6 +64,7 @@ class SuggestionPanel(QWidget):
         self.body.setText(
             f"{suggestion.label} “{_short(text)}”\n"
             f"by the {suggestion.suggester} suggester, confidence {suggestion.confidence:.0%}"
+            + (f"\n{detail}" if detail else "")
         )
         self.keys.setVisible(True)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
@@ -20,7 +20,7 @@ from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
 
 if TYPE_CHECKING:
-    from factmark.ui.background.jobs import ImportOutcome
+    from factmark.ui.background.jobs import ArchiveOutcome, ImportOutcome
 
 # Report lines a merge dialog shows at most (the rest are counted).
 MERGE_LINES_SHOWN = 40
@@ -32,6 +32,8 @@ class ProjectFiles(QObject):
     The merger, the import jobs and the export dialog are imported when first used, to
     keep them out of the window's start.
     """
+
+    archive_added = Signal()  # File > Add fact-check archive added or updated reviews
 
     def __init__(
         self,
@@ -106,6 +108,26 @@ class ProjectFiles(QObject):
         )
         if paths:
             self.import_paths([Path(p) for p in paths])
+
+    def choose_archive_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window,
+            "Add fact-check archive",
+            str(Path.home()),
+            archive_filter(),
+        )
+        if paths:
+            self.add_archive([Path(p) for p in paths])
+
+    def add_archive(self, paths: list[Path], *, show_report: bool = True) -> ArchiveOutcome:
+        """Add files of earlier fact-checks to the project's archive in the background,
+        then show the per-file report; the claim shown is matched again."""
+        from factmark.ui.dialogs.progress import run_add_archive  # not needed to start
+
+        outcome = run_add_archive(self.window, self.project.path, paths, show_report=show_report)
+        self.archive_added.emit()
+        self.window.statusBar().showMessage(outcome.summary(), 10000)
+        return outcome
 
     def import_paths(self, paths: list[Path], *, show_report: bool = True) -> ImportOutcome:
         """Import files and folders in the background, then show the per-file report."""
@@ -198,6 +220,16 @@ class ProjectFiles(QObject):
         from factmark.ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(self.project, self.window).exec()
+
+
+def archive_filter() -> str:
+    """The file dialog's filter for archives: the suffixes the archive's readers take."""
+    from factmark.core.archive_readers import SUFFIXES
+
+    patterns = " ".join(f"*{suffix}" for suffix in SUFFIXES)
+    return (
+        f"Fact-checks: ClaimReview, Google Fact Check Tools, pages, CSV ({patterns});;All files (*)"
+    )
 
 
 def import_filter() -> str:

@@ -43,6 +43,7 @@ from factmark.ui.panels.relations_panel import RelationsPanel
 from factmark.ui.panels.suggestion_panel import SuggestionPanel
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
+from factmark.ui.window.checked_sentences import CheckedSentences
 from factmark.ui.window.conflict_queue import ConflictQueue
 from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
 from factmark.ui.window.documents import DocumentNavigator
@@ -205,6 +206,14 @@ class MainWindow(QMainWindow):
         self.review = SuggestionReview(
             session, self.settings, view, self.annotation, self.tell, self
         )
+        self.checked_sentences = CheckedSentences(
+            session,
+            self.settings,
+            self.review,
+            self.previously_checked.matches,
+            self.tell,
+            self,
+        )
         self.files = ProjectFiles(
             self, session, self.settings, self.navigator, self.guidelines_panel, self
         )
@@ -228,6 +237,7 @@ class MainWindow(QMainWindow):
             "newProject": files.choose_new_project,
             "openProject": files.choose_project_to_open,
             "importFiles": files.choose_files_to_import,
+            "addArchive": files.choose_archive_files,
             "exportCorpus": files.choose_export,
             "copyForAnnotator": files.choose_copy_for_annotator,
             "mergeProjects": files.choose_projects_to_merge,
@@ -247,6 +257,8 @@ class MainWindow(QMainWindow):
             "shrinkStart": lambda: annotation.resize_selected(START, SHRINK),
             "linkSpan": self.linking.start,
             "linkFactCheck": self.previously_checked.link_best,
+            "linkFactCheck2": lambda: self.previously_checked.link(2),
+            "linkFactCheck3": lambda: self.previously_checked.link(3),
             "acceptGold": lambda: annotation.review_selected("accepted"),
             "rejectReview": lambda: annotation.review_selected("rejected"),
             "nextSpan": lambda: self._step(1),
@@ -270,6 +282,7 @@ class MainWindow(QMainWindow):
             "takeCopyVersion": lambda: self.conflicts.take("source"),
             "keepThisVersion": lambda: self.conflicts.take("target"),
             "agreement": dialogs.agreement,
+            "markCheckedSentences": self.checked_sentences.set_on,
             "showDocumentList": lambda shown: self.show_panel(DOCUMENT_LIST, shown),
             "showSidePanels": lambda shown: self.show_panel(SIDE_PANELS, shown),
             "showLabelToolbar": self.action_table.label_toolbar.setVisible,
@@ -310,6 +323,10 @@ class MainWindow(QMainWindow):
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
         self.selection.details_shown.connect(self.previously_checked.show_span)
+        self.details.previously_checked.add_archive_chosen.connect(self.files.choose_archive_files)
+        self.files.archive_added.connect(self.previously_checked.refresh)
+        self.files.archive_added.connect(self.checked_sentences.archive_changed)
+        actions["markCheckedSentences"].setChecked(self.settings.mark_checked_sentences())
         # A match found is the selection now: Delete must not act on a span selected before.
         self.find_bar.found.connect(lambda: self.selection.select(None))
         self.review.in_hand.connect(self._suggestion_in_hand)
@@ -372,7 +389,8 @@ class MainWindow(QMainWindow):
             self.selection.select(None)
         number, waiting = self.review.position()
         text = self.article_view.text[chosen.start : chosen.end] if chosen else ""
-        self.suggestion_panel.show_suggestion(chosen, text, number, waiting)
+        detail = self.checked_sentences.describe(chosen)
+        self.suggestion_panel.show_suggestion(chosen, text, number, waiting, detail)
 
     def _update_enabled(self) -> None:
         self.action_table.set_enabled({"document": self.current is not None})

@@ -1,7 +1,8 @@
 """Previously checked: the selected claim's best matches in the project's archive of
-earlier fact-checks, shown under its details, and the key that links the claim to the
-best one (stored on the span as the attributes ``fact_check_url`` and
-``fact_check_rating``, so every export carries them in ``attrs``).
+earlier fact-checks, shown under its details, and the keys (Alt+1 to Alt+3, Shift+Alt+C
+for the best) and buttons that link the claim to one of them (stored on the span as the
+attributes ``fact_check_url`` and ``fact_check_rating``, so every export carries them in
+``attrs``).
 
 Matching runs off the GUI thread (:mod:`factmark.ui.background.claim_matches`); the
 matches are cached per claim text and language until the archive changes.
@@ -15,7 +16,7 @@ from PySide6.QtCore import QObject
 
 from factmark.core.archive import language_tag
 from factmark.core.claim_matching import Match
-from factmark.core.model import Span, ValidationError
+from factmark.core.model import Document, Span, ValidationError
 from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.background.claim_matches import ClaimMatches, Key, Looked, Version
@@ -29,8 +30,20 @@ from factmark.ui.window.annotation import Annotation
 from factmark.ui.window.session import Session
 
 CLAIM = "claim"
+ORDINALS = ("best", "second", "third")
 URL_ATTRIBUTE = "fact_check_url"
 RATING_ATTRIBUTE = "fact_check_rating"
+
+
+def document_language(document: Document | None) -> str:
+    """A document's language (its ``lang`` metadata) as a tag; empty (English) when it
+    has none or not one."""
+    meta = document.meta if document is not None else {}
+    value = meta.get("lang") or meta.get("language") or ""
+    try:
+        return language_tag(value.strip()) if isinstance(value, str) else ""
+    except ValidationError:
+        return ""
 
 
 class PreviouslyChecked(QObject):
@@ -61,6 +74,7 @@ class PreviouslyChecked(QObject):
         session.project_opened.connect(self._opened)
         self.matches.found.connect(self._found)
         self.matches.failed.connect(self._failed)
+        panel.link_chosen.connect(self.link)
 
     def _opened(self, project: Project) -> None:
         """Another project: its archive, its index (built at the first look-up)."""
@@ -89,6 +103,11 @@ class PreviouslyChecked(QObject):
         # Cached matches are checked against the archive's version (it may have grown).
         self.matches.look_up(key, self._version if cached is not None else None)
 
+    def refresh(self) -> None:
+        """Look the claim shown up again (the archive changed from this window)."""
+        if self._shown is not None:
+            self.matches.look_up(self._shown, None)
+
     def _found(self, looked: Looked) -> None:
         if looked.version != self._version:
             self._cache.clear()
@@ -108,28 +127,25 @@ class PreviouslyChecked(QObject):
 
     def _show(self, matches: list[Match]) -> None:
         if self._size == 0:
-            self.panel.show_message(EMPTY_ARCHIVE)
+            self.panel.show_empty_archive()
         else:
             self.panel.show_matches(matches, self._linked)
 
     def _language(self) -> str:
-        """The shown document's language as a tag; empty (English) when not one."""
-        document = self.session.document
-        meta = document.meta if document is not None else {}
-        value = meta.get("lang") or meta.get("language") or ""
-        try:
-            return language_tag(value.strip()) if isinstance(value, str) else ""
-        except ValidationError:
-            return ""
+        return document_language(self.session.document)
 
     # -- linking ------------------------------------------------------------------------
 
     def link_best(self) -> None:
-        """Link the selected claim to its best match: the review's URL and rating set on
-        the span in one undo step."""
+        """Link the selected claim to its best match."""
+        self.link(1)
+
+    def link(self, number: int) -> None:
+        """Link the selected claim to its match ``number`` (1 = the best) in the list:
+        the review's URL and rating set on the span in one undo step."""
         span = self.view.span(self.view.selected_span_id)
         if span is None or span.id is None or span.label != CLAIM:
-            self.tell("Select a claim first: its best earlier fact-check is linked to it.")
+            self.tell("Select a claim first: an earlier fact-check of it is linked to it.")
             return
         key = (self.view.text[span.start : span.end], self._language())
         matches = self._cache.get(key)
@@ -140,10 +156,14 @@ class PreviouslyChecked(QObject):
         if not matches:
             self.tell(EMPTY_ARCHIVE if self._size == 0 else NO_MATCH)
             return
-        best = matches[0].review
-        values = {URL_ATTRIBUTE: best.url, RATING_ATTRIBUTE: best.rating}
+        if number > len(matches):
+            self.tell(f"Previously checked lists {len(matches)} match(es) for this claim.")
+            return
+        chosen = matches[number - 1].review
+        values = {URL_ATTRIBUTE: chosen.url, RATING_ATTRIBUTE: chosen.rating}
         if self.annotation.set_attributes(span.id, values):
-            rating = f" ({best.rating})" if best.rating else ""
-            self.tell(f"Linked the claim to the earlier fact-check{rating}: {best.url}")
+            rating = f" ({chosen.rating})" if chosen.rating else ""
+            which = ORDINALS[number - 1] if number <= len(ORDINALS) else f"number {number}"
+            self.tell(f"Linked the claim to the {which} earlier fact-check{rating}: {chosen.url}")
         else:
-            self.tell(f"This claim is linked to {best.url} already.")
+            self.tell(f"This claim is linked to {chosen.url} already.")

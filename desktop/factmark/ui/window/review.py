@@ -49,6 +49,7 @@ class SuggestionReview(QObject):
         self.annotation = annotation
         self.tell = tell
         self.at_end = False  # the last one was reached: the next Tab starts from the top
+        self.hidden_suggesters: set[str] = set()  # suggestions not shown (a view option)
         self._span_when_picked: int | None = None
         self.computer = SuggestionComputer(lambda: session.project, self)
         self.computer.computed.connect(self._computed)
@@ -154,6 +155,8 @@ class SuggestionReview(QObject):
     def refresh(self) -> None:
         document_id = self.session.document_id
         shown = self.session.project.suggestions(document_id) if document_id else []
+        if self.hidden_suggesters:
+            shown = [s for s in shown if s.suggester not in self.hidden_suggesters]
         self.view.set_suggestions(shown)
         self.in_hand.emit(self.held)
 

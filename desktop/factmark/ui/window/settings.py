@@ -143,6 +143,14 @@ class Settings:
         """Remember whether the document's fields are shown or folded."""
         self.qsettings.setValue("window/document_fields", "true" if shown else "false")
 
+    def mark_checked_sentences(self) -> bool:
+        """Whether sentences matching the archive of fact-checks are marked (default off)."""
+        return str(self.qsettings.value("view/mark_checked_sentences", "false")).lower() == "true"
+
+    def set_mark_checked_sentences(self, on: bool) -> None:
+        """Remember whether sentences matching the archive are marked."""
+        self.qsettings.setValue("view/mark_checked_sentences", "true" if on else "false")
+
     def set_window_state(
         self, geometry: QByteArray, state: QByteArray, splitter: list[int]
     ) -> None:
