@@ -349,6 +349,72 @@ def check_link(keys: Keys, key: str) -> None:
     assert keys.message().startswith("Select a span first")
 
 
+SYRSKYI_CLAIM = "Ukrainian forces carried out «effective counterattacks» in Bakhmut"
+
+
+def check_accept_cue(keys: Keys, key: str) -> None:
+    window, view = keys.window, keys.view
+    keys.press(key)  # cues are off in a new project: the key says how to turn them on
+    assert keys.message() == "This project does not mark cues: Label > Mark cues turns them on."
+    window.action_table["markCues"].trigger()  # Label > Mark cues
+    assert [label.name for label in window.project.labels()][-1] == "cue"
+    claim = keys.span(SYRSKYI_CLAIM, "claim")
+    keys.span("Oleksandr Syrskyi", "source")
+    keys.press(first_key("linkSpan"))
+    click_at(keys.qtbot, view, find(window, SYRSKYI_CLAIM) + 3)
+    said = view.text.index("Syrskyi said") + len("Syrskyi ")
+    assert (
+        keys.message() == f"Cue “said” proposed for this link (dotted): press {key} to accept it."
+    )
+    assert keys.spans().count(("cue", "said")) == 0  # proposed, not stored
+    assert "cue proposed: “said”" in window.relations.rows()[0]
+    keys.qtbot.waitUntil(lambda: bool(view.painted_cue_proposals))
+    # Drawn around the right "said": Qt's own cursor rectangle of its middle is inside.
+    middle = view.cursorRect(cursor_at(view, said + 2)).center()
+    assert any(rect.contains(middle.toPointF()) for rect in view.painted_cue_proposals)
+    keys.press(key)
+    cue = next(s for s in window.project.spans(keys.document_id) if s.label == "cue")
+    assert (cue.start, cue.end) == (said, said + 4)
+    assert ("said", "cue_of", SYRSKYI_CLAIM) in keys.links()
+    assert view.cue_proposals == [] and "cue proposed" not in window.relations.rows()[0]
+    keys.press(first_key("undo"))  # one step takes the span and its link
+    assert ("cue", "said") not in keys.spans() and len(keys.links()) == 1
+    assert window.project.span(claim).label == "claim"
+    keys.qtbot.waitUntil(lambda: len(view.cue_proposals) == 1)  # proposed again
+
+
+def cursor_at(view, offset: int):  # type: ignore[no-untyped-def]
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_qt(offset))
+    return cursor
+
+
+def check_outlet_voice(keys: Keys, key: str) -> None:
+    window = keys.window
+    claim = keys.span("Russia’s military has not commented", "claim")
+    keys.press(key)
+    assert window.project.span(claim).attrs == {"voice": "outlet"}
+    box = window.details.outlet_voice
+    keys.qtbot.waitUntil(lambda: box.isVisible() and box.isChecked())
+    keys.press(key)  # again: unmarked
+    assert window.project.span(claim).attrs == {}
+    keys.qtbot.waitUntil(lambda: not box.isChecked())
+    keys.press(first_key("undo"))
+    assert window.project.span(claim).attrs == {"voice": "outlet"}
+    # A claim with a source is not the outlet's: refused, and said why.
+    other = keys.span(CLAIM, "claim")
+    source = keys.span("Prigozhin", "source", 1)
+    window.annotation.link(source, other, window.project.relation_types())
+    window.selection.select(other)
+    keys.press(key)
+    assert window.project.span(other).attrs == {}
+    assert keys.message().startswith("This claim is attributed to “Prigozhin”")
+    # Nothing selected: the key says what to select.
+    keys.press(first_key("deselect"))
+    keys.press(key)
+    assert keys.message().startswith("Select a claim first")
+
+
 def annotator_spans(keys: Keys) -> None:
     """Spans by two annotators over Bakhmut and Prigozhin, as after a merge."""
     project, text, document_id = keys.window.project, keys.view.text, keys.document_id
@@ -654,6 +720,8 @@ CHECKS: dict[str, Check] = {
     "linkFactCheck": links_fact_check(1),
     "linkFactCheck2": links_fact_check(2),
     "linkFactCheck3": links_fact_check(3),
+    "acceptCue": check_accept_cue,
+    "outletVoice": check_outlet_voice,
     "acceptGold": check_accept_gold,
     "rejectReview": check_reject_review,
     "nextSpan": steps_spans(forward=True),

@@ -233,6 +233,38 @@ ACTIONS: tuple[ActionSpec, ...] = (
         section=2,
     ),
     A(
+        "acceptCue",
+        "Accept the proposed &cue",
+        ("Shift+Alt+K",),
+        "Label",
+        tip="Mark the cue proposed for the selected source's or claim's link (drawn dotted) "
+        "and link it to the claim",
+        help="Accept the cue proposed for the selected source's or claim's link (dotted in "
+        "the article, under the link in Links): the cue span and its cue_of link, one undo "
+        "step",
+        section=2,
+    ),
+    A(
+        "outletVoice",
+        "Claim in the &outlet's own voice",
+        ("Shift+Alt+A",),
+        "Label",
+        tip="The selected claim has no source: the outlet or its author says it (again: not)",
+        help="Mark the selected claim, which has no source, as the outlet's / author's own "
+        "voice (again: unmark it)",
+        section=2,
+    ),
+    A(
+        "markCues",
+        "Mark c&ues (said, according to…)",
+        (),
+        "Label",
+        tip="Add the label cue (the reporting verb or phrase) and the link type cue_of to the "
+        "project, or remove them while unused",
+        checkable=True,
+        section=2,
+    ),
+    A(
         "acceptGold",
         "Accept span into the gold layer",
         ("G",),

@@ -40,7 +40,7 @@ LINK_MARGIN = 56  # pixels on the right where links between spans are drawn
 _RTL_LETTER = re.compile(
     "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
-LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00"}  # Okabe-Ito
+LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00", "cue_of": "#009E73"}  # Okabe-Ito
 
 
 class ArticleView(QPlainTextEdit):
@@ -83,6 +83,9 @@ class ArticleView(QPlainTextEdit):
         self.painted_handles: list[QRectF] = []  # where the last paint drew the handles
         self.painted_link_source: list[QRectF] = []  # ... and the linking span's outline
         self.links: list[tuple[Span, Span, str]] = []  # head, child, relation type
+        # Cues proposed for links, not stored: ([start, end), colour), drawn dotted.
+        self.cue_proposals: list[tuple[int, int, str]] = []
+        self.painted_cue_proposals: list[QRectF] = []  # where the last paint drew them
         self.suggestions: list[Suggestion] = []
         self.selected_suggestion_id: int | None = None
         # Whether a click may pick a suggestion (not while linking: set by the window).
@@ -120,6 +123,7 @@ class ArticleView(QPlainTextEdit):
         self.selected_span_id = None
         self.suggestions = []
         self.selected_suggestion_id = None
+        self.cue_proposals = []
         # Formats are computed once, when the painter meets the new text.
         self.painter.setDocument(None)
         self._align_for(text)
@@ -236,6 +240,7 @@ class ArticleView(QPlainTextEdit):
         if self.links:
             self._paint_links()
         self._paint_link_source()
+        self._paint_cue_proposals()
         self._paint_handles()
 
     # -- the selected span's handles, the span being linked ------------------------
@@ -305,6 +310,28 @@ class ArticleView(QPlainTextEdit):
             outline = rect.adjusted(-3, -2, 3, 2)
             painter.drawRoundedRect(outline, 4, 4)
             self.painted_link_source.append(outline)
+        painter.end()
+
+    def set_cue_proposals(self, proposals: list[tuple[int, int, str]]) -> None:
+        """The cues proposed for links (``start``, ``end``, colour): outlined dotted until
+        accepted; they are not spans and take no clicks."""
+        if proposals != self.cue_proposals:
+            self.cue_proposals = proposals
+            self.viewport().update()
+
+    def _paint_cue_proposals(self) -> None:
+        self.painted_cue_proposals = []
+        if not self.cue_proposals:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for start, end, colour in self.cue_proposals:
+            painter.setPen(QPen(QColor(colour).darker(140), 1.6, Qt.PenStyle.DotLine))
+            for rect in self._range_rects(start, end):
+                outline = rect.adjusted(-2, 0, 2, 0)
+                painter.drawRoundedRect(outline, 3, 3)
+                self.painted_cue_proposals.append(outline)
         painter.end()
 
     # -- suggestions -------------------------------------------------------------

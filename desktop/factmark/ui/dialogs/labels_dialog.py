@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QColorDialog,
     QDialog,
     QDialogButtonBox,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.changes import ChangeSet
+from factmark.core.cues import CUE, cues_on, turn_cues_off, turn_cues_on
 from factmark.core.label_operations import AddLabel, DeleteLabel, MoveLabel, UpdateLabel
 from factmark.core.labels_store import OKABE_ITO, free_colour, free_key
 from factmark.core.model import Label
@@ -160,6 +162,17 @@ class LabelsDialog(QDialog):
         )
         self.colour_button = push_button(self, "labelColour", "&Colour…", self.choose_colour)
         self.error = error_label(self, "labelsError")
+        self.cues = QCheckBox(
+            "&Mark cues (said, according to…): the label cue and the link type cue_of", self
+        )
+        self.cues.setObjectName("markCues")
+        self.cues.setToolTip(
+            "A cue is the reporting verb or phrase that ties a source to its claim. Turning "
+            "cues on adds the label cue (a free key and colour) and the link type cue_of "
+            "(cue -> claim); off removes both while no span or link uses them."
+        )
+        self.cues.setChecked(cues_on(project))
+        self.cues.toggled.connect(self._cues_toggled)
         self.link_types = RelationTypesPanel(project, self, perform)
 
         self._lay_out()
@@ -211,6 +224,7 @@ class LabelsDialog(QDialog):
         page = QVBoxLayout(labels_page)
         page.addLayout(top, 1)
         page.addLayout(form)
+        page.addWidget(self.cues)
         page.addWidget(self.error)
         page.addWidget(hint)
         # Ctrl+Tab (or Alt+L, Alt+T) switches tabs; only the shown tab's mnemonics act.
@@ -263,6 +277,9 @@ class LabelsDialog(QDialog):
         self.link_types.project_changed(change)
         if not change.labels:
             return
+        self.cues.blockSignals(True)
+        self.cues.setChecked(cues_on(self.project))
+        self.cues.blockSignals(False)
         row = self.table.currentIndex().row()
         self.model.reload()
         shown = self._shown.name if self._shown else None
@@ -319,6 +336,16 @@ class LabelsDialog(QDialog):
         row = self.model.row_of(label.name) + step
         if 0 <= row < len(self.model.labels) and self._apply(MoveLabel(label.name, row)):
             self.select(label.name)
+
+    def _cues_toggled(self, on: bool) -> None:
+        """Turn cues on or off (one edit); a refusal is shown and the box follows the
+        project."""
+        operation = turn_cues_on(self.project) if on else turn_cues_off(self.project)
+        if operation is not None and self._apply(operation) and on:
+            self.select(CUE)
+        self.cues.blockSignals(True)
+        self.cues.setChecked(cues_on(self.project))
+        self.cues.blockSignals(False)
 
     def choose_colour(self) -> None:
         """Open a colour chooser for the selected label, offering the Okabe-Ito colours."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from factmark.core.actions import spec
+from factmark.core.cues import CLAIM, is_outlet_voice
 from factmark.core.model import Document, Span
 from factmark.ui.article.typed_text import typed_text
 from factmark.ui.panels.previously_checked import PreviouslyCheckedList
@@ -45,6 +48,7 @@ class DetailsPanel(QWidget):
 
     note_edited = Signal(int, str)  # span id, note
     attribute_chosen = Signal(int, str, str)  # span id, attribute, value ("" = unset)
+    outlet_voice_set = Signal(int, bool)  # claim span id, whether the outlet's own voice
     document_fields_edited = Signal(int, dict)  # document id, the new meta
 
     def __init__(
@@ -85,6 +89,16 @@ class DetailsPanel(QWidget):
         self.previously_checked = PreviouslyCheckedList(self.span_box)
         span_layout.addWidget(self.previously_checked)
         span_layout.addWidget(self.note)
+        # A claim with no source: the outlet's (or its author's) own voice (core.cues).
+        self.outlet_voice = QCheckBox("Source: the outlet / author (no source span)", self.span_box)
+        self.outlet_voice.setObjectName("outletVoice")
+        key = spec("outletVoice").keys[0]
+        self.outlet_voice.setToolTip(
+            "The claim is the outlet's or its author's own voice, not a source's: an "
+            f"unattributed claim, not a forgotten link ({key})"
+        )
+        self.outlet_voice.toggled.connect(self._outlet_voice_toggled)
+        span_layout.addWidget(self.outlet_voice)
         span_layout.addWidget(self.attribute_pages)
 
         # The document's fields are needed now and then: folded under a header by default,
@@ -157,7 +171,15 @@ class DetailsPanel(QWidget):
             # Span text and label names are data: shown as text, never as markup.
             self.span_title.setText(f"<b>{escape(span.label)}</b>: {escape(shown)}")
         self._build_attributes(span)
+        self.outlet_voice.blockSignals(True)
+        self.outlet_voice.setChecked(span is not None and is_outlet_voice(span.attrs))
+        self.outlet_voice.blockSignals(False)
+        self.outlet_voice.setVisible(span is not None and span.label == CLAIM)
         self._loading = False
+
+    def _outlet_voice_toggled(self, checked: bool) -> None:
+        if self.span is not None and self.span.id is not None:
+            self.outlet_voice_set.emit(self.span.id, checked)
 
     def show_origin(self, origin: str | None) -> None:
         """Show where the selected span came from (a merged copy), or nothing."""

@@ -16,6 +16,9 @@ EMPTY = (
 )
 
 
+BASE_TEXT = Qt.ItemDataRole.UserRole + 1  # a row's text without the proposed cue
+
+
 def _short(text: str, limit: int = 40) -> str:
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -29,9 +32,13 @@ class RelationsPanel(QListWidget):
 
     relation_chosen = Signal(int)  # relation id
     delete_requested = Signal(int)  # relation id
+    # The text of the cue proposed for a link (relation id -> text), shown under its row.
+    proposed_cues: dict[int, str]
+    accept_key = "Shift+Alt+K"  # the key that accepts a proposed cue (set by the window)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.proposed_cues = {}
         self.setObjectName("relationList")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         remove = QAction("Delete link", self)
@@ -59,8 +66,22 @@ class RelationsPanel(QListWidget):
                 f'{child.label} "{_short(text[child.start : child.end])}"'
             )
             item.setData(Qt.ItemDataRole.UserRole, relation.id)
+            item.setData(BASE_TEXT, item.text())
             self.addItem(item)
         self.blockSignals(False)
+        self.show_proposed_cues(self.proposed_cues)
+
+    def show_proposed_cues(self, proposed: dict[int, str]) -> None:
+        """Show under each link's row the cue proposed for it (relation id -> its text)."""
+        self.proposed_cues = dict(proposed)
+        for n in range(self.count()):
+            item = self.item(n)
+            cue = self.proposed_cues.get(int(item.data(Qt.ItemDataRole.UserRole)))
+            shown = str(item.data(BASE_TEXT))
+            if cue is not None:
+                shown += f"\n    cue proposed: “{_short(cue)}” ({self.accept_key} accepts)"
+            if item.text() != shown:
+                item.setText(shown)
 
     def placeholder(self) -> str:
         """What the list says while it is empty (drawn in it), else nothing."""

@@ -11,6 +11,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from factmark.core.cues import CUE, CUE_OF, VOICE, is_outlet_voice
 from factmark.core.model import GOLD
 from factmark.core.operations import (
     AddRelation,
@@ -191,14 +192,18 @@ class Annotation(QObject):
 
     def link(self, first: int, second: int, kinds: list[str], kind: str | None = None) -> None:
         """Link two spans, choosing the type and direction from their labels:
-        a source is attributed_to the claim; a number or location is part_of it;
-        otherwise ``kind`` (or the first relation type), from the first span to the second."""
+        a source is attributed_to the claim; a cue is cue_of it; a number or location is
+        part_of it; otherwise ``kind`` (or the first relation type), from the first span to
+        the second. A claim marked as the outlet's own voice loses the mark when a source
+        is linked to it (in the same undo step)."""
         a, b = self.view.span(first), self.view.span(second)
         if a is None or b is None or self.document_id is None:
             return
         pair = {a.label, b.label}
         if pair == {"source", "claim"} and "attributed_to" in kinds:
             kind, head, child = "attributed_to", *((a, b) if a.label == "source" else (b, a))
+        elif pair == {CUE, "claim"} and CUE_OF in kinds:
+            kind, head, child = CUE_OF, *((a, b) if a.label == CUE else (b, a))
         elif "claim" in pair and pair & {"number", "location"} and "part_of" in kinds:
             kind, head, child = "part_of", *((a, b) if b.label == "claim" else (b, a))
         elif kinds:
@@ -212,7 +217,14 @@ class Annotation(QObject):
         ):
             self.failed("These spans are linked already.")
             return
-        self.perform(AddRelation(self.document_id, head.id or 0, child.id or 0, kind))
+        link = AddRelation(self.document_id, head.id or 0, child.id or 0, kind)
+        if kind == "attributed_to" and is_outlet_voice(child.attrs):
+            attrs = {k: v for k, v in child.attrs.items() if k != VOICE}
+            unmark = UpdateSpan(self.document_id, child.id or 0, {"attrs": attrs})
+            if self.perform(Compound(self.document_id, [link, unmark], link.description)):
+                self.failed("The claim has a source now: it is no longer the outlet's own voice.")
+            return
+        self.perform(link)
 
     def delete_relation(self, relation_id: int) -> None:
         if self.document_id is not None:

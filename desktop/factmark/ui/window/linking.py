@@ -152,13 +152,16 @@ class Linking(QObject):
         self.view.set_links([(head, child, kind) for head, child, kind in links if head and child])
 
 
-PARTNERS = ("claim", "source", "number", "location")  # the labels links are obvious between
+# The labels links are obvious between.
+PARTNERS = ("claim", "source", "number", "location", "cue")
 
 
 def _obvious(labels: set[str], kinds: list[str]) -> bool:
     """Whether two spans' labels alone say which link joins them. The labels decide only
     while the project has that type (it may have been renamed or removed); otherwise the
     user is asked."""
-    return (labels == {"source", "claim"} and "attributed_to" in kinds) or bool(
-        "claim" in labels and labels & {"number", "location"} and "part_of" in kinds
+    return (
+        (labels == {"source", "claim"} and "attributed_to" in kinds)
+        or (labels == {"cue", "claim"} and "cue_of" in kinds)
+        or bool("claim" in labels and labels & {"number", "location"} and "part_of" in kinds)
     )

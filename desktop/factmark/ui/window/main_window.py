@@ -45,6 +45,7 @@ from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
 from factmark.ui.window.checked_sentences import CheckedSentences
 from factmark.ui.window.conflict_queue import ConflictQueue
+from factmark.ui.window.cues import CueMarking
 from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.files import ProjectFiles
@@ -200,6 +201,18 @@ class MainWindow(QMainWindow):
         self.linking = Linking(
             session, view, self.annotation, self.selection, self.relations, self.tell, self
         )
+        self.cues = CueMarking(
+            session,
+            view,
+            self.annotation,
+            self.linking,
+            self.relations,
+            self.details,
+            self.action_table["markCues"],
+            self.tell,
+            self.settings.annotator,
+            self,
+        )
         self.previously_checked = PreviouslyChecked(
             session, view, self.annotation, self.details.previously_checked, self.tell, self
         )
@@ -259,6 +272,9 @@ class MainWindow(QMainWindow):
             "linkFactCheck": self.previously_checked.link_best,
             "linkFactCheck2": lambda: self.previously_checked.link(2),
             "linkFactCheck3": lambda: self.previously_checked.link(3),
+            "acceptCue": self.cues.accept,
+            "outletVoice": self.cues.toggle_outlet_voice,
+            "markCues": self.cues.set_cues,
             "acceptGold": lambda: annotation.review_selected("accepted"),
             "rejectReview": lambda: annotation.review_selected("rejected"),
             "nextSpan": lambda: self._step(1),
