@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -309,13 +310,25 @@ def test_export_cut_short_by_a_full_disk_leaves_the_old_file(tmp_path: Path) -> 
     assert len(output.read_bytes()) > 100_000
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "conll", "brat"])
+def flushed_by(monkeypatch: pytest.MonkeyPatch, flush: Callable[[int], None]) -> None:
+    """Every flush an export asks of the system goes to ``flush``: each file's ``fsync``
+    and a folder's ``syncfs`` (Linux), both of which report a full disk."""
+    monkeypatch.setattr(base.os, "fsync", flush)
+    if base._syncfs is not None:
+        monkeypatch.setattr(base, "_syncfs", flush)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "conll", "brat", "brat without syncfs"])
 def test_export_failing_at_the_last_flush_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
 ) -> None:
-    """A full disk often shows only when the data is flushed at the end (fsync reports
-    ENOSPC): the export fails with the system's words, leaves no partial file or
-    folder, and an earlier export of that name stays as it was."""
+    """A full disk often shows only when the data is flushed at the end (fsync or syncfs
+    reports ENOSPC): the export fails with the system's words, leaves no partial file or
+    folder, and an earlier export of that name stays as it was. Without ``syncfs`` (other
+    systems, older Linux) a folder is flushed file by file, and that reports it too."""
+    if fmt == "brat without syncfs":
+        monkeypatch.setattr(base, "_syncfs", None)
+        fmt = "brat"
     path = tmp_path / "p.factmark"
     sample_project(path)
     output = tmp_path / "out" / f"corpus.{fmt}"
@@ -329,10 +342,13 @@ def test_export_failing_at_the_last_flush_leaves_no_partial_file(
     def full(_descriptor: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(base.os, "fsync", full)
+    without_syncfs = base._syncfs is None
+    flushed_by(monkeypatch, full)
     outcome = export_project(path, fmt, output, EVERYTHING, lambda: False)
     assert outcome.error is not None and "No space left on device" in outcome.error
     monkeypatch.undo()
+    if without_syncfs:
+        monkeypatch.setattr(base, "_syncfs", None)
     after = {
         p.relative_to(output.parent): p.read_bytes()
         for p in output.parent.rglob("*")
@@ -388,7 +404,7 @@ def test_split_export_failing_in_a_later_part_replaces_no_part(
         synced.append(descriptor)
         real_fsync(descriptor)
 
-    monkeypatch.setattr(base.os, "fsync", counted)
+    flushed_by(monkeypatch, counted)
     assert run() is None  # to count the flushes of a whole export
     monkeypatch.undo()
     flushes, synced[:] = len(synced), []
@@ -403,7 +419,7 @@ def test_split_export_failing_in_a_later_part_replaces_no_part(
             raise OSError(errno.ENOSPC, "No space left on device")
         real_fsync(descriptor)
 
-    monkeypatch.setattr(base.os, "fsync", full_at_the_end)
+    flushed_by(monkeypatch, full_at_the_end)
     error = run()
     monkeypatch.undo()
     assert error is not None and "No space left on device" in error
