@@ -127,8 +127,8 @@ def test_conll_to_stdout(project_file: Path, tmp_path: Path) -> None:
         ),
         (
             ["--format", "spacy"],
-            "-o -: the spacy format writes a binary file, not text for standard output; "
-            "name a file",
+            "-o -: the spacy format writes a folder of binary files, not text for standard "
+            "output; name a folder",
         ),
         (
             ["--format", "xmi"],

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import spacy  # a test dependency (the `test` extra): never skipped
-from spacy.tokens import DocBin
+from spacy.training import Corpus
 from tests.cli.test_cli import factmark
 
 
@@ -22,8 +22,8 @@ def test_spacy_export_with_a_split_end_to_end(tmp_path: Path, corpus: Path) -> N
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{out}: exported 5 documents, 20 spans, 1 relation")
     parts = [tmp_path / "out" / f"corpus.{part}.spacy" for part in ("train", "dev")]
-    vocab = spacy.blank("xx").vocab
-    docs = [doc for part in parts for doc in DocBin().from_disk(part).get_docs(vocab)]
+    nlp = spacy.blank("xx")  # spaCy's own reader, given each part as `spacy train` is
+    docs = [example.reference for part in parts for example in Corpus(part)(nlp)]
     assert len(docs) == 5
     assert sum(len(doc.spans["sc"]) for doc in docs) == 20
     assert all(len(doc.user_data["factmark_id"]) == 64 for doc in docs)

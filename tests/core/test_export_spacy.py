@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import spacy  # a test dependency (the `test` extra): never skipped
 from spacy.tokens import Doc, DocBin
+from spacy.training import Corpus
 
-from factmark.core.exporting import export
+from factmark.core.exporting import export, spacy_docbin
 from factmark.core.exporting.base import Selection, Split, iter_records
 from factmark.core.importing import import_file
 from factmark.core.model import ValidationError
@@ -70,7 +71,9 @@ def add_nested_spans(project: Project) -> None:
 
 
 def load(path: Path) -> list[Doc]:
-    return list(DocBin().from_disk(path).get_docs(spacy.blank("xx").vocab))
+    """The documents as `spacy train` reads them: spaCy's own corpus reader, given the
+    export as `--paths.train` names it."""
+    return [example.reference for example in Corpus(path)(spacy.blank("xx"))]
 
 
 def by_uid(project: Project) -> dict[str, dict[str, Any]]:
@@ -93,7 +96,8 @@ def test_every_span_is_in_sc_with_its_exact_text(
 
     records = by_uid(project)
     docs = load(out)
-    assert result.files[0] == out and result.documents == len(docs) == len(records) == 5
+    assert result.outputs == {"all": out} and result.files == [out / "000001.spacy", result.card]
+    assert result.documents == len(docs) == len(records) == 5
     assert result.spans == sum(len(r["spans"]) for r in records.values()) == 20 + 5
     for doc in docs:
         record = records[doc.user_data["factmark_id"]]
@@ -282,3 +286,32 @@ def test_loading_the_registry_does_not_import_spacy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_a_large_export_is_a_folder_of_docbins_read_in_project_order(
+    project: Project, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DocBin holds its documents in memory: the export writes one per so many
+    documents, and spaCy's reader gives them back in the project's order."""
+    import_corpus(project, corpus)
+    monkeypatch.setattr(spacy_docbin, "DOCUMENTS_PER_FILE", 2)
+    out = tmp_path / "corpus.spacy"
+
+    result = export(project, "spacy", out, ALL)
+
+    names = ["000001.spacy", "000002.spacy", "000003.spacy"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == names
+    assert result.files == [*(out / name for name in names), result.card]
+    sizes = [len(DocBin().from_disk(out / name)) for name in names]
+    assert sizes == [2, 2, 1]
+    order = [record["id"] for record in iter_records(project, ALL)]
+    assert [doc.user_data["factmark_id"] for doc in load(out)] == order
+
+
+def test_an_empty_export_is_an_empty_corpus_for_spacy(project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "corpus.spacy"
+
+    result = export(project, "spacy", out, ALL)
+
+    assert result.documents == 0 and result.files == [out / "000001.spacy", result.card]
+    assert load(out) == []

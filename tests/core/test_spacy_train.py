@@ -158,7 +158,7 @@ def test_the_card_advises_the_language_the_export_tokenised_with(
     card = (only_zh.parent / "README.md").read_text(encoding="utf-8")
     assert card_commands(card)[0][3:5] == ["--lang", "zh"]
     assert dropped_at_alignment(only_zh, spacy.blank("zh"))[2] == []
-    docs = list(DocBin().from_disk(only_zh).get_docs(spacy.blank("zh").vocab))
+    docs = [example.reference for example in Corpus(only_zh)(spacy.blank("zh"))]
     assert {d.user_data["factmark_tokenizer"] for d in docs} == {"zh"}
     assert [t.text for t in docs[1]][:2] == ["上", "海"]
 

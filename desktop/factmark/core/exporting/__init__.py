@@ -57,6 +57,13 @@ FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
 WRITERS = FORMATS  # the names the command line and the dialog offer
 
 
+def writes_folder(fmt: str) -> bool:
+    """Whether format ``fmt`` writes a folder (brat; spaCy's folder of DocBin files is
+    named like a file, ``corpus.spacy``)."""
+    module = FORMATS[fmt]
+    return module.SUFFIX == "" or bool(getattr(module, "FOLDER", False))
+
+
 def part_path(output: Path, fmt: str, part: str | None) -> Path:
     """Where one part of a split goes: ``corpus.jsonl`` -> ``corpus.train.jsonl``;
     a folder format's parts are subfolders."""
@@ -167,7 +174,7 @@ STREAM_FORMATS = (
     "sentences",
     "claimreview",
 )
-_NOT_A_STREAM = {"brat": "a folder", "spacy": "a binary file", "xmi": "a zip file"}
+_NOT_A_STREAM = {"brat": "a folder", "spacy": "a folder of binary files", "xmi": "a zip file"}
 
 
 def check_streamable(fmt: str, split: Split | None, options: dict[str, str]) -> None:
@@ -176,7 +183,7 @@ def check_streamable(fmt: str, split: Split | None, options: dict[str, str]) -> 
         what = _NOT_A_STREAM.get(fmt, "more than one file")
         raise ValidationError(
             f"the {fmt} format writes {what}, not text for standard output; name a "
-            f"{'folder' if FORMATS.get(fmt) and FORMATS[fmt].SUFFIX == '' else 'file'} "
+            f"{'folder' if fmt in FORMATS and writes_folder(fmt) else 'file'} "
             f"(standard output takes {', '.join(STREAM_FORMATS)})"
         )
     if split:

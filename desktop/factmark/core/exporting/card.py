@@ -31,8 +31,11 @@ LOADING = {
         "texts are cut into other tokens and `spacy train` silently drops each span whose "
         "edge falls inside one. {dev_hint}`--pipeline spancat` learns every span "
         '(`doc.spans["sc"]`, nested ones included); `--pipeline ner` learns `doc.ents`, '
-        "where overlapping spans were reduced to the longest. In Python: "
-        '`docs = DocBin().from_disk(path).get_docs(spacy.blank("{lang}").vocab)`; '
+        "where overlapping spans were reduced to the longest. Each of these is a folder "
+        "of DocBin files (`000001.spacy`, ... 1,000 documents each), which spaCy reads "
+        "wherever it reads one file. In Python: "
+        '`docs = [eg.reference for eg in Corpus(path)(spacy.blank("{lang}"))]` '
+        "(`from spacy.training import Corpus`, project order); "
         '`doc.user_data["factmark_id"]` is the document\'s id in Factmark JSONL, '
         '`doc.user_data["factmark_spans"]` its spans at exact code-point offsets and '
         '`doc.user_data["factmark_tokenizer"]` the language its tokens came from.'

@@ -1,4 +1,12 @@
-"""spaCy ``DocBin`` (``.spacy``): the binary corpus ``python -m spacy train`` reads as it is.
+"""spaCy ``DocBin`` files (``.spacy``): the binary corpus ``python -m spacy train`` reads as
+it is.
+
+The output is a folder named like a file (``corpus.spacy``, ``corpus.train.spacy``) holding
+one ``DocBin`` per 1,000 documents (``000001.spacy``, ``000002.spacy``...), in project
+order. spaCy's corpus reader takes the folder wherever it takes a file
+(``--paths.train corpus.spacy``, ``spacy.training.Corpus``): it reads every ``.spacy`` file
+in it, in name order. One DocBin holds every document in memory until it is written, and
+compresses a copy of all of them: a 100,000-document archive needed several GB.
 
 One tokenizer for the whole export (every part of a split), the one the dataset card tells
 ``spacy init config --lang`` to use, so that ``spacy train``, which tokenises each text
@@ -47,16 +55,19 @@ window and the other formats must not wait for it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
 import sys
+import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.exporting.base import AtomicFolder, ExportContext
 from factmark.core.model import ValidationError
 
 if TYPE_CHECKING:
@@ -65,7 +76,12 @@ if TYPE_CHECKING:
 
 NAME = "spacy"
 SUFFIX = ".spacy"
-DESCRIPTION = "spaCy DocBin for `spacy train`: all spans in doc.spans['sc'], ner subset in doc.ents"
+DESCRIPTION = (
+    "spaCy DocBin files for `spacy train` (a folder of .spacy files, 1,000 documents each): "
+    "all spans in doc.spans['sc'], ner subset in doc.ents"
+)
+FOLDER = True  # named like a file (corpus.spacy), but a folder spaCy's reader takes
+DOCUMENTS_PER_FILE = 1000
 
 SPANS_KEY = "sc"
 FALLBACK_LANGUAGE = "xx"
@@ -112,11 +128,15 @@ DOCBIN_ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
 
 class SpacyWriter:
     """Collects the records of one output; tokenises them all with one tokenizer and
-    writes one ``DocBin`` at finish()."""
+    writes a ``DocBin`` per :data:`DOCUMENTS_PER_FILE` documents at finish()."""
 
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.context = context
-        self.pending: list[bytes] = []
+        self.out = AtomicFolder(path)
+        # The records wait on disk, one JSON line each, until every document's language
+        # is known (a file without a name, inside the folder being filled: nothing to
+        # clean up, whatever happens).
+        self.pending = tempfile.TemporaryFile(dir=self.out.temp)  # noqa: SIM115
         self.pipelines: dict[str, Language] = {}
         self.fallbacks: dict[str, str] = {}  # language code -> why it became xx
         self.by_language: Counter[str] = Counter()  # why -> documents
@@ -126,17 +146,17 @@ class SpacyWriter:
         self.widened: Counter[str] = Counter()
         self.unplaced: Counter[str] = Counter()
         self.not_in_ents: Counter[str] = Counter()
-        self.out = AtomicFile(path)
 
     def add(self, record: dict[str, Any]) -> None:
         code = self._language(language_code(record["meta"] or {}))
         self.languages[code] += 1
-        # Kept as JSON bytes until finish() (the tokenizer is chosen once every document's
-        # language is known): a fraction of the memory of the records as dicts.
-        self.pending.append(
+        # Kept as a JSON line until finish(): the tokenizer is chosen once every
+        # document's language is known.
+        self.pending.write(
             orjson.dumps(
                 {key: record[key] for key in ("id", "title", "text", "spans")} | {"lang": code}
             )
+            + b"\n"
         )
 
     def _doc(self, nlp: Language, record: dict[str, Any]) -> Doc:
@@ -266,16 +286,43 @@ class SpacyWriter:
         # Only what training reads: the words, their spacing and the entities (spans go in
         # span groups). spaCy's default also stores tags, heads, lemmas... which a blank
         # tokenizer leaves empty: twice the memory and file for nothing.
-        docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
-        for record in self.pending:
-            docbin.add(self._doc(nlp, orjson.loads(record)))
-        self.pending.clear()
-        self.out.write(docbin.to_bytes())
+        self.pending.seek(0)
+        number = 0
+        with _encoders_looked_up_once():
+            while True:
+                docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+                for line in self.pending:
+                    docbin.add(self._doc(nlp, orjson.loads(line)))
+                    if len(docbin) == DOCUMENTS_PER_FILE:
+                        break
+                if not len(docbin) and number:
+                    break
+                number += 1  # an empty export still has one (empty) file for spaCy to read
+                self.out.write(f"{number:06d}.spacy", docbin.to_bytes())
+        self.pending.close()
         self.context.notes.extend(self._notes())
         return self.out.finish()
 
     def discard(self) -> None:
+        self.pending.close()
         self.out.discard()
+
+
+@contextlib.contextmanager
+def _encoders_looked_up_once() -> Iterator[None]:
+    """srsly, which writes a document's user data and span groups for DocBin, asks
+    catalogue for its msgpack encoders at every call: catalogue reads the installed
+    packages' entry points and walks every function spaCy and thinc registered, three times
+    a document (more than half the export's time). They cannot change while the files are
+    written, so they are looked up once here, and srsly asks again afterwards."""
+    from srsly.msgpack import msgpack_encoders
+
+    found = msgpack_encoders.get_all()
+    msgpack_encoders.get_all = lambda: found
+    try:
+        yield
+    finally:
+        del msgpack_encoders.get_all
 
 
 def _xx_last(item: tuple[str, int]) -> tuple[bool, str]:

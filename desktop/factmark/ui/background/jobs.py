@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from factmark.core.archive_files import ArchiveFileReport
-from factmark.core.exporting import FORMATS, export
+from factmark.core.exporting import export, writes_folder
 from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import FileReport, collect_files, import_file
 from factmark.core.model import ValidationError
@@ -302,7 +302,7 @@ def add_to_archive(
 
 def _describe_os_error(error: OSError, output: Path, fmt: str) -> str:
     """Say what went wrong with the output path in the user's terms."""
-    if output.is_dir() and FORMATS[fmt].SUFFIX:  # folder formats write into a folder
+    if output.is_dir() and not writes_folder(fmt):
         return f"{output} is a folder; choose a file name to export to"
     blocker = next((p for p in (output.parent, *output.parent.parents) if p.exists()), None)
     if blocker is not None and not blocker.is_dir():
