@@ -64,17 +64,21 @@ def test_marked_sentences_are_reviewed_like_suggestions_and_name_their_review(
     shown = window.suggestion_panel.shown_text()
     assert "Suggestion 1 of 2" in shown
     assert (
-        "Checked before: False · FactDesk · 2021-01-15 "
+        "claim “A post shared this week says that vacci…”\n"
+        "Checked before: False · FactDesk, “COVID-19 vaccines contain micro…” (72%)" in shown
+    )
+    assert window.suggestion_panel.body.toolTip() == (
+        "Checked before: False · FactDesk · 2021-01-15\n"
         "“COVID-19 vaccines contain microchips that track people”\n"
         f"{BASE}/en/vaccine-microchips"
-    ) in shown
+    )
     qtbot.keyClick(view, Qt.Key.Key_Return)
     spans = window.project.spans(window.current.id)
     assert [(ARTICLE[s.start : s.end], s.label, s.attrs) for s in spans] == [
         (FIRST, "claim", {"suggested_by": "archive"})
     ]
     # The next one is in hand: the same claim by another desk.
-    assert f"{BASE}/other/5g" in window.suggestion_panel.shown_text()
+    assert f"{BASE}/other/5g" in window.suggestion_panel.body.toolTip()
     qtbot.keyClick(view, Qt.Key.Key_Backspace)
     assert view.suggestions == []
     qtbot.keySequence(view, QKeySequence("Ctrl+Z"))

@@ -180,7 +180,7 @@ def test_a_click_on_the_review_site_opens_the_review_in_the_browser(
     listed = window.details.previously_checked
     qtbot.waitUntil(lambda: len(listed.entries) == 3, timeout=15000)
     site = listed.rows[1].site
-    assert site.text() == '<a href="#review">checks.example</a>'
+    assert site.text() == '<a href="#review">checks.example/en/vaccine-dna</a>'
     browser = Browser()
     for scheme in ("http", "https"):
         QDesktopServices.setUrlHandler(scheme, browser, "open")

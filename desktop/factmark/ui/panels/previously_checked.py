@@ -10,7 +10,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QFontMetrics
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -34,6 +34,7 @@ ADD_LINK = "add one…"
 NO_MATCH = "No earlier fact-check in the archive shares words with this claim."
 LOOKING = "Looking in the archive of earlier fact-checks…"
 LINK_KEYS = ("Alt+1", "Alt+2", "Alt+3")  # the action table's keys, shown on the buttons
+SITE_WIDTH = 230  # pixels: a review's address is elided in the middle to this
 _WORD = re.compile(r"\w\w+")
 
 
@@ -47,8 +48,9 @@ def open_review(url: str) -> bool:
 
 
 class MatchRow(QWidget):
-    """One earlier fact-check: a head line (number, rating, publisher, date, the site
-    as a link), the Link button, and the review's claim with the matched words marked."""
+    """One earlier fact-check: a head line (number, rating, publisher, date), the
+    review's claim with the matched words marked, then its address as a link (elided to
+    the row's width) beside the Link button."""
 
     def __init__(self, number: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,19 +80,17 @@ class MatchRow(QWidget):
         grid.setContentsMargins(0, 2, 0, 2)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(0)
-        grid.addWidget(self.head, 0, 0)
-        grid.addWidget(self.site, 0, 1)
-        grid.addWidget(self.button, 0, 2)
+        grid.addWidget(self.head, 0, 0, 1, 3)
         grid.addWidget(self.claim, 1, 0, 1, 3)
-        grid.setColumnStretch(0, 1)
+        grid.addWidget(self.site, 2, 0)
+        grid.addWidget(self.button, 2, 2)
+        grid.setColumnStretch(1, 1)
 
     def show_match(self, match: Match, linked: bool) -> None:
         review = match.review
         self.url = review.url
         self.head.setText(head_html(self.number, match, linked))
-        host = urlsplit(review.url).hostname or review.url
-        # Everything shown comes from outside (a feed, a page): escaped, never markup.
-        self.site.setText(f'<a href="#review">{escape(host)}</a>')
+        self.site.setText(site_html(review.url, self.site.fontMetrics(), SITE_WIDTH))
         self.site.setToolTip(f"Open the review in the browser: {review.url}")
         self.button.setText("Linked" if linked else "Link")
         self.button.setEnabled(not linked)
@@ -201,6 +201,15 @@ class PreviouslyCheckedList(QWidget):
             f"{row.head.text()} {row.site.text()}<br>{row.claim.text()}"
             for row in self.rows[: len(self.entries)]
         )
+
+
+def site_html(url: str, metrics: QFontMetrics, width: int) -> str:
+    """A review's address as a link: host and path without the scheme, elided in the
+    middle to ``width`` pixels, escaped (the address comes from outside)."""
+    parts = urlsplit(url)
+    shown = f"{parts.hostname or ''}{parts.path}".rstrip("/") or url
+    shown = metrics.elidedText(shown, Qt.TextElideMode.ElideMiddle, width)
+    return f'<a href="#review">{escape(shown)}</a>'
 
 
 def head_html(number: int, match: Match, linked: bool = False) -> str:

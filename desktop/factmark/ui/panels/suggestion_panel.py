@@ -52,20 +52,29 @@ class SuggestionPanel(QWidget):
         position: int,
         waiting: int,
         detail: str = "",
+        detail_tip: str = "",
     ) -> None:
         """Show the suggestion in hand (``position`` of ``waiting``), or what to do;
-        ``detail`` says more about it (the review a sentence matched)."""
+        ``detail`` says more about it in place of the suggester (the review a sentence
+        matched), ``detail_tip`` is the panel's tooltip then."""
         if suggestion is None:
             self.heading.setText("Suggestion")
             self.body.setText(NONE_IN_HAND.format(waiting=waiting) if waiting else EMPTY)
+            self.body.setToolTip("")
             self.keys.setVisible(False)
             return
         self.heading.setText(f"Suggestion {position} of {waiting}")
-        self.body.setText(
-            f"{suggestion.label} “{_short(text)}”\n"
-            f"by the {suggestion.suggester} suggester, confidence {suggestion.confidence:.0%}"
-            + (f"\n{detail}" if detail else "")
-        )
+        if detail:  # shorter text: the panel keeps its four lines
+            self.body.setText(
+                f"{suggestion.label} “{_short(text, 40)}”\n{detail} ({suggestion.confidence:.0%})"
+            )
+        else:
+            self.body.setText(
+                f"{suggestion.label} “{_short(text)}”\n"
+                f"by the {suggestion.suggester} suggester, "
+                f"confidence {suggestion.confidence:.0%}"
+            )
+        self.body.setToolTip(detail_tip)
         self.keys.setVisible(True)
 
     def shown_text(self) -> str:

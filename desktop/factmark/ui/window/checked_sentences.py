@@ -115,16 +115,20 @@ class CheckedSentences(QObject):
         elif not marked.found:
             self.tell("No sentence of this document closely matches the archive.", 6000)
 
-    def describe(self, suggestion: Suggestion | None) -> str:
-        """For the suggestion panel: the review a sentence suggestion matched."""
+    def describe(self, suggestion: Suggestion | None) -> tuple[str, str]:
+        """For the suggestion panel: the review a sentence suggestion matched, in short
+        (rating, publisher, the review's claim), and in full (with its date and URL)."""
         if suggestion is None or suggestion.suggester != SUGGESTER:
-            return ""
+            return "", ""
         found = self.reviews.get((suggestion.document_id or 0, suggestion.start, suggestion.end))
         if found is None:
-            return "Checked before (the review is being looked up)."
+            return "Checked before (the review is being looked up)", ""
         review = found.review
-        head = " · ".join(p for p in (review.rating, review.reviewer, review.date) if p)
         claim = " ".join(review.claim.split())
-        if len(claim) > 90:
-            claim = claim[:89] + "…"
-        return f"Checked before: {head} “{claim}”\n{review.url}"
+        head = " · ".join(p for p in (review.rating, review.reviewer) if p)
+        short = claim if len(claim) <= 32 else claim[:31] + "…"
+        full = " · ".join(p for p in (review.rating, review.reviewer, review.date) if p)
+        return (
+            f"Checked before: {head}, “{short}”",
+            f"Checked before: {full}\n“{claim}”\n{review.url}",
+        )

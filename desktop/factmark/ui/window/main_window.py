@@ -405,8 +405,8 @@ class MainWindow(QMainWindow):
             self.selection.select(None)
         number, waiting = self.review.position()
         text = self.article_view.text[chosen.start : chosen.end] if chosen else ""
-        detail = self.checked_sentences.describe(chosen)
-        self.suggestion_panel.show_suggestion(chosen, text, number, waiting, detail)
+        detail, tip = self.checked_sentences.describe(chosen)
+        self.suggestion_panel.show_suggestion(chosen, text, number, waiting, detail, tip)
 
     def _update_enabled(self) -> None:
         self.action_table.set_enabled({"document": self.current is not None})
