@@ -265,7 +265,9 @@ def test_relation_types_are_renamed_described_and_moved(tmp_path) -> None:
     assert listed[0].split()[1:] == ["1", "link", "N", "of", "X"]
     factmark("export", project, "-o", tmp_path / "out.jsonl")
     (record,) = read_jsonl(tmp_path / "out.jsonl")
-    assert record["relations"] == [{"head": 2, "child": 1, "label": "counted_by"}]
+    assert record["relations"] == [
+        {"head": 2, "child": 1, "label": "counted_by", "note": None, "attrs": {}}
+    ]
 
     taken = factmark("relations", project, "--rename", "counted_by", "attributed_to")
     assert taken.returncode == 2 and "attributed_to" in taken.stderr

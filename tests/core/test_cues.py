@@ -226,6 +226,8 @@ def test_other_exports_carry_cues_as_spans_and_the_voice_as_an_attribute(
             "head": by_text["said"]["id"],
             "child": by_text[text[counter.start : counter.end]]["id"],
             "label": "cue_of",
+            "note": None,
+            "attrs": {},
         }
     ]
     card = (tmp_path / "README.md").read_text(encoding="utf-8")

@@ -234,7 +234,7 @@ def test_brat_relations_notes_and_configuration(loaded: Project, tmp_path: Path)
     assert kind.split(" ")[0] == "AnnotatorNotes"
     assert text_of[kind.split(" ")[1]] == "drink 😱. The post"
     assert note == "two lines"
-    assert any("span notes with line breaks" in n for n in result.notes)
+    assert any("notes with line breaks" in n for n in result.notes)
     assert any("no place for span annotators" in n for n in result.notes)  # amina's span
 
     conf = (out / "annotation.conf").read_text(encoding="utf-8")

@@ -23,14 +23,28 @@ from factmark.core.project import Project
 
 ALL = Selection(frozenset())
 README = Path(__file__).resolve().parents[2] / "README.md"
-FACETS = ("spans", "links", "attributes", "notes", "annotators", "status", "title")
+FACETS = (
+    "spans",
+    "links",
+    "attributes",
+    "notes",
+    "annotators",
+    "status",
+    "title",
+    "link attributes",
+    "link notes",
+)
 # format -> (output name, what comes back whole), by hand from each format's rules.
 CARRIED: dict[str, tuple[str, set[str]]] = {
     "jsonl": ("out.jsonl", set(FACETS)),
-    "doccano": ("out.jsonl", {"spans", "links", "title"}),
+    "doccano": ("out.jsonl", {"spans", "links", "title", "link attributes", "link notes"}),
     "labelstudio": ("out.json", set(FACETS)),
-    "brat": ("out", {"spans", "links", "attributes", "notes"}),
-    "xmi": ("out.zip", {"spans", "links", "attributes", "notes", "annotators", "title"}),
+    "brat": ("out", {"spans", "links", "attributes", "notes", "link notes"}),
+    "xmi": (
+        "out.zip",
+        {"spans", "links", "attributes", "notes", "annotators", "title"}
+        | {"link attributes", "link notes"},
+    ),
 }
 
 
@@ -49,7 +63,7 @@ def source(project: Project, corpus: Path) -> Project:
         attrs={"verdict": "false", "checkworthy": "yes"},
     )
     place = add(project, lagos, text, "location", "Abuja", annotator="amina")
-    project.add_relation(place, claim, "part_of")
+    project.add_relation(place, claim, "part_of", None, "the ministry's place", {"sure": "yes"})
     project.set_status(lagos, "done")
     return project
 
@@ -69,6 +83,16 @@ def facts(project: Project) -> dict[str, dict[str, Any]]:
             ),
             "attributes": sorted((key[s.id], sorted(s.attrs.items())) for s in spans if s.attrs),
             "notes": sorted((key[s.id], s.note) for s in spans if s.note),
+            "link attributes": sorted(
+                (key[r.head_span_id], key[r.child_span_id], sorted(r.attrs.items()))
+                for r in project.relations(listed.id or 0)
+                if r.attrs
+            ),
+            "link notes": sorted(
+                (key[r.head_span_id], key[r.child_span_id], r.note)
+                for r in project.relations(listed.id or 0)
+                if r.note
+            ),
             "annotators": sorted((key[s.id], s.annotator) for s in spans if s.annotator),
             "status": document.status,
             "title": document.title,
@@ -102,5 +126,5 @@ def test_the_readme_table_says_the_same() -> None:
     for line in table.splitlines()[2:]:
         cells = [c.strip() for c in line.strip("|").split("|")]
         fmt = re.sub(r"[`*]", "", cells[0]).split()[0]
-        rows[fmt] = {FACETS[i] for i, cell in enumerate(cells[1:8]) if cell == "yes"}
+        rows[fmt] = {FACETS[i] for i, cell in enumerate(cells[1:]) if cell == "yes"}
     assert rows == {fmt: carried for fmt, (_name, carried) in CARRIED.items()}

@@ -4,7 +4,8 @@ datasets (PARC 3.0, PolNeAR, NewsClaims) pair them.
 A line::
 
     {"doc": uid, "source": SPAN | null, "voice": "source" | "outlet" | "unknown",
-     "cue": SPAN | null, "content": SPAN, "quote": null, "sentence": OFFSETS}
+     "cue": SPAN | null, "content": SPAN, "quote": "direct" | "indirect" | "mixed" | null,
+     "sentence": OFFSETS}
 
 - An attribution is a link of type ``attributed_to``: its head is the ``source`` span and
   its child the ``content`` (the claim), the direction the window links a source to its
@@ -24,8 +25,11 @@ A line::
   ``text == document[start:end]``. ``OFFSETS`` is the same without ``text``.
 - ``sentence`` is the run of whole sentences the content overlaps (one sentence unless
   the claim crosses a boundary), from spaCy's sentencizer (see ``sentence_split``).
-- ``quote`` is always null for now: Factmark does not yet mark quote types; the key is
-  there so that files written now keep their shape when it does.
+- ``quote`` is the ``quote`` attribute of the ``attributed_to`` link: ``"direct"`` (the
+  claim is the source's words in quotation marks), ``"indirect"`` (reported speech) or
+  ``"mixed"`` (partly quoted), as the annotator set or accepted it (the window proposes it
+  from quotation marks; a proposal not accepted is not stored); null when none was set
+  and for a claim with no source.
 
 Lines come in document order, then by the content's start, then by the source's start.
 """
@@ -73,6 +77,7 @@ class AttributionWriter:
         self.unattributed = 0
         self.outlet = 0  # claims without a source, in the outlet's own voice
         self.cued = 0  # lines with a cue
+        self.quoted = 0  # lines whose link has a quote
         self.across = 0  # contents that cross a sentence boundary
         self.out = AtomicFile(path)
 
@@ -84,6 +89,11 @@ class AttributionWriter:
             for r in record["relations"]
             if r["label"] == RELATION
         ]
+        quotes = {
+            (r["child"], r["head"]): r["attrs"].get("quote")
+            for r in record["relations"]
+            if r["label"] == RELATION
+        }
         cues: dict[int, list[dict[str, Any]]] = {}
         for relation in record["relations"]:
             if relation["label"] == CUE_OF and spans[relation["head"]]["label"] == CUE:
@@ -128,6 +138,7 @@ class AttributionWriter:
                 self.unattributed += 1
                 voice = "unknown"
             cue = chosen[id(content), id(source)]
+            self.quoted += _quote(quotes, content, source) is not None
             self.cued += cue is not None
             line = {
                 "doc": record["id"],
@@ -135,7 +146,7 @@ class AttributionWriter:
                 "voice": voice,
                 "cue": _span(cue, table),
                 "content": _span(content, table),
-                "quote": None,
+                "quote": _quote(quotes, content, source),
                 "sentence": located(*covering[id(content)], table),
             }
             self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
@@ -148,8 +159,9 @@ class AttributionWriter:
             f"{counted(self.unattributed, 'claim')} with no source and not marked "
             '(`"voice": "unknown"`); '
             f"{counted(self.cued, 'line')} with a `cue` (a `{CUE}` span linked `{CUE_OF}` to "
-            "the claim); `quote` is null in every line, as Factmark does not mark quote "
-            "types yet"
+            "the claim); "
+            f"{counted(self.quoted, 'line')} with a `quote` (the link's attribute: direct, "
+            "indirect or mixed; null where the annotator set none)"
         )
         if self.across:
             self.context.notes.append(
@@ -160,6 +172,16 @@ class AttributionWriter:
 
     def discard(self) -> None:
         self.out.discard()
+
+
+def _quote(
+    quotes: dict[tuple[int, int], Any], content: dict[str, Any], source: dict[str, Any] | None
+) -> str | None:
+    """The quote the annotator set on the link of ``source`` to ``content`` (text only)."""
+    if source is None:
+        return None
+    value = quotes.get((content["id"], source["id"]))
+    return value if isinstance(value, str) and value else None
 
 
 def _span(span: dict[str, Any] | None, table: dict[int, tuple[int, int]]) -> dict[str, Any] | None:

@@ -153,11 +153,18 @@ class PartCounts:
     relations: int = 0
     by_label: dict[str, int] = field(default_factory=dict)
     outlet_voiced: int = 0  # claims marked as the outlet's own voice (core.cues)
+    # attributed_to links by their quote value ("" for none marked)
+    by_quote: dict[str, int] = field(default_factory=dict)
 
     def add(self, record: dict[str, Any]) -> None:
         self.documents += 1
         self.spans += len(record["spans"])
         self.relations += len(record["relations"])
+        for relation in record["relations"]:
+            if relation["label"] == "attributed_to":
+                quote = relation["attrs"].get("quote", "")
+                quote = quote if isinstance(quote, str) else ""
+                self.by_quote[quote] = self.by_quote.get(quote, 0) + 1
         for span in record["spans"]:
             self.by_label[span["label"]] = self.by_label.get(span["label"], 0) + 1
             if span["attrs"] and span["label"] == "claim" and is_outlet_voice(span["attrs"]):
@@ -243,6 +250,8 @@ def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, A
                     "head": numbers[r.head_span_id],
                     "child": numbers[r.child_span_id],
                     "label": r.label,
+                    "note": r.note,
+                    "attrs": r.attrs,
                 }
                 for r in relations
                 if r.head_span_id in numbers and r.child_span_id in numbers

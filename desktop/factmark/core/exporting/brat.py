@@ -14,7 +14,10 @@ own reader (``server/src/annotation.py``, ``projectconfig.py``) parses it:
   - ``R1<TAB>type Arg1:T1 Arg2:T2`` for each relation (Arg1 the head, Arg2 the child);
   - ``A1<TAB>Name T1`` for each span attribute that is ``true`` (a binary attribute) and
     ``A1<TAB>Name T1 Value`` for each one whose value is text (a multi-valued attribute);
-  - ``#1<TAB>AnnotatorNotes T1<TAB>note`` for each span note.
+  - ``#1<TAB>AnnotatorNotes T1<TAB>note`` for each span note, and
+    ``#2<TAB>AnnotatorNotes R1<TAB>note`` for each link's note (brat shows both). brat has
+    no attributes on relations (``[attributes]`` in ``annotation.conf`` attach to entities
+    and events), so a link's attributes (``quote``) are left out and counted in the card.
 
   brat is line-oriented and cannot hold a line break inside a fragment. A span that
   crosses one is written as discontinuous fragments around the breaks,
@@ -177,6 +180,7 @@ class BratWriter:
         self.orphaned_relations = 0
         self.flattened_notes = 0
         self.unkept_details = 0
+        self.link_attributes = 0  # attributes of links, which brat cannot hold
         self.out = AtomicFolder(path)
 
     def add(self, record: dict[str, Any]) -> None:
@@ -218,6 +222,12 @@ class BratWriter:
             number += 1
             kind = self.relations[relation["label"]]
             lines.append(f"R{number}\t{kind} Arg1:{head} Arg2:{child}")
+            note = relation.get("note") or ""
+            if note.strip():
+                flat = _one_line(note)
+                self.flattened_notes += flat != note
+                notes.append(f"#{len(notes) + 1}\tAnnotatorNotes R{number}\t{flat}")
+            self.link_attributes += len(relation.get("attrs") or {})
         ann = "".join(f"{line}\n" for line in lines + attributes + notes)
         self.out.write(f"{stem}.txt", text.encode("utf-8"))
         self.out.write(f"{stem}.ann", ann.encode("utf-8"))
@@ -331,8 +341,13 @@ class BratWriter:
                 "with and without a value (the jsonl export keeps them)",
             ),
             (
+                self.link_attributes,
+                "link attributes left out (`quote`): brat attributes belong to entities and "
+                "events, never to relations (the jsonl, labelstudio and xmi exports keep them)",
+            ),
+            (
                 self.flattened_notes,
-                "span notes with line breaks or tabs, written with spaces (an AnnotatorNotes "
+                "notes with line breaks or tabs, written with spaces (an AnnotatorNotes "
                 "line is one line)",
             ),
         ):

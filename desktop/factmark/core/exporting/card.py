@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from factmark import __version__
-from factmark.core.exporting.base import AtomicFile, ExportResult, Selection, Split
+from factmark.core.exporting.base import AtomicFile, ExportResult, PartCounts, Selection, Split
 from factmark.core.exporting.card_agreement import agreement_lines
 from factmark.core.project import Project
 
@@ -17,7 +18,8 @@ LOADING = {
         "```python\nfrom datasets import load_dataset\n"
         'corpus = load_dataset("json", data_files={files})\n```\n'
         "Each record has `text`, `spans` (`start`, `end` in code points, `label`, `text`) "
-        "and `relations`; Prodigy reads the same lines as span tasks."
+        "and `relations` (`head`, `child`, `label`, the link's `note` and `attrs`, e.g. "
+        '`{{"quote": "direct"}}`); Prodigy reads the same lines as span tasks.'
     ),
     "spacy": (
         "Files: {files}. Train a spaCy pipeline on them as they are (CPU, no vectors):\n\n"
@@ -47,7 +49,10 @@ LOADING = {
         "characters (code points) of the .txt, and a span across a line break has fragments "
         "`start end;start end`. `R` lines are relations (Arg1 the head), `A` lines span "
         "attributes (`A1<TAB>Name T1` when true, `A1<TAB>Name T1 value` for text; declared "
-        "in `annotation.conf` under `[attributes]`), `#` lines span notes. Offsets are code "
+        "in `annotation.conf` under `[attributes]`), `#` lines notes of spans and of "
+        "relations (`#1<TAB>AnnotatorNotes R1<TAB>note`); brat has no attributes on "
+        "relations, so a link's `quote` is not in the folder (the jsonl export keeps it). "
+        "Offsets are code "
         "points, as brat counts them; INCEpTION counts brat offsets in UTF-16 code units and "
         "would shift every span after an emoji: for INCEpTION use the XMI export."
     ),
@@ -55,9 +60,10 @@ LOADING = {
         "Files: {files}. In INCEpTION, first create in the project's Settings > Layers a span "
         "layer named `Factmark` (INCEpTION calls it `webanno.custom.Factmark`) with String "
         "features `label`, `note`, `annotator` and one per attribute (the names in "
-        "`TypeSystem.xml`), and a relation layer `FactmarkLink` attached to it with a String "
-        'feature `label`; then unpack the zip and import the `.xmi` files as "UIMA CAS XMI '
-        '(XML 1.0)" (INCEpTION drops layers its project lacks). In Python: '
+        "`TypeSystem.xml`), and a relation layer `FactmarkLink` attached to it with String "
+        "features `label`, `note` and one per link attribute (`quote`); then unpack the zip "
+        'and import the `.xmi` files as "UIMA CAS XMI (XML 1.0)" (INCEpTION drops layers its '
+        "project lacks). In Python: "
         "`cassis.load_cas_from_xmi(f, typesystem=cassis.load_typesystem(ts))`; offsets there "
         "are code points again, `annotation.get_covered_text()` is each span's text."
     ),
@@ -68,7 +74,9 @@ LOADING = {
         "(null for a claim with no source), `voice` (`source`; `outlet` for a claim in the "
         "outlet's own voice; `unknown` for one with no source and not marked), `cue` (the "
         "reporting verb or phrase, null when not marked), `content` (the claim), `quote` "
-        "(null) and `sentence`. Each span has `start`, `end` (code points, end exclusive) "
+        "(`direct`, `indirect` or `mixed` as the annotator set it on the link, null when "
+        "not set or with no source) and `sentence`. Each span has `start`, `end` (code "
+        "points, end exclusive) "
         "and `text`, and the same places as `start_utf16`/`end_utf16` (UTF-16 code units: "
         "JavaScript, Java, C#) and `start_utf8`/`end_utf8` (UTF-8 bytes: Rust, Go, C)."
     ),
@@ -177,6 +185,7 @@ def write_card(
     for name in label_names:
         lines.append(row(f"`{name}` spans", [result.parts[p].by_label.get(name, 0) for p in parts]))
     lines.append(row("relations", [result.parts[p].relations for p in parts]))
+    lines += _quote_rows(project, [result.parts[p] for p in parts], row)
     if any(result.parts[p].outlet_voiced for p in parts) or "cue" in label_names:
         lines.append(
             row(
@@ -272,3 +281,26 @@ def _relative(file: Path, base: Path) -> str:
         return "" if relative == "." else relative
     except ValueError:
         return str(file)
+
+
+def _quote_rows(
+    project: Project, counts: list[PartCounts], row: Callable[[str, list[int]], str]
+) -> list[str]:
+    """The ``attributed_to`` links by their ``quote`` (direct, indirect, mixed, then any
+    other value a file brought, then those not marked), when the export has any."""
+    if not any(part.by_quote for part in counts):
+        return []
+    defined = [
+        value
+        for definition in project.link_attribute_definitions().get("attributed_to", [])
+        if definition["name"] == "quote"
+        for value in definition["values"]
+    ]
+    seen = sorted({value for part in counts for value in part.by_quote} - {""} - set(defined))
+    lines = []
+    for value in [*defined, *seen, ""]:
+        shown = f"`quote: {value}`" if value else "no `quote` marked"
+        lines.append(
+            row(f"`attributed_to` links, {shown}", [part.by_quote.get(value, 0) for part in counts])
+        )
+    return lines

@@ -44,6 +44,7 @@ class DoccanoWriter:
         self.relations = context.has_relations
         self.lost_details = 0  # spans whose annotator, note or attributes doccano cannot hold
         self.overlapping = 0  # documents with overlapping or nested spans
+        self.link_details = 0  # relations with a note or attributes
         self.out = AtomicFile(path)
 
     def add(self, record: dict[str, Any]) -> None:
@@ -59,10 +60,8 @@ class DoccanoWriter:
                 }
                 for s in spans
             ]
-            line["relations"] = [
-                {"id": n, "from_id": r["head"], "to_id": r["child"], "type": r["label"]}
-                for n, r in enumerate(record["relations"], start=1)
-            ]
+            line["relations"] = [_relation(n, r) for n, r in enumerate(record["relations"], 1)]
+            self.link_details += sum(1 for r in record["relations"] if r["note"] or r["attrs"])
         else:
             line["label"] = [[s["start"], s["end"], s["label"]] for s in spans]
         line["id"] = record["id"]
@@ -80,6 +79,12 @@ class DoccanoWriter:
                 'shape ("entities" and "relations"): import it as JSONL(Relation) into a '
                 "sequence labelling project with relation labelling turned on"
             )
+        if self.link_details:
+            notes.append(
+                f"doccano: {counted(self.link_details, 'relation')} with a note or attributes "
+                '(`quote`): each relation object carries them as `"note"` and `"attrs"`, '
+                "which Factmark reads back; doccano itself has no such fields and ignores them"
+            )
         if self.overlapping:
             notes.append(
                 "doccano: some documents have nested or overlapping spans; doccano keeps them "
@@ -95,6 +100,21 @@ class DoccanoWriter:
 
     def discard(self) -> None:
         self.out.discard()
+
+
+def _relation(number: int, relation: dict[str, Any]) -> dict[str, Any]:
+    """A doccano relation; a link's note and attributes ride along when it has them."""
+    found: dict[str, Any] = {
+        "id": number,
+        "from_id": relation["head"],
+        "to_id": relation["child"],
+        "type": relation["label"],
+    }
+    if relation["note"]:
+        found["note"] = relation["note"]
+    if relation["attrs"]:
+        found["attrs"] = relation["attrs"]
+    return found
 
 
 def _overlaps(spans: list[dict[str, Any]]) -> bool:

@@ -8,7 +8,7 @@
          "value": {"start": 13, "end": 82, "text": ..., "labels": ["claim"]},
          "meta": {"annotator": ..., "text": [note], "attrs": {...}}},
         {"type": "relation", "from_id": "s5", "to_id": "s1", "direction": "right",
-         "labels": ["attributed_to"]}]}]}
+         "labels": ["attributed_to"], "meta": {"text": [note], "attrs": {"quote": ...}}}]}]}
 
 and ``corpus.labeling-config.xml`` the ``<View>`` to paste into the project's labeling
 interface (every project label with its colour and key, the relation types, and
@@ -34,7 +34,13 @@ Choices made here:
   Result.js``), together with the span's note as ``meta.text``, the region note Label
   Studio shows and edits (``setMetaText`` in ``web/libs/editor/src/mixins/Normalization``).
   The annotation is credited to whoever imports the file.
-- A relation points from the head span to the child span (``direction: right``).
+- A relation points from the head span to the child span (``direction: right``). Label
+  Studio's relation result holds ``labels`` and ``direction`` only (its editor's
+  ``RelationStore`` serialises ``from_id``, ``to_id``, ``direction``, ``labels``): a
+  link's note and attributes (``quote``) go into the relation result's ``meta``
+  (``{"text": [note], "attrs": {...}}``, as a span's), kept in the task as imported and
+  read back by Factmark. Label Studio shows neither, and its editor writes relations
+  without them when someone saves that annotation there again.
 
 Offsets: ``value.start`` / ``value.end`` are **code points**, the same numbers as
 Factmark's, not UTF-16 units (JavaScript string indices). Label Studio's frontend
@@ -126,15 +132,23 @@ def task(record: dict[str, Any], number: int = 1) -> dict[str, Any]:
             region["meta"] = meta
         result.append(region)
     for relation in record["relations"]:
-        result.append(
-            {
-                "type": "relation",
-                "from_id": _region_id(relation["head"]),
-                "to_id": _region_id(relation["child"]),
-                "direction": "right",
-                "labels": [relation["label"]],
-            }
-        )
+        link: dict[str, Any] = {
+            "type": "relation",
+            "from_id": _region_id(relation["head"]),
+            "to_id": _region_id(relation["child"]),
+            "direction": "right",
+            "labels": [relation["label"]],
+        }
+        # Label Studio's relation holds labels and a direction only: the link's note and
+        # attributes go in its meta, as a span's, which Label Studio keeps as imported.
+        meta = {}
+        if relation["note"]:
+            meta["text"] = [relation["note"]]
+        if relation["attrs"]:
+            meta["attrs"] = relation["attrs"]
+        if meta:
+            link["meta"] = meta
+        result.append(link)
     annotations = []
     if result or record["status"] in ("done", "skipped"):
         annotation: dict[str, Any] = {"result": result}

@@ -10,7 +10,9 @@ the layout of INCEpTION's own "UIMA CAS XMI (XML 1.0)" export. Each CAS has:
   the key is a name INCEpTION keeps (ASCII letters, digits and ``_``, starting with a
   letter); other keys get such a name, and every attribute feature's description reads
   ``Factmark attribute: KEY`` so that Factmark reads the key back exactly;
-- one ``webanno.custom.FactmarkLink`` annotation per relation: ``Governor`` the head span,
+- one ``webanno.custom.FactmarkLink`` annotation per relation (String features ``label``,
+  ``note`` and one per link attribute key, ``quote``, named and described as the span
+  layer's attribute features): ``Governor`` the head span,
   ``Dependent`` the child, ``label`` the link type, over the child's text (as INCEpTION
   places a relation).
 
@@ -52,6 +54,8 @@ STRING = "uima.cas.String"
 _FIXED = ("label", "note", "annotator")
 # Names a feature of the span layer cannot take: its own, UIMA's and cassis's.
 _TAKEN = {"label", "note", "annotator", "begin", "end", "sofa", "type", "self", "xmiID"}
+# And those a feature of the relation layer cannot take.
+_LINK_TAKEN = _TAKEN | {"Governor", "Dependent"}
 # What XML 1.0 refuses in text (it allows tab, line feed, carriage return and the rest).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID_LENGTH = 12
@@ -82,6 +86,7 @@ class XmiWriter:
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.context = context
         self.attributes: dict[str, str] = {}  # attribute key -> feature name
+        self.link_attributes: dict[str, str] = {}  # a link attribute key -> feature name
         self.stems: set[str] = set()
         self.replaced = 0
         self.json_values = 0
@@ -106,6 +111,10 @@ class XmiWriter:
         typesystem.create_feature(link_type, "Governor", SPAN_TYPE)
         typesystem.create_feature(link_type, "Dependent", SPAN_TYPE)
         typesystem.create_feature(link_type, "label", STRING)
+        typesystem.create_feature(link_type, "note", STRING)
+        for key, name in self.link_attributes.items():
+            description, _ = xml_safe(f"{ATTRIBUTE_MARK}{key}")
+            typesystem.create_feature(link_type, name, STRING, description=description)
         meta_type = typesystem.create_type(
             DOCUMENT_META, supertypeName="uima.tcas.DocumentAnnotation"
         )
@@ -119,6 +128,9 @@ class XmiWriter:
         for span in record["spans"]:
             for key in span.get("attrs") or {}:
                 self._feature(key)
+        for relation in record["relations"]:
+            for key in relation["attrs"]:
+                self._link_feature(key)
         typesystem = self._typesystem()
         span_type, link_type = typesystem.get_type(SPAN_TYPE), typesystem.get_type(LINK_TYPE)
         cas = Cas(typesystem=typesystem)
@@ -142,13 +154,12 @@ class XmiWriter:
             cas.add(annotation)
         for relation in record["relations"]:
             head, child = made[relation["head"]], made[relation["child"]]
+            values = {"label": self._text(relation["label"]), "note": self._text(relation["note"])}
+            for key, value in relation["attrs"].items():
+                values[self._link_feature(key)] = "" if value == "" else self._text(value)
             cas.add(
                 link_type(
-                    begin=child.begin,
-                    end=child.end,
-                    Governor=head,
-                    Dependent=child,
-                    label=self._text(relation["label"]),
+                    begin=child.begin, end=child.end, Governor=head, Dependent=child, **values
                 )
             )
         self.archive.writestr(f"{self._stem(record)}.xmi", cas.to_xmi())
@@ -171,6 +182,15 @@ class XmiWriter:
             if name != key:
                 self.renamed[key] = name
         return self.attributes[key]
+
+    def _link_feature(self, key: str) -> str:
+        """The feature of link attribute ``key`` on the relation layer, named on first sight."""
+        if key not in self.link_attributes:
+            taken = _LINK_TAKEN | set(self.link_attributes.values())
+            name = self.link_attributes[key] = feature_name(key, taken)
+            if name != key:
+                self.renamed[key] = name
+        return self.link_attributes[key]
 
     def _stem(self, record: dict[str, Any]) -> str:
         title = slug(record.get("title") or "")

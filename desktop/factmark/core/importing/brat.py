@@ -10,9 +10,11 @@ The ``.ann`` lines are read as brat's own reader (``server/src/annotation.py``) 
 - ``R1<TAB>type Arg1:T1 Arg2:T2``: a link from the first argument to the second.
 - ``A1<TAB>Name T1 [Value]`` and the older ``M1<TAB>Name T1``: a span attribute (``True``
   without a value, else the value as text).
-- ``#1<TAB>AnnotatorNotes T1<TAB>note``: the span's note.
-- ``E`` (events), ``N`` (normalisations), ``*`` (equivalences), and attributes or notes on
-  anything but a span, have no place in Factmark: the report counts them.
+- ``#1<TAB>AnnotatorNotes T1<TAB>note``: the span's note; ``AnnotatorNotes R1``: the
+  link's note.
+- ``E`` (events), ``N`` (normalisations), ``*`` (equivalences), and attributes on anything
+  but a span or notes on anything but a span or a link, have no place in Factmark: the
+  report counts them.
 
 A line that cannot be read is that line's error (file and line number); the rest of the
 file still imports. Offsets are code points of the ``.txt`` as brat reads it (strict UTF-8,
@@ -101,8 +103,8 @@ def read(path: Path) -> Iterator[Item]:
         for span in parsed.spans.values()
     ]
     relations = [
-        IncomingRelation(head, child, names.get(label, label))
-        for head, child, label in parsed.relations
+        IncomingRelation(head, child, names.get(label, label), "\n".join(notes) or None)
+        for head, child, label, notes in parsed.relations.values()
     ]
     document = IncomingDocument(text, title_from(text, txt_path), {}, "new", spans, relations)
     yield Item(None, document, parsed.summary())
@@ -237,7 +239,8 @@ class _Parsed:
         self.bounds: dict[str, _Span] = {}
         self.pending: list[_Pending] = []
         self.spans: dict[str, _Span] = {}
-        self.relations: list[tuple[str, str, str]] = []
+        # By R id: head, child, type and the notes (AnnotatorNotes) on the link.
+        self.relations: dict[str, tuple[str, str, str, list[str]]] = {}
         self.unkept: Counter[str] = Counter()
         self.gapped = 0
         self.convention = "code points"
@@ -289,7 +292,7 @@ class _Parsed:
             )
         if args[0][0] == args[1][0]:
             raise ValidationError(f"{printable(tid)}: both arguments have the role {args[0][0]!r}")
-        self.pending.append(_Pending(number, "R", kind, [args[0][1], args[1][1]]))
+        self.pending.append(_Pending(number, "R", kind, [args[0][1], args[1][1]], tid))
 
     def _attribute(self, number: int, tid: str, data: str, tail: str) -> None:
         match = re.fullmatch(r"(.+?) (.+?) (.+?)", data) or re.fullmatch(r"(.+?) (.+?)", data)
@@ -325,7 +328,8 @@ class _Parsed:
                 self._place(bound, to_points)
             except ValidationError as error:
                 yield bound.line, error
-        for item in self.pending:
+        # Links first: a note may point at a link whatever the order of the lines.
+        for item in sorted(self.pending, key=lambda item: item.kind != "R"):
             try:
                 self._attach(item)
             except ValidationError as error:
@@ -374,7 +378,18 @@ class _Parsed:
             if spans[0] is None or spans[1] is None:
                 self.unkept["link to an event or between other links"] += 1
             else:
-                self.relations.append((item.targets[0], item.targets[1], item.name))
+                notes: list[str] = []
+                self.relations[str(item.value)] = (
+                    item.targets[0],
+                    item.targets[1],
+                    item.name,
+                    notes,
+                )
+        elif spans[0] is None and item.kind == "#" and item.targets[0] in self.relations:
+            if item.name == "AnnotatorNotes":
+                self.relations[item.targets[0]][3].append(str(item.value))
+            else:
+                self.unkept[f"{printable(item.name)} comment"] += 1
         elif spans[0] is None:
             what = "attribute" if item.kind == "A" else "note"
             self.unkept[f"{what} of an event or link"] += 1

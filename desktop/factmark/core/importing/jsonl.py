@@ -183,7 +183,7 @@ def _answers(
                 seen[same] = refs[span.ref]
                 spans.append(replace(span, ref=refs[span.ref]))
         relations += [
-            IncomingRelation(refs.get(r.head, r.head), refs.get(r.child, r.child), r.label)
+            replace(r, head=refs.get(r.head, r.head), child=refs.get(r.child, r.child))
             for r in document.relations
         ]
     first_number, first, document = documents[0]
@@ -323,8 +323,16 @@ def _factmark_relation(relation: Any, spans: list[IncomingSpan]) -> IncomingRela
         return IncomingRelation(
             _find(relation["head_span"], spans), _find(relation["child_span"], spans), label
         )
+    note = relation.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ValidationError(f"a relation note must be a string, got {note!r}")
+    attrs = relation.get("attrs")
     return IncomingRelation(
-        _get(relation, "head", "relation"), _get(relation, "child", "relation"), label
+        _get(relation, "head", "relation"),
+        _get(relation, "child", "relation"),
+        label,
+        note,
+        _dict(attrs, "relation attrs") if attrs else {},
     )
 
 
@@ -352,10 +360,16 @@ def _doccano_entity(entity: Any) -> IncomingSpan:
 
 def _doccano_relation(relation: Any) -> IncomingRelation:
     relation = _dict(relation, "relation")
+    note = relation.get("note")  # Factmark's doccano export adds these; doccano ignores them
+    if note is not None and not isinstance(note, str):
+        raise ValidationError(f"a relation note must be a string, got {note!r}")
+    attrs = relation.get("attrs")
     return IncomingRelation(
         _get(relation, "from_id", "relation"),
         _get(relation, "to_id", "relation"),
         _label(_get(relation, "type", "relation"), "relation type"),
+        note,
+        _dict(attrs, "relation attrs") if attrs else {},
     )
 
 

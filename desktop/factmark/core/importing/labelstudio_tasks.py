@@ -278,8 +278,14 @@ def _relation(
     names = [x for x in labels if isinstance(x, str) and x.strip()]
     if not names:
         skipped[UNLABELLED] += 1
+    # Factmark's export keeps a link's note and attributes in the result's meta (Label
+    # Studio's relation has labels and a direction only; it keeps meta as imported).
+    meta: dict[str, Any] = result["meta"] if isinstance(result.get("meta"), dict) else {}
+    attrs = meta.get("attrs")
+    attrs = dict(attrs) if isinstance(attrs, dict) else {}
+    note = joined(None, meta.get("text"))
     for name in names or [UNLABELLED_LINK]:
-        document.relations.append(IncomingRelation(head, child, name))
+        document.relations.append(IncomingRelation(head, child, name, note, attrs))
 
 
 def joined(note: str | None, more: Any) -> str | None:

@@ -169,8 +169,8 @@ def _document(cas: Any, text: str, what: str, left_out: LeftOut) -> IncomingDocu
         if head is None or child is None:
             left_out.relations += 1
             continue
-        label, _, _ = _values(fs, features, name, left_out)
-        links.append(IncomingRelation(head.ref, child.ref, label))
+        label, note, attrs = _values(fs, features, name, left_out)
+        links.append(IncomingRelation(head.ref, child.ref, label, note, attrs))
     meta = {"source_id": source_id} if source_id and source_id != text_uid(text) else {}
     title = title or title_from(text, Path(PurePosixPath(what).name))
     return IncomingDocument(text, title, meta, spans=list(spans.values()), relations=links)
