@@ -93,11 +93,23 @@ class XmiWriter:
         self.renamed: dict[str, str] = {}
         self.out = AtomicFile(path)
         self.archive = zipfile.ZipFile(self.out.handle, "w", zipfile.ZIP_DEFLATED)
+        self.types: Any = None
+        self.types_hold = (-1, -1)  # how many span and link attribute features it has
+
+    def _current_typesystem(self) -> Any:
+        """The type system of the attribute features seen so far, made again only when a
+        document brings a new one (making one defines a Python class per type: most of
+        the export's time when it was made for every document)."""
+        features = (len(self.attributes), len(self.link_attributes))
+        if self.types_hold != features:
+            self.types = self._typesystem()
+            self.types_hold = features
+        return self.types
 
     def _typesystem(self) -> Any:
-        """The layers with every attribute feature seen so far. Made afresh for each
-        document (cassis does not let a type used once take new features); the last one,
-        holding them all, is TypeSystem.xml."""
+        """The layers with every attribute feature seen so far. Made afresh when a
+        document brings a new one (cassis does not let a type used once take new
+        features); the last one, holding them all, is TypeSystem.xml."""
         from cassis import TypeSystem
 
         typesystem = TypeSystem()
@@ -131,7 +143,7 @@ class XmiWriter:
         for relation in record["relations"]:
             for key in relation["attrs"]:
                 self._link_feature(key)
-        typesystem = self._typesystem()
+        typesystem = self._current_typesystem()
         span_type, link_type = typesystem.get_type(SPAN_TYPE), typesystem.get_type(LINK_TYPE)
         cas = Cas(typesystem=typesystem)
         text, replaced = xml_safe(record["text"])
