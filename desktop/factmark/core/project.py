@@ -9,8 +9,9 @@ carrying the new values.
 The methods come from one store per topic, each in its own module, all built on
 :class:`~factmark.core.storage.Storage` (opening, transactions, listeners): labels
 and relation types (``labels_store``), spans and relations (``spans_store``),
-suggestions, settings and bulk reading; documents are kept here. Import from this
-module: it names everything the stores offer.
+suggestions, settings and bulk reading, documents read from files (``documents_store``);
+the rest of documents is kept here. Import from this module: it names everything the
+stores offer.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from factmark.core.changes import ChangeSet, DocumentState
+from factmark.core.documents_store import DocumentsStore
 from factmark.core.labels_store import COLOUR_PATTERN, check_label, check_relation_type
 from factmark.core.model import (
     Document,
-    IncomingDocument,
     ValidationError,
-    validate_offsets,
     validate_status,
 )
 from factmark.core.reading import ReadingStore, SpanRow
@@ -38,8 +38,6 @@ from factmark.core.storage import (
     _loads,
     now,
 )
-from factmark.core.suggestions_store import SuggestionsStore
-from factmark.core.text import check_text, text_uid
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -57,7 +55,7 @@ __all__ = [
 ]
 
 
-class Project(SuggestionsStore, ReadingStore, SettingsStore):
+class Project(DocumentsStore, ReadingStore, SettingsStore):
     """One open project file. Use :meth:`open`; close it (or use ``with``) when done."""
 
     _search_index: bool | None = None  # whether the file has Factmark's search index
@@ -236,102 +234,6 @@ class Project(SuggestionsStore, ReadingStore, SettingsStore):
                 DocumentState(document_id, old, meta), DocumentState(document_id, status, meta)
             )
         return old
-
-    def add_document(
-        self, incoming: IncomingDocument, *, create_labels: bool = False
-    ) -> tuple[int, int] | None:
-        """Store a document with its spans and relations, all or nothing.
-
-        Returns ``(document_id, span_count)``, or None when a document with the
-        same text is already stored. Raises ValidationError for any bad part.
-        """
-        check_text(incoming.text)
-        validate_status(incoming.status)
-        uid = text_uid(incoming.text)
-        if self.has_uid(uid):
-            return None
-        known = {name for (name,) in self._rows("SELECT name FROM labels")}
-        for span in incoming.spans:
-            validate_offsets(incoming.text, span.start, span.end)
-            if span.text is not None and span.text != incoming.text[span.start : span.end]:
-                raise ValidationError(
-                    f"span {span.start}-{span.end} text {span.text!r} does not match the "
-                    f"document text there ({incoming.text[span.start : span.end]!r})"
-                )
-            if span.label not in known and not create_labels:
-                raise ValidationError(
-                    f"unknown label {span.label!r} (project labels: {', '.join(sorted(known))})"
-                )
-            for name, value in (("annotator", span.annotator), ("note", span.note)):
-                if value is not None and not isinstance(value, str):
-                    raise ValidationError(f"a span {name} must be a string, got {value!r}")
-            if span.ref is not None and not isinstance(span.ref, str | int | float | tuple):
-                raise ValidationError(f"a span id must be a number or a string, got {span.ref!r}")
-        refs = [span.ref for span in incoming.spans if span.ref is not None]
-        if len(refs) != len(set(refs)):
-            raise ValidationError("two spans share the same id")
-        for relation in incoming.relations:
-            for end in (relation.head, relation.child):
-                if end not in refs:
-                    raise ValidationError(
-                        f"relation {relation.label!r} points at unknown span {end!r}"
-                    )
-            if not isinstance(relation.label, str) or not relation.label.strip():
-                raise ValidationError(f"a relation needs a label, got {relation.label!r}")
-            if relation.note is not None and not isinstance(relation.note, str):
-                raise ValidationError(f"a relation note must be a string, got {relation.note!r}")
-            if not isinstance(relation.attrs, dict):
-                raise ValidationError(
-                    f"relation attributes must be an object, got {relation.attrs!r}"
-                )
-        with self.transaction():
-            stamp = now()
-            inserted = self.conn.execute(
-                "INSERT INTO documents (uid, title, text, meta, status, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    uid,
-                    incoming.title,
-                    incoming.text,
-                    _dumps(incoming.meta),
-                    incoming.status,
-                    stamp,
-                    stamp,
-                ],
-            )
-            document_id = int(inserted.lastrowid or 0)
-            for label in {span.label for span in incoming.spans} - known:
-                self._insert_label(label)
-                known.add(label)
-            ids: dict[Any, int] = {}
-            if incoming.relations:
-                for span in incoming.spans:  # one by one: relations need each span's id
-                    span_id = self._insert_span(
-                        document_id,
-                        span.start,
-                        span.end,
-                        span.label,
-                        span.annotator,
-                        span.note,
-                        span.attrs,
-                        stamp,
-                    )
-                    if span.ref is not None:
-                        ids[span.ref] = span_id
-            else:
-                self._insert_spans(document_id, incoming.spans, stamp)
-            for relation in incoming.relations:
-                self._insert_relation(
-                    document_id,
-                    ids[relation.head],
-                    ids[relation.child],
-                    relation.label,
-                    None,
-                    relation.note,
-                    relation.attrs,
-                )
-            self.changes.documents_reloaded = True
-        return document_id, len(incoming.spans)
 
     def update_document_meta(self, document_id: int, meta: dict[str, Any]) -> dict[str, Any]:
         """Replace a document's metadata; returns the metadata it had (for undo)."""

@@ -65,7 +65,7 @@ def check_text(text: str) -> None:
     """Refuse text a document cannot hold: NUL (binary data) or nothing but whitespace."""
     if "\x00" in text:
         raise ValidationError("binary data (the text holds NUL characters), not an article")
-    if not text.strip():
+    if not text or text.isspace():  # nothing but whitespace (without copying the text)
         raise ValidationError("empty: there is no text to annotate")
 
 

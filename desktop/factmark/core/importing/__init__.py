@@ -14,6 +14,7 @@ from types import ModuleType
 
 import orjson
 
+from factmark.core.documents_store import DocumentBatch
 from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text, webanno_tsv, xmi
 from factmark.core.importing.base import Item, normalise_document
 from factmark.core.labels_store import check_label, check_relation_type
@@ -141,10 +142,12 @@ def import_file(
         with project.transaction():
             if create_labels and reader is brat.read:
                 _declare(project, *brat.declared_types(path), report)
+            batch = project.document_batch(create_labels=create_labels)
             for item in reader(path):
                 if cancelled():
                     break
-                _store(project, item, report, create_labels, annotator)
+                _store(project, batch, item, report, create_labels, annotator)
+            batch.flush()
             project.index_new_documents()  # the file's documents, searchable at once
     except ValidationError as error:
         _rolled_back(report)
@@ -192,7 +195,12 @@ def _rolled_back(report: FileReport) -> None:
 
 
 def _store(
-    project: Project, item: Item, report: FileReport, create_labels: bool, annotator: str | None
+    project: Project,
+    batch: DocumentBatch,
+    item: Item,
+    report: FileReport,
+    create_labels: bool,
+    annotator: str | None,
 ) -> None:
     if item.note:
         report.notes.append(item.note)
@@ -207,7 +215,7 @@ def _store(
             for span in document.spans:
                 span.annotator = span.annotator or annotator
         _check_names(project, document, create_labels)
-        added = project.add_document(document, create_labels=create_labels)
+        added = batch.add(document)
     except ValidationError as error:
         report.errors.append((item.line, str(error)))
         return
@@ -215,7 +223,7 @@ def _store(
         report.duplicates += 1
     else:
         report.documents += 1
-        report.spans += added[1]
+        report.spans += added
 
 
 def _check_names(project: Project, document: IncomingDocument, create_labels: bool) -> None:
@@ -233,7 +241,8 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
         raise ValidationError("the metadata holds a NUL character")
     _check_storable("the metadata", document.meta)
     for span in document.spans:
-        _check_storable(f"span {span.start}-{span.end}: the attributes", span.attrs)
+        if span.attrs:
+            _check_storable(f"span {span.start}-{span.end}: the attributes", span.attrs)
     for span in document.spans:
         if isinstance(span.annotator, str):
             cleaned, problem = _annotator(span.annotator)

@@ -249,11 +249,33 @@ def parse_record(record: Any, tally: Counter[str] | None = None) -> IncomingDocu
 
 def _first_line(text: str, limit: int = 80) -> str:
     """A title for a record that has none: its first line, cut at a word near ``limit``."""
-    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    line = _first_nonblank(text, limit)
     if len(line) <= limit:
         return line
     cut = line.rfind(" ", 0, limit)
     return line[: cut if cut > limit // 2 else limit].rstrip() + "…"
+
+
+def _first_nonblank(text: str, limit: int) -> str:
+    """The first line of ``text`` holding more than whitespace, stripped; or, when it is
+    longer than ``limit``, enough of it (no article is split whole for its title)."""
+    size = limit * 4
+    while True:
+        head = text[:size]
+        whole = len(head) == len(text)
+        pieces = head.splitlines()
+        for number, piece in enumerate(pieces):
+            line = piece.strip()
+            if line:
+                # The last piece of a head may be cut short; one longer than the limit
+                # is long enough whatever follows.
+                if whole or number < len(pieces) - 1 or len(line) > limit:
+                    return line
+                break
+        else:
+            if whole:
+                return ""
+        size *= 4
 
 
 def _status(record: dict[str, Any]) -> str:
@@ -300,18 +322,19 @@ def _factmark_span(span: Any, index: int, annotator: Any) -> IncomingSpan:
         for key in ("start", "end", "label"):
             _get(span, key, "span")
     label = span["label"]
-    if type(label) is not str or not label.strip():
+    if type(label) is not str or not label or label.isspace():
         _label(label)
     attrs = span.get("attrs")
+    get = span.get
     return IncomingSpan(
-        start=span["start"],
-        end=span["end"],
-        label=label,
-        annotator=span.get("annotator", annotator),
-        note=span.get("note"),
-        attrs=_dict(attrs, "span attrs") if attrs else {},
-        ref=span.get("id", ("#", index)),
-        text=span.get("text"),
+        span["start"],
+        span["end"],
+        label,
+        get("annotator", annotator),
+        get("note"),
+        _dict(attrs, "span attrs") if attrs else {},
+        get("id", ("#", index)),
+        get("text"),
     )
 
 

@@ -1,0 +1,288 @@
+"""Documents coming in from files: each checked whole, then stored with its spans.
+
+:meth:`DocumentsStore.add_document` stores one document in a step of its own. An import
+stores thousands in one transaction (one file): a :class:`DocumentBatch` checks each
+document as it comes, by the same rules, and writes the ones that passed a few hundred
+at a time, one statement for their rows and one for their spans. Every check is made
+before anything of a document is written, so a refused document leaves nothing behind
+and the others go on; a storage error (a full disk) undoes the caller's whole
+transaction, as it always did.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factmark.core.model import (
+    IncomingDocument,
+    IncomingSpan,
+    ValidationError,
+    validate_offsets,
+    validate_status,
+)
+from factmark.core.storage import _dumps, now
+from factmark.core.suggestions_store import SuggestionsStore
+from factmark.core.text import check_text, text_uid
+
+# Documents held before a batch is written: a bound on their count and on their text.
+BATCH_DOCUMENTS = 100
+BATCH_CHARACTERS = 4_000_000
+
+
+class DocumentsStore(SuggestionsStore):
+    """Storing documents read from files (imports)."""
+
+    def add_document(
+        self, incoming: IncomingDocument, *, create_labels: bool = False
+    ) -> tuple[int, int] | None:
+        """Store a document with its spans and relations, all or nothing.
+
+        Returns ``(document_id, span_count)``, or None when a document with the
+        same text is already stored. Raises ValidationError for any bad part.
+        """
+        uid = _checked_uid(incoming)
+        if self._uid_stored(uid):
+            return None
+        known = self._label_set()
+        check_parts(incoming, known, create_labels)
+        with self.transaction():
+            for label in _new_labels(incoming.spans, known):
+                self._insert_label(label)
+            stamp = now()
+            inserted = self.conn.execute(
+                "INSERT INTO documents (uid, title, text, meta, status, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                _document_row(uid, incoming, stamp),
+            )
+            document_id = int(inserted.lastrowid or 0)
+            self._insert_parts(document_id, incoming, stamp)
+            self.changes.documents_reloaded = True
+        return document_id, len(incoming.spans)
+
+    def document_batch(self, *, create_labels: bool = False) -> DocumentBatch:
+        """A batch for storing many documents inside the open transaction (see
+        :class:`DocumentBatch`); labels a document brings are added when
+        ``create_labels``."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("a document batch is written inside a transaction")
+        return DocumentBatch(self, create_labels)
+
+    def _insert_parts(self, document_id: int, incoming: IncomingDocument, stamp: str) -> None:
+        """A stored document's spans and relations (checked already)."""
+        if not incoming.relations:
+            self._insert_spans(document_id, incoming.spans, stamp)
+            return
+        ids: dict[Any, int] = {}
+        for span in incoming.spans:  # one by one: relations need each span's id
+            span_id = self._insert_span(
+                document_id,
+                span.start,
+                span.end,
+                span.label,
+                span.annotator,
+                span.note,
+                span.attrs,
+                stamp,
+            )
+            if span.ref is not None:
+                ids[span.ref] = span_id
+        for relation in incoming.relations:
+            self._insert_relation(
+                document_id,
+                ids[relation.head],
+                ids[relation.child],
+                relation.label,
+                None,
+                relation.note,
+                relation.attrs,
+            )
+
+    def _uid_stored(self, uid: str) -> bool:
+        return bool(self._rows("SELECT 1 FROM documents WHERE uid = ?", (uid,)))
+
+    def _label_set(self) -> set[str]:
+        return {name for (name,) in self._rows("SELECT name FROM labels")}
+
+
+class DocumentBatch:
+    """Documents stored a batch at a time inside the caller's transaction (an import).
+
+    :meth:`add` checks a document at once, by :meth:`DocumentsStore.add_document`'s
+    rules, and tells what became of it; the documents that passed are written when
+    :data:`BATCH_DOCUMENTS` wait or their text passes :data:`BATCH_CHARACTERS`, and by
+    :meth:`flush`, which the caller calls before its transaction commits. Documents and
+    spans get the ids one at a time would have given them, in the same order.
+    """
+
+    def __init__(self, store: DocumentsStore, create_labels: bool) -> None:
+        self._store = store
+        self._create_labels = create_labels
+        self._known = store._label_set()
+        self._waiting: list[tuple[str, IncomingDocument, str]] = []
+        self._uids: set[str] = set()  # of the waiting documents
+        self._characters = 0
+
+    def add(self, incoming: IncomingDocument) -> int | None:
+        """Check a document and store it (now or with its batch): returns its span count,
+        or None when a document with the same text is stored or waiting. Raises
+        ValidationError, and nothing of the document is kept, for any bad part."""
+        store = self._store
+        uid = _checked_uid(incoming)
+        if uid in self._uids or store._uid_stored(uid):
+            return None
+        check_parts(incoming, self._known, self._create_labels)
+        if self._create_labels:
+            for label in _new_labels(incoming.spans, self._known):
+                store._insert_label(label)  # later documents' checks see it (a label's case)
+        if incoming.relations:
+            # Relations need the span ids, given one span at a time: stored at once,
+            # after the documents waiting, so that ids follow the file.
+            self.flush()
+            store.add_document(incoming, create_labels=self._create_labels)
+            return len(incoming.spans)
+        self._waiting.append((uid, incoming, now()))
+        self._uids.add(uid)
+        self._characters += len(incoming.text)
+        if len(self._waiting) >= BATCH_DOCUMENTS or self._characters >= BATCH_CHARACTERS:
+            self.flush()
+        return len(incoming.spans)
+
+    def flush(self) -> None:
+        """Write the documents waiting, with their spans and annotators."""
+        if not self._waiting:
+            return
+        store, waiting = self._store, self._waiting
+        self._waiting, self._uids, self._characters = [], set(), 0
+        conn = store.conn
+        (last,) = conn.execute("SELECT max(id) FROM documents").fetchone()
+        first = (last or 0) + 1
+        conn.executemany(
+            "INSERT INTO documents (id, uid, title, text, meta, status, created_at, "
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (first + n, *_document_row(uid, incoming, stamp))
+                for n, (uid, incoming, stamp) in enumerate(waiting)
+            ],
+        )
+        annotators = {
+            span.annotator: stamp
+            for _, incoming, stamp in reversed(waiting)
+            for span in incoming.spans
+            if span.annotator
+        }  # reversed: each name with the stamp of the first document naming it
+        conn.executemany(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+            sorted(annotators.items()),
+        )
+        store._annotators.update(annotators)
+        conn.executemany(
+            'INSERT INTO spans (document_id, start, "end", label, annotator, note, attrs, '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    first + n,
+                    s.start,
+                    s.end,
+                    s.label,
+                    s.annotator,
+                    s.note,
+                    _dumps(s.attrs) if s.attrs else "{}",
+                    stamp,
+                    stamp,
+                )
+                for n, (_, incoming, stamp) in enumerate(waiting)
+                for s in incoming.spans
+            ],
+        )
+        store.changes.documents_reloaded = True
+
+
+def _checked_uid(incoming: IncomingDocument) -> str:
+    """The uid of a document whose text and status are valid."""
+    check_text(incoming.text)
+    validate_status(incoming.status)
+    return text_uid(incoming.text)
+
+
+def _document_row(uid: str, incoming: IncomingDocument, stamp: str) -> tuple[Any, ...]:
+    return (
+        uid,
+        incoming.title,
+        incoming.text,
+        _dumps(incoming.meta),
+        incoming.status,
+        stamp,
+        stamp,
+    )
+
+
+def _new_labels(spans: list[IncomingSpan], known: set[str]) -> list[str]:
+    """The labels of ``spans`` not in ``known``, in the order they first come (added to
+    ``known``)."""
+    new = [label for label in dict.fromkeys(span.label for span in spans) if label not in known]
+    known.update(new)
+    return new
+
+
+def check_parts(incoming: IncomingDocument, known: set[str], create_labels: bool) -> None:
+    """Refuse a document whose spans or relations break the model's rules (offsets in
+    its text, the span's text where given, a known label unless ``create_labels``, text
+    fields, span ids once each, relations between its spans)."""
+    text = incoming.text
+    length = len(text)
+    for span in incoming.spans:
+        # The usual span passes these tests at once; any other is checked in full,
+        # which says what is wrong.
+        start, end, annotator, note, ref = span.start, span.end, span.annotator, span.note, span.ref
+        if not (
+            type(start) is int
+            and type(end) is int
+            and 0 <= start < end <= length
+            and (span.text is None or span.text == text[start:end])
+            and (create_labels or span.label in known)
+            and (annotator is None or type(annotator) is str)
+            and (note is None or type(note) is str)
+            and (ref is None or type(ref) in _REF_TYPES)
+        ):
+            _check_span(text, span, known, create_labels)
+    refs = [span.ref for span in incoming.spans if span.ref is not None]
+    if len(refs) != len(set(refs)):
+        raise ValidationError("two spans share the same id")
+    if incoming.relations:
+        wanted = set(refs)
+        for relation in incoming.relations:
+            for end_ref in (relation.head, relation.child):
+                if end_ref not in wanted:
+                    raise ValidationError(
+                        f"relation {relation.label!r} points at unknown span {end_ref!r}"
+                    )
+            if not isinstance(relation.label, str) or not relation.label.strip():
+                raise ValidationError(f"a relation needs a label, got {relation.label!r}")
+            if relation.note is not None and not isinstance(relation.note, str):
+                raise ValidationError(f"a relation note must be a string, got {relation.note!r}")
+            if not isinstance(relation.attrs, dict):
+                raise ValidationError(
+                    f"relation attributes must be an object, got {relation.attrs!r}"
+                )
+
+
+_REF_TYPES = (str, int, float, tuple)
+
+
+def _check_span(text: str, span: IncomingSpan, known: set[str], create_labels: bool) -> None:
+    """Every rule for one span, in order; raises ValidationError for the first broken."""
+    validate_offsets(text, span.start, span.end)
+    if span.text is not None and span.text != text[span.start : span.end]:
+        raise ValidationError(
+            f"span {span.start}-{span.end} text {span.text!r} does not match the "
+            f"document text there ({text[span.start : span.end]!r})"
+        )
+    if span.label not in known and not create_labels:
+        raise ValidationError(
+            f"unknown label {span.label!r} (project labels: {', '.join(sorted(known))})"
+        )
+    for name, value in (("annotator", span.annotator), ("note", span.note)):
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(f"a span {name} must be a string, got {value!r}")
+    if span.ref is not None and not isinstance(span.ref, str | int | float | tuple):
+        raise ValidationError(f"a span id must be a number or a string, got {span.ref!r}")
