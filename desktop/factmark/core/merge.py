@@ -13,6 +13,10 @@ wins) and reported:
 - the same document with a different status. A document's ``updated_at`` also
   moves when its metadata is edited, so "newest" means the document last changed.
 
+The copy's archive of earlier fact-checks comes too (:mod:`.archive_merge`): each
+review checked as ``archive add`` checks one, a new URL added, and for a URL both hold
+the newer change kept; a review that fails a check is listed and left out.
+
 A merge only adds and updates: a span deleted in a copy is not deleted in the
 target. Relations are matched by their spans' identities and their label; a link in
 both takes the note and each attribute only the copy has, and where both have another
@@ -35,6 +39,7 @@ from typing import Any
 
 import orjson
 
+from factmark.core.archive_merge import SOURCE_COLUMNS, ArchiveMerge, merge_archive
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import printable
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
@@ -107,6 +112,7 @@ class MergeReport:
     # With skipped: valid rows left out with an invalid row they belong to.
     followers: list[str] = field(default_factory=list)
     followers_count: int = 0
+    archive: ArchiveMerge = field(default_factory=ArchiveMerge)
 
     @property
     def failed(self) -> bool:
@@ -162,6 +168,13 @@ class MergeReport:
             )
         if self.labels_added:
             lines.append(f"  labels added: {', '.join(self.labels_added)}")
+        archive = self.archive
+        if archive.added or archive.updated or archive.refused_count:
+            lines.append(
+                f"  fact-checks: {archive.added} added, {archive.updated} updated (the newer "
+                f"of a review both hold), {archive.refused_count} refused"
+            )
+            lines += self._problem_lines("refused: ", archive.refused, archive.refused_count)
         lines += [f"  conflict: {c.describe()}" for c in self.conflicts]
         if self.skipped:
             lines.append(
@@ -278,6 +291,7 @@ def merge_project(
             else:
                 report.three_way = True
                 _merge_three_way(target, reader, verdict, documents, uids, base, report)
+            _merge_fact_checks(target, reader, report)
             # Views read documents, labels and link types again once the merge commits.
             changes = target.changes
             changes.documents_reloaded = changes.labels = changes.relation_types = True
@@ -458,6 +472,22 @@ class _Source:
                     group_relations.append(row)
                     relation = next(relations, None)
             yield document, group_spans, group_relations
+
+
+def _merge_fact_checks(target: Project, reader: _Source, report: MergeReport) -> None:
+    """The copy's archive of earlier fact-checks, each review checked (a copy made
+    before the archive existed, or a file without the table, has none to bring)."""
+    table = reader.conn.execute(
+        "SELECT type FROM sqlite_master WHERE name = 'fact_checks'"
+    ).fetchone()
+    if table is None or table[0] != "table":
+        return
+    lenient, reader.lenient = reader.lenient, True  # text that is not UTF-8: one row's
+    try:
+        rows = reader.rows(f"SELECT rowid, {SOURCE_COLUMNS} FROM fact_checks ORDER BY rowid")
+        merge_archive(target, rows, report.source.name, report.archive)
+    finally:
+        reader.lenient = lenient
 
 
 def _order(key: object) -> tuple[int, object]:

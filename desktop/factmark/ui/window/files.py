@@ -33,7 +33,7 @@ class ProjectFiles(QObject):
     keep them out of the window's start.
     """
 
-    archive_added = Signal()  # File > Add fact-check archive added or updated reviews
+    archive_added = Signal()  # the archive may have changed (added to, or merged)
 
     def __init__(
         self,
@@ -178,6 +178,7 @@ class ProjectFiles(QObject):
         self.session.changed.emit(
             ChangeSet(documents_reloaded=True, labels=True, relation_types=True)
         )
+        self.archive_added.emit()  # a copy's fact-checks may have come too
         lines = list(outcome.lines)
         if outcome.error:
             lines.append(outcome.error)
