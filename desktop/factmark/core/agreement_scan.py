@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -95,40 +96,105 @@ class Batch:
 def read_batches(project: Project, labels: Codes, people: Codes, details: bool) -> Iterator[Batch]:
     """The project's compared documents, a range of ids at a time, in id order."""
     low, high = project.document_id_bounds()
+    if not details:  # spans are read as numbers: every annotator numbered first
+        for name in project.annotators():
+            if name != GOLD:
+                people.code(name)
     for first in range(low, high + 1, BATCH):
-        batch = _read(project, first, first + BATCH - 1, labels, people, details)
+        last = first + BATCH - 1
+        if details:
+            batch = _read(project, first, last, labels, people)
+        else:
+            batch = _read_coded(project, first, last, labels, people)
         if batch is not None:
             yield batch
 
 
-def _read(
-    project: Project, first: int, last: int, labels: Codes, people: Codes, details: bool
-) -> Batch | None:
+def _read(project: Project, first: int, last: int, labels: Codes, people: Codes) -> Batch | None:
+    """A batch with every span's row (the disagreement list needs them all)."""
     rows = project.spans_between(first, last)
     if not rows:
         return None
     columns = list(zip(*rows, strict=True))
-    ids = np.array(columns[0], dtype=np.int64)
-    who = people.codes(columns[5])
+    who = people.codes(columns[5])  # numbers any new name, before the codes are counted
+    found = _batch(
+        project,
+        (first, last),
+        len(people.names),
+        np.array(columns[0], dtype=np.int64),
+        who,
+        labels.codes(columns[4]),
+        np.array(columns[2], dtype=np.int64),
+        np.array(columns[3], dtype=np.int64),
+    )
+    if found is None:
+        return None
+    batch, kept = found
+    for index, at in zip(kept.tolist(), batch.doc.tolist(), strict=True):
+        batch.rows[at].append(rows[index])
+    return batch
+
+
+def _read_coded(
+    project: Project, first: int, last: int, labels: Codes, people: Codes
+) -> Batch | None:
+    """A batch read as numbers, with rows only for the documents that have links or
+    spans with attributes (those are compared from the rows)."""
+    known = {name: code for name, code in people.index.items() if name is not None}
+    coded = project.coded_spans_between(
+        first, last, known, {name: code for name, code in labels.index.items() if name}
+    )
+    if not coded:
+        return None
+    values = np.fromiter(chain.from_iterable(coded), dtype=np.int64, count=5 * len(coded))
+    ids, who, label, start, end = values.reshape(-1, 5).T
+    if (label < 0).any():  # a label the project does not list: numbered the slow way
+        return _read(project, first, last, labels, people)
+    found = _batch(project, (first, last), len(people.names), ids, who, label, start, end)
+    if found is None:
+        return None
+    batch = found[0]
+    place = {document: at for at, document in enumerate(batch.ids)}
+    slow = {d for d in project.documents_with_attributes(first, last) if d in place}
+    slow.update(batch.ids[at] for at in batch.relations)
+    for row in project.spans_of(sorted(slow)):
+        if people.index.get(row[5], -1) >= 0:
+            batch.rows[place[row[0]]].append(row)
+    return batch
+
+
+def _batch(
+    project: Project,
+    bounds: tuple[int, int],
+    people: int,
+    ids: Ints,
+    who: Ints,
+    label: Ints,
+    start: Ints,
+    end: Ints,
+) -> tuple[Batch, Ints] | None:
+    """The batch of the documents in ``bounds`` that two annotators or more marked, from
+    every span's document id, annotator code (-1: none or the gold layer), label code,
+    start and end; with the index of each span it kept."""
     mine = who >= 0
-    pairs = distinct(ids[mine] * (len(people.names) + 1) + who[mine])
-    doc_ids, seen = np.unique(pairs // (len(people.names) + 1), return_counts=True)
+    pairs = distinct(ids[mine] * (people + 1) + who[mine])
+    doc_ids, seen = np.unique(pairs // (people + 1), return_counts=True)
     compared = doc_ids[seen >= 2]
     if not len(compared):
         return None
     keep = mine & np.isin(ids, compared)
     place = np.searchsorted(compared, ids[keep]).astype(np.int64)
     wanted = set(compared.tolist())
-    documents = [d for d in project.documents_between(first, last) if d[0] in wanted]
+    documents = [d for d in project.documents_between(*bounds) if d[0] in wanted]
     batch = Batch(
         ids=[d[0] for d in documents],
         uids=[d[1] for d in documents],
         titles=[d[2] for d in documents],
         texts=[d[3] for d in documents],
         doc=place,
-        start=np.array(columns[2], dtype=np.int64)[keep],
-        end=np.array(columns[3], dtype=np.int64)[keep],
-        label=labels.codes(columns[4])[keep],
+        start=start[keep],
+        end=end[keep],
+        label=label[keep],
         who=who[keep],
         has={},
         rows=[[] for _ in documents],
@@ -137,23 +203,11 @@ def _read(
         flags = np.zeros(len(documents), dtype=np.bool_)
         flags[batch.doc[batch.who == code]] = True
         batch.has[code] = flags
-    for relation in project.relations_between(first, last):
+    for relation in project.relations_between(*bounds):
         if relation.document_id in wanted:
             at = int(np.searchsorted(compared, relation.document_id or 0))
             batch.relations.setdefault(at, []).append(relation)
-    # Rows as tuples only for the documents read the slow way: every one for the
-    # disagreement list, else those with links or attributes.
-    needed = np.ones(len(documents), dtype=np.bool_)
-    if not details:
-        needed[:] = False
-        needed[list(batch.relations)] = True
-        attributed = np.array([a is not None for a in columns[7]], dtype=np.bool_)[keep]
-        needed[batch.doc[attributed]] = True
-    if needed.any():
-        picked = np.flatnonzero(keep)[needed[place]]
-        for index, at in zip(picked.tolist(), place[needed[place]].tolist(), strict=True):
-            batch.rows[at].append(rows[index])
-    return batch
+    return batch, np.flatnonzero(keep)
 
 
 @dataclass

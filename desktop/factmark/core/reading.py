@@ -114,6 +114,56 @@ class ReadingStore(LabelsStore):
             [first, last],
         ).fetchall()
 
+    def coded_spans_between(
+        self, first: int, last: int, annotators: dict[str, int], labels: dict[str, int]
+    ) -> list[tuple[int, int, int, int, int]]:
+        """``(document_id, annotator, label, start, end)`` of the spans of the documents
+        with ids in ``[first, last]``, in text order, annotators and labels as their numbers
+        in ``annotators`` and ``labels`` (-1 for a name not there, or no annotator).
+
+        Read from the text-order index alone (m015) with every value an integer: the
+        agreement reads millions of spans, and a Python string per name was a third of it.
+        """
+        cases = []
+        values: list[Any] = []
+        for column, codes in (("annotator", annotators), ("label", labels)):
+            if not codes:
+                cases.append("-1")
+                continue
+            cases.append(f"CASE {column} {' '.join(['WHEN ? THEN ?'] * len(codes))} ELSE -1 END")
+            for name, code in codes.items():
+                values += [name, code]
+        return self.conn.execute(
+            f'SELECT document_id, {cases[0]}, {cases[1]}, start, "end" FROM spans '
+            "INDEXED BY spans_in_text_order WHERE document_id BETWEEN ? AND ? "
+            'ORDER BY document_id, start, "end" DESC, label, id',
+            [*values, first, last],
+        ).fetchall()
+
+    def documents_with_attributes(self, first: int, last: int) -> list[int]:
+        """Ids in ``[first, last]`` of the documents having a span with attributes (from
+        their own small index, m015)."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT DISTINCT document_id FROM spans INDEXED BY spans_with_attributes "
+                "WHERE attrs <> '{}' AND document_id BETWEEN ? AND ?",
+                [first, last],
+            )
+        ]
+
+    def spans_of(self, ids: list[int]) -> list[tuple[Any, ...]]:
+        """The spans of these documents as :meth:`spans_between` gives them."""
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        return self.conn.execute(
+            'SELECT document_id, id, start, "end", label, annotator, NULL, '
+            f"NULLIF(attrs, '{{}}') FROM spans WHERE document_id IN ({marks}) "
+            'ORDER BY document_id, start, "end" DESC, label, id',
+            ids,
+        ).fetchall()
+
     def relations_between(self, first: int, last: int) -> list[Relation]:
         """Relations of the documents with ids in ``[first, last]``, by document and id."""
         return list(
