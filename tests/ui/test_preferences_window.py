@@ -102,3 +102,30 @@ def test_settings_of_an_earlier_version_are_taken_over(tmp_path: Path) -> None:
     ini = QSettings(str(old), QSettings.Format.IniFormat)
     assert ini.allKeys() == ["window/splitter"]
     assert Preferences(tmp_path / "old" / "preferences.json").annotator() == "Zoë, Müller"
+
+
+def test_the_document_shown_is_remembered_a_moment_after_it_opens(
+    open_window, qtbot: QtBot
+) -> None:
+    """Stepping through documents writes the preferences file once they settle (not at
+    every step, and never before the document is painted); closing writes at once."""
+    import json
+
+    window = open_window()
+    first = window.current.id
+    view = window.article_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    shown = window.current.id
+    assert shown != first
+    key = str(window.project.path.resolve())
+
+    def remembered() -> object:
+        stored = json.loads(Preferences().path.read_text(encoding="utf-8"))
+        return stored.get("last_documents", {}).get(key)
+
+    assert remembered() != shown  # not yet: the step is still being painted
+    qtbot.waitUntil(lambda: remembered() == shown, timeout=3000)
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    window.close()  # no wait: closing writes the document shown
+    assert remembered() == first

@@ -6,6 +6,7 @@ Offsets are Python ``str`` indices (Unicode code points) over the stored text,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,35 @@ class Span:
     annotator: str | None = None
     note: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
+
+
+def spans_from_rows(
+    rows: list[tuple[Any, ...]], attributes: Callable[[str], dict[str, Any]]
+) -> list[Span]:
+    """Spans from rows of (id, document_id, start, end, label, annotator, note, attrs as
+    stored), ``attributes`` decoding the last.
+
+    A document opens with thousands: each is made by filling in its fields at once,
+    in half the time of the frozen dataclass's ``__init__`` (one ``object.__setattr__``
+    call per field); the spans are the same.
+    """
+    new = object.__new__
+    spans: list[Span] = []
+    append = spans.append
+    for i, document_id, start, end, label, annotator, note, attrs in rows:
+        span = new(Span)
+        span.__dict__.update(
+            id=i,
+            document_id=document_id,
+            start=start,
+            end=end,
+            label=label,
+            annotator=annotator,
+            note=note,
+            attrs={} if attrs == "{}" else attributes(attrs),
+        )
+        append(span)
+    return spans
 
 
 @dataclass(frozen=True)

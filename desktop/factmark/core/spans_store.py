@@ -6,7 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 from factmark.core.changes import DocumentState
-from factmark.core.model import IncomingSpan, Relation, Span, ValidationError, validate_offsets
+from factmark.core.model import (
+    IncomingSpan,
+    Relation,
+    Span,
+    ValidationError,
+    spans_from_rows,
+    validate_offsets,
+)
 from factmark.core.schema import NEXT_RELATION_TYPE_ID
 from factmark.core.storage import Storage, _dumps, _loads, now
 
@@ -24,10 +31,7 @@ class SpansStore(Storage):
             'WHERE document_id = ? ORDER BY start, "end" DESC, label, id',
             [document_id],
         )
-        return [
-            Span(i, d, s, e, label, who, note, {} if attrs == "{}" else _loads(attrs))
-            for i, d, s, e, label, who, note, attrs in rows
-        ]
+        return spans_from_rows(rows, _loads)
 
     def span(self, span_id: int) -> Span:
         """One span by id."""

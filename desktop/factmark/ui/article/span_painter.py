@@ -1,5 +1,10 @@
 """Painting spans into the article: per-block formats, recomputed only where spans changed.
 
+Each paragraph's formats are set on its layout (``QTextLayout.setFormats``), as a syntax
+highlighter would, but only for the paragraphs asked for: a highlighter calls back into
+Python for every paragraph of a document it is given, which for a long article costs more
+than Qt's own reading of the text.
+
 The outermost span of a stretch of text gives it a tinted background; a span nested
 inside it adds its own tint on top and an underline in its colour; a third level
 adds a wavy underline. The selected span is drawn strongest. No format changes the
@@ -13,8 +18,8 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QTextBoundaryFinder, QTimer
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
+from PySide6.QtCore import QObject, QTextBoundaryFinder, QTimer
+from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 from factmark.core.model import Span
 from factmark.ui.article.offsets import OffsetMap
@@ -52,7 +57,7 @@ BACKGROUND_SLICE = 200  # blocks the background pass formats between two turns o
 BACKGROUND_PAUSE_MS = 5  # between two slices: keys and paints go first
 
 
-class SpanPainter(QSyntaxHighlighter):
+class SpanPainter(QObject):
     """Gives each text block the formats of the spans that cover it."""
 
     def __init__(
@@ -62,6 +67,9 @@ class SpanPainter(QSyntaxHighlighter):
         show_blocks: Callable[[list[QTextBlock]], None] = lambda _blocks: None,
     ) -> None:
         super().__init__(document)
+        self._document: QTextDocument | None = document
+        # Whether a paragraph of the document may carry formats (none in a new one).
+        self._formatted = False
         self.index = index  # the spans shown, kept current by the span list's model
         self.show_blocks = show_blocks  # repaints the screen where these blocks are
         self.preview: Span | None = None  # a span whose edge is being dragged, as it would be
@@ -75,10 +83,10 @@ class SpanPainter(QSyntaxHighlighter):
         # Formatting on demand: a whole-document pass (a document opened, colours changed)
         # formats only the blocks in ``near()`` (the screen and a screen either side) and
         # leaves the rest pending; the view formats pending blocks before it paints them
-        # (format_blocks), and a background pass formats the rest a slice at a time.
+        # (format_blocks), and a background pass, started by the paint after the whole-
+        # document pass, formats the rest a slice at a time.
         self.near: Callable[[], range] = lambda: range(0, 1 << 30)
         self._pending: set[int] = set()
-        self._forced = False
         self._background = QTimer(self, singleShot=True, interval=BACKGROUND_PAUSE_MS)
         self._background.timeout.connect(self._format_slice)
         self.annotator_colours: dict[str, str] = {}
@@ -110,6 +118,8 @@ class SpanPainter(QSyntaxHighlighter):
         waiting = [b for b in blocks if b.blockNumber() in self._pending]
         if waiting:
             self._rehighlight_blocks(waiting)
+        if self._pending and not self._background.isActive():
+            self._background.start()  # the rest once the screen is painted
 
     def _format_slice(self) -> None:
         document = self.document()
@@ -128,14 +138,43 @@ class SpanPainter(QSyntaxHighlighter):
             return
         layout = document.documentLayout()
         layout.blockSignals(True)
-        self._forced = True
         try:
             for block in blocks:
                 self._pending.discard(block.blockNumber())
-                self.rehighlightBlock(block)
+                self._apply(document, block, self._ranges(block))
         finally:
-            self._forced = False
             layout.blockSignals(False)
+
+    # -- the document and whole-document passes -----------------------------------
+
+    def document(self) -> QTextDocument | None:
+        return self._document
+
+    def setDocument(self, document: QTextDocument | None) -> None:
+        """Paint ``document`` (None: let go of the one painted): a whole-document pass."""
+        self._background.stop()
+        self._pending.clear()
+        if document is not self._document:
+            self._formatted = False  # a document of new text: no paragraph has formats
+        self._document = document
+        if document is not None:
+            self.rehighlight()
+
+    def rehighlight(self) -> None:
+        """A whole-document pass: the paragraphs in ``near()`` are formatted now and
+        repainted, the others when they are about to be seen or by the background pass
+        (none when no span is shown and none was painted)."""
+        document = self.document()
+        if document is None:
+            return
+        count = document.blockCount()
+        near = self.near()
+        first, last = max(0, near.start), min(count, near.stop)
+        if self._formatted or self.index.spans or self.preview is not None:
+            self._pending = set(range(count))  # the background pass starts at the next paint
+        blocks = [document.findBlockByNumber(n) for n in range(first, last)]
+        self._rehighlight_blocks(blocks)
+        self.show_blocks(blocks)
 
     def update(self, changed: list[tuple[int, int]], selected_id: int | None) -> None:
         """The index changed in ``changed`` ranges (or the selection changed): repaint
@@ -184,26 +223,17 @@ class SpanPainter(QSyntaxHighlighter):
         self._rehighlight_blocks(blocks)
         self.show_blocks(blocks)
 
-    def highlightBlock(self, text: str) -> None:
-        block = self.currentBlock()
-        if not self._forced:
-            number = block.blockNumber()
-            if number not in self.near():
-                # A whole-document pass: this block is formatted when it is about to be
-                # seen, or by the background pass.
-                if self.index.spans or self.preview is not None:
-                    self._pending.add(number)
-                    if not self._background.isActive():
-                        self._background.start()
-                return
-            self._pending.discard(number)
+    def _ranges(self, block: QTextBlock) -> list[QTextLayout.FormatRange]:
+        """The formats of the spans covering ``block``, as ranges of its UTF-16 units."""
         if not self.index.spans and self.preview is None:
-            return
+            return []
+        text = block.text()
         qt_start = block.position()
         b0 = self.offsets.to_py(qt_start)
         # The block's length counts UTF-16 units (and its paragraph end), as positions do;
         # len(text) would count code points and stop short after an emoji.
-        b1 = self.offsets.to_py(qt_start + block.length() - 1)
+        units = block.length() - 1
+        b1 = self.offsets.to_py(qt_start + units)
         covering = self.index.overlapping(b0, b1)
         preview = self.preview
         if preview is not None:
@@ -211,13 +241,14 @@ class SpanPainter(QSyntaxHighlighter):
             if preview.start < b1 and preview.end > b0:
                 covering = sorted([*covering, preview], key=text_order)
         if not covering:
-            return
+            return []
         edges = sorted(
             {b0, b1}
             | {s.start for s in covering if b0 < s.start < b1}
             | {s.end for s in covering if b0 < s.end < b1}
         )
         clusters = _Clusters(text)
+        ranges: list[QTextLayout.FormatRange] = []
         for left, right in itertools.pairwise(edges):
             layers = [s for s in covering if s.start <= left and s.end >= right]
             if layers:
@@ -230,7 +261,32 @@ class SpanPainter(QSyntaxHighlighter):
                     start = clusters.start(start)
                 if _inside_cluster(text, right - b0):
                     end = clusters.end(end)
-                self.setFormat(start, end - start, self._format(layers))
+                start, end = max(0, start), min(units, end)
+                if start >= end:
+                    continue
+                if ranges and ranges[-1].start + ranges[-1].length > start:
+                    # A widened edge overlaps the stretch before: this one is drawn there.
+                    before = ranges[-1]
+                    before.length = start - before.start
+                    if before.length <= 0:
+                        ranges.pop()
+                item = QTextLayout.FormatRange()
+                item.start, item.length, item.format = start, end - start, self._format(layers)
+                ranges.append(item)
+        return ranges
+
+    def _apply(
+        self, document: QTextDocument, block: QTextBlock, ranges: list[QTextLayout.FormatRange]
+    ) -> None:
+        """Set a block's formats and have it laid out again (nothing when it had none
+        and gets none)."""
+        layout = block.layout()
+        if not ranges and not layout.formats():
+            return
+        layout.setFormats(ranges)
+        document.markContentsDirty(block.position(), block.length())
+        if ranges:
+            self._formatted = True
 
     def colour_of(self, span: Span) -> str:
         """A span's colour: its label's, or in review mode its annotator's."""

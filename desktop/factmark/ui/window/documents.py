@@ -4,8 +4,9 @@ marking status."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from factmark.core.changes import ChangeSet
 from factmark.core.model import Document
@@ -16,6 +17,10 @@ from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
 
 UNFINISHED = ("new", "in_progress")
+# The document shown is written to the preferences this long after it was opened (and
+# when the window closes): stepping through documents writes once, not at every step,
+# and never before the document is painted.
+REMEMBER_AFTER_MS = 1000
 
 
 class DocumentNavigator(QObject):
@@ -38,6 +43,9 @@ class DocumentNavigator(QObject):
         self.annotation = annotation
         self.tell = tell
         self.focus_article = focus_article
+        self._to_remember: tuple[Path, int | None] | None = None
+        self._remember = QTimer(self, singleShot=True, interval=REMEMBER_AFTER_MS)
+        self._remember.timeout.connect(self.remember_now)
         panel.document_chosen.connect(self.show)
         session.document_shown.connect(self._shown)
         session.project_opened.connect(self._project_opened)
@@ -60,7 +68,20 @@ class DocumentNavigator(QObject):
     def _shown(self, document: Document | None) -> None:
         if document is not None:
             self.panel.select(document.id or 0, emit=False)
-            self.settings.set_last_document(self.session.project.path, document.id)
+            self._to_remember = (self.session.project.path, document.id)
+            self._remember.start()
+
+    def remember_now(self) -> None:
+        """Write the document last shown to the preferences (if not written yet)."""
+        self._remember.stop()
+        if self._to_remember is not None:
+            self.settings.set_last_document(*self._to_remember)
+            self._to_remember = None
+
+    def stop(self) -> None:
+        """The window closes and writes the document shown itself: nothing waits."""
+        self._remember.stop()
+        self._to_remember = None
 
     def _project_opened(self, project: Project) -> None:
         self.panel.set_project(project)

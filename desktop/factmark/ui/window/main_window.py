@@ -619,6 +619,7 @@ class MainWindow(QMainWindow):
     def save_layout(self) -> None:
         self.settings.set_window_state(self.saveGeometry(), self.saveState(), self.splitter.sizes())
         self.settings.set_zoom(self.article_view.zoom)
+        self.navigator.stop()
         self.settings.set_last_document(self.project.path, self.session.document_id)
         self.settings.sync()
 
