@@ -22,9 +22,11 @@ from cassis import Cas, TypeSystem, load_cas_from_xmi, load_typesystem
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from tests.core.xmi_oracle import cassis_xmi
 
 from factmark.core.exporting import export
-from factmark.core.exporting.base import Selection
+from factmark.core.exporting import xmi as xmi_export
+from factmark.core.exporting.base import ExportContext, Selection, iter_records
 from factmark.core.importing import import_file, webanno_tsv, xmi
 from factmark.core.project import Project
 
@@ -483,3 +485,79 @@ def test_characters_xml_cannot_hold_become_spaces_and_are_counted(
     (span,) = cas.select("webanno.custom.Factmark")
     assert span.get_covered_text() == "the bell"
     assert any(note.endswith("no offset moves: 2") for note in result.notes)
+
+
+class _Members:
+    """Stands in for the export's zip: keeps what is written to it."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[str, bytes]] = []
+
+    def writestr(self, name: str, data: bytes) -> None:
+        self.written.append((name, data))
+
+    def close(self) -> None:
+        pass
+
+
+def _writer(tmp_path: Path) -> tuple[xmi_export.XmiWriter, _Members]:
+    writer = xmi_export.open_writer(tmp_path / "out.zip", ExportContext([], []))
+    writer.archive.close()
+    members = writer.archive = _Members()  # type: ignore[assignment]
+    return writer, members
+
+
+def test_xmi_of_every_document_is_what_cassis_writes(
+    project: Project, corpus: Path, tmp_path: Path
+) -> None:
+    """The export writes each document's XMI as text: byte for byte what dkpro-cassis
+    serialises from the same CAS (links, notes, attributes, emoji, Chinese)."""
+    corpus_project(project, corpus)
+    writer, members = _writer(tmp_path)
+    records = list(iter_records(project, ALL))
+    assert any(r["relations"] for r in records) and any(s["attrs"] for s in records[0]["spans"])
+    for record in records:
+        writer.add(record)
+        assert members.written[-1][1] == cassis_xmi(writer, record)
+    writer.discard()
+
+
+LINK_VALUES = st.one_of(VALUES, st.integers(-(2**63), 2**63 - 1), st.booleans())
+
+
+@given(text=TEXT, data=st.data())
+@FAST
+def test_xmi_of_any_text_is_what_cassis_writes(text: str, data: st.DataObject) -> None:
+    n = len(text)
+    spans = []
+    for number in range(1, data.draw(st.integers(0, 5)) + 1):
+        start = data.draw(st.integers(0, n - 1))
+        spans.append(
+            {
+                "id": number,
+                "start": start,
+                "end": data.draw(st.integers(start + 1, n)),
+                "label": data.draw(st.sampled_from(["claim", "a<b&\"c'"])),
+                "annotator": data.draw(st.one_of(st.none(), VALUES)),
+                "note": data.draw(st.one_of(st.none(), VALUES)),
+                "attrs": data.draw(st.dictionaries(st.sampled_from(["kind", "a b"]), LINK_VALUES)),
+            }
+        )
+    relations = [
+        {
+            "head": spans[0]["id"],
+            "child": spans[-1]["id"],
+            "label": data.draw(VALUES) or "about",
+            "note": data.draw(st.one_of(st.none(), VALUES)),
+            "attrs": data.draw(st.dictionaries(st.sampled_from(["quote"]), LINK_VALUES)),
+        }
+        for _ in range(data.draw(st.integers(0, 2) if spans else st.just(0)))
+    ]
+    record = {"id": "d1", "title": data.draw(VALUES), "text": text}
+    with tempfile.TemporaryDirectory() as folder:
+        writer, members = _writer(Path(folder))
+        writer.add(record | {"spans": spans, "relations": relations})
+        assert members.written[-1][1] == cassis_xmi(
+            writer, record | {"spans": spans, "relations": relations}
+        )
+        writer.discard()

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import re
 import zipfile
+from bisect import bisect_left
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +69,55 @@ def xml_safe(text: str) -> tuple[str, int]:
     return _NOT_XML.subn(" ", text)
 
 
+# The XMI of one document is written here as text, in exactly the shape dkpro-cassis gives
+# it (its serializer made a CAS, a type system and an XML tree per document: most of the
+# export's time); the tests compare the two on every document of the shared corpus and
+# on random text.
+_HEAD = "<?xml version='1.0' encoding='UTF-8'?>\n"
+_NAMESPACES_NO_LAYER = (
+    '<xmi:XMI xmlns:xmi="http://www.omg.org/XMI" xmlns:cas="http:///uima/cas.ecore" '
+    'xmlns:type="http:///de/tudarmstadt/ukp/dkpro/core/api/metadata/type.ecore" '
+)
+_NAMESPACES = _NAMESPACES_NO_LAYER + 'xmlns:custom="http:///webanno/custom.ecore" '
+_NAMESPACES_NO_LAYER += 'xmi:version="2.0">'
+_NAMESPACES += 'xmi:version="2.0">'
+# What an XML attribute value cannot hold as it is (libxml2's escapes, which cassis gets
+# through lxml): markup characters, and the white space an XML reader would normalise.
+_ESCAPES = (
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("\n", "&#10;"),
+    ("\r", "&#13;"),
+    ("\t", "&#9;"),
+)
+_NEEDS_ESCAPE = re.compile('[&<>"\n\r\t]')
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _escape(value: str) -> str:
+    """``value`` as a double-quoted XML attribute holds it."""
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
+    for char, escaped in _ESCAPES:
+        value = value.replace(char, escaped)
+    return value
+
+
+def _features(values: list[tuple[str, str | None]]) -> str:
+    """`` name="value"`` for each feature that has a value, in the type's order."""
+    return "".join(f' {name}="{_escape(value)}"' for name, value in values if value is not None)
+
+
+def _utf16(text: str) -> Callable[[int], int]:
+    """Code-point offsets of ``text`` to UTF-16 units (what UIMA counts)."""
+    astral = [found.start() for found in _ASTRAL.finditer(text)]
+    if not astral:
+        return int
+    return lambda offset: offset + bisect_left(astral, offset)
+
+
 def feature_name(key: str, taken: set[str]) -> str:
     """A feature name INCEpTION keeps for an attribute key (``\\w`` in ASCII, a letter
     first, not one of ``taken``), the key itself when it already is one."""
@@ -93,23 +144,9 @@ class XmiWriter:
         self.renamed: dict[str, str] = {}
         self.out = AtomicFile(path)
         self.archive = zipfile.ZipFile(self.out.handle, "w", zipfile.ZIP_DEFLATED)
-        self.types: Any = None
-        self.types_hold = (-1, -1)  # how many span and link attribute features it has
-
-    def _current_typesystem(self) -> Any:
-        """The type system of the attribute features seen so far, made again only when a
-        document brings a new one (making one defines a Python class per type: most of
-        the export's time when it was made for every document)."""
-        features = (len(self.attributes), len(self.link_attributes))
-        if self.types_hold != features:
-            self.types = self._typesystem()
-            self.types_hold = features
-        return self.types
 
     def _typesystem(self) -> Any:
-        """The layers with every attribute feature seen so far. Made afresh when a
-        document brings a new one (cassis does not let a type used once take new
-        features); the last one, holding them all, is TypeSystem.xml."""
+        """The layers with every attribute feature the export met: TypeSystem.xml."""
         from cassis import TypeSystem
 
         typesystem = TypeSystem()
@@ -135,46 +172,63 @@ class XmiWriter:
         return typesystem
 
     def add(self, record: dict[str, Any]) -> None:
-        from cassis import Cas
-
         for span in record["spans"]:
             for key in span.get("attrs") or {}:
                 self._feature(key)
         for relation in record["relations"]:
             for key in relation["attrs"]:
                 self._link_feature(key)
-        typesystem = self._current_typesystem()
-        span_type, link_type = typesystem.get_type(SPAN_TYPE), typesystem.get_type(LINK_TYPE)
-        cas = Cas(typesystem=typesystem)
         text, replaced = xml_safe(record["text"])
         self.replaced += replaced
-        cas.sofa_string = text
-        cas.sofa_mime = "text"
         title, _ = xml_safe(record.get("title") or "")
-        cas.add(
-            typesystem.get_type(DOCUMENT_META)(
-                begin=0, end=len(text), documentTitle=title, documentId=str(record["id"])
+        units = _utf16(text)
+        spans, links = record["spans"], record["relations"]
+        out = [
+            _HEAD,
+            _NAMESPACES if spans or links else _NAMESPACES_NO_LAYER,
+            '<cas:NULL xmi:id="0"/>',
+            f'<type:DocumentMetaData xmi:id="2" sofa="1" begin="0" end="{units(len(text))}" '
+            f'documentTitle="{_escape(title)}" documentId="{_escape(str(record["id"]))}"/>',
+        ]
+        ids: dict[int, int] = {}
+        places: dict[int, str] = {}
+        for number, span in enumerate(spans, start=3):
+            ids[span["id"]] = number
+            place = places[span["id"]] = (
+                f'begin="{units(span["start"])}" end="{units(span["end"])}"'
             )
+            values = [(name, self._text(span.get(name))) for name in _FIXED]
+            attrs = span.get("attrs") or {}
+            values += [
+                (name, "" if attrs[key] == "" else self._text(attrs[key]))
+                for key, name in self.attributes.items()
+                if key in attrs
+            ]
+            out.append(f'<custom:Factmark xmi:id="{number}" sofa="1" {place}{_features(values)}/>')
+        number = len(spans) + 2
+        for relation in links:
+            number += 1
+            values = [
+                ("label", self._text(relation["label"])),
+                ("note", self._text(relation["note"])),
+            ]
+            attrs = relation["attrs"]
+            values += [
+                (name, "" if attrs[key] == "" else self._text(attrs[key]))
+                for key, name in self.link_attributes.items()
+                if key in attrs
+            ]
+            head, child = ids[relation["head"]], ids[relation["child"]]
+            out.append(
+                f'<custom:FactmarkLink xmi:id="{number}" sofa="1" {places[relation["child"]]} '
+                f'Governor="{head}" Dependent="{child}"{_features(values)}/>'
+            )
+        members = " ".join(map(str, range(2, number + 1)))
+        out.append(
+            '<cas:Sofa xmi:id="1" sofaNum="1" sofaID="_InitialView" mimeType="text" '
+            f'sofaString="{_escape(text)}"/><cas:View sofa="1" members="{members}"/></xmi:XMI>'
         )
-        made: dict[int, Any] = {}
-        for span in record["spans"]:
-            values = {name: self._text(span.get(name)) for name in _FIXED}
-            for key, value in (span.get("attrs") or {}).items():
-                values[self._feature(key)] = "" if value == "" else self._text(value)
-            annotation = span_type(begin=span["start"], end=span["end"], **values)
-            made[span["id"]] = annotation
-            cas.add(annotation)
-        for relation in record["relations"]:
-            head, child = made[relation["head"]], made[relation["child"]]
-            values = {"label": self._text(relation["label"]), "note": self._text(relation["note"])}
-            for key, value in relation["attrs"].items():
-                values[self._link_feature(key)] = "" if value == "" else self._text(value)
-            cas.add(
-                link_type(
-                    begin=child.begin, end=child.end, Governor=head, Dependent=child, **values
-                )
-            )
-        self.archive.writestr(f"{self._stem(record)}.xmi", cas.to_xmi())
+        self.archive.writestr(f"{self._stem(record)}.xmi", "".join(out).encode("utf-8"))
 
     def _text(self, value: Any) -> str | None:
         if value is None or value == "":
