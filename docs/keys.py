@@ -2,7 +2,8 @@
 
 The rows are those of the window's F1 list for the default project: every action with
 keys (``factmark.core.actions``), then the default labels' keys (``resources/labels.json``)
-and the attribute keys (``resources/attributes.json``), after a few lines about what is
+the attribute keys (``resources/attributes.json``) and the link attribute keys
+(``resources/link_attributes.json``), after a few lines about what is
 done without an action (selecting text, clicking a span). Needs no display: nothing here
 imports Qt.
 
@@ -63,6 +64,14 @@ def rows() -> list[tuple[str, tuple[str, ...]]]:
             keys = definition.get("keys", [])
             for value, key in zip(definition["values"], keys, strict=False):
                 found.append((f"Set {label_name}: {definition['name']} = {value}", (key,)))
+    links = json.loads(resource_path("link_attributes.json").read_text(encoding="utf-8"))
+    for kind, definitions in links.items():
+        if kind.startswith("_"):
+            continue  # a comment
+        for definition in definitions:
+            keys = definition.get("keys", [])
+            for value, key in zip(definition["values"], keys, strict=False):
+                found.append((f"Set {kind} link: {definition['name']} = {value}", (key,)))
     return found
 
 

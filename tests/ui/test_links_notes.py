@@ -59,7 +59,10 @@ def test_link_source_to_claim_with_r_and_a_click(window: MainWindow, qtbot: QtBo
     click_at(qtbot, view, find(window, "Prigozhin", 1) + 2)  # then click the other span
     assert links(window) == [("Prigozhin", "attributed_to", claim)]
     rows = window.relations.rows()
-    assert rows == [f'source "Prigozhin" → attributed_to → claim "{claim}"']
+    assert rows == [
+        f'source "Prigozhin" → attributed_to → claim "{claim}"\n'
+        "    quote proposed: indirect (Shift+Alt+W accepts)"  # no quotation marks around it
+    ]
     assert len(view.links) == 1
     # Delete from the relations panel, then undo.
     window.relations.setCurrentRow(0)

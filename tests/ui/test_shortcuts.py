@@ -23,6 +23,7 @@ from factmark.core.actions import (
     ACTIONS,
     ATTRIBUTE_ACTION_PREFIX,
     LABEL_ACTION_PREFIX,
+    LINK_ATTRIBUTE_ACTION_PREFIX,
     spec,
 )
 from factmark.core.archive import Review, add_reviews
@@ -84,10 +85,30 @@ def _attribute_keys() -> list[tuple[str, str, str]]:
     return found
 
 
+def _link_attribute_keys() -> list[tuple[str, str, str]]:
+    """(action name, key, F1 text) of the link attribute keys a new project has."""
+    found = []
+    attributes = json.loads(resource_path("link_attributes.json").read_text(encoding="utf-8"))
+    for kind, definitions in attributes.items():
+        if kind.startswith("_"):
+            continue
+        for definition in definitions:
+            name = definition["name"]
+            for value, key in zip(definition["values"], definition.get("keys", []), strict=False):
+                found.append(
+                    (
+                        f"{LINK_ATTRIBUTE_ACTION_PREFIX}{kind}_{name}_{value}",
+                        key,
+                        f"Set {kind} link: {name} = {value}",
+                    )
+                )
+    return found
+
+
 PRESSES: list[tuple[str, str, str]] = [
     (row.name, key, row.help or row.title) for row in ACTIONS for key in row.keys
 ]
-PRESSES += _label_keys() + _attribute_keys()
+PRESSES += _label_keys() + _attribute_keys() + _link_attribute_keys()
 
 
 # -- one window, and pressing keys in it ------------------------------------------------
@@ -381,6 +402,69 @@ def check_accept_cue(keys: Keys, key: str) -> None:
     assert ("cue", "said") not in keys.spans() and len(keys.links()) == 1
     assert window.project.span(claim).label == "claim"
     keys.qtbot.waitUntil(lambda: len(view.cue_proposals) == 1)  # proposed again
+
+
+QUOTED_CLAIM = "«They just took off and ran out of there.»"
+
+
+def link_of(keys: Keys, source: int, claim: int) -> int:
+    """Link a source to its claim as R does; the link's id."""
+    window = keys.window
+    window.annotation.link(source, claim, window.project.relation_types())
+    (relation,) = [
+        r for r in window.project.relations(keys.document_id) if r.child_span_id == claim
+    ]
+    return relation.id or 0
+
+
+def check_accept_quote(keys: Keys, key: str) -> None:
+    window = keys.window
+    box, links = window.details.link_box, window.relations
+    claim = keys.span(QUOTED_CLAIM, "claim")
+    relation = link_of(keys, keys.span("Prigozhin", "source", 1), claim)
+    window.selection.select(claim)
+    # Proposed from the « » around the claim, shown as such, not stored.
+    keys.qtbot.waitUntil(lambda: box.proposal.isVisible())
+    assert box.proposal.text().startswith("Proposed quote: direct")
+    assert f"quote proposed: direct ({key} accepts)" in links.rows()[0]
+    assert links.currentRow() == 0  # the row of the link the key acts on
+    assert window.project.relation(relation).attrs == {}
+    keys.press(key)
+    assert window.project.relation(relation).attrs == {"quote": "direct"}
+    keys.qtbot.waitUntil(lambda: box.combos["quote"].currentData() == "direct")
+    assert not box.proposal.isVisible() and "[quote: direct]" in links.rows()[0]
+    assert "quote proposed" not in links.rows()[0]
+    keys.press(first_key("undo"))
+    assert window.project.relation(relation).attrs == {}
+    # Nothing selected: the key says what to select.
+    keys.press(first_key("deselect"))
+    keys.press(key)
+    assert window.project.relation(relation).attrs == {}
+    assert keys.message().startswith("Select a span with a link")
+
+
+def check_link_attribute_key(name: str) -> Check:
+    text = next(t for n, _k, t in _link_attribute_keys() if n == name)
+    kind, rest = text.removeprefix("Set ").split(" link: ", 1)
+    attribute, value = rest.split(" = ", 1)
+
+    def check(keys: Keys, key: str) -> None:
+        window = keys.window
+        claim = keys.span(SYRSKYI_CLAIM, "claim")
+        source = keys.span("Oleksandr Syrskyi", "source")
+        relation = link_of(keys, source, claim)
+        assert window.project.relation(relation).label == kind
+        window.selection.select(source)  # the source's only link is in focus
+        keys.press(key)
+        assert QApplication.activePopupWidget() is None, f"{key} opened a menu"
+        assert window.project.relation(relation).attrs == {attribute: value}
+        box = window.details.link_box
+        keys.qtbot.waitUntil(lambda: box.combos[attribute].currentData() == value)
+        assert "Syrskyi" in box.heading.text() and key in box.heading.text()
+        keys.press(first_key("undo"))
+        assert window.project.relation(relation).attrs == {}
+
+    return check
 
 
 def cursor_at(view, offset: int):  # type: ignore[no-untyped-def]
@@ -721,6 +805,7 @@ CHECKS: dict[str, Check] = {
     "linkFactCheck2": links_fact_check(2),
     "linkFactCheck3": links_fact_check(3),
     "acceptCue": check_accept_cue,
+    "acceptQuote": check_accept_quote,
     "outletVoice": check_outlet_voice,
     "acceptGold": check_accept_gold,
     "rejectReview": check_reject_review,
@@ -754,6 +839,8 @@ def check_for(name: str) -> Check:
         return check_label_key(name)
     if name.startswith(ATTRIBUTE_ACTION_PREFIX):
         return check_attribute_key(name)
+    if name.startswith(LINK_ATTRIBUTE_ACTION_PREFIX):
+        return check_link_attribute_key(name)
     return CHECKS[name]
 
 

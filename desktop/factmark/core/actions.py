@@ -245,6 +245,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
         section=2,
     ),
     A(
+        "acceptQuote",
+        "Accept the proposed &quote",
+        ("Shift+Alt+W",),
+        "Label",
+        tip="Store the quote (direct, indirect, mixed) proposed from the claim's quotation "
+        "marks for the link in focus",
+        help="Accept the quote proposed for the link in focus (the Link box and the Links list "
+        "say which; direct when the claim is in quotation marks, mixed when partly, else "
+        "indirect)",
+        section=2,
+    ),
+    A(
         "outletVoice",
         "Claim in the &outlet's own voice",
         ("Shift+Alt+A",),
@@ -480,6 +492,7 @@ del A
 # Menu items every window has that are built from the project, after the fixed ones.
 LABEL_ACTION_PREFIX = "label_"
 ATTRIBUTE_ACTION_PREFIX = "attr_"
+LINK_ATTRIBUTE_ACTION_PREFIX = "linkattr_"
 
 
 def spec(name: str) -> ActionSpec:

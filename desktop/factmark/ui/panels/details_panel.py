@@ -28,6 +28,7 @@ from factmark.core.actions import spec
 from factmark.core.cues import CLAIM, is_outlet_voice
 from factmark.core.model import Document, Span
 from factmark.ui.article.typed_text import typed_text
+from factmark.ui.panels.link_box import LinkBox
 from factmark.ui.panels.previously_checked import PreviouslyCheckedList
 
 DOCUMENT_FIELDS = (
@@ -132,6 +133,8 @@ class DetailsPanel(QWidget):
         column = QVBoxLayout(content)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.span_box)
+        self.link_box = LinkBox(content)  # the link in focus: its attributes and note
+        column.addWidget(self.link_box)
         column.addWidget(self.document_toggle)
         column.addWidget(self.document_box)
         column.addStretch(1)

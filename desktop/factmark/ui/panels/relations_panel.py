@@ -19,6 +19,12 @@ EMPTY = (
 BASE_TEXT = Qt.ItemDataRole.UserRole + 1  # a row's text without the proposed cue
 
 
+def _details(relation: Relation) -> str:
+    """A link's attributes and whether it has a note, after its row's text."""
+    shown = "".join(f"  [{name}: {value}]" for name, value in sorted(relation.attrs.items()))
+    return shown + ("  [note]" if relation.note else "")
+
+
 def _short(text: str, limit: int = 40) -> str:
     text = text.replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -39,6 +45,9 @@ class RelationsPanel(QListWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.proposed_cues = {}
+        self.proposed_quotes: dict[int, str] = {}
+        self.quote_key = ""
+        self.focus: int | None = None  # the link the link keys act on (its row is current)
         self.setObjectName("relationList")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         remove = QAction("Delete link", self)
@@ -63,25 +72,56 @@ class RelationsPanel(QListWidget):
                 continue
             item = QListWidgetItem(
                 f'{head.label} "{_short(text[head.start : head.end])}" → {relation.label} → '
-                f'{child.label} "{_short(text[child.start : child.end])}"'
+                f'{child.label} "{_short(text[child.start : child.end])}"' + _details(relation)
             )
             item.setData(Qt.ItemDataRole.UserRole, relation.id)
             item.setData(BASE_TEXT, item.text())
             self.addItem(item)
         self.blockSignals(False)
         self.show_proposed_cues(self.proposed_cues)
+        self.mark_focus(self.focus)
 
     def show_proposed_cues(self, proposed: dict[int, str]) -> None:
         """Show under each link's row the cue proposed for it (relation id -> its text)."""
         self.proposed_cues = dict(proposed)
+        self._compose()
+
+    def show_link_details(self, quotes: dict[int, str], accept_key: str) -> None:
+        """Show under each link's row the quote proposed for it (relation id -> value)."""
+        self.proposed_quotes, self.quote_key = dict(quotes), accept_key
+        self._compose()
+
+    def _compose(self) -> None:
         for n in range(self.count()):
             item = self.item(n)
-            cue = self.proposed_cues.get(int(item.data(Qt.ItemDataRole.UserRole)))
+            relation_id = int(item.data(Qt.ItemDataRole.UserRole))
+            cue = self.proposed_cues.get(relation_id)
+            quote = self.proposed_quotes.get(relation_id)
             shown = str(item.data(BASE_TEXT))
             if cue is not None:
                 shown += f"\n    cue proposed: “{_short(cue)}” ({self.accept_key} accepts)"
+            if quote is not None:
+                shown += f"\n    quote proposed: {quote} ({self.quote_key} accepts)"
             if item.text() != shown:
                 item.setText(shown)
+
+    def mark_focus(self, relation_id: int | None) -> None:
+        """Make the link the keys act on the current row (None: no row), without
+        choosing it (its head span stays as selected)."""
+        self.focus = relation_id
+        found = None
+        for n in range(self.count()):
+            if self.item(n).data(Qt.ItemDataRole.UserRole) == relation_id:
+                found = self.item(n)
+        if found is self.currentItem():
+            return
+        self.blockSignals(True)
+        if found is None:
+            self.setCurrentRow(-1)
+            self.clearSelection()
+        else:
+            self.setCurrentItem(found)
+        self.blockSignals(False)
 
     def placeholder(self) -> str:
         """What the list says while it is empty (drawn in it), else nothing."""

@@ -20,6 +20,7 @@ from factmark.core.actions import (
     ACTIONS,
     ATTRIBUTE_ACTION_PREFIX,
     LABEL_ACTION_PREFIX,
+    LINK_ATTRIBUTE_ACTION_PREFIX,
     MENUS,
     ActionSpec,
     reserved_keys,
@@ -235,6 +236,43 @@ class ActionTable(QObject):
             label_menu.addMenu(self.attribute_menu)
         return self.unbound
 
+    def set_link_attributes(
+        self,
+        attributes: dict[str, list[dict[str, Any]]],
+        set_attribute: Callable[[str, str, str], None],
+    ) -> list[str]:
+        """(Re)build the link attribute actions (after :meth:`set_labels`, whose keys they
+        must not take); returns what could not be bound."""
+        for name in [n for n in self.by_name if n.startswith(LINK_ATTRIBUTE_ACTION_PREFIX)]:
+            action = self.by_name.pop(name)
+            self.window.removeAction(action)
+            self.attribute_menu.removeAction(action)
+            action.deleteLater()
+        taken = _taken(reserved_keys())
+        for name, action in self.by_name.items():
+            for shortcut in action.shortcuts():
+                taken.setdefault(
+                    shortcut.toString(QKeySequence.SequenceFormat.PortableText).upper(), f"“{name}”"
+                )
+        self.unbound = []
+        for kind, definitions in attributes.items():
+            for definition in definitions:
+                attribute = str(definition.get("name", ""))
+                keys = list(definition.get("keys", []))
+                for n, value in enumerate(definition.get("values", [])):
+                    text = f"{kind} link: {attribute} = {value}"
+                    free = self._free(keys[n : n + 1], text, taken)
+                    action = self._make(
+                        f"{LINK_ATTRIBUTE_ACTION_PREFIX}{kind}_{attribute}_{value}",
+                        text.replace("&", "&&"),
+                        free,
+                    )
+                    action.triggered.connect(
+                        lambda _c=False, k=kind, at=attribute, v=value: set_attribute(k, at, v)
+                    )
+                    self.attribute_menu.addAction(action)
+        return self.unbound
+
     def _free(self, keys: list[str], owner: str, taken: dict[str, str]) -> list[str]:
         """The keys no one has taken yet (they are then ``owner``'s)."""
         free = []
@@ -264,7 +302,9 @@ class ActionTable(QObject):
             if keys:
                 rows.append(ShortcutRow(row.help or row.title, ", ".join(keys)))
         for name, action in self.by_name.items():
-            if name.startswith((LABEL_ACTION_PREFIX, ATTRIBUTE_ACTION_PREFIX)):
+            if name.startswith(
+                (LABEL_ACTION_PREFIX, ATTRIBUTE_ACTION_PREFIX, LINK_ATTRIBUTE_ACTION_PREFIX)
+            ):
                 keys = self._keys_of(name)
                 if keys:
                     verb = "Label as " if name.startswith(LABEL_ACTION_PREFIX) else "Set "

@@ -49,6 +49,7 @@ from factmark.ui.window.cues import CueMarking
 from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.files import ProjectFiles
+from factmark.ui.window.link_attributes import LinkAttributes
 from factmark.ui.window.linking import Linking
 from factmark.ui.window.pacing import NextFrame
 from factmark.ui.window.previously_checked import PreviouslyChecked
@@ -213,6 +214,16 @@ class MainWindow(QMainWindow):
             self.settings.annotator,
             self,
         )
+        self.link_attributes = LinkAttributes(
+            session,
+            view,
+            self.annotation,
+            self.linking,
+            self.relations,
+            self.details.link_box,
+            self.tell,
+            self,
+        )
         self.previously_checked = PreviouslyChecked(
             session, view, self.annotation, self.details.previously_checked, self.tell, self
         )
@@ -273,6 +284,7 @@ class MainWindow(QMainWindow):
             "linkFactCheck2": lambda: self.previously_checked.link(2),
             "linkFactCheck3": lambda: self.previously_checked.link(3),
             "acceptCue": self.cues.accept,
+            "acceptQuote": self.link_attributes.accept,
             "outletVoice": self.cues.toggle_outlet_voice,
             "markCues": self.cues.set_cues,
             "acceptGold": lambda: annotation.review_selected("accepted"),
@@ -334,11 +346,13 @@ class MainWindow(QMainWindow):
         session.performing.connect(self.next_frame.hold)
         session.project_closing.connect(self.next_frame.flush)
         session.project_closing.connect(self.details.stop)  # a note typed is saved first
+        session.project_closing.connect(self.link_attributes.stop)
         session.changed.connect(self._changed)
         session.document_shown.connect(self._document_shown)
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
         self.selection.details_shown.connect(self.previously_checked.show_span)
+        self.selection.details_shown.connect(self.link_attributes.span_selected)
         self.details.previously_checked.add_archive_chosen.connect(self.files.choose_archive_files)
         self.files.archive_added.connect(self.previously_checked.refresh)
         self.files.archive_added.connect(self.checked_sentences.archive_changed)
@@ -395,6 +409,9 @@ class MainWindow(QMainWindow):
             self.annotation.label,
             self.annotation.set_attribute_of_selected,
             lambda label: label_tooltip(project.guidelines(), label),
+        )
+        unbound += self.action_table.set_link_attributes(
+            project.link_attribute_definitions(), self.link_attributes.set_by_key
         )
         if unbound:
             self.tell("Keys not bound: " + "; ".join(unbound) + " (change them in Edit > Labels).")
@@ -635,6 +652,7 @@ class MainWindow(QMainWindow):
             return
         self.next_frame.flush()  # the panels' last updates, while the project is open
         self.details.stop()
+        self.link_attributes.stop()
         self.previously_checked.matches.wait()  # a look-up reads the project file
         self.documents.stop_pending_search()
         self.save_layout()
