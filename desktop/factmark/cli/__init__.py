@@ -6,21 +6,30 @@ Exit codes: 0 success, 1 when some input failed (the rest was done), 2 usage err
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, _failed, _say
-from factmark.cli.parser import build_parser
+from factmark.cli.common import EXIT_FAILED, EXIT_OK, _failed, _say, project_argument
 from factmark.core.project import ProjectError
+
+if TYPE_CHECKING:
+    from factmark.cli.parser import build_parser
 
 __all__ = ["build_parser", "main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    command = args.command or "gui"
+    window = _window_only(list(sys.argv[1:] if argv is None else argv))
     try:
+        if window is not None:
+            return run_gui(window[0])
+        from factmark.cli.parser import build_parser
+
+        args = build_parser().parse_args(argv)
+        command = args.command or "gui"
         if command == "gui":
             return run_gui(getattr(args, "project", None))
         return _handler(command)(args)
@@ -29,6 +38,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say("factmark: interrupted; everything reported as done is saved", err=True)
         return 130
+
+
+def _window_only(args: list[str]) -> tuple[Path | None] | None:
+    """``factmark``, ``factmark gui`` and ``factmark gui PROJECT`` (no option): the project
+    to open, read as the parser reads it, without building the parser of every command
+    (the window starts sooner); None for any other command line."""
+    if args in ([], ["gui"]):
+        return (None,)
+    if len(args) == 2 and args[0] == "gui" and not args[1].startswith("-"):
+        return (project_argument(args[1]),)
+    return None
+
+
+def __getattr__(name: str) -> object:
+    if name == "build_parser":  # factmark.cli.build_parser, imported when asked for
+        from factmark.cli.parser import build_parser
+
+        return build_parser
+    raise AttributeError(name)
 
 
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:

@@ -14,8 +14,16 @@ from pathlib import Path
 
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
+from factmark.core.workspace import default_project_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULT_NAME = "default"  # as a PROJECT argument: the default project, wherever it lives
+
+
+def project_argument(value: str) -> Path:
+    """A PROJECT argument as a path: ``default`` is the default project (the one the
+    window opens when none is named); ``./default`` names a file called default."""
+    return default_project_path() if value == DEFAULT_NAME else Path(value)
 
 
 def _say(line: object = "", *, err: bool = False) -> None:

@@ -7,17 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from factmark import __version__
+from factmark.cli.common import DEFAULT_NAME, project_argument
 from factmark.core.model import STATUSES
 from factmark.core.suggest import DEFAULT_LABELS
 from factmark.core.workspace import default_project_path
 
-DEFAULT_NAME = "default"  # as a PROJECT argument: the default project, wherever it lives
-
-
-def project_argument(value: str) -> Path:
-    """A PROJECT argument as a path: ``default`` is the default project (the one the
-    window opens when none is named); ``./default`` names a file called default."""
-    return default_project_path() if value == DEFAULT_NAME else Path(value)
+__all__ = ["DEFAULT_NAME", "build_parser", "project_argument"]
 
 
 def _project_help(what: str = "the project") -> str:

@@ -1,0 +1,95 @@
+"""Starting `factmark`: the window takes a label key as soon as it is shown, and is drawn
+in Fusion."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from pathlib import Path
+
+from tests.conftest import REPO
+
+# The first word of the article shown is selected and label key 1 pressed once the
+# window is shown and its first events are handled; exit 3 when no span came of it.
+PRESS_AT_ONCE = """
+from PySide6.QtCore import QTimer
+import factmark.ui.app as app_module
+from factmark.cli import main
+from factmark.ui.window.settings import Settings
+
+Settings().set_annotator("olena")  # the first start's question is asked before
+shown = []
+make_window = app_module.create_main_window
+app_module.create_main_window = lambda *a, **k: shown.append(make_window(*a, **k)) or shown[0]
+make_app = app_module.application
+
+
+def press():
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtTest import QTest
+
+    view = shown[0].article_view
+    cursor = view.textCursor()
+    cursor.setPosition(0)
+    cursor.select(QTextCursor.SelectionType.WordUnderCursor)
+    view.setTextCursor(cursor)
+    QTest.keyClick(view, Qt.Key.Key_1)
+    app_module.application().exit(0 if view.spans else 3)
+
+
+def application():
+    app = make_app()
+    if not shown:
+        QTimer.singleShot(0, lambda: QTimer.singleShot(0, press))
+    return app
+
+
+app_module.application = application
+raise SystemExit(main([]))
+"""
+
+
+def test_a_label_key_pressed_as_soon_as_the_window_shows_labels_the_word(
+    user_dirs: Path,
+) -> None:
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "desktop")}
+    result = subprocess.run(
+        [sys.executable, "-c", PRESS_AT_ONCE],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    project = Path(os.environ["XDG_DATA_HOME"]) / "Factmark" / "default.factmark"
+    with closing(sqlite3.connect(f"file:{project}?mode=ro", uri=True)) as db:
+        rows = db.execute(
+            'SELECT s.start, s."end", s.label, s.annotator, d.text FROM spans s'
+            " JOIN documents d ON d.id = s.document_id"
+        ).fetchall()
+    assert len(rows) == 1
+    start, end, label, annotator, text = rows[0]
+    first_word = re.match(r"\w+", text)
+    assert first_word is not None
+    assert (start, end) == first_word.span()
+    assert (label, annotator) == ("claim", "olena")
+
+
+def test_the_application_is_drawn_in_fusion_whatever_style_the_desktop_asks_for() -> None:
+    code = "from factmark.ui.app import application\nprint(application().style().name())\n"
+    # A desktop asking for another of Qt's own styles (offscreen would give Fusion anyway).
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "desktop"),
+        "QT_STYLE_OVERRIDE": "Windows",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1].lower() == "fusion"
