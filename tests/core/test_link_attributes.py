@@ -11,6 +11,7 @@ import pytest
 from factmark.core.changes import ChangeSet
 from factmark.core.conflicts import DecideConflict, conflicts
 from factmark.core.copies import make_copy
+from factmark.core.label_operations import UpdateRelationType
 from factmark.core.merge import merge_projects
 from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, Relation
 from factmark.core.operations import DeleteRelation, DeleteSpan, UpdateRelation
@@ -231,3 +232,15 @@ def test_a_copy_without_a_base_fills_what_the_project_lacks_and_keeps_its_own(
     assert any(
         'kept this project\'s no note, attrs {"quote":"indirect"}' in line for line in lines
     ), lines
+
+
+def test_renaming_a_link_type_takes_its_attributes_along_and_undo_brings_them_back(
+    lead: Path,
+) -> None:
+    with Project.open(lead) as project:
+        rename = UpdateRelationType("attributed_to", {"name": "said_by"})
+        rename.apply(project)
+        assert list(project.link_attribute_definitions()) == ["said_by"]
+        assert the_link(project).label == "said_by"
+        rename.revert(project)
+        assert list(project.link_attribute_definitions()) == ["attributed_to"]

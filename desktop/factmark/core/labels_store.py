@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import orjson
+
 from factmark.core.actions import label_key_problem
 from factmark.core.model import Label, RelationType, ValidationError
 from factmark.core.safe_text import first_unsafe
@@ -311,6 +313,18 @@ class LabelsStore(Storage):
         self.conn.execute("UPDATE relations SET label = ? WHERE label = ?", [new, old])
         for row in touched:
             self._notify("relations", row["document_id"])
+        # The type's link attributes (quote on attributed_to) follow it.
+        found = self.conn.execute(
+            "SELECT value FROM settings WHERE key = 'link_attributes'"
+        ).fetchone()
+        definitions = orjson.loads(found[0]) if found else None
+        if isinstance(definitions, dict) and old in definitions and new not in definitions:
+            definitions[new] = definitions.pop(old)
+            self.conn.execute(
+                "UPDATE settings SET value = ? WHERE key = 'link_attributes'",
+                [orjson.dumps(definitions).decode()],
+            )
+            self._notify("settings")
 
     def move_relation_type(self, name: str, position: int) -> int:
         """Move a relation type to ``position`` (0 is first) in the list, shifting the
