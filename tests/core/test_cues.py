@@ -13,6 +13,7 @@ from factmark.core.cues import (
     cue_for,
     cues_on,
     find_cue,
+    language_of,
     proposed_cues,
     turn_cues_off,
     turn_cues_on,
@@ -234,3 +235,49 @@ def test_other_exports_carry_cues_as_spans_and_the_voice_as_an_attribute(
     assert "| `cue` spans | 1 |" in card
     assert "| claims in the outlet's own voice (`voice: outlet`) | 1 |" in card
     assert claim.attrs == {"voice": "outlet"}
+
+
+def test_a_copy_brings_back_its_cues_and_the_outlet_voice(tmp_path: Path) -> None:
+    """An annotator's copy turns cues on, marks a cue and a claim in the outlet's voice;
+    merging it back gives the lead project all three, and merging twice changes nothing."""
+    from factmark.core.copies import make_copy
+    from factmark.core.merge import merge_projects
+
+    text = SEED.read_text(encoding="utf-8")
+    lead, copy = tmp_path / "lead.factmark", tmp_path / "ana.factmark"
+    with Project.open(lead) as project:
+        added = project.add_document(IncomingDocument(text, title="Bakhmut"))
+        assert added is not None
+        counter = project.add_span(added[0], *place(text, "Ukrainian forces carried"), "claim")
+        quiet = project.add_span(added[0], *place(text, "Russia’s military has not"), "claim")
+        make_copy(project, copy, "ana")
+    with Project.open(copy) as project:
+        on = turn_cues_on(project)
+        assert on is not None
+        on.apply(project)
+        cue = project.add_span(1, *place(text, "said", "Oleksandr Syrskyi"), "cue", "ana")
+        project.add_relation(cue.id or 0, counter.id or 0, "cue_of")
+        project.update_span(quiet.id or 0, attrs={"voice": "outlet"})
+    for _ in range(2):
+        with Project.open(lead) as project:
+            (report,) = merge_projects(project, [copy])
+            assert not report.failed, report.lines()
+            assert cues_on(project)
+            spans = {(s.start, s.end): s for s in project.spans(1)}
+            start, end = place(text, "said", "Oleksandr Syrskyi")
+            assert spans[start, end].label == "cue"
+            assert spans[quiet.start, quiet.end].attrs == {"voice": "outlet"}
+            links = [
+                (spans_by_id.label, r.label)
+                for r in project.relations(1)
+                for spans_by_id in [project.span(r.head_span_id)]
+            ]
+            assert links == [("cue", "cue_of")]
+
+
+def test_the_language_comes_from_the_document_metadata() -> None:
+    assert language_of({}) == "en"
+    assert language_of({"lang": "en-GB"}) == "en"  # only attribution-en.json exists
+    assert language_of({"language": "fr"}) == "fr"  # none: nothing is proposed
+    assert language_of({"lang": "../../etc"}) == "en"  # not a language tag
+    assert language_of({"lang": 7}) == "en"

@@ -201,9 +201,17 @@ def proposed_cues(
 
 
 def language_of(meta: dict[str, object]) -> str:
-    """The language whose patterns a document's cues are found with (English by default)."""
+    """The language whose patterns a document's cues are found with: its metadata ``lang``
+    (or ``language``), else its primary subtag when only that has a pattern file
+    (``en-GB`` -> ``en``); English when it names none."""
+    from factmark.core.suggest.sources import attribution_path
+
     value = meta.get("lang") or meta.get("language") or "en"
-    return value.strip() if isinstance(value, str) and re.fullmatch(r"[\w-]+", value) else "en"
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]+", value.strip()):
+        return "en"
+    value = value.strip()
+    primary = value.replace("_", "-").split("-")[0].lower()
+    return value if attribution_path(value).is_file() or primary == value else primary
 
 
 @dataclass
