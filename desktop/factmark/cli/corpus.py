@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -71,6 +72,18 @@ def run_export(args: argparse.Namespace) -> int:
         options["scheme"] = args.sentences_scheme
     if args.min_per_part and not args.split:
         return _usage_error("--min-per-part applies to --split only")
+    if args.split_by is not None:
+        from factmark.core.exporting.grouping import field_name
+
+        if not args.split:
+            return _usage_error("--split-by applies to --split only")
+        try:
+            field_name(args.split_by)
+        except ValidationError as error:
+            return _usage_error(str(error))
+    if args.pseudonymise:
+        options["pseudonymise"] = args.pseudonymise
+        _make_pseudonym_key(args.project)
     if args.min_per_part < 0:
         return _usage_error(f"--min-per-part must be 0 or more, not {args.min_per_part}")
     if str(args.output) == "-":
@@ -81,7 +94,11 @@ def run_export(args: argparse.Namespace) -> int:
         return _usage_error(f"{args.output}: the output file name is not valid UTF-8")
     with Project.open_to_read(args.project) as project:
         try:
-            split = Split.parse(args.split, args.seed, args.min_per_part) if args.split else None
+            split = (
+                Split.parse(args.split, args.seed, args.min_per_part, args.split_by)
+                if args.split
+                else None
+            )
             result = export(
                 project, args.format, args.output, selection, split, options, card=not args.no_card
             )
@@ -97,9 +114,13 @@ def run_export(args: argparse.Namespace) -> int:
         )
         if split:
             for part, counts in result.parts.items():
+                groups = ""
+                if result.groups is not None:
+                    number = len(result.groups.groups[part]) + result.groups.alone[part]
+                    groups = f", {counted(number, 'group')} of meta.{split.by}"
                 _say(
                     f"  {part}: {result.outputs[part]}: {counted(counts.documents, 'document')}, "
-                    f"{counted(counts.spans, 'span')}"
+                    f"{counted(counts.spans, 'span')}{groups}"
                 )
         for note in result.notes:
             _say(f"note: {note}")
@@ -117,6 +138,18 @@ def run_export(args: argparse.Namespace) -> int:
                 err=True,
             )
     return EXIT_OK
+
+
+def _make_pseudonym_key(project_path: Path) -> None:
+    """The project's pseudonym key, made (opening the project for writing) only when it
+    has none yet: a read-only project that has one exports as well."""
+    from factmark.core.exporting.pseudonyms import ensure_key, has_key
+
+    with Project.open_to_read(project_path) as project:
+        if has_key(project):
+            return
+    with Project.open(project_path, create=False) as project:
+        ensure_key(project)
 
 
 def _export_to_stdout(

@@ -90,8 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         required=True,
-        help="output file (a folder for brat); '-' writes jsonl, doccano, labelstudio or "
-        "conll to standard output, without a dataset card (reports go to stderr)",
+        help="output file (a folder for brat); '-' writes jsonl, doccano, labelstudio, conll, "
+        "attribution, sentences or claimreview to standard output, without a dataset card "
+        "(reports go to stderr)",
     )
     exp.add_argument(
         "--format",
@@ -134,6 +135,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="with --split: refuse the export (nothing written) when a part would get fewer "
         "than N documents; without it an empty part is written and warned about",
+    )
+    exp.add_argument(
+        "--split-by",
+        metavar="meta.FIELD",
+        help="with --split: keep documents sharing this metadata field's value in one part "
+        "(e.g. meta.outlet), for evaluating on outlets or topics never seen in training; a "
+        "document without the field is a group of its own",
+    )
+    exp.add_argument(
+        "--pseudonymise",
+        choices=("annotators",),
+        help="replace annotator names with stable pseudonyms (annotator-<hex>, the same in "
+        "every export of the project) in every file and the dataset card",
     )
     exp.add_argument(
         "--nested",

@@ -89,6 +89,31 @@ class ReadingStore(LabelsStore):
         except sqlite3.DatabaseError as error:
             raise ProjectError(f"{self.path}: {_explain(error)}") from None
 
+    def document_metas(self, statuses: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(uid, meta)`` of the documents with these statuses (all when empty), in
+        export order, without their text (a split by a metadata field reads them first)."""
+        where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        try:
+            rows = self.conn.execute(
+                f"SELECT uid, meta FROM documents {where} ORDER BY id", statuses
+            )
+            for uid, meta in rows:
+                yield uid, _loads(meta)
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+
+    def meta_keys(self, limit: int = 100) -> list[str]:
+        """The metadata keys the project's documents use, sorted (at most ``limit``)."""
+        try:
+            rows = self.conn.execute(
+                "SELECT DISTINCT j.key FROM documents d, json_each(d.meta) j "
+                "WHERE json_valid(d.meta) AND json_type(d.meta) = 'object' ORDER BY j.key LIMIT ?",
+                [limit],
+            ).fetchall()
+        except sqlite3.DatabaseError:
+            return []
+        return [key for (key,) in rows if isinstance(key, str)]
+
     # -- ranges of documents, for the agreement figures ------------------------
 
     def document_id_bounds(self) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from factmark.core.exporting import (
     claimreview,
     conll,
     doccano,
+    grouping,
     jsonl,
     labelstudio,
     sentences,
@@ -37,6 +38,8 @@ from factmark.core.exporting.base import (
     outputs_placed_together,
 )
 from factmark.core.exporting.card import write_card
+from factmark.core.exporting.pseudonyms import OPTION as PSEUDONYMISE
+from factmark.core.exporting.pseudonyms import Pseudonyms, check_option
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from factmark.core.text import counted
@@ -95,6 +98,9 @@ def export(
         raise ValidationError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
     selection = selection or Selection()
     selection.check(project)
+    check_option((options or {}).get(PSEUDONYMISE))
+    # Annotator names replaced in every record, before any writer sees them.
+    pseudonyms = Pseudonyms.of(project) if (options or {}).get(PSEUDONYMISE) else None
     module = FORMATS[fmt]
     if hasattr(module, "check_available"):
         module.check_available()
@@ -123,12 +129,16 @@ def export(
     }
     writers: dict[str | None, Writer] = {}
     result = ExportResult(path)
+    if split and split.by:
+        result.groups = grouping.plan(project, sorted(selection.statuses), split, split.by)
     try:
         for name in names:
             writers[name] = module.open_writer(part_path(path, fmt, name), contexts[name])
         counts = {name: PartCounts() for name in names}
         for record in iter_records(project, selection):
-            name = split.part_of(record["id"]) if split else None
+            if pseudonyms is not None:
+                pseudonyms.record(record)
+            name = _part(split, result, record["id"])
             writers[name].add(record)
             counts[name].add(record)
         if split:
@@ -159,7 +169,9 @@ def export(
             for name in result.empty_parts
         ]
     if card:
-        result.card = write_card(project, fmt, path, selection, split, options or {}, result)
+        result.card = write_card(
+            project, fmt, path, selection, split, options or {}, result, pseudonyms
+        )
         result.files.append(result.card)
     return result
 
@@ -222,6 +234,16 @@ def export_to_stream(
     result.files = []
     result.outputs = {}
     return result
+
+
+def _part(split: Split | None, result: ExportResult, uid: str) -> str | None:
+    """The part a document goes to: by its group, or by its own text."""
+    if split is None:
+        return None
+    if result.groups is not None:
+        # A document added while the export reads has no group planned: it goes by itself.
+        return result.groups.part_of.get(uid) or split.part_of(uid)
+    return split.part_of(uid)
 
 
 def _check_parts(split: Split, counts: Mapping[str | None, PartCounts]) -> None:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
@@ -25,6 +25,9 @@ from factmark.core.cues import is_outlet_voice
 from factmark.core.model import GOLD, STATUSES, Label, ValidationError
 from factmark.core.project import Project
 from factmark.core.storage import check_output
+
+if TYPE_CHECKING:
+    from factmark.core.exporting.grouping import GroupPlan
 
 
 @dataclass(frozen=True)
@@ -67,10 +70,17 @@ class Split:
     seed: int = 0
     # The export is refused (nothing written) when a part would get fewer documents.
     min_per_part: int = 0
+    # A metadata field: documents sharing its value go to one part (see ``grouping``).
+    by: str | None = None
 
     @classmethod
-    def parse(cls, text: str, seed: int = 0, min_per_part: int = 0) -> Split:
-        """``"train=0.8,dev=0.1,test=0.1"`` -> a Split; the fractions must add up to 1."""
+    def parse(cls, text: str, seed: int = 0, min_per_part: int = 0, by: str | None = None) -> Split:
+        """``"train=0.8,dev=0.1,test=0.1"`` -> a Split; the fractions must add up to 1.
+        ``by`` is ``meta.FIELD`` (or None for a split by document)."""
+        if by is not None:
+            from factmark.core.exporting.grouping import field_name
+
+            by = field_name(by)
         if min_per_part < 0:
             raise ValidationError(
                 f"the least documents per part must be 0 or more, not {min_per_part}"
@@ -92,7 +102,7 @@ class Split:
             raise ValidationError("each split part needs its own name")
         if abs(sum(f for _, f in parts) - 1) > 1e-6:
             raise ValidationError(f"split fractions add up to {sum(f for _, f in parts):g}, not 1")
-        return cls(tuple(parts), seed, min_per_part)
+        return cls(tuple(parts), seed, min_per_part, by)
 
     def part_of(self, uid: str) -> str:
         """The part a document belongs to."""
@@ -187,6 +197,7 @@ class ExportResult:
     # What the user must not miss (an empty split part): the CLI prints these on stderr.
     warnings: list[str] = field(default_factory=list)
     card: Path | None = None
+    groups: GroupPlan | None = None  # a split by a metadata field: what each part holds
 
     @property
     def empty_parts(self) -> list[str]:

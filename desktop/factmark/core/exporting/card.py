@@ -9,6 +9,9 @@ from pathlib import Path
 from factmark import __version__
 from factmark.core.exporting.base import AtomicFile, ExportResult, PartCounts, Selection, Split
 from factmark.core.exporting.card_agreement import agreement_lines
+from factmark.core.exporting.grouping import card_lines
+from factmark.core.exporting.grouping import shown as shown_code
+from factmark.core.exporting.pseudonyms import DIGITS, PREFIX, Pseudonyms
 from factmark.core.project import Project
 
 MARKER = "<!-- Factmark dataset card: rewritten by every export to this folder -->"
@@ -128,8 +131,10 @@ def write_card(
     split: Split | None,
     options: dict[str, str],
     result: ExportResult,
+    pseudonyms: Pseudonyms | None = None,
 ) -> Path:
-    """Write the card for a finished export; returns its path."""
+    """Write the card for a finished export; returns its path. With ``pseudonyms``, every
+    annotator name in it (the selection, the agreement section) is a pseudonym."""
     from factmark.core.exporting import FORMATS
 
     module = FORMATS[fmt]
@@ -203,22 +208,41 @@ def write_card(
     lines += ["", "## How it was selected", ""]
     lines.append(f"- documents with status: {', '.join(sorted(selection.statuses)) or 'any'}")
     lines.append(f"- labels: {', '.join(sorted(selection.labels)) or 'all'}")
-    lines.append(f"- annotators: {', '.join(sorted(selection.annotators)) or 'all'}")
-    if split:
+    chosen = sorted(
+        str(pseudonyms.name(name) if pseudonyms else name) for name in selection.annotators
+    )
+    lines.append(f"- annotators: {', '.join(chosen) or 'all'}")
+    if pseudonyms:
+        lines.append(
+            f"- annotator names pseudonymised: each is `{PREFIX}` and {DIGITS} hex digits of a "
+            "keyed hash (HMAC-SHA256) under a random key kept in the project, so an annotator "
+            "has the same pseudonym in every export of this project and a pseudonym cannot be "
+            "traced back by trying names; the gold layer stays `gold`. Notes, metadata and "
+            "guidelines are as written"
+        )
+    if split and split.by:
+        lines.append(
+            f"- split by the metadata field `{shown_code(split.by)}`: {split.describe()} with seed "
+            f"{split.seed} (documents sharing a value are in one part; see below)"
+        )
+    elif split:
         lines.append(
             f"- split by document: {split.describe()} with seed {split.seed} (a document's "
             "part depends only on its text and the seed, so it stays put when documents "
             "are added)"
         )
     for key, value in sorted(options.items()):
-        lines.append(f"- {key}: {value}")
+        if key != "pseudonymise":  # said above, in words
+            lines.append(f"- {key}: {value}")
     lines.append(
         "- offsets: UTF-16 code units in the XMI files (as INCEpTION and Java count; cassis "
         "reads them as code points), end exclusive"
         if fmt == "xmi"
         else "- offsets: Unicode code points of `text`, end exclusive"
     )
-    lines += agreement_lines(project, selection.annotators)
+    if result.groups is not None:
+        lines += card_lines(result.groups, {p: c.documents for p, c in result.parts.items()})
+    lines += agreement_lines(project, selection.annotators, pseudonyms)
     if result.warnings or result.notes:
         notes = [f"**{warning}**" for warning in result.warnings] + result.notes
         lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]

@@ -3,14 +3,20 @@ the gold layer was adjudicated from agreed (the figures of ``factmark agree``)."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factmark.core.model import GOLD
 from factmark.core.project import Project
 
+if TYPE_CHECKING:
+    from factmark.core.exporting.pseudonyms import Pseudonyms
 
-def agreement_lines(project: Project, annotators: frozenset[str]) -> list[str]:
-    """Markdown lines for the card when the export holds the gold layer; else none."""
+
+def agreement_lines(
+    project: Project, annotators: frozenset[str], pseudonyms: Pseudonyms | None = None
+) -> list[str]:
+    """Markdown lines for the card when the export holds the gold layer; else none.
+    With ``pseudonyms`` the annotators are named by their pseudonyms."""
     if GOLD not in annotators:
         return []
     from factmark.core.agreement import agreement
@@ -23,7 +29,7 @@ def agreement_lines(project: Project, annotators: frozenset[str]) -> list[str]:
     overall = alpha["overall"]
     lines += [
         f"The gold layer was adjudicated from {len(figures['annotators'])} annotators' "
-        f"layers ({', '.join(figures['annotators'])}) on "
+        f"layers ({', '.join(_names(figures['annotators'], pseudonyms))}) on "
         f"{figures['documents_compared']} documents. Krippendorff's unitizing alpha "
         "(1 = the same spans and labels, 0 = no better than chance; Krippendorff et al. "
         "2016): overall "
@@ -52,6 +58,12 @@ def agreement_lines(project: Project, annotators: frozenset[str]) -> list[str]:
         for name, row in figures["attributes"].items()
     ]
     return lines + (["", *extra] if extra else [])
+
+
+def _names(names: list[str], pseudonyms: Pseudonyms | None) -> list[str]:
+    if pseudonyms is None:
+        return names
+    return sorted(str(pseudonyms.name(name)) for name in names)
 
 
 def _measure(row: dict[str, Any]) -> str:
