@@ -158,7 +158,8 @@ def test_refused_in_one_line_writing_nothing(
 
 def test_help_says_where_dash_goes() -> None:
     shown = factmark("export", "--help").stdout
-    assert "'-' writes jsonl, doccano, labelstudio or conll to standard output" in " ".join(
-        shown.split()
+    assert (
+        "'-' writes jsonl, doccano, labelstudio, conll, attribution, sentences or claimreview "
+        "to standard output" in " ".join(shown.split())
     )
     assert "without a dataset card" in " ".join(shown.split())

@@ -9,7 +9,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from factmark.core.model import IncomingDocument
+from factmark.core.project import Project
 from factmark.ui.dialogs.export_dialog import ExportDialog
+from tests.cli.test_cli import factmark
 from tests.ui.helpers import drag_select
 from tests.ui.test_annotation import KEYS, find
 
@@ -142,3 +145,102 @@ def test_export_dialog_offers_every_available_format(
     dialog.scheme.setCurrentIndex(dialog.scheme.findData("claimbuster"))
     assert dialog.output.text() == "/tmp/x/corpus.jsonl"
     assert dialog.options() == {"scheme": "claimbuster"}
+
+
+def _export_button(dialog: ExportDialog):  # type: ignore[no-untyped-def]
+    return next(
+        b
+        for b in dialog.buttons.buttons()
+        if dialog.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
+    )
+
+
+OUTLET_NAMES = ("Zofia Wiśniewska-Kowalczyk", "Bartholomew Quincey")
+
+
+def _outlets(project: Project) -> None:
+    """Six done reports from three outlets, two each; spans by two annotators."""
+    for n in range(6):
+        text = f"Report {n}: the mayor said {n + 3} bridges closed.\n"
+        meta = {"outlet": ["Echo", "Post", "Times"][n // 2], "date": f"2024-01-0{n + 1}"}
+        added = project.add_document(IncomingDocument(text, status="done", meta=meta))
+        assert added is not None
+        project.add_span(added[0], 0, 8, "claim", annotator=OUTLET_NAMES[n % 2])
+
+
+def test_export_dialog_keeps_an_outlet_in_one_part(
+    project: Project, qtbot: QtBot, tmp_path: Path
+) -> None:
+    _outlets(project)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.split_by.isEnabled()
+    offered = [dialog.split_by.itemData(i) for i in range(dialog.split_by.count())]
+    assert offered == [None, "meta.date", "meta.outlet"]
+    qtbot.mouseClick(dialog.split_on, Qt.MouseButton.LeftButton)
+    assert dialog.split_by.isEnabled()
+    dialog.split.clear()
+    qtbot.keyClicks(dialog.split, "train=0.34,dev=0.33,test=0.33")
+    dialog.split_by.setFocus()
+    qtbot.keyClick(dialog.split_by, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.split_by, Qt.Key.Key_Down)
+    assert dialog.split_by.currentText() == "documents sharing meta.outlet"
+    dialog.output.setText(str(tmp_path / "c.jsonl"))
+    qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
+    for part in ("train", "dev", "test"):
+        data = (tmp_path / f"c.{part}.jsonl").read_bytes()
+        records = [orjson.loads(x) for x in data.splitlines()]
+        assert len(records) == 2
+        assert len({r["meta"]["outlet"] for r in records}) == 1
+    assert "## Split by `meta.outlet`" in (tmp_path / "README.md").read_text(encoding="utf-8")
+
+
+def _annotators(path: Path) -> list[str]:
+    lines = path.read_bytes().splitlines()
+    return [span["annotator"] for line in lines for span in orjson.loads(line)["spans"]]
+
+
+def test_export_dialog_pseudonymises_annotators(
+    project: Project, qtbot: QtBot, tmp_path: Path
+) -> None:
+    _outlets(project)
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.pseudonymise, Qt.MouseButton.LeftButton)
+    assert dialog.pseudonymise.isChecked()
+    out = tmp_path / "shared.jsonl"
+    dialog.output.setText(str(out))
+    qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
+    written = out.read_bytes() + (tmp_path / "README.md").read_bytes()
+    for name in OUTLET_NAMES:
+        assert name.split()[-1].encode() not in written
+    shown = _annotators(out)
+    assert len(set(shown)) == 2 and all(a.startswith("annotator-") for a in shown)
+    # The command line, on the same project, gives every name the same pseudonym.
+    again = tmp_path / "again.jsonl"
+    done = factmark("export", project.path, "-o", again, "--pseudonymise", "annotators")
+    assert done.returncode == 0, done.stderr
+    assert _annotators(again) == shown
+
+
+def test_export_dialog_writes_claimreview(project: Project, qtbot: QtBot, tmp_path: Path) -> None:
+    text = "The mayor said 40 bridges were closed.\n"
+    added = project.add_document(
+        IncomingDocument(text, status="done", meta={"url": "https://example.org/a"})
+    )
+    assert added is not None
+    project.add_span(added[0], 15, 37, "claim", attrs={"verdict": "false"})
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.output.setText(str(tmp_path / "corpus.jsonl"))
+    dialog.format.setCurrentIndex(dialog.format.findData("claimreview"))
+    assert dialog.output.text() == str(tmp_path / "corpus.jsonld")
+    qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
+    feed = orjson.loads((tmp_path / "corpus.jsonld").read_bytes())
+    (element,) = feed["dataFeedElement"]
+    review = element["item"][0]
+    assert review["claimReviewed"] == text[15:37] == "40 bridges were closed"
+    assert review["url"] == "https://example.org/a#:~:text=40%20bridges%20were%20closed"
+    assert review["reviewRating"]["alternateName"] == "false"

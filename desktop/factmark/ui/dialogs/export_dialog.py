@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from factmark.core.exporting import FORMATS, sentences
 from factmark.core.exporting.base import Selection, Split
+from factmark.core.exporting.pseudonyms import ensure_key
 from factmark.core.model import STATUSES, ValidationError
-from factmark.core.project import Project
+from factmark.core.project import Project, ProjectError
+from factmark.core.safe_text import printable
 from factmark.core.text import counted
 from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.models.tables import STATUS_NAMES
@@ -102,8 +104,23 @@ class ExportDialog(QDialog):
         self.min_per_part.setToolTip(
             "Refuse the export (nothing written) when a part would get fewer documents"
         )
+        # A split by group: documents sharing a metadata value stay in one part.
+        self.split_by = QComboBox(self)
+        self.split_by.setObjectName("exportSplitBy")
+        self.split_by.addItem("none: each document placed on its own", None)
+        for key in project.meta_keys():
+            self.split_by.addItem(f"documents sharing meta.{printable(key)}", f"meta.{key}")
+        self.split_by.setToolTip(
+            "Keep documents with the same value of this metadata field (an outlet, a topic) "
+            "in one part; a document without the field is a group of its own"
+        )
         self.card = QCheckBox("Write a README.md dataset card beside the export", self)
         self.card.setChecked(True)
+        self.pseudonymise = QCheckBox(
+            "Replace annotator names with pseudonyms (annotator-…, the same in every export)",
+            self,
+        )
+        self.pseudonymise.setObjectName("exportPseudonymise")
 
         self.output = QLineEdit(self)
         self.output.setObjectName("exportPath")
@@ -131,8 +148,10 @@ class ExportDialog(QDialog):
         form.addRow("Labels", self._label_grid())
         form.addRow("Spans", self.layer)
         form.addRow("Split", _row([self.split_on, self.split, self.seed, self.min_per_part]))
+        form.addRow("Keep together", self.split_by)
         form.addRow("Save as", _row([self.output, browse]))
         form.addRow("", self.card)
+        form.addRow("", self.pseudonymise)
         form.addRow(self.counts)
         form.addRow(self.buttons)
 
@@ -172,15 +191,23 @@ class ExportDialog(QDialog):
         """The split asked for, or None; raises ValidationError for a badly written one."""
         if not self.split_on.isChecked():
             return None
-        return Split.parse(self.split.text(), self.seed.value(), self.min_per_part.value())
+        return Split.parse(
+            self.split.text(),
+            self.seed.value(),
+            self.min_per_part.value(),
+            self.split_by.currentData(),
+        )
 
     def options(self) -> dict[str, str]:
         fmt = self.format.currentData()
+        chosen = {}
         if fmt == "conll":
-            return {"nested": self.nested.currentData()}
+            chosen["nested"] = self.nested.currentData()
         if fmt == "sentences":
-            return {"scheme": self.scheme.currentData()}
-        return {}
+            chosen["scheme"] = self.scheme.currentData()
+        if self.pseudonymise.isChecked():
+            chosen["pseudonymise"] = "annotators"
+        return chosen
 
     # -- reactions -------------------------------------------------------------
 
@@ -204,6 +231,7 @@ class ExportDialog(QDialog):
         self.split.setEnabled(self.split_on.isChecked())
         self.seed.setEnabled(self.split_on.isChecked())
         self.min_per_part.setEnabled(self.split_on.isChecked())
+        self.split_by.setEnabled(self.split_on.isChecked())
 
     def _update_counts(self) -> None:
         counts = self.project.status_counts()
@@ -242,7 +270,9 @@ class ExportDialog(QDialog):
             return
         try:
             split = self.chosen_split()
-        except ValidationError as error:
+            if self.pseudonymise.isChecked():
+                ensure_key(self.project)  # the export reads the project's key read-only
+        except (ValidationError, ProjectError) as error:
             plain_warning(self, "Export", str(error))
             return
         outcome = run_export(
