@@ -56,6 +56,10 @@ def test_attributions_marked_from_the_window_alone(
     cue = window.project.labels()[-1]
     assert (cue.name, cue.key) == ("cue", "5")
     assert window.action_table["label_cue"].shortcuts()[0].toString() == "5"
+    # Its button explains it with the guidelines' examples.
+    assert "<li>Prigozhin said Thursday on Telegram</li>" in (
+        window.action_table["label_cue"].toolTip()
+    )
 
     # Prigozhin: source, claim, R and a click; the cue is proposed and Shift+Alt+K accepts it.
     claim = keys.span(PRIGOZHIN_CLAIM, "claim")
@@ -151,3 +155,26 @@ def test_linking_a_source_to_an_outlet_claim_unmarks_it_in_the_same_step(
     keys.press(spec("undo").keys[0])  # one step: no link, marked again
     assert keys.links() == []
     assert window.project.span(claim).attrs == {"voice": "outlet"}
+
+
+def test_the_details_box_marks_the_outlet_voice(open_window, qtbot: QtBot) -> None:
+    window = open_window()
+    keys = Keys(window, qtbot)
+    source = keys.span("Kremlin", "source", 2)
+    box = window.details.outlet_voice
+    qtbot.waitUntil(lambda: window.details.span is not None)
+    assert not box.isVisible()  # a source has no such box
+    claim = keys.span(OUTLET_CLAIM, "claim")
+    qtbot.waitUntil(box.isVisible)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert window.project.span(claim).attrs == {"voice": "outlet"}
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert window.project.span(claim).attrs == {}
+    # With a source linked, ticking it is refused and the box stays clear.
+    window.annotation.link(source, claim, window.project.relation_types())
+    window.selection.select(claim)
+    qtbot.waitUntil(box.isVisible)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert window.project.span(claim).attrs == {}
+    assert not box.isChecked()
+    assert keys.message().startswith("This claim is attributed to “Kremlin”")
