@@ -27,7 +27,7 @@ ALL = Selection(frozenset())
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "bakhmut-counterattack.txt"
 ARTICLE = "https://www.nbcnews.com/news/world/bakhmut-counterattack"
-META = {"url": ARTICLE + "#top", "date": "2023-05-11", "lang": "en", "outlet": "NBC"}
+META = {"url": ARTICLE + "#top", "date": "2023-05-11", "lang": "en", "publication": "NBC News"}
 SCHEMA = "http://schema.org/"
 PUSHED_BACK = "Ukraine has pushed back the Russian army from some positions around Bakhmut"
 FIRST_URL = (
@@ -74,7 +74,7 @@ def annotate_seed(project: Project) -> str:
     )
     project.add_relation(prigozhin, lost, "attributed_to")
     span("number", "500 men")
-    span("claim", "Russia’s military has not commented", verdict="true")
+    span("claim", "Russia’s military has not commented", verdict="true", voice="outlet")
     syrskyi = span("source", "Oleksandr Syrskyi", kind="person")
     counter = span(
         "claim",
@@ -189,7 +189,7 @@ def test_the_archive_reads_back_the_claims_ratings_and_urls(seed: Project, tmp_p
         (PUSHED_BACK, "true", "commanders on both sides", "2023-05-11", "en"),
         ("Britain sent in new long-range missiles", "true", "", "2023-05-11", "en"),
         ("it had lost around 500 men", "misleading", "Prigozhin", "2023-05-11", "en"),
-        ("Russia’s military has not commented", "true", "", "2023-05-11", "en"),
+        ("Russia’s military has not commented", "true", "NBC News", "2023-05-11", "en"),
         (
             "Ukrainian forces carried out «effective counterattacks» in Bakhmut",
             "true",
@@ -215,7 +215,11 @@ def test_metadata_that_is_not_what_a_property_takes_is_left_out_and_counted(
         text,
         "claim",
         "the river rose 2 metres",
-        attrs={"verdict": "Mostly false", "fact_check_url": "javascript:alert(1)"},
+        attrs={
+            "verdict": "Mostly false",
+            "fact_check_url": "javascript:alert(1)",
+            "voice": "outlet",
+        },
     )
     out = tmp_path / "r.jsonld"
     export(project, "claimreview", out, ALL)
@@ -239,6 +243,9 @@ def test_metadata_that_is_not_what_a_property_takes_is_left_out_and_counted(
     assert "`date` not an ISO 8601 date, left out 1 time" in card
     assert "`lang` not a language tag, left out 1 time" in card
     assert "`fact_check_url` not an http(s) address, left out 1 time" in card
+    assert (
+        "the outlet's voice with no `publication` or `author` to name it, left out 1 time" in card
+    )
 
 
 def test_an_export_without_reviews_is_an_empty_feed(project: Project, tmp_path: Path) -> None:

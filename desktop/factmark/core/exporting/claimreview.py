@@ -16,7 +16,10 @@ than ``unverified`` (which says that no verdict was reached, so it is not a rati
   ``attributed_to`` link (head the source, child the claim, as the attribution export reads
   them): a ``Person`` when the source's ``kind`` attribute is ``person``, an
   ``Organization`` when it is ``organisation`` or ``media``, a bare ``{"name"}`` otherwise
-  (a document, or no kind); several sources give a list. Its ``appearance`` is the article
+  (a document, or no kind); several sources give a list. A claim with no source that is
+  marked as the outlet's own voice (``voice: outlet``) has the outlet as its author: an
+  ``Organization`` named by the document's ``publication`` (or ``outlet``) metadata, else a
+  ``Person`` named by its ``author`` metadata. Its ``appearance`` is the article
   (``CreativeWork`` with the document's ``url``, title as ``headline`` and date);
 - ``url``: the document's ``url`` metadata (an http or https address) with a text fragment
   (``#:~:text=``) that opens the article at the claim: reviews are known by their URL (by
@@ -42,6 +45,7 @@ from urllib.parse import quote, urldefrag
 import orjson
 
 from factmark.core.archive import language_tag
+from factmark.core.cues import is_outlet_voice
 from factmark.core.exporting.base import AtomicFile, ExportContext
 from factmark.core.model import ValidationError
 from factmark.core.text import counted
@@ -123,6 +127,11 @@ class ClaimReviewWriter:
             if not found["language"]:
                 del found["language"]
                 self._leave_out("`lang` not a language tag")
+        for key in ("publication", "outlet", "author"):
+            value = meta.get(key)
+            if isinstance(value, str) and value.strip() and "voice" not in found:
+                kind = "Person" if key == "author" else "Organization"
+                found["voice"], found["voice_type"] = value.strip(), kind
         if record["title"]:
             found["title"] = record["title"]
         return found
@@ -147,6 +156,11 @@ class ClaimReviewWriter:
             review["inLanguage"] = article["language"]
         item: dict[str, Any] = {"@type": "Claim"}
         authors = [_author(source) for source in sorted(sources, key=lambda s: s["start"])]
+        if not authors and is_outlet_voice(claim["attrs"]):
+            if "voice" in article:
+                authors = [{"@type": article["voice_type"], "name": article["voice"]}]
+            else:
+                self._leave_out("the outlet's voice with no `publication` or `author` to name it")
         if authors:
             item["author"] = authors[0] if len(authors) == 1 else authors
         appearance = {"@type": "CreativeWork"} | {
