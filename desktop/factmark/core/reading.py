@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from itertools import groupby, starmap
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from factmark.core.labels_store import LabelsStore
@@ -33,12 +33,13 @@ class ReadingStore(LabelsStore):
 
     def export_rows(
         self, statuses: list[str]
-    ) -> Iterator[tuple[Document, list[SpanRow], list[Relation]]]:
+    ) -> Iterator[tuple[Document, list[tuple[Any, ...]], list[Relation]]]:
         """Stream documents with these statuses (all when empty), their spans and relations.
 
         Three ordered queries merged in step, so a large project is read once
-        without a query per document. Spans come as light ``SpanRow`` tuples (attrs
-        still JSON text), in text order, since exports read hundreds of thousands.
+        without a query per document. Spans come as the plain tuples SQLite gives, in
+        :class:`SpanRow`'s order (attrs still JSON text; ``SpanRow._make`` names them),
+        in text order, since exports read hundreds of thousands.
         """
         where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
         try:
@@ -47,14 +48,11 @@ class ReadingStore(LabelsStore):
                 statuses,
             )
             spans = groupby(
-                map(
-                    SpanRow._make,
-                    self.conn.execute(
-                        'SELECT document_id, id, start, "end", label, annotator, note, attrs '
-                        'FROM spans ORDER BY document_id, start, "end" DESC, label, id'
-                    ),
+                self.conn.execute(
+                    'SELECT document_id, id, start, "end", label, annotator, note, attrs '
+                    'FROM spans ORDER BY document_id, start, "end" DESC, label, id'
                 ),
-                key=attrgetter("document_id"),
+                key=itemgetter(0),
             )
             relations = groupby(
                 starmap(
@@ -71,7 +69,7 @@ class ReadingStore(LabelsStore):
             for doc_id, uid, title, text, meta, status in documents:
                 while span_group is not None and span_group[0] < doc_id:
                     span_group = next(spans, None)
-                doc_spans: list[SpanRow] = []
+                doc_spans: list[tuple[Any, ...]] = []
                 if span_group is not None and span_group[0] == doc_id:
                     doc_spans = list(span_group[1])
                     span_group = next(spans, None)

@@ -1,31 +1,20 @@
 """Exporting a project as a training corpus: one writer module per format, one registry.
 
 Adding a format means one new module with ``NAME``, ``SUFFIX``, ``DESCRIPTION`` and
-``open_writer(path, context)``, and one entry in ``_FORMATS``.
+``open_writer(path, context)``, and one entry in ``_FORMATS`` (its name and module).
 """
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any, BinaryIO
 
-from factmark.core.exporting import (
-    attribution,
-    brat,
-    claimreview,
-    conll,
-    doccano,
-    grouping,
-    jsonl,
-    labelstudio,
-    sentences,
-    spacy_docbin,
-    xmi,
-)
+from factmark.core.exporting import grouping
 from factmark.core.exporting.base import (
     ExportContext,
     ExportResult,
@@ -44,19 +33,40 @@ from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from factmark.core.text import counted
 
-_FORMATS: tuple[ModuleType, ...] = (
-    jsonl,
-    doccano,
-    labelstudio,
-    brat,
-    conll,
-    spacy_docbin,
-    xmi,
-    attribution,
-    sentences,
-    claimreview,
-)
-FORMATS: dict[str, ModuleType] = {module.NAME: module for module in _FORMATS}
+# Format name -> the module writing it, in the order the dialog lists them. A module is
+# imported when its format is first asked for: an export loads its own writer only (the
+# XMI writer alone brings every importer).
+_FORMATS: dict[str, str] = {
+    "jsonl": "jsonl",
+    "doccano": "doccano",
+    "labelstudio": "labelstudio",
+    "brat": "brat",
+    "conll": "conll",
+    "spacy": "spacy_docbin",
+    "xmi": "xmi",
+    "attribution": "attribution",
+    "sentences": "sentences",
+    "claimreview": "claimreview",
+}
+
+
+class _Formats(Mapping[str, ModuleType]):
+    """The registry: format name -> writer module, imported on first use."""
+
+    def __getitem__(self, name: str) -> ModuleType:
+        return importlib.import_module(f"{__name__}.{_FORMATS[name]}")
+
+    def __contains__(self, name: object) -> bool:
+        return name in _FORMATS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FORMATS)
+
+    def __len__(self) -> int:
+        return len(_FORMATS)
+
+
+FORMATS: Mapping[str, ModuleType] = _Formats()
 WRITERS = FORMATS  # the names the command line and the dialog offer
 
 

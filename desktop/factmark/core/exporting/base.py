@@ -13,17 +13,18 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
-from factmark.core.cues import is_outlet_voice
 from factmark.core.model import GOLD, STATUSES, Label, ValidationError
-from factmark.core.project import Project
+from factmark.core.project import Project, SpanRow
 from factmark.core.storage import check_output
 
 if TYPE_CHECKING:
@@ -52,6 +53,8 @@ class Selection:
             raise ValidationError(
                 f"unknown label {label!r} (project labels: {', '.join(sorted(known))})"
             )
+        if not self.annotators:
+            return  # no annotator asked for: no need to read every span's
         annotators = project.annotators()
         for annotator in sorted(self.annotators - set(annotators)):
             known_names = ", ".join(annotators) or "none"
@@ -161,7 +164,7 @@ class PartCounts:
     documents: int = 0
     spans: int = 0
     relations: int = 0
-    by_label: dict[str, int] = field(default_factory=dict)
+    by_label: Counter[str] = field(default_factory=Counter)
     outlet_voiced: int = 0  # claims marked as the outlet's own voice (core.cues)
     # attributed_to links by their quote value ("" for none marked)
     by_quote: dict[str, int] = field(default_factory=dict)
@@ -175,10 +178,19 @@ class PartCounts:
                 quote = relation["attrs"].get("quote", "")
                 quote = quote if isinstance(quote, str) else ""
                 self.by_quote[quote] = self.by_quote.get(quote, 0) + 1
-        for span in record["spans"]:
-            self.by_label[span["label"]] = self.by_label.get(span["label"], 0) + 1
-            if span["attrs"] and span["label"] == "claim" and is_outlet_voice(span["attrs"]):
-                self.outlet_voiced += 1
+        spans = record["spans"]
+        self.by_label.update(map(_LABEL, spans))  # counted in C: an export has many spans
+        for span in filter(_ATTRS, spans):
+            if span["label"] == "claim":
+                # cues brings the operations with it: loaded for a claim with attributes only
+                from factmark.core.cues import is_outlet_voice
+
+                if is_outlet_voice(span["attrs"]):
+                    self.outlet_voiced += 1
+
+
+_LABEL = itemgetter("label")
+_ATTRS = itemgetter("attrs")
 
 
 @dataclass
@@ -226,18 +238,20 @@ def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, A
     point at those numbers. This order is what makes export -> import -> export
     byte-identical.
     """
-    for document, spans, relations in project.export_rows(sorted(selection.statuses)):
+    labels, annotators = selection.labels, selection.annotators
+    for document, rows, relations in project.export_rows(sorted(selection.statuses)):
+        # Rows as tuples (document_id, id, start, end, label, annotator, note, attrs):
+        # unpacked, not named, since an export reads hundreds of thousands.
         if selection.majority:
-            spans = majority_vote(spans)
-        kept = [
-            s
-            for s in spans
-            if (not selection.labels or s.label in selection.labels)
-            and (not selection.annotators or s.annotator in selection.annotators)
-        ]
-        numbers = {span.id: n for n, span in enumerate(kept, start=1)}
+            rows = majority_vote(list(map(SpanRow._make, rows)))
+        if labels or annotators:
+            rows = [
+                row
+                for row in rows
+                if (not labels or row[4] in labels) and (not annotators or row[5] in annotators)
+            ]
         text = document.text
-        yield {
+        record = {
             "id": document.uid,
             "title": document.title,
             "text": text,
@@ -245,18 +259,24 @@ def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, A
             "meta": document.meta,
             "spans": [
                 {
-                    "id": numbers[s.id],
-                    "start": s.start,
-                    "end": s.end,
-                    "label": s.label,
-                    "text": text[s.start : s.end],
-                    "annotator": s.annotator,
-                    "note": s.note,
-                    "attrs": orjson.loads(s.attrs) if s.attrs != "{}" else {},
+                    "id": number,
+                    "start": start,
+                    "end": end,
+                    "label": label,
+                    "text": text[start:end],
+                    "annotator": annotator,
+                    "note": note,
+                    "attrs": orjson.loads(attrs) if attrs != "{}" else {},
                 }
-                for s in kept
+                for number, (_, _, start, end, label, annotator, note, attrs) in enumerate(
+                    rows, start=1
+                )
             ],
-            "relations": [
+            "relations": [],
+        }
+        if relations:
+            numbers = {row[1]: n for n, row in enumerate(rows, start=1)}
+            record["relations"] = [
                 {
                     "head": numbers[r.head_span_id],
                     "child": numbers[r.child_span_id],
@@ -266,8 +286,13 @@ def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, A
                 }
                 for r in relations
                 if r.head_span_id in numbers and r.child_span_id in numbers
-            ],
-        }
+            ]
+        yield record
+
+
+# Bytes written to a file at a time: an export writes tens of megabytes, a record of a
+# few kilobytes at a time.
+WRITE_BUFFER = 1 << 20
 
 
 class AtomicFile:
@@ -283,11 +308,17 @@ class AtomicFile:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not a `with` block: the file must outlive it to be renamed into place.
         self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
-            dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+            dir=path.parent,
+            prefix=f".{path.name}.",
+            suffix=".part",
+            delete=False,
+            buffering=WRITE_BUFFER,
         )
+        # The file itself: the wrapper looks each method up anew, call after call.
+        self._file = self.handle.file
 
     def write(self, data: bytes) -> None:
-        self.handle.write(data)
+        self._file.write(data)
 
     def finish(self) -> list[Path]:
         self.handle.flush()
