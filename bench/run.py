@@ -612,16 +612,26 @@ def case_export(work: Path) -> dict:
     """``factmark export`` of 200,000 spans (10,000 documents) as JSONL, as a process.
 
     Both sides are timed the same way: wall clock of a process of its own, from
-    start to exit (interpreter start-up included), five times in turns; medians.
+    start to exit (interpreter start-up included), five times in turns; medians. The
+    project is made by a process of its own: a process forked from one that had imported
+    10,000 articles reported that one's peak memory as its own.
     """
-    from factmark.core.importing import import_file
-    from factmark.core.project import Project
-
     path = work / "export.factmark"
-    if not path.exists():
-        with Project.open(path) as project:
-            import_file(project, _corpus(work))
     env = {**os.environ, "PYTHONPATH": str(REPO / "desktop")}
+    if not path.exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from pathlib import Path\n"
+                "from factmark.core.importing import import_file\n"
+                "from factmark.core.project import Project\n"
+                f"with Project.open(Path({str(path)!r})) as project:\n"
+                f"    import_file(project, Path({str(_corpus(work))!r}))",
+            ],
+            check=True,
+            env=env,
+        )
     command = [
         sys.executable,
         "-m",
@@ -651,7 +661,7 @@ with open({str(work / "plain.jsonl")!r}, "wb") as out:
         "baseline": baseline,
         "unit": "s",
         "target": 5,
-        "ratio_target": 2,
+        "ratio_target": 1.2,
         "memory": memory,
     }
 
