@@ -5,8 +5,10 @@ The bundle comes from ``packaging/build.py`` (the ``build_output`` fixture of
 minute, so these tests are marked slow. They catch
 what only a frozen app shows: a data file a dependency reads at run time and the
 spec did not collect (trafilatura's settings.cfg, justext's stoplists, python-docx's
-template), our own ``resources/`` and ``seeds/`` missing, or an excluded module
-that turns out to be imported.
+template, mf2py's rules), our own ``resources/`` and ``seeds/`` missing, an excluded
+module that turns out to be imported, or a library broken on the way in (numpy's
+vendored OpenBLAS). They also hold the bundle's size: what Factmark never loads
+stays out of it.
 """
 
 from __future__ import annotations
@@ -14,16 +16,24 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 
 import orjson
 import pytest
+from tests.cli.test_archive_cli import ENGLISH, FRENCH, _span
+from tests.core.archive_samples import BASE, write_samples
 
 from factmark import __version__
 
 REPO = Path(__file__).resolve().parents[2]
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
+# The app folder on Linux x86-64 measures 192 MiB (Factmark 0.1.0; PySide6 with ICU's
+# data 82 MiB, numpy with OpenBLAS 37 MiB, the gazetteer 16 MiB). The limit catches a
+# stack Factmark never loads dragged in by an optional import: pandas and pyarrow came
+# with bm25s's progress bars once, and the folder was 333 MiB.
+BUNDLE_LIMIT_MIB = 200
 
 pytestmark = [
     pytest.mark.slow,
@@ -100,6 +110,15 @@ def run(
         env=env,
         cwd=tmp_path,
     )
+
+
+def checkout(command: list[str | Path], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The same command run from the checkout (``python -m factmark``), the frozen app's
+    oracle."""
+    pythonpath = os.pathsep.join(
+        filter(None, [str(REPO / "desktop"), os.environ.get("PYTHONPATH")])
+    )
+    return run([sys.executable, "-m", "factmark", *command], tmp_path, PYTHONPATH=pythonpath)
 
 
 def debug_exe(bundle: Path) -> Path:
@@ -189,3 +208,128 @@ def test_saved_page_keeps_its_metadata(bundle: Path, articles: list[Path], tmp_p
     assert "Cookie settings" not in record["text"]
     assert record["meta"].get("date") == "2024-03-05"
     assert record["meta"].get("publication") == "Example Times"
+
+
+def test_archive_add_and_match_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    """The fact-check archive frozen: extruct reads a saved page's JSON-LD and microdata
+    (mf2py's rules are data it reads on import), the CSV, JSON-LD and Google readers,
+    and `match` ranks with bm25s on numpy and PyStemmer: reports and rankings are the
+    checkout's, and the hand-reasoned ones of the command-line tests."""
+    files = write_samples(tmp_path / "archive")
+    source = tmp_path / "articles.jsonl"
+    lines = [
+        {
+            "title": "Masts",
+            "text": ENGLISH,
+            "spans": [_span(ENGLISH, "the coronavirus is spread by 5G mobile networks")],
+        },
+        {
+            "title": "Vaccins",
+            "text": FRENCH,
+            "meta": {"lang": "fr"},
+            "spans": [_span(FRENCH, "les vaccins contiennent des puces")],
+        },
+    ]
+    source.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\n")
+    outputs = {
+        name: _archive_and_match(factmark, tmp_path / name, source, list(files.values()))
+        for name, factmark in (
+            ("frozen", lambda *args: run([debug_exe(bundle), *args], tmp_path)),
+            ("checkout", lambda *args: checkout([*args], tmp_path)),
+        )
+    }
+    added_out, _errors, matched_out = outputs["frozen"]
+    *reports, total = added_out.splitlines()
+    # Each file read by its reader (the counts are the command-line tests' business).
+    readers = {
+        files["jsonld"]: "ClaimReview JSON-LD",
+        files["feed"]: "ClaimReview JSON-LD",
+        files["google"]: "Google Fact Check Tools JSON",
+        files["csv"]: "CSV",
+        files["page"]: "a saved page's JSON-LD and microdata",
+    }
+    assert [(r.partition(": ")[0], r.rpartition(" (")[2]) for r in reports] == [
+        (str(path), f"{reader})") for path, reader in readers.items()
+    ]
+    assert f"{files['page']}: added 2, updated 0, refused 1" in added_out
+    assert total.startswith("PROJECT: the archive holds ")
+    english, french = (orjson.loads(line) for line in matched_out.splitlines())
+    assert [m["url"] for m in english["matches"]] == [
+        f"{BASE}/en/5g-coronavirus",
+        f"{BASE}/other/5g",
+        f"{BASE}/en/5g-masts",
+    ]
+    assert english["matches"][0]["matched_words"] == [
+        "5G",
+        "mobile",
+        "networks",
+        "spread",
+        "coronavirus",
+    ]
+    assert [m["url"] for m in french["matches"]] == [f"{BASE}/fr/vaccins-puces"]
+    assert outputs["frozen"] == outputs["checkout"]
+
+
+Factmark = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _archive_and_match(
+    factmark: Factmark, folder: Path, source: Path, archive: list[Path]
+) -> tuple[str, str, str]:
+    """Import ``source`` into a project in ``folder``, add the archive files, match:
+    the add's report (the project's path written PROJECT) and errors, match's JSON."""
+    folder.mkdir()
+    project = folder / "p.factmark"
+    assert factmark("import", project, source).returncode == 0
+    added = factmark("archive", "add", project, *archive)
+    assert added.returncode == 1, added.stderr  # some items are refused, one line each
+    assert "Traceback" not in added.stderr, added.stderr
+    matched = factmark("match", project, "--json", "--top", "3")
+    assert matched.returncode == 0, matched.stderr
+    return added.stdout.replace(str(project), "PROJECT"), added.stderr, matched.stdout
+
+
+def test_agree_from_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    """Agreement runs on numpy and krippendorff frozen, with the checkout's figures."""
+    text = "Kyiv said 5 drones fell near Odesa."
+    spans = [
+        {"start": 0, "end": 4, "label": "location", "annotator": "ana"},
+        {"start": 10, "end": 11, "label": "number", "annotator": "ana"},
+        {"start": 0, "end": 4, "label": "location", "annotator": "ben"},
+    ]
+    source = tmp_path / "two.jsonl"
+    source.write_bytes(orjson.dumps({"text": text, "spans": spans, "status": "done"}) + b"\n")
+    frozen_project, source_project = tmp_path / "frozen.factmark", tmp_path / "source.factmark"
+    assert run([debug_exe(bundle), "import", frozen_project, source], tmp_path).returncode == 0
+    assert checkout(["import", source_project, source], tmp_path).returncode == 0
+
+    frozen = run([debug_exe(bundle), "agree", "--json", frozen_project], tmp_path)
+    assert frozen.returncode == 0, frozen.stderr
+    figures = orjson.loads(frozen.stdout)
+    # ana's two spans against ben's one, one of them the same: F1 = 2 * 1 / (2 + 1).
+    assert figures["overall"]["exact_f1"] == pytest.approx(2 / 3, abs=0.001)
+    assert figures["pairs"][0]["annotators"] == ["ana", "ben"]
+    assert figures == orjson.loads(checkout(["agree", "--json", source_project], tmp_path).stdout)
+
+
+def test_bundle_size_and_what_stays_out(bundle: Path) -> None:
+    """The folder under its limit, and the big things Factmark never loads not in it."""
+    size = 0
+    for root, _dirs, names in os.walk(bundle):
+        size += sum(os.lstat(os.path.join(root, name)).st_size for name in names)
+    assert size / 2**20 < BUNDLE_LIMIT_MIB, f"the bundle is {size / 2**20:.1f} MiB"
+
+    internal = bundle / "_internal"
+    present = {path.name for path in internal.iterdir()}
+    for package in ("pandas", "pyarrow", "tqdm", "scipy", "pytest", "_pytest", "spacy"):
+        assert package not in present, package
+    assert "numpy" in present  # factmark agree and match need it
+    qt = internal / "PySide6" / "Qt"
+    assert not list(qt.rglob("translations/*.qm")), "Qt's translations are never loaded"
+    formats = sorted(path.name for path in (qt / "plugins" / "imageformats").iterdir())
+    assert [name for name in formats if "svg" not in name] == []
+    if sys.platform.startswith("linux"):
+        assert not list(qt.rglob("*qgtk3*")), "the GTK platform theme"
+        for name in ("libgtk-3.so.0", "libcairo.so.2", "libpango-1.0.so.0", "libQt6Network.so.6"):
+            assert not list(internal.rglob(name)), name
+        assert debug_exe(bundle).readlink() == Path("Factmark")  # one program, two names
