@@ -8,7 +8,8 @@ test extras bring pandas, which sqlite-utils imports when present, adding about 
 to every process start. The results file says which kind of environment measured it.
 
 Each case runs in a process of its own, so its peak memory (max RSS) is its own.
-These are measurements, not tests: nothing here fails a build.
+These are measurements, not tests: nothing here fails a build. When ``dist/Factmark``
+exists (``python packaging/build.py``), the installed sizes follow (``bench/bundle.py``).
 """
 
 from __future__ import annotations
@@ -722,6 +723,9 @@ def main(argv: list[str]) -> int:
             rows.append((name, figures))
             print(_row(name, figures), flush=True)
     _write_results(rows)
+    if (REPO / "dist" / "Factmark").is_dir():  # a build of packaging/build.py: its sizes
+        print()
+        subprocess.run([sys.executable, str(HERE / "bundle.py")], check=False)
     return 0
 
 
