@@ -22,7 +22,7 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
         assert isinstance(window, MainWindow)
         # A test that fails while editing the guidelines must not hang at closing on the
         # Save / Discard question: the edit is dropped first.
-        qtbot.addWidget(window, before_close_func=lambda w: w.guidelines_panel.cancel())
+        qtbot.addWidget(window, before_close_func=lambda w: w.cancel_guidelines_edit())
         window.show()
         window.activateWindow()  # keyboard shortcuts act in the active window
         qtbot.waitExposed(window)

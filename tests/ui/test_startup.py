@@ -93,3 +93,29 @@ def test_the_application_is_drawn_in_fusion_whatever_style_the_desktop_asks_for(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1].lower() == "fusion"
+
+
+def test_the_guidelines_made_on_first_use_show_the_projects_text(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The guidelines dock is filled when first opened: F2 shows the project's guidelines,
+    rendered, and the View menu's tick follows."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDockWidget, QTextBrowser
+
+    window = open_window()
+    dock = window.findChild(QDockWidget, "guidelinesDock")
+    assert dock is not None and not dock.isVisible()
+    assert dock.findChild(QTextBrowser, "guidelines") is None  # not made yet
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(dock.isVisible)
+    view = dock.findChild(QTextBrowser, "guidelines")
+    assert view is not None
+    qtbot.waitUntil(view.isVisible)
+    # The first heading of the stored Markdown, as the reader sees it.
+    markdown = window.project.guidelines()
+    heading = next(
+        line.lstrip("#").strip() for line in markdown.splitlines() if line.startswith("#")
+    )
+    assert heading in view.toPlainText()
+    assert window.action_table["showGuidelines"].isChecked()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: not dock.isVisible())

@@ -28,12 +28,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from factmark.core.label_operations import (
-    AddLabel,
-    AddRelationType,
-    DeleteLabel,
-    DeleteRelationType,
-)
 from factmark.core.labels_store import free_colour, free_key
 from factmark.core.model import Relation, Span, ValidationError
 from factmark.core.operations import AddRelation, AddSpan, Compound, Operation
@@ -69,6 +63,9 @@ def cues_on(project: Project) -> bool:
 def turn_cues_on(project: Project) -> Operation | None:
     """The edit that adds what the project lacks of the ``cue`` label and the ``cue_of``
     link type (one undo step), or None when it has both."""
+    # Label operations are read when cues are turned on or off, not by every window.
+    from factmark.core.label_operations import AddLabel, AddRelationType
+
     labels = project.labels()
     parts: list[Operation] = []
     if not any(label.name == CUE for label in labels):
@@ -82,6 +79,8 @@ def turn_cues_off(project: Project) -> Operation | None:
     """The edit that removes the ``cue`` label and the ``cue_of`` link type, or None when
     the project has neither. Applying it is refused (ValidationError) while spans or links
     use them."""
+    from factmark.core.label_operations import DeleteLabel, DeleteRelationType
+
     parts: list[Operation] = []
     if CUE_OF in project.relation_types():
         parts.append(DeleteRelationType(CUE_OF))

@@ -8,7 +8,6 @@ text is a fixed point of the rule and survives export and re-import unchanged.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from factmark.core.model import ValidationError
@@ -118,6 +117,8 @@ def _utf8(data: bytes) -> str:
 
 def text_uid(text: str) -> str:
     """The document identity: sha256 of the stored (normalised) text, in hex."""
+    import hashlib  # when a document is added: the window starts without it
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -3,10 +3,13 @@ beside the copy's, and the keys that settle it (F8 takes the copy's, Shift+F8 ke
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from factmark.core.conflicts import MergeConflict
+if TYPE_CHECKING:
+    from factmark.core.conflicts import MergeConflict
 
 KEYS = "F8 takes the copy's version · Shift+F8 keeps this project's · F7 goes to the next"
 

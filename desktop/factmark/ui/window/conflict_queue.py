@@ -5,15 +5,18 @@ version and Shift+F8 keeps this project's, each one undo step (core.conflicts)."
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
 from factmark.core.changes import ChangeSet
-from factmark.core.conflicts import DecideConflict, MergeConflict, conflicts
 from factmark.core.text import counted
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.panels.conflict_panel import ConflictPanel
 from factmark.ui.window.session import Session
+
+if TYPE_CHECKING:
+    from factmark.core.conflicts import MergeConflict
 
 NONE_WAITING = "No merge conflicts waiting: every one is settled."
 NONE_IN_HAND = "No merge conflict shown: F7 shows the next one."
@@ -47,6 +50,8 @@ class ConflictQueue(QObject):
 
     def waiting(self) -> list[MergeConflict]:
         """The open conflicts, by document then age."""
+        from factmark.core.conflicts import conflicts  # only once a merge left some
+
         return conflicts(self.session.project)
 
     def next(self) -> None:
@@ -68,6 +73,8 @@ class ConflictQueue(QObject):
         if found is None:
             self.tell(NONE_IN_HAND if self.waiting() else NONE_WAITING, 8000)
             return
+        from factmark.core.conflicts import DecideConflict
+
         if not self.session.perform(DecideConflict(found.id, side)):
             return
         done = "Took the copy's version" if side == "source" else "Kept this project's version"

@@ -3,6 +3,7 @@ dropped on the window."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 from factmark.core.changes import ChangeSet
 from factmark.core.project import Project, ProjectError
 from factmark.core.workspace import PROJECT_SUFFIX, open_project
-from factmark.ui.panels.guidelines_panel import GuidelinesPanel
 from factmark.ui.plain import plain_tip
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.session import Session
@@ -41,7 +41,7 @@ class ProjectFiles(QObject):
         session: Session,
         settings: Settings,
         navigator: DocumentNavigator,
-        guidelines: GuidelinesPanel,
+        confirm_leave: Callable[[], bool],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -49,7 +49,7 @@ class ProjectFiles(QObject):
         self.session = session
         self.settings = settings
         self.navigator = navigator
-        self.guidelines = guidelines
+        self.confirm_leave = confirm_leave  # False: the user keeps editing the guidelines
 
     @property
     def project(self) -> Project:
@@ -57,7 +57,7 @@ class ProjectFiles(QObject):
 
     def open_project_file(self, path: Path) -> bool:
         """Open (or create) the project at ``path`` in this window."""
-        if not self.guidelines.confirm_leave():
+        if not self.confirm_leave():
             return False
         try:
             project = open_project(path)

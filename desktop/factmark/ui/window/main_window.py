@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
@@ -37,7 +37,6 @@ from factmark.ui.models.tables import SpanListModel
 from factmark.ui.panels.conflict_panel import ConflictPanel
 from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.panels.document_panel import DocumentPanel, make_table
-from factmark.ui.panels.guidelines_panel import GuidelinesPanel
 from factmark.ui.panels.hints import NO_DOCUMENT, label_hint
 from factmark.ui.panels.relations_panel import RelationsPanel
 from factmark.ui.panels.suggestion_panel import SuggestionPanel
@@ -57,6 +56,9 @@ from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.selection import SpanSelection
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
+
+if TYPE_CHECKING:
+    from factmark.ui.panels.guidelines_panel import GuidelinesPanel, GuidelinesView
 
 # The size the window asks for on a big screen; on a smaller one it takes the available area.
 WANTED_SIZE = QSize(1360, 860)
@@ -165,11 +167,12 @@ class MainWindow(QMainWindow):
 
         self.guidelines_dock = QDockWidget("Guidelines", self)
         self.guidelines_dock.setObjectName("guidelinesDock")
-        self.guidelines_panel = GuidelinesPanel(self.project, self.guidelines_dock)
-        self.guidelines = self.guidelines_panel.view  # the rendered guidelines
-        self.guidelines_dock.setWidget(self.guidelines_panel)
+        # The guidelines panel is made when the dock first shows (see guidelines_panel).
+        self._guidelines_panel: GuidelinesPanel | None = None
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.guidelines_dock)
         self.guidelines_dock.hide()
+        # Shown by the View menu, F-key or the layout restored from the last run.
+        self.guidelines_dock.visibilityChanged.connect(self._guidelines_shown)
         self._sizes_before_dock: list[int] | None = None
         self._folded_widths: dict[int, int] = {}  # a folded panel's width, to unfold it at
         self.guidelines_dock.visibilityChanged.connect(
@@ -239,7 +242,7 @@ class MainWindow(QMainWindow):
             self,
         )
         self.files = ProjectFiles(
-            self, session, self.settings, self.navigator, self.guidelines_panel, self
+            self, session, self.settings, self.navigator, self.confirm_leave_guidelines, self
         )
         self.dialogs = ProjectDialogs(self, session, self.settings, self.action_table)
         self.review_mode = ReviewMode(view, self.spans, self)
@@ -252,6 +255,44 @@ class MainWindow(QMainWindow):
             self.tell,
             self,
         )
+
+    @property
+    def guidelines_panel(self) -> GuidelinesPanel:
+        """The guidelines panel in its dock, made when first needed: a window whose
+        guidelines are never opened does without it (and its Markdown rendering)."""
+        if self._guidelines_panel is None:
+            from factmark.ui.panels.guidelines_panel import GuidelinesPanel
+
+            panel = GuidelinesPanel(self.project, self.guidelines_dock)
+            panel.saved.connect(lambda message: self.tell(message, 6000))
+            self.guidelines_dock.setWidget(panel)
+            self._guidelines_panel = panel
+        return self._guidelines_panel
+
+    @property
+    def guidelines(self) -> GuidelinesView:
+        """The rendered guidelines."""
+        return self.guidelines_panel.view
+
+    def show_guidelines(self, shown: bool) -> None:
+        """Show or hide the guidelines dock (the panel made first)."""
+        if shown:
+            self.guidelines_panel  # noqa: B018  (made before the dock shows)
+        self.guidelines_dock.setVisible(shown)
+
+    def _guidelines_shown(self, visible: bool) -> None:
+        if visible:
+            self.guidelines_panel  # noqa: B018  (made as the dock shows)
+
+    def cancel_guidelines_edit(self) -> None:
+        """Drop an edit of the guidelines in progress, unsaved (none made: nothing)."""
+        if self._guidelines_panel is not None:
+            self._guidelines_panel.cancel()
+
+    def confirm_leave_guidelines(self) -> bool:
+        """False when the user cancels leaving guidelines being edited (none: True)."""
+        panel = self._guidelines_panel
+        return panel is None or panel.confirm_leave()
 
     def _handlers(self) -> dict[str, Callable[..., Any]]:
         """Every action of the table with the part that does it."""
@@ -314,7 +355,7 @@ class MainWindow(QMainWindow):
             "showDocumentList": lambda shown: self.show_panel(DOCUMENT_LIST, shown),
             "showSidePanels": lambda shown: self.show_panel(SIDE_PANELS, shown),
             "showLabelToolbar": self.action_table.label_toolbar.setVisible,
-            "showGuidelines": self.guidelines_dock.setVisible,
+            "showGuidelines": self.show_guidelines,
             "shortcuts": dialogs.shortcuts,
             "about": dialogs.about,
         }
@@ -366,7 +407,6 @@ class MainWindow(QMainWindow):
         self.details.note_edited.connect(self.annotation.set_note)
         self.details.attribute_chosen.connect(self.annotation.set_attribute)
         self.details.document_fields_edited.connect(self.annotation.set_document_meta)
-        self.guidelines_panel.saved.connect(lambda message: self.tell(message, 6000))
         self.annotator_button.clicked.connect(lambda: self.ask_annotator())
         self._rebuild_label_actions()
 
@@ -375,8 +415,8 @@ class MainWindow(QMainWindow):
     def _changed(self, changes: ChangeSet) -> None:
         if changes.labels or changes.settings:
             self._rebuild_label_actions()
-        if changes.settings:
-            self.guidelines_panel.refresh()
+        if changes.settings and self._guidelines_panel is not None:
+            self._guidelines_panel.refresh()
         if changes.settings or changes.labels:
             self.details.refresh_definitions()  # attribute keys or labels may differ
         if changes.documents_reloaded:
@@ -397,7 +437,8 @@ class MainWindow(QMainWindow):
 
     def _project_opened(self, project: Project) -> None:
         self.details.refresh_definitions()
-        self.guidelines_panel.set_project(project)
+        if self._guidelines_panel is not None:
+            self._guidelines_panel.set_project(project)
         self._rebuild_label_actions()
         self._update_titles(reread=True)
 
@@ -647,7 +688,7 @@ class MainWindow(QMainWindow):
         self.files.dropped(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.guidelines_panel.confirm_leave():  # the user chose Cancel
+        if not self.confirm_leave_guidelines():  # the user chose Cancel
             event.ignore()
             return
         self.next_frame.flush()  # the panels' last updates, while the project is open
