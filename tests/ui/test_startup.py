@@ -119,3 +119,32 @@ def test_the_guidelines_made_on_first_use_show_the_projects_text(open_window, qt
     assert window.action_table["showGuidelines"].isChecked()
     qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: not dock.isVisible())
+
+
+def test_the_viewports_made_in_python_are_set_up_as_qts_own(open_window) -> None:  # type: ignore[no-untyped-def]
+    """The article, the lists and the links panel get viewports made in Python (PySide
+    would otherwise make every widget class to type Qt's); each is set up as Qt sets up
+    the one it makes, compared with a fresh widget of the same class."""
+    from PySide6.QtWidgets import QListWidget, QPlainTextEdit, QTableView
+
+    window = open_window()
+    fresh = {QPlainTextEdit: QPlainTextEdit(), QTableView: QTableView(), QListWidget: QListWidget()}
+    for name, kind in (
+        ("articleView", QPlainTextEdit),
+        ("documentList", QTableView),
+        ("spanList", QTableView),
+    ):
+        area = window.findChild(kind, name)
+        assert area is not None, name
+        ours, qts = area.viewport(), fresh[kind].viewport()
+        assert ours.parent() is area
+        assert ours.objectName() == qts.objectName()
+        assert ours.backgroundRole() == qts.backgroundRole()
+        assert ours.autoFillBackground() == qts.autoFillBackground()
+        assert ours.focusProxy() is area  # Qt's setViewport: keys go to the view
+    article = window.article_view
+    assert article.viewport().cursor().shape() == fresh[QPlainTextEdit].viewport().cursor().shape()
+    # The text layout measures on the viewport shown (Qt gave it the one replaced).
+    assert article.document().documentLayout().paintDevice() is article.viewport()
+    relations = window.relations
+    assert relations.viewport().backgroundRole() == fresh[QListWidget].viewport().backgroundRole()

@@ -30,6 +30,7 @@ from factmark.ui.article.offsets import OffsetMap
 from factmark.ui.article.span_painter import SpanPainter
 from factmark.ui.models.span_index import SpanIndex
 from factmark.ui.plain import plain_tip
+from factmark.ui.viewports import own_viewport
 
 MIN_ZOOM, MAX_ZOOM = -6, 12
 HANDLE = 4  # pixels around a handle of the selected span's edges that start a drag
@@ -53,6 +54,7 @@ class ArticleView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._own_viewport()
         self.setObjectName("articleView")
         self.setReadOnly(True)
         # Read-only, yet with a cursor that Shift+arrows and Ctrl+Shift+arrows extend.
@@ -94,6 +96,13 @@ class ArticleView(QPlainTextEdit):
         self.link_area = LinkArea(self)
         self.setViewportMargins(0, 0, LINK_MARGIN, 0)
         self.setMouseTracking(True)
+
+    def _own_viewport(self) -> None:
+        """A viewport made in Python (see ui/viewports.py), with the text cursor Qt gives
+        its own, and the paint device the text layout measures fonts on."""
+        viewport = own_viewport(self)
+        viewport.setCursor(Qt.CursorShape.IBeamCursor)
+        self.document().documentLayout().setPaintDevice(viewport)
 
     # -- content -------------------------------------------------------------
 

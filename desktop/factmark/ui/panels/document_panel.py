@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (
 
 from factmark.core.project import Project
 from factmark.ui.models.tables import STATUS_NAMES, DocumentListModel
+from factmark.ui.viewports import own_viewport
 
 
 def make_table(name: str, parent: QWidget) -> QTableView:
     """A compact, row-selecting table as both lists use."""
     view = QTableView(parent)
+    own_viewport(view)  # see ui/viewports.py
     view.setObjectName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

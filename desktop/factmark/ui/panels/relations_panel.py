@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from factmark.core.model import Relation, Span
+from factmark.ui.viewports import own_viewport
 
 EMPTY = (
     "No links yet. Select a span, press R, then click the span it links to: a source to "
@@ -44,6 +45,7 @@ class RelationsPanel(QListWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        own_viewport(self)  # see ui/viewports.py
         self.proposed_cues = {}
         self.proposed_quotes: dict[int, str] = {}
         self.quote_key = ""
