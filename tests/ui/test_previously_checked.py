@@ -290,3 +290,37 @@ def test_the_list_follows_an_archive_added_to_while_the_window_is_open(
     click_at(qtbot, window.article_view, TEXT.index(CLAIM) + 5)
     qtbot.waitUntil(lambda: len(listed.entries) > 0, timeout=15000)
     assert listed.entries[0].review.url == f"{BASE}/en/vaccine-microchips"
+
+
+def test_chinese_matches_are_underlined_pair_by_pair(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A Chinese claim in the window: the review's characters that the claim shares (as
+    pairs) are underlined, the others not, and neighbouring pairs run together."""
+    text = "网上流传说新冠疫苗里面有追踪芯片。"
+    claim = "新冠疫苗里面有追踪芯片"
+    path = tmp_path / "zh.factmark"
+    with Project.open(path) as project:
+        start = text.index(claim)
+        project.add_document(
+            IncomingDocument(
+                text,
+                title="芯片",
+                meta={"lang": "zh"},
+                spans=[IncomingSpan(start, start + len(claim), "claim", "ana")],
+            )
+        )
+        add_reviews(
+            project,
+            [Review(url=f"{BASE}/zh/chips", claim="疫苗含有追踪芯片", language="zh")],
+            "zh.csv",
+        )
+    window = open_window(path)
+    view = window.article_view
+    qtbot.waitUntil(lambda: view.text == text)
+    click_at(qtbot, view, text.index(claim) + 3)
+    listed = window.details.previously_checked
+    qtbot.waitUntil(lambda: len(listed.entries) == 1, timeout=15000)
+    # 疫苗 and 有追 追踪 踪芯 芯片 are shared; 苗含 and 含有 are not, so 含 alone is not
+    # underlined (有 is, in 有追).
+    assert listed.rows[0].claim.text() == "<u>疫苗</u>含<u>有追踪芯片</u>"
