@@ -35,7 +35,8 @@ def straightforward_agreement(project: Project) -> dict[str, Any]:
     pair_documents: Counter[tuple[str, str]] = Counter()
     documents: list[dict[str, Any]] = []
     compared: list[Compared] = []
-    for document, rows, relations in project.export_rows([]):
+    for document, plain_rows, relations in project.export_rows([]):
+        rows = list(map(SpanRow._make, plain_rows))
         by_annotator = _units(rows)
         if len(by_annotator) < 2:
             continue
