@@ -333,3 +333,25 @@ def test_bundle_size_and_what_stays_out(bundle: Path) -> None:
         for name in ("libgtk-3.so.0", "libcairo.so.2", "libpango-1.0.so.0", "libQt6Network.so.6"):
             assert not list(internal.rglob(name)), name
         assert debug_exe(bundle).readlink() == Path("Factmark")  # one program, two names
+
+
+def test_spacy_exports_say_in_one_line_they_are_not_in_the_bundle(
+    bundle: Path, corpus: Path, tmp_path: Path
+) -> None:
+    """The installers carry no spaCy: its three exports refuse in one line, write nothing."""
+    project = tmp_path / "p.factmark"
+    assert (
+        run([debug_exe(bundle), "import", project, corpus / "annotated.jsonl"], tmp_path).returncode
+        == 0
+    )
+    for fmt in ("spacy", "attribution", "sentences"):
+        out = tmp_path / f"out-{fmt}"
+        result = run([debug_exe(bundle), "export", project, "--format", fmt, "-o", out], tmp_path)
+        assert result.returncode == 2, result.stdout  # refused before anything is written
+        why = "" if fmt == "spacy" else " (it needs spaCy for its sentences)"
+        assert result.stderr.splitlines() == [
+            f"factmark: error: the {fmt} format is not part of this installed app{why}; "
+            "export jsonl and convert it where the Python package runs: "
+            "pip install 'factmark[spacy]'"
+        ]
+        assert not out.exists()

@@ -38,9 +38,14 @@ def check_available(fmt: str) -> None:
     try:
         import spacy  # noqa: F401
     except ImportError:
-        where = " is not part of this installed app" if getattr(sys, "frozen", False) else ""
+        if getattr(sys, "frozen", False):
+            raise ValidationError(
+                f"the {fmt} format is not part of this installed app (it needs spaCy for its "
+                "sentences); export jsonl and convert it where the Python package runs: "
+                "pip install 'factmark[spacy]'"
+            ) from None
         raise ValidationError(
-            f"the {fmt} format{where} needs spaCy for its sentences: pip install 'factmark[spacy]'"
+            f"the {fmt} format needs spaCy for its sentences: pip install 'factmark[spacy]'"
         ) from None
     except Exception as error:  # a broken install, e.g. a numpy built for another ABI
         raise ValidationError(
