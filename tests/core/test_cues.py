@@ -281,3 +281,30 @@ def test_the_language_comes_from_the_document_metadata() -> None:
     assert language_of({"language": "fr"}) == "fr"  # none: nothing is proposed
     assert language_of({"lang": "../../etc"}) == "en"  # not a language tag
     assert language_of({"lang": 7}) == "en"
+
+
+def test_the_claimbuster_speaker_of_an_outlet_claim(project: Project, tmp_path: Path) -> None:
+    """The author when the metadata names one, else the publication, else "outlet"."""
+    text = "Prices rose by 9 percent. The mayor said the bridge was closed."
+    for n, (meta, speaker) in enumerate(
+        (
+            ({"author": "Jane  Doe", "publication": "NBC News"}, "Jane Doe"),
+            ({"publication": "NBC News"}, "NBC News"),
+            ({}, "outlet"),
+        )
+    ):
+        added = project.add_document(
+            IncomingDocument(text + " " * n, title=str(n), meta=meta, status="done")
+        )
+        assert added is not None
+        project.add_span(
+            added[0], *place(text, "Prices rose by 9 percent"), "claim", attrs={"voice": "outlet"}
+        )
+        out = tmp_path / f"s{n}.jsonl"
+        export(project, "sentences", out, options={"scheme": "claimbuster"}, card=False)
+        lines = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+        mine = [line for line in lines if line["File_id"] == project.document(added[0]).uid]
+        assert [(line["Text"], line["Speaker"]) for line in mine] == [
+            ("Prices rose by 9 percent.", speaker),
+            ("The mayor said the bridge was closed.", ""),
+        ]

@@ -197,6 +197,7 @@ def test_claimbuster_jsonl_is_the_hand_checked_file(seed, tmp_path: Path) -> Non
     assert lines == expected
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "- scheme: claimbuster" in card
+    assert "for a claim marked as the outlet's own voice the article's author" in card
     assert "23 sentences (CFS 2, UFS 6, NFS 15)" in card
 
 

@@ -96,7 +96,9 @@ LOADING = {
     "claimbuster": (
         "The attributes of the ClaimBuster dataset (`Sentence_id`, `Text`, `Speaker`, "
         "`File_id`, `Line_number`, `Verdict` 1/0/-1), plus `label` (CFS/UFS/NFS) and "
-        "`sentence` offsets:\n\n"
+        "`sentence` offsets. `Speaker` is the source linked to a claim in the sentence, or "
+        "for a claim marked as the outlet's own voice the article's author, else its "
+        "publication, else `outlet`; empty when the sentence has neither:\n\n"
         "```python\nfrom datasets import load_dataset\n"
         'sentences = load_dataset("json", data_files=path)\n```'
     ),
