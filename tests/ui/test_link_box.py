@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 
 from factmark.ui.window.main_window import MainWindow
@@ -65,11 +66,19 @@ def test_a_source_with_two_claims_asks_for_the_link_then_the_chosen_row_takes_th
     assert window.project.relation(first).attrs == window.project.relation(second).attrs == {}
     assert window.statusBar().currentMessage().startswith("The selected span has several links")
     assert window.relations.currentRow() == -1  # no row: no link in focus
-    # Choosing the second row puts that link in focus: the key acts on it.
+    # Choosing the second row puts that link in focus: the key acts on it, and its box is
+    # scrolled into the details column's view (at 1366x768 it sits below the span's).
+    window.resize(1366, 768)
+    area = window.findChild(QScrollArea, "detailsScroll")
+    area.setMaximumHeight(150)
+    area.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: window.details.link_box.visibleRegion().isEmpty())
     rows = window.relations
     rect = rows.visualItemRect(rows.item(1))
     qtbot.mouseClick(rows.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.details.link_box.relation.id == second
+    box = window.details.link_box  # brought into the details column's view
+    qtbot.waitUntil(lambda: not box.visibleRegion().isEmpty())
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_I, SHIFT_ALT)
     assert window.project.relation(second).attrs == {"quote": "indirect"}

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -167,6 +168,14 @@ class LinkBox(QGroupBox):
             event.ignore()  # the wheel scrolls the panel, never changes a value on the way
             return True
         return super().eventFilter(watched, event)
+
+    def bring_into_view(self) -> None:
+        """Scroll the panel holding the box (the details column) to show it."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None:
+            parent.ensureWidgetVisible(self, 0, 0)
 
     def stop(self) -> None:
         """Save a note still being typed (the window is closing or switching project)."""

@@ -100,6 +100,7 @@ class LinkAttributes(QObject):
     def _chosen(self, relation_id: int) -> None:
         self.chosen = relation_id
         self.refresh()
+        self.box.bring_into_view()  # a link chosen in the list: its box, not the span's
 
     def span_selected(self, span: Span | None, _text: str = "") -> None:
         """The selected span changed: its link comes into focus."""
