@@ -689,3 +689,18 @@ def test_a_nul_byte_late_in_a_streamed_jsonl_file_stores_nothing_of_it(
     report = import_file(project, path)
     assert report.documents == 0 and any("binary file" in m for _, m in report.errors)
     assert project.documents() == []
+
+
+def test_a_doccano_relation_pointing_at_a_list_is_that_lines_error(
+    project: Project, write_jsonl: Callable[..., Path]
+) -> None:
+    path = write_jsonl(
+        [
+            {"text": KYIV, "entities": [], "relations": [{"from_id": [], "to_id": 0, "type": "x"}]},
+            {"text": "A second article."},
+        ]
+    )
+    report = import_file(project, path)
+    assert [line for line, _ in report.errors] == [1]
+    assert "points at unknown span []" in report.errors[0][1]
+    assert [d.title for d in project.documents()] == ["A second article."]

@@ -252,7 +252,8 @@ def check_parts(incoming: IncomingDocument, known: set[str], create_labels: bool
         wanted = set(refs)
         for relation in incoming.relations:
             for end_ref in (relation.head, relation.child):
-                if end_ref not in wanted:
+                # A file's id may be a list or an object: no span has it (and no set holds it).
+                if type(end_ref) not in _REF_TYPES or end_ref not in wanted:
                     raise ValidationError(
                         f"relation {relation.label!r} points at unknown span {end_ref!r}"
                     )
