@@ -176,8 +176,8 @@ def test_export_dialog_keeps_an_outlet_in_one_part(
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.split_by.isEnabled()
-    offered = [dialog.split_by.itemData(i) for i in range(dialog.split_by.count())]
-    assert offered == [None, "meta.date", "meta.outlet"]
+    offered = [dialog.split_by.itemText(i) for i in range(dialog.split_by.count())]
+    assert offered == ["", "meta.date", "meta.outlet"]
     qtbot.mouseClick(dialog.split_on, Qt.MouseButton.LeftButton)
     assert dialog.split_by.isEnabled()
     dialog.split.clear()
@@ -185,7 +185,7 @@ def test_export_dialog_keeps_an_outlet_in_one_part(
     dialog.split_by.setFocus()
     qtbot.keyClick(dialog.split_by, Qt.Key.Key_Down)
     qtbot.keyClick(dialog.split_by, Qt.Key.Key_Down)
-    assert dialog.split_by.currentText() == "documents sharing meta.outlet"
+    assert dialog.split_by.currentText() == "meta.outlet"
     dialog.output.setText(str(tmp_path / "c.jsonl"))
     qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
     for part in ("train", "dev", "test"):
@@ -199,6 +199,27 @@ def test_export_dialog_keeps_an_outlet_in_one_part(
 def _annotators(path: Path) -> list[str]:
     lines = path.read_bytes().splitlines()
     return [span["annotator"] for line in lines for span in orjson.loads(line)["spans"]]
+
+
+def test_export_dialog_refuses_a_typed_field_that_is_not_meta_name(
+    project: Project, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    _outlets(project)
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "factmark.ui.plain.QMessageBox.warning", lambda _parent, _title, text: shown.append(text)
+    )
+    dialog = ExportDialog(project)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.split_on, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.split_by.lineEdit(), "outlet")
+    dialog.output.setText(str(tmp_path / "c.jsonl"))
+    qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
+    assert shown == [
+        "--split-by takes meta.NAME, a document metadata field (e.g. meta.outlet), not 'outlet'"
+    ]
+    assert not list(tmp_path.glob("c*"))
 
 
 def test_export_dialog_pseudonymises_annotators(

@@ -100,13 +100,16 @@ class ReadingStore(LabelsStore):
         except sqlite3.DatabaseError as error:
             raise ProjectError(f"{self.path}: {_explain(error)}") from None
 
-    def meta_keys(self, limit: int = 100) -> list[str]:
-        """The metadata keys the project's documents use, sorted (at most ``limit``)."""
+    def meta_keys(self, documents: int = 2000, limit: int = 100) -> list[str]:
+        """The metadata keys of the latest ``documents`` documents, sorted (at most
+        ``limit``): suggestions, read in milliseconds whatever the project's size (every
+        document's metadata took 0.8 s at 100,000)."""
         try:
             rows = self.conn.execute(
-                "SELECT DISTINCT j.key FROM documents d, json_each(d.meta) j "
-                "WHERE json_valid(d.meta) AND json_type(d.meta) = 'object' ORDER BY j.key LIMIT ?",
-                [limit],
+                "SELECT DISTINCT j.key FROM (SELECT meta FROM documents ORDER BY id DESC "
+                "LIMIT ?) d, json_each(CASE WHEN json_valid(d.meta) AND json_type(d.meta) = "
+                "'object' THEN d.meta ELSE '{}' END) j ORDER BY j.key LIMIT ?",
+                [documents, limit],
             ).fetchall()
         except sqlite3.DatabaseError:
             return []

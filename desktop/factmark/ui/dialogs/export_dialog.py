@@ -27,7 +27,6 @@ from factmark.core.exporting.base import Selection, Split
 from factmark.core.exporting.pseudonyms import ensure_key
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
-from factmark.core.safe_text import printable
 from factmark.core.text import counted
 from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.models.tables import STATUS_NAMES
@@ -105,14 +104,21 @@ class ExportDialog(QDialog):
             "Refuse the export (nothing written) when a part would get fewer documents"
         )
         # A split by group: documents sharing a metadata value stay in one part.
+        # Editable: the fields offered are those of the latest documents; any can be typed.
         self.split_by = QComboBox(self)
         self.split_by.setObjectName("exportSplitBy")
-        self.split_by.addItem("none: each document placed on its own", None)
+        self.split_by.setEditable(True)
+        self.split_by.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.split_by.addItem("")
         for key in project.meta_keys():
-            self.split_by.addItem(f"documents sharing meta.{printable(key)}", f"meta.{key}")
+            if key.isprintable():
+                self.split_by.addItem(f"meta.{key}")
+        line = self.split_by.lineEdit()
+        assert line is not None  # an editable combo box has one
+        line.setPlaceholderText("meta.FIELD, or empty: each document placed on its own")
         self.split_by.setToolTip(
-            "Keep documents with the same value of this metadata field (an outlet, a topic) "
-            "in one part; a document without the field is a group of its own"
+            "Keep documents with the same value of this metadata field (meta.outlet, "
+            "meta.topic) in one part; a document without the field is a group of its own"
         )
         self.card = QCheckBox("Write a README.md dataset card beside the export", self)
         self.card.setChecked(True)
@@ -195,7 +201,7 @@ class ExportDialog(QDialog):
             self.split.text(),
             self.seed.value(),
             self.min_per_part.value(),
-            self.split_by.currentData(),
+            self.split_by.currentText().strip() or None,
         )
 
     def options(self) -> dict[str, str]:
