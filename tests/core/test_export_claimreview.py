@@ -248,6 +248,24 @@ def test_metadata_that_is_not_what_a_property_takes_is_left_out_and_counted(
     )
 
 
+def test_the_outlets_voice_names_the_author_else_the_publication(
+    project: Project, tmp_path: Path
+) -> None:
+    text = "Prices rose 9% in May.\n"
+    for meta in ({"author": "Ann Lee", "publication": "The Post"}, {"publication": "The Post"}):
+        added = project.add_document(IncomingDocument(text + str(meta), status="done", meta=meta))
+        assert added is not None
+        span_at(project, added[0], text, "claim", "Prices rose 9% in May",
+                attrs={"verdict": "true", "voice": "outlet"})  # fmt: skip
+    out = tmp_path / "r.jsonld"
+    export(project, "claimreview", out, ALL, card=False)
+    reviews = [e["item"][0] for e in json.loads(out.read_bytes())["dataFeedElement"]]
+    assert [r["itemReviewed"]["author"] for r in reviews] == [
+        {"@type": "Person", "name": "Ann Lee"},
+        {"@type": "Organization", "name": "The Post"},
+    ]
+
+
 def test_an_export_without_reviews_is_an_empty_feed(project: Project, tmp_path: Path) -> None:
     out = tmp_path / "r.jsonld"
     export(project, "claimreview", out, ALL, card=False)

@@ -17,10 +17,11 @@ than ``unverified`` (which says that no verdict was reached, so it is not a rati
   them): a ``Person`` when the source's ``kind`` attribute is ``person``, an
   ``Organization`` when it is ``organisation`` or ``media``, a bare ``{"name"}`` otherwise
   (a document, or no kind); several sources give a list. A claim with no source that is
-  marked as the outlet's own voice (``voice: outlet``) has the outlet as its author: an
-  ``Organization`` named by the document's ``publication`` (or ``outlet``) metadata, else a
-  ``Person`` named by its ``author`` metadata. Its ``appearance`` is the article
-  (``CreativeWork`` with the document's ``url``, title as ``headline`` and date);
+  marked as the outlet's own voice (``voice: outlet``) has the outlet as its author, as
+  the ClaimBuster export names its speaker: a ``Person`` named by the document's ``author``
+  metadata, else an ``Organization`` named by its ``publication`` (else ``outlet``). Its
+  ``appearance`` is the article (``CreativeWork`` with the document's ``url``, title as
+  ``headline`` and date);
 - ``url``: the document's ``url`` metadata (an http or https address) with a text fragment
   (``#:~:text=``) that opens the article at the claim: reviews are known by their URL (by
   ``factmark archive add`` among others), so each claim of an article needs its own;
@@ -127,7 +128,7 @@ class ClaimReviewWriter:
             if not found["language"]:
                 del found["language"]
                 self._leave_out("`lang` not a language tag")
-        for key in ("publication", "outlet", "author"):
+        for key in ("author", "publication", "outlet"):
             value = meta.get(key)
             if isinstance(value, str) and value.strip() and "voice" not in found:
                 kind = "Person" if key == "author" else "Organization"
