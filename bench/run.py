@@ -76,15 +76,21 @@ def peak_mb() -> float:
 
 
 # Presses a key in a process's window once it is shown and the first events are handled
-# (two rounds of the loop: the show, layout and paint are done by then), then ends the
-# event loop; exit code 3 when the key did not do what it does.
+# (two rounds of the loop: the show, layout and paint are done by then), says when the
+# key was handled (wall clock, and the process's CPU time so far), then ends the event
+# loop; exit code 3 when the key did not do what it does.
 # (Factmark asks for its QApplication more than once: the key is pressed once.)
+KEY_TAKEN = "key taken at"
 KEY_WHEN_SHOWN = (
+    f"KEY_TAKEN = {KEY_TAKEN!r}\n"
     "scheduled = []\n"
     "def key_when_shown(app, press):\n"
     "    from PySide6.QtCore import QTimer\n"
     "    def pressed():\n"
-    "        app.exit(0 if press() else 3)\n"
+    "        import time\n"
+    "        done = press()\n"
+    "        print(f'{KEY_TAKEN} {time.time()!r} {time.process_time()!r}', flush=True)\n"
+    "        app.exit(0 if done else 3)\n"
     "    if not scheduled:\n"
     "        scheduled.append(True)\n"
     "        QTimer.singleShot(0, lambda: QTimer.singleShot(0, pressed))\n"
@@ -97,7 +103,9 @@ def case_start(work: Path) -> dict:
     taking keys, against a bare QMainWindow + QPlainTextEdit holding the seed article.
 
     Both processes run their event loop until the window is shown and the first events
-    are handled, then press a key in it (a real key event, QTest) and end: Factmark
+    are handled, then press a key in it (a real key event, QTest), and are timed from
+    their launch to the key handled (the wall clock and their CPU time then; what
+    follows, ending the process, is not part of a start), then end: Factmark
     selects the word after the last span of the article shown and presses label key 1,
     which must have added a span (checked in the window, and in the project file at the
     end); the bare window types a letter, which must be in its text. The command is run
@@ -180,15 +188,23 @@ def _bench_spans(project: Path) -> int:
 
 def _timed_process(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """Wall time (s), peak memory (MB) and CPU time (s, user + system) of one process,
-    from start to exit."""
-    began = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from start to exit, or to the moment it says it took a key (KEY_TAKEN: the
+    interpreter's teardown after the window closes is not part of a start)."""
+    began, began_clock = time.perf_counter(), time.time()
+    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert child.stdout is not None
+    output = child.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - began
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise RuntimeError(f"{command[:4]} exited with {child.returncode}")
-    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    cpu = usage.ru_utime + usage.ru_stime
+    for line in output.splitlines():
+        if line.startswith(KEY_TAKEN):
+            taken, cpu = map(float, line[len(KEY_TAKEN) :].split())
+            elapsed = taken - began_clock
+    return elapsed, usage.ru_maxrss / 1024, cpu
 
 
 def _alternate(
