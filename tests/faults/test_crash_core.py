@@ -131,8 +131,8 @@ def write_corpus(folder: Path, files: int, per_file: int) -> dict[str, tuple[str
 
 def test_bulk_import_killed_keeps_whole_documents(tmp_path: Path) -> None:
     """Killed during ``import_file`` of 4,000 documents: every stored document has all
-    of its spans, every file whose import returned is there in full, and the project
-    opens and passes integrity_check."""
+    of its spans, every file whose import returned is there in full, a file cut short
+    left nothing, and the project opens and passes integrity_check."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     expected = write_corpus(corpus, files=4, per_file=1000)
@@ -163,5 +163,9 @@ def test_bulk_import_killed_keeps_whole_documents(tmp_path: Path) -> None:
                 seen[file_name] += 1
             for name in done:
                 assert seen[name] == 1000, f"{name} was reported imported but is incomplete"
+            for name, count in seen.items():
+                # A file is one transaction: killed in the middle, none of it is kept (all
+                # of it when the kill came between its commit and the line reporting it).
+                assert count in (0, 1000), f"{name}: {count} of its 1,000 documents kept"
             stored_counts.append(sum(seen.values()))
     print("documents stored at each kill:", stored_counts)  # varies with the machine
