@@ -301,8 +301,10 @@ def test_sentences_close_to_an_archived_claim_are_found_and_others_not(
 ) -> None:
     """Reasoned by hand: the first sentence holds five of the seven words of "COVID-19
     vaccines contain microchips that track people" (not 19, contain) and the last all
-    four of "5G networks are spreading the coronavirus": both over 70% of the review's
-    weight. The 5G roll-out shares two words (5G, networks) with it, fewer than three;
+    five of "5G mobile networks spread the coronavirus" (and all four of another desk's
+    "5G networks are spreading the coronavirus", ranked below it): over 70% of the
+    weight of the review's claim; the title of FactDesk's 5G review ("How the 5G rumour
+    started") does not count. The 5G roll-out shares two words (5G, networks), fewer than three;
     the drinking-water sentence holds drinking, hot and water of "Drinking hot water kills
     the coronavirus" but not kills or coronavirus, the rarer words: under 70%."""
     bounds = sentences_of(
@@ -316,13 +318,45 @@ def test_sentences_close_to_an_archived_claim_are_found_and_others_not(
     found = checked_sentences(ARTICLE, bounds, matcher, "en")
     assert [(s.start, s.end, s.match.review.url) for s in found] == [
         (*bounds[0], f"{BASE}/en/vaccine-microchips"),
-        (*bounds[4], f"{BASE}/other/5g"),
+        (*bounds[4], f"{BASE}/en/5g-coronavirus"),
     ]
     assert found[1].match.coverage == 1.0  # every word of that review is in the sentence
     assert 0.7 <= found[0].match.coverage < 1.0
     proposal = found[0].proposal()
     assert (proposal.label, proposal.suggester) == ("claim", "archive")
     assert proposal.confidence == found[0].match.coverage
+
+
+def test_a_review_with_a_long_title_is_found_by_the_words_of_its_claim(project: Project) -> None:
+    """Reasoned by hand on the seed article: its sentence holds five of the six words of
+    the claim "Britain sent long-range missiles to Ukraine" (not Ukraine: it says
+    Ukrainian, another stem), the rarest among them; the review's headline, which the
+    sentence does not echo, must not count against it. The sentence before shares only
+    Ukraine with it."""
+    add_reviews(
+        project,
+        [
+            Review(
+                url=f"{BASE}/en/storm-shadow",
+                claim="Britain sent long-range missiles to Ukraine",
+                title="Storm Shadow: what the cruise missiles can reach, and what London said",
+            ),
+            Review(url=f"{BASE}/en/other", claim="Wagner fighters left the city of Bakhmut"),
+        ],
+        "x.csv",
+    )
+    text = (
+        "Ukraine has pushed back the Russian army. But Ukrainian President Volodymyr "
+        "Zelenskyy signaled otherwise, even as Britain sent in new long-range missiles that "
+        "could allow Kiev to strike deeper into Ukrainian-controlled territory."
+    )
+    bounds = sentences_of(text, "Ukraine has pushed back the Russian army.", text[42:])
+    found = checked_sentences(text, bounds, ClaimMatcher(archived_reviews(project)), "en")
+    assert [(s.start, s.end, s.match.review.url) for s in found] == [
+        (*bounds[1], f"{BASE}/en/storm-shadow")
+    ]
+    assert found[0].match.matched_words[:5] == ("Britain", "sent", "long", "range", "missiles")
+    assert 0.7 <= found[0].match.coverage < 1.0
 
 
 def test_sentences_in_french_chinese_and_japanese_find_their_reviews(

@@ -77,8 +77,8 @@ def test_marked_sentences_are_reviewed_like_suggestions_and_name_their_review(
     assert [(ARTICLE[s.start : s.end], s.label, s.attrs) for s in spans] == [
         (FIRST, "claim", {"suggested_by": "archive"})
     ]
-    # The next one is in hand: the same claim by another desk.
-    assert f"{BASE}/other/5g" in window.suggestion_panel.body.toolTip()
+    # The next one is in hand: every word of FactDesk's 5G claim is in it.
+    assert f"{BASE}/en/5g-coronavirus" in window.suggestion_panel.body.toolTip()
     qtbot.keyClick(view, Qt.Key.Key_Backspace)
     assert view.suggestions == []
     qtbot.keySequence(view, QKeySequence("Ctrl+Z"))

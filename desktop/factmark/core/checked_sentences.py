@@ -4,8 +4,9 @@ fact-checker sees which sentences of an article were checked before even where n
 span exists yet.
 
 A sentence is proposed when its best-covering match among the top few covers at least
-:data:`MIN_COVERAGE` of that review's BM25 weight (``Match.coverage``: the share of the
-review's words, weighted by how rare they are in the archive, that the sentence holds)
+:data:`MIN_COVERAGE` of the BM25 weight of that review's claim (``Match.coverage``: the
+share of the claim's words, weighted by how rare they are in the archive, that the
+sentence holds; the review's title does not count)
 and shares at least :data:`MIN_WORDS` words with it. A sentence sharing one or two
 common words with a review ("5G", "vaccines") is not proposed; the reworded claim is.
 The suggestion's confidence is that coverage.

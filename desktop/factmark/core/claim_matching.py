@@ -7,8 +7,8 @@ review's claim and title, words stemmed per language (PyStemmer's Snowball stemm
 - The ranking is reproducible: all scores are computed, and equal scores keep the
   archive's order (the review added first ranks first).
 - It is explainable: each match carries the words of the review that matched words of
-  the claim (the same stem), as the review writes them, and the share of the review's
-  weight the claim covers (:attr:`Match.coverage`).
+  the claim (the same stem), as the review writes them, and the share of the weight of
+  the review's claim (not its title) the claim covers (:attr:`Match.coverage`).
 - Chinese and Japanese, written without spaces, are cut into overlapping pairs of
   characters (疫苗含有 -> 疫苗 苗含 含有), in the index and in the query alike, whatever the
   language: a claim reworded around the same words still shares most pairs with its
@@ -61,8 +61,9 @@ class Match:
     review: ArchivedReview
     score: float
     matched_words: tuple[str, ...]
-    # The review's BM25 weight the claim covers: its score over the score the review's
-    # own words would get (1.0: every word of the review is in the claim).
+    # The share of the review's claim's BM25 weight that the query covers: the weights of
+    # the claim's words the query holds over those of all its words (1.0: every word of
+    # the review's claim is in the query; its title does not count).
     coverage: float = 0.0
 
 
@@ -143,18 +144,18 @@ class _LanguageIndex:
         ]
         self._bm25: Any = None
         if self.reviews:
-            corpus = analyser.corpus(f"{r.claim}\n{r.title}" for r in self.reviews)
-            if corpus[1]:  # some review has a word that is not a stopword
+            # Claims and titles analysed apart (one vocabulary), each review indexed as
+            # its claim's terms then its title's: coverage is measured on the claim alone.
+            parts, vocabulary = analyser.corpus(
+                text for r in self.reviews for text in (r.claim, r.title)
+            )
+            claims = parts[0::2]
+            corpus = ([c + t for c, t in zip(claims, parts[1::2], strict=True)], vocabulary)
+            if vocabulary:  # some review has a word that is not a stopword
                 self._bm25 = bm25s.BM25()
                 self._bm25.index(corpus, show_progress=False)
-                # Each review's score for its own words: the sum of its term weights
-                # (bm25s keeps them by term, the review's number in ``indices``).
-                import numpy as np
-
-                weights = self._bm25.scores
-                self._own = np.bincount(
-                    weights["indices"], weights=weights["data"], minlength=len(self.reviews)
-                )
+                self._claim_terms = [frozenset(c) for c in claims]
+                self._own = self._claim_weights(self._claim_terms)
 
     def match(self, text: str, top: int) -> list[Match]:
         import numpy as np
@@ -175,10 +176,49 @@ class _LanguageIndex:
                 self.reviews[i],
                 round(float(scores[i]), 4),
                 self._matched_words(self.reviews[i], wanted),
-                round(min(1.0, float(scores[i] / self._own[i])), 4),
+                self._coverage(int(i), ids),
             )
             for i in ranked
         ]
+
+    def _weight(self, term: int, review: int) -> float:
+        """The BM25 weight of ``term`` in ``review`` (bm25s keeps the weights by term,
+        each term's reviews in order in ``indices``)."""
+        import numpy as np
+
+        weights = self._bm25.scores
+        first, last = int(weights["indptr"][term]), int(weights["indptr"][term + 1])
+        at = first + int(np.searchsorted(weights["indices"][first:last], review))
+        return float(weights["data"][at]) if at < last and weights["indices"][at] == review else 0.0
+
+    def _claim_weights(self, claims: list[frozenset[int]]) -> Any:
+        """Each review's score for its own claim's words: the sum of their weights."""
+        import numpy as np
+
+        weights = self._bm25.scores
+        spans = np.diff(weights["indptr"])
+        term_of = np.repeat(np.arange(len(spans)), spans)  # the term of each stored weight
+        count = len(claims)
+        stored = term_of.astype(np.int64) * count + weights["indices"]  # ascending
+        wanted = np.fromiter(
+            (t * count + i for i, terms in enumerate(claims) for t in terms), dtype=np.int64
+        )
+        at = np.searchsorted(stored, wanted)
+        own = np.zeros(count)
+        if len(wanted):
+            reviews = wanted % count
+            np.add.at(own, reviews, weights["data"][at])
+        return own
+
+    def _coverage(self, review: int, query: list[int]) -> float:
+        """The share of the review's claim weight that the query's words cover (1.0:
+        every word of the claim is in the query); a claim of stopwords alone: 0."""
+        own = float(self._own[review])
+        if own <= 0:
+            return 0.0
+        terms = self._claim_terms[review]
+        covered = sum(self._weight(t, review) for t in set(query) if t in terms)
+        return round(min(1.0, covered / own), 4)
 
     def _matched_words(self, review: ArchivedReview, wanted: set[str]) -> tuple[str, ...]:
         """The review's words (claim, then title) whose term is one of the query's."""
