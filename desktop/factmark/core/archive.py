@@ -13,6 +13,7 @@ The readers of the file shapes are in :mod:`factmark.core.archive_readers`.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass
 from datetime import date
@@ -146,23 +147,37 @@ def add_reviews(project: Storage, reviews: Iterable[Review], source: str) -> Add
                 f"SELECT id, {_COLUMNS} FROM fact_checks WHERE url = ?", [review.url]
             ).fetchone()
             if row is None:
-                conn.execute(
-                    f"INSERT INTO fact_checks ({_COLUMNS}, added_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [*values, stamp, stamp],
-                )
+                insert_review(conn, values, stamp, stamp)
                 counts.added += 1
             elif tuple(row[1:-1]) == values[:-1]:
                 counts.unchanged += 1
             else:
-                conn.execute(
-                    "UPDATE fact_checks SET claim = ?, rating = ?, reviewer = ?, claimant = ?, "
-                    "review_date = ?, language = ?, title = ?, source_file = ?, updated_at = ? "
-                    "WHERE id = ?",
-                    [*values[1:], stamp, row[0]],
-                )
+                update_review(conn, row[0], values, stamp)
                 counts.updated += 1
     return counts
+
+
+def insert_review(
+    conn: sqlite3.Connection, values: tuple[str, ...], added_at: str, updated_at: str
+) -> None:
+    """Add a review row: ``values`` are a :class:`Review`'s fields and its source file."""
+    conn.execute(
+        f"INSERT INTO fact_checks ({_COLUMNS}, added_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [*values, added_at, updated_at],
+    )
+
+
+def update_review(
+    conn: sqlite3.Connection, row_id: int, values: tuple[str, ...], updated_at: str
+) -> None:
+    """Replace the stored review ``row_id`` (same URL) by ``values``; its ``added_at`` stays."""
+    conn.execute(
+        "UPDATE fact_checks SET claim = ?, rating = ?, reviewer = ?, claimant = ?, "
+        "review_date = ?, language = ?, title = ?, source_file = ?, updated_at = ? "
+        "WHERE id = ?",
+        [*values[1:], updated_at, row_id],
+    )
 
 
 def archived_reviews(project: Storage) -> list[ArchivedReview]:

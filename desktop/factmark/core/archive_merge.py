@@ -15,7 +15,7 @@ from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from factmark.core.archive import MAX_FIELD, make_review
+from factmark.core.archive import MAX_FIELD, insert_review, make_review, update_review
 from factmark.core.model import ValidationError
 from factmark.core.storage import Storage, now
 
@@ -73,23 +73,13 @@ def merge_archive(
             [review.url],
         ).fetchone()
         if row is None:
-            conn.execute(
-                "INSERT INTO fact_checks (url, claim, rating, reviewer, claimant, review_date, "
-                "language, title, source_file, added_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [*values, now(), changed],
-            )
+            insert_review(conn, values, now(), changed)
             merged.added += 1
             continue
         ours = _time(row[1], default=datetime.min.replace(tzinfo=UTC))
         if when <= ours or tuple(row[2:]) == values[:-1]:
             continue  # the project's is as new or newer, or the same
-        conn.execute(
-            "UPDATE fact_checks SET claim = ?, rating = ?, reviewer = ?, claimant = ?, "
-            "review_date = ?, language = ?, title = ?, source_file = ?, updated_at = ? "
-            "WHERE id = ?",
-            [*values[1:], changed, row[0]],
-        )
+        update_review(conn, row[0], values, changed)
         merged.updated += 1
 
 

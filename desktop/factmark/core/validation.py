@@ -234,14 +234,7 @@ def _check_spans(
                 raise _Follows(f"left out with its label {_shown(label)}")
             if annotator is not None and annotator not in annotators:
                 _annotator(annotator)  # once per name: a valid one is in verdict.annotators
-            if (
-                note is not None
-                and (type(note) is not str or "\x00" in note)
-                and "\x00" in _text("note", note)
-            ):
-                raise _Bad("the note holds a NUL character")
-            if attrs != "{}":
-                _json_object("attrs", attrs)
+            _note_and_attrs(note, attrs)
             if type(created) is not str or type(updated) is not str:
                 _text("created_at", created)
                 _text("updated_at", updated)
@@ -280,14 +273,7 @@ def _check_relations(
             if head == child:
                 raise _Bad("a span cannot be linked to itself")
             types.check(label)
-            if (
-                note is not None
-                and (type(note) is not str or "\x00" in note)
-                and "\x00" in _text("note", note)
-            ):
-                raise _Bad("the note holds a NUL character")
-            if attrs != "{}":
-                _json_object("attrs", attrs)
+            _note_and_attrs(note, attrs)
         except _Bad as error:
             verdict.add("relations", relation_id, error)
             verdict.bad_relations.add(relation_id)
@@ -351,6 +337,15 @@ def _text(what: str, value: object) -> str:
     if value is None:
         raise _Bad(f"{what} is missing (NULL)")
     raise _Bad(f"{what} is a {type(value).__name__}, not text: {_shown(value)}")
+
+
+def _note_and_attrs(note: object, attrs: object) -> None:
+    """A span's or link's note (text without NUL, or none) and attributes (a JSON object)."""
+    # Most notes are text without NUL: one test each; anything else says what it is.
+    bad = note is not None and (type(note) is not str or "\x00" in note)
+    if bad and "\x00" in _text("note", note):
+        raise _Bad("the note holds a NUL character")
+    _json_object("attrs", attrs)
 
 
 def _json_object(what: str, value: object) -> None:
