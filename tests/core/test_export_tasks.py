@@ -57,7 +57,7 @@ def cue_at(project: Project, doc: int, text: str, needle: str, claim: int) -> No
 def seed(project: Project) -> tuple[Project, str]:
     """The seed article with the spans and links a fact-checker would make: cues for
     Prigozhin's and Syrskyi's claims (none for the brigade's), one claim in the outlet's
-    own voice and one with no source, not marked."""
+    own voice and one with no source, not marked; direct, indirect and mixed quotes."""
     text = SEED.read_text(encoding="utf-8")
     meta = {"publication": "NBC News"}
     stored = project.add_document(IncomingDocument(text, title="Bakhmut", status="done", meta=meta))
@@ -80,8 +80,9 @@ def seed(project: Project) -> tuple[Project, str]:
         project, doc, text, "claim", "it had lost around 500 men", attrs={"checkworthy": "yes"}
     )
     span_at(project, doc, text, "number", "500 men")
-    project.add_relation(prigozhin, partial, "attributed_to")
-    project.add_relation(prigozhin, lost, "attributed_to")
+    # Quotes as the article prints them: partly in «», not at all, wholly in “”.
+    project.add_relation(prigozhin, partial, "attributed_to", attrs={"quote": "mixed"})
+    project.add_relation(prigozhin, lost, "attributed_to", attrs={"quote": "indirect"})
     cue_at(project, doc, text, "flanks, Prigozhin", partial)
     cue_at(project, doc, text, "where he", lost)
     syrskyi = span_at(project, doc, text, "source", "Oleksandr Syrskyi")
@@ -93,7 +94,7 @@ def seed(project: Project) -> tuple[Project, str]:
         "Ukrainian forces carried out «effective counterattacks» in Bakhmut",
         attrs={"checkworthy": "YES"},
     )
-    project.add_relation(syrskyi, counter, "attributed_to")
+    project.add_relation(syrskyi, counter, "attributed_to", attrs={"quote": "mixed"})
     cue_at(project, doc, text, "Oleksandr Syrskyi", counter)
     span_at(  # no source: NBC's own voice
         project,
@@ -107,7 +108,7 @@ def seed(project: Project) -> tuple[Project, str]:
     span_at(project, doc, text, "number", "2 kilometers")
     brigade = span_at(project, doc, text, "source", "the Ukrainian 3rd Separate Assault Brigade")
     official = span_at(project, doc, text, "claim", BRIGADE_CLAIM, attrs={"checkworthy": "unsure"})
-    project.add_relation(brigade, official, "attributed_to")
+    project.add_relation(brigade, official, "attributed_to", attrs={"quote": "direct"})
     return project, text
 
 
@@ -162,6 +163,7 @@ def test_attribution_lines_are_the_hand_checked_ones(seed, tmp_path: Path) -> No
     assert "1 claim in the outlet's own voice" in card
     assert "1 claim with no source and not marked" in card
     assert "3 lines with a `cue`" in card
+    assert "4 lines with a `quote`" in card
     assert "| `cue` spans | 3 |" in card
     assert "| claims in the outlet's own voice (`voice: outlet`) | 1 |" in card
     assert "1 claim crossing a sentence boundary" in card
