@@ -89,6 +89,11 @@ def test_clicking_a_claim_lists_its_best_earlier_checks_and_the_key_links_it(
     out = tmp_path / "out.jsonl"
     export(window.project, "jsonl", out, Selection(statuses=frozenset({"new", "in_progress"})))
     assert '"fact_check_url":"https://checks.example/en/vaccine-microchips"' in out.read_text()
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert (
+        "| claims linked to an earlier fact-check (`fact_check_url`, `fact_check_rating`) | 1 |"
+        in card
+    )
 
     qtbot.keyClick(window.article_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     with Project.open(path, readonly=True) as fresh:

@@ -166,6 +166,7 @@ class PartCounts:
     relations: int = 0
     by_label: Counter[str] = field(default_factory=Counter)
     outlet_voiced: int = 0  # claims marked as the outlet's own voice (core.cues)
+    fact_checked: int = 0  # claims linked to an earlier fact-check (``fact_check_url``)
     # attributed_to links by their quote value ("" for none marked)
     by_quote: dict[str, int] = field(default_factory=dict)
 
@@ -187,6 +188,8 @@ class PartCounts:
 
                 if is_outlet_voice(span["attrs"]):
                     self.outlet_voiced += 1
+                if span["attrs"].get("fact_check_url"):
+                    self.fact_checked += 1
 
 
 _LABEL = itemgetter("label")

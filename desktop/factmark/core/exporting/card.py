@@ -191,6 +191,13 @@ def write_card(
         lines.append(row(f"`{name}` spans", [result.parts[p].by_label.get(name, 0) for p in parts]))
     lines.append(row("relations", [result.parts[p].relations for p in parts]))
     lines += _quote_rows(project, [result.parts[p] for p in parts], row)
+    if any(result.parts[p].fact_checked for p in parts):
+        lines.append(
+            row(
+                "claims linked to an earlier fact-check (`fact_check_url`, `fact_check_rating`)",
+                [result.parts[p].fact_checked for p in parts],
+            )
+        )
     if any(result.parts[p].outlet_voiced for p in parts) or "cue" in label_names:
         lines.append(
             row(
