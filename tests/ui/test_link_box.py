@@ -86,3 +86,23 @@ def test_a_source_with_two_claims_asks_for_the_link_then_the_chosen_row_takes_th
     assert rows.currentRow() == 1 and "[quote: indirect]" in rows.item(1).text()
     # The other link keeps its proposal: direct, from the « » around its claim.
     assert "quote proposed: direct" in rows.item(0).text()
+
+
+def test_a_long_link_row_wraps_at_the_side_column_instead_of_running_off_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """At a laptop's width a row (two spans, the link type, a proposal under it) is wider
+    than the list: it wraps, with nothing scrolled out of view (Qt's own geometry)."""
+    claim = label(window, qtbot, REPORTED, "claim")
+    source = label(window, qtbot, "Prigozhin", "source", 1)
+    link(window, source, claim)
+    panel = window.relations
+    qtbot.waitUntil(lambda: panel.count() == 1)
+    panel.resize(300, 200)
+    item = panel.item(0)
+    widest = max(panel.fontMetrics().horizontalAdvance(line) for line in item.text().split("\n"))
+    assert widest > panel.viewport().width()  # one line would run off the list
+    qtbot.waitUntil(lambda: panel.visualItemRect(item).width() <= panel.viewport().width())
+    lines = len(item.text().split("\n"))
+    assert panel.visualItemRect(item).height() > lines * panel.fontMetrics().lineSpacing()
+    assert panel.horizontalScrollBar().maximum() == 0

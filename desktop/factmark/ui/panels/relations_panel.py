@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from factmark.core.model import Relation, Span
 from factmark.ui.viewports import own_viewport
@@ -51,6 +51,12 @@ class RelationsPanel(QListWidget):
         self.quote_key = ""
         self.focus: int | None = None  # the link the link keys act on (its row is current)
         self.setObjectName("relationList")
+        # A row is wrapped at the column's width (a link between two long spans, its
+        # attributes and proposals run wider than the side column of a laptop screen).
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         remove = QAction("Delete link", self)
         remove.triggered.connect(self._delete_current)
