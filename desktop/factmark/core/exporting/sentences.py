@@ -40,7 +40,8 @@ The ``scheme`` option (``--sentences-scheme``) picks the shape:
   none of these.
 
 Labels are decided once every document of the export has been seen (the rule depends on
-all of them), so the writers keep the sentences until ``finish``.
+all of them), so the writer keeps the sentences in a temporary file until ``finish``, with
+one byte each in memory saying what touches it (100,000 articles: a few MB, not GB).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,26 +115,32 @@ def check_available() -> None:
 
 @dataclass
 class Sentence:
-    """One sentence and what touches it, until the rule is known."""
+    """One sentence as written, once the rule is known."""
 
     doc: str
     line_number: int
     offsets: dict[str, int]
     text: str
     speaker: str
-    checkworthy_yes: bool  # touches a claim whose attribute says yes
-    claim: bool  # touches any claim
-    number: bool  # touches a number span
+
+
+# What touches a sentence, one byte a sentence until the rule is known.
+CHECKWORTHY_YES = 1  # a claim whose attribute says yes
+CLAIM = 2  # any claim
+NUMBER = 4  # a number span
 
 
 class SentencesWriter:
-    """Collects every sentence; writes them labelled when the export has seen them all."""
+    """Keeps every sentence (in a temporary file); writes them labelled when the export
+    has seen them all."""
 
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.context = context
         self.scheme = context.options.get("scheme") or DEFAULT_SCHEME
         self.segmenter = Segmenter()
-        self.sentences: list[Sentence] = []
+        # One JSON line a sentence, in order; closed by finish or discard.
+        self.spool = tempfile.TemporaryFile()  # noqa: SIM115
+        self.touched = bytearray()  # per sentence: CHECKWORTHY_YES | CLAIM | NUMBER
         self.crossing: dict[str, int] = {}  # label -> spans across a sentence boundary
         context.shared.setdefault(_SHARED_ATTRIBUTE, False)
         context.shared.setdefault(_SHARED_NEXT_ID, 1)
@@ -167,28 +176,24 @@ class SentencesWriter:
                 for name in names:
                     if name not in speakers:
                         speakers.append(name)
-            self.sentences.append(
-                Sentence(
-                    doc=record["id"],
-                    line_number=number,
-                    offsets=located(start, end, table),
-                    text=text[start:end],
-                    speaker="; ".join(speakers),
-                    checkworthy_yes=any(_says_yes(c) for c in claims),
-                    claim=bool(claims),
-                    number=any(s["label"] == "number" for s in inside),
-                )
+            row = [record["id"], number, located(start, end, table), text[start:end]]
+            self.spool.write(orjson.dumps([*row, "; ".join(speakers)]) + b"\n")
+            self.touched.append(
+                (CHECKWORTHY_YES if any(_says_yes(c) for c in claims) else 0)
+                | (CLAIM if claims else 0)
+                | (NUMBER if any(s["label"] == "number" for s in inside) else 0)
             )
 
     def finish(self) -> list[Path]:
         by_attribute = bool(self.context.shared[_SHARED_ATTRIBUTE])
         first_id = int(self.context.shared[_SHARED_NEXT_ID])
-        self.context.shared[_SHARED_NEXT_ID] = first_id + len(self.sentences)
-        labels = [_class(s, by_attribute) for s in self.sentences]
+        self.context.shared[_SHARED_NEXT_ID] = first_id + len(self.touched)
+        labels = [_class(touched, by_attribute) for touched in self.touched]
         if self.scheme == "checkthat":
             self._write_checkthat(first_id, labels)
         else:
             self._write_claimbuster(first_id, labels)
+        self.spool.close()
         self._notes(by_attribute, labels)
         self.context.card_values["sentences_loading"] = LOADING[self.scheme]
         return self.out.finish()
@@ -197,7 +202,7 @@ class SentencesWriter:
         buffer = io.StringIO()
         rows = csv.writer(buffer, delimiter="\t", lineterminator="\n")
         rows.writerow(["Sentence_id", "Text", "class_label"])
-        for n, (sentence, label) in enumerate(zip(self.sentences, labels, strict=True)):
+        for n, (sentence, label) in enumerate(zip(self._sentences(), labels, strict=True)):
             one_line = _LINE_BREAKS.sub(" ", sentence.text)
             rows.writerow([first_id + n, one_line, "Yes" if label == "CFS" else "No"])
             if buffer.tell() > 1 << 20:
@@ -207,7 +212,7 @@ class SentencesWriter:
         self.out.write(buffer.getvalue().encode("utf-8"))
 
     def _write_claimbuster(self, first_id: int, labels: list[str]) -> None:
-        for n, (sentence, label) in enumerate(zip(self.sentences, labels, strict=True)):
+        for n, (sentence, label) in enumerate(zip(self._sentences(), labels, strict=True)):
             line = {
                 "Sentence_id": first_id + n,
                 "Text": sentence.text,
@@ -219,6 +224,13 @@ class SentencesWriter:
                 "sentence": sentence.offsets,
             }
             self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+
+    def _sentences(self) -> Iterator[Sentence]:
+        """The sentences kept, in the order they came."""
+        self.spool.seek(0)
+        for line in self.spool:
+            doc, line_number, offsets, text, speaker = orjson.loads(line)
+            yield Sentence(doc, line_number, offsets, text, speaker)
 
     def _notes(self, by_attribute: bool, labels: list[str]) -> None:
         notes = self.context.notes
@@ -252,6 +264,7 @@ class SentencesWriter:
             )
 
     def discard(self) -> None:
+        self.spool.close()
         self.out.discard()
 
 
@@ -278,11 +291,12 @@ def _says_yes(span: dict[str, Any]) -> bool:
     return value is True or (isinstance(value, str) and value.strip().lower() == "yes")
 
 
-def _class(sentence: Sentence, by_attribute: bool) -> str:
-    """CFS, UFS or NFS under the rule in the module docstring."""
-    if sentence.checkworthy_yes or (sentence.claim and not by_attribute):
+def _class(touched: int, by_attribute: bool) -> str:
+    """CFS, UFS or NFS under the rule in the module docstring, for a sentence ``touched``
+    by CHECKWORTHY_YES, CLAIM and NUMBER spans."""
+    if touched & CHECKWORTHY_YES or (touched & CLAIM and not by_attribute):
         return "CFS"
-    if sentence.claim or sentence.number:
+    if touched & (CLAIM | NUMBER):
         return "UFS"
     return "NFS"
 
