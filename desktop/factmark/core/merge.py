@@ -595,6 +595,19 @@ def _three_way_status(
             report.queued.append(f"{name}: status {target_status} here, {status} in the copy")
 
 
+def _add_names(conn: sqlite3.Connection, verdict: Verdict) -> None:
+    """The copy's annotators and link types that the project lacks, before its rows."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
+        sorted(verdict.annotators.items()),
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO relation_types (id, name, position) "
+        f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
+        [[name] for name in sorted(verdict.relation_types)],
+    )
+
+
 def _merge_three_way(
     target: Project,
     source: _Source,
@@ -606,15 +619,7 @@ def _merge_three_way(
 ) -> None:
     """Spans and relations of a copy with a base, one document at a time (threeway)."""
     conn = target.conn
-    conn.executemany(
-        "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
-        sorted(verdict.annotators.items()),
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO relation_types (id, name, position) "
-        f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
-        [[name] for name in sorted(verdict.relation_types)],
-    )
+    _add_names(conn, verdict)
     tally = Tally(tombstones=target_tombstones(conn))
     seen: set[int] = set()
     for document, spans, relations in source.groups():
@@ -671,15 +676,7 @@ def _merge_annotations(
 ) -> None:
     """Spans and relations, one source document at a time."""
     conn = target.conn
-    conn.executemany(
-        "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
-        sorted(verdict.annotators.items()),
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO relation_types (id, name, position) "
-        f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
-        [[name] for name in sorted(verdict.relation_types)],
-    )
+    _add_names(conn, verdict)
     # The target's spans a source's spans can match: those of the same annotators. Read
     # at once when they are not too many, else one document at a time (bounded memory).
     names = sorted(verdict.annotators)
