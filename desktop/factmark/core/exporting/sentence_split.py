@@ -32,20 +32,20 @@ def available() -> bool:
     return importlib.util.find_spec("spacy") is not None
 
 
-def check_available(fmt: str) -> None:
+def check_available(fmt: str, purpose: str = " for its sentences") -> None:
     """Raise ValidationError, in one line naming the extra to install, when spaCy cannot
-    be imported (before anything is written)."""
+    be imported (before anything is written); ``purpose`` says what ``fmt`` needs it for."""
     try:
         import spacy  # noqa: F401
     except ImportError:
         if getattr(sys, "frozen", False):
+            why = f" (it needs spaCy{purpose})" if purpose else ""
             raise ValidationError(
-                f"the {fmt} format is not part of this installed app (it needs spaCy for its "
-                "sentences); export jsonl and convert it where the Python package runs: "
-                "pip install 'factmark[spacy]'"
+                f"the {fmt} format is not part of this installed app{why}; export jsonl and "
+                "convert it where the Python package runs: pip install 'factmark[spacy]'"
             ) from None
         raise ValidationError(
-            f"the {fmt} format needs spaCy for its sentences: pip install 'factmark[spacy]'"
+            f"the {fmt} format needs spaCy{purpose}: pip install 'factmark[spacy]'"
         ) from None
     except Exception as error:  # a broken install, e.g. a numpy built for another ABI
         raise ValidationError(

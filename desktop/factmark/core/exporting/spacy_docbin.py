@@ -56,9 +56,7 @@ window and the other formats must not wait for it.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import re
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -68,7 +66,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from factmark.core.exporting.base import AtomicFolder, ExportContext
-from factmark.core.model import ValidationError
+from factmark.core.exporting.sentence_split import available as available
+from factmark.core.exporting.sentence_split import check_available as _check
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -89,29 +88,9 @@ FALLBACK_LANGUAGE = "xx"
 _ALIASES = {"no": "nb", "iw": "he", "in": "id", "ji": "yi"}
 
 
-def available() -> bool:
-    """Whether spaCy is installed (cheap: finds it without importing it)."""
-    return importlib.util.find_spec("spacy") is not None
-
-
 def check_available() -> None:
     """Raise ValidationError when spaCy cannot be imported (before anything is written)."""
-    try:
-        import spacy  # noqa: F401
-    except ImportError:
-        if getattr(sys, "frozen", False):
-            raise ValidationError(
-                "the spacy format is not part of this installed app; export jsonl and "
-                "convert it where the Python package runs: pip install 'factmark[spacy]'"
-            ) from None
-        raise ValidationError(
-            "the spacy format needs spaCy: pip install 'factmark[spacy]'"
-        ) from None
-    except Exception as error:  # a broken install, e.g. a numpy built for another ABI
-        raise ValidationError(
-            f"the spacy format needs spaCy, which is installed but fails to load ({error}); "
-            "reinstall it: pip install --force-reinstall 'factmark[spacy]'"
-        ) from None
+    _check("spacy", purpose="")
 
 
 def language_code(meta: dict[str, Any]) -> str | None:
