@@ -39,7 +39,7 @@ _classify(np.arange(0x10000, dtype=np.uint32))  # the basic plane up front; the 
 def distinct(values: Ints) -> Ints:
     """The sorted distinct values (by sorting: numpy's hashing ``unique`` is slower on
     these integer arrays)."""
-    ordered = np.sort(values)
+    ordered = np.sort(values, kind="stable")
     if len(ordered) < 2:
         return ordered
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
@@ -88,22 +88,50 @@ def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints
 
 def innermost(start: Ints, end: Ints, *keys: Ints) -> tuple[Ints, Ints, Ints]:
     """The union of ``[start, end)`` cut into pieces, each with the interval covering it
-    that sorts first by ``keys`` (its index; pieces not joined, gaps left out)."""
+    that sorts first by ``keys``, then by its index (its index; pieces not joined, gaps
+    left out)."""
     kept = np.flatnonzero(start < end)
-    start, end = start[kept], end[kept]
-    cuts = distinct(np.concatenate((start, end)))
-    if len(cuts) < 2:
+    n = len(kept)
+    if not n:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    first = np.searchsorted(cuts, start)
-    spread = np.searchsorted(cuts, end) - first
-    owner = np.repeat(np.arange(len(start)), spread)
-    piece = np.arange(len(owner)) - np.repeat(np.cumsum(spread) - spread, spread) + first[owner]
-    order = np.lexsort((*(k[kept][owner] for k in reversed(keys)), piece))
-    piece, owner = piece[order], owner[order]
-    heads = np.concatenate(([True], piece[1:] != piece[:-1]))
-    piece = piece[heads]
-    return cuts[piece], cuts[piece + 1], kept[owner[heads]].astype(np.int64)
+    cuts, places = ranked(np.concatenate((start[kept], end[kept])))
+    first, spread = places[:n], places[n:] - places[:n]
+    # Each interval's place in the order of ``keys``: one number to sort its pieces by.
+    order = sorting(*(k[kept] for k in keys)) if keys else np.arange(n)
+    place = np.empty(n, dtype=np.int64)
+    place[order] = np.arange(n)
+    piece = np.arange(int(spread.sum())) + np.repeat(first - (np.cumsum(spread) - spread), spread)
+    best = np.sort(piece * n + np.repeat(place, spread), kind="stable")  # nearly sorted
+    heads = np.concatenate(([True], best[1:] // n != best[:-1] // n))
+    piece, best = np.divmod(best[heads], n)
+    return cuts[piece], cuts[piece + 1], kept[order[best]].astype(np.int64)
+
+
+def ranked(values: Ints) -> tuple[Ints, Ints]:
+    """The sorted distinct values, and the place of each value among them (one sort
+    instead of a sort and a search)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    fresh = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    places = np.empty(len(values), dtype=np.int64)
+    places[order] = np.cumsum(fresh) - 1
+    return ordered[fresh], places
+
+
+def sorting(*keys: Ints) -> Ints:
+    """The indices that sort by ``keys`` (the first the most significant), ties by index:
+    ``np.lexsort`` of the keys reversed, by one sort of one number where they fit in one."""
+    room = 1
+    for key in keys:
+        room *= int(key.max()) - int(key.min()) + 1 if len(key) else 1
+    if room >= 1 << 62:
+        return np.lexsort(tuple(reversed(keys)))
+    combined = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        low = int(key.min()) if len(key) else 0
+        combined = combined * (int(key.max()) - low + 1 if len(key) else 1) + (key - low)
+    return np.argsort(combined, kind="stable")
 
 
 def runs(start: Ints, end: Ints, owner: Ints, region: Ints) -> tuple[Ints, Ints, Ints, Ints]:
