@@ -149,7 +149,7 @@ def merged_by(start: Ints, end: Ints, group: Ints) -> tuple[Ints, Ints, Ints]:
     :func:`factmark.core.unitizing.merged` does, sorted by group and start."""
     if not len(start):
         return start, end, group
-    order = np.lexsort((end, start, group))
+    order = sorting(group, start, end)
     start, end, group = start[order], end[order], group[order]
     room = int(end.max()) + 1
     reach = np.maximum.accumulate(group * room + end)
@@ -175,7 +175,7 @@ def units(doc: Ints, start: Ints, end: Ints, label: Ints, labels: int) -> tuple[
     """One annotator's spans as a set: ``(group, start, end)`` without repeats, sorted,
     where ``group = doc * labels + label``."""
     group = doc * labels + label
-    order = np.lexsort((end, start, group))
+    order = sorting(group, start, end)
     group, start, end = group[order], start[order], end[order]
     fresh = np.ones(len(group), dtype=np.bool_)
     fresh[1:] = (group[1:] != group[:-1]) | (start[1:] != start[:-1]) | (end[1:] != end[:-1])
@@ -187,7 +187,7 @@ def exact_matches(a: tuple[Ints, Ints, Ints], b: tuple[Ints, Ints, Ints], size: 
     group = np.concatenate((a[0], b[0]))
     start = np.concatenate((a[1], b[1]))
     end = np.concatenate((a[2], b[2]))
-    order = np.lexsort((end, start, group))
+    order = sorting(group, start, end)
     group, start, end = group[order], start[order], end[order]
     same = (group[1:] == group[:-1]) & (start[1:] == start[:-1]) & (end[1:] == end[:-1])
     return np.bincount(group[1:][same], minlength=size).astype(np.int64)
@@ -212,7 +212,7 @@ def disagreeing_clusters(
     if not len(doc):
         return np.zeros(labels, dtype=np.int64)
     group = doc * labels + label
-    order = np.lexsort((start, group))
+    order = sorting(group, start)
     group, start, end, who = group[order], start[order], end[order], who[order]
     low = group * SHIFT + start
     reach = np.maximum.accumulate(group * SHIFT + end)

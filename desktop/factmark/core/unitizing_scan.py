@@ -30,6 +30,7 @@ from factmark.core.agreement_arrays import (
     merged_by,
     pieces,
     runs,
+    sorting,
 )
 from factmark.core.agreement_scan import Batch, Codes
 from factmark.core.agreement_units import UnitFigures
@@ -275,7 +276,7 @@ def _counted(lengths: Ints) -> Counter[int]:
 def merged_units(start: Ints, end: Ints) -> tuple[Ints, Ints]:
     """Overlapping units joined (touching ones stay apart), as
     :func:`factmark.core.unitizing.merged` does, over sorted arrays."""
-    order = np.lexsort((end, start))
+    order = sorting(start, end)
     start, end = start[order], end[order]
     reach = np.maximum.accumulate(end)
     heads = np.flatnonzero(np.concatenate(([True], start[1:] >= reach[:-1])))
