@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from tests.core.agreement_reference import straightforward_agreement
 
-from factmark.core import agreement_scan
+from factmark.core import agreement_arrays, agreement_scan
 from factmark.core.agreement import agreement
 from factmark.core.model import GOLD, IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project
@@ -77,6 +77,7 @@ def test_batches_give_the_straightforward_figures(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(agreement_scan, "BATCH", 16)  # many batches, gaps carried across
+    monkeypatch.setattr(agreement_arrays, "CHUNK", 300)  # texts tokenized a few at a time
     with Project.open_to_read(archive) as project:
         expected = straightforward_agreement(project)
         found = agreement(project)

@@ -59,23 +59,44 @@ class Tokens:
 def tokenize(texts: list[str]) -> Tokens:
     """The tokens of :data:`factmark.core.agreement.TOKEN` in every text, without a
     Python object per token: runs of word characters, and every other non-space mark."""
-    joined = " ".join(texts)
-    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    classes = _CLASSES[points]
-    if (classes == _UNKNOWN).any():
-        _classify(np.unique(points[classes == _UNKNOWN]))
-        classes = _CLASSES[points]
-    word = classes == 1
-    other = classes == 2
-    before = np.concatenate(([False], word[:-1]))
-    after = np.concatenate((word[1:], [False]))
-    starts = np.flatnonzero(other | (word & ~before)).astype(np.int64)
-    ends = np.flatnonzero(other | (word & ~after)).astype(np.int64) + 1
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # Texts a chunk of about CHUNK characters at a time: small arrays, in memory the
+    # process already has (a fresh page costs more than the work on it).
+    cuts = np.flatnonzero(np.diff(np.cumsum(lengths + 1) // CHUNK)) + 1
+    starts, ends = [], []
+    at = 0
+    for first, last in zip([0, *cuts.tolist()], [*cuts.tolist(), len(texts)], strict=True):
+        joined = " ".join(texts[first:last])
+        found = _bounds(joined)
+        starts.append(found[0] + at)
+        ends.append(found[1] + at)
+        at += len(joined) + 1
+    start, end = np.concatenate(starts), np.concatenate(ends)
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
-    first = np.searchsorted(starts, offsets).astype(np.int64)
-    counts = np.diff(np.concatenate((first, [len(starts)]))).astype(np.int64)
-    return Tokens(starts, ends, offsets, first, counts)
+    first = np.searchsorted(start, offsets).astype(np.int64)
+    counts = np.diff(np.concatenate((first, [len(start)]))).astype(np.int64)
+    return Tokens(start, end, offsets, first, counts)
+
+
+CHUNK = 1 << 17
+# By the classes of two neighbouring characters (the one before * 3 + the other): does a
+# token start at the second, does one end after the first.
+_STARTS = np.array([c == 2 or (c == 1 and b != 1) for b in range(3) for c in range(3)])
+_ENDS = np.array([b == 2 or (b == 1 and c != 1) for b in range(3) for c in range(3)])
+
+
+def _bounds(text: str) -> tuple[Ints, Ints]:
+    """Where the tokens of ``text`` start and end."""
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    classes = np.zeros(len(points) + 2, dtype=np.uint8)  # a space before and after
+    inner = classes[1:-1]
+    np.take(_CLASSES, points, out=inner)
+    if len(inner) and inner.max() == _UNKNOWN:
+        _classify(np.unique(points[inner == _UNKNOWN]))
+        np.take(_CLASSES, points, out=inner)
+    pair = classes[:-1] * 3
+    pair += classes[1:]  # pair[p]: the classes of characters p - 1 and p
+    return np.flatnonzero(_STARTS[pair]), np.flatnonzero(_ENDS[pair])
 
 
 def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
