@@ -65,8 +65,8 @@ def tokenize(texts: list[str]) -> Tokens:
     cuts = np.flatnonzero(np.diff(np.cumsum(lengths + 1) // CHUNK)) + 1
     starts, ends = [], []
     at = 0
-    for first, last in zip([0, *cuts.tolist()], [*cuts.tolist(), len(texts)], strict=True):
-        joined = " ".join(texts[first:last])
+    for low, high in zip([0, *cuts.tolist()], [*cuts.tolist(), len(texts)], strict=True):
+        joined = " ".join(texts[low:high])
         found = _bounds(joined)
         starts.append(found[0] + at)
         ends.append(found[1] + at)
