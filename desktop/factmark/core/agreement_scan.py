@@ -141,13 +141,22 @@ def _read_coded(
     """A batch read as numbers, with rows only for the documents that have links or
     spans with attributes (those are compared from the rows)."""
     known = {name: code for name, code in people.index.items() if name is not None}
-    coded = project.coded_spans_between(
-        first, last, known, {name: code for name, code in labels.index.items() if name}
-    )
+    names = {name: code for name, code in labels.index.items() if name}
+    wide, kinds = len(known) + 1, len(names) + 1
+    if (last + 1) * wide * kinds >= 1 << 62:  # ids too large to share a number
+        return _read(project, first, last, labels, people)
+    coded = project.coded_spans_between(first, last, known, names)
     if not coded:
         return None
-    values = np.fromiter(chain.from_iterable(coded), dtype=np.int64, count=5 * len(coded))
-    ids, who, label, start, end = values.reshape(-1, 5).T
+    key, bounds = (
+        np.fromiter(chain.from_iterable(coded), dtype=np.int64, count=2 * len(coded))
+        .reshape(-1, 2)
+        .T
+    )
+    ids, label = np.divmod(key, kinds)
+    ids, who = np.divmod(ids, wide)
+    who, label = who - 1, label - 1
+    start, end = np.divmod(bounds, 1 << 32)
     if (label < 0).any():  # a label the project does not list: numbered the slow way
         return _read(project, first, last, labels, people)
     found = _batch(project, (first, last), len(people.names), ids, who, label, start, end)

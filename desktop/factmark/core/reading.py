@@ -142,13 +142,18 @@ class ReadingStore(LabelsStore):
 
     def coded_spans_between(
         self, first: int, last: int, annotators: dict[str, int], labels: dict[str, int]
-    ) -> list[tuple[int, int, int, int, int]]:
-        """``(document_id, annotator, label, start, end)`` of the spans of the documents
-        with ids in ``[first, last]``, in text order, annotators and labels as their numbers
-        in ``annotators`` and ``labels`` (-1 for a name not there, or no annotator).
+    ) -> list[tuple[int, int]]:
+        """The spans of the documents with ids in ``[first, last]``, in text order, two
+        numbers each: ``(document_id * A + annotator + 1) * L + label + 1`` and
+        ``start * 2**32 + end``, where annotators and labels are their numbers in
+        ``annotators`` and ``labels`` (-1 for a name not there, or no annotator),
+        ``A = len(annotators) + 1`` and ``L = len(labels) + 1``. The caller sees that
+        ``(last + 1) * A * L`` fits in 63 bits; offsets do (SQLite holds no text of
+        2**30 bytes or more).
 
-        Read from the text-order index alone (m015) with every value an integer: the
-        agreement reads millions of spans, and a Python string per name was a third of it.
+        Read from the text-order index alone (m015), two integers a span: the agreement
+        reads millions of spans, and a Python string per name was a third of it, each
+        number in a tuple a little more.
         """
         cases = []
         values: list[Any] = []
@@ -159,8 +164,10 @@ class ReadingStore(LabelsStore):
             cases.append(f"CASE {column} {' '.join(['WHEN ? THEN ?'] * len(codes))} ELSE -1 END")
             for name, code in codes.items():
                 values += [name, code]
+        people, kinds = len(annotators) + 1, len(labels) + 1
         return self.conn.execute(
-            f'SELECT document_id, {cases[0]}, {cases[1]}, start, "end" FROM spans '
+            f"SELECT (document_id * {people} + {cases[0]} + 1) * {kinds} + {cases[1]} + 1, "
+            'start * 4294967296 + "end" FROM spans '
             "INDEXED BY spans_in_text_order WHERE document_id BETWEEN ? AND ? "
             'ORDER BY document_id, start, "end" DESC, label, id',
             [*values, first, last],
