@@ -194,7 +194,9 @@ def _batch(
     keep = mine & np.isin(ids, compared)
     place = np.searchsorted(compared, ids[keep]).astype(np.int64)
     wanted = set(compared.tolist())
-    documents = [d for d in project.documents_between(*bounds) if d[0] in wanted]
+    # Only these texts are read: a document fewer than two annotators marked counts
+    # in no figure (its tokens are in no pair's documents, it is in no alpha's).
+    documents = project.documents_of(compared.tolist())
     batch = Batch(
         ids=[d[0] for d in documents],
         uids=[d[1] for d in documents],
