@@ -14,9 +14,12 @@ spaCy is the optional ``spacy`` extra and is imported only when one of these for
 from __future__ import annotations
 
 import bisect
+import importlib
 import importlib.util
+import itertools
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from factmark.core.model import ValidationError
@@ -55,10 +58,15 @@ def check_available(fmt: str, purpose: str = " for its sentences") -> None:
 
 
 class Segmenter:
-    """Cuts texts into sentences; the spaCy pipeline is built on first use."""
+    """Cuts texts into sentences; spaCy is loaded on first use.
+
+    The sentences are exactly those of the sentencizer over spaCy's tokens, found without
+    tokenizing the whole text (see ``_Rules``); tests compare the two on every text.
+    """
 
     def __init__(self) -> None:
         self._nlp: Language | None = None
+        self._rules: _Rules | None = None
 
     def sentences(self, text: str) -> list[tuple[int, int]]:
         """The sentences of ``text`` as ``[start, end)`` code-point offsets, in text order,
@@ -68,12 +76,14 @@ class Segmenter:
 
             self._nlp = spacy.blank("xx")
             self._nlp.add_pipe("sentencizer")
+            self._rules = _Rules.of(self._nlp)
+        if self._rules is not None:
+            starts = self._rules.starts(text)
+        else:  # a spaCy whose rules _Rules cannot follow: the whole pipeline
             self._nlp.max_length = max(self._nlp.max_length, len(text) + 1)
-        elif len(text) >= self._nlp.max_length:
-            self._nlp.max_length = len(text) + 1
+            starts = [sentence.start_char for sentence in self._nlp(text).sents]
         found = []
-        for sentence in self._nlp(text).sents:
-            start, end = sentence.start_char, sentence.end_char
+        for start, end in zip(starts, [*starts[1:], len(text)] if starts else [], strict=True):
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
@@ -81,6 +91,238 @@ class Segmenter:
             if start < end:
                 found.append((start, end))
         return found
+
+
+# spaCy's tokenizer cuts a text at white space first: a run of white space is a token of
+# its own, except a single space after a word, which is that word's trailing space. Each
+# run of other characters (a chunk) is cut into tokens by itself, except where a special
+# case whose text has affixes (``:)``, ``a.``) is matched over the tokens afterwards: such
+# a match can run over a single space into the next chunk (it then changes nothing, but
+# hides a match it overlaps). A gap of white space other than one space holds a token, so
+# no match runs over it.
+_WORD, _STOP = 0, 1  # the tokens the sentencizer looks at: words and sentence punctuation
+_SPACE_RUN = re.compile(r"\s*")
+_CHUNK = re.compile(r"\S*")
+_CACHE_LIMIT = 50_000
+
+
+class _Rules:
+    """The sentencizer's rule, applied to the few chunks it depends on.
+
+    A sentence starts at the first token that is neither punctuation nor a sentence stop
+    after a sentence stop (``.``, ``!``, ...; a token made of that character alone). So only
+    the chunks holding a stop need spaCy's tokens, and after a stop the next chunk's or
+    gap's first tokens. A chunk is tokenized together with its neighbours across a single
+    space where a special case could be matched over that space, so its tokens are those
+    of the whole text.
+    """
+
+    def __init__(
+        self,
+        tokenizer: Callable[[str], Any],
+        stops: set[str],
+        is_punct: Callable[[str], bool],
+        joins: dict[str, set[str]],
+    ) -> None:
+        self._tokenizer = tokenizer
+        self._stops = stops
+        self._is_punct = is_punct
+        self._joins = joins  # a pattern's token -> the tokens that come before it in one
+        self._longest = max(map(len, joins), default=0)
+        # For the first character of a pattern's token, the last characters of the tokens
+        # before it: most single spaces are ruled out by these two characters.
+        self._join_ends: dict[str, set[str]] = {}
+        for after, befores in joins.items():
+            self._join_ends.setdefault(after[0], set()).update(b[-1] for b in befores)
+        # A sentence stop and the rest of its chunk, found by one character class: the
+        # astral stops as one range (a class of scattered astral characters makes the
+        # search ten times slower); what else the range takes is passed over.
+        bmp = "".join(re.escape(stop) for stop in sorted(stops) if ord(stop) < 0x10000)
+        astral = sorted(stop for stop in stops if ord(stop) >= 0x10000)
+        span = f"{re.escape(astral[0])}-{re.escape(astral[-1])}" if astral else ""
+        self._stop = re.compile(f"[{bmp}{span}]\\S*")
+        self._cache: dict[str, list[tuple[int, int]]] = {}
+        self._puncts: dict[str, bool] = {}
+
+    @classmethod
+    def of(cls, nlp: Language) -> _Rules | None:
+        """The rules of ``nlp``'s tokenizer and sentencizer, or None when they do not keep to
+        what ``_Rules`` relies on (this spaCy's do)."""
+        from spacy.lang import lex_attrs
+
+        # spaCy's compiled modules carry no types: what is read from them is Any.
+        tokenizer: Any = nlp.tokenizer
+        vocab: Any = nlp.vocab
+        stops = set(nlp.get_pipe("sentencizer").punct_chars)  # type: ignore[attr-defined]
+        is_punct = vocab.lex_attr_getters.get(importlib.import_module("spacy.attrs").IS_PUNCT)
+        if is_punct is not lex_attrs.is_punct or any(len(stop) != 1 for stop in stops):
+            return None
+        if any(stop.isspace() or not is_punct(stop) for stop in stops):
+            return None
+        # Every special case as the affix rules cut it: what the matcher looks for.
+        plain = type(tokenizer)(
+            vocab,
+            rules={},
+            prefix_search=tokenizer.prefix_search,
+            suffix_search=tokenizer.suffix_search,
+            infix_finditer=tokenizer.infix_finditer,
+            token_match=tokenizer.token_match,
+            url_match=tokenizer.url_match,
+        )
+        joins: dict[str, set[str]] = {}
+        for key in tokenizer.rules or {}:
+            pattern = [token.text for token in plain(key)]
+            if len(pattern) > 1 and any(ch.isspace() for ch in key):
+                return None  # a match could run over a gap of white space
+            for before, after in itertools.pairwise(pattern):
+                joins.setdefault(after, set()).add(before)
+        return cls(tokenizer, stops, is_punct, joins)
+
+    def starts(self, text: str) -> list[int]:
+        """Where the sentencizer's sentences start (before their edges are trimmed)."""
+        starts = [0]
+        waiting = False  # a stop was seen, its sentence goes on
+        done = 0  # every token before this place has been looked at
+        length = len(text)
+        stops, join_ends, cache = self._stops, self._join_ends, self._cache
+        for found in self._stop.finditer(text):
+            at, end = found.span()
+            if at < done:
+                continue  # in a piece already looked at
+            if text[at] not in stops and not any(char in stops for char in found.group()):
+                continue  # an astral character near the stops, and no stop
+            # The chunk holding it, taken to start after the last space before it: a chunk
+            # known from an earlier text is one (kept pieces hold no other white space).
+            start = text.rfind(" ", 0, at) + 1
+            tokens = cache.get(text[start:end])
+            if (
+                tokens is None
+                # a special case may run over the space before the chunk or after it
+                or (
+                    start >= 2
+                    and text[start - 2] in join_ends.get(text[start], ())
+                    and self._joined(text, start - 1)
+                )
+                or (
+                    end + 1 < length
+                    and text[end] == " "
+                    and text[end - 1] in join_ends.get(text[end + 1], ())
+                    and self._joined(text, end)
+                )
+            ):
+                start, end = self._piece(text, _chunk_start(text, at))
+                piece = text[start:end]
+                tokens = cache.get(piece) or self._tokens(piece)
+            if waiting:
+                waiting = self._after(text, done, start, starts)
+            for offset, kind in tokens:
+                if kind == _STOP:
+                    waiting = True
+                elif waiting:
+                    starts.append(start + offset)
+                    waiting = False
+            done = end
+            if waiting and end < length:
+                # What comes next, at once when it is plain: a gap holding a token of white
+                # space, or one space and a chunk starting with a word.
+                if text[end] != " " or (end + 1 < length and text[end + 1].isspace()):
+                    starts.append(end)
+                    waiting = False
+                elif end + 1 < length and not self._punct(text[end + 1]):
+                    starts.append(end + 1)
+                    waiting = False
+        if waiting:
+            self._after(text, done, length, starts)
+        return starts
+
+    def _after(self, text: str, at: int, limit: int, starts: list[int]) -> bool:
+        """Looks at the tokens from the end of a chunk ``at`` up to ``limit`` after a stop;
+        whether the sentence still goes on there."""
+        while at < limit:
+            gap = _past(_SPACE_RUN, text, at)
+            if gap - at != 1 or text[at] != " ":
+                starts.append(at)  # a token of white space
+                return False
+            if gap >= limit:
+                return True
+            if not self._punct(text[gap]):
+                starts.append(gap)  # the chunk's first token is a word
+                return False
+            start, at = self._piece(text, gap)
+            if not self._run(text, start, at, True, starts):
+                return False
+        return True
+
+    def _punct(self, char: str) -> bool:
+        """Whether a token starting with ``char`` may be punctuation (spaCy's ``is_punct``:
+        all of it is); kept, since every sentence asks it of the next word."""
+        punct = self._puncts.get(char)
+        if punct is None:
+            if len(self._puncts) >= _CACHE_LIMIT:
+                self._puncts.clear()
+            punct = self._puncts[char] = self._is_punct(char)
+        return punct
+
+    def _run(self, text: str, start: int, end: int, waiting: bool, starts: list[int]) -> bool:
+        """Applies the rule to the tokens of ``text[start:end]``; whether a sentence is
+        still waiting for its successor after them."""
+        piece = text[start:end]
+        for offset, kind in self._cache.get(piece) or self._tokens(piece):
+            if kind == _STOP:
+                waiting = True
+            elif waiting:
+                starts.append(start + offset)
+                waiting = False
+        return waiting
+
+    def _tokens(self, piece: str) -> list[tuple[int, int]]:
+        """The words and stops of ``piece`` (where each starts, and which it is), kept."""
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        tokens = self._cache[piece] = [
+            (token.idx, _STOP if token.text in self._stops else _WORD)
+            for token in self._tokenizer(piece)
+            if token.text in self._stops or not token.is_punct
+        ]
+        return tokens
+
+    def _piece(self, text: str, start: int) -> tuple[int, int]:
+        """The chunk starting at ``start`` with the neighbours a special case could join it
+        to: text whose tokens are those of the whole text."""
+        end = _past(_CHUNK, text, start)
+        while start >= 2 and text[start - 1] == " " and self._joined(text, start - 1):
+            start = _chunk_start(text, start - 1)
+        while end + 1 < len(text) and text[end] == " " and self._joined(text, end):
+            end = _past(_CHUNK, text, end + 1)
+        return start, end
+
+    def _joined(self, text: str, space: int) -> bool:
+        """Whether a special case's pattern may run over the single space at ``space``: the
+        chunk before ends with one of its tokens and the chunk after starts with the next."""
+        after = space + 1
+        if after >= len(text) or space < 1:
+            return False
+        ends = self._join_ends.get(text[after])
+        if not ends or text[space - 1] not in ends:
+            return False
+        for length in range(1, self._longest + 1):
+            for before in self._joins.get(text[after : after + length], ()):
+                if text.endswith(before, 0, space):
+                    return True
+        return False
+
+
+def _past(run: re.Pattern[str], text: str, at: int) -> int:
+    """The end of the run of ``run`` (white space, or other characters) from ``at``."""
+    found = run.match(text, at)
+    return found.end() if found else at
+
+
+def _chunk_start(text: str, at: int) -> int:
+    """The start of the chunk holding ``text[at - 1]`` (``at`` when that is white space)."""
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    return at
 
 
 def offset_table(text: str, positions: Iterable[int]) -> dict[int, tuple[int, int]]:

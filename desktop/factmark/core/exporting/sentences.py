@@ -46,12 +46,9 @@ one byte each in memory saying what touches it (100,000 articles: a few MB, not 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -59,12 +56,7 @@ import orjson
 
 from factmark.core.cues import OUTLET, is_outlet_voice
 from factmark.core.exporting.base import AtomicFile, ExportContext
-from factmark.core.exporting.sentence_split import (
-    Segmenter,
-    SentenceIndex,
-    located,
-    offset_table,
-)
+from factmark.core.exporting.sentence_split import Segmenter, located, offset_table
 from factmark.core.exporting.sentence_split import available as available
 from factmark.core.exporting.sentence_split import check_available as _check
 from factmark.core.model import ValidationError
@@ -85,7 +77,8 @@ SUFFIXES = {"checkthat": ".tsv", "claimbuster": ".jsonl"}
 ATTRIBUTE = "checkworthy"
 _SHARED_ATTRIBUTE = "sentences: a claim has the checkworthy attribute"
 _SHARED_NEXT_ID = "sentences: next Sentence_id"
-_LINE_BREAKS = re.compile(r"\s*[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+_LINE_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile(rf"\s*{_LINE_BREAK.pattern}\s*")
 VERDICTS = {"CFS": 1, "UFS": 0, "NFS": -1}
 # The dataset card's "Loading it" for each scheme (after the file names).
 LOADING = {
@@ -113,17 +106,6 @@ def check_available() -> None:
     _check(NAME)
 
 
-@dataclass
-class Sentence:
-    """One sentence as written, once the rule is known."""
-
-    doc: str
-    line_number: int
-    offsets: dict[str, int]
-    text: str
-    speaker: str
-
-
 # What touches a sentence, one byte a sentence until the rule is known.
 CHECKWORTHY_YES = 1  # a claim whose attribute says yes
 CLAIM = 2  # any claim
@@ -131,14 +113,16 @@ NUMBER = 4  # a number span
 
 
 class SentencesWriter:
-    """Keeps every sentence (in a temporary file); writes them labelled when the export
-    has seen them all."""
+    """Keeps every sentence (in a temporary file, one line each, already in the shape
+    written); writes them labelled when the export has seen them all."""
 
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.context = context
         self.scheme = context.options.get("scheme") or DEFAULT_SCHEME
         self.segmenter = Segmenter()
-        # One JSON line a sentence, in order; closed by finish or discard.
+        # One line a sentence, in order; closed by finish or discard. CheckThat!: the Text
+        # field as the TSV holds it; ClaimBuster: the JSON of what its line says besides
+        # the id and the verdict.
         self.spool = tempfile.TemporaryFile()  # noqa: SIM115
         self.touched = bytearray()  # per sentence: CHECKWORTHY_YES | CLAIM | NUMBER
         self.crossing: dict[str, int] = {}  # label -> spans across a sentence boundary
@@ -148,91 +132,125 @@ class SentencesWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         text = record["text"]
+        bounds = self.segmenter.sentences(text)
+        starts = [start for start, _ in bounds]
+        ends = [end for _, end in bounds]
+        count = len(bounds)
+        touched = bytearray(count)
+        # Per sentence, the claims touching it (ClaimBuster names their speakers).
+        claims: list[list[dict[str, Any]]] | None = None
+        if self.scheme == "claimbuster":
+            claims = [[] for _ in bounds]
+        for span in record["spans"]:
+            # The sentences sharing a character with the span: those ending after its
+            # start and starting before its end.
+            end = span["end"]
+            first = bisect_right(ends, span["start"])
+            label = span["label"]
+            if label == "claim":
+                flag = CLAIM
+                if span["attrs"]:
+                    if _has_attribute(span):
+                        self.context.shared[_SHARED_ATTRIBUTE] = True
+                    if _says_yes(span):
+                        flag |= CHECKWORTHY_YES
+            else:
+                flag = NUMBER if label == "number" else 0
+            if first + 1 < count and starts[first + 1] < end:
+                last = bisect_left(starts, end, first + 2)
+                self.crossing[label] = self.crossing.get(label, 0) + 1
+            elif first < count and starts[first] < end:
+                last = first + 1
+            else:
+                continue
+            for n in range(first, last):
+                touched[n] |= flag
+                if claims is not None and label == "claim":
+                    claims[n].append(span)
+        self.touched += touched
+        if claims is None:
+            self.spool.write(_tsv_fields(text, bounds))
+        else:
+            self._spool_claimbuster(record, bounds, claims)
+
+    def _spool_claimbuster(
+        self,
+        record: dict[str, Any],
+        bounds: list[tuple[int, int]],
+        claims: list[list[dict[str, Any]]],
+    ) -> None:
+        text = record["text"]
         spans = record["spans"]
-        if any(s["label"] == "claim" and _has_attribute(s) for s in spans):
-            self.context.shared[_SHARED_ATTRIBUTE] = True
-        index = SentenceIndex(self.segmenter.sentences(text))
         by_id = {s["id"]: s for s in spans}
         sources: dict[int, list[dict[str, Any]]] = {}
         for relation in record["relations"]:
             if relation["label"] == "attributed_to":
                 sources.setdefault(relation["child"], []).append(by_id[relation["head"]])
-        touching: dict[tuple[int, int], list[dict[str, Any]]] = {b: [] for b in index.bounds}
-        for span in spans:
-            touched = index.overlapped(span["start"], span["end"])
-            if len(touched) > 1:
-                self.crossing[span["label"]] = self.crossing.get(span["label"], 0) + 1
-            for bounds in touched:
-                touching[bounds].append(span)
-        table = offset_table(text, [x for bounds in index.bounds for x in bounds])
-        for number, (start, end) in enumerate(index.bounds, start=1):
-            inside = touching[(start, end)]
-            claims = [s for s in inside if s["label"] == "claim"]
+        table = offset_table(text, [x for place in bounds for x in place])
+        lines = []
+        for number, ((start, end), inside) in enumerate(zip(bounds, claims, strict=True), 1):
             speakers: list[str] = []
-            for claim in claims:
+            for claim in inside:
                 names = [s["text"] for s in sorted(sources.get(claim["id"], []), key=_start)]
                 if not names and is_outlet_voice(claim["attrs"]):
                     names = [_outlet(record["meta"])]
                 for name in names:
                     if name not in speakers:
                         speakers.append(name)
-            row = [record["id"], number, located(start, end, table), text[start:end]]
-            self.spool.write(orjson.dumps([*row, "; ".join(speakers)]) + b"\n")
-            self.touched.append(
-                (CHECKWORTHY_YES if any(_says_yes(c) for c in claims) else 0)
-                | (CLAIM if claims else 0)
-                | (NUMBER if any(s["label"] == "number" for s in inside) else 0)
-            )
+            line = [text[start:end], "; ".join(speakers), record["id"], number]
+            lines.append(orjson.dumps([*line, located(start, end, table)]))
+        lines.append(b"")
+        self.spool.write(b"\n".join(lines))
 
     def finish(self) -> list[Path]:
         by_attribute = bool(self.context.shared[_SHARED_ATTRIBUTE])
         first_id = int(self.context.shared[_SHARED_NEXT_ID])
         self.context.shared[_SHARED_NEXT_ID] = first_id + len(self.touched)
-        labels = [_class(touched, by_attribute) for touched in self.touched]
+        # Each sentence's class, one byte each: the first letter of its name.
+        classes = self.touched.translate(
+            bytes(ord(_class(touched, by_attribute)[0]) for touched in range(256))
+        )
+        self.spool.seek(0)
         if self.scheme == "checkthat":
-            self._write_checkthat(first_id, labels)
+            self._write_checkthat(first_id, classes)
         else:
-            self._write_claimbuster(first_id, labels)
+            self._write_claimbuster(first_id, classes)
         self.spool.close()
-        self._notes(by_attribute, labels)
+        self._notes(by_attribute, classes)
         self.context.card_values["sentences_loading"] = LOADING[self.scheme]
         return self.out.finish()
 
-    def _write_checkthat(self, first_id: int, labels: list[str]) -> None:
-        buffer = io.StringIO()
-        rows = csv.writer(buffer, delimiter="\t", lineterminator="\n")
-        rows.writerow(["Sentence_id", "Text", "class_label"])
-        for n, (sentence, label) in enumerate(zip(self._sentences(), labels, strict=True)):
-            one_line = _LINE_BREAKS.sub(" ", sentence.text)
-            rows.writerow([first_id + n, one_line, "Yes" if label == "CFS" else "No"])
-            if buffer.tell() > 1 << 20:
-                self.out.write(buffer.getvalue().encode("utf-8"))
-                buffer.seek(0)
-                buffer.truncate()
-        self.out.write(buffer.getvalue().encode("utf-8"))
+    def _write_checkthat(self, first_id: int, classes: bytearray) -> None:
+        self.out.write(b"Sentence_id\tText\tclass_label\n")
+        lines = []
+        labels = {ord("C"): b"Yes", ord("U"): b"No", ord("N"): b"No"}
+        for n, (field, kind) in enumerate(zip(self.spool, classes, strict=True), first_id):
+            lines.append(b"%d\t%s\t%s" % (n, field[:-1], labels[kind]))
+            if len(lines) == 10_000:
+                lines.append(b"")
+                self.out.write(b"\n".join(lines))
+                lines.clear()
+        lines.append(b"")
+        self.out.write(b"\n".join(lines))
 
-    def _write_claimbuster(self, first_id: int, labels: list[str]) -> None:
-        for n, (sentence, label) in enumerate(zip(self._sentences(), labels, strict=True)):
+    def _write_claimbuster(self, first_id: int, classes: bytearray) -> None:
+        names = {ord(name[0]): name for name in VERDICTS}
+        for n, (kept, kind) in enumerate(zip(self.spool, classes, strict=True)):
+            text, speaker, doc, line_number, offsets = orjson.loads(kept)
+            label = names[kind]
             line = {
                 "Sentence_id": first_id + n,
-                "Text": sentence.text,
-                "Speaker": sentence.speaker,
-                "File_id": sentence.doc,
-                "Line_number": sentence.line_number,
+                "Text": text,
+                "Speaker": speaker,
+                "File_id": doc,
+                "Line_number": line_number,
                 "Verdict": VERDICTS[label],
                 "label": label,
-                "sentence": sentence.offsets,
+                "sentence": offsets,
             }
             self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
-    def _sentences(self) -> Iterator[Sentence]:
-        """The sentences kept, in the order they came."""
-        self.spool.seek(0)
-        for line in self.spool:
-            doc, line_number, offsets, text, speaker = orjson.loads(line)
-            yield Sentence(doc, line_number, offsets, text, speaker)
-
-    def _notes(self, by_attribute: bool, labels: list[str]) -> None:
+    def _notes(self, by_attribute: bool, classes: bytearray) -> None:
         notes = self.context.notes
         worthy = (
             f"a claim span whose `{ATTRIBUTE}` attribute is `yes` (some exported claims have "
@@ -244,17 +262,17 @@ class SentencesWriter:
         if self.scheme == "checkthat":
             rule = f"`class_label` is `Yes` for a sentence sharing a character with {worthy}"
             rule += ", else `No`"
-            counts = f"Yes {labels.count('CFS')}, No {len(labels) - labels.count('CFS')}"
+            counts = f"Yes {classes.count(b'C')}, No {len(classes) - classes.count(b'C')}"
         else:
             rule = (
                 f"`Verdict` 1 (CFS) for a sentence sharing a character with {worthy}; 0 (UFS) "
                 "for one sharing a character with a claim or number span but no check-worthy "
                 "claim; -1 (NFS) for any other"
             )
-            counts = ", ".join(f"{name} {labels.count(name)}" for name in VERDICTS)
+            counts = ", ".join(f"{name} {classes.count(name[:1].encode())}" for name in VERDICTS)
         notes.append(f"sentences: label rule: {rule}")
         notes.append(
-            f"sentences: {counted(len(labels), 'sentence')} ({counts}), cut by spaCy's sentencizer"
+            f"sentences: {counted(len(classes), 'sentence')} ({counts}), cut by spaCy's sentencizer"
         )
         if self.crossing:
             by_label = ", ".join(f"{label} {n}" for label, n in sorted(self.crossing.items()))
@@ -266,6 +284,23 @@ class SentencesWriter:
     def discard(self) -> None:
         self.spool.close()
         self.out.discard()
+
+
+def _tsv_fields(text: str, sentences: list[tuple[int, int]]) -> bytes:
+    """The Text fields of a document's CheckThat! lines, each with a line break, as UTF-8:
+    each sentence on one line (its tabs and line breaks with the white space around them
+    one space), quoted CSV-style when it holds a quotation mark (as ``csv.writer`` quotes
+    a field)."""
+    fields = [text[start:end] for start, end in sentences]
+    starts = [start for start, _ in sentences]
+    for line_break in _LINE_BREAK.finditer(text):  # a few a document, most between sentences
+        n = bisect_right(starts, line_break.start()) - 1
+        if n >= 0 and line_break.start() < sentences[n][1]:
+            fields[n] = _LINE_BREAKS.sub(" ", text[sentences[n][0] : sentences[n][1]])
+    if '"' in text:
+        fields = ['"' + f.replace('"', '""') + '"' if '"' in f else f for f in fields]
+    fields.append("")
+    return "\n".join(fields).encode("utf-8")
 
 
 def _start(span: dict[str, Any]) -> int:
