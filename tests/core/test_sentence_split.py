@@ -82,7 +82,8 @@ def test_every_text_of_the_corpus_and_the_seeds(corpus: Path) -> None:
         same_as_oracle(text)
 
 
-def test_the_scale_benchmarks_articles() -> None:
+def test_the_scale_benchmarks_articles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(REPO / "bench"))  # run.py imports its neighbours
     spec = importlib.util.spec_from_file_location("bench_run", REPO / "bench" / "run.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
