@@ -59,8 +59,9 @@ def test_ruff_is_clean() -> None:
 
 def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) -> None:
     """`factmark` opens an up-to-date project without sqlite-utils (needed only to
-    migrate), the importers, the merger, the agreement figures or the parts of the
-    window made when first used: each of these would add to every start of the app."""
+    migrate), the importers, the merger, the agreement figures, the archive's matcher or
+    the parts of the window made when first used: each of these would add to every start
+    of the app."""
     project = tmp_path / "p.factmark"
     subprocess.run(
         [
@@ -102,6 +103,11 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         "factmark.core.conflicts",
         "factmark.core.label_operations",
         "hashlib",
+        # The archive of earlier fact-checks and its matcher (loaded by the look-up, off
+        # the GUI thread), and copies' checks (loaded when a span is first shown).
+        "factmark.core.archive",
+        "factmark.core.claim_matching",
+        "factmark.core.copies",
     }
     assert loaded & later == set()
     assert "factmark.ui.window.main_window" in loaded  # the check itself ran

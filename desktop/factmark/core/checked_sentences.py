@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from factmark.core.claim_matching import ClaimMatcher, Match
 from factmark.core.model import Proposal
+
+if TYPE_CHECKING:  # the matcher is made by the caller; the window starts without it
+    from factmark.core.claim_matching import ClaimMatcher, Match
 
 SUGGESTER = "archive"
 LABEL = "claim"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from factmark.core.suggest.numbers import number_at
-
 
 def is_word_char(char: str) -> bool:
     """Letters, digits and combining marks of space-separated scripts."""
@@ -43,6 +41,10 @@ def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 def word_at(text: str, offset: int) -> tuple[int, int] | None:
     """The word around ``offset`` (or just before it), or None where there is none; a
     number is taken whole, by the number suggester's rules ("500 men", "4 000", "70%")."""
+    # The number rules (their patterns built on first use) are loaded when first needed,
+    # not with the window: a label key on a selection never needs them.
+    from factmark.core.suggest.numbers import number_at
+
     if (number := number_at(text, offset)) is not None:
         return number
     if offset < len(text) and is_word_char(text[offset]):

@@ -20,14 +20,16 @@ import threading
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QTextBoundaryFinder, QThreadPool, Signal
 
-from factmark.core.archive import archive_version, archived_reviews
 from factmark.core.checked_sentences import CheckedSentence, checked_sentences
-from factmark.core.claim_matching import ClaimMatcher, Match
 from factmark.core.project import Project, ProjectError
 from factmark.ui.article.offsets import OffsetMap
+
+if TYPE_CHECKING:  # the archive and its matcher are loaded by the worker, when first used
+    from factmark.core.claim_matching import ClaimMatcher, Match
 
 TOP = 3
 
@@ -76,6 +78,9 @@ class ArchiveIndex:
 
     def _current(self) -> tuple[Version, ClaimMatcher]:
         """The archive's version and its matcher, built again when the archive changed."""
+        from factmark.core.archive import archive_version, archived_reviews
+        from factmark.core.claim_matching import ClaimMatcher
+
         project = Project.open(self.path, create=False, readonly=True)
         try:
             version = archive_version(project)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl, Signal
@@ -21,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from factmark.core.claim_matching import CJK_RUN, Match
+if TYPE_CHECKING:  # matches come from the matcher, loaded when a claim is first looked up
+    from factmark.core.claim_matching import Match
 
 EMPTY_ARCHIVE = (
     "The project's archive of earlier fact-checks is empty: File > Add fact-check archive… "
@@ -233,6 +235,8 @@ def head_html(number: int, match: Match, linked: bool = False) -> str:
 def marked(text: str, words: tuple[str, ...]) -> str:
     """``text`` escaped, with the words that matched (any case) underlined; in Chinese
     and Japanese, the matched pairs of characters."""
+    from factmark.core.claim_matching import CJK_RUN  # loaded by the look-up already
+
     wanted = {word.casefold() for word in words}
     underlined = [False] * len(text)
     for found in _WORD.finditer(text):

@@ -12,11 +12,11 @@ stay stored, and come back when it is turned on again).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
 from factmark.core.checked_sentences import SUGGESTER
-from factmark.core.claim_matching import Match
 from factmark.core.model import Document, Suggestion
 from factmark.core.project import ProjectError
 from factmark.core.text import counted
@@ -25,6 +25,9 @@ from factmark.ui.window.previously_checked import document_language
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
+
+if TYPE_CHECKING:
+    from factmark.core.claim_matching import Match
 
 
 class CheckedSentences(QObject):

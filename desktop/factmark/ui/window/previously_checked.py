@@ -11,11 +11,10 @@ matches are cached per claim text and language until the archive changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from factmark.core.archive import language_tag
-from factmark.core.claim_matching import Match
 from factmark.core.model import Document, Span, ValidationError
 from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
@@ -29,6 +28,9 @@ from factmark.ui.panels.previously_checked import (
 from factmark.ui.window.annotation import Annotation
 from factmark.ui.window.session import Session
 
+if TYPE_CHECKING:
+    from factmark.core.claim_matching import Match
+
 CLAIM = "claim"
 ORDINALS = ("best", "second", "third")
 URL_ATTRIBUTE = "fact_check_url"
@@ -38,6 +40,8 @@ RATING_ATTRIBUTE = "fact_check_rating"
 def document_language(document: Document | None) -> str:
     """A document's language (its ``lang`` metadata) as a tag; empty (English) when it
     has none or not one."""
+    from factmark.core.archive import language_tag  # with the archive, not at start
+
     meta = document.meta if document is not None else {}
     value = meta.get("lang") or meta.get("language") or ""
     try:

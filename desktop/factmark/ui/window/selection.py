@@ -9,7 +9,6 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt
 from PySide6.QtWidgets import QMenu, QTableView
 
 from factmark.core.changes import ChangeSet
-from factmark.core.copies import describe_origin
 from factmark.core.model import Document, Span
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.models.tables import SpanListModel
@@ -117,7 +116,12 @@ class SpanSelection(QObject):
 
     def _details_of(self, span: Span | None, text: str) -> None:
         self.details.show_span(span, text)
-        origin = describe_origin(self.session.project, span.id) if span and span.id else None
+        origin = None
+        if span is not None and span.id is not None:
+            # Copies and their checks: loaded when a span is first shown, not at start.
+            from factmark.core.copies import describe_origin
+
+            origin = describe_origin(self.session.project, span.id)
         self.details.show_origin(origin)
         self.details_shown.emit(span, text)
 
