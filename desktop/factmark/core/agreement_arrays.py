@@ -122,11 +122,17 @@ def innermost(start: Ints, end: Ints, *keys: Ints) -> tuple[Ints, Ints, Ints]:
     order = sorting(*(k[kept] for k in keys)) if keys else np.arange(n)
     place = np.empty(n, dtype=np.int64)
     place[order] = np.arange(n)
-    piece = np.arange(int(spread.sum())) + np.repeat(first - (np.cumsum(spread) - spread), spread)
+    piece = ranges(first, spread)
     best = np.sort(piece * n + np.repeat(place, spread), kind="stable")  # nearly sorted
     heads = np.concatenate(([True], best[1:] // n != best[:-1] // n))
     piece, best = np.divmod(best[heads], n)
     return cuts[piece], cuts[piece + 1], kept[order[best]].astype(np.int64)
+
+
+def ranges(first: Ints, count: Ints) -> Ints:
+    """``first[i], first[i] + 1, ..., first[i] + count[i] - 1`` for each ``i``, end to end."""
+    shifts: Ints = np.repeat(first - (np.cumsum(count) - count), count)
+    return np.arange(int(count.sum()), dtype=np.int64) + shifts
 
 
 def ranked(values: Ints) -> tuple[Ints, Ints]:
@@ -179,17 +185,23 @@ def merged_by(start: Ints, end: Ints, group: Ints) -> tuple[Ints, Ints, Ints]:
     return start[heads], np.maximum.reduceat(end, heads), group[heads]
 
 
-def lookup(start: Ints, end: Ints, points: Ints) -> Ints:
-    """Per point, the index of the piece (sorted, disjoint) holding it, or -1."""
-    at = np.searchsorted(start, points, side="right") - 1
-    inside = (at >= 0) & (end[np.maximum(at, 0)] > points)
-    return np.where(inside, at, -1).astype(np.int64)
-
-
-def pieces(*bounds: Ints) -> tuple[Ints, Ints]:
-    """The elementary pieces between every consecutive pair of these bounds."""
-    cuts = distinct(np.concatenate(bounds)) if bounds else np.zeros(0, dtype=np.int64)
-    return cuts[:-1], cuts[1:]
+def overlay(*sides: tuple[Ints, Ints]) -> tuple[Ints, Ints, list[Ints]]:
+    """The elementary pieces between every bound of these sides (each a sorted list of
+    disjoint intervals ``(starts, ends)``), and per side, for each piece, the index of the
+    side's interval holding it, or -1 (one sort of the bounds, no search per piece)."""
+    cuts, places = ranked(np.concatenate([bound for side in sides for bound in side]))
+    count = max(len(cuts) - 1, 0)
+    holders = []
+    at = 0
+    for start, _ in sides:
+        n = len(start)
+        first, spread = places[at : at + n], places[at + n : at + 2 * n] - places[at : at + n]
+        at += 2 * n
+        held = ranges(first, spread)
+        holder = np.full(count, -1, dtype=np.int64)
+        holder[held] = np.repeat(np.arange(n), spread)
+        holders.append(holder)
+    return cuts[:-1], cuts[1:], holders
 
 
 def units(doc: Ints, start: Ints, end: Ints, label: Ints, labels: int) -> tuple[Ints, Ints, Ints]:

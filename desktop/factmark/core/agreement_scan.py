@@ -22,9 +22,8 @@ from factmark.core.agreement_arrays import (
     distinct,
     exact_matches,
     innermost,
-    lookup,
     overlapping,
-    pieces,
+    overlay,
     token_range,
     units,
 )
@@ -323,10 +322,9 @@ def _token_values(
         label = batch.label[side]
         a, b, owner = innermost(first, last, width, rank[label])
         found.append((a, b, label[owner] + 1))  # value 0 is "O"
-    low, high = pieces(found[0][0], found[0][1], found[1][0], found[1][1])
+    low, high, holders = overlay(found[0][:2], found[1][:2])
     values = []
-    for a, b, value in found:
-        at = lookup(a, b, low)
+    for (_, _, value), at in zip(found, holders, strict=True):
         values.append(np.where(at >= 0, value[np.maximum(at, 0)], 0))
     va, vb = values
     keep = (va > 0) | (vb > 0)
@@ -375,8 +373,8 @@ def _label_tokens(
     marked = [
         np.bincount(a // layer, weights=b - a, minlength=nl).astype(np.int64) for a, b in covers
     ]
-    low, high = pieces(covers[0][0], covers[0][1], covers[1][0], covers[1][1])
-    inside = (lookup(*covers[0], low) >= 0) & (lookup(*covers[1], low) >= 0)
+    low, high, holders = overlay(covers[0], covers[1])
+    inside = (holders[0] >= 0) & (holders[1] >= 0)
     shared = np.bincount(low[inside] // layer, weights=(high - low)[inside], minlength=nl).astype(
         np.int64
     )

@@ -26,9 +26,8 @@ from factmark.core.agreement_arrays import (
     Ints,
     distinct,
     innermost,
-    lookup,
     merged_by,
-    pieces,
+    overlay,
     runs,
     sorting,
 )
@@ -140,14 +139,13 @@ class CoincidenceSums:
     ) -> tuple[Ints, Ints]:
         """Add the coincidences of two observers; per segment of each, the length the
         other's units meet it."""
-        ends = region_start + region_length
-        low, high = pieces(one[0], one[1], other[0], other[1], region_start[both], ends[both])
-        region = np.searchsorted(region_start, low, side="right") - 1
-        keep = both[np.maximum(region, 0)] & (region >= 0)
-        low, high, region = low[keep], high[keep], region[keep]
-        length = high - low
-        layer = region_layer[region]
-        at = [lookup(side[0], side[1], low) for side in (one, other)]
+        shared = np.flatnonzero(both)
+        regions = (region_start[shared], region_start[shared] + region_length[shared])
+        low, high, (mine, theirs, inside) = overlay(one[:2], other[:2], regions)
+        keep = inside >= 0  # the pieces of the documents both marked
+        length = (high - low)[keep]
+        layer = region_layer[shared[inside[keep]]]
+        at = [mine[keep], theirs[keep]]
         value = [
             np.where(i >= 0, side[2][np.maximum(i, 0)], 0)
             for i, side in zip(at, (one, other), strict=True)
