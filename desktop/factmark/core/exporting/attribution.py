@@ -108,13 +108,24 @@ class AttributionWriter:
             return
         pairs.sort(key=lambda p: (p[0]["start"], p[0]["end"], p[1]["start"] if p[1] else -1))
         sentences = SentenceIndex(self.segmenter.sentences(text))
-        covering = {
-            id(content): sentences.covering(content["start"], content["end"])
-            for content, _ in pairs
-        }
+        # Per content: the run of sentences it overlaps, and whether that is more than one.
+        covering: dict[int, tuple[int, int]] = {}
+        across: dict[int, bool] = {}
+        for content, _ in pairs:
+            if id(content) not in covering:
+                touched = sentences.overlapped(content["start"], content["end"])
+                across[id(content)] = len(touched) > 1
+                covering[id(content)] = (
+                    (touched[0][0], touched[-1][1])
+                    if touched
+                    else (content["start"], content["end"])
+                )
         chosen = {}
         for content, source in pairs:
-            theirs = sorted(cues.get(content["id"], []), key=lambda c: (c["start"], c["end"]))
+            if content["id"] not in cues:
+                chosen[id(content), id(source)] = None
+                continue
+            theirs = sorted(cues[content["id"]], key=lambda c: (c["start"], c["end"]))
             n = cue_for(
                 (source["start"], source["end"]) if source else None,
                 [(c["start"], c["end"]) for c in theirs],
@@ -126,7 +137,7 @@ class AttributionWriter:
         positions += [x for bounds in covering.values() for x in bounds]
         table = offset_table(text, positions)
         for content, source in pairs:
-            if len(sentences.overlapped(content["start"], content["end"])) > 1:
+            if across[id(content)]:
                 self.across += 1
             if source is not None:
                 self.attributed += 1
@@ -187,8 +198,16 @@ def _quote(
 def _span(span: dict[str, Any] | None, table: dict[int, tuple[int, int]]) -> dict[str, Any] | None:
     if span is None:
         return None
-    place = located(span["start"], span["end"], table)
-    return {"start": place.pop("start"), "end": place.pop("end"), "text": span["text"], **place}
+    start, end = span["start"], span["end"]
+    return {
+        "start": start,
+        "end": end,
+        "text": span["text"],
+        "start_utf16": table[start][0],
+        "end_utf16": table[end][0],
+        "start_utf8": table[start][1],
+        "end_utf8": table[end][1],
+    }
 
 
 def open_writer(path: Path, context: ExportContext) -> AttributionWriter:

@@ -329,15 +329,20 @@ def offset_table(text: str, positions: Iterable[int]) -> dict[int, tuple[int, in
     """For each code-point position, ``(UTF-16 code units, UTF-8 bytes)`` of the text
     before it: what a consumer in JavaScript, Java or C# (UTF-16) or Rust, Go or C
     (bytes) needs to find the same characters. One pass over the text."""
+    if text.isascii():
+        return {position: (position, position) for position in positions}
+    # A character beyond the BMP is two UTF-16 units, any other one.
+    astral = [found.start() for found in _ASTRAL.finditer(text)]
     table: dict[int, tuple[int, int]] = {}
-    previous, utf16, utf8 = 0, 0, 0
+    previous, utf8 = 0, 0
     for position in sorted(set(positions)):
-        piece = text[previous:position]
-        utf8 += len(piece.encode("utf-8", "surrogatepass"))
-        utf16 += len(piece.encode("utf-16-le", "surrogatepass")) // 2
-        table[position] = (utf16, utf8)
+        utf8 += len(text[previous:position].encode("utf-8", "surrogatepass"))
+        table[position] = (position + bisect.bisect_left(astral, position), utf8)
         previous = position
     return table
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def located(start: int, end: int, table: dict[int, tuple[int, int]]) -> dict[str, Any]:
@@ -357,16 +362,14 @@ class SentenceIndex:
 
     def __init__(self, bounds: list[tuple[int, int]]) -> None:
         self.bounds = bounds
+        self._starts = [start for start, _ in bounds]
         self._ends = [end for _, end in bounds]
 
     def overlapped(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The sentences that ``[start, end)`` shares a character with, in text order."""
-        touched = []
-        for a, b in self.bounds[bisect.bisect_right(self._ends, start) :]:
-            if a >= end:
-                break
-            touched.append((a, b))
-        return touched
+        """The sentences that ``[start, end)`` shares a character with, in text order:
+        those ending after its start and starting before its end."""
+        first = bisect.bisect_right(self._ends, start)
+        return self.bounds[first : bisect.bisect_left(self._starts, end, first)]
 
     def covering(self, start: int, end: int) -> tuple[int, int]:
         """The run of whole sentences that ``[start, end)`` overlaps: from the start of the
