@@ -120,7 +120,7 @@ class AttributionWriter:
                     if touched
                     else (content["start"], content["end"])
                 )
-        chosen = {}
+        chosen: dict[tuple[int, int], dict[str, Any] | None] = {}
         for content, source in pairs:
             if content["id"] not in cues:
                 chosen[id(content), id(source)] = None
