@@ -190,29 +190,41 @@ class BratWriter:
         attributes: list[str] = []
         notes: list[str] = []
         tids: dict[int, str] = {}
+        entities = self.entities.names
+        # Most spans hold no line break, no attribute and no note: one search and one
+        # line each (an export writes millions).
+        breaks = _LINE_BREAK.search
         for span in record["spans"]:
-            pieces = fragments(text, span["start"], span["end"])
-            if not pieces:
-                self.line_break_only += 1
-                continue
-            self.discontinuous += len(pieces) > 1
-            self.edge_breaks += (pieces[0][0], pieces[-1][1]) != (span["start"], span["end"])
-            tid = tids[span["id"]] = f"T{len(tids) + 1}"
-            offsets = ";".join(f"{start} {end}" for start, end in pieces)
-            shown = " ".join(text[start:end] for start, end in pieces)
-            lines.append(f"{tid}\t{self.entities[span['label']]} {offsets}\t{shown}")
-            for name, value in (span.get("attrs") or {}).items():
-                written = self._attribute(name, value)
-                if written is None:
-                    self.unkept_attributes += 1
-                else:
-                    attributes.append(f"A{len(attributes) + 1}\t{written[0]} {tid}{written[1]}")
-            note = span.get("note") or ""
-            if note.strip():
+            start, end, label = span["start"], span["end"], span["label"]
+            entity = entities.get(label) or self.entities[label]
+            if breaks(text, start, end) is None:
+                tid = tids[span["id"]] = f"T{len(tids) + 1}"
+                lines.append(f"{tid}\t{entity} {start} {end}\t{text[start:end]}")
+            else:
+                pieces = fragments(text, start, end)
+                if not pieces:
+                    self.line_break_only += 1
+                    continue
+                self.discontinuous += len(pieces) > 1
+                self.edge_breaks += (pieces[0][0], pieces[-1][1]) != (start, end)
+                tid = tids[span["id"]] = f"T{len(tids) + 1}"
+                offsets = ";".join(f"{first} {last}" for first, last in pieces)
+                shown = " ".join(text[first:last] for first, last in pieces)
+                lines.append(f"{tid}\t{entity} {offsets}\t{shown}")
+            if span["attrs"]:
+                for name, value in span["attrs"].items():
+                    written = self._attribute(name, value)
+                    if written is None:
+                        self.unkept_attributes += 1
+                    else:
+                        attributes.append(f"A{len(attributes) + 1}\t{written[0]} {tid}{written[1]}")
+            note = span["note"]
+            if note and not note.isspace():
                 flat = _one_line(note)
                 self.flattened_notes += flat != note
                 notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {tid}\t{flat}")
-            self.unkept_details += bool(span.get("annotator"))
+            if span["annotator"]:
+                self.unkept_details += 1
         number = 0
         for relation in record["relations"]:
             head, child = tids.get(relation["head"]), tids.get(relation["child"])
@@ -228,9 +240,11 @@ class BratWriter:
                 self.flattened_notes += flat != note
                 notes.append(f"#{len(notes) + 1}\tAnnotatorNotes R{number}\t{flat}")
             self.link_attributes += len(relation.get("attrs") or {})
-        ann = "".join(f"{line}\n" for line in lines + attributes + notes)
+        lines += attributes
+        lines += notes
+        lines.append("")  # the last line ends too
         self.out.write(f"{stem}.txt", text.encode("utf-8"))
-        self.out.write(f"{stem}.ann", ann.encode("utf-8"))
+        self.out.write(f"{stem}.ann", "\n".join(lines).encode("utf-8"))
 
     def _attribute(self, name: str, value: object) -> tuple[str, str] | None:
         """The brat name of a span attribute and what follows the span's id on its A line
