@@ -51,8 +51,8 @@ or merged across a sentence break. A label's tag is its name with spaces made ``
 
 from __future__ import annotations
 
-import bisect
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,6 +164,9 @@ class ConllWriter:
         self.policy = policy
         names = [label.name for label in context.labels]
         self.tags = _unique(names, tag_name)
+        # Each label's two tag column endings, made once: an export tags millions of tokens.
+        self.begin = {name: f" B-{tag}\n" for name, tag in self.tags.items()}
+        self.inside = {name: f" I-{tag}\n" for name, tag in self.tags.items()}
         self.counts = _Counts()
         self.outputs: list[_Output] = []
         try:
@@ -187,44 +190,52 @@ class ConllWriter:
         sentences = starts_of_sentences(text, words, starts, ends)
         spans = self._token_spans(starts, ends, record["spans"])
         keep = keep_innermost if self.policy == "innermost" else keep_outermost
+        begin, inside = self.begin, self.inside
         for output in self.outputs:
-            chosen = [s for s in spans if output.labels is None or s.label in output.labels]
+            labels = output.labels
+            chosen = spans if labels is None else [s for s in spans if s.label in labels]
             kept = keep(chosen)
             self._count_left_out(chosen, kept)
-            tags = ["O"] * len(words)
-            breaks = set(sentences)
-            for span in kept:
-                tag = self.tags[span.label]
-                tags[span.first] = f"B-{tag}"
-                tags[span.first + 1 : span.end] = [f"I-{tag}"] * (span.end - span.first - 1)
-                inside = breaks.intersection(range(span.first + 1, span.end))
-                breaks -= inside
-                self.counts.merged += len(inside)
-            lines = list(map(" ".join, zip(words, tags, strict=True)))
-            for k in breaks:
-                lines[k] = f"\n{lines[k]}"  # a blank line before a sentence
-            output.file.write(("\n".join(lines) + "\n\n").encode())
+            # What follows each token on its line: its tag and the line end (a blank line
+            # before a sentence is one more line end after the token before it).
+            tails = [" O\n"] * len(words)
+            for first, end, label, _ in kept:
+                tails[first] = begin[label]
+                tails[first + 1 : end] = [inside[label]] * (end - first - 1)
+            for k in sentences:
+                if tails[k][1] == "I":  # inside a kept span (they never overlap): no break
+                    self.counts.merged += 1
+                else:
+                    tails[k - 1] += "\n"
+            tails[-1] += "\n"  # a document ends its sentence
+            lines = words * 2  # a list of the right length, filled in place below
+            lines[0::2] = words
+            lines[1::2] = tails
+            output.file.write("".join(lines).encode())
 
     def _token_spans(
         self, starts: list[int], ends: list[int], spans: list[dict[str, Any]]
     ) -> list[TokenSpan]:
         """Each span as the tokens it touches; counts what had to be widened or trimmed."""
         result = []
+        tags, counts = self.tags, self.counts
         for order, span in enumerate(spans):
-            if span["label"] not in self.tags:
-                self.counts.unknown += 1
+            label = span["label"]
+            if label not in tags:
+                counts.unknown += 1
                 continue
-            first = bisect.bisect_right(ends, span["start"])
-            end = bisect.bisect_left(starts, span["end"])
-            if first >= end:
-                self.counts.blank += 1
+            start, end = span["start"], span["end"]
+            first = bisect_right(ends, start)
+            last = bisect_left(starts, end)
+            if first >= last:
+                counts.blank += 1
                 continue
-            token_start, token_end = starts[first], ends[end - 1]
-            if token_start < span["start"] or token_end > span["end"]:
-                self.counts.widened += 1
-            elif token_start > span["start"] or token_end < span["end"]:
-                self.counts.trimmed += 1
-            result.append(TokenSpan(first, end, span["label"], order))
+            token_start, token_end = starts[first], ends[last - 1]
+            if token_start < start or token_end > end:
+                counts.widened += 1
+            elif token_start > start or token_end < end:
+                counts.trimmed += 1
+            result.append(TokenSpan(first, last, label, order))
         return result
 
     def _count_left_out(self, chosen: list[TokenSpan], kept: list[TokenSpan]) -> None:
@@ -235,13 +246,13 @@ class ConllWriter:
         at or after it."""
         if len(kept) == len(chosen):
             return
-        kept_set = set(kept)
+        kept_orders = {span.order for span in kept}
         firsts = [span.first for span in kept]
         for span in chosen:
-            if span in kept_set:
+            if span.order in kept_orders:
                 continue
-            before = bisect.bisect_right(firsts, span.first) - 1
-            after = bisect.bisect_left(firsts, span.first)
+            before = bisect_right(firsts, span.first) - 1
+            after = bisect_left(firsts, span.first)
             if (before >= 0 and span.inside(kept[before])) or (
                 after < len(kept) and kept[after].inside(span)
             ):
