@@ -34,7 +34,7 @@ import zipfile
 from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import orjson
 
@@ -147,7 +147,10 @@ class XmiWriter:
         self._fixed: dict[tuple[Any, Any, Any], tuple[str, int, int]] = {}
         self.out = AtomicFile(path)
         self.archive = zipfile.ZipFile(
-            self.out.handle, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESSION
+            cast("IO[bytes]", _Stream(self.out)),
+            "w",
+            zipfile.ZIP_DEFLATED,
+            compresslevel=_COMPRESSION,
         )
 
     def _typesystem(self) -> Any:
@@ -332,6 +335,22 @@ class XmiWriter:
     def discard(self) -> None:
         self.archive.close()
         self.out.discard()
+
+
+class _Stream:
+    """The zip's file as a stream that cannot seek: zipfile then writes each member's
+    sizes after it (a data descriptor) instead of going back to its header, which made
+    the buffered file write out three times a document."""
+
+    def __init__(self, out: AtomicFile) -> None:
+        self._write = out.write
+
+    def write(self, data: bytes) -> int:
+        self._write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing to do: the export's file is flushed when it is finished."""
 
 
 def open_writer(path: Path, context: ExportContext) -> XmiWriter:
