@@ -232,7 +232,9 @@ def make_deb(
         path.chmod(0o644)
 
     target = out / f"factmark_{debian_version(version)}_{arch}.deb"
-    compression = ["-Zgzip", "-z1"] if fast else []  # default: xz, about a minute
+    # Released: xz at its highest level, 1.5 MiB (3%) smaller than dpkg-deb's default
+    # (level 6) for a fifth more time; installing needs 65 MiB of memory to unpack it.
+    compression = ["-Zgzip", "-z1"] if fast else ["-Zxz", "-z9"]
     subprocess.run(
         ["dpkg-deb", "--build", "--root-owner-group", *compression, str(root), str(target)],
         check=True,
