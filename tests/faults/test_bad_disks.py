@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from factmark.core.exporting import base, export
+from factmark.core.exporting import base, export, spacy_docbin
 from factmark.core.exporting.base import AtomicFolder, Selection, Split
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
@@ -355,6 +355,50 @@ def test_export_failing_at_the_last_flush_leaves_no_partial_file(
         if p.is_file()
     }
     assert after == earlier
+
+
+def test_spacy_export_failing_while_a_file_is_written_leaves_no_partial_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spacy export writes each .spacy file in a thread of its own while it makes the
+    next one: the disk filling up there stops the export with the system's words, leaves
+    no partial folder, and an earlier export of that name stays as it was."""
+    path = tmp_path / "p.factmark"
+    texts = [f"Officials in Lagos said {n} people were hurt in Kano." for n in range(5)]
+    ids = new_project(path, texts)
+    monkeypatch.setattr(spacy_docbin, "DOCUMENTS_PER_FILE", 2)  # three files
+    output = tmp_path / "out" / "corpus.spacy"
+
+    def files() -> dict[Path, bytes]:
+        return {
+            p.relative_to(output.parent): p.read_bytes()
+            for p in output.parent.rglob("*")
+            if p.is_file()
+        }
+
+    assert export_project(path, "spacy", output, EVERYTHING, lambda: False).error is None
+    earlier = files()
+    assert len([p for p in earlier if p.suffix == ".spacy"]) == 3
+    with Project.open(path) as project:  # new work, so that a new export would differ
+        project.add_span(ids[0], 13, 18, "location")
+    write = AtomicFolder.write
+    written: list[str] = []
+
+    def full_at_the_second(folder: AtomicFolder, relative: str, data: bytes) -> None:
+        written.append(relative)
+        if relative == "000002.spacy":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(folder, relative, data)
+
+    monkeypatch.setattr(AtomicFolder, "write", full_at_the_second)
+    outcome = export_project(path, "spacy", output, EVERYTHING, lambda: False)
+    monkeypatch.undo()
+
+    assert outcome.error is not None and "No space left on device" in outcome.error
+    assert written == ["000001.spacy", "000002.spacy"]  # nothing more after the error
+    assert files() == earlier
+    marker = AtomicFolder.MARKER
+    assert [p for p in leftovers(output.parent) if not p.endswith(marker)] == []
 
 
 @pytest.mark.parametrize(

@@ -58,8 +58,10 @@ from __future__ import annotations
 import contextlib
 import re
 import tempfile
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +73,8 @@ from factmark.core.exporting.sentence_split import check_available as _check
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, DocBin
+    from spacy.vocab import Vocab
 
 NAME = "spacy"
 SUFFIX = ".spacy"
@@ -102,6 +105,9 @@ def language_code(meta: dict[str, Any]) -> str | None:
     return _ALIASES.get(code, code)
 
 
+# Only what training reads: the words, their spacing and the entities (spans go in span
+# groups). spaCy's default also stores tags, heads, lemmas... which a blank tokenizer
+# leaves empty: twice the memory and file for nothing.
 DOCBIN_ATTRS = ["ORTH", "SPACY", "ENT_IOB", "ENT_TYPE", "ENT_KB_ID", "ENT_ID"]
 
 
@@ -138,41 +144,75 @@ class SpacyWriter:
             + b"\n"
         )
 
-    def _doc(self, nlp: Language, record: dict[str, Any]) -> Doc:
+    def _add_document(self, filling: _Filling, nlp: Language, record: dict[str, Any]) -> None:
+        """Tokenise one record and add it to ``filling``: its spans placed on the tokens
+        (widened ones and those that touch no token counted), the ner subset chosen."""
+        from spacy.tokens import Span
+
         doc = nlp.make_doc(record["text"])
-        placed: list[Span] = []
-        for span in record["spans"]:
-            self.spans += 1
-            start, end, label = span["start"], span["end"], span["label"]
-            found = doc.char_span(start, end, label=label, alignment_mode="strict")
-            if found is None:
-                found = doc.char_span(start, end, label=label, alignment_mode="expand")
-                if found is None or not len(found):
-                    self.unplaced[label] += 1
-                    continue
-                self.widened[label] += 1
-            placed.append(found)
-        doc.spans[SPANS_KEY] = placed
-        doc.ents = self._entities(placed)
+        tokens = filling.tokens(doc)
+        placed = self._place(filling, tokens, record["spans"])
+        label_ids = self._label_ids(nlp, placed)
+        doc.spans[SPANS_KEY] = [
+            Span(doc, start, end, label=label_ids[label]) for start, end, label in placed
+        ]
+        # ner cannot learn an entity with whitespace at either edge.
+        space = tokens[:, filling.is_space]
+        learnable = [
+            (start, end, n)
+            for n, (start, end, _) in enumerate(placed)
+            if not (space[start] or space[end - 1])
+        ]
+        kept = _longest_first(learnable)
+        filling.set_entities(
+            tokens, [(start, end, label_ids[placed[n][2]]) for start, end, n in kept]
+        )
+        if len(kept) < len(placed):
+            chosen = {n for _, _, n in kept}
+            for n, (_, _, label) in enumerate(placed):
+                if n not in chosen:
+                    self.not_in_ents[label] += 1
         doc.user_data["factmark_id"] = record["id"]
         doc.user_data["factmark_title"] = record["title"]
         doc.user_data["factmark_tokenizer"] = nlp.lang
         doc.user_data["factmark_spans"] = [
             [s["id"], s["start"], s["end"], s["label"]] for s in record["spans"]
         ]
-        return doc
+        filling.add(doc, tokens, set(label_ids))
 
-    def _entities(self, spans: list[Span]) -> list[Span]:
-        """The non-overlapping subset: longest first (spaCy's filter_spans), no whitespace edges."""
-        from spacy.util import filter_spans
-
-        learnable = [s for s in spans if not (s[0].is_space or s[-1].is_space)]
-        kept = filter_spans(learnable)
-        chosen = {id(s) for s in kept}
+    def _place(
+        self, filling: _Filling, tokens: Any, spans: list[dict[str, Any]]
+    ) -> list[tuple[int, int, str]]:
+        """Each span as (first token, token after the last, label), by bisecting the
+        tokens' offsets: what ``doc.char_span`` gives with ``alignment_mode="strict"``,
+        else with ``"expand"``, without a Token object per look."""
+        self.spans += len(spans)
+        if not spans:
+            return []
+        offsets = tokens[:, filling.idx]
+        starts = offsets.tolist()
+        ends = (offsets + tokens[:, filling.length]).tolist()
+        placed = []
         for span in spans:
-            if id(span) not in chosen:
-                self.not_in_ents[span.label_] += 1
-        return kept
+            start, end, label = span["start"], span["end"], span["label"]
+            # The tokens holding the first and the last character (a token owns the
+            # whitespace after it, so every character has one).
+            first = bisect_right(starts, start) - 1
+            last = bisect_right(starts, end - 1) - 1
+            if starts[first] != start or ends[last] != end:
+                if start == ends[first]:  # the space after a token is not part of it
+                    first += 1
+                if first > last:
+                    self.unplaced[label] += 1
+                    continue
+                self.widened[label] += 1
+            placed.append((first, last + 1, label))
+        return placed
+
+    def _label_ids(self, nlp: Language, placed: list[tuple[int, int, str]]) -> dict[str, int]:
+        """The labels of ``placed``, each with its hash in the vocabulary's strings."""
+        labels = {label for _, _, label in placed}
+        return {label: nlp.vocab.strings.add(label) for label in labels}
 
     def _language(self, code: str | None) -> str:
         """``code`` if spaCy can tokenise it here, else ``xx`` (the reason counted)."""
@@ -258,33 +298,154 @@ class SpacyWriter:
         return f"{sum(counts.values())} of {self.spans} ({by_label})"
 
     def finish(self) -> list[Path]:
-        from spacy.tokens import DocBin
-
         lang = self.tokenizer()
         nlp = self.pipelines.get(lang) or _blank(lang)
-        # Only what training reads: the words, their spacing and the entities (spans go in
-        # span groups). spaCy's default also stores tags, heads, lemmas... which a blank
-        # tokenizer leaves empty: twice the memory and file for nothing.
         self.pending.seek(0)
-        number = 0
-        with _encoders_looked_up_once():
-            while True:
-                docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
-                for line in self.pending:
-                    docbin.add(self._doc(nlp, orjson.loads(line)))
-                    if len(docbin) == DOCUMENTS_PER_FILE:
-                        break
-                if not len(docbin) and number:
-                    break
-                number += 1  # an empty export still has one (empty) file for spaCy to read
-                self.out.write(f"{number:06d}.spacy", docbin.to_bytes())
+        # zlib, most of DocBin.to_bytes, lets other threads run: one file is compressed
+        # and written in a thread while the next one's documents are made.
+        with _encoders_looked_up_once(), ThreadPoolExecutor(max_workers=1) as writer:
+            writing: Future[None] | None = None
+            for number, docbin in enumerate(self._docbins(nlp), start=1):
+                if writing is not None:
+                    writing.result()  # its error, if any; and one DocBin waits at most
+                writing = writer.submit(self._write, f"{number:06d}.spacy", docbin)
+            if writing is not None:
+                writing.result()
         self.pending.close()
         self.context.notes.extend(self._notes())
         return self.out.finish()
 
+    def _docbins(self, nlp: Language) -> Iterator[DocBin]:
+        """The waiting records as DocBins of :data:`DOCUMENTS_PER_FILE` documents; an
+        empty export still has one (empty) file for spaCy to read."""
+        filling, first = _Filling(nlp.vocab), True
+        for line in self.pending:
+            self._add_document(filling, nlp, orjson.loads(line))
+            if len(filling.docbin) == DOCUMENTS_PER_FILE:
+                yield filling.done()
+                filling, first = _Filling(nlp.vocab), False
+        if len(filling.docbin) or first:
+            yield filling.done()
+
+    def _write(self, name: str, docbin: DocBin) -> None:
+        """Compress ``docbin`` and write it as ``name`` (in the writer thread)."""
+        self.out.write(name, docbin.to_bytes())
+
     def discard(self) -> None:
         self.pending.close()
         self.out.discard()
+
+
+class _Filling:
+    """A ``DocBin`` being filled, to the bytes ``DocBin.add`` and ``doc.set_ents`` would
+    give, without their loops over every token in Python: ``DocBin.add`` reads nine
+    strings of each token (a Token object made each time: most of the export's time)
+    only to collect the strings the file must hold, and ``set_ents`` checks every token
+    against a set. Here each document's tokens are read once, as one array holding the
+    stored columns, the columns of the strings, the spaces and the offsets; the entities
+    are written into that array, and the strings are collected from it a hundred
+    documents at a time."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        from spacy import attrs
+        from spacy.tokens import DocBin
+
+        self.vocab = vocab
+        self.docbin = DocBin(attrs=DOCBIN_ATTRS, store_user_data=True)
+        stored = list(self.docbin.attrs)  # as DocBin orders them: ORTH first
+        # The strings DocBin.add keeps of a token: text, norm_, tag_, lemma_, dep_,
+        # ent_type_, ent_kb_id_, ent_id_ (each the string of the hash in its column),
+        # and str(morph) (see done()).
+        strings = [
+            attrs.ORTH, attrs.NORM, attrs.TAG, attrs.LEMMA, attrs.DEP,
+            attrs.ENT_TYPE, attrs.ENT_KB_ID, attrs.ENT_ID,
+        ]  # fmt: skip
+        extra = [attrs.SPACY, attrs.MORPH, attrs.IDX, attrs.LENGTH, attrs.IS_SPACE]
+        self.columns = [*stored, *(a for a in strings if a not in stored), *extra]
+        column = self.columns.index
+        self.width = len(stored)
+        self.strings = [column(a) for a in strings]
+        self.spacy, self.morph, self.idx, self.length, self.is_space = map(column, extra)
+        self.iob, self.type = column(attrs.ENT_IOB), column(attrs.ENT_TYPE)
+        self.arrays: list[Any] = []  # the string columns of documents added since _collect()
+        self.hashes: set[int] = set()
+        self.morphs: set[int] = set()
+
+    def tokens(self, doc: Doc) -> Any:
+        """The document's tokens as a numpy array, a row each, one column per attribute
+        of :attr:`columns`."""
+        return doc.to_array(self.columns)
+
+    def set_entities(self, tokens: Any, entities: list[tuple[int, int, int]]) -> None:
+        """What ``doc.set_ents`` stores for these (start, end, label hash) entities, which
+        do not overlap, of a Doc fresh from the tokenizer: B (3) on an entity's first
+        token and I (1) on the others, with its label; O (2) and no label elsewhere."""
+        iob, label = tokens[:, self.iob], tokens[:, self.type]  # views: written through
+        iob[:] = 2
+        for start, end, kind in entities:
+            iob[start] = 3
+            iob[start + 1 : end] = 1
+            label[start:end] = kind
+
+    def add(self, doc: Doc, tokens: Any, labels: set[str]) -> None:
+        """``docbin.add(doc)``, the stored columns taken from ``tokens``; the spans of
+        ``doc``'s span group carry one of ``labels`` each and no kb_id or id."""
+        import srsly
+
+        docbin = self.docbin
+        docbin.tokens.append(tokens[:, : self.width].copy())
+        docbin.spaces.append(tokens[:, self.spacy : self.spacy + 1].astype(bool))
+        docbin.flags.append({"has_unknown_spaces": doc.has_unknown_spaces})
+        docbin.cats.append(doc.cats)
+        docbin.user_data.append(srsly.msgpack_dumps(doc.user_data))
+        docbin.span_groups.append(doc.spans.to_bytes())
+        if labels:
+            docbin.strings.update(labels)
+            docbin.strings.add("")  # the kb_id_ and id_ of each span
+        self.arrays.append(tokens[:, [*self.strings, self.morph]])
+        if len(self.arrays) == 100:
+            self._collect()
+
+    def done(self) -> DocBin:
+        """The DocBin, with the strings of all its tokens."""
+        self._collect()
+        strings = self.vocab.strings
+        empty = self.vocab.morphology.EMPTY_MORPH
+        self.docbin.strings.update(strings[key] for key in self.hashes)
+        # str(token.morph) is "" for the morphology's empty analysis
+        self.docbin.strings.update("" if strings[k] == empty else strings[k] for k in self.morphs)
+        return self.docbin
+
+    def _collect(self) -> None:
+        """The distinct hashes of the documents added since the last call, in
+        :attr:`hashes` and :attr:`morphs` (a few documents at a time: a file's worth of
+        token rows would take tens of MB)."""
+        import numpy
+
+        if not self.arrays:
+            return
+        rows = numpy.concatenate(self.arrays)
+        self.arrays = []
+        for n in range(len(self.strings)):
+            values = numpy.ascontiguousarray(rows[:, n])
+            if values.any():  # most columns hold no string at all: only ""
+                self.hashes.update(numpy.unique(values).tolist())
+            elif len(values):
+                self.hashes.add(0)
+        self.morphs.update(numpy.unique(rows[:, -1]).tolist())
+
+
+def _longest_first(spans: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """The (start, end, n) spans ``spacy.util.filter_spans`` keeps of these: longest
+    (in tokens) first, the earlier one on ties, then each that overlaps none kept."""
+    kept = []
+    seen: set[int] = set()
+    for span in sorted(spans, key=lambda s: (s[1] - s[0], -s[0]), reverse=True):
+        start, end, _ = span
+        if start not in seen and end - 1 not in seen:
+            kept.append(span)
+            seen.update(range(start, end))
+    return kept
 
 
 @contextlib.contextmanager
