@@ -146,12 +146,15 @@ ZONES = [
     ("Africa/Cairo", "ar_EG"),
     ("Asia/Tehran", "fa_IR"),
     ("Australia/Lord_Howe", "en_AU"),
+    ("Asia/Bangkok", "th_TH"),  # a Buddhist calendar by default
+    ("Asia/Riyadh", "ar_SA"),  # an Islamic one
+    ("Asia/Tokyo", "ja_JP@calendar=japanese"),
     ("UTC", ""),
     ("Nowhere/Atlantis", "en"),
 ]
 JANUARY_2024 = 1704067200000.0  # ms since 1970
 UCAL_FIRST_DAY_OF_WEEK, UCAL_MINIMAL_DAYS_IN_FIRST_WEEK = 0, 1
-UCAL_ZONE_OFFSET, UCAL_DST_OFFSET = 15, 16
+UCAL_ERA, UCAL_YEAR, UCAL_MONTH, UCAL_ZONE_OFFSET, UCAL_DST_OFFSET = 0, 1, 2, 15, 16
 
 
 def main(folder: Path) -> None:
@@ -256,6 +259,9 @@ def main(folder: Path) -> None:
         ucal_set_millis(calendar, JANUARY_2024, ctypes.byref(status))
         answers[f"calendar {zone} {locale}"] = [
             status.value,
+            ucal_get(calendar, UCAL_ERA, ctypes.byref(status)),
+            ucal_get(calendar, UCAL_YEAR, ctypes.byref(status)),
+            ucal_get(calendar, UCAL_MONTH, ctypes.byref(status)),
             ucal_get(calendar, UCAL_ZONE_OFFSET, ctypes.byref(status)),
             ucal_get(calendar, UCAL_DST_OFFSET, ctypes.byref(status)),
             ucal_attribute(calendar, UCAL_FIRST_DAY_OF_WEEK),
