@@ -173,6 +173,48 @@ def steps(text: str) -> tuple[str, ...]:
     return tuple(step for step in STEPS if step in asked or step == "import")
 
 
+# What a brat export cannot go under on this disk: the same files (names and sizes) made
+# with os.open, os.write and os.close in a folder of their own, then put on the disk the
+# way the export does it (one syncfs on Linux).
+FILES_FLOOR = """
+import json, os, shutil, time
+from factmark.core.exporting.base import _flush_to_disk
+folder = {folder!r}
+files = [(name, os.path.getsize(os.path.join(folder, name))) for name in os.listdir(folder)]
+target = folder + ".floor"
+os.mkdir(target)
+descriptor = os.open(target, os.O_RDONLY)
+data = memoryview(b"x" * max(size for _, size in files))
+flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+times, began = os.times(), time.perf_counter()
+paths = []
+for name, size in files:
+    path = os.path.join(target, name)
+    paths.append(path)
+    made = os.open(path, flags, 0o666)
+    os.write(made, data[:size])
+    os.close(made)
+_flush_to_disk(descriptor, paths)
+seconds, ended = time.perf_counter() - began, os.times()
+os.close(descriptor)
+shutil.rmtree(target)
+print(json.dumps({{"seconds": seconds, "files": len(files),
+                  "cpu": ended.user + ended.system - times.user - times.system}}))
+"""
+# What a CoNLL export cannot go under in Python: reading every text and cutting it into
+# its tokens (one compiled expression's split per text), nothing written.
+TOKENS_FLOOR = """
+import json, os, sqlite3, time
+from factmark.core.exporting.conll_tokens import split
+times, began = os.times(), time.perf_counter()
+for (text,) in sqlite3.connect({path!r}).execute("SELECT text FROM documents ORDER BY id"):
+    split(text)
+seconds, ended = time.perf_counter() - began, os.times()
+print(json.dumps({{"seconds": seconds, "files": 1,
+                  "cpu": ended.user + ended.system - times.user - times.system}}))
+"""
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=FULL)
@@ -282,6 +324,22 @@ def main(argv: list[str]) -> int:
                 f"{cpu / base_cpu:.2f}x)"
                 + (f"; target < 2x: {verdict(seconds / base < 2)}" if fmt != "jsonl" else ""),
             )
+            floor = {
+                "brat": (FILES_FLOOR, "making its files alone"),
+                "conll": (TOKENS_FLOOR, "reading and tokenising every text alone"),
+            }.get(fmt)
+            if floor is not None:
+                code, what = floor
+                _, memory, out = inside(code.format(folder=str(output), path=str(project)))
+                figures = json.loads(out.strip().splitlines()[-1])
+                files = f" ({figures['files']:,} files)" if figures["files"] > 1 else ""
+                row(
+                    f"floor of `{fmt}`: {what}{files}",
+                    figures["seconds"],
+                    memory,
+                    f"{figures['seconds'] / base:.2f}x JSONL (processor time "
+                    f"{figures['cpu']:.2f} s, {figures['cpu'] / base_cpu:.2f}x)",
+                )
             if output.is_dir():
                 shutil.rmtree(output)
             elif output.exists():
