@@ -21,6 +21,7 @@ from factmark.core.schema import (
     applied_names,
     migrations,
 )
+from factmark.core.storage import PAGE_SIZE
 from factmark.core.text import text_uid
 
 ARTICLE = "Officials in Abuja said on Monday that 70% of the water in Lagos is safe.\n"
@@ -125,6 +126,22 @@ def test_old_project_is_migrated_with_data_kept_and_a_backup(tmp_path: Path) -> 
     # An old Factmark could still use it: reading it read-only is refused only as "older".
     with pytest.raises(ProjectError, match="older"):
         Project.open(backup, readonly=True)
+
+
+def test_new_projects_have_large_pages_and_older_ones_keep_theirs(tmp_path: Path) -> None:
+    """A new project is made with 16 KB pages (articles of a few KB share a page); a
+    project made with SQLite's 4 KB default keeps them, and its work, when upgraded."""
+    new, old = tmp_path / "new.factmark", tmp_path / "old.factmark"
+    Project.open(new).close()
+    make_old_project(old)
+    with Project.open(old) as project:
+        (document,) = project.documents()
+        project.add_span(document.id or 0, 0, 9, "source")
+    for path, size in ((new, PAGE_SIZE), (old, 4096)):
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA page_size").fetchone() == (size,)
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        conn.close()
 
 
 def test_migration_record_is_read_where_sqlite_utils_keeps_it(project_path: Path) -> None:

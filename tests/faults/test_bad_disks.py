@@ -212,7 +212,7 @@ def test_disk_full_changes_nothing_and_keeps_earlier_work(
         with pytest.raises(ProjectError, match=FULL):
             import_file(project, source)
         with pytest.raises(ProjectError, match=FULL):
-            project.add_document(IncomingDocument("A long article. " * 500))
+            project.add_document(IncomingDocument("A long article. " * 5000))  # > a page
         assert project_snapshot(project) == earlier  # nothing half-written
         assert integrity(project) == ["ok"]
         project.db.execute(f"PRAGMA max_page_count = {pages * 100}")  # space again

@@ -39,6 +39,15 @@ FOREIGN_STEP_SECONDS = 5.0
 SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
+# The page size of new projects, four times SQLite's default: an article is a row of a
+# few KB, a 1 MB one a chain of overflow pages. Measured against 4 KB in the same runs
+# (bench/run.py): importing 10,000 articles with 200,000 spans took about 7% less
+# processor time, a label key press in the 1 MB article 3.4 ms instead of 7-8 ms
+# (median). SQLite fixes the size when the first table is made: older projects keep
+# theirs (changing it would rewrite the whole file).
+PAGE_SIZE = 16384
+
+
 class ProjectError(Exception):
     """A project file that cannot be used; the message names the file and the reason."""
 
@@ -197,6 +206,9 @@ class Storage:
             return
         if pending and existed and applied:
             self.backup_path = self._backup(sorted(applied)[-1])
+        if not has_tables:
+            # A new project's page size, fixed once it holds a table (see PAGE_SIZE).
+            self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
         if pending:
