@@ -161,6 +161,72 @@ def test_locked_project_in_the_window_says_so_then_works(
         assert [(s.start, s.end) for s in reader.spans(document_id)] == [(13, 18)]
 
 
+def _import(path: Path, source: Path, text: str) -> None:
+    """`factmark import` of one article, run to its end."""
+    source.write_bytes(orjson.dumps({"text": text, "spans": []}) + b"\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "factmark", "import", str(path), str(source)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0 and "imported 1 document" in done.stdout, done
+
+
+def _seen_by_another_program(path: Path, sql: str) -> list[list[object]]:
+    """The rows SQLite in another process reads from the project."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sqlite3, sys; print(json.dumps(sqlite3.connect(sys.argv[1])"
+            ".execute(sys.argv[2]).fetchall()))",
+            str(path),
+            sql,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows: list[list[object]] = orjson.loads(done.stdout)
+    return rows
+
+
+def test_a_second_look_at_the_open_project_keeps_the_command_line_out_of_its_log(
+    tmp_path: Path,
+) -> None:
+    """The window opens its project again in another thread (the claim look-up does, at
+    every label). That must not let `factmark import` take the project as unused and
+    delete its log (-wal) under the window: what the window saves next would be seen by
+    no other program, and lost with the import's work (POSIX locks drop when any
+    descriptor of the file closes)."""
+    path = tmp_path / "open.factmark"
+    (document_id,) = new_project(path, ["Officials in Lagos said 42 people were hurt."])
+    with Project.open(path, create=False) as window:
+        window.add_span(document_id, 13, 18, "location")
+        look_up = threading.Thread(
+            target=lambda: Project.open(path, create=False, readonly=True).close()
+        )
+        look_up.start()
+        look_up.join()
+        _import(path, tmp_path / "one.jsonl", "Imported while the window is open.")
+        window.add_span(document_id, 0, 9, "claim")
+        added = window.add_document(IncomingDocument("Pasted in the window " * 200))
+        assert added is not None
+        spans = "SELECT start, \"end\", label FROM spans ORDER BY start"
+        assert _seen_by_another_program(path, spans) == [[0, 9, "claim"], [13, 18, "location"]]
+        _import(path, tmp_path / "two.jsonl", "Imported later, the window still open.")
+    texts = {text for (text,) in _seen_by_another_program(path, "SELECT text FROM documents")}
+    assert texts == {
+        "Officials in Lagos said 42 people were hurt.",
+        "Imported while the window is open.",
+        "Pasted in the window " * 200,
+        "Imported later, the window still open.",
+    }
+    assert _seen_by_another_program(path, "PRAGMA integrity_check") == [["ok"]]
+
+
 def test_window_and_command_line_import_at_once(tmp_path: Path, open_window, qtbot: QtBot) -> None:
     """`factmark import` runs while the window labels words: both finish whole."""
     path = tmp_path / "busy.factmark"

@@ -95,6 +95,7 @@ class Storage:
         # The file opened, to notice it being moved or deleted while open.
         self._absolute = path.absolute()
         self._file_id = _file_id(self._absolute)
+        self._held_file: tuple[int, int] | None = None  # see _hold()
         with _OPEN_LOCK:
             _OPEN_PROJECTS.add(self)
 
@@ -136,9 +137,11 @@ class Storage:
         elif not path.parent.is_dir():
             raise ProjectError(f"{path}: the folder {path.parent} does not exist")
         conn: sqlite3.Connection | None = None
+        held: tuple[int, int] | None = None
         try:
-            conn = _connect(path, readonly, pages=not (exists and _as_written(path)))
+            conn, held = _connect(path, readonly, pages=not (exists and _as_written(path)))
             project = cls(path, conn, readonly)
+            project._held_file = held
             project._prepare(exists)
             if exists and check_rows:
                 from factmark.core import soundness
@@ -151,6 +154,7 @@ class Storage:
             # files beside it (and keep it locked on Windows).
             if conn is not None:
                 conn.close()
+                _release(held)
             if isinstance(error, sqlite3.DatabaseError):
                 raise ProjectError(f"{path}: {_explain(error)}") from None
             raise
@@ -299,6 +303,8 @@ class Storage:
             with suppress(sqlite3.DatabaseError):
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.conn.close()
+        _release(self._held_file)
+        self._held_file = None
         if not self.readonly and in_place:
             from factmark.core import soundness
 
@@ -482,6 +488,14 @@ class EmptyProjectError(ProjectError):
 # The projects open in this process (in any thread), which no output may be written onto.
 _OPEN_PROJECTS: weakref.WeakSet[Storage] = weakref.WeakSet()
 _OPEN_LOCK = threading.Lock()
+# The files (device, inode) SQLite connections of this process have open, and how many.
+# POSIX locks belong to a process and a file: closing any descriptor of the file drops
+# all of them, SQLite's too. A window whose locks were dropped so looks to `factmark
+# import` like no one else has the project open: closing, the import checkpoints and
+# deletes the -wal and -shm files the window still writes to, and what the window saves
+# next is lost (or the next open fails with "disk I/O error"). So Python never opens a
+# file listed here; SQLite itself keeps a descriptor open while its locks are held.
+_HELD: dict[tuple[int, int], int] = {}
 
 
 def check_output(output: Path) -> None:
@@ -545,11 +559,18 @@ def _check_regular(path: Path) -> None:
 
 
 def _check_header(path: Path) -> None:
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
-    except OSError as error:
-        raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
+    """Refuse a file that is not an SQLite database before SQLite opens it (and perhaps
+    rolls a journal beside it into it). A file this process has open already passed, and
+    reading it here would drop SQLite's locks on it (see ``_HELD``); the lock is held
+    while reading, so that no connection takes locks on it meanwhile (see ``_hold``)."""
+    with _OPEN_LOCK:
+        if _file_id(path) in _HELD:
+            return
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_MAGIC))
+        except OSError as error:
+            raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
     if header and header != SQLITE_MAGIC:
         raise ProjectError(f"{path}: not a Factmark project (not an SQLite database)")
 
@@ -584,7 +605,32 @@ def _as_written(path: Path) -> bool:
         return False
 
 
-def _connect(path: Path, readonly: bool, *, pages: bool = True) -> sqlite3.Connection:
+def _hold(path: Path) -> tuple[int, int] | None:
+    """Count a connection to ``path`` as open in this process, before it takes any lock
+    (opening takes none), so that ``_check_header`` no longer opens the file; the key
+    to give to ``_release`` once the connection is closed."""
+    with _OPEN_LOCK:
+        key = _file_id(path)
+        if key is not None:
+            _HELD[key] = _HELD.get(key, 0) + 1
+        return key
+
+
+def _release(key: tuple[int, int] | None) -> None:
+    """A connection counted by ``_hold`` is closed."""
+    if key is None:
+        return
+    with _OPEN_LOCK:
+        _HELD[key] -= 1
+        if not _HELD[key]:
+            del _HELD[key]
+
+
+def _connect(
+    path: Path, readonly: bool, *, pages: bool = True
+) -> tuple[sqlite3.Connection, tuple[int, int] | None]:
+    """A connection to ``path``, counted by ``_hold`` (the key returned with it), its
+    header and (with ``pages``) every page checked."""
     if readonly:
         # immutable=1 reads a WAL-mode file without creating -shm/-wal beside it,
         # which a read-only file or folder would not allow.
@@ -593,6 +639,7 @@ def _connect(path: Path, readonly: bool, *, pages: bool = True) -> sqlite3.Conne
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     else:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    held = _hold(path)
     conn.create_function("fm_contains", 2, _contains, deterministic=True)
     try:
         _defend(conn)
@@ -610,12 +657,14 @@ def _connect(path: Path, readonly: bool, *, pages: bool = True) -> sqlite3.Conne
         )
     except BaseException:
         conn.close()
+        _release(held)
         raise
     if problems != ["ok"]:
         conn.close()
+        _release(held)
         raise sqlite3.DatabaseError(f"database disk image is malformed: {'; '.join(problems)}")
     # Journal mode and synchronous are set by Storage._prepare once the file is accepted.
-    return conn
+    return conn, held
 
 
 def _defend(conn: sqlite3.Connection) -> None:
