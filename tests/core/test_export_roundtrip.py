@@ -9,10 +9,11 @@ import orjson
 import pytest
 
 import factmark.core.exporting.jsonl as jsonl_writer
+from factmark.core import reading
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.model import IncomingDocument, IncomingSpan, ValidationError
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())
@@ -193,6 +194,52 @@ def test_annotator_filter(project: Project, tmp_path: Path) -> None:
     assert [(s["text"], s["annotator"]) for s in record["spans"]] == [("Kyiv", "olena")]
 
 
+@pytest.mark.parametrize("apart", [True, False], ids=["read-apart", "read-with-spans"])
+def test_notes_and_attributes_stay_on_their_spans_past_skipped_documents(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    # Export reads notes and attributes apart from the other span columns when few spans
+    # have them (core.reading): each must come back on its own span, also after a
+    # document the status filter skips, whichever way they are read.
+    if not apart:
+        monkeypatch.setattr(reading, "SPARSE_EXTRAS", 0)
+    many = [IncomingSpan(i, i + 1, "location") for i in range(80)]  # make them few
+    ids = []
+    for text, spans in (
+        ("Kyiv said so. " * 10, many),
+        ("Odesa and Lviv said so.\n", []),
+        ("Kharkiv said so.\n", []),
+    ):
+        document = project.add_document(IncomingDocument(text, title="cities", spans=spans))
+        assert document is not None
+        ids.append(document[0])
+    skipped, second, third = ids
+    project.add_span(skipped, 0, 4, "location", note="skipped note", attrs={"skip": 1})
+    project.add_span(second, 0, 5, "location", annotator="olena")
+    project.add_span(second, 0, 5, "location", annotator="amina", note="port city")
+    project.add_span(second, 10, 14, "location", attrs={"geo": [49.8, 24.0]})
+    project.add_span(third, 0, 7, "location", note="second city", attrs={"geo": [50.0, 36.2]})
+    project.add_span(third, 8, 12, "source")
+    for document_id in (second, third):
+        project.set_status(document_id, "done")
+    assert (project._sparse_span_extras() is not None) == apart  # the case this is
+    out = tmp_path / "done.jsonl"
+
+    export(project, "jsonl", out)
+
+    assert [
+        [(s["text"], s["annotator"], s["note"], s["attrs"]) for s in r["spans"]]
+        for r in read_jsonl(out)
+    ] == [
+        [
+            ("Odesa", "olena", None, {}),  # same range and label: in the order made
+            ("Odesa", "amina", "port city", {}),
+            ("Lviv", None, None, {"geo": [49.8, 24.0]}),
+        ],
+        [("Kharkiv", None, "second city", {"geo": [50.0, 36.2]}), ("said", None, None, {})],
+    ]
+
+
 def test_unknown_filter_values_are_refused(project: Project, tmp_path: Path) -> None:
     out = tmp_path / "x.jsonl"
     with pytest.raises(ValidationError, match="villain"):
@@ -289,7 +336,7 @@ def test_exported_files_get_the_usual_permissions(project, tmp_path) -> None:
 def test_a_folder_export_never_replaces_a_folder_it_did_not_make(project, tmp_path) -> None:
     from factmark.core.exporting import export
     from factmark.core.exporting.base import Selection
-    from factmark.core.model import IncomingDocument, ValidationError
+    from factmark.core.model import IncomingDocument
 
     project.add_document(IncomingDocument("Kyiv said so."))
     mine = tmp_path / "Documents"

@@ -26,6 +26,11 @@ class SpanRow(NamedTuple):
     attrs: str
 
 
+# At most this many notes and attributes are held at once to export the spans without
+# them (see ReadingStore._sparse_span_extras), so that the memory they take stays bounded.
+SPARSE_EXTRAS = 50_000
+
+
 class ReadingStore(LabelsStore):
     """Bulk reads and statistics over every document of a project."""
 
@@ -47,9 +52,15 @@ class ReadingStore(LabelsStore):
                 f"SELECT id, uid, title, text, meta, status FROM documents {where} ORDER BY id",
                 statuses,
             )
+            # The text-order index covers every column but note and attrs, which most
+            # spans leave empty: when few have them, the spans are read from the index
+            # alone (a lookup in the table per span took a third of the reading) and
+            # those few apart.
+            extras = self._sparse_span_extras()
+            columns = "note, attrs" if extras is None else "NULL, '{}'"
             spans = groupby(
                 self.conn.execute(
-                    'SELECT document_id, id, start, "end", label, annotator, note, attrs '
+                    f'SELECT document_id, id, start, "end", label, annotator, {columns} '
                     'FROM spans ORDER BY document_id, start, "end" DESC, label, id'
                 ),
                 key=itemgetter(0),
@@ -73,6 +84,12 @@ class ReadingStore(LabelsStore):
                 if span_group is not None and span_group[0] == doc_id:
                     doc_spans = list(span_group[1])
                     span_group = next(spans, None)
+                    found = extras.get(doc_id) if extras else None
+                    if found:
+                        doc_spans = [
+                            row if row[1] not in found else (*row[:6], *found[row[1]])
+                            for row in doc_spans
+                        ]
                 while relation_group is not None and relation_group[0] < doc_id:
                     relation_group = next(relations, None)
                 doc_relations: list[Relation] = []
@@ -86,6 +103,25 @@ class ReadingStore(LabelsStore):
                 )
         except sqlite3.DatabaseError as error:
             raise ProjectError(f"{self.path}: {_explain(error)}") from None
+
+    def _sparse_span_extras(self) -> dict[int, dict[int, tuple[str | None, str]]] | None:
+        """``note`` and ``attrs`` of the spans that have either, by document and span id;
+        None when more than a twentieth of the spans (or :data:`SPARSE_EXTRAS` of them)
+        have them: reading them with every span is then as quick and holds less."""
+        (total,) = self.conn.execute("SELECT count(*) FROM spans").fetchone()
+        limit = min(total // 20, SPARSE_EXTRAS)
+        rows = self.conn.execute(
+            # NOT INDEXED: one pass over the table, not a lookup per span
+            "SELECT document_id, id, note, attrs FROM spans NOT INDEXED "
+            "WHERE note IS NOT NULL OR attrs <> '{}' LIMIT ?",
+            [limit + 1],
+        ).fetchall()
+        if len(rows) > limit:
+            return None
+        extras: dict[int, dict[int, tuple[str | None, str]]] = {}
+        for document_id, span_id, note, attrs in rows:
+            extras.setdefault(document_id, {})[span_id] = (note, attrs)
+        return extras
 
     def document_metas(self, statuses: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(uid, meta)`` of the documents with these statuses (all when empty), in
