@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
 import os
 import shutil
 import sys
@@ -109,6 +108,8 @@ class Split:
 
     def part_of(self, uid: str) -> str:
         """The part a document belongs to."""
+        import hashlib  # a split's only: loading OpenSSL's hashes takes milliseconds
+
         digest = hashlib.sha256(f"{self.seed}:{uid}".encode()).digest()
         point = int.from_bytes(digest[:8], "big") / 2**64
         total = 0.0

@@ -15,7 +15,6 @@ one part, so that a model is evaluated on outlets, topics or dates it never saw 
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +63,8 @@ def plan(project: Project, statuses: list[str], split: Split, name: str) -> Grou
     total = sum(len(uids) for uids in members.values())
     placed = {part: 0 for part, _ in split.parts}
     result = GroupPlan(name, {}, {part: [] for part in placed}, {part: 0 for part in placed})
+
+    import hashlib  # a split's only: loading OpenSSL's hashes takes milliseconds
 
     def drawn(key: str) -> bytes:
         return hashlib.sha256(f"{split.seed}:{key}".encode("utf-8", "surrogatepass")).digest()

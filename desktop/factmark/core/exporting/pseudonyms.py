@@ -15,10 +15,7 @@ exported as they are written.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-import secrets
 from typing import Any
 
 from factmark.core.model import GOLD, ValidationError
@@ -42,6 +39,8 @@ def ensure_key(project: SettingsStore) -> None:
     """Make the project's pseudonym key when it has none (or an unusable one); needs a
     project open for writing. Names keep their pseudonyms once the key exists."""
     if not _usable(project.setting(SETTING)):
+        import secrets  # loaded when a key is made: it loads OpenSSL's hashes
+
         project.set_setting(SETTING, secrets.token_hex(32))
 
 
@@ -75,6 +74,9 @@ class Pseudonyms:
             return annotator
         known = self._known.get(annotator)
         if known is None:
+            import hashlib  # loaded by a pseudonymised export only: OpenSSL's hashes
+            import hmac
+
             digest = hmac.new(
                 self._key, annotator.encode("utf-8", "surrogatepass"), hashlib.sha256
             ).hexdigest()
