@@ -11,6 +11,7 @@ are the same as the one-document-at-a-time definitions give (a test compares bot
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -149,15 +150,15 @@ def ranked(values: Ints) -> tuple[Ints, Ints]:
 def sorting(*keys: Ints) -> Ints:
     """The indices that sort by ``keys`` (the first the most significant), ties by index:
     ``np.lexsort`` of the keys reversed, by one sort of one number where they fit in one."""
-    room = 1
-    for key in keys:
-        room *= int(key.max()) - int(key.min()) + 1 if len(key) else 1
-    if room >= 1 << 62:
+    lows = [int(key.min()) if len(key) else 0 for key in keys]
+    widths = [
+        int(key.max()) - low + 1 if len(key) else 1 for key, low in zip(keys, lows, strict=True)
+    ]
+    if math.prod(widths) >= 1 << 62:
         return np.lexsort(tuple(reversed(keys)))
     combined = np.zeros(len(keys[0]), dtype=np.int64)
-    for key in keys:
-        low = int(key.min()) if len(key) else 0
-        combined = combined * (int(key.max()) - low + 1 if len(key) else 1) + (key - low)
+    for key, low, width in zip(keys, lows, widths, strict=True):
+        combined = combined * width + (key - low)
     return np.argsort(combined, kind="stable")
 
 

@@ -113,13 +113,8 @@ class AttributionWriter:
         across: dict[int, bool] = {}
         for content, _ in pairs:
             if id(content) not in covering:
-                touched = sentences.overlapped(content["start"], content["end"])
-                across[id(content)] = len(touched) > 1
-                covering[id(content)] = (
-                    (touched[0][0], touched[-1][1])
-                    if touched
-                    else (content["start"], content["end"])
-                )
+                run, count = sentences.covering(content["start"], content["end"])
+                covering[id(content)], across[id(content)] = run, count > 1
         chosen: dict[tuple[int, int], dict[str, Any] | None] = {}
         for content, source in pairs:
             if content["id"] not in cues:

@@ -365,17 +365,18 @@ class SentenceIndex:
         self._starts = [start for start, _ in bounds]
         self._ends = [end for _, end in bounds]
 
-    def overlapped(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The sentences that ``[start, end)`` shares a character with, in text order:
-        those ending after its start and starting before its end."""
+    def reach(self, start: int, end: int) -> tuple[int, int]:
+        """The sentences that ``[start, end)`` shares a character with, as the indices
+        ``[first, last)`` of :attr:`bounds`: those ending after its start and starting
+        before its end."""
         first = bisect.bisect_right(self._ends, start)
-        return self.bounds[first : bisect.bisect_left(self._starts, end, first)]
+        return first, bisect.bisect_left(self._starts, end, first)
 
-    def covering(self, start: int, end: int) -> tuple[int, int]:
+    def covering(self, start: int, end: int) -> tuple[tuple[int, int], int]:
         """The run of whole sentences that ``[start, end)`` overlaps: from the start of the
         first to the end of the last (the span itself when it overlaps none: it is only
-        whitespace between two sentences)."""
-        touched = self.overlapped(start, end)
-        if not touched:
-            return start, end
-        return touched[0][0], touched[-1][1]
+        whitespace between two sentences), and how many sentences that is."""
+        first, last = self.reach(start, end)
+        if first == last:
+            return (start, end), 0
+        return (self.bounds[first][0], self.bounds[last - 1][1]), last - first

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import re
 import tempfile
-from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,12 @@ import orjson
 
 from factmark.core.cues import OUTLET, is_outlet_voice
 from factmark.core.exporting.base import AtomicFile, ExportContext
-from factmark.core.exporting.sentence_split import Segmenter, located, offset_table
+from factmark.core.exporting.sentence_split import (
+    Segmenter,
+    SentenceIndex,
+    located,
+    offset_table,
+)
 from factmark.core.exporting.sentence_split import available as available
 from factmark.core.exporting.sentence_split import check_available as _check
 from factmark.core.model import ValidationError
@@ -132,20 +136,17 @@ class SentencesWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         text = record["text"]
-        bounds = self.segmenter.sentences(text)
-        starts = [start for start, _ in bounds]
-        ends = [end for _, end in bounds]
-        count = len(bounds)
-        touched = bytearray(count)
+        index = SentenceIndex(self.segmenter.sentences(text))
+        bounds = index.bounds
+        touched = bytearray(len(bounds))
         # Per sentence, the claims touching it (ClaimBuster names their speakers).
         claims: list[list[dict[str, Any]]] | None = None
         if self.scheme == "claimbuster":
             claims = [[] for _ in bounds]
         for span in record["spans"]:
-            # The sentences sharing a character with the span: those ending after its
-            # start and starting before its end.
-            end = span["end"]
-            first = bisect_right(ends, span["start"])
+            first, last = index.reach(span["start"], span["end"])
+            if first == last:
+                continue
             label = span["label"]
             if label == "claim":
                 flag = CLAIM
@@ -156,20 +157,15 @@ class SentencesWriter:
                         flag |= CHECKWORTHY_YES
             else:
                 flag = NUMBER if label == "number" else 0
-            if first + 1 < count and starts[first + 1] < end:
-                last = bisect_left(starts, end, first + 2)
+            if last - first > 1:
                 self.crossing[label] = self.crossing.get(label, 0) + 1
-            elif first < count and starts[first] < end:
-                last = first + 1
-            else:
-                continue
             for n in range(first, last):
                 touched[n] |= flag
                 if claims is not None and label == "claim":
                     claims[n].append(span)
         self.touched += touched
         if claims is None:
-            self.spool.write(_tsv_fields(text, bounds))
+            self.spool.write(_tsv_fields(text, index))
         else:
             self._spool_claimbuster(record, bounds, claims)
 
@@ -286,16 +282,15 @@ class SentencesWriter:
         self.out.discard()
 
 
-def _tsv_fields(text: str, sentences: list[tuple[int, int]]) -> bytes:
+def _tsv_fields(text: str, index: SentenceIndex) -> bytes:
     """The Text fields of a document's CheckThat! lines, each with a line break, as UTF-8:
     each sentence on one line (its tabs and line breaks with the white space around them
     one space), quoted CSV-style when it holds a quotation mark (as ``csv.writer`` quotes
     a field)."""
+    sentences = index.bounds
     fields = [text[start:end] for start, end in sentences]
-    starts = [start for start, _ in sentences]
     for line_break in _LINE_BREAK.finditer(text):  # a few a document, most between sentences
-        n = bisect_right(starts, line_break.start()) - 1
-        if n >= 0 and line_break.start() < sentences[n][1]:
+        for n in range(*index.reach(line_break.start(), line_break.end())):
             fields[n] = _LINE_BREAKS.sub(" ", text[sentences[n][0] : sentences[n][1]])
     if '"' in text:
         fields = ['"' + f.replace('"', '""') + '"' if '"' in f else f for f in fields]
