@@ -496,13 +496,13 @@ class _Members:
     def writestr(self, name: str, data: bytes) -> None:
         self.written.append((name, data))
 
-    def close(self) -> None:
+    def abandon(self) -> None:
         pass
 
 
 def _writer(tmp_path: Path) -> tuple[xmi_export.XmiWriter, _Members]:
     writer = xmi_export.open_writer(tmp_path / "out.zip", ExportContext([], []))
-    writer.archive.close()
+    writer.archive.abandon()
     members = writer.archive = _Members()  # type: ignore[assignment]
     return writer, members
 

@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from factmark.core.exporting import base, export, spacy_docbin
+from factmark.core.exporting import base, export, spacy_docbin, zip_stream
 from factmark.core.exporting.base import AtomicFolder, Selection, Split
 from factmark.core.importing import import_file
 from factmark.core.model import IncomingDocument
@@ -399,6 +399,40 @@ def test_spacy_export_failing_while_a_file_is_written_leaves_no_partial_folder(
     assert files() == earlier
     marker = AtomicFolder.MARKER
     assert [p for p in leftovers(output.parent) if not p.endswith(marker)] == []
+
+
+def test_xmi_export_failing_while_the_zip_is_written_leaves_the_earlier_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The XMI export deflates and writes its members in a thread of its own while it
+    makes the next ones: the disk filling up there stops the export with the system's
+    words, nothing more is written, and an earlier zip of that name stays as it was."""
+    path = tmp_path / "p.factmark"
+    texts = [f"Officials in Lagos said {n} people were hurt in Kano." for n in range(5)]
+    ids = new_project(path, texts)
+    monkeypatch.setattr(zip_stream, "_BATCH_BYTES", 1)  # a batch per member
+    output = tmp_path / "out" / "corpus.zip"
+    assert export_project(path, "xmi", output, EVERYTHING, lambda: False).error is None
+    earlier = output.read_bytes()
+    with Project.open(path) as project:  # new work, so that a new export would differ
+        project.add_span(ids[0], 13, 18, "location")
+    write = base.AtomicFile.write
+    written: list[bytes] = []
+
+    def full_at_the_second(out: base.AtomicFile, data: bytes) -> None:
+        written.append(data)
+        if len(written) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(out, data)
+
+    monkeypatch.setattr(base.AtomicFile, "write", full_at_the_second)
+    outcome = export_project(path, "xmi", output, EVERYTHING, lambda: False)
+    monkeypatch.undo()
+
+    assert outcome.error is not None and "No space left on device" in outcome.error
+    assert len(written) == 2  # nothing more after the error
+    assert output.read_bytes() == earlier
+    assert leftovers(output.parent) == []
 
 
 @pytest.mark.parametrize(

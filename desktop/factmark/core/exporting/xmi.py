@@ -30,16 +30,15 @@ not text are written as their JSON text. The card counts both.
 from __future__ import annotations
 
 import re
-import zipfile
 from bisect import bisect_left
-from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 import orjson
 
 from factmark.core.exporting.base import AtomicFile, ExportContext
 from factmark.core.exporting.brat import slug
+from factmark.core.exporting.zip_stream import ZipStream
 from factmark.core.importing.inception_layers import ATTRIBUTE_MARK
 
 NAME = "xmi"
@@ -111,14 +110,6 @@ def _features(values: list[tuple[str, str | None]]) -> str:
     return "".join(f' {name}="{_escape(value)}"' for name, value in values if value is not None)
 
 
-def _utf16(text: str) -> Callable[[int], int]:
-    """Code-point offsets of ``text`` to UTF-16 units (what UIMA counts)."""
-    astral = [found.start() for found in _ASTRAL.finditer(text)]
-    if not astral:
-        return int
-    return lambda offset: offset + bisect_left(astral, offset)
-
-
 def feature_name(key: str, taken: set[str]) -> str:
     """A feature name INCEpTION keeps for an attribute key (``\\w`` in ASCII, a letter
     first, not one of ``taken``), the key itself when it already is one."""
@@ -146,12 +137,7 @@ class XmiWriter:
         # (label, note, annotator) -> the span's features, characters replaced, JSON values
         self._fixed: dict[tuple[Any, Any, Any], tuple[str, int, int]] = {}
         self.out = AtomicFile(path)
-        self.archive = zipfile.ZipFile(
-            cast("IO[bytes]", _Stream(self.out)),
-            "w",
-            zipfile.ZIP_DEFLATED,
-            compresslevel=_COMPRESSION,
-        )
+        self.archive = ZipStream(self.out.write, _COMPRESSION)
 
     def _typesystem(self) -> Any:
         """The layers with every attribute feature the export met: TypeSystem.xml."""
@@ -183,33 +169,38 @@ class XmiWriter:
         text, replaced = xml_safe(record["text"])
         self.replaced += replaced
         title, _ = xml_safe(record.get("title") or "")
-        units = _utf16(text)
+        # Code-point offsets to UTF-16 units (what UIMA counts): one more per character
+        # beyond the BMP before the offset.
+        astral = [found.start() for found in _ASTRAL.finditer(text)]
         spans, links = record["spans"], record["relations"]
         out = [
             _HEAD,
             _NAMESPACES if spans or links else _NAMESPACES_NO_LAYER,
             '<cas:NULL xmi:id="0"/>',
-            f'<type:DocumentMetaData xmi:id="2" sofa="1" begin="0" end="{units(len(text))}" '
+            f'<type:DocumentMetaData xmi:id="2" sofa="1" begin="0" end="{len(text) + len(astral)}" '
             f'documentTitle="{_escape(title)}" documentId="{_escape(str(record["id"]))}"/>',
         ]
         ids: dict[int, int] = {}
         places: dict[int, str] = {}
         fixed = self._fixed
         for number, span in enumerate(spans, start=3):
-            place = f'begin="{units(span["start"])}" end="{units(span["end"])}"'
+            begin, end = span["start"], span["end"]
+            if astral:
+                begin += bisect_left(astral, begin)
+                end += bisect_left(astral, end)
+            place = f'begin="{begin}" end="{end}"'
             if links:
                 ids[span["id"]] = number
                 places[span["id"]] = place
-            fixed_values = (span.get("label"), span.get("note"), span.get("annotator"))
             # Spans without a note share their features by label and annotator: written,
-            # with the characters replaced and JSON values they count, once.
-            label, note, annotator = fixed_values
-            shared = (
-                note is None
-                and type(label) is str
-                and (annotator is None or type(annotator) is str)
-            )
-            known = fixed.get(fixed_values) if shared else None
+            # with the characters replaced and JSON values they count, once. Only text
+            # labels and annotators are kept, so a key found is one of them (True == 1, but
+            # neither equals a text).
+            fixed_values = (span.get("label"), span.get("note"), span.get("annotator"))
+            try:
+                known = fixed.get(fixed_values)
+            except TypeError:  # a value that is a JSON list or object
+                known = None
             if known is None:
                 replaced, json_values = self.replaced, self.json_values
                 features = _features(
@@ -218,7 +209,12 @@ class XmiWriter:
                         for name, value in zip(_FIXED, fixed_values, strict=True)
                     ]
                 )
-                if shared:
+                label, note, annotator = fixed_values
+                if (
+                    note is None
+                    and type(label) is str
+                    and (annotator is None or type(annotator) is str)
+                ):
                     known = (features, self.replaced - replaced, self.json_values - json_values)
                     fixed[fixed_values] = known
             else:
@@ -327,30 +323,14 @@ class XmiWriter:
         return notes
 
     def finish(self) -> list[Path]:
-        self.archive.writestr("TypeSystem.xml", self._typesystem().to_xml())
+        self.archive.writestr("TypeSystem.xml", self._typesystem().to_xml().encode("utf-8"))
         self.archive.close()
         self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
         return self.out.finish()
 
     def discard(self) -> None:
-        self.archive.close()
+        self.archive.abandon()
         self.out.discard()
-
-
-class _Stream:
-    """The zip's file as a stream that cannot seek: zipfile then writes each member's
-    sizes after it (a data descriptor) instead of going back to its header, which made
-    the buffered file write out three times a document."""
-
-    def __init__(self, out: AtomicFile) -> None:
-        self._write = out.write
-
-    def write(self, data: bytes) -> int:
-        self._write(data)
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing to do: the export's file is flushed when it is finished."""
 
 
 def open_writer(path: Path, context: ExportContext) -> XmiWriter:

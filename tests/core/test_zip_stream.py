@@ -1,0 +1,116 @@
+"""The XMI export's zip, deflated in a thread, against zipfile writing the same members:
+the same bytes (ZIP64 records too), and an error in the thread stops the writing."""
+
+from __future__ import annotations
+
+import errno
+import io
+import random
+import zipfile
+
+import pytest
+
+from factmark.core.exporting import zip_stream
+from factmark.core.exporting.zip_stream import ZipStream
+
+NOW = 1_700_000_000.0  # one time for both writers: a member is dated when it is added
+NAMES = ["doc.xmi", "Київ-1.xmi", "北京-2.xmi", "مرحبا.xmi", "🚀.xmi", "TypeSystem.xml"]
+
+
+class _Unseekable:
+    """A file zipfile cannot seek in (as the export's), so it writes data descriptors."""
+
+    def __init__(self) -> None:
+        self.data = io.BytesIO()
+
+    def write(self, data: bytes) -> int:
+        return self.data.write(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def members(count: int, seed: int = 7) -> list[tuple[str, bytes]]:
+    """Named members of every kind: empty, text, random bytes that do not deflate."""
+    rng = random.Random(seed)
+    found = []
+    for n in range(count):
+        kind = n % 3
+        data = (
+            b""
+            if n % 11 == 0
+            else rng.randbytes(rng.randrange(3000))
+            if kind == 0
+            else ("<a b='c'>" + "Kyiv 🚀 北京 " * rng.randrange(500)).encode("utf-8")
+        )
+        found.append((f"{n}-{NAMES[n % len(NAMES)]}", data))
+    return found
+
+
+def zipfile_bytes(written: list[tuple[str, bytes]]) -> bytes:
+    out = _Unseekable()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:  # type: ignore[arg-type]
+        for name, data in written:
+            archive.writestr(name, data)
+    return out.data.getvalue()
+
+
+def stream_bytes(written: list[tuple[str, bytes]]) -> bytes:
+    out = io.BytesIO()
+    archive = ZipStream(out.write, 1)
+    for name, data in written:
+        archive.writestr(name, data)
+    archive.close()
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def one_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("time.time", lambda: NOW)
+
+
+@pytest.mark.parametrize("count", [0, 1, 40, 400])
+def test_the_zip_is_zipfiles_byte_for_byte(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(zip_stream, "_BATCH_BYTES", 5000)  # many batches
+    written = members(count)
+    ours = stream_bytes(written)
+    assert ours == zipfile_bytes(written)
+    with zipfile.ZipFile(io.BytesIO(ours)) as archive:
+        assert archive.testzip() is None
+        assert [(i.filename, archive.read(i)) for i in archive.infolist()] == written
+
+
+@pytest.mark.parametrize("limit", [1_000, 50_000])
+def test_zip64_records_where_zipfile_writes_them(
+    limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Members, offsets and a central directory past the limits (lowered here, in both
+    writers, from 2 GiB and 65,535 members) get zipfile's ZIP64 records."""
+    for module in (zipfile, zip_stream):
+        monkeypatch.setattr(module, "ZIP64_LIMIT", limit)
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 30)
+    monkeypatch.setattr(zip_stream, "_FILECOUNT_LIMIT", 30)
+    written = members(60)
+    assert stream_bytes(written) == zipfile_bytes(written)
+
+
+def test_an_error_in_the_thread_stops_the_writing_and_is_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A full disk while the thread writes: raised by the next member or close, and
+    nothing is written after it."""
+    monkeypatch.setattr(zip_stream, "_BATCH_BYTES", 1)  # a batch a member
+    writes: list[bytes] = []
+
+    def write(data: bytes) -> None:
+        if len(writes) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        writes.append(data)
+
+    archive = ZipStream(write, 1)
+    with pytest.raises(OSError, match="No space left"):
+        for name, data in members(20):
+            archive.writestr(name, data)
+        archive.close()
+    archive.abandon()
+    assert len(writes) == 2
