@@ -83,56 +83,44 @@ class AttributionWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         text = record["text"]
-        spans = {span["id"]: span for span in record["spans"]}
-        pairs = [
-            (spans[r["child"]], spans[r["head"]])
-            for r in record["relations"]
-            if r["label"] == RELATION
-        ]
-        quotes = {
-            (r["child"], r["head"]): r["attrs"].get("quote")
-            for r in record["relations"]
-            if r["label"] == RELATION
-        }
+        quotes: dict[tuple[int, int], Any] = {}
         cues: dict[int, list[dict[str, Any]]] = {}
-        for relation in record["relations"]:
-            if relation["label"] == CUE_OF and spans[relation["head"]]["label"] == CUE:
-                cues.setdefault(relation["child"], []).append(spans[relation["head"]])
-        linked = {id(content) for content, _ in pairs}
-        pairs += [
-            (span, None)
-            for span in record["spans"]
-            if span["label"] == "claim" and id(span) not in linked
-        ]
+        if record["relations"]:
+            pairs = self._links(record, quotes, cues)
+        else:  # every claim a line of its own, with no source
+            pairs = [(span, None) for span in record["spans"] if span["label"] == "claim"]
         if not pairs:
             return
-        pairs.sort(key=lambda p: (p[0]["start"], p[0]["end"], p[1]["start"] if p[1] else -1))
+        pairs.sort(key=_order)
         sentences = SentenceIndex(self.segmenter.sentences(text))
-        # Per content: the run of sentences it overlaps, and whether that is more than one.
-        covering: dict[int, tuple[int, int]] = {}
-        across: dict[int, bool] = {}
-        for content, _ in pairs:
-            if id(content) not in covering:
-                run, count = sentences.covering(content["start"], content["end"])
-                covering[id(content)], across[id(content)] = run, count > 1
-        chosen: dict[tuple[int, int], dict[str, Any] | None] = {}
+        # Per line: its content, source, cue and the run of sentences the content
+        # overlaps (with how many sentences that is); and every offset they give.
+        rows = []
+        positions: list[int] = []
+        covering: dict[int, tuple[tuple[int, int], int]] = {}
         for content, source in pairs:
-            if content["id"] not in cues:
-                chosen[id(content), id(source)] = None
-                continue
-            theirs = sorted(cues[content["id"]], key=lambda c: (c["start"], c["end"]))
-            n = cue_for(
-                (source["start"], source["end"]) if source else None,
-                [(c["start"], c["end"]) for c in theirs],
-            )
-            chosen[id(content), id(source)] = theirs[n] if n is not None else None
-        positions = [x for s, _ in pairs for x in (s["start"], s["end"])]
-        positions += [x for s in (p[1] for p in pairs) if s for x in (s["start"], s["end"])]
-        positions += [x for c in chosen.values() if c for x in (c["start"], c["end"])]
-        positions += [x for bounds in covering.values() for x in bounds]
+            start, end = content["start"], content["end"]
+            run = covering.get(id(content))
+            if run is None:
+                run = covering[id(content)] = sentences.covering(start, end)
+            positions += (start, end, *run[0])
+            if source is not None:
+                positions += (source["start"], source["end"])
+            cue = None
+            theirs = cues.get(content["id"]) if cues else None
+            if theirs:
+                n = cue_for(
+                    (source["start"], source["end"]) if source else None,
+                    [(c["start"], c["end"]) for c in theirs],
+                )
+                if n is not None:
+                    cue = theirs[n]
+                    positions += (cue["start"], cue["end"])
+            rows.append((content, source, cue, run))
         table = offset_table(text, positions)
-        for content, source in pairs:
-            if across[id(content)]:
+        lines = []
+        for content, source, cue, ((first, last), count) in rows:
+            if count > 1:
                 self.across += 1
             if source is not None:
                 self.attributed += 1
@@ -143,8 +131,8 @@ class AttributionWriter:
             else:
                 self.unattributed += 1
                 voice = "unknown"
-            cue = chosen[id(content), id(source)]
-            self.quoted += _quote(quotes, content, source) is not None
+            quote = _quote(quotes, content, source) if quotes else None
+            self.quoted += quote is not None
             self.cued += cue is not None
             line = {
                 "doc": record["id"],
@@ -152,10 +140,38 @@ class AttributionWriter:
                 "voice": voice,
                 "cue": _span(cue, table),
                 "content": _span(content, table),
-                "quote": _quote(quotes, content, source),
-                "sentence": located(*covering[id(content)], table),
+                "quote": quote,
+                "sentence": located(first, last, table),
             }
-            self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+            lines.append(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+        self.out.write(b"".join(lines))
+
+    @staticmethod
+    def _links(
+        record: dict[str, Any],
+        quotes: dict[tuple[int, int], Any],
+        cues: dict[int, list[dict[str, Any]]],
+    ) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """A document's (content, source) pairs: one per ``attributed_to`` link, one per
+        claim that has none (its source None); fills in each link's quote and the cues
+        linked to each content (sorted by their place)."""
+        spans = {span["id"]: span for span in record["spans"]}
+        pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = []
+        for relation in record["relations"]:
+            if relation["label"] == RELATION:
+                pairs.append((spans[relation["child"]], spans[relation["head"]]))
+                quotes[relation["child"], relation["head"]] = relation["attrs"].get("quote")
+            elif relation["label"] == CUE_OF and spans[relation["head"]]["label"] == CUE:
+                cues.setdefault(relation["child"], []).append(spans[relation["head"]])
+        for theirs in cues.values():
+            theirs.sort(key=_place)
+        linked = {id(content) for content, _ in pairs}
+        pairs += [
+            (span, None)
+            for span in record["spans"]
+            if span["label"] == "claim" and id(span) not in linked
+        ]
+        return pairs
 
     def finish(self) -> list[Path]:
         self.context.notes.append(
@@ -178,6 +194,16 @@ class AttributionWriter:
 
     def discard(self) -> None:
         self.out.discard()
+
+
+def _order(pair: tuple[dict[str, Any], dict[str, Any] | None]) -> tuple[int, int, int]:
+    """Lines by the content's place, then the source's start."""
+    content, source = pair
+    return content["start"], content["end"], source["start"] if source else -1
+
+
+def _place(span: dict[str, Any]) -> tuple[int, int]:
+    return span["start"], span["end"]
 
 
 def _quote(

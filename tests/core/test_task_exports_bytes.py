@@ -1,0 +1,192 @@
+"""The task-shaped exports (attribution, sentences) write, byte for byte, what their writers
+wrote before they were made faster: the old ``add`` is kept here as the oracle, run over a
+random corpus made of what these exports must handle (claims with and without sources,
+several sources, cues linked to claims, quotes of every kind, claims in the outlet's own
+voice, check-worthy attributes, spans across sentences and line breaks, emoji, CJK, Arabic,
+CRLF), with the sentences of spaCy's sentencizer.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from tests.core.test_export_brat_conll_bytes import PIECES
+
+from factmark.core.cues import CUE, CUE_OF, cue_for, is_outlet_voice
+from factmark.core.exporting import FORMATS, attribution, export
+from factmark.core.exporting.attribution import RELATION, AttributionWriter
+from factmark.core.exporting.base import Selection
+from factmark.core.exporting.sentence_split import SentenceIndex, located, offset_table
+from factmark.core.importing import import_file
+from factmark.core.project import Project
+
+pytest.importorskip("spacy")
+
+LABELS = ["claim", "claim", "source", "cue", "location", "number"]
+ATTRS = [
+    {},
+    {"voice": "outlet"},
+    {"voice": " Outlet "},
+    {"checkworthy": "yes"},
+    {"checkworthy": "no"},
+    {"checkworthy": True},
+    {"n": 3},
+]
+QUOTES = [
+    {},
+    {"quote": "direct"},
+    {"quote": "indirect"},
+    {"quote": "mixed"},
+    {"quote": ""},
+    {"quote": 3},
+]
+
+
+def _old_attribution_add(self: AttributionWriter, record: dict[str, Any]) -> None:
+    """AttributionWriter.add before it was made faster."""
+    text = record["text"]
+    spans = {span["id"]: span for span in record["spans"]}
+    pairs = [
+        (spans[r["child"]], spans[r["head"]]) for r in record["relations"] if r["label"] == RELATION
+    ]
+    quotes = {
+        (r["child"], r["head"]): r["attrs"].get("quote")
+        for r in record["relations"]
+        if r["label"] == RELATION
+    }
+    cues: dict[int, list[dict[str, Any]]] = {}
+    for relation in record["relations"]:
+        if relation["label"] == CUE_OF and spans[relation["head"]]["label"] == CUE:
+            cues.setdefault(relation["child"], []).append(spans[relation["head"]])
+    linked = {id(content) for content, _ in pairs}
+    pairs += [
+        (span, None)
+        for span in record["spans"]
+        if span["label"] == "claim" and id(span) not in linked
+    ]
+    if not pairs:
+        return
+    pairs.sort(key=lambda p: (p[0]["start"], p[0]["end"], p[1]["start"] if p[1] else -1))
+    sentences = SentenceIndex(self.segmenter.sentences(text))
+    # Per content: the run of sentences it overlaps, and whether that is more than one.
+    covering: dict[int, tuple[int, int]] = {}
+    across: dict[int, bool] = {}
+    for content, _ in pairs:
+        if id(content) not in covering:
+            run, count = sentences.covering(content["start"], content["end"])
+            covering[id(content)], across[id(content)] = run, count > 1
+    chosen: dict[tuple[int, int], dict[str, Any] | None] = {}
+    for content, source in pairs:
+        if content["id"] not in cues:
+            chosen[id(content), id(source)] = None
+            continue
+        theirs = sorted(cues[content["id"]], key=lambda c: (c["start"], c["end"]))
+        n = cue_for(
+            (source["start"], source["end"]) if source else None,
+            [(c["start"], c["end"]) for c in theirs],
+        )
+        chosen[id(content), id(source)] = theirs[n] if n is not None else None
+    positions = [x for s, _ in pairs for x in (s["start"], s["end"])]
+    positions += [x for s in (p[1] for p in pairs) if s for x in (s["start"], s["end"])]
+    positions += [x for c in chosen.values() if c for x in (c["start"], c["end"])]
+    positions += [x for bounds in covering.values() for x in bounds]
+    table = offset_table(text, positions)
+    for content, source in pairs:
+        if across[id(content)]:
+            self.across += 1
+        if source is not None:
+            self.attributed += 1
+            voice = "source"
+        elif is_outlet_voice(content["attrs"]):
+            self.outlet += 1
+            voice = "outlet"
+        else:
+            self.unattributed += 1
+            voice = "unknown"
+        cue = chosen[id(content), id(source)]
+        self.quoted += attribution._quote(quotes, content, source) is not None
+        self.cued += cue is not None
+        line = {
+            "doc": record["id"],
+            "source": attribution._span(source, table),
+            "voice": voice,
+            "cue": attribution._span(cue, table),
+            "content": attribution._span(content, table),
+            "quote": attribution._quote(quotes, content, source),
+            "sentence": located(*covering[id(content)], table),
+        }
+        self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+
+
+class OldAttributionWriter(AttributionWriter):
+    add = _old_attribution_add
+
+
+@pytest.fixture
+def linked(project: Project, tmp_path: Path, corpus: Path) -> Project:
+    """A project of 150 random documents cut from the shared corpus and hostile pieces,
+    with random spans and links of every kind the task exports read."""
+    rng = random.Random(17)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    texts += PIECES
+    source = tmp_path / "linked.jsonl"
+    with source.open("wb") as out:
+        for n in range(150):
+            parts = [rng.choice(texts) for _ in range(rng.randint(1, 4))]
+            text = "".join(p[rng.randrange(len(p)) if rng.random() < 0.3 else 0 :] for p in parts)
+            text += f" [{n}]"
+            spans = []
+            for number in range(1, rng.randint(1, 25)):
+                start = rng.randrange(len(text) - 1)
+                spans.append(
+                    {
+                        "id": number,
+                        "start": start,
+                        "end": min(len(text), start + rng.randint(1, 120)),
+                        "label": rng.choice(LABELS),
+                        "attrs": rng.choice(ATTRS),
+                    }
+                )
+            relations = []
+            if len(spans) > 1 and rng.random() < 0.8:
+                for _ in range(rng.randint(1, 8)):
+                    head, child = rng.sample(range(1, len(spans) + 1), 2)
+                    relations.append(
+                        {
+                            "head": head,
+                            "child": child,
+                            "label": rng.choice(["attributed_to", "cue_of", "part_of"]),
+                            "attrs": rng.choice(QUOTES),
+                        }
+                    )
+            record = {"text": text, "spans": spans, "relations": relations}
+            if rng.random() < 0.5:
+                record["meta"] = rng.choice([{"author": "A. Writer"}, {"publication": "Post"}])
+            out.write(orjson.dumps(record) + b"\n")
+    report = import_file(project, source, create_labels=True)
+    assert report.documents == 150
+    return project
+
+
+@pytest.mark.parametrize(("fmt", "old_writer"), [("attribution", OldAttributionWriter)])
+def test_task_exports_are_byte_for_byte_those_of_the_old_writers(
+    linked: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, old_writer: Any
+) -> None:
+    module = FORMATS[fmt]
+    new = export(linked, fmt, tmp_path / f"new{module.SUFFIX}", Selection(frozenset()), card=False)
+    monkeypatch.setattr(module, "open_writer", old_writer)
+    old = export(linked, fmt, tmp_path / f"old{module.SUFFIX}", Selection(frozenset()), card=False)
+    assert new.notes == old.notes
+    written = (tmp_path / f"new{module.SUFFIX}").read_bytes()
+    assert written == (tmp_path / f"old{module.SUFFIX}").read_bytes()
+    # The corpus holds what the writers step around (else this test proves little).
+    lines = [orjson.loads(line) for line in written.splitlines()]
+    assert {line["voice"] for line in lines} == {"source", "outlet", "unknown"}
+    assert {line["quote"] for line in lines} == {None, "direct", "indirect", "mixed"}
+    assert any(line["cue"] for line in lines if line["source"])
+    assert any(line["cue"] for line in lines if not line["source"])
+    assert any(line["sentence"]["start_utf16"] != line["sentence"]["start"] for line in lines)
