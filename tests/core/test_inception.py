@@ -522,6 +522,19 @@ def test_xmi_of_every_document_is_what_cassis_writes(
     writer.discard()
 
 
+def test_every_span_counts_the_characters_replaced_in_its_features(tmp_path: Path) -> None:
+    """Spans sharing a label and annotator share their features' text, but each counts
+    what XML could not hold in them, as each counted it before they were shared."""
+    writer, members = _writer(tmp_path)
+    span = {"label": "a\x01b", "annotator": "x\x02y", "note": None, "attrs": {}}
+    spans = [span | {"id": n, "start": n, "end": n + 1} for n in range(1, 4)]
+    spans.append(span | {"id": 4, "start": 0, "end": 1, "annotator": ["ana"]})
+    writer.add({"id": "d1", "title": "", "text": "Ring the bell", "spans": spans, "relations": []})
+    assert (writer.replaced, writer.json_values) == (7, 1)
+    assert members.written[-1][1].count(b'label="a b" annotator="x y"') == 3
+    writer.discard()
+
+
 LINK_VALUES = st.one_of(VALUES, st.integers(-(2**63), 2**63 - 1), st.booleans())
 
 

@@ -60,6 +60,7 @@ _LINK_TAKEN = _TAKEN | {"Governor", "Dependent"}
 # What XML 1.0 refuses in text (it allows tab, line feed, carriage return and the rest).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID_LENGTH = 12
+_LOWER = re.compile("[a-z]")
 # zlib's fastest level: the zip is 6 % larger than at its default level (6), written in
 # three quarters of the time (the XMI members are the same).
 _COMPRESSION = 1
@@ -94,7 +95,7 @@ _ESCAPES = (
     ("\r", "&#13;"),
     ("\t", "&#9;"),
 )
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ASTRAL_OR_NOT_XML = re.compile(f"[{_NOT_XML.pattern[1:-1]}\U00010000-\U0010ffff]")
 
 
 def _escape(value: str) -> str:
@@ -134,8 +135,9 @@ class XmiWriter:
         self.replaced = 0
         self.json_values = 0
         self.renamed: dict[str, str] = {}
-        # (label, note, annotator) -> the span's features, characters replaced, JSON values
-        self._fixed: dict[tuple[Any, Any, Any], tuple[str, int, int]] = {}
+        # (label, None, annotator) -> the span's features (see _fixed_features)
+        self._fixed: dict[tuple[Any, Any, Any], str] = {}
+        self._members: dict[int, str] = {}  # the View's members of a document of N - 2
         self.out = AtomicFile(path)
         self.archive = ZipStream(self.out.write, _COMPRESSION)
 
@@ -166,12 +168,20 @@ class XmiWriter:
         return typesystem
 
     def add(self, record: dict[str, Any]) -> None:
-        text, replaced = xml_safe(record["text"])
-        self.replaced += replaced
-        title, _ = xml_safe(record.get("title") or "")
+        text = record["text"]
         # Code-point offsets to UTF-16 units (what UIMA counts): one more per character
-        # beyond the BMP before the offset.
-        astral = [found.start() for found in _ASTRAL.finditer(text)]
+        # beyond the BMP before the offset. The same pass finds what XML cannot hold.
+        astral = []
+        unsafe = False
+        for found in _ASTRAL_OR_NOT_XML.finditer(text):
+            if found.group() > "\uffff":
+                astral.append(found.start())
+            else:
+                unsafe = True
+        if unsafe:
+            text, replaced = xml_safe(text)
+            self.replaced += replaced
+        title, _ = xml_safe(record.get("title") or "")
         spans, links = record["spans"], record["relations"]
         out = [
             _HEAD,
@@ -188,39 +198,16 @@ class XmiWriter:
             if astral:
                 begin += bisect_left(astral, begin)
                 end += bisect_left(astral, end)
-            place = f'begin="{begin}" end="{end}"'
             if links:
                 ids[span["id"]] = number
-                places[span["id"]] = place
-            # Spans without a note share their features by label and annotator: written,
-            # with the characters replaced and JSON values they count, once. Only text
-            # labels and annotators are kept, so a key found is one of them (True == 1, but
-            # neither equals a text).
+                places[span["id"]] = f'begin="{begin}" end="{end}"'
             fixed_values = (span.get("label"), span.get("note"), span.get("annotator"))
             try:
-                known = fixed.get(fixed_values)
+                features = fixed.get(fixed_values)
             except TypeError:  # a value that is a JSON list or object
-                known = None
-            if known is None:
-                replaced, json_values = self.replaced, self.json_values
-                features = _features(
-                    [
-                        (name, self._text(value))
-                        for name, value in zip(_FIXED, fixed_values, strict=True)
-                    ]
-                )
-                label, note, annotator = fixed_values
-                if (
-                    note is None
-                    and type(label) is str
-                    and (annotator is None or type(annotator) is str)
-                ):
-                    known = (features, self.replaced - replaced, self.json_values - json_values)
-                    fixed[fixed_values] = known
-            else:
-                features = known[0]
-                self.replaced += known[1]
-                self.json_values += known[2]
+                features = None
+            if features is None:
+                features = self._fixed_features(fixed_values)
             attrs = span.get("attrs")
             if attrs:
                 for key in attrs:
@@ -232,7 +219,10 @@ class XmiWriter:
                         if key in attrs
                     ]
                 )
-            out.append(f'<custom:Factmark xmi:id="{number}" sofa="1" {place}{features}/>')
+            out.append(
+                f'<custom:Factmark xmi:id="{number}" sofa="1" begin="{begin}" end="{end}"'
+                f"{features}/>"
+            )
         number = len(spans) + 2
         for relation in links:
             number += 1
@@ -253,12 +243,33 @@ class XmiWriter:
                 f'<custom:FactmarkLink xmi:id="{number}" sofa="1" {places[relation["child"]]} '
                 f'Governor="{head}" Dependent="{child}"{_features(values)}/>'
             )
-        members = " ".join(map(str, range(2, number + 1)))
+        members = self._members.get(number)
+        if members is None:  # most documents have as many spans as others before them
+            members = self._members[number] = " ".join(map(str, range(2, number + 1)))
         out.append(
             '<cas:Sofa xmi:id="1" sofaNum="1" sofaID="_InitialView" mimeType="text" '
             f'sofaString="{_escape(text)}"/><cas:View sofa="1" members="{members}"/></xmi:XMI>'
         )
         self.archive.writestr(f"{self._stem(record)}.xmi", "".join(out).encode("utf-8"))
+
+    def _fixed_features(self, values: tuple[Any, Any, Any]) -> str:
+        """The label, note and annotator features of a span, counted. Spans without a note
+        share them by label and annotator: kept, when they are text that needs nothing
+        counted, to be written again as they are. A key found later is then one of these
+        (True == 1, but neither equals a text)."""
+        replaced, json_values = self.replaced, self.json_values
+        features = _features(
+            [(name, self._text(value)) for name, value in zip(_FIXED, values, strict=True)]
+        )
+        label, note, annotator = values
+        if (
+            note is None
+            and type(label) is str
+            and (annotator is None or type(annotator) is str)
+            and (self.replaced, self.json_values) == (replaced, json_values)
+        ):
+            self._fixed[values] = features
+        return features
 
     def _text(self, value: Any) -> str | None:
         if value is None or value == "":
@@ -290,7 +301,7 @@ class XmiWriter:
 
     def _stem(self, record: dict[str, Any]) -> str:
         title = slug(record.get("title") or "")
-        if not any("a" <= ch <= "z" for ch in title):
+        if not _LOWER.search(title):
             title = ""
         uid = slug(str(record["id"]), limit=200) or "document"
         stem = f"{title}-{uid[:_ID_LENGTH]}" if title else uid[:_ID_LENGTH]
