@@ -18,9 +18,11 @@ from tests.core.test_export_brat_conll_bytes import PIECES
 
 from factmark.core.cues import CUE, CUE_OF, cue_for, is_outlet_voice
 from factmark.core.exporting import FORMATS, attribution, export
+from factmark.core.exporting import sentences as sentences_export
 from factmark.core.exporting.attribution import RELATION, AttributionWriter
 from factmark.core.exporting.base import Selection
 from factmark.core.exporting.sentence_split import SentenceIndex, located, offset_table
+from factmark.core.exporting.sentences import SentencesWriter
 from factmark.core.importing import import_file
 from factmark.core.project import Project
 
@@ -122,8 +124,65 @@ def _old_attribution_add(self: AttributionWriter, record: dict[str, Any]) -> Non
         self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
 
+def _old_sentences_add(self: SentencesWriter, record: dict[str, Any]) -> None:
+    """SentencesWriter.add before it was made faster."""
+    text = record["text"]
+    index = SentenceIndex(self.segmenter.sentences(text))
+    bounds = index.bounds
+    touched = bytearray(len(bounds))
+    # Per sentence, the claims touching it (ClaimBuster names their speakers).
+    claims: list[list[dict[str, Any]]] | None = None
+    if self.scheme == "claimbuster":
+        claims = [[] for _ in bounds]
+    for span in record["spans"]:
+        first, last = index.reach(span["start"], span["end"])
+        if first == last:
+            continue
+        label = span["label"]
+        if label == "claim":
+            flag = sentences_export.CLAIM
+            if span["attrs"]:
+                if sentences_export._has_attribute(span):
+                    self.context.shared[sentences_export._SHARED_ATTRIBUTE] = True
+                if sentences_export._says_yes(span):
+                    flag |= sentences_export.CHECKWORTHY_YES
+        else:
+            flag = sentences_export.NUMBER if label == "number" else 0
+        if last - first > 1:
+            self.crossing[label] = self.crossing.get(label, 0) + 1
+        for n in range(first, last):
+            touched[n] |= flag
+            if claims is not None and label == "claim":
+                claims[n].append(span)
+    self.touched += touched
+    if claims is None:
+        self.spool.write(sentences_export._tsv_fields(text, index))
+    else:
+        self._spool_claimbuster(record, bounds, claims)
+
+
 class OldAttributionWriter(AttributionWriter):
     add = _old_attribution_add
+
+
+def _old_write_checkthat(self: SentencesWriter, first_id: int, classes: bytearray) -> None:
+    """SentencesWriter._write_checkthat before it was made faster."""
+    self.out.write(b"Sentence_id\tText\tclass_label\n")
+    lines = []
+    labels = {ord("C"): b"Yes", ord("U"): b"No", ord("N"): b"No"}
+    for n, (field, kind) in enumerate(zip(self.spool, classes, strict=True), first_id):
+        lines.append(b"%d\t%s\t%s" % (n, field[:-1], labels[kind]))
+        if len(lines) == 10_000:
+            lines.append(b"")
+            self.out.write(b"\n".join(lines))
+            lines.clear()
+    lines.append(b"")
+    self.out.write(b"\n".join(lines))
+
+
+class OldSentencesWriter(SentencesWriter):
+    add = _old_sentences_add
+    _write_checkthat = _old_write_checkthat
 
 
 @pytest.fixture
@@ -172,18 +231,36 @@ def linked(project: Project, tmp_path: Path, corpus: Path) -> Project:
     return project
 
 
-@pytest.mark.parametrize(("fmt", "old_writer"), [("attribution", OldAttributionWriter)])
+@pytest.mark.parametrize(
+    ("fmt", "scheme", "old_writer"),
+    [
+        ("attribution", None, OldAttributionWriter),
+        ("sentences", "checkthat", OldSentencesWriter),
+        ("sentences", "claimbuster", OldSentencesWriter),
+    ],
+)
 def test_task_exports_are_byte_for_byte_those_of_the_old_writers(
-    linked: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, old_writer: Any
+    linked: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    scheme: str | None,
+    old_writer: Any,
 ) -> None:
-    module = FORMATS[fmt]
-    new = export(linked, fmt, tmp_path / f"new{module.SUFFIX}", Selection(frozenset()), card=False)
-    monkeypatch.setattr(module, "open_writer", old_writer)
-    old = export(linked, fmt, tmp_path / f"old{module.SUFFIX}", Selection(frozenset()), card=False)
+    options = {"scheme": scheme} if scheme else {}
+    every = Selection(frozenset())
+    monkeypatch.setattr(sentences_export, "WRITE_BUFFER", 100)  # lines cut between reads
+    new = export(linked, fmt, tmp_path / "new", every, options=options, card=False)
+    monkeypatch.setattr(FORMATS[fmt], "open_writer", old_writer)
+    old = export(linked, fmt, tmp_path / "old", every, options=options, card=False)
     assert new.notes == old.notes
-    written = (tmp_path / f"new{module.SUFFIX}").read_bytes()
-    assert written == (tmp_path / f"old{module.SUFFIX}").read_bytes()
+    written = (tmp_path / "new").read_bytes()
+    assert written == (tmp_path / "old").read_bytes()
     # The corpus holds what the writers step around (else this test proves little).
+    if fmt == "sentences":
+        assert any("crossing a sentence boundary" in note for note in old.notes)
+        assert written.count(b"\n") > 500
+        return
     lines = [orjson.loads(line) for line in written.splitlines()]
     assert {line["voice"] for line in lines} == {"source", "outlet", "unknown"}
     assert {line["quote"] for line in lines} == {None, "direct", "indirect", "mixed"}
