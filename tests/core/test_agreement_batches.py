@@ -3,15 +3,18 @@ does, on a few hundred random documents read in many small batches."""
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from tests.core.agreement_reference import straightforward_agreement
 
 from factmark.core import agreement_arrays, agreement_scan
 from factmark.core.agreement import agreement
+from factmark.core.importing import import_file
 from factmark.core.model import GOLD, IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project
 
@@ -92,3 +95,58 @@ def test_batches_give_the_straightforward_figures(
 def test_one_batch_gives_the_same_figures(archive: Path) -> None:
     with Project.open_to_read(archive) as project:
         assert agreement(project) == straightforward_agreement(project)
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """200 documents cut from the shared corpus (CJK, Arabic, emoji, CRLF, combining
+    marks), spans of three annotators crossing line breaks, some the same or nested."""
+    from tests.conftest import SHARED_CORPUS
+
+    folder = tmp_path_factory.mktemp("hostile")
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SHARED_CORPUS.glob("*.txt"))]
+    assert len(texts) >= 5, f"the shared corpus is missing at {SHARED_CORPUS}"
+    rng = random.Random(29)
+    source = folder / "hostile.jsonl"
+    with source.open("wb") as out:
+        for n in range(200):
+            parts = [rng.choice(texts) for _ in range(rng.randint(1, 3))]
+            text = "".join(p[rng.randrange(len(p)) :] for p in parts) + f" [{n}]"
+            spans: list[dict[str, Any]] = []
+            for who in rng.sample(["ana", "ben", "cy", None], rng.randint(1, 4)):
+                for _ in range(rng.randint(0, 12)):
+                    if spans and rng.random() < 0.3:  # agree with another, or nest in it
+                        other = rng.choice(spans)
+                        start, end = other["start"], other["end"] - rng.choice([0, 0, 1])
+                    else:
+                        start = rng.randrange(len(text) - 1)
+                        end = min(len(text), start + rng.choice([1, 2, 5, 20, 80, 300]))
+                    label = rng.choice(LABELS)
+                    spans.append({"start": start, "end": max(end, start + 1), "label": label})
+                    spans[-1]["annotator"] = who
+            out.write(orjson.dumps({"title": f"t{n % 7}", "text": text, "spans": spans}) + b"\n")
+    path = folder / "hostile.factmark"
+    with Project.open(path) as project:
+        assert import_file(project, source).documents == 200
+    return path
+
+
+@pytest.mark.parametrize("details", [True, False])
+def test_any_number_of_workers_gives_the_same_bytes(
+    hostile: Path, archive: Path, details: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches counted in threads, pooled in the order read: the same JSON to the byte as
+    one at a time, and as the straightforward computation."""
+    monkeypatch.setattr(agreement_scan, "BATCH", 7)  # many batches in flight at once
+    monkeypatch.setattr(agreement_arrays, "CHUNK", 500)
+    for path in (hostile, archive):
+        with Project.open_to_read(path) as project:
+            expected = straightforward_agreement(project)
+            if not details:
+                del expected["disagreements"]
+            found = [agreement(project, details, workers=n) for n in (1, 2, 3, 5)]
+        assert expected["documents_compared"] > 100
+        for figures in found:
+            assert json.dumps(figures, ensure_ascii=False) == json.dumps(
+                expected, ensure_ascii=False
+            )

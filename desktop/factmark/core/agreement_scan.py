@@ -30,7 +30,7 @@ from factmark.core.agreement_arrays import (
 from factmark.core.model import GOLD, Relation
 from factmark.core.project import Project
 
-BATCH = 2048  # documents per range read: a few MB of text and spans at a time
+BATCH = 1024  # documents per range read: a few MB of text and spans at a time
 
 
 class Codes:
@@ -57,6 +57,13 @@ class Codes:
         index = dict(self.index)
         index[None] = index[GOLD] = -1
         return np.fromiter(map(index.__getitem__, names), dtype=np.int64, count=len(names))
+
+    def copy(self) -> Codes:
+        """These names and numbers, apart from any numbered later."""
+        other = Codes([])
+        other.names = list(self.names)
+        other.index = dict(self.index)
+        return other
 
     def by_name(self) -> Ints:
         """Per code, its place in name order."""

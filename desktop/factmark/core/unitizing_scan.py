@@ -159,6 +159,20 @@ class CoincidenceSums:
         ]
         return sums[0], sums[1]
 
+    def merge(self, other: CoincidenceSums) -> None:
+        """Pool the sums of other documents (of the same layers)."""
+        self.widen(other.values)
+        other.widen(self.values)
+        self.observed += other.observed
+        self.squares += other.squares
+        self.inner += other.inner
+        for mine, theirs in ((self.silent, other.silent), (self.lengths, other.lengths)):
+            for n, sums in theirs.items():
+                if n in mine:
+                    mine[n] = mine[n] + sums
+                else:
+                    mine[n] = sums.copy()
+
     def widen(self, values: int) -> None:
         """Room for ``values`` values (labels met after the first batch)."""
         more = values - self.values
@@ -207,6 +221,7 @@ class Units2004:
     squares: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
     correction: int = 0  # Σ over pairs: overlap distances - squares of the matched units
     reached: dict[int, int] = field(default_factory=dict)  # annotator -> last unit's end
+    first: dict[int, int] = field(default_factory=dict)  # annotator -> first unit's start
 
     def add(self, units: dict[int, tuple[Ints, Ints]]) -> None:
         """Pool each annotator's merged units (sorted, in the whole continuum)."""
@@ -214,6 +229,7 @@ class Units2004:
             self.units += len(s)
             length = e - s
             self.lengths.update(_counted(length))
+            self.first.setdefault(code, int(s[0]))
             self.squares[code] += int((length * length).sum())
             before = np.concatenate(([self.reached.get(code, 0)], e[:-1]))
             gap = s - before
@@ -233,6 +249,27 @@ class Units2004:
                 (e2[hit_two] - s2[hit_two]) ** 2
             ).sum()
             self.correction += int(cost) - int(matched)
+
+    def merge(self, other: Units2004, offset: int) -> None:
+        """Pool the sums of the units that follow, counted on their own from ``offset``
+        of the continuum: each annotator's first gap there is measured again from their
+        last unit before."""
+        gaps = Counter(other.gaps)
+        for code, start in other.first.items():
+            if start > 0:  # counted from the start of the continuum
+                gaps[start] -= 1
+            gap = offset + start - self.reached.get(code, 0)
+            if gap > 0:
+                gaps[gap] += 1
+            self.first.setdefault(code, offset + start)
+        self.gaps.update(+gaps)
+        self.units += other.units
+        self.lengths.update(other.lengths)
+        for code, squares in other.squares.items():
+            self.squares[code] += squares
+        self.correction += other.correction
+        for code, end in other.reached.items():
+            self.reached[code] = offset + end
 
     def disagreement(self, total: int, annotators: list[int]) -> Disagreement:
         """Do and De over the continuum of ``total`` code points and these annotators."""
@@ -330,6 +367,16 @@ class UnitTally:
         self.total += span
         self.rows += len(batch.who)
         self.seen.update(np.unique(batch.who).tolist())
+
+    def merge(self, other: UnitTally) -> None:
+        """Pool the documents that follow, counted on their own."""
+        self.overall.merge(other.overall)
+        self.by_label.merge(other.by_label)
+        for mine, theirs in zip(self.old, other.old, strict=True):
+            mine.merge(theirs, self.total)
+        self.total += other.total
+        self.rows += other.rows
+        self.seen |= other.seen
 
     def figures(self, codes: Codes, people: Codes, labels: list[str]) -> UnitFigures:
         """The figures of ``factmark.core.agreement_units.unitizing_figures``."""
