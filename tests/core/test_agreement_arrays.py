@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from factmark.core import agreement_arrays
+from factmark.core.agreement import TOKEN
 from factmark.core.agreement_arrays import overlay, ranked, sorting
 
 
@@ -46,3 +51,27 @@ def test_overlay_finds_the_interval_holding_each_piece() -> None:
         at = np.searchsorted(starts, low, side="right") - 1
         inside = (at >= 0) & (ends[np.maximum(at, 0)] > low)
         assert np.array_equal(holder, np.where(inside, at, -1))
+
+
+def test_tokenize_finds_the_tokens_of_the_pattern(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Character classes looked up as met (every code point of the basic plane, astral
+    ones, lone surrogates), texts joined a chunk at a time: the regex's tokens."""
+    monkeypatch.setattr(agreement_arrays, "_CLASSES", np.full(0x110000, 255, dtype=np.uint8))
+    monkeypatch.setattr(agreement_arrays, "CHUNK", 700)
+    rng = random.Random(5)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    texts += [every[n : n + 3000] for n in range(0, len(every), 3000)]
+    texts += ["", " ", "\r\n", "\ud800x\udfff", "𠮷a_b😀1٣", "\u200b\u00a0\u3000"]
+    texts += [
+        "".join(chr(rng.randrange(0x110000)) for _ in range(rng.randint(0, 50))) for _ in range(200)
+    ]
+    rng.shuffle(texts)
+    found = agreement_arrays.tokenize(texts)
+    expected = []
+    for text, offset in zip(texts, found.offsets.tolist(), strict=True):
+        expected += [(offset + m.start(), offset + m.end()) for m in TOKEN.finditer(text)]
+    assert list(zip(found.starts.tolist(), found.ends.tolist(), strict=True)) == expected
+    assert found.counts.tolist() == [len(TOKEN.findall(text)) for text in texts]

@@ -28,13 +28,11 @@ _CLASSES = np.full(0x110000, _UNKNOWN, dtype=np.uint8)
 
 
 def _classify(points: npt.NDArray[np.uint32]) -> None:
-    """Fill the class table for these code points (once per code point)."""
+    """Fill the class table for these code points (once per code point, as met: a text
+    has a few hundred distinct ones, the basic plane 65,536)."""
     for point in points.tolist():
         char = chr(point)
         _CLASSES[point] = 1 if char.isalnum() or char == "_" else 0 if char.isspace() else 2
-
-
-_classify(np.arange(0x10000, dtype=np.uint32))  # the basic plane up front; the rest as met
 
 
 def distinct(values: Ints) -> Ints:
@@ -97,7 +95,7 @@ def _bounds(text: str) -> tuple[Ints, Ints]:
         np.take(_CLASSES, points, out=inner)
     pair = classes[:-1] * 3
     pair += classes[1:]  # pair[p]: the classes of characters p - 1 and p
-    return np.flatnonzero(_STARTS[pair]), np.flatnonzero(_ENDS[pair])
+    return np.flatnonzero(_STARTS.take(pair)), np.flatnonzero(_ENDS.take(pair))
 
 
 def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:

@@ -76,9 +76,14 @@ class CoincidenceSums:
         for k, code in enumerate(observers):
             mine = who == code
             s, e, r = merged_by(start[mine], end[mine], rank[mine])
-            a, b, owner = innermost(s, e, e - s, r, s)
-            region = np.searchsorted(region_start, a, side="right") - 1
-            a, b, owner, region = runs(a, b, owner, region)
+            if len(r) and r.min() == r.max():  # one label: its merged units are apart
+                owner = np.flatnonzero(s < e)
+                a, b = s[owner], e[owner]
+                region = np.searchsorted(region_start, a, side="right") - 1
+            else:
+                a, b, owner = innermost(s, e, e - s, r, s)
+                region = np.searchsorted(region_start, a, side="right") - 1
+                a, b, owner, region = runs(a, b, owner, region)
             found.append((a, b, value_of[r[owner]], region))
             active[k, np.searchsorted(region_start, start[mine], side="right") - 1] = True
         markers = active.sum(axis=0)
@@ -304,7 +309,12 @@ class Units2004:
 
 
 def _counted(lengths: Ints) -> Counter[int]:
-    values, counts = np.unique(lengths, return_counts=True)
+    if len(lengths) and lengths.min() >= 0 and lengths.max() < 4 * len(lengths) + 1024:
+        counts = np.bincount(lengths)  # no sort where the lengths are short
+        values = np.flatnonzero(counts)
+        counts = counts[values]
+    else:
+        values, counts = np.unique(lengths, return_counts=True)
     return Counter(dict(zip(values.tolist(), counts.tolist(), strict=True)))
 
 
