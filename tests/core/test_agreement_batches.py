@@ -150,3 +150,21 @@ def test_any_number_of_workers_gives_the_same_bytes(
             assert json.dumps(figures, ensure_ascii=False) == json.dumps(
                 expected, ensure_ascii=False
             )
+
+
+def test_annotators_are_those_of_every_span(
+    hostile: Path, archive: Path, project_path: Path
+) -> None:
+    """Stepping through the label and annotator index finds the names a read of every
+    span finds (the gold layer, an empty name, names only some labels have)."""
+    with Project.open(project_path) as project:
+        for n, who in enumerate(["zoë", "", "ana", GOLD, None, "Ana", "ana", "𠮷"]):
+            text = f"one two three {n}"
+            span = IncomingSpan(n % 5, 5 + n % 5, LABELS[n % 3], who)
+            project.add_document(IncomingDocument(text, spans=[span]), create_labels=True)
+    for path in (hostile, archive, project_path):
+        with Project.open_to_read(path) as project:
+            every = project.conn.execute("SELECT annotator FROM spans").fetchall()
+            expected = sorted({who for (who,) in every if who is not None})
+            assert project.annotators() == expected
+            assert len(expected) >= 3
