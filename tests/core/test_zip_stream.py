@@ -80,6 +80,18 @@ def test_the_zip_is_zipfiles_byte_for_byte(count: int, monkeypatch: pytest.Monke
         assert [(i.filename, archive.read(i)) for i in archive.infolist()] == written
 
 
+def test_large_members_deflate_to_zipfiles_bytes() -> None:
+    """Members of many deflate blocks, text and random bytes, as zipfile deflates them."""
+    rng = random.Random(3)
+    text = " ".join(rng.choice(["Kyiv", "said", "𠮷", "\n\n", "15,000"]) for _ in range(200_000))
+    written = [
+        ("text.xmi", text.encode("utf-8")),
+        ("random.xmi", rng.randbytes(700_000)),
+        ("mixed.xmi", rng.randbytes(90_000) + text.encode("utf-8")[:400_000]),
+    ]
+    assert stream_bytes(written) == zipfile_bytes(written)
+
+
 @pytest.mark.parametrize("limit", [1_000, 50_000])
 def test_zip64_records_where_zipfile_writes_them(
     limit: int, monkeypatch: pytest.MonkeyPatch
