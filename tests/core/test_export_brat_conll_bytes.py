@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,18 +148,24 @@ class OldConllWriter(ConllWriter):
     _token_spans = _old_token_spans
 
 
+def hostile_texts(corpus: Path, rng: random.Random, count: int) -> Iterator[str]:
+    """``count`` texts, each one to four texts of the shared corpus or pieces above, some
+    cut at a random place, numbered at the end; made one at a time from ``rng``."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    texts += PIECES
+    for n in range(count):
+        parts = [rng.choice(texts) for _ in range(rng.randint(1, 4))]
+        text = "".join(p[rng.randrange(len(p)) if rng.random() < 0.3 else 0 :] for p in parts)
+        yield f"{text} [{n}]"
+
+
 @pytest.fixture
 def hostile(project: Project, tmp_path: Path, corpus: Path) -> Project:
     """A project of 150 random documents cut from the shared corpus and the pieces above."""
     rng = random.Random(11)
-    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
-    texts += PIECES
     source = tmp_path / "hostile.jsonl"
     with source.open("wb") as out:
-        for n in range(150):
-            parts = [rng.choice(texts) for _ in range(rng.randint(1, 4))]
-            text = "".join(p[rng.randrange(len(p)) if rng.random() < 0.3 else 0 :] for p in parts)
-            text += f" [{n}]"
+        for text in hostile_texts(corpus, rng, 150):
             spans = []
             for number in range(1, rng.randint(1, 25)):
                 start = rng.randrange(len(text) - 1)

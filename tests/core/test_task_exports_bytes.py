@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.core.test_export_brat_conll_bytes import PIECES
+from tests.core.test_export_brat_conll_bytes import hostile_texts
 
 from factmark.core.cues import CUE, CUE_OF, cue_for, is_outlet_voice
 from factmark.core.exporting import FORMATS, attribution, export
@@ -190,14 +190,9 @@ def linked(project: Project, tmp_path: Path, corpus: Path) -> Project:
     """A project of 150 random documents cut from the shared corpus and hostile pieces,
     with random spans and links of every kind the task exports read."""
     rng = random.Random(17)
-    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
-    texts += PIECES
     source = tmp_path / "linked.jsonl"
     with source.open("wb") as out:
-        for n in range(150):
-            parts = [rng.choice(texts) for _ in range(rng.randint(1, 4))]
-            text = "".join(p[rng.randrange(len(p)) if rng.random() < 0.3 else 0 :] for p in parts)
-            text += f" [{n}]"
+        for text in hostile_texts(corpus, rng, 150):
             spans = []
             for number in range(1, rng.randint(1, 25)):
                 start = rng.randrange(len(text) - 1)
