@@ -9,12 +9,12 @@ docstring defines them), from integer sums kept per label instead of every unit:
   number of observers, known only at the end, so those parts are kept by how many
   annotators marked the document;
 - the 2004 figures need each annotator's units and gaps over the documents laid end to
-  end: their lengths are kept as counts per length, the gaps carried across batches.
+  end: their lengths are kept as counts per length, the gaps carried across batches
+  (:mod:`factmark.core.unitizing_2004`).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -24,16 +24,15 @@ import numpy as np
 from factmark.core.agreement_arrays import (
     Flags,
     Ints,
-    distinct,
     innermost,
     merged_by,
     overlay,
     runs,
-    sorting,
 )
 from factmark.core.agreement_scan import Batch, Codes
 from factmark.core.agreement_units import UnitFigures
-from factmark.core.unitizing import Coincidences, Disagreement, Value, pooled_alpha
+from factmark.core.unitizing import Coincidences, Value, pooled_alpha
+from factmark.core.unitizing_2004 import Units2004, merged_units
 
 
 @dataclass
@@ -214,118 +213,6 @@ class CoincidenceSums:
                 study.inner[names[layer][v]] = int(self.inner[layer, v]) / share**2
             out.append(study)
         return out
-
-
-@dataclass
-class Units2004:
-    """One label's 2004 sums: unit and gap lengths, pair distances, carried gaps."""
-
-    units: int = 0
-    lengths: Counter[int] = field(default_factory=Counter)
-    gaps: Counter[int] = field(default_factory=Counter)
-    squares: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
-    correction: int = 0  # Σ over pairs: overlap distances - squares of the matched units
-    reached: dict[int, int] = field(default_factory=dict)  # annotator -> last unit's end
-    first: dict[int, int] = field(default_factory=dict)  # annotator -> first unit's start
-
-    def add(self, units: dict[int, tuple[Ints, Ints]]) -> None:
-        """Pool each annotator's merged units (sorted, in the whole continuum)."""
-        for code, (s, e) in units.items():
-            self.units += len(s)
-            length = e - s
-            self.lengths.update(_counted(length))
-            self.first.setdefault(code, int(s[0]))
-            self.squares[code] += int((length * length).sum())
-            before = np.concatenate(([self.reached.get(code, 0)], e[:-1]))
-            gap = s - before
-            self.gaps.update(_counted(gap[gap > 0]))
-            self.reached[code] = int(e[-1])
-        for x, y in combinations(sorted(units), 2):
-            (s1, e1), (s2, e2) = units[x], units[y]
-            low = np.searchsorted(e2, s1, side="right")
-            high = np.maximum(np.searchsorted(s2, e1, side="left"), low)
-            spread = high - low
-            one = np.repeat(np.arange(len(s1)), spread)
-            two = np.arange(len(one)) - np.repeat(np.cumsum(spread) - spread, spread) + low[one]
-            cost = ((s1[one] - s2[two]) ** 2 + (e1[one] - e2[two]) ** 2).sum()
-            hit_one = distinct(one)
-            hit_two = distinct(two)
-            matched = ((e1[hit_one] - s1[hit_one]) ** 2).sum() + (
-                (e2[hit_two] - s2[hit_two]) ** 2
-            ).sum()
-            self.correction += int(cost) - int(matched)
-
-    def merge(self, other: Units2004, offset: int) -> None:
-        """Pool the sums of the units that follow, counted on their own from ``offset``
-        of the continuum: each annotator's first gap there is measured again from their
-        last unit before."""
-        gaps = Counter(other.gaps)
-        for code, start in other.first.items():
-            if start > 0:  # counted from the start of the continuum
-                gaps[start] -= 1
-            gap = offset + start - self.reached.get(code, 0)
-            if gap > 0:
-                gaps[gap] += 1
-            self.first.setdefault(code, offset + start)
-        self.gaps.update(+gaps)
-        self.units += other.units
-        self.lengths.update(other.lengths)
-        for code, squares in other.squares.items():
-            self.squares[code] += squares
-        self.correction += other.correction
-        for code, end in other.reached.items():
-            self.reached[code] = offset + end
-
-    def disagreement(self, total: int, annotators: list[int]) -> Disagreement:
-        """Do and De over the continuum of ``total`` code points and these annotators."""
-        raters = len(annotators)
-        if raters < 2 or total <= 0:
-            return Disagreement(0.0, 0.0)
-        observed = (raters - 1) * sum(self.squares.values()) + self.correction
-        gaps = Counter(self.gaps)
-        for code in annotators:
-            tail = total - self.reached.get(code, 0)
-            if tail > 0:
-                gaps[tail] += 1
-        count = sum(self.lengths.values())
-        numerator = 0
-        ordered = sorted(gaps.items(), reverse=True)
-        wide = reach = 0
-        at = 0
-        for unit, n in sorted(self.lengths.items(), reverse=True):
-            while at < len(ordered) and ordered[at][0] >= unit:
-                wide += ordered[at][1]
-                reach += ordered[at][0] * ordered[at][1]
-                at += 1
-            per = (count - 1) * (unit * (unit - 1) * (2 * unit - 1) // 3)
-            per += unit * unit * (reach - (unit - 1) * wide)
-            numerator += n * per
-        do = 2 * observed / (raters * (raters - 1) * total * total)
-        denominator = raters * total * (raters * total - 1) - sum(
-            n * u * (u - 1) for u, n in self.lengths.items()
-        )
-        de = 2 * numerator / (total * denominator) if denominator else 0.0
-        return Disagreement(do, de)
-
-
-def _counted(lengths: Ints) -> Counter[int]:
-    if len(lengths) and lengths.min() >= 0 and lengths.max() < 4 * len(lengths) + 1024:
-        counts = np.bincount(lengths)  # no sort where the lengths are short
-        values = np.flatnonzero(counts)
-        counts = counts[values]
-    else:
-        values, counts = np.unique(lengths, return_counts=True)
-    return Counter(dict(zip(values.tolist(), counts.tolist(), strict=True)))
-
-
-def merged_units(start: Ints, end: Ints) -> tuple[Ints, Ints]:
-    """Overlapping units joined (touching ones stay apart), as
-    :func:`factmark.core.unitizing.merged` does, over sorted arrays."""
-    order = sorting(start, end)
-    start, end = start[order], end[order]
-    reach = np.maximum.accumulate(end)
-    heads = np.flatnonzero(np.concatenate(([True], start[1:] >= reach[:-1])))
-    return start[heads], np.maximum.reduceat(end, heads)
 
 
 class UnitTally:
