@@ -123,14 +123,32 @@ def case_start(work: Path) -> dict:
         "XDG_CONFIG_HOME": str(work / "config"),
         "PYTHONPATH": str(REPO / "desktop"),
     }
-    # In the order `factmark gui` imports them: the command line, then the window.
+    # Where `factmark gui` imports them: the command line, then the window's modules in
+    # its main (they are patched as they load, by a finder that then leaves).
     code_app = KEY_WHEN_SHOWN + (
-        "from factmark.cli import main\n"
-        "import factmark.ui.app as app_module\n"
+        "import sys\n"
         "shown = []\n"
-        "make_window = app_module.create_main_window\n"
-        "app_module.create_main_window = lambda *a, **k: shown.append(make_window(*a, **k))"
+        "def patch(app_module):\n"
+        "    make_window = app_module.create_main_window\n"
+        "    app_module.create_main_window = lambda *a, **k: shown.append(make_window(*a, **k))"
         " or shown[0]\n"
+        "    make_app = app_module.application\n"
+        "    app_module.application = lambda: key_when_shown(make_app(), label_next_word)\n"
+        "class PatchWindow:\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name != 'factmark.ui.app':\n"
+        "            return None\n"
+        "        sys.meta_path.remove(self)\n"
+        "        from importlib.util import find_spec\n"
+        "        spec = find_spec(name)\n"
+        "        load = spec.loader.exec_module\n"
+        "        spec.loader.exec_module = lambda module: (load(module), patch(module))\n"
+        "        return spec\n"
+        "if 'factmark.ui.app' in sys.modules:  # the first run, which chose the annotator\n"
+        "    patch(sys.modules['factmark.ui.app'])\n"
+        "else:\n"
+        "    sys.meta_path.insert(0, PatchWindow())\n"
+        "from factmark.cli import main\n"
         "def label_next_word():\n"
         "    from PySide6.QtCore import Qt\n"
         "    from PySide6.QtGui import QTextCursor\n"
@@ -144,8 +162,6 @@ def case_start(work: Path) -> dict:
         "    view.setTextCursor(cursor)\n"
         "    QTest.keyClick(view, Qt.Key.Key_1)\n"
         "    return len(view.spans) == before + 1\n"
-        "make_app = app_module.application\n"
-        "app_module.application = lambda: key_when_shown(make_app(), label_next_word)\n"
         "raise SystemExit(main(['gui']))\n"
     )
     seed = (REPO / "seeds" / "bakhmut-counterattack.txt").read_text(encoding="utf-8")
