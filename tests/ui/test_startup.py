@@ -3,6 +3,7 @@ in Fusion."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sqlite3
@@ -11,11 +12,14 @@ import sys
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 # The first word of the article shown is selected and label key 1 pressed once the
 # window is shown and its first events are handled; exit 3 when no span came of it.
 PRESS_AT_ONCE = """
+import gc
 from PySide6.QtCore import QTimer
 import factmark.ui.app as app_module
 from factmark.cli import main
@@ -39,6 +43,9 @@ def press():
     cursor.select(QTextCursor.SelectionType.WordUnderCursor)
     view.setTextCursor(cursor)
     QTest.keyClick(view, Qt.Key.Key_1)
+    if not gc.isenabled():
+        app_module.application().exit(4)  # the collector waited for the window: on again
+        return
     app_module.application().exit(0 if view.spans else 3)
 
 
@@ -78,6 +85,30 @@ def test_a_label_key_pressed_as_soon_as_the_window_shows_labels_the_word(
     assert first_word is not None
     assert (start, end) == first_word.span()
     assert (label, annotator) == ("claim", "olena")
+
+
+def test_the_collector_waits_for_the_window_and_is_on_again_however_the_start_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The cyclic garbage collector is off while the window's modules load and the window
+    is made (factmark.ui.app.run turns it on once the window shows: see the test above),
+    and on again when the start fails before that."""
+    import factmark.ui.app
+    from factmark.cli import run_gui
+    from factmark.core.project import ProjectError
+
+    seen = []
+
+    def fail(project: Path | None) -> int:
+        seen.append(gc.isenabled())
+        raise ProjectError("not a Factmark project")
+
+    monkeypatch.setattr(factmark.ui.app, "run", fail)
+    assert gc.isenabled()
+    with pytest.raises(ProjectError):
+        run_gui(None)
+    assert seen == [False]
+    assert gc.isenabled()
 
 
 def test_the_application_is_drawn_in_fusion_whatever_style_the_desktop_asks_for() -> None:

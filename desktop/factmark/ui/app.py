@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -74,6 +75,10 @@ def run(project_path: Path | None = None) -> int:
         print(f"factmark: error: {error}", file=sys.stderr)
         return 1
     window.show()
+    # What start-up made lives as long as the window: later collections leave it out
+    # (the command line holds the collector off until the window shows, see run_gui).
+    gc.freeze()
+    gc.enable()
     if isinstance(window, MainWindow) and sys.platform == "darwin":
         # Only macOS sends FileOpen. A filter on the application sees every event of
         # every widget, each handed to Python: elsewhere it would only slow the window.
