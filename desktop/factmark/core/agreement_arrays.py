@@ -49,7 +49,7 @@ class Tokens:
     """The tokens of a batch of texts joined with one space between them."""
 
     starts: Ints  # in the joined text
-    ends: Ints
+    classes: npt.NDArray[np.uint8]  # of each character of the joined text (0: a space)
     offsets: Ints  # where each text starts in the joined text
     first: Ints  # the number of each text's first token
     counts: Ints  # tokens per text
@@ -62,30 +62,30 @@ def tokenize(texts: list[str]) -> Tokens:
     # Texts a chunk of about CHUNK characters at a time: small arrays, in memory the
     # process already has (a fresh page costs more than the work on it).
     cuts = np.flatnonzero(np.diff(np.cumsum(lengths + 1) // CHUNK)) + 1
-    starts, ends = [], []
+    starts, classes = [], []
+    space = np.zeros(1, dtype=np.uint8)  # between two chunks
     at = 0
     for low, high in zip([0, *cuts.tolist()], [*cuts.tolist(), len(texts)], strict=True):
         joined = " ".join(texts[low:high])
-        found = _bounds(joined)
-        starts.append(found[0] + at)
-        ends.append(found[1] + at)
+        found, kinds = _bounds(joined)
+        starts.append(found + at)
+        classes += [kinds, space]
         at += len(joined) + 1
-    start, end = np.concatenate(starts), np.concatenate(ends)
+    start = np.concatenate(starts)
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
     first = np.searchsorted(start, offsets).astype(np.int64)
     counts = np.diff(np.concatenate((first, [len(start)]))).astype(np.int64)
-    return Tokens(start, end, offsets, first, counts)
+    return Tokens(start, np.concatenate(classes), offsets, first, counts)
 
 
 CHUNK = 1 << 17
 # By the classes of two neighbouring characters (the one before * 3 + the other): does a
-# token start at the second, does one end after the first.
+# token start at the second.
 _STARTS = np.array([c == 2 or (c == 1 and b != 1) for b in range(3) for c in range(3)])
-_ENDS = np.array([b == 2 or (b == 1 and c != 1) for b in range(3) for c in range(3)])
 
 
-def _bounds(text: str) -> tuple[Ints, Ints]:
-    """Where the tokens of ``text`` start and end."""
+def _bounds(text: str) -> tuple[Ints, npt.NDArray[np.uint8]]:
+    """Where the tokens of ``text`` start, and the class of each of its characters."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     classes = np.zeros(len(points) + 2, dtype=np.uint8)  # a space before and after
     inner = classes[1:-1]
@@ -95,14 +95,17 @@ def _bounds(text: str) -> tuple[Ints, Ints]:
         np.take(_CLASSES, points, out=inner)
     pair = classes[:-1] * 3
     pair += classes[1:]  # pair[p]: the classes of characters p - 1 and p
-    return np.flatnonzero(_STARTS.take(pair)), np.flatnonzero(_ENDS.take(pair))
+    return np.flatnonzero(_STARTS.take(pair)), inner
 
 
 def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
     """``[first, last)`` token numbers each span overlaps (empty when it covers none)."""
-    at = tokens.offsets[doc]
-    first = np.searchsorted(tokens.ends, at + start, side="right").astype(np.int64)
-    last = np.searchsorted(tokens.starts, at + end, side="left").astype(np.int64)
+    at = tokens.offsets[doc] + start
+    # The first token ending after the span's start: the last one starting at or before
+    # it when that character is in a token (a word runs on, a mark is one), else the next.
+    first = np.searchsorted(tokens.starts, at, side="right").astype(np.int64)
+    first -= tokens.classes[at] != 0
+    last = np.searchsorted(tokens.starts, tokens.offsets[doc] + end, side="left").astype(np.int64)
     return first, np.maximum(first, last)
 
 
