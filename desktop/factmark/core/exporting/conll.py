@@ -217,7 +217,8 @@ class ConllWriter:
         self, starts: list[int], ends: list[int], spans: list[dict[str, Any]]
     ) -> list[TokenSpan]:
         """Each span as the tokens it touches; counts what had to be widened or trimmed."""
-        result = []
+        result: list[TokenSpan] = []
+        append, make = result.append, tuple.__new__  # TokenSpan(...) runs Python code each time
         tags, counts = self.tags, self.counts
         for order, span in enumerate(spans):
             label = span["label"]
@@ -235,7 +236,7 @@ class ConllWriter:
                 counts.widened += 1
             elif token_start > start or token_end < end:
                 counts.trimmed += 1
-            result.append(TokenSpan(first, last, label, order))
+            append(make(TokenSpan, (first, last, label, order)))
         return result
 
     def _count_left_out(self, chosen: list[TokenSpan], kept: list[TokenSpan]) -> None:
