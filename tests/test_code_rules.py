@@ -113,6 +113,20 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
     assert "factmark.ui.window.main_window" in loaded  # the check itself ran
 
 
+def test_the_command_line_module_loads_no_core_before_main_runs() -> None:
+    """`factmark` imports factmark.cli, then runs its main: the core is imported in main,
+    after the window's start has paused the cyclic collector (see factmark.cli.main)."""
+    code = (
+        "import sys\n"
+        "import factmark.cli\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('factmark.')))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=60
+    ).stdout.split()
+    assert loaded == ["factmark.cli"]
+
+
 @pytest.mark.parametrize("package", ["factmark.core", "factmark.ui"])
 def test_type_checks_strictly(package: str) -> None:
     result = subprocess.run(

@@ -5,17 +5,15 @@ Exit codes: 0 success, 1 when some input failed (the rest was done), 2 usage err
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from factmark.cli.common import EXIT_FAILED, EXIT_OK, _failed, _say, project_argument
-from factmark.core.project import ProjectError
-
 if TYPE_CHECKING:
+    import argparse
+
     from factmark.cli.parser import build_parser
 
 __all__ = ["build_parser", "main"]
@@ -24,9 +22,27 @@ __all__ = ["build_parser", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     window = _window_only(list(sys.argv[1:] if argv is None else argv))
+    if window is not None:
+        # Starting makes no garbage worth a look, but Python's cyclic collector would scan
+        # the objects made by the modules of the core and the window and by Qt's
+        # enumerations some 70 times over (about 4% of the start's processor time): it
+        # waits until the window shows (factmark.ui.app.run then sets what start-up made
+        # aside and turns it back on). The core is imported here, not with this module,
+        # for that reason.
+        gc.disable()
+    try:
+        return _run(argv, window)
+    finally:
+        gc.enable()  # also when the window never showed
+
+
+def _run(argv: Sequence[str] | None, window: tuple[str | None] | None) -> int:
+    from factmark.cli.common import _failed, _say, project_argument
+    from factmark.core.project import ProjectError
+
     try:
         if window is not None:
-            return run_gui(window[0])
+            return run_gui(None if window[0] is None else project_argument(window[0]))
         from factmark.cli.parser import build_parser
 
         args = build_parser().parse_args(argv)
@@ -41,14 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _window_only(args: list[str]) -> tuple[Path | None] | None:
+def _window_only(args: list[str]) -> tuple[str | None] | None:
     """``factmark``, ``factmark gui`` and ``factmark gui PROJECT`` (no option): the project
-    to open, read as the parser reads it, without building the parser of every command
-    (the window starts sooner); None for any other command line."""
+    argument (None for none), read without building the parser of every command (the
+    window starts sooner); None for any other command line."""
     if args in ([], ["gui"]):
         return (None,)
     if len(args) == 2 and args[0] == "gui" and not args[1].startswith("-"):
-        return (project_argument(args[1]),)
+        return (args[1],)
     return None
 
 
@@ -89,22 +105,14 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
 
 def run_gui(project: Path | None) -> int:
     from factmark.core.workspace import default_project_path
+    from factmark.ui.app import run
 
-    # Starting makes no garbage worth a look, but Python's cyclic collector would scan the
-    # objects made by the window's modules and Qt's enumerations some 40 times over
-    # (about 3% of the start's processor time): it waits until the window shows
-    # (factmark.ui.app.run then sets what start-up made aside and turns it back on).
-    gc.disable()
-    try:
-        from factmark.ui.app import run
-
-        # "factmark gui default" opens the default project as "factmark" does (seeded if new).
-        return run(None if project == default_project_path() else project)
-    finally:
-        gc.enable()  # also when the window never showed
+    # "factmark gui default" opens the default project as "factmark" does (seeded if new).
+    return run(None if project == default_project_path() else project)
 
 
 def run_selftest(_args: argparse.Namespace) -> int:
+    from factmark.cli.common import EXIT_FAILED, EXIT_OK, _say
     from factmark.ui.selftest import SelftestError, selftest
 
     try:
