@@ -178,3 +178,36 @@ def test_the_viewports_made_in_python_are_set_up_as_qts_own(open_window) -> None
     assert article.document().documentLayout().paintDevice() is article.viewport()
     relations = window.relations
     assert relations.viewport().backgroundRole() == fresh[QListWidget].viewport().backgroundRole()
+
+
+def test_the_link_strip_is_painted_as_fill_rect_painted_it(open_window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The strip right of the article (its background a rectangle drawn without a pen, so
+    that the first paint does not make QGradient's enumerations) has the pixels that
+    QPainter.fillRect and the links' drawing give an image of its size, without links and
+    with them."""
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QWidget
+
+    window = open_window()
+    view, project, document = window.article_view, window.project, window.current
+    strip = window.findChild(QWidget, "linkArea")
+    assert strip is not None and document is not None and document.id is not None
+
+    def painted_by_fill_rect(shown: QImage) -> QImage:
+        image = QImage(shown.size(), shown.format())
+        painter = QPainter(image)
+        painter.fillRect(image.rect(), view.palette().base())
+        if view.links:
+            view.paint_link_area(painter)
+        painter.end()
+        return image
+
+    shown = strip.grab().toImage()
+    assert shown == painted_by_fill_rect(shown)
+    claim = project.add_span(document.id, 0, 7, "claim")
+    source = project.add_span(document.id, 40, 48, "source")
+    project.add_relation(source.id, claim.id, "attributed_to")
+    qtbot.waitUntil(lambda: bool(view.links))
+    shown = strip.grab().toImage()
+    assert shown == painted_by_fill_rect(shown)
+    assert len({shown.pixel(x, y) for x in range(shown.width()) for y in range(shown.height())}) > 2

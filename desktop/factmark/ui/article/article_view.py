@@ -742,7 +742,12 @@ class LinkArea(QWidget):
 
     def paintEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         painter = QPainter(self)
-        painter.fillRect(event.rect(), self.view.palette().base())
+        # A rectangle without a pen, not fillRect: one of fillRect's overloads takes a
+        # gradient preset, and PySide makes QGradient's 180 enumeration members to try it
+        # (about 2 ms at the window's first paint).
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.view.palette().base())
+        painter.drawRect(event.rect())
         if self.view.links:
             self.view.paint_link_area(painter)
         painter.end()
