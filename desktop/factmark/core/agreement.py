@@ -69,8 +69,8 @@ ALPHA_NOTE = (
 
 # (start, end, label) of one annotator's span
 Unit = tuple[int, int, str]
-# Batches counted at once, each in a thread: numpy lets go of the GIL in its array work,
-# so two processors nearly halve the time of a large archive.
+# Batches counted at once, each in a thread, while the next is read: numpy and SQLite let
+# go of the GIL for most of their work, so a second processor can take on much of it.
 WORKERS = 2
 
 
