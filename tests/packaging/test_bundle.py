@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
@@ -192,6 +193,35 @@ def test_import_and_stats_match_the_checkout(
     table = run([debug_exe(bundle), "stats", frozen_project], tmp_path)
     assert table.returncode == 0, table.stderr
     assert "Documents by status (total 6)" in table.stdout
+
+
+def test_xmi_export_from_the_bundle_is_the_checkouts(
+    bundle: Path, articles: list[Path], tmp_path: Path
+) -> None:
+    """The XMI export deflates its zip in a thread: frozen, it writes the same members as
+    ``python -m factmark`` does."""
+    project = tmp_path / "xmi.factmark"
+    assert run([debug_exe(bundle), "import", project, articles[1]], tmp_path).returncode == 0
+    frozen, source = tmp_path / "frozen.zip", tmp_path / "source.zip"
+    result = run(
+        [debug_exe(bundle), "export", project, "--all", "-f", "xmi", "-o", frozen], tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    pythonpath = os.pathsep.join(
+        filter(None, [str(REPO / "desktop"), os.environ.get("PYTHONPATH")])
+    )
+    checkout = [sys.executable, "-m", "factmark", "export", project, "--all", "-f", "xmi"]
+    result = run([*checkout, "-o", source], tmp_path, PYTHONPATH=pythonpath)
+    assert result.returncode == 0, result.stderr
+
+    def members(path: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    written = members(frozen)
+    assert len(written) == 4  # three documents and TypeSystem.xml
+    assert written == members(source)
 
 
 def test_saved_page_keeps_its_metadata(bundle: Path, articles: list[Path], tmp_path: Path) -> None:
