@@ -44,8 +44,8 @@ class ZipStream:
         self._write = write
         self._level = level
         self._offset = 0  # bytes written so far
-        # Per member: its name, flags, DOS time and date, CRC, sizes and header offset.
-        self._entries: list[tuple[bytes, int, int, int, int, int, int, int]] = []
+        # Per member: its record in the central directory (packed as it is written).
+        self._directory: list[bytes] = []
         self._batch: list[tuple[str, bytes, tuple[int, ...]]] = []
         self._batched = 0
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="zip")
@@ -108,8 +108,8 @@ class ZipStream:
                 deflated,
                 struct.pack("<LLQQ" if zip64 else "<LLLL", 0x08074B50, crc, packed, size),
             )
-            self._entries.append(
-                (encoded, flags | (zip64 << 16), dostime, dosdate, crc, packed, size, offset)
+            self._directory.append(
+                _central(encoded, flags, zip64, dostime, dosdate, crc, packed, size, offset)
             )
             offset += sum(map(len, out[-5:]))
         self._write(b"".join(out))
@@ -121,48 +121,10 @@ class ZipStream:
         self._thread.shutdown(wait=True)
         if self._writing is not None:
             self._writing.result()
-        records: list[bytes] = []
         start = self._offset
-        for name, flags, dostime, dosdate, crc, packed, size, offset in self._entries:
-            zip64: list[int] = []
-            if size > ZIP64_LIMIT or packed > ZIP64_LIMIT:
-                zip64 += (size, packed)
-                size = packed = 0xFFFFFFFF
-            if offset > ZIP64_LIMIT:
-                zip64.append(offset)
-                offset = 0xFFFFFFFF
-            extra = struct.pack(f"<HH{len(zip64)}Q", 1, 8 * len(zip64), *zip64) if zip64 else b""
-            # A member written with ZIP64 sizes keeps version 4.5 (zipfile raises it on
-            # its ZipInfo when it writes the local header).
-            version = _ZIP64_VERSION if zip64 or flags >> 16 else _VERSION
-            records += (
-                _CENTRAL.pack(
-                    b"PK\x01\x02",
-                    version,
-                    _UNIX,
-                    version,
-                    0,
-                    flags & 0xFFFF,
-                    _DEFLATED,
-                    dostime,
-                    dosdate,
-                    crc,
-                    packed,
-                    size,
-                    len(name),
-                    len(extra),
-                    0,
-                    0,
-                    0,
-                    _READ_WRITE,
-                    offset,
-                ),
-                name,
-                extra,
-            )
-        directory = b"".join(records)
+        directory = b"".join(self._directory)
         end = start + len(directory)
-        count, size = len(self._entries), len(directory)
+        count, size = len(self._directory), len(directory)
         if count > _FILECOUNT_LIMIT or start > ZIP64_LIMIT or size > ZIP64_LIMIT:
             directory += _END64.pack(
                 b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, start
@@ -175,3 +137,53 @@ class ZipStream:
         error, if any, is not raised again), the members still waiting are dropped."""
         self._batch = []
         self._thread.shutdown(wait=True, cancel_futures=True)
+
+
+def _central(
+    name: bytes,
+    flags: int,
+    zip64: bool,
+    dostime: int,
+    dosdate: int,
+    crc: int,
+    packed: int,
+    size: int,
+    offset: int,
+) -> bytes:
+    """A member's record in the central directory, as zipfile packs it at the end."""
+    large: list[int] = []
+    if size > ZIP64_LIMIT or packed > ZIP64_LIMIT:
+        large += (size, packed)
+        size = packed = 0xFFFFFFFF
+    if offset > ZIP64_LIMIT:
+        large.append(offset)
+        offset = 0xFFFFFFFF
+    extra = struct.pack(f"<HH{len(large)}Q", 1, 8 * len(large), *large) if large else b""
+    # A member written with ZIP64 sizes keeps version 4.5 (zipfile raises it on its
+    # ZipInfo when it writes the local header).
+    version = _ZIP64_VERSION if large or zip64 else _VERSION
+    return (
+        _CENTRAL.pack(
+            b"PK\x01\x02",
+            version,
+            _UNIX,
+            version,
+            0,
+            flags,
+            _DEFLATED,
+            dostime,
+            dosdate,
+            crc,
+            packed,
+            size,
+            len(name),
+            len(extra),
+            0,
+            0,
+            0,
+            _READ_WRITE,
+            offset,
+        )
+        + name
+        + extra
+    )
