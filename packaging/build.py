@@ -1,15 +1,17 @@
 """Build the Factmark desktop app and, on Linux, its .tar.gz and .deb: one command.
 
-    python packaging/build.py [--out DIR] [--work DIR] [--fast]
+    python packaging/build.py [--out DIR] [--work DIR] [--cache DIR] [--fast]
 
 Run it with the Python that has Factmark's dependencies and PyInstaller
 installed (``pip install -e '.[test]'``). It
 
 1. renders the Windows ``.ico`` or macOS ``.icns`` icon from
    ``resources/icons/factmark.svg`` (see ``packaging/icons.py``);
-2. runs PyInstaller with ``build.spec``: ``OUT/Factmark/`` (and ``OUT/Factmark.app``
+2. on Linux, builds the installed numpy's version without BLAS (see
+   ``numpy_without_blas``: once per version, into ``CACHE``, a few minutes);
+3. runs PyInstaller with ``build.spec``: ``OUT/Factmark/`` (and ``OUT/Factmark.app``
    on macOS), intermediate files under ``WORK``;
-3. on Linux, packs ``OUT/factmark-VERSION-linux-ARCH.tar.gz`` of that folder and,
+4. on Linux, packs ``OUT/factmark-VERSION-linux-ARCH.tar.gz`` of that folder and,
    when ``dpkg-deb`` is installed, ``OUT/factmark_VERSION_ARCH.deb``.
 
 The Windows installer (``packaging/windows/factmark.iss``) and the macOS disk
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.metadata
 import os
 import platform
 import re
@@ -72,6 +75,8 @@ DEPENDS = (
     "libwayland-cursor0",
     "libwayland-egl1",
 )
+# numpy's build options for the bundle: no BLAS, no LAPACK (see numpy_without_blas).
+NUMPY_WITHOUT_BLAS = ("-Dallow-noblas=true", "-Dblas=none", "-Dlapack=none")
 DESCRIPTION = """\
 offline annotation of news articles for fact-checking corpora
  Factmark is a desktop tool for fact-checkers: import articles (text, saved
@@ -88,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     out, work = args.out.resolve(), args.work.resolve()
     version = read_version()
     icon = make_icon(work)
-    bundle = run_pyinstaller(out, work, icon)
+    numpy = numpy_without_blas(args.cache.resolve()) if sys.platform.startswith("linux") else None
+    bundle = run_pyinstaller(out, work, icon, numpy)
     made = [bundle]
     if sys.platform.startswith("linux"):
         made.append(make_tarball(bundle, out, version, fast=args.fast))
@@ -121,6 +127,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="compress the .tar.gz and .deb quickly rather than small (for tests)",
     )
     parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "factmark-build",
+        help="numpy built without BLAS, kept between builds (default: ~/.cache/factmark-build)",
+    )
+    parser.add_argument(
         "--maintainer", default=MAINTAINER, help=f"the .deb's Maintainer (default: {MAINTAINER})"
     )
     return parser.parse_args(argv)
@@ -146,8 +158,57 @@ def make_icon(work: Path) -> Path | None:
     return write_icon(SVG_ICON, work / "icons" / f"factmark{suffix}")
 
 
-def run_pyinstaller(out: Path, work: Path, icon: Path | None) -> Path:
-    """Build ``out/Factmark`` with build.spec; returns that folder."""
+def numpy_without_blas(cache: Path) -> Path:
+    """A folder holding the installed numpy's version built without BLAS and LAPACK,
+    for PyInstaller to bundle instead of the installed wheel's; built once per version.
+
+    numpy's Linux wheels carry OpenBLAS (24 MiB, with libgfortran 27 MiB) and their
+    core links it, but Factmark never calls it: agreement, krippendorff and bm25s use
+    numpy's sorting, counting, searching and element-wise arithmetic, never a matrix
+    product or linear algebra. Built with ``allow-noblas``, numpy keeps every function
+    (its own loops stand in for BLAS). Needs a C and C++ compiler and a few minutes.
+    """
+    version = importlib.metadata.version("numpy")
+    folder = cache / f"numpy-{version}-noblas"
+    if (folder / "numpy").is_dir():
+        return folder
+    wheels, partial = cache / "wheels", cache / f"numpy-{version}-noblas.partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    options = [f"--config-settings=setup-args={option}" for option in NUMPY_WITHOUT_BLAS]
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]
+    try:
+        subprocess.run(
+            [
+                *pip,
+                "wheel",
+                "--no-deps",
+                "--no-binary",
+                "numpy",
+                "--no-cache-dir",
+                "--wheel-dir",
+                str(wheels),
+                *options,
+                f"numpy=={version}",
+            ],
+            check=True,
+        )
+        (wheel,) = wheels.glob(f"numpy-{version}-*.whl")
+        subprocess.run(
+            [*pip, "install", "--no-deps", "--no-compile", "--target", str(partial), str(wheel)],
+            check=True,
+        )
+    except (OSError, ValueError, subprocess.CalledProcessError) as error:
+        raise SystemExit(
+            f"build.py: numpy {version} could not be built without BLAS ({error}); "
+            "it needs a C and C++ compiler and Python's headers"
+        ) from None
+    partial.rename(folder)  # whole or not there: an interrupted build starts again
+    return folder
+
+
+def run_pyinstaller(out: Path, work: Path, icon: Path | None, numpy: Path | None) -> Path:
+    """Build ``out/Factmark`` with build.spec, with ``numpy`` (a folder holding numpy)
+    found before the installed one; returns that folder."""
     work.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable,
@@ -163,7 +224,10 @@ def run_pyinstaller(out: Path, work: Path, icon: Path | None) -> Path:
     ]
     if icon:
         command += ["--", "--icon", str(icon)]
-    subprocess.run(command, check=True, cwd=work)
+    env = dict(os.environ)
+    if numpy:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(numpy), env.get("PYTHONPATH")]))
+    subprocess.run(command, check=True, cwd=work, env=env)
     return out / "Factmark"
 
 

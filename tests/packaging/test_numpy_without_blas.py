@@ -1,0 +1,82 @@
+"""``packaging/build.py`` builds numpy without BLAS once, keeps it whole or not at all,
+and says in one line why it could not.
+
+The build itself (minutes of compiling) is what the bundle tests run; here pip is
+replaced, so these tests take no time and need no network.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import subprocess
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+VERSION = importlib.metadata.version("numpy")
+
+
+@pytest.fixture
+def build() -> ModuleType:
+    """``packaging/build.py``, loaded from its file (``packaging`` is not a package)."""
+    spec = importlib.util.spec_from_file_location("build", REPO / "packaging" / "build.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def fake_pip(calls: list[list[str]], *, fail_at: str = "") -> object:
+    """A stand-in for subprocess.run that records pip's commands and makes what pip would."""
+
+    def run(command: list[str], check: bool) -> subprocess.CompletedProcess[str]:
+        calls.append(command)
+        step = "wheel" if "wheel" in command else "install"
+        if step == "wheel" and fail_at != "wheel":
+            wheels = Path(command[command.index("--wheel-dir") + 1])
+            wheels.mkdir(parents=True, exist_ok=True)
+            (wheels / f"numpy-{VERSION}-cp311-cp311-linux_x86_64.whl").write_bytes(b"")
+        elif step == "install":
+            target = Path(command[command.index("--target") + 1])
+            (target / "numpy").mkdir(parents=True)  # a failing install stops half-way
+        if step == fail_at:
+            raise subprocess.CalledProcessError(1, command)
+        return subprocess.CompletedProcess(command, 0)
+
+    return run
+
+
+def test_built_once_without_blas_then_reused(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(build.subprocess, "run", fake_pip(calls))
+    folder = build.numpy_without_blas(tmp_path)
+    assert folder == tmp_path / f"numpy-{VERSION}-noblas"
+    assert (folder / "numpy").is_dir()
+    wheel = calls[0]
+    assert f"numpy=={VERSION}" in wheel
+    assert wheel[wheel.index("--no-binary") + 1] == "numpy"
+    for option in ("-Dallow-noblas=true", "-Dblas=none", "-Dlapack=none"):
+        assert f"--config-settings=setup-args={option}" in wheel
+    assert len(calls) == 2
+    assert build.numpy_without_blas(tmp_path) == folder
+    assert len(calls) == 2  # the second build reuses the first's
+
+
+@pytest.mark.parametrize("fail_at", ["wheel", "install"])
+def test_a_failed_build_says_why_in_one_line_and_leaves_nothing_taken_for_whole(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fail_at: str
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(build.subprocess, "run", fake_pip(calls, fail_at=fail_at))
+    with pytest.raises(SystemExit) as stopped:
+        build.numpy_without_blas(tmp_path)
+    message = str(stopped.value)
+    assert "\n" not in message
+    assert message.startswith(f"build.py: numpy {VERSION} could not be built without BLAS")
+    assert "C and C++ compiler" in message
+    assert not (tmp_path / f"numpy-{VERSION}-noblas").exists()
