@@ -8,7 +8,7 @@ installed (``pip install -e '.[test]'``). It
 1. renders the Windows ``.ico`` or macOS ``.icns`` icon from
    ``resources/icons/factmark.svg`` (see ``packaging/icons.py``);
 2. on Linux, builds the installed numpy's version without BLAS (see
-   ``numpy_without_blas``: once per version, into ``CACHE``, a few minutes);
+   ``numpy_without_blas``: once per numpy version and Python, into ``CACHE``, a few minutes);
 3. runs PyInstaller with ``build.spec``: ``OUT/Factmark/`` (and ``OUT/Factmark.app``
    on macOS), intermediate files under ``WORK``;
 4. on Linux, packs ``OUT/factmark-VERSION-linux-ARCH.tar.gz`` of that folder and,
@@ -160,7 +160,8 @@ def make_icon(work: Path) -> Path | None:
 
 def numpy_without_blas(cache: Path) -> Path:
     """A folder holding the installed numpy's version built without BLAS and LAPACK,
-    for PyInstaller to bundle instead of the installed wheel's; built once per version.
+    for PyInstaller to bundle instead of the installed wheel's; built once per numpy
+    version and Python.
 
     numpy's Linux wheels carry OpenBLAS (24 MiB, with libgfortran 27 MiB) and their
     core links it, but Factmark never calls it: agreement, krippendorff and bm25s use
@@ -169,10 +170,13 @@ def numpy_without_blas(cache: Path) -> Path:
     (its own loops stand in for BLAS). Needs a C and C++ compiler and a few minutes.
     """
     version = importlib.metadata.version("numpy")
-    folder = cache / f"numpy-{version}-noblas"
+    # Kept per numpy version and per interpreter and machine: a build made for another
+    # Python (cpython-312) or processor does not import in this one.
+    made_for = f"{sys.implementation.cache_tag}-{platform.machine()}"
+    folder = cache / f"numpy-{version}-{made_for}-noblas"
     if (folder / "numpy").is_dir():
         return folder
-    wheels, partial = cache / "wheels", cache / f"numpy-{version}-noblas.partial"
+    wheels, partial = cache / f"wheels-{made_for}", folder.with_name(f"{folder.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     options = [f"--config-settings=setup-args={option}" for option in NUMPY_WITHOUT_BLAS]
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--quiet"]

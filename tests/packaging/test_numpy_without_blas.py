@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import platform
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -17,6 +19,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 VERSION = importlib.metadata.version("numpy")
+# The interpreter and machine the cached build is made for (cpython-311-x86_64).
+MADE_FOR = f"{sys.implementation.cache_tag}-{platform.machine()}"
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def test_built_once_without_blas_then_reused(
     calls: list[list[str]] = []
     monkeypatch.setattr(build.subprocess, "run", fake_pip(calls))
     folder = build.numpy_without_blas(tmp_path)
-    assert folder == tmp_path / f"numpy-{VERSION}-noblas"
+    assert folder == tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas"
     assert (folder / "numpy").is_dir()
     wheel = calls[0]
     assert f"numpy=={VERSION}" in wheel
@@ -79,4 +83,21 @@ def test_a_failed_build_says_why_in_one_line_and_leaves_nothing_taken_for_whole(
     assert "\n" not in message
     assert message.startswith(f"build.py: numpy {VERSION} could not be built without BLAS")
     assert "C and C++ compiler" in message
-    assert not (tmp_path / f"numpy-{VERSION}-noblas").exists()
+    assert not (tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas").exists()
+
+
+def test_a_build_for_another_python_is_not_taken_for_this_ones(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache shared by two Pythons (a 3.12 venv's build beside it, its wheel too): this
+    Python builds its own, and pip's wheel folder holds only this Python's wheel."""
+    other = tmp_path / f"numpy-{VERSION}-cpython-312-{platform.machine()}-noblas"
+    (other / "numpy").mkdir(parents=True)
+    other_wheels = tmp_path / f"wheels-cpython-312-{platform.machine()}"
+    other_wheels.mkdir()
+    (other_wheels / f"numpy-{VERSION}-cp312-cp312-linux_x86_64.whl").write_bytes(b"")
+    calls: list[list[str]] = []
+    monkeypatch.setattr(build.subprocess, "run", fake_pip(calls))
+    folder = build.numpy_without_blas(tmp_path)
+    assert folder == tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas"
+    assert len(calls) == 2  # built, and installed from this Python's wheel alone
