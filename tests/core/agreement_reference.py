@@ -8,7 +8,7 @@ from collections import Counter
 from itertools import combinations
 from typing import Any
 
-from factmark.core.agreement import ALPHA_NOTE, Counts, _key, _units, compare
+from factmark.core.agreement import ALPHA_NOTE, Counts, _units, compare
 from factmark.core.agreement_links import (
     Compared,
     attribute_agreement,
@@ -66,7 +66,7 @@ def straightforward_agreement(project: Project) -> dict[str, Any]:
                 **doc_counts.figures(),
             }
         )
-    documents.sort(key=lambda d: (_key(d["exact_f1"]), _key(d["kappa"]), d["title"], d["id"]))
+    documents.sort(key=lambda d: (_sorted(d["exact_f1"]), _sorted(d["kappa"]), d["title"], d["id"]))
     annotators = sorted({name for pair in pairs for name in pair})
     return {
         **_more_figures(compared, labels, annotators),
@@ -120,3 +120,8 @@ def _more_figures(
             )
         },
     }
+
+
+def _sorted(value: float | None) -> float:
+    """Where a document's figure sorts: an undefined one after every defined one."""
+    return 2.0 if value is None else value

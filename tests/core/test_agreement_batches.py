@@ -168,3 +168,20 @@ def test_annotators_are_those_of_every_span(
             expected = sorted({who for (who,) in every if who is not None})
             assert project.annotators() == expected
             assert len(expected) >= 3
+
+
+def test_listing_fewer_documents_lists_the_lowest_of_all(hostile: Path, archive: Path) -> None:
+    """Only the documents shown are made rows: the same rows, in the same order, as the
+    head of the whole list (figures tied once rounded, titles repeated), every other
+    figure unchanged."""
+    for path in (hostile, archive):
+        with Project.open_to_read(path) as project:
+            whole = agreement(project, details=False)
+            rows = whole["documents"]
+            exact = [row["exact_f1"] for row in rows]
+            assert len(set(exact)) < len(exact) / 2  # many documents tie
+            for listed in (1, 2, 3, 7, 10, 37, len(rows) - 1, len(rows), len(rows) + 5):
+                found = agreement(project, details=False, workers=1 + listed % 3, listed=listed)
+                assert found["documents"] == rows[:listed]
+                assert {**found, "documents": rows} == whole
+            assert agreement(project, details=False, listed=0)["documents"] == []

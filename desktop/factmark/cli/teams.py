@@ -70,9 +70,10 @@ def run_agree(args: argparse.Namespace) -> int:
     from factmark.core.agreement import agreement
 
     with Project.open_to_read(args.project) as project:
-        # The text lists no disagreement, only their counts: not building the list
-        # saves most of the time on an archive.
-        figures = agreement(project, details=args.json)
+        # The text lists no disagreement, only their counts, and only the documents it
+        # shows: not building the lists saves most of the time on an archive.
+        listed = args.documents if args.documents > 0 and not args.json else None
+        figures = agreement(project, details=args.json, listed=listed)
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
         return EXIT_OK

@@ -29,7 +29,6 @@ attribute kappa / alpha and the disagreements behind every figure.
 
 from __future__ import annotations
 
-import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, deque
@@ -40,9 +39,9 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 from factmark.core.agreement_arrays import disagreeing_clusters, tokenize
+from factmark.core.agreement_documents import DocumentFigures, rounded
 from factmark.core.agreement_links import (
     Compared,
     attribute_agreement,
@@ -105,9 +104,9 @@ class Counts:
         elif spans:
             overlap = 0.0
         return {
-            "exact_f1": _round(exact),
-            "overlap_f1": _round(overlap),
-            "kappa": _round(cohen_kappa(self.tokens)),
+            "exact_f1": rounded(exact),
+            "overlap_f1": rounded(overlap),
+            "kappa": rounded(cohen_kappa(self.tokens)),
         }
 
 
@@ -189,7 +188,9 @@ def _overlaps_any(unit: Unit, others: set[Unit]) -> bool:
     return any(o[2] == label and o[0] < end and start < o[1] for o in others)
 
 
-def agreement(project: Project, details: bool = True, workers: int = WORKERS) -> dict[str, Any]:
+def agreement(
+    project: Project, details: bool = True, workers: int = WORKERS, listed: int | None = None
+) -> dict[str, Any]:
     """Every figure the ``agree`` command shows, as plain JSON-ready data.
 
     Keys: ``overall``, ``labels`` (per label), ``pairs`` (per annotator pair, with
@@ -198,7 +199,8 @@ def agreement(project: Project, details: bool = True, workers: int = WORKERS) ->
     link type), ``attributes`` (per attribute), ``disagreements`` (each with its
     document, label, place and every annotator's version; left out when ``details`` is
     False, which the counts alone need much less time for), ``disagreement_counts`` and
-    ``notes``.
+    ``notes``. ``documents`` lists the ``listed`` documents of lowest agreement (every
+    compared document when None).
 
     The project is read a range of documents at a time and counted on arrays
     (:mod:`factmark.core.agreement_scan`), so that an archive of millions of spans takes
@@ -212,7 +214,7 @@ def agreement(project: Project, details: bool = True, workers: int = WORKERS) ->
     batches = read_batches(project, codes, people, details)
     for part in _counted(batches, labels, codes, people, details, workers):
         tally.merge(part)
-    return tally.figures(codes, people, details)
+    return tally.figures(codes, people, details, listed)
 
 
 def _counted(
@@ -255,7 +257,7 @@ class _Tally:
         self.overall = {key: Counts() for key in ["*", *labels]}
         self.pairs: dict[tuple[str, str], dict[str, Counts]] = {}
         self.pair_documents: Counter[tuple[str, str]] = Counter()
-        self.documents: list[dict[str, Any]] = []
+        self.documents = DocumentFigures()
         self.slow: list[Compared] = []  # documents with links or attributes
         self.spans: list[dict[str, Any]] = []  # span disagreements (details)
         self.disagreeing: Counter[str] = Counter()
@@ -277,7 +279,7 @@ class _Tally:
             for key, value in counts.items():
                 into[key].add(value)
                 self.overall[key].add(value)
-        self.documents += _documents(batch, documents, people)
+        self.documents.add(batch, documents, people)
         self.units.add(batch, codes)
         for at, rows in enumerate(batch.rows):
             if not rows:
@@ -319,17 +321,16 @@ class _Tally:
             for key, counts in by_label.items():
                 into[key].add(counts)
         self.pair_documents.update(part.pair_documents)
-        self.documents += part.documents
+        self.documents.merge(part.documents)
         self.slow += part.slow
         self.spans += part.spans
         self.disagreeing.update(part.disagreeing)
         self.units.merge(part.units)
 
-    def figures(self, codes: Codes, people: Codes, details: bool) -> dict[str, Any]:
+    def figures(
+        self, codes: Codes, people: Codes, details: bool, listed: int | None
+    ) -> dict[str, Any]:
         """The figures of everything pooled, in ``agreement``'s shape."""
-        self.documents.sort(
-            key=lambda d: (_key(d["exact_f1"]), _key(d["kappa"]), d["title"], d["id"])
-        )
         annotators = sorted({name for pair in self.pairs for name in pair})
         units = self.units.figures(codes, people, self.labels)
         links, unmatched = link_agreement(self.slow)
@@ -352,7 +353,7 @@ class _Tally:
         }
         return {
             **more,
-            "documents_compared": len(self.documents),
+            "documents_compared": self.documents.count,
             "annotators": annotators,
             "overall": self.overall["*"].figures(),
             "labels": {label: self.overall[label].figures() for label in self.labels},
@@ -365,8 +366,8 @@ class _Tally:
                 }
                 for pair, counts in sorted(self.pairs.items())
             ],
-            "documents": self.documents,
-            "notes": [ALPHA_NOTE] if self.documents else [],
+            "documents": self.documents.listed(listed),
+            "notes": [ALPHA_NOTE] if self.documents.count else [],
         }
 
 
@@ -394,65 +395,9 @@ def _as_counts(counts: PairCounts, labels: list[str]) -> dict[str, Counts]:
     return out
 
 
-def _documents(batch: Batch, tally: DocumentTally, people: Codes) -> list[dict[str, Any]]:
-    """Each document's row of the ``documents`` list, its figures pooled over its pairs
-    (as :meth:`Counts.figures` computes them, for every document at once)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        spans = tally.spans_a + tally.spans_b
-        exact = np.where(spans > 0, 2 * tally.exact / spans, np.nan)
-        recall = tally.overlap_a / tally.spans_a
-        precision = tally.overlap_b / tally.spans_b
-        f1 = 2 * precision * recall / (precision + recall)
-        overlap = np.where(
-            (tally.spans_a > 0) & (tally.spans_b > 0),
-            np.where(precision + recall > 0, f1, 0.0),
-            np.where(spans > 0, 0.0, np.nan),
-        )
-        total = tally.total
-        expected = (tally.by_a * tally.by_b).sum(axis=1) / (total * total)
-        kappa = (tally.agree / total - expected) / (1 - expected)
-        kappa = np.where((total > 0) & (expected < 1), kappa, np.nan)
-    names = [
-        sorted(people.names[c] for c, flags in batch.has.items() if flags[at])
-        for at in range(len(batch.ids))
-    ]
-    return [
-        {
-            "id": uid,
-            "title": title,
-            "annotators": who,
-            "exact_f1": _round(e),
-            "overlap_f1": _round(o),
-            "kappa": _round(k),
-        }
-        for uid, title, who, e, o, k in zip(
-            batch.uids,
-            batch.titles,
-            names,
-            _floats(exact),
-            _floats(overlap),
-            _floats(kappa),
-            strict=True,
-        )
-    ]
-
-
-def _floats(values: npt.NDArray[np.float64]) -> list[float | None]:
-    return [None if math.isnan(v) else v for v in values.tolist()]
-
-
 def _units(rows: list[SpanRow]) -> dict[str, set[Unit]]:
     by_annotator: dict[str, set[Unit]] = {}
     for row in rows:
         if row.annotator and row.annotator != GOLD:
             by_annotator.setdefault(row.annotator, set()).add((row.start, row.end, row.label))
     return by_annotator
-
-
-def _key(value: float | None) -> float:
-    # An undefined figure sorts after every defined one.
-    return 2.0 if value is None else value
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

@@ -1,0 +1,132 @@
+"""The ``documents`` list of the agreement figures: each compared document's figures
+pooled over its annotator pairs, lowest agreement first.
+
+An archive compares 100,000 documents and the ``agree`` table shows the ten lowest: every
+document's figures are kept as arrays, a batch at a time, and a row (a dict with its
+annotators' names and rounded figures) is made only for the documents listed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from factmark.core.agreement_scan import Batch, Codes, DocumentTally
+
+Floats = npt.NDArray[np.float64]
+UNDEFINED = 2.0  # where an undefined figure sorts: after every defined one
+# More than two halves of the last of 4 places: a figure that rounds no higher than
+# another is at most this much above it unrounded.
+_MARGIN = 2e-4
+
+
+@dataclass
+class _Part:
+    """One batch's documents and their figures (NaN where undefined)."""
+
+    uids: list[str]
+    titles: list[str]
+    names: list[str]  # the batch's annotators
+    marked: list[npt.NDArray[np.bool_]]  # per annotator: which documents it marked
+    exact: Floats
+    overlap: Floats
+    kappa: Floats
+
+    def rows(self, places: list[int]) -> list[dict[str, Any]]:
+        """The rows of the documents at these places."""
+        figures = [_floats(values[places]) for values in (self.exact, self.overlap, self.kappa)]
+        return [
+            {
+                "id": self.uids[at],
+                "title": self.titles[at],
+                "annotators": sorted(
+                    name for name, flags in zip(self.names, self.marked, strict=True) if flags[at]
+                ),
+                "exact_f1": rounded(e),
+                "overlap_f1": rounded(o),
+                "kappa": rounded(k),
+            }
+            for at, e, o, k in zip(places, *figures, strict=True)
+        ]
+
+
+class DocumentFigures:
+    """Every compared document's figures, in the order the batches were read."""
+
+    def __init__(self) -> None:
+        self.parts: list[_Part] = []
+        self.count = 0
+
+    def add(self, batch: Batch, tally: DocumentTally, people: Codes) -> None:
+        """One batch's documents, their figures from their pooled counts (as
+        :meth:`factmark.core.agreement.Counts.figures` computes them, for every document
+        at once)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            spans = tally.spans_a + tally.spans_b
+            exact = np.where(spans > 0, 2 * tally.exact / spans, np.nan)
+            recall = tally.overlap_a / tally.spans_a
+            precision = tally.overlap_b / tally.spans_b
+            f1 = 2 * precision * recall / (precision + recall)
+            overlap = np.where(
+                (tally.spans_a > 0) & (tally.spans_b > 0),
+                np.where(precision + recall > 0, f1, 0.0),
+                np.where(spans > 0, 0.0, np.nan),
+            )
+            total = tally.total
+            expected = (tally.by_a * tally.by_b).sum(axis=1) / (total * total)
+            kappa = (tally.agree / total - expected) / (1 - expected)
+            kappa = np.where((total > 0) & (expected < 1), kappa, np.nan)
+        codes = list(batch.has)
+        self.parts.append(
+            _Part(
+                batch.uids,
+                batch.titles,
+                [people.names[code] for code in codes],
+                [batch.has[code] for code in codes],
+                exact,
+                overlap,
+                kappa,
+            )
+        )
+        self.count += len(batch.ids)
+
+    def merge(self, other: DocumentFigures) -> None:
+        """The documents of the batches read after these."""
+        self.parts += other.parts
+        self.count += other.count
+
+    def listed(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The rows of the ``limit`` documents of lowest exact F1 (then kappa, title and
+        id; every document when None), sorted so. Only the documents whose exact F1 may
+        round as low as the ``limit``-th lowest are made rows and sorted."""
+        keys = [np.where(np.isnan(part.exact), UNDEFINED, part.exact) for part in self.parts]
+        chosen = [np.arange(len(key)) for key in keys]
+        if limit is not None and limit < self.count:
+            if limit <= 0:
+                return []
+            bound = np.partition(np.concatenate(keys), limit - 1)[limit - 1] + _MARGIN
+            chosen = [np.flatnonzero(key <= bound) for key in keys]
+        rows = [
+            row
+            for part, places in zip(self.parts, chosen, strict=True)
+            for row in part.rows(places.tolist())
+        ]
+        rows.sort(key=lambda d: (_key(d["exact_f1"]), _key(d["kappa"]), d["title"], d["id"]))
+        return rows if limit is None else rows[:limit]
+
+
+def rounded(value: float | None) -> float | None:
+    """A figure as shown: 4 places."""
+    return None if value is None else round(value, 4)
+
+
+def _floats(values: Floats) -> list[float | None]:
+    return [None if math.isnan(v) else v for v in values.tolist()]
+
+
+def _key(value: float | None) -> float:
+    return UNDEFINED if value is None else value
