@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -152,13 +151,9 @@ def _read_coded(
     if (last + 1) * wide * kinds >= 1 << 62:  # ids too large to share a number
         return _read(project, first, last, labels, people)
     coded = project.coded_spans_between(first, last, known, names)
-    if not coded:
+    if coded is None:
         return None
-    key, bounds = (
-        np.fromiter(chain.from_iterable(coded), dtype=np.int64, count=2 * len(coded))
-        .reshape(-1, 2)
-        .T
-    )
+    key, bounds = (np.fromstring(numbers, dtype=np.int64, sep=",") for numbers in coded)
     ids, label = np.divmod(key, kinds)
     ids, who = np.divmod(ids, wide)
     who, label = who - 1, label - 1
