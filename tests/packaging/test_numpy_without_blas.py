@@ -59,12 +59,12 @@ def test_built_once_without_blas_then_reused(
     calls: list[list[str]] = []
     monkeypatch.setattr(build.subprocess, "run", fake_pip(calls))
     folder = build.numpy_without_blas(tmp_path)
-    assert folder == tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas"
+    assert folder == tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas-nodispatch"
     assert (folder / "numpy").is_dir()
     wheel = calls[0]
     assert f"numpy=={VERSION}" in wheel
     assert wheel[wheel.index("--no-binary") + 1] == "numpy"
-    for option in ("-Dallow-noblas=true", "-Dblas=none", "-Dlapack=none"):
+    for option in ("-Dallow-noblas=true", "-Dblas=none", "-Dlapack=none", "-Dcpu-dispatch=none"):
         assert f"--config-settings=setup-args={option}" in wheel
     assert len(calls) == 2
     assert build.numpy_without_blas(tmp_path) == folder
@@ -83,7 +83,7 @@ def test_a_failed_build_says_why_in_one_line_and_leaves_nothing_taken_for_whole(
     assert "\n" not in message
     assert message.startswith(f"build.py: numpy {VERSION} could not be built without BLAS")
     assert "C and C++ compiler" in message
-    assert not (tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas").exists()
+    assert not (tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas-nodispatch").exists()
 
 
 def test_a_build_for_another_python_is_not_taken_for_this_ones(
@@ -91,13 +91,26 @@ def test_a_build_for_another_python_is_not_taken_for_this_ones(
 ) -> None:
     """A cache shared by two Pythons (a 3.12 venv's build beside it, its wheel too): this
     Python builds its own, and pip's wheel folder holds only this Python's wheel."""
-    other = tmp_path / f"numpy-{VERSION}-cpython-312-{platform.machine()}-noblas"
+    other = tmp_path / f"numpy-{VERSION}-cpython-312-{platform.machine()}-noblas-nodispatch"
     (other / "numpy").mkdir(parents=True)
-    other_wheels = tmp_path / f"wheels-cpython-312-{platform.machine()}"
+    other_wheels = tmp_path / f"wheels-cpython-312-{platform.machine()}-noblas-nodispatch"
     other_wheels.mkdir()
     (other_wheels / f"numpy-{VERSION}-cp312-cp312-linux_x86_64.whl").write_bytes(b"")
     calls: list[list[str]] = []
     monkeypatch.setattr(build.subprocess, "run", fake_pip(calls))
     folder = build.numpy_without_blas(tmp_path)
-    assert folder == tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas"
+    assert folder == tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas-nodispatch"
     assert len(calls) == 2  # built, and installed from this Python's wheel alone
+
+
+def test_a_build_made_with_other_options_is_not_taken_for_this_ones(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache of a build made before numpy's loops for newer processors were left out
+    (its name ends in -noblas) stays beside this one's and is not reused."""
+    before = tmp_path / f"numpy-{VERSION}-{MADE_FOR}-noblas"
+    (before / "numpy").mkdir(parents=True)
+    calls: list[list[str]] = []
+    monkeypatch.setattr(build.subprocess, "run", fake_pip(calls))
+    assert build.numpy_without_blas(tmp_path) != before
+    assert len(calls) == 2

