@@ -79,9 +79,6 @@ def tokenize(texts: list[str]) -> Tokens:
 
 
 CHUNK = 1 << 17
-# By the classes of two neighbouring characters (the one before * 3 + the other): does a
-# token start at the second.
-_STARTS = np.array([c == 2 or (c == 1 and b != 1) for b in range(3) for c in range(3)])
 
 
 def _bounds(text: str) -> tuple[Ints, npt.NDArray[np.uint8]]:
@@ -93,9 +90,11 @@ def _bounds(text: str) -> tuple[Ints, npt.NDArray[np.uint8]]:
     if len(inner) and inner.max() == _UNKNOWN:
         _classify(np.unique(points[inner == _UNKNOWN]))
         np.take(_CLASSES, points, out=inner)
-    pair = classes[:-1] * 3
-    pair += classes[1:]  # pair[p]: the classes of characters p - 1 and p
-    return np.flatnonzero(_STARTS.take(pair)), inner
+    # A token starts at every mark, and at a word character after one of another class.
+    word = classes == 1
+    starts = word[1:] > word[:-1]  # starts[p]: characters p - 1 and p
+    starts |= classes[1:] == 2
+    return np.flatnonzero(starts), inner
 
 
 def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
