@@ -17,7 +17,9 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
     """Open main windows (default project, or a given path); all are closed afterwards."""
     windows: list[MainWindow] = []
 
-    def opener(path: Path | None = None) -> MainWindow:
+    def opener(path: Path | None = None, *, panels_placed: bool = True) -> MainWindow:
+        """``panels_placed=False``: return as soon as the window is active, without
+        waiting for the panels beside the article (placed after the first paint)."""
         window = create_main_window(path)
         assert isinstance(window, MainWindow)
         # A test that fails while editing the guidelines must not hang at closing on the
@@ -27,6 +29,8 @@ def open_window(qtbot: QtBot) -> Iterator[Callable[..., MainWindow]]:
         window.activateWindow()  # keyboard shortcuts act in the active window
         qtbot.waitExposed(window)
         qtbot.waitUntil(window.isActiveWindow)
+        if panels_placed:
+            qtbot.waitUntil(lambda: window.panels_placed)  # right after the first paint
         windows.append(window)
         return window
 

@@ -121,6 +121,7 @@ class Keys:
     window: MainWindow
     qtbot: QtBot
     shown: list[object] = field(default_factory=list)  # what the last dialog listed
+    after_first_key: Callable[[], None] | None = None  # run once the first key is handled
 
     @property
     def view(self):  # type: ignore[no-untyped-def]
@@ -169,6 +170,9 @@ class Keys:
             self.qtbot.keySequence(target, sequence)
         finally:
             timer.stop()
+        then, self.after_first_key = self.after_first_key, None
+        if then is not None:
+            then()
         return seen
 
     def press_in_article(self, key: str) -> None:
@@ -866,16 +870,35 @@ def test_the_f1_list_lists_exactly_the_keys_pressed_here(open_window) -> None:
     assert listed == pressed
 
 
+@pytest.mark.parametrize("panels", ["placed", "waiting"])
 @pytest.mark.parametrize(
     ("name", "key"), [pytest.param(name, key, id=f"{name}-{key}") for name, key, _ in PRESSES]
 )
 def test_pressing_the_key_does_what_the_row_says(
-    open_window, qtbot: QtBot, name: str, key: str
+    open_window, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, name: str, key: str, panels: str
 ) -> None:
-    window = open_window()
+    """Also with the check's first key pressed while the panels beside the article still
+    wait for their places (as a key pressed the moment the window shows): what it did
+    shows in them once they are placed."""
+    place = MainWindow._place_panels
+    if panels == "waiting":
+        monkeypatch.setattr(MainWindow, "_place_panels", lambda _window: None)
+    window = open_window(panels_placed=panels == "placed")
+    assert window.panels_placed == (panels == "placed")
+    keys = Keys(window, qtbot)
+    if panels == "waiting":
+
+        def place_panels() -> None:
+            while not window.panels_placed:
+                place(window)
+            shown = window.documents.isVisible() and window.side.isVisible()
+            assert shown or not window.isVisible()  # Ctrl+Q closed it
+
+        keys.after_first_key = place_panels
     window.article_view.setFocus()
     qtbot.waitUntil(window.article_view.hasFocus)
-    check_for(name)(Keys(window, qtbot), key)
+    check_for(name)(keys, key)
+    assert window.panels_placed
 
 
 def test_clicking_a_span_while_linking_links_it(open_window, qtbot: QtBot) -> None:

@@ -13,6 +13,8 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QWidget
 
 from tests.conftest import REPO
 
@@ -43,6 +45,9 @@ def press():
     cursor.select(QTextCursor.SelectionType.WordUnderCursor)
     view.setTextCursor(cursor)
     QTest.keyClick(view, Qt.Key.Key_1)
+    if shown[0].panels_placed:
+        app_module.application().exit(5)  # the key came after the panels: not at once
+        return
     if not gc.isenabled():
         app_module.application().exit(4)  # the collector waited for the window: on again
         return
@@ -211,3 +216,123 @@ def test_the_link_strip_is_painted_as_fill_rect_painted_it(open_window, qtbot) -
     shown = strip.grab().toImage()
     assert shown == painted_by_fill_rect(shown)
     assert len({shown.pixel(x, y) for x in range(shown.width()) for y in range(shown.height())}) > 2
+
+
+class FirstPaint(QObject):
+    """What the window looked like as the article was first painted."""
+
+    def __init__(self, window, watched: list[QWidget]) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.window = window
+        self.painted: list[QObject] = []
+        self.then: dict[str, object] = {}
+        for widget in watched:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Paint:
+            return False
+        window = self.window
+        if watched is window.article_view.viewport() and not self.then:
+            self.then = {
+                "painted before": list(self.painted),
+                "placed": window.panels_placed,
+                "sizes": window.splitter.sizes(),
+                "stand-ins": [window.splitter.widget(place).geometry() for place in (0, 2)],
+                "article": window.centre.geometry(),
+            }
+        self.painted.append(watched)
+        return False
+
+
+def test_the_first_paint_is_the_articles_and_the_panels_follow_where_they_stand(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The document list, span list and other panels beside the article are placed in
+    the event loop's next turns after the window's first paint, where their stand-ins
+    stood: the article does not move."""
+    from factmark.ui.app import create_main_window
+
+    window = create_main_window()
+    qtbot.addWidget(window)
+    lists = [window.document_list.viewport(), window.span_list.viewport()]
+    first = FirstPaint(window, [window.article_view.viewport(), *lists])
+    window.show()
+    qtbot.waitUntil(lambda: bool(first.then))
+    assert first.then["painted before"] == [] and first.then["placed"] is False
+    sizes = first.then["sizes"]
+    assert sizes[0] > 0 and sizes[2] > 0  # type: ignore[index]
+    qtbot.waitUntil(lambda: window.panels_placed)
+    assert [window.splitter.widget(place) for place in range(3)] == [
+        window.documents,
+        window.centre,
+        window.side,
+    ]
+    assert window.splitter.sizes() == sizes
+    assert [window.documents.geometry(), window.side.geometry()] == first.then["stand-ins"]
+    assert window.centre.geometry() == first.then["article"]
+    qtbot.waitUntil(lambda: all(viewport in first.painted for viewport in lists))
+    window.close()
+    window.project.close()
+
+
+@pytest.mark.parametrize("size", [None, (1366, 768), (700, 500)])
+def test_the_panels_stand_as_if_they_had_been_there_from_the_start(
+    qtbot, size: tuple[int, int] | None
+) -> None:  # type: ignore[no-untyped-def]
+    """Oracle: the same window with its panels placed before it is first shown."""
+    from factmark.ui.app import create_main_window
+
+    windows = []
+    for at_once in (True, False):
+        window = create_main_window()
+        qtbot.addWidget(window)
+        if at_once:
+            while not window.panels_placed:
+                window._place_panels()
+        if size is not None:
+            window.resize(*size)
+        window.show()
+        qtbot.waitUntil(lambda w=window: w.panels_placed)
+        windows.append(window)
+    qtbot.wait(50)
+
+    def layout(window):  # type: ignore[no-untyped-def]
+        actions = window.action_table
+        return (
+            window.splitter.sizes(),
+            window.side.sizes(),
+            [w.geometry() for w in (window.documents, window.centre, window.side)],
+            [w.isVisible() for w in (window.documents, window.side, window.details)],
+            actions["showDocumentList"].isChecked(),
+            actions["showSidePanels"].isChecked(),
+        )
+
+    assert layout(windows[1]) == layout(windows[0])
+    for window in windows:
+        window.close()
+        window.project.close()
+
+
+def test_a_label_key_pressed_before_the_panels_are_placed_shows_in_them(
+    open_window, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from factmark.ui.window.main_window import MainWindow
+
+    place = MainWindow._place_panels
+    monkeypatch.setattr(MainWindow, "_place_panels", lambda _window: None)
+    window = open_window(panels_placed=False)
+    view = window.article_view
+    view.select_range(0, re.match(r"\w+", view.text).end())  # type: ignore[union-attr]
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert len(view.spans) == 1 and not window.panels_placed
+    while not window.panels_placed:
+        place(window)
+    qtbot.waitUntil(window.span_list.isVisible)
+    spans = window.span_list.model()
+    assert spans.rowCount() == 1
+    assert spans.index(0, 1).data() == view.text[view.spans[0].start : view.spans[0].end]
+    assert window.span_list.currentIndex().row() == 0  # the new span is the one selected
+    row = window.documents.model.row_of(window.current.id)
+    assert window.documents.model.index(row, 1).data() == "In progress"
+    assert window.documents.model.index(row, 2).data() == 1

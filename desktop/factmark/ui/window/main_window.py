@@ -50,7 +50,7 @@ from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.files import ProjectFiles
 from factmark.ui.window.link_attributes import LinkAttributes
 from factmark.ui.window.linking import Linking
-from factmark.ui.window.pacing import NextFrame
+from factmark.ui.window.pacing import AfterFirstPaint, NextFrame
 from factmark.ui.window.previously_checked import PreviouslyChecked
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.selection import SpanSelection
@@ -140,11 +140,17 @@ class MainWindow(QMainWindow):
         for part in (self.span_list, self.suggestion_panel, self.relations, self.details):
             self.side.addWidget(part)
         self.side.setSizes([300, 150, 110, 240])  # the suggestion in hand: four lines
-        for widget in (self.documents, centre, self.side):
+        # The first paint shows the article and its label keys alone: the panels beside it
+        # take their places in the next turns of the event loop (painting the document
+        # list's titles in every script was half the first paint). Empty stand-ins hold
+        # their places meanwhile, so the article never moves.
+        self._waiting_panels = [(DOCUMENT_LIST, self.documents), (SIDE_PANELS, self.side)]
+        for panel in (self.documents, self.side):
+            panel.hide()
+        for widget in (QWidget(self), centre, QWidget(self)):
             self.splitter.addWidget(widget)
-        # A narrower window narrows the panels as well as the article.
-        for index, stretch in enumerate((1, 3, 1)):
-            self.splitter.setStretchFactor(index, stretch)
+        AfterFirstPaint(self.article_view.viewport(), self._place_panels)
+        self._stretch_panels()
         # The side panels fold away (drag their edge to the window's side); the article never.
         self.splitter.setCollapsible(0, True)
         self.splitter.setCollapsible(1, False)
@@ -614,10 +620,40 @@ class MainWindow(QMainWindow):
         if (x, y) != (frame.left(), frame.top()):
             self.move(x, y)
 
+    def _stretch_panels(self) -> None:
+        """A narrower window narrows the panels as well as the article."""
+        for index, stretch in enumerate((1, 3, 1)):
+            self.splitter.setStretchFactor(index, stretch)
+
+    def _place_panels(self) -> None:
+        """Put the next panel waiting in its place beside the article, at the width its
+        stand-in had; one panel a turn of the event loop, so that a key pressed meanwhile
+        waits for one at most. The panels hear the session from the start: they show
+        whatever was done before they were placed."""
+        if not self._waiting_panels:
+            return
+        index, panel = self._waiting_panels.pop(0)
+        stand_in = self.splitter.replaceWidget(index, panel)
+        if stand_in is not None:
+            stand_in.deleteLater()
+        self._stretch_panels()  # kept by the widget, not by its place
+        panel.show()
+        if self._waiting_panels:
+            QTimer.singleShot(0, self._place_panels)
+        else:
+            self._panels_shown()
+
+    @property
+    def panels_placed(self) -> bool:
+        """Whether the panels beside the article are in their places (right after the
+        window's first paint)."""
+        return not self._waiting_panels
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous():
             self._keep_on_screen()  # the frame's size is known now
+            self._panels_shown()  # and the panels' widths
 
     def show_panel(self, index: int, shown: bool) -> None:
         """Fold a panel beside the article away (its width goes to the article), or

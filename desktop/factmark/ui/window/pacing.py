@@ -1,4 +1,5 @@
-"""The article first: after an edit, the panels beside it are painted one frame later.
+"""The article first: after an edit, the panels beside it are painted one frame later;
+at start, they take their places right after the window's first paint.
 
 A label key changes the article, the span list, the details and the document's row. The
 eyes are on the article, so it is painted at once; the other panels stop painting until
@@ -80,4 +81,20 @@ class NextFrame(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT and self._timer.isActive():
             self.flush()  # the user acts: on panels that show the present
+        return False
+
+
+class AfterFirstPaint(QObject):
+    """Runs ``then`` once, in the event loop's next turn after ``widget`` is first painted
+    (a widget never shown never runs it)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
         return False
