@@ -44,6 +44,13 @@ def distinct(values: Ints) -> Ints:
     return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
 
 
+def present(codes: Ints) -> list[int]:
+    """The distinct values of these small non-negative integers (annotator codes,
+    counts of annotators), ascending: by counting them, several times faster than
+    ``np.unique``'s hashing on a batch's spans."""
+    return np.flatnonzero(np.bincount(codes)).tolist()
+
+
 @dataclass(frozen=True)
 class Tokens:
     """The tokens of a batch of texts joined with one space between them."""

@@ -23,6 +23,7 @@ from factmark.core.agreement_arrays import (
     innermost,
     overlapping,
     overlay,
+    present,
     token_range,
     units,
 )
@@ -211,7 +212,7 @@ def _batch(
         has={},
         rows=[[] for _ in documents],
     )
-    for code in np.unique(batch.who).tolist():
+    for code in present(batch.who):
         flags = np.zeros(len(documents), dtype=np.bool_)
         flags[batch.doc[batch.who == code]] = True
         batch.has[code] = flags

@@ -27,6 +27,7 @@ from factmark.core.agreement_arrays import (
     innermost,
     merged_by,
     overlay,
+    present,
     runs,
 )
 from factmark.core.agreement_scan import Batch, Codes
@@ -69,7 +70,7 @@ class CoincidenceSums:
         :func:`factmark.core.unitizing.partition` cuts them: overlapping spans of one
         label (``rank``, the label's place by name) joined, then at each point the
         innermost, whose label has value ``value_of[rank]``."""
-        observers = np.unique(who).tolist()
+        observers = present(who)
         found = []
         active = np.zeros((len(observers), len(region_start)), dtype=np.bool_)
         for k, code in enumerate(observers):
@@ -86,7 +87,7 @@ class CoincidenceSums:
             found.append((a, b, value_of[r[owner]], region))
             active[k, np.searchsorted(region_start, start[mine], side="right") - 1] = True
         markers = active.sum(axis=0)
-        for n in np.unique(markers).tolist():
+        for n in present(markers):
             here = markers == n
             into = self.lengths.setdefault(n, np.zeros(self.layers, dtype=np.int64))
             np.add.at(into, region_layer[here], region_length[here])
@@ -124,7 +125,7 @@ class CoincidenceSums:
         self.squares[:, 0] += np.bincount(region_layer, weights=gap, minlength=self.layers).astype(
             np.int64
         )
-        for n in np.unique(markers[active]).tolist():
+        for n in present(markers[active]):
             into = self.silent.setdefault(n, np.zeros((self.layers, self.values), np.int64))
             here = markers[region] == n
             np.add.at(into, (layer[here], value[here]), length[here])
@@ -257,13 +258,13 @@ class UnitTally:
         for code in range(self.labels):
             mine = batch.label == code
             found = {}
-            for who in np.unique(batch.who[mine]).tolist():
+            for who in present(batch.who[mine]):
                 pick = mine & (batch.who == who)
                 found[who] = merged_units(self.total + start[pick], self.total + end[pick])
             self.old[code].add(found)
         self.total += span
         self.rows += len(batch.who)
-        self.seen.update(np.unique(batch.who).tolist())
+        self.seen.update(present(batch.who))
 
     def merge(self, other: UnitTally) -> None:
         """Pool the documents that follow, counted on their own."""
