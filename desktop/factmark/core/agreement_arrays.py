@@ -193,6 +193,16 @@ def merged_by(start: Ints, end: Ints, group: Ints) -> tuple[Ints, Ints, Ints]:
     return start[heads], np.maximum.reduceat(end, heads), group[heads]
 
 
+def merged_units(start: Ints, end: Ints) -> tuple[Ints, Ints]:
+    """Overlapping units joined (touching ones stay apart), as
+    :func:`factmark.core.unitizing.merged` does, over sorted arrays."""
+    order = sorting(start, end)
+    start, end = start[order], end[order]
+    reach = np.maximum.accumulate(end)
+    heads = np.flatnonzero(np.concatenate(([True], start[1:] >= reach[:-1])))
+    return start[heads], np.maximum.reduceat(end, heads)
+
+
 def overlay(*sides: tuple[Ints, Ints]) -> tuple[Ints, Ints, list[Ints]]:
     """The elementary pieces between every bound of these sides (each a sorted list of
     disjoint intervals ``(starts, ends)``), and per side, for each piece, the index of the

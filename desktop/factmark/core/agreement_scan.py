@@ -21,6 +21,7 @@ from factmark.core.agreement_arrays import (
     distinct,
     exact_matches,
     innermost,
+    merged_units,
     overlapping,
     overlay,
     present,
@@ -371,8 +372,8 @@ def _label_tokens(
     covers = []
     for side, (first, last) in zip(sides, ranges, strict=True):
         shift = batch.label[side] * layer
-        a, b, _ = innermost(first + shift, last + shift)
-        covers.append((a, b))
+        some = first < last  # spans covering a token
+        covers.append(merged_units(first[some] + shift[some], last[some] + shift[some]))
     marked = [
         np.bincount(a // layer, weights=b - a, minlength=nl).astype(np.int64) for a, b in covers
     ]

@@ -15,7 +15,7 @@ from itertools import combinations
 
 import numpy as np
 
-from factmark.core.agreement_arrays import Ints, distinct, sorting
+from factmark.core.agreement_arrays import Ints, distinct
 from factmark.core.unitizing import Disagreement
 
 
@@ -166,13 +166,3 @@ def _as_arrays(counts: Counter[int]) -> tuple[Ints, Ints]:
         np.fromiter(counts.keys(), dtype=np.int64, count=len(counts)),
         np.fromiter(counts.values(), dtype=np.int64, count=len(counts)),
     )
-
-
-def merged_units(start: Ints, end: Ints) -> tuple[Ints, Ints]:
-    """Overlapping units joined (touching ones stay apart), as
-    :func:`factmark.core.unitizing.merged` does, over sorted arrays."""
-    order = sorting(start, end)
-    start, end = start[order], end[order]
-    reach = np.maximum.accumulate(end)
-    heads = np.flatnonzero(np.concatenate(([True], start[1:] >= reach[:-1])))
-    return start[heads], np.maximum.reduceat(end, heads)

@@ -26,6 +26,7 @@ from factmark.core.agreement_arrays import (
     Ints,
     innermost,
     merged_by,
+    merged_units,
     overlay,
     present,
     runs,
@@ -33,7 +34,7 @@ from factmark.core.agreement_arrays import (
 from factmark.core.agreement_scan import Batch, Codes
 from factmark.core.agreement_units import UnitFigures
 from factmark.core.unitizing import Coincidences, Value, pooled_alpha
-from factmark.core.unitizing_2004 import Units2004, merged_units
+from factmark.core.unitizing_2004 import Units2004
 
 
 @dataclass
