@@ -269,6 +269,9 @@ def _window_on_big_article(work: Path, name: str, extra_small: bool = False):
     window = create_main_window(path)
     window.show()
     QApplication.processEvents()
+    while not window.panels_placed:  # the panels beside the article follow the first paint
+        QApplication.processEvents()
+    QApplication.processEvents()
     return window, text
 
 

@@ -9,7 +9,7 @@ Steps: ``import`` (always run: every other step needs the project), ``window``, 
 ``export:jsonl``, which runs first whenever an export is asked for).
 
 Every step runs in a process of its own and is timed with its peak memory (max RSS):
-the import (``factmark import``), the window opening on the project (to its first paint),
+the import (``factmark import``), the window opening on the project (to its panels' paint),
 the document list's status filter and text search (one model update per keystroke,
 the FTS5 index against a plain scan of every text in the same run), the statistics,
 ``factmark agree`` over the two annotators of every document, and every export format
@@ -129,6 +129,9 @@ began = time.perf_counter()  # the start of the program itself is bench/run.py's
 window = create_main_window({path!r})
 window.show()
 app.processEvents()
+while not window.panels_placed:  # the document list and side panels follow the first paint
+    app.processEvents()
+app.processEvents()  # and are painted: the window is open when all of it shows
 opened = time.perf_counter() - began
 model = window.documents.model
 def timed(**kwargs):
@@ -258,7 +261,7 @@ def main(argv: list[str]) -> int:
             seconds, memory, out = inside(WINDOW.format(path=str(project)))
             window = json.loads(out.strip().splitlines()[-1])
             row(
-                "window open on the project (to its first paint)",
+                "window open on the project (to its panels' paint)",
                 window["open"],
                 window["memory"],
                 f"target < 0.5 s: {verdict(window['open'] < 0.5)}",
