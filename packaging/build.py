@@ -42,11 +42,11 @@ INSTALL_DIR = "/opt/factmark"
 MAINTAINER = "Factmark maintainers <factmark@example.org>"
 # What the bundle loads from the system, by Debian/Ubuntu package name (the same
 # names on Debian 12 and Ubuntu 22.04/24.04). PyInstaller never bundles the C
-# library, the GL/EGL drivers, libxcb or the Wayland client libraries, and it
-# bundles the other X11 libraries of Qt's xcb platform plugin only when the
-# build machine happens to have them; so all of them are listed (libqxcb.so,
-# libQt6XcbQpa.so.6 and libQt6Gui.so.6 link them). libc6's minimum version is
-# the build machine's, added by `depends()`.
+# library, the GL/EGL drivers, libxcb or the Wayland client libraries, and
+# build.spec leaves the rest of these to the system (SYSTEM_LIBRARIES there);
+# so all of them are listed (libqxcb.so, libQt6XcbQpa.so.6, libQt6Gui.so.6,
+# libQt6Core.so.6 and Python's modules link them). libc6's and libstdc++6's
+# minimum versions are the build machine's, added by `depends()`.
 DEPENDS = (
     "libegl1",
     "libgl1",
@@ -77,6 +77,13 @@ DEPENDS = (
     "libwayland-client0",
     "libwayland-cursor0",
     "libwayland-egl1",
+    "libgcc-s1",
+    "zlib1g",
+    "libzstd1",
+    "liblzma5",
+    "libbz2-1.0",
+    "libffi8",
+    "libuuid1",
 )
 # numpy's build options for the bundle (see numpy_without_blas): no BLAS, no LAPACK, and
 # no extra copies of its loops for newer processors than the baseline (x86-64-v2 on x86).
@@ -330,11 +337,32 @@ def dpkg_architecture() -> str:
 
 
 def depends() -> list[str]:
-    """The Depends list: the C library at least as new as the build machine's, then DEPENDS."""
+    """The Depends list: the C library and the C++ runtime at least as new as the build
+    machine's, then DEPENDS."""
     libc, libc_version = platform.libc_ver()
     if libc != "glibc" or not libc_version:
         raise SystemExit("build.py: the .deb is built on a glibc system (Debian, Ubuntu)")
-    return [f"libc6 (>= {libc_version})", *DEPENDS]
+    return [
+        f"libc6 (>= {libc_version})",
+        f"libstdc++6 (>= {installed_version('libstdc++6')})",
+        *DEPENDS,
+    ]
+
+
+def installed_version(package: str) -> str:
+    """The upstream version of an installed Debian package (``12.2.0`` of ``12.2.0-14``)."""
+    try:
+        result = subprocess.run(
+            ["dpkg-query", "--show", "--showformat=${Version}", package],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        raise SystemExit(
+            f"build.py: {package} is not installed; the .deb is built where it is"
+        ) from None
+    return result.stdout.rpartition(":")[2].partition("-")[0]
 
 
 def debian_version(version: str) -> str:
