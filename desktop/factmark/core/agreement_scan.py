@@ -18,7 +18,6 @@ from factmark.core.agreement_arrays import (
     Flags,
     Ints,
     Tokens,
-    distinct,
     exact_matches,
     innermost,
     merged_units,
@@ -188,14 +187,20 @@ def _batch(
     """The batch of the documents in ``bounds`` that two annotators or more marked, from
     every span's document id, annotator code (-1: none or the gold layer), label code,
     start and end; with the index of each span it kept."""
+    # Per document of the range, which annotators marked it: a table, not a sort (the
+    # range is a batch of ids, the annotators a few).
+    first = bounds[0]
     mine = who >= 0
-    pairs = distinct(ids[mine] * (people + 1) + who[mine])
-    doc_ids, seen = np.unique(pairs // (people + 1), return_counts=True)
-    compared = doc_ids[seen >= 2]
-    if not len(compared):
+    marked = np.zeros((bounds[1] - first + 1, max(people, 1)), dtype=np.bool_)
+    marked[ids[mine] - first, who[mine]] = True
+    chosen = np.flatnonzero(marked.sum(axis=1) >= 2)
+    if not len(chosen):
         return None
-    keep = mine & np.isin(ids, compared)
-    place = np.searchsorted(compared, ids[keep]).astype(np.int64)
+    compared = chosen + first
+    slot = np.full(len(marked), -1, dtype=np.int64)  # per id of the range: its place
+    slot[chosen] = np.arange(len(chosen))
+    keep = mine & (slot[ids - first] >= 0)
+    place = slot[ids[keep] - first]
     wanted = set(compared.tolist())
     # Only these texts are read: a document fewer than two annotators marked counts
     # in no figure (its tokens are in no pair's documents, it is in no alpha's).
@@ -214,12 +219,10 @@ def _batch(
         rows=[[] for _ in documents],
     )
     for code in present(batch.who):
-        flags = np.zeros(len(documents), dtype=np.bool_)
-        flags[batch.doc[batch.who == code]] = True
-        batch.has[code] = flags
+        batch.has[code] = marked[chosen, code]
     for relation in project.relations_between(*bounds):
         if relation.document_id in wanted:
-            at = int(np.searchsorted(compared, relation.document_id or 0))
+            at = int(slot[(relation.document_id or 0) - first])
             batch.relations.setdefault(at, []).append(relation)
     return batch, np.flatnonzero(keep)
 
