@@ -19,7 +19,7 @@ import importlib.util
 import itertools
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Set
 from typing import TYPE_CHECKING, Any
 
 from factmark.core.model import ValidationError
@@ -100,10 +100,12 @@ class Segmenter:
 # a match can run over a single space into the next chunk (it then changes nothing, but
 # hides a match it overlaps). A gap of white space other than one space holds a token, so
 # no match runs over it.
-_WORD, _STOP = 0, 1  # the tokens the sentencizer looks at: words and sentence punctuation
 _SPACE_RUN = re.compile(r"\s*")
 _CHUNK = re.compile(r"\S*")
 _CACHE_LIMIT = 50_000
+# What a piece's tokens do to the sentences (see _Rules._plan).
+_Plan = tuple[int | None, tuple[int, ...], bool | None, Set[str], Set[str]]
+_NONE: frozenset[str] = frozenset()
 
 
 class _Rules:
@@ -134,6 +136,12 @@ class _Rules:
         self._join_ends: dict[str, set[str]] = {}
         for after, befores in joins.items():
             self._join_ends.setdefault(after[0], set()).update(b[-1] for b in befores)
+        # And the other way round: for the last character of a token, the first characters
+        # of the tokens that may come after it in a pattern.
+        self._join_starts: dict[str, set[str]] = {}
+        for first, ends in self._join_ends.items():
+            for end in ends:
+                self._join_starts.setdefault(end, set()).add(first)
         # A sentence stop and the rest of its chunk, found by one character class: the
         # astral stops as one range (a class of scattered astral characters makes the
         # search ten times slower); what else the range takes is passed over.
@@ -141,7 +149,15 @@ class _Rules:
         astral = sorted(stop for stop in stops if ord(stop) >= 0x10000)
         span = f"{re.escape(astral[0])}-{re.escape(astral[-1])}" if astral else ""
         self._stop = re.compile(f"[{bmp}{span}]\\S*")
-        self._cache: dict[str, list[tuple[int, int]]] = {}
+        self._cache: dict[str, _Plan] = {}  # a piece -> what its tokens do
+        self._chunks: dict[str, _Plan] = {}  # the same for the pieces that are one chunk
+        # A chunk holding a stop met with no sentence waiting, with the two characters
+        # before it (the second a space) and the two after it (the first white space),
+        # when no special case can run over those spaces -> the sentences it starts (from
+        # the chunk's start) and whether one is waiting after it. Nothing else decides
+        # that: the chunk's tokens are its own, and the sentence after it starts at the
+        # white space after it, at the next chunk when that starts with a word, or waits.
+        self._seen: dict[str, tuple[tuple[int, ...], bool]] = {}
         self._puncts: dict[str, bool] = {}
 
     @classmethod
@@ -184,43 +200,57 @@ class _Rules:
         waiting = False  # a stop was seen, its sentence goes on
         done = 0  # every token before this place has been looked at
         length = len(text)
-        stops, join_ends, cache = self._stops, self._join_ends, self._cache
+        stops, chunks, seen = self._stops, self._chunks, self._seen
         for found in self._stop.finditer(text):
             at, end = found.span()
             if at < done:
                 continue  # in a piece already looked at
-            if text[at] not in stops and not any(char in stops for char in found.group()):
-                continue  # an astral character near the stops, and no stop
             # The chunk holding it, taken to start after the last space before it: a chunk
-            # known from an earlier text is one (kept pieces hold no other white space).
+            # known from an earlier text is one (kept chunks hold no white space), and its
+            # tokens are those it has here unless a special case runs over the space before
+            # it or after it.
             start = text.rfind(" ", 0, at) + 1
-            tokens = cache.get(text[start:end])
-            if (
-                tokens is None
-                # a special case may run over the space before the chunk or after it
-                or (
-                    start >= 2
-                    and text[start - 2] in join_ends.get(text[start], ())
-                    and self._joined(text, start - 1)
+            # Most stops come with no sentence waiting, in a context seen before: the two
+            # characters before the chunk and after it decide what happens (see _seen).
+            context = None
+            if not waiting and start >= 2 and end + 2 <= length:
+                context = text[start - 2 : end + 2]
+                verdict = seen.get(context)
+                if verdict is not None:
+                    for offset in verdict[0]:
+                        starts.append(start + offset)
+                    waiting = verdict[1]
+                    done = end
+                    continue
+            plan = chunks.get(text[start:end])
+            if plan is not None:
+                before, after = plan[3], plan[4]
+                joins_before = bool(before) and start >= 2 and text[start - 2] in before
+                joins_after = (
+                    bool(after) and end + 1 < length and text[end] == " " and text[end + 1] in after
                 )
-                or (
-                    end + 1 < length
-                    and text[end] == " "
-                    and text[end - 1] in join_ends.get(text[end + 1], ())
-                    and self._joined(text, end)
-                )
-            ):
+                if (joins_before and self._joined(text, start - 1)) or (
+                    joins_after and self._joined(text, end)
+                ):
+                    plan = None
+                elif joins_before or joins_after:
+                    context = None  # more than those characters decided it
+            if plan is None:
+                if text[at] not in stops and not any(char in stops for char in found.group()):
+                    continue  # an astral character near the stops, and no stop
                 start, end = self._piece(text, _chunk_start(text, at))
-                piece = text[start:end]
-                tokens = cache.get(piece) or self._tokens(piece)
+                plan = self._plan(text[start:end])
+                context = None
+            known = len(starts)
             if waiting:
                 waiting = self._after(text, done, start, starts)
-            for offset, kind in tokens:
-                if kind == _STOP:
-                    waiting = True
-                elif waiting:
-                    starts.append(start + offset)
-                    waiting = False
+            lead, inner, out = plan[0], plan[1], plan[2]
+            if waiting and lead is not None:
+                starts.append(start + lead)
+            for offset in inner:
+                starts.append(start + offset)
+            if out is not None:
+                waiting = out
             done = end
             if waiting and end < length:
                 # What comes next, at once when it is plain: a gap holding a token of white
@@ -231,6 +261,10 @@ class _Rules:
                 elif end + 1 < length and not self._punct(text[end + 1]):
                     starts.append(end + 1)
                     waiting = False
+            if context is not None:
+                if len(seen) >= _CACHE_LIMIT:
+                    seen.clear()
+                seen[context] = (tuple(n - start for n in starts[known:]), waiting)
         if waiting:
             self._after(text, done, length, starts)
         return starts
@@ -266,25 +300,50 @@ class _Rules:
     def _run(self, text: str, start: int, end: int, waiting: bool, starts: list[int]) -> bool:
         """Applies the rule to the tokens of ``text[start:end]``; whether a sentence is
         still waiting for its successor after them."""
-        piece = text[start:end]
-        for offset, kind in self._cache.get(piece) or self._tokens(piece):
-            if kind == _STOP:
-                waiting = True
-            elif waiting:
-                starts.append(start + offset)
-                waiting = False
-        return waiting
+        lead, inner, out = self._plan(text[start:end])[:3]
+        if waiting and lead is not None:
+            starts.append(start + lead)
+        starts += [start + offset for offset in inner]
+        return waiting if out is None else out
 
-    def _tokens(self, piece: str) -> list[tuple[int, int]]:
-        """The words and stops of ``piece`` (where each starts, and which it is), kept."""
+    def _plan(self, piece: str) -> _Plan:
+        """What the tokens of ``piece`` do to the sentences (kept): where its first word
+        is when no stop comes before it (a sentence starts there when one was waiting),
+        where the first word after each run of its stops is (a sentence starts there),
+        and whether a sentence is waiting after it (None: as before it, it has neither).
+        A piece that is one chunk is also kept as the chunk's, with the characters that
+        could make a special case over the space before it or after it."""
+        plan = self._cache.get(piece)
+        if plan is not None:
+            return plan
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
-        tokens = self._cache[piece] = [
-            (token.idx, _STOP if token.text in self._stops else _WORD)
-            for token in self._tokenizer(piece)
-            if token.text in self._stops or not token.is_punct
-        ]
-        return tokens
+            self._chunks.clear()
+        stops = self._stops
+        lead: int | None = None
+        inner: list[int] = []
+        waiting = stopped = False
+        out = None
+        for token in self._tokenizer(piece):
+            if token.text in stops:
+                waiting = stopped = out = True
+            elif not token.is_punct:
+                if waiting:
+                    inner.append(token.idx)
+                    waiting = False
+                elif not stopped and lead is None:
+                    lead = token.idx
+                out = False
+        plan = self._cache[piece] = (
+            lead,
+            tuple(inner),
+            out,
+            self._join_ends.get(piece[:1], _NONE),
+            self._join_starts.get(piece[-1:], _NONE),
+        )
+        if piece and " " not in piece:
+            self._chunks[piece] = plan
+        return plan
 
     def _piece(self, text: str, start: int) -> tuple[int, int]:
         """The chunk starting at ``start`` with the neighbours a special case could join it
@@ -362,15 +421,15 @@ class SentenceIndex:
 
     def __init__(self, bounds: list[tuple[int, int]]) -> None:
         self.bounds = bounds
-        self._starts = [start for start, _ in bounds]
-        self._ends = [end for _, end in bounds]
+        self.starts = [start for start, _ in bounds]
+        self.ends = [end for _, end in bounds]
 
     def reach(self, start: int, end: int) -> tuple[int, int]:
         """The sentences that ``[start, end)`` shares a character with, as the indices
         ``[first, last)`` of :attr:`bounds`: those ending after its start and starting
         before its end."""
-        first = bisect.bisect_right(self._ends, start)
-        return first, bisect.bisect_left(self._starts, end, first)
+        first = bisect.bisect_right(self.ends, start)
+        return first, bisect.bisect_left(self.starts, end, first)
 
     def covering(self, start: int, end: int) -> tuple[tuple[int, int], int]:
         """The run of whole sentences that ``[start, end)`` overlaps: from the start of the

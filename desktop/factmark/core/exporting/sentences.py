@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,10 @@ SUFFIXES = {"checkthat": ".tsv", "claimbuster": ".jsonl"}
 ATTRIBUTE = "checkworthy"
 _SHARED_ATTRIBUTE = "sentences: a claim has the checkworthy attribute"
 _SHARED_NEXT_ID = "sentences: next Sentence_id"
-_LINE_BREAK = re.compile(r"[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-_LINE_BREAKS = re.compile(rf"\s*{_LINE_BREAK.pattern}\s*")
+# A tab and what ends a line (str.splitlines): none is left in a CheckThat! field.
+_BREAKS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAKS = re.compile(f"\\s*[{_BREAKS}]\\s*")
+_OTHER_BREAK = re.compile("[" + _BREAKS.replace("\n", "") + "]")
 VERDICTS = {"CFS": 1, "UFS": 0, "NFS": -1}
 # The dataset card's "Loading it" for each scheme (after the file names).
 LOADING = {
@@ -143,8 +146,11 @@ class SentencesWriter:
         claims: list[list[dict[str, Any]]] | None = None
         if self.scheme == "claimbuster":
             claims = [[] for _ in bounds]
+        # What index.reach finds, without a call per span.
+        starts, ends = index.starts, index.ends
         for span in record["spans"]:
-            first, last = index.reach(span["start"], span["end"])
+            first = bisect_right(ends, span["start"])
+            last = bisect_left(starts, span["end"], first)
             if first == last:
                 continue
             label = span["label"]
@@ -294,15 +300,19 @@ def _tsv_fields(text: str, index: SentenceIndex) -> bytes:
     each sentence on one line (its tabs and line breaks with the white space around them
     one space), quoted CSV-style when it holds a quotation mark (as ``csv.writer`` quotes
     a field)."""
-    sentences = index.bounds
-    fields = [text[start:end] for start, end in sentences]
-    for line_break in _LINE_BREAK.finditer(text):  # a few a document, most between sentences
-        for n in range(*index.reach(line_break.start(), line_break.end())):
-            fields[n] = _LINE_BREAKS.sub(" ", text[sentences[n][0] : sentences[n][1]])
-    if '"' in text:
+    fields = [text[start:end] for start, end in index.bounds]
+    if not fields:
+        return b""
+    body = "\n".join(fields)
+    # Most line breaks are between sentences: a sentence holds one when the lines hold
+    # more than those between them, or another kind.
+    if body.count("\n") != len(fields) - 1 or _OTHER_BREAK.search(body):
+        fields = [_LINE_BREAKS.sub(" ", field) for field in fields]
+        body = "\n".join(fields)
+    if '"' in body:
         fields = ['"' + f.replace('"', '""') + '"' if '"' in f else f for f in fields]
-    fields.append("")
-    return "\n".join(fields).encode("utf-8")
+        body = "\n".join(fields)
+    return (body + "\n").encode("utf-8")
 
 
 def _start(span: dict[str, Any]) -> int:
