@@ -248,3 +248,16 @@ def test_the_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         text = f"A{n}. B{n}! C{n}? “D{n}.”"
         assert segmenter.sentences(text) == whole_pipeline(text)
     assert segmenter._rules is not None and len(segmenter._rules._cache) <= 3
+
+
+def test_a_stop_met_again_in_the_same_characters() -> None:
+    """A stop is decided once for the two characters on each side of its chunk and kept:
+    what comes further on (longer white space, a word or punctuation after it) is found
+    again each time, on texts that differ only there, in every order."""
+    gaps = [" ", "  ", "   ", " \n", " \n\n", "\n", "\n\n", "\n \n", "\t", " \t ", "\u3000 "]
+    nexts = ["Ef", "“Ef”", "(ef)", "..", ". Ef", "。", "😀", ""]
+    texts = [f"Ab cd{stop}{gap}{after} gh" for stop in ".!。" for gap in gaps for after in nexts]
+    for order in (texts, texts[::-1], texts[::2] + texts[1::2]):
+        segmenter = Segmenter()
+        for text in order:
+            assert segmenter.sentences(text) == whole_pipeline(text), repr(text)

@@ -19,7 +19,7 @@ import importlib.util
 import itertools
 import re
 import sys
-from collections.abc import Callable, Iterable, Set
+from collections.abc import Callable, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
 from factmark.core.model import ValidationError
@@ -78,10 +78,10 @@ class Segmenter:
             self._nlp.add_pipe("sentencizer")
             self._rules = _Rules.of(self._nlp)
         if self._rules is not None:
-            starts = self._rules.starts(text)
-        else:  # a spaCy whose rules _Rules cannot follow: the whole pipeline
-            self._nlp.max_length = max(self._nlp.max_length, len(text) + 1)
-            starts = [sentence.start_char for sentence in self._nlp(text).sents]
+            return self._rules.sentences(text)
+        # A spaCy whose rules _Rules cannot follow: the whole pipeline.
+        self._nlp.max_length = max(self._nlp.max_length, len(text) + 1)
+        starts = [sentence.start_char for sentence in self._nlp(text).sents]
         found = []
         for start, end in zip(starts, [*starts[1:], len(text)] if starts else [], strict=True):
             while start < end and text[start].isspace():
@@ -153,11 +153,11 @@ class _Rules:
         self._chunks: dict[str, _Plan] = {}  # the same for the pieces that are one chunk
         # A chunk holding a stop met with no sentence waiting, with the two characters
         # before it (the second a space) and the two after it (the first white space),
-        # when no special case can run over those spaces -> the sentences it starts (from
-        # the chunk's start) and whether one is waiting after it. Nothing else decides
+        # when no special case can run over those spaces -> the cuts it makes (see _cuts)
+        # and whether a sentence is waiting after it. Nothing else decides
         # that: the chunk's tokens are its own, and the sentence after it starts at the
         # white space after it, at the next chunk when that starts with a word, or waits.
-        self._seen: dict[str, tuple[tuple[int, ...], bool]] = {}
+        self._seen: dict[str, tuple[tuple[tuple[int, int, int], ...], bool]] = {}
         self._puncts: dict[str, bool] = {}
 
     @classmethod
@@ -194,9 +194,14 @@ class _Rules:
                 joins.setdefault(after, set()).add(before)
         return cls(tokenizer, stops, is_punct, joins)
 
-    def starts(self, text: str) -> list[int]:
-        """Where the sentencizer's sentences start (before their edges are trimmed)."""
-        starts = [0]
+    def sentences(self, text: str) -> list[tuple[int, int]]:
+        """The sentencizer's sentences, without white space at their edges (a sentence of
+        white space alone left out). Each place where one starts is a cut: the sentence
+        before it ends after its last other character, the one after it starts at its
+        first; they are paired at the end, and a pair that meets nothing is no sentence."""
+        begins = [_past(_SPACE_RUN, text, 0)]
+        ends: list[int] = []
+        starts: list[int] = []  # where sentences start, found the long way, not yet cut
         waiting = False  # a stop was seen, its sentence goes on
         done = 0  # every token before this place has been looked at
         length = len(text)
@@ -217,8 +222,11 @@ class _Rules:
                 context = text[start - 2 : end + 2]
                 verdict = seen.get(context)
                 if verdict is not None:
-                    for offset in verdict[0]:
-                        starts.append(start + offset)
+                    for ended, begun, offset in verdict[0]:
+                        ends.append(start + ended)
+                        begins.append(
+                            start + begun if begun >= 0 else _past(_SPACE_RUN, text, start + offset)
+                        )
                     waiting = verdict[1]
                     done = end
                     continue
@@ -241,7 +249,6 @@ class _Rules:
                 start, end = self._piece(text, _chunk_start(text, at))
                 plan = self._plan(text[start:end])
                 context = None
-            known = len(starts)
             if waiting:
                 waiting = self._after(text, done, start, starts)
             lead, inner, out = plan[0], plan[1], plan[2]
@@ -264,10 +271,27 @@ class _Rules:
             if context is not None:
                 if len(seen) >= _CACHE_LIMIT:
                     seen.clear()
-                seen[context] = (tuple(n - start for n in starts[known:]), waiting)
+                seen[context] = (tuple(self._cuts(text, start, end, starts)), waiting)
+            if starts:
+                _cut(text, starts, begins, ends)
         if waiting:
             self._after(text, done, length, starts)
-        return starts
+            _cut(text, starts, begins, ends)
+        ends.append(_end_before(text, length))
+        return [bounds for bounds in zip(begins, ends, strict=True) if bounds[0] < bounds[1]]
+
+    @staticmethod
+    def _cuts(text: str, start: int, end: int, starts: list[int]) -> Iterator[tuple[int, int, int]]:
+        """The cuts at ``starts`` made by the chunk ``text[start:end]``, from its start: the
+        end of the sentence before, and the start of the one after (-1 when that is past
+        the two characters after the chunk, so more than they decide it); and each start."""
+        for at in starts:
+            after = _past(_SPACE_RUN, text, at)
+            yield (
+                _end_before(text, at) - start,
+                after - start if after < end + 2 else -1,
+                at - start,
+            )
 
     def _after(self, text: str, at: int, limit: int, starts: list[int]) -> bool:
         """Looks at the tokens from the end of a chunk ``at`` up to ``limit`` after a stop;
@@ -375,6 +399,21 @@ def _past(run: re.Pattern[str], text: str, at: int) -> int:
     """The end of the run of ``run`` (white space, or other characters) from ``at``."""
     found = run.match(text, at)
     return found.end() if found else at
+
+
+def _end_before(text: str, at: int) -> int:
+    """Where the text before ``at`` ends without white space at its end."""
+    while at > 0 and text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _cut(text: str, starts: list[int], begins: list[int], ends: list[int]) -> None:
+    """Cuts the sentences at ``starts`` (see _Rules.sentences), and forgets them."""
+    for at in starts:
+        ends.append(_end_before(text, at))
+        begins.append(_past(_SPACE_RUN, text, at))
+    starts.clear()
 
 
 def _chunk_start(text: str, at: int) -> int:
