@@ -41,8 +41,8 @@ needs_dpkg = pytest.mark.skipif(
 )
 
 APP = "./opt/factmark"
-# The .deb the tests build is compressed fast (gzip -1, ``build.py --fast``): 48.5 MiB for
-# the 104 MiB folder on Linux x86-64. The released one (xz -9) is 33.4 MiB.
+# The .deb the tests build is compressed fast (gzip -1, ``build.py --fast``): 48.2 MiB for
+# the 103 MiB folder on Linux x86-64. The released one (xz -9) is 33.2 MiB.
 DEB_FAST_LIMIT_MIB = 52
 MIME_NS = {"mime": "http://www.freedesktop.org/standards/shared-mime-info"}
 
