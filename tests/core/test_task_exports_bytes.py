@@ -8,6 +8,7 @@ CRLF), with the sentences of spaCy's sentencizer.
 
 from __future__ import annotations
 
+import bisect
 import random
 import re
 from pathlib import Path
@@ -47,6 +48,23 @@ QUOTES = [
     {"quote": ""},
     {"quote": 3},
 ]
+
+
+_OLD_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _old_offset_table(text: str, positions: list[int]) -> dict[int, tuple[int, int]]:
+    """sentence_split.offset_table before it was made faster."""
+    if text.isascii():
+        return {position: (position, position) for position in positions}
+    astral = [found.start() for found in _OLD_ASTRAL.finditer(text)]
+    table: dict[int, tuple[int, int]] = {}
+    previous, utf8 = 0, 0
+    for position in sorted(set(positions)):
+        utf8 += len(text[previous:position].encode("utf-8", "surrogatepass"))
+        table[position] = (position + bisect.bisect_left(astral, position), utf8)
+        previous = position
+    return table
 
 
 def _old_attribution_add(self: AttributionWriter, record: dict[str, Any]) -> None:
@@ -97,7 +115,7 @@ def _old_attribution_add(self: AttributionWriter, record: dict[str, Any]) -> Non
     positions += [x for s in (p[1] for p in pairs) if s for x in (s["start"], s["end"])]
     positions += [x for c in chosen.values() if c for x in (c["start"], c["end"])]
     positions += [x for bounds in covering.values() for x in bounds]
-    table = offset_table(text, positions)
+    table = _old_offset_table(text, positions)
     for content, source in pairs:
         if across[id(content)]:
             self.across += 1
@@ -280,3 +298,21 @@ def test_task_exports_are_byte_for_byte_those_of_the_old_writers(
     assert any(line["cue"] for line in lines if line["source"])
     assert any(line["cue"] for line in lines if not line["source"])
     assert any(line["sentence"]["start_utf16"] != line["sentence"]["start"] for line in lines)
+
+
+def test_offsets_are_those_of_the_text_before_each_place(corpus: Path) -> None:
+    """offset_table against the text before each place encoded whole, with an astral
+    character just before the last place and at the first."""
+    rng = random.Random(5)
+    for text in hostile_texts(corpus, rng, 60):
+        text = f"😀{text}\U00020bb7"
+        places = range(len(text) + 1)
+        positions = [*rng.sample(places, min(12, len(places))), 0, 1, len(text) - 1, len(text)]
+        expected = {
+            place: (
+                len(text[:place].encode("utf-16-le", "surrogatepass")) // 2,
+                len(text[:place].encode("utf-8", "surrogatepass")),
+            )
+            for place in positions
+        }
+        assert offset_table(text, positions) == expected

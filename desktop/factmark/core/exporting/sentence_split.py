@@ -429,11 +429,15 @@ def offset_table(text: str, positions: Iterable[int]) -> dict[int, tuple[int, in
     (bytes) needs to find the same characters. One pass over the text."""
     if text.isascii():
         return {position: (position, position) for position in positions}
-    # A character beyond the BMP is two UTF-16 units, any other one.
-    astral = [found.start() for found in _ASTRAL.finditer(text)]
+    places = sorted(set(positions))
+    if not places:
+        return {}
+    # A character beyond the BMP is two UTF-16 units, any other one: those before the
+    # last position count.
+    astral = [found.start() for found in _ASTRAL.finditer(text, 0, places[-1])]
     table: dict[int, tuple[int, int]] = {}
     previous, utf8 = 0, 0
-    for position in sorted(set(positions)):
+    for position in places:
         utf8 += len(text[previous:position].encode("utf-8", "surrogatepass"))
         table[position] = (position + bisect.bisect_left(astral, position), utf8)
         previous = position
