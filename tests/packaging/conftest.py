@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -37,3 +39,18 @@ def build_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     shutil.rmtree(root / "build")  # intermediate files (tens of MB) the tests never read
     return root / "dist"
+
+
+def packaging_module(name: str) -> ModuleType:
+    """``packaging/NAME.py``, loaded from its file (``packaging`` is not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "packaging" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def build() -> ModuleType:
+    """``packaging/build.py``, loaded afresh for each test (tests patch it)."""
+    return packaging_module("build")

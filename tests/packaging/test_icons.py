@@ -6,12 +6,12 @@ the Linux CI can: Qt reads each file back and finds every size.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 from PySide6.QtGui import QImageReader
+from tests.packaging.conftest import packaging_module
 
 REPO = Path(__file__).resolve().parents[2]
 SVG = REPO / "resources" / "icons" / "factmark.svg"
@@ -20,11 +20,7 @@ SVG = REPO / "resources" / "icons" / "factmark.svg"
 @pytest.fixture(scope="module")
 def icons() -> ModuleType:
     """``packaging/icons.py``, loaded from its file (``packaging`` is not a package)."""
-    spec = importlib.util.spec_from_file_location("icons", REPO / "packaging" / "icons.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return packaging_module("icons")
 
 
 def sizes_read_back(path: Path) -> list[int]:

@@ -23,16 +23,6 @@ VERSION = importlib.metadata.version("numpy")
 MADE_FOR = f"{sys.implementation.cache_tag}-{platform.machine()}"
 
 
-@pytest.fixture
-def build() -> ModuleType:
-    """``packaging/build.py``, loaded from its file (``packaging`` is not a package)."""
-    spec = importlib.util.spec_from_file_location("build", REPO / "packaging" / "build.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def fake_pip(calls: list[list[str]], *, fail_at: str = "") -> object:
     """A stand-in for subprocess.run that records pip's commands and makes what pip would."""
 
