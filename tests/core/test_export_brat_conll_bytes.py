@@ -162,11 +162,23 @@ def hostile_texts(corpus: Path, rng: random.Random, count: int) -> Iterator[str]
 @pytest.fixture
 def hostile(project: Project, tmp_path: Path, corpus: Path) -> Project:
     """A project of 150 random documents cut from the shared corpus and the pieces above."""
+    return _hostile_project(project, tmp_path, corpus, plain=False)
+
+
+@pytest.fixture
+def plain(project: Project, tmp_path: Path, corpus: Path) -> Project:
+    """The same, but most documents' spans hold no note and no attribute (the usual case,
+    which the brat writer takes a quicker way)."""
+    return _hostile_project(project, tmp_path, corpus, plain=True)
+
+
+def _hostile_project(project: Project, tmp_path: Path, corpus: Path, *, plain: bool) -> Project:
     rng = random.Random(11)
     source = tmp_path / "hostile.jsonl"
     with source.open("wb") as out:
         for text in hostile_texts(corpus, rng, 150):
             spans = []
+            bare = plain and rng.random() < 0.8
             for number in range(1, rng.randint(1, 25)):
                 start = rng.randrange(len(text) - 1)
                 attrs = rng.choice(
@@ -183,6 +195,8 @@ def hostile(project: Project, tmp_path: Path, corpus: Path) -> Project:
                         "attrs": attrs,
                     }
                 )
+                if bare:
+                    spans[-1].update(note="", attrs={})
             relations = [
                 {
                     "head": head,
@@ -233,3 +247,34 @@ def test_exports_are_byte_for_byte_those_of_the_old_writers(
     # The corpus holds what the fast paths step around (else this test proves little).
     assert any("discontinuous" in note for note in old.notes) or fmt != "brat"
     assert any("sentence breaks not made" in note for note in old.notes) or fmt == "brat"
+
+
+def test_brat_export_of_spans_without_notes_is_byte_for_byte_the_old_writers(
+    plain: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new = export(plain, "brat", tmp_path / "new", Selection(frozenset()), card=False)
+    monkeypatch.setattr(FORMATS["brat"], "open_writer", OldBratWriter)
+    old = export(plain, "brat", tmp_path / "old", Selection(frozenset()), card=False)
+    assert new.notes == old.notes
+    assert len(new.files) == len(old.files) > 0
+    written = {str(f.relative_to(tmp_path / "new")): f.read_bytes() for f in new.files}
+    expected = {str(f.relative_to(tmp_path / "old")): f.read_bytes() for f in old.files}
+    assert written == expected
+    for what in ("discontinuous", "written without it", "holding only line breaks"):
+        assert any(what in note for note in old.notes)
+
+
+def test_brat_files_named_from_the_folder_or_by_their_whole_path_are_the_same(
+    plain: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where os.open takes no folder descriptor (Windows), files are opened by their whole
+    path: the same folder either way."""
+    from factmark.core.exporting import base
+
+    at = export(plain, "brat", tmp_path / "at", Selection(frozenset()), card=False)
+    monkeypatch.setattr(base, "_OPEN_AT", False)
+    whole = export(plain, "brat", tmp_path / "whole", Selection(frozenset()), card=False)
+    assert [f.relative_to(tmp_path / "at") for f in at.files] == [
+        f.relative_to(tmp_path / "whole") for f in whole.files
+    ]
+    assert [f.read_bytes() for f in at.files] == [f.read_bytes() for f in whole.files]

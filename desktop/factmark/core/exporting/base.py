@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -344,6 +344,7 @@ class AtomicFile:
 
 
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+_OPEN_AT = os.open in os.supports_dir_fd
 
 
 class AtomicFolder:
@@ -380,12 +381,17 @@ class AtomicFolder:
 
     def file(self, relative: str) -> Path:
         """Where to write ``relative`` inside the folder being filled."""
-        return Path(self._announce(relative))
+        self._announce(relative)
+        return self.temp / relative
 
     def write(self, relative: str, data: bytes) -> None:
         """Write the whole file ``relative`` inside the folder being filled (through the
         system calls alone: no buffered file object for a file written at once)."""
-        descriptor = os.open(self._announce(relative), _NEW_FILE, 0o666)
+        self._announce(relative)
+        if _OPEN_AT:  # named from the folder's descriptor: no walk down the whole path
+            descriptor = os.open(relative, _NEW_FILE, 0o666, dir_fd=self._descriptor)
+        else:
+            descriptor = os.open(os.path.join(self.temp, relative), _NEW_FILE, 0o666)
         try:
             view = memoryview(data)
             while view:
@@ -393,19 +399,21 @@ class AtomicFolder:
         finally:
             os.close(descriptor)
 
-    def _announce(self, relative: str) -> str:
-        """The path of ``relative``, its folder made, and the file counted as written."""
+    def _announce(self, relative: str) -> None:
+        """The folder of ``relative`` made, and the file counted as written."""
         folder = os.path.dirname(relative)
         if folder not in self._folders:
             (self.temp / folder).mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)
         self._written[relative] = None
-        return os.path.join(self.temp, relative)
 
     def finish(self) -> list[Path]:
-        names = sorted(self._written, key=lambda name: name.split("/"))
+        if len(self._folders) == 1:  # no subfolder: no name holds a "/"
+            names = sorted(self._written)
+        else:
+            names = sorted(self._written, key=lambda name: name.split("/"))
         try:
-            _flush_to_disk(self._descriptor, [os.path.join(self.temp, name) for name in names])
+            _flush_to_disk(self._descriptor, (os.path.join(self.temp, name) for name in names))
         finally:
             self._close()
         os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
@@ -433,7 +441,7 @@ class AtomicFolder:
             self._descriptor = -1
 
 
-def _flush_to_disk(folder: int, files: list[str]) -> None:
+def _flush_to_disk(folder: int, files: Iterable[str]) -> None:
     """Every file on the disk before the folder is moved into place, so that a crash
     never leaves an export of empty files under its final name, and a disk that fills up
     while they are written out is told.
