@@ -53,6 +53,7 @@ DEPENDS = (
     "libfontconfig1",
     "libfreetype6",
     "libdbus-1-3",
+    "tzdata",  # pytz's time zones (packaging/system_tzdata.py)
     # Ubuntu 24.04 renamed it (the 64-bit time transition); Debian 12 and Ubuntu 22.04 not.
     "libglib2.0-0t64 | libglib2.0-0",
     "libx11-6",

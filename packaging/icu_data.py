@@ -10,10 +10,14 @@ data of the services nobody calls goes: line and word break rules and dictionari
 (``brkitr/``; Qt breaks text with its own tables), display names of languages,
 regions, currencies, units and time zones, spelled-out numbers, transliteration,
 character names, spoof checks, StringPrep and IDNA. What those four services read
-stays whole: collation, converters, locale and supplemental data, time zones,
-normalization and properties. (Without the locale bundles, 2.9 MiB, every answer stays
-the same but one status: ``ucal_open`` reads them, and an Islamic calendar for ar_SA
-then lacks the wheel's fallback warning; so they stay.)
+stays whole: collation, converters, supplemental data, time zones, normalization and
+properties. Of the locale bundles (``de.res``, ``ar_SA.res``…: dates, numbers and
+names in each language, 2.9 MiB) only ``root.res`` stays: of the four services only
+the calendar opens them, for a calendar of the locale's own kind, and Qt asks for a
+Gregorian one (``UCAL_GREGORIAN``), whose week and era come from the supplemental
+data; asked without them, ICU gives every answer the same, and only says it fell
+back to the root locale (a warning, which Qt takes as success like the one it gives
+for a locale it lacks).
 
 ICU keeps its data as one "common data" package (``icudtNNl.dat``: a header, a table of
 item names and offsets sorted by name, the items 16-byte aligned) exported by the
@@ -43,6 +47,11 @@ _ALIGN = 16
 _PAD = b"\xaa"  # what icupkg pads with: a package of every item is the original
 
 
+# A locale's bundle at the top of the package (``de.res``, ``zh_Hant_TW.res``); the
+# supplemental data (``supplementalData.res``, ``pool.res``…) is named otherwise.
+_LOCALE_BUNDLE = re.compile(r"[a-z]{2,3}(?:_[A-Za-z0-9]+)*\.res")
+
+
 def kept(name: str) -> bool:
     """Whether the package item ``name`` (``icudt73l/coll/de.res``) stays."""
     path = name.partition("/")[2]
@@ -50,7 +59,7 @@ def kept(name: str) -> bool:
     return not (
         tree.split("/")[0] in UNUSED_TREES
         or item.endswith(UNUSED_SUFFIXES)
-        or (not tree and item in UNUSED_ITEMS)
+        or (not tree and (item in UNUSED_ITEMS or _LOCALE_BUNDLE.fullmatch(item) is not None))
     )
 
 

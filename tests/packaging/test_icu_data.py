@@ -44,8 +44,8 @@ def test_the_trim_keeps_what_qt_asks_for_and_nothing_of_the_rest() -> None:
     _header, entries = icu_data.items(wheel_package())
     kept = {name.partition("/")[2] for name, _data in entries if icu_data.kept(name)}
     gone = {name.partition("/")[2] for name, _data in entries} - kept
-    # Collation (root and tailorings), converters and their aliases, locale and time
-    # zone data, normalization.
+    # Collation (root and tailorings), converters and their aliases, the root locale,
+    # supplemental and time zone data, normalization.
     for item in (
         "coll/ucadata.icu",
         "coll/de.res",
@@ -54,14 +54,18 @@ def test_the_trim_keeps_what_qt_asks_for_and_nothing_of_the_rest() -> None:
         "ibm-943_P15A-2003.cnv",
         "gb18030.cnv",
         "root.res",
-        "de.res",
+        "pool.res",
         "supplementalData.res",
+        "likelySubtags.res",
         "zoneinfo64.res",
         "nfkc.nrm",
         "ulayout.icu",
     ):
         assert item in kept, item
     for item in (
+        "de.res",
+        "ar_SA.res",
+        "zh_Hant_TW.res",
         "brkitr/cjdict.dict",
         "brkitr/line.brk",
         "lang/de.res",
