@@ -185,3 +185,51 @@ def test_listing_fewer_documents_lists_the_lowest_of_all(hostile: Path, archive:
                 assert found["documents"] == rows[:listed]
                 assert {**found, "documents": rows} == whole
             assert agreement(project, details=False, listed=0)["documents"] == []
+
+
+def test_ids_far_apart_are_passed_over_not_stepped_through(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project's ids may leave gaps of any size (a copy made elsewhere, documents
+    deleted): the ranges read start at the next document, so a copy whose ids are 2**40
+    apart is read in as many ranges as one whose ids follow each other, and gives the
+    same figures."""
+    import shutil
+    import sqlite3
+
+    spread = tmp_path / "spread.factmark"
+    shutil.copy(archive, spread)
+    conn = sqlite3.connect(spread)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    tables = [
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    ]
+    for table in tables:
+        columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+        if "document_id" in columns:
+            conn.execute(f'UPDATE "{table}" SET document_id = document_id * 1099511627776')
+    conn.execute("UPDATE documents SET id = id * 1099511627776")
+    (documents,) = conn.execute("SELECT count(*) FROM documents").fetchone()
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr(agreement_scan, "BATCH", 16)
+    ranges = []
+    for name in ("spans_between", "coded_spans_between"):
+        read = getattr(Project, name)
+
+        def counted(self: Project, first: int, *rest: Any, _read: Any = read) -> Any:
+            ranges.append(first)
+            if len(ranges) > 1000:  # stepping through the gaps: 2**36 ranges a document
+                raise AssertionError("ranges of ids with no document are read")
+            return _read(self, first, *rest)
+
+        monkeypatch.setattr(Project, name, counted)
+    with Project.open_to_read(archive) as project:
+        expected = straightforward_agreement(project)
+    for item in expected["disagreements"]:  # the list names documents by their ids
+        item["document_id"] *= 1099511627776
+    with Project.open_to_read(spread) as project:
+        assert agreement(project) == expected
+        assert len(ranges) == documents > 250  # each document alone in its range
+        counts_only = agreement(project, details=False)
+    assert counts_only == {k: v for k, v in expected.items() if k != "disagreements"}

@@ -146,6 +146,8 @@ def ranges(first: Ints, count: Ints) -> Ints:
 def ranked(values: Ints) -> tuple[Ints, Ints]:
     """The sorted distinct values, and the place of each value among them (one sort
     instead of a sort and a search)."""
+    if not len(values):
+        return values, np.empty(0, dtype=np.int64)
     order = np.argsort(values, kind="stable")
     ordered = values[order]
     fresh = np.concatenate(([True], ordered[1:] != ordered[:-1]))
@@ -196,6 +198,8 @@ def merged_by(start: Ints, end: Ints, group: Ints) -> tuple[Ints, Ints, Ints]:
 def merged_units(start: Ints, end: Ints) -> tuple[Ints, Ints]:
     """Overlapping units joined (touching ones stay apart), as
     :func:`factmark.core.unitizing.merged` does, over sorted arrays."""
+    if not len(start):
+        return start, end
     order = sorting(start, end)
     start, end = start[order], end[order]
     reach = np.maximum.accumulate(end)
@@ -242,6 +246,14 @@ def exact_matches(a: tuple[Ints, Ints, Ints], b: tuple[Ints, Ints, Ints], size: 
     group, start, end = group[order], start[order], end[order]
     same = (group[1:] == group[:-1]) & (start[1:] == start[:-1]) & (end[1:] == end[:-1])
     return np.bincount(group[1:][same], minlength=size).astype(np.int64)
+
+
+def picked(values: Ints, at: Ints) -> Ints:
+    """``values[at]``, 0 where ``at`` is -1 (nothing there); also when ``values`` is empty
+    (a side whose spans in a batch cover no token)."""
+    if not len(values):
+        return np.zeros(len(at), dtype=values.dtype)
+    return np.where(at >= 0, values[np.maximum(at, 0)], 0)
 
 
 def overlapping(a: tuple[Ints, Ints, Ints], b: tuple[Ints, Ints, Ints], size: int) -> Ints:

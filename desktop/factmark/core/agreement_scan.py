@@ -23,6 +23,7 @@ from factmark.core.agreement_arrays import (
     merged_units,
     overlapping,
     overlay,
+    picked,
     present,
     token_range,
     units,
@@ -100,20 +101,23 @@ class Batch:
 
 
 def read_batches(project: Project, labels: Codes, people: Codes, details: bool) -> Iterator[Batch]:
-    """The project's compared documents, a range of ids at a time, in id order."""
-    low, high = project.document_id_bounds()
+    """The project's compared documents, a range of ids at a time, in id order; each
+    range starts at a document's id, so that gaps between ids (a project's ids may be
+    anything up to 2**63) are passed over, not stepped through."""
     if not details:  # spans are read as numbers: every annotator numbered first
         for name in project.annotators():
             if name != GOLD:
                 people.code(name)
-    for first in range(low, high + 1, BATCH):
-        last = first + BATCH - 1
+    first = project.next_document_id(-(2**63))
+    while first is not None:
+        last = min(first + BATCH - 1, 2**63 - 1)
         if details:
             batch = _read(project, first, last, labels, people)
         else:
             batch = _read_coded(project, first, last, labels, people)
         if batch is not None:
             yield batch
+        first = None if last == 2**63 - 1 else project.next_document_id(last + 1)
 
 
 def _read(project: Project, first: int, last: int, labels: Codes, people: Codes) -> Batch | None:
@@ -332,7 +336,7 @@ def _token_values(
     low, high, holders = overlay(found[0][:2], found[1][:2])
     values = []
     for (_, _, value), at in zip(found, holders, strict=True):
-        values.append(np.where(at >= 0, value[np.maximum(at, 0)], 0))
+        values.append(picked(value, at))
     va, vb = values
     keep = (va > 0) | (vb > 0)
     size, va, vb = (high - low)[keep], va[keep], vb[keep]

@@ -153,10 +153,13 @@ class ReadingStore(LabelsStore):
 
     # -- ranges of documents, for the agreement figures ------------------------
 
-    def document_id_bounds(self) -> tuple[int, int]:
-        """The smallest and largest document id (``(0, -1)`` in an empty project)."""
-        low, high = self.conn.execute("SELECT min(id), max(id) FROM documents").fetchone()
-        return (0, -1) if low is None else (low, high)
+    def next_document_id(self, at_least: int) -> int | None:
+        """The smallest document id from ``at_least`` on (None when there is none): ids
+        may leave gaps of any size, which ranges of ids are not stepped through."""
+        (found,) = self.conn.execute(
+            "SELECT min(id) FROM documents WHERE id >= ?", [at_least]
+        ).fetchone()
+        return None if found is None else int(found)
 
     def documents_of(self, ids: list[int]) -> list[tuple[int, str, str, str]]:
         """``(id, uid, title, text)`` of these documents (at most a few thousand), in id

@@ -28,6 +28,7 @@ from factmark.core.agreement_arrays import (
     merged_by,
     merged_units,
     overlay,
+    picked,
     present,
     runs,
 )
@@ -152,10 +153,7 @@ class CoincidenceSums:
         length = (high - low)[keep]
         layer = region_layer[shared[inside[keep]]]
         at = [mine[keep], theirs[keep]]
-        value = [
-            np.where(i >= 0, side[2][np.maximum(i, 0)], 0)
-            for i, side in zip(at, (one, other), strict=True)
-        ]
+        value = [picked(side[2], i) for i, side in zip(at, (one, other), strict=True)]
         np.add.at(self.observed, (layer, value[0], value[1]), length)
         np.add.at(self.observed, (layer, value[1], value[0]), length)
         valued = (value[0] > 0) & (value[1] > 0)
