@@ -1,5 +1,5 @@
-"""The XMI export's zip, deflated in a thread, against zipfile writing the same members:
-the same bytes (ZIP64 records too), and an error in the thread stops the writing."""
+"""The XMI export's zip, written a batch of members at a time, against zipfile writing
+the same members: the same bytes (ZIP64 records too), and an error stops the writing."""
 
 from __future__ import annotations
 
@@ -106,11 +106,11 @@ def test_zip64_records_where_zipfile_writes_them(
     assert stream_bytes(written) == zipfile_bytes(written)
 
 
-def test_an_error_in_the_thread_stops_the_writing_and_is_raised(
+def test_an_error_while_writing_stops_the_writing_and_is_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A full disk while the thread writes: raised by the next member or close, and
-    nothing is written after it."""
+    """A full disk while a batch is written: raised by the member or close that wrote
+    it, and nothing is written after it."""
     monkeypatch.setattr(zip_stream, "_BATCH_BYTES", 1)  # a batch a member
     writes: list[bytes] = []
 

@@ -404,9 +404,9 @@ def test_spacy_export_failing_while_a_file_is_written_leaves_no_partial_folder(
 def test_xmi_export_failing_while_the_zip_is_written_leaves_the_earlier_zip(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The XMI export deflates and writes its members in a thread of its own while it
-    makes the next ones: the disk filling up there stops the export with the system's
-    words, nothing more is written, and an earlier zip of that name stays as it was."""
+    """The XMI export deflates and writes its members a batch at a time: the disk
+    filling up while one is written stops the export with the system's words, nothing
+    more is written, and an earlier zip of that name stays as it was."""
     path = tmp_path / "p.factmark"
     texts = [f"Officials in Lagos said {n} people were hurt in Kano." for n in range(5)]
     ids = new_project(path, texts)
