@@ -1,6 +1,6 @@
 """Run by the frozen app before anything of Factmark (a PyInstaller runtime hook): on
 Linux, pytz reads time zones from the system's database, as Python's own ``zoneinfo``
-does, since the bundle leaves pytz's copy (2.6 MiB) out.
+does, since the bundle leaves pytz's copy (0.9 MiB in 600 files) out.
 
 pytz is there for dateparser, which reads the dates of saved web pages; it opens a
 zone's file only when asked for that zone by name, which the page import never does
