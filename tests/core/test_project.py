@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database, Migrations
 
 from factmark.core.changes import DocumentState, Edit
@@ -517,3 +521,38 @@ def test_listeners_hear_of_an_import_once_it_is_stored(project: Project, corpus:
     assert heard == []
     import_file(project, corpus / "annotated.jsonl")
     assert heard and all(reloaded and count == 3 for reloaded, count in heard)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["claim", "source", "location", "number", "Zitat", "引用"]),
+            st.sampled_from([None, "", "ana", "Ana", "ben", "bén", "(none)", "z" * 40]),
+        ),
+        max_size=60,
+    )
+)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_stats_count_spans_as_a_plain_count_of_their_rows(
+    tmp_path: Path, marks: list[tuple[str, str | None]]
+) -> None:
+    path = tmp_path / f"stats-{len(list(tmp_path.iterdir()))}.factmark"
+    with Project.open(path) as project:
+        for name in ("Zitat", "引用"):
+            project.add_label(name, colour="#336699")
+        doc_id = add_article(project)
+        for start, (label, annotator) in enumerate(marks):
+            project.add_span(doc_id, start, start + 1, label, annotator)
+        figures = project.stats()
+    # The oracle: every span row read by plain sqlite3 and counted in Python.
+    with closing(sqlite3.connect(path)) as plain:
+        rows = plain.execute("SELECT label, annotator FROM spans").fetchall()
+    assert len(rows) == len(marks)
+    labels = dict.fromkeys(["claim", "source", "location", "number", "Zitat", "引用"], 0)
+    labels.update(Counter(label for label, _ in rows))
+    people = Counter(annotator or "(none)" for _, annotator in rows)
+    assert figures["spans_by_label"] == labels
+    assert figures["spans_by_annotator"] == dict(sorted(people.items()))
+    assert list(figures["spans_by_annotator"]) == sorted(people)
