@@ -1,17 +1,24 @@
 """The XMI export's zip, written a batch of members at a time, against zipfile writing
-the same members: the same bytes (ZIP64 records too), and an error stops the writing."""
+the same members: with zlib's deflate the same bytes (ZIP64 records too); with libdeflate's
+(the export's) the same records around other deflated data, which zipfile, ``unzip -t``
+and zlib read back as the same members; and an error stops the writing."""
 
 from __future__ import annotations
 
 import errno
 import io
 import random
+import shutil
+import struct
+import subprocess
 import zipfile
+import zlib
+from pathlib import Path
 
 import pytest
 
 from factmark.core.exporting import zip_stream
-from factmark.core.exporting.zip_stream import ZipStream
+from factmark.core.exporting.zip_stream import Deflate, ZipStream, libdeflate, zlib_deflate
 
 NOW = 1_700_000_000.0  # one time for both writers: a member is dated when it is added
 NAMES = ["doc.xmi", "Київ-1.xmi", "北京-2.xmi", "مرحبا.xmi", "🚀.xmi", "TypeSystem.xml"]
@@ -55,9 +62,9 @@ def zipfile_bytes(written: list[tuple[str, bytes]]) -> bytes:
     return out.data.getvalue()
 
 
-def stream_bytes(written: list[tuple[str, bytes]]) -> bytes:
+def stream_bytes(written: list[tuple[str, bytes]], deflate: Deflate | None = None) -> bytes:
     out = io.BytesIO()
-    archive = ZipStream(out.write, 1)
+    archive = ZipStream(out.write, deflate or zlib_deflate(1))
     for name, data in written:
         archive.writestr(name, data)
     archive.close()
@@ -92,6 +99,76 @@ def test_large_members_deflate_to_zipfiles_bytes() -> None:
     assert stream_bytes(written) == zipfile_bytes(written)
 
 
+_DESCRIBED = (
+    "filename",
+    "CRC",
+    "file_size",
+    "date_time",
+    "flag_bits",
+    "compress_type",
+    "create_system",
+    "create_version",
+    "extract_version",
+    "external_attr",
+    "internal_attr",
+    "extra",
+    "comment",
+)
+
+
+def described(info: zipfile.ZipInfo) -> tuple[object, ...]:
+    """What the central directory says of a member, but where its data is and its size."""
+    return tuple(getattr(info, name) for name in _DESCRIBED)
+
+
+def _data_start(zipped: bytes, info: zipfile.ZipInfo) -> int:
+    name, extra = struct.unpack_from("<2H", zipped, info.header_offset + 26)
+    return info.header_offset + 30 + name + extra
+
+
+def data(zipped: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's deflated data."""
+    start = _data_start(zipped, info)
+    return zipped[start : start + info.compress_size]
+
+
+def local_records(zipped: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bytes]:
+    """A member's local header (with its name and extra field) and its data descriptor
+    but the compressed size: every byte of them."""
+    start = _data_start(zipped, info)
+    descriptor = start + info.compress_size
+    zip64 = info.file_size * 1.05 > zipfile.ZIP64_LIMIT
+    length = 24 if zip64 else 16
+    record = zipped[descriptor : descriptor + length]
+    return zipped[info.header_offset : start], record[:8] + record[length // 2 + 4 :]
+
+
+@pytest.mark.parametrize("count", [1, 40, 400])
+def test_with_libdeflate_the_same_records_and_members(
+    count: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The export's deflate: every record zipfile writes (headers, names, CRCs, times,
+    flags) around data that zipfile, zlib and ``unzip -t`` read back as the same bytes."""
+    monkeypatch.setattr(zip_stream, "_BATCH_BYTES", 5000)
+    written = members(count)
+    ours = stream_bytes(written, libdeflate(1))
+    theirs = zipfile_bytes(written)
+    assert ours != theirs  # another deflate, so the test below is not the one above
+    with zipfile.ZipFile(io.BytesIO(ours)) as archive, zipfile.ZipFile(io.BytesIO(theirs)) as z:
+        assert archive.testzip() is None  # every member's CRC
+        assert [(i.filename, archive.read(i)) for i in archive.infolist()] == written
+        for mine, other in zip(archive.infolist(), z.infolist(), strict=True):
+            assert described(mine) == described(other)
+            assert local_records(ours, mine) == local_records(theirs, other)
+            assert zlib.decompress(data(ours, mine), wbits=-15) == archive.read(mine)
+    unzip = shutil.which("unzip")
+    if unzip:
+        path = tmp_path / "corpus.zip"
+        path.write_bytes(ours)
+        tested = subprocess.run([unzip, "-tq", str(path)], capture_output=True, text=True)
+        assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
 @pytest.mark.parametrize("limit", [1_000, 50_000])
 def test_zip64_records_where_zipfile_writes_them(
     limit: int, monkeypatch: pytest.MonkeyPatch
@@ -119,7 +196,7 @@ def test_an_error_while_writing_stops_the_writing_and_is_raised(
             raise OSError(errno.ENOSPC, "No space left on device")
         writes.append(data)
 
-    archive = ZipStream(write, 1)
+    archive = ZipStream(write, libdeflate(1))
     with pytest.raises(OSError, match="No space left"):
         for name, data in members(20):
             archive.writestr(name, data)

@@ -38,7 +38,7 @@ import orjson
 
 from factmark.core.exporting.base import AtomicFile, ExportContext
 from factmark.core.exporting.brat import slug
-from factmark.core.exporting.zip_stream import ZipStream
+from factmark.core.exporting.zip_stream import ZipStream, libdeflate
 from factmark.core.importing.inception_layers import ATTRIBUTE_MARK
 
 NAME = "xmi"
@@ -61,8 +61,8 @@ _LINK_TAKEN = _TAKEN | {"Governor", "Dependent"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID_LENGTH = 12
 _LOWER = re.compile("[a-z]")
-# zlib's fastest level: the zip is 6 % larger than at its default level (6), written in
-# three quarters of the time (the XMI members are the same).
+# libdeflate's fastest level: an XMI member of 4 kB in 19 µs against zlib's 35 at its
+# fastest level (1), and 5 % smaller than zlib makes it there.
 _COMPRESSION = 1
 
 
@@ -139,7 +139,7 @@ class XmiWriter:
         self._fixed: dict[tuple[Any, Any, Any], str] = {}
         self._members: dict[int, str] = {}  # the View's members of a document of N - 2
         self.out = AtomicFile(path)
-        self.archive = ZipStream(self.out.write, _COMPRESSION)
+        self.archive = ZipStream(self.out.write, libdeflate(_COMPRESSION))
 
     def _typesystem(self) -> Any:
         """The layers with every attribute feature the export met: TypeSystem.xml."""
