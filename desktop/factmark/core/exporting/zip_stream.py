@@ -15,6 +15,7 @@ deflating in the export's own thread.)
 
 from __future__ import annotations
 
+import math
 import struct
 import time
 import zlib
@@ -64,27 +65,43 @@ class ZipStream:
         self._offset = 0  # bytes written so far
         # Per member: its record in the central directory (packed as it is written).
         self._directory: list[bytes] = []
-        self._batch: list[tuple[str, bytes, tuple[int, ...]]] = []
+        self._batch: list[tuple[str, bytes, int, int]] = []
         self._batched = 0
+        self._second = -1  # the second of the local time kept in _dos
+        self._dos = (0, 0)
 
     def writestr(self, name: str, data: bytes) -> None:
         """Add the member ``name`` holding ``data``, dated now (as zipfile dates it)."""
-        self._batch.append((name, data, time.localtime(time.time())[:6]))
+        dostime, dosdate = self._now()
+        self._batch.append((name, data, dostime, dosdate))
         self._batched += len(data)
         if self._batched >= _BATCH_BYTES:
             self._send()
+
+    def _now(self) -> tuple[int, int]:
+        """The local time as a zip records it (``time.localtime(time.time())``'s),
+        worked out once a second: a member a few microseconds."""
+        second = math.floor(time.time())
+        if second != self._second:
+            when = time.localtime(second)
+            self._second = second
+            self._dos = (
+                when[3] << 11 | when[4] << 5 | when[5] // 2,
+                (when[0] - 1980) << 9 | when[1] << 5 | when[2],
+            )
+        return self._dos
 
     def _send(self) -> None:
         """Deflate and write the waiting members."""
         batch, self._batch, self._batched = self._batch, [], 0
         self._deflate(batch)
 
-    def _deflate(self, batch: list[tuple[str, bytes, tuple[int, ...]]]) -> None:
+    def _deflate(self, batch: list[tuple[str, bytes, int, int]]) -> None:
         """Write the members of ``batch``."""
         out: list[bytes | bytearray] = []
         offset = self._offset
         deflate = self._deflate_data
-        for name, data, when in batch:
+        for name, data, dostime, dosdate in batch:
             deflated = deflate(data)
             crc, size, packed = crc32(data), len(data), len(deflated)
             zip64 = size * 1.05 > ZIP64_LIMIT
@@ -94,8 +111,6 @@ class ZipStream:
                 encoded, flags = name.encode("ascii"), _DESCRIPTOR
             except UnicodeEncodeError:
                 encoded, flags = name.encode("utf-8"), _DESCRIPTOR | _UTF8_NAME
-            dostime = when[3] << 11 | when[4] << 5 | when[5] // 2
-            dosdate = (when[0] - 1980) << 9 | when[1] << 5 | when[2]
             # The local header: sizes and CRC zero, as they follow the data.
             extra = struct.pack("<HHQQ", 1, 16, 0, 0) if zip64 else b""
             unknown = 0xFFFFFFFF if zip64 else 0
