@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from pathlib import Path
@@ -31,7 +32,7 @@ def project(folder: Path, name: str) -> Path:
 
 
 def test_defaults_without_a_file(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(module.getpass, "getuser", lambda: "olena")
+    monkeypatch.setattr(getpass, "getuser", lambda: "olena")
     prefs = Preferences(path)
     assert prefs.annotator() == "olena"
     assert not prefs.has_annotator()
@@ -49,9 +50,9 @@ def test_login_name_fallback(path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def no_user() -> str:
         raise OSError("no login name")
 
-    monkeypatch.setattr(module.getpass, "getuser", no_user)
+    monkeypatch.setattr(getpass, "getuser", no_user)
     assert Preferences(path).annotator() == "annotator"
-    monkeypatch.setattr(module.getpass, "getuser", lambda: "bad\nname")
+    monkeypatch.setattr(getpass, "getuser", lambda: "bad\nname")
     assert Preferences(path).annotator() == "annotator"
 
 

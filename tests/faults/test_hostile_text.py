@@ -36,7 +36,7 @@ from factmark.ui.panels.guidelines_panel import (
     NoResourceDocument,
     render_guidelines,
 )
-from factmark.ui.plain import plain_tip, plain_warning
+from factmark.ui.plain import escape, plain_tip, plain_warning
 from factmark.ui.window.main_window import MainWindow
 
 IMG = '<img src="file:///dev/zero">'
@@ -194,6 +194,17 @@ def test_plain_tip_leaves_plain_text_alone_and_escapes_markup() -> None:
     assert shown(tip) == f"{HOSTILE}\n    {HOSTILE}"
     # Qt decides by the first line alone: this one is shown as plain text, untouched
     assert plain_tip(f"one\n{HOSTILE}") == f"one\n{HOSTILE}"
+
+
+def test_markup_is_escaped_as_the_html_module_escapes_it(corpus: Path) -> None:
+    """Oracle: ``html.escape`` (the window escapes without loading the html module)."""
+    import html
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    texts += [HOSTILE, "", "&amp;&#x27;<<>>\"'&", "".join(map(chr, range(0x300))), "\r\n😀\u0301"]
+    assert texts[0]
+    for text in texts:
+        assert escape(text) == html.escape(text)
 
 
 def test_a_warning_shows_its_text_as_written(monkeypatch: pytest.MonkeyPatch) -> None:

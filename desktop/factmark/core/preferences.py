@@ -20,7 +20,6 @@ the switches, the zoom and the recent projects are taken over from it.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import tempfile
@@ -81,6 +80,8 @@ def clean_annotator(name: str) -> str:
 
 def login_name() -> str:
     """The user's login name, or ``"annotator"`` when it cannot be told or recorded."""
+    import getpass  # here: it loads the terminal's module, which a start never needs
+
     try:
         return clean_annotator(getpass.getuser())
     except (KeyError, OSError, ImportError, ValidationError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -30,6 +29,7 @@ from factmark.core.model import Document, Span
 from factmark.ui.article.typed_text import typed_text
 from factmark.ui.panels.link_box import LinkBox
 from factmark.ui.panels.previously_checked import PreviouslyCheckedList
+from factmark.ui.plain import escape
 
 DOCUMENT_FIELDS = (
     ("publication", "Publication"),

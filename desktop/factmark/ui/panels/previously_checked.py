@@ -6,7 +6,6 @@ matched marked), each with a Link button; with no archive, one short line instea
 from __future__ import annotations
 
 import re
-from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -21,6 +20,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from factmark.ui.plain import escape
 
 if TYPE_CHECKING:  # matches come from the matcher, loaded when a claim is first looked up
     from factmark.core.claim_matching import Match

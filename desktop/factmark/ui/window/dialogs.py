@@ -3,8 +3,6 @@ F1 list, and review mode's colours by annotator."""
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
@@ -12,7 +10,7 @@ from factmark import __version__
 from factmark.core.model import GOLD, ValidationError
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.models.tables import SpanListModel
-from factmark.ui.plain import plain_tip
+from factmark.ui.plain import escape, plain_tip
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings

@@ -10,7 +10,6 @@ part.
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +39,7 @@ from factmark.ui.panels.document_panel import DocumentPanel, make_table
 from factmark.ui.panels.hints import NO_DOCUMENT, label_hint
 from factmark.ui.panels.relations_panel import RelationsPanel
 from factmark.ui.panels.suggestion_panel import SuggestionPanel
+from factmark.ui.plain import escape
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
 from factmark.ui.window.checked_sentences import CheckedSentences
