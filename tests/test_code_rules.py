@@ -108,6 +108,12 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         "factmark.core.archive",
         "factmark.core.claim_matching",
         "factmark.core.copies",
+        # The window's parts made when first used: the File menu's work, the dialogs and
+        # review mode, the merge conflict queue and its panel.
+        "factmark.ui.window.files",
+        "factmark.ui.window.dialogs",
+        "factmark.ui.window.conflict_queue",
+        "factmark.ui.panels.conflict_panel",
         # Loaded by nothing a start needs: markup is escaped without the html module's
         # table of character references; the login name is asked only on a first start.
         "html",

@@ -63,6 +63,10 @@ def test_the_queue_is_settled_by_keys_one_undo_step_each(
     press(qtbot, window, "F7")
     assert window.action_table["reviewMode"].isChecked()
     assert panel.isVisible()
+    # Under the article and its find bar, in the column between the side panels.
+    assert panel.parentWidget() is window.centre
+    assert panel.geometry().top() >= window.find_bar.geometry().bottom()
+    assert panel.geometry().width() == window.article_view.geometry().width()
     assert panel.shown_text() == (
         "Merge conflict 1 of 2 · troops · number 14-17 by lead\n"
         'This project\nnote "ana\'s figure"\n'

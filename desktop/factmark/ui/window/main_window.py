@@ -33,7 +33,6 @@ from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
 from factmark.ui.models.tables import SpanListModel
-from factmark.ui.panels.conflict_panel import ConflictPanel
 from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.panels.document_panel import DocumentPanel, make_table
 from factmark.ui.panels.hints import NO_DOCUMENT, label_hint
@@ -43,11 +42,8 @@ from factmark.ui.plain import escape
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
 from factmark.ui.window.checked_sentences import CheckedSentences
-from factmark.ui.window.conflict_queue import ConflictQueue
 from factmark.ui.window.cues import CueMarking
-from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
 from factmark.ui.window.documents import DocumentNavigator
-from factmark.ui.window.files import ProjectFiles
 from factmark.ui.window.link_attributes import LinkAttributes
 from factmark.ui.window.linking import Linking
 from factmark.ui.window.pacing import AfterFirstPaint, NextFrame
@@ -58,7 +54,11 @@ from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
 
 if TYPE_CHECKING:
+    from factmark.ui.panels.conflict_panel import ConflictPanel
     from factmark.ui.panels.guidelines_panel import GuidelinesPanel, GuidelinesView
+    from factmark.ui.window.conflict_queue import ConflictQueue
+    from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
+    from factmark.ui.window.files import ProjectFiles
 
 # The size the window asks for on a big screen; on a smaller one it takes the available area.
 WANTED_SIZE = QSize(1360, 860)
@@ -126,8 +126,7 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.article_view)
         column.addWidget(self.find_bar)
-        self.conflict_panel = ConflictPanel(self)
-        column.addWidget(self.conflict_panel)
+        self._column = column  # the merge conflict panel goes under the find bar once made
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.relations = RelationsPanel(self)
@@ -247,20 +246,74 @@ class MainWindow(QMainWindow):
             self.tell,
             self,
         )
-        self.files = ProjectFiles(
-            self, session, self.settings, self.navigator, self.confirm_leave_guidelines, self
-        )
-        self.dialogs = ProjectDialogs(self, session, self.settings, self.action_table)
-        self.review_mode = ReviewMode(view, self.spans, self)
-        self.conflicts = ConflictQueue(
-            session,
-            view,
-            self.conflict_panel,
-            self.selection.select,
-            self._review_on,
-            self.tell,
-            self,
-        )
+        # Made when first used, with their modules: the File menu's work, the dialogs,
+        # review mode and the merge conflict queue (see their properties).
+        self._files: ProjectFiles | None = None
+        self._dialogs: ProjectDialogs | None = None
+        self._review_mode: ReviewMode | None = None
+        self._conflicts: ConflictQueue | None = None
+
+    @property
+    def files(self) -> ProjectFiles:
+        """The File menu's work and files dropped on the window (made when first used)."""
+        if self._files is None:
+            from factmark.ui.window.files import ProjectFiles
+
+            files = ProjectFiles(
+                self,
+                self.session,
+                self.settings,
+                self.navigator,
+                self.confirm_leave_guidelines,
+                self,
+            )
+            files.archive_added.connect(self.previously_checked.refresh)
+            files.archive_added.connect(self.checked_sentences.archive_changed)
+            self._files = files
+        return self._files
+
+    @property
+    def dialogs(self) -> ProjectDialogs:
+        """The dialogs the menus open (made when first used)."""
+        if self._dialogs is None:
+            from factmark.ui.window.dialogs import ProjectDialogs
+
+            self._dialogs = ProjectDialogs(self, self.session, self.settings, self.action_table)
+        return self._dialogs
+
+    @property
+    def review_mode(self) -> ReviewMode:
+        """Colouring spans by annotator (made when first turned on)."""
+        if self._review_mode is None:
+            from factmark.ui.window.dialogs import ReviewMode
+
+            self._review_mode = ReviewMode(self.article_view, self.spans, self)
+        return self._review_mode
+
+    @property
+    def conflicts(self) -> ConflictQueue:
+        """The merge conflict queue and its panel under the article (made when first
+        used: until a conflict is shown, the panel is hidden and nothing waits in hand)."""
+        if self._conflicts is None:
+            from factmark.ui.panels.conflict_panel import ConflictPanel
+            from factmark.ui.window.conflict_queue import ConflictQueue
+
+            panel = ConflictPanel(self)
+            self._column.addWidget(panel)
+            self._conflicts = ConflictQueue(
+                self.session,
+                self.article_view,
+                panel,
+                self.selection.select,
+                self._review_on,
+                self.tell,
+                self,
+            )
+        return self._conflicts
+
+    @property
+    def conflict_panel(self) -> ConflictPanel:
+        return self.conflicts.panel
 
     @property
     def guidelines_panel(self) -> GuidelinesPanel:
@@ -302,16 +355,16 @@ class MainWindow(QMainWindow):
 
     def _handlers(self) -> dict[str, Callable[..., Any]]:
         """Every action of the table with the part that does it."""
-        session, files, navigator = self.session, self.files, self.navigator
-        annotation, dialogs, view = self.annotation, self.dialogs, self.article_view
+        session, navigator = self.session, self.navigator
+        annotation, view = self.annotation, self.article_view
         return {
-            "newProject": files.choose_new_project,
-            "openProject": files.choose_project_to_open,
-            "importFiles": files.choose_files_to_import,
-            "addArchive": files.choose_archive_files,
-            "exportCorpus": files.choose_export,
-            "copyForAnnotator": files.choose_copy_for_annotator,
-            "mergeProjects": files.choose_projects_to_merge,
+            "newProject": lambda: self.files.choose_new_project(),
+            "openProject": lambda: self.files.choose_project_to_open(),
+            "importFiles": lambda: self.files.choose_files_to_import(),
+            "addArchive": lambda: self.files.choose_archive_files(),
+            "exportCorpus": lambda: self.files.choose_export(),
+            "copyForAnnotator": lambda: self.files.choose_copy_for_annotator(),
+            "mergeProjects": lambda: self.files.choose_projects_to_merge(),
             "quit": self.close,
             "undo": session.undo,
             "redo": session.redo,
@@ -320,7 +373,7 @@ class MainWindow(QMainWindow):
             "find": self.find_bar.open_bar,
             "findNext": lambda: self.find_bar.find_next(),
             "snapToWords": self.settings.set_snap_to_words,
-            "labels": dialogs.labels,
+            "labels": lambda: self.dialogs.labels(),
             "annotator": self.ask_annotator,
             "growStart": lambda: annotation.resize_selected(START, GROW),
             "growEnd": lambda: annotation.resize_selected(END, GROW),
@@ -351,19 +404,19 @@ class MainWindow(QMainWindow):
             "zoomIn": lambda: view.zoom_by(1),
             "zoomOut": lambda: view.zoom_by(-1),
             "zoomReset": lambda: view.zoom_by(-view.zoom),
-            "statistics": dialogs.statistics,
-            "reviewMode": self.review_mode.set,
-            "nextConflict": self.conflicts.next,
+            "statistics": lambda: self.dialogs.statistics(),
+            "reviewMode": lambda on: self.review_mode.set(on),
+            "nextConflict": lambda: self.conflicts.next(),
             "takeCopyVersion": lambda: self.conflicts.take("source"),
             "keepThisVersion": lambda: self.conflicts.take("target"),
-            "agreement": dialogs.agreement,
+            "agreement": lambda: self.dialogs.agreement(),
             "markCheckedSentences": self.checked_sentences.set_on,
             "showDocumentList": lambda shown: self.show_panel(DOCUMENT_LIST, shown),
             "showSidePanels": lambda shown: self.show_panel(SIDE_PANELS, shown),
             "showLabelToolbar": self.action_table.label_toolbar.setVisible,
             "showGuidelines": self.show_guidelines,
-            "shortcuts": dialogs.shortcuts,
-            "about": dialogs.about,
+            "shortcuts": lambda: self.dialogs.shortcuts(),
+            "about": lambda: self.dialogs.about(),
         }
 
     def _connect(self) -> None:
@@ -400,9 +453,9 @@ class MainWindow(QMainWindow):
         self.annotation.span_selected.connect(self.selection.select)
         self.selection.details_shown.connect(self.previously_checked.show_span)
         self.selection.details_shown.connect(self.link_attributes.span_selected)
-        self.details.previously_checked.add_archive_chosen.connect(self.files.choose_archive_files)
-        self.files.archive_added.connect(self.previously_checked.refresh)
-        self.files.archive_added.connect(self.checked_sentences.archive_changed)
+        self.details.previously_checked.add_archive_chosen.connect(
+            lambda: self.files.choose_archive_files()
+        )
         actions["markCheckedSentences"].setChecked(self.settings.mark_checked_sentences())
         # A match found is the selection now: Delete must not act on a span selected before.
         self.find_bar.found.connect(lambda: self.selection.select(None))
