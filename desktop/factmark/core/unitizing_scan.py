@@ -26,7 +26,6 @@ from factmark.core.agreement_arrays import (
     Ints,
     innermost,
     merged_by,
-    merged_units,
     overlay,
     picked,
     present,
@@ -36,6 +35,9 @@ from factmark.core.agreement_scan import Batch, Codes
 from factmark.core.agreement_units import UnitFigures
 from factmark.core.unitizing import Coincidences, Value, pooled_alpha
 from factmark.core.unitizing_2004 import Units2004
+
+# One observer's segments: starts, ends, values (0 is the gap) and regions, by place.
+Pieces = tuple[Ints, Ints, Ints, Ints]
 
 
 @dataclass
@@ -58,36 +60,14 @@ class CoincidenceSums:
 
     def add(
         self,
-        who: Ints,
-        start: Ints,
-        end: Ints,
-        rank: Ints,
-        value_of: Ints,
-        region_start: Ints,
+        found: list[Pieces],
+        active: Flags,
         region_length: Ints,
         region_layer: Ints,
     ) -> None:
-        """Pool one batch: each annotator's spans (in one coordinate where the regions,
-        a document in a layer each, lie end to end) cut as
-        :func:`factmark.core.unitizing.partition` cuts them: overlapping spans of one
-        label (``rank``, the label's place by name) joined, then at each point the
-        innermost, whose label has value ``value_of[rank]``."""
-        observers = present(who)
-        found = []
-        active = np.zeros((len(observers), len(region_start)), dtype=np.bool_)
-        for k, code in enumerate(observers):
-            mine = who == code
-            s, e, r = merged_by(start[mine], end[mine], rank[mine])
-            if len(r) and r.min() == r.max():  # one label: its merged units are apart
-                owner = np.flatnonzero(s < e)
-                a, b = s[owner], e[owner]
-                region = np.searchsorted(region_start, a, side="right") - 1
-            else:
-                a, b, owner = innermost(s, e, e - s, r, s)
-                region = np.searchsorted(region_start, a, side="right") - 1
-                a, b, owner, region = runs(a, b, owner, region)
-            found.append((a, b, value_of[r[owner]], region))
-            active[k, np.searchsorted(region_start, start[mine], side="right") - 1] = True
+        """Pool one batch: per observer, the segments of its units (in one coordinate
+        where the regions, a document in a layer each, lie end to end), cut as
+        :func:`factmark.core.unitizing.partition` cuts them, and the regions it marked."""
         markers = active.sum(axis=0)
         for n in present(markers):
             here = markers == n
@@ -97,12 +77,10 @@ class CoincidenceSums:
             self._own(a, b, value, region, active[k], markers, region_length, region_layer)
         # Per segment, the length other observers' units meet it, summed over them.
         met = [np.zeros(len(a), dtype=np.int64) for a, _, _, _ in found]
-        for k, m in combinations(range(len(observers)), 2):
+        for k, m in combinations(range(len(found)), 2):
             both = active[k] & active[m]
             if both.any():
-                sums = self._pair(
-                    found[k], found[m], both, region_start, region_length, region_layer
-                )
+                sums = self._pair(found[k], found[m], both, region_length, region_layer)
                 met[k] += sums[0]
                 met[m] += sums[1]
         for (_, _, value, region), lengths in zip(found, met, strict=True):
@@ -137,25 +115,39 @@ class CoincidenceSums:
 
     def _pair(
         self,
-        one: tuple[Ints, Ints, Ints, Ints],
-        other: tuple[Ints, Ints, Ints, Ints],
+        one: Pieces,
+        other: Pieces,
         both: Flags,
-        region_start: Ints,
         region_length: Ints,
         region_layer: Ints,
     ) -> tuple[Ints, Ints]:
         """Add the coincidences of two observers; per segment of each, the length the
         other's units meet it."""
-        shared = np.flatnonzero(both)
-        regions = (region_start[shared], region_start[shared] + region_length[shared])
-        low, high, (mine, theirs, inside) = overlay(one[:2], other[:2], regions)
-        keep = inside >= 0  # the pieces of the documents both marked
+        low, high, (mine, theirs) = overlay(one[:2], other[:2])
+        # A piece either holds lies in that one's unit, so in one region; where both
+        # hold it, in the same.
+        region = np.maximum(picked(one[3] + 1, mine), picked(other[3] + 1, theirs)) - 1
+        keep = region >= 0
+        keep[keep] = both[region[keep]]  # the pieces of the documents both marked
         length = (high - low)[keep]
-        layer = region_layer[shared[inside[keep]]]
+        region = region[keep]
+        layer = region_layer[region]
         at = [mine[keep], theirs[keep]]
         value = [picked(side[2], i) for i, side in zip(at, (one, other), strict=True)]
-        np.add.at(self.observed, (layer, value[0], value[1]), length)
-        np.add.at(self.observed, (layer, value[1], value[0]), length)
+        values = self.values
+        cells = np.bincount(
+            (layer * values + value[0]) * values + value[1],
+            weights=length,
+            minlength=self.layers * values * values,
+        )
+        cells = cells.astype(np.int64).reshape(self.layers, values, values)
+        self.observed += cells + cells.transpose(0, 2, 1)
+        # What neither marked in the documents both marked: gap against gap.
+        covered = np.bincount(region, weights=length, minlength=len(both)).astype(np.int64)
+        gaps = np.where(both, region_length - covered, 0)
+        self.observed[:, 0, 0] += 2 * np.bincount(
+            region_layer, weights=gaps, minlength=self.layers
+        ).astype(np.int64)
         valued = (value[0] > 0) & (value[1] > 0)
         sums = [
             np.bincount(i[valued], weights=length[valued], minlength=len(side[0])).astype(np.int64)
@@ -231,39 +223,47 @@ class UnitTally:
         """Pool one batch of compared documents."""
         lengths = np.fromiter(map(len, batch.texts), dtype=np.int64, count=len(batch.texts))
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-        span = int(lengths.sum())
-        start = starts[batch.doc] + batch.start
-        end = starts[batch.doc] + batch.end
-        nl = len(codes.names)
+        span, documents = int(lengths.sum()), len(lengths)
         rank = codes.by_name()
-        self.overall.widen(nl + 1)
-        zeros = np.zeros(len(lengths), dtype=np.int64)
-        self.overall.add(
-            batch.who, start, end, rank[batch.label], np.argsort(rank) + 1, starts, lengths, zeros
-        )
-        ours = batch.label < self.labels
-        shift = batch.label[ours] * span
-        layers = np.arange(self.labels, dtype=np.int64)
+        observers = present(batch.who)
+        overall: list[Pieces] = []
+        by_label: list[Pieces] = []
+        active = np.zeros((len(observers), documents), dtype=np.bool_)
+        layered = np.zeros((len(observers), self.labels * documents), dtype=np.bool_)
+        old: list[dict[int, tuple[Ints, Ints]]] = [{} for _ in range(self.labels)]
+        for k, code in enumerate(observers):
+            mine = batch.who == code
+            # Each observer's spans of one label in one document merged once, for every
+            # study: sorted by label, then place.
+            group = batch.label[mine] * documents + batch.doc[mine]
+            a, b, group = merged_by(batch.start[mine], batch.end[mine], group)
+            label, region = np.divmod(group, documents)
+            a = a + starts[region]
+            b = b + starts[region]
+            active[k, region] = True
+            overall.append(_segments(a, b, label, region, rank))
+            ours = int(np.searchsorted(label, self.labels))  # the project's labels
+            shift = label[:ours] * span
+            layered[k, group[:ours]] = True
+            one = np.ones(ours, dtype=np.int64)
+            by_label.append((a[:ours] + shift, b[:ours] + shift, one, group[:ours]))
+            bounds = np.searchsorted(label[:ours], np.arange(self.labels + 1)).tolist()
+            for units, low, high in zip(old, bounds[:-1], bounds[1:], strict=True):
+                if high > low:
+                    units[code] = (self.total + a[low:high], self.total + b[low:high])
+        self.overall.widen(len(codes.names) + 1)
+        self.overall.add(overall, active, lengths, np.zeros(documents, dtype=np.int64))
         self.by_label.add(
-            batch.who[ours],
-            start[ours] + shift,
-            end[ours] + shift,
-            np.zeros(int(ours.sum()), dtype=np.int64),  # one label per layer
-            np.ones(1, dtype=np.int64),
-            (layers[:, None] * span + starts[None, :]).ravel(),
+            by_label,
+            layered,
             np.tile(lengths, self.labels),
-            np.repeat(layers, len(lengths)),
+            np.repeat(np.arange(self.labels, dtype=np.int64), documents),
         )
-        for code in range(self.labels):
-            mine = batch.label == code
-            found = {}
-            for who in present(batch.who[mine]):
-                pick = mine & (batch.who == who)
-                found[who] = merged_units(self.total + start[pick], self.total + end[pick])
-            self.old[code].add(found)
+        for sums, found in zip(self.old, old, strict=True):
+            sums.add(found)
         self.total += span
         self.rows += len(batch.who)
-        self.seen.update(present(batch.who))
+        self.seen.update(observers)
 
     def merge(self, other: UnitTally) -> None:
         """Pool the documents that follow, counted on their own."""
@@ -299,6 +299,17 @@ class UnitTally:
             overall.update(u=_round(study.u()), bu=_round(study.bu()), cu=_round(study.cu()))
         overall["u_2004"] = _round(pooled_alpha(parts))
         return UnitFigures(by_label, overall)
+
+
+def _segments(a: Ints, b: Ints, label: Ints, region: Ints, rank: Ints) -> Pieces:
+    """One observer's merged units (sorted by label, then place) cut into the innermost
+    at each point (the shortest, then the first label by name), touching pieces of one
+    unit joined: their places, values (label code + 1) and regions."""
+    if not len(label) or label[0] == label[-1]:  # one label: its merged units are apart
+        return a, b, label + 1, region
+    a, b, owner = innermost(a, b, b - a, rank[label], a)
+    a, b, owner, region = runs(a, b, owner, region[owner])
+    return a, b, label[owner] + 1, region
 
 
 def _round(value: float | None) -> float | None:
