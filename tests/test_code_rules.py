@@ -108,6 +108,9 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         "factmark.core.archive",
         "factmark.core.claim_matching",
         "factmark.core.copies",
+        # The look-ups themselves: made when a claim is first selected, or sentences
+        # checked before are first looked for.
+        "factmark.ui.background.claim_matches",
         # The window's parts made when first used: the File menu's work, the dialogs and
         # review mode, the merge conflict queue and its panel.
         "factmark.ui.window.files",

@@ -20,7 +20,6 @@ from factmark.core.checked_sentences import SUGGESTER
 from factmark.core.model import Document, Suggestion
 from factmark.core.project import ProjectError
 from factmark.core.text import counted
-from factmark.ui.background.claim_matches import ClaimMatches, Marked
 from factmark.ui.window.previously_checked import document_language
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.session import Session
@@ -28,6 +27,7 @@ from factmark.ui.window.settings import Settings
 
 if TYPE_CHECKING:
     from factmark.core.claim_matching import Match
+    from factmark.ui.background.claim_matches import ClaimMatches, Marked
 
 
 class CheckedSentences(QObject):
@@ -38,7 +38,7 @@ class CheckedSentences(QObject):
         session: Session,
         settings: Settings,
         review: SuggestionReview,
-        matches: ClaimMatches,
+        matches: Callable[[], ClaimMatches],
         tell: Callable[[str, int], None],
         parent: QObject | None = None,
     ) -> None:
@@ -46,17 +46,26 @@ class CheckedSentences(QObject):
         self.session = session
         self.settings = settings
         self.review = review
-        self.matches = matches
+        self._look_ups = matches  # Previously checked's, made when first asked for
+        self._matches: ClaimMatches | None = None
         self.tell = tell
         self.on = settings.mark_checked_sentences()
         # The review each sentence matched: (document id, start, end) -> match.
         self.reviews: dict[tuple[int, int, int], Match] = {}
         if not self.on:
             review.hidden_suggesters.add(SUGGESTER)
-        matches.sentences_found.connect(self._found)
-        matches.sentences_failed.connect(lambda _document, why: tell(why, 8000))
         session.document_shown.connect(self._shown)
         session.project_opened.connect(lambda _project: self.reviews.clear())
+
+    @property
+    def matches(self) -> ClaimMatches:
+        """The archive's look-ups, heard from the first sentences asked for."""
+        if self._matches is None:
+            matches = self._look_ups()
+            matches.sentences_found.connect(self._found)
+            matches.sentences_failed.connect(lambda _document, why: self.tell(why, 8000))
+            self._matches = matches
+        return self._matches
 
     def set_on(self, on: bool) -> None:
         """Turn marking on (the document shown is matched now) or off (the archive's

@@ -242,7 +242,7 @@ class MainWindow(QMainWindow):
             session,
             self.settings,
             self.review,
-            self.previously_checked.matches,
+            lambda: self.previously_checked.matches,
             self.tell,
             self,
         )
@@ -783,7 +783,7 @@ class MainWindow(QMainWindow):
         self.next_frame.flush()  # the panels' last updates, while the project is open
         self.details.stop()
         self.link_attributes.stop()
-        self.previously_checked.matches.wait()  # a look-up reads the project file
+        self.previously_checked.wait()  # a look-up reads the project file
         self.documents.stop_pending_search()
         self.save_layout()
         self.session.close()

@@ -18,7 +18,6 @@ from PySide6.QtCore import QObject
 from factmark.core.model import Document, Span, ValidationError
 from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
-from factmark.ui.background.claim_matches import ClaimMatches, Key, Looked, Version
 from factmark.ui.panels.previously_checked import (
     EMPTY_ARCHIVE,
     LOOKING,
@@ -30,6 +29,7 @@ from factmark.ui.window.session import Session
 
 if TYPE_CHECKING:
     from factmark.core.claim_matching import Match
+    from factmark.ui.background.claim_matches import ClaimMatches, Key, Looked, Version
 
 CLAIM = "claim"
 ORDINALS = ("best", "second", "third")
@@ -68,7 +68,7 @@ class PreviouslyChecked(QObject):
         self.annotation = annotation
         self.panel = panel
         self.tell = tell
-        self.matches = ClaimMatches(self)
+        self._matches: ClaimMatches | None = None  # made, with its module, when first used
         self._cache: dict[Key, list[Match]] = {}
         self._version: Version | None = None
         self._size: int | None = None
@@ -76,13 +76,31 @@ class PreviouslyChecked(QObject):
         self._linked = ""  # the URL the claim shown is linked to
         self._opened(session.project)
         session.project_opened.connect(self._opened)
-        self.matches.found.connect(self._found)
-        self.matches.failed.connect(self._failed)
         panel.link_chosen.connect(self.link)
+
+    @property
+    def matches(self) -> ClaimMatches:
+        """The look-ups in the open project's archive, made at the first (a start that
+        selects no claim goes without them and their module)."""
+        if self._matches is None:
+            from factmark.ui.background.claim_matches import ClaimMatches
+
+            matches = ClaimMatches(self)
+            matches.open(self.session.project.path)
+            matches.found.connect(self._found)
+            matches.failed.connect(self._failed)
+            self._matches = matches
+        return self._matches
+
+    def wait(self) -> None:
+        """Block until running look-ups are done (closing: a look-up reads the project)."""
+        if self._matches is not None:
+            self._matches.wait()
 
     def _opened(self, project: Project) -> None:
         """Another project: its archive, its index (built at the first look-up)."""
-        self.matches.open(project.path)
+        if self._matches is not None:
+            self._matches.open(project.path)
         self._cache.clear()
         self._version = self._size = self._shown = None
         self.panel.hide()
