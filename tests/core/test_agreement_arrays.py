@@ -91,3 +91,18 @@ def test_tokenize_finds_the_tokens_of_the_pattern(
         at = int(found.offsets[n])
         overlapping = range(bisect_right(ends, at + s), bisect_left(starts, at + e))
         assert (low, high) == (overlapping.start, max(overlapping.start, overlapping.stop))
+
+
+@pytest.mark.parametrize("high", [50, 1 << 52])  # the second one past exact float sums
+def test_add_at_is_ufunc_at(high: int) -> None:
+    rng = np.random.default_rng(23)
+    rows, columns = rng.integers(0, 7, 5_000), rng.integers(0, 3, 5_000)
+    values = rng.integers(-high, high, 5_000)
+    expected = np.arange(21, dtype=np.int64).reshape(7, 3)
+    found = expected.copy()
+    np.add.at(expected, (rows, columns), values)
+    agreement_arrays.add_at(found, rows, columns, values)
+    assert np.array_equal(found, expected)
+    empty = np.zeros(0, dtype=np.int64)
+    agreement_arrays.add_at(found, empty, empty, empty)
+    assert np.array_equal(found, expected)

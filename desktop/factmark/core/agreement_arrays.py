@@ -248,6 +248,18 @@ def exact_matches(a: tuple[Ints, Ints, Ints], b: tuple[Ints, Ints, Ints], size: 
     return np.bincount(group[1:][same], minlength=size).astype(np.int64)
 
 
+def add_at(into: Ints, rows: Ints, columns: Ints, values: Ints) -> None:
+    """``np.add.at(into, (rows, columns), values)`` on a 2-D array of integers: one
+    ``bincount`` of the flat places, several times faster than ``ufunc.at`` with two index
+    arrays; its float sums are exact while they stay under 2**53, else ``ufunc.at``."""
+    if len(values) and int(np.abs(values).max()) * len(values) >= 1 << 53:
+        np.add.at(into, (rows, columns), values)
+        return
+    height, width = into.shape
+    sums = np.bincount(rows * width + columns, weights=values, minlength=height * width)
+    into += sums.astype(np.int64).reshape(height, width)
+
+
 def picked(values: Ints, at: Ints) -> Ints:
     """``values[at]``, 0 where ``at`` is -1 (nothing there); also when ``values`` is empty
     (a side whose spans in a batch cover no token)."""

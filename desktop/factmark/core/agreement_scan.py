@@ -18,6 +18,7 @@ from factmark.core.agreement_arrays import (
     Flags,
     Ints,
     Tokens,
+    add_at,
     exact_matches,
     innermost,
     merged_units,
@@ -358,8 +359,8 @@ def _token_values(
     tally.total += in_pair
     tally.agree += np.bincount(doc[same], weights=size[same], minlength=len(both)).astype(np.int64)
     tally.agree += neither
-    np.add.at(tally.by_a, (doc, va), size)
-    np.add.at(tally.by_b, (doc, vb), size)
+    add_at(tally.by_a, doc, va, size)
+    add_at(tally.by_b, doc, vb, size)
     tally.by_a[:, 0] += neither
     tally.by_b[:, 0] += neither
     return pooled

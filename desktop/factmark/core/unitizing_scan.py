@@ -24,6 +24,7 @@ import numpy as np
 from factmark.core.agreement_arrays import (
     Flags,
     Ints,
+    add_at,
     innermost,
     merged_by,
     overlay,
@@ -84,7 +85,7 @@ class CoincidenceSums:
                 met[k] += sums[0]
                 met[m] += sums[1]
         for (_, _, value, region), lengths in zip(found, met, strict=True):
-            np.add.at(self.inner, (region_layer[region], value), lengths * lengths)
+            add_at(self.inner, region_layer[region], value, lengths * lengths)
 
     def _own(
         self,
@@ -99,7 +100,7 @@ class CoincidenceSums:
     ) -> None:
         length = b - a
         layer = region_layer[region]
-        np.add.at(self.squares, (layer, value), length * length)
+        add_at(self.squares, layer, value, length * length)
         covered = np.bincount(region, weights=length, minlength=len(active)).astype(np.int64)
         gap = np.where(active, region_length - covered, 0)
         self.squares[:, 0] += np.bincount(region_layer, weights=gap, minlength=self.layers).astype(
@@ -108,7 +109,7 @@ class CoincidenceSums:
         for n in present(markers[active]):
             into = self.silent.setdefault(n, np.zeros((self.layers, self.values), np.int64))
             here = markers[region] == n
-            np.add.at(into, (layer[here], value[here]), length[here])
+            add_at(into, layer[here], value[here], length[here])
             into[:, 0] += np.bincount(
                 region_layer, weights=np.where(markers == n, gap, 0), minlength=self.layers
             ).astype(np.int64)
