@@ -106,3 +106,27 @@ def test_add_at_is_ufunc_at(high: int) -> None:
     empty = np.zeros(0, dtype=np.int64)
     agreement_arrays.add_at(found, empty, empty, empty)
     assert np.array_equal(found, expected)
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_innermost_gives_each_point_its_first_interval(ordered: bool) -> None:
+    """Pieces between every bound, each with the interval covering it that sorts first by
+    the keys, then by index: intervals apart, touching, nested, repeated and empty, in
+    the order of their starts (clusters cut alone) or in none."""
+    rng = np.random.default_rng(29)
+    for _ in range(200):
+        count = int(rng.integers(0, 30))
+        start = rng.integers(0, 200, count)
+        end = start + rng.choice([0, 1, 2, 5, 9, 40], count)
+        if ordered:
+            order = np.lexsort((end, start))
+            start, end = start[order], end[order]
+        width, label = end - start, rng.integers(0, 3, count)
+        low, high, owner = agreement_arrays.innermost(start, end, width, label)
+        points = sorted({int(p) for s, e in zip(start, end, strict=True) if s < e for p in (s, e)})
+        expected = []
+        for a, b in zip(points, points[1:], strict=False):
+            covering = [i for i in range(count) if start[i] <= a and b <= end[i]]
+            if covering:
+                expected.append((a, b, min(covering, key=lambda i: (width[i], label[i], i))))
+        assert list(zip(low.tolist(), high.tolist(), owner.tolist(), strict=True)) == expected

@@ -120,14 +120,40 @@ def innermost(start: Ints, end: Ints, *keys: Ints) -> tuple[Ints, Ints, Ints]:
     that sorts first by ``keys``, then by its index (its index; pieces not joined, gaps
     left out)."""
     kept = np.flatnonzero(start < end)
-    n = len(kept)
-    if not n:
+    if not len(kept):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    cuts, places = ranked(np.concatenate((start[kept], end[kept])))
+    low, high = start[kept], end[kept]
+    if not (low[1:] >= low[:-1]).all():  # in no order: every bound cuts
+        return _cut(kept, low, high, [key[kept] for key in keys])
+    # In order of their starts (as spans are read), most intervals overlap no other and
+    # are a piece each: only the clusters of overlapping ones are cut.
+    reach = np.maximum.accumulate(high)
+    head = np.concatenate(([True], low[1:] >= reach[:-1]))  # the first of a cluster
+    alone = head & np.concatenate((head[1:], [True]))
+    if alone.all():
+        return low, high, kept
+    crowd = np.flatnonzero(~alone)
+    a, b, owner = _cut(crowd, low[crowd], high[crowd], [key[kept[crowd]] for key in keys])
+    single = np.flatnonzero(alone)
+    cluster = np.cumsum(head) - 1
+    # Both lists run in the order of the clusters, which lie apart: merged by cluster.
+    order = np.argsort(np.concatenate((cluster[single], cluster[owner])), kind="stable")
+    return (
+        np.concatenate((low[single], a))[order],
+        np.concatenate((high[single], b))[order],
+        kept[np.concatenate((single, owner))[order]],
+    )
+
+
+def _cut(kept: Ints, start: Ints, end: Ints, keys: list[Ints]) -> tuple[Ints, Ints, Ints]:
+    """:func:`innermost` of the intervals ``kept`` (not empty), whatever their order:
+    the pieces between every bound, each with its interval."""
+    n = len(kept)
+    cuts, places = ranked(np.concatenate((start, end)))
     first, spread = places[:n], places[n:] - places[:n]
     # Each interval's place in the order of ``keys``: one number to sort its pieces by.
-    order = sorting(*(k[kept] for k in keys)) if keys else np.arange(n)
+    order = sorting(*keys) if keys else np.arange(n)
     place = np.empty(n, dtype=np.int64)
     place[order] = np.arange(n)
     piece = ranges(first, spread)

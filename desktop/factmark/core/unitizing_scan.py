@@ -308,6 +308,8 @@ def _segments(a: Ints, b: Ints, label: Ints, region: Ints, rank: Ints) -> Pieces
     unit joined: their places, values (label code + 1) and regions."""
     if not len(label) or label[0] == label[-1]:  # one label: its merged units are apart
         return a, b, label + 1, region
+    order = np.argsort(a, kind="stable")  # by place: most units then overlap no other
+    a, b, label, region = a[order], b[order], label[order], region[order]
     a, b, owner = innermost(a, b, b - a, rank[label], a)
     a, b, owner, region = runs(a, b, owner, region[owner])
     return a, b, label[owner] + 1, region
