@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left, bisect_right
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -125,7 +126,7 @@ def test_innermost_gives_each_point_its_first_interval(ordered: bool) -> None:
         low, high, owner = agreement_arrays.innermost(start, end, width, label)
         points = sorted({int(p) for s, e in zip(start, end, strict=True) if s < e for p in (s, e)})
         expected = []
-        for a, b in zip(points, points[1:], strict=False):
+        for a, b in pairwise(points):
             covering = [i for i in range(count) if start[i] <= a and b <= end[i]]
             if covering:
                 expected.append((a, b, min(covering, key=lambda i: (width[i], label[i], i))))
