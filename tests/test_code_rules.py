@@ -117,6 +117,17 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         "factmark.ui.window.dialogs",
         "factmark.ui.window.conflict_queue",
         "factmark.ui.panels.conflict_panel",
+        # Made after the first paint: the panels under the span list and the parts they
+        # serve (links, cues, link attributes, earlier fact-checks).
+        "factmark.ui.window.side_panels",
+        "factmark.ui.panels.details_panel",
+        "factmark.ui.panels.relations_panel",
+        "factmark.ui.panels.suggestion_panel",
+        "factmark.ui.panels.previously_checked",
+        "factmark.ui.window.linking",
+        "factmark.ui.window.cues",
+        "factmark.ui.window.link_attributes",
+        "factmark.ui.window.previously_checked",
         # Loaded by nothing a start needs: markup is escaped without the html module's
         # table of character references; the login name is asked only on a first start.
         "html",

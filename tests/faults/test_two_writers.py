@@ -214,7 +214,7 @@ def test_a_second_look_at_the_open_project_keeps_the_command_line_out_of_its_log
         window.add_span(document_id, 0, 9, "claim")
         added = window.add_document(IncomingDocument("Pasted in the window " * 200))
         assert added is not None
-        spans = "SELECT start, \"end\", label FROM spans ORDER BY start"
+        spans = 'SELECT start, "end", label FROM spans ORDER BY start'
         assert _seen_by_another_program(path, spans) == [[0, 9, "claim"], [13, 18, "location"]]
         _import(path, tmp_path / "two.jsonl", "Imported later, the window still open.")
     texts = {text for (text,) in _seen_by_another_program(path, "SELECT text FROM documents")}

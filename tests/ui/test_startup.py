@@ -336,3 +336,63 @@ def test_a_label_key_pressed_before_the_panels_are_placed_shows_in_them(
     row = window.documents.model.row_of(window.current.id)
     assert window.documents.model.index(row, 1).data() == "In progress"
     assert window.documents.model.index(row, 2).data() == 1
+
+
+@pytest.mark.parametrize("made", ["before the first paint", "after the first paint"])
+def test_the_side_panels_show_what_was_there_and_done_before_they_were_made(
+    open_window, qtbot, monkeypatch: pytest.MonkeyPatch, made: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The panels under the span list (suggestion, links, details) and the parts they
+    serve are made after the first paint: a window whose document has a link, where a
+    span is labelled and a suggestion is in hand before they are made, shows the same
+    in them as a window that had them from the start (the oracle)."""
+    from PySide6.QtCore import Qt
+
+    from factmark.ui.window.main_window import MainWindow
+    from tests.ui.helpers import click_at
+    from tests.ui.test_annotation import find
+    from tests.ui.test_links_notes import label, links
+
+    first = open_window()
+    label(first, qtbot, "Ukraine", "claim")
+    label(first, qtbot, "according", "source")
+    qtbot.keyClick(first.article_view, Qt.Key.Key_R)
+    click_at(qtbot, first.article_view, find(first, "Ukraine") + 2)
+    assert links(first) == [("according", "attributed_to", "Ukraine")]
+    first.close()
+    first.project.close()
+
+    place = MainWindow._place_panels
+    monkeypatch.setattr(MainWindow, "_place_panels", lambda _window: None)
+    window = open_window(panels_placed=False)
+    if made == "before the first paint":
+        window.side_panels  # noqa: B018
+    assert (window._side_panels is None) == (made == "after the first paint")
+    view = window.article_view
+    start = find(window, "Bakhmut")
+    view.select_range(start, start + len("Bakhmut"))  # no click: a click makes them
+    qtbot.keyClick(view, Qt.Key.Key_3)
+    assert len(view.spans) == 3
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_S, ctrl_shift)
+    qtbot.waitUntil(lambda: window.review.held is not None, timeout=30000)  # off the GUI thread
+    assert (window._side_panels is None) == (made == "after the first paint")
+    while not window.panels_placed:
+        place(window)
+    qtbot.waitUntil(window.details.isVisible)
+    window.next_frame.flush()
+    relations = window.relations
+    assert [relations.item(row).text() for row in range(relations.count())] == [
+        'source "according" → attributed_to → claim "Ukraine"\n'
+        "    quote proposed: indirect (Shift+Alt+W accepts)"
+    ]
+    assert [(kind, head.label, child.label) for head, child, kind in view.links] == [
+        ("attributed_to", "source", "claim")
+    ]
+    held = window.review.held
+    assert held is not None and window.suggestion_panel.isVisible()
+    assert view.text[held.start : held.end] in window.suggestion_panel.shown_text()
+    # The suggestion picked let go of the span labelled: the details show no span.
+    assert view.selected_span_id is None
+    assert window.details.span_title.text() == "Click a span to see its note and attributes."
+    assert window.action_table["markCues"].isChecked() == window.cues.on

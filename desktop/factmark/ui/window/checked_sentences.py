@@ -20,7 +20,6 @@ from factmark.core.checked_sentences import SUGGESTER
 from factmark.core.model import Document, Suggestion
 from factmark.core.project import ProjectError
 from factmark.core.text import counted
-from factmark.ui.window.previously_checked import document_language
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
@@ -96,6 +95,9 @@ class CheckedSentences(QObject):
             return
         if announce:
             self.tell("Looking for sentences checked before in the archive…", 0)
+        # With Previously checked, made after the window's first paint.
+        from factmark.ui.window.previously_checked import document_language
+
         self.matches.mark_sentences(document.id, document.text, document_language(document))
 
     def _found(self, marked: Marked) -> None:

@@ -27,27 +27,21 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.changes import ChangeSet
+from factmark.core.cues import cues_on
 from factmark.core.guidelines import section
 from factmark.core.model import Document, Label, Suggestion
 from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
 from factmark.ui.models.tables import SpanListModel
-from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.panels.document_panel import DocumentPanel, make_table
 from factmark.ui.panels.hints import NO_DOCUMENT, label_hint
-from factmark.ui.panels.relations_panel import RelationsPanel
-from factmark.ui.panels.suggestion_panel import SuggestionPanel
 from factmark.ui.plain import escape
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
 from factmark.ui.window.checked_sentences import CheckedSentences
-from factmark.ui.window.cues import CueMarking
 from factmark.ui.window.documents import DocumentNavigator
-from factmark.ui.window.link_attributes import LinkAttributes
-from factmark.ui.window.linking import Linking
-from factmark.ui.window.pacing import AfterFirstPaint, NextFrame
-from factmark.ui.window.previously_checked import PreviouslyChecked
+from factmark.ui.window.pacing import AfterFirstPaint, NextFrame, OnFirstClick
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.selection import SpanSelection
 from factmark.ui.window.session import Session
@@ -55,10 +49,18 @@ from factmark.ui.window.settings import Settings
 
 if TYPE_CHECKING:
     from factmark.ui.panels.conflict_panel import ConflictPanel
+    from factmark.ui.panels.details_panel import DetailsPanel
     from factmark.ui.panels.guidelines_panel import GuidelinesPanel, GuidelinesView
+    from factmark.ui.panels.relations_panel import RelationsPanel
+    from factmark.ui.panels.suggestion_panel import SuggestionPanel
     from factmark.ui.window.conflict_queue import ConflictQueue
+    from factmark.ui.window.cues import CueMarking
     from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
     from factmark.ui.window.files import ProjectFiles
+    from factmark.ui.window.link_attributes import LinkAttributes
+    from factmark.ui.window.linking import Linking
+    from factmark.ui.window.previously_checked import PreviouslyChecked
+    from factmark.ui.window.side_panels import SidePanels
 
 # The size the window asks for on a big screen; on a smaller one it takes the available area.
 WANTED_SIZE = QSize(1360, 860)
@@ -129,16 +131,9 @@ class MainWindow(QMainWindow):
         self._column = column  # the merge conflict panel goes under the find bar once made
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
-        self.relations = RelationsPanel(self)
-        self.details = DetailsPanel(lambda: self.project.attribute_definitions(), self)
-        self.details.set_document_open(self.settings.document_fields_open())
-        self.details.document_toggle.toggled.connect(self.settings.set_document_fields_open)
         self.side = QSplitter(Qt.Orientation.Vertical, self)
         self.side.setObjectName("sideSplitter")
-        self.suggestion_panel = SuggestionPanel(self)
-        for part in (self.span_list, self.suggestion_panel, self.relations, self.details):
-            self.side.addWidget(part)
-        self.side.setSizes([300, 150, 110, 240])  # the suggestion in hand: four lines
+        self.side.addWidget(self.span_list)  # the panels under it: see side_panels
         # The first paint shows the article and its label keys alone: the panels beside it
         # take their places in the next turns of the event loop (painting the document
         # list's titles in every script was half the first paint). Empty stand-ins hold
@@ -201,40 +196,13 @@ class MainWindow(QMainWindow):
             view,
             self.spans,
             self.span_list,
-            self.details,
+            None,  # the details: made after the first paint (see side_panels)
             self.action_table.context_menu,
             self.tell,
             self.next_frame.later,
             self,
         )
-        self.linking = Linking(
-            session, view, self.annotation, self.selection, self.relations, self.tell, self
-        )
-        self.cues = CueMarking(
-            session,
-            view,
-            self.annotation,
-            self.linking,
-            self.relations,
-            self.details,
-            self.action_table["markCues"],
-            self.tell,
-            self.settings.annotator,
-            self,
-        )
-        self.link_attributes = LinkAttributes(
-            session,
-            view,
-            self.annotation,
-            self.linking,
-            self.relations,
-            self.details.link_box,
-            self.tell,
-            self,
-        )
-        self.previously_checked = PreviouslyChecked(
-            session, view, self.annotation, self.details.previously_checked, self.tell, self
-        )
+        self._side_panels: SidePanels | None = None  # made after the first paint
         self.review = SuggestionReview(
             session, self.settings, view, self.annotation, self.tell, self
         )
@@ -252,6 +220,58 @@ class MainWindow(QMainWindow):
         self._dialogs: ProjectDialogs | None = None
         self._review_mode: ReviewMode | None = None
         self._conflicts: ConflictQueue | None = None
+
+    @property
+    def side_panels(self) -> SidePanels:
+        """The panels under the span list and the parts they serve: made in the event
+        loop's first turn after the first paint, or when first needed if sooner (a key,
+        a click in the article); they show what the session holds then."""
+        if self._side_panels is None:
+            from factmark.ui.window.side_panels import SidePanels
+
+            self._side_panels = SidePanels(
+                self,
+                self.session,
+                self.settings,
+                self.annotation,
+                self.selection,
+                self.side,
+                self.action_table["markCues"],
+                lambda: self.files.choose_archive_files(),
+                self.tell,
+            )
+            self.selection.show_details_in(self._side_panels.details)
+            self._show_suggestion(self.review.held)
+            self._mouse_waits.remove()
+        return self._side_panels
+
+    @property
+    def relations(self) -> RelationsPanel:
+        return self.side_panels.relations
+
+    @property
+    def details(self) -> DetailsPanel:
+        return self.side_panels.details
+
+    @property
+    def suggestion_panel(self) -> SuggestionPanel:
+        return self.side_panels.suggestion_panel
+
+    @property
+    def linking(self) -> Linking:
+        return self.side_panels.linking
+
+    @property
+    def cues(self) -> CueMarking:
+        return self.side_panels.cues
+
+    @property
+    def link_attributes(self) -> LinkAttributes:
+        return self.side_panels.link_attributes
+
+    @property
+    def previously_checked(self) -> PreviouslyChecked:
+        return self.side_panels.previously_checked
 
     @property
     def files(self) -> ProjectFiles:
@@ -379,14 +399,14 @@ class MainWindow(QMainWindow):
             "growEnd": lambda: annotation.resize_selected(END, GROW),
             "shrinkEnd": lambda: annotation.resize_selected(END, SHRINK),
             "shrinkStart": lambda: annotation.resize_selected(START, SHRINK),
-            "linkSpan": self.linking.start,
-            "linkFactCheck": self.previously_checked.link_best,
+            "linkSpan": lambda: self.linking.start(),
+            "linkFactCheck": lambda: self.previously_checked.link_best(),
             "linkFactCheck2": lambda: self.previously_checked.link(2),
             "linkFactCheck3": lambda: self.previously_checked.link(3),
-            "acceptCue": self.cues.accept,
-            "acceptQuote": self.link_attributes.accept,
-            "outletVoice": self.cues.toggle_outlet_voice,
-            "markCues": self.cues.set_cues,
+            "acceptCue": lambda: self.cues.accept(),
+            "acceptQuote": lambda: self.link_attributes.accept(),
+            "outletVoice": lambda: self.cues.toggle_outlet_voice(),
+            "markCues": lambda on: self.cues.set_cues(on),
             "acceptGold": lambda: annotation.review_selected("accepted"),
             "rejectReview": lambda: annotation.review_selected("rejected"),
             "nextSpan": lambda: self._step(1),
@@ -426,6 +446,7 @@ class MainWindow(QMainWindow):
         actions["snapToWords"].setChecked(self.settings.snap_to_words())
         actions["suggestOnOpen"].setChecked(self.settings.suggest_on_open())
         actions["showLabelToolbar"].setChecked(True)
+        actions["markCues"].setChecked(cues_on(self.project))  # before the cue part is made
         self.splitter.splitterMoved.connect(lambda _pos, _index: self._panels_shown())
         self._panels_shown()
         actions.bind(self._handlers())
@@ -445,17 +466,10 @@ class MainWindow(QMainWindow):
         session.problem.connect(lambda message: self.tell(message))
         session.performing.connect(self.next_frame.hold)
         session.project_closing.connect(self.next_frame.flush)
-        session.project_closing.connect(self.details.stop)  # a note typed is saved first
-        session.project_closing.connect(self.link_attributes.stop)
         session.changed.connect(self._changed)
         session.document_shown.connect(self._document_shown)
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
-        self.selection.details_shown.connect(self.previously_checked.show_span)
-        self.selection.details_shown.connect(self.link_attributes.span_selected)
-        self.details.previously_checked.add_archive_chosen.connect(
-            lambda: self.files.choose_archive_files()
-        )
         actions["markCheckedSentences"].setChecked(self.settings.mark_checked_sentences())
         # A match found is the selection now: Delete must not act on a span selected before.
         self.find_bar.found.connect(lambda: self.selection.select(None))
@@ -463,9 +477,9 @@ class MainWindow(QMainWindow):
         self.article_view.setPlaceholderText(NO_DOCUMENT)
         self.article_view.suggestion_clicks_allowed = lambda: not self.linking.active
         self.article_view.span_resized.connect(self.annotation.resize_to)
-        self.details.note_edited.connect(self.annotation.set_note)
-        self.details.attribute_chosen.connect(self.annotation.set_attribute)
-        self.details.document_fields_edited.connect(self.annotation.set_document_meta)
+        # A click in the article may act on a part made with the side panels: they are
+        # made first if the click comes before them.
+        self._mouse_waits = OnFirstClick(self.article_view.viewport(), lambda: self.side_panels)
         self.annotator_button.clicked.connect(lambda: self.ask_annotator())
         self._rebuild_label_actions()
 
@@ -476,7 +490,7 @@ class MainWindow(QMainWindow):
             self._rebuild_label_actions()
         if changes.settings and self._guidelines_panel is not None:
             self._guidelines_panel.refresh()
-        if changes.settings or changes.labels:
+        if (changes.settings or changes.labels) and self._side_panels is not None:
             self.details.refresh_definitions()  # attribute keys or labels may differ
         if changes.documents_reloaded:
             self._update_titles()
@@ -495,7 +509,8 @@ class MainWindow(QMainWindow):
             self.tell(label_hint(self.project.labels()), 0)  # the one gesture, taught
 
     def _project_opened(self, project: Project) -> None:
-        self.details.refresh_definitions()
+        if self._side_panels is not None:
+            self.details.refresh_definitions()
         if self._guidelines_panel is not None:
             self._guidelines_panel.set_project(project)
         self._rebuild_label_actions()
@@ -511,7 +526,8 @@ class MainWindow(QMainWindow):
             lambda label: label_tooltip(project.guidelines(), label),
         )
         unbound += self.action_table.set_link_attributes(
-            project.link_attribute_definitions(), self.link_attributes.set_by_key
+            project.link_attribute_definitions(),
+            lambda kind, name, value: self.link_attributes.set_by_key(kind, name, value),
         )
         if unbound:
             self.tell("Keys not bound: " + "; ".join(unbound) + " (change them in Edit > Labels).")
@@ -520,6 +536,11 @@ class MainWindow(QMainWindow):
         """One thing in hand: a suggestion picked lets go of the selected span."""
         if chosen is not None and self.article_view.selected_span_id is not None:
             self.selection.select(None)
+        if self._side_panels is not None:  # else shown once they are made
+            self._show_suggestion(chosen)
+
+    def _show_suggestion(self, chosen: Suggestion | None) -> None:
+        """The suggestion panel shows the suggestion in hand."""
         number, waiting = self.review.position()
         text = self.article_view.text[chosen.start : chosen.end] if chosen else ""
         detail, tip = self.checked_sentences.describe(chosen)
@@ -679,10 +700,14 @@ class MainWindow(QMainWindow):
             self.splitter.setStretchFactor(index, stretch)
 
     def _place_panels(self) -> None:
-        """Put the next panel waiting in its place beside the article, at the width its
-        stand-in had; one panel a turn of the event loop, so that a key pressed meanwhile
-        waits for one at most. The panels hear the session from the start: they show
-        whatever was done before they were placed."""
+        """Make the side panels (unless they were needed sooner), then put each panel
+        waiting in its place beside the article, at the width its stand-in had; one step
+        a turn of the event loop, so that a key pressed meanwhile waits for one at most.
+        The panels show whatever was done before they were made and placed."""
+        if self._side_panels is None:
+            self.side_panels  # noqa: B018  (made now)
+            QTimer.singleShot(0, self._place_panels)
+            return
         if not self._waiting_panels:
             return
         index, panel = self._waiting_panels.pop(0)
@@ -781,9 +806,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.next_frame.flush()  # the panels' last updates, while the project is open
-        self.details.stop()
-        self.link_attributes.stop()
-        self.previously_checked.wait()  # a look-up reads the project file
+        if self._side_panels is not None:
+            self._side_panels.stop()
         self.documents.stop_pending_search()
         self.save_layout()
         self.session.close()

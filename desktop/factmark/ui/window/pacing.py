@@ -1,5 +1,5 @@
 """The article first: after an edit, the panels beside it are painted one frame later;
-at start, they take their places right after the window's first paint.
+at start, they are made and take their places right after the window's first paint.
 
 A label key changes the article, the span list, the details and the document's row. The
 eyes are on the article, so it is painted at once; the other panels stop painting until
@@ -97,4 +97,34 @@ class AfterFirstPaint(QObject):
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self._then)
+        return False
+
+
+# A click, or the context menu, on a widget.
+_CLICKS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.ContextMenu,
+    }
+)
+
+
+class OnFirstClick(QObject):
+    """Runs ``first`` before the first click on ``widget`` is handled (what the click
+    does may need what ``first`` makes), unless :meth:`remove` is called before."""
+
+    def __init__(self, widget: QWidget, first: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._first = first
+        widget.installEventFilter(self)
+
+    def remove(self) -> None:
+        self._widget.removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in _CLICKS:
+            self.remove()
+            self._first()
         return False

@@ -4,6 +4,7 @@ and the selected span, kept the same in both and in the details panel."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu, QTableView
@@ -12,8 +13,10 @@ from factmark.core.changes import ChangeSet
 from factmark.core.model import Document, Span
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.models.tables import SpanListModel
-from factmark.ui.panels.details_panel import DetailsPanel
 from factmark.ui.window.session import Session
+
+if TYPE_CHECKING:
+    from factmark.ui.panels.details_panel import DetailsPanel
 
 
 class SpanSelection(QObject):
@@ -27,14 +30,15 @@ class SpanSelection(QObject):
         view: ArticleView,
         model: SpanListModel,
         table: QTableView,
-        details: DetailsPanel,
+        details: DetailsPanel | None,
         context_menu: Callable[[bool, bool], QMenu],
         tell: Callable[[str], None],
         later: Callable[[str, Callable[[], None]], None] = lambda _kind, update: update(),
         parent: QObject | None = None,
     ) -> None:
         """``later(kind, update)`` runs a details update now or at the next frame (see
-        pacing.NextFrame): the article is painted first."""
+        pacing.NextFrame): the article is painted first. ``details`` may come later
+        (:meth:`show_details_in`)."""
         super().__init__(parent)
         self.later = later
         self.session = session
@@ -54,11 +58,19 @@ class SpanSelection(QObject):
     def selected(self) -> int | None:
         return self.view.selected_span_id
 
+    def show_details_in(self, details: DetailsPanel) -> None:
+        """The details panel, made after the selection: it shows the document and the
+        span selected now (and says so to whoever follows the details)."""
+        self.details = details
+        details.show_document(self.session.document)
+        self._show_details(self.view.span(self.view.selected_span_id))
+
     def _shown(self, document: Document | None) -> None:
         self.model.project = self.session.project
         self.model.show_document(document)
         self.view.show_document(document.text if document else "", self.model.colours)
-        self.details.show_document(document)
+        if self.details is not None:
+            self.details.show_document(document)
         self._show_details(None)
 
     def _changed(self, changes: ChangeSet) -> None:
@@ -84,7 +96,8 @@ class SpanSelection(QObject):
             if before is not None and now is not None and _shape(before) != _shape(now):
                 self.tell(self.describe(now))  # resized or relabelled: say what it is now
         edit = changes.documents.get(document_id or 0)
-        if edit is not None and edit.new is not None and self.session.document is not None:
+        shown = edit is not None and edit.new is not None and self.session.document is not None
+        if shown and self.details is not None:
             self.details.show_document(self.session.document)
 
     def select(self, span_id: int | None) -> None:
@@ -115,6 +128,8 @@ class SpanSelection(QObject):
         self.later("details", lambda: self._details_of(span, text))
 
     def _details_of(self, span: Span | None, text: str) -> None:
+        if self.details is None:
+            return  # the details are not made yet: they show the selection once made
         self.details.show_span(span, text)
         origin = None
         if span is not None and span.id is not None:
