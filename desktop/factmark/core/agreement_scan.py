@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -76,6 +76,21 @@ class Codes:
         return rank
 
 
+class Spans(NamedTuple):
+    """Some spans of a batch: per span its document's place, start, end and label code."""
+
+    doc: Ints
+    start: Ints
+    end: Ints
+    label: Ints
+
+    def among(self, flags: Flags) -> Spans:
+        """The spans where ``flags`` is set (these, when it is set everywhere)."""
+        if flags.all():
+            return self
+        return Spans(self.doc[flags], self.start[flags], self.end[flags], self.label[flags])
+
+
 @dataclass
 class Batch:
     """The compared documents of one range of ids and their annotators' spans."""
@@ -88,10 +103,18 @@ class Batch:
     start: Ints
     end: Ints
     label: Ints
-    who: Ints
+    who: Ints  # ascending: one annotator's spans after another's
     has: dict[int, Flags]  # per annotator code: which documents it made spans in
     rows: list[list[tuple[Any, ...]]]  # per document, its spans' rows (SpanRow order)
     relations: dict[int, list[Relation]] = field(default_factory=dict)  # by place
+
+    def spans_of(self, code: int) -> Spans:
+        """The spans of annotator ``code``, in the order read (a batch holds its spans one
+        annotator after another, so that each annotator's are a slice, not a selection)."""
+        low, high = np.searchsorted(self.who, [code, code + 1]).tolist()
+        return Spans(
+            self.doc[low:high], self.start[low:high], self.end[low:high], self.label[low:high]
+        )
 
     def annotator_counts(self) -> Ints:
         """Per document, how many annotators made spans in it."""
@@ -140,8 +163,8 @@ def _read(project: Project, first: int, last: int, labels: Codes, people: Codes)
     )
     if found is None:
         return None
-    batch, kept = found
-    for index, at in zip(kept.tolist(), batch.doc.tolist(), strict=True):
+    batch, kept, place = found
+    for index, at in zip(kept.tolist(), place.tolist(), strict=True):
         batch.rows[at].append(rows[index])
     return batch
 
@@ -188,10 +211,11 @@ def _batch(
     label: Ints,
     start: Ints,
     end: Ints,
-) -> tuple[Batch, Ints] | None:
+) -> tuple[Batch, Ints, Ints] | None:
     """The batch of the documents in ``bounds`` that two annotators or more marked, from
     every span's document id, annotator code (-1: none or the gold layer), label code,
-    start and end; with the index of each span it kept."""
+    start and end; with the index of each span it kept and its document's place, in the
+    order read."""
     # Per document of the range, which annotators marked it: a table, not a sort (the
     # range is a batch of ids, the annotators a few).
     first = bounds[0]
@@ -204,8 +228,13 @@ def _batch(
     compared = chosen + first
     slot = np.full(len(marked), -1, dtype=np.int64)  # per id of the range: its place
     slot[chosen] = np.arange(len(chosen))
-    keep = mine & (slot[ids - first] >= 0)
+    keep = np.flatnonzero(mine & (slot[ids - first] >= 0))
     place = slot[ids[keep] - first]
+    # One annotator's spans after another's, each in the order read (a stable radix sort
+    # of the small codes).
+    codes = who[keep]
+    order = np.argsort(codes.astype(np.int16) if people < 1 << 15 else codes, kind="stable")
+    spans = keep[order]
     wanted = set(compared.tolist())
     # Only these texts are read: a document fewer than two annotators marked counts
     # in no figure (its tokens are in no pair's documents, it is in no alpha's).
@@ -215,11 +244,11 @@ def _batch(
         uids=[d[1] for d in documents],
         titles=[d[2] for d in documents],
         texts=[d[3] for d in documents],
-        doc=place,
-        start=start[keep],
-        end=end[keep],
-        label=label[keep],
-        who=who[keep],
+        doc=place[order],
+        start=start[spans],
+        end=end[spans],
+        label=label[spans],
+        who=codes[order],
         has={},
         rows=[[] for _ in documents],
     )
@@ -229,7 +258,7 @@ def _batch(
         if relation.document_id in wanted:
             at = int(slot[(relation.document_id or 0) - first])
             batch.relations.setdefault(at, []).append(relation)
-    return batch, np.flatnonzero(keep)
+    return batch, keep, place
 
 
 @dataclass
@@ -286,9 +315,11 @@ def pair_counts(
     nl = len(labels.names)
     documents = len(batch.ids)
     both = batch.has[x] & batch.has[y]
-    in_pair = both[batch.doc]
-    sides = [in_pair & (batch.who == code) for code in (x, y)]
-    sets = [units(batch.doc[m], batch.start[m], batch.end[m], batch.label[m], nl) for m in sides]
+    sides = []
+    for code in (x, y):
+        spans = batch.spans_of(code)
+        sides.append(spans.among(both[spans.doc]))
+    sets = [units(*side, nl) for side in sides]
     size = documents * nl
     exact = exact_matches(sets[0], sets[1], size).reshape(documents, nl)
     spans_a = np.bincount(sets[0][0], minlength=size).reshape(documents, nl)
@@ -303,8 +334,8 @@ def pair_counts(
         (tally.overlap_b, overlap_b),
     ):
         into += part.sum(axis=1)
-    ranges = [token_range(tokens, batch.doc[m], batch.start[m], batch.end[m]) for m in sides]
-    pooled = _token_values(batch, tokens, sides, ranges, labels, both, tally)
+    ranges = [token_range(tokens, side.doc, side.start, side.end) for side in sides]
+    pooled = _token_values(tokens, sides, ranges, labels, both, tally)
     return PairCounts(
         exact.sum(axis=0),
         spans_a.sum(axis=0),
@@ -312,14 +343,13 @@ def pair_counts(
         overlap_a.sum(axis=0),
         overlap_b.sum(axis=0),
         pooled,
-        _label_tokens(batch, tokens, sides, ranges, labels, both),
+        _label_tokens(tokens, sides, ranges, labels, both),
     )
 
 
 def _token_values(
-    batch: Batch,
     tokens: Tokens,
-    sides: list[Flags],
+    sides: list[Spans],
     ranges: list[tuple[Ints, Ints]],
     labels: Codes,
     both: Flags,
@@ -330,9 +360,8 @@ def _token_values(
     rank = labels.by_name()
     found = []
     for side, (first, last) in zip(sides, ranges, strict=True):
-        width = batch.end[side] - batch.start[side]
-        label = batch.label[side]
-        a, b, owner = innermost(first, last, width, rank[label])
+        label = side.label
+        a, b, owner = innermost(first, last, side.end - side.start, rank[label])
         found.append((a, b, label[owner] + 1))  # value 0 is "O"
     low, high, holders = overlay(found[0][:2], found[1][:2])
     values = []
@@ -367,9 +396,8 @@ def _token_values(
 
 
 def _label_tokens(
-    batch: Batch,
     tokens: Tokens,
-    sides: list[Flags],
+    sides: list[Spans],
     ranges: list[tuple[Ints, Ints]],
     labels: Codes,
     both: Flags,
@@ -379,7 +407,7 @@ def _label_tokens(
     layer = len(tokens.starts) + 1  # each label's tokens in a stretch of their own
     covers = []
     for side, (first, last) in zip(sides, ranges, strict=True):
-        shift = batch.label[side] * layer
+        shift = side.label * layer
         some = first < last  # spans covering a token
         covers.append(merged_units(first[some] + shift[some], last[some] + shift[some]))
     marked = [

@@ -233,11 +233,11 @@ class UnitTally:
         layered = np.zeros((len(observers), self.labels * documents), dtype=np.bool_)
         old: list[dict[int, tuple[Ints, Ints]]] = [{} for _ in range(self.labels)]
         for k, code in enumerate(observers):
-            mine = batch.who == code
+            mine = batch.spans_of(code)
             # Each observer's spans of one label in one document merged once, for every
             # study: sorted by label, then place.
-            group = batch.label[mine] * documents + batch.doc[mine]
-            a, b, group = merged_by(batch.start[mine], batch.end[mine], group)
+            group = mine.label * documents + mine.doc
+            a, b, group = merged_by(mine.start, mine.end, group)
             label, region = np.divmod(group, documents)
             a = a + starts[region]
             b = b + starts[region]
