@@ -131,3 +131,38 @@ def test_innermost_gives_each_point_its_first_interval(ordered: bool) -> None:
             if covering:
                 expected.append((a, b, min(covering, key=lambda i: (width[i], label[i], i))))
         assert list(zip(low.tolist(), high.tolist(), owner.tolist(), strict=True)) == expected
+
+
+FAULTS = """
+import resource, sys
+import numpy as np
+from factmark.core.agreement_arrays import keep_freed_memory
+applied = keep_freed_memory() if sys.argv[1] == "kept" else False
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for n in range(60):  # a batch's arrays of a few hundred KB, freed, then the next batch's
+    arrays = [np.ones(40_000 + 1_000 * k + n) for k in range(6)]
+    del arrays
+print(applied, resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def test_freed_memory_is_kept_for_the_next_arrays() -> None:
+    """Where the C library is glibc, the next batch's arrays take the pages the last
+    one's freed instead of fresh ones from the kernel; elsewhere nothing is done."""
+    import platform
+    import subprocess
+    import sys
+
+    def faults(mode: str) -> tuple[str, int]:
+        found = subprocess.run(
+            [sys.executable, "-c", FAULTS, mode], capture_output=True, text=True, check=True
+        ).stdout.split()
+        return found[0], int(found[1])
+
+    applied, kept = faults("kept")
+    if not (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"):
+        assert applied == "False"
+        return
+    assert applied == "True"
+    _, fresh = faults("fresh")
+    assert kept * 4 < fresh
