@@ -48,6 +48,9 @@ def press():
     if shown[0].panels_placed:
         app_module.application().exit(5)  # the key came after the panels: not at once
         return
+    if shown[0]._side_panels is not None:
+        app_module.application().exit(6)  # a label key pressed at once made them
+        return
     if not gc.isenabled():
         app_module.application().exit(4)  # the collector waited for the window: on again
         return
