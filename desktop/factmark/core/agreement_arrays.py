@@ -95,29 +95,30 @@ def tokenize(texts: list[str]) -> Tokens:
     # Texts a chunk of about CHUNK characters at a time: small arrays, in memory the
     # process already has (a fresh page costs more than the work on it).
     cuts = np.flatnonzero(np.diff(np.cumsum(lengths + 1) // CHUNK)) + 1
-    starts, classes = [], []
-    space = np.zeros(1, dtype=np.uint8)  # between two chunks
+    total = int(lengths.sum()) + len(texts)  # each text and the space after it
+    # The class of each character, after a space before the first: each chunk's written
+    # in its place, between the spaces around it.
+    classes = np.zeros(total + 1, dtype=np.uint8)
+    starts = []
     at = 0
     for low, high in zip([0, *cuts.tolist()], [*cuts.tolist(), len(texts)], strict=True):
         joined = " ".join(texts[low:high])
-        found, kinds = _bounds(joined)
-        starts.append(found + at)
-        classes += [kinds, space]
+        starts.append(_bounds(joined, classes[at : at + len(joined) + 2]) + at)
         at += len(joined) + 1
     start = np.concatenate(starts)
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
     first = np.searchsorted(start, offsets).astype(np.int64)
     counts = np.diff(np.concatenate((first, [len(start)]))).astype(np.int64)
-    return Tokens(start, np.concatenate(classes), offsets, first, counts)
+    return Tokens(start, classes[1:], offsets, first, counts)
 
 
 CHUNK = 1 << 17
 
 
-def _bounds(text: str) -> tuple[Ints, npt.NDArray[np.uint8]]:
-    """Where the tokens of ``text`` start, and the class of each of its characters."""
+def _bounds(text: str, classes: npt.NDArray[np.uint8]) -> Ints:
+    """Where the tokens of ``text`` start; the class of each of its characters written
+    into ``classes`` between the spaces (0) before and after it."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    classes = np.zeros(len(points) + 2, dtype=np.uint8)  # a space before and after
     inner = classes[1:-1]
     np.take(_CLASSES, points, out=inner)
     if len(inner) and inner.max() == _UNKNOWN:
@@ -126,7 +127,7 @@ def _bounds(text: str) -> tuple[Ints, npt.NDArray[np.uint8]]:
     # A token starts at every mark (class 2 is above both 0 and 1), and at a word
     # character (1) after one of another class (0 where the one before is not a word).
     starts = classes[1:] > (classes[:-1] == 1).view(np.uint8)  # characters p - 1 and p
-    return np.flatnonzero(starts), inner
+    return np.flatnonzero(starts)
 
 
 def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
