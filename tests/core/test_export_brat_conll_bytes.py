@@ -19,7 +19,7 @@ import pytest
 from factmark.core.exporting import FORMATS, export
 from factmark.core.exporting.base import ExportContext, Selection
 from factmark.core.exporting.brat import BratWriter, fragments
-from factmark.core.exporting.conll import ConllWriter, keep_innermost, keep_outermost
+from factmark.core.exporting.conll import ConllWriter
 from factmark.core.exporting.conll_tokens import split, starts_of_sentences
 from factmark.core.importing import import_file
 from factmark.core.project import Project
@@ -94,11 +94,11 @@ def _old_conll_add(self: ConllWriter, record: dict[str, Any]) -> None:
         return
     sentences = starts_of_sentences(text, words, starts, ends)
     spans = self._token_spans(starts, ends, record["spans"])
-    keep = keep_innermost if self.policy == "innermost" else keep_outermost
+    keep = _old_keep_innermost if self.policy == "innermost" else _old_keep_outermost
     for output in self.outputs:
         chosen = [s for s in spans if output.labels is None or s.label in output.labels]
         kept = keep(chosen)
-        self._count_left_out(chosen, kept)
+        _old_count_left_out(self, chosen, kept)
         tags = ["O"] * len(words)
         breaks = set(sentences)
         for span in kept:
@@ -112,6 +112,47 @@ def _old_conll_add(self: ConllWriter, record: dict[str, Any]) -> None:
         for k in breaks:
             lines[k] = f"\n{lines[k]}"
         output.file.write(("\n".join(lines) + "\n\n").encode())
+
+
+def _old_keep_outermost(spans: list[Any]) -> list[Any]:
+    """keep_outermost before it was made faster (a key function called per span)."""
+    kept: list[Any] = []
+    for span in sorted(spans, key=lambda s: (s.first, -s.end, s.order)):
+        if not kept or span.first >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def _old_keep_innermost(spans: list[Any]) -> list[Any]:
+    """keep_innermost before it was made faster."""
+    kept: list[Any] = []
+    for span in sorted(spans, key=lambda s: (s.end, -s.first, s.order)):
+        if not kept or span.first >= kept[-1].end:
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.first)
+
+
+def _old_count_left_out(self: ConllWriter, chosen: list[Any], kept: list[Any]) -> None:
+    """ConllWriter._count_left_out before it was made faster."""
+
+    def inside(span: Any, other: Any) -> bool:
+        return bool(other.first <= span.first and span.end <= other.end)
+
+    if len(kept) == len(chosen):
+        return
+    kept_orders = {span.order for span in kept}
+    firsts = [span.first for span in kept]
+    for span in chosen:
+        if span.order in kept_orders:
+            continue
+        before = bisect.bisect_right(firsts, span.first) - 1
+        after = bisect.bisect_left(firsts, span.first)
+        if (before >= 0 and inside(span, kept[before])) or (
+            after < len(kept) and inside(kept[after], span)
+        ):
+            self.counts.nested += 1
+        else:
+            self.counts.crossing += 1
 
 
 def _old_token_spans(
@@ -247,6 +288,8 @@ def test_exports_are_byte_for_byte_those_of_the_old_writers(
     # The corpus holds what the fast paths step around (else this test proves little).
     assert any("discontinuous" in note for note in old.notes) or fmt != "brat"
     assert any("sentence breaks not made" in note for note in old.notes) or fmt == "brat"
+    for left_out in ("(BIO cannot nest)", "crossing an earlier span"):
+        assert any(left_out in note for note in old.notes) or fmt == "brat"
 
 
 def test_brat_export_of_spans_without_notes_is_byte_for_byte_the_old_writers(
@@ -278,3 +321,19 @@ def test_brat_files_named_from_the_folder_or_by_their_whole_path_are_the_same(
         f.relative_to(tmp_path / "whole") for f in whole.files
     ]
     assert [f.read_bytes() for f in at.files] == [f.read_bytes() for f in whole.files]
+
+
+def test_nested_policies_keep_the_spans_the_old_sorts_kept_in_any_order() -> None:
+    """Spans given in any order (the writer gives them in record order) are kept as the
+    old key-function sorts kept them: ties of first and end broken by record order."""
+    from factmark.core.exporting.conll import TokenSpan, keep_innermost, keep_outermost
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        spans = []
+        for order in range(rng.randint(0, 12)):
+            first = rng.randint(0, 8)
+            spans.append(TokenSpan(first, first + rng.randint(1, 5), rng.choice("ab"), order))
+        rng.shuffle(spans)
+        assert keep_outermost(spans) == _old_keep_outermost(spans)
+        assert keep_innermost(spans) == _old_keep_innermost(spans)

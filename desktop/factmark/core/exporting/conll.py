@@ -53,8 +53,9 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -86,14 +87,15 @@ class TokenSpan(NamedTuple):
     label: str
     order: int
 
-    def inside(self, other: TokenSpan) -> bool:
-        return other.first <= self.first and self.end <= other.end
+
+# A span's fields as callables for sorting without a Python function per span.
+_FIRST, _END, _ORDER = itemgetter(0), itemgetter(1), itemgetter(3)
 
 
 def keep_outermost(spans: Iterable[TokenSpan]) -> list[TokenSpan]:
     """Spans in no other kept span; of two that cross, the one starting first."""
     kept: list[TokenSpan] = []
-    for span in sorted(spans, key=lambda s: (s.first, -s.end, s.order)):
+    for span in _sorted_by(spans, _FIRST, _END, reverse_second=True):
         if not kept or span.first >= kept[-1].end:
             kept.append(span)
     return kept
@@ -102,10 +104,26 @@ def keep_outermost(spans: Iterable[TokenSpan]) -> list[TokenSpan]:
 def keep_innermost(spans: Iterable[TokenSpan]) -> list[TokenSpan]:
     """Spans with no other span inside them; of two that cross, the one starting first."""
     kept: list[TokenSpan] = []
-    for span in sorted(spans, key=lambda s: (s.end, -s.first, s.order)):
+    for span in _sorted_by(spans, _END, _FIRST, reverse_second=True):
         if not kept or span.first >= kept[-1].end:
             kept.append(span)
-    return sorted(kept, key=lambda s: s.first)
+    return sorted(kept, key=_FIRST)
+
+
+def _sorted_by(
+    spans: Iterable[TokenSpan],
+    key: Callable[[TokenSpan], int],
+    second: Callable[[TokenSpan], int],
+    *,
+    reverse_second: bool,
+) -> list[TokenSpan]:
+    """``spans`` sorted by ``key``, then ``second`` (descending if asked), then record
+    order: stable sorts by fields, last key first, with no Python function called per
+    span (an export sorts the spans of every document)."""
+    ordered = sorted(spans, key=_ORDER)
+    ordered.sort(key=second, reverse=reverse_second)  # reversed, a sort stays stable
+    ordered.sort(key=key)
+    return ordered
 
 
 def tag_name(label: str) -> str:
@@ -245,21 +263,24 @@ class ConllWriter:
         The kept spans never overlap and are in text order, so only two can hold a span
         or sit inside it: the last one starting at or before it, and the first one starting
         at or after it."""
-        if len(kept) == len(chosen):
+        left_out = len(chosen) - len(kept)
+        if not left_out:
             return
-        kept_orders = {span.order for span in kept}
-        firsts = [span.first for span in kept]
-        for span in chosen:
-            if span.order in kept_orders:
+        kept_orders = set(map(_ORDER, kept))
+        firsts = list(map(_FIRST, kept))
+        nested = 0
+        for first, end, _, order in chosen:
+            if order in kept_orders:
                 continue
-            before = bisect_right(firsts, span.first) - 1
-            after = bisect_left(firsts, span.first)
-            if (before >= 0 and span.inside(kept[before])) or (
-                after < len(kept) and kept[after].inside(span)
-            ):
-                self.counts.nested += 1
-            else:
-                self.counts.crossing += 1
+            before = bisect_right(firsts, first) - 1  # starts at or before it: holds it?
+            if before >= 0 and end <= kept[before].end:
+                nested += 1
+                continue
+            after = bisect_left(firsts, first)  # starts at or after it: inside it?
+            if after < len(kept) and kept[after].end <= end:
+                nested += 1
+        self.counts.nested += nested
+        self.counts.crossing += left_out - nested
 
     def _notes(self) -> list[str]:
         part = f"{self.context.part}: " if self.context.part else ""

@@ -177,7 +177,9 @@ def starts_of_sentences(
         j = k + 1
         while j < total and words[j] in TERMINATORS and starts[j] == ends[j - 1]:
             j += 1
-        while j < total and _is_closer(words[j]) and starts[j] == ends[j - 1]:
+        # Adjacency first: a closer only counts against the token before, and asking
+        # is a function call where most tokens follow whitespace.
+        while j < total and starts[j] == ends[j - 1] and _is_closer(words[j]):
             j += 1
         full_width = words[j - 1] in FULL_WIDTH_TERMINATORS
         if j < total and (full_width or starts[j] > ends[j - 1]):
