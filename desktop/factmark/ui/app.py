@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFileOpenEvent, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from factmark import __version__
 from factmark.core.project import ProjectError
@@ -71,6 +71,8 @@ def run(project_path: Path | None = None) -> int:
     try:
         window = create_main_window(project_path)
     except ProjectError as error:
+        from PySide6.QtWidgets import QMessageBox  # here: its type is made when first used
+
         QMessageBox.critical(None, APP_NAME, plain_tip(str(error)))
         print(f"factmark: error: {error}", file=sys.stderr)
         return 1

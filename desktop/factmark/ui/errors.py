@@ -16,12 +16,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from factmark import __version__
 from factmark.core.workspace import APP_NAME, data_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
 
 LOG_NAME = "factmark.log"
 # Past this size the log moves aside to factmark.log.1 (replacing an older one), so
@@ -142,6 +146,8 @@ class _Reporter(QObject):
             self.showing = False
 
     def _dialog(self, error: BaseException, failure: OSError | None) -> QMessageBox:
+        from PySide6.QtWidgets import QMessageBox  # here: its type is made when first used
+
         parent = self._parent()
         box = QMessageBox(parent)
         box.setObjectName("errorReport")

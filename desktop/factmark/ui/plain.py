@@ -4,7 +4,7 @@ when it looks like markup, so such text is escaped inside markup of our own."""
 from __future__ import annotations
 
 from PySide6 import QtGui
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 # What html.escape replaces, and with what: the html module compiles its character
 # references' pattern and loads their table (2,231 names) as it is imported, which every
@@ -33,4 +33,6 @@ def plain_tip(text: str) -> str:
 def plain_warning(parent: QWidget | None, title: str, text: str) -> None:
     """A warning box showing its text (an error naming a file, a title, a label) as
     written: QMessageBox reads text that looks like markup as rich text."""
+    from PySide6.QtWidgets import QMessageBox  # here: its type is made when first used
+
     QMessageBox.warning(parent, title, plain_tip(text))

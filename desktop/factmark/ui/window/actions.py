@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -193,7 +194,7 @@ class ActionTable(QObject):
             self.window.removeAction(action)
             self.menus["Label"].removeAction(action)
             action.deleteLater()
-        taken = _taken(reserved_keys())
+        taken = dict(_reserved())
         self.unbound = []
         label_menu = self.menus["Label"]
         if self._labels_end is None:  # once: the label actions go before it, every time
@@ -248,7 +249,7 @@ class ActionTable(QObject):
             self.window.removeAction(action)
             self.attribute_menu.removeAction(action)
             action.deleteLater()
-        taken = _taken(reserved_keys())
+        taken = dict(_reserved())
         for name, action in self.by_name.items():
             for shortcut in action.shortcuts():
                 taken.setdefault(
@@ -318,6 +319,13 @@ class ActionTable(QObject):
             s.toString(QKeySequence.SequenceFormat.NativeText)
             for s in self.by_name[name].shortcuts()
         ]
+
+
+@cache
+def _reserved() -> dict[str, str]:
+    """The keys actions and menus take (the action table's, fixed), as :func:`_taken`
+    spells them; worked out once (callers change a copy)."""
+    return _taken(reserved_keys())
 
 
 def _taken(reserved: dict[str, str]) -> dict[str, str]:
