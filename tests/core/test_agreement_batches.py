@@ -233,3 +233,21 @@ def test_ids_far_apart_are_passed_over_not_stepped_through(
         assert len(ranges) == documents > 250  # each document alone in its range
         counts_only = agreement(project, details=False)
     assert counts_only == {k: v for k, v in expected.items() if k != "disagreements"}
+
+
+def test_agree_loads_no_masked_arrays(hostile: Path) -> None:
+    """numpy's hashing ``unique`` loads ``numpy.ma`` (17 ms of ``factmark agree``): the
+    counts, characters never met before among them, go without it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from factmark.core.agreement import agreement\n"
+        "from factmark.core.project import Project\n"
+        f"with Project.open_to_read({str(hostile)!r}) as project:\n"
+        "    agreement(project, details=False)\n"
+        "print('numpy' in sys.modules, 'numpy.ma' in sys.modules)\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.stdout.split() == ["True", "False"], found.stderr

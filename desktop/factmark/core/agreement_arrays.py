@@ -29,7 +29,7 @@ _UNKNOWN = 255
 _CLASSES = np.full(0x110000, _UNKNOWN, dtype=np.uint8)
 
 
-def _classify(points: npt.NDArray[np.uint32]) -> None:
+def _classify(points: Ints) -> None:
     """Fill the class table for these code points (once per code point, as met: a text
     has a few hundred distinct ones, the basic plane 65,536)."""
     for point in points.tolist():
@@ -63,7 +63,7 @@ def keep_freed_memory() -> bool:
 
 def distinct(values: Ints) -> Ints:
     """The sorted distinct values (by sorting: numpy's hashing ``unique`` is slower on
-    these integer arrays)."""
+    these integer arrays, and loads ``numpy.ma``: 17 ms of ``factmark agree``)."""
     ordered = np.sort(values, kind="stable")
     if len(ordered) < 2:
         return ordered
@@ -122,7 +122,7 @@ def _bounds(text: str, classes: npt.NDArray[np.uint8]) -> Ints:
     inner = classes[1:-1]
     np.take(_CLASSES, points, out=inner)
     if len(inner) and inner.max() == _UNKNOWN:
-        _classify(np.unique(points[inner == _UNKNOWN]))
+        _classify(distinct(points[inner == _UNKNOWN].astype(np.int64)))
         np.take(_CLASSES, points, out=inner)
     # A token starts at every mark (class 2 is above both 0 and 1), and at a word
     # character (1) after one of another class (0 where the one before is not a word).
