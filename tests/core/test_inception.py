@@ -522,6 +522,26 @@ def test_xmi_of_every_document_is_what_cassis_writes(
     writer.discard()
 
 
+EDGES_BEYOND = ["\U00010000", "\U0001f631", "\U0010ffff"]
+
+
+@pytest.mark.parametrize(
+    "char",
+    [*"\x00\x08\t\n\x0b\x0c\r\x0e\x1f \x7f\x80\ud7ff\ue000\ufffd\ufffe\uffff", *EDGES_BEYOND],
+)
+def test_each_character_at_the_edges_of_what_xml_holds(char: str, tmp_path: Path) -> None:
+    """A character XML cannot hold, one beside those it can, and one beyond the BMP, alone
+    in a text: written (or made a space, and counted) and the span after it placed as
+    dkpro-cassis does."""
+    writer, members = _writer(tmp_path)
+    spans = [{"id": 1, "start": 2, "end": 3, "label": "claim", "note": None, "attrs": {}}]
+    record = {"id": "d1", "title": f"T{char}", "text": f"a{char}b", "spans": spans}
+    writer.add(record | {"relations": []})
+    assert members.written[-1][1] == cassis_xmi(writer, record | {"relations": []})
+    assert writer.replaced == len(NOT_XML.findall(char))  # in the text (a title is not counted)
+    writer.discard()
+
+
 def test_every_span_counts_the_characters_replaced_in_its_features(tmp_path: Path) -> None:
     """Spans sharing a label and annotator share their features' text, but each counts
     what XML could not hold in them, as each counted it before they were shared."""

@@ -61,7 +61,11 @@ SEGMENTER = Segmenter()  # one for every test, as an export keeps one: its cache
 
 
 def same_as_oracle(text: str) -> None:
-    assert SEGMENTER.sentences(text) == whole_pipeline(text), repr(text)
+    expected = whole_pipeline(text)
+    assert SEGMENTER.sentences(text) == expected, repr(text)
+    index = SEGMENTER.index(text)  # what the exports read: where they start, where they end
+    assert (index.starts, index.ends) == ([s for s, _ in expected], [e for _, e in expected])
+    assert index.bounds == expected
 
 
 def corpus_texts(corpus: Path) -> list[str]:
@@ -238,6 +242,7 @@ def test_rules_it_cannot_follow_use_the_whole_pipeline(monkeypatch: pytest.Monke
     segmenter = Segmenter()
     text = "Wow!! yes. No!!x"
     assert segmenter.sentences(text) == whole_pipeline(text, stops)
+    assert segmenter.index(text).bounds == whole_pipeline(text, stops)
     assert segmenter._rules is None
 
 

@@ -45,7 +45,6 @@ from factmark.core.cues import CUE, CUE_OF, cue_for, is_outlet_voice
 from factmark.core.exporting.base import AtomicFile, ExportContext
 from factmark.core.exporting.sentence_split import (
     Segmenter,
-    SentenceIndex,
     located,
     offset_table,
 )
@@ -92,7 +91,7 @@ class AttributionWriter:
         if not pairs:
             return
         pairs.sort(key=_order)
-        sentences = SentenceIndex(self.segmenter.sentences(text))
+        sentences = self.segmenter.index(text)
         # Per line: its content, source, cue and the run of sentences the content
         # overlaps (with how many sentences that is); and every offset they give.
         rows = []
@@ -125,7 +124,7 @@ class AttributionWriter:
             if source is not None:
                 self.attributed += 1
                 voice = "source"
-            elif is_outlet_voice(content["attrs"]):
+            elif content["attrs"] and is_outlet_voice(content["attrs"]):
                 self.outlet += 1
                 voice = "outlet"
             else:
@@ -136,9 +135,9 @@ class AttributionWriter:
             self.cued += cue is not None
             line = {
                 "doc": record["id"],
-                "source": _span(source, table),
+                "source": None if source is None else _span(source, table),
                 "voice": voice,
-                "cue": _span(cue, table),
+                "cue": None if cue is None else _span(cue, table),
                 "content": _span(content, table),
                 "quote": quote,
                 "sentence": located(first, last, table),

@@ -17,6 +17,7 @@ import bisect
 import importlib
 import importlib.util
 import itertools
+import operator
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Set
@@ -71,15 +72,31 @@ class Segmenter:
     def sentences(self, text: str) -> list[tuple[int, int]]:
         """The sentences of ``text`` as ``[start, end)`` code-point offsets, in text order,
         without whitespace at their edges."""
+        rules = self._load()
+        if rules is not None:
+            return rules.sentences(text)
+        return self._whole_pipeline(text)
+
+    def index(self, text: str) -> SentenceIndex:
+        """The sentences of ``text`` (as :meth:`sentences` gives them), indexed."""
+        rules = self._load()
+        if rules is not None:
+            return SentenceIndex.of_edges(*rules.edges(text))
+        return SentenceIndex(self._whole_pipeline(text))
+
+    def _load(self) -> _Rules | None:
+        """Loads spaCy on first use; the rules that find its sentences, if it has them."""
         if self._nlp is None:
             import spacy
 
             self._nlp = spacy.blank("xx")
             self._nlp.add_pipe("sentencizer")
             self._rules = _Rules.of(self._nlp)
-        if self._rules is not None:
-            return self._rules.sentences(text)
-        # A spaCy whose rules _Rules cannot follow: the whole pipeline.
+        return self._rules
+
+    def _whole_pipeline(self, text: str) -> list[tuple[int, int]]:
+        """The sentences by a spaCy whose rules _Rules cannot follow: the whole pipeline."""
+        assert self._nlp is not None
         self._nlp.max_length = max(self._nlp.max_length, len(text) + 1)
         starts = [sentence.start_char for sentence in self._nlp(text).sents]
         found = []
@@ -196,9 +213,14 @@ class _Rules:
 
     def sentences(self, text: str) -> list[tuple[int, int]]:
         """The sentencizer's sentences, without white space at their edges (a sentence of
-        white space alone left out). Each place where one starts is a cut: the sentence
-        before it ends after its last other character, the one after it starts at its
-        first; they are paired at the end, and a pair that meets nothing is no sentence."""
+        white space alone left out)."""
+        return list(zip(*self.edges(text), strict=True))
+
+    def edges(self, text: str) -> tuple[list[int], list[int]]:
+        """Where the sentences (see :meth:`sentences`) start, and where they end. Each place
+        where one starts is a cut: the sentence before it ends after its last other
+        character, the one after it starts at its first; they are paired at the end, and
+        a pair that meets nothing is no sentence."""
         begins = [_past(_SPACE_RUN, text, 0)]
         ends: list[int] = []
         starts: list[int] = []  # where sentences start, found the long way, not yet cut
@@ -278,7 +300,10 @@ class _Rules:
             self._after(text, done, length, starts)
             _cut(text, starts, begins, ends)
         ends.append(_end_before(text, length))
-        return [bounds for bounds in zip(begins, ends, strict=True) if bounds[0] < bounds[1]]
+        if any(map(operator.ge, begins, ends)):  # white space alone, or nothing
+            kept = [bounds for bounds in zip(begins, ends, strict=True) if bounds[0] < bounds[1]]
+            begins, ends = [start for start, _ in kept], [end for _, end in kept]
+        return begins, ends
 
     @staticmethod
     def _cuts(text: str, start: int, end: int, starts: list[int]) -> Iterator[tuple[int, int, int]]:
@@ -463,9 +488,20 @@ class SentenceIndex:
     """A document's sentences (sorted, not overlapping), to find those a span touches."""
 
     def __init__(self, bounds: list[tuple[int, int]]) -> None:
-        self.bounds = bounds
         self.starts = [start for start, _ in bounds]
         self.ends = [end for _, end in bounds]
+
+    @classmethod
+    def of_edges(cls, starts: list[int], ends: list[int]) -> SentenceIndex:
+        """The sentences from ``starts[n]`` to ``ends[n]``."""
+        index = cls.__new__(cls)
+        index.starts, index.ends = starts, ends
+        return index
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        """Each sentence's ``(start, end)``."""
+        return list(zip(self.starts, self.ends, strict=True))
 
     def reach(self, start: int, end: int) -> tuple[int, int]:
         """The sentences that ``[start, end)`` shares a character with, as the indices
@@ -481,4 +517,4 @@ class SentenceIndex:
         first, last = self.reach(start, end)
         if first == last:
             return (start, end), 0
-        return (self.bounds[first][0], self.bounds[last - 1][1]), last - first
+        return (self.starts[first], self.ends[last - 1]), last - first

@@ -139,13 +139,12 @@ class SentencesWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         text = record["text"]
-        index = SentenceIndex(self.segmenter.sentences(text))
-        bounds = index.bounds
-        touched = bytearray(len(bounds))
+        index = self.segmenter.index(text)
+        touched = bytearray(len(index.starts))
         # Per sentence, the claims touching it (ClaimBuster names their speakers).
         claims: list[list[dict[str, Any]]] | None = None
         if self.scheme == "claimbuster":
-            claims = [[] for _ in bounds]
+            claims = [[] for _ in index.starts]
         # What index.reach finds, without a call per span.
         starts, ends = index.starts, index.ends
         for span in record["spans"]:
@@ -175,7 +174,7 @@ class SentencesWriter:
         if claims is None:
             self.spool.write(_tsv_fields(text, index))
         else:
-            self._spool_claimbuster(record, bounds, claims)
+            self._spool_claimbuster(record, index.bounds, claims)
 
     def _spool_claimbuster(
         self,
@@ -300,7 +299,7 @@ def _tsv_fields(text: str, index: SentenceIndex) -> bytes:
     each sentence on one line (its tabs and line breaks with the white space around them
     one space), quoted CSV-style when it holds a quotation mark (as ``csv.writer`` quotes
     a field)."""
-    fields = [text[start:end] for start, end in index.bounds]
+    fields = [text[start:end] for start, end in zip(index.starts, index.ends, strict=True)]
     if not fields:
         return b""
     body = "\n".join(fields)
