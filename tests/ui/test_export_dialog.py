@@ -207,7 +207,7 @@ def test_export_dialog_refuses_a_typed_field_that_is_not_meta_name(
     _outlets(project)
     shown: list[str] = []
     monkeypatch.setattr(
-        "factmark.ui.plain.QMessageBox.warning", lambda _parent, _title, text: shown.append(text)
+        "PySide6.QtWidgets.QMessageBox.warning", lambda _parent, _title, text: shown.append(text)
     )
     dialog = ExportDialog(project)
     qtbot.addWidget(dialog)

@@ -31,7 +31,7 @@ def dialog(project: Project, qtbot: QtBot, tmp_path: Path) -> ExportDialog:
 def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     boxes: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        "factmark.ui.plain.QMessageBox.warning",
+        "PySide6.QtWidgets.QMessageBox.warning",
         lambda _parent, title, text: boxes.append((title, text)),
     )
     return boxes
