@@ -251,3 +251,26 @@ def test_agree_loads_no_masked_arrays(hostile: Path) -> None:
     )
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert found.stdout.split() == ["True", "False"], found.stderr
+
+
+def test_texts_read_as_one_row_are_the_rows(hostile: Path, project_path: Path) -> None:
+    """The documents of a batch, read as one row (their texts' bytes end to end), are the
+    rows a plain query gives: CJK, Arabic, emoji, CRLF, a NUL, empty texts and titles."""
+    with Project.open(project_path) as project:
+        for n, text in enumerate(["", "a\x00b\r\n𠮷", "", "ٱلسَّلَامُ ☕"]):
+            title = "" if n % 2 else f"t{n}"
+            added = project.add_document(IncomingDocument(f"text {n}", title=title))
+            assert added is not None
+            # Texts the app would refuse, as a file made elsewhere may hold them.
+            project.conn.execute("UPDATE documents SET text = ? WHERE id = ?", [text, added[0]])
+        project.conn.commit()
+    for path in (hostile, project_path):
+        with Project.open_to_read(path) as project:
+            every = project.conn.execute(
+                "SELECT id, uid, title, text FROM documents ORDER BY id"
+            ).fetchall()
+            ids = [row[0] for row in every]
+            assert project.documents_of([*ids[::-1], max(ids) + 1]) == every
+            assert project.documents_of(ids[1::3]) == every[1::3]
+            assert project.documents_of([max(ids) + 1]) == []
+            assert project.documents_of([]) == []

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from itertools import groupby, starmap
+from itertools import accumulate, groupby, starmap
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
+
+import orjson
 
 from factmark.core.labels_store import LabelsStore
 from factmark.core.model import Document, Relation
@@ -163,14 +165,39 @@ class ReadingStore(LabelsStore):
 
     def documents_of(self, ids: list[int]) -> list[tuple[int, str, str, str]]:
         """``(id, uid, title, text)`` of these documents (at most a few thousand), in id
-        order."""
+        order.
+
+        Read as one row (ids, uids and titles as a JSON array, the texts' UTF-8 end to end
+        beside their lengths in bytes): the module lets go of the interpreter lock for
+        each row SQLite steps to, and a thread counting beside the one reading kept it
+        waiting for the lock back after each of a batch's 1,024 rows.
+        """
         if not ids:
             return []
         marks = ", ".join("?" * len(ids))
-        return self.conn.execute(
-            f"SELECT id, uid, title, text FROM documents WHERE id IN ({marks}) ORDER BY id",
+        names, lengths, joined = self.conn.execute(
+            "SELECT json_group_array(json_array(id, uid, title)), "
+            "group_concat(length(CAST(text AS BLOB))), "
+            "CAST(group_concat(CAST(text AS BLOB), '') AS BLOB) FROM ("
+            f"SELECT id, uid, title, text FROM documents WHERE id IN ({marks}) ORDER BY id)",
             ids,
-        ).fetchall()
+        ).fetchone()
+        found = orjson.loads(names)
+        if not found:
+            return []
+        ends = list(accumulate(map(int, lengths.split(","))))
+        data = memoryview(joined or b"")
+        documents = []
+        for (document, uid, title), start, end in zip(found, [0, *ends[:-1]], ends, strict=True):
+            try:
+                text = str(data[start:end], "utf-8")
+            except UnicodeDecodeError:
+                raise ProjectError(
+                    f"{self.path}: document {document}: its text is not UTF-8"
+                ) from None
+            documents.append((document, uid, title, text))
+        documents.sort(key=itemgetter(0))  # in id order whatever order SQLite joined them in
+        return documents
 
     def spans_between(self, first: int, last: int) -> list[tuple[Any, ...]]:
         """Spans of the documents with ids in ``[first, last]``, in text order, as
