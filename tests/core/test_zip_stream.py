@@ -13,12 +13,17 @@ import struct
 import subprocess
 import zipfile
 import zlib
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from factmark.core.exporting import zip_stream
-from factmark.core.exporting.zip_stream import Deflate, ZipStream, libdeflate, zlib_deflate
+from factmark.core.exporting.zip_stream import Deflate, ZipStream, libdeflate
+
+# zlib's deflate at zipfile's level 1: one call, the same bytes as zipfile's
+# compressobj(1, DEFLATED, -15).compress(data) and flush().
+ZLIB_DEFLATE: Deflate = partial(zlib.compress, level=1, wbits=-15)
 
 NOW = 1_700_000_000.0  # one time for both writers: a member is dated when it is added
 NAMES = ["doc.xmi", "Київ-1.xmi", "北京-2.xmi", "مرحبا.xmi", "🚀.xmi", "TypeSystem.xml"]
@@ -64,7 +69,7 @@ def zipfile_bytes(written: list[tuple[str, bytes]]) -> bytes:
 
 def stream_bytes(written: list[tuple[str, bytes]], deflate: Deflate | None = None) -> bytes:
     out = io.BytesIO()
-    archive = ZipStream(out.write, deflate or zlib_deflate(1))
+    archive = ZipStream(out.write, deflate or ZLIB_DEFLATE)
     for name, data in written:
         archive.writestr(name, data)
     archive.close()
