@@ -132,6 +132,10 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         # table of character references; the login name is asked only on a first start.
         "html",
         "getpass",
+        # The cue patterns and operations (a start reads only the names and checks of
+        # core.cue_names), and the matching of sentences checked before.
+        "factmark.core.cues",
+        "factmark.core.checked_sentences",
     }
     assert loaded & later == set()
     assert "factmark.ui.window.main_window" in loaded  # the check itself ran

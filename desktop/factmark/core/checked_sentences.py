@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from factmark.core.model import Proposal
+from factmark.core.model import ARCHIVE_SUGGESTER, Proposal
 
 if TYPE_CHECKING:  # the matcher is made by the caller; the window starts without it
     from factmark.core.claim_matching import ClaimMatcher, Match
 
-SUGGESTER = "archive"
+SUGGESTER = ARCHIVE_SUGGESTER
 LABEL = "claim"
 MIN_COVERAGE = 0.7
 MIN_WORDS = 3

@@ -28,17 +28,19 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from factmark.core.cue_names import CUE as CUE
+from factmark.core.cue_names import CUE_OF as CUE_OF
+from factmark.core.cue_names import OUTLET as OUTLET
+from factmark.core.cue_names import VOICE as VOICE
+from factmark.core.cue_names import cues_on as cues_on
+from factmark.core.cue_names import is_outlet_voice as is_outlet_voice
 from factmark.core.labels_store import free_colour, free_key
 from factmark.core.model import Relation, Span, ValidationError
 from factmark.core.operations import AddRelation, AddSpan, Compound, Operation
 from factmark.core.project import Project
 
-CUE = "cue"
-CUE_OF = "cue_of"
 ATTRIBUTED_TO = "attributed_to"
 CLAIM = "claim"
-VOICE = "voice"  # the claim attribute naming its voice
-OUTLET = "outlet"  # ... the outlet's or its author's own
 CUE_DESCRIPTION = (
     "The reporting verb or phrase that ties a source to what it says: said, according to, "
     "wrote on Telegram."
@@ -51,13 +53,6 @@ _REACH = 300
 
 
 # -- turning cues on and off ---------------------------------------------------------------
-
-
-def cues_on(project: Project) -> bool:
-    """Whether the project marks cues: it has the ``cue`` label and the ``cue_of`` type."""
-    return any(label.name == CUE for label in project.labels()) and (
-        CUE_OF in project.relation_types()
-    )
 
 
 def turn_cues_on(project: Project) -> Operation | None:
@@ -261,9 +256,3 @@ class AcceptCue(Operation):
         self._link._revert(project)
         if self._add_span is not None:
             self._add_span._revert(project)
-
-
-def is_outlet_voice(attrs: dict[str, object]) -> bool:
-    """Whether a claim's attributes mark it as the outlet's or its author's own voice."""
-    value = attrs.get(VOICE)
-    return isinstance(value, str) and value.strip().lower() == OUTLET

@@ -111,6 +111,11 @@ class Relation:
     attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
 
+# The suggester of the sentences checked before (core.checked_sentences), which the
+# window hides while the option is off.
+ARCHIVE_SUGGESTER = "archive"
+
+
 @dataclass(frozen=True)
 class Proposal:
     """A span a suggester proposes for ``[start, end)`` of a text, before it is stored.

@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from factmark import __version__
@@ -126,6 +126,8 @@ class _Reporter(QObject):
             app = QCoreApplication.instance()
             if not isinstance(app, QApplication):
                 return  # no window to show it in: the log (and stderr) holds it
+            from PySide6.QtCore import QThread  # here: its type is made when first used
+
             if QThread.isMainThread():
                 self._show(error, failure)
             else:

@@ -17,13 +17,17 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTextBoundaryFinder, QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
 from factmark.core.model import Span
 from factmark.ui.article.offsets import OffsetMap
 from factmark.ui.models.span_index import SpanIndex, text_order
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTextBoundaryFinder
 
 TINT_ALPHA = 80
 
@@ -327,6 +331,8 @@ class _Clusters:
     @property
     def finder(self) -> QTextBoundaryFinder:
         if self._finder is None:
+            from PySide6.QtCore import QTextBoundaryFinder  # its type made when first used
+
             self._finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, self.text)
         return self._finder
 

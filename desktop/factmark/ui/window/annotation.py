@@ -11,7 +11,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from factmark.core.cues import CUE, CUE_OF, VOICE, is_outlet_voice
+from factmark.core.cue_names import CUE, CUE_OF, VOICE, is_outlet_voice
 from factmark.core.model import GOLD
 from factmark.core.operations import (
     AddRelation,

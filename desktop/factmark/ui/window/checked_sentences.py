@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from factmark.core.checked_sentences import SUGGESTER
-from factmark.core.model import Document, Suggestion
+from factmark.core.model import ARCHIVE_SUGGESTER, Document, Suggestion
 from factmark.core.project import ProjectError
 from factmark.core.text import counted
 from factmark.ui.window.review import SuggestionReview
@@ -52,7 +51,7 @@ class CheckedSentences(QObject):
         # The review each sentence matched: (document id, start, end) -> match.
         self.reviews: dict[tuple[int, int, int], Match] = {}
         if not self.on:
-            review.hidden_suggesters.add(SUGGESTER)
+            review.hidden_suggesters.add(ARCHIVE_SUGGESTER)
         session.document_shown.connect(self._shown)
         session.project_opened.connect(lambda _project: self.reviews.clear())
 
@@ -74,9 +73,9 @@ class CheckedSentences(QObject):
         self.on = on
         self.settings.set_mark_checked_sentences(on)
         if on:
-            self.review.hidden_suggesters.discard(SUGGESTER)
+            self.review.hidden_suggesters.discard(ARCHIVE_SUGGESTER)
         else:
-            self.review.hidden_suggesters.add(SUGGESTER)
+            self.review.hidden_suggesters.add(ARCHIVE_SUGGESTER)
         self.review.refresh()
         if on:
             self._mark(self.session.document, announce=True)
@@ -117,7 +116,7 @@ class CheckedSentences(QObject):
         self.review.refresh()
         shown = self.review.view.suggestions
         if added and self.review.held is None:
-            first = next((s for s in shown if s.suggester == SUGGESTER), None)
+            first = next((s for s in shown if s.suggester == ARCHIVE_SUGGESTER), None)
             if first is not None:
                 self.review.pick(first.id)
         if added:
@@ -132,7 +131,7 @@ class CheckedSentences(QObject):
     def describe(self, suggestion: Suggestion | None) -> tuple[str, str]:
         """For the suggestion panel: the review a sentence suggestion matched, in short
         (rating, publisher, the review's claim), and in full (with its date and URL)."""
-        if suggestion is None or suggestion.suggester != SUGGESTER:
+        if suggestion is None or suggestion.suggester != ARCHIVE_SUGGESTER:
             return "", ""
         found = self.reviews.get((suggestion.document_id or 0, suggestion.start, suggestion.end))
         if found is None:

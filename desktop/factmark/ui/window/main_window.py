@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.changes import ChangeSet
-from factmark.core.cues import cues_on
+from factmark.core.cue_names import cues_on
 from factmark.core.guidelines import section
 from factmark.core.model import Document, Label, Suggestion
 from factmark.core.project import Project
