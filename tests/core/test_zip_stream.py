@@ -1,5 +1,5 @@
 """The XMI export's zip, written a batch of members at a time, against zipfile writing
-the same members: with zlib's deflate the same bytes (ZIP64 records too); with libdeflate's
+the same members: with zlib's deflate the same bytes (ZIP64 records too); with ISA-L's
 (the export's) the same records around other deflated data, which zipfile, ``unzip -t``
 and zlib read back as the same members; and an error stops the writing."""
 
@@ -13,17 +13,20 @@ import struct
 import subprocess
 import zipfile
 import zlib
-from functools import partial
 from pathlib import Path
 
 import pytest
 
 from factmark.core.exporting import zip_stream
-from factmark.core.exporting.zip_stream import Deflate, ZipStream, libdeflate
+from factmark.core.exporting.zip_stream import Deflate, ZipStream, igzip
 
-# zlib's deflate at zipfile's level 1: one call, the same bytes as zipfile's
-# compressobj(1, DEFLATED, -15).compress(data) and flush().
-ZLIB_DEFLATE: Deflate = partial(zlib.compress, level=1, wbits=-15)
+
+def zlib_deflate(data: bytes) -> bytes:
+    """zlib's deflate at zipfile's level 1 (one call, the same bytes as zipfile's
+    compressobj(1, DEFLATED, -15).compress(data) and flush()), with gzip's trailer."""
+    crc = struct.pack("<2L", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+    return zlib.compress(data, level=1, wbits=-15) + crc
+
 
 NOW = 1_700_000_000.0  # one time for both writers: a member is dated when it is added
 NAMES = ["doc.xmi", "Київ-1.xmi", "北京-2.xmi", "مرحبا.xmi", "🚀.xmi", "TypeSystem.xml"]
@@ -69,7 +72,7 @@ def zipfile_bytes(written: list[tuple[str, bytes]]) -> bytes:
 
 def stream_bytes(written: list[tuple[str, bytes]], deflate: Deflate | None = None) -> bytes:
     out = io.BytesIO()
-    archive = ZipStream(out.write, deflate or ZLIB_DEFLATE)
+    archive = ZipStream(out.write, deflate or zlib_deflate)
     for name, data in written:
         archive.writestr(name, data)
     archive.close()
@@ -148,15 +151,16 @@ def local_records(zipped: bytes, info: zipfile.ZipInfo) -> tuple[bytes, bytes]:
     return zipped[info.header_offset : start], record[:8] + record[length // 2 + 4 :]
 
 
-@pytest.mark.parametrize("count", [1, 40, 400])
-def test_with_libdeflate_the_same_records_and_members(
+# The first member is empty: deflated alike by both.
+@pytest.mark.parametrize("count", [2, 40, 400])
+def test_with_isal_the_same_records_and_members(
     count: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The export's deflate: every record zipfile writes (headers, names, CRCs, times,
     flags) around data that zipfile, zlib and ``unzip -t`` read back as the same bytes."""
     monkeypatch.setattr(zip_stream, "_BATCH_BYTES", 5000)
     written = members(count)
-    ours = stream_bytes(written, libdeflate(1))
+    ours = stream_bytes(written, igzip(1))
     theirs = zipfile_bytes(written)
     assert ours != theirs  # another deflate, so the test below is not the one above
     with zipfile.ZipFile(io.BytesIO(ours)) as archive, zipfile.ZipFile(io.BytesIO(theirs)) as z:
@@ -201,7 +205,7 @@ def test_an_error_while_writing_stops_the_writing_and_is_raised(
             raise OSError(errno.ENOSPC, "No space left on device")
         writes.append(data)
 
-    archive = ZipStream(write, libdeflate(1))
+    archive = ZipStream(write, igzip(1))
     with pytest.raises(OSError, match="No space left"):
         for name, data in members(20):
             archive.writestr(name, data)

@@ -199,7 +199,7 @@ def test_import_and_stats_match_the_checkout(
 def test_xmi_export_from_the_bundle_is_the_checkouts(
     bundle: Path, articles: list[Path], tmp_path: Path
 ) -> None:
-    """The XMI export deflates its zip with libdeflate's compiled module: frozen, it
+    """The XMI export deflates its zip with ISA-L's compiled module: frozen, it
     writes the same members as ``python -m factmark`` does."""
     project = tmp_path / "xmi.factmark"
     assert run([debug_exe(bundle), "import", project, articles[1]], tmp_path).returncode == 0
