@@ -27,10 +27,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from factmark.core.model import GOLD, ValidationError
-from factmark.core.workspace import APP_NAME
+from factmark.core.workspace import user_dir
 
 PREFERENCES_FILE = "preferences.json"
 LEGACY_FILE = "factmark.ini"  # QSettings' INI file of earlier versions
@@ -49,7 +47,7 @@ _REFUSED_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
 
 def config_dir() -> Path:
     """The per-user config folder, e.g. ``~/.config/Factmark`` on Linux."""
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+    return user_dir("XDG_CONFIG_HOME", "~/.config")
 
 
 def default_path() -> Path:
