@@ -59,7 +59,7 @@ def test_tokenize_finds_the_tokens_of_the_pattern(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Character classes looked up as met (every code point of the basic plane, astral
-    ones, lone surrogates), texts joined a chunk at a time: the regex's tokens."""
+    ones, lone surrogates), texts taken a run at a time: the regex's tokens."""
     monkeypatch.setattr(agreement_arrays, "_CLASSES", np.full(0x110000, 255, dtype=np.uint8))
     monkeypatch.setattr(agreement_arrays, "CHUNK", 700)
     rng = random.Random(5)
@@ -71,7 +71,12 @@ def test_tokenize_finds_the_tokens_of_the_pattern(
         "".join(chr(rng.randrange(0x110000)) for _ in range(rng.randint(0, 50))) for _ in range(200)
     ]
     rng.shuffle(texts)
-    found = agreement_arrays.tokenize(texts)
+    lengths = np.array([len(text) for text in texts], dtype=np.int64)
+    runs = agreement_arrays.runs_of_texts(lengths)
+    assert len(runs) > 30 and runs[0][0] == 0 and runs[-1][1] == len(texts)
+    assert all(high > low == last for (_, last), (low, high) in pairwise([(0, 0), *runs]))
+    chunks = [" ".join(texts[low:high]) for low, high in runs]
+    found = agreement_arrays.tokenize(chunks, lengths)
     expected = []
     for text, offset in zip(texts, found.offsets.tolist(), strict=True):
         expected += [(offset + m.start(), offset + m.end()) for m in TOKEN.finditer(text)]

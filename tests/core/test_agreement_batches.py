@@ -14,9 +14,11 @@ from tests.core.agreement_reference import straightforward_agreement
 
 from factmark.core import agreement_arrays, agreement_scan
 from factmark.core.agreement import agreement
+from factmark.core.agreement_texts import BatchTexts
 from factmark.core.importing import import_file
 from factmark.core.model import GOLD, IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project
+from factmark.core.storage import ProjectError
 
 WORDS = ["Army", "says", "240", "troops", "left", "Kyiv", "𠮷", "Харків", "☕", "don't", "—"]
 LABELS = ["claim", "source", "location", "number"]
@@ -253,12 +255,35 @@ def test_agree_loads_no_masked_arrays(hostile: Path) -> None:
     assert found.stdout.split() == ["True", "False"], found.stderr
 
 
-def test_texts_read_as_one_row_are_the_rows(hostile: Path, project_path: Path) -> None:
-    """The documents of a batch, read as one row (their texts' bytes end to end), are the
-    rows a plain query gives: CJK, Arabic, emoji, CRLF, a NUL, empty texts and titles."""
+def _row(documents: list[tuple[int, str, str, str]]) -> tuple[str, str, str, str, bytes, bytes]:
+    """``joined_texts``' row of these documents, in this order, made in Python."""
+
+    def numbers(values: list[int]) -> str:
+        return ",".join(map(str, values))
+
+    texts = [text.encode() for _, _, _, text in documents]
+    names = [(uid.encode(), title.encode()) for _, uid, title, _ in documents]
+    return (
+        numbers([document for document, _, _, _ in documents]),
+        numbers([len(text.split("\x00")[0]) for _, _, _, text in documents]),  # SQLite's
+        numbers([len(text) for text in texts]),
+        numbers([len(part) for pair in names for part in pair]),
+        b" ".join(texts),
+        b"".join(part for pair in names for part in pair),
+    )
+
+
+def test_texts_read_as_one_row_are_the_rows(
+    hostile: Path, project_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documents of a batch, read as one row (their texts' bytes end to end, a space
+    between them) and decoded a run of texts at a time, are the rows a plain query gives:
+    CJK, Arabic, emoji, CRLF, a NUL (SQLite counts no character after it), empty texts
+    and titles; in id order also when the row does not hold them in it."""
+    monkeypatch.setattr(agreement_arrays, "CHUNK", 40)  # a few texts a run
     with Project.open(project_path) as project:
-        for n, text in enumerate(["", "a\x00b\r\n𠮷", "", "ٱلسَّلَامُ ☕"]):
-            title = "" if n % 2 else f"t{n}"
+        for n, text in enumerate(["", "a\x00b\r\n𠮷", "", "ٱلسَّلَامُ ☕", "\x00", "x" * 90]):
+            title = "" if n % 2 else f"t{n} ☕"
             added = project.add_document(IncomingDocument(f"text {n}", title=title))
             assert added is not None
             # Texts the app would refuse, as a file made elsewhere may hold them.
@@ -270,7 +295,68 @@ def test_texts_read_as_one_row_are_the_rows(hostile: Path, project_path: Path) -
                 "SELECT id, uid, title, text FROM documents ORDER BY id"
             ).fetchall()
             ids = [row[0] for row in every]
-            assert project.documents_of([*ids[::-1], max(ids) + 1]) == every
-            assert project.documents_of(ids[1::3]) == every[1::3]
-            assert project.documents_of([max(ids) + 1]) == []
-            assert project.documents_of([]) == []
+            assert project.joined_texts([max(ids) + 1]) is None
+            assert project.joined_texts([]) is None
+            for chosen, row in (
+                (every, project.joined_texts([*ids[::-1], max(ids) + 1])),
+                (every[1::3], project.joined_texts(ids[1::3])),
+                (every, _row(every)),
+                (every, _row(every[::-1])),  # out of order: sorted by id
+                (every[::2], _row(random.Random(3).sample(every[::2], len(every[::2])))),
+            ):
+                assert row is not None
+                found = BatchTexts.read(row, "here")
+                assert found.ids == [document for document, _, _, _ in chosen]
+                texts = [text for _, _, _, text in chosen]
+                assert [found.text(at) for at in range(len(texts))] == texts
+                assert found.lengths.tolist() == [len(text) for text in texts]
+                assert " ".join(found.chunks) == " ".join(texts)
+                assert len(found.chunks) > 1 or len(texts) < 5
+                names = found.names
+                assert [(names.uid(at), names.title(at)) for at in range(len(texts))] == [
+                    (uid, title) for _, uid, title, _ in chosen
+                ]
+
+
+def test_a_text_not_utf8_is_named(project_path: Path) -> None:
+    """A text that is not UTF-8 (a file made elsewhere): one line naming the file and the
+    document, wherever in its run of texts it lies."""
+    documents = [(n, f"u{n}", "", f"text {n} ☕") for n in range(1, 9)]
+    for bad in (1, 5, 8):
+        row = list(_row(documents))
+        texts = [text.encode() for _, _, _, text in documents]
+        texts[bad - 1] = texts[bad - 1][:-1]  # the last character cut in two
+        row[2] = ",".join(str(len(text)) for text in texts)
+        row[4] = b" ".join(texts)
+        with pytest.raises(ProjectError) as error:
+            BatchTexts.read(tuple(row), "here.factmark")  # type: ignore[arg-type]
+        assert str(error.value) == f"here.factmark: document {bad}: its text is not UTF-8"
+
+
+def test_a_nul_in_a_text_gives_the_straightforward_figures(project_path: Path) -> None:
+    """SQLite counts the characters of a text up to a NUL: the texts' lengths are counted
+    again where it did, and the figures are those of the straightforward computation."""
+    rng = random.Random(41)
+    with Project.open(project_path) as project:
+        for n in range(40):
+            added = project.add_document(_document(rng, n, late=False), create_labels=True)
+            assert added is not None
+            if n % 3 == 0:
+                project.conn.execute(
+                    "UPDATE documents SET text = substr(text, 1, 4) || char(0) || substr(text, 6) "
+                    "WHERE id = ?",
+                    [added[0]],
+                )
+        project.conn.commit()
+    with Project.open_to_read(project_path) as project:
+        (nuls,) = project.conn.execute(
+            "SELECT count(*) FROM documents WHERE instr(CAST(text AS BLOB), x'00')"
+        ).fetchone()
+        assert nuls >= 10
+        expected = straightforward_agreement(project)
+        assert expected["documents_compared"] > 15
+        for details in (True, False):
+            found = agreement(project, details)
+            if not details:
+                del expected["disagreements"]
+            assert found == expected

@@ -265,7 +265,7 @@ class _Tally:
 
     def add(self, batch: Batch, codes: Codes, people: Codes, details: bool) -> None:
         """Pool one batch of compared documents."""
-        toks = tokenize(batch.texts)
+        toks = tokenize(batch.texts.chunks, batch.texts.lengths)
         documents = DocumentTally.empty(len(batch.ids), len(codes.names) + 1)
         order = sorted(batch.has, key=lambda c: people.names[c])
         for x, y in combinations(order, 2):
@@ -289,9 +289,9 @@ class _Tally:
                 spans.setdefault(row.annotator or "", []).append(row)
             one = Compared(
                 batch.ids[at],
-                batch.uids[at],
-                batch.titles[at],
-                batch.texts[at],
+                batch.texts.names.uid(at),
+                batch.texts.names.title(at),
+                batch.texts.text(at),
                 spans,
                 batch.relations.get(at, []),
             )

@@ -88,28 +88,33 @@ class Tokens:
     counts: Ints  # tokens per text
 
 
-def tokenize(texts: list[str]) -> Tokens:
-    """The tokens of :data:`factmark.core.agreement.TOKEN` in every text, without a
-    Python object per token: runs of word characters, and every other non-space mark."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    # Texts a chunk of about CHUNK characters at a time: small arrays, in memory the
-    # process already has (a fresh page costs more than the work on it).
-    cuts = np.flatnonzero(np.diff(np.cumsum(lengths + 1) // CHUNK)) + 1
-    total = int(lengths.sum()) + len(texts)  # each text and the space after it
+def tokenize(chunks: list[str], lengths: Ints) -> Tokens:
+    """The tokens of :data:`factmark.core.agreement.TOKEN` in texts of ``lengths``, given
+    as ``chunks`` (runs of whole texts in order, each joined with one space between
+    texts: :func:`runs_of_texts`), without a Python object per token: runs of word
+    characters, and every other non-space mark."""
+    total = int(lengths.sum()) + len(lengths)  # each text and the space after it
     # The class of each character, after a space before the first: each chunk's written
     # in its place, between the spaces around it.
     classes = np.zeros(total + 1, dtype=np.uint8)
     starts = []
     at = 0
-    for low, high in zip([0, *cuts.tolist()], [*cuts.tolist(), len(texts)], strict=True):
-        joined = " ".join(texts[low:high])
+    for joined in chunks:
         starts.append(_bounds(joined, classes[at : at + len(joined) + 2]) + at)
         at += len(joined) + 1
-    start = np.concatenate(starts)
+    start = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
     first = np.searchsorted(start, offsets).astype(np.int64)
     counts = np.diff(np.concatenate((first, [len(start)]))).astype(np.int64)
     return Tokens(start, classes[1:], offsets, first, counts)
+
+
+def runs_of_texts(sizes: Ints) -> list[tuple[int, int]]:
+    """``[low, high)`` of each run of texts of these sizes that add up to about
+    :data:`CHUNK`: the texts are taken a run at a time, small strings and arrays, in
+    memory the process already has (a fresh page costs more than the work on it)."""
+    cuts = (np.flatnonzero(np.diff(np.cumsum(sizes + 1) // CHUNK)) + 1).tolist()
+    return list(zip([0, *cuts], [*cuts, len(sizes)], strict=True))
 
 
 CHUNK = 1 << 17

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from factmark.core.agreement_scan import Batch, Codes, DocumentTally
+from factmark.core.agreement_texts import Names
 
 Floats = npt.NDArray[np.float64]
 UNDEFINED = 2.0  # where an undefined figure sorts: after every defined one
@@ -28,8 +29,7 @@ _MARGIN = 2e-4
 class _Part:
     """One batch's documents and their figures (NaN where undefined)."""
 
-    uids: list[str]
-    titles: list[str]
+    documents: Names  # their uids and titles
     names: list[str]  # the batch's annotators
     marked: list[npt.NDArray[np.bool_]]  # per annotator: which documents it marked
     exact: Floats
@@ -41,8 +41,8 @@ class _Part:
         figures = [_floats(values[places]) for values in (self.exact, self.overlap, self.kappa)]
         return [
             {
-                "id": self.uids[at],
-                "title": self.titles[at],
+                "id": self.documents.uid(at),
+                "title": self.documents.title(at),
                 "annotators": sorted(
                     name for name, flags in zip(self.names, self.marked, strict=True) if flags[at]
                 ),
@@ -83,8 +83,7 @@ class DocumentFigures:
         codes = list(batch.has)
         self.parts.append(
             _Part(
-                batch.uids,
-                batch.titles,
+                batch.texts.names,
                 [people.names[code] for code in codes],
                 [batch.has[code] for code in codes],
                 exact,

@@ -29,6 +29,7 @@ from factmark.core.agreement_arrays import (
     token_range,
     units,
 )
+from factmark.core.agreement_texts import BatchTexts
 from factmark.core.model import GOLD, Relation
 from factmark.core.project import Project
 
@@ -96,9 +97,7 @@ class Batch:
     """The compared documents of one range of ids and their annotators' spans."""
 
     ids: list[int]
-    uids: list[str]
-    titles: list[str]
-    texts: list[str]
+    texts: BatchTexts  # and uids and titles
     doc: Ints  # per span: the document's place in this batch
     start: Ints
     end: Ints
@@ -235,27 +234,29 @@ def _batch(
     codes = who[keep]
     order = np.argsort(codes.astype(np.int16) if people < 1 << 15 else codes, kind="stable")
     spans = keep[order]
-    wanted = set(compared.tolist())
+    wanted = compared.tolist()
     # Only these texts are read: a document fewer than two annotators marked counts
     # in no figure (its tokens are in no pair's documents, it is in no alpha's).
-    documents = project.documents_of(compared.tolist())
+    row = project.joined_texts(wanted)
+    if row is None:  # not reached: a span's document exists
+        return None
+    texts = BatchTexts.read(row, str(project.path))
     batch = Batch(
-        ids=[d[0] for d in documents],
-        uids=[d[1] for d in documents],
-        titles=[d[2] for d in documents],
-        texts=[d[3] for d in documents],
+        ids=texts.ids,
+        texts=texts,
         doc=place[order],
         start=start[spans],
         end=end[spans],
         label=label[spans],
         who=codes[order],
         has={},
-        rows=[[] for _ in documents],
+        rows=[[] for _ in texts.ids],
     )
     for code in present(batch.who):
         batch.has[code] = marked[chosen, code]
+    chosen_ids = set(wanted)
     for relation in project.relations_between(*bounds):
-        if relation.document_id in wanted:
+        if relation.document_id in chosen_ids:
             at = int(slot[(relation.document_id or 0) - first])
             batch.relations.setdefault(at, []).append(relation)
     return batch, keep, place

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from itertools import accumulate, groupby, starmap
+from itertools import groupby, starmap
 from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
-
-import orjson
 
 from factmark.core.labels_store import LabelsStore
 from factmark.core.model import Document, Relation
@@ -163,41 +161,33 @@ class ReadingStore(LabelsStore):
         ).fetchone()
         return None if found is None else int(found)
 
-    def documents_of(self, ids: list[int]) -> list[tuple[int, str, str, str]]:
-        """``(id, uid, title, text)`` of these documents (at most a few thousand), in id
-        order.
+    def joined_texts(self, ids: list[int]) -> tuple[str, str, str, str, bytes, bytes] | None:
+        """These documents (at most a few thousand) as one row: their ids, their texts'
+        lengths in characters (as SQLite counts them: up to a NUL) and in UTF-8 bytes, and
+        the lengths in UTF-8 bytes of each one's uid and title, each list numbers in
+        decimal separated by commas; their texts' UTF-8 with a space between each and the
+        next; and their uids' and titles' UTF-8 end to end (uid, title, uid, ...). In the
+        order SQLite joins them (id order in practice, not promised: the ids say it); None
+        when none of them exists.
 
-        Read as one row (ids, uids and titles as a JSON array, the texts' UTF-8 end to end
-        beside their lengths in bytes): the module lets go of the interpreter lock for
-        each row SQLite steps to, and a thread counting beside the one reading kept it
-        waiting for the lock back after each of a batch's 1,024 rows.
+        One row, not one per document: the module lets go of the interpreter lock for each
+        row SQLite steps to, and a thread counting beside the one reading kept it waiting
+        for the lock back after each of a batch's 1,024 rows; and the agreement decodes the
+        texts a run of them at a time, the uids and titles only of the documents it lists.
         """
         if not ids:
-            return []
+            return None
         marks = ", ".join("?" * len(ids))
-        names, lengths, joined = self.conn.execute(
-            "SELECT json_group_array(json_array(id, uid, title)), "
+        found = self.conn.execute(
+            "SELECT group_concat(id), group_concat(length(text)), "
             "group_concat(length(CAST(text AS BLOB))), "
-            "CAST(group_concat(CAST(text AS BLOB), '') AS BLOB) FROM ("
+            "group_concat(length(CAST(uid AS BLOB)) || ',' || length(CAST(title AS BLOB))), "
+            "CAST(group_concat(CAST(text AS BLOB), ' ') AS BLOB), "
+            "CAST(group_concat(CAST(uid AS BLOB) || CAST(title AS BLOB), '') AS BLOB) FROM ("
             f"SELECT id, uid, title, text FROM documents WHERE id IN ({marks}) ORDER BY id)",
             ids,
         ).fetchone()
-        found = orjson.loads(names)
-        if not found:
-            return []
-        ends = list(accumulate(map(int, lengths.split(","))))
-        data = memoryview(joined or b"")
-        documents = []
-        for (document, uid, title), start, end in zip(found, [0, *ends[:-1]], ends, strict=True):
-            try:
-                text = str(data[start:end], "utf-8")
-            except UnicodeDecodeError:
-                raise ProjectError(
-                    f"{self.path}: document {document}: its text is not UTF-8"
-                ) from None
-            documents.append((document, uid, title, text))
-        documents.sort(key=itemgetter(0))  # in id order whatever order SQLite joined them in
-        return documents
+        return None if found[0] is None else found
 
     def spans_between(self, first: int, last: int) -> list[tuple[Any, ...]]:
         """Spans of the documents with ids in ``[first, last]``, in text order, as

@@ -222,7 +222,7 @@ class UnitTally:
 
     def add(self, batch: Batch, codes: Codes) -> None:
         """Pool one batch of compared documents."""
-        lengths = np.fromiter(map(len, batch.texts), dtype=np.int64, count=len(batch.texts))
+        lengths = batch.texts.lengths
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
         span, documents = int(lengths.sum()), len(lengths)
         rank = codes.by_name()
