@@ -16,7 +16,7 @@ the selected span stay enabled: pressed with none selected, they say what to do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Menus in the order of the menu bar, with their Alt+ mnemonic letter.
 MENUS: tuple[tuple[str, str], ...] = (
@@ -29,9 +29,12 @@ MENUS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class ActionSpec:
-    """One action: what the user sees and presses, and where it appears."""
+class ActionSpec(NamedTuple):
+    """One action: what the user sees and presses, and where it appears.
+
+    A named tuple, not a frozen dataclass: the table is read at every start, and a
+    dataclass's generated methods are compiled each time its class is made.
+    """
 
     name: str
     text: str  # menu text, with & before the mnemonic letter

@@ -8,7 +8,7 @@ text is a fixed point of the rule and survives export and re-import unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from factmark.core.model import ValidationError
 
@@ -42,8 +42,7 @@ _LEGACY_ENCODINGS = [
 ]
 
 
-@dataclass(frozen=True)
-class Decoded:
+class Decoded(NamedTuple):
     """Text decoded from bytes and the encoding that was used."""
 
     text: str

@@ -9,9 +9,8 @@ says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -46,8 +45,7 @@ DOCUMENT_TOOLBAR = (
 SPAN_MENU = ("linkSpan", "deleteSpan", "growStart", "growEnd", "shrinkStart", "shrinkEnd")
 
 
-@dataclass(frozen=True)
-class ShortcutRow:
+class ShortcutRow(NamedTuple):
     """One line of the F1 list: what the keys do and the keys."""
 
     text: str
