@@ -594,3 +594,45 @@ def test_xmi_of_any_text_is_what_cassis_writes(text: str, data: st.DataObject) -
             writer, record | {"spans": spans, "relations": relations}
         )
         writer.discard()
+
+
+@given(texts=st.lists(TEXT, min_size=2, max_size=8), data=st.data())
+@FAST
+def test_many_documents_xmi_through_one_writer_is_what_cassis_writes(
+    texts: list[str], data: st.DataObject
+) -> None:
+    """Documents one after another through one writer, most with spans whose labels and
+    annotators were met before (the features the writer keeps and writes again, beside
+    characters beyond the BMP), others with a note, an attribute, a character XML cannot
+    hold or a link: each document's XMI is what dkpro-cassis writes."""
+    labels, annotators = ["claim", "a<b&\"c'"], [None, "ana", "北京", "😱"]
+    with tempfile.TemporaryDirectory() as folder:
+        writer, members = _writer(Path(folder))
+        for number, text in enumerate(texts):
+            kind = data.draw(st.sampled_from(["plain", "attribute", "other"]))
+            plain = kind != "other"  # a document of spans met before, or with an attribute
+            n, spans = len(text), []
+            for span_id in range(1, data.draw(st.integers(0, 6)) + 1):
+                start = data.draw(st.integers(0, n - 1))
+                spans.append(
+                    {
+                        "id": span_id,
+                        "start": start,
+                        "end": data.draw(st.integers(start + 1, n)),
+                        "label": data.draw(st.sampled_from(labels + ([] if plain else ["x\x01"]))),
+                        "annotator": data.draw(st.sampled_from(annotators)),
+                        "note": None if plain else data.draw(st.sampled_from([None, "", "n"])),
+                        "attrs": data.draw(st.sampled_from([{}, {"kind": "a"}]))
+                        if kind != "plain"
+                        else {},
+                    }
+                )
+            relations = [
+                {"head": 1, "child": len(spans), "label": "about", "note": None, "attrs": {}}
+                for _ in range(data.draw(st.integers(0, 1)) if spans and not plain else 0)
+            ]
+            record = {"id": f"d{number}", "title": "", "text": text}
+            record |= {"spans": spans, "relations": relations}
+            writer.add(record)
+            assert members.written[-1][1] == cassis_xmi(writer, record)
+        writer.discard()
