@@ -80,7 +80,8 @@ def test_tokenize_finds_the_tokens_of_the_pattern(
     expected = []
     for text, offset in zip(texts, found.offsets.tolist(), strict=True):
         expected += [(offset + m.start(), offset + m.end()) for m in TOKEN.finditer(text)]
-    assert found.starts.tolist() == [start for start, _ in expected]
+    assert np.flatnonzero(np.diff(found.before)).tolist() == [start for start, _ in expected]
+    assert found.count == len(expected)
     assert found.counts.tolist() == [len(TOKEN.findall(text)) for text in texts]
     # Every span of up to 3 characters: the tokens it overlaps, by the regex's bounds.
     spans = [

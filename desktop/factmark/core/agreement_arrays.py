@@ -15,6 +15,7 @@ import ctypes
 import math
 import sys
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -81,11 +82,18 @@ def present(codes: Ints) -> list[int]:
 class Tokens:
     """The tokens of a batch of texts joined with one space between them."""
 
-    starts: Ints  # in the joined text
+    # Per place of the joined text (and its end), how many tokens start before it: a
+    # token's number at its place, without a search per span among the starts.
+    before: npt.NDArray[np.integer[Any]]  # 32 bits where they hold the texts' length
     classes: npt.NDArray[np.uint8]  # of each character of the joined text (0: a space)
     offsets: Ints  # where each text starts in the joined text
     first: Ints  # the number of each text's first token
     counts: Ints  # tokens per text
+
+    @property
+    def count(self) -> int:
+        """How many tokens the texts hold."""
+        return int(self.before[-1])
 
 
 def tokenize(chunks: list[str], lengths: Ints) -> Tokens:
@@ -97,16 +105,20 @@ def tokenize(chunks: list[str], lengths: Ints) -> Tokens:
     # The class of each character, after a space before the first: each chunk's written
     # in its place, between the spaces around it.
     classes = np.zeros(total + 1, dtype=np.uint8)
-    starts = []
     at = 0
     for joined in chunks:
-        starts.append(_bounds(joined, classes[at : at + len(joined) + 2]) + at)
+        _classes(joined, classes[at + 1 : at + 1 + len(joined)])
         at += len(joined) + 1
-    start = np.concatenate(starts) if starts else np.zeros(0, dtype=np.int64)
+    # A token starts at every mark (class 2 is above both 0 and 1), and at a word
+    # character (1) after one of another class (0 where the one before is not a word).
+    starts = classes[1:] > (classes[:-1] == 1).view(np.uint8)  # characters p - 1 and p
+    wide = np.int32 if total < 1 << 31 else np.int64
+    before: npt.NDArray[np.integer[Any]] = np.zeros(total + 1, dtype=wide)
+    np.cumsum(starts, dtype=before.dtype, out=before[1:])
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)[:-1])).astype(np.int64)
-    first = np.searchsorted(start, offsets).astype(np.int64)
-    counts = np.diff(np.concatenate((first, [len(start)]))).astype(np.int64)
-    return Tokens(start, classes[1:], offsets, first, counts)
+    first = before[offsets].astype(np.int64)
+    counts = np.diff(np.concatenate((first, [int(before[-1])]))).astype(np.int64)
+    return Tokens(before, classes[1:], offsets, first, counts)
 
 
 def runs_of_texts(sizes: Ints) -> list[tuple[int, int]]:
@@ -120,19 +132,13 @@ def runs_of_texts(sizes: Ints) -> list[tuple[int, int]]:
 CHUNK = 1 << 17
 
 
-def _bounds(text: str, classes: npt.NDArray[np.uint8]) -> Ints:
-    """Where the tokens of ``text`` start; the class of each of its characters written
-    into ``classes`` between the spaces (0) before and after it."""
+def _classes(text: str, classes: npt.NDArray[np.uint8]) -> None:
+    """The class of each character of ``text``, written into ``classes``."""
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    inner = classes[1:-1]
-    np.take(_CLASSES, points, out=inner)
-    if len(inner) and inner.max() == _UNKNOWN:
-        _classify(distinct(points[inner == _UNKNOWN].astype(np.int64)))
-        np.take(_CLASSES, points, out=inner)
-    # A token starts at every mark (class 2 is above both 0 and 1), and at a word
-    # character (1) after one of another class (0 where the one before is not a word).
-    starts = classes[1:] > (classes[:-1] == 1).view(np.uint8)  # characters p - 1 and p
-    return np.flatnonzero(starts)
+    np.take(_CLASSES, points, out=classes)
+    if len(classes) and classes.max() == _UNKNOWN:
+        _classify(distinct(points[classes == _UNKNOWN].astype(np.int64)))
+        np.take(_CLASSES, points, out=classes)
 
 
 def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
@@ -140,10 +146,11 @@ def token_range(tokens: Tokens, doc: Ints, start: Ints, end: Ints) -> tuple[Ints
     at = tokens.offsets[doc] + start
     # The first token ending after the span's start: the last one starting at or before
     # it when that character is in a token (a word runs on, a mark is one), else the next.
-    first = np.searchsorted(tokens.starts, at, side="right").astype(np.int64)
+    first = tokens.before[at + 1].astype(np.int64)
     first -= tokens.classes[at] != 0
-    last = np.searchsorted(tokens.starts, tokens.offsets[doc] + end, side="left").astype(np.int64)
-    return first, np.maximum(first, last)
+    # The tokens starting before its end (all of them past the end of the texts).
+    last = tokens.before[np.minimum(tokens.offsets[doc] + end, len(tokens.classes))]
+    return first, np.maximum(first, last.astype(np.int64))
 
 
 def innermost(start: Ints, end: Ints, *keys: Ints) -> tuple[Ints, Ints, Ints]:

@@ -405,7 +405,7 @@ def _label_tokens(
 ) -> list[Counter[tuple[str, str]]]:
     """Per label, tokens with a span of that label by both, by one side only, by neither."""
     nl = len(labels.names)
-    layer = len(tokens.starts) + 1  # each label's tokens in a stretch of their own
+    layer = tokens.count + 1  # each label's tokens in a stretch of their own
     covers = []
     for side, (first, last) in zip(sides, ranges, strict=True):
         shift = side.label * layer
