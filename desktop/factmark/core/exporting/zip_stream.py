@@ -6,12 +6,12 @@ the deflated data, a data descriptor with the CRC and sizes, and the central dir
 (ZIP64 records where zipfile writes them) at the end; given zlib's deflate the bytes are
 zipfile's, which tests compare. zipfile took about 40 µs a member in Python, besides zlib;
 here a member's records are packed at once, and the deflate is the caller's (the XMI
-export's is ISA-L's, which gives the CRC with the data: a 4 kB member in 14 µs against
-libdeflate's 20 and zlib's 35, the data 2 % larger than libdeflate's and 3 % smaller than
-zlib's; tests read every member back). (Deflating in a thread while the export made the
-next members was tried: the interpreter lock handed back after each member cost more than
-the overlap saved — at 100,000 articles 11.5–13.3 s and 15–16 s of processor time, against
-11.6 s and 11.5 s deflating in the export's own thread.)
+export's is ISA-L's at its fastest level, which gives the CRC with the data: a 4 kB member
+in 7 µs against libdeflate's 20 and zlib's 35, the data 13 % larger than zlib's; tests
+read every member back). (Deflating in a thread while the export made the next members
+was tried: the interpreter lock handed back after each member cost more than the overlap
+saved — at 100,000 articles 11.5–13.3 s and 15–16 s of processor time, against 11.6 s and
+11.5 s deflating in the export's own thread.)
 """
 
 from __future__ import annotations
