@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-import orjson
-
 from factmark.core.actions import label_key_problem
 from factmark.core.model import Label, RelationType, ValidationError
 from factmark.core.safe_text import first_unsafe
@@ -317,6 +315,8 @@ class LabelsStore(Storage):
         found = self.conn.execute(
             "SELECT value FROM settings WHERE key = 'link_attributes'"
         ).fetchone()
+        import orjson  # not at start (see storage._loads)
+
         definitions = orjson.loads(found[0]) if found else None
         if isinstance(definitions, dict) and old in definitions and new not in definitions:
             definitions[new] = definitions.pop(old)

@@ -3,9 +3,8 @@ attributes."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
-
-import orjson
 
 from factmark.core.model import ValidationError
 from factmark.core.storage import Storage
@@ -20,10 +19,12 @@ class SettingsStore(Storage):
     def setting(self, key: str, default: Any = None) -> Any:
         """A project setting (JSON value), or ``default``."""
         rows = self._query("SELECT value FROM settings WHERE key = ?", [key])
-        return orjson.loads(rows[0]["value"]) if rows else default
+        return settings_value(rows[0]["value"]) if rows else default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a project setting (any JSON value) in one transaction."""
+        import orjson  # not at start (see storage._loads)
+
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
@@ -67,6 +68,45 @@ class SettingsStore(Storage):
         """Per link type, the attributes its links can carry (``quote`` on
         ``attributed_to`` by default), in the shape of :meth:`attribute_definitions`."""
         return _definitions(self.setting("link_attributes", {}))
+
+
+class _OrjsonReadsIt(Exception):
+    """A value that orjson may read otherwise than json."""
+
+
+def _integer(text: str) -> int:
+    number = int(text)
+    if not -(2**63) <= number < 2**64:
+        raise _OrjsonReadsIt  # orjson reads it as a float
+    return number
+
+
+def _not_json_alone(text: str) -> object:
+    raise _OrjsonReadsIt
+
+
+def settings_value(text: str | bytes) -> Any:
+    """The value orjson reads from a stored setting, without importing orjson for the
+    values a start reads (the guidelines, attribute definitions: see storage._loads).
+
+    The standard library's json, which a start has loaded anyway, reads a setting with
+    no ``\\u`` escape, float or NaN whose integers fit in 64 bits as orjson does; any
+    other text, and any json refuses, is read by orjson itself (its value or its error).
+    """
+    if isinstance(text, str) and "\\u" not in text:
+        try:
+            text.encode()  # no lone surrogate, which orjson refuses and json reads
+            return json.loads(
+                text,
+                parse_int=_integer,
+                parse_float=_not_json_alone,
+                parse_constant=_not_json_alone,
+            )
+        except (ValueError, RecursionError, _OrjsonReadsIt):
+            pass
+    import orjson
+
+    return orjson.loads(text)
 
 
 def _definitions(value: object) -> dict[str, list[dict[str, Any]]]:

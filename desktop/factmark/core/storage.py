@@ -19,8 +19,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-import orjson
-
 from factmark.core.changes import ChangeSet
 from factmark.core.model import ValidationError
 from factmark.core.schema import KNOWN_MIGRATIONS, applied_names, migrations
@@ -61,13 +59,24 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
+# orjson is imported where a value is first read or written: a start reads none (the
+# settings it reads are read by settings_value), and orjson's import brings uuid and
+# platform (20 million instructions).
+
+
 def _loads(value: str | None) -> dict[str, Any]:
-    return orjson.loads(value) if value and value != "{}" else {}
+    if not value or value == "{}":
+        return {}
+    import orjson
+
+    return orjson.loads(value)  # type: ignore[no-any-return]
 
 
 def _dumps(value: dict[str, Any] | None) -> str:
     if not value:
         return "{}"
+    import orjson
+
     return orjson.dumps(value or {}, option=orjson.OPT_SORT_KEYS).decode()
 
 

@@ -8,7 +8,6 @@ data folder and shows a short dialog naming the error and where the report is.
 from __future__ import annotations
 
 import os
-import platform
 import sys
 import threading
 import traceback
@@ -56,6 +55,8 @@ def summary(error: BaseException) -> str:
 
 
 def _report_text(error: BaseException, thread: str) -> str:
+    import platform  # here: its import compiles nine regular expressions, at every start
+
     stamp = datetime.now().astimezone().isoformat(timespec="seconds")
     header = (
         f"==== {stamp}  {APP_NAME} {__version__}  Python {platform.python_version()} "
