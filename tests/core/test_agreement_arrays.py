@@ -172,3 +172,12 @@ def test_freed_memory_is_kept_for_the_next_arrays() -> None:
     assert applied == "True"
     _, fresh = faults("fresh")
     assert kept * 4 < fresh
+
+
+def test_picked_is_the_value_or_0_where_nothing_is_there() -> None:
+    rng = np.random.default_rng(31)
+    for size in (0, 1, 7, 1_000):
+        values = rng.integers(-5, 50, size)
+        at = rng.integers(-1, size, 3_000) if size else np.full(40, -1)
+        expected = [int(values[i]) if i >= 0 else 0 for i in at.tolist()]
+        assert agreement_arrays.picked(values, at).tolist() == expected

@@ -21,6 +21,7 @@ from factmark.core.agreement_arrays import (
     add_at,
     exact_matches,
     innermost,
+    kept,
     merged_units,
     overlapping,
     overlay,
@@ -89,7 +90,7 @@ class Spans(NamedTuple):
         """The spans where ``flags`` is set (these, when it is set everywhere)."""
         if flags.all():
             return self
-        return Spans(self.doc[flags], self.start[flags], self.end[flags], self.label[flags])
+        return Spans(*kept(flags, *self))
 
 
 @dataclass
@@ -369,9 +370,8 @@ def _token_values(
     for (_, _, value), at in zip(found, holders, strict=True):
         values.append(picked(value, at))
     va, vb = values
-    keep = (va > 0) | (vb > 0)
-    size, va, vb = (high - low)[keep], va[keep], vb[keep]
-    doc = np.searchsorted(tokens.first, low[keep], side="right") - 1
+    size, va, vb, low = kept((va > 0) | (vb > 0), high - low, va, vb, low)
+    doc = np.searchsorted(tokens.first, low, side="right") - 1
     wide = nl + 1
     counts = np.bincount(va * wide + vb, weights=size, minlength=wide * wide)
     names = ["O", *labels.names]
@@ -385,9 +385,9 @@ def _token_values(
     # The document figures pool every pair's tokens of the document.
     covered = np.bincount(doc, weights=size, minlength=len(both)).astype(np.int64)
     neither = in_pair - covered
-    same = va == vb
+    same = np.where(va == vb, size, 0)
     tally.total += in_pair
-    tally.agree += np.bincount(doc[same], weights=size[same], minlength=len(both)).astype(np.int64)
+    tally.agree += np.bincount(doc, weights=same, minlength=len(both)).astype(np.int64)
     tally.agree += neither
     add_at(tally.by_a, doc, va, size)
     add_at(tally.by_b, doc, vb, size)
@@ -408,17 +408,14 @@ def _label_tokens(
     layer = tokens.count + 1  # each label's tokens in a stretch of their own
     covers = []
     for side, (first, last) in zip(sides, ranges, strict=True):
-        shift = side.label * layer
-        some = first < last  # spans covering a token
-        covers.append(merged_units(first[some] + shift[some], last[some] + shift[some]))
+        low, high, shift = kept(first < last, first, last, side.label * layer)  # covering a token
+        covers.append(merged_units(low + shift, high + shift))
     marked = [
         np.bincount(a // layer, weights=b - a, minlength=nl).astype(np.int64) for a, b in covers
     ]
     low, high, holders = overlay(covers[0], covers[1])
-    inside = (holders[0] >= 0) & (holders[1] >= 0)
-    shared = np.bincount(low[inside] // layer, weights=(high - low)[inside], minlength=nl).astype(
-        np.int64
-    )
+    inside = np.where((holders[0] >= 0) & (holders[1] >= 0), high - low, 0)
+    shared = np.bincount(low // layer, weights=inside, minlength=nl).astype(np.int64)
     total = int(np.where(both, tokens.counts, 0).sum())
     out = []
     for code, name in enumerate(labels.names):

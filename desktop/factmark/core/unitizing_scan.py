@@ -26,6 +26,7 @@ from factmark.core.agreement_arrays import (
     Ints,
     add_at,
     innermost,
+    kept,
     merged_by,
     overlay,
     picked,
@@ -108,8 +109,7 @@ class CoincidenceSums:
         )
         for n in present(markers[active]):
             into = self.silent.setdefault(n, np.zeros((self.layers, self.values), np.int64))
-            here = markers[region] == n
-            add_at(into, layer[here], value[here], length[here])
+            add_at(into, *kept(markers[region] == n, layer, value, length))
             into[:, 0] += np.bincount(
                 region_layer, weights=np.where(markers == n, gap, 0), minlength=self.layers
             ).astype(np.int64)
@@ -130,10 +130,8 @@ class CoincidenceSums:
         region = np.maximum(picked(one[3] + 1, mine), picked(other[3] + 1, theirs)) - 1
         keep = region >= 0
         keep[keep] = both[region[keep]]  # the pieces of the documents both marked
-        length = (high - low)[keep]
-        region = region[keep]
+        length, region, *at = kept(keep, high - low, region, mine, theirs)
         layer = region_layer[region]
-        at = [mine[keep], theirs[keep]]
         value = [picked(side[2], i) for i, side in zip(at, (one, other), strict=True)]
         values = self.values
         cells = np.bincount(
@@ -149,10 +147,10 @@ class CoincidenceSums:
         self.observed[:, 0, 0] += 2 * np.bincount(
             region_layer, weights=gaps, minlength=self.layers
         ).astype(np.int64)
-        valued = (value[0] > 0) & (value[1] > 0)
+        valued = kept((value[0] > 0) & (value[1] > 0), length, *at)
         sums = [
-            np.bincount(i[valued], weights=length[valued], minlength=len(side[0])).astype(np.int64)
-            for i, side in zip(at, (one, other), strict=True)
+            np.bincount(i, weights=valued[0], minlength=len(side[0])).astype(np.int64)
+            for i, side in zip(valued[1:], (one, other), strict=True)
         ]
         return sums[0], sums[1]
 
