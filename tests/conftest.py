@@ -17,6 +17,25 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--second-process",
+        action="store_true",
+        help="formats that can (brat, CoNLL) export with a second process whatever the size",
+    )
+
+
+@pytest.fixture(autouse=True)
+def second_process_always(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --second-process, every brat and CoNLL export of more than one document is
+    written by two processes (factmark.core.exporting.second_process)."""
+    if request.config.getoption("--second-process"):
+        from factmark.core.exporting import second_process
+
+        monkeypatch.setattr(second_process, "FROM_BYTES", 0)
+        monkeypatch.setattr(second_process, "START_BYTES", 0)
+
+
 @pytest.fixture(autouse=True)
 def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the per-user data and config folders at a temporary place."""

@@ -2,7 +2,9 @@
 made faster: the writers' old ``add`` is kept here as the oracle, run over a random corpus
 made of what these formats must handle (line breaks inside and at the edges of spans, notes
 with tabs and line breaks, attributes brat can and cannot hold, links, nested and crossing
-spans, emoji, CJK, decomposed accents, sentence ends inside spans).
+spans, emoji, CJK, decomposed accents, sentence ends inside spans). The new writers are run
+in one process and in two (a second process writing the later half of the documents, as a
+large export does); the old ones in one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 import orjson
 import pytest
 
-from factmark.core.exporting import FORMATS, export
+from factmark.core.exporting import FORMATS, export, second_process
 from factmark.core.exporting.base import ExportContext, Selection
 from factmark.core.exporting.brat import BratWriter, fragments
 from factmark.core.exporting.conll import ConllWriter
@@ -200,6 +202,20 @@ def hostile_texts(corpus: Path, rng: random.Random, count: int) -> Iterator[str]
         yield f"{text} [{n}]"
 
 
+@pytest.fixture(params=[1, 2], ids=["one process", "two processes"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many processes the new writers export with (two: whatever the size)."""
+    if request.param == 2:
+        monkeypatch.setattr(second_process, "FROM_BYTES", 0)
+        monkeypatch.setattr(second_process, "START_BYTES", 0)
+    return int(request.param)
+
+
+def one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The old writers export in one process (they were never given to a second one)."""
+    monkeypatch.setattr(second_process, "FROM_BYTES", 1 << 62)
+
+
 @pytest.fixture
 def hostile(project: Project, tmp_path: Path, corpus: Path) -> Project:
     """A project of 150 random documents cut from the shared corpus and the pieces above."""
@@ -264,7 +280,12 @@ def _hostile_project(project: Project, tmp_path: Path, corpus: Path, *, plain: b
     [("brat", None), ("conll", "outermost"), ("conll", "innermost"), ("conll", "per-label")],
 )
 def test_exports_are_byte_for_byte_those_of_the_old_writers(
-    hostile: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, nested: str | None
+    hostile: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    nested: str | None,
+    processes: int,
 ) -> None:
     options = {"nested": nested} if nested else {}
     module = FORMATS[fmt]
@@ -278,6 +299,7 @@ def test_exports_are_byte_for_byte_those_of_the_old_writers(
         return old_writer(path, context, context.options.get("nested") or "outermost")
 
     monkeypatch.setattr(module, "open_writer", open_old)
+    one_process(monkeypatch)
     old_path = tmp_path / "old" / f"corpus{module.SUFFIX}"
     old = export(hostile, fmt, old_path, Selection(frozenset()), options=options, card=False)
     assert new.notes == old.notes
@@ -293,10 +315,11 @@ def test_exports_are_byte_for_byte_those_of_the_old_writers(
 
 
 def test_brat_export_of_spans_without_notes_is_byte_for_byte_the_old_writers(
-    plain: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    plain: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, processes: int
 ) -> None:
     new = export(plain, "brat", tmp_path / "new", Selection(frozenset()), card=False)
     monkeypatch.setattr(FORMATS["brat"], "open_writer", OldBratWriter)
+    one_process(monkeypatch)
     old = export(plain, "brat", tmp_path / "old", Selection(frozenset()), card=False)
     assert new.notes == old.notes
     assert len(new.files) == len(old.files) > 0

@@ -21,7 +21,14 @@ __all__ = ["build_parser", "main"]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    window = _window_only(list(sys.argv[1:] if argv is None else argv))
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) == 2 and args[0] == "_export-part":
+        # A second process of a large export (factmark.core.exporting.second_process,
+        # whose COMMAND this is): not a command anyone types, so not in the parser.
+        from factmark.core.exporting.second_process import run
+
+        return run(args[1])
+    window = _window_only(args)
     if window is not None:
         # Starting makes no garbage worth a look, but Python's cyclic collector would scan
         # the objects made by the modules of the core and the window and by Qt's

@@ -37,20 +37,28 @@ class ReadingStore(LabelsStore):
     # -- bulk reading ----------------------------------------------------------
 
     def export_rows(
-        self, statuses: list[str]
+        self, statuses: list[str], ids: range | None = None
     ) -> Iterator[tuple[Document, list[tuple[Any, ...]], list[Relation]]]:
-        """Stream documents with these statuses (all when empty), their spans and relations.
+        """Stream documents with these statuses (all when empty), their spans and relations;
+        only those whose id is in ``ids`` when given (a step-1 range: a part of an export).
 
         Three ordered queries merged in step, so a large project is read once
         without a query per document. Spans come as the plain tuples SQLite gives, in
         :class:`SpanRow`'s order (attrs still JSON text; ``SpanRow._make`` names them),
         in text order, since exports read hundreds of thousands.
         """
-        where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        conditions = [f"status IN ({', '.join('?' * len(statuses))})"] if statuses else []
+        values: list[Any] = list(statuses)
+        within, bounds = "", []
+        if ids is not None:
+            within, bounds = "WHERE document_id >= ? AND document_id < ?", [ids.start, ids.stop]
+            conditions.append("id >= ? AND id < ?")
+            values += bounds
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         try:
             documents = self.conn.execute(
                 f"SELECT id, uid, title, text, meta, status FROM documents {where} ORDER BY id",
-                statuses,
+                values,
             )
             # The text-order index covers every column but note and attrs, which most
             # spans leave empty: when few have them, the spans are read from the index
@@ -61,7 +69,8 @@ class ReadingStore(LabelsStore):
             spans = groupby(
                 self.conn.execute(
                     f'SELECT document_id, id, start, "end", label, annotator, {columns} '
-                    'FROM spans ORDER BY document_id, start, "end" DESC, label, id'
+                    f'FROM spans {within} ORDER BY document_id, start, "end" DESC, label, id',
+                    bounds,
                 ),
                 key=itemgetter(0),
             )
@@ -70,7 +79,8 @@ class ReadingStore(LabelsStore):
                     _relation,
                     self.conn.execute(
                         "SELECT id, document_id, head_span_id, child_span_id, label, note, attrs "
-                        "FROM relations ORDER BY document_id, id"
+                        f"FROM relations {within} ORDER BY document_id, id",
+                        bounds,
                     ),
                 ),
                 key=attrgetter("document_id"),
@@ -122,6 +132,35 @@ class ReadingStore(LabelsStore):
         for document_id, span_id, note, attrs in rows:
             extras.setdefault(document_id, {})[span_id] = (note, attrs)
         return extras
+
+    def text_sizes(self, statuses: list[str], samples: int) -> list[tuple[int, int, int]]:
+        """What an export's work is spread by, read without reading every text: for at most
+        ``samples`` of the documents with these statuses (all when empty), evenly spread in
+        export order from the first, ``(id, size of its text in bytes, documents it stands
+        for)``: itself and those after it up to the next."""
+        where = f"WHERE status IN ({', '.join('?' * len(statuses))})" if statuses else ""
+        try:
+            ids = [
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT id FROM documents {where} ORDER BY id", statuses
+                )
+            ]
+            step = max(1, -(-len(ids) // samples))  # at most ``samples`` of them
+            sampled = ids[::step]  # SQLite takes 999 parameters or more
+            sizes = dict(
+                self.conn.execute(
+                    "SELECT id, length(CAST(text AS BLOB)) FROM documents WHERE id IN "
+                    f"({', '.join('?' * len(sampled))})",
+                    sampled,
+                ).fetchall()
+            )
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.path}: {_explain(error)}") from None
+        return [
+            (ids[k], sizes.get(ids[k], 0), min(step, len(ids) - k))
+            for k in range(0, len(ids), step)
+        ]
 
     def document_metas(self, statuses: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(uid, meta)`` of the documents with these statuses (all when empty), in

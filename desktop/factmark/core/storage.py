@@ -118,6 +118,7 @@ class Storage:
         create: bool = True,
         readonly: bool = False,
         check_rows: bool = True,
+        check_pages: bool = True,
     ) -> Self:
         """Open (and migrate) the project at ``path``, creating it when allowed.
 
@@ -127,7 +128,9 @@ class Storage:
 
         A file this Factmark did not write last has the values it reads checked first
         (:mod:`factmark.core.soundness`) and is refused when they cannot be read;
-        ``check_rows=False`` for merge sources, which are checked row by row anyway.
+        ``check_rows=False`` for merge sources, which are checked row by row anyway;
+        ``check_pages=False`` (with both) for a file another process of this export has
+        just opened and checked (the second process of an export).
         """
         path = Path(path)
         exists = path.exists()
@@ -148,7 +151,8 @@ class Storage:
         conn: sqlite3.Connection | None = None
         held: tuple[int, int] | None = None
         try:
-            conn, held = _connect(path, readonly, pages=not (exists and _as_written(path)))
+            pages = check_pages and not (exists and _as_written(path))
+            conn, held = _connect(path, readonly, pages=pages)
             project = cls(path, conn, readonly)
             project._held_file = held
             project._prepare(exists)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import importlib
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
-from factmark.core.exporting import grouping
+from factmark.core.exporting import grouping, second_process
 from factmark.core.exporting.base import (
     ExportContext,
     ExportResult,
@@ -97,12 +97,15 @@ def export(
     options: dict[str, str] | None = None,
     *,
     card: bool = True,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ExportResult:
     """Write the selected documents to ``path`` in format ``fmt``, split if asked,
     with a dataset card beside them.
 
     Every output is written beside its final name and moved into place only when the
-    whole export has succeeded; on any error nothing under the final names changes.
+    whole export has succeeded; on any error nothing under the final names changes. A
+    format that opts in writes a large export's later documents in a second process
+    (see ``second_process``), which stops once ``cancelled()`` is true.
     """
     if fmt not in FORMATS:
         raise ValidationError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
@@ -115,42 +118,45 @@ def export(
     if hasattr(module, "check_available"):
         module.check_available()
     names: list[str | None] = [name for name, _ in split.parts] if split else [None]
-    # Only the labels asked for, so per-label outputs and tool configs match the data.
-    labels = [
-        label
-        for label in project.labels()
-        if not selection.labels or label.name in selection.labels
-    ]
-    relation_types = project.relation_types()
     has_relations = _exports_relations(project, selection)
-    shared: dict[str, Any] = {}
-    card_values: dict[str, str] = {}
-    contexts = {
-        name: ExportContext(
-            labels=labels,
-            relation_types=relation_types,
-            options=dict(options or {}),
-            has_relations=has_relations,
-            part=name,
-            shared=shared,
-            card_values=card_values,
-        )
-        for name in names
-    }
+    contexts = contexts_for(project, selection, names, options or {}, has_relations)
+    card_values = contexts[names[0]].card_values
     writers: dict[str | None, Writer] = {}
     result = ExportResult(path)
     if split and split.by:
         result.groups = grouping.plan(project, sorted(selection.statuses), split, split.by)
+    groups = result.groups.part_of if result.groups is not None else None
+    second: second_process.SecondProcess | None = None
     try:
         for name in names:
             writers[name] = module.open_writer(part_path(path, fmt, name), contexts[name])
         counts = {name: PartCounts() for name in names}
-        for record in iter_records(project, selection):
-            if pseudonyms is not None:
-                pseudonyms.record(record)
-            name = _part(split, result, record["id"])
-            writers[name].add(record)
-            counts[name].add(record)
+        add = record_adder(split, groups, pseudonyms, writers, counts)
+        first = second_process.cut(project, selection) if _shares(module) else None
+        if first is not None:
+            second = second_process.SecondProcess.start(
+                project,
+                fmt,
+                selection,
+                options or {},
+                has_relations,
+                split,
+                groups,
+                cast(dict[str | None, second_process.Sharing], writers),
+                first,
+            )
+        for record in iter_records(project, selection, second.own if second else None):
+            add(record)
+        if second is not None:
+
+            def again(ids: range) -> None:
+                for record in iter_records(project, selection, ids):
+                    add(record)
+
+            joined, second = second, None
+            joined.join(
+                cast(dict[str | None, second_process.Sharing], writers), counts, cancelled, again
+            )
         if split:
             _check_parts(split, counts)
         with outputs_placed_together():  # all parts, or none, replace an earlier export
@@ -159,6 +165,8 @@ def export(
                 result.files += writers[name].finish()
                 del writers[name]
     except BaseException:
+        if second is not None:
+            second.stop()
         for writer in writers.values():
             writer.discard()
         raise
@@ -246,13 +254,69 @@ def export_to_stream(
     return result
 
 
-def _part(split: Split | None, result: ExportResult, uid: str) -> str | None:
+def contexts_for(
+    project: Project,
+    selection: Selection,
+    names: list[str | None],
+    options: Mapping[str, str],
+    has_relations: bool,
+) -> dict[str | None, ExportContext]:
+    """The context of the writer of each part ``names`` of an export."""
+    # Only the labels asked for, so per-label outputs and tool configs match the data.
+    labels = [
+        label
+        for label in project.labels()
+        if not selection.labels or label.name in selection.labels
+    ]
+    relation_types = project.relation_types()
+    shared: dict[str, Any] = {}
+    card_values: dict[str, str] = {}
+    return {
+        name: ExportContext(
+            labels=labels,
+            relation_types=relation_types,
+            options=dict(options),
+            has_relations=has_relations,
+            part=name,
+            shared=shared,
+            card_values=card_values,
+        )
+        for name in names
+    }
+
+
+def record_adder(
+    split: Split | None,
+    groups: Mapping[str, str] | None,
+    pseudonyms: Pseudonyms | None,
+    writers: Mapping[str | None, Writer],
+    counts: Mapping[str | None, PartCounts],
+) -> Callable[[dict[str, Any]], None]:
+    """What gives a record to the writer of its part (annotators replaced first, if
+    asked) and counts it."""
+
+    def add(record: dict[str, Any]) -> None:
+        if pseudonyms is not None:
+            pseudonyms.record(record)
+        name = _part(split, groups, record["id"])
+        writers[name].add(record)
+        counts[name].add(record)
+
+    return add
+
+
+def _shares(module: ModuleType) -> bool:
+    """Whether a format writes a large export's later documents in a second process."""
+    return bool(getattr(module, "SECOND_PROCESS", False))
+
+
+def _part(split: Split | None, groups: Mapping[str, str] | None, uid: str) -> str | None:
     """The part a document goes to: by its group, or by its own text."""
     if split is None:
         return None
-    if result.groups is not None:
+    if groups is not None:
         # A document added while the export reads has no group planned: it goes by itself.
-        return result.groups.part_of.get(uid) or split.part_of(uid)
+        return groups.get(uid) or split.part_of(uid)
     return split.part_of(uid)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import os
 import shutil
 import sys
@@ -192,6 +193,21 @@ class PartCounts:
                 if span["attrs"].get("fact_check_url"):
                     self.fact_checked += 1
 
+    def as_data(self) -> dict[str, Any]:
+        """The counts as JSON values (a second process sends its part's)."""
+        return {**self.__dict__, "by_label": dict(self.by_label)}
+
+    def add_counts(self, data: dict[str, Any]) -> None:
+        """Add counts made by :meth:`as_data` of documents after this part's own."""
+        self.documents += data["documents"]
+        self.spans += data["spans"]
+        self.relations += data["relations"]
+        self.by_label.update(data["by_label"])
+        self.outlet_voiced += data["outlet_voiced"]
+        self.fact_checked += data["fact_checked"]
+        for quote, number in data["by_quote"].items():
+            self.by_quote[quote] = self.by_quote.get(quote, 0) + number
+
 
 _LABEL = itemgetter("label")
 _ATTRS = itemgetter("attrs")
@@ -235,15 +251,18 @@ def majority_vote(spans: list[Any]) -> list[Any]:
     return [first[key] for key in first if len(votes[key]) * 2 > len(voters)]
 
 
-def iter_records(project: Project, selection: Selection) -> Iterator[dict[str, Any]]:
-    """Documents in project order as Factmark records, spans numbered 1..n per document.
+def iter_records(
+    project: Project, selection: Selection, ids: range | None = None
+) -> Iterator[dict[str, Any]]:
+    """Documents in project order as Factmark records, spans numbered 1..n per document
+    (only those whose id is in ``ids`` when given).
 
     Spans are in text order (outer before inner at the same start); relations
     point at those numbers. This order is what makes export -> import -> export
     byte-identical.
     """
     labels, annotators = selection.labels, selection.annotators
-    for document, rows, relations in project.export_rows(sorted(selection.statuses)):
+    for document, rows, relations in project.export_rows(sorted(selection.statuses), ids):
         # Rows as tuples (document_id, id, start, end, label, annotator, note, attrs):
         # unpacked, not named, since an export reads hundreds of thousands.
         if selection.majority:
@@ -324,6 +343,24 @@ class AtomicFile:
     def write(self, data: bytes) -> None:
         self._file.write(data)
 
+    def append(self, path: Path) -> None:
+        """Write the bytes of the file ``path`` after what was written so far (a part a
+        second process wrote), copied by the kernel where it can."""
+        self._file.flush()
+        start = self._file.tell()
+        with open(path, "rb") as source:
+            try:
+                while _copy_file_range(source.fileno(), self._file.fileno(), 1 << 30):
+                    pass
+            except OSError as error:  # not on this system or between these file systems
+                if error.errno not in (errno.ENOSYS, errno.EXDEV, errno.EINVAL, errno.EPERM):
+                    raise
+                source.seek(0)
+                self._file.seek(start)
+                self._file.truncate()
+                shutil.copyfileobj(source, self._file, WRITE_BUFFER)
+        self._file.seek(0, os.SEEK_END)
+
     def finish(self) -> list[Path]:
         self.handle.flush()
         os.fsync(self.handle.fileno())
@@ -343,11 +380,89 @@ class AtomicFile:
         Path(self.handle.name).unlink(missing_ok=True)
 
 
+def _copy_file_range(source: int, target: int, count: int) -> int:
+    """``os.copy_file_range`` (Linux), or OSError(ENOSYS) where Python has none."""
+    copy = getattr(os, "copy_file_range", None)
+    if copy is None:
+        raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS))
+    return int(copy(source, target, count))
+
+
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 _OPEN_AT = os.open in os.supports_dir_fd
 
 
-class AtomicFolder:
+class _Folder:
+    """A folder that files are written into through :meth:`write` (or :meth:`file`), so
+    that it knows what it holds without listing itself."""
+
+    _FLAGS = _NEW_FILE
+
+    def __init__(self, temp: Path) -> None:
+        self.temp = temp
+        # Opened before anything is written in it: syncing its file system through this
+        # descriptor reports every write-back error since (see _flush_to_disk).
+        self._descriptor = os.open(self.temp, os.O_RDONLY)
+        self._written: dict[str, None] = {}  # relative names, in the order first written
+        self._folders = {""}  # relative folders known to exist
+
+    def file(self, relative: str) -> Path:
+        """Where to write ``relative`` inside the folder being filled."""
+        self._announce(relative)
+        return self.temp / relative
+
+    def write(self, relative: str, data: bytes) -> None:
+        """Write the whole file ``relative`` inside the folder being filled (through the
+        system calls alone: no buffered file object for a file written at once)."""
+        self._announce(relative)
+        if _OPEN_AT:  # named from the folder's descriptor: no walk down the whole path
+            descriptor = os.open(relative, self._FLAGS, 0o666, dir_fd=self._descriptor)
+        else:
+            descriptor = os.open(os.path.join(self.temp, relative), self._FLAGS, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+        finally:
+            os.close(descriptor)
+
+    def _announce(self, relative: str) -> None:
+        """The folder of ``relative`` made, and the file counted as written."""
+        folder = os.path.dirname(relative)
+        if folder not in self._folders:
+            (self.temp / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        self._written[relative] = None
+
+    def _close(self) -> None:
+        if self._descriptor >= 0:
+            os.close(self._descriptor)
+            self._descriptor = -1
+
+
+class FolderPart(_Folder):
+    """The files a second process writes into the folder another process is filling
+    (see ``second_process``): that process puts the folder in place. A file of a name
+    the other process has written is left as it is (the other writes over this one's):
+    the other process then writes this one's documents itself."""
+
+    _FLAGS = (_NEW_FILE & ~os.O_TRUNC) | os.O_EXCL
+
+    def write(self, relative: str, data: bytes) -> None:
+        try:
+            super().write(relative, data)
+        except FileExistsError:
+            del self._written[relative]
+
+    def written(self) -> list[str]:
+        """The relative names written, in the order first written."""
+        return list(self._written)
+
+    def close(self) -> None:
+        self._close()
+
+
+class AtomicFolder(_Folder):
     """A folder filled beside its final name and moved into place when complete.
 
     An earlier folder of that name is replaced only once the new one is whole. Writers
@@ -368,44 +483,23 @@ class AtomicFolder:
                 f"{path} is a folder with other things in it; export into a new or empty folder"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
-        # Opened before anything is written in it: syncing its file system through this
-        # descriptor reports every write-back error since (see _flush_to_disk).
-        self._descriptor = os.open(self.temp, os.O_RDONLY)
+        super().__init__(
+            Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+        )
         (self.temp / self.MARKER).write_text(
             "This folder was written by a Factmark export; the next export to it replaces it.\n",
             encoding="utf-8",
         )
-        self._written: dict[str, None] = {}  # relative names, in the order first written
-        self._folders = {""}  # relative folders known to exist
 
-    def file(self, relative: str) -> Path:
-        """Where to write ``relative`` inside the folder being filled."""
-        self._announce(relative)
-        return self.temp / relative
+    def holds(self, relative: str) -> bool:
+        """Whether this process wrote the file ``relative``."""
+        return relative in self._written
 
-    def write(self, relative: str, data: bytes) -> None:
-        """Write the whole file ``relative`` inside the folder being filled (through the
-        system calls alone: no buffered file object for a file written at once)."""
-        self._announce(relative)
-        if _OPEN_AT:  # named from the folder's descriptor: no walk down the whole path
-            descriptor = os.open(relative, _NEW_FILE, 0o666, dir_fd=self._descriptor)
-        else:
-            descriptor = os.open(os.path.join(self.temp, relative), _NEW_FILE, 0o666)
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view) :]
-        finally:
-            os.close(descriptor)
-
-    def _announce(self, relative: str) -> None:
-        """The folder of ``relative`` made, and the file counted as written."""
-        folder = os.path.dirname(relative)
-        if folder not in self._folders:
-            (self.temp / folder).mkdir(parents=True, exist_ok=True)
-            self._folders.add(folder)
-        self._written[relative] = None
+    def adopt(self, names: Iterable[str]) -> None:
+        """Count files another process wrote into the folder (``FolderPart``) as written."""
+        for relative in names:
+            self._folders.add(os.path.dirname(relative))
+            self._written[relative] = None
 
     def finish(self) -> list[Path]:
         if len(self._folders) == 1:  # no subfolder: no name holds a "/"
@@ -434,11 +528,6 @@ class AtomicFolder:
     def discard(self) -> None:
         self._close()
         shutil.rmtree(self.temp, ignore_errors=True)
-
-    def _close(self) -> None:
-        if self._descriptor >= 0:
-            os.close(self._descriptor)
-            self._descriptor = -1
 
 
 def _flush_to_disk(folder: int, files: Iterable[str]) -> None:

@@ -68,10 +68,12 @@ from pathlib import Path
 from typing import Any
 
 from factmark import __version__
-from factmark.core.exporting.base import AtomicFolder, ExportContext
+from factmark.core.exporting.base import AtomicFolder, ExportContext, FolderPart
 
 NAME = "brat"
 SUFFIX = ""
+# A large export's later documents are written by a second process (see second_process).
+SECOND_PROCESS = True
 DESCRIPTION = (
     "brat standoff: a folder of .txt/.ann pairs with annotation.conf and visual.conf, "
     "ready to open in brat"
@@ -130,6 +132,11 @@ class TypeNames:
         for name in names:
             self.add(name)
 
+    def copy(self) -> TypeNames:
+        copied = TypeNames(self.fallback)
+        copied.names, copied._taken = dict(self.names), set(self._taken)
+        return copied
+
     def __getitem__(self, name: str) -> str:
         return self.add(name)
 
@@ -169,10 +176,30 @@ def _text_colour(background: str) -> str:
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue >= 128 else "white"
 
 
-class BratWriter:
-    """Fills a folder with one .txt/.ann pair per record, then the two brat configurations."""
+# What BratWriter counts to note in the card, summed over the processes of an export.
+_COUNTS = (
+    "unkept_attributes",
+    "discontinuous",
+    "edge_breaks",
+    "line_break_only",
+    "orphaned_relations",
+    "flattened_notes",
+    "unkept_details",
+    "link_attributes",
+)
 
-    def __init__(self, path: Path, context: ExportContext) -> None:
+
+class BratWriter:
+    """Fills a folder with one .txt/.ann pair per record, then the two brat configurations.
+
+    In a second process (``out`` a :class:`FolderPart`) it writes its documents' pairs into
+    the folder the first process fills, and :meth:`close` gives back what it chose (names,
+    attributes, counts); :meth:`fits` then tells whether the first process would have
+    chosen the same after its own documents."""
+
+    def __init__(
+        self, path: Path | None, context: ExportContext, out: FolderPart | None = None
+    ) -> None:
         self.context = context
         self.entities = TypeNames("label", (label.name for label in context.labels))
         self.relations = TypeNames("relation", context.relation_types)
@@ -187,7 +214,15 @@ class BratWriter:
         self.flattened_notes = 0
         self.unkept_details = 0
         self.link_attributes = 0  # attributes of links, which brat cannot hold
-        self.out = AtomicFolder(path)
+        self.passed_over: list[str] = []  # file names tried and taken already (casefolded)
+        self.part = out
+        self.folder: AtomicFolder | None = None
+        self.out: AtomicFolder | FolderPart
+        if out is None:
+            assert path is not None
+            self.out = self.folder = AtomicFolder(path)
+        else:
+            self.out = out
 
     def add(self, record: dict[str, Any]) -> None:
         text: str = record["text"]
@@ -281,9 +316,11 @@ class BratWriter:
             stem = f"{title}-{uid[:length]}" if title else uid[:length]
             if stem.casefold() not in self.stems:
                 break
+            self.passed_over.append(stem.casefold())
         else:  # the same id twice: cannot come from one project, but never overwrite
             base, number = stem, 2
             while stem.casefold() in self.stems:
+                self.passed_over.append(stem.casefold())
                 stem, number = f"{base}-{number}", number + 1
         self.stems.add(stem.casefold())
         return stem
@@ -380,16 +417,93 @@ class BratWriter:
             )
         return notes
 
+    # -- a second process's documents (see second_process) ---------------------
+
+    def share(self) -> dict[str, Any]:
+        """Where a second process writes its documents' files: this writer's folder."""
+        return {"folder": str(self.out.temp)}
+
+    def close(self) -> dict[str, Any]:
+        """In the second process: what it wrote and chose, for :meth:`fits` and :meth:`take`."""
+        assert self.part is not None
+        self.part.close()
+        return {
+            "files": self.part.written(),
+            "stems": sorted(self.stems),
+            "passed_over": self.passed_over,
+            "entities": self.entities.names,
+            "relations": self.relations.names,
+            "attributes": self.attributes.names,
+            "values": self.values,
+            "counts": {name: getattr(self, name) for name in _COUNTS},
+        }
+
+    def fits(self, state: dict[str, Any]) -> bool:
+        """Whether the second process chose, for its documents, the file names, type
+        names and attribute values this writer would have chosen after its own (it made
+        its choices knowing none of these): a name it tried that is taken here, or an
+        attribute first written here the other way, would have been written otherwise."""
+        if not self.stems.isdisjoint(state["stems"]) or not self.stems.isdisjoint(
+            state["passed_over"]
+        ):
+            return False
+        for names, theirs in self._type_names(state):
+            trial = names.copy()
+            if any(trial.add(name) != brat for name, brat in theirs.items()):
+                return False
+        return all(
+            brat not in self.values or (not self.values[brat]) == (not values)
+            for brat, values in state["values"].items()
+        )
+
+    def take(self, state: dict[str, Any]) -> None:
+        """Count the second process's files, choices and figures as this writer's own."""
+        assert self.folder is not None
+        self.folder.adopt(state["files"])
+        self.stems.update(state["stems"])
+        for names, theirs in self._type_names(state):
+            for name in theirs:
+                names.add(name)
+        for brat, values in state["values"].items():
+            mine = self.values.setdefault(brat, [])
+            mine += [value for value in values if value not in mine]
+        for name, number in state["counts"].items():
+            setattr(self, name, getattr(self, name) + number)
+
+    def drop(self, state: dict[str, Any]) -> None:
+        """Remove the files the second process wrote (its documents are written here),
+        but those this writer wrote over."""
+        assert self.folder is not None
+        for name in state["files"]:
+            if not self.folder.holds(name):
+                (self.folder.temp / name).unlink(missing_ok=True)
+
+    def _type_names(self, state: dict[str, Any]) -> list[tuple[TypeNames, dict[str, str]]]:
+        return [
+            (self.entities, state["entities"]),
+            (self.relations, state["relations"]),
+            (self.attributes, state["attributes"]),
+        ]
+
     def finish(self) -> list[Path]:
-        self.out.write("annotation.conf", self._annotation_conf().encode("utf-8"))
-        self.out.write("visual.conf", self._visual_conf().encode("utf-8"))
+        assert self.folder is not None
+        self.folder.write("annotation.conf", self._annotation_conf().encode("utf-8"))
+        self.folder.write("visual.conf", self._visual_conf().encode("utf-8"))
         self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
-        return self.out.finish()
+        return self.folder.finish()
 
     def discard(self) -> None:
-        self.out.discard()
+        if self.folder is not None:
+            self.folder.discard()
+        elif self.part is not None:
+            self.part.close()
 
 
 def open_writer(path: Path, context: ExportContext) -> BratWriter:
     """A writer filling the folder ``path``."""
     return BratWriter(path, context)
+
+
+def open_share(share: dict[str, Any], context: ExportContext) -> BratWriter:
+    """In a second process: a writer adding files to the folder a first one fills."""
+    return BratWriter(None, context, FolderPart(Path(share["folder"])))

@@ -51,15 +51,17 @@ or merged across a sentence break. A label's tag is its name with spaces made ``
 
 from __future__ import annotations
 
+import os
+import tempfile
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
-from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.exporting.base import WRITE_BUFFER, AtomicFile, ExportContext
 from factmark.core.exporting.conll_tokens import sentence_starts as sentence_starts
 from factmark.core.exporting.conll_tokens import split, starts_of_sentences
 from factmark.core.exporting.conll_tokens import tokenize as tokenize
@@ -67,6 +69,8 @@ from factmark.core.model import ValidationError
 
 NAME = "conll"
 SUFFIX = ".conll"
+# A large export's later documents are written by a second process (see second_process).
+SECOND_PROCESS = True
 DESCRIPTION = (
     "CoNLL-2003-style BIO (IOB2): one `token TAG` line per token, a blank line between "
     "sentences (flair ColumnCorpus, spacy convert)"
@@ -166,19 +170,31 @@ class _Counts:
 
 
 class _Output:
-    """One .conll file: the spans it keeps and its atomic file."""
+    """One .conll file: the spans it keeps and its atomic file (in a second process, the
+    file beside it that its documents go to, ``part``)."""
 
-    def __init__(self, path: Path, labels: set[str] | None) -> None:
+    def __init__(self, path: Path, labels: set[str] | None, part: str | None = None) -> None:
         self.path = path
         self.labels = labels  # None: every label
-        self.file = AtomicFile(path)
+        self.file: AtomicFile | BinaryIO = (
+            AtomicFile(path) if part is None else open(part, "wb", buffering=WRITE_BUFFER)  # noqa: SIM115
+        )
+
+    @property
+    def atomic(self) -> AtomicFile:
+        assert isinstance(self.file, AtomicFile)
+        return self.file
 
 
 class ConllWriter:
     """Writes each record's tokens and tags, to one file or to one file per label."""
 
-    def __init__(self, path: Path, context: ExportContext, policy: str) -> None:
+    def __init__(
+        self, path: Path, context: ExportContext, policy: str, parts: list[str] | None = None
+    ) -> None:
         self.context = context
+        self.path = path
+        self.parts: list[str] = []  # files a second process writes its documents to
         self.policy = policy
         names = [label.name for label in context.labels]
         self.tags = _unique(names, tag_name)
@@ -191,11 +207,11 @@ class ConllWriter:
             if policy == "per-label":
                 suffix = path.suffix or SUFFIX
                 stem = path.name.removesuffix(path.suffix) if path.suffix else path.name
-                for name, part in _unique(names, _file_label).items():
+                for number, (name, part) in enumerate(_unique(names, _file_label).items()):
                     target = path.with_name(f"{stem}.{part}{suffix}")
-                    self.outputs.append(_Output(target, {name}))
+                    self.outputs.append(_Output(target, {name}, parts[number] if parts else None))
             else:
-                self.outputs.append(_Output(path, None))
+                self.outputs.append(_Output(path, None, parts[0] if parts else None))
         except BaseException:
             self.discard()
             raise
@@ -317,11 +333,48 @@ class ConllWriter:
                 notes.append(f"{part}{what}: {number}")
         return notes
 
+    # -- a second process's documents (see second_process) ---------------------
+
+    def share(self) -> dict[str, Any]:
+        """Where a second process writes its documents: a file beside each output, which
+        :meth:`take` appends to it."""
+        for output in self.outputs:
+            descriptor, name = tempfile.mkstemp(
+                dir=output.path.parent, prefix=f".{output.path.name}.", suffix=".second"
+            )
+            os.close(descriptor)
+            self.parts.append(name)
+        return {"path": str(self.path), "files": list(self.parts)}
+
+    def close(self) -> dict[str, Any]:
+        """In the second process: its files complete, and what it counted."""
+        for output in self.outputs:
+            assert not isinstance(output.file, AtomicFile)
+            output.file.close()
+        return {"counts": asdict(self.counts)}
+
+    def fits(self, state: dict[str, Any]) -> bool:
+        """A document's lines depend on no other document's: always."""
+        return True
+
+    def take(self, state: dict[str, Any]) -> None:
+        """The second process's lines after this writer's, and its counts added."""
+        for name, number in state["counts"].items():
+            setattr(self.counts, name, getattr(self.counts, name) + number)
+        for output, part in zip(self.outputs, self.parts, strict=True):
+            output.atomic.append(Path(part))
+        self.drop(state)
+
+    def drop(self, state: dict[str, Any]) -> None:
+        """Remove the files of the second process."""
+        while self.parts:
+            Path(self.parts.pop()).unlink(missing_ok=True)
+
     def finish(self) -> list[Path]:
         files: list[Path] = []
         try:
             while self.outputs:
-                files += self.outputs[0].file.finish()
+                files += self.outputs[0].atomic.finish()
                 self.outputs.pop(0)
         except BaseException:
             self.discard()
@@ -331,8 +384,12 @@ class ConllWriter:
 
     def discard(self) -> None:
         for output in self.outputs:
-            output.file.discard()
+            if isinstance(output.file, AtomicFile):
+                output.file.discard()
+            else:
+                output.file.close()
         self.outputs = []
+        self.drop({})
 
 
 def open_writer(path: Path, context: ExportContext) -> ConllWriter:
@@ -341,3 +398,9 @@ def open_writer(path: Path, context: ExportContext) -> ConllWriter:
     if policy not in POLICIES:
         raise ValidationError(f"unknown nested-span policy {policy!r} (use {', '.join(POLICIES)})")
     return ConllWriter(path, context, policy)
+
+
+def open_share(share: dict[str, Any], context: ExportContext) -> ConllWriter:
+    """In a second process: a writer to the files a first one appends to its outputs."""
+    policy = context.options.get("nested") or DEFAULT_POLICY
+    return ConllWriter(Path(share["path"]), context, policy, list(share["files"]))

@@ -226,7 +226,9 @@ def export_project(
     # output then removes its partial file and any old file stays as it was.
     project.conn.set_progress_handler(lambda: int(cancelled()), 200)
     try:
-        result = export(project, fmt, output, selection, split, options, card=card)
+        result = export(
+            project, fmt, output, selection, split, options, card=card, cancelled=cancelled
+        )
     except Exception as error:
         if cancelled():
             return ExportOutcome(cancelled=True)
