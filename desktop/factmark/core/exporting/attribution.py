@@ -36,6 +36,8 @@ Lines come in document order, then by the content's start, then by the source's 
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,16 @@ DESCRIPTION = (
     "offsets in code points, UTF-16 and UTF-8"
 )
 RELATION = "attributed_to"
+# The line of a claim with no source (so no cue and no quote): the JSON orjson makes of
+# its dict, key for key, with the document's id, the voice, the claim's offsets and text,
+# and its sentences' offsets put in.
+_CLAIM_LINE = (
+    b'{"doc":%b,"source":null,"voice":%b,"cue":null,"content":{"start":%d,"end":%d,'
+    b'"text":%b,"start_utf16":%d,"end_utf16":%d,"start_utf8":%d,"end_utf8":%d},'
+    b'"quote":null,"sentence":{"start":%d,"end":%d,"start_utf16":%d,"end_utf16":%d,'
+    b'"start_utf8":%d,"end_utf8":%d}}\n'
+)
+_OUTLET, _UNKNOWN = orjson.dumps("outlet"), orjson.dumps("unknown")
 
 
 def check_available() -> None:
@@ -81,13 +93,13 @@ class AttributionWriter:
         self.out = AtomicFile(path)
 
     def add(self, record: dict[str, Any]) -> None:
+        if not record["relations"]:
+            self._add_claims(record)
+            return
         text = record["text"]
         quotes: dict[tuple[int, int], Any] = {}
         cues: dict[int, list[dict[str, Any]]] = {}
-        if record["relations"]:
-            pairs = self._links(record, quotes, cues)
-        else:  # every claim a line of its own, with no source
-            pairs = [(span, None) for span in record["spans"] if span["label"] == "claim"]
+        pairs = self._links(record, quotes, cues)
         if not pairs:
             return
         pairs.sort(key=_order)
@@ -145,6 +157,64 @@ class AttributionWriter:
             lines.append(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
         self.out.write(b"".join(lines))
 
+    def _add_claims(self, record: dict[str, Any]) -> None:
+        """The lines of a document without links: every claim a line of its own, with no
+        source, made from their values without a dict a line."""
+        claims = [span for span in record["spans"] if span["label"] == "claim"]
+        if not claims:
+            return
+        claims.sort(key=_PLACE)
+        text = record["text"]
+        sentences = self.segmenter.index(text)
+        starts, ends = sentences.starts, sentences.ends
+        runs = []  # per claim, the run of sentences it overlaps (see SentenceIndex.covering)
+        positions: list[int] = []
+        for claim in claims:
+            start, end = claim["start"], claim["end"]
+            first = bisect_right(ends, start)
+            last = bisect_left(starts, end, first)
+            if first == last:
+                run = start, end
+            else:
+                run = starts[first], ends[last - 1]
+                self.across += last - first > 1
+            positions += (start, end, *run)
+            runs.append(run)
+        table = offset_table(text, positions)
+        doc = orjson.dumps(record["id"])
+        lines = []
+        for claim, (first, last) in zip(claims, runs, strict=True):
+            if claim["attrs"] and is_outlet_voice(claim["attrs"]):
+                self.outlet += 1
+                voice = _OUTLET
+            else:
+                self.unattributed += 1
+                voice = _UNKNOWN
+            start, end = claim["start"], claim["end"]
+            (start16, start8), (end16, end8) = table[start], table[end]
+            (first16, first8), (last16, last8) = table[first], table[last]
+            lines.append(
+                _CLAIM_LINE
+                % (
+                    doc,
+                    voice,
+                    start,
+                    end,
+                    orjson.dumps(claim["text"]),
+                    start16,
+                    end16,
+                    start8,
+                    end8,
+                    first,
+                    last,
+                    first16,
+                    last16,
+                    first8,
+                    last8,
+                )
+            )
+        self.out.write(b"".join(lines))
+
     @staticmethod
     def _links(
         record: dict[str, Any],
@@ -163,7 +233,7 @@ class AttributionWriter:
             elif relation["label"] == CUE_OF and spans[relation["head"]]["label"] == CUE:
                 cues.setdefault(relation["child"], []).append(spans[relation["head"]])
         for theirs in cues.values():
-            theirs.sort(key=_place)
+            theirs.sort(key=_PLACE)
         linked = {id(content) for content, _ in pairs}
         pairs += [
             (span, None)
@@ -195,14 +265,13 @@ class AttributionWriter:
         self.out.discard()
 
 
+_PLACE = itemgetter("start", "end")
+
+
 def _order(pair: tuple[dict[str, Any], dict[str, Any] | None]) -> tuple[int, int, int]:
     """Lines by the content's place, then the source's start."""
     content, source = pair
     return content["start"], content["end"], source["start"] if source else -1
-
-
-def _place(span: dict[str, Any]) -> tuple[int, int]:
-    return span["start"], span["end"]
 
 
 def _quote(
