@@ -273,6 +273,25 @@ def _row(documents: list[tuple[int, str, str, str]]) -> tuple[str, str, str, str
     )
 
 
+def test_agree_imports_no_other_command(hostile: Path) -> None:
+    """``factmark agree`` imports its own command's module, not the other commands' (the
+    suggesters, the importers, the archive's matching: 17 % of its start's instructions)."""
+    import subprocess
+    import sys
+
+    others = ["archive", "corpus", "preferences", "project_setup", "suggest"]
+    code = (
+        "import sys\n"
+        "from factmark.cli import main\n"
+        f"assert main(['agree', {str(hostile)!r}]) == 0\n"
+        f"names = [f'factmark.cli.{{n}}' for n in {others!r}] + ['factmark.core.suggest']\n"
+        "print('factmark.cli.teams' in sys.modules, [n for n in names if n in sys.modules])\n"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.splitlines()[-1] == "True []"
+
+
 def test_texts_read_as_one_row_are_the_rows(
     hostile: Path, project_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

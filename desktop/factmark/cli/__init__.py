@@ -86,28 +86,50 @@ def __getattr__(name: str) -> object:
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     """The function that runs *command* (any but gui).
 
-    The command modules are imported here, once the command line is parsed, and each
+    The command's own module is imported here, once the command line is parsed, and each
     command imports the core modules it needs itself, so that `factmark` (the window)
-    starts without the importers, the exporters' machinery and the merger.
+    starts without the importers, the exporters' machinery and the merger, and a command
+    without the others' (the suggesters, the archive's matching).
     """
-    from factmark.cli import archive, corpus, preferences, project_setup, suggest, teams
+    if command in ("import", "export", "stats"):
+        from factmark.cli import corpus
 
-    return {
-        "import": corpus.run_import,
-        "export": corpus.run_export,
-        "stats": corpus.run_stats,
-        "labels": project_setup.run_labels,
-        "relations": project_setup.run_relations,
-        "guidelines": project_setup.run_guidelines,
-        "suggest": suggest.run_suggest,
-        "selftest": run_selftest,
-        "merge": teams.run_merge,
-        "copy": teams.run_copy,
-        "agree": teams.run_agree,
-        "preferences": preferences.run_preferences,
-        "archive": archive.run_archive,
-        "match": archive.run_match,
-    }[command]
+        return {
+            "import": corpus.run_import,
+            "export": corpus.run_export,
+            "stats": corpus.run_stats,
+        }[command]
+    if command in ("labels", "relations", "guidelines"):
+        from factmark.cli import project_setup
+
+        return {
+            "labels": project_setup.run_labels,
+            "relations": project_setup.run_relations,
+            "guidelines": project_setup.run_guidelines,
+        }[command]
+    if command in ("merge", "copy", "agree"):
+        from factmark.cli import teams
+
+        return {
+            "merge": teams.run_merge,
+            "copy": teams.run_copy,
+            "agree": teams.run_agree,
+        }[command]
+    if command in ("archive", "match"):
+        from factmark.cli import archive
+
+        return {"archive": archive.run_archive, "match": archive.run_match}[command]
+    if command == "suggest":
+        from factmark.cli import suggest
+
+        return suggest.run_suggest
+    if command == "preferences":
+        from factmark.cli import preferences
+
+        return preferences.run_preferences
+    if command == "selftest":
+        return run_selftest
+    raise KeyError(command)
 
 
 def run_gui(project: Path | None) -> int:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from factmark import __version__
 from factmark.cli.common import DEFAULT_NAME, project_argument
-from factmark.core.model import STATUSES
-from factmark.core.suggest import DEFAULT_LABELS
+from factmark.core.model import DEFAULT_SUGGESTIONS, STATUSES
 from factmark.core.workspace import default_project_path
 
 __all__ = ["DEFAULT_NAME", "build_parser", "project_argument"]
@@ -289,8 +288,9 @@ def _suggest_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     sug.add_argument(
         "--labels",
         metavar="LABELS",
-        help=f"comma-separated labels to suggest (default: {','.join(DEFAULT_LABELS)}, plus any "
-        "label of text already labelled in the project; 'claim' proposes whole sentences)",
+        help="comma-separated labels to suggest (default: "
+        f"{','.join(DEFAULT_SUGGESTIONS)}, plus any label of text already labelled in the "
+        "project; 'claim' proposes whole sentences)",
     )
     sug.add_argument(
         "--status",

@@ -114,6 +114,9 @@ class Relation:
 # The suggester of the sentences checked before (core.checked_sentences), which the
 # window hides while the option is off.
 ARCHIVE_SUGGESTER = "archive"
+# The labels the suggesters propose when none are asked for: claims are opt-in (whole
+# sentences, low confidence). Here, not with the suggesters, for the command line's help.
+DEFAULT_SUGGESTIONS = ("number", "location", "source")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from factmark.core.model import DEFAULT_SUGGESTIONS as DEFAULT_LABELS
 from factmark.core.model import Proposal
 from factmark.core.suggest.learned import suggest_from_project
 from factmark.core.suggest.locations import suggest_locations
@@ -40,8 +41,6 @@ __all__ = [
 SUGGESTERS = ("number", "location", "source", "claim", "project")
 # The labels the rule-based suggesters propose (each suggester is named after its label).
 RULE_LABELS = ("number", "location", "source", "claim")
-# What runs when no labels are asked for: claims are opt-in (whole sentences, low confidence).
-DEFAULT_LABELS = ("number", "location", "source")
 
 
 def suggest(
