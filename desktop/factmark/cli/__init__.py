@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Callable, Sequence
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,53 +84,40 @@ def __getattr__(name: str) -> object:
     raise AttributeError(name)
 
 
+# Each command's module (in factmark.cli) and function.
+_COMMANDS = {
+    "import": ("corpus", "run_import"),
+    "export": ("corpus", "run_export"),
+    "stats": ("corpus", "run_stats"),
+    "labels": ("project_setup", "run_labels"),
+    "relations": ("project_setup", "run_relations"),
+    "guidelines": ("project_setup", "run_guidelines"),
+    "suggest": ("suggest", "run_suggest"),
+    "merge": ("teams", "run_merge"),
+    "copy": ("teams", "run_copy"),
+    "agree": ("teams", "run_agree"),
+    "preferences": ("preferences", "run_preferences"),
+    "archive": ("archive", "run_archive"),
+    "match": ("archive", "run_match"),
+}
+
+
 def _handler(command: str) -> Callable[[argparse.Namespace], int]:
     """The function that runs *command* (any but gui).
 
     The command's own module is imported here, once the command line is parsed, and each
     command imports the core modules it needs itself, so that `factmark` (the window)
     starts without the importers, the exporters' machinery and the merger, and a command
-    without the others' (the suggesters, the archive's matching).
+    without the others' (the suggesters, the archive's matching). The bundle holds every
+    module of factmark (build.spec), so that it finds them too.
     """
-    if command in ("import", "export", "stats"):
-        from factmark.cli import corpus
-
-        return {
-            "import": corpus.run_import,
-            "export": corpus.run_export,
-            "stats": corpus.run_stats,
-        }[command]
-    if command in ("labels", "relations", "guidelines"):
-        from factmark.cli import project_setup
-
-        return {
-            "labels": project_setup.run_labels,
-            "relations": project_setup.run_relations,
-            "guidelines": project_setup.run_guidelines,
-        }[command]
-    if command in ("merge", "copy", "agree"):
-        from factmark.cli import teams
-
-        return {
-            "merge": teams.run_merge,
-            "copy": teams.run_copy,
-            "agree": teams.run_agree,
-        }[command]
-    if command in ("archive", "match"):
-        from factmark.cli import archive
-
-        return {"archive": archive.run_archive, "match": archive.run_match}[command]
-    if command == "suggest":
-        from factmark.cli import suggest
-
-        return suggest.run_suggest
-    if command == "preferences":
-        from factmark.cli import preferences
-
-        return preferences.run_preferences
     if command == "selftest":
         return run_selftest
-    raise KeyError(command)
+    module, name = _COMMANDS[command]
+    found: Callable[[argparse.Namespace], int] = getattr(
+        import_module(f"factmark.cli.{module}"), name
+    )
+    return found
 
 
 def run_gui(project: Path | None) -> int:
