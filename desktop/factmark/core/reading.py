@@ -266,12 +266,12 @@ class ReadingStore(LabelsStore):
             for name, code in codes.items():
                 values += [name, code]
         people, kinds = len(annotators) + 1, len(labels) + 1
+        # No ORDER BY (nor the subquery it needs): SQLite steps through the index in its
+        # order, and the counts do not depend on it (7 % of the query's time).
         key, bounds = self.conn.execute(
-            "SELECT group_concat(key), group_concat(bounds) FROM ("
-            f"SELECT (document_id * {people} + {cases[0]} + 1) * {kinds} + {cases[1]} + 1 "
-            'AS key, start * 4294967296 + "end" AS bounds FROM spans '
-            "INDEXED BY spans_in_text_order WHERE document_id BETWEEN ? AND ? "
-            'ORDER BY document_id, start, "end" DESC, label, id)',
+            f"SELECT group_concat((document_id * {people} + {cases[0]} + 1) * {kinds} "
+            f'+ {cases[1]} + 1), group_concat(start * 4294967296 + "end") FROM spans '
+            "INDEXED BY spans_in_text_order WHERE document_id BETWEEN ? AND ?",
             [*values, first, last],
         ).fetchone()
         return None if key is None else (key, bounds)
