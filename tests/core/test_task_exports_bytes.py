@@ -23,7 +23,12 @@ from factmark.core.exporting import FORMATS, attribution, export
 from factmark.core.exporting import sentences as sentences_export
 from factmark.core.exporting.attribution import RELATION, AttributionWriter
 from factmark.core.exporting.base import Selection
-from factmark.core.exporting.sentence_split import SentenceIndex, located, offset_table
+from factmark.core.exporting.sentence_split import (
+    Segmenter,
+    SentenceIndex,
+    located,
+    offset_table,
+)
 from factmark.core.exporting.sentences import SentencesWriter
 from factmark.core.importing import import_file
 from factmark.core.project import Project
@@ -316,3 +321,14 @@ def test_offsets_are_those_of_the_text_before_each_place(corpus: Path) -> None:
             for place in positions
         }
         assert offset_table(text, positions) == expected
+
+
+@pytest.mark.parametrize("char", [*"\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "\r\n", "x"])
+def test_each_line_break_inside_a_sentence_becomes_one_space(char: str) -> None:
+    """Each character that ends a line (and a tab), inside a sentence beside emoji and
+    CJK, as the old writer made the CheckThat! field: found on its own, not only by the
+    count of line feeds."""
+    text = f"Kyiv 😱 said{char}  北京 reported. The next one{char}came. Done."
+    index = Segmenter().index(text)
+    assert len(index.starts) == 3
+    assert sentences_export._tsv_fields(text, index) == _old_tsv_fields(text, index)

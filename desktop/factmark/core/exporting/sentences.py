@@ -85,7 +85,9 @@ _SHARED_NEXT_ID = "sentences: next Sentence_id"
 # A tab and what ends a line (str.splitlines): none is left in a CheckThat! field.
 _BREAKS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _LINE_BREAKS = re.compile(f"\\s*[{_BREAKS}]\\s*")
-_OTHER_BREAK = re.compile("[" + _BREAKS.replace("\n", "") + "]")
+# The others, each looked for on its own: ten finds of one character (each a memchr) take
+# a third of the time of one expression's scan for them all.
+_OTHER_BREAKS = _BREAKS.replace("\n", "")
 VERDICTS = {"CFS": 1, "UFS": 0, "NFS": -1}
 # The dataset card's "Loading it" for each scheme (after the file names).
 LOADING = {
@@ -305,7 +307,7 @@ def _tsv_fields(text: str, index: SentenceIndex) -> bytes:
     body = "\n".join(fields)
     # Most line breaks are between sentences: a sentence holds one when the lines hold
     # more than those between them, or another kind.
-    if body.count("\n") != len(fields) - 1 or _OTHER_BREAK.search(body):
+    if body.count("\n") != len(fields) - 1 or any(map(body.__contains__, _OTHER_BREAKS)):
         fields = [_LINE_BREAKS.sub(" ", field) for field in fields]
         body = "\n".join(fields)
     if '"' in body:
