@@ -11,6 +11,9 @@ given to an operation is looked up when it is first applied, and each later appl
 revert writes the name that label has then. A label renamed between an edit and its
 undo (Edit > Labels, itself an operation of :mod:`factmark.core.label_operations`) thus
 breaks no step of the history.
+
+Operations are neither compared nor printed: their dataclasses make no ``__eq__`` or
+``__repr__`` (a start compiles every method a dataclass generates).
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ def _in_one_transaction(project: Project, step: Callable[[Project], None]) -> Ch
     return changes
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class Compound(Operation):
     """Several operations as one edit and one undo step (accept all suggestions): all
     applied in one transaction, reverted in reverse order in one transaction."""
@@ -88,7 +91,7 @@ class Compound(Operation):
             part._revert(project)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AddSpan(Operation):
     """Label ``[start, end)`` of a document; redo recreates the span under the same id."""
 
@@ -123,7 +126,7 @@ class AddSpan(Operation):
             project.set_status(self.document_id, "new")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class DeleteSpan(Operation):
     """Delete a span; revert restores it, with the same id and its relations."""
 
@@ -153,7 +156,7 @@ class DeleteSpan(Operation):
         project.restore_span(self._span, self._relations)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class UpdateSpan(Operation):
     """Change a span's label, edges, note or attrs; revert puts the old values back."""
 
@@ -193,7 +196,7 @@ class UpdateSpan(Operation):
         project.update_span(self.span_id, **before)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SetStatus(Operation):
     """Set a document's status; revert restores the previous one."""
 
@@ -213,7 +216,7 @@ class SetStatus(Operation):
         project.set_status(self.document_id, self._before)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AddRelation(Operation):
     """Link two spans; redo recreates the relation under the same id."""
 
@@ -243,7 +246,7 @@ class AddRelation(Operation):
         project.delete_relation(self.relation_id)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class DeleteRelation(Operation):
     """Delete a relation; revert puts it back with the same id."""
 
@@ -268,7 +271,7 @@ class DeleteRelation(Operation):
         project.add_relation(r.head_span_id, r.child_span_id, r.label, r.id, r.note, r.attrs)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class UpdateRelation(Operation):
     """Change a link's note or attributes; revert puts the old values back."""
 
@@ -289,7 +292,7 @@ class UpdateRelation(Operation):
         project.update_relation(self.relation_id, **self._before)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SetDocumentMeta(Operation):
     """Replace a document's metadata (publication, URL, date, language...)."""
 
@@ -308,7 +311,7 @@ class SetDocumentMeta(Operation):
         project.update_document_meta(self.document_id, self._before)
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class AcceptSuggestion(Operation):
     """Accept a suggestion as a span by ``annotator``; revert deletes the span and puts
     the suggestion back exactly (same id), redo recreates the span under the same id."""
@@ -342,7 +345,7 @@ class AcceptSuggestion(Operation):
             project.set_status(self.document_id, "new")
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class RejectSuggestion(Operation):
     """Reject a suggestion (suggesting again skips it); revert puts it back for review."""
 
