@@ -323,8 +323,12 @@ def main(argv: list[str]) -> int:
                 ]
             )
             base, base_cpu = base or seconds, base_cpu or cpu
+            from factmark.core.exporting import FORMATS as WRITERS
+
+            # Processor time counts both processes of an export written by two.
+            two = " in two processes" if getattr(WRITERS[fmt], "SECOND_PROCESS", False) else ""
             row(
-                f"export `{fmt}`",
+                f"export `{fmt}`{two}",
                 seconds,
                 memory,
                 f"{seconds / base:.2f}x JSONL (processor time {cpu:.2f} s, "

@@ -33,7 +33,6 @@ def second_process_always(request: pytest.FixtureRequest, monkeypatch: pytest.Mo
         from factmark.core.exporting import second_process
 
         monkeypatch.setattr(second_process, "FROM_BYTES", 0)
-        monkeypatch.setattr(second_process, "START_BYTES", 0)
 
 
 @pytest.fixture(autouse=True)

@@ -207,7 +207,6 @@ def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     """How many processes the new writers export with (two: whatever the size)."""
     if request.param == 2:
         monkeypatch.setattr(second_process, "FROM_BYTES", 0)
-        monkeypatch.setattr(second_process, "START_BYTES", 0)
     return int(request.param)
 
 

@@ -24,7 +24,6 @@ FROM_BYTES = second_process.FROM_BYTES
 
 def two_processes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(second_process, "FROM_BYTES", 0)
-    monkeypatch.setattr(second_process, "START_BYTES", 0)
 
 
 def one_process(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -204,14 +203,25 @@ def test_the_cut_shares_the_texts_bytes_not_the_documents(
     """Ten long texts then ninety short ones (each long one as long as nine short): the
     second process gets about half the bytes, not half the documents."""
     monkeypatch.setattr(second_process, "FROM_BYTES", 0)
-    monkeypatch.setattr(second_process, "START_BYTES", 0)
     records = [{"text": f"{n:04d}" + "x" * 896, "status": "done"} for n in range(10)]
     records += [{"text": f"y{n:03d}" * 25, "status": "done"} for n in range(90)]
     imported(project, tmp_path, records)
     ids = [document.id for document in project.documents()]
     first = second_process.cut(project, Selection())
     assert first == ids[10]  # 9,000 bytes before it, 9,000 from it
-    monkeypatch.setattr(second_process, "START_BYTES", 2000)  # the first starts sooner
-    assert second_process.cut(project, Selection()) == ids[20]
     monkeypatch.setattr(second_process, "FROM_BYTES", 18_001)
     assert second_process.cut(project, Selection()) is None
+
+
+def test_documents_at_the_ends_of_sqlites_ids_are_exported_by_one_process_or_the_other(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [{"text": f"Text {n} of the project.", "status": "done"} for n in range(6)]
+    imported(project, tmp_path, records)
+    ids = [document.id for document in project.documents()]
+    with project.conn:
+        project.conn.execute("UPDATE documents SET id = ? WHERE id = ?", [-(2**63), ids[0]])
+        project.conn.execute("UPDATE documents SET id = ? WHERE id = ?", [2**63 - 1, ids[-1]])
+    one, two = both_ways(project, tmp_path, monkeypatch, "conll", card=False)
+    assert one.documents == two.documents == 6
+    assert files_of(two, tmp_path / "two") == files_of(one, tmp_path / "one")

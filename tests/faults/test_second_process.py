@@ -57,7 +57,7 @@ SITECUSTOMIZE = """
 import os, sys
 if os.environ.get("SLOW_SECOND_PROCESS"):
     from factmark.core.exporting import second_process
-    second_process.FROM_BYTES = second_process.START_BYTES = 0
+    second_process.FROM_BYTES = 0
     command = [sys.executable, os.environ["WRAPPER"], "slow:" + os.environ["SLOW_SECOND_PROCESS"]]
     second_process._program = lambda: command
 """
@@ -71,7 +71,6 @@ def setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.parent.mkdir()
     new_project(path, [words_text(n * 100, 100 + n) for n in range(40)])
     monkeypatch.setattr(second_process, "FROM_BYTES", 0)
-    monkeypatch.setattr(second_process, "START_BYTES", 0)
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))

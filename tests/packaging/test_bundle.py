@@ -225,6 +225,85 @@ def test_xmi_export_from_the_bundle_is_the_checkouts(
     assert written == members(source)
 
 
+# Run by the checkout's Python: the export of a project in one process, whatever its size.
+ONE_PROCESS_EXPORT = """
+import sys
+from pathlib import Path
+from factmark.core.exporting import export, second_process
+from factmark.core.exporting.base import Selection
+from factmark.core.project import Project
+second_process.FROM_BYTES = 1 << 62
+with Project.open_to_read(sys.argv[1]) as project:
+    export(project, sys.argv[2], Path(sys.argv[3]), Selection(frozenset()), card=False)
+"""
+
+
+def _descendants_while_running(command: list[str | Path], tmp_path: Path) -> tuple[int, set[str]]:
+    """Run a factmark command (as :func:`run` does) and watch, through /proc, the first
+    argument of each process started under it; its exit code and those arguments."""
+    env = {
+        **{name: value for name, value in os.environ.items() if name != "PYTHONPATH"},
+        "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+    }
+    child = subprocess.Popen([str(part) for part in command], env=env, cwd=tmp_path)
+    seen: set[str] = set()
+    while child.poll() is None:
+        parents = [str(child.pid)]
+        while parents:
+            for task in Path(f"/proc/{parents.pop()}/task").glob("*/children"):
+                try:
+                    pids = task.read_text().split()
+                    for pid in pids:
+                        line = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                        seen.add(line[1].decode() if len(line) > 1 else "")
+                except OSError:
+                    continue
+                parents += pids
+    return child.wait(), seen
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches /proc")
+@pytest.mark.parametrize("fmt", ["conll", "brat"])
+def test_large_exports_from_the_bundle_use_a_second_process(
+    bundle: Path, corpus: Path, tmp_path: Path, fmt: str
+) -> None:
+    """A CoNLL or brat export of more than 12 MB of text starts the bundle's own program
+    as its second process, and writes what the checkout writes in one process."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    source = tmp_path / "large.jsonl"
+    with source.open("wb") as out:
+        for n in range(900):  # 15 MB: CJK, Arabic, emoji, CRLF, spans over lines
+            text = "".join(texts[(n + k) % len(texts)] for k in range(4)) * 18 + f" [{n}]"
+            spans = [
+                {"start": 5, "end": 400, "label": "claim"},
+                {"start": 9, "end": 20, "label": "number"},
+            ]
+            out.write(orjson.dumps({"text": text, "status": "done", "spans": spans}) + b"\n")
+    project = tmp_path / "large.factmark"
+    pythonpath = os.pathsep.join(
+        filter(None, [str(REPO / "desktop"), os.environ.get("PYTHONPATH")])
+    )
+    factmark = [sys.executable, "-m", "factmark"]
+    result = run([*factmark, "import", project, source], tmp_path, PYTHONPATH=pythonpath)
+    assert result.returncode == 0, result.stderr
+    suffix = ".conll" if fmt == "conll" else ""
+    frozen, one = tmp_path / f"frozen{suffix}", tmp_path / f"one{suffix}"
+    command = [debug_exe(bundle), "export", project, "--all", "-f", fmt, "-o", frozen]
+    code, started = _descendants_while_running([*command, "--no-card"], tmp_path)
+    assert code == 0
+    assert "_export-part" in started  # the bundle's program, its hidden command
+    script = [sys.executable, "-c", ONE_PROCESS_EXPORT, project, fmt, one]
+    result = run(script, tmp_path, PYTHONPATH=pythonpath)
+    assert result.returncode == 0, result.stderr
+    if fmt == "conll":
+        assert frozen.read_bytes() == one.read_bytes()
+    else:
+        written = {path.name: path.read_bytes() for path in frozen.iterdir()}
+        assert len(written) == 2 * 900 + 3  # the .txt and .ann files, 2 confs, the marker
+        assert written == {path.name: path.read_bytes() for path in one.iterdir()}
+
+
 def test_saved_page_keeps_its_metadata(bundle: Path, articles: list[Path], tmp_path: Path) -> None:
     """trafilatura's metadata path (htmldate, courlan) works frozen, not only the body text."""
     project = tmp_path / "meta.factmark"

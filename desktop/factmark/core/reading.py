@@ -51,8 +51,10 @@ class ReadingStore(LabelsStore):
         values: list[Any] = list(statuses)
         within, bounds = "", []
         if ids is not None:
-            within, bounds = "WHERE document_id >= ? AND document_id < ?", [ids.start, ids.stop]
-            conditions.append("id >= ? AND id < ?")
+            # The last id, not the stop: a range may end after SQLite's largest id.
+            within = "WHERE document_id >= ? AND document_id <= ?"
+            bounds = [ids.start, ids.stop - 1]
+            conditions.append("id >= ? AND id <= ?")
             values += bounds
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         try:
