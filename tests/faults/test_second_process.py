@@ -183,3 +183,27 @@ def test_ctrl_c_stops_the_second_process(tmp_path: Path, setting: Path) -> None:
     assert err == "factmark: interrupted; everything reported as done is saved\n"
     assert gone(int(pidfile.read_text()))
     assert left_over(tmp_path, setting) == []
+
+
+WATCHING = """
+import time
+from factmark.core.exporting.second_process import _stop_with_the_first
+_stop_with_the_first()
+time.sleep(1)
+print("still running")
+"""
+
+
+def test_a_second_process_stops_when_its_first_does_and_only_then(tmp_path: Path) -> None:
+    """The second process exits once its standard input (a pipe from the first) ends;
+    given no standard input at all, it goes on (the first stops it)."""
+    command = [sys.executable, "-c", WATCHING]
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "desktop")}
+    ended = subprocess.run(
+        command, env=environment, stdin=subprocess.DEVNULL, capture_output=True, timeout=60
+    )
+    assert (ended.returncode, ended.stdout) == (1, b"")
+    closed = subprocess.run(
+        command, env=environment, capture_output=True, timeout=60, preexec_fn=lambda: os.close(0)
+    )
+    assert (closed.returncode, closed.stdout) == (0, b"still running\n")

@@ -272,12 +272,16 @@ def run(folder: str) -> int:
 
 def _stop_with_the_first() -> None:
     """Exit when the first process ends (its end of standard input closes) before this
-    one has finished: nothing would take what it writes."""
+    one has finished: nothing would take what it writes. Where there is no standard input
+    to read (a program without a console may be given none), the first process's end
+    goes unseen: it stops this one itself when it fails or is cancelled."""
 
     def watch() -> None:
-        with contextlib.suppress(OSError, ValueError):
+        try:
             while os.read(0, 1 << 12):
                 pass
+        except (OSError, ValueError):
+            return
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
