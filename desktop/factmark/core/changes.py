@@ -11,7 +11,7 @@ own echo.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from factmark.core.model import Relation, Span
 
@@ -36,10 +36,10 @@ class DocumentState:
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=True)
 
 
-@dataclass(frozen=True)
-class Edit(Generic[T]):
+class Edit(NamedTuple, Generic[T]):
     """One row before and after a change: ``old`` None for an added row, ``new`` None
-    for a removed one."""
+    for a removed one. (A named tuple: a frozen dataclass's generated methods are
+    compiled at every start.)"""
 
     old: T | None
     new: T | None
