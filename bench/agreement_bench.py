@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "desktop"))
 
 import factmark.core.agreement as agreement_module  # noqa: E402
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan  # noqa: E402
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan  # noqa: E402
 from factmark.core.project import Project  # noqa: E402
 
 SENTENCE = "Officials in Kyiv said {n} drones were shot down near Odesa on Monday night. "

@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "desktop"))
 
-from factmark.core.model import IncomingDocument  # noqa: E402
+from factmark.core.incoming import IncomingDocument  # noqa: E402
 from factmark.core.project import Project, now  # noqa: E402
 
 WORDS = (

@@ -255,7 +255,7 @@ def _window_on_big_article(work: Path, name: str, extra_small: bool = False):
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     from PySide6.QtWidgets import QApplication
 
-    from factmark.core.model import IncomingDocument, IncomingSpan
+    from factmark.core.incoming import IncomingDocument, IncomingSpan
     from factmark.core.project import Project
     from factmark.ui.app import create_main_window
 

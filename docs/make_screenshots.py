@@ -46,10 +46,14 @@ SPANS = [
     ("500", "4"),
 ]
 DARK = {
-    QPalette.ColorRole.Window: "#2b2b2b", QPalette.ColorRole.WindowText: "#e6e6e6",
-    QPalette.ColorRole.Base: "#1e1e1e", QPalette.ColorRole.AlternateBase: "#262626",
-    QPalette.ColorRole.Text: "#e6e6e6", QPalette.ColorRole.Button: "#333333",
-    QPalette.ColorRole.ButtonText: "#e6e6e6", QPalette.ColorRole.Highlight: "#2f65ca",
+    QPalette.ColorRole.Window: "#2b2b2b",
+    QPalette.ColorRole.WindowText: "#e6e6e6",
+    QPalette.ColorRole.Base: "#1e1e1e",
+    QPalette.ColorRole.AlternateBase: "#262626",
+    QPalette.ColorRole.Text: "#e6e6e6",
+    QPalette.ColorRole.Button: "#333333",
+    QPalette.ColorRole.ButtonText: "#e6e6e6",
+    QPalette.ColorRole.Highlight: "#2f65ca",
     QPalette.ColorRole.HighlightedText: "#ffffff",
     QPalette.ColorRole.PlaceholderText: "#9a9a9a",
 }
@@ -108,7 +112,7 @@ def main() -> None:
             break
         QTest.qWait(10)
     annotate(window)
-    ids = {window.article_view.text[s.start:s.end]: s.id for s in window.spans.spans}
+    ids = {window.article_view.text[s.start : s.end]: s.id for s in window.spans.spans}
     claim = ids["he said it had lost around 500 men"]
     for head in ("Yevgeny Prigozhin", "500"):
         window.selection.select(ids[head])

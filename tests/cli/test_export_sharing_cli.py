@@ -12,7 +12,7 @@ from tests.cli.test_cli import factmark, read_jsonl
 from tests.core.test_export_claimreview import FIXTURES, annotate_seed
 
 from factmark.core.archive import archived_reviews
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 NAMES = ("Zofia Wiśniewska-Kowalczyk", "Bartholomew Quincey")

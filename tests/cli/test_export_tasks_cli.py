@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 from tests.cli.test_cli import factmark, read_jsonl
 
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 TEXT = (

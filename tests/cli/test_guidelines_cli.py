@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.cli.test_cli import factmark
 
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from factmark.core.resources import default_guidelines
 

@@ -9,7 +9,7 @@ import orjson
 import pytest
 from tests.cli.test_cli import factmark
 
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 TEXT = "The governor said 3 bridges near Kherson were repaired by the army."

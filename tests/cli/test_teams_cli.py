@@ -8,7 +8,7 @@ from pathlib import Path
 import orjson
 from tests.cli.test_cli import factmark
 
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 TEXT = "Army says 240 troops left Kyiv."

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from factmark.core.agreement import agreement, cohen_kappa, token_labels, tokens
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 
 # Document 1, 7 tokens: Army(0-4) says(5-9) 240(10-13) troops(14-20) left(21-25)

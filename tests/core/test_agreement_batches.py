@@ -16,7 +16,8 @@ from factmark.core import agreement_arrays, agreement_scan
 from factmark.core.agreement import agreement
 from factmark.core.agreement_texts import BatchTexts
 from factmark.core.importing import import_file
-from factmark.core.model import GOLD, IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.model import GOLD
 from factmark.core.project import Project
 from factmark.core.storage import ProjectError
 

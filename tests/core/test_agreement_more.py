@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from factmark.core.agreement import agreement
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project
 
 TEXT = "Army says 240 troops left Kyiv."  # 31 code points

@@ -13,8 +13,8 @@ from tests.cli.test_cli import factmark
 
 from factmark.core.archive import Review, add_reviews, archived_reviews
 from factmark.core.copies import make_copy
+from factmark.core.incoming import IncomingDocument
 from factmark.core.merge import merge_projects
-from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
 
 BASE = "https://checks.example"

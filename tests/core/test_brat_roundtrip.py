@@ -23,7 +23,7 @@ from tests.core.test_properties import FAST, LABELS, RAW_TEXT, stored_form
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection, iter_records
 from factmark.core.importing import collect_files, import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.cli.test_cli import factmark
 
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 
 TEXT = "Army says 240 troops left Kyiv."

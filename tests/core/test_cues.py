@@ -20,7 +20,8 @@ from factmark.core.cues import (
 )
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
 SEED = Path(__file__).resolve().parents[2] / "seeds" / "bakhmut-counterattack.txt"

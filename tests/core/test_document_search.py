@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from factmark.core.importing import collect_files, import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 QUERIES = [

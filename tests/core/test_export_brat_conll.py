@@ -23,7 +23,8 @@ from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection, Split, iter_records
 from factmark.core.exporting.conll import sentence_starts, tokenize
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())

@@ -20,7 +20,7 @@ from factmark.core.archive import add_reviews, archived_reviews
 from factmark.core.archive_readers import read_archive_file
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())

@@ -22,7 +22,7 @@ import factmark.core.exporting.labelstudio as labelstudio_writer
 from factmark.core.exporting import export
 from factmark.core.exporting.base import ExportContext, Selection, Split
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from factmark.core.text import text_uid
 

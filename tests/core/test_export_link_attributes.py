@@ -14,7 +14,7 @@ import pytest
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())

@@ -19,7 +19,8 @@ from tests.core.test_export_brat_conll import add, document_with, import_corpus
 from factmark.core.exporting import FORMATS, export
 from factmark.core.exporting.base import Selection
 from factmark.core.exporting.pseudonyms import ensure_key
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())

@@ -34,7 +34,7 @@ import json, sys
 from pathlib import Path
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 with Project.open(Path(sys.argv[1])) as project:
     spans = [IncomingSpan(15, 17, "number")]

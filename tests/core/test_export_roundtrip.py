@@ -13,7 +13,8 @@ from factmark.core import reading
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument, IncomingSpan, ValidationError
+from factmark.core.incoming import IncomingDocument, IncomingSpan
+from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())
@@ -300,7 +301,8 @@ def test_failed_export_leaves_no_partial_file(
 def test_an_unknown_annotator_filter_is_refused(project, tmp_path) -> None:
     from factmark.core.exporting import export
     from factmark.core.exporting.base import Selection
-    from factmark.core.model import IncomingDocument, IncomingSpan, ValidationError
+    from factmark.core.incoming import IncomingDocument, IncomingSpan
+    from factmark.core.model import ValidationError
 
     project.add_document(
         IncomingDocument("Kyiv said so.", spans=[IncomingSpan(0, 4, "location", annotator="alice")])
@@ -321,7 +323,7 @@ def test_exported_files_get_the_usual_permissions(project, tmp_path) -> None:
 
     from factmark.core.exporting import export
     from factmark.core.exporting.base import Selection
-    from factmark.core.model import IncomingDocument
+    from factmark.core.incoming import IncomingDocument
 
     project.add_document(IncomingDocument("Kyiv said so."))
     old = os.umask(0o022)
@@ -336,7 +338,7 @@ def test_exported_files_get_the_usual_permissions(project, tmp_path) -> None:
 def test_a_folder_export_never_replaces_a_folder_it_did_not_make(project, tmp_path) -> None:
     from factmark.core.exporting import export
     from factmark.core.exporting.base import Selection
-    from factmark.core.model import IncomingDocument
+    from factmark.core.incoming import IncomingDocument
 
     project.add_document(IncomingDocument("Kyiv said so."))
     mine = tmp_path / "Documents"

@@ -16,7 +16,8 @@ import pytest
 
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection, Split
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())

@@ -13,7 +13,7 @@ from tests.cli.test_cli import factmark
 
 from factmark.core.exporting import SplitTooSmall, export
 from factmark.core.exporting.base import Selection, Split
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 TEXTS = [

@@ -23,7 +23,8 @@ from tests.core.test_export_brat_conll import add, document_with, import_corpus
 from factmark.core.cues import turn_cues_on
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
 ALL = Selection(frozenset())

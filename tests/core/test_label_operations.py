@@ -12,6 +12,7 @@ import pytest
 from sqlite_utils import Database
 from tests.core.conftest import Snapshot
 
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.label_operations import (
     AddLabel,
     AddRelationType,
@@ -22,14 +23,7 @@ from factmark.core.label_operations import (
     UpdateLabel,
     UpdateRelationType,
 )
-from factmark.core.model import (
-    IncomingDocument,
-    IncomingRelation,
-    IncomingSpan,
-    Label,
-    Proposal,
-    ValidationError,
-)
+from factmark.core.model import Label, Proposal, ValidationError
 from factmark.core.operations import (
     AcceptSuggestion,
     AddRelation,

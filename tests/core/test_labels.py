@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from tests.core.conftest import kinds
 
-from factmark.core.model import IncomingDocument, Label, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import Label, ValidationError
 from factmark.core.project import ChangeSet, Project
 
 ARTICLE = "The minister said 40 schools in Kharkiv reopened on Monday."

@@ -11,9 +11,10 @@ import pytest
 from factmark.core.changes import ChangeSet
 from factmark.core.conflicts import DecideConflict, conflicts
 from factmark.core.copies import make_copy
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.label_operations import UpdateRelationType
 from factmark.core.merge import merge_projects
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, Relation
+from factmark.core.model import Relation
 from factmark.core.operations import DeleteRelation, DeleteSpan, UpdateRelation
 from factmark.core.project import Project
 

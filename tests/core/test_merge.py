@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from factmark.core.incoming import IncomingDocument
 from factmark.core.merge import merge_projects
-from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
 
 TEXT_A = "The army said 240 soldiers crossed the river near Bakhmut."

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import pytest
 from tests.core.conftest import Snapshot
 
-from factmark.core.model import IncomingDocument, Proposal, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import Proposal, ValidationError
 from factmark.core.operations import (
     AcceptSuggestion,
     AddRelation,

@@ -16,7 +16,8 @@ from sqlite_utils import Database, Migrations
 
 from factmark.core.changes import DocumentState, Edit
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, ValidationError
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.model import ValidationError
 from factmark.core.project import ChangeSet, Project, ProjectError
 from factmark.core.schema import (
     KNOWN_MIGRATIONS,

@@ -10,7 +10,8 @@ from tests.core.conftest import kinds
 
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.project import ChangeSet, Project, ProjectError
 
 ARTICLE = "The minister said 40 schools in Kharkiv reopened on Monday."

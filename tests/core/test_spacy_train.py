@@ -22,7 +22,7 @@ from spacy.training import Corpus
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 SEED_ARTICLE = Path(__file__).resolve().parents[2] / "seeds" / "bakhmut-counterattack.txt"

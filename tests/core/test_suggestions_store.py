@@ -14,7 +14,8 @@ from tests.core.conftest import kinds
 from factmark.core.changes import DocumentState, Edit
 from factmark.core.exporting import FORMATS, export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument, Proposal, Suggestion, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import Proposal, Suggestion, ValidationError
 from factmark.core.operations import AcceptSuggestion, AddSpan, RejectSuggestion
 from factmark.core.project import ChangeSet, Project
 from factmark.core.suggest import suggest

@@ -10,7 +10,7 @@ import pytest
 
 from factmark.core.importing import import_file
 from factmark.core.importing.base import normalise_document
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 from factmark.core.text import decode_bytes, normalise_newlines
 

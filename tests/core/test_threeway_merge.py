@@ -14,8 +14,8 @@ import pytest
 
 from factmark.core.conflicts import DecideConflict, conflicts
 from factmark.core.copies import make_copy
+from factmark.core.incoming import IncomingDocument
 from factmark.core.merge import MergeReport, merge_projects
-from factmark.core.model import IncomingDocument
 from factmark.core.project import Project, ProjectError
 
 TEXT_A = "The army said 240 soldiers crossed the river near Bakhmut."

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from factmark.core.conflicts import conflicts
 from factmark.core.copies import make_copy
+from factmark.core.incoming import IncomingDocument
 from factmark.core.merge import merge_projects
-from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
 
 TEXT = "The army said 240 soldiers crossed the river near Bakhmut on Monday, officials said."

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 REPO = Path(__file__).resolve().parents[2]

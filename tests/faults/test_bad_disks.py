@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from factmark.core.exporting import base, export, spacy_docbin, zip_stream
 from factmark.core.exporting.base import AtomicFolder, Selection, Split
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project, ProjectError
 from factmark.ui.app import create_main_window
 from factmark.ui.background.jobs import export_project

@@ -24,8 +24,9 @@ import docx
 import pytest
 
 from factmark.core.importing import import_file
+from factmark.core.incoming import IncomingDocument
 from factmark.core.labels_store import check_label, check_relation_type
-from factmark.core.model import IncomingDocument, Label, ValidationError
+from factmark.core.model import Label, ValidationError
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
 from tests.cli.test_cli import factmark

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from factmark.core import soundness
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project, ProjectError
 
 TEXT = "Prigozhin said Wagner had lost 500 men near Bakhmut on Tuesday."

@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from factmark.core.exporting import export
+from factmark.core.incoming import IncomingDocument
 from factmark.core.merge import merge_projects
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
 from factmark.core.schema import migrations
 from factmark.core.storage import Storage

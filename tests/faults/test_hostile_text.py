@@ -21,7 +21,7 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.article.article_view import span_tooltip
 from factmark.ui.background.jobs import ImportOutcome

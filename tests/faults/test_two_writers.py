@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 
 import factmark.core.storage as storage_module
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project, ProjectError
 from factmark.ui.window.main_window import MainWindow
 from tests.core.conftest import project_snapshot

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from factmark.core.actions import ACTIONS, LABEL_ACTION_PREFIX, MENUS, label_key_problem, spec
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from factmark.ui.window.main_window import MainWindow
 from tests.cli.test_cli import factmark

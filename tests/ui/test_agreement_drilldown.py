@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
 

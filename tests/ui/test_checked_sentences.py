@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.archive import add_reviews
 from factmark.core.archive_readers import read_archive_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from factmark.ui.background.claim_matches import sentence_bounds
 from tests.core.archive_samples import BASE, write_samples

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.conflicts import conflicts
 from factmark.core.copies import make_copy
+from factmark.core.incoming import IncomingDocument
 from factmark.core.merge import merge_projects
-from factmark.core.model import IncomingDocument
 from factmark.core.project import Project
 from factmark.ui.window.main_window import MainWindow
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCharFormat
 from pytestqt.qtbot import QtBot
 
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 
 

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from factmark.core.exporting.base import Selection
 from factmark.core.importing import import_file
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from factmark.ui.background import jobs
 from factmark.ui.background.jobs import ImportJob, ImportOutcome

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QColorDialog, QLabel, QLineEdit, QPu
 from pytestqt.qtbot import QtBot
 
 from factmark.core.changes import ChangeSet
-from factmark.core.model import IncomingDocument, Label
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import Label
 from factmark.core.project import Project
 from factmark.ui.dialogs.labels_dialog import OKABE_ITO, LabelsDialog, LabelTableModel
 

@@ -17,7 +17,7 @@ from factmark.core.archive import Review, add_reviews
 from factmark.core.archive_readers import read_archive_file
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.dialogs.import_report import ReportDialog
 from factmark.ui.panels.previously_checked import EMPTY_ARCHIVE

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from factmark.core.changes import ChangeSet
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from factmark.ui.dialogs.labels_dialog import LabelsDialog
 from factmark.ui.dialogs.relation_types_panel import RelationTypeTableModel

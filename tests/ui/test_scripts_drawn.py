@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QTextCharFormat
 
-from factmark.core.model import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from factmark.core.agreement import agreement
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from tests.cli.test_cli import factmark
 

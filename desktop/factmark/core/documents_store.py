@@ -11,18 +11,15 @@ transaction, as it always did.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from factmark.core.model import (
-    IncomingDocument,
-    IncomingSpan,
-    ValidationError,
-    validate_offsets,
-    validate_status,
-)
+from factmark.core.model import ValidationError, validate_offsets, validate_status
 from factmark.core.storage import _dumps, now
 from factmark.core.suggestions_store import SuggestionsStore
 from factmark.core.text import check_text, text_uid
+
+if TYPE_CHECKING:  # annotations only: the window starts without them
+    from factmark.core.incoming import IncomingDocument, IncomingSpan
 
 # Documents held before a batch is written: a bound on their count and on their text.
 BATCH_DOCUMENTS = 100

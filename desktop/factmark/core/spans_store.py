@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factmark.core.changes import DocumentState
-from factmark.core.model import (
-    IncomingSpan,
-    Relation,
-    Span,
-    ValidationError,
-    spans_from_rows,
-    validate_offsets,
-)
+from factmark.core.model import Relation, Span, ValidationError, spans_from_rows, validate_offsets
 from factmark.core.schema import NEXT_RELATION_TYPE_ID
 from factmark.core.storage import Storage, _dumps, _loads, now
+
+if TYPE_CHECKING:  # annotations only: the window starts without them
+    from factmark.core.incoming import IncomingSpan
 
 
 class SpansStore(Storage):

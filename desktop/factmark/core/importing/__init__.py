@@ -17,8 +17,9 @@ import orjson
 from factmark.core.documents_store import DocumentBatch
 from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text, webanno_tsv, xmi
 from factmark.core.importing.base import Item, normalise_document
+from factmark.core.incoming import IncomingDocument
 from factmark.core.labels_store import check_label, check_relation_type
-from factmark.core.model import IncomingDocument, Label, ValidationError
+from factmark.core.model import Label, ValidationError
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import first_unsafe, printable

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from factmark.core.model import IncomingDocument, IncomingSpan, ValidationError
+from factmark.core.incoming import IncomingDocument, IncomingSpan
+from factmark.core.model import ValidationError
 
 MAX_TITLE = 100
 

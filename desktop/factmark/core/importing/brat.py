@@ -41,7 +41,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from factmark.core.importing.base import Item, title_from
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, ValidationError
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.model import ValidationError
 from factmark.core.safe_text import printable
 
 SUFFIXES = (".ann",)

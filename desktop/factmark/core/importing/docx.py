@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from factmark.core.importing.base import Item, title_from
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 
 SUFFIXES = (".docx",)
 # A .docx is a zip archive: the sizes its directory gives are checked before any part

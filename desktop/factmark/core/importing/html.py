@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from factmark.core.importing.base import Item, title_from
-from factmark.core.model import IncomingDocument, ValidationError
+from factmark.core.incoming import IncomingDocument
+from factmark.core.model import ValidationError
 from factmark.core.text import check_text, decode_bytes
 
 SUFFIXES = (".html", ".htm")

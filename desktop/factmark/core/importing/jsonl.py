@@ -36,13 +36,8 @@ from typing import Any, BinaryIO, TypeGuard
 import orjson
 
 from factmark.core.importing.base import Item, noted
-from factmark.core.model import (
-    STATUSES,
-    IncomingDocument,
-    IncomingRelation,
-    IncomingSpan,
-    ValidationError,
-)
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.model import STATUSES, ValidationError
 from factmark.core.text import counted, text_uid
 
 SUFFIXES = (".jsonl", ".ndjson")

@@ -18,7 +18,8 @@ from typing import Any
 
 from factmark.core.importing import labelstudio_tasks as full
 from factmark.core.importing.base import Item
-from factmark.core.model import STATUSES, IncomingDocument, IncomingSpan, ValidationError
+from factmark.core.incoming import IncomingDocument, IncomingSpan
+from factmark.core.model import STATUSES, ValidationError
 
 # What the converter adds to each record besides the task data and the results.
 _BOOKKEEPING = ("id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time")

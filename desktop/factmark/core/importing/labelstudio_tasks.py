@@ -12,13 +12,8 @@ from typing import Any, TypeGuard
 import orjson
 
 from factmark.core.importing.base import Item, title_from
-from factmark.core.model import (
-    STATUSES,
-    IncomingDocument,
-    IncomingRelation,
-    IncomingSpan,
-    ValidationError,
-)
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.model import STATUSES, ValidationError
 
 UNLABELLED_LINK = "related"
 UNLABELLED = "link| without a label"  # counted apart: these are imported, not left out

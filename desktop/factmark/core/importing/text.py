@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from factmark.core.importing.base import Item, title_from
-from factmark.core.model import IncomingDocument
+from factmark.core.incoming import IncomingDocument
 from factmark.core.text import decode_bytes
 
 SUFFIXES = (".txt", ".md", ".markdown")

@@ -46,7 +46,8 @@ from factmark.core.importing.inception_layers import (
     short_name,
     silent,
 )
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, ValidationError
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.model import ValidationError
 
 SUFFIXES = (".tsv",)
 MAX_FILE = 200 * 1024 * 1024

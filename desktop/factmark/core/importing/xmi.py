@@ -43,7 +43,8 @@ from factmark.core.importing.inception_layers import (
     short_name,
     silent,
 )
-from factmark.core.model import IncomingDocument, IncomingRelation, IncomingSpan, ValidationError
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
+from factmark.core.model import ValidationError
 from factmark.core.text import text_uid
 
 SUFFIXES = (".xmi", ".zip")
