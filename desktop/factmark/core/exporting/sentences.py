@@ -168,6 +168,9 @@ class SentencesWriter:
                 self.crossing[label] = self.crossing.get(label, 0) + 1
             if not flag:  # neither a claim nor a number: touches nothing that counts
                 continue
+            if last - first == 1 and claims is None:  # most spans: within one sentence
+                touched[first] |= flag
+                continue
             for n in range(first, last):
                 touched[n] |= flag
                 if claims is not None and label == "claim":
