@@ -885,8 +885,10 @@ def test_pressing_the_key_does_what_the_row_says(
         monkeypatch.setattr(MainWindow, "_place_panels", lambda _window: None)
     window = open_window(panels_placed=panels == "placed")
     assert window.panels_placed == (panels == "placed")
-    # Waiting, the side panels and the parts they serve are not made yet either.
+    # Waiting, the span list's view, the side panels and the parts they serve are not
+    # made yet either.
     assert (window._side_panels is None) == (panels == "waiting")
+    assert (window._span_list is None) == (panels == "waiting")
     keys = Keys(window, qtbot)
     if panels == "waiting":
 

@@ -329,6 +329,7 @@ def test_a_label_key_pressed_before_the_panels_are_placed_shows_in_them(
     view.select_range(0, re.match(r"\w+", view.text).end())  # type: ignore[union-attr]
     qtbot.keyClick(view, Qt.Key.Key_1)
     assert len(view.spans) == 1 and not window.panels_placed
+    assert window._span_list is None  # made with the side panels, after the first paint
     while not window.panels_placed:
         place(window)
     qtbot.waitUntil(window.span_list.isVisible)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QSplitter,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -110,17 +111,8 @@ class MainWindow(QMainWindow):
         self.article_view = ArticleView(self)
         self.find_bar = FindBar(self.article_view, self)
         self.spans = SpanListModel(self.project, self)
-        self.span_list = make_table("spanList", self)
-        self.span_list.setModel(self.spans)
         self.article_view.share_index(self.spans.span_index)
-        header = self.span_list.horizontalHeader()
-        # Fixed widths: sizing to contents would measure all of thousands of spans.
-        metrics = self.span_list.fontMetrics()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.span_list.setColumnWidth(0, metrics.horizontalAdvance("location") + 40)
-        self.span_list.setColumnWidth(2, metrics.horizontalAdvance("Annotator") + 16)
+        self._span_list: QTableView | None = None  # its view: made with the side panels
 
         centre = QWidget(self)
         column = QVBoxLayout(centre)
@@ -133,7 +125,7 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.side = QSplitter(Qt.Orientation.Vertical, self)
         self.side.setObjectName("sideSplitter")
-        self.side.addWidget(self.span_list)  # the panels under it: see side_panels
+        # The span list and the panels under it: see side_panels.
         # The first paint shows the article and its label keys alone: the panels beside it
         # take their places in the next turns of the event loop (painting the document
         # list's titles in every script was half the first paint). Empty stand-ins hold
@@ -195,8 +187,8 @@ class MainWindow(QMainWindow):
             session,
             view,
             self.spans,
-            self.span_list,
-            None,  # the details: made after the first paint (see side_panels)
+            None,  # the span list's view and the details: made after the first paint
+            None,  # (see side_panels)
             self.action_table.context_menu,
             self.tell,
             self.next_frame.later,
@@ -229,6 +221,7 @@ class MainWindow(QMainWindow):
         if self._side_panels is None:
             from factmark.ui.window.side_panels import SidePanels
 
+            self.span_list  # noqa: B018  (made first: the top of the side column)
             self._side_panels = SidePanels(
                 self,
                 self.session,
@@ -244,6 +237,27 @@ class MainWindow(QMainWindow):
             self._show_suggestion(self.review.held)
             self._mouse_waits.remove()
         return self._side_panels
+
+    @property
+    def span_list(self) -> QTableView:
+        """The span list's view, at the top of the side column: made with the side
+        panels, or when first needed if sooner; it shows the spans and the selection
+        the session holds then."""
+        if self._span_list is None:
+            table = make_table("spanList", self)
+            table.setModel(self.spans)
+            header = table.horizontalHeader()
+            # Fixed widths: sizing to contents would measure all of thousands of spans.
+            metrics = table.fontMetrics()
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+            table.setColumnWidth(0, metrics.horizontalAdvance("location") + 40)
+            table.setColumnWidth(2, metrics.horizontalAdvance("Annotator") + 16)
+            self.side.insertWidget(0, table)
+            self.selection.show_table_in(table)
+            self._span_list = table
+        return self._span_list
 
     @property
     def relations(self) -> RelationsPanel:

@@ -29,7 +29,7 @@ class SpanSelection(QObject):
         session: Session,
         view: ArticleView,
         model: SpanListModel,
-        table: QTableView,
+        table: QTableView | None,
         details: DetailsPanel | None,
         context_menu: Callable[[bool, bool], QMenu],
         tell: Callable[[str], None],
@@ -37,26 +37,34 @@ class SpanSelection(QObject):
         parent: QObject | None = None,
     ) -> None:
         """``later(kind, update)`` runs a details update now or at the next frame (see
-        pacing.NextFrame): the article is painted first. ``details`` may come later
-        (:meth:`show_details_in`)."""
+        pacing.NextFrame): the article is painted first. The span list's ``table`` and
+        ``details`` may come later (:meth:`show_table_in`, :meth:`show_details_in`)."""
         super().__init__(parent)
         self.later = later
         self.session = session
         self.view = view
         self.model = model
-        self.table = table
+        self.table: QTableView | None = None
         self.details = details
         self.context_menu = context_menu
         self.tell = tell
         session.document_shown.connect(self._shown)
         session.changed.connect(self._changed)
-        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        if table is not None:
+            self.show_table_in(table)
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._article_menu)
 
     @property
     def selected(self) -> int | None:
         return self.view.selected_span_id
+
+    def show_table_in(self, table: QTableView) -> None:
+        """The span list's table, made after the selection: it highlights the span
+        selected now, and selects in the article the span chosen in it."""
+        self.table = table
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self._select_row(self.view.selected_span_id)
 
     def show_details_in(self, details: DetailsPanel) -> None:
         """The details panel, made after the selection: it shows the document and the
@@ -105,6 +113,12 @@ class SpanSelection(QObject):
         self.view.select_span(span_id, scroll=False)
         span = self.view.span(span_id)
         self._show_details(span)
+        self._select_row(span_id)
+
+    def _select_row(self, span_id: int | None) -> None:
+        """The span list highlights a span's row (None: none), once the list is made."""
+        if self.table is None:
+            return
         row = self.model.row_of(span_id) if span_id is not None else -1
         selection = self.table.selectionModel()
         selection.blockSignals(True)
