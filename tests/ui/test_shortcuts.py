@@ -889,6 +889,7 @@ def test_pressing_the_key_does_what_the_row_says(
     # made yet either.
     assert (window._side_panels is None) == (panels == "waiting")
     assert (window._span_list is None) == (panels == "waiting")
+    assert (window.documents._widgets is None) == (panels == "waiting")
     keys = Keys(window, qtbot)
     if panels == "waiting":
 

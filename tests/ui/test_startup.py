@@ -330,6 +330,7 @@ def test_a_label_key_pressed_before_the_panels_are_placed_shows_in_them(
     qtbot.keyClick(view, Qt.Key.Key_1)
     assert len(view.spans) == 1 and not window.panels_placed
     assert window._span_list is None  # made with the side panels, after the first paint
+    assert window.documents._widgets is None  # made as the list takes its place
     while not window.panels_placed:
         place(window)
     qtbot.waitUntil(window.span_list.isVisible)
@@ -338,6 +339,7 @@ def test_a_label_key_pressed_before_the_panels_are_placed_shows_in_them(
     assert spans.index(0, 1).data() == view.text[view.spans[0].start : view.spans[0].end]
     assert window.span_list.currentIndex().row() == 0  # the new span is the one selected
     row = window.documents.model.row_of(window.current.id)
+    assert window.document_list.currentIndex().row() == row  # the document shown
     assert window.documents.model.index(row, 1).data() == "In progress"
     assert window.documents.model.index(row, 2).data() == 1
 

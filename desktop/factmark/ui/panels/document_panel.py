@@ -42,42 +42,69 @@ class DocumentPanel(QWidget):
     document_chosen = Signal(int)
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        """The list's model is made now; its widgets when first needed (:meth:`make`:
+        the window makes them after its first paint). Until then the panel keeps the
+        document to highlight."""
         super().__init__(parent)
         self.model = DocumentListModel(project, self)
-        self.status_filter = QComboBox(self)
-        self.status_filter.setObjectName("statusFilter")
-        self.status_filter.addItem("All documents", "")
+        self._widgets: tuple[QComboBox, QLineEdit, QTableView] | None = None
+        self._chosen: int | None = None  # highlighted once the widgets are made
+        # Searching the text of many documents waits until typing pauses.
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._apply_filter)
+        self._quiet = False
+
+    def make(self) -> tuple[QComboBox, QLineEdit, QTableView]:
+        """The status filter, the search field and the list (made at the first call),
+        the document chosen before highlighted."""
+        if self._widgets is not None:
+            return self._widgets
+        status_filter = QComboBox(self)
+        status_filter.setObjectName("statusFilter")
+        status_filter.addItem("All documents", "")
         for status, name in STATUS_NAMES.items():
-            self.status_filter.addItem(name, status)
-        self.search = QLineEdit(self)
-        self.search.setObjectName("documentSearch")
-        self.search.setPlaceholderText("Search titles and text…")
-        self.search.setClearButtonEnabled(True)
-        self.table = make_table("documentList", self)
-        self.table.setModel(self.model)
-        header = self.table.horizontalHeader()
+            status_filter.addItem(name, status)
+        search = QLineEdit(self)
+        search.setObjectName("documentSearch")
+        search.setPlaceholderText("Search titles and text…")
+        search.setClearButtonEnabled(True)
+        table = make_table("documentList", self)
+        table.setModel(self.model)
+        header = table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # Fixed widths: sizing to contents would measure every row of a big project.
-        metrics = self.table.fontMetrics()
+        metrics = table.fontMetrics()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(1, metrics.horizontalAdvance("In progress") + 16)
-        self.table.setColumnWidth(2, metrics.horizontalAdvance("99999") + 16)
+        table.setColumnWidth(1, metrics.horizontalAdvance("In progress") + 16)
+        table.setColumnWidth(2, metrics.horizontalAdvance("99999") + 16)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        layout.addWidget(self.status_filter)
-        layout.addWidget(self.search)
-        layout.addWidget(self.table)
+        layout.addWidget(status_filter)
+        layout.addWidget(search)
+        layout.addWidget(table)
 
-        # Searching the text of many documents waits until typing pauses.
-        self._search_timer = QTimer(self, singleShot=True, interval=250)
-        self._search_timer.timeout.connect(self._apply_filter)
-        self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        self._quiet = False
+        search.textChanged.connect(lambda _text: self._search_timer.start())
+        status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self._widgets = (status_filter, search, table)
+        if self._chosen is not None:
+            self.select(self._chosen, emit=False)
+        return self._widgets
+
+    @property
+    def status_filter(self) -> QComboBox:
+        return self.make()[0]
+
+    @property
+    def search(self) -> QLineEdit:
+        return self.make()[1]
+
+    @property
+    def table(self) -> QTableView:
+        return self.make()[2]
 
     def set_project(self, project: Project) -> None:
         self.model.project = project
@@ -101,6 +128,8 @@ class DocumentPanel(QWidget):
             self.document_chosen.emit(int(document_id))
 
     def current_id(self) -> int | None:
+        if self._widgets is None:
+            return self._chosen if self.model.row_of(self._chosen or 0) >= 0 else None
         index = self.table.currentIndex()
         value = self.model.data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None
         return int(value) if value is not None else None
@@ -110,6 +139,11 @@ class DocumentPanel(QWidget):
         row = self.model.row_of(document_id)
         if row < 0:
             return False
+        if self._widgets is None:  # highlighted once made
+            self._chosen = document_id
+            if emit:
+                self.document_chosen.emit(document_id)
+            return True
         self._quiet = not emit
         self.table.selectionModel().setCurrentIndex(
             self.model.index(row, 0),

@@ -107,7 +107,6 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.documents = DocumentPanel(self.project, self)
-        self.document_list = self.documents.table
         self.article_view = ArticleView(self)
         self.find_bar = FindBar(self.article_view, self)
         self.spans = SpanListModel(self.project, self)
@@ -237,6 +236,12 @@ class MainWindow(QMainWindow):
             self._show_suggestion(self.review.held)
             self._mouse_waits.remove()
         return self._side_panels
+
+    @property
+    def document_list(self) -> QTableView:
+        """The document list's view: made as it takes its place after the first paint,
+        or when first needed if sooner."""
+        return self.documents.table
 
     @property
     def span_list(self) -> QTableView:
@@ -725,6 +730,8 @@ class MainWindow(QMainWindow):
         if not self._waiting_panels:
             return
         index, panel = self._waiting_panels.pop(0)
+        if panel is self.documents:
+            self.documents.make()  # its widgets, in a turn of their own
         stand_in = self.splitter.replaceWidget(index, panel)
         if stand_in is not None:
             stand_in.deleteLater()
