@@ -126,3 +126,93 @@ def factmark(*args: object, prelude: str = "") -> subprocess.CompletedProcess[st
         cwd=REPO,
         timeout=120,
     )
+
+
+# -- a second process (factmark.core.two_processes) -------------------------------------
+
+# The start of a wrapper run as the second process: ``python WRAPPER MODE COMMAND FOLDER``;
+# ``slow()`` (MODE slow:PIDFILE) writes its process id and waits a minute. A wrapper goes on
+# to make the part's work fail as MODE asks, then runs ``main(sys.argv[1:])``.
+SECOND_WRAPPER = """
+import errno, os, signal, sys, time
+from factmark.cli import main
+
+mode = sys.argv.pop(1)
+
+def slow():
+    with open(mode[5:] + ".part", "w") as pid:
+        pid.write(str(os.getpid()))
+    os.replace(mode[5:] + ".part", mode[5:])
+    time.sleep(60)
+"""
+
+# For a whole command in a process of its own: the module named by TWO_PROCESSES (its
+# FROM_BYTES) always works in two processes, the second one slow (see SECOND_WRAPPER).
+_SITECUSTOMIZE = """
+import os, sys
+if os.environ.get("SLOW_SECOND_PROCESS"):
+    from importlib import import_module
+    from factmark.core import two_processes
+    import_module(os.environ["TWO_PROCESSES"]).FROM_BYTES = 0
+    command = [sys.executable, os.environ["WRAPPER"], "slow:" + os.environ["SLOW_SECOND_PROCESS"]]
+    two_processes._program = lambda: command
+"""
+
+
+def second_as(monkeypatch: pytest.MonkeyPatch, wrapper: Path, mode: str) -> None:
+    """Second processes started from this process run ``wrapper`` in ``mode``."""
+    from factmark.core import two_processes
+
+    command = [sys.executable, str(wrapper), mode]
+    monkeypatch.setattr(two_processes, "_program", lambda: command)
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def interrupt_with_a_slow_second(
+    tmp_path: Path, module: str, wrapper: Path, arguments: list[str]
+) -> None:
+    """``factmark ARGUMENTS`` in a process of its own, ``module`` working in two processes,
+    interrupted (Ctrl-C) while the second one (``wrapper`` slow) works: both stop, and the
+    command says it was interrupted."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(_SITECUSTOMIZE, encoding="utf-8")
+    pidfile = tmp_path / "second.pid"
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(site), str(REPO / "desktop")]),
+        "SLOW_SECOND_PROCESS": str(pidfile),
+        "TWO_PROCESSES": module,
+        "WRAPPER": str(wrapper),
+        "TMPDIR": str(tmp_path / "tmp"),
+    }
+    command = [sys.executable, "-m", "factmark", *arguments]
+    child = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not pidfile.exists():
+        assert child.poll() is None, child.stderr.read() if child.stderr else ""
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert err == "factmark: interrupted; everything reported as done is saved\n"
+    assert gone(int(pidfile.read_text()))
+
+
+def own_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wrapper: str) -> None:
+    """The temporary folder ``tmp_path/tmp`` (where a second process's job goes), and
+    ``wrapper`` (after SECOND_WRAPPER) as ``tmp_path/wrapper.py``."""
+    import tempfile
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    (tmp_path / "wrapper.py").write_text(SECOND_WRAPPER + wrapper, encoding="utf-8")

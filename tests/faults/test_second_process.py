@@ -6,10 +6,8 @@ either process is left (beside the output, nor in the temporary folder)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -19,19 +17,25 @@ from factmark.cli import main
 from factmark.core.exporting import second_process
 from factmark.core.exporting.base import Selection
 from factmark.ui.background.jobs import export_project
-from tests.faults.helpers import REPO, new_project, posix_only, words_text
+from tests.faults.helpers import (
+    REPO,
+    gone,
+    interrupt_with_a_slow_second,
+    new_project,
+    own_temporary_folder,
+    posix_only,
+    second_as,
+    words_text,
+)
 
 pytestmark = posix_only
 
-# Run as the second process: ``python WRAPPER MODE _export-part FOLDER``. MODE makes it
-# fail as asked once it has exported three documents (killed: SIGKILL; full: the disk
-# full), or (slow:PIDFILE) writes its process id and waits before exporting.
+# Run as the second process (see SECOND_WRAPPER): MODE makes it fail as asked once it has
+# exported three documents (killed: SIGKILL; full: the disk full), or (slow:PIDFILE)
+# writes its process id and waits before exporting.
 WRAPPER = """
-import errno, os, signal, sys, time
 from factmark.core.exporting import second_process
-from factmark.cli import main
 
-mode = sys.argv.pop(1)
 records = second_process.iter_records
 
 def failing(*args):
@@ -44,22 +48,8 @@ def failing(*args):
 
 second_process.iter_records = failing
 if mode.startswith("slow:"):
-    with open(mode[5:] + ".part", "w") as pid:
-        pid.write(str(os.getpid()))
-    os.replace(mode[5:] + ".part", mode[5:])
-    time.sleep(60)
+    slow()
 sys.exit(main(sys.argv[1:]))
-"""
-
-# For a whole `factmark export` in a process of its own: every brat and CoNLL export in
-# two processes, the second one slow (see WRAPPER).
-SITECUSTOMIZE = """
-import os, sys
-if os.environ.get("SLOW_SECOND_PROCESS"):
-    from factmark.core.exporting import second_process
-    second_process.FROM_BYTES = 0
-    command = [sys.executable, os.environ["WRAPPER"], "slow:" + os.environ["SLOW_SECOND_PROCESS"]]
-    second_process._program = lambda: command
 """
 
 
@@ -71,16 +61,8 @@ def setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.parent.mkdir()
     new_project(path, [words_text(n * 100, 100 + n) for n in range(40)])
     monkeypatch.setattr(second_process, "FROM_BYTES", 0)
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
-    (tmp_path / "wrapper.py").write_text(WRAPPER, encoding="utf-8")
+    own_temporary_folder(tmp_path, monkeypatch, WRAPPER)
     return path
-
-
-def second_as(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
-    command = [sys.executable, str(tmp_path / "wrapper.py"), mode]
-    monkeypatch.setattr(second_process, "_program", lambda: command)
 
 
 def files_beside(project: Path) -> dict[str, bytes]:
@@ -95,14 +77,6 @@ def files_beside(project: Path) -> dict[str, bytes]:
 def left_over(tmp_path: Path, project: Path) -> list[str]:
     """What is beside the project and in the temporary folder."""
     return sorted(files_beside(project)) + sorted(p.name for p in (tmp_path / "tmp").iterdir())
-
-
-def gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
 
 
 @pytest.mark.parametrize("fmt", ["brat", "conll"])
@@ -126,7 +100,7 @@ def test_a_failing_second_process_fails_the_export_in_one_line(
     assert main(["export", str(setting), "--all", "-f", fmt, "-o", str(out)]) == 0
     before = files_beside(setting)
     capsys.readouterr()
-    second_as(tmp_path, monkeypatch, mode)
+    second_as(monkeypatch, tmp_path / "wrapper.py", mode)
     assert main(["export", str(setting), "--all", "-f", fmt, "-o", str(out)]) == 1
     printed = capsys.readouterr()
     assert printed.out == ""
@@ -143,7 +117,7 @@ def test_a_cancel_stops_the_second_process(
     """Cancelled (in the window) while the second process writes: it is stopped, and the
     export is cancelled with nothing written."""
     pidfile = tmp_path / "second.pid"
-    second_as(tmp_path, monkeypatch, f"slow:{pidfile}")
+    second_as(monkeypatch, tmp_path / "wrapper.py", f"slow:{pidfile}")
     out = setting.parent / "corpus.conll"
     began = time.monotonic()
     outcome = export_project(setting, "conll", out, Selection(frozenset()), pidfile.exists)
@@ -156,38 +130,19 @@ def test_a_cancel_stops_the_second_process(
 def test_ctrl_c_stops_the_second_process(tmp_path: Path, setting: Path) -> None:
     """Ctrl-C on `factmark export` while the second process writes: both stop, nothing
     is left, and the command says it was interrupted."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    pidfile = tmp_path / "second.pid"
-    environment = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(site), str(REPO / "desktop")]),
-        "SLOW_SECOND_PROCESS": str(pidfile),
-        "WRAPPER": str(tmp_path / "wrapper.py"),
-        "TMPDIR": str(tmp_path / "tmp"),
-    }
     out = setting.parent / "corpus"
-    command = [sys.executable, "-m", "factmark", "export", str(setting), "--all", "-f", "brat"]
-    child = subprocess.Popen(
-        [*command, "-o", str(out)], env=environment, stderr=subprocess.PIPE, text=True
+    interrupt_with_a_slow_second(
+        tmp_path,
+        "factmark.core.exporting.second_process",
+        tmp_path / "wrapper.py",
+        ["export", str(setting), "--all", "-f", "brat", "-o", str(out)],
     )
-    deadline = time.monotonic() + 60
-    while not pidfile.exists():
-        assert child.poll() is None, child.stderr.read() if child.stderr else ""
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    child.send_signal(signal.SIGINT)
-    _, err = child.communicate(timeout=60)
-    assert child.returncode == 130
-    assert err == "factmark: interrupted; everything reported as done is saved\n"
-    assert gone(int(pidfile.read_text()))
     assert left_over(tmp_path, setting) == []
 
 
 WATCHING = """
 import time
-from factmark.core.exporting.second_process import _stop_with_the_first
+from factmark.core.two_processes import _stop_with_the_first
 _stop_with_the_first()
 time.sleep(1)
 print("still running")

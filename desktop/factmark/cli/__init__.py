@@ -23,11 +23,11 @@ __all__ = ["build_parser", "main"]
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) == 2 and args[0] == "_export-part":
-        # A second process of a large export (factmark.core.exporting.second_process,
-        # whose COMMAND this is): not a command anyone types, so not in the parser.
-        from factmark.core.exporting.second_process import run
-
+    if len(args) == 2 and args[0] in _PARTS:
+        # A second process of a large export or agreement (factmark.core.two_processes):
+        # not a command anyone types, so not in the parser.
+        module, name = _PARTS[args[0]]
+        run: Callable[[str], int] = getattr(import_module(module), name)
         return run(args[1])
     window = _window_only(args)
     if window is not None:
@@ -83,6 +83,12 @@ def __getattr__(name: str) -> object:
         return build_parser
     raise AttributeError(name)
 
+
+# The hidden command of each second process (its COMMAND) and its module and function.
+_PARTS = {
+    "_export-part": ("factmark.core.exporting.second_process", "run"),
+    "_agree-part": ("factmark.core.agreement", "run_second_part"),
+}
 
 # Each command's module (in factmark.cli) and function.
 _COMMANDS = {

@@ -71,11 +71,16 @@ def run_agree(args: argparse.Namespace) -> int:
     from factmark.core.agreement_arrays import keep_freed_memory
 
     keep_freed_memory()  # this process counts and ends
+    from factmark.core.two_processes import SecondProcessFailed
+
     with Project.open_to_read(args.project) as project:
         # The text lists no disagreement, only their counts, and only the documents it
         # shows: not building the lists saves most of the time on an archive.
         listed = args.documents if args.documents > 0 and not args.json else None
-        figures = agreement(project, details=args.json, listed=listed)
+        try:
+            figures = agreement(project, details=args.json, listed=listed)
+        except SecondProcessFailed as error:
+            return _failed(f"{args.project}: {error.strerror or error}")
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
         return EXIT_OK

@@ -35,6 +35,7 @@ from factmark.core.model import GOLD, Relation
 from factmark.core.project import Project
 
 BATCH = 1024  # documents per range read: a few MB of text and spans at a time
+EVERY_ID = range(-(2**63), 2**63)  # every id SQLite can give a row
 
 
 class Codes:
@@ -68,6 +69,16 @@ class Codes:
         other.names = list(self.names)
         other.index = dict(self.index)
         return other
+
+    def numbered_alike(self, names: list[str]) -> bool:
+        """Whether ``names``, numbered in this order from the same first names elsewhere,
+        have these numbers here (those not known here are numbered so)."""
+        known = len(self.names)
+        if names[:known] != self.names[: len(names)] or self.index.keys() & names[known:]:
+            return False
+        for name in names[known:]:
+            self.code(name)
+        return True
 
     def by_name(self) -> Ints:
         """Per code, its place in name order."""
@@ -124,24 +135,27 @@ class Batch:
         return counts
 
 
-def read_batches(project: Project, labels: Codes, people: Codes, details: bool) -> Iterator[Batch]:
-    """The project's compared documents, a range of ids at a time, in id order; each
-    range starts at a document's id, so that gaps between ids (a project's ids may be
-    anything up to 2**63) are passed over, not stepped through."""
-    if not details:  # spans are read as numbers: every annotator numbered first
-        for name in project.annotators():
-            if name != GOLD:
-                people.code(name)
-    first = project.next_document_id(-(2**63))
-    while first is not None:
-        last = min(first + BATCH - 1, 2**63 - 1)
+def read_batches(
+    project: Project, labels: Codes, people: Codes, details: bool, ids: range = EVERY_ID
+) -> Iterator[Batch]:
+    """The project's compared documents with ids in ``ids``, a range of ids at a time, in
+    id order; each range starts at a document's id, so that gaps between ids (a project's
+    ids may be anything up to 2**63) are passed over, not stepped through. Every
+    annotator is numbered first (in name order), so that the numbers are the same
+    whatever documents are read."""
+    for name in project.annotators():
+        if name != GOLD:
+            people.code(name)
+    first = project.next_document_id(ids.start)
+    while first is not None and first < ids.stop:
+        last = min(first + BATCH - 1, ids.stop - 1)
         if details:
             batch = _read(project, first, last, labels, people)
         else:
             batch = _read_coded(project, first, last, labels, people)
         if batch is not None:
             yield batch
-        first = None if last == 2**63 - 1 else project.next_document_id(last + 1)
+        first = None if last == ids.stop - 1 else project.next_document_id(last + 1)
 
 
 def _read(project: Project, first: int, last: int, labels: Codes, people: Codes) -> Batch | None:

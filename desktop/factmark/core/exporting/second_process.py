@@ -19,26 +19,18 @@ before it. A second process knows nothing of the documents before its own: a wri
 choices depend on them (brat's file names and attributes) reports its choices and ``fits``
 checks them; should they differ, the second process's documents are written again here.
 A second process that fails makes the export fail with its one-line reason; a cancel or
-Ctrl-C stops it; either way nothing of either process is left.
+Ctrl-C stops it; either way nothing of either process is left (the second process is
+started, watched and stopped by :mod:`factmark.core.two_processes`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
-import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
-import orjson
-
+from factmark.core import two_processes
 from factmark.core.exporting.base import (
     ExportContext,
     PartCounts,
@@ -47,7 +39,8 @@ from factmark.core.exporting.base import (
     Writer,
     iter_records,
 )
-from factmark.core.project import Project, ProjectError
+from factmark.core.project import Project
+from factmark.core.two_processes import IDS
 
 # The hidden command a second process runs: ``factmark _export-part FOLDER``.
 COMMAND = "_export-part"
@@ -58,10 +51,6 @@ COMMAND = "_export-part"
 # taking the second's part) took about what the second's start takes (CoNLL, 100,000
 # articles).
 FROM_BYTES = 12_000_000
-# Sizes of this many documents, evenly spread, place the cut.
-_SAMPLES = 512
-# Every id SQLite can give a row is in range(-_IDS, _IDS).
-_IDS = 2**63
 
 
 class Sharing(Writer, Protocol):
@@ -83,37 +72,19 @@ class Sharing(Writer, Protocol):
         """Remove the part written by the second process."""
 
 
-class SecondProcessFailed(OSError):
-    """The second process of an export stopped without finishing its part."""
-
-
-class Cancelled(Exception):
-    """The export was cancelled while the second process was writing."""
-
-
 def cut(project: Project, selection: Selection) -> int | None:
     """The id from which a second process exports the selected documents, or None when
     their texts are too few bytes for it to pay."""
-    sampled = project.text_sizes(sorted(selection.statuses), _SAMPLES)
-    total = sum(size * documents for _, size, documents in sampled)
-    if total < FROM_BYTES or len(sampled) < 2:
-        return None
-    mine, done = total / 2, 0
-    for first, size, documents in sampled[:-1]:
-        if done >= mine:
-            return first
-        done += size * documents
-    return sampled[-1][0]
+    return two_processes.cut(project, sorted(selection.statuses), FROM_BYTES)
 
 
 class SecondProcess:
     """A second process exporting the documents from id ``first`` on."""
 
-    def __init__(self, first: int, folder: Path, child: subprocess.Popen[bytes]) -> None:
-        self.ids = range(first, _IDS)
-        self.own = range(-_IDS, first)
-        self.folder = folder
-        self.child = child
+    def __init__(self, first: int, process: two_processes.SecondProcess) -> None:
+        self.ids = range(first, IDS)
+        self.own = range(-IDS, first)
+        self.process = process
 
     @classmethod
     def start(
@@ -129,36 +100,21 @@ class SecondProcess:
         first: int,
     ) -> SecondProcess:
         """Start the second process for the documents from id ``first`` on."""
-        folder = Path(tempfile.mkdtemp(prefix="factmark-export-"))
-        try:
-            job = {
-                "project": str(project.path),
-                "format": fmt,
-                "statuses": sorted(selection.statuses),
-                "labels": sorted(selection.labels),
-                "annotators": sorted(selection.annotators),
-                "majority": selection.majority,
-                "options": dict(options),
-                "has_relations": has_relations,
-                "split": None if split is None else [list(split.parts), split.seed],
-                "groups": groups,
-                "first": first,
-                "shares": [[name, writer.share()] for name, writer in writers.items()],
-            }
-            (folder / "job.json").write_bytes(orjson.dumps(job))
-            with open(folder / "errors.txt", "wb") as errors:
-                child = subprocess.Popen(
-                    [*_program(), COMMAND, str(folder)],
-                    stdin=subprocess.PIPE,  # closed when this process ends: the second stops
-                    stdout=subprocess.DEVNULL,
-                    stderr=errors,
-                    env=_environment(),
-                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-                )
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        return cls(first, folder, child)
+        job = {
+            "project": str(project.path),
+            "format": fmt,
+            "statuses": sorted(selection.statuses),
+            "labels": sorted(selection.labels),
+            "annotators": sorted(selection.annotators),
+            "majority": selection.majority,
+            "options": dict(options),
+            "has_relations": has_relations,
+            "split": None if split is None else [list(split.parts), split.seed],
+            "groups": groups,
+            "first": first,
+            "shares": [[name, writer.share()] for name, writer in writers.items()],
+        }
+        return cls(first, two_processes.SecondProcess.start("export", COMMAND, job))
 
     def join(
         self,
@@ -170,14 +126,7 @@ class SecondProcess:
         """Wait for the second process, then give each writer its part (or, should a
         writer's choices differ, write its documents here with ``again``)."""
         try:
-            while True:
-                try:
-                    code = self.child.wait(0.05)
-                    break
-                except subprocess.TimeoutExpired:
-                    if cancelled is not None and cancelled():
-                        raise Cancelled from None
-            result = self._result(code)
+            result = self.process.result(cancelled)
             states = {name: state for name, state in result["parts"]}
             if all(writer.fits(states[name]) for name, writer in writers.items()):
                 for name, writer in writers.items():
@@ -191,61 +140,9 @@ class SecondProcess:
         finally:
             self.stop()
 
-    def _result(self, code: int) -> dict[str, Any]:
-        try:
-            result: dict[str, Any] = orjson.loads((self.folder / "result.json").read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            result = {}
-        if code == 0 and "parts" in result:
-            return result
-        error = result.get("error")
-        if error is None:
-            error = f"the second export process stopped ({_ended(code)})"
-            lines = (self.folder / "errors.txt").read_bytes().decode("utf-8", "replace")
-            last = lines.strip().splitlines()[-1:]
-            if last:
-                error += f": {last[0][:300]}"
-            raise SecondProcessFailed(error)
-        if result.get("project"):
-            raise ProjectError(error)
-        raise SecondProcessFailed(result.get("errno") or 0, error)
-
     def stop(self) -> None:
         """End the second process (when it still runs) and remove what it was given."""
-        if self.child.poll() is None:
-            self.child.kill()
-        if self.child.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.child.stdin.close()
-        self.child.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def _ended(code: int) -> str:
-    if code < 0:
-        with contextlib.suppress(ValueError):
-            return f"ended by signal {signal.Signals(-code).name}"
-    return f"exit code {code}"
-
-
-def _program() -> list[str]:
-    """How to start this program: frozen, the bundle's own executable."""
-    if getattr(sys, "frozen", False):
-        return [sys.executable]
-    return [sys.executable, "-m", "factmark"]
-
-
-def _environment() -> dict[str, str]:
-    """This process's environment, with the folder this ``factmark`` was imported from
-    first on the module path (a checkout may be imported through ``sys.path``)."""
-    environment = dict(os.environ)
-    if not getattr(sys, "frozen", False):
-        import factmark
-
-        source = str(Path(factmark.__file__).resolve().parent.parent)
-        paths = environment.get("PYTHONPATH", "")
-        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [source, paths]))
-    return environment
+        self.process.stop()
 
 
 # -- the second process ----------------------------------------------------------------
@@ -254,51 +151,14 @@ def _environment() -> dict[str, str]:
 def run(folder: str) -> int:
     """``factmark _export-part FOLDER``: export the part the job in FOLDER describes;
     what it chose and counted (or why it failed) goes to FOLDER/result.json."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the first process stops this one
-    _stop_with_the_first()
-    place = Path(folder)
-    try:
-        result: dict[str, Any] = _export_part(orjson.loads((place / "job.json").read_bytes()))
-        code = 0
-    except ProjectError as error:
-        result, code = {"error": str(error), "project": True}, 1
-    except OSError as error:
-        where = f"{error.filename}: " if error.filename else ""
-        result = {"error": f"{where}{error.strerror or error}", "errno": error.errno}
-        code = 1
-    except Exception as error:  # said in one line by the first process
-        result, code = {"error": f"{type(error).__name__}: {error}"}, 1
-    with contextlib.suppress(OSError):
-        (place / "result.part").write_bytes(orjson.dumps(result))
-        os.replace(place / "result.part", place / "result.json")
-    return code
+    return two_processes.serve(folder, _export_part)
 
 
-def _stop_with_the_first() -> None:
-    """Exit when the first process ends (its end of standard input closes) before this
-    one has finished: nothing would take what it writes. Where there is no standard input
-    to read (a program without a console may be given none), the first process's end
-    goes unseen: it stops this one itself when it fails or is cancelled."""
-
-    def watch() -> None:
-        try:
-            while os.read(0, 1 << 12):
-                pass
-        except (OSError, ValueError):
-            return
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _export_part(job: dict[str, Any]) -> dict[str, Any]:
+def _export_part(job: dict[str, Any], _folder: Path) -> dict[str, Any]:
     from factmark.core.exporting import FORMATS, contexts_for, record_adder
     from factmark.core.exporting.pseudonyms import OPTION, Pseudonyms
 
-    # The first process has opened and checked the project: only read it.
-    with Project.open(
-        job["project"], create=False, readonly=True, check_rows=False, check_pages=False
-    ) as project:
+    with two_processes.read_only(job["project"]) as project:
         selection = Selection(
             frozenset(job["statuses"]),
             frozenset(job["labels"]),
@@ -321,7 +181,7 @@ def _export_part(job: dict[str, Any]) -> dict[str, Any]:
         counts = {name: PartCounts() for name in names}
         add = record_adder(split, job["groups"], pseudonyms, writers, counts)
         try:
-            for record in iter_records(project, selection, range(job["first"], _IDS)):
+            for record in iter_records(project, selection, range(job["first"], IDS)):
                 add(record)
         finally:
             states = [[name, writer.close()] for name, writer in writers.items()]
