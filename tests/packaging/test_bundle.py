@@ -238,15 +238,21 @@ with Project.open_to_read(sys.argv[1]) as project:
 """
 
 
-def _descendants_while_running(command: list[str | Path], tmp_path: Path) -> tuple[int, set[str]]:
-    """Run a factmark command (as :func:`run` does) and watch, through /proc, the first
-    argument of each process started under it; its exit code and those arguments."""
+def _descendants_while_running(
+    command: list[str | Path], tmp_path: Path, out: Path | None = None
+) -> tuple[int, set[str]]:
+    """Run a factmark command (as :func:`run` does; its standard output into ``out`` when
+    given) and watch, through /proc, the first argument of each process started under it;
+    its exit code and those arguments."""
     env = {
         **{name: value for name, value in os.environ.items() if name != "PYTHONPATH"},
         "XDG_DATA_HOME": str(tmp_path / "xdg-data"),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
     }
-    child = subprocess.Popen([str(part) for part in command], env=env, cwd=tmp_path)
+    with open(out or os.devnull, "wb") as output:
+        child = subprocess.Popen(
+            [str(part) for part in command], env=env, cwd=tmp_path, stdout=output
+        )
     seen: set[str] = set()
     while child.poll() is None:
         parents = [str(child.pid)]
@@ -454,6 +460,57 @@ def test_agree_on_many_spans_matches_the_checkout_to_the_last_digit(
         assert frozen.returncode == 0, frozen.stderr
         source_run = checkout(["agree", *options, source_project], tmp_path)
         assert frozen.stdout.replace("frozen.factmark", "source.factmark") == source_run.stdout
+
+
+# Run by the checkout's Python: `factmark agree` in one process, whatever the project's size.
+ONE_PROCESS_AGREE = """
+import sys
+from factmark.cli import main
+from factmark.core import agreement
+agreement.FROM_BYTES = 1 << 62
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches /proc")
+def test_agree_on_a_large_project_from_the_bundle_uses_a_second_process(
+    bundle: Path, corpus: Path, tmp_path: Path
+) -> None:
+    """`factmark agree` on a project of more than 48 MB of text starts the bundle's own
+    program as its second process, and prints what the checkout prints in one process
+    (text and --json)."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
+    rng = random.Random(5)
+    source = tmp_path / "large.jsonl"
+    with source.open("wb") as out:
+        for n in range(600):  # 53 MB: CJK, Arabic, emoji, CRLF, spans over lines
+            text = "".join(texts[(n + k) % len(texts)] for k in range(4)) * 96 + f" [{n}]"
+            spans = []
+            for _ in range(20):
+                start = rng.randrange(len(text) - 500)
+                end = start + rng.randint(1, 400)
+                label = rng.choice(("claim", "source", "location", "number"))
+                spans.append({"start": start, "end": end, "label": label, "annotator": "ana"})
+                if rng.random() < 0.8:
+                    end += rng.choice((0, 0, 1))
+                    spans.append({"start": start, "end": end, "label": label, "annotator": "ben"})
+            out.write(orjson.dumps({"text": text, "status": "done", "spans": spans}) + b"\n")
+    project = tmp_path / "large.factmark"
+    assert checkout(["import", project, source], tmp_path).returncode == 0
+    pythonpath = os.pathsep.join(
+        filter(None, [str(REPO / "desktop"), os.environ.get("PYTHONPATH")])
+    )
+    for options in ([], ["--json"]):
+        printed = tmp_path / "frozen.txt"
+        command = [debug_exe(bundle), "agree", *options, project]
+        code, started = _descendants_while_running(command, tmp_path, printed)
+        assert code == 0
+        assert "_agree-part" in started  # the bundle's program, its hidden command
+        script = [sys.executable, "-c", ONE_PROCESS_AGREE, "agree", *options, project]
+        one = run(script, tmp_path, PYTHONPATH=pythonpath)
+        assert one.returncode == 0, one.stderr
+        assert "documents annotated by two" in one.stdout or '"overall"' in one.stdout
+        assert printed.read_text(encoding="utf-8") == one.stdout
 
 
 def test_bundle_size_and_what_stays_out(bundle: Path) -> None:

@@ -44,15 +44,18 @@ class Cancelled(Exception):
     """The work was cancelled while the second process was at it."""
 
 
-def cut(project: Project, statuses: list[str], from_bytes: int) -> int | None:
+def cut(
+    project: Project, statuses: list[str], from_bytes: int, share: float = 0.5
+) -> int | None:
     """The id from which a second process takes the documents with these statuses (all
-    when empty), so that both take texts of about as many bytes; None when their texts
-    are fewer than ``from_bytes`` bytes (UTF-8), too few for a second process to pay."""
+    when empty), so that this process takes about ``share`` of their texts' bytes; None
+    when their texts are fewer than ``from_bytes`` bytes (UTF-8), too few for a second
+    process to pay."""
     sampled = project.text_sizes(statuses, _SAMPLES)
     total = sum(size * documents for _, size, documents in sampled)
     if total < from_bytes or len(sampled) < 2:
         return None
-    mine, done = total / 2, 0
+    mine, done = total * share, 0
     for first, size, documents in sampled[:-1]:
         if done >= mine:
             return first
@@ -93,13 +96,7 @@ class SecondProcess:
         """What the second process made of its job, once it has ended (raising its
         failure, or :class:`Cancelled` once ``cancelled()`` is true); what it wrote
         besides stays in :attr:`folder` until :meth:`stop`."""
-        while True:
-            try:
-                code = self.child.wait(0.05)
-                break
-            except subprocess.TimeoutExpired:
-                if cancelled is not None and cancelled():
-                    raise Cancelled from None
+        code = self.child.wait() if cancelled is None else self._ended(cancelled)
         try:
             result: dict[str, Any] = orjson.loads((self.folder / "result.json").read_bytes())
         except (OSError, orjson.JSONDecodeError):
@@ -117,6 +114,16 @@ class SecondProcess:
         if result.get("project"):
             raise ProjectError(error)
         raise SecondProcessFailed(result.get("errno") or 0, error)
+
+    def _ended(self, cancelled: Callable[[], bool]) -> int:
+        """The second process's exit code once it has ended, ``cancelled()`` looked at
+        every 50 ms meanwhile (:class:`Cancelled` once it is true)."""
+        while True:
+            try:
+                return self.child.wait(0.05)
+            except subprocess.TimeoutExpired:
+                if cancelled():
+                    raise Cancelled from None
 
     def stop(self) -> None:
         """End the second process (when it still runs) and remove what it was given."""
