@@ -10,10 +10,11 @@ own echo.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from factmark.core.model import Relation, Span
+from factmark.core.records import record
 
 T = TypeVar("T")
 FLAGS = (
@@ -27,7 +28,7 @@ FLAGS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DocumentState:
     """The parts of a document a write can change (never its text)."""
 
@@ -53,7 +54,7 @@ class Edit(NamedTuple, Generic[T]):
         return self.old is not None and self.new is None
 
 
-@dataclass
+@record
 class ChangeSet:
     """The rows a write (or an operation of several writes) added, changed or removed."""
 

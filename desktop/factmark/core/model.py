@@ -1,4 +1,5 @@
-"""Domain types: small frozen dataclasses of strings and code-point offsets.
+"""Domain types: small frozen dataclasses of strings and code-point offsets (made by
+``record``: their methods are not compiled at every start).
 
 Offsets are Python ``str`` indices (Unicode code points) over the stored text,
 ``[start, end)`` with ``0 <= start < end <= len(text)``.
@@ -8,8 +9,10 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from factmark.core.records import record
 
 STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
 # The annotator name of the adjudicated layer: spans a reviewer accepted as the truth.
@@ -20,7 +23,7 @@ class ValidationError(ValueError):
     """Data that breaks a model rule; the message is meant for the user."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Label:
     """A span label of a project, with its keyboard key and display colour."""
 
@@ -34,7 +37,7 @@ class Label:
     id: int | None = field(default=None, compare=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RelationType:
     """A relation (link) type of a project: ``position`` is its place in the list (0 is
     first), ``id`` its stable number, as a label's."""
@@ -45,7 +48,7 @@ class RelationType:
     id: int | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Span:
     """A labelled ``[start, end)`` range of one document's text."""
 
@@ -66,8 +69,7 @@ def spans_from_rows(
     stored), ``attributes`` decoding the last.
 
     A document opens with thousands: each is made by filling in its fields at once,
-    in half the time of the frozen dataclass's ``__init__`` (one ``object.__setattr__``
-    call per field); the spans are the same.
+    without a call of the class's ``__init__``; the spans are the same.
     """
     new = object.__new__
     spans: list[Span] = []
@@ -96,7 +98,7 @@ def spans_from_rows(
     return spans
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Relation:
     """A typed link from a head span to a child span of the same document."""
 
@@ -119,7 +121,7 @@ ARCHIVE_SUGGESTER = "archive"
 DEFAULT_SUGGESTIONS = ("number", "location", "source")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Proposal:
     """A span a suggester proposes for ``[start, end)`` of a text, before it is stored.
 
@@ -134,7 +136,7 @@ class Proposal:
     confidence: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suggestion:
     """A stored proposal awaiting review: never exported, never counted as done."""
 
@@ -147,7 +149,7 @@ class Suggestion:
     confidence: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Document:
     """An article: its stored text is the truth every offset refers to."""
 

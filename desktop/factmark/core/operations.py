@@ -12,20 +12,21 @@ revert writes the name that label has then. A label renamed between an edit and 
 undo (Edit > Labels, itself an operation of :mod:`factmark.core.label_operations`) thus
 breaks no step of the history.
 
-Operations are neither compared nor printed: their dataclasses make no ``__eq__`` or
-``__repr__`` (a start compiles every method a dataclass generates).
+Operations are neither compared nor printed: their records (dataclasses whose methods a
+start does not compile) make no ``__eq__`` or ``__repr__``.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any
 
 from factmark.core.changes import ChangeSet
 from factmark.core.model import Relation, Span, Suggestion, ValidationError
 from factmark.core.project import Project, ProjectError
+from factmark.core.records import record
 
 
 class Operation(ABC):
@@ -69,7 +70,7 @@ def _in_one_transaction(project: Project, step: Callable[[Project], None]) -> Ch
     return changes
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class Compound(Operation):
     """Several operations as one edit and one undo step (accept all suggestions): all
     applied in one transaction, reverted in reverse order in one transaction."""
@@ -91,7 +92,7 @@ class Compound(Operation):
             part._revert(project)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class AddSpan(Operation):
     """Label ``[start, end)`` of a document; redo recreates the span under the same id."""
 
@@ -126,7 +127,7 @@ class AddSpan(Operation):
             project.set_status(self.document_id, "new")
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class DeleteSpan(Operation):
     """Delete a span; revert restores it, with the same id and its relations."""
 
@@ -156,7 +157,7 @@ class DeleteSpan(Operation):
         project.restore_span(self._span, self._relations)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class UpdateSpan(Operation):
     """Change a span's label, edges, note or attrs; revert puts the old values back."""
 
@@ -196,7 +197,7 @@ class UpdateSpan(Operation):
         project.update_span(self.span_id, **before)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SetStatus(Operation):
     """Set a document's status; revert restores the previous one."""
 
@@ -216,7 +217,7 @@ class SetStatus(Operation):
         project.set_status(self.document_id, self._before)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class AddRelation(Operation):
     """Link two spans; redo recreates the relation under the same id."""
 
@@ -246,7 +247,7 @@ class AddRelation(Operation):
         project.delete_relation(self.relation_id)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class DeleteRelation(Operation):
     """Delete a relation; revert puts it back with the same id."""
 
@@ -271,7 +272,7 @@ class DeleteRelation(Operation):
         project.add_relation(r.head_span_id, r.child_span_id, r.label, r.id, r.note, r.attrs)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class UpdateRelation(Operation):
     """Change a link's note or attributes; revert puts the old values back."""
 
@@ -292,7 +293,7 @@ class UpdateRelation(Operation):
         project.update_relation(self.relation_id, **self._before)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class SetDocumentMeta(Operation):
     """Replace a document's metadata (publication, URL, date, language...)."""
 
@@ -311,7 +312,7 @@ class SetDocumentMeta(Operation):
         project.update_document_meta(self.document_id, self._before)
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class AcceptSuggestion(Operation):
     """Accept a suggestion as a span by ``annotator``; revert deletes the span and puts
     the suggestion back exactly (same id), redo recreates the span under the same id."""
@@ -345,7 +346,7 @@ class AcceptSuggestion(Operation):
             project.set_status(self.document_id, "new")
 
 
-@dataclass(eq=False, repr=False)
+@record(eq=False, repr=False)
 class RejectSuggestion(Operation):
     """Reject a suggestion (suggesting again skips it); revert puts it back for review."""
 
