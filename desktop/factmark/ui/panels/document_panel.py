@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHeaderView,
-    QLineEdit,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from factmark.core.project import Project
 from factmark.ui.models.tables import STATUS_NAMES, DocumentListModel
-from factmark.ui.viewports import own_viewport
 
-
-def make_table(name: str, parent: QWidget) -> QTableView:
-    """A compact, row-selecting table as both lists use."""
-    view = QTableView(parent)
-    own_viewport(view)  # see ui/viewports.py
-    view.setObjectName(name)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.setShowGrid(False)
-    view.setWordWrap(False)
-    view.setAlternatingRowColors(True)
-    view.horizontalHeader().setHighlightSections(False)
-    return view
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QComboBox, QTableView
 
 
 class DocumentPanel(QWidget):
@@ -59,6 +37,10 @@ class DocumentPanel(QWidget):
         the document chosen before highlighted."""
         if self._widgets is not None:
             return self._widgets
+        from PySide6.QtWidgets import QComboBox  # its enumerations made now: see table_view
+
+        from factmark.ui.panels.table_view import make_table
+
         status_filter = QComboBox(self)
         status_filter.setObjectName("statusFilter")
         status_filter.addItem("All documents", "")
@@ -68,14 +50,8 @@ class DocumentPanel(QWidget):
         search.setObjectName("documentSearch")
         search.setPlaceholderText("Search titles and text…")
         search.setClearButtonEnabled(True)
-        table = make_table("documentList", self)
-        table.setModel(self.model)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        # Fixed widths: sizing to contents would measure every row of a big project.
+        table = make_table("documentList", self, self.model, stretched=0)
         metrics = table.fontMetrics()
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         table.setColumnWidth(1, metrics.horizontalAdvance("In progress") + 16)
         table.setColumnWidth(2, metrics.horizontalAdvance("99999") + 16)
 
@@ -144,12 +120,9 @@ class DocumentPanel(QWidget):
             if emit:
                 self.document_chosen.emit(document_id)
             return True
+        from factmark.ui.panels.table_view import select_row
+
         self._quiet = not emit
-        self.table.selectionModel().setCurrentIndex(
-            self.model.index(row, 0),
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(self.model.index(row, 0))
+        select_row(self.table, self.model.index(row, 0))
         self._quiet = False
         return True

@@ -17,11 +17,9 @@ from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QSplitter,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -35,7 +33,7 @@ from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
 from factmark.ui.models.tables import SpanListModel
-from factmark.ui.panels.document_panel import DocumentPanel, make_table
+from factmark.ui.panels.document_panel import DocumentPanel
 from factmark.ui.panels.hints import NO_DOCUMENT, label_hint
 from factmark.ui.plain import escape
 from factmark.ui.window.actions import ActionTable
@@ -49,6 +47,8 @@ from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableView
+
     from factmark.ui.panels.conflict_panel import ConflictPanel
     from factmark.ui.panels.details_panel import DetailsPanel
     from factmark.ui.panels.guidelines_panel import GuidelinesPanel, GuidelinesView
@@ -249,14 +249,10 @@ class MainWindow(QMainWindow):
         panels, or when first needed if sooner; it shows the spans and the selection
         the session holds then."""
         if self._span_list is None:
-            table = make_table("spanList", self)
-            table.setModel(self.spans)
-            header = table.horizontalHeader()
-            # Fixed widths: sizing to contents would measure all of thousands of spans.
+            from factmark.ui.panels.table_view import make_table
+
+            table = make_table("spanList", self, self.spans, stretched=1)
             metrics = table.fontMetrics()
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-            header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
             table.setColumnWidth(0, metrics.horizontalAdvance("location") + 40)
             table.setColumnWidth(2, metrics.horizontalAdvance("Annotator") + 16)
             self.side.insertWidget(0, table)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, QPoint, Qt, Signal
-from PySide6.QtWidgets import QMenu, QTableView
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtWidgets import QMenu
 
 from factmark.core.changes import ChangeSet
 from factmark.core.model import Document, Span
@@ -16,6 +16,8 @@ from factmark.ui.models.tables import SpanListModel
 from factmark.ui.window.session import Session
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableView
+
     from factmark.ui.panels.details_panel import DetailsPanel
 
 
@@ -119,19 +121,15 @@ class SpanSelection(QObject):
         """The span list highlights a span's row (None: none), once the list is made."""
         if self.table is None:
             return
+        from factmark.ui.panels.table_view import select_no_row, select_row
+
         row = self.model.row_of(span_id) if span_id is not None else -1
         selection = self.table.selectionModel()
         selection.blockSignals(True)
         if row >= 0:
-            selection.setCurrentIndex(
-                self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
-            self.table.scrollTo(self.model.index(row, 0))
+            select_row(self.table, self.model.index(row, 0))
         else:
-            selection.clearSelection()
-            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            select_no_row(self.table)
         selection.blockSignals(False)
         # With its signals held back the list is not told to repaint: it would go on
         # showing the row selected before (a selection the user no longer has).
