@@ -37,10 +37,9 @@ HANDLE = 4  # pixels around a handle of the selected span's edges that start a d
 KNOB = 3.5  # the radius of a handle's knob
 LINK_MARGIN = 56  # pixels on the right where links between spans are drawn
 # Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan,
-# Mandaic, their presentation forms, and the astral RTL blocks).
-_RTL_LETTER = re.compile(
-    "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
-)
+# Mandaic, their presentation forms, and the astral RTL blocks): compiled when a text
+# first needs it (about 4 million instructions; see has_rtl_letter).
+_RTL_LETTER = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00", "cue_of": "#009E73"}  # Okabe-Ito
 
 
@@ -147,9 +146,9 @@ class ArticleView(QPlainTextEdit):
         set a justified paragraph's last line at the paragraph's own side: a document with
         right-to-left text is set justified (right-to-left paragraphs end at the right,
         left-to-right ones at the left), any other flush left, as before."""
-        # One scan by the regex engine (max() over the text first took three times as long).
-        rtl = not text.isascii() and _RTL_LETTER.search(text)
-        wanted = Qt.AlignmentFlag.AlignJustify if rtl else Qt.AlignmentFlag.AlignLeft
+        wanted = (
+            Qt.AlignmentFlag.AlignJustify if has_rtl_letter(text) else Qt.AlignmentFlag.AlignLeft
+        )
         document = self.document()
         option = document.defaultTextOption()
         if option.alignment() != wanted:
@@ -751,6 +750,22 @@ class LinkArea(QWidget):
         if self.view.links:
             self.view.paint_link_area(painter)
         painter.end()
+
+
+def has_rtl_letter(text: str) -> bool:
+    """Whether ``text`` holds a letter of a right-to-left script."""
+    if text.isascii():
+        return False
+    try:
+        # Windows-1252 holds ASCII, Latin-1's letters and the quotation marks and dashes
+        # of most Western news, and no right-to-left letter: a text it encodes (in C)
+        # has none, told without compiling the expression. Any other text fails at its
+        # first other character, at once.
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        # One scan by the regex engine (max() over the text took three times as long).
+        return re.search(_RTL_LETTER, text) is not None
+    return False
 
 
 def _x(found: object) -> float:
