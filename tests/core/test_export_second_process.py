@@ -1,4 +1,4 @@
-"""A large brat or CoNLL export is written by two processes (see
+"""A large brat, CoNLL, attribution or sentences export is written by two processes (see
 factmark.core.exporting.second_process): the files are those one process writes, byte for
 byte, whatever the second process could not know of the documents before its own; a small
 export stays in one process; the cut is placed by the size of the texts."""
@@ -138,9 +138,18 @@ def test_a_second_process_whose_choices_fit_is_taken_as_it_wrote(
     assert "kind\tArg:<ENTITY>, Value:k0|k1|k2|k3" in conf
 
 
-@pytest.mark.parametrize("fmt", ["brat", "conll"])
+@pytest.mark.parametrize(
+    ("fmt", "scheme"),
+    [
+        ("brat", None),
+        ("conll", None),
+        ("attribution", None),
+        ("sentences", "checkthat"),
+        ("sentences", "claimbuster"),
+    ],
+)
 def test_split_groups_pseudonyms_and_a_selection_are_the_same_in_two_processes(
-    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, scheme: str | None
 ) -> None:
     """The second process exports the same documents to the same parts, with the same
     pseudonyms, statuses, labels and annotators; the card counts both processes'."""
@@ -167,6 +176,8 @@ def test_split_groups_pseudonyms_and_a_selection_are_the_same_in_two_processes(
     options = {"pseudonymise": "annotators"}
     if fmt == "conll":
         options["nested"] = "per-label"
+    if scheme is not None:
+        options["scheme"] = scheme
     one, two = both_ways(
         project, tmp_path, monkeypatch, fmt, selection=selection, split=split, options=options
     )
@@ -179,6 +190,59 @@ def test_split_groups_pseudonyms_and_a_selection_are_the_same_in_two_processes(
     assert len(cards) == 2
     assert (two.documents, two.spans, two.parts) == (one.documents, one.spans, one.parts)
     assert two.notes == one.notes
+
+
+@pytest.mark.parametrize("scheme", ["checkthat", "claimbuster"])
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_sentence_ids_and_labels_count_both_processes_sentences(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, scheme: str
+) -> None:
+    """A sentences export's ids run on through both processes' sentences and every split
+    part, and its label rule is the one of every document: a claim with the checkworthy
+    attribute only among the first process's documents, or only among the second's,
+    decides every sentence's label alike."""
+    pytest.importorskip("spacy")
+    records = [
+        {
+            "text": f"Officials said {n} wells are dry. Nobody agreed.\r\n东京！ Да 👍🏽 {n}.",
+            "status": "done",
+            "spans": [{"start": 0, "end": 30, "label": "claim"}],
+        }
+        for n in range(40)
+    ]
+    marked = records[0 if where == "first" else -1]["spans"][0]
+    marked["attrs"] = {"checkworthy": "no"}
+    imported(project, tmp_path, records)
+    split = Split.parse("train=0.5,test=0.5", seed=1)
+    options = {"scheme": scheme}
+    one, two = both_ways(
+        project, tmp_path, monkeypatch, "sentences", split=split, options=options, card=False
+    )
+    assert files_of(two, tmp_path / "two") == files_of(one, tmp_path / "one")
+    assert two.notes == one.notes
+    assert any("only those saying yes count" in note for note in one.notes)
+    written = b"".join(path.read_bytes() for path in two.files)  # train, then test
+    assert b"Yes" not in written and b'"CFS"' not in written  # no claim says yes
+    if scheme == "checkthat":
+        ids = [line.split(b"\t")[0] for line in written.splitlines() if line[:1].isdigit()]
+    else:
+        ids = [b"%d" % orjson.loads(line)["Sentence_id"] for line in written.splitlines()]
+    assert ids == [b"%d" % n for n in range(1, 40 * 4 + 1)]  # four sentences a text
+
+
+@pytest.mark.parametrize("fmt", ["attribution", "sentences"])
+def test_nothing_of_the_second_process_is_left_beside_the_output(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """Nothing is left beside the outputs once the second process's part is taken."""
+    pytest.importorskip("spacy")
+    records = [{"text": f"Claim {n} here. Another one.", "status": "done"} for n in range(8)]
+    imported(project, tmp_path, records)
+    two_processes(monkeypatch)
+    result = export(project, fmt, tmp_path / "out" / "corpus", card=False)
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        path.name for path in result.files
+    ]
 
 
 def test_small_exports_stay_in_one_process(

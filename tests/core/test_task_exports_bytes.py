@@ -3,7 +3,9 @@ wrote before they were made faster: the old ``add`` is kept here as the oracle, 
 random corpus made of what these exports must handle (claims with and without sources,
 several sources, cues linked to claims, quotes of every kind, claims in the outlet's own
 voice, check-worthy attributes, spans across sentences and line breaks, emoji, CJK, Arabic,
-CRLF), with the sentences of spaCy's sentencizer.
+CRLF), with the sentences of spaCy's sentencizer. The new writers are run in one process
+and in two (a second process writing the later half of the documents, as a large export
+does); the old ones in one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.core.test_export_brat_conll_bytes import hostile_texts
+from tests.core.test_export_brat_conll_bytes import hostile_texts, one_process
+from tests.core.test_export_brat_conll_bytes import processes as processes
 
 from factmark.core.cues import CUE, CUE_OF, cue_for, is_outlet_voice
 from factmark.core.exporting import FORMATS, attribution, export
@@ -282,11 +285,13 @@ def test_task_exports_are_byte_for_byte_those_of_the_old_writers(
     fmt: str,
     scheme: str | None,
     old_writer: Any,
+    processes: int,
 ) -> None:
     options = {"scheme": scheme} if scheme else {}
     every = Selection(frozenset())
     monkeypatch.setattr(sentences_export, "WRITE_BUFFER", 100)  # lines cut between reads
     new = export(linked, fmt, tmp_path / "new", every, options=options, card=False)
+    one_process(monkeypatch)
     monkeypatch.setattr(FORMATS[fmt], "open_writer", old_writer)
     old = export(linked, fmt, tmp_path / "old", every, options=options, card=False)
     assert new.notes == old.notes

@@ -16,6 +16,8 @@ import pytest
 from factmark.cli import main
 from factmark.core.exporting import second_process
 from factmark.core.exporting.base import Selection
+from factmark.core.exporting.sentence_split import available
+from factmark.core.project import Project
 from factmark.ui.background.jobs import export_project
 from tests.faults.helpers import (
     REPO,
@@ -29,6 +31,22 @@ from tests.faults.helpers import (
 )
 
 pytestmark = posix_only
+# Every format that writes a large export in two processes (attribution and sentences
+# need spaCy), and the name of its output.
+FORMATS = [
+    ("brat", "corpus"),
+    ("conll", "corpus.conll"),
+    pytest.param(
+        "attribution",
+        "corpus.jsonl",
+        marks=pytest.mark.skipif(not available(), reason="spaCy is not installed"),
+    ),
+    pytest.param(
+        "sentences",
+        "corpus.tsv",
+        marks=pytest.mark.skipif(not available(), reason="spaCy is not installed"),
+    ),
+]
 
 # Run as the second process (see SECOND_WRAPPER): MODE makes it fail as asked once it has
 # exported three documents (killed: SIGKILL; full: the disk full), or (slow:PIDFILE)
@@ -55,11 +73,14 @@ sys.exit(main(sys.argv[1:]))
 
 @pytest.fixture
 def setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project of 40 documents, every export of it in two processes, the temporary
-    folder one of the test's own."""
+    """A project of 40 documents with a claim each, every export of it in two processes,
+    the temporary folder one of the test's own."""
     path = tmp_path / "work" / "project.factmark"
     path.parent.mkdir()
-    new_project(path, [words_text(n * 100, 100 + n) for n in range(40)])
+    ids = new_project(path, [words_text(n * 100, 100 + n) for n in range(40)])
+    with Project.open(path) as project:
+        for document in ids:
+            project.add_span(document, 0, 20, "claim", "ana")
     monkeypatch.setattr(second_process, "FROM_BYTES", 0)
     own_temporary_folder(tmp_path, monkeypatch, WRAPPER)
     return path
@@ -79,7 +100,7 @@ def left_over(tmp_path: Path, project: Path) -> list[str]:
     return sorted(files_beside(project)) + sorted(p.name for p in (tmp_path / "tmp").iterdir())
 
 
-@pytest.mark.parametrize("fmt", ["brat", "conll"])
+@pytest.mark.parametrize(("fmt", "name"), FORMATS)
 @pytest.mark.parametrize(
     ("mode", "says"),
     [
@@ -93,10 +114,11 @@ def test_a_failing_second_process_fails_the_export_in_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     fmt: str,
+    name: str,
     mode: str,
     says: str,
 ) -> None:
-    out = setting.parent / ("corpus.conll" if fmt == "conll" else "corpus")
+    out = setting.parent / name
     assert main(["export", str(setting), "--all", "-f", fmt, "-o", str(out)]) == 0
     before = files_beside(setting)
     capsys.readouterr()
@@ -111,31 +133,35 @@ def test_a_failing_second_process_fails_the_export_in_one_line(
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+@pytest.mark.parametrize(("fmt", "name"), FORMATS[1:])
 def test_a_cancel_stops_the_second_process(
-    setting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    setting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, name: str
 ) -> None:
     """Cancelled (in the window) while the second process writes: it is stopped, and the
     export is cancelled with nothing written."""
     pidfile = tmp_path / "second.pid"
     second_as(monkeypatch, tmp_path / "wrapper.py", f"slow:{pidfile}")
-    out = setting.parent / "corpus.conll"
+    out = setting.parent / name
     began = time.monotonic()
-    outcome = export_project(setting, "conll", out, Selection(frozenset()), pidfile.exists)
+    outcome = export_project(setting, fmt, out, Selection(frozenset()), pidfile.exists)
     assert outcome.cancelled
     assert time.monotonic() - began < 30  # not the second process's whole minute
     assert gone(int(pidfile.read_text()))
     assert left_over(tmp_path, setting) == []
 
 
-def test_ctrl_c_stops_the_second_process(tmp_path: Path, setting: Path) -> None:
+@pytest.mark.parametrize(("fmt", "name"), [FORMATS[0], FORMATS[3]])
+def test_ctrl_c_stops_the_second_process(
+    tmp_path: Path, setting: Path, fmt: str, name: str
+) -> None:
     """Ctrl-C on `factmark export` while the second process writes: both stop, nothing
     is left, and the command says it was interrupted."""
-    out = setting.parent / "corpus"
+    out = setting.parent / name
     interrupt_with_a_slow_second(
         tmp_path,
         "factmark.core.exporting.second_process",
         tmp_path / "wrapper.py",
-        ["export", str(setting), "--all", "-f", "brat", "-o", str(out)],
+        ["export", str(setting), "--all", "-f", fmt, "-o", str(out)],
     )
     assert left_over(tmp_path, setting) == []
 

@@ -269,13 +269,8 @@ def _descendants_while_running(
     return child.wait(), seen
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches /proc")
-@pytest.mark.parametrize("fmt", ["conll", "brat"])
-def test_large_exports_from_the_bundle_use_a_second_process(
-    bundle: Path, corpus: Path, tmp_path: Path, fmt: str
-) -> None:
-    """A CoNLL or brat export of more than 12 MB of text starts the bundle's own program
-    as its second process, and writes what the checkout writes in one process."""
+def _large_project(corpus: Path, tmp_path: Path) -> tuple[Path, str]:
+    """A project of 15 MB of text, imported by the checkout; and its PYTHONPATH."""
     texts = [path.read_text(encoding="utf-8") for path in sorted(corpus.glob("*.txt"))]
     source = tmp_path / "large.jsonl"
     with source.open("wb") as out:
@@ -293,6 +288,17 @@ def test_large_exports_from_the_bundle_use_a_second_process(
     factmark = [sys.executable, "-m", "factmark"]
     result = run([*factmark, "import", project, source], tmp_path, PYTHONPATH=pythonpath)
     assert result.returncode == 0, result.stderr
+    return project, pythonpath
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches /proc")
+@pytest.mark.parametrize("fmt", ["conll", "brat"])
+def test_large_exports_from_the_bundle_use_a_second_process(
+    bundle: Path, corpus: Path, tmp_path: Path, fmt: str
+) -> None:
+    """A CoNLL or brat export of more than 12 MB of text starts the bundle's own program
+    as its second process, and writes what the checkout writes in one process."""
+    project, pythonpath = _large_project(corpus, tmp_path)
     suffix = ".conll" if fmt == "conll" else ""
     frozen, one = tmp_path / f"frozen{suffix}", tmp_path / f"one{suffix}"
     command = [debug_exe(bundle), "export", project, "--all", "-f", fmt, "-o", frozen]
@@ -308,6 +314,23 @@ def test_large_exports_from_the_bundle_use_a_second_process(
         written = {path.name: path.read_bytes() for path in frozen.iterdir()}
         assert len(written) == 2 * 900 + 3  # the .txt and .ann files, 2 confs, the marker
         assert written == {path.name: path.read_bytes() for path in one.iterdir()}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches /proc")
+@pytest.mark.parametrize("fmt", ["attribution", "sentences"])
+def test_large_sentence_exports_from_the_bundle_refuse_before_a_second_process(
+    bundle: Path, corpus: Path, tmp_path: Path, fmt: str
+) -> None:
+    """attribution and sentences write a large export in two processes where spaCy is
+    installed; the installers carry none, so the bundle refuses them (in the one line
+    tested below) before starting a second process, and writes nothing."""
+    project, _ = _large_project(corpus, tmp_path)
+    out = tmp_path / f"frozen-{fmt}"
+    command = [debug_exe(bundle), "export", project, "--all", "-f", fmt, "-o", out]
+    code, started = _descendants_while_running(command, tmp_path)
+    assert code == 2
+    assert "_export-part" not in started
+    assert not out.exists()
 
 
 def test_saved_page_keeps_its_metadata(bundle: Path, articles: list[Path], tmp_path: Path) -> None:

@@ -44,9 +44,7 @@ class Cancelled(Exception):
     """The work was cancelled while the second process was at it."""
 
 
-def cut(
-    project: Project, statuses: list[str], from_bytes: int, share: float = 0.5
-) -> int | None:
+def cut(project: Project, statuses: list[str], from_bytes: int, share: float = 0.5) -> int | None:
     """The id from which a second process takes the documents with these statuses (all
     when empty), so that this process takes about ``share`` of their texts' bytes; None
     when their texts are fewer than ``from_bytes`` bytes (UTF-8), too few for a second

@@ -39,12 +39,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from factmark.core.cues import CUE, CUE_OF, cue_for, is_outlet_voice
-from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.exporting.base import WRITE_BUFFER, AtomicFile, ExportContext
+from factmark.core.exporting.second_process import part_beside
 from factmark.core.exporting.sentence_split import (
     Segmenter,
     located,
@@ -56,6 +57,8 @@ from factmark.core.text import counted
 
 NAME = "attribution"
 SUFFIX = ".jsonl"
+# A large export's later documents are written by a second process (see second_process).
+SECOND_PROCESS = True
 DESCRIPTION = (
     "attribution JSONL: one line per source → claim (claims without a source too), "
     "offsets in code points, UTF-16 and UTF-8"
@@ -81,8 +84,9 @@ def check_available() -> None:
 class AttributionWriter:
     """Writes each document's attributions as they come."""
 
-    def __init__(self, path: Path, context: ExportContext) -> None:
+    def __init__(self, path: Path, context: ExportContext, part: str | None = None) -> None:
         self.context = context
+        self.path = path
         self.segmenter = Segmenter()
         self.attributed = 0
         self.unattributed = 0
@@ -90,7 +94,11 @@ class AttributionWriter:
         self.cued = 0  # lines with a cue
         self.quoted = 0  # lines whose link has a quote
         self.across = 0  # contents that cross a sentence boundary
-        self.out = AtomicFile(path)
+        self.part: str | None = None  # the file a second process writes its documents to
+        # In a second process, the file beside the output that the first appends to it.
+        self.out: AtomicFile | BinaryIO = (
+            AtomicFile(path) if part is None else open(part, "wb", buffering=WRITE_BUFFER)  # noqa: SIM115
+        )
 
     def add(self, record: dict[str, Any]) -> None:
         if not record["relations"]:
@@ -259,12 +267,51 @@ class AttributionWriter:
                 f"attribution: {counted(self.across, 'claim')} crossing a sentence boundary "
                 "(its `sentence` covers every sentence it touches)"
             )
+        assert isinstance(self.out, AtomicFile)
         return self.out.finish()
 
     def discard(self) -> None:
-        self.out.discard()
+        if isinstance(self.out, AtomicFile):
+            self.out.discard()
+        else:
+            self.out.close()
+        self.drop({})
+
+    # -- a second process's documents (see second_process) ---------------------
+
+    def share(self) -> dict[str, Any]:
+        """Where a second process writes its lines: a file beside the output, which
+        :meth:`take` appends to it."""
+        self.part = part_beside(self.path)
+        return {"path": str(self.path), "file": self.part}
+
+    def close(self) -> dict[str, Any]:
+        """In the second process: its file complete, and what it counted."""
+        assert not isinstance(self.out, AtomicFile)
+        self.out.close()
+        return {"counts": {name: getattr(self, name) for name in _COUNTS}}
+
+    def fits(self, state: dict[str, Any]) -> bool:
+        """A document's lines depend on no other document's: always."""
+        return True
+
+    def take(self, state: dict[str, Any]) -> None:
+        """The second process's lines after this writer's, and its counts added."""
+        for name, number in state["counts"].items():
+            setattr(self, name, getattr(self, name) + number)
+        assert isinstance(self.out, AtomicFile) and self.part is not None
+        self.out.append(Path(self.part))
+        self.drop(state)
+
+    def drop(self, state: dict[str, Any]) -> None:
+        """Remove the file of the second process."""
+        if self.part is not None:
+            Path(self.part).unlink(missing_ok=True)
+            self.part = None
 
 
+# What a writer counts (for the card's notes), added up over both processes.
+_COUNTS = ("attributed", "unattributed", "outlet", "cued", "quoted", "across")
 _PLACE = itemgetter("start", "end")
 
 
@@ -302,3 +349,8 @@ def _span(span: dict[str, Any] | None, table: dict[int, tuple[int, int]]) -> dic
 def open_writer(path: Path, context: ExportContext) -> AttributionWriter:
     """A writer for ``path``; loads spaCy (check_available() has made sure it can)."""
     return AttributionWriter(path, context)
+
+
+def open_share(share: dict[str, Any], context: ExportContext) -> AttributionWriter:
+    """In a second process: a writer to the file a first one appends to its output."""
+    return AttributionWriter(Path(share["path"]), context, share["file"])

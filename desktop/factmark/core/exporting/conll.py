@@ -51,8 +51,6 @@ or merged across a sentence break. A label's tag is its name with spaces made ``
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
@@ -65,6 +63,7 @@ from factmark.core.exporting.base import WRITE_BUFFER, AtomicFile, ExportContext
 from factmark.core.exporting.conll_tokens import sentence_starts as sentence_starts
 from factmark.core.exporting.conll_tokens import split, starts_of_sentences
 from factmark.core.exporting.conll_tokens import tokenize as tokenize
+from factmark.core.exporting.second_process import part_beside
 from factmark.core.model import ValidationError
 
 NAME = "conll"
@@ -338,12 +337,7 @@ class ConllWriter:
     def share(self) -> dict[str, Any]:
         """Where a second process writes its documents: a file beside each output, which
         :meth:`take` appends to it."""
-        for output in self.outputs:
-            descriptor, name = tempfile.mkstemp(
-                dir=output.path.parent, prefix=f".{output.path.name}.", suffix=".second"
-            )
-            os.close(descriptor)
-            self.parts.append(name)
+        self.parts += [part_beside(output.path) for output in self.outputs]
         return {"path": str(self.path), "files": list(self.parts)}
 
     def close(self) -> dict[str, Any]:

@@ -2,14 +2,16 @@
 
 A format opts in with ``SECOND_PROCESS = True`` and ``open_share(share, context)``, and its
 writer with ``share()``, ``close()``, ``fits(state)``, ``take(state)`` and ``drop(state)``
-(brat and CoNLL do). When the selected texts are large enough for it to pay
-(:data:`FROM_BYTES`), the documents are cut in two at an id, by the size of their texts, so
-that both processes finish together: this process exports the first ones as it would
-alone, while a second process, the same program started with a hidden command
+(brat, CoNLL, attribution and sentences do). When the selected texts are large enough for
+it to pay (:data:`FROM_BYTES`), the documents are cut in two at an id, by the size of their
+texts, so that both processes finish together: this process exports the first ones as it
+would alone, while a second process, the same program started with a hidden command
 (:data:`COMMAND`; frozen, the bundle's own program), opens the project read-only and
 exports the rest with the same selection, split, pseudonyms and options, its writers
-writing where this process's writers told it to (``share()``: a CoNLL file's lines to a
-file beside it, brat's files into the folder being filled). Once it has ended, each writer
+writing where this process's writers told it to (``share()``: a CoNLL or attribution
+file's lines to a file beside it (:func:`part_beside`), brat's files into the folder being
+filled, the sentences export's spool beside its output, numbered and labelled here). Once
+it has ended, each writer
 takes its part after its own (``take``) and finishes as it always does, so the output is
 the one one process writes, put in place at once.
 
@@ -25,6 +27,8 @@ started, watched and stopped by :mod:`factmark.core.two_processes`).
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -70,6 +74,14 @@ class Sharing(Writer, Protocol):
 
     def drop(self, state: dict[str, Any]) -> None:
         """Remove the part written by the second process."""
+
+
+def part_beside(path: Path) -> str:
+    """A new empty file beside the output ``path`` for a second process to write its part
+    of it to (on the output's file system, so that appending it can be a kernel copy)."""
+    descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".second")
+    os.close(descriptor)
+    return name
 
 
 def cut(project: Project, selection: Selection) -> int | None:

@@ -41,21 +41,28 @@ The ``scheme`` option (``--sentences-scheme``) picks the shape:
 
 Labels are decided once every document of the export has been seen (the rule depends on
 all of them), so the writer keeps the sentences in a temporary file until ``finish``, with
-one byte each in memory saying what touches it (100,000 articles: a few MB, not GB).
+one byte each in memory saying what touches it (100,000 articles: a few MB, not GB). In a
+large export a second process spools the later documents' sentences to a file beside the
+output and says what touches each; ``finish`` numbers and labels them after this
+process's own (see ``second_process``).
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import tempfile
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
 from factmark.core.cues import OUTLET, is_outlet_voice
 from factmark.core.exporting.base import WRITE_BUFFER, AtomicFile, ExportContext
+from factmark.core.exporting.second_process import part_beside
 from factmark.core.exporting.sentence_split import (
     Segmenter,
     SentenceIndex,
@@ -69,6 +76,8 @@ from factmark.core.text import counted
 
 NAME = "sentences"
 SUFFIX = ".tsv"
+# A large export's later documents are spooled by a second process (see second_process).
+SECOND_PROCESS = True
 DESCRIPTION = (
     "sentences labelled for check-worthiness: CheckThat! TSV (Yes/No), or ClaimBuster "
     "JSONL (CFS/UFS/NFS) with --sentences-scheme claimbuster"
@@ -125,19 +134,27 @@ class SentencesWriter:
     """Keeps every sentence (in a temporary file, one line each, already in the shape
     written); writes them labelled when the export has seen them all."""
 
-    def __init__(self, path: Path, context: ExportContext) -> None:
+    def __init__(self, path: Path, context: ExportContext, part: str | None = None) -> None:
         self.context = context
+        self.path = path
         self.scheme = context.options.get("scheme") or DEFAULT_SCHEME
         self.segmenter = Segmenter()
         # One line a sentence, in order; closed by finish or discard. CheckThat!: the Text
         # field as the TSV holds it; ClaimBuster: the JSON of what its line says besides
-        # the id and the verdict.
-        self.spool = tempfile.TemporaryFile()  # noqa: SIM115
+        # the id and the verdict. In a second process, the file its first process reads
+        # after its own spool (``later``).
+        self.spool: BinaryIO = (
+            tempfile.TemporaryFile()  # noqa: SIM115
+            if part is None
+            else open(part, "wb", buffering=WRITE_BUFFER)  # noqa: SIM115
+        )
+        self.part: str | None = None  # the spool a second process writes to
+        self.later: BinaryIO | None = None  # that spool, once the second process is done
         self.touched = bytearray()  # per sentence: CHECKWORTHY_YES | CLAIM | NUMBER
         self.crossing: dict[str, int] = {}  # label -> spans across a sentence boundary
         context.shared.setdefault(_SHARED_ATTRIBUTE, False)
         context.shared.setdefault(_SHARED_NEXT_ID, 1)
-        self.out = AtomicFile(path)
+        self.out = AtomicFile(path) if part is None else None
 
     def add(self, record: dict[str, Any]) -> None:
         text = record["text"]
@@ -224,31 +241,47 @@ class SentencesWriter:
         else:
             self._write_claimbuster(first_id, classes)
         self.spool.close()
+        self.drop({})
         self._notes(by_attribute, classes)
         self.context.card_values["sentences_loading"] = LOADING[self.scheme]
-        return self.out.finish()
+        return self._out.finish()
+
+    @property
+    def _out(self) -> AtomicFile:
+        assert self.out is not None
+        return self.out
+
+    def _spooled(self) -> Iterator[bytes]:
+        """The spooled lines, a megabyte at a time: this writer's, then a second
+        process's."""
+        for spool in (self.spool, self.later):
+            while spool is not None and (block := spool.read(WRITE_BUFFER)):
+                yield block
 
     def _write_checkthat(self, first_id: int, classes: bytearray) -> None:
-        self.out.write(b"Sentence_id\tText\tclass_label\n")
+        out = self._out
+        out.write(b"Sentence_id\tText\tclass_label\n")
         labels = {ord("C"): b"Yes", ord("U"): b"No", ord("N"): b"No"}
         label_of = [labels.get(kind, b"") for kind in range(256)]
         line = b"%d\t%s\t%s\n".__mod__
         done = 0  # sentences written
         rest = b""  # the start of a line the last block cut
         # A megabyte of the spool at a time, its lines made by map and zip in C.
-        while block := self.spool.read(WRITE_BUFFER):
+        for block in self._spooled():
             fields = (rest + block).split(b"\n")
             rest = fields.pop()
             ids = range(first_id + done, first_id + done + len(fields))
             kinds = map(label_of.__getitem__, classes[done : done + len(fields)])
-            self.out.write(b"".join(map(line, zip(ids, fields, kinds, strict=True))))
+            out.write(b"".join(map(line, zip(ids, fields, kinds, strict=True))))
             done += len(fields)
         if rest or done != len(classes):
             raise RuntimeError(f"sentences: {done} kept for {len(classes)} sentences")
 
     def _write_claimbuster(self, first_id: int, classes: bytearray) -> None:
         names = {ord(name[0]): name for name in VERDICTS}
-        for n, (kept, kind) in enumerate(zip(self.spool, classes, strict=True)):
+        out = self._out
+        kept_lines = chain(self.spool, self.later or ())
+        for n, (kept, kind) in enumerate(zip(kept_lines, classes, strict=True)):
             text, speaker, doc, line_number, offsets = orjson.loads(kept)
             label = names[kind]
             line = {
@@ -261,7 +294,7 @@ class SentencesWriter:
                 "label": label,
                 "sentence": offsets,
             }
-            self.out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+            out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
     def _notes(self, by_attribute: bool, classes: bytearray) -> None:
         notes = self.context.notes
@@ -296,7 +329,51 @@ class SentencesWriter:
 
     def discard(self) -> None:
         self.spool.close()
-        self.out.discard()
+        if self.out is not None:
+            self.out.discard()
+        self.drop({})
+
+    # -- a second process's documents (see second_process) ---------------------
+
+    def share(self) -> dict[str, Any]:
+        """Where a second process spools its sentences: a file beside the output, which
+        :meth:`finish` reads after this writer's own."""
+        self.part = part_beside(self.path)
+        return {"path": str(self.path), "file": self.part}
+
+    def close(self) -> dict[str, Any]:
+        """In the second process: its spool complete, and what touches each sentence in
+        it (what decides their labels once every document is seen)."""
+        self.spool.close()
+        return {
+            "touched": base64.b64encode(self.touched).decode("ascii"),
+            "crossing": self.crossing,
+            "attribute": bool(self.context.shared[_SHARED_ATTRIBUTE]),
+        }
+
+    def fits(self, state: dict[str, Any]) -> bool:
+        """A document's sentences depend on no other document's; their ids and labels
+        are given in :meth:`finish`, once both processes' sentences are known: always."""
+        return True
+
+    def take(self, state: dict[str, Any]) -> None:
+        """The second process's sentences after this writer's."""
+        assert self.part is not None
+        self.later = open(self.part, "rb")  # noqa: SIM115  (closed by drop)
+        self.touched += base64.b64decode(state["touched"])
+        for label, number in state["crossing"].items():
+            self.crossing[label] = self.crossing.get(label, 0) + number
+        if state["attribute"]:
+            self.context.shared[_SHARED_ATTRIBUTE] = True
+
+    def drop(self, state: dict[str, Any]) -> None:
+        """Remove the spool of the second process."""
+        if self.later is not None:
+            self.later.close()
+            self.later = None
+        if self.part is not None:
+            Path(self.part).unlink(missing_ok=True)
+            self.part = None
 
 
 def _tsv_fields(text: str, index: SentenceIndex) -> bytes:
@@ -358,3 +435,8 @@ def open_writer(path: Path, context: ExportContext) -> SentencesWriter:
     if scheme not in SCHEMES:
         raise ValidationError(f"unknown sentences scheme {scheme!r} (use {', '.join(SCHEMES)})")
     return SentencesWriter(path, context)
+
+
+def open_share(share: dict[str, Any], context: ExportContext) -> SentencesWriter:
+    """In a second process: a writer spooling to the file a first one reads after its own."""
+    return SentencesWriter(Path(share["path"]), context, share["file"])
