@@ -289,3 +289,22 @@ def test_documents_at_the_ends_of_sqlites_ids_are_exported_by_one_process_or_the
     one, two = both_ways(project, tmp_path, monkeypatch, "conll", card=False)
     assert one.documents == two.documents == 6
     assert files_of(two, tmp_path / "two") == files_of(one, tmp_path / "one")
+
+
+def test_the_sentences_export_leaves_the_second_process_more_of_the_texts(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first process of a sentences export numbers and labels every sentence once both
+    are done, so it takes less than half of the texts; other formats take half."""
+    pytest.importorskip("spacy")
+    records = [{"text": f"Text {n:03d} is here. " * 20, "status": "done"} for n in range(100)]
+    imported(project, tmp_path, records)
+    ids = [document.id for document in project.documents()]
+    two_processes(monkeypatch)
+    shares: list[float] = []
+    cut = second_process.cut
+    monkeypatch.setattr(second_process, "cut", lambda *args: shares.append(args[2]) or cut(*args))
+    export(project, "sentences", tmp_path / "corpus.tsv", card=False)
+    export(project, "conll", tmp_path / "corpus.conll", card=False)
+    assert shares == [0.47, 0.5]
+    assert cut(project, Selection(), 0.47) == ids[47]

@@ -132,7 +132,10 @@ def export(
             writers[name] = module.open_writer(part_path(path, fmt, name), contexts[name])
         counts = {name: PartCounts() for name in names}
         add = record_adder(split, groups, pseudonyms, writers, counts)
-        first = second_process.cut(project, selection) if _shares(module) else None
+        first = None
+        if _shares(module):
+            share = getattr(module, "FIRST_SHARE", 0.5)
+            first = second_process.cut(project, selection, share)
         if first is not None:
             second = second_process.SecondProcess.start(
                 project,

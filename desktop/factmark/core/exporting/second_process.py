@@ -84,10 +84,12 @@ def part_beside(path: Path) -> str:
     return name
 
 
-def cut(project: Project, selection: Selection) -> int | None:
-    """The id from which a second process exports the selected documents, or None when
-    their texts are too few bytes for it to pay."""
-    return two_processes.cut(project, sorted(selection.statuses), FROM_BYTES)
+def cut(project: Project, selection: Selection, share: float = 0.5) -> int | None:
+    """The id from which a second process exports the selected documents, this process
+    taking about ``share`` of their texts' bytes (a format whose writer does more once
+    every document is seen, in this process alone, sets its ``FIRST_SHARE`` below half),
+    or None when their texts are too few bytes for it to pay."""
+    return two_processes.cut(project, sorted(selection.statuses), FROM_BYTES, share)
 
 
 class SecondProcess:

@@ -78,6 +78,10 @@ NAME = "sentences"
 SUFFIX = ".tsv"
 # A large export's later documents are spooled by a second process (see second_process).
 SECOND_PROCESS = True
+# The first process numbers and labels every sentence once both have finished (0.67 s of
+# processor time for 1.56 million at 100,000 articles, against 10.4 s for the whole
+# export): it takes that much less of the texts.
+FIRST_SHARE = 0.47
 DESCRIPTION = (
     "sentences labelled for check-worthiness: CheckThat! TSV (Yes/No), or ClaimBuster "
     "JSONL (CFS/UFS/NFS) with --sentences-scheme claimbuster"
