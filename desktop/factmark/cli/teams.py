@@ -69,10 +69,9 @@ def run_copy(args: argparse.Namespace) -> int:
 def run_agree(args: argparse.Namespace) -> int:
     from factmark.core.agreement import agreement
     from factmark.core.agreement_arrays import keep_freed_memory
-
-    keep_freed_memory()  # this process counts and ends
     from factmark.core.two_processes import SecondProcessFailed
 
+    keep_freed_memory()  # this process counts and ends
     with Project.open_to_read(args.project) as project:
         # The text lists no disagreement, only their counts, and only the documents it
         # shows: not building the lists saves most of the time on an archive.

@@ -83,7 +83,7 @@ COMMAND = "_agree-part"
 # A project whose texts come to fewer bytes (UTF-8) than this is counted by one process
 # (about 30,000 articles of 1,500 characters): on two processors, two processes take
 # about what one takes with its two threads at 40,000 articles (1.1 s), by the processor
-# time each process spends before and after the other starts; at 100,000 articles 2.2 s
+# time each process spends before and after the other starts; at 100,000 articles 2.1 s
 # against 2.7 s.
 FROM_BYTES = 48_000_000
 # The share of the texts' bytes this process counts: the second process starts (0.2 s of
