@@ -21,17 +21,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--second-process",
         action="store_true",
-        help="formats that can (brat, CoNLL, attribution, sentences) export, and agreement "
-        "figures are counted, with a second process whatever the size",
+        help="formats that can (brat, CoNLL, attribution, sentences, XMI) export, and "
+        "agreement figures are counted, with a second process whatever the size",
     )
 
 
 @pytest.fixture(autouse=True)
 def second_process_always(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With --second-process, every brat, CoNLL, attribution and sentences export of more
-    than one document is written by two processes (factmark.core.exporting.second_process),
-    and the agreement figures of more than one document counted by two
-    (factmark.core.agreement)."""
+    """With --second-process, every export of more than one document in a format that can
+    (brat, CoNLL, attribution, sentences, XMI) is written by two processes
+    (factmark.core.exporting.second_process), and the agreement figures of more than one
+    document counted by two (factmark.core.agreement)."""
     if request.config.getoption("--second-process"):
         from factmark.core import agreement
         from factmark.core.exporting import second_process

@@ -171,10 +171,14 @@ def test_with_isal_the_same_records_and_members(
             assert described(mine) == described(other)
             assert local_records(ours, mine) == local_records(theirs, other)
             assert zlib.decompress(data(ours, mine), wbits=-15) == archive.read(mine)
+    unzip_reads(ours, tmp_path / "corpus.zip")
+
+
+def unzip_reads(zipped: bytes, path: Path) -> None:
+    """``unzip -t`` (where it is installed) finds every member of ``zipped`` whole."""
     unzip = shutil.which("unzip")
     if unzip:
-        path = tmp_path / "corpus.zip"
-        path.write_bytes(ours)
+        path.write_bytes(zipped)
         tested = subprocess.run([unzip, "-tq", str(path)], capture_output=True, text=True)
         assert tested.returncode == 0, tested.stdout + tested.stderr
 
@@ -213,3 +217,30 @@ def test_an_error_while_writing_stops_the_writing_and_is_raised(
         archive.close()
     archive.abandon()
     assert len(writes) == 2
+
+
+@pytest.mark.parametrize("limit", [zip_stream.ZIP64_LIMIT, 20_000, 1_000])
+@pytest.mark.parametrize("cut", [0, 1, 17, 40])
+def test_a_part_written_by_another_stream_gives_the_same_zip(
+    limit: int, cut: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Members written by a second stream as a part (no central directory), taken after
+    the first stream's: the zip one stream writes, byte for byte, ZIP64 records too
+    (offsets past the limit once the part is moved)."""
+    for module in (zipfile, zip_stream):
+        monkeypatch.setattr(module, "ZIP64_LIMIT", limit)
+    monkeypatch.setattr(zip_stream, "_BATCH_BYTES", 5000)
+    written = members(40)
+    first, second = io.BytesIO(), io.BytesIO()
+    archive, other = ZipStream(first.write, zlib_deflate), ZipStream(second.write, zlib_deflate)
+    for name, data in written[:cut]:
+        archive.writestr(name, data)
+    for name, data in written[cut:]:
+        other.writestr(name, data)
+    part = other.close_part()
+    assert part["length"] == len(second.getvalue())
+    archive.take_part(part, lambda: first.write(second.getvalue()))
+    archive.writestr("TypeSystem.xml", b"<typeSystemDescription/>")
+    archive.close()
+    whole = [*written, ("TypeSystem.xml", b"<typeSystemDescription/>")]
+    assert first.getvalue() == stream_bytes(whole) == zipfile_bytes(whole)

@@ -5,16 +5,18 @@ either process is left (beside the output, nor in the temporary folder)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from factmark.cli import main
-from factmark.core.exporting import second_process
+from factmark.core.exporting import base, second_process
 from factmark.core.exporting.base import Selection
 from factmark.core.exporting.sentence_split import available
 from factmark.core.project import Project
@@ -46,6 +48,7 @@ FORMATS = [
         "corpus.tsv",
         marks=pytest.mark.skipif(not available(), reason="spaCy is not installed"),
     ),
+    ("xmi", "corpus.zip"),
 ]
 
 # Run as the second process (see SECOND_WRAPPER): MODE makes it fail as asked once it has
@@ -118,11 +121,31 @@ def test_a_failing_second_process_fails_the_export_in_one_line(
     mode: str,
     says: str,
 ) -> None:
+    before = exported(setting, capsys, fmt, name)
+    second_as(monkeypatch, tmp_path / "wrapper.py", mode)
+    fails_in_one_line(setting, tmp_path, capsys, fmt, name, says, before)
+
+
+def exported(setting: Path, capsys: pytest.CaptureFixture[str], fmt: str, name: str) -> Any:
+    """Every file beside the project once it is exported in ``fmt`` to ``name``."""
     out = setting.parent / name
     assert main(["export", str(setting), "--all", "-f", fmt, "-o", str(out)]) == 0
-    before = files_beside(setting)
     capsys.readouterr()
-    second_as(monkeypatch, tmp_path / "wrapper.py", mode)
+    return files_beside(setting)
+
+
+def fails_in_one_line(
+    setting: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str,
+    name: str,
+    says: str,
+    before: Any,
+) -> None:
+    """The export made again fails in one line saying ``says``, and leaves the files
+    beside the project as they were ``before`` and nothing in the temporary folder."""
+    out = setting.parent / name
     assert main(["export", str(setting), "--all", "-f", fmt, "-o", str(out)]) == 1
     printed = capsys.readouterr()
     assert printed.out == ""
@@ -131,6 +154,24 @@ def test_a_failing_second_process_fails_the_export_in_one_line(
     assert says in printed.err
     assert files_beside(setting) == before  # the earlier export and its card, as they were
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+@pytest.mark.parametrize("output", [FORMATS[1], FORMATS[-1]], ids=["conll", "xmi"])
+def test_a_full_disk_while_the_second_part_is_taken_fails_the_export_in_one_line(
+    setting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any, output: Any
+) -> None:
+    """The disk filling up halfway through the copy of the second process's part after
+    the first's (CoNLL's lines, XMI's members): the export fails in one line, the earlier
+    export stays as it was, and neither part is left."""
+
+    def full(file: base.AtomicFile, path: Path) -> None:
+        file.write(path.read_bytes()[: path.stat().st_size // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(file.path))
+
+    fmt, name = output
+    before = exported(setting, capsys, fmt, name)
+    monkeypatch.setattr(base.AtomicFile, "append", full)
+    fails_in_one_line(setting, tmp_path, capsys, fmt, name, os.strerror(errno.ENOSPC), before)
 
 
 @pytest.mark.parametrize(("fmt", "name"), FORMATS[1:])

@@ -292,14 +292,15 @@ def _large_project(corpus: Path, tmp_path: Path) -> tuple[Path, str]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="watches /proc")
-@pytest.mark.parametrize("fmt", ["conll", "brat"])
+@pytest.mark.parametrize("fmt", ["conll", "brat", "xmi"])
 def test_large_exports_from_the_bundle_use_a_second_process(
     bundle: Path, corpus: Path, tmp_path: Path, fmt: str
 ) -> None:
-    """A CoNLL or brat export of more than 12 MB of text starts the bundle's own program
-    as its second process, and writes what the checkout writes in one process."""
+    """A CoNLL, brat or XMI export of more than 12 MB of text starts the bundle's own
+    program as its second process, and writes what the checkout writes in one process
+    (the zip's members dated when each process wrote them)."""
     project, pythonpath = _large_project(corpus, tmp_path)
-    suffix = ".conll" if fmt == "conll" else ""
+    suffix = {"conll": ".conll", "xmi": ".zip"}.get(fmt, "")
     frozen, one = tmp_path / f"frozen{suffix}", tmp_path / f"one{suffix}"
     command = [debug_exe(bundle), "export", project, "--all", "-f", fmt, "-o", frozen]
     code, started = _descendants_while_running([*command, "--no-card"], tmp_path)
@@ -310,6 +311,19 @@ def test_large_exports_from_the_bundle_use_a_second_process(
     assert result.returncode == 0, result.stderr
     if fmt == "conll":
         assert frozen.read_bytes() == one.read_bytes()
+    elif fmt == "xmi":
+
+        def records(path: Path) -> list[tuple[object, ...]]:
+            with zipfile.ZipFile(path) as archive:
+                assert archive.testzip() is None
+                return [
+                    (i.filename, i.CRC, i.compress_size, i.file_size, i.header_offset)
+                    for i in archive.infolist()
+                ]
+
+        assert len(records(frozen)) == 900 + 1  # a member a document and TypeSystem.xml
+        assert records(frozen) == records(one)
+        assert frozen.stat().st_size == one.stat().st_size
     else:
         written = {path.name: path.read_bytes() for path in frozen.iterdir()}
         assert len(written) == 2 * 900 + 3  # the .txt and .ann files, 2 confs, the marker

@@ -2,24 +2,26 @@
 
 A format opts in with ``SECOND_PROCESS = True`` and ``open_share(share, context)``, and its
 writer with ``share()``, ``close()``, ``fits(state)``, ``take(state)`` and ``drop(state)``
-(brat, CoNLL, attribution and sentences do). When the selected texts are large enough for
-it to pay (:data:`FROM_BYTES`), the documents are cut in two at an id, by the size of their
-texts, so that both processes finish together: this process exports the first ones as it
-would alone, while a second process, the same program started with a hidden command
+(brat, CoNLL, attribution, sentences and XMI do). When the selected texts are large enough
+for it to pay (:data:`FROM_BYTES`), the documents are cut in two at an id, by the size of
+their texts, so that both processes finish together: this process exports the first ones
+as it would alone, while a second process, the same program started with a hidden command
 (:data:`COMMAND`; frozen, the bundle's own program), opens the project read-only and
 exports the rest with the same selection, split, pseudonyms and options, its writers
 writing where this process's writers told it to (``share()``: a CoNLL or attribution
 file's lines to a file beside it (:func:`part_beside`), brat's files into the folder being
-filled, the sentences export's spool beside its output, numbered and labelled here). Once
-it has ended, each writer
-takes its part after its own (``take``) and finishes as it always does, so the output is
-the one one process writes, put in place at once.
+filled, the sentences export's spool beside its output, numbered and labelled here, an XMI
+zip's members to a file beside it, their records reported for the zip's one central
+directory). Once it has ended, each writer takes its part after its own (``take``) and
+finishes as it always does, so the output is the one one process writes, put in place at
+once.
 
 The second process reads the project as it is when it starts: a change saved in the window
 while the export runs can reach its documents though the first process began reading
 before it. A second process knows nothing of the documents before its own: a writer whose
-choices depend on them (brat's file names and attributes) reports its choices and ``fits``
-checks them; should they differ, the second process's documents are written again here.
+choices depend on them (brat's file names and attributes, XMI's member and feature names
+and the order its features were met) reports its choices and ``fits`` checks them; should
+they differ, the second process's documents are written again here.
 A second process that fails makes the export fail with its one-line reason; a cancel or
 Ctrl-C stops it; either way nothing of either process is left (the second process is
 started, watched and stopped by :mod:`factmark.core.two_processes`).

@@ -32,17 +32,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
-from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.exporting.base import WRITE_BUFFER, AtomicFile, ExportContext
 from factmark.core.exporting.brat import slug
+from factmark.core.exporting.second_process import part_beside
 from factmark.core.exporting.zip_stream import ZipStream, igzip
 from factmark.core.importing.inception_layers import ATTRIBUTE_MARK
 
 NAME = "xmi"
 SUFFIX = ".zip"
+# A large export's later documents are written by a second process (see second_process).
+SECOND_PROCESS = True
 DESCRIPTION = (
     "UIMA CAS XMI for INCEpTION: a zip of one .xmi per document with TypeSystem.xml "
     "(span layer webanno.custom.Factmark, relation layer webanno.custom.FactmarkLink)"
@@ -134,10 +137,15 @@ class XmiWriter:
     """Writes a zip of one XMI per document; TypeSystem.xml goes in when all are written,
     since documents bring attribute features as they come."""
 
-    def __init__(self, path: Path, context: ExportContext) -> None:
+    def __init__(self, path: Path, context: ExportContext, part: str | None = None) -> None:
         self.context = context
         self.attributes: dict[str, str] = {}  # attribute key -> feature name
         self.link_attributes: dict[str, str] = {}  # a link attribute key -> feature name
+        # Each attribute key as first met: (True for a link's, the key); the keys of an
+        # element with more than one (written in the order they were met).
+        self.met: list[tuple[bool, str]] = []
+        self.together: set[frozenset[str]] = set()
+        self.links_together: set[frozenset[str]] = set()
         self.stems: set[str] = set()
         self.replaced = 0
         self.json_values = 0
@@ -146,7 +154,12 @@ class XmiWriter:
         self._fixed: dict[tuple[Any, Any, Any], str] = {}
         self._members: dict[int, str] = {}  # the View's members of a document of N - 2
         self._opens: list[str] = []  # the start of the span element of xmi:id N + 3
-        self.out = AtomicFile(path)
+        # In a second process, the file its members go to (``part``); in the first, the
+        # file a second process writes its members to (see share).
+        self.part = part
+        self.out: AtomicFile | BinaryIO = (
+            AtomicFile(path) if part is None else open(part, "wb", buffering=WRITE_BUFFER)  # noqa: SIM115
+        )
         self.archive = ZipStream(self.out.write, igzip(_COMPRESSION))
 
     def _typesystem(self) -> Any:
@@ -225,6 +238,8 @@ class XmiWriter:
             if attrs:
                 for key in attrs:
                     self._feature(key)
+                if len(attrs) > 1:
+                    self.together.add(frozenset(attrs))
                 features += _features(
                     [
                         (name, "" if attrs[key] == "" else self._text(attrs[key]))
@@ -241,6 +256,8 @@ class XmiWriter:
             number += 1
             for key in relation["attrs"]:
                 self._link_feature(key)
+            if len(relation["attrs"]) > 1:
+                self.links_together.add(frozenset(relation["attrs"]))
             values = [
                 ("label", self._text(relation["label"])),
                 ("note", self._text(relation["note"])),
@@ -320,21 +337,19 @@ class XmiWriter:
 
     def _feature(self, key: str) -> str:
         """The feature of attribute ``key``, named on first sight."""
-        if key not in self.attributes:
-            name = feature_name(key, _TAKEN | set(self.attributes.values()))
-            self.attributes[key] = name
-            if name != key:
-                self.renamed[key] = name
-        return self.attributes[key]
+        name = self.attributes.get(key)
+        if name is None:
+            self.met.append((False, key))
+            name = _named(key, self.attributes, _TAKEN, self.renamed)
+        return name
 
     def _link_feature(self, key: str) -> str:
         """The feature of link attribute ``key`` on the relation layer, named on first sight."""
-        if key not in self.link_attributes:
-            taken = _LINK_TAKEN | set(self.link_attributes.values())
-            name = self.link_attributes[key] = feature_name(key, taken)
-            if name != key:
-                self.renamed[key] = name
-        return self.link_attributes[key]
+        name = self.link_attributes.get(key)
+        if name is None:
+            self.met.append((True, key))
+            name = _named(key, self.link_attributes, _LINK_TAKEN, self.renamed)
+        return name
 
     def _stem(self, record: dict[str, Any]) -> str:
         title = slug(record.get("title") or "")
@@ -370,7 +385,95 @@ class XmiWriter:
             )
         return notes
 
+    # -- a second process's documents (see second_process) ---------------------
+
+    def share(self) -> dict[str, Any]:
+        """Where a second process writes its members: a file beside the zip, which
+        :meth:`take` appends to it."""
+        assert isinstance(self.out, AtomicFile)
+        self.part = part_beside(self.out.path)
+        return {"path": str(self.out.path), "file": self.part}
+
+    def close(self) -> dict[str, Any]:
+        """In the second process: its members written (their records, for the first
+        process's central directory), the names and features it chose, what it counted."""
+        part = self.archive.close_part()
+        assert not isinstance(self.out, AtomicFile)
+        self.out.close()
+        return {
+            "zip": part,
+            "stems": list(self.stems),
+            "met": self.met,
+            "attributes": self.attributes,
+            "link_attributes": self.link_attributes,
+            "together": [sorted(keys) for keys in self.together],
+            "links_together": [sorted(keys) for keys in self.links_together],
+            "replaced": self.replaced,
+            "json_values": self.json_values,
+        }
+
+    def fits(self, state: dict[str, Any]) -> bool:
+        """Whether the second process chose, for its documents, the member names and
+        feature names this writer would have chosen after its own, and wrote an
+        element's features in the order this writer would (the order they were met; it
+        knew none of the documents before its own): a member name taken here, or
+        attribute keys named or met in another order here, would have been written
+        otherwise."""
+        if not self.stems.isdisjoint(state["stems"]):
+            return False
+        spans, links = dict(self.attributes), dict(self.link_attributes)
+        if not self._name_met(state["met"], spans, links, {}, state):
+            return False
+        return all(
+            [key for key in mine if key in keys] == [key for key in theirs if key in keys]
+            for mine, theirs, together in (
+                (spans, state["attributes"], state["together"]),
+                (links, state["link_attributes"], state["links_together"]),
+            )
+            for keys in map(set, together)
+        )
+
+    def take(self, state: dict[str, Any]) -> None:
+        """The second process's members after this writer's, its names and features
+        and counts as this writer's own."""
+        self._name_met(state["met"], self.attributes, self.link_attributes, self.renamed, state)
+        self.stems.update(state["stems"])
+        self.together.update(map(frozenset, state["together"]))
+        self.links_together.update(map(frozenset, state["links_together"]))
+        self.replaced += state["replaced"]
+        self.json_values += state["json_values"]
+        assert isinstance(self.out, AtomicFile) and self.part is not None
+        out, part = self.out, Path(self.part)
+        self.archive.take_part(state["zip"], lambda: out.append(part))
+        self.drop(state)
+
+    def _name_met(
+        self,
+        met: list[tuple[bool, str]],
+        spans: dict[str, str],
+        links: dict[str, str],
+        renamed: dict[str, str],
+        state: dict[str, Any],
+    ) -> bool:
+        """Name, in ``spans`` and ``links``, the attribute keys the second process met
+        in the order it met them, as this writer names them; whether each is named as
+        the second process named it."""
+        named = True
+        for link, key in met:
+            names, taken = (links, _LINK_TAKEN) if link else (spans, _TAKEN)
+            if key not in names:
+                name = _named(key, names, taken, renamed)
+                named = named and name == state["link_attributes" if link else "attributes"][key]
+        return named
+
+    def drop(self, state: dict[str, Any]) -> None:
+        """Remove the file of the second process."""
+        if self.part is not None and isinstance(self.out, AtomicFile):
+            Path(self.part).unlink(missing_ok=True)
+            self.part = None
+
     def finish(self) -> list[Path]:
+        assert isinstance(self.out, AtomicFile)
         self.archive.writestr("TypeSystem.xml", self._typesystem().to_xml().encode("utf-8"))
         self.archive.close()
         self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
@@ -378,9 +481,27 @@ class XmiWriter:
 
     def discard(self) -> None:
         self.archive.abandon()
-        self.out.discard()
+        if isinstance(self.out, AtomicFile):
+            self.out.discard()
+        else:
+            self.out.close()
+        self.drop({})
+
+
+def _named(key: str, names: dict[str, str], taken: set[str], renamed: dict[str, str]) -> str:
+    """Name attribute ``key`` in ``names`` (a layer's features, beside the names
+    ``taken``), and in ``renamed`` when its name is not the key."""
+    name = names[key] = feature_name(key, taken | set(names.values()))
+    if name != key:
+        renamed[key] = name
+    return name
 
 
 def open_writer(path: Path, context: ExportContext) -> XmiWriter:
     """A writer of the zip ``path``."""
     return XmiWriter(path, context)
+
+
+def open_share(share: dict[str, Any], context: ExportContext) -> XmiWriter:
+    """In a second process: a writer of the members a first one appends to its zip."""
+    return XmiWriter(Path(share["path"]), context, share["file"])
