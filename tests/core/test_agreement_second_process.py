@@ -5,6 +5,7 @@ process and as the straightforward computation, whatever the second process numb
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +59,9 @@ def test_two_processes_give_the_bytes_of_one(
     counted: list[range] = []
     count = agreement_module._count
 
-    def recorded(*args: Any) -> Any:
+    def recorded(*args: Any, **kwargs: Any) -> Any:
         counted.append(args[-1])
-        return count(*args)
+        return count(*args, **kwargs)
 
     monkeypatch.setattr(agreement_module, "_count", recorded)
     for path in (hostile, archive):
@@ -113,3 +114,71 @@ def test_a_small_project_is_counted_by_one_process(
     monkeypatch.setattr(agreement_module, "FROM_BYTES", FROM_BYTES)
     with Project.open_to_read(archive) as project:  # far under FROM_BYTES
         assert agreement(project) == straightforward_agreement(project)
+
+
+@pytest.fixture
+def second_processes(monkeypatch: pytest.MonkeyPatch) -> list[two_processes.SecondProcess]:
+    """Every project counted by two processes, each second process started kept."""
+    monkeypatch.setattr(agreement_module, "FROM_BYTES", 0)
+    kept: list[two_processes.SecondProcess] = []
+    start = two_processes.SecondProcess.start.__func__  # type: ignore[attr-defined]
+
+    def recorded(
+        cls: type[two_processes.SecondProcess], what: str, command: str, job: dict[str, Any]
+    ) -> two_processes.SecondProcess:
+        kept.append(start(cls, what, command, job))
+        return kept[-1]
+
+    monkeypatch.setattr(two_processes.SecondProcess, "start", classmethod(recorded))
+    return kept
+
+
+def test_a_cancel_stops_before_the_next_batch(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agreement_module, "FROM_BYTES", FROM_BYTES)  # one process
+    monkeypatch.setattr(agreement_scan, "BATCH", 16)
+    read: list[object] = []
+    batches = agreement_module.read_batches
+
+    def recorded(*args: Any) -> Any:
+        for batch in batches(*args):
+            read.append(batch)
+            yield batch
+
+    monkeypatch.setattr(agreement_module, "read_batches", recorded)
+    with Project.open_to_read(archive) as project:
+        assert agreement(project) == straightforward_agreement(project)
+        every = len(read)
+        read.clear()
+        with pytest.raises(two_processes.Cancelled):
+            agreement(project, cancelled=lambda: len(read) >= 2)
+    assert every > 10
+    assert len(read) == 2  # none read after the cancel
+
+
+def test_a_cancel_ends_the_second_process_and_leaves_nothing(
+    archive: Path,
+    second_processes: list[two_processes.SecondProcess],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second process that would never finish: the cancel asked while this process
+    waits for it ends it and removes its folder."""
+    monkeypatch.setattr(
+        two_processes, "_program", lambda: [sys.executable, "-c", "import sys; sys.stdin.read()"]
+    )
+    mine_counted = False
+    count = agreement_module._count
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal mine_counted
+        tally = count(*args, **kwargs)
+        mine_counted = True
+        return tally
+
+    monkeypatch.setattr(agreement_module, "_count", counted)
+    with Project.open_to_read(archive) as project, pytest.raises(two_processes.Cancelled):
+        agreement(project, cancelled=lambda: mine_counted)
+    (second,) = second_processes
+    assert second.child.returncode is not None
+    assert not second.folder.exists()

@@ -21,6 +21,7 @@ from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from factmark.core.agreement import agreement as figures
 from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.article.article_view import span_tooltip
@@ -230,7 +231,7 @@ def test_statistics_agreement_and_labels_dialogs_show_names_as_written(
         for label in (stats.headline, stats.label_heading, stats.annotator_heading):
             assert label.textFormat() == Qt.TextFormat.PlainText
 
-        agreement = AgreementDialog(project)
+        agreement = AgreementDialog(project, figures(project))
         qtbot.addWidget(agreement)
         report = agreement.report.toPlainText()
         assert HOSTILE in report  # the annotator and label names, escaped in the HTML

@@ -22,6 +22,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from factmark.core.agreement import agreement
 from factmark.core.importing import collect_files, import_file
 from factmark.core.project import Project
 from factmark.ui.dialogs.export_dialog import ExportDialog
@@ -192,7 +193,7 @@ def test_no_dialog_is_taller_than_the_screen(
     dialogs = {
         "labels": LabelsDialog(project, window),
         "statistics": StatsDialog(project, window),
-        "agreement": AgreementDialog(project, window),
+        "agreement": AgreementDialog(project, agreement(project), window),
         "export": ExportDialog(project, window),
         "import report": ReportDialog(reports, window),
         "shortcuts": ShortcutsDialog(rows, window),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from factmark.core.agreement import agreement
 from factmark.core.project import Project
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
 from tests.ui.helpers import drag_select
@@ -42,7 +43,7 @@ def test_copy_merge_back_and_agreement(
     window.files.merge_projects([copy])  # merging the same copy again adds nothing
     assert len(window.project.spans(window.current.id)) == 3
 
-    dialog = AgreementDialog(window.project, window)
+    dialog = AgreementDialog(window.project, agreement(window.project), window)
     qtbot.addWidget(dialog)
     report = dialog.report.toPlainText()
     assert "1 documents annotated by two or more of 2 annotators" in report
@@ -52,6 +53,6 @@ def test_copy_merge_back_and_agreement(
 
 def test_agreement_with_nothing_to_compare(open_window, qtbot: QtBot) -> None:
     window = open_window()
-    dialog = AgreementDialog(window.project, window)
+    dialog = AgreementDialog(window.project, agreement(window.project), window)
     qtbot.addWidget(dialog)
     assert "No document has spans by two or more annotators" in dialog.report.toPlainText()

@@ -34,7 +34,7 @@ import pickle
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -207,7 +207,11 @@ def _overlaps_any(unit: Unit, others: set[Unit]) -> bool:
 
 
 def agreement(
-    project: Project, details: bool = True, workers: int = WORKERS, listed: int | None = None
+    project: Project,
+    details: bool = True,
+    workers: int = WORKERS,
+    listed: int | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
     """Every figure the ``agree`` command shows, as plain JSON-ready data.
 
@@ -228,26 +232,32 @@ def agreement(
     to :data:`FROM_BYTES` or more has its later documents counted by a second process
     (:func:`_second_part`), their counts pooled after these; then each process counts
     with one thread unless there are processors for ``workers`` threads in each.
+
+    Once ``cancelled()`` is true (asked before each batch and while the second process
+    counts) :class:`~factmark.core.two_processes.Cancelled` is raised, the second process
+    stopped and its folder removed.
     """
     labels = [label.name for label in project.labels()]
     codes, people = Codes(labels), Codes([])
+
+    def count(ids: range) -> _Tally:
+        return _count(project, labels, codes, people, details, workers, ids, cancelled=cancelled)
+
     first = two_processes.cut(project, [], FROM_BYTES, SHARE)
     if first is None:
-        tally = _count(project, labels, codes, people, details, workers, EVERY_ID)
-        return tally.figures(codes, people, details, listed)
+        return count(EVERY_ID).figures(codes, people, details, listed)
     if (os.cpu_count() or 1) < 2 * workers:  # the two processes keep the processors busy
         workers = 1
     job = {"project": str(project.path), "details": details, "workers": workers, "first": first}
     second = two_processes.SecondProcess.start("agreement", COMMAND, job)
     try:
-        tally = _count(project, labels, codes, people, details, workers, range(-IDS, first))
-        result = second.result()
+        tally = count(range(-IDS, first))
+        result = second.result(cancelled)
         if codes.numbered_alike(result["labels"]) and people.numbered_alike(result["people"]):
             with open(second.folder / result["counts"], "rb") as counted:
                 tally.merge(pickle.load(counted))
         else:  # names numbered in another order there: counted here
-            later = range(first, IDS)
-            tally.merge(_count(project, labels, codes, people, details, workers, later))
+            tally.merge(count(range(first, IDS)))
     finally:
         second.stop()
     return tally.figures(codes, people, details, listed)
@@ -261,13 +271,28 @@ def _count(
     details: bool,
     workers: int,
     ids: range,
+    cancelled: Callable[[], bool] | None = None,
 ) -> _Tally:
-    """The counts of the documents with ids in ``ids``."""
+    """The counts of the documents with ids in ``ids``; :class:`two_processes.Cancelled`
+    once ``cancelled()`` is true before a batch is read."""
     tally = _Tally(labels)
     batches = read_batches(project, codes, people, details, ids)
+    if cancelled is not None:
+        batches = _until(batches, cancelled)
     for part in _counted(batches, labels, codes, people, details, workers):
         tally.merge(part)
     return tally
+
+
+def _until(batches: Iterator[Batch], cancelled: Callable[[], bool]) -> Iterator[Batch]:
+    """``batches``, :class:`two_processes.Cancelled` raised before the next is read once
+    ``cancelled()`` is true."""
+    while not cancelled():
+        batch = next(batches, None)
+        if batch is None:
+            return
+        yield batch
+    raise two_processes.Cancelled
 
 
 def run_second_part(folder: str) -> int:

@@ -12,6 +12,7 @@ The window's own ``Project`` hears nothing of what a worker's connection changed
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -159,6 +160,16 @@ class MergeOutcome:
     error: str | None = None
 
 
+@dataclass
+class AgreementOutcome:
+    """The agreement figures (``figures``, as :func:`factmark.core.agreement.agreement`
+    gives them), or why there are none: cancelled or ``error``."""
+
+    figures: dict[str, Any] | None = None
+    cancelled: bool = False
+    error: str | None = None
+
+
 # -- the work itself (runs in the worker thread; no Qt here) --------------------------
 
 
@@ -300,6 +311,33 @@ def add_to_archive(
                 break
         outcome.size = archive_size(project)
     return outcome
+
+
+def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutcome:
+    """The agreement figures with the disagreements behind them, from a read-only
+    connection; once ``cancelled()`` is true the counting stops (a second process counting
+    part of a large project is ended) and nothing is kept."""
+    from factmark.core.agreement import agreement  # numpy and the counting when first needed
+    from factmark.core.two_processes import Cancelled as Stopped
+
+    try:
+        project = Project.open(project_path, create=False, readonly=True)
+    except ProjectError as error:
+        return AgreementOutcome(error=str(error))
+    # A progress handler aborts a running query once cancelled, as an export's does.
+    project.conn.set_progress_handler(lambda: int(cancelled()), 200)
+    try:
+        return AgreementOutcome(figures=agreement(project, cancelled=cancelled))
+    except Stopped:
+        return AgreementOutcome(cancelled=True)
+    except (ProjectError, OSError, sqlite3.Error) as error:
+        if cancelled():
+            return AgreementOutcome(cancelled=True)
+        if isinstance(error, OSError):  # the second process failed, as factmark agree says
+            return AgreementOutcome(error=f"{project_path}: {error.strerror or error}")
+        return AgreementOutcome(error=str(error))
+    finally:
+        project.close()
 
 
 def _describe_os_error(error: OSError, output: Path, fmt: str) -> str:
@@ -477,6 +515,20 @@ class ArchiveJob(_FilesJob):
 
     def _failed(self, message: str) -> ArchiveOutcome:
         return ArchiveOutcome(error=message)
+
+
+class AgreementJob(Job):
+    """The agreement figures of a project file (opened read-only)."""
+
+    def __init__(self, project_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project_path = Path(project_path)
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> AgreementOutcome:
+        return agreement_figures(self.project_path, cancelled)
+
+    def _failed(self, message: str) -> AgreementOutcome:
+        return AgreementOutcome(error=message)
 
 
 class MergeJob(_FilesJob):

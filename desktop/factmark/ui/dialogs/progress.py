@@ -14,6 +14,8 @@ from factmark.core.exporting.base import Selection, Split
 from factmark.core.text import counted
 from factmark.ui.background.jobs import (
     MINIMUM_DURATION_MS,
+    AgreementJob,
+    AgreementOutcome,
     ArchiveJob,
     ArchiveOutcome,
     ExportJob,
@@ -30,7 +32,9 @@ from factmark.ui.plain import plain_warning
 class _ProgressDialog(QProgressDialog):
     """Stays up until the job has really ended; Cancel, Escape and close ask it to stop."""
 
-    def __init__(self, parent: QWidget, name: str, title: str, label: str) -> None:
+    def __init__(
+        self, parent: QWidget, name: str, title: str, label: str, between: str = "document"
+    ) -> None:
         super().__init__(label, "Cancel", 0, 0, parent)
         self.canceled.disconnect(self.cancel)  # the default would hide it at once
         self.setObjectName(name)
@@ -40,16 +44,20 @@ class _ProgressDialog(QProgressDialog):
         self.setAutoReset(False)
         self.setMinimumWidth(420)
         self.setMinimumDuration(MINIMUM_DURATION_MS)
+        # Starts the wait for that duration: until a value is set Qt waits its default 4 s,
+        # however long a job that sends no progress (an export, the agreement) runs.
+        self.setValue(0)
         text = self.findChild(QLabel)
         if text is not None:  # it names files: shown as written, never as markup
             text.setTextFormat(Qt.TextFormat.PlainText)
         self.cancelling = False
+        self.between = between  # the steps a cancel stops between
         self.canceled.connect(self._cancelling)
         self.doing = "Importing"  # what show_progress says is under way
 
     def _cancelling(self) -> None:
         self.cancelling = True
-        self.setLabelText("Cancelling after the current document…")
+        self.setLabelText(f"Cancelling after the current {self.between}…")
         button = self.findChild(QPushButton)
         if button is not None:
             button.setEnabled(False)
@@ -162,4 +170,16 @@ def run_merge(parent: QWidget, project_path: Path, paths: list[Path]) -> MergeOu
     dialog = _ProgressDialog(parent, "mergeProgress", "Merging", "Reading the copies…")
     dialog.doing = "Merging"
     outcome: MergeOutcome = _run(MergeJob(project_path, paths), dialog)
+    return outcome
+
+
+def run_agreement(parent: QWidget, project_path: Path) -> AgreementOutcome:
+    """Count the agreement figures in the background behind a progress dialog (shown only
+    when it takes a while); returns once the counting has ended. An error is shown in a
+    message box; the figures and a cancel are the caller's."""
+    label = "Comparing the annotators' spans…"
+    dialog = _ProgressDialog(parent, "agreementProgress", "Agreement", label, "batch")
+    outcome: AgreementOutcome = _run(AgreementJob(project_path), dialog)
+    if outcome.error:
+        plain_warning(parent, "Agreement failed", outcome.error)
     return outcome

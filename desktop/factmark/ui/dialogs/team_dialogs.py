@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from factmark.core.agreement import agreement
 from factmark.core.project import Project
 from factmark.ui.dialogs.fit import available_area, fit_to_screen, scrolling
 from factmark.ui.dialogs.stats_dialog import BarChart
@@ -164,16 +163,19 @@ class DisagreementList(QTreeWidget):
 
 
 class AgreementDialog(QDialog):
-    """View > Agreement: the figures of ``factmark agree`` with a pair heatmap, and the
-    disagreements behind them; choosing one closes the dialog with ``place_chosen``."""
+    """View > Agreement: the figures of ``factmark agree`` (``figures``, with the
+    disagreements) with a pair heatmap, and the disagreements behind them; choosing one
+    closes the dialog with ``place_chosen``."""
 
     place_chosen = Signal(int, int, int)  # document id, start, end
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, project: Project, figures: dict[str, Any], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("agreementDialog")
         self.setWindowTitle("Agreement between annotators")
-        self.figures = agreement(project)
+        self.figures = figures  # factmark.core.agreement.agreement's, counted in the background
         self.report = QTextBrowser(self)
         self.report.setObjectName("agreementReport")
         self.report.setHtml(agreement_html(self.figures))

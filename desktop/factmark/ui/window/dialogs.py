@@ -43,10 +43,17 @@ class ProjectDialogs:
         StatsDialog(self.session.project, self.window).exec()
 
     def agreement(self) -> None:
-        """View > Agreement, window-modal; a disagreement chosen in it opens its place."""
+        """View > Agreement: the figures counted in the background (Cancel stops it), then
+        shown window-modal; a disagreement chosen in it opens its place."""
+        from factmark.ui.dialogs.progress import run_agreement
         from factmark.ui.dialogs.team_dialogs import AgreementDialog
 
-        dialog = AgreementDialog(self.session.project, self.window)
+        outcome = run_agreement(self.window, self.session.project.path)
+        if outcome.figures is None:  # cancelled, or the error was shown
+            if outcome.cancelled:
+                self.window.statusBar().showMessage("Agreement cancelled", 5000)
+            return
+        dialog = AgreementDialog(self.session.project, outcome.figures, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.place_chosen.connect(self.open_place)
         dialog.open()

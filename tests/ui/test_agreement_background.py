@@ -1,0 +1,135 @@
+"""View > Agreement counts the figures in a background job behind a progress dialog:
+the dialog opens with the figures the straightforward computation gives, Cancel ends the
+counting (a second process too) and leaves nothing, a failure is said in one line."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QProgressDialog, QPushButton
+from pytestqt.qtbot import QtBot
+
+from factmark.core import agreement as agreement_module
+from factmark.core import two_processes
+from factmark.core.project import Project
+from factmark.ui.dialogs import progress
+from factmark.ui.dialogs.team_dialogs import AgreementDialog
+from tests.core.agreement_reference import straightforward_agreement
+from tests.core.test_agreement_batches import hostile
+from tests.core.test_agreement_second_process import second_processes
+
+# The fixtures: a project of CJK, Arabic, emoji, CRLF and spans crossing lines; the
+# second processes started.
+__all__ = ["hostile", "second_processes"]
+
+
+@pytest.fixture
+def project(hostile: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copy(hostile, tmp_path / "team.factmark"))
+
+
+def second_program(monkeypatch: pytest.MonkeyPatch, code: str) -> None:
+    """The second process runs ``code`` instead of counting."""
+    monkeypatch.setattr(two_processes, "_program", lambda: [sys.executable, "-c", code])
+
+
+def when(condition: Callable[[], bool], then: Callable[[], None]) -> QTimer:
+    """Do ``then`` (in the GUI thread, while a job's progress dialog waits) once
+    ``condition()`` holds."""
+    timer = QTimer()
+
+    def tick() -> None:
+        if condition():
+            timer.stop()
+            then()
+
+    timer.timeout.connect(tick)
+    timer.start(10)
+    return timer
+
+
+def digest(path: Path) -> list[str]:
+    return [
+        hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (path, path.with_name(path.name + "-wal"))
+        if p.exists()
+    ]
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_dialog_opens_with_the_figures_counted_in_the_background(
+    open_window,
+    qtbot: QtBot,
+    project: Path,
+    processes: int,
+    second_processes: list[two_processes.SecondProcess],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if processes == 1:
+        monkeypatch.setattr(agreement_module, "FROM_BYTES", 10**12)
+    with Project.open_to_read(project) as reading:
+        expected = straightforward_agreement(reading)
+    window = open_window(project)
+    before = digest(project)
+    window.action_table["agreement"].trigger()
+    dialog = window.findChild(AgreementDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.figures == expected
+    assert expected["documents_compared"] > 100
+    assert len(second_processes) == processes - 1
+    assert all(not second.folder.exists() for second in second_processes)
+    assert digest(project) == before  # the job's connection only read
+
+
+def nothing_left(second_processes: list[two_processes.SecondProcess]) -> None:
+    """The one second process started has ended and its folder is gone."""
+    (second,) = second_processes
+    assert second.child.returncode is not None
+    assert not second.folder.exists()
+
+
+def test_cancel_ends_the_counting_and_its_second_process(
+    open_window, qtbot: QtBot, project: Path, second_processes, monkeypatch
+) -> None:
+    second_program(monkeypatch, "import sys; sys.stdin.read()")  # never finishes
+    window = open_window(project)
+
+    def shown() -> QProgressDialog | None:
+        found = window.findChild(QProgressDialog, "agreementProgress")
+        return found if found is not None and found.isVisible() else None
+
+    def cancel() -> None:
+        button = shown().findChild(QPushButton)  # type: ignore[union-attr]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    timer = when(lambda: shown() is not None and bool(second_processes), cancel)
+    window.action_table["agreement"].trigger()  # returns once the job has ended
+    assert not timer.isActive()
+    assert window.findChild(AgreementDialog) is None
+    assert window.statusBar().currentMessage() == "Agreement cancelled"
+    nothing_left(second_processes)
+
+
+def test_a_failing_second_process_is_said_in_one_line(
+    open_window, project: Path, second_processes, monkeypatch
+) -> None:
+    second_program(monkeypatch, "import sys; sys.exit('No space left on device')")
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        progress, "plain_warning", lambda _p, title, text: shown.append((title, text))
+    )
+    window = open_window(project)
+    window.action_table["agreement"].trigger()
+    assert window.findChild(AgreementDialog) is None
+    ((title, text),) = shown
+    assert title == "Agreement failed"
+    assert text == (
+        f"{project}: the second agreement process stopped (exit code 1): No space left on device"
+    )
+    nothing_left(second_processes)
