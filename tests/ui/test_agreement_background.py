@@ -9,16 +9,17 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QPushButton
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QTreeWidget, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from factmark.core import agreement as agreement_module
 from factmark.core import two_processes
 from factmark.core.project import Project
-from factmark.ui.dialogs import progress
+from factmark.ui.dialogs import progress, team_dialogs
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
 from tests.core.agreement_reference import straightforward_agreement
 from tests.core.test_agreement_batches import hostile
@@ -133,3 +134,55 @@ def test_a_failing_second_process_is_said_in_one_line(
         f"{project}: the second agreement process stopped (exit code 1): No space left on device"
     )
     nothing_left(second_processes)
+
+
+def listed_before(disagreements: list[dict[str, Any]]) -> QTreeWidget:
+    """The list of disagreements as it was made before it filled in batches: the oracle."""
+    tree = QTreeWidget()
+    tree.setHeaderLabels(["Figure / document", "Place", "Versions"])
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for entry in disagreements:
+        groups.setdefault((entry["kind"], entry["label"]), []).append(entry)
+    for (kind, name), entries in sorted(groups.items()):
+        top = QTreeWidgetItem(tree, [f"{team_dialogs.KINDS[kind]} {name} ({len(entries)})"])
+        for entry in entries:
+            versions = "   |   ".join(f"{who}: {v}" for who, v in entry["versions"].items())
+            child = QTreeWidgetItem(
+                top, [entry["document"], f"[{entry['start']}, {entry['end']})", versions]
+            )
+            child.setToolTip(2, versions)
+            child.setData(0, Qt.ItemDataRole.UserRole, entry)
+    tree.expandAll()
+    return tree
+
+
+def rows(tree: QTreeWidget) -> list[tuple[Any, ...]]:
+    """Every row of a list: each group with whether it is open, then its rows."""
+    found: list[tuple[Any, ...]] = []
+    for n in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(n)
+        found.append((top.text(0), top.isExpanded(), top.childCount()))
+        for c in range(top.childCount()):
+            row = top.child(c)
+            texts = tuple(row.text(column) for column in range(3))
+            found.append((*texts, row.toolTip(2), row.data(0, Qt.ItemDataRole.UserRole)))
+    return found
+
+
+def test_a_long_disagreement_list_fills_batch_by_batch_as_it_was_made(
+    qtbot: QtBot, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On hostile text: once filled, every group, row, tooltip and entry as the list made
+    at once had them; before, only the first batch."""
+    monkeypatch.setattr(team_dialogs, "ROWS_AT_ONCE", 7)
+    with Project.open_to_read(project) as reading:
+        disagreements = straightforward_agreement(reading)["disagreements"]
+    expected = listed_before(disagreements)
+    qtbot.addWidget(expected)
+    listed = team_dialogs.DisagreementList(disagreements)
+    qtbot.addWidget(listed)
+    made = sum(listed.topLevelItem(n).childCount() for n in range(listed.topLevelItemCount()))
+    assert made == 7 and not listed.filled()
+    qtbot.waitUntil(listed.filled)
+    assert len(disagreements) > 500
+    assert rows(listed) == rows(expected)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,6 +24,9 @@ from factmark.ui.dialogs.fit import available_area, fit_to_screen, scrolling
 from factmark.ui.dialogs.stats_dialog import BarChart
 from factmark.ui.plain import escape
 
+# Disagreement rows made at once: the first when the list opens, then one batch per turn
+# of the event loop.
+ROWS_AT_ONCE = 2000
 FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
 
 
@@ -119,6 +123,15 @@ def _more_html(figures: dict[str, Any]) -> str:
 KINDS = {"span": "spans", "link": "link", "attribute": "attribute"}
 
 
+def _row(entry: dict[str, Any]) -> QTreeWidgetItem:
+    """One disagreement's row: its document, place and every annotator's version."""
+    versions = "   |   ".join(f"{who}: {v}" for who, v in entry["versions"].items())
+    row = QTreeWidgetItem([entry["document"], f"[{entry['start']}, {entry['end']})", versions])
+    row.setToolTip(2, versions)
+    row.setData(0, Qt.ItemDataRole.UserRole, entry)
+    return row
+
+
 class DisagreementList(QTreeWidget):
     """Every disagreement behind the figures, grouped by figure (label, link type,
     attribute); a double-click or Enter on one opens its place."""
@@ -133,19 +146,40 @@ class DisagreementList(QTreeWidget):
         groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for entry in disagreements:
             groups.setdefault((entry["kind"], entry["label"]), []).append(entry)
+        # Each group's rows still to be made, from the first not yet made.
+        self._unmade: deque[tuple[QTreeWidgetItem, list[dict[str, Any]], int]] = deque()
         for (kind, name), entries in sorted(groups.items()):
             top = QTreeWidgetItem(self, [f"{KINDS[kind]} {name} ({len(entries)})"])
-            for entry in entries:
-                versions = "   |   ".join(f"{who}: {v}" for who, v in entry["versions"].items())
-                child = QTreeWidgetItem(
-                    top, [entry["document"], f"[{entry['start']}, {entry['end']})", versions]
-                )
-                child.setToolTip(2, versions)
-                child.setData(0, Qt.ItemDataRole.UserRole, entry)
-        self.expandAll()
+            self._unmade.append((top, entries, 0))
+        # Rows beyond the first are made a batch per turn of the event loop, so that the
+        # window answers while a large project's list fills (100,000 rows take seconds).
+        self._filling = QTimer(self)
+        self._filling.setInterval(0)
+        self._filling.timeout.connect(lambda: self._make(ROWS_AT_ONCE))
+        self._make(ROWS_AT_ONCE)
         self.resizeColumnToContents(0)
+        if self._unmade:
+            self._filling.start()
         self.itemActivated.connect(self._open)
         self.itemDoubleClicked.connect(self._open)
+
+    def filled(self) -> bool:
+        """Whether every disagreement has its row."""
+        return not self._unmade
+
+    def _make(self, rows: int) -> None:
+        """Make up to ``rows`` more rows, in order."""
+        while rows > 0 and self._unmade:
+            top, entries, first = self._unmade.popleft()
+            last = min(len(entries), first + rows)
+            top.addChildren([_row(entry) for entry in entries[first:last]])
+            if not first:
+                top.setExpanded(True)  # every group open, as each gets its first rows
+            rows -= last - first
+            if last < len(entries):
+                self._unmade.appendleft((top, entries, last))
+        if not self._unmade:
+            self._filling.stop()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         # Enter opens the current disagreement on every platform (the item view's own
