@@ -7,18 +7,26 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QProgressDialog, QPushButton, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import (
+    QProgressDialog,
+    QPushButton,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
 from pytestqt.qtbot import QtBot
 
 from factmark.core import agreement as agreement_module
 from factmark.core import two_processes
 from factmark.core.project import Project
+from factmark.ui.background import agreement_report
 from factmark.ui.dialogs import progress, team_dialogs
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
 from tests.core.agreement_reference import straightforward_agreement
@@ -186,3 +194,30 @@ def test_a_long_disagreement_list_fills_batch_by_batch_as_it_was_made(
     qtbot.waitUntil(listed.filled)
     assert len(disagreements) > 500
     assert rows(listed) == rows(expected)
+
+
+def test_the_report_is_made_in_the_background_as_the_window_made_it(
+    open_window, qtbot: QtBot, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's HTML is made in the job's thread, not the window's, and shows what the
+    dialog made of the figures itself."""
+    made_in: list[threading.Thread] = []
+    agreement_html = agreement_report.agreement_html
+
+    def recorded(figures: dict[str, Any]) -> str:
+        made_in.append(threading.current_thread())
+        return agreement_html(figures)
+
+    monkeypatch.setattr(agreement_report, "agreement_html", recorded)
+    with Project.open_to_read(project) as reading:
+        expected = straightforward_agreement(reading)
+    window = open_window(project)
+    window.action_table["agreement"].trigger()
+    dialog = window.findChild(AgreementDialog)
+    assert dialog is not None and dialog.isVisible()
+    assert made_in and all(t is not threading.main_thread() for t in made_in)
+    shown = QTextBrowser()
+    qtbot.addWidget(shown)
+    shown.setHtml(agreement_html(expected))
+    assert dialog.report.toHtml() == shown.toHtml()
+    assert "Documents, lowest agreement first" in dialog.report.toPlainText()

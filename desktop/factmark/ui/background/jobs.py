@@ -163,9 +163,11 @@ class MergeOutcome:
 @dataclass
 class AgreementOutcome:
     """The agreement figures (``figures``, as :func:`factmark.core.agreement.agreement`
-    gives them), or why there are none: cancelled or ``error``."""
+    gives them) with their report's HTML (``report``), or why there are none: cancelled
+    or ``error``."""
 
     figures: dict[str, Any] | None = None
+    report: str = ""
     cancelled: bool = False
     error: str | None = None
 
@@ -319,6 +321,7 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
     part of a large project is ended) and nothing is kept."""
     from factmark.core.agreement import agreement  # numpy and the counting when first needed
     from factmark.core.two_processes import Cancelled as Stopped
+    from factmark.ui.background.agreement_report import agreement_html
 
     try:
         project = Project.open(project_path, create=False, readonly=True)
@@ -327,7 +330,7 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
     # A progress handler aborts a running query once cancelled, as an export's does.
     project.conn.set_progress_handler(lambda: int(cancelled()), 200)
     try:
-        return AgreementOutcome(figures=agreement(project, cancelled=cancelled))
+        figures = agreement(project, cancelled=cancelled)
     except Stopped:
         return AgreementOutcome(cancelled=True)
     except (ProjectError, OSError, sqlite3.Error) as error:
@@ -338,6 +341,8 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
         return AgreementOutcome(error=str(error))
     finally:
         project.close()
+    # The report made here too: at 100,000 articles its HTML takes seconds.
+    return AgreementOutcome(figures=figures, report=agreement_html(figures))
 
 
 def _describe_os_error(error: OSError, output: Path, fmt: str) -> str:

@@ -20,106 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.project import Project
+from factmark.ui.background.agreement_report import agreement_html
 from factmark.ui.dialogs.fit import available_area, fit_to_screen, scrolling
 from factmark.ui.dialogs.stats_dialog import BarChart
-from factmark.ui.plain import escape
 
 # Disagreement rows made at once: the first when the list opens, then one batch per turn
 # of the event loop.
 ROWS_AT_ONCE = 2000
-FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
-
-
-def _cell(value: float | None) -> str:
-    """A figure as a table cell, shaded from red (0) to green (1), like a heatmap."""
-    if value is None:
-        return "<td align='center'>–</td>"
-    shade = max(0.0, min(1.0, value))
-    red, green = int(230 - 120 * shade), int(120 + 100 * shade)
-    return (
-        f"<td align='right' style='background-color: rgb({red}, {green}, 120); "
-        f"color: #111'>&nbsp;{value:.2f}&nbsp;</td>"
-    )
-
-
-def agreement_html(figures: dict[str, Any]) -> str:
-    """The report as HTML: overall, per label, an annotator-pair matrix, documents."""
-    if not figures["documents_compared"]:
-        return (
-            "<p>No document has spans by two or more annotators yet: merge the "
-            "annotators' copies first (File &gt; Merge projects).</p>"
-        )
-    head = "".join(f"<th>{title}</th>" for _, title in FIGURES)
-
-    def rows(items: list[tuple[str, dict[str, Any]]]) -> str:
-        return "".join(
-            f"<tr><td>{escape(name)}</td>"
-            + "".join(_cell(row[key]) for key, _ in FIGURES)
-            + "</tr>"
-            for name, row in items
-        )
-
-    names = figures["annotators"]
-    exact = {tuple(p["annotators"]): p["exact_f1"] for p in figures["pairs"]}
-    matrix = "<tr><th></th>" + "".join(f"<th>{escape(n)}</th>" for n in names) + "</tr>"
-    for a in names:
-        cells = "".join(
-            "<td></td>" if a == b else _cell(exact.get((a, b), exact.get((b, a)))) for b in names
-        )
-        matrix += f"<tr><th>{escape(a)}</th>{cells}</tr>"
-    documents = [(d["title"] or d["id"][:12], d) for d in figures["documents"]]
-    return (
-        f"<p><b>{figures['documents_compared']}</b> documents annotated by two or more of "
-        f"{len(names)} annotators.</p>"
-        f"<h3>Overall and per label</h3><table cellspacing='2'><tr><th></th>{head}</tr>"
-        + rows([("all labels", figures["overall"]), *figures["labels"].items()])
-        + "</table><h3>Exact span F1 between annotators</h3>"
-        f"<table cellspacing='2'>{matrix}</table>"
-        f"<h3>Documents, lowest agreement first</h3><table cellspacing='2'><tr><th></th>{head}"
-        "</tr>"
-        + rows(documents)
-        + "</table>"
-        + _more_html(figures)
-        + "".join(f"<p><i>{escape(note)}</i></p>" for note in figures.get("notes", []))
-    )
-
-
-def _more_html(figures: dict[str, Any]) -> str:
-    """Unitizing alpha per label and overall, link F1 per type, attribute kappa / alpha."""
-    alpha = figures["alpha_u"]
-    keys = (("u", "u"), ("bu", "bu"), ("cu", "cu"), ("u_2004", "αu 2004"))
-    head = "".join(f"<th>{title}</th>" for _, title in keys) + "<th>spans</th>"
-    rows = "".join(
-        f"<tr><td>{escape(name)}</td>"
-        + "".join(_cell(row.get(key)) for key, _ in keys)
-        + f"<td align='right'>{row['units']}</td></tr>"
-        for name, row in [("all labels", alpha["overall"]), *alpha["labels"].items()]
-    )
-    html = (
-        "<h3>Krippendorff's unitizing alpha</h3><table cellspacing='2'>"
-        f"<tr><th></th>{head}</tr>{rows}</table>"
-    )
-    if figures["links"]:
-        html += "<h3>Links (F1 of matched ends)</h3><table cellspacing='2'>"
-        html += "<tr><th></th><th>exact ends</th><th>overlapping ends</th><th>links</th></tr>"
-        html += "".join(
-            f"<tr><td>{escape(kind)}</td>{_cell(row['exact_f1'])}{_cell(row['overlap_f1'])}"
-            f"<td align='right'>{row['links']}</td></tr>"
-            for kind, row in figures["links"].items()
-        )
-        html += "</table>"
-    if figures["attributes"]:
-        html += "<h3>Attributes of spans marked by several annotators</h3><table>"
-        html += "".join(
-            f"<tr><td>{escape(name)}</td>{_cell(row['value'])}<td>"
-            + ("Cohen's kappa" if row["measure"] == "cohen_kappa" else "Krippendorff's alpha")
-            + f", {row['spans_compared']} spans</td></tr>"
-            for name, row in figures["attributes"].items()
-        )
-        html += "</table>"
-    return html
-
-
 KINDS = {"span": "spans", "link": "link", "attribute": "attribute"}
 
 
@@ -204,7 +111,11 @@ class AgreementDialog(QDialog):
     place_chosen = Signal(int, int, int)  # document id, start, end
 
     def __init__(
-        self, project: Project, figures: dict[str, Any], parent: QWidget | None = None
+        self,
+        project: Project,
+        figures: dict[str, Any],
+        parent: QWidget | None = None,
+        report: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("agreementDialog")
@@ -212,7 +123,8 @@ class AgreementDialog(QDialog):
         self.figures = figures  # factmark.core.agreement.agreement's, counted in the background
         self.report = QTextBrowser(self)
         self.report.setObjectName("agreementReport")
-        self.report.setHtml(agreement_html(self.figures))
+        # The report's HTML made with the figures, in the background, when given.
+        self.report.setHtml(agreement_html(self.figures) if report is None else report)
         # Per-label bars: exact span F1 in percent, in each label's colour.
         self.bars = BarChart(self, "No label compared yet")
         self.bars.setObjectName("agreementBars")

@@ -53,7 +53,7 @@ class ProjectDialogs:
             if outcome.cancelled:
                 self.window.statusBar().showMessage("Agreement cancelled", 5000)
             return
-        dialog = AgreementDialog(self.session.project, outcome.figures, self.window)
+        dialog = AgreementDialog(self.session.project, outcome.figures, self.window, outcome.report)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.place_chosen.connect(self.open_place)
         dialog.open()
