@@ -220,4 +220,4 @@ def test_the_report_is_made_in_the_background_as_the_window_made_it(
     qtbot.addWidget(shown)
     shown.setHtml(agreement_html(expected))
     assert dialog.report.toHtml() == shown.toHtml()
-    assert "Documents, lowest agreement first" in dialog.report.toPlainText()
+    assert "Krippendorff's unitizing alpha" in dialog.report.toPlainText()

@@ -215,6 +215,11 @@ class Project(DocumentsStore, ReadingStore, SettingsStore):
         """Whether a document with this text is already in the project."""
         return bool(self._query("SELECT 1 FROM documents WHERE uid = ?", [uid]))
 
+    def document_id(self, uid: str) -> int | None:
+        """The id of the document with this text's uid, None when there is none."""
+        rows = self._query("SELECT id FROM documents WHERE uid = ?", [uid])
+        return int(rows[0]["id"]) if rows else None
+
     def _status_and_meta(self, document_id: int) -> tuple[str, dict[str, Any]]:
         rows = self._query("SELECT status, meta FROM documents WHERE id = ?", [document_id])
         if not rows:

@@ -23,7 +23,8 @@ def _cell(value: float | None) -> str:
 
 
 def agreement_html(figures: dict[str, Any]) -> str:
-    """The report as HTML: overall, per label, an annotator-pair matrix, documents."""
+    """The report as HTML: overall, per label, an annotator-pair matrix, the further
+    figures and notes (the documents are a table of their own in the dialog)."""
     if not figures["documents_compared"]:
         return (
             "<p>No document has spans by two or more annotators yet: merge the "
@@ -47,7 +48,6 @@ def agreement_html(figures: dict[str, Any]) -> str:
             "<td></td>" if a == b else _cell(exact.get((a, b), exact.get((b, a)))) for b in names
         )
         matrix += f"<tr><th>{escape(a)}</th>{cells}</tr>"
-    documents = [(d["title"] or d["id"][:12], d) for d in figures["documents"]]
     return (
         f"<p><b>{figures['documents_compared']}</b> documents annotated by two or more of "
         f"{len(names)} annotators.</p>"
@@ -55,10 +55,6 @@ def agreement_html(figures: dict[str, Any]) -> str:
         + rows([("all labels", figures["overall"]), *figures["labels"].items()])
         + "</table><h3>Exact span F1 between annotators</h3>"
         f"<table cellspacing='2'>{matrix}</table>"
-        f"<h3>Documents, lowest agreement first</h3><table cellspacing='2'><tr><th></th>{head}"
-        "</tr>"
-        + rows(documents)
-        + "</table>"
         + _more_html(figures)
         + "".join(f"<p><i>{escape(note)}</i></p>" for note in figures.get("notes", []))
     )

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,6 +24,7 @@ from factmark.core.project import Project
 from factmark.ui.background.agreement_report import agreement_html
 from factmark.ui.dialogs.fit import available_area, fit_to_screen, scrolling
 from factmark.ui.dialogs.stats_dialog import BarChart
+from factmark.ui.models.agreement_documents import DocumentFigures
 
 # Disagreement rows made at once: the first when the list opens, then one batch per turn
 # of the event loop.
@@ -103,12 +105,69 @@ class DisagreementList(QTreeWidget):
             self.place_chosen.emit(entry["document_id"], entry["start"], entry["end"])
 
 
+def _titled(parent: QWidget, title: str, view: QWidget) -> QWidget:
+    """``view`` under a line saying what it shows."""
+    box = QWidget(parent)
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(QLabel(title, box))
+    column.addWidget(view)
+    return box
+
+
+class DocumentTable(QTableView):
+    """Each compared document's figures, lowest agreement first, sortable by a click on a
+    column's header; a double-click or Enter on one opens the document."""
+
+    document_chosen = Signal(str)  # the document's uid
+
+    def __init__(self, documents: list[dict[str, Any]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("agreementDocuments")
+        self.setModel(DocumentFigures(documents, self))
+        self.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.verticalHeader().hide()
+        # The report's order (exact F1, lowest first) is the first sort, without moving a row.
+        self.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
+        self.horizontalHeader().setStretchLastSection(False)
+        self.setColumnWidth(0, 280)
+        self.activated.connect(self._open)
+        self.doubleClicked.connect(self._open)
+
+    def event(self, event: QEvent) -> bool:
+        # Enter is this table's (opening the document), not a shortcut of the window's.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter opens the current document on every platform, as in the disagreements.
+        current = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current.isValid():
+            self._open(current)
+            return
+        super().keyPressEvent(event)
+
+    def _open(self, index: QModelIndex) -> None:
+        model = self.model()
+        if index.isValid() and isinstance(model, DocumentFigures):
+            self.document_chosen.emit(model.document(index.row())["id"])
+
+
 class AgreementDialog(QDialog):
     """View > Agreement: the figures of ``factmark agree`` (``figures``, with the
     disagreements) with a pair heatmap, and the disagreements behind them; choosing one
     closes the dialog with ``place_chosen``."""
 
     place_chosen = Signal(int, int, int)  # document id, start, end
+    document_chosen = Signal(str)  # a document's uid
 
     def __init__(
         self,
@@ -147,23 +206,31 @@ class AgreementDialog(QDialog):
         layout.addWidget(bars)
         self.disagreements = DisagreementList(self.figures.get("disagreements", []), self)
         self.disagreements.place_chosen.connect(self._chosen)
-        below = QWidget(self)
-        column = QVBoxLayout(below)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(
-            QLabel(
-                "Disagreements behind the figures (double-click or Enter opens the place in "
-                "review mode):",
-                below,
-            )
+        self.documents = DocumentTable(self.figures["documents"], self)
+        self.documents.document_chosen.connect(self._document)
+        middle = _titled(
+            self,
+            "Documents, lowest agreement first (a click on a heading sorts; double-click or "
+            "Enter opens the document in review mode):",
+            self.documents,
         )
-        column.addWidget(self.disagreements)
+        below = _titled(
+            self,
+            "Disagreements behind the figures (double-click or Enter opens the place in "
+            "review mode):",
+            self.disagreements,
+        )
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.report)
+        split.addWidget(middle)
         split.addWidget(below)
         layout.addWidget(split, 1)
         layout.addWidget(buttons)
         fit_to_screen(self, 640, 560)
+
+    def _document(self, uid: str) -> None:
+        self.accept()
+        self.document_chosen.emit(uid)
 
     def _chosen(self, document_id: int, start: int, end: int) -> None:
         self.accept()

@@ -56,7 +56,14 @@ class ProjectDialogs:
         dialog = AgreementDialog(self.session.project, outcome.figures, self.window, outcome.report)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.place_chosen.connect(self.open_place)
+        dialog.document_chosen.connect(self.open_compared)
         dialog.open()
+
+    def open_compared(self, uid: str) -> None:
+        """Show a compared document (by its uid) in review mode."""
+        document_id = self.session.project.document_id(uid)
+        if document_id is not None:
+            self.open_place(document_id, 0, 0)
 
     def open_place(self, document_id: int, start: int, end: int) -> None:
         """Show a document in review mode (colour by annotator) with ``[start, end)``

@@ -1,0 +1,86 @@
+"""The agreement report's documents as a table model: each compared document's figures,
+a row made only when the view asks for it, sortable by any column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
+UNDEFINED = 2.0  # where an undefined figure sorts: after every defined one
+DARK = QColor("#111")
+
+Index = QModelIndex | QPersistentModelIndex
+Role = Qt.ItemDataRole
+
+
+def shade(value: float) -> QColor:
+    """A figure's background, from red (0) to green (1), as the report's tables shade it."""
+    part = max(0.0, min(1.0, value))
+    return QColor(int(230 - 120 * part), int(120 + 100 * part), 120)
+
+
+class DocumentFigures(QAbstractTableModel):
+    """The rows of ``figures["documents"]`` (lowest agreement first): the document (its
+    title, else the start of its id), then exact F1, overlap F1 and kappa."""
+
+    def __init__(self, documents: list[dict[str, Any]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.documents = documents
+        self.order = list(range(len(documents)))  # the rows shown, as places in documents
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.order)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 1 + len(FIGURES)
+
+    def document(self, row: int) -> dict[str, Any]:
+        """The figures of the document shown in ``row``."""
+        return self.documents[self.order[row]]
+
+    def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self.document(index.row())
+        column = index.column()
+        if column == 0:
+            if role in (Role.DisplayRole, Role.ToolTipRole):
+                return entry["title"] or entry["id"][:12]
+            return None
+        value = entry[FIGURES[column - 1][0]]
+        if role == Role.DisplayRole:
+            return "–" if value is None else f"{value:.2f}"
+        if role == Role.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignCenter if value is None else Qt.AlignmentFlag.AlignRight
+        if value is not None and role == Role.BackgroundRole:
+            return shade(value)
+        if value is not None and role == Role.ForegroundRole:
+            return DARK
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Role.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Role.DisplayRole:
+            return None
+        return "Document" if section == 0 else FIGURES[section - 1][1]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Rows by one column (an undefined figure after every defined one); rows equal in
+        it keep the report's order, lowest agreement first."""
+        name = FIGURES[column - 1][0] if column else ""
+
+        def key(at: int) -> Any:
+            entry = self.documents[at]
+            if not name:
+                return entry["title"] or entry["id"][:12]
+            return UNDEFINED if entry[name] is None else entry[name]
+
+        self.layoutAboutToBeChanged.emit()
+        self.order = sorted(
+            range(len(self.documents)), key=key, reverse=order == Qt.SortOrder.DescendingOrder
+        )
+        self.layoutChanged.emit()
