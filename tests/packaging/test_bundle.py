@@ -257,7 +257,11 @@ def _descendants_while_running(
     while child.poll() is None:
         parents = [str(child.pid)]
         while parents:
-            for task in Path(f"/proc/{parents.pop()}/task").glob("*/children"):
+            try:  # a process may end between being listed and being looked at
+                tasks = list(Path(f"/proc/{parents.pop()}/task").glob("*/children"))
+            except OSError:
+                continue
+            for task in tasks:
                 try:
                     pids = task.read_text().split()
                     for pid in pids:
