@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from factmark.ui.models.agreement_documents import FIGURES, shade_rgb
 from factmark.ui.plain import escape
-
-FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
 
 
 def _cell(value: float | None) -> str:
     """A figure as a table cell, shaded from red (0) to green (1), like a heatmap."""
     if value is None:
         return "<td align='center'>–</td>"
-    shade = max(0.0, min(1.0, value))
-    red, green = int(230 - 120 * shade), int(120 + 100 * shade)
+    red, green, blue = shade_rgb(value)
     return (
-        f"<td align='right' style='background-color: rgb({red}, {green}, 120); "
+        f"<td align='right' style='background-color: rgb({red}, {green}, {blue}); "
         f"color: #111'>&nbsp;{value:.2f}&nbsp;</td>"
     )
 

@@ -16,10 +16,21 @@ Index = QModelIndex | QPersistentModelIndex
 Role = Qt.ItemDataRole
 
 
-def shade(value: float) -> QColor:
-    """A figure's background, from red (0) to green (1), as the report's tables shade it."""
+def shade_rgb(value: float) -> tuple[int, int, int]:
+    """A figure's shade, from red (0) to green (1), like a heatmap: the report's table
+    cells and this table's backgrounds."""
     part = max(0.0, min(1.0, value))
-    return QColor(int(230 - 120 * part), int(120 + 100 * part), 120)
+    return int(230 - 120 * part), int(120 + 100 * part), 120
+
+
+def shade(value: float) -> QColor:
+    """A figure's background, as the report's tables shade it."""
+    return QColor(*shade_rgb(value))
+
+
+def named(entry: dict[str, Any]) -> str:
+    """How a compared document is named: its title, else the start of its id."""
+    return str(entry["title"] or entry["id"][:12])
 
 
 class DocumentFigures(QAbstractTableModel):
@@ -48,7 +59,7 @@ class DocumentFigures(QAbstractTableModel):
         column = index.column()
         if column == 0:
             if role in (Role.DisplayRole, Role.ToolTipRole):
-                return entry["title"] or entry["id"][:12]
+                return named(entry)
             return None
         value = entry[FIGURES[column - 1][0]]
         if role == Role.DisplayRole:
@@ -76,7 +87,7 @@ class DocumentFigures(QAbstractTableModel):
         def key(at: int) -> Any:
             entry = self.documents[at]
             if not name:
-                return entry["title"] or entry["id"][:12]
+                return named(entry)
             return UNDEFINED if entry[name] is None else entry[name]
 
         self.layoutAboutToBeChanged.emit()
