@@ -1,4 +1,5 @@
-"""Regenerate the screenshots in docs/: ``python docs/make_screenshots.py``.
+"""Regenerate the screenshots in docs/: ``python docs/make_screenshots.py`` (or into another
+folder: ``python docs/make_screenshots.py FOLDER``).
 
 Annotates the seed article of a throwaway default project with real key presses and saves
 each screen the README shows. With a display (``DISPLAY`` set, e.g. the 1366×768 screen
@@ -15,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+OUT.mkdir(parents=True, exist_ok=True)
 work = Path(tempfile.mkdtemp(prefix="factmark-shots-"))
 os.environ["QT_QPA_PLATFORM"] = "xcb" if os.environ.get("DISPLAY") else "offscreen"
 os.environ["XDG_DATA_HOME"] = str(work / "data")
@@ -26,6 +29,7 @@ from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
+from factmark.core.agreement import agreement  # noqa: E402
 from factmark.core.importing import collect_files, import_file  # noqa: E402
 from factmark.core.project import Project  # noqa: E402
 from factmark.ui.app import application, create_main_window  # noqa: E402
@@ -68,8 +72,8 @@ def settle() -> None:
 def save(widget: QWidget, name: str) -> None:
     widget.show()
     settle()
-    widget.grab().save(str(HERE / name), "PNG", 0)  # 0: smallest file
-    print(HERE / name)
+    widget.grab().save(str(OUT / name), "PNG", 0)  # 0: smallest file
+    print(OUT / name)
 
 
 def annotate(window: MainWindow) -> None:
@@ -147,7 +151,7 @@ def main() -> None:
     save(window, "main-window-dark.png")
     app.setPalette(QPalette())
     agree(window)
-    save(AgreementDialog(window.project, window), "agreement.png")
+    save(AgreementDialog(window.project, agreement(window.project), window), "agreement.png")
     os._exit(0)  # skip tearing down Qt objects at exit
 
 

@@ -115,3 +115,21 @@ def test_enter_or_double_click_opens_the_document_in_review_mode(
     assert not dialog.isVisible()
     assert window.current is not None and window.current.uid == wanted
     assert window.action_table["reviewMode"].isChecked()
+
+
+def test_the_columns_fill_the_table_at_any_width(open_window, qtbot: QtBot, project: Path) -> None:
+    _window, dialog, _figures = opened(open_window, project)
+    table = dialog.documents
+    header = table.horizontalHeader()
+
+    def widths() -> list[int]:
+        return [header.sectionSize(column) for column in range(header.count())]
+
+    for width in (dialog.width(), dialog.width() + 300):
+        dialog.resize(width, dialog.height())
+        qtbot.waitUntil(lambda: sum(widths()) == table.viewport().width())
+        assert header.sectionViewportPosition(header.count() - 1) + widths()[-1] == (
+            table.viewport().width()
+        )  # no empty strip after the last column
+        assert widths()[0] > max(widths()[1:])  # the names get the room, not the figures
+    assert len(set(widths()[1:])) == 1  # the figures keep one width as the table grows

@@ -46,7 +46,7 @@ def test_copy_merge_back_and_agreement(
     dialog = AgreementDialog(window.project, agreement(window.project), window)
     qtbot.addWidget(dialog)
     report = dialog.report.toPlainText()
-    assert "1 documents annotated by two or more of 2 annotators" in report
+    assert "1 document annotated by two or more of 2 annotators" in report
     assert dialog.figures["pairs"][0]["annotators"] == ["marko", "olena"]
     assert "Documents, lowest agreement first" not in report  # a table of their own
     assert dialog.documents.model().rowCount() == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from factmark.core.text import counted
 from factmark.ui.models.agreement_documents import FIGURES, shade_rgb
 from factmark.ui.plain import escape
 
@@ -47,8 +48,8 @@ def agreement_html(figures: dict[str, Any]) -> str:
         )
         matrix += f"<tr><th>{escape(a)}</th>{cells}</tr>"
     return (
-        f"<p><b>{figures['documents_compared']}</b> documents annotated by two or more of "
-        f"{len(names)} annotators.</p>"
+        f"<p>{counted(figures['documents_compared'], 'document')} annotated by two or more "
+        f"of {counted(len(names), 'annotator')}.</p>"
         f"<h3>Overall and per label</h3><table cellspacing='2'><tr><th></th>{head}</tr>"
         + rows([("all labels", figures["overall"]), *figures["labels"].items()])
         + "</table><h3>Exact span F1 between annotators</h3>"

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QLabel,
     QSplitter,
     QTableView,
@@ -131,8 +132,13 @@ class DocumentTable(QTableView):
         # The report's order (exact F1, lowest first) is the first sort, without moving a row.
         self.horizontalHeader().setSortIndicator(1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        self.horizontalHeader().setStretchLastSection(False)
-        self.setColumnWidth(0, 280)
+        # The document's name takes what the figures leave: no empty strip at the right.
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(80)
+        for column in range(1, header.count()):
+            self.setColumnWidth(column, 90)
         self.activated.connect(self._open)
         self.doubleClicked.connect(self._open)
 
