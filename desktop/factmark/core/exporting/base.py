@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import gc
 import os
 import shutil
 import sys
@@ -512,7 +513,8 @@ class AtomicFolder(_Folder):
             self._close()
         os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
         _place_now_or_with_the_rest(self)
-        return [self.path / name for name in names]
+        with _collector_paused():
+            return [self.path / name for name in names]
 
     def place(self) -> None:
         """Move the complete folder under its final name (replacing an earlier export)."""
@@ -528,6 +530,21 @@ class AtomicFolder(_Folder):
     def discard(self) -> None:
         self._close()
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused inside the block: made one after the other, the
+    200,003 paths a brat export of 100,000 articles returns ran it over and over (0.40-0.49 s
+    of processor time for them against 0.63-0.64 s, after the second process has ended)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _flush_to_disk(folder: int, files: Iterable[str]) -> None:

@@ -64,6 +64,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ _RESERVED = ("SPAN_DEFAULT", "ARC_DEFAULT", "ATTRIBUTE_DEFAULT", "ENTITY-NESTING
 _ID_LENGTH = 12
 _SLUG = re.compile(r"[a-z0-9]+")
 _SLUG_LENGTH = 40
+_ANNOTATOR = itemgetter("annotator")
 _SLUG_BYTES = bytes(
     byte if chr(byte) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32 for byte in range(256)
 )
@@ -226,66 +228,89 @@ class BratWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         text: str = record["text"]
+        spans = record["spans"]
         stem = self._stem(record)
         lines: list[str] = []
         attributes: list[str] = []
         notes: list[str] = []
-        tids: dict[int, str] = {}
+        # Span numbers -> T numbers, for the relations (when the document has any).
+        numbers: dict[int, int] | None = {} if record["relations"] else None
         entities = self.entities.names
+        # Counted in C; a span left out below is taken off again.
+        self.unkept_details += sum(map(bool, map(_ANNOTATOR, spans)))
         # Most spans hold no line break, no attribute and no note: one search and one
         # line each (an export writes millions).
         breaks = _LINE_BREAK.search
-        for span in record["spans"]:
+        number = 0
+        for span in spans:
             start, end, label = span["start"], span["end"], span["label"]
             entity = entities.get(label) or self.entities[label]
             if breaks(text, start, end) is None:
-                tid = tids[span["id"]] = f"T{len(tids) + 1}"
-                lines.append(f"{tid}\t{entity} {start} {end}\t{text[start:end]}")
+                number += 1
+                lines.append(f"T{number}\t{entity} {start} {end}\t{span['text']}")
             else:
                 pieces = fragments(text, start, end)
                 if not pieces:
                     self.line_break_only += 1
+                    self.unkept_details -= bool(span["annotator"])
                     continue
                 self.discontinuous += len(pieces) > 1
                 self.edge_breaks += (pieces[0][0], pieces[-1][1]) != (start, end)
-                tid = tids[span["id"]] = f"T{len(tids) + 1}"
+                number += 1
                 offsets = ";".join(f"{first} {last}" for first, last in pieces)
                 shown = " ".join(text[first:last] for first, last in pieces)
-                lines.append(f"{tid}\t{entity} {offsets}\t{shown}")
-            if span["attrs"]:
-                for name, value in span["attrs"].items():
-                    written = self._attribute(name, value)
-                    if written is None:
-                        self.unkept_attributes += 1
-                    else:
-                        attributes.append(f"A{len(attributes) + 1}\t{written[0]} {tid}{written[1]}")
-            note = span["note"]
-            if note and not note.isspace():
-                flat = _one_line(note)
-                self.flattened_notes += flat != note
-                notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {tid}\t{flat}")
-            if span["annotator"]:
-                self.unkept_details += 1
+                lines.append(f"T{number}\t{entity} {offsets}\t{shown}")
+            if numbers is not None:
+                numbers[span["id"]] = number
+            if span["attrs"] or span["note"]:
+                self._span_extras(span, f"T{number}", attributes, notes)
+        if numbers is not None:
+            self._relations(record["relations"], numbers, lines, notes)
+        lines += attributes
+        lines += notes
+        lines.append("")  # the last line ends too
+        self.out.write(f"{stem}.txt", text.encode("utf-8"))
+        self.out.write(f"{stem}.ann", "\n".join(lines).encode("utf-8"))
+
+    def _span_extras(
+        self, span: dict[str, Any], tid: str, attributes: list[str], notes: list[str]
+    ) -> None:
+        """The A lines of a span's attributes and the # line of its note."""
+        for name, value in span["attrs"].items():
+            written = self._attribute(name, value)
+            if written is None:
+                self.unkept_attributes += 1
+            else:
+                attributes.append(f"A{len(attributes) + 1}\t{written[0]} {tid}{written[1]}")
+        note = span["note"]
+        if note and not note.isspace():
+            flat = _one_line(note)
+            self.flattened_notes += flat != note
+            notes.append(f"#{len(notes) + 1}\tAnnotatorNotes {tid}\t{flat}")
+
+    def _relations(
+        self,
+        relations: list[dict[str, Any]],
+        numbers: dict[int, int],
+        lines: list[str],
+        notes: list[str],
+    ) -> None:
+        """The R lines of a document's relations and the # lines of their notes."""
         number = 0
-        for relation in record["relations"]:
-            head, child = tids.get(relation["head"]), tids.get(relation["child"])
+        for relation in relations:
+            head, child = numbers.get(relation["head"]), numbers.get(relation["child"])
             if head is None or child is None:
                 self.orphaned_relations += 1
                 continue
             number += 1
             kind = self.relations[relation["label"]]
-            lines.append(f"R{number}\t{kind} Arg1:{head} Arg2:{child}")
+            lines.append(f"R{number}\t{kind} Arg1:T{head} Arg2:T{child}")
             note = relation.get("note") or ""
             if note.strip():
                 flat = _one_line(note)
                 self.flattened_notes += flat != note
                 notes.append(f"#{len(notes) + 1}\tAnnotatorNotes R{number}\t{flat}")
             self.link_attributes += len(relation.get("attrs") or {})
-        lines += attributes
-        lines += notes
-        lines.append("")  # the last line ends too
-        self.out.write(f"{stem}.txt", text.encode("utf-8"))
-        self.out.write(f"{stem}.ann", "\n".join(lines).encode("utf-8"))
 
     def _attribute(self, name: str, value: object) -> tuple[str, str] | None:
         """The brat name of a span attribute and what follows the span's id on its A line
