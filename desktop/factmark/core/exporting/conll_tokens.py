@@ -124,12 +124,16 @@ class _Classes:
         # A run of word characters and marks, then any joiner or glued character and the
         # next run (one character at a time through alternatives is twice as slow).
         run = f"[{word}{marks}]*+"
-        word_token = f"[{word}]{run}(?:(?:{_GLUE}|{joiner}){run})*+"
+        word_rest = f"(?<=[{word}]){run}(?:(?:{_GLUE}|{joiner}){run})*+"
         tail = f"[{marks}]*+(?:{_GLUE}[{marks}]*+)*+"
-        other_token = f"(?:{_REGIONAL_INDICATOR}{{2}}|\\S){tail}"
+        other_rest = f"(?:(?<={_REGIONAL_INDICATOR}){_REGIONAL_INDICATOR})?{tail}"
+        # Every token's first character is any but whitespace, and the expression begins
+        # with it: the engine then passes over whitespace by that class alone instead of
+        # trying each alternative at each position. What follows depends on what it was:
+        # a word character, or a regional indicator (two make a flag), or another.
         # One group: re.split returns the whitespace between the tokens with them, and the
         # offsets follow from the lengths (see split) without a match object per token.
-        return re.compile(f"({word_token}|{other_token})")
+        return re.compile(f"(\\S(?:{word_rest}|{other_rest}))")
 
 
 _CLASSES = _Classes()
