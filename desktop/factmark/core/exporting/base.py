@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -498,23 +499,32 @@ class AtomicFolder(_Folder):
 
     def adopt(self, names: Iterable[str]) -> None:
         """Count files another process wrote into the folder (``FolderPart``) as written."""
-        for relative in names:
-            self._folders.add(os.path.dirname(relative))
-            self._written[relative] = None
+        self._folders.update(map(os.path.dirname, names))
+        self._written.update(dict.fromkeys(names))
 
     def finish(self) -> list[Path]:
         if len(self._folders) == 1:  # no subfolder: no name holds a "/"
             names = sorted(self._written)
         else:
             names = sorted(self._written, key=lambda name: name.split("/"))
+        # The files go to the disk in a thread (the system call lets go of the interpreter)
+        # while their paths are made here.
+        flushed = _in_background(
+            lambda: _flush_to_disk(
+                self._descriptor, (os.path.join(self.temp, name) for name in names)
+            )
+        )
         try:
-            _flush_to_disk(self._descriptor, (os.path.join(self.temp, name) for name in names))
+            with _collector_paused():
+                paths = [self.path / name for name in names]
         finally:
-            self._close()
+            try:
+                flushed()
+            finally:
+                self._close()
         os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
         _place_now_or_with_the_rest(self)
-        with _collector_paused():
-            return [self.path / name for name in names]
+        return paths
 
     def place(self) -> None:
         """Move the complete folder under its final name (replacing an earlier export)."""
@@ -530,6 +540,28 @@ class AtomicFolder(_Folder):
     def discard(self) -> None:
         self._close()
         shutil.rmtree(self.temp, ignore_errors=True)
+
+
+def _in_background(work: Callable[[], None]) -> Callable[[], None]:
+    """``work()`` started in a thread; the function returned waits for it to end and
+    raises what it raised."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # raised in the waiting thread
+            failed.append(error)
+
+    thread = threading.Thread(target=run, name="factmark-background", daemon=True)
+    thread.start()
+
+    def wait() -> None:
+        thread.join()
+        if failed:
+            raise failed[0]
+
+    return wait
 
 
 @contextlib.contextmanager
