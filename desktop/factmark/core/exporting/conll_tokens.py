@@ -15,7 +15,7 @@ import bisect
 import re
 import threading
 import unicodedata
-from itertools import accumulate, compress, count
+from itertools import accumulate
 
 LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 TERMINATORS = frozenset(".!?。！？؟।")
@@ -36,7 +36,7 @@ _REGIONAL_INDICATOR = r"[\U0001F1E6-\U0001F1FF]"  # two make a flag
 _GLUE = r"[\u200c\u200d]\S"  # a zero-width (non-)joiner and the character it joins
 _BLOCK = 256
 
-_LINE_BREAK = re.compile(f"[{''.join(sorted(LINE_BREAKS))}]")
+_SENTENCE_MARK = re.compile(f"[{''.join(sorted(LINE_BREAKS | TERMINATORS))}]")
 
 
 def _is_cjk(code: int) -> bool:
@@ -170,14 +170,20 @@ def starts_of_sentences(
     """``sentence_starts`` for the tokens as ``split`` gives them."""
     total = len(words)
     result = set()
-    for found in _LINE_BREAK.finditer(text):  # whitespace: between two tokens, or at an end
-        k = bisect.bisect_right(starts, found.start())
-        if 0 < k < total:
-            result.add(k)
     resume = 0
-    for k in compress(count(), map(TERMINATORS.__contains__, words)):
-        if k < resume:
-            continue  # part of the run just looked at
+    # One pass over the text finds both where lines break and the terminators (a
+    # terminator token is that one character, where it is in the text): quicker than a
+    # pass for each and asking of every token whether it is a terminator.
+    for found in _SENTENCE_MARK.finditer(text):
+        at = found.start()
+        if text[at] in LINE_BREAKS:  # whitespace: between two tokens, or at an end
+            k = bisect.bisect_right(starts, at)
+            if 0 < k < total:
+                result.add(k)
+            continue
+        k = bisect.bisect_left(starts, at)
+        if k < resume or k == total or starts[k] != at or words[k] not in TERMINATORS:
+            continue  # part of the run just looked at, or of a longer token
         j = k + 1
         while j < total and words[j] in TERMINATORS and starts[j] == ends[j - 1]:
             j += 1
