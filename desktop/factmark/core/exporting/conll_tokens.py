@@ -33,7 +33,8 @@ _CJK_RANGES = (
 _CJK_STARTS = [start for start, _ in _CJK_RANGES]
 _EMOJI_MODIFIERS = range(0x1F3FB, 0x1F400)  # skin tones: part of the emoji before them
 _REGIONAL_INDICATOR = r"[\U0001F1E6-\U0001F1FF]"  # two make a flag
-_GLUE = r"[\u200c\u200d]\S"  # a zero-width (non-)joiner and the character it joins
+_JOINERS = r"\u200c\u200d"  # zero-width non-joiner and joiner
+_GLUE = f"[{_JOINERS}]\\S"  # a zero-width (non-)joiner and the character it joins
 _BLOCK = 256
 
 _SENTENCE_MARK = re.compile(f"[{''.join(sorted(LINE_BREAKS | TERMINATORS))}]")
@@ -120,11 +121,15 @@ class _Classes:
         self.digits.sort()
         word, marks = _char_class(self.word), _char_class(self.marks)
         digit = f"[{_char_class(self.digits)}]"
-        joiner = f"(?<={digit})[,.](?={digit})"  # 15,000 and 0.3 stay whole
-        # A run of word characters and marks, then any joiner or glued character and the
-        # next run (one character at a time through alternatives is twice as slow).
+        # A run of word characters and marks, then any joined character and the next run
+        # (one character at a time through alternatives is twice as slow). What joins is
+        # a zero-width (non-)joiner and the character after it, or a "," or "." between
+        # two digits (15,000 and 0.3 stay whole): the one character first, so that the
+        # engine leaves a run at the whitespace after it by one class, not by looking
+        # back and around.
         run = f"[{word}{marks}]*+"
-        word_rest = f"(?<=[{word}]){run}(?:(?:{_GLUE}|{joiner}){run})*+"
+        joined = f"[{_JOINERS},.](?:(?<=[{_JOINERS}])\\S|(?<={digit}[,.])(?={digit}))"
+        word_rest = f"(?<=[{word}]){run}(?:{joined}{run})*+"
         tail = f"[{marks}]*+(?:{_GLUE}[{marks}]*+)*+"
         other_rest = f"(?:(?<={_REGIONAL_INDICATOR}){_REGIONAL_INDICATOR})?{tail}"
         # Every token's first character is any but whitespace, and the expression begins
