@@ -422,15 +422,17 @@ class _Folder:
         else:
             descriptor = os.open(os.path.join(self.temp, relative), self._FLAGS, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view) :]
+            written = os.write(descriptor, data)  # all of it at once, but for a signal
+            if written < len(data):
+                view = memoryview(data)[written:]
+                while view:
+                    view = view[os.write(descriptor, view) :]
         finally:
             os.close(descriptor)
 
     def _announce(self, relative: str) -> None:
         """The folder of ``relative`` made, and the file counted as written."""
-        folder = os.path.dirname(relative)
+        folder = os.path.dirname(relative) if "/" in relative else ""
         if folder not in self._folders:
             (self.temp / folder).mkdir(parents=True, exist_ok=True)
             self._folders.add(folder)

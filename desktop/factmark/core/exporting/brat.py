@@ -334,7 +334,7 @@ class BratWriter:
     def _stem(self, record: dict[str, Any]) -> str:
         """``<title slug>-<id prefix>``, unique in this folder whatever the file system's case."""
         title = slug(record.get("title") or "")
-        if not any("a" <= ch <= "z" for ch in title):
+        if not title.strip("-0123456789"):  # a slug holds only a-z, 0-9 and "-"
             title = ""  # digits alone ("12" from a Cyrillic title) name nothing
         uid = slug(str(record["id"]), limit=200) or "document"
         for length in (_ID_LENGTH, len(uid)):
