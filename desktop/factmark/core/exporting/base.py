@@ -505,18 +505,19 @@ class AtomicFolder(_Folder):
         self._written.update(dict.fromkeys(names))
 
     def finish(self) -> list[Path]:
-        if len(self._folders) == 1:  # no subfolder: no name holds a "/"
-            names = sorted(self._written)
-        else:
-            names = sorted(self._written, key=lambda name: name.split("/"))
         # The files go to the disk in a thread (the system call lets go of the interpreter)
-        # while their paths are made here.
+        # while their names are sorted and their paths made here.
+        written = list(self._written)
         flushed = _in_background(
             lambda: _flush_to_disk(
-                self._descriptor, (os.path.join(self.temp, name) for name in names)
+                self._descriptor, (os.path.join(self.temp, name) for name in written)
             )
         )
         try:
+            if len(self._folders) == 1:  # no subfolder: no name holds a "/"
+                names = sorted(written)
+            else:
+                names = sorted(written, key=lambda name: name.split("/"))
             with _collector_paused():
                 paths = [self.path / name for name in names]
         finally:
