@@ -49,9 +49,17 @@ sentence_texts = st.lists(
 
 
 def assert_same(text: str) -> None:
+    # First, so that where a text brings blocks not read yet, this is what reads them.
+    words, starts, ends, marks = conll_tokens.split_marked(text)
     tokens = reference_tokenize(text)
     assert tokenize(text) == tokens, text
-    assert sentence_starts(text, tokens) == reference_sentence_starts(text, tokens), text
+    sentences = reference_sentence_starts(text, tokens)
+    assert sentence_starts(text, tokens) == sentences, text
+    # The export's way: the line breaks and terminators found in the pass over the text
+    # that looks for blocks not read yet.
+    assert list(zip(starts, ends, strict=True)) == tokens, text
+    assert words == [text[start:end] for start, end in tokens], text
+    assert conll_tokens.starts_of_sentences(text, words, starts, ends, marks) == sentences, text
 
 
 @settings(max_examples=600, deadline=None)

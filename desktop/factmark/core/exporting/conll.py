@@ -61,7 +61,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from factmark.core.exporting.base import WRITE_BUFFER, AtomicFile, ExportContext
 from factmark.core.exporting.conll_tokens import sentence_starts as sentence_starts
-from factmark.core.exporting.conll_tokens import split, starts_of_sentences
+from factmark.core.exporting.conll_tokens import split_marked, starts_of_sentences
 from factmark.core.exporting.conll_tokens import tokenize as tokenize
 from factmark.core.exporting.second_process import part_beside
 from factmark.core.model import ValidationError
@@ -217,10 +217,10 @@ class ConllWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         text: str = record["text"]
-        words, starts, ends = split(text)
+        words, starts, ends, marks = split_marked(text)
         if not words:
             return
-        sentences = starts_of_sentences(text, words, starts, ends)
+        sentences = starts_of_sentences(text, words, starts, ends, marks)
         spans = self._token_spans(starts, ends, record["spans"])
         keep = keep_innermost if self.policy == "innermost" else keep_outermost
         begin, inside = self.begin, self.inside

@@ -37,7 +37,8 @@ _JOINERS = r"\u200c\u200d"  # zero-width non-joiner and joiner
 _GLUE = f"[{_JOINERS}]\\S"  # a zero-width (non-)joiner and the character it joins
 _BLOCK = 256
 
-_SENTENCE_MARK = re.compile(f"[{''.join(sorted(LINE_BREAKS | TERMINATORS))}]")
+SENTENCE_MARKS = LINE_BREAKS | TERMINATORS
+_SENTENCE_MARK = re.compile(f"[{''.join(sorted(SENTENCE_MARKS))}]")
 
 
 def _is_cjk(code: int) -> bool:
@@ -75,6 +76,7 @@ class _Classes:
         self.blocks: frozenset[int] = frozenset()
         self.unknown = re.compile(r"[^\x00-\xff]")  # outside the blocks read (0 read below)
         self.pattern = re.compile("")
+        self.marked = self.unknown  # what ``unknown`` finds, and the sentence marks
         self._read({0})
 
     def pattern_for(self, text: str) -> re.Pattern[str]:
@@ -113,6 +115,19 @@ class _Classes:
             f"\\U{start * _BLOCK:08x}-\\U{end * _BLOCK - 1:08x}" for start, end in ranges
         )
         self.unknown = re.compile(f"[^{inside}]")
+        # The same, and the line breaks and terminators: holes in the blocks read.
+        parts: list[str] = []
+        holes = sorted(map(ord, SENTENCE_MARKS))
+        for start, end in ranges:
+            low, high = start * _BLOCK, end * _BLOCK - 1
+            for hole in holes:
+                if low <= hole <= high:
+                    if low < hole:
+                        parts.append(f"\\U{low:08x}-\\U{hole - 1:08x}")
+                    low = hole + 1
+            if low <= high:
+                parts.append(f"\\U{low:08x}-\\U{high:08x}")
+        self.marked = re.compile(f"[^{''.join(parts)}]")
         self.blocks = frozenset(known)  # last: a reader that sees a block sees its pattern
 
     def _compile(self) -> re.Pattern[str]:
@@ -146,9 +161,28 @@ _CLASSES = _Classes()
 
 def split(text: str) -> tuple[list[str], list[int], list[int]]:
     """The tokens of ``text`` and their start and end offsets (code points)."""
-    pieces = _CLASSES.pattern_for(text).split(text)  # whitespace, token, ..., whitespace
+    return _split_by(_CLASSES.pattern_for(text), text)
+
+
+def _split_by(pattern: re.Pattern[str], text: str) -> tuple[list[str], list[int], list[int]]:
+    pieces = pattern.split(text)  # whitespace, token, ..., whitespace
     offsets = list(accumulate(map(len, pieces)))
     return pieces[1::2], offsets[0:-1:2], offsets[1::2]
+
+
+def split_marked(text: str) -> tuple[list[str], list[int], list[int], list[int]]:
+    """``split``, and where ``text`` holds a line break or a terminator (for
+    ``starts_of_sentences``), found in the one pass over the text that also looks for
+    characters of blocks not read yet (two passes took a twentieth of an export)."""
+    classes = _CLASSES
+    while True:
+        marked = classes.marked  # before the pattern, which is then at least as new
+        marks = [found.start() for found in marked.finditer(text)]
+        if SENTENCE_MARKS.issuperset(map(text.__getitem__, marks)):
+            break
+        classes.pattern_for(text)  # characters of blocks not read yet: read, then again
+    words, starts, ends = _split_by(classes.pattern, text)
+    return words, starts, ends, marks
 
 
 def tokenize(text: str) -> list[tuple[int, int]]:
@@ -170,17 +204,23 @@ def sentence_starts(text: str, tokens: list[tuple[int, int]]) -> set[int]:
 
 
 def starts_of_sentences(
-    text: str, words: list[str], starts: list[int], ends: list[int]
+    text: str,
+    words: list[str],
+    starts: list[int],
+    ends: list[int],
+    marks: list[int] | None = None,
 ) -> set[int]:
-    """``sentence_starts`` for the tokens as ``split`` gives them."""
+    """``sentence_starts`` for the tokens as ``split`` gives them (``marks``: where the
+    line breaks and terminators are, as ``split_marked`` gives them; found when None)."""
+    if marks is None:
+        marks = [found.start() for found in _SENTENCE_MARK.finditer(text)]
     total = len(words)
     result = set()
     resume = 0
-    # One pass over the text finds both where lines break and the terminators (a
-    # terminator token is that one character, where it is in the text): quicker than a
-    # pass for each and asking of every token whether it is a terminator.
-    for found in _SENTENCE_MARK.finditer(text):
-        at = found.start()
+    # The line breaks and terminators are found in one pass over the text (a terminator
+    # token is that one character, where it is in the text): quicker than a pass for each
+    # and asking of every token whether it is a terminator.
+    for at in marks:
         if text[at] in LINE_BREAKS:  # whitespace: between two tokens, or at an end
             k = bisect.bisect_right(starts, at)
             if 0 < k < total:
