@@ -21,8 +21,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--second-process",
         action="store_true",
-        help="formats that can (brat, CoNLL, attribution, sentences, XMI) export, and "
-        "agreement figures are counted, with a second process whatever the size",
+        help="formats that can (brat, CoNLL, attribution, sentences, XMI, spaCy) export, "
+        "and agreement figures are counted, with a second process whatever the size",
     )
 
 
@@ -30,13 +30,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def second_process_always(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """With --second-process, every export of more than one document in a format that can
     (brat, CoNLL, attribution, sentences, XMI) is written by two processes
-    (factmark.core.exporting.second_process), and the agreement figures of more than one
-    document counted by two (factmark.core.agreement)."""
+    (factmark.core.exporting.second_process), every spaCy output of more than one file has
+    its later files made by a second process (factmark.core.exporting.spacy_docbin), and
+    the agreement figures of more than one document are counted by two
+    (factmark.core.agreement)."""
     if request.config.getoption("--second-process"):
         from factmark.core import agreement
-        from factmark.core.exporting import second_process
+        from factmark.core.exporting import second_process, spacy_docbin
 
         monkeypatch.setattr(second_process, "FROM_BYTES", 0)
+        monkeypatch.setattr(spacy_docbin, "FROM_BYTES", 0)
         monkeypatch.setattr(agreement, "FROM_BYTES", 0)
 
 

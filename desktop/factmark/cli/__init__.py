@@ -88,6 +88,7 @@ def __getattr__(name: str) -> object:
 _PARTS = {
     "_export-part": ("factmark.core.exporting.second_process", "run"),
     "_agree-part": ("factmark.core.agreement", "run_second_part"),
+    "_spacy-part": ("factmark.core.exporting.spacy_docbin", "run"),
 }
 
 # Each command's module (in factmark.cli) and function.

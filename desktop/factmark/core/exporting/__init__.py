@@ -120,6 +120,8 @@ def export(
     names: list[str | None] = [name for name, _ in split.parts] if split else [None]
     has_relations = _exports_relations(project, selection)
     contexts = contexts_for(project, selection, names, options or {}, has_relations)
+    for context in contexts.values():
+        context.cancelled = cancelled
     card_values = contexts[names[0]].card_values
     writers: dict[str | None, Writer] = {}
     result = ExportResult(path)

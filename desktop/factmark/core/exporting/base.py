@@ -146,6 +146,8 @@ class ExportContext:
     shared: dict[str, Any] = field(default_factory=dict)
     # Values the dataset card's loading instructions need (spaCy's `--lang`), shared too.
     card_values: dict[str, str] = field(default_factory=dict)
+    # True once the export is cancelled (a writer that works long in finish() looks).
+    cancelled: Callable[[], bool] | None = None
 
 
 class Writer(Protocol):

@@ -32,6 +32,13 @@ Tokenising waits until the export has seen every document (the writers of all pa
 the languages found through ``ExportContext.shared``; ``export()`` adds every record before
 it finishes any part).
 
+A large output's later files are made by a second process of this program (see
+:data:`COMMAND`): once the tokenizer is chosen it reads the waiting records from its first
+file's first record on, tokenises them with the same language and writes its files into
+the folder this process fills, counting what it adjusted for the card; this process makes
+the earlier files meanwhile, then counts the second's files and adjustments as its own.
+The files are the bytes one process writes.
+
 - ``doc.spans["sc"]`` holds every span, nested and overlapping ones included. ``"sc"`` is
   the ``spans_key`` spancat reads by default.
 - ``doc.ents`` holds the subset ner can learn, which must not overlap. The rule is spaCy's
@@ -60,14 +67,16 @@ import re
 import tempfile
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
-from factmark.core.exporting.base import AtomicFolder, ExportContext
+from factmark.core import two_processes
+from factmark.core.exporting.base import AtomicFolder, ExportContext, FolderPart
 from factmark.core.exporting.sentence_split import available as available
 from factmark.core.exporting.sentence_split import check_available as _check
 
@@ -84,6 +93,17 @@ DESCRIPTION = (
 )
 FOLDER = True  # named like a file (corpus.spacy), but a folder spaCy's reader takes
 DOCUMENTS_PER_FILE = 1000
+
+# A large output's later files are made by a second process of this program (started with
+# this hidden command, ``factmark _spacy-part FOLDER``; see factmark.core.two_processes)
+# once the tokenizer is chosen: it reads the waiting records from the first record of
+# its first file on and writes its files into the folder this process fills, which makes
+# the files before them meanwhile. Waiting records of fewer bytes than FROM_BYTES are
+# made into files by this process alone: the second one takes about START_BYTES' worth
+# of this process's time to start (Python, then spaCy's import and tokenizer).
+COMMAND = "_spacy-part"
+FROM_BYTES = 30_000_000
+START_BYTES = 16_000_000
 
 SPANS_KEY = "sc"
 FALLBACK_LANGUAGE = "xx"
@@ -121,20 +141,27 @@ class SpacyWriter:
         # The records wait on disk, one JSON line each, until every document's language
         # is known (a file without a name, inside the folder being filled: nothing to
         # clean up, whatever happens).
-        self.pending = tempfile.TemporaryFile(dir=self.out.temp)  # noqa: SIM115
+        # A second process reads them too: the file has a name (taken away before the
+        # folder is put in place).
+        descriptor, name = tempfile.mkstemp(dir=self.out.temp, prefix=".records-")
+        self.pending = open(descriptor, "w+b")  # noqa: SIM115
+        self.pending_path = Path(name)
+        self.starts: list[int] = []  # where each file's first record begins in it
+        self.documents = 0
+        self.second: two_processes.SecondProcess | None = None
         self.pipelines: dict[str, Language] = {}
         self.fallbacks: dict[str, str] = {}  # language code -> why it became xx
         self.by_language: Counter[str] = Counter()  # why -> documents
         # Shared by the writers of every part: languages found, and the tokenizer chosen.
         self.languages: Counter[str] = context.shared.setdefault("spacy_languages", Counter())
-        self.spans = 0
-        self.widened: Counter[str] = Counter()
-        self.unplaced: Counter[str] = Counter()
-        self.not_in_ents: Counter[str] = Counter()
+        self.counts = _Counts()
 
     def add(self, record: dict[str, Any]) -> None:
         code = self._language(language_code(record["meta"] or {}))
         self.languages[code] += 1
+        if not self.documents % DOCUMENTS_PER_FILE:
+            self.starts.append(self.pending.tell())
+        self.documents += 1
         # Kept as a JSON line until finish(): the tokenizer is chosen once every
         # document's language is known.
         self.pending.write(
@@ -143,76 +170,6 @@ class SpacyWriter:
             )
             + b"\n"
         )
-
-    def _add_document(self, filling: _Filling, nlp: Language, record: dict[str, Any]) -> None:
-        """Tokenise one record and add it to ``filling``: its spans placed on the tokens
-        (widened ones and those that touch no token counted), the ner subset chosen."""
-        from spacy.tokens import Span
-
-        doc = nlp.make_doc(record["text"])
-        tokens = filling.tokens(doc)
-        placed = self._place(filling, tokens, record["spans"])
-        label_ids = self._label_ids(nlp, placed)
-        doc.spans[SPANS_KEY] = [
-            Span(doc, start, end, label=label_ids[label]) for start, end, label in placed
-        ]
-        # ner cannot learn an entity with whitespace at either edge.
-        space = tokens[:, filling.is_space]
-        learnable = [
-            (start, end, n)
-            for n, (start, end, _) in enumerate(placed)
-            if not (space[start] or space[end - 1])
-        ]
-        kept = _longest_first(learnable)
-        filling.set_entities(
-            tokens, [(start, end, label_ids[placed[n][2]]) for start, end, n in kept]
-        )
-        if len(kept) < len(placed):
-            chosen = {n for _, _, n in kept}
-            for n, (_, _, label) in enumerate(placed):
-                if n not in chosen:
-                    self.not_in_ents[label] += 1
-        doc.user_data["factmark_id"] = record["id"]
-        doc.user_data["factmark_title"] = record["title"]
-        doc.user_data["factmark_tokenizer"] = nlp.lang
-        doc.user_data["factmark_spans"] = [
-            [s["id"], s["start"], s["end"], s["label"]] for s in record["spans"]
-        ]
-        filling.add(doc, tokens, set(label_ids))
-
-    def _place(
-        self, filling: _Filling, tokens: Any, spans: list[dict[str, Any]]
-    ) -> list[tuple[int, int, str]]:
-        """Each span as (first token, token after the last, label), by bisecting the
-        tokens' offsets: what ``doc.char_span`` gives with ``alignment_mode="strict"``,
-        else with ``"expand"``, without a Token object per look."""
-        self.spans += len(spans)
-        if not spans:
-            return []
-        offsets = tokens[:, filling.idx]
-        starts = offsets.tolist()
-        ends = (offsets + tokens[:, filling.length]).tolist()
-        placed = []
-        for span in spans:
-            start, end, label = span["start"], span["end"], span["label"]
-            # The tokens holding the first and the last character (a token owns the
-            # whitespace after it, so every character has one).
-            first = bisect_right(starts, start) - 1
-            last = bisect_right(starts, end - 1) - 1
-            if starts[first] != start or ends[last] != end:
-                if start == ends[first]:  # the space after a token is not part of it
-                    first += 1
-                if first > last:
-                    self.unplaced[label] += 1
-                    continue
-                self.widened[label] += 1
-            placed.append((first, last + 1, label))
-        return placed
-
-    def _label_ids(self, nlp: Language, placed: list[tuple[int, int, str]]) -> dict[str, int]:
-        """The labels of ``placed``, each with its hash in the vocabulary's strings."""
-        labels = {label for _, _, label in placed}
-        return {label: nlp.vocab.strings.add(label) for label in labels}
 
     def _language(self, code: str | None) -> str:
         """``code`` if spaCy can tokenise it here, else ``xx`` (the reason counted)."""
@@ -271,59 +228,163 @@ class SpacyWriter:
                 "runs of characters (counted below). For such a language's own tokenizer, "
                 "export its documents on their own: the card then advises its `--lang`"
             )
-        if self.widened:
+        if self.counts.widened:
             notes.append(
                 f"{where}spans not on spaCy token boundaries, widened in the .spacy file to the "
                 "whole tokens they touch (edge whitespace left out): "
-                f"{self._of(self.widened)}; their exact offsets are in "
+                f"{self._of(self.counts.widened)}; their exact offsets are in "
                 'doc.user_data["factmark_spans"]'
             )
-        if self.unplaced:
+        if self.counts.unplaced:
             notes.append(
                 f"{where}spans that are only the space after a word, which belongs to no spaCy "
-                f"token, left out of doc.spans and doc.ents: {self._of(self.unplaced)}; they "
-                'are in doc.user_data["factmark_spans"]'
+                "token, left out of doc.spans and doc.ents: "
+                f"{self._of(self.counts.unplaced)}; they are in "
+                'doc.user_data["factmark_spans"]'
             )
-        if self.not_in_ents:
+        if self.counts.not_in_ents:
             notes.append(
                 f'{where}spans in doc.spans["sc"] (spancat) but not in doc.ents (ner), which '
                 "cannot overlap and keeps the longest of overlapping spans: "
-                f"{self._of(self.not_in_ents)}"
+                f"{self._of(self.counts.not_in_ents)}"
             )
         return notes
 
     def _of(self, counts: Counter[str]) -> str:
         """``"12 of 25 (location 6, number 6)"``."""
         by_label = ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
-        return f"{sum(counts.values())} of {self.spans} ({by_label})"
+        return f"{sum(counts.values())} of {self.counts.spans} ({by_label})"
 
     def finish(self) -> list[Path]:
         lang = self.tokenizer()
         nlp = self.pipelines.get(lang) or _blank(lang)
+        self.pending.flush()
+        files = max(len(self.starts), 1)
+        own = self._own_files(lang)
         self.pending.seek(0)
+        made = _Files(nlp, self.out, self.counts, DOCUMENTS_PER_FILE)
+        if own == files:
+            made.write(self.pending, 1, self.context.cancelled)
+        else:
+            made.write(islice(self.pending, own * DOCUMENTS_PER_FILE), 1, self.context.cancelled)
+            self._take_second()
+        self.pending.close()
+        self.pending_path.unlink()
+        self.context.notes.extend(self._notes())
+        return self.out.finish()
+
+    def _own_files(self, lang: str) -> int:
+        """How many files this process makes: all of them, or, for large waiting records,
+        the first ones while a second process (started here) makes the rest, so that both
+        end together."""
+        size = self.pending.tell()
+        if size < FROM_BYTES or len(self.starts) < 2:
+            return max(len(self.starts), 1)
+        mine = (size + START_BYTES) / 2
+        own = max(1, min(bisect_right(self.starts, mine) - 1, len(self.starts) - 1))
+        self.second = two_processes.SecondProcess.start(
+            "export",
+            COMMAND,
+            {
+                "records": str(self.pending_path),
+                "from": self.starts[own],
+                "number": own + 1,
+                "per_file": DOCUMENTS_PER_FILE,
+                "lang": lang,
+                "folder": str(self.out.temp),
+            },
+        )
+        return own
+
+    def _take_second(self) -> None:
+        """Wait for the second process; count its files and what it adjusted as this
+        process's own."""
+        assert self.second is not None
+        try:
+            result = self.second.result(self.context.cancelled)
+            self.out.adopt(result["written"])
+            self.counts.add(result["counts"])
+        finally:
+            self.second.stop()
+            self.second = None
+
+    def discard(self) -> None:
+        if self.second is not None:
+            self.second.stop()
+            self.second = None
+        self.pending.close()
+        self.out.discard()
+
+
+class _Counts:
+    """The spans of an output and what was adjusted, by label (the card's notes)."""
+
+    def __init__(self) -> None:
+        self.spans = 0
+        self.widened: Counter[str] = Counter()
+        self.unplaced: Counter[str] = Counter()
+        self.not_in_ents: Counter[str] = Counter()
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "spans": self.spans,
+            "widened": self.widened,
+            "unplaced": self.unplaced,
+            "not_in_ents": self.not_in_ents,
+        }
+
+    def add(self, data: dict[str, Any]) -> None:
+        """Add counts made elsewhere (:meth:`as_data`)."""
+        self.spans += data["spans"]
+        self.widened.update(data["widened"])
+        self.unplaced.update(data["unplaced"])
+        self.not_in_ents.update(data["not_in_ents"])
+
+
+class _Out(Protocol):
+    def write(self, relative: str, data: bytes) -> None: ...
+
+
+class _Files:
+    """Waiting records tokenised and written as numbered DocBin files of ``per_file``
+    documents each into a folder (this process's, or for a second
+    process its part of it); what was adjusted counted in ``counts``."""
+
+    def __init__(self, nlp: Language, out: _Out, counts: _Counts, per_file: int) -> None:
+        self.nlp = nlp
+        self.out = out
+        self.counts = counts
+        self.per_file = per_file
+
+    def write(
+        self, records: Iterable[bytes], first: int, cancelled: Callable[[], bool] | None
+    ) -> None:
+        """The records (JSON lines) as files numbered from ``first`` on; none at all
+        as one empty file, for spaCy to read. Raises :class:`two_processes.Cancelled`
+        between files once ``cancelled()`` is true."""
         # zlib, most of DocBin.to_bytes, lets other threads run: one file is compressed
         # and written in a thread while the next one's documents are made.
         with _encoders_looked_up_once(), ThreadPoolExecutor(max_workers=1) as writer:
             writing: Future[None] | None = None
-            for number, docbin in enumerate(self._docbins(nlp), start=1):
+            for number, docbin in enumerate(self._docbins(records), start=first):
                 if writing is not None:
                     writing.result()  # its error, if any; and one DocBin waits at most
+                if cancelled is not None and cancelled():
+                    raise two_processes.Cancelled
                 writing = writer.submit(self._write, f"{number:06d}.spacy", docbin)
             if writing is not None:
                 writing.result()
-        self.pending.close()
-        self.context.notes.extend(self._notes())
-        return self.out.finish()
 
-    def _docbins(self, nlp: Language) -> Iterator[DocBin]:
-        """The waiting records as DocBins of :data:`DOCUMENTS_PER_FILE` documents; an
-        empty export still has one (empty) file for spaCy to read."""
-        filling, first = _Filling(nlp.vocab), True
-        for line in self.pending:
-            self._add_document(filling, nlp, orjson.loads(line))
-            if len(filling.docbin) == DOCUMENTS_PER_FILE:
+    def _docbins(self, records: Iterable[bytes]) -> Iterator[DocBin]:
+        """The records as DocBins of ``per_file`` documents; no record at all as one
+        empty DocBin."""
+        vocab = self.nlp.vocab
+        filling, first = _Filling(vocab), True
+        for line in records:
+            self._add_document(filling, orjson.loads(line))
+            if len(filling.docbin) == self.per_file:
                 yield filling.done()
-                filling, first = _Filling(nlp.vocab), False
+                filling, first = _Filling(vocab), False
         if len(filling.docbin) or first:
             yield filling.done()
 
@@ -331,9 +392,77 @@ class SpacyWriter:
         """Compress ``docbin`` and write it as ``name`` (in the writer thread)."""
         self.out.write(name, docbin.to_bytes())
 
-    def discard(self) -> None:
-        self.pending.close()
-        self.out.discard()
+    def _add_document(self, filling: _Filling, record: dict[str, Any]) -> None:
+        """Tokenise one record and add it to ``filling``: its spans placed on the tokens
+        (widened ones and those that touch no token counted), the ner subset chosen."""
+        from spacy.tokens import Span
+
+        nlp = self.nlp
+        doc = nlp.make_doc(record["text"])
+        tokens = filling.tokens(doc)
+        placed = self._place(filling, tokens, record["spans"])
+        label_ids = self._label_ids(placed)
+        doc.spans[SPANS_KEY] = [
+            Span(doc, start, end, label=label_ids[label]) for start, end, label in placed
+        ]
+        # ner cannot learn an entity with whitespace at either edge.
+        space = tokens[:, filling.is_space]
+        learnable = [
+            (start, end, n)
+            for n, (start, end, _) in enumerate(placed)
+            if not (space[start] or space[end - 1])
+        ]
+        kept = _longest_first(learnable)
+        filling.set_entities(
+            tokens, [(start, end, label_ids[placed[n][2]]) for start, end, n in kept]
+        )
+        if len(kept) < len(placed):
+            chosen = {n for _, _, n in kept}
+            for n, (_, _, label) in enumerate(placed):
+                if n not in chosen:
+                    self.counts.not_in_ents[label] += 1
+        doc.user_data["factmark_id"] = record["id"]
+        doc.user_data["factmark_title"] = record["title"]
+        doc.user_data["factmark_tokenizer"] = nlp.lang
+        doc.user_data["factmark_spans"] = [
+            [s["id"], s["start"], s["end"], s["label"]] for s in record["spans"]
+        ]
+        filling.add(doc, tokens, set(label_ids))
+
+    def _place(
+        self, filling: _Filling, tokens: Any, spans: list[dict[str, Any]]
+    ) -> list[tuple[int, int, str]]:
+        """Each span as (first token, token after the last, label), by bisecting the
+        tokens' offsets: what ``doc.char_span`` gives with ``alignment_mode="strict"``,
+        else with ``"expand"``, without a Token object per look."""
+        self.counts.spans += len(spans)
+        if not spans:
+            return []
+        offsets = tokens[:, filling.idx]
+        starts = offsets.tolist()
+        ends = (offsets + tokens[:, filling.length]).tolist()
+        placed = []
+        for span in spans:
+            start, end, label = span["start"], span["end"], span["label"]
+            # The tokens holding the first and the last character (a token owns the
+            # whitespace after it, so every character has one).
+            first = bisect_right(starts, start) - 1
+            last = bisect_right(starts, end - 1) - 1
+            if starts[first] != start or ends[last] != end:
+                if start == ends[first]:  # the space after a token is not part of it
+                    first += 1
+                if first > last:
+                    self.counts.unplaced[label] += 1
+                    continue
+                self.counts.widened[label] += 1
+            placed.append((first, last + 1, label))
+        return placed
+
+    def _label_ids(self, placed: list[tuple[int, int, str]]) -> dict[str, int]:
+        """The labels of ``placed``, each with its hash in the vocabulary's strings."""
+        labels = {label for _, _, label in placed}
+        strings = self.nlp.vocab.strings
+        return {label: strings.add(label) for label in labels}
 
 
 class _Filling:
@@ -478,3 +607,25 @@ def _blank(lang: str) -> Language:
 def open_writer(path: Path, context: ExportContext) -> SpacyWriter:
     """A writer for ``path``; imports spaCy (check_available() has made sure it can)."""
     return SpacyWriter(path, context)
+
+
+# -- the second process ----------------------------------------------------------------
+
+
+def run(folder: str) -> int:
+    """``factmark _spacy-part FOLDER``: make the files the job in FOLDER describes; their
+    names and what was adjusted (or why it failed) go to FOLDER/result.json."""
+    return two_processes.serve(folder, _make_part)
+
+
+def _make_part(job: dict[str, Any], _folder: Path) -> dict[str, Any]:
+    out = FolderPart(Path(job["folder"]))
+    counts = _Counts()
+    try:
+        with open(job["records"], "rb") as records:
+            records.seek(job["from"])
+            made = _Files(_blank(job["lang"]), out, counts, job["per_file"])
+            made.write(records, job["number"], None)
+    finally:
+        out.close()
+    return {"written": out.written(), "counts": counts.as_data()}
