@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from factmark.core.exporting import spacy_docbin
-from factmark.core.exporting.base import Selection
+from factmark.core.exporting.base import AtomicFolder, Selection
 from factmark.core.exporting.sentence_split import available
 from factmark.core.project import Project
 from factmark.ui.background.jobs import export_project
@@ -122,4 +122,27 @@ def test_ctrl_c_stops_the_second_process(tmp_path: Path, monkeypatch: pytest.Mon
         tmp_path / "wrapper.py",
         ["export", str(setting), "--all", "-f", "spacy", "-o", str(out)],
     )
+    assert left_over(tmp_path, setting) == []
+
+
+def test_a_cancel_stops_one_process_between_files(
+    setting: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cancelled (in the window) while one process makes the files: it stops before the
+    next file, and the export is cancelled with nothing written."""
+    monkeypatch.setattr(spacy_docbin, "FROM_BYTES", 1 << 62)
+    written: list[str] = []
+    write = AtomicFolder.write
+
+    def counted(folder: AtomicFolder, relative: str, data: bytes) -> None:
+        written.append(relative)
+        write(folder, relative, data)
+
+    monkeypatch.setattr(AtomicFolder, "write", counted)
+    out = setting.parent / "corpus.spacy"
+    outcome = export_project(
+        setting, "spacy", out, Selection(frozenset()), lambda: len(written) >= 2
+    )
+    assert outcome.cancelled
+    assert written == ["000001.spacy", "000002.spacy"]
     assert left_over(tmp_path, setting) == []
