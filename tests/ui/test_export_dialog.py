@@ -265,3 +265,62 @@ def test_export_dialog_writes_claimreview(project: Project, qtbot: QtBot, tmp_pa
     assert review["claimReviewed"] == text[15:37] == "40 bridges were closed"
     assert review["url"] == "https://example.org/a#:~:text=40%20bridges%20were%20closed"
     assert review["reviewRating"]["alternateName"] == "false"
+
+
+def test_cancel_in_the_progress_keeps_the_dialog_and_the_previous_file(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    """Cancel pressed while the export runs: no error box, the export dialog stays open
+    with its choices, the window says nothing was written, and an earlier export of that
+    name is untouched."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from factmark.ui.background import jobs
+
+    window = open_window()
+    out = tmp_path / "corpus.jsonl"
+    out.write_text("the previous export\n")
+    pressed = threading.Event()
+    real_export = jobs.export
+
+    def export_after_cancel(*args, **kwargs):  # type: ignore[no-untyped-def]
+        pressed.wait(10)  # the export is still running when Cancel is pressed
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "export", export_after_cancel)
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for box in dialog.statuses.values():
+        box.setChecked(True)
+    dialog.output.setText(str(out))
+
+    def press_cancel() -> None:
+        progress = window.findChild(QProgressDialog, "exportProgress") or dialog.findChild(
+            QProgressDialog, "exportProgress"
+        )
+        if progress is None or not progress.isVisible() or pressed.is_set():
+            return
+        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+        pressed.set()
+
+    timer = QTimer()
+    timer.timeout.connect(press_cancel)
+    timer.start(10)
+    export_button = next(
+        b
+        for b in dialog.buttons.buttons()
+        if dialog.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
+    )
+    qtbot.mouseClick(export_button, Qt.MouseButton.LeftButton)
+    timer.stop()
+    pressed.set()
+
+    assert dialog.isVisible()  # not accepted: its choices are there to run again
+    assert dialog.result_message == "Export cancelled; nothing was written"
+    assert window.statusBar().currentMessage() == dialog.result_message
+    assert out.read_text() == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl"]

@@ -405,3 +405,27 @@ def test_a_job_that_raises_ends_and_its_traceback_is_logged(
     assert outcome.error is not None and "an importer bug" in outcome.error  # nothing hangs
     log = errors.log_path().read_text(encoding="utf-8")
     assert "RuntimeError: an importer bug" in log and "Traceback" in log
+
+
+def test_a_cancel_after_the_outputs_are_in_place_finishes_the_export(
+    project: Project, project_path: Path, tmp_path: Path
+) -> None:
+    """Cancel pressed once the new file has replaced the old one (its card not yet
+    written): the export finishes with its card and says what it wrote, rather than
+    reporting a cancel that left the new file, without its card, in place."""
+    for n in range(300):
+        project.add_document(IncomingDocument(f"Article {n}: the mayor said 12 drones.", ""))
+    output = tmp_path / "export.jsonl"
+    output.write_text("the previous export\n")
+
+    def cancelled() -> bool:  # true from the moment the new file is in place
+        return output.read_text() != "the previous export\n"
+
+    outcome = jobs.export_project(project_path, "jsonl", output, ALL, cancelled)
+
+    assert not outcome.cancelled and outcome.error is None
+    assert outcome.result is not None and outcome.result.documents == 300
+    assert len(output.read_text().splitlines()) == 300
+    card = tmp_path / "README.md"
+    assert outcome.result.card == card and "300" in card.read_text()
+    assert outcome.summary().startswith("Exported 300 documents")

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, BinaryIO, cast
 
+from factmark.core import two_processes
 from factmark.core.exporting import grouping, second_process
 from factmark.core.exporting.base import (
     ExportContext,
@@ -106,6 +107,12 @@ def export(
     whole export has succeeded; on any error nothing under the final names changes. A
     format that opts in writes a large export's later documents in a second process
     (see ``second_process``), which stops once ``cancelled()`` is true.
+
+    Once ``cancelled()`` is true the export stops (the running query is aborted: SQLite
+    asks every few hundred steps) and nothing under the final names changes, up to the
+    moment the outputs are put in place; from then on it finishes, its card too, and
+    returns what it wrote, so that a late cancel never leaves new outputs reported as
+    not written, or without their card.
     """
     if fmt not in FORMATS:
         raise ValidationError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
@@ -129,6 +136,8 @@ def export(
         result.groups = grouping.plan(project, sorted(selection.statuses), split, split.by)
     groups = result.groups.part_of if result.groups is not None else None
     second: second_process.SecondProcess | None = None
+    if cancelled is not None:
+        project.conn.set_progress_handler(lambda: int(cancelled()), 200)
     try:
         for name in names:
             writers[name] = module.open_writer(part_path(path, fmt, name), contexts[name])
@@ -164,6 +173,8 @@ def export(
             )
         if split:
             _check_parts(split, counts)
+        if cancelled is not None and cancelled():
+            raise two_processes.Cancelled
         with outputs_placed_together():  # all parts, or none, replace an earlier export
             for name in names:
                 # Dropped only once finished: a writer whose finish fails is discarded too.
@@ -175,6 +186,9 @@ def export(
         for writer in writers.values():
             writer.discard()
         raise
+    finally:
+        if cancelled is not None:
+            project.conn.set_progress_handler(None, 0)  # in place: the rest is finished
     for name in names:
         part = counts[name]
         result.documents += part.documents

@@ -234,10 +234,9 @@ def export_project(
         project = Project.open(project_path, create=False, readonly=True)
     except ProjectError as error:
         return ExportOutcome(error=str(error))
-    # The writers have no cancel hook: a progress handler aborts the running query
-    # (SQLite calls it every few hundred steps, in this thread), the writer's atomic
-    # output then removes its partial file and any old file stays as it was.
-    project.conn.set_progress_handler(lambda: int(cancelled()), 200)
+    # export() aborts the running query once cancelled (the writer's atomic output then
+    # removes its partial file and any old file stays as it was), until its outputs are
+    # in place: after that it finishes and the outcome says what it wrote.
     try:
         result = export(
             project, fmt, output, selection, split, options, card=card, cancelled=cancelled

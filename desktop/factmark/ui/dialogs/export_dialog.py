@@ -296,8 +296,13 @@ class ExportDialog(QDialog):
             self.result_message = outcome.error
             plain_warning(self, "Export failed", outcome.error)
             return
+        if outcome.cancelled:
+            # The choices stay on screen to change or run again; the window says so.
+            self.result_message = outcome.summary()
+            self._tell_window()
+            return
         result = outcome.result
-        assert result is not None  # an export without an error has a result
+        assert result is not None  # an export neither failed nor cancelled has a result
         self.result_message = (
             f"Exported {counted(result.documents, 'document')}, {counted(result.spans, 'span')} "
             f"and {counted(result.relations, 'relation')} to {result.path}."
@@ -308,10 +313,14 @@ class ExportDialog(QDialog):
                 warning[0].upper() + warning[1:] + "." for warning in result.warnings
             )
             plain_warning(self, "Export", self.result_message)
+        self._tell_window()
+        self.accept()
+
+    def _tell_window(self) -> None:
+        """The result message in the window's status bar, for ten seconds."""
         parent = self.parent()
         if parent is not None and hasattr(parent, "statusBar"):
             parent.statusBar().showMessage(self.result_message, 10000)
-        self.accept()
 
 
 LABEL_COLUMNS = 4  # label boxes a line: many labels make rows, not a wider dialog
