@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
@@ -507,26 +506,27 @@ class AtomicFolder(_Folder):
         self._written.update(dict.fromkeys(names))
 
     def finish(self) -> list[Path]:
+        from concurrent.futures import ThreadPoolExecutor  # an export's, not start-up's
+
         # The files go to the disk in a thread (the system call lets go of the interpreter)
         # while their names are sorted and their paths made here.
         written = list(self._written)
-        flushed = _in_background(
-            lambda: _flush_to_disk(
-                self._descriptor, (os.path.join(self.temp, name) for name in written)
-            )
-        )
         try:
-            if len(self._folders) == 1:  # no subfolder: no name holds a "/"
-                names = sorted(written)
-            else:
-                names = sorted(written, key=lambda name: name.split("/"))
-            with _collector_paused():
-                paths = [self.path / name for name in names]
+            with ThreadPoolExecutor(max_workers=1) as disk:
+                flushed = disk.submit(
+                    _flush_to_disk,
+                    self._descriptor,
+                    (os.path.join(self.temp, name) for name in written),
+                )
+                if len(self._folders) == 1:  # no subfolder: no name holds a "/"
+                    names = sorted(written)
+                else:
+                    names = sorted(written, key=lambda name: name.split("/"))
+                with _collector_paused():
+                    paths = [self.path / name for name in names]
+                flushed.result()  # what it raised (a full disk), raised here
         finally:
-            try:
-                flushed()
-            finally:
-                self._close()
+            self._close()
         os.chmod(self.temp, 0o777 & ~_umask())  # mkdtemp makes it private (0700)
         _place_now_or_with_the_rest(self)
         return paths
@@ -545,28 +545,6 @@ class AtomicFolder(_Folder):
     def discard(self) -> None:
         self._close()
         shutil.rmtree(self.temp, ignore_errors=True)
-
-
-def _in_background(work: Callable[[], None]) -> Callable[[], None]:
-    """``work()`` started in a thread; the function returned waits for it to end and
-    raises what it raised."""
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            work()
-        except BaseException as error:  # raised in the waiting thread
-            failed.append(error)
-
-    thread = threading.Thread(target=run, name="factmark-background", daemon=True)
-    thread.start()
-
-    def wait() -> None:
-        thread.join()
-        if failed:
-            raise failed[0]
-
-    return wait
 
 
 @contextlib.contextmanager
