@@ -153,6 +153,10 @@ class MainWindow(QMainWindow):
         self.annotator_button.setToolTip(
             "The name recorded on the spans you make. Click to change."
         )
+        # Their texts before the status bar first lays them out: its height is then the
+        # one it keeps (set later, the article moved by two pixels after the first paint).
+        self.progress_label.setText("0 / 0 done")
+        self.annotator_button.setText(f"Annotator: {self.settings.annotator()}")
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.annotator_button)
 
