@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
@@ -24,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from factmark.core.exporting import FORMATS, sentences
 from factmark.core.exporting.base import Selection, Split
+from factmark.core.exporting.grouping import field_name
 from factmark.core.exporting.pseudonyms import ensure_key
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
 from factmark.core.text import counted
+from factmark.ui.dialogs.export_choices import ExportChoices, ExportMemory
 from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.models.tables import STATUS_NAMES
 from factmark.ui.plain import plain_warning
@@ -40,13 +43,25 @@ NESTED_POLICIES = {
 
 
 class ExportDialog(QDialog):
-    """Options of an export: format, documents, labels, split, output."""
+    """Options of an export: format, documents, labels, split, output.
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    With a ``memory`` (the window's settings), the dialog opens with the choices of the
+    project's last export that wrote files, where they still hold, and remembers those
+    of each export it writes; without one it opens with the defaults every time.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        parent: QWidget | None = None,
+        *,
+        memory: ExportMemory | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export corpus")
         self.project = project
+        self.memory = memory
         self.result_message = ""
 
         self.format = QComboBox(self)
@@ -161,6 +176,8 @@ class ExportDialog(QDialog):
         form.addRow(self.counts)
         form.addRow(self.buttons)
 
+        if memory is not None:
+            self._propose(memory.export_choices(project.path))
         for box in [*self.statuses.values(), *self.labels.values()]:
             box.toggled.connect(lambda _on: self._update_counts())
         self.split_on.toggled.connect(lambda _on: self._update_enabled())
@@ -214,6 +231,62 @@ class ExportDialog(QDialog):
         if self.pseudonymise.isChecked():
             chosen["pseudonymise"] = "annotators"
         return chosen
+
+    def choices(self) -> ExportChoices:
+        """What the boxes say, as remembered after an export (the labels are not)."""
+        return ExportChoices(
+            format=self.format.currentData(),
+            folder=Path(self.output.text()).absolute().parent,
+            nested=self.nested.currentData(),
+            scheme=self.scheme.currentData(),
+            statuses=frozenset(s for s, box in self.statuses.items() if box.isChecked()),
+            layer=self.layer.currentData(),
+            split_on=self.split_on.isChecked(),
+            split=self.split.text(),
+            seed=self.seed.value(),
+            min_per_part=self.min_per_part.value(),
+            split_by=self.split_by.currentText().strip(),
+            card=self.card.isChecked(),
+            pseudonymise=self.pseudonymise.isChecked(),
+        )
+
+    def _propose(self, remembered: ExportChoices) -> None:
+        """Set the boxes to the remembered choices that still hold; any other (a format
+        no longer offered, a folder gone, a spans layer whose annotator left, a value
+        hand-edited into nonsense) keeps its default, silently."""
+        for combo, data in (
+            (self.format, remembered.format),
+            (self.nested, remembered.nested),
+            (self.scheme, remembered.scheme),
+            (self.layer, remembered.layer),
+        ):
+            index = combo.findData(data) if data is not None else -1
+            if index >= 0:
+                combo.setCurrentIndex(index)
+        if remembered.statuses and remembered.statuses <= set(self.statuses):
+            for status, box in self.statuses.items():
+                box.setChecked(status in remembered.statuses)
+        for box, on in (
+            (self.split_on, remembered.split_on),
+            (self.card, remembered.card),
+            (self.pseudonymise, remembered.pseudonymise),
+        ):
+            if on is not None:
+                box.setChecked(on)
+        for spin, value in (
+            (self.seed, remembered.seed),
+            (self.min_per_part, remembered.min_per_part),
+        ):
+            if value is not None and spin.minimum() <= value <= spin.maximum():
+                spin.setValue(value)
+        split, split_by = remembered.split, remembered.split_by
+        if split is not None and _valid(Split.parse, split):
+            self.split.setText(split)
+        if split_by is not None and (split_by == "" or _valid(field_name, split_by)):
+            self.split_by.setEditText(split_by)
+        if remembered.folder is not None and remembered.folder.is_dir():
+            # The project's own name; _format_changed gives it the format's suffix.
+            self.output.setText(str(remembered.folder / f"{self.project.path.stem}.jsonl"))
 
     # -- reactions -------------------------------------------------------------
 
@@ -303,6 +376,8 @@ class ExportDialog(QDialog):
             return
         result = outcome.result
         assert result is not None  # an export neither failed nor cancelled has a result
+        if self.memory is not None:
+            self.memory.set_export_choices(self.project.path, self.choices())
         self.result_message = (
             f"Exported {counted(result.documents, 'document')}, {counted(result.spans, 'span')} "
             f"and {counted(result.relations, 'relation')} to {result.path}."
@@ -325,6 +400,15 @@ class ExportDialog(QDialog):
 
 LABEL_COLUMNS = 4  # label boxes a line: many labels make rows, not a wider dialog
 LABEL_ROWS_SHOWN = 6  # more rows than this scroll
+
+
+def _valid(check: Callable[[str], object], text: str) -> bool:
+    """Whether ``check(text)`` accepts the text (raises no ValidationError)."""
+    try:
+        check(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _row(widgets) -> QHBoxLayout:  # type: ignore[no-untyped-def]

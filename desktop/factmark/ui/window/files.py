@@ -220,7 +220,7 @@ class ProjectFiles(QObject):
     def choose_export(self) -> None:
         from factmark.ui.dialogs.export_dialog import ExportDialog
 
-        ExportDialog(self.project, self.window).exec()
+        ExportDialog(self.project, self.window, memory=self.settings).exec()
 
 
 def archive_filter() -> str:

@@ -2,24 +2,34 @@
 
 The user's preferences (annotator, behaviour switches, zoom, recent projects, last
 document per project) are the core's ``Preferences`` (``preferences.json``), which the
-command line reads and changes too. Only the window's geometry, dock and toolbar
-state and splitter sizes stay in Qt's INI file (``factmark.ini``), both files in the
-user config folder. Explicit files (rather than QSettings' default location) keep
+command line reads and changes too. The window's geometry, dock and toolbar state,
+splitter sizes and the choices of each project's last export (which only the window
+proposes again) stay in Qt's INI file (``factmark.ini``), both files in the user
+config folder. Explicit files (rather than QSettings' default location) keep
 every test and every user profile apart.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from factmark.core.preferences import LEGACY_FILE, PREFERENCES_FILE, Preferences, config_dir
 
+if TYPE_CHECKING:
+    from factmark.ui.dialogs.export_choices import ExportChoices
+
 # Keys of earlier versions' INI file that preferences.json has taken over.
 _TAKEN_OVER = ("annotator", "snap_to_words", "suggest_on_open", "zoom", "recent_projects")
+MAX_EXPORT_PROJECTS = 50  # projects whose last export's choices are remembered
+_EXPORT_TEXTS = ("format", "nested", "scheme", "layer", "split", "split_by")
+_EXPORT_SWITCHES = ("split_on", "card", "pseudonymise")
+_EXPORT_NUMBERS = ("seed", "min_per_part")
 
 
 class Settings:
@@ -151,6 +161,74 @@ class Settings:
         """Remember whether sentences matching the archive are marked."""
         self.qsettings.setValue("view/mark_checked_sentences", "true" if on else "false")
 
+    # -- File > Export corpus --------------------------------------------------
+
+    def export_choices(self, project: Path) -> ExportChoices:
+        """The choices of the last export written from ``project``; a value missing or
+        of the wrong kind (a hand-edited file) is None. Whether a value still makes
+        sense (a format still offered, a folder still there) is the dialog's to judge."""
+        from factmark.ui.dialogs.export_choices import ExportChoices
+
+        group = _export_group(project)
+
+        def stored(key: str) -> object:
+            return self.qsettings.value(f"{group}/{key}")
+
+        folder = _text(stored("folder"))
+        statuses = stored("statuses")
+        if isinstance(statuses, str):  # QSettings reads "a, b" as a list, "a" as a string
+            statuses = statuses.split(",")
+        ticked = None
+        if isinstance(statuses, list) and all(isinstance(s, str) for s in statuses):
+            ticked = frozenset(s.strip() for s in statuses) - {""} or None
+        return ExportChoices(
+            format=_text(stored("format")),
+            folder=Path(folder) if folder and Path(folder).is_absolute() else None,
+            nested=_text(stored("nested")),
+            scheme=_text(stored("scheme")),
+            statuses=ticked,
+            layer=_text(stored("layer")),
+            split_on=_switch(stored("split_on")),
+            split=_text(stored("split")),
+            seed=_whole(stored("seed")),
+            min_per_part=_whole(stored("min_per_part")),
+            split_by=_text(stored("split_by")),
+            card=_switch(stored("card")),
+            pseudonymise=_switch(stored("pseudonymise")),
+        )
+
+    def set_export_choices(self, project: Path, choices: ExportChoices) -> None:
+        """Remember the choices of an export just written from ``project`` (the values
+        of at most 50 projects are kept, those of the latest exports)."""
+        group = _export_group(project)
+        self.qsettings.remove(group)
+        self.qsettings.setValue(f"{group}/project", str(Path(project).resolve()))
+        self.qsettings.setValue(f"{group}/saved", time.time_ns())
+        for key in (*_EXPORT_TEXTS, *_EXPORT_NUMBERS):
+            chosen = getattr(choices, key)
+            if chosen is not None:
+                self.qsettings.setValue(f"{group}/{key}", chosen)
+        for key in _EXPORT_SWITCHES:
+            chosen = getattr(choices, key)
+            if chosen is not None:
+                self.qsettings.setValue(f"{group}/{key}", "true" if chosen else "false")
+        if choices.folder is not None:
+            self.qsettings.setValue(f"{group}/folder", str(choices.folder))
+        if choices.statuses:
+            self.qsettings.setValue(f"{group}/statuses", sorted(choices.statuses))
+        self._forget_oldest_exports()
+        self.qsettings.sync()
+
+    def _forget_oldest_exports(self) -> None:
+        self.qsettings.beginGroup("export")
+        try:
+            projects = self.qsettings.childGroups()
+            saved = {p: _whole(self.qsettings.value(f"{p}/saved")) or 0 for p in projects}
+            for oldest in sorted(projects, key=saved.__getitem__)[:-MAX_EXPORT_PROJECTS]:
+                self.qsettings.remove(oldest)
+        finally:
+            self.qsettings.endGroup()
+
     def set_window_state(
         self, geometry: QByteArray, state: QByteArray, splitter: list[int]
     ) -> None:
@@ -158,6 +236,39 @@ class Settings:
         self.qsettings.setValue("window/geometry", geometry)
         self.qsettings.setValue("window/state", state)
         self.qsettings.setValue("window/splitter", splitter)
+
+
+def _export_group(project: Path) -> str:
+    """The INI group of a project's export choices: a digest of its resolved path (a
+    path cannot be a QSettings key); the group's ``project`` value names it for readers."""
+    import hashlib  # loaded when the export dialog opens, not at start
+
+    digest = hashlib.sha256(str(Path(project).resolve()).encode("utf-8", "surrogatepass"))
+    return f"export/{digest.hexdigest()[:16]}"
+
+
+def _text(value: object) -> str | None:
+    """A text value as QSettings reads it: unquoted commas in a hand-edited file make
+    it a list, which stands for the text with its commas."""
+    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return ",".join(value)
+    return value if isinstance(value, str) else None
+
+
+def _switch(value: object) -> bool | None:
+    text = str(value).strip().lower() if isinstance(value, (str, bool)) else ""
+    return {"true": True, "false": False}.get(text)
+
+
+def _whole(value: object) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and len(value) < 40:
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _keep_going(setter: Callable[..., None], *args: object) -> None:
