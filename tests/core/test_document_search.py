@@ -42,13 +42,38 @@ def expected(project: Project, query: str) -> list[int]:
     return found
 
 
-@pytest.fixture
-def filled(project: Project, corpus: Path) -> Project:
+@pytest.fixture(params=["not indexed", "partly indexed", "indexed"])
+def filled(request: pytest.FixtureRequest, project: Project, corpus: Path) -> Project:
+    """The shared corpus imported, and the search index as the window's background
+    filling may have left it: not begun, half done, done."""
     files, _ = collect_files([corpus])
     for path in files:
         import_file(project, path)
     project.add_document(IncomingDocument('He said "quoted" twice.', "Quotes"))
+    if request.param == "partly indexed":
+        project.index_new_documents(limit=len(project.documents()) // 2)
+    elif request.param == "indexed":
+        project.index_new_documents()
     return project
+
+
+def test_an_import_leaves_its_documents_to_the_index_in_the_background(
+    project: Project, corpus: Path
+) -> None:
+    files, _ = collect_files([corpus])
+    for path in files:
+        import_file(project, path)
+    stored = len(project.documents())
+    assert stored > 4
+    assert project.documents_not_indexed() == stored
+    project.index_new_documents(limit=3)
+    assert project.documents_not_indexed() == stored - 3
+    rows = project.conn.execute("SELECT rowid FROM document_search ORDER BY rowid").fetchall()
+    assert [row[0] for row in rows] == [d.id for d in project.documents()][:3]  # oldest first
+    project.index_new_documents()
+    assert project.documents_not_indexed() == 0
+    project.index_new_documents()  # nothing left: nothing written twice
+    assert project.conn.execute("SELECT count(*) FROM document_search").fetchone()[0] == stored
 
 
 @pytest.mark.parametrize("query", QUERIES)

@@ -39,9 +39,14 @@ from factmark.core.storage import (
     now,
 )
 
+#: Documents the window adds to the search index a transaction (about 50 ms of writing
+#: for news articles: a label key pressed meanwhile waits at most that long).
+SEARCH_INDEX_CHUNK = 500
+
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "COLOUR_PATTERN",
+    "SEARCH_INDEX_CHUNK",
     "SQLITE_MAGIC",
     "ChangeSet",
     "DocumentState",
@@ -108,10 +113,15 @@ class Project(DocumentsStore, ReadingStore, SettingsStore):
             pieces = self._search_pieces(search)
             if pieces is not None:
                 # The index names the documents holding every piece; each is checked.
-                clauses.append(
-                    "d.id IN (SELECT rowid FROM document_search WHERE document_search MATCH ?)"
-                )
+                # Documents it does not know yet (indexed in the background after an
+                # import: see index_new_documents) are all checked.
+                candidates = "SELECT rowid FROM document_search WHERE document_search MATCH ?"
                 params.append(pieces)
+                indexed, newest = self._indexed_and_newest()
+                if newest > indexed:
+                    candidates += " UNION ALL SELECT id FROM documents WHERE id > ?"
+                    params.append(indexed)
+                clauses.append(f"d.id IN ({candidates})")
             clauses.append("(fm_contains(d.title, ?) OR fm_contains(d.text, ?))")
             params += [search.casefold()] * 2
         if ids is not None:
@@ -137,46 +147,60 @@ class Project(DocumentsStore, ReadingStore, SettingsStore):
         """The FTS5 query for the documents whose title or text may hold ``search``: all
         its three-character pieces (the trigram index's terms). None where the index
         cannot answer: fewer than three characters, a character whose case folding
-        changes the length (ß folds to ss), or no usable index (see _search_index_ready)."""
+        changes the length (ß folds to ss), or no index of Factmark's making (an older
+        project being read, or a table not of our making)."""
         folded = search.casefold()
         if len(folded) < 3 or len(folded) != len(search.lower()):
             return None
-        if not self._search_index_ready():
+        if not self._has_search_index():
             return None
         pieces = dict.fromkeys(folded[i : i + 3] for i in range(len(folded) - 2))
         return " AND ".join('"' + piece.replace('"', '""') + '"' for piece in pieces)
 
-    def _search_index_ready(self) -> bool:
-        """Whether the search index is there as Factmark makes it and knows every
-        document (documents added since, by a merge, are indexed now; a read-only project
-        behind its index is searched without it)."""
-        if not self._has_search_index():
-            return False  # an older project being read, or a table not of our making
-        return self.index_new_documents()
-
-    def index_new_documents(self) -> bool:
-        """Add the documents the search index does not know yet (an import does this once
-        at the end of each file: indexing document by document, each in its savepoint,
-        made SQLite's full-text index write and merge a segment per document). Returns
-        whether the index knows every document now."""
-        if not self._has_search_index():
-            return False
+    def _indexed_and_newest(self) -> tuple[int, int]:
+        """The id of the newest document the search index knows (0: none) and of the
+        newest document (0: none). Documents get ever larger ids and the index takes
+        them in id order, so those past the first are the ones it does not know yet."""
         indexed = self.conn.execute(
             "SELECT rowid FROM document_search ORDER BY rowid DESC LIMIT 1"
         ).fetchone()
         newest = self.conn.execute("SELECT max(id) FROM documents").fetchone()[0]
-        upto = indexed[0] if indexed else 0
-        if newest is None or newest <= upto:
+        return (indexed[0] if indexed else 0), (newest or 0)
+
+    def documents_not_indexed(self) -> int:
+        """How many documents the search index does not know yet (0 where the project
+        has no index of Factmark's making)."""
+        if not self._has_search_index():
+            return 0
+        indexed, _ = self._indexed_and_newest()
+        (left,) = self.conn.execute(
+            "SELECT count(*) FROM documents WHERE id > ?", [indexed]
+        ).fetchone()
+        return int(left)
+
+    def index_new_documents(self, limit: int | None = None) -> bool:
+        """Add documents the search index does not know yet to it, oldest first: at most
+        ``limit`` of them (every one when None), in one transaction. Returns whether the
+        index knows every document now (always, where the project has no index of
+        Factmark's making: nothing is left to do).
+
+        An import does not index what it stores (the trigram index took a third of an
+        import's time): the window fills the index in the background, a few hundred
+        documents a transaction, and a search checks every document the index does not
+        know yet meanwhile (the same answers, found more slowly)."""
+        if not self._has_search_index():
             return True
-        if self.readonly:
-            return False
+        indexed, newest = self._indexed_and_newest()
+        if newest <= indexed:
+            return True
         with self.transaction():
             self.conn.execute(
                 "INSERT INTO document_search (rowid, title, text) "
-                "SELECT id, title, text FROM documents WHERE id > ?",
-                [upto],
+                "SELECT id, title, text FROM documents WHERE id > ? ORDER BY id LIMIT ?",
+                [indexed, -1 if limit is None else limit],
             )
-        return True
+            indexed, newest = self._indexed_and_newest()
+        return newest <= indexed
 
     def _has_search_index(self) -> bool:
         if self._search_index is None:

@@ -149,7 +149,6 @@ def import_file(
                     break
                 _store(project, batch, item, report, create_labels, annotator)
             batch.flush()
-            project.index_new_documents()  # the file's documents, searchable at once
     except ValidationError as error:
         _rolled_back(report)
         report.errors.append((None, str(error)))

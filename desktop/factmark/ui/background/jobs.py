@@ -26,7 +26,7 @@ from factmark.core.exporting import export, writes_folder
 from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import FileReport, collect_files, import_file
 from factmark.core.model import ValidationError
-from factmark.core.project import Project, ProjectError
+from factmark.core.project import SEARCH_INDEX_CHUNK, Project, ProjectError
 from factmark.core.text import counted
 from factmark.ui.errors import report_error
 
@@ -344,6 +344,36 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
     return AgreementOutcome(figures=figures, report=agreement_html(figures))
 
 
+@dataclass
+class IndexOutcome:
+    """How many documents were indexed, and why the filling stopped early if it did."""
+
+    indexed: int = 0
+    error: str | None = None
+
+
+def fill_search_index(project_path: Path, progress: Progress, cancelled: Cancelled) -> IndexOutcome:
+    """Add the documents the project's search index does not know yet to it,
+    :data:`SEARCH_INDEX_CHUNK` a transaction, until none is left or ``cancelled()``;
+    ``progress(done, total, "")`` after each. A project that cannot be written (read-only,
+    busy beyond the wait, gone) ends the filling with its error: searches go on checking
+    the documents not indexed one by one."""
+    outcome = IndexOutcome()
+    try:
+        with Project.open(project_path, create=False) as project:
+            total = project.documents_not_indexed()
+            caught_up = False
+            while not caught_up and not cancelled():
+                caught_up = project.index_new_documents(SEARCH_INDEX_CHUNK)
+                outcome.indexed += SEARCH_INDEX_CHUNK
+                total = max(total, outcome.indexed + (0 if caught_up else 1))  # more came
+                progress(min(outcome.indexed, total), total, "")
+            outcome.indexed = min(outcome.indexed, total)
+    except ProjectError as error:
+        outcome.error = str(error)
+    return outcome
+
+
 def _describe_os_error(error: OSError, output: Path, fmt: str) -> str:
     """Say what went wrong with the output path in the user's terms."""
     if output.is_dir() and not writes_folder(fmt):
@@ -543,3 +573,17 @@ class MergeJob(_FilesJob):
 
     def _failed(self, message: str) -> MergeOutcome:
         return MergeOutcome(error=message)
+
+
+class SearchIndexJob(Job):
+    """:func:`fill_search_index` in a thread of its own (see ``search_index``)."""
+
+    def __init__(self, project_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project_path = project_path
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> IndexOutcome:
+        return fill_search_index(self.project_path, progress, cancelled)
+
+    def _failed(self, message: str) -> IndexOutcome:
+        return IndexOutcome(error=message)

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer
 from factmark.core.changes import ChangeSet
 from factmark.core.model import Document
 from factmark.core.project import Project
+from factmark.ui.background.search_index import SearchIndexer
 from factmark.ui.panels.document_panel import DocumentPanel
 from factmark.ui.window.annotation import Annotation
 from factmark.ui.window.session import Session
@@ -24,7 +25,9 @@ REMEMBER_AFTER_MS = 1000
 
 
 class DocumentNavigator(QObject):
-    """The document list and the document shown, kept in step."""
+    """The document list and the document shown, kept in step; the list's search index
+    filled in the background (``indexer``) after the project opens and after documents
+    came in."""
 
     def __init__(
         self,
@@ -46,6 +49,7 @@ class DocumentNavigator(QObject):
         self._to_remember: tuple[Path, int | None] | None = None
         self._remember = QTimer(self, singleShot=True, interval=REMEMBER_AFTER_MS)
         self._remember.timeout.connect(self.remember_now)
+        self.indexer = SearchIndexer(self)
         panel.document_chosen.connect(self.show)
         session.document_shown.connect(self._shown)
         session.project_opened.connect(self._project_opened)
@@ -86,11 +90,13 @@ class DocumentNavigator(QObject):
     def _project_opened(self, project: Project) -> None:
         self.panel.set_project(project)
         self.open_first()
+        self.indexer.catch_up(project)
 
     def _changed(self, changes: ChangeSet) -> None:
         model = self.panel.model
         if changes.documents_reloaded:
             model.reload()
+            self.indexer.catch_up(self.session.project)
         elif changes.documents or changes.spans:
             model.apply_edits(changes.documents, changes.span_count_deltas())
 

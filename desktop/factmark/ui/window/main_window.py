@@ -30,6 +30,7 @@ from factmark.core.cue_names import cues_on
 from factmark.core.guidelines import section
 from factmark.core.model import Document, Label, Suggestion
 from factmark.core.project import Project
+from factmark.core.text import counted
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
 from factmark.ui.models.tables import SpanListModel
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self._fit_first_size()
         self._restore_layout()
         self.navigator.open_first()
+        self.navigator.indexer.catch_up(project)  # a moment after the window shows
         self._update_titles()
         self.article_view.setFocus()  # keys (Enter, Backspace, arrows) act on the article
 
@@ -157,6 +159,15 @@ class MainWindow(QMainWindow):
         # one it keeps (set later, the article moved by two pixels after the first paint).
         self.progress_label.setText("0 / 0 done")
         self.annotator_button.setText(f"Annotator: {self.settings.annotator()}")
+        # Shown while the search index is filled in the background (after an import).
+        self.indexing_label = QLabel(self)
+        self.indexing_label.setObjectName("indexingLabel")
+        self.indexing_label.setToolTip(
+            "Documents imported are added to the search index in the background; "
+            "until then a search checks them one by one (the same results, more slowly)"
+        )
+        self.indexing_label.hide()
+        self.statusBar().addPermanentWidget(self.indexing_label)
         self.statusBar().addPermanentWidget(self.progress_label)
         self.statusBar().addPermanentWidget(self.annotator_button)
 
@@ -489,6 +500,7 @@ class MainWindow(QMainWindow):
         session.document_shown.connect(self._document_shown)
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
+        self.navigator.indexer.left.connect(self._indexing_left)
         actions["markCheckedSentences"].setChecked(self.settings.mark_checked_sentences())
         # A match found is the selection now: Delete must not act on a span selected before.
         self.find_bar.found.connect(lambda: self.selection.select(None))
@@ -519,6 +531,10 @@ class MainWindow(QMainWindow):
                     self._counts[edit.old.status] -= 1
                     self._counts[edit.new.status] += 1
             self._update_titles(reread=False)
+
+    def _indexing_left(self, left: int) -> None:
+        self.indexing_label.setText(f"Indexing {counted(left, 'document')} for search")
+        self.indexing_label.setVisible(left > 0)
 
     def _document_shown(self, document: Document | None) -> None:
         self._update_titles()
@@ -830,6 +846,7 @@ class MainWindow(QMainWindow):
         if self._side_panels is not None:
             self._side_panels.stop()
         self.documents.stop_pending_search()
+        self.navigator.indexer.stop()  # the chunk being written ends first
         self.save_layout()
         self.session.close()
         super().closeEvent(event)
