@@ -324,3 +324,23 @@ def test_cancel_in_the_progress_keeps_the_dialog_and_the_previous_file(
     assert window.statusBar().currentMessage() == dialog.result_message
     assert out.read_text() == "the previous export\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl"]
+
+
+def test_choosing_a_format_replaces_only_an_export_suffix(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = open_window(tmp_path / "news.2024.factmark")
+    dialog = ExportDialog(window.project, window)
+    qtbot.addWidget(dialog)
+    names = []
+    for fmt in ("brat", "jsonl", "conll", "brat", "sentences", "labelstudio"):
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        names.append(Path(dialog.output.text()).name)
+    assert names == [
+        "news.2024",
+        "news.2024.jsonl",
+        "news.2024.conll",
+        "news.2024",
+        "news.2024.tsv",
+        "news.2024.json",
+    ]

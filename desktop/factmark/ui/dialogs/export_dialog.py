@@ -297,7 +297,10 @@ class ExportDialog(QDialog):
             module.DESCRIPTION + (" (a folder)" if module.SUFFIX == "" else "")
         )
         path = Path(self.output.text())
-        stem = path.name.removesuffix(path.suffix) if path.suffix else path.name
+        # Only an export's own suffix gives way: a folder or project named news.2024 keeps
+        # its whole name (news.2024.jsonl, not news.jsonl).
+        known = {m.SUFFIX for m in FORMATS.values()} | set(sentences.SUFFIXES.values())
+        stem = path.name.removesuffix(path.suffix) if path.suffix in known - {""} else path.name
         suffix = module.SUFFIX
         if fmt == "sentences":  # TSV or JSONL, by the scheme chosen
             suffix = sentences.SUFFIXES[self.scheme.currentData()]
