@@ -5,6 +5,8 @@ the answer is what a plain case-insensitive substring test of each title and tex
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,30 @@ def test_a_search_table_not_of_our_making_is_not_used(tmp_path: Path) -> None:
         conn.execute("CREATE VIRTUAL TABLE document_search USING fts5(title, text)")
     with Project.open(path) as project:
         assert [d.title for d in project.documents(search="agos tod")] == ["Lagos"]
+
+
+def test_two_connections_filling_the_index_at_once_index_each_document_once(
+    project: Project, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two windows on one project each fill the index in the background: the other's
+    # chunk lands between this one's look at the index and its write.
+    files, _ = collect_files([corpus])
+    for path in files:
+        import_file(project, path)
+    stored = [d.id for d in project.documents()]
+    with Project.open(project.path) as other:
+        real = project.transaction
+
+        @contextmanager
+        def after_the_others_chunk() -> Iterator[None]:
+            other.index_new_documents(limit=3)
+            with real():
+                yield
+
+        monkeypatch.setattr(project, "transaction", after_the_others_chunk)
+        project.index_new_documents(limit=2)
+        monkeypatch.undo()
+        assert other.documents_not_indexed() == len(stored) - 5
+        other.index_new_documents()
+    rows = [r[0] for r in project.conn.execute("SELECT rowid FROM document_search")]
+    assert sorted(rows) == stored

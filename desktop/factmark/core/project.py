@@ -194,6 +194,8 @@ class Project(DocumentsStore, ReadingStore, SettingsStore):
         if newest <= indexed:
             return True
         with self.transaction():
+            # Read again under the write lock: another window may have indexed meanwhile.
+            indexed, newest = self._indexed_and_newest()
             self.conn.execute(
                 "INSERT INTO document_search (rowid, title, text) "
                 "SELECT id, title, text FROM documents WHERE id > ? ORDER BY id LIMIT ?",
