@@ -45,6 +45,7 @@ _ANSWERS = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
 BINARY_VIEWS = ("ner", "spans")  # Prodigy's accept/reject interfaces for one suggested span
 # Fields other tools use for annotations that a line here is not read for.
 UNREAD = ("labels", "annotations", "ents", "cats", "predictions", "accept")
+_LOOK_READ = frozenset(("label", *UNREAD))
 
 
 def read(path: Path) -> Iterator[Item]:
@@ -117,12 +118,16 @@ def _line_at(handle: BinaryIO, position: int) -> bytes:
 def _answer_groups(handle: BinaryIO) -> tuple[dict[str, list[int]], dict[int, int]]:
     """The lines to merge, by text: Prodigy answers sharing a text, and every binary
     answer (even alone, its rejected span must not become a span); and where each of
-    those lines starts. Only lines mentioning ``"answer"`` are decoded."""
+    those lines starts. Only lines mentioning ``"answer"`` are decoded, and a file with
+    none (most) is read a block at a time, not line by line."""
+    if not _mentions_answers(handle):
+        return {}, {}
+    handle.seek(0)
     groups: dict[str, list[int]] = {}
     starts: dict[int, int] = {}
     binary: set[str] = set()
     for number, at, raw in _lines(handle):
-        if b'"answer"' not in raw:
+        if _ANSWER not in raw:
             continue
         try:
             record = _load(raw)
@@ -137,6 +142,23 @@ def _answer_groups(handle: BinaryIO) -> tuple[dict[str, list[int]], dict[int, in
     kept = {k: v for k, v in groups.items() if len(v) > 1 or k in binary}
     numbers = {n for v in kept.values() for n in v}
     return kept, {n: at for n, at in starts.items() if n in numbers}
+
+
+def _mentions_answers(handle: BinaryIO) -> bool:
+    """Whether some line holds ``"answer"``, read a block at a time; a NUL byte anywhere
+    refuses the file (as :func:`_lines` does) before any of its lines is read."""
+    mentions, tail = False, b""
+    while block := handle.read(_BLOCK):
+        if b"\x00" in block:
+            raise ValidationError("binary file (it holds NUL bytes), not JSON Lines")
+        # The word may straddle two blocks: the end of the last one is searched again.
+        mentions = mentions or _ANSWER in tail + block
+        tail = block[1 - len(_ANSWER) :]
+    return mentions
+
+
+_ANSWER = b'"answer"'
+_BLOCK = 1 << 20
 
 
 def _answer_key(record: Any) -> str | None:
@@ -285,7 +307,7 @@ def _status(record: dict[str, Any]) -> str:
 def _annotations(record: dict[str, Any]) -> tuple[list[IncomingSpan], list[IncomingRelation]]:
     annotator = record.get("_annotator_id") or record.get("annotator")
     if "spans" in record:
-        spans = [_factmark_span(s, i, annotator) for i, s in enumerate(_list(record, "spans"))]
+        spans = _factmark_spans(_list(record, "spans"), annotator)
         return spans, [_factmark_relation(r, spans) for r in _list(record, "relations")]
     if "entities" in record:
         spans = [_doccano_entity(e) for e in _list(record, "entities")]
@@ -298,6 +320,8 @@ def _annotations(record: dict[str, Any]) -> tuple[list[IncomingSpan], list[Incom
 
 def _unread(record: dict[str, Any]) -> list[str]:
     """Fields of this record that look like annotations but were not read."""
+    if _LOOK_READ.isdisjoint(record):  # most records: none of those fields at all
+        return []
     found = [field for field in UNREAD if record.get(field)]
     read_triples = "spans" in record or "entities" in record or _triples(record.get("label"))
     if record.get("label") and not read_triples:
@@ -309,8 +333,47 @@ def _triples(value: Any) -> TypeGuard[list[Any]]:
     return isinstance(value, list) and all(isinstance(x, list) for x in value)
 
 
+def _factmark_spans(items: list[Any], annotator: Any) -> list[IncomingSpan]:
+    """The spans of a Factmark / Prodigy record, in order.
+
+    Run for every span of a corpus, so the usual span (an object with a start, an end
+    and a label that is text, and no attributes) is made here; any other goes through
+    :func:`_factmark_span`, which says what is wrong with it.
+    """
+    spans: list[IncomingSpan] = []
+    append = spans.append
+    for index, span in enumerate(items):
+        if type(span) is dict and "start" in span and "end" in span:
+            label = span.get("label")
+            if type(label) is str and label and not label.isspace():
+                if len(span) == 3:  # start, end and label only
+                    append(
+                        IncomingSpan(
+                            span["start"], span["end"], label, annotator, None, {}, ("#", index)
+                        )
+                    )
+                    continue
+                get = span.get
+                if not get("attrs"):
+                    append(
+                        IncomingSpan(
+                            span["start"],
+                            span["end"],
+                            label,
+                            get("annotator", annotator),
+                            get("note"),
+                            {},
+                            get("id", ("#", index)),
+                            get("text"),
+                        )
+                    )
+                    continue
+        append(_factmark_span(span, index, annotator))
+    return spans
+
+
 def _factmark_span(span: Any, index: int, annotator: Any) -> IncomingSpan:
-    # Run for every span of a corpus: the common case is checked inline.
+    """Any span: every field read, the first one wrong refused."""
     if type(span) is not dict:
         span = _dict(span, "span")
     if "start" not in span or "end" not in span or "label" not in span:
