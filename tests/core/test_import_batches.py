@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from factmark.core.importing import import_file
 from factmark.core.importing.jsonl import parse_record
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project, ProjectError
 
 LABELS = ("claim", "source", "location", "number")
@@ -172,3 +173,31 @@ def test_an_untitled_record_is_titled_by_its_first_line(runs: list[tuple[str, in
     the line goes on)."""
     text = "".join(piece * count for piece, count in runs) + " end"
     assert parse_record({"text": text}).title == first_line_title(text)
+
+
+def test_a_document_stored_beside_a_batch_keeps_the_ids_in_storing_order(
+    project_path: Path,
+) -> None:
+    """A script may store a document itself while a batch holds others: the batch's are
+    written when it is flushed, after it, and each document's spans stay its own."""
+    with Project.open(project_path) as project, project.transaction():
+        batch = project.document_batch()
+        batch.add(IncomingDocument("First, waiting.", spans=[IncomingSpan(0, 5, "claim")]))
+        project.add_document(
+            IncomingDocument("Second, stored at once.", spans=[IncomingSpan(0, 6, "source")])
+        )
+        batch.add(IncomingDocument("Third, waiting.", spans=[IncomingSpan(0, 5, "number")]))
+        batch.flush()
+    db = sqlite3.connect(project_path)
+    try:
+        rows = db.execute(
+            'SELECT d.id, d.text, substr(d.text, s.start + 1, s."end" - s.start), s.label '
+            "FROM documents d JOIN spans s ON s.document_id = d.id ORDER BY s.id"
+        ).fetchall()
+    finally:
+        db.close()
+    assert rows == [
+        (1, "Second, stored at once.", "Second", "source"),
+        (2, "First, waiting.", "First", "claim"),
+        (3, "Third, waiting.", "Third", "number"),
+    ]

@@ -109,13 +109,18 @@ class DocumentBatch:
     :data:`BATCH_DOCUMENTS` wait or their text passes :data:`BATCH_CHARACTERS`, and by
     :meth:`flush`, which the caller calls before its transaction commits. Documents and
     spans get the ids one at a time would have given them, in the same order.
+
+    A document waits as the rows it will be written as, not as the objects it came in:
+    tuples of numbers and text, which the garbage collector soon stops tracking, where
+    the objects of a hundred documents would be walked again at every collection.
     """
 
     def __init__(self, store: DocumentsStore, create_labels: bool) -> None:
         self._store = store
         self._create_labels = create_labels
         self._known = store._label_set()
-        self._waiting: list[tuple[str, IncomingDocument, str]] = []
+        self._documents: list[tuple[Any, ...]] = []  # rows, with the ids they will have
+        self._spans: list[tuple[Any, ...]] = []
         self._uids: set[str] = set()  # of the waiting documents
         self._characters = 0
 
@@ -137,36 +142,56 @@ class DocumentBatch:
             self.flush()
             store.add_document(incoming, create_labels=self._create_labels)
             return len(incoming.spans)
-        self._waiting.append((uid, incoming, now()))
+        stamp = now()
+        documents = self._documents
+        document_id = (documents[-1][0] if documents else self._next_id()) + 1
+        row = (document_id, *_document_row(uid, incoming, stamp))
+        spans = [
+            (
+                document_id,
+                s.start,
+                s.end,
+                s.label,
+                s.annotator,
+                s.note,
+                _dumps(s.attrs) if s.attrs else "{}",
+                stamp,
+                stamp,
+            )
+            for s in incoming.spans
+        ]
+        documents.append(row)
+        self._spans += spans
         self._uids.add(uid)
         self._characters += len(incoming.text)
-        if len(self._waiting) >= BATCH_DOCUMENTS or self._characters >= BATCH_CHARACTERS:
+        if len(documents) >= BATCH_DOCUMENTS or self._characters >= BATCH_CHARACTERS:
             self.flush()
         return len(incoming.spans)
 
+    def _next_id(self) -> int:
+        """The id the last document stored has (0 for none)."""
+        (last,) = self._store.conn.execute("SELECT max(id) FROM documents").fetchone()
+        return int(last or 0)
+
     def flush(self) -> None:
         """Write the documents waiting, with their spans and annotators."""
-        if not self._waiting:
+        documents, spans = self._documents, self._spans
+        if not documents:
             return
-        store, waiting = self._store, self._waiting
-        self._waiting, self._uids, self._characters = [], set(), 0
+        self._documents, self._spans, self._uids, self._characters = [], [], set(), 0
+        store = self._store
         conn = store.conn
-        (last,) = conn.execute("SELECT max(id) FROM documents").fetchone()
-        first = (last or 0) + 1
+        shift = self._next_id() + 1 - documents[0][0]
+        if shift:  # documents stored by other means since the first of these was added
+            documents = [(row[0] + shift, *row[1:]) for row in documents]
+            spans = [(row[0] + shift, *row[1:]) for row in spans]
         conn.executemany(
             "INSERT INTO documents (id, uid, title, text, meta, status, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (first + n, *_document_row(uid, incoming, stamp))
-                for n, (uid, incoming, stamp) in enumerate(waiting)
-            ],
+            documents,
         )
-        annotators = {
-            span.annotator: stamp
-            for _, incoming, stamp in reversed(waiting)
-            for span in incoming.spans
-            if span.annotator
-        }  # reversed: each name with the stamp of the first document naming it
+        # Each name with the stamp of the first document naming it (hence reversed).
+        annotators = {row[4]: row[7] for row in reversed(spans) if row[4]}
         conn.executemany(
             "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)",
             sorted(annotators.items()),
@@ -175,21 +200,7 @@ class DocumentBatch:
         conn.executemany(
             'INSERT INTO spans (document_id, start, "end", label, annotator, note, attrs, '
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    first + n,
-                    s.start,
-                    s.end,
-                    s.label,
-                    s.annotator,
-                    s.note,
-                    _dumps(s.attrs) if s.attrs else "{}",
-                    stamp,
-                    stamp,
-                )
-                for n, (_, incoming, stamp) in enumerate(waiting)
-                for s in incoming.spans
-            ],
+            spans,
         )
         store.changes.documents_reloaded = True
 
