@@ -63,10 +63,11 @@ LINES: list[Any] = [
     {"text": "Offsets past the end.", "spans": [{"start": 5, "end": 99, "label": "claim"}]},
     # 7
     b"   ",
-    # 8: offsets over \r\n move with the text
+    # 8: offsets over \r\n move with the text; a note (spans written with and without
+    # notes or annotators keep the file's order)
     {
         "text": "Windows\r\nline ends.",
-        "spans": [{"start": 9, "end": 13, "label": "claim", "text": "line"}],
+        "spans": [{"start": 9, "end": 13, "label": "claim", "text": "line", "note": "moved"}],
     },
     # 9
     {
@@ -238,7 +239,7 @@ EXPECTED = {
             (2, 2, 10, 12, "number", None, None, NO_ATTRS),
             (3, 3, 4, 12, "source", "bob", "named", '{"sure":true}'),
             (4, 3, 13, 20, "claim", "ann", None, NO_ATTRS),
-            (5, 4, 8, 12, "claim", None, None, NO_ATTRS),
+            (5, 4, 8, 12, "claim", None, "moved", NO_ATTRS),
             (6, 5, 0, 7, "source", None, None, NO_ATTRS),
             (7, 7, 0, 7, "source", "pat", None, NO_ATTRS),
         ],
@@ -265,7 +266,7 @@ EXPECTED = {
             (3, 3, 4, 12, "source", "bob", "named", '{"sure":true}'),
             (4, 3, 13, 20, "claim", "ann", None, NO_ATTRS),
             (5, 4, 0, 7, "rumour", None, None, NO_ATTRS),
-            (6, 5, 8, 12, "claim", None, None, NO_ATTRS),
+            (6, 5, 8, 12, "claim", None, "moved", NO_ATTRS),
             (7, 6, 0, 7, "source", None, None, NO_ATTRS),
             (8, 8, 0, 7, "source", "pat", None, NO_ATTRS),
             (9, 9, 0, 6, "rumour", None, None, NO_ATTRS),
