@@ -136,3 +136,39 @@ def test_documents_dropped_on_the_window_are_indexed_after_their_import(
     assert counts(path)[0] == 3
     qtbot.waitUntil(lambda: counts(path) == (3, 3), timeout=10000)
     qtbot.waitUntil(lambda: not window.indexing_label.isVisible())
+
+
+def test_the_index_waits_while_someone_labels(
+    open_window, qtbot: QtBot, imported: Path, one_at_a_time: None, monkeypatch
+) -> None:
+    from PySide6.QtCore import Qt
+
+    monkeypatch.setattr(search_index, "START_AFTER_MS", 0)
+    monkeypatch.setattr(search_index, "QUIET_AFTER_S", 0.6)
+    index = Project.index_new_documents
+
+    def slow(project: Project, limit: int | None = None) -> bool:
+        time.sleep(0.2)  # a slow disk: the filling has not ended when the user starts
+        return index(project, limit)
+
+    monkeypatch.setattr(Project, "index_new_documents", slow)
+    stored, _ = counts(imported)
+    window = open_window(imported)
+    view = window.article_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_Right, shift)  # the first word
+    qtbot.keyClick(view, Qt.Key.Key_1)  # labelled: the user is at work
+    qtbot.wait(300)  # a transaction begun before the key has ended by now
+    before = counts(imported)[1]
+    for _ in range(8):  # a label, undone, labelled again: an edit every 0.2 s
+        qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        qtbot.wait(100)
+        qtbot.keyClick(view, Qt.Key.Key_Right, shift)
+        qtbot.keyClick(view, Qt.Key.Key_1)
+        qtbot.wait(100)
+    assert counts(imported)[1] == before < stored  # not a document indexed meanwhile
+    assert window.indexing_label.isVisible()
+    qtbot.waitUntil(lambda: counts(imported)[1] == stored, timeout=15000)  # then it goes on
+    qtbot.waitUntil(lambda: not window.indexing_label.isVisible())

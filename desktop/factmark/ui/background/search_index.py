@@ -5,13 +5,15 @@ index took a third of an import's time); the window adds them here, on a connect
 its own, a few hundred documents a transaction (``jobs.fill_search_index``), a moment
 after a project opens and after anything brought documents in (an import, a merge).
 Meanwhile a search checks every document the index does not know yet (see
-``Project._document_filter``): the same answers, found more slowly. Each transaction
-holds the project's write lock for under a tenth of a second, so a label key pressed
-meanwhile waits at most that long.
+``Project._document_filter``): the same answers, found more slowly. A transaction is
+written only once the window has made no edit for :data:`QUIET_AFTER_S` (someone
+labelling is not kept waiting for the write lock) and holds it for under a tenth of a
+second, so a label key pressed just then waits at most that long.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -23,6 +25,8 @@ if TYPE_CHECKING:  # the jobs module is imported when the first filling starts
 
 #: The filling starts this long after a project opens: the window first takes keys.
 START_AFTER_MS = 1000
+#: Each transaction of the filling waits until the window has made no edit this long.
+QUIET_AFTER_S = 1.0
 
 
 class SearchIndexer(QObject):
@@ -37,6 +41,7 @@ class SearchIndexer(QObject):
         self._job: SearchIndexJob | None = None
         self._project: Project | None = None
         self._again = False
+        self._last_edit = float("-inf")
         self._timer = QTimer(self, singleShot=True, interval=START_AFTER_MS)
         self._timer.timeout.connect(self._start)
 
@@ -52,6 +57,13 @@ class SearchIndexer(QObject):
             self._start()
         else:
             self._timer.start()
+
+    def edited(self) -> None:
+        """The window is about to change the project: the filling waits a moment."""
+        self._last_edit = time.monotonic()
+
+    def _quiet(self) -> bool:  # asked from the job's thread
+        return time.monotonic() - self._last_edit >= QUIET_AFTER_S
 
     def stop(self) -> None:
         """Stop indexing (the window closes): the chunk being written is finished."""
@@ -79,7 +91,7 @@ class SearchIndexer(QObject):
             return
         from factmark.ui.background.jobs import SearchIndexJob  # not needed to start
 
-        job = self._job = SearchIndexJob(project.path, self)
+        job = self._job = SearchIndexJob(project.path, self._quiet, self)
         job.progressed.connect(lambda done, total, _name: self.left.emit(max(total - done, 1)))
         job.finished.connect(lambda _outcome: self._ended(job))
         job.start()

@@ -50,6 +50,7 @@ class DocumentNavigator(QObject):
         self._remember = QTimer(self, singleShot=True, interval=REMEMBER_AFTER_MS)
         self._remember.timeout.connect(self.remember_now)
         self.indexer = SearchIndexer(self)
+        session.performing.connect(self.indexer.edited)  # the index waits for the user
         panel.document_chosen.connect(self.show)
         session.document_shown.connect(self._shown)
         session.project_opened.connect(self._project_opened)
