@@ -144,7 +144,7 @@ def test_the_index_waits_while_someone_labels(
     from PySide6.QtCore import Qt
 
     monkeypatch.setattr(search_index, "START_AFTER_MS", 0)
-    monkeypatch.setattr(search_index, "QUIET_AFTER_S", 0.6)
+    monkeypatch.setattr(search_index, "QUIET_AFTER_MS", 600)
     index = Project.index_new_documents
 
     def slow(project: Project, limit: int | None = None) -> bool:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -345,10 +344,6 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
     return AgreementOutcome(figures=figures, report=agreement_html(figures))
 
 
-#: How often the search index's filling looks again whether the window is quiet.
-QUIET_CHECK_S = 0.1
-
-
 @dataclass
 class IndexOutcome:
     """How many documents were indexed, and why the filling stopped early if it did."""
@@ -361,29 +356,36 @@ def fill_search_index(
     project_path: Path,
     progress: Progress,
     cancelled: Cancelled,
-    quiet: Callable[[], bool] = lambda: True,
+    wait_turn: Callable[[], object] = lambda: None,
+    still_quiet: Callable[[], bool] = lambda: True,
 ) -> IndexOutcome:
     """Add the documents the project's search index does not know yet to it,
     :data:`SEARCH_INDEX_CHUNK` a transaction, until none is left or ``cancelled()``;
-    ``progress(done, total, "")`` after each. Each transaction waits until ``quiet()``
-    (no edit in the window for a moment: a label key never waits for the index). A
-    project that cannot be written (read-only, busy beyond the wait, gone) ends the
-    filling with its error: searches go on checking the documents not indexed one by
-    one."""
+    ``progress(done, total, "")`` after each.
+
+    ``wait_turn()`` returns when the window has made no edit for a moment; the project
+    is opened then and indexed while ``still_quiet()``, then closed until the next turn:
+    a label key never waits for the index, and the window's work is never slowed by a
+    connection kept open beside it. A project that cannot be written (read-only, busy
+    beyond the wait, gone) ends the filling with its error: searches go on checking the
+    documents not indexed one by one."""
     outcome = IndexOutcome()
+    total: int | None = None
+    caught_up = False
     try:
-        with Project.open(project_path, create=False) as project:
-            total = project.documents_not_indexed()
-            caught_up = False
-            while not caught_up and not cancelled():
-                if not quiet():
-                    time.sleep(QUIET_CHECK_S)
-                    continue
-                caught_up = project.index_new_documents(SEARCH_INDEX_CHUNK)
-                outcome.indexed += SEARCH_INDEX_CHUNK
-                total = max(total, outcome.indexed + (0 if caught_up else 1))  # more came
-                progress(min(outcome.indexed, total), total, "")
-            outcome.indexed = min(outcome.indexed, total)
+        while not caught_up:
+            wait_turn()
+            if cancelled():
+                break
+            with Project.open(project_path, create=False) as project:
+                if total is None:
+                    total = project.documents_not_indexed()
+                while not caught_up and still_quiet() and not cancelled():
+                    caught_up = project.index_new_documents(SEARCH_INDEX_CHUNK)
+                    outcome.indexed += SEARCH_INDEX_CHUNK
+                    total = max(total, outcome.indexed + (0 if caught_up else 1))  # more came
+                    progress(min(outcome.indexed, total), total, "")
+        outcome.indexed = min(outcome.indexed, total or 0)
     except ProjectError as error:
         outcome.error = str(error)
     return outcome
@@ -591,17 +593,23 @@ class MergeJob(_FilesJob):
 
 
 class SearchIndexJob(Job):
-    """:func:`fill_search_index` in a thread of its own (see ``search_index``)."""
+    """:func:`fill_search_index` in a thread of its own (see ``search_index``): each
+    transaction waits for ``quiet`` to be set; :meth:`cancel` sets it too."""
 
     def __init__(
-        self, project_path: Path, quiet: Callable[[], bool], parent: QObject | None = None
+        self, project_path: Path, quiet: threading.Event, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self.project_path = project_path
         self.quiet = quiet
 
     def _work(self, progress: Progress, cancelled: Cancelled) -> IndexOutcome:
-        return fill_search_index(self.project_path, progress, cancelled, self.quiet)
+        quiet = self.quiet
+        return fill_search_index(self.project_path, progress, cancelled, quiet.wait, quiet.is_set)
 
     def _failed(self, message: str) -> IndexOutcome:
         return IndexOutcome(error=message)
+
+    def cancel(self) -> None:
+        super().cancel()
+        self.quiet.set()  # a filling waiting for its turn sees the cancel at once

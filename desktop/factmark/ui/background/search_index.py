@@ -6,14 +6,14 @@ its own, a few hundred documents a transaction (``jobs.fill_search_index``), a m
 after a project opens and after anything brought documents in (an import, a merge).
 Meanwhile a search checks every document the index does not know yet (see
 ``Project._document_filter``): the same answers, found more slowly. A transaction is
-written only once the window has made no edit for :data:`QUIET_AFTER_S` (someone
+written only once the window has made no edit for :data:`QUIET_AFTER_MS` (someone
 labelling is not kept waiting for the write lock) and holds it for under a tenth of a
 second, so a label key pressed just then waits at most that long.
 """
 
 from __future__ import annotations
 
-import time
+import threading
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the jobs module is imported when the first filling starts
 #: The filling starts this long after a project opens: the window first takes keys.
 START_AFTER_MS = 1000
 #: Each transaction of the filling waits until the window has made no edit this long.
-QUIET_AFTER_S = 1.0
+QUIET_AFTER_MS = 1000
 
 
 class SearchIndexer(QObject):
@@ -41,7 +41,13 @@ class SearchIndexer(QObject):
         self._job: SearchIndexJob | None = None
         self._project: Project | None = None
         self._again = False
-        self._last_edit = float("-inf")
+        # Set while the window has made no edit for QUIET_AFTER_MS: the job waits on it
+        # (asleep, not polling: a thread waking now and then would take the interpreter
+        # lock from the label keys).
+        self._quiet = threading.Event()
+        self._quiet.set()
+        self._quiet_timer = QTimer(self, singleShot=True)
+        self._quiet_timer.timeout.connect(self._quiet.set)
         self._timer = QTimer(self, singleShot=True, interval=START_AFTER_MS)
         self._timer.timeout.connect(self._start)
 
@@ -60,14 +66,14 @@ class SearchIndexer(QObject):
 
     def edited(self) -> None:
         """The window is about to change the project: the filling waits a moment."""
-        self._last_edit = time.monotonic()
-
-    def _quiet(self) -> bool:  # asked from the job's thread
-        return time.monotonic() - self._last_edit >= QUIET_AFTER_S
+        self._quiet.clear()
+        self._quiet_timer.start(QUIET_AFTER_MS)
 
     def stop(self) -> None:
         """Stop indexing (the window closes): the chunk being written is finished."""
         self._timer.stop()
+        self._quiet_timer.stop()
+        self._quiet.set()
         self._project = None
         job, self._job = self._job, None
         if job is not None:
