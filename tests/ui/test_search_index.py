@@ -172,3 +172,23 @@ def test_the_index_waits_while_someone_labels(
     assert window.indexing_label.isVisible()
     qtbot.waitUntil(lambda: counts(imported)[1] == stored, timeout=15000)  # then it goes on
     qtbot.waitUntil(lambda: not window.indexing_label.isVisible())
+
+
+def test_the_status_bar_groups_large_counts_by_thousands(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(search_index, "START_AFTER_MS", 2000)  # time to listen first
+    source = tmp_path / "many.jsonl"
+    source.write_text(
+        "".join(f'{{"text": "Article number {n} about the flood."}}\n' for n in range(1001)),
+        encoding="utf-8",
+    )
+    path = tmp_path / "many.factmark"
+    with Project.open(path) as project:
+        assert import_file(project, source).documents == 1001
+    window = open_window(path)
+    assert window.progress_label.text() == "0 / 1,001 done"
+    seen: list[str] = []
+    window.navigator.indexer.left.connect(lambda _left: seen.append(window.indexing_label.text()))
+    qtbot.waitUntil(lambda: not window.navigator.indexer.running() and bool(seen), timeout=15000)
+    assert seen[0] == "Indexing 1,001 documents for search"

@@ -30,7 +30,6 @@ from factmark.core.cue_names import cues_on
 from factmark.core.guidelines import section
 from factmark.core.model import Document, Label, Suggestion
 from factmark.core.project import Project
-from factmark.core.text import counted
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
 from factmark.ui.models.tables import SpanListModel
@@ -533,7 +532,8 @@ class MainWindow(QMainWindow):
             self._update_titles(reread=False)
 
     def _indexing_left(self, left: int) -> None:
-        self.indexing_label.setText(f"Indexing {counted(left, 'document')} for search")
+        documents = "1 document" if left == 1 else f"{left:,} documents"
+        self.indexing_label.setText(f"Indexing {documents} for search")
         self.indexing_label.setVisible(left > 0)
 
     def _document_shown(self, document: Document | None) -> None:
@@ -642,7 +642,7 @@ class MainWindow(QMainWindow):
             self._counts = self.project.status_counts()
         counts = self._counts
         total = sum(counts.values())
-        self.progress_label.setText(f"{counts['done']} / {total} done")
+        self.progress_label.setText(f"{counts['done']:,} / {total:,} done")
         self.annotator_button.setText(f"Annotator: {self.settings.annotator()}")
         title = self.current.title if self.current and self.current.title else ""
         self.setWindowTitle(" — ".join(p for p in (title, self.project.path.stem, "Factmark") if p))
