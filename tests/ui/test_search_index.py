@@ -192,3 +192,31 @@ def test_the_status_bar_groups_large_counts_by_thousands(
     window.navigator.indexer.left.connect(lambda _left: seen.append(window.indexing_label.text()))
     qtbot.waitUntil(lambda: not window.navigator.indexer.running() and bool(seen), timeout=15000)
     assert seen[0] == "Indexing 1,001 documents for search"
+
+
+def test_the_filling_does_not_read_the_open_project_through_again(
+    open_window, qtbot: QtBot, imported: Path, monkeypatch
+) -> None:
+    # The window checked the project when it opened it; the filling, which opens it
+    # after the window's edits changed it, does not check every row again.
+    from PySide6.QtCore import Qt
+
+    from factmark.core import soundness
+
+    monkeypatch.setattr(search_index, "START_AFTER_MS", 1500)
+    monkeypatch.setattr(search_index, "QUIET_AFTER_MS", 300)
+    checked: list[object] = []
+    real = soundness.problems
+    monkeypatch.setattr(soundness, "problems", lambda conn: checked.append(conn) or real(conn))
+    stored, _ = counts(imported)
+    window = open_window(imported)
+    assert checked == []  # the file is as the import left it: not read through
+    view = window.article_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(view, Qt.Key.Key_Right, shift)
+    qtbot.keyClick(view, Qt.Key.Key_2)  # a source: the file is no longer as last checked
+    assert counts(imported)[1] == 0  # the filling has not begun yet
+    qtbot.waitUntil(lambda: counts(imported)[1] == stored, timeout=15000)
+    assert checked == []

@@ -364,9 +364,9 @@ def fill_search_index(
     ``progress(done, total, "")`` after each.
 
     ``wait_turn()`` returns when the window has made no edit for a moment; the project
-    is opened then and indexed while ``still_quiet()``, then closed until the next turn:
-    a label key never waits for the index, and the window's work is never slowed by a
-    connection kept open beside it. A project that cannot be written (read-only, busy
+    is opened then (without reading it through: the window opened and checked it) and
+    indexed while ``still_quiet()``, then closed until the next turn: a label key never
+    waits for the index. A project that cannot be written (read-only, busy
     beyond the wait, gone) ends the filling with its error: searches go on checking the
     documents not indexed one by one."""
     outcome = IndexOutcome()
@@ -377,7 +377,12 @@ def fill_search_index(
             wait_turn()
             if cancelled():
                 break
-            with Project.open(project_path, create=False) as project:
+            # The window has this project open, checked when it opened it: reading it
+            # through again at each turn (the window's edits change its stamp) took
+            # seconds of a large project's time, beside someone labelling.
+            with Project.open(
+                project_path, create=False, check_rows=False, check_pages=False
+            ) as project:
                 if total is None:
                     total = project.documents_not_indexed()
                 while not caught_up and still_quiet() and not cancelled():
