@@ -81,7 +81,7 @@ class ArchiveIndex:
         from factmark.core.archive import archive_version, archived_reviews
         from factmark.core.claim_matching import ClaimMatcher
 
-        project = Project.open(self.path, create=False, readonly=True)
+        project = Project.open_beside(self.path, readonly=True)
         try:
             version = archive_version(project)
             if version != self.version or self.matcher is None:

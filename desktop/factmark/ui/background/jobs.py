@@ -186,7 +186,7 @@ def import_paths(
     files, missing = collect_files(paths)
     outcome = ImportOutcome(reports=list(missing), total_files=len(files) + len(missing))
     try:
-        project = Project.open(project_path, create=False)
+        project = Project.open_beside(project_path)
     except ProjectError as error:
         return ImportOutcome(total_files=outcome.total_files, error=str(error))
     stopped = False
@@ -231,7 +231,7 @@ def export_project(
     if cancelled():
         return ExportOutcome(cancelled=True)
     try:
-        project = Project.open(project_path, create=False, readonly=True)
+        project = Project.open_beside(project_path, readonly=True)
     except ProjectError as error:
         return ExportOutcome(error=str(error))
     # export() aborts the running query once cancelled (the writer's atomic output then
@@ -266,7 +266,7 @@ def merge_sources(
     from factmark.core.merge import merge_projects  # the merger only when a merge runs
 
     try:
-        project = Project.open(project_path, create=False)
+        project = Project.open_beside(project_path)
     except ProjectError as error:
         return MergeOutcome(error=str(error))
     outcome = MergeOutcome()
@@ -295,7 +295,7 @@ def add_to_archive(
     files, missing = collect_archive_files(paths)
     outcome = ArchiveOutcome(reports=list(missing), total_files=len(files) + len(missing))
     try:
-        project = Project.open(project_path, create=False)
+        project = Project.open_beside(project_path)
     except ProjectError as error:
         outcome.error = str(error)
         return outcome
@@ -323,7 +323,7 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
     from factmark.ui.background.agreement_report import agreement_html
 
     try:
-        project = Project.open(project_path, create=False, readonly=True)
+        project = Project.open_beside(project_path, readonly=True)
     except ProjectError as error:
         return AgreementOutcome(error=str(error))
     # A progress handler aborts a running query once cancelled, as an export's does.
@@ -377,12 +377,7 @@ def fill_search_index(
             wait_turn()
             if cancelled():
                 break
-            # The window has this project open, checked when it opened it: reading it
-            # through again at each turn (the window's edits change its stamp) took
-            # seconds of a large project's time, beside someone labelling.
-            with Project.open(
-                project_path, create=False, check_rows=False, check_pages=False
-            ) as project:
+            with Project.open_beside(project_path) as project:
                 if total is None:
                     total = project.documents_not_indexed()
                 while not caught_up and still_quiet() and not cancelled():
