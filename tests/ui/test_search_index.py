@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,19 @@ def imported(tmp_path: Path, corpus: Path) -> Path:
         for file in files:
             import_file(project, file)
     return path
+
+
+def slow_disk(monkeypatch: pytest.MonkeyPatch, seconds: float) -> Callable[..., bool]:
+    """Each transaction of the filling takes ``seconds`` longer, as on a slow disk;
+    returns the real method."""
+    index = Project.index_new_documents
+
+    def slow(project: Project, limit: int | None = None) -> bool:
+        time.sleep(seconds)
+        return index(project, limit)
+
+    monkeypatch.setattr(Project, "index_new_documents", slow)
+    return index
 
 
 @pytest.fixture
@@ -92,13 +106,7 @@ def test_closing_the_window_stops_the_filling_and_the_next_opening_goes_on(
     open_window, qtbot: QtBot, imported: Path, one_at_a_time: None, monkeypatch
 ) -> None:
     monkeypatch.setattr(search_index, "START_AFTER_MS", 0)
-    index = Project.index_new_documents
-
-    def slow(project: Project, limit: int | None = None) -> bool:
-        time.sleep(0.05)  # a slow disk: the filling is still going when the window closes
-        return index(project, limit)
-
-    monkeypatch.setattr(Project, "index_new_documents", slow)
+    index = slow_disk(monkeypatch, 0.05)  # the filling is still going when the window closes
     stored, _ = counts(imported)
     window = open_window(imported)
     qtbot.waitUntil(lambda: counts(imported)[1] > 0, timeout=10000)
@@ -145,13 +153,7 @@ def test_the_index_waits_while_someone_labels(
 
     monkeypatch.setattr(search_index, "START_AFTER_MS", 0)
     monkeypatch.setattr(search_index, "QUIET_AFTER_MS", 600)
-    index = Project.index_new_documents
-
-    def slow(project: Project, limit: int | None = None) -> bool:
-        time.sleep(0.2)  # a slow disk: the filling has not ended when the user starts
-        return index(project, limit)
-
-    monkeypatch.setattr(Project, "index_new_documents", slow)
+    slow_disk(monkeypatch, 0.2)  # the filling has not ended when the user starts
     stored, _ = counts(imported)
     window = open_window(imported)
     view = window.article_view

@@ -51,18 +51,15 @@ class SearchIndexer(QObject):
         self._timer = QTimer(self, singleShot=True, interval=START_AFTER_MS)
         self._timer.timeout.connect(self._start)
 
-    def catch_up(self, project: Project, *, at_once: bool = False) -> None:
-        """Index what ``project`` (the window's) lacks: a moment from now, or at once."""
+    def catch_up(self, project: Project) -> None:
+        """Index what ``project`` (the window's) lacks, from a moment from now."""
         self._project = project
         if self._job is not None:
             self._again = True  # documents may have come after the running job looked
             if self._job.project_path != project.path:
                 self._job.cancel()
             return
-        if at_once:
-            self._start()
-        else:
-            self._timer.start()
+        self._timer.start()
 
     def edited(self) -> None:
         """The window is about to change the project: the filling waits a moment."""
