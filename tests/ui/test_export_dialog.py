@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDialogButtonBox, QProgressDialog, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from factmark.core.incoming import IncomingDocument
@@ -273,51 +277,17 @@ def test_cancel_in_the_progress_keeps_the_dialog_and_the_previous_file(
     """Cancel pressed while the export runs: no error box, the export dialog stays open
     with its choices, the window says nothing was written, and an earlier export of that
     name is untouched."""
-    import threading
-
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QProgressDialog, QPushButton
-
-    from factmark.ui.background import jobs
-
     window = open_window()
     out = tmp_path / "corpus.jsonl"
     out.write_text("the previous export\n")
-    pressed = threading.Event()
-    real_export = jobs.export
-
-    def export_after_cancel(*args, **kwargs):  # type: ignore[no-untyped-def]
-        pressed.wait(10)  # the export is still running when Cancel is pressed
-        return real_export(*args, **kwargs)
-
-    monkeypatch.setattr(jobs, "export", export_after_cancel)
     dialog = ExportDialog(window.project, window)
     qtbot.addWidget(dialog)
     dialog.show()
     for box in dialog.statuses.values():
         box.setChecked(True)
     dialog.output.setText(str(out))
-
-    def press_cancel() -> None:
-        progress = window.findChild(QProgressDialog, "exportProgress") or dialog.findChild(
-            QProgressDialog, "exportProgress"
-        )
-        if progress is None or not progress.isVisible() or pressed.is_set():
-            return
-        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
-        pressed.set()
-
-    timer = QTimer()
-    timer.timeout.connect(press_cancel)
-    timer.start(10)
-    export_button = next(
-        b
-        for b in dialog.buttons.buttons()
-        if dialog.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
-    )
-    qtbot.mouseClick(export_button, Qt.MouseButton.LeftButton)
-    timer.stop()
-    pressed.set()
+    with cancel_while_exporting(qtbot, window, monkeypatch):
+        qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
 
     assert dialog.isVisible()  # not accepted: its choices are there to run again
     assert dialog.result_message == "Export cancelled; nothing was written"
@@ -344,3 +314,36 @@ def test_choosing_a_format_replaces_only_an_export_suffix(
         "news.2024.tsv",
         "news.2024.json",
     ]
+
+
+@contextmanager
+def cancel_while_exporting(
+    qtbot: QtBot, window: QWidget, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Within: an export started holds until Cancel has been clicked in its progress
+    dialog (under ``window``), as a user pressing Cancel while it runs."""
+    from factmark.ui.background import jobs
+
+    pressed = threading.Event()
+    real_export = jobs.export
+
+    def export_after_cancel(*args, **kwargs):  # type: ignore[no-untyped-def]
+        pressed.wait(10)  # the export is still running when Cancel is pressed
+        return real_export(*args, **kwargs)
+
+    def press_cancel() -> None:
+        progress = window.findChild(QProgressDialog, "exportProgress")
+        if progress is None or not progress.isVisible() or pressed.is_set():
+            return
+        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+        pressed.set()
+
+    monkeypatch.setattr(jobs, "export", export_after_cancel)
+    timer = QTimer()
+    timer.timeout.connect(press_cancel)
+    timer.start(10)
+    try:
+        yield
+    finally:
+        timer.stop()
+        pressed.set()

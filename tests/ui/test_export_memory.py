@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QMessageBox,
-    QProgressDialog,
-    QPushButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -29,7 +27,7 @@ from factmark.ui.dialogs.export_dialog import ExportDialog
 from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import drag_select
 from tests.ui.test_annotation import KEYS, find
-from tests.ui.test_export_dialog import _export_button
+from tests.ui.test_export_dialog import _export_button, cancel_while_exporting
 
 
 def in_export_dialog(window: MainWindow, qtbot: QtBot, act: Callable[[ExportDialog], None]) -> None:
@@ -178,10 +176,6 @@ def test_the_next_export_proposes_the_format_and_folder_written_last(
 def test_a_cancelled_export_changes_nothing_remembered(
     open_window, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import threading
-
-    from factmark.ui.background import jobs
-
     window = open_window()
     stem = Path(window.project.path).stem
     written = tmp_path / "kept" / "corpus.conll"
@@ -189,33 +183,13 @@ def test_a_cancelled_export_changes_nothing_remembered(
     in_export_dialog(window, qtbot, export_as(qtbot, "conll", written))
     assert written.is_file()
 
-    pressed = threading.Event()
-    real_export = jobs.export
-
-    def export_after_cancel(*args, **kwargs):  # type: ignore[no-untyped-def]
-        pressed.wait(10)  # the export is still running when Cancel is pressed
-        return real_export(*args, **kwargs)
-
-    monkeypatch.setattr(jobs, "export", export_after_cancel)
-
-    def press_cancel() -> None:
-        progress = window.findChild(QProgressDialog, "exportProgress")
-        if progress is None or not progress.isVisible() or pressed.is_set():
-            return
-        qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
-        pressed.set()
-
     (tmp_path / "other").mkdir()
 
     def cancelled(dialog: ExportDialog) -> None:
         choose(qtbot, dialog.format, "xmi")
         type_into(qtbot, dialog.output, str(tmp_path / "other" / "corpus.zip"))
-        timer = QTimer()
-        timer.timeout.connect(press_cancel)
-        timer.start(10)
-        qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
-        timer.stop()
-        pressed.set()
+        with cancel_while_exporting(qtbot, window, monkeypatch):
+            qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
         assert dialog.isVisible()
 
     in_export_dialog(window, qtbot, cancelled)
