@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from factmark.core.importing import import_file
 from factmark.core.importing.jsonl import parse_record
-from factmark.core.incoming import IncomingDocument, IncomingSpan
+from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.project import Project, ProjectError
 
 LABELS = ("claim", "source", "location", "number")
@@ -67,8 +67,7 @@ def expected_spans(record: dict[str, Any]) -> list[tuple[str, str]]:
 def test_a_large_file_keeps_the_good_documents_whole_in_its_order(tmp_path: Path) -> None:
     """1,200 lines across many batches: bad lines here and there (the bad span last of
     its document, an unknown label, bad JSON, empty text), duplicates of a line far back
-    and of the line before, and documents with links, which are stored one span at a time
-    between the others."""
+    and of the line before, and documents with links among the others."""
     rng = random.Random(17)
     records: list[Any] = [good_record(rng, n) for n in range(1200)]
     bad = {}
@@ -182,7 +181,16 @@ def test_a_document_stored_beside_a_batch_keeps_the_ids_in_storing_order(
     written when it is flushed, after it, and each document's spans stay its own."""
     with Project.open(project_path) as project, project.transaction():
         batch = project.document_batch()
-        batch.add(IncomingDocument("First, waiting.", spans=[IncomingSpan(0, 5, "claim")]))
+        batch.add(
+            IncomingDocument(
+                "First, waiting.",
+                spans=[
+                    IncomingSpan(0, 5, "claim", ref="a"),
+                    IncomingSpan(7, 14, "source", ref="b"),
+                ],
+                relations=[IncomingRelation("b", "a", "said")],
+            )
+        )
         project.add_document(
             IncomingDocument("Second, stored at once.", spans=[IncomingSpan(0, 6, "source")])
         )
@@ -199,5 +207,104 @@ def test_a_document_stored_beside_a_batch_keeps_the_ids_in_storing_order(
     assert rows == [
         (1, "Second, stored at once.", "Second", "source"),
         (2, "First, waiting.", "First", "claim"),
+        (2, "First, waiting.", "waiting", "source"),
         (3, "Third, waiting.", "Third", "number"),
     ]
+    assert stored_links(project_path) == [
+        ("First, waiting.", "waiting/source", "First/claim", "said", None, "{}")
+    ]
+
+
+def linked_record(rng: random.Random, n: int) -> dict[str, Any]:
+    """A record whose spans have ids (text or numbers) and whose links join some of them,
+    some links with a note and attributes."""
+    record = good_record(rng, n)
+    for k, span in enumerate(record["spans"]):
+        span["id"] = f"T{k}" if k % 2 else k
+        if rng.random() < 0.2:
+            span["annotator"] = "ana"
+    ids = [span["id"] for span in record["spans"]]
+    if ids:
+        record["relations"] = []
+        for _ in range(rng.randint(1, 4)):
+            link: dict[str, Any] = {
+                "head": rng.choice(ids),
+                "child": rng.choice(ids),
+                "label": rng.choice(["said", "quoted"]),
+            }
+            if rng.random() < 0.3:
+                link["note"], link["attrs"] = "why", {"stance": "for"}
+            record["relations"].append(link)
+    return record
+
+
+def stored_links(path: Path) -> list[tuple[str, str, str, str, str | None, str]]:
+    """Each link as the texts it joins, read with bare sqlite3: the document's text, the
+    head and child spans' covered text with their labels, the link's label, note and
+    attributes; in link id order."""
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(
+            "SELECT d.text, substr(d.text, h.start + 1, h.\"end\" - h.start) || '/' || h.label, "
+            "substr(d.text, c.start + 1, c.\"end\" - c.start) || '/' || c.label, r.label, "
+            "r.note, r.attrs FROM relations r JOIN documents d ON d.id = r.document_id "
+            "JOIN spans h ON h.id = r.head_span_id AND h.document_id = d.id "
+            "JOIN spans c ON c.id = r.child_span_id AND c.document_id = d.id ORDER BY r.id"
+        ).fetchall()
+    finally:
+        db.close()
+
+
+def expected_links(records: list[dict[str, Any]]) -> list[tuple[str, str, str, str, Any, str]]:
+    found = []
+    for record in records:
+        text, by_id = record["text"], {span["id"]: span for span in record["spans"]}
+        for link in record.get("relations", []):
+            head, child = by_id[link["head"]], by_id[link["child"]]
+            found.append(
+                (
+                    text,
+                    f"{text[head['start'] : head['end']]}/{head['label']}",
+                    f"{text[child['start'] : child['end']]}/{child['label']}",
+                    link["label"],
+                    link.get("note"),
+                    orjson.dumps(link.get("attrs", {})).decode(),
+                )
+            )
+    return found
+
+
+def test_linked_documents_across_batches_keep_each_link_between_its_spans(
+    tmp_path: Path,
+) -> None:
+    """Every document with links, 450 of them (several batches), into a project whose
+    last span was deleted (its id is given again): each stored link joins the two spans
+    its record named, in that record's document, with its note and attributes; a link
+    to an unknown span refuses its line alone."""
+    rng = random.Random(23)
+    records = [linked_record(rng, n) for n in range(450)]
+    bad = 137
+    records[bad - 1]["spans"].append({"id": "x", "start": 0, "end": 4, "label": "claim"})
+    records[bad - 1]["relations"] = [{"head": "x", "child": "nowhere", "label": "said"}]
+    source = tmp_path / "linked.jsonl"
+    source.write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    path = tmp_path / "linked.factmark"
+    with Project.open(path) as project:
+        existing, _ = project.add_document(
+            IncomingDocument(
+                "Already here: the minister said so.",
+                spans=[IncomingSpan(0, 7, "claim", ref=1), IncomingSpan(14, 22, "source", ref=2)],
+                relations=[IncomingRelation(2, 1, "said")],
+            )
+        ) or (0, 0)
+        project.delete_span(project.spans(existing)[-1].id or 0)  # its link goes with it
+        report = import_file(project, source, create_labels=True)
+
+    kept = [r for n, r in enumerate(records, start=1) if n != bad]
+    assert [line for line, _ in report.errors] == [bad]
+    assert "nowhere" in report.errors[0][1]
+    assert report.documents == len(kept)
+    assert stored(path)[1:] == [(r["text"], expected_spans(r)) for r in kept]
+    links = expected_links(kept)
+    assert len(links) > 450
+    assert stored_links(path) == links

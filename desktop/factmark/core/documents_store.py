@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from factmark.core.model import ValidationError, validate_offsets, validate_status
+from factmark.core.schema import NEXT_RELATION_TYPE_ID
 from factmark.core.storage import _dumps, now
 from factmark.core.suggestions_store import SuggestionsStore
 from factmark.core.text import check_text, text_uid
@@ -121,6 +122,9 @@ class DocumentBatch:
         self._known = store._label_set()
         self._documents: list[tuple[Any, ...]] = []  # rows, with the ids they will have
         self._spans: list[tuple[Any, ...]] = []
+        # Links, their ends as positions in ``_spans`` (the spans' ids are known once
+        # the batch is written).
+        self._relations: list[tuple[Any, ...]] = []
         self._uids: set[str] = set()  # of the waiting documents
         self._characters = 0
 
@@ -136,12 +140,6 @@ class DocumentBatch:
         if self._create_labels:
             for label in _new_labels(incoming.spans, self._known):
                 store._insert_label(label)  # later documents' checks see it (a label's case)
-        if incoming.relations:
-            # Relations need the span ids, given one span at a time: stored at once,
-            # after the documents waiting, so that ids follow the file.
-            self.flush()
-            store.add_document(incoming, create_labels=self._create_labels)
-            return len(incoming.spans)
         stamp = now()
         documents = self._documents
         document_id = (documents[-1][0] if documents else self._last_id("documents")) + 1
@@ -174,6 +172,8 @@ class DocumentBatch:
             for s in incoming.spans
         ]
         documents.append(row)
+        if incoming.relations:
+            self._relations += _relation_rows(document_id, incoming, len(self._spans))
         self._spans += spans
         self._uids.add(uid)
         self._characters += len(incoming.text)
@@ -188,16 +188,18 @@ class DocumentBatch:
 
     def flush(self) -> None:
         """Write the documents waiting, with their spans and annotators."""
-        documents, spans = self._documents, self._spans
+        documents, spans, relations = self._documents, self._spans, self._relations
         if not documents:
             return
-        self._documents, self._spans, self._uids, self._characters = [], [], set(), 0
+        self._documents, self._spans, self._relations = [], [], []
+        self._uids, self._characters = set(), 0
         store = self._store
         conn = store.conn
         shift = self._last_id("documents") + 1 - documents[0][0]
         if shift:  # documents stored by other means since the first of these was added
             documents = [(row[0] + shift, *row[1:]) for row in documents]
             spans = [(row[0] + shift, *row[1:]) for row in spans]
+            relations = [(row[0] + shift, *row[1:]) for row in relations]
         conn.executemany(
             "INSERT INTO documents (id, uid, title, text, meta, status, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -210,23 +212,40 @@ class DocumentBatch:
             sorted(annotators.items()),
         )
         store._annotators.update(annotators)
-        self._write_spans(spans)
+        first = self._write_spans(spans, numbered=bool(relations))
+        if relations:
+            # A link's type is added, if new, as one link at a time would add it.
+            conn.executemany(
+                "INSERT OR IGNORE INTO relation_types (id, name, position) "
+                f"VALUES ({NEXT_RELATION_TYPE_ID}, ?, 100)",
+                [(label,) for label in dict.fromkeys(row[3] for row in relations)],
+            )
+            conn.executemany(
+                "INSERT INTO relations (document_id, head_span_id, child_span_id, label, "
+                "note, attrs) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (document_id, first + head, first + child, label, note, attrs)
+                    for document_id, head, child, label, note, attrs in relations
+                ],
+            )
         store.changes.documents_reloaded = True
 
-    def _write_spans(self, spans: list[tuple[Any, ...]]) -> None:
-        """Insert span rows, with and without annotator and note, in their order."""
+    def _write_spans(self, spans: list[tuple[Any, ...]], numbered: bool) -> int:
+        """Insert span rows, with and without annotator and note, in their order; when
+        ``numbered``, with their ids given. Returns the id of the first."""
+        first = self._last_id("spans") + 1
         kinds = set(map(len, spans))
-        if len(kinds) == 1:
+        if len(kinds) == 1 and not numbered:
             self._store.conn.executemany(_SPANS[kinds.pop()], spans)
         elif kinds:
-            # Both kinds, one statement after the other: each span is given the id it
-            # has in the rows' order.
-            first = self._last_id("spans") + 1
-            numbered = [(first + n, *row) for n, row in enumerate(spans)]
+            # Both kinds, one statement after the other, or links to point at: each
+            # span is given the id it has in the rows' order.
+            rows = [(first + n, *row) for n, row in enumerate(spans)]
             for size in sorted(kinds):
                 self._store.conn.executemany(
-                    _SPANS[size + 1], [row for row in numbered if len(row) == size + 1]
+                    _SPANS[size + 1], [row for row in rows if len(row) == size + 1]
                 )
+        return first
 
 
 _SPAN_FIELDS = ("document_id", "start", '"end"', "label", "attrs", "created_at", "updated_at")
@@ -241,6 +260,25 @@ _SPANS = {
         ("id", *_SPAN_FIELDS, "annotator", "note"),
     )
 }
+
+
+def _relation_rows(
+    document_id: int, incoming: IncomingDocument, first: int
+) -> list[tuple[Any, ...]]:
+    """A checked document's links as rows whose ends are the positions of its spans in
+    the batch, ``first`` being its first span's."""
+    at = {span.ref: first + n for n, span in enumerate(incoming.spans) if span.ref is not None}
+    return [
+        (
+            document_id,
+            at[relation.head],
+            at[relation.child],
+            relation.label,
+            relation.note,
+            _dumps(relation.attrs) if relation.attrs else "{}",
+        )
+        for relation in incoming.relations
+    ]
 
 
 def _checked_uid(incoming: IncomingDocument) -> str:
