@@ -390,7 +390,7 @@ class _Files:
 
     def _write(self, name: str, docbin: DocBin) -> None:
         """Compress ``docbin`` and write it as ``name`` (in the writer thread)."""
-        self.out.write(name, docbin.to_bytes())
+        self.out.write(name, docbin_bytes(docbin))
 
     def _add_document(self, filling: _Filling, record: dict[str, Any]) -> None:
         """Tokenise one record and add it to ``filling``: its spans placed on the tokens
@@ -592,6 +592,40 @@ def _encoders_looked_up_once() -> Iterator[None]:
         yield
     finally:
         del msgpack_encoders.get_all
+
+
+# ISA-L's default level: a file of 1,000 articles' tokens (25 MB of msgpack, mostly the
+# zeros of attributes a blank tokenizer leaves unset) compressed in 15 ms into 2.0 MB,
+# where zlib's default level, DocBin.to_bytes's, took 310 ms for 1.6 MB: at 100,000
+# articles, 30 s of processor time, more than the tokenizing.
+DOCBIN_LEVEL = 2
+
+
+def docbin_bytes(docbin: DocBin) -> bytes:
+    """What ``docbin.to_bytes()`` returns but compressed by ISA-L instead of zlib: the
+    same msgpack message, as a zlib stream ``DocBin.from_bytes`` (``zlib.decompress``)
+    reads as it reads its own."""
+    import numpy
+    import srsly
+    from isal import isal_zlib
+
+    lengths = [len(tokens) for tokens in docbin.tokens]
+    tokens = numpy.vstack(docbin.tokens) if docbin.tokens else numpy.asarray([])
+    spaces = numpy.vstack(docbin.spaces) if docbin.spaces else numpy.asarray([])
+    msg = {
+        "version": docbin.version,
+        "attrs": docbin.attrs,
+        "tokens": tokens.tobytes("C"),
+        "spaces": spaces.tobytes("C"),
+        "lengths": numpy.asarray(lengths, dtype="int32").tobytes("C"),
+        "strings": sorted(docbin.strings),
+        "cats": docbin.cats,
+        "flags": docbin.flags,
+        "span_groups": docbin.span_groups,
+    }
+    if docbin.store_user_data:
+        msg["user_data"] = docbin.user_data
+    return bytes(isal_zlib.compress(srsly.msgpack_dumps(msg), DOCBIN_LEVEL))
 
 
 def _xx_last(item: tuple[str, int]) -> tuple[bool, str]:
