@@ -42,7 +42,6 @@ def turn_cues_on_in_the_labels_dialog(keys: Keys) -> None:
     QTimer.singleShot(100, tick)
     window.action_table["labels"].trigger()
     assert window.action_table["markCues"].isChecked()  # the Label menu's tick follows
-    window.activateWindow()  # the keyboard back in the window, as after closing a dialog
     qtbot.waitUntil(window.isActiveWindow)
 
 

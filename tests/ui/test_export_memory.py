@@ -62,7 +62,6 @@ def in_export_dialog(window: MainWindow, qtbot: QtBot, act: Callable[[ExportDial
     guard.timeout.connect(close_a_message_box)
     guard.start(50)
     QTimer.singleShot(20, step)
-    window.activateWindow()  # the offscreen platform leaves a closed dialog active
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.article_view.setFocus()
     qtbot.keySequence(window.article_view, QKeySequence("Ctrl+E"))

@@ -104,7 +104,6 @@ def test_annotator_name_is_asked_kept_and_recorded(open_window, qtbot: QtBot) ->
     qtbot.mouseClick(window.annotator_button, Qt.MouseButton.LeftButton)
     assert window.annotator_button.text() == "Annotator: olena"
     assert window.settings.has_annotator()
-    window.activateWindow()  # the offscreen platform does not hand activation back itself
     qtbot.waitUntil(window.isActiveWindow)
     start = find(window, "Bakhmut")
     drag_select(window.article_view, start, start + 7)
