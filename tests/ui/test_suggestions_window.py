@@ -32,6 +32,12 @@ def pending(window: MainWindow) -> list[tuple[str, str]]:
     return [(s.label, text[s.start : s.end]) for s in window.project.suggestions(window.current.id)]
 
 
+def waiting(window: MainWindow) -> list[tuple[str, int, int]]:
+    """The suggestions stored for the article: label and offsets (a word met twice is
+    two suggestions)."""
+    return [(s.label, s.start, s.end) for s in window.project.suggestions(window.current.id)]
+
+
 def test_suggest_proposes_numbers_places_and_sources_but_stores_no_span(window) -> None:
     found = pending(window)
     assert ("location", "Bakhmut") in found
@@ -40,6 +46,17 @@ def test_suggest_proposes_numbers_places_and_sources_but_stores_no_span(window) 
     assert stored(window) == []  # nothing annotated until accepted
     assert window.document_list.model().index(0, 1).data() == "New"
     assert window.article_view.selected_suggestion_id is not None  # ready for Enter
+
+
+def test_the_first_suggestion_of_the_article_is_in_hand_first(window: MainWindow) -> None:
+    """The article opens with the cursor at its start, where the first suggestion begins
+    ("Ukraine"): that one is in hand, not the second."""
+    view = window.article_view
+    first = min(window.project.suggestions(window.current.id), key=lambda s: (s.start, s.end))
+    assert (first.start, view.text[first.start : first.end]) == (0, "Ukraine")
+    in_hand = view.suggestion(view.selected_suggestion_id)
+    assert in_hand is not None and in_hand.start == 0
+    assert "Suggestion 1 of " in window.suggestion_panel.shown_text()
 
 
 def test_enter_accepts_backspace_rejects_tab_moves(
@@ -56,17 +73,17 @@ def test_enter_accepts_backspace_rejects_tab_moves(
     second = view.suggestion(view.selected_suggestion_id)
     assert second is not None and second.id != first.id
     qtbot.keyClick(view, Qt.Key.Key_Backspace)  # reject
-    assert (second.label, view.text[second.start : second.end]) not in pending(window)
+    assert (second.label, second.start, second.end) not in waiting(window)
     assert stored(window) == [accepted]
     before = view.selected_suggestion_id
     qtbot.keyClick(view, Qt.Key.Key_Tab)  # next suggestion
     assert view.selected_suggestion_id != before
     # Undo the rejection, then the acceptance.
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
-    assert (second.label, view.text[second.start : second.end]) in pending(window)
+    assert (second.label, second.start, second.end) in waiting(window)
     qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)
     assert stored(window) == []
-    assert accepted in pending(window)
+    assert (first.label, first.start, first.end) in waiting(window)
     # Suggestions never reach an export.
     out = tmp_path / "out.jsonl"
     export(window.project, "jsonl", out, Selection(frozenset()))

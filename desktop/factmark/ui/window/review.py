@@ -176,7 +176,9 @@ class SuggestionReview(QObject):
                 10000,
             )
             if waiting and self.view.selected_suggestion_id is None:
-                self.step(1)
+                # From the cursor, a suggestion that starts there included: the first
+                # word of an article opened (the cursor at 0) was left for last.
+                self.step(1, after=self.view.cursor_offset())
 
     def accept(self) -> bool:
         """Accept the suggestion in hand and go to the next; False if none is in hand."""
