@@ -118,6 +118,42 @@ def test_the_collector_waits_for_the_window_and_is_on_again_however_the_start_en
     assert gc.isenabled()
 
 
+def test_gui_default_opens_the_default_project_whichever_was_used_last(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    open_window,  # type: ignore[no-untyped-def]
+) -> None:
+    """``factmark gui default`` opens the default project, seeded with the sample
+    articles at its first start, though another project was used last (which ``factmark``
+    alone reopens)."""
+    import factmark.ui.app as app_module
+    from factmark.cli import main
+    from factmark.core.incoming import IncomingDocument
+    from factmark.core.project import Project
+    from factmark.core.workspace import default_project_path
+    from factmark.ui.window.settings import Settings
+
+    other = tmp_path / "desk.factmark"
+    with Project.open(other) as project:
+        project.add_document(IncomingDocument("The desk's own article.", "Desk article"))
+    Settings().add_recent_project(other)  # the last project used
+    assert not default_project_path().exists()
+    opened = []
+
+    def run(project_path: Path | None = None) -> int:
+        """The window run would open, shown without its event loop (a project named)."""
+        assert project_path is not None, "no project named: the last one used would open"
+        opened.append(open_window(project_path))
+        return 0
+
+    monkeypatch.setattr(app_module, "run", run)
+    assert main(["gui", "default"]) == 0
+
+    (window,) = opened
+    assert Path(window.project.path) == default_project_path()
+    assert "Bakhmut counterattack" in [d.title for d in window.project.documents()]
+
+
 def test_the_application_is_drawn_in_fusion_whatever_style_the_desktop_asks_for() -> None:
     code = "from factmark.ui.app import application\nprint(application().style().name())\n"
     # A desktop asking for another of Qt's own styles (offscreen would give Fusion anyway).

@@ -128,11 +128,11 @@ def _handler(command: str) -> Callable[[argparse.Namespace], int]:
 
 
 def run_gui(project: Path | None) -> int:
-    from factmark.core.workspace import default_project_path
     from factmark.ui.app import run
 
-    # "factmark gui default" opens the default project as "factmark" does (seeded if new).
-    return run(None if project == default_project_path() else project)
+    # None: the last project used. "factmark gui default" names the default project (seeded
+    # when new, as at a first start), whichever project was used last.
+    return run(project)
 
 
 def run_selftest(_args: argparse.Namespace) -> int:

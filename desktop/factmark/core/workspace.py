@@ -58,7 +58,7 @@ def open_project(path: Path | None = None) -> Project:
     ``seeds/``; any other new project starts empty.
     """
     target = path or default_project_path()
-    is_new_default = path is None and not target.exists()
+    is_new_default = target == default_project_path() and not target.exists()
     if is_new_default:
         target.parent.mkdir(parents=True, exist_ok=True)
     project = Project.open(target)
