@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         type=project_argument,
         metavar="PROJECT",
-        help=_project_help("the project to open (none: the default project)"),
+        help=_project_help("the project to open (none: the one used last)"),
     )
 
     imp = commands.add_parser("import", help="import articles into a project (created if new)")
