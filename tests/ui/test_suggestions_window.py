@@ -110,3 +110,20 @@ def test_backspace_without_a_suggestion_still_deletes_the_selected_span(
     qtbot.keyClick(window.article_view, KEYS["location"])
     qtbot.keyClick(window.article_view, Qt.Key.Key_Backspace)
     assert stored(window) == []
+
+
+def test_the_suggestion_in_hand_is_shown_whole_beside_the_guidelines(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """F2 narrows the side column, which wraps the panel's text on more lines: the panel
+    grows to hold them (its last lines, the confidence and the keys, were cut off)."""
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(window.guidelines_dock.isVisible)
+    panel = window.suggestion_panel
+    qtbot.waitUntil(lambda: panel.width() < 260)  # the side column made room
+    qtbot.wait(50)  # the splitter's layout settles
+    assert panel.keys.isVisible()
+    for label in (panel.heading, panel.body, panel.keys):
+        needed = label.heightForWidth(label.width())  # Qt's own wrapping of the text
+        assert label.height() >= needed, label.text()
+        assert label.y() + needed <= panel.height(), label.text()

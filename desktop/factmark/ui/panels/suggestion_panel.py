@@ -4,7 +4,8 @@ article (label, suggester, confidence and its text), or what fills it when empty
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from factmark.core.model import Suggestion
 
@@ -13,6 +14,7 @@ EMPTY = (
     "places and sources; each is shown here, to accept (Enter) or reject (Backspace)."
 )
 NONE_IN_HAND = "{waiting} to review, none in hand: Tab goes to the next one."
+SPAN_LIST_KEEPS = 120  # pixels the span list above keeps when this panel grows
 KEYS = "Enter accepts and goes to the next · Backspace rejects · Tab skips · Esc lets go"
 
 
@@ -43,7 +45,33 @@ class SuggestionPanel(QWidget):
         for label in (self.heading, self.body, self.keys):
             layout.addWidget(label)
         layout.addStretch(1)
+        self._layout = layout
         self.show_suggestion(None, "", 0, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """As tall as its text at its width, when the side column narrows (as when the
+        guidelines open beside it) and wraps it on more lines: the room is taken from the
+        span list above it (which scrolls), as long as that keeps a few rows; no minimum
+        size is set, so the window can still be as small as before."""
+        splitter = self.parentWidget()
+        if not isinstance(splitter, QSplitter) or not self.isVisible():
+            return
+        sizes = splitter.sizes()
+        here = splitter.indexOf(self)
+        deficit = self._layout.totalHeightForWidth(self.width()) - sizes[here]
+        give = min(deficit, sizes[0] - SPAN_LIST_KEEPS) if here > 0 else 0
+        if give > 0:
+            sizes[0] -= give
+            sizes[here] += give
+            splitter.setSizes(sizes)
 
     def show_suggestion(
         self,
@@ -62,6 +90,7 @@ class SuggestionPanel(QWidget):
             self.body.setText(NONE_IN_HAND.format(waiting=waiting) if waiting else EMPTY)
             self.body.setToolTip("")
             self.keys.setVisible(False)
+            self._fit()
             return
         self.heading.setText(f"Suggestion {position} of {waiting}")
         if detail:  # shorter text: the panel keeps its four lines
@@ -76,6 +105,7 @@ class SuggestionPanel(QWidget):
             )
         self.body.setToolTip(detail_tip)
         self.keys.setVisible(True)
+        self._fit()
 
     def shown_text(self) -> str:
         """What the panel says (tests and screen readers)."""
