@@ -108,8 +108,8 @@ class DocumentBatch:
     :meth:`add` checks a document at once, by :meth:`DocumentsStore.add_document`'s
     rules, and tells what became of it; the documents that passed are written when
     :data:`BATCH_DOCUMENTS` wait or their text passes :data:`BATCH_CHARACTERS`, and by
-    :meth:`flush`, which the caller calls before its transaction commits. Documents and
-    spans get the ids one at a time would have given them, in the same order.
+    :meth:`flush`, which the caller calls before its transaction commits. Documents,
+    spans and links get the ids one at a time would have given them, in the same order.
 
     A document waits as the rows it will be written as, not as the objects it came in:
     tuples of numbers and text, which the garbage collector soon stops tracking, where

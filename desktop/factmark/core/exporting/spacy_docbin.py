@@ -625,7 +625,7 @@ def docbin_bytes(docbin: DocBin) -> bytes:
     }
     if docbin.store_user_data:
         msg["user_data"] = docbin.user_data
-    return bytes(isal_zlib.compress(srsly.msgpack_dumps(msg), DOCBIN_LEVEL))
+    return isal_zlib.compress(srsly.msgpack_dumps(msg), DOCBIN_LEVEL)
 
 
 def _xx_last(item: tuple[str, int]) -> tuple[bool, str]:
