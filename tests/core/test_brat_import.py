@@ -115,7 +115,7 @@ def test_a_discontinuous_span_becomes_one_span_covering_its_gap(project: Project
     ]  # fmt: skip
     assert links == [("attributed_to", text[0:54], "the minister")]
     assert report.lines() == [
-        f"{MIXED / 'gapped.ann'}: imported 1 document, 2 spans (1 discontinuous span "
+        f"{MIXED / 'gapped.ann'}: imported 1 document, 2 spans, 1 link (1 discontinuous span "
         "imported as one span covering the gap)"
     ]
 
@@ -142,7 +142,7 @@ def test_a_txt_named_with_its_ann_beside_it_imports_with_its_annotations(
 ) -> None:
     assert collect_files([MIXED / "lagos.txt", MIXED / "lagos.ann"])[0] == [MIXED / "lagos.ann"]
     (report,) = import_all(project, MIXED / "lagos.txt")
-    assert report.lines() == [f"{MIXED / 'lagos.txt'}: imported 1 document, 4 spans"]
+    assert report.lines() == [f"{MIXED / 'lagos.txt'}: imported 1 document, 4 spans, 1 link"]
 
 
 def test_bad_lines_are_told_with_their_numbers_and_the_rest_imports(project: Project) -> None:
@@ -150,7 +150,7 @@ def test_bad_lines_are_told_with_their_numbers_and_the_rest_imports(project: Pro
 
     where = BRAT / "bad" / "errors.ann"
     assert report.lines() == [
-        f"{where}: imported 1 document, 3 spans; 7 lines failed (not imported (no place "
+        f"{where}: imported 1 document, 3 spans, 1 link; 7 lines failed (not imported (no place "
         "in Factmark): 1 event; 1 normalisation; 1 equivalence; 1 attribute of an event or "
         "link)",
         f"{where}:2: error: T2: its text '71%' is not the text at 24 27 in errors.txt ('70%')",

@@ -300,8 +300,10 @@ def test_a_varied_jsonl_file_stores_exactly_these_rows(tmp_path: Path, create_la
             rows = [(id_, uid(text), title, text, *rest) for id_, title, text, *rest in rows]
         assert got[name] == rows, name
     errors = {n: m for n, m in ERRORS.items() if not (create_labels and n in (5, 15))}
+    links = len(expected["relations"])
     summary = (
-        f"imported {len(expected['documents']) - 1} documents, {len(expected['spans'])} spans; "
+        f"imported {len(expected['documents']) - 1} documents, {len(expected['spans'])} spans, "
+        f"{links} link{'' if links == 1 else 's'}; "
         f"2 duplicates (same text already there); {len(errors)} lines failed {UNREAD}"
     )
     assert report.lines() == [

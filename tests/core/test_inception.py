@@ -81,7 +81,7 @@ def test_tsv_brings_every_span_onto_its_text(project: Project) -> None:
     report = import_file(project, FIXTURES / "claims.tsv", create_labels=True)
 
     assert report.lines() == [
-        f"{FIXTURES / 'claims.tsv'}: imported 1 document, 8 spans "
+        f"{FIXTURES / 'claims.tsv'}: imported 1 document, 8 spans, 2 links "
         "(not imported, layers Factmark does not read: 2 CoreferenceLink)"
     ]
     (document,) = stored(project)
@@ -226,7 +226,7 @@ def test_xmi_beside_its_type_system(project: Project) -> None:
     report = import_file(project, FIXTURES / "xmi" / "lagos.xmi", create_labels=True)
 
     assert report.lines() == [
-        f"{FIXTURES / 'xmi' / 'lagos.xmi'}: imported 1 document, 5 spans "
+        f"{FIXTURES / 'xmi' / 'lagos.xmi'}: imported 1 document, 5 spans, 1 link "
         "(not imported, layers Factmark does not read: 2 EventLink)"
     ]
     (document,) = stored(project)

@@ -341,6 +341,30 @@ def test_report_summary_counts_duplicates(project: Project, corpus: Path) -> Non
     )
 
 
+def test_report_summary_counts_links_when_there_are_some(project: Project, tmp_path: Path) -> None:
+    """An attribution corpus brings links: the report says how many came in."""
+    source = tmp_path / "linked.jsonl"
+    records = [
+        {
+            "text": f"Officials said {n} drones fell near Kharkiv.",
+            "spans": [
+                {"id": "s", "start": 0, "end": 9, "label": "source"},
+                {"id": "c", "start": 15, "end": 42, "label": "claim"},  # to the end
+            ],
+            "relations": [
+                {"head": "s", "child": "c", "label": label} for label in ("attributed_to", "cites")
+            ][:n],
+        }
+        for n in range(3)
+    ]
+    source.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
+    report = import_file(project, source)
+    assert report.lines() == [f"{source}: imported 3 documents, 6 spans, 3 links"]
+    assert ImportOutcome([report]).summary() == (
+        "Imported 3 documents (6 spans, 3 links) from 1 file"
+    )
+
+
 # -- exporting -----------------------------------------------------------------------
 
 

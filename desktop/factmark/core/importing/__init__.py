@@ -43,6 +43,7 @@ class FileReport:
     path: Path
     documents: int = 0
     spans: int = 0
+    links: int = 0
     duplicates: int = 0
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -60,8 +61,10 @@ class FileReport:
         name = printable(self.path)
         parts = []
         if self.documents:
+            links = f", {counted(self.links, 'link')}" if self.links else ""
             parts.append(
-                f"imported {counted(self.documents, 'document')}, {counted(self.spans, 'span')}"
+                f"imported {counted(self.documents, 'document')}, "
+                f"{counted(self.spans, 'span')}{links}"
             )
         if self.duplicates:
             parts.append(
@@ -191,7 +194,7 @@ def _utf8(text: str) -> bool:
 
 def _rolled_back(report: FileReport) -> None:
     """A whole-file error undid the file's transaction: nothing of it was stored."""
-    report.documents = report.spans = report.duplicates = 0
+    report.documents = report.spans = report.links = report.duplicates = 0
 
 
 def _store(
@@ -224,6 +227,7 @@ def _store(
     else:
         report.documents += 1
         report.spans += added
+        report.links += len(document.relations)
 
 
 def _check_names(project: Project, document: IncomingDocument, create_labels: bool) -> None:

@@ -62,6 +62,10 @@ class ImportOutcome:
         return sum(report.spans for report in self.reports)
 
     @property
+    def links(self) -> int:
+        return sum(report.links for report in self.reports)
+
+    @property
     def duplicates(self) -> int:
         return sum(report.duplicates for report in self.reports)
 
@@ -73,9 +77,10 @@ class ImportOutcome:
         """One sentence for the user, e.g. ``Imported 5 documents (12 spans) from 7 files``."""
         if self.error and not self.reports:
             return f"Import failed: {self.error}"
+        links = f", {counted(self.links, 'link')}" if self.links else ""
         parts = [
-            f"Imported {counted(self.documents, 'document')} ({counted(self.spans, 'span')}) "
-            f"from {counted(len(self.reports), 'file')}"
+            f"Imported {counted(self.documents, 'document')} ({counted(self.spans, 'span')}"
+            f"{links}) from {counted(len(self.reports), 'file')}"
         ]
         if self.duplicates:
             parts.append(counted(self.duplicates, "duplicate"))
