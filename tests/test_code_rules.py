@@ -123,6 +123,7 @@ def test_the_window_starts_without_modules_it_does_not_need_yet(tmp_path: Path) 
         "factmark.ui.panels.details_panel",
         "factmark.ui.panels.relations_panel",
         "factmark.ui.panels.suggestion_panel",
+        "factmark.ui.panels.room",
         "factmark.ui.panels.previously_checked",
         "factmark.ui.window.linking",
         "factmark.ui.window.cues",

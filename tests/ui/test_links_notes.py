@@ -304,3 +304,53 @@ def test_the_wheel_over_an_attribute_list_scrolls_and_changes_nothing(
     QApplication.processEvents()
     assert window.project.span(claim_id).attrs == {}
     assert combo.currentData() == ""
+
+
+
+def _hint_height(panel, text: str) -> int:
+    """The height Qt's own wrapping gives ``text`` at the list's width (a label of the
+    list's font), with the hint's margins in the list (6 px each side, 4 above and below)."""
+    from PySide6.QtWidgets import QLabel
+
+    oracle = QLabel(text)
+    oracle.setFont(panel.font())
+    oracle.setWordWrap(True)
+    return oracle.heightForWidth(panel.viewport().width() - 12) + 8
+
+
+def _guidelines_open(window: MainWindow, qtbot: QtBot, width: int, height: int) -> None:
+    window.resize(width, height)
+    qtbot.wait(50)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(window.guidelines_dock.isVisible)
+    qtbot.waitUntil(lambda: window.relations.width() < 260)  # the side column made room
+    qtbot.wait(50)  # the splitter's layout settles
+    assert window.relations.count() == 0
+
+
+def test_the_empty_links_list_says_all_of_its_hint_beside_the_guidelines(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """On a laptop's screen F2 narrows the side column, which wraps the empty links list's
+    hint on more lines: the list grows to hold them (its last line was cut off), taking
+    the room from the span list, which keeps a few rows."""
+    from factmark.ui.panels.relations_panel import EMPTY
+
+    _guidelines_open(window, qtbot, 1366, 700)
+    panel = window.relations
+    assert panel.placeholder() == EMPTY
+    assert panel.viewport().height() >= _hint_height(panel, EMPTY)
+    assert window.span_list.height() >= 100  # the span list still shows rows
+
+
+def test_a_narrow_empty_links_list_says_the_first_sentence_of_its_hint_whole(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """With no room for all of the hint, the list says its first sentence, whole."""
+    from factmark.ui.panels.relations_panel import EMPTY, EMPTY_SHORT
+
+    _guidelines_open(window, qtbot, 800, 600)
+    panel = window.relations
+    assert panel.viewport().height() < _hint_height(panel, EMPTY)  # no room for it all
+    assert panel.placeholder() == EMPTY_SHORT
+    assert panel.viewport().height() >= _hint_height(panel, EMPTY_SHORT)

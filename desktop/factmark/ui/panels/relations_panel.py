@@ -4,17 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from factmark.core.model import Relation, Span
+from factmark.ui.panels.room import grow_soon
 from factmark.ui.viewports import own_viewport
 
+# The empty list's text: its margins in the list (left, top, right, bottom) and flags.
+EMPTY_MARGINS = (6, 4, -6, -4)
+EMPTY_FLAGS = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
 EMPTY = (
     "No links yet. Select a span, press R, then click the span it links to: a source to "
     "the claim it makes (attributed_to), a number to its claim (part_of)."
 )
+# What the list says when it has no room for all of EMPTY (its tooltip says the rest).
+EMPTY_SHORT = "No links yet. Select a span, press R, then click the span it links to."
 
 
 BASE_TEXT = Qt.ItemDataRole.UserRole + 1  # a row's text without the proposed cue
@@ -88,6 +102,7 @@ class RelationsPanel(QListWidget):
         self.blockSignals(False)
         self.show_proposed_cues(self.proposed_cues)
         self.mark_focus(self.focus)
+        self._fit()
 
     def show_proposed_cues(self, proposed: dict[int, str]) -> None:
         """Show under each link's row the cue proposed for it (relation id -> its text)."""
@@ -132,21 +147,45 @@ class RelationsPanel(QListWidget):
         self.blockSignals(False)
 
     def placeholder(self) -> str:
-        """What the list says while it is empty (drawn in it), else nothing."""
-        return EMPTY if self.count() == 0 else ""
+        """What the list says while it is empty (drawn in it), else nothing: all of its
+        hint when the list has room for it, else the first sentence."""
+        if self.count():
+            return ""
+        room = self.viewport().height()
+        return EMPTY if self._wrapped_height(EMPTY) <= room else EMPTY_SHORT
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.count() == 0:  # say what fills the list
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-            flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-            painter.drawText(
-                self.viewport().rect().adjusted(6, 4, -6, -4),
-                flags | Qt.TextFlag.TextWordWrap,
-                EMPTY,
-            )
+            shown = self.viewport().rect().adjusted(*EMPTY_MARGINS)
+            painter.drawText(shown, EMPTY_FLAGS, self.placeholder())
             painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """While empty, as tall as its hint wrapped at its width: a narrowed side column
+        (the guidelines open beside it) wraps it on more lines, whose last were cut off."""
+        if not self.count():
+            grow_soon(
+                self,
+                lambda: self._wrapped_height(EMPTY) + self.height() - self.viewport().height(),
+            )
+
+    def _wrapped_height(self, text: str) -> int:
+        """The viewport height ``text`` takes, wrapped at the list's width, with margins."""
+        left, top, right, bottom = EMPTY_MARGINS
+        width = self.viewport().width() - left + right
+        wrapped = self.fontMetrics().boundingRect(QRect(0, 0, width, 10_000), EMPTY_FLAGS, text)
+        return wrapped.height() + top - bottom
 
     def rows(self) -> list[str]:
         """The rows as shown (tests and screen readers)."""

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from factmark.core.model import Suggestion
+from factmark.ui.panels.room import grow_soon
 
 EMPTY = (
     "No suggestions to review. Document > Suggest spans (Ctrl+Shift+S) proposes numbers, "
     "places and sources; each is shown here, to accept (Enter) or reject (Backspace)."
 )
 NONE_IN_HAND = "{waiting} to review, none in hand: Tab goes to the next one."
-SPAN_LIST_KEEPS = 120  # pixels the span list above keeps when this panel grows
 KEYS = "Enter accepts and goes to the next · Backspace rejects · Tab skips · Esc lets go"
 
 
@@ -58,20 +58,8 @@ class SuggestionPanel(QWidget):
 
     def _fit(self) -> None:
         """As tall as its text at its width, when the side column narrows (as when the
-        guidelines open beside it) and wraps it on more lines: the room is taken from the
-        span list above it (which scrolls), as long as that keeps a few rows; no minimum
-        size is set, so the window can still be as small as before."""
-        splitter = self.parentWidget()
-        if not isinstance(splitter, QSplitter) or not self.isVisible():
-            return
-        sizes = splitter.sizes()
-        here = splitter.indexOf(self)
-        deficit = self._layout.totalHeightForWidth(self.width()) - sizes[here]
-        give = min(deficit, sizes[0] - SPAN_LIST_KEEPS) if here > 0 else 0
-        if give > 0:
-            sizes[0] -= give
-            sizes[here] += give
-            splitter.setSizes(sizes)
+        guidelines open beside it) and wraps it on more lines."""
+        grow_soon(self, lambda: self._layout.totalHeightForWidth(self.width()))
 
     def show_suggestion(
         self,
