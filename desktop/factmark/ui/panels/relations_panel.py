@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from factmark.core.model import Relation, Span
-from factmark.ui.panels.room import grow_soon
+from factmark.ui.panels.room import fit_soon
 from factmark.ui.viewports import own_viewport
 
 # The empty list's text: its margins in the list (left, top, right, bottom) and flags.
@@ -172,13 +172,16 @@ class RelationsPanel(QListWidget):
         self._fit()
 
     def _fit(self) -> None:
-        """While empty, as tall as its hint wrapped at its width: a narrowed side column
-        (the guidelines open beside it) wraps it on more lines, whose last were cut off."""
         if not self.count():
-            grow_soon(
-                self,
-                lambda: self._wrapped_height(EMPTY) + self.height() - self.viewport().height(),
-            )
+            fit_soon(self)
+
+    def room_needed(self) -> int:
+        """While empty, as tall as its hint wrapped at its width (the side column narrows
+        as the guidelines open beside it, and wraps it on more lines, whose last were cut
+        off): see ui/panels/room.py."""
+        if self.count():
+            return 0
+        return self._wrapped_height(EMPTY) + self.height() - self.viewport().height()
 
     def _wrapped_height(self, text: str) -> int:
         """The viewport height ``text`` takes, wrapped at the list's width, with margins."""

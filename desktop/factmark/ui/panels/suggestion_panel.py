@@ -8,7 +8,7 @@ from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from factmark.core.model import Suggestion
-from factmark.ui.panels.room import grow_soon
+from factmark.ui.panels.room import fit_soon
 
 EMPTY = (
     "No suggestions to review. Document > Suggest spans (Ctrl+Shift+S) proposes numbers, "
@@ -57,9 +57,12 @@ class SuggestionPanel(QWidget):
         self._fit()
 
     def _fit(self) -> None:
-        """As tall as its text at its width, when the side column narrows (as when the
-        guidelines open beside it) and wraps it on more lines."""
-        grow_soon(self, lambda: self._layout.totalHeightForWidth(self.width()))
+        fit_soon(self)
+
+    def room_needed(self) -> int:
+        """As tall as its text at its width (the side column narrows as the guidelines
+        open beside it, and wraps it on more lines): see ui/panels/room.py."""
+        return self._layout.totalHeightForWidth(self.width())
 
     def show_suggestion(
         self,
