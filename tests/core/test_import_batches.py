@@ -310,6 +310,6 @@ def test_linked_documents_across_batches_keep_each_link_between_its_spans(
     assert stored_links(path) == links
     spans = sum(len(r["spans"]) for r in kept)
     assert report.lines()[0] == (
-        f"{source}: imported {len(kept)} documents, {spans} spans, {len(links)} links; "
+        f"{source}: imported {len(kept):,} documents, {spans:,} spans, {len(links):,} links; "
         "1 line failed"
     )

@@ -366,7 +366,7 @@ def test_a_prodigy_answer_is_found_wherever_it_lies_in_a_large_file(
     with Project.open(project_path) as project:
         report = import_file(project, path)
     assert report.lines() == [
-        f"{path}: imported 1201 documents, 0 spans (left out 1 span rejected in Prodigy answers)"
+        f"{path}: imported 1,201 documents, 0 spans (left out 1 span rejected in Prodigy answers)"
     ]
     rows = sqlite3.connect(project_path).execute(
         "SELECT status FROM documents WHERE text = 'Refused suggestion.'"

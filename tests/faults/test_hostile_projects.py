@@ -320,7 +320,7 @@ def test_refused_rows_are_counted_beyond_the_listed_ones(mine: Path, copy: Path)
         (report,) = merge_projects(project, [copy])
     assert report.failed and report.problem_count == 1200
     lines = report.lines()
-    assert lines[0].startswith(f"{copy}: error: refused: 1200 invalid rows")
+    assert lines[0].startswith(f"{copy}: error: refused: 1,200 invalid rows")
     assert lines[-1] == f"{copy}: error: ... and 200 more"
     assert len(lines) == 1 + 1000 + 1
 

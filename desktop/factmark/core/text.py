@@ -140,4 +140,4 @@ def holds_nul(value: object) -> bool:
 
 def counted(number: int, noun: str) -> str:
     """``number`` with ``noun`` as English says it: "1 document", "2 documents"."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
