@@ -105,3 +105,21 @@ def test_sentences_are_unicode_sentences_in_code_points() -> None:
         "Yes.",
     ]
     assert [(text.index(s), text.index(s) + len(s)) for s in expected] == sentence_bounds(text)
+
+
+def test_marking_without_an_archive_says_the_archive_is_empty(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Not that no sentence matches it: there is nothing to match, and where to add it."""
+    path = tmp_path / "no-archive.factmark"
+    with Project.open(path) as project:
+        project.add_document(IncomingDocument(ARTICLE, title="Rumours", meta={"lang": "en"}))
+    window = open_window(path)
+    qtbot.waitUntil(lambda: window.article_view.text == ARTICLE)
+    view_menu = window.action_table.menus["View"]
+    click_menu_item(qtbot, window, view_menu, "Mark sentences &checked before")
+    said = window.statusBar().currentMessage
+    qtbot.waitUntil(lambda: "archive" in said() and "Looking" not in said(), timeout=15000)
+    assert "archive of earlier fact-checks is empty" in said()
+    assert "File > Add fact-check archive…" in said()
+    assert window.article_view.suggestions == []

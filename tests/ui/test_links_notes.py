@@ -306,7 +306,6 @@ def test_the_wheel_over_an_attribute_list_scrolls_and_changes_nothing(
     assert combo.currentData() == ""
 
 
-
 def _hint_height(panel, text: str) -> int:
     """The height Qt's own wrapping gives ``text`` at the list's width (a label of the
     list's font), with the hint's margins in the list (6 px each side, 4 above and below)."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from factmark.core.model import Label
 
 NO_DOCUMENT = (
-    "No article to show. File > Import (or drop .txt, .html, .docx or .jsonl files here) "
+    "No article to show. File > Import files… (or drop .txt, .html, .docx or .jsonl files here) "
     "brings articles in; then select text and press a label's key to label it."
 )
 

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from factmark.core.claim_matching import Match
     from factmark.ui.background.claim_matches import ClaimMatches, Marked
 
+NO_ARCHIVE = (
+    "No sentence can match: the project's archive of earlier fact-checks is empty "
+    "(File > Add fact-check archive… brings one in)."
+)
+
 
 class CheckedSentences(QObject):
     """Marks the sentences of each document shown that were checked before, while on."""
@@ -126,7 +131,12 @@ class CheckedSentences(QObject):
                 10000,
             )
         elif not marked.found:
-            self.tell("No sentence of this document closely matches the archive.", 6000)
+            from factmark.core.archive import archive_size  # loaded by the look-up
+
+            if archive_size(self.session.project) == 0:
+                self.tell(NO_ARCHIVE, 10000)
+            else:
+                self.tell("No sentence of this document closely matches the archive.", 6000)
 
     def describe(self, suggestion: Suggestion | None) -> tuple[str, str]:
         """For the suggestion panel: the review a sentence suggestion matched, in short
