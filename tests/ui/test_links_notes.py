@@ -353,3 +353,45 @@ def test_a_narrow_empty_links_list_says_the_first_sentence_of_its_hint_whole(
     assert panel.viewport().height() < _hint_height(panel, EMPTY)  # no room for it all
     assert panel.placeholder() == EMPTY_SHORT
     assert panel.viewport().height() >= _hint_height(panel, EMPTY_SHORT)
+
+
+def test_the_side_column_stands_as_before_once_the_guidelines_close(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The room the panels took from the span list while the guidelines narrowed the
+    side column goes back to it when they close (the span list stayed short, the
+    suggestion panel half empty)."""
+    window.resize(1366, 700)
+    qtbot.wait(100)
+    side = window.relations.parentWidget()
+    before = side.sizes()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: window.relations.width() < 260)
+    qtbot.waitUntil(lambda: side.sizes()[0] < before[0])  # the panels took room
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: not window.guidelines_dock.isVisible())
+    qtbot.waitUntil(lambda: side.sizes() == before)
+
+
+def test_a_dragged_side_column_keeps_the_users_layout_when_the_guidelines_close(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Once the user drags a handle of the side column, the panels give nothing back."""
+    from PySide6.QtCore import QPoint
+
+    window.resize(1366, 700)
+    qtbot.wait(100)
+    side = window.relations.parentWidget()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: window.relations.width() < 260)
+    qtbot.wait(50)
+    handle = side.handle(2)  # between the suggestion panel and the links list
+    middle = handle.rect().center()
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=middle)
+    qtbot.mouseMove(handle, middle + QPoint(0, -20))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=middle + QPoint(0, -20))
+    dragged = side.sizes()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: not window.guidelines_dock.isVisible())
+    qtbot.wait(100)
+    assert side.sizes()[0] == dragged[0]  # the span list as the user left it

@@ -172,8 +172,7 @@ class RelationsPanel(QListWidget):
         self._fit()
 
     def _fit(self) -> None:
-        if not self.count():
-            fit_soon(self)
+        fit_soon(self)
 
     def room_needed(self) -> int:
         """While empty, as tall as its hint wrapped at its width (the side column narrows

@@ -5,8 +5,10 @@ A panel under the span list that says how tall its text needs it to be
 side column's splitter has placed its parts (a panel is resized while they are placed,
 which would place them again over a change made then), each such panel shorter than it
 needs, top first, is made as tall, the room taken from the span list (which scrolls) as
-long as that keeps :data:`SPAN_LIST_KEEPS`. No minimum size is set, so the window can
-still be as small as before.
+long as that keeps :data:`SPAN_LIST_KEEPS`; a panel that needs less again (the column
+widened) gives what it took back to the span list. No minimum size is set, so the window
+can still be as small as before. A drag of the splitter's handles is the user's layout:
+what the panels took is theirs from then on.
 """
 
 from __future__ import annotations
@@ -16,14 +18,27 @@ from PySide6.QtWidgets import QSplitter, QWidget
 
 SPAN_LIST_KEEPS = 120  # pixels the span list (the side column's first part) keeps
 _PENDING = "factmarkFitPending"  # a splitter's property while its fit waits
+_WATCHED = "factmarkFitWatched"  # a splitter's property once its drags are heard
+_TAKEN = "factmarkRoomTaken"  # a panel's property: pixels it took from the span list
 
 
 def fit_soon(panel: QWidget) -> None:
     """Fit the side column ``panel`` is part of, once its parts are placed."""
     splitter = panel.parentWidget()
-    if isinstance(splitter, QSplitter) and not splitter.property(_PENDING):
-        splitter.setProperty(_PENDING, True)
-        QTimer.singleShot(0, splitter, lambda: _fit(splitter))
+    if not isinstance(splitter, QSplitter) or splitter.property(_PENDING):
+        return
+    if not splitter.property(_WATCHED):
+        splitter.setProperty(_WATCHED, True)
+        splitter.splitterMoved.connect(lambda _at, _index: _forget(splitter))
+    splitter.setProperty(_PENDING, True)
+    QTimer.singleShot(0, splitter, lambda: _fit(splitter))
+
+
+def _forget(splitter: QSplitter) -> None:
+    for here in range(splitter.count()):
+        panel = splitter.widget(here)
+        if panel is not None:
+            panel.setProperty(_TAKEN, 0)
 
 
 def _fit(splitter: QSplitter) -> None:
@@ -34,9 +49,15 @@ def _fit(splitter: QSplitter) -> None:
         needed = getattr(panel, "room_needed", None)
         if panel is None or needed is None or not panel.isVisible():
             continue
-        give = min(needed() - sizes[here], sizes[0] - SPAN_LIST_KEEPS)
-        if give > 0:
-            sizes[0] -= give
-            sizes[here] += give
+        need, taken = needed(), int(panel.property(_TAKEN) or 0)
+        if need > sizes[here]:
+            change = min(need - sizes[here], sizes[0] - SPAN_LIST_KEEPS)
+            change = max(change, 0)
+        else:
+            change = -min(taken, sizes[here] - need)
+        if change:
+            sizes[0] -= change
+            sizes[here] += change
+            panel.setProperty(_TAKEN, taken + change)
     if sizes != splitter.sizes():
         splitter.setSizes(sizes)
