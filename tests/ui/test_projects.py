@@ -144,3 +144,39 @@ def test_the_system_asking_to_open_a_project_opens_it(
         app.removeEventFilter(opener)
     assert window.project.path == other
     assert window.article_view.text.startswith("قال وزير الصحة")
+
+
+def test_the_document_shown_stays_highlighted_in_the_list_after_an_import(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """An import reloads the list: the row of the document shown is highlighted again
+    (it was left without one), whether the import brought documents or only duplicates."""
+    from PySide6.QtWidgets import QDialog
+
+    from factmark.ui.dialogs.import_report import ReportDialog
+    from tests.ui.test_jobs import answer_modal
+
+    window = open_window()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    shown = window.current.id
+    table = window.document_list
+
+    def highlighted() -> list[int]:
+        rows = table.selectionModel().selectedRows()
+        return [int(r.data(Qt.ItemDataRole.UserRole)) for r in rows]
+
+    assert highlighted() == [shown]
+    seed = Path(__file__).parents[2] / "seeds" / "bakhmut-counterattack.txt"
+    other = tmp_path / "new.txt"
+    other.write_text("A new article about a new claim.", encoding="utf-8")
+    for files in ([seed], [other]):  # only a duplicate; then a new document
+        seen: list[QDialog] = []
+        timer = answer_modal(qtbot, ReportDialog, seen)
+        try:
+            drop(window, files)
+        finally:
+            timer.stop()
+        assert seen
+        assert window.current.id == shown
+        qtbot.waitUntil(lambda: highlighted() == [shown])
+        assert table.currentIndex().data(Qt.ItemDataRole.UserRole) == shown

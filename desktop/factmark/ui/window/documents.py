@@ -97,6 +97,9 @@ class DocumentNavigator(QObject):
         model = self.panel.model
         if changes.documents_reloaded:
             model.reload()
+            shown = self.session.document_id
+            if shown is not None:  # its row highlighted again (a reload clears it)
+                self.panel.select(shown, emit=False)
             self.indexer.catch_up(self.session.project)
         elif changes.documents or changes.spans:
             model.apply_edits(changes.documents, changes.span_count_deltas())
