@@ -568,6 +568,9 @@ def test_span_text_that_disagrees_with_offsets_is_refused(
         ({"text": "  \n\t "}, "empty"),
         ({"text": "nul \u0000 inside"}, "binary"),
         ([1, 2, 3], "JSON object"),
+        ({"title": "No text"}, 'no "text" field'),
+        ({"text": 5}, '"text" must be the article text (a string), not a number'),
+        ({"text": ["a", "b"]}, '"text" must be the article text (a string), not a list'),
     ],
 )
 def test_wrongly_typed_fields_are_line_errors_not_crashes(

@@ -242,14 +242,27 @@ def _load(raw: bytes) -> Any:
         raise ValidationError(f"not valid JSON ({reason})") from None
 
 
+# What a JSON value that is not a string is, as a message names it.
+_JSON_KINDS = {
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    list: "a list",
+    dict: "an object",
+}
+
+
 def parse_record(record: Any, tally: Counter[str] | None = None) -> IncomingDocument:
     """Turn one decoded JSON object into a document, whatever shape it has; fields
     that look like annotations but are not read are counted in ``tally``."""
     if not isinstance(record, dict):
         raise ValidationError('a line must be a JSON object with a "text" field')
     text = record.get("text")
-    if not isinstance(text, str):
+    if text is None:
         raise ValidationError('no "text" field (each line needs the article text)')
+    if not isinstance(text, str):
+        kind = _JSON_KINDS.get(type(text), "something else")
+        raise ValidationError(f'"text" must be the article text (a string), not {kind}')
     meta = _dict(record.get("meta"), "meta")
     source_id = record.get("id")
     if source_id is not None and source_id != text_uid(text) and "source_id" not in meta:
