@@ -120,13 +120,16 @@ class Annotation(QObject):
         self.span_selected.emit(span_id)
 
     @painted_once
-    def delete_selected(self) -> None:
+    def delete_selected(self) -> bool:
+        """Delete the selected span; False (with a message) when none was deleted."""
         span_id = self.view.selected_span_id
         if span_id is None or self.document_id is None:
             self.failed("Click a span first to select it, then press Delete.")
-            return
-        if self.perform(DeleteSpan(self.document_id, span_id)):
-            self.span_selected.emit(None)
+            return False
+        if not self.perform(DeleteSpan(self.document_id, span_id)):
+            return False
+        self.span_selected.emit(None)
+        return True
 
     @painted_once
     def resize_selected(self, edge: str, change: int) -> None:

@@ -79,11 +79,11 @@ class ConflictQueue(QObject):
             return
         done = "Took the copy's version" if side == "source" else "Kept this project's version"
         left = len(self.waiting())
-        self.tell(f"{done} of {found.what()}; {counted(left, 'conflict')} left (F7).", 8000)
         if left:
-            self.next()
+            self.next()  # its span selected (and named), then what was done said over it
         else:
             self.drop()
+        self.tell(f"{done} of {found.what()}; {counted(left, 'conflict')} left (F7).", 8000)
 
     def drop(self) -> None:
         """Let go of the conflict in hand and hide the panel."""

@@ -76,7 +76,7 @@ class Linking(QObject):
             # The span linking started at may have been deleted (or undone) meanwhile.
             self.tell("Link cancelled: choose another span to link with.", 8000)
             return
-        self.tell("", 1)
+        self.selection.select(target)  # named as selected, no longer "Link to …?"
         kinds = self.session.project.relation_types()
         obvious = _obvious({first.label, second.label}, kinds)
         kind = None

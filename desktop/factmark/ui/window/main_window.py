@@ -30,7 +30,7 @@ from shiboken6 import isValid
 from factmark.core.changes import ChangeSet
 from factmark.core.cue_names import cues_on
 from factmark.core.guidelines import section
-from factmark.core.model import Document, Label, Suggestion
+from factmark.core.model import Document, Label, Span, Suggestion
 from factmark.core.project import Project
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.article.find_bar import FindBar
@@ -211,8 +211,9 @@ class MainWindow(QMainWindow):
         )
         self._side_panels: SidePanels | None = None  # made after the first paint
         self.review = SuggestionReview(
-            session, self.settings, view, self.annotation, self.tell, self
+            session, self.settings, view, self.annotation, self.tell, self.withdraw, self
         )
+        self._selection_said = ""  # what the status bar last said of the selected span
         self.checked_sentences = CheckedSentences(
             session,
             self.settings,
@@ -406,7 +407,7 @@ class MainWindow(QMainWindow):
 
     def _handlers(self) -> dict[str, Callable[..., Any]]:
         """Every action of the table with the part that does it."""
-        session, navigator = self.session, self.navigator
+        navigator = self.navigator
         annotation, view = self.annotation, self.article_view
         return {
             "newProject": lambda: self.files.choose_new_project(),
@@ -417,9 +418,9 @@ class MainWindow(QMainWindow):
             "copyForAnnotator": lambda: self.files.choose_copy_for_annotator(),
             "mergeProjects": lambda: self.files.choose_projects_to_merge(),
             "quit": self.close,
-            "undo": session.undo,
-            "redo": session.redo,
-            "deleteSpan": annotation.delete_selected,
+            "undo": lambda: self.undo(redo=False),
+            "redo": lambda: self.undo(redo=True),
+            "deleteSpan": self.delete_span,
             "deselect": self.escape,
             "find": self.find_bar.open_bar,
             "findNext": lambda: self.find_bar.find_next(),
@@ -501,6 +502,7 @@ class MainWindow(QMainWindow):
         session.document_shown.connect(self._document_shown)
         session.project_opened.connect(self._project_opened)
         self.annotation.span_selected.connect(self.selection.select)
+        self.selection.span_selected.connect(self._span_selected)
         self.navigator.indexer.left.connect(self._indexing_left)
         actions["markCheckedSentences"].setChecked(self.settings.mark_checked_sentences())
         # A match found is the selection now: Delete must not act on a span selected before.
@@ -580,8 +582,11 @@ class MainWindow(QMainWindow):
         self._update_titles()
         self._update_enabled()
         shown = self.statusBar().currentMessage()
-        if document is not None and not self.article_view.spans and not shown:
-            self.tell(label_hint(self.project.labels()), 0)  # the one gesture, taught
+        if document is not None and not self.article_view.spans:
+            if not shown:
+                self.tell(label_hint(self.project.labels()), 0)  # the one gesture, taught
+        elif shown and shown == label_hint(self.project.labels()):
+            self.tell("")  # taught while the article has no span only
 
     def _project_opened(self, project: Project) -> None:
         if self._side_panels is not None:
@@ -636,7 +641,45 @@ class MainWindow(QMainWindow):
     def backspace_key(self) -> None:
         """Backspace in the article: reject the suggestion in hand, else delete the span."""
         if not self.review.reject():
-            self.annotation.delete_selected()
+            self.delete_span()
+
+    def delete_span(self) -> None:
+        """Delete (Backspace with no suggestion in hand): delete the selected span and
+        name it in the status bar, so the user sees which span went."""
+        span = self.article_view.span(self.article_view.selected_span_id)
+        before = self.statusBar().currentMessage()
+        if not self.annotation.delete_selected() or span is None:
+            return
+        message = f"Deleted {self.selection.name(span)} — Ctrl+Z undoes."
+        said = self.statusBar().currentMessage()  # by a part the deletion touched
+        self.tell(f"{message} {said}" if said and said != before else message)
+
+    def undo(self, redo: bool) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z: undo (redo) a step and say which, in the undo stack's
+        words, with the span selected after it."""
+        done = self.session.redo() if redo else self.session.undo()
+        if done is None:
+            return  # nothing to undo, or it failed (the session said why)
+        message = f"{'Redone' if redo else 'Undone'}: {done}."
+        span = self.article_view.span(self.article_view.selected_span_id)
+        if span is not None:
+            message += " " + self.selection.describe(span)
+            self._selection_said = message
+        self.tell(message)
+
+    def _span_selected(self, span: Span | None) -> None:
+        """However a span was selected, it is the one thing in hand (a suggestion in
+        hand is let go) and the status bar names it; none selected: it no longer does."""
+        if span is None:
+            self.withdraw(self._selection_said)
+            return
+        self.review.drop()
+        if self._side_panels is not None and self.linking.active:
+            said = f"Link to {self.selection.name(span)}? Enter links it; Escape cancels."
+        else:
+            said = self.selection.describe(span)
+        self._selection_said = said
+        self.tell(said)
 
     def _step(self, step: int) -> None:
         """Alt+Down / Alt+Up: the next span, or while linking the next one a link reaches."""
@@ -671,6 +714,11 @@ class MainWindow(QMainWindow):
         if message:
             self.statusBar().showMessage(message, timeout)
         else:
+            self.statusBar().clearMessage()
+
+    def withdraw(self, message: str) -> None:
+        """Clear the status bar if it still says ``message`` (no longer true)."""
+        if message and self.statusBar().currentMessage() == message:
             self.statusBar().clearMessage()
 
     def ask_annotator(self, first_time: bool = False) -> None:

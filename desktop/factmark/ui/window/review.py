@@ -40,14 +40,19 @@ class SuggestionReview(QObject):
         view: ArticleView,
         annotation: Annotation,
         tell: Callable[[str, int], None],
+        withdraw: Callable[[str], None] = lambda _message: None,
         parent: QObject | None = None,
     ) -> None:
+        """``tell(message, timeout)`` says something in the status bar; ``withdraw``
+        clears a message it still shows (one about a suggestion let go)."""
         super().__init__(parent)
         self.session = session
         self.settings = settings
         self.view = view
         self.annotation = annotation
         self.tell = tell
+        self.withdraw = withdraw
+        self._said_in_hand = ""  # the last message about the suggestion in hand
         self.at_end = False  # the last one was reached: the next Tab starts from the top
         self.hidden_suggesters: set[str] = set()  # suggestions not shown (a view option)
         self._span_when_picked: int | None = None
@@ -80,9 +85,11 @@ class SuggestionReview(QObject):
         self._span_when_picked = self.view.selected_span_id
 
     def drop(self) -> None:
-        """Let go of the suggestion in hand (the user chose something else)."""
+        """Let go of the suggestion in hand (the user chose something else); a message
+        telling what Enter and Backspace do to it goes too."""
         if self.view.selected_suggestion_id is not None:
             self.view.select_suggestion(None)
+            self.withdraw(self._said_in_hand)
         self.in_hand.emit(None)
 
     def position(self) -> tuple[int, int]:
@@ -110,7 +117,7 @@ class SuggestionReview(QObject):
         self.pick(suggestion_id)
         chosen = self.held
         if chosen is not None:
-            self.tell(
+            self._tell_in_hand(
                 self._describe(chosen, "In hand") + " Enter accepts, Backspace rejects.", 8000
             )
 
@@ -130,11 +137,16 @@ class SuggestionReview(QObject):
             return None
         if not self.visible(chosen):
             self.pick(chosen.id)
-            self.tell(
+            self._tell_in_hand(
                 "The suggestion in hand was off screen; here it is. Press again to act.", 8000
             )
             return None
         return chosen
+
+    def _tell_in_hand(self, message: str, timeout: int) -> None:
+        """Say what the keys do to the suggestion in hand (withdrawn once let go)."""
+        self._said_in_hand = message
+        self.tell(message, timeout)
 
     def _describe(self, chosen: Suggestion, verb: str) -> str:
         text = " ".join(self.view.text[chosen.start : chosen.end].split())
@@ -170,7 +182,7 @@ class SuggestionReview(QObject):
     def _computed(self, document_id: int, added: int) -> None:
         if document_id == self.session.document_id:
             waiting = len(self.view.suggestions)
-            self.tell(
+            self._tell_in_hand(
                 f"{counted(added, 'new suggestion')}, {waiting} to review: Enter accepts and "
                 "goes to the next, Backspace rejects, Tab skips, Shift+Enter accepts all.",
                 10000,
@@ -259,4 +271,6 @@ class SuggestionReview(QObject):
         self.pick(chosen.id)
         if done:
             number, waiting = self.position()
-            self.tell(f"{lead}Next: {number} of {waiting}. Enter accepts, Backspace rejects.", 8000)
+            self._tell_in_hand(
+                f"{lead}Next: {number} of {waiting}. Enter accepts, Backspace rejects.", 8000
+            )

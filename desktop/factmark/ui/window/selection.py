@@ -25,6 +25,7 @@ class SpanSelection(QObject):
     """The shown spans and the selected one, for the article, span list and details."""
 
     details_shown = Signal(object, str)  # the span the details show (or None), its text
+    span_selected = Signal(object)  # the span selected now (or None), however it was chosen
 
     def __init__(
         self,
@@ -82,6 +83,7 @@ class SpanSelection(QObject):
         if self.details is not None:
             self.details.show_document(document)
         self._show_details(None)
+        self.span_selected.emit(None)  # the span selected before is not in this document
 
     def _changed(self, changes: ChangeSet) -> None:
         document_id = self.session.document_id
@@ -111,11 +113,13 @@ class SpanSelection(QObject):
             self.details.show_document(self.session.document)
 
     def select(self, span_id: int | None) -> None:
-        """Select a span in the view, the span list and the details (None: deselect)."""
+        """Select a span in the view, the span list and the details (None: deselect), and
+        say so (``span_selected``): every way of selecting a span comes through here."""
         self.view.select_span(span_id, scroll=False)
         span = self.view.span(span_id)
         self._show_details(span)
         self._select_row(span_id)
+        self.span_selected.emit(span)
 
     def _select_row(self, span_id: int | None) -> None:
         """The span list highlights a span's row (None: none), once the list is made."""
@@ -153,22 +157,19 @@ class SpanSelection(QObject):
         self.details_shown.emit(span, text)
 
     def clicked(self, span_id: int | None) -> None:
-        """A span clicked (or Ctrl+clicked) in the article: select it and say in the status
-        bar which span it is, what it is inside, and how to reach the span around it."""
+        """A span clicked (or Ctrl+clicked) in the article: select it (None: plain text,
+        deselect)."""
         self.select(span_id)
-        span = self.view.span(span_id)
-        if span is not None:
-            self.tell(self.describe(span))
 
     def describe(self, span: Span) -> str:
         """The status bar's words for a selected span (and the spans it is nested in)."""
-        line = f"Selected: {self._name(span)}"
+        line = f"Selected: {self.name(span)}"
         around = self.view.enclosing(span)
         inside = self.view.inside(span)
         if around:
-            line += f", inside {self._name(around[0])}"
+            line += f", inside {self.name(around[0])}"
         if inside:
-            line += f", holding {self._name(inside[0])}" + (
+            line += f", holding {self.name(inside[0])}" + (
                 f" and {len(inside) - 1} more" if len(inside) > 1 else ""
             )
         if around:
@@ -177,7 +178,7 @@ class SpanSelection(QObject):
             return line + " — a click selects the innermost span."
         return line + "."
 
-    def _name(self, span: Span) -> str:
+    def name(self, span: Span) -> str:
         """A span's label and its text, cut short: claim “lost around 500…”."""
         words = " ".join(self.view.text[span.start : span.end].split())
         if len(words) > 32:
@@ -216,10 +217,12 @@ class SpanSelection(QObject):
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         span_id = self.model.data(current, Qt.ItemDataRole.UserRole)
         if span_id is not None:
-            self.view.select_span(int(span_id))
+            self.select(int(span_id))
+            self.view.select_span(int(span_id))  # scrolled into the article's view
 
     def _article_menu(self, point: QPoint) -> None:
-        """Right-click: label the selection, or relabel / delete the span under the mouse."""
+        """Right-click: label the selection, or relabel / delete the span under the mouse
+        (selected first, as a click selects it: the menu and the keys act on it)."""
         view = self.view
         has_selection = view.textCursor().hasSelection()
         under = view.spans_at(view.offset_at(point))

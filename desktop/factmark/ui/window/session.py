@@ -85,15 +85,27 @@ class Session(QObject):
             self.undo_stack.push(command)
         return command.applied
 
-    def undo(self) -> None:
-        self.performing.emit()
-        with self.project.held(self.undo_stack):
-            self.undo_stack.undo()
+    def undo(self) -> str | None:
+        """Undo the last step; its text (None: nothing to undo, or it failed)."""
+        return self._step_history(redo=False)
 
-    def redo(self) -> None:
+    def redo(self) -> str | None:
+        """Redo the step undone last; its text (None: nothing to redo, or it failed)."""
+        return self._step_history(redo=True)
+
+    def _step_history(self, redo: bool) -> str | None:
+        stack = self.undo_stack
+        command = stack.command(stack.index() if redo else stack.index() - 1)
+        if command is None:
+            return None
         self.performing.emit()
-        with self.project.held(self.undo_stack):
-            self.undo_stack.redo()
+        with self.project.held(stack):
+            if redo:
+                stack.redo()
+            else:
+                stack.undo()
+        applied = command.applied if isinstance(command, OperationCommand) else redo
+        return command.text() if applied == redo else None
 
     def _heard(self, changes: ChangeSet) -> None:
         if self.document is not None:
