@@ -44,7 +44,11 @@ FIXED = (
     ("Select the span around the selected one", "Ctrl+click"),
     ("Relabel the selected span", "its new label's key"),
     ("Resize the selected span with the mouse", "drag a handle at its edge"),
-    ("In the find bar: next / previous match", "Enter / Shift+Enter"),
+    (
+        "After Find: next / previous match (the match is selected in the article, where a "
+        "label key labels it; click the field to edit the search)",
+        "Enter / Shift+Enter, in the field or in the article while the match is selected",
+    ),
     ("Move between the article and the lists", "Tab (while no suggestions are shown)"),
 )
 

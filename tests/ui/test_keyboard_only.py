@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from factmark.core.project import Project
 from tests.ui.test_annotation import KEYS, stored
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 ALT = Qt.KeyboardModifier.AltModifier
+NONE = Qt.KeyboardModifier.NoModifier
 
 
 def caret_to(qtbot: QtBot, view, needle: str) -> None:
@@ -163,3 +166,80 @@ def test_a_match_found_drops_the_span_selected_before(open_window, qtbot: QtBot)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert stored(window) == [("source", "Yevgeny Prigozhin")]
     assert "Click a span first" in window.statusBar().currentMessage()
+
+
+def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = NONE) -> None:
+    """A key where the keyboard is (the focused widget), as a user's key press goes."""
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    qtbot.keyClick(focused, key, modifier)
+
+
+def type_where_focused(qtbot: QtBot, text: str) -> None:
+    focused = QApplication.focusWidget()
+    assert focused is not None
+    qtbot.keyClicks(focused, text)
+
+
+def stored_spans(window) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the current document's spans, read by a second reader."""
+    with Project.open(window.project.path, readonly=True) as fresh:
+        return sorted((s.start, s.end, s.label) for s in fresh.spans(window.current.id))
+
+
+def occurrences(text: str, needle: str) -> list[int]:
+    """Where ``needle`` starts in ``text``, each place (str.find, code points)."""
+    places = [text.find(needle)]
+    while places[-1] >= 0:
+        places.append(text.find(needle, places[-1] + 1))
+    return places[:-1]
+
+
+def test_a_label_key_after_find_labels_the_match(open_window, qtbot: QtBot) -> None:
+    """Ctrl+F, the text, Enter, 4: the match is labelled, the field keeps its text."""
+    window = open_window()
+    window.article_view.setFocus()
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_where_focused(qtbot, "2 kilometers")
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, KEYS["number"])
+    assert window.find_bar.field.text() == "2 kilometers"
+    assert window.find_bar.isVisible()
+    with Project.open(window.project.path, readonly=True) as fresh:
+        text = fresh.document(window.current.id).text
+    start = text.find("2 kilometers")
+    assert stored_spans(window) == [(start, start + len("2 kilometers"), "number")]
+
+
+def test_enter_and_f3_after_find_go_on_to_the_next_match(open_window, qtbot: QtBot) -> None:
+    """Enter again (in the article) and F3 find the next match, Shift+Enter the one
+    before; a label key labels the match shown; the field clicked edits the search."""
+    window = open_window()
+    window.article_view.setFocus()
+    with Project.open(window.project.path, readonly=True) as fresh:
+        text = fresh.document(window.current.id).text
+    places = occurrences(text, "Bakhmut")
+    assert len(places) >= 4
+    press(qtbot, Qt.Key.Key_F, CTRL)
+    type_where_focused(qtbot, "Bakhmut")
+    press(qtbot, Qt.Key.Key_Return)  # the first
+    press(qtbot, Qt.Key.Key_Return)  # the second
+    press(qtbot, KEYS["location"])
+    press(qtbot, Qt.Key.Key_F3)  # the third
+    press(qtbot, Qt.Key.Key_Return)  # the fourth
+    press(qtbot, Qt.Key.Key_Return, SHIFT)  # back to the third
+    press(qtbot, KEYS["location"])
+    assert stored_spans(window) == [
+        (places[1], places[1] + 7, "location"),
+        (places[2], places[2] + 7, "location"),
+    ]
+    field = window.find_bar.field
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    press(qtbot, Qt.Key.Key_A, CTRL)
+    type_where_focused(qtbot, "kremlin")
+    assert field.text() == "kremlin"
+    press(qtbot, Qt.Key.Key_Return)
+    press(qtbot, KEYS["source"])
+    after = text.lower().find("kremlin", places[2])  # the next after the match, wrapping
+    kremlin = after if after >= 0 else text.lower().find("kremlin")
+    assert (kremlin, kremlin + 7, "source") in stored_spans(window)

@@ -139,7 +139,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+F",),
         "Edit",
         when="document",
-        help="Find in the article (a found match can be labelled at once)",
+        help="Find in the article (Enter selects the match: a label key labels it at once)",
         icon="find",
         toolbar="Find",
         section=1,

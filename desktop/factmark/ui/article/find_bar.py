@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QToolButton, QWidget
 
@@ -10,8 +12,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QT
 class FindBar(QWidget):
     """Enter finds the next match, Shift+Enter the previous, Escape closes.
 
-    A found match stays selected in the article, so a label key labels it; ``found`` is
-    emitted then, so that no span stays selected that the user no longer sees as such.
+    A found match is selected in the article and the keyboard goes there, so that a label
+    key labels it at once (the bar stays open, showing its text); Enter and Shift+Enter
+    pressed there while the match is still selected go on to the next or previous match,
+    as in the field, and F3 does at any time. ``found`` is emitted then, so that no span
+    stays selected that the user no longer sees as such. Clicking the field edits the
+    search again.
     """
 
     found = Signal()
@@ -36,6 +42,11 @@ class FindBar(QWidget):
         for widget in (self.field, previous, following, self.result, close):
             layout.addWidget(widget)
         self.field.installEventFilter(self)
+        view.installEventFilter(self)
+        # Whether Enter in the article may go to the next match (the window says no while
+        # it has another use for Enter: a link being made, a suggestion in hand).
+        self.enter_finds: Callable[[], bool] = lambda: True
+        self._match: tuple[int, int] | None = None  # the selection last found (UTF-16)
         self.field.returnPressed.connect(lambda: self.find_next())
         self.field.textChanged.connect(lambda _text: self.result.clear())
         self.hide()
@@ -72,10 +83,24 @@ class FindBar(QWidget):
             found = self.view.find(needle, flags)
         self.result.setText("" if found else "Not found")
         if found:
+            cursor = self.view.textCursor()
+            self._match = (cursor.selectionStart(), cursor.selectionEnd())
+            self.view.setFocus()  # the label keys label the match; the field would take them
             self.found.emit()
         return found
 
+    def holds_match(self) -> bool:
+        """Whether the bar is open and the article still shows its last match selected."""
+        cursor = self.view.textCursor()
+        return (
+            self.isVisible()
+            and bool(self.field.text())
+            and self._match == (cursor.selectionStart(), cursor.selectionEnd())
+        )
+
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+        if watched is self.view and isinstance(event, QKeyEvent):
+            return self._article_key(event)
         if (
             watched is self.field
             and isinstance(event, QKeyEvent)
@@ -90,6 +115,25 @@ class FindBar(QWidget):
                 self.find_next(backward=True)
                 return True
         return super().eventFilter(watched, event)
+
+    def _article_key(self, event: QKeyEvent) -> bool:
+        """Enter / Shift+Enter in the article on a match found: the next / previous match
+        (taken before the article's own Enter shortcuts)."""
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return False
+        if event.modifiers() & ~(
+            Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.KeypadModifier
+        ):
+            return False
+        if not (self.holds_match() and self.enter_finds()):
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # a key press, not the shortcut: it comes back below
+            return True
+        if event.type() == QEvent.Type.KeyPress:
+            self.find_next(backward=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            return True
+        return False
 
 
 def _button(parent: QWidget, text: str, tip: str) -> QToolButton:

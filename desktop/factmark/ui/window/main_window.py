@@ -507,6 +507,8 @@ class MainWindow(QMainWindow):
         actions["markCheckedSentences"].setChecked(self.settings.mark_checked_sentences())
         # A match found is the selection now: Delete must not act on a span selected before.
         self.find_bar.found.connect(lambda: self.selection.select(None))
+        # Enter on a match found goes to the next one, unless a link or a suggestion waits.
+        self.find_bar.enter_finds = lambda: not self.linking.active and self.review.held is None
         self.review.in_hand.connect(self._suggestion_in_hand)
         self.article_view.setPlaceholderText(NO_DOCUMENT)
         self.article_view.suggestion_clicks_allowed = lambda: not self.linking.active
