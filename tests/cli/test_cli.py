@@ -91,7 +91,7 @@ def test_export_spans_match_the_input_exactly(tmp_path: Path, corpus: Path) -> N
     result = factmark("export", project, "-o", out, "--all")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        f"{out}: exported 5 documents, 20 spans, 1 relation",
+        f"{out}: exported 5 documents, 20 spans and 1 link",
         f"dataset card: {tmp_path / 'README.md'}",
     ]
 

@@ -61,7 +61,7 @@ def test_export_default_exports_the_default_project(tmp_path: Path) -> None:
     records = read_jsonl(out)
     assert any(record["title"] == "Bakhmut counterattack" for record in records)
     count = len(records)
-    assert f"{out}: exported {count} documents, 0 spans, 0 relations" in result.stdout
+    assert f"{out}: exported {count} documents, 0 spans and 0 links" in result.stdout
     stats = factmark("stats", "default")
     assert stats.returncode == 0 and f"(total {count})" in stats.stdout
 
@@ -73,7 +73,7 @@ def test_counts_read_as_english(tmp_path: Path) -> None:
     assert factmark("import", project, article).returncode == 0
     out = tmp_path / "out.jsonl"
     result = factmark("export", project, "-o", out, "--all", "--no-card")
-    assert f"{out}: exported 1 document, 0 spans, 0 relations" in result.stdout
+    assert f"{out}: exported 1 document, 0 spans and 0 links" in result.stdout
     none = factmark("export", project, "-o", out, "--no-card")
     assert "none of the 1 document matched" in " ".join(none.stderr.split())
     suggested = factmark("suggest", project)

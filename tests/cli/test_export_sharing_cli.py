@@ -62,7 +62,8 @@ def test_claimreview_streams_to_standard_output(seeded: Path) -> None:
     assert done.returncode == 0, done.stderr
     feed = json.loads(done.stdout)
     assert len(feed["dataFeedElement"]) == 6
-    assert "standard output: exported 1 document" in done.stderr
+    reviews = sum(len(element["item"]) for element in feed["dataFeedElement"])
+    assert f"standard output: exported {reviews} reviews from 1 document" in done.stderr
 
 
 def test_split_by_an_outlet(outlets: Path, tmp_path: Path) -> None:
@@ -76,7 +77,7 @@ def test_split_by_an_outlet(outlets: Path, tmp_path: Path) -> None:
         records = read_jsonl(tmp_path / f"c.{part}.jsonl")
         assert len(records) == 2
         assert len({r["meta"]["outlet"] for r in records}) == 1
-        assert "2 documents, 2 spans, 1 group of meta.outlet" in done.stdout
+        assert "2 documents, 2 spans and 0 links; 1 group of meta.outlet" in done.stdout
 
 
 @pytest.mark.parametrize(

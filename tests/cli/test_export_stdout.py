@@ -62,7 +62,7 @@ def test_jsonl_to_stdout(project_file: Path, corpus: Path, tmp_path: Path) -> No
         for span in record["spans"]:
             assert record["text"][span["start"] : span["end"]] == span["text"]
     assert (
-        done.stderr.splitlines()[0] == "standard output: exported 3 documents, 16 spans, 1 relation"
+        done.stderr.splitlines()[0] == "standard output: exported 3 documents, 16 spans and 1 link"
     )
     assert "exported" not in done.stdout and "card" not in done.stderr
     assert list(out.iterdir()) == []

@@ -93,3 +93,18 @@ def test_without_spacy_one_line_says_what_to_install(tmp_path: Path) -> None:
         assert done.stderr.count("\n") == 1
         assert "pip install 'factmark[spacy]'" in done.stderr
         assert not (tmp_path / "out").exists()
+
+
+def test_the_report_counts_the_lines_each_task_format_wrote(tmp_path: Path, corpus: Path) -> None:
+    """attribution reports its lines, sentences its sentences (the header is none),
+    each counted from the file written."""
+    project = tmp_path / "p.factmark"
+    factmark("import", project, corpus / "annotated.jsonl", corpus / "doccano.jsonl")
+    for fmt, name, header in (("attribution", "a.jsonl", 0), ("sentences", "s.tsv", 1)):
+        out = tmp_path / name
+        done = factmark("export", project, "--all", "--format", fmt, "-o", out)
+        assert done.returncode == 0, done.stderr
+        lines = len(out.read_bytes().splitlines()) - header
+        noun = "line" if fmt == "attribution" else "sentence"
+        assert lines > 1
+        assert done.stdout.splitlines()[0] == f"{out}: exported {lines} {noun}s from 5 documents"

@@ -555,7 +555,7 @@ def test_cli_exports_labelstudio(corpus: Path, tmp_path: Path) -> None:
     result = factmark("export", project_file, "-o", out, "--format", "labelstudio", "--all")
 
     assert result.returncode == 0, result.stderr
-    assert f"{out}: exported 5 documents, 20 spans, 1 relation" in result.stdout
+    assert f"{out}: exported 5 documents, 20 spans and 1 link" in result.stdout
     assert "Traceback" not in result.stderr
     tasks = load_tasks(out)
     assert len(tasks) == 5

@@ -382,7 +382,7 @@ def test_an_export_job_writes_the_file_and_counts(
     assert [len(r["spans"]) for r in records] == [
         len(spans) for spans in source_spans(corpus / "annotated.jsonl").values()
     ]
-    assert "Exported 3 documents (16 spans, 1 relation)" in outcome.summary()
+    assert "Exported 3 documents, 16 spans and 1 link" in outcome.summary()
 
 
 def test_an_export_to_a_folder_that_cannot_be_created_gives_an_error(

@@ -108,20 +108,14 @@ def run_export(args: argparse.Namespace) -> int:
             return _usage_error(str(error))
         except OSError as error:
             return _failed(f"{args.output}: {error.strerror or error}")
-        _say(
-            f"{args.output}: exported {counted(result.documents, 'document')}, "
-            f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}"
-        )
+        _say(f"{args.output}: exported {result.wrote()}")
         if split:
-            for part, counts in result.parts.items():
+            for part in result.parts:
                 groups = ""
                 if result.groups is not None:
                     number = len(result.groups.groups[part]) + result.groups.alone[part]
-                    groups = f", {counted(number, 'group')} of meta.{split.by}"
-                _say(
-                    f"  {part}: {result.outputs[part]}: {counted(counts.documents, 'document')}, "
-                    f"{counted(counts.spans, 'span')}{groups}"
-                )
+                    groups = f"; {counted(number, 'group')} of meta.{split.by}"
+                _say(f"  {part}: {result.outputs[part]}: {result.part_wrote(part)}{groups}")
         for note in result.notes:
             _say(f"note: {note}")
         for warning in result.warnings:
@@ -169,11 +163,7 @@ def _export_to_stdout(
             return _usage_error(str(error))
         except OSError as error:  # a closed pipe, a full disk for the private copy
             return _failed(f"standard output: {error.strerror or error}")
-        _say(
-            f"standard output: exported {counted(result.documents, 'document')}, "
-            f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}",
-            err=True,
-        )
+        _say(f"standard output: exported {result.wrote()}", err=True)
         for note in result.notes:
             _say(f"note: {note}", err=True)
         if not result.documents and not args.all:

@@ -1,7 +1,9 @@
 """Exporting a project as a training corpus: one writer module per format, one registry.
 
 Adding a format means one new module with ``NAME``, ``SUFFIX``, ``DESCRIPTION`` and
-``open_writer(path, context)``, and one entry in ``_FORMATS`` (its name and module).
+``open_writer(path, context)``, and one entry in ``_FORMATS`` (its name and module). A
+module whose output holds other things than the documents' spans and links says what in
+``HOLDS`` (see ``base.HOLDS``), and its writer counts them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, BinaryIO, cast
 from factmark.core import two_processes
 from factmark.core.exporting import grouping, second_process
 from factmark.core.exporting.base import (
+    HOLDS,
     ExportContext,
     ExportResult,
     PartCounts,
@@ -69,6 +72,21 @@ class _Formats(Mapping[str, ModuleType]):
 
 FORMATS: Mapping[str, ModuleType] = _Formats()
 WRITERS = FORMATS  # the names the command line and the dialog offer
+
+
+def unavailable(fmt: str) -> str | None:
+    """Why format ``fmt`` cannot be written by this install (what to install, as the
+    export itself says it), or None when it can. Cheap: nothing heavy is imported for a
+    format that can be written."""
+    module = FORMATS[fmt]
+    if getattr(module, "available", lambda: True)():
+        return None
+    try:
+        if hasattr(module, "check_available"):
+            module.check_available()
+    except ValidationError as error:
+        return str(error)
+    return f"the {fmt} format is not part of this install"
 
 
 def writes_folder(fmt: str) -> bool:
@@ -189,8 +207,12 @@ def export(
     finally:
         if cancelled is not None:
             project.conn.set_progress_handler(None, 0)  # in place: the rest is finished
+    result.holds = tuple(getattr(module, "HOLDS", HOLDS))
     for name in names:
         part = counts[name]
+        part.written = dict(contexts[name].written)
+        for noun, number in part.written.items():
+            result.written[noun] = result.written.get(noun, 0) + number
         result.documents += part.documents
         result.spans += part.spans
         result.relations += part.relations
@@ -380,4 +402,5 @@ __all__ = [
     "export",
     "export_to_stream",
     "part_path",
+    "unavailable",
 ]

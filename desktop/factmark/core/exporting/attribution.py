@@ -57,6 +57,7 @@ from factmark.core.text import counted
 
 NAME = "attribution"
 SUFFIX = ".jsonl"
+HOLDS = ("line",)  # one per attributed_to link, one per claim without a source
 # A large export's later documents are written by a second process (see second_process).
 SECOND_PROCESS = True
 DESCRIPTION = (
@@ -251,6 +252,7 @@ class AttributionWriter:
         return pairs
 
     def finish(self) -> list[Path]:
+        self.context.written["line"] = self.attributed + self.outlet + self.unattributed
         self.context.notes.append(
             f"attribution: {counted(self.attributed, 'line')} for `{RELATION}` links (a source "
             f"span to its claim), {counted(self.outlet, 'claim')} in the outlet's own voice "

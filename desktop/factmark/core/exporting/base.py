@@ -27,6 +27,7 @@ import orjson
 from factmark.core.model import GOLD, STATUSES, Label, ValidationError
 from factmark.core.project import Project, SpanRow
 from factmark.core.storage import check_output
+from factmark.core.text import counted
 
 if TYPE_CHECKING:
     from factmark.core.exporting.grouping import GroupPlan
@@ -147,6 +148,10 @@ class ExportContext:
     card_values: dict[str, str] = field(default_factory=dict)
     # True once the export is cancelled (a writer that works long in finish() looks).
     cancelled: Callable[[], bool] | None = None
+    # What the output holds besides its documents when it is not their spans and links:
+    # noun -> number (claimreview's reviews), set by finish(); the export's messages
+    # count these (see HOLDS).
+    written: dict[str, int] = field(default_factory=dict)
 
 
 class Writer(Protocol):
@@ -174,6 +179,7 @@ class PartCounts:
     fact_checked: int = 0  # claims linked to an earlier fact-check (``fact_check_url``)
     # attributed_to links by their quote value ("" for none marked)
     by_quote: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)  # the writer's (ExportContext)
 
     def add(self, record: dict[str, Any]) -> None:
         self.documents += 1
@@ -215,6 +221,31 @@ class PartCounts:
 _LABEL = itemgetter("label")
 _ATTRS = itemgetter("attrs")
 
+# What an export's messages count besides the documents, unless the format's module says
+# otherwise in its own HOLDS: ``span`` and ``link`` are the exported records' spans and
+# links, unless the writer counts them itself (CoNLL: the spans it could tag); any other
+# noun is counted by the writer (ExportContext.written).
+HOLDS = ("span", "link")
+
+
+def wrote(
+    documents: int, spans: int, links: int, written: dict[str, int], holds: Iterable[str]
+) -> str:
+    """What an export wrote, as its messages say it (the command line's and the
+    window's alike): "6 documents, 5 spans and 1 link", "6 documents and 5 spans" for a
+    format without links, "1 review from 6 documents" for one of its own units."""
+    numbers = {"span": spans, "link": links}
+    nouns = list(holds)
+    things = [counted(written.get(noun, numbers.get(noun, 0)), noun) for noun in nouns]
+    if set(nouns) <= set(numbers):
+        return listed([counted(documents, "document"), *things])
+    return f"{listed(things)} from {counted(documents, 'document')}"
+
+
+def listed(things: list[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return " and ".join(filter(None, [", ".join(things[:-1]), *things[-1:]]))
+
 
 @dataclass
 class ExportResult:
@@ -233,6 +264,17 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
     card: Path | None = None
     groups: GroupPlan | None = None  # a split by a metadata field: what each part holds
+    holds: tuple[str, ...] = HOLDS  # what the format holds (its module's HOLDS)
+    written: dict[str, int] = field(default_factory=dict)  # over every part (ExportContext)
+
+    def wrote(self) -> str:
+        """What the export wrote, counted as its format holds it (see ``wrote``)."""
+        return wrote(self.documents, self.spans, self.relations, self.written, self.holds)
+
+    def part_wrote(self, part: str) -> str:
+        """What one part of a split wrote, counted as the whole is."""
+        counts = self.parts[part]
+        return wrote(counts.documents, counts.spans, counts.relations, counts.written, self.holds)
 
     @property
     def empty_parts(self) -> list[str]:

@@ -53,6 +53,7 @@ from factmark.core.text import counted
 
 NAME = "claimreview"
 SUFFIX = ".jsonld"
+HOLDS = ("review",)  # one per claim with a verdict
 DESCRIPTION = (
     "schema.org ClaimReview JSON-LD (a data feed): one review per claim with a verdict, "
     "its linked source as the claim's author"
@@ -189,6 +190,7 @@ class ClaimReviewWriter:
 
     def finish(self) -> list[Path]:
         self.out.write(_TAIL)
+        self.context.written["review"] = self.reviews
         notes = self.context.notes
         notes.append(
             f"claimreview: {counted(self.reviews, 'review')}, one per `claim` span with a "

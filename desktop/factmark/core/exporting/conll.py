@@ -68,6 +68,7 @@ from factmark.core.model import ValidationError
 
 NAME = "conll"
 SUFFIX = ".conll"
+HOLDS = ("span",)  # the spans tagged (counted by the writer); no links
 # A large export's later documents are written by a second process (see second_process).
 SECOND_PROCESS = True
 DESCRIPTION = (
@@ -166,6 +167,7 @@ class _Counts:
     crossing: int = 0
     merged: int = 0
     unknown: int = 0
+    tagged: int = 0  # spans written as B-/I- tags (over every per-label file)
 
 
 class _Output:
@@ -228,6 +230,7 @@ class ConllWriter:
             labels = output.labels
             chosen = spans if labels is None else [s for s in spans if s.label in labels]
             kept = keep(chosen)
+            self.counts.tagged += len(kept)
             self._count_left_out(chosen, kept)
             # What follows each token on its line: its tag and the line end (a blank line
             # before a sentence is one more line end after the token before it).
@@ -374,6 +377,7 @@ class ConllWriter:
             self.discard()
             raise
         self.context.notes.extend(n for n in self._notes() if n not in self.context.notes)
+        self.context.written["span"] = self.counts.tagged  # those left out are in the notes
         return files
 
     def discard(self) -> None:

@@ -76,6 +76,7 @@ from factmark.core.text import counted
 
 NAME = "sentences"
 SUFFIX = ".tsv"
+HOLDS = ("sentence",)  # one line each
 # A large export's later documents are spooled by a second process (see second_process).
 SECOND_PROCESS = True
 # The first process numbers and labels every sentence once both have finished (0.67 s of
@@ -247,6 +248,7 @@ class SentencesWriter:
         self.spool.close()
         self.drop({})
         self._notes(by_attribute, classes)
+        self.context.written["sentence"] = len(classes)
         self.context.card_values["sentences_loading"] = LOADING[self.scheme]
         return self._out.finish()
 

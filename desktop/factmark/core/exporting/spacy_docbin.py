@@ -87,6 +87,7 @@ if TYPE_CHECKING:
 
 NAME = "spacy"
 SUFFIX = ".spacy"
+HOLDS = ("span",)  # no links
 DESCRIPTION = (
     "spaCy DocBin files for `spacy train` (a folder of .spacy files, 1,000 documents each): "
     "all spans in doc.spans['sc'], ner subset in doc.ents"

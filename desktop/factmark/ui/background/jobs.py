@@ -113,8 +113,7 @@ class ExportOutcome:
         if self.result is None:
             return "Export cancelled; nothing was written"
         result = self.result
-        counts = f"{counted(result.spans, 'span')}, {counted(result.relations, 'relation')}"
-        return f"Exported {counted(result.documents, 'document')} ({counts}) to {result.path}"
+        return f"Exported {result.wrote()} to {result.path}"
 
 
 @dataclass

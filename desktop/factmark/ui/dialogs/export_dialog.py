@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QSize, QStandardPaths
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,13 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from factmark.core.exporting import FORMATS, sentences
+from factmark.core.exporting import FORMATS, sentences, unavailable
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.exporting.grouping import field_name
 from factmark.core.exporting.pseudonyms import ensure_key
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
-from factmark.core.text import counted
 from factmark.ui.dialogs.export_choices import ExportChoices, ExportMemory
 from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.models.tables import STATUS_NAMES
@@ -66,13 +66,15 @@ class ExportDialog(QDialog):
 
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
+        # Every format the command line knows; one that needs what is not installed (spaCy
+        # for spacy, attribution and sentences) says so, and what to install, when chosen.
+        self.missing = {name: unavailable(name) for name in FORMATS}
         for name, module in FORMATS.items():
-            if not getattr(module, "available", lambda: True)():
-                continue  # e.g. spacy where spaCy is not installed
-            self.format.addItem(name, name)
-            self.format.setItemData(self.format.count() - 1, module.DESCRIPTION, 3)  # tooltip
-        self.format_help = QLabel(self)
-        self.format_help.setWordWrap(True)
+            why = self.missing[name]
+            self.format.addItem(f"{name} (not installed)" if why else name, name)
+            tip = _sentence(why) if why else module.DESCRIPTION
+            self.format.setItemData(self.format.count() - 1, tip, 3)  # tooltip
+        self.format_help = _WrappedLabel(self)
         self.nested = QComboBox(self)
         self.nested.setObjectName("exportNested")
         for name, text in NESTED_POLICIES.items():
@@ -156,11 +158,14 @@ class ExportDialog(QDialog):
 
         self.counts = QLabel(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, parent=self)
-        self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self._export_button = self.buttons.addButton(
+            "Export", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.buttons.accepted.connect(self.export)
         self.buttons.rejected.connect(self.reject)
 
         form = QFormLayout(self)
+        self.form = form
         form.addRow("Format", self.format)
         form.addRow("", self.format_help)
         form.addRow("Nested spans", self.nested)
@@ -252,10 +257,11 @@ class ExportDialog(QDialog):
 
     def _propose(self, remembered: ExportChoices) -> None:
         """Set the boxes to the remembered choices that still hold; any other (a format
-        no longer offered, a folder gone, a spans layer whose annotator left, a value
+        not installed here, a folder gone, a spans layer whose annotator left, a value
         hand-edited into nonsense) keeps its default, silently."""
+        fmt = remembered.format
         for combo, data in (
-            (self.format, remembered.format),
+            (self.format, fmt if fmt in self.missing and not self.missing[fmt] else None),
             (self.nested, remembered.nested),
             (self.scheme, remembered.scheme),
             (self.layer, remembered.layer),
@@ -293,9 +299,10 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         fmt = self.format.currentData()
         module = FORMATS[fmt]
-        self.format_help.setText(
-            module.DESCRIPTION + (" (a folder)" if module.SUFFIX == "" else "")
-        )
+        why = self.missing[fmt]
+        help_text = module.DESCRIPTION + (" (a folder)" if module.SUFFIX == "" else "")
+        # What to install, as the command line says it, under what the format gives.
+        self.format_help.setText(f"{help_text}\n{_sentence(why)}" if why else help_text)
         path = Path(self.output.text())
         # Only an export's own suffix gives way: a folder or project named news.2024 keeps
         # its whole name (news.2024.jsonl, not news.jsonl).
@@ -306,10 +313,28 @@ class ExportDialog(QDialog):
             suffix = sentences.SUFFIXES[self.scheme.currentData()]
         self.output.setText(str(path.with_name(stem + suffix)))
         self._update_enabled()
+        if self.isVisible():
+            self._fit_height()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()  # the wrapped description's lines are known once laid out
+
+    def _fit_height(self) -> None:
+        """As tall as the rows shown need at the dialog's width: no empty room where a
+        row was hidden or a longer description was."""
+        for _ in range(3):  # a row shown or hidden moves the column: its width settles
+            self.form.activate()
+        fit_to_screen(self, self.width(), self.sizeHint().height())
 
     def _update_enabled(self) -> None:
-        self.nested.setEnabled(self.format.currentData() == "conll")
-        self.scheme.setEnabled(self.format.currentData() == "sentences")
+        fmt = self.format.currentData()
+        # A choice only one format has is shown with that format only.
+        shown = {self.nested: fmt == "conll", self.scheme: fmt == "sentences"}
+        for combo, on in shown.items():
+            combo.setEnabled(on)
+            self.form.setRowVisible(combo, on)
+        self._export_button.setEnabled(not self.missing[fmt])
         self.split.setEnabled(self.split_on.isChecked())
         self.seed.setEnabled(self.split_on.isChecked())
         self.min_per_part.setEnabled(self.split_on.isChecked())
@@ -381,10 +406,7 @@ class ExportDialog(QDialog):
         assert result is not None  # an export neither failed nor cancelled has a result
         if self.memory is not None:
             self.memory.set_export_choices(self.project.path, self.choices())
-        self.result_message = (
-            f"Exported {counted(result.documents, 'document')}, {counted(result.spans, 'span')} "
-            f"and {counted(result.relations, 'relation')} to {result.path}."
-        )
+        self.result_message = f"Exported {result.wrote()} to {result.path}."
         if result.warnings:
             # A status bar message fades: what must not be missed gets a box too.
             self.result_message += " Warning: " + " ".join(
@@ -403,6 +425,31 @@ class ExportDialog(QDialog):
 
 LABEL_COLUMNS = 4  # label boxes a line: many labels make rows, not a wider dialog
 LABEL_ROWS_SHOWN = 6  # more rows than this scroll
+
+
+class _WrappedLabel(QLabel):
+    """A word-wrapped label whose height is that of its lines at its width (a form gives
+    a plain one the height of its size hint, made for a narrower width)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.isVisible():  # laid out: its width is the one it shows
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # its height follows its new width
+
+
+def _sentence(text: str) -> str:
+    """``text`` begun with a capital and ended with a full stop, for a label."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _valid(check: Callable[[str], object], text: str) -> bool:
