@@ -161,12 +161,12 @@ class DetailsPanel(QWidget):
 
     def show_span(self, span: Span | None, text: str) -> None:
         """Show a span's note and attributes (None: nothing selected)."""
-        if self._note_timer.isActive():
+        same = span is not None and self.span is not None and span.id == self.span.id
+        if self._note_timer.isActive() and not same:
             self.save_note()  # a note being typed belongs to the span it was typed for
         self.span = span
         self._loading = True
-        self.note.setPlainText(span.note or "" if span else "")
-        self.note.setEnabled(span is not None)
+        self._show_note(span, same)
         if span is None:
             self.span_title.setText("Click a span to see its note and attributes.")
         else:
@@ -179,6 +179,17 @@ class DetailsPanel(QWidget):
         self.outlet_voice.blockSignals(False)
         self.outlet_voice.setVisible(span is not None and span.label == CLAIM)
         self._loading = False
+
+    def _show_note(self, span: Span | None, same: bool) -> None:
+        """Put the span's note in the field, unless it is the same span shown again (its
+        note saved as typed, say): then the field is left as the user left it (text,
+        cursor, selection, undo) while typing is still to be saved or the field already
+        says the stored note; a note changed elsewhere (undone, say) replaces it."""
+        stored = span.note or "" if span else ""
+        typing = same and self._note_timer.isActive()
+        if not typing and not (same and typed_text(self.note.document()).strip() == stored):
+            self.note.setPlainText(stored)
+        self.note.setEnabled(span is not None)
 
     def _outlet_voice_toggled(self, checked: bool) -> None:
         if self.span is not None and self.span.id is not None:
@@ -255,9 +266,15 @@ class DetailsPanel(QWidget):
 
     def show_document(self, document: Document | None) -> None:
         """Show a document's fields (from its metadata)."""
+        same = (
+            document is not None and self.document is not None and document.id == self.document.id
+        )
         self.document = document
         for key, field in self.fields.items():
-            field.setText(str(document.meta.get(key, "")) if document else "")
+            stored = str(document.meta.get(key, "")) if document else ""
+            # The same document's field saying its value already keeps its cursor and undo.
+            if not (same and field.text().strip() == stored):
+                field.setText(stored)
             field.setEnabled(document is not None)
 
     # -- edits -----------------------------------------------------------------

@@ -1,0 +1,107 @@
+"""The "Selected span" panel in the side column: a note typed across its autosaves, and
+the document's fields."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from pytestqt.qtbot import QtBot
+
+from factmark.ui.window.main_window import MainWindow
+from tests.ui.helpers import click_at
+from tests.ui.test_annotation import find
+from tests.ui.test_links_notes import label
+
+CLAIM = "he said it had lost around 500 men"
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+@pytest.fixture
+def window(open_window) -> MainWindow:
+    return open_window()
+
+
+def stored_note(window: MainWindow, span_id: int) -> str | None:
+    """The span's note as the project file holds it (read by sqlite3 alone)."""
+    with sqlite3.connect(Path(window.project.path)) as db:
+        row = db.execute("SELECT note FROM spans WHERE id = ?", (span_id,)).fetchone()
+    return row[0] if row else None
+
+
+def autosaved(window: MainWindow, qtbot: QtBot, span_id: int, note: str) -> None:
+    """Wait for the pause in typing to save ``note``, and for the panel to be shown again
+    from the saved span (it is, at the next frame)."""
+    qtbot.waitUntil(lambda: stored_note(window, span_id) == note, timeout=3000)
+    qtbot.waitUntil(lambda: window.details.span.note == note)
+    qtbot.wait(100)
+
+
+def test_a_note_keeps_the_order_it_was_typed_in_across_autosaves(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    claim_id = label(window, qtbot, CLAIM, "claim")
+    note = window.details.note
+    qtbot.waitUntil(lambda: window.details.span is not None and window.details.span.id == claim_id)
+    qtbot.mouseClick(note.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(20, 10))
+    qtbot.waitUntil(note.hasFocus)
+    qtbot.keyClicks(note, "abc")
+    autosaved(window, qtbot, claim_id, "abc")
+    qtbot.keyClicks(note, "def")
+    autosaved(window, qtbot, claim_id, "abcdef")
+    assert note.toPlainText() == "abcdef"
+    # A selection made before the pause is still there after the autosave: typing
+    # replaces it.
+    qtbot.keyClicks(note, "ghi")
+    qtbot.keyClick(note, Qt.Key.Key_Left, SHIFT)
+    qtbot.keyClick(note, Qt.Key.Key_Left, SHIFT)
+    autosaved(window, qtbot, claim_id, "abcdefghi")
+    assert note.textCursor().selectedText() == "hi"
+    qtbot.keyClicks(note, "Z")
+    autosaved(window, qtbot, claim_id, "abcdefgZ")
+    assert note.toPlainText() == "abcdefgZ"
+    # In the middle of the note, too.
+    qtbot.keyClick(note, Qt.Key.Key_Home)
+    qtbot.keyClick(note, Qt.Key.Key_Right)
+    qtbot.keyClicks(note, "1")
+    autosaved(window, qtbot, claim_id, "a1bcdefgZ")
+    qtbot.keyClicks(note, "2")
+    autosaved(window, qtbot, claim_id, "a12bcdefgZ")
+    assert note.toPlainText() == "a12bcdefgZ" and note.hasFocus()
+    # Ctrl+Z in the note undoes the typing ("1" and "2" typed on together), saved or not.
+    qtbot.keyClick(note, Qt.Key.Key_Z, CTRL)
+    assert note.toPlainText() == "abcdefgZ"
+    autosaved(window, qtbot, claim_id, "abcdefgZ")
+    # Undo in the window (the focus in the article) takes back the last autosave, and the
+    # field shows the note as it is again.
+    click_at(qtbot, window.article_view, find(window, CLAIM) + 3)
+    qtbot.waitUntil(lambda: not note.hasFocus())
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)
+    assert stored_note(window, claim_id) == "a12bcdefgZ"
+    qtbot.waitUntil(lambda: note.toPlainText() == "a12bcdefgZ")
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)
+    assert stored_note(window, claim_id) == "a1bcdefgZ"
+    qtbot.waitUntil(lambda: note.toPlainText() == "a1bcdefgZ")
+
+
+def test_a_document_field_keeps_its_cursor_when_saved(window: MainWindow, qtbot: QtBot) -> None:
+    """Return saves a document's field; the cursor stays where it was for what comes next."""
+    qtbot.mouseClick(window.details.document_toggle, Qt.MouseButton.LeftButton)
+    field = window.details.fields["publication"]
+    qtbot.waitUntil(field.isVisible)
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(field, "Le Monde")
+    qtbot.keyClick(field, Qt.Key.Key_Home)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    document_id = window.current.id
+    qtbot.waitUntil(lambda: window.project.document(document_id).meta["publication"] == "Le Monde")
+    qtbot.wait(50)
+    qtbot.keyClicks(field, "X")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.project.document(document_id).meta["publication"] == "XLe Monde")
+    assert field.text() == "XLe Monde"
