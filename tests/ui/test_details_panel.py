@@ -1,5 +1,5 @@
 """The "Selected span" panel in the side column: a note typed across its autosaves, and
-the document's fields."""
+the panel's scroll when another span is selected."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from factmark.ui.panels.previously_checked import LOOKING
 from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import click_at
 from tests.ui.test_annotation import find
@@ -85,6 +87,63 @@ def test_a_note_keeps_the_order_it_was_typed_in_across_autosaves(
     qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)
     assert stored_note(window, claim_id) == "a1bcdefgZ"
     qtbot.waitUntil(lambda: note.toPlainText() == "a1bcdefgZ")
+
+
+def wheel_down(bar: QWidget, notches: int) -> None:
+    """Turn the mouse wheel over ``bar`` (the panel's scroll bar) ``notches`` down."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(bar.rect().center())
+    for _ in range(notches):
+        QApplication.sendEvent(
+            bar,
+            QWheelEvent(
+                centre,
+                QPointF(bar.mapToGlobal(bar.rect().center())),
+                QPoint(0, 0),
+                QPoint(0, -120),
+                Qt.MouseButton.NoButton,
+                Qt.KeyboardModifier.NoModifier,
+                Qt.ScrollPhase.NoScrollPhase,
+                False,
+            ),
+        )
+    QApplication.processEvents()
+
+
+def test_another_span_shows_the_panel_from_its_top_the_same_one_keeps_its_place(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Scrolled down to the Link box, a word labelled next showed the Link box still, its
+    own note and attributes out of view above."""
+    window.resize(1366, 768)
+    qtbot.wait(50)
+    claim_id = label(window, qtbot, CLAIM, "claim")
+    qtbot.waitUntil(lambda: window.details.span is not None and window.details.span.id == claim_id)
+    bar = window.details.findChild(QWidget, "detailsScroll").verticalScrollBar()
+    # The look-up in the archive of earlier fact-checks is over (its line has its height).
+    qtbot.waitUntil(lambda: window.details.previously_checked.shown_text() != LOOKING)
+    qtbot.wait(50)
+    assert bar.maximum() > 0  # the panel is taller than its room
+    wheel_down(bar, 10)
+    down = bar.value()
+    assert down == bar.maximum() > 0
+    # The same span shown again (an attribute set with its key): the panel stays put.
+    qtbot.keyClick(window.article_view, Qt.Key.Key_Y, SHIFT | Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.details.span.attrs.get("checkworthy") == "yes")
+    qtbot.wait(50)
+    assert bar.value() == down
+    # Another span: its panel from the top, its title and note in view.
+    label(window, qtbot, "Bakhmut", "location")
+    qtbot.waitUntil(
+        lambda: window.details.span is not None and window.details.span.label == "location"
+    )
+    qtbot.wait(50)
+    assert bar.value() == 0
+    area = window.details.findChild(QWidget, "detailsScroll")
+    title = window.details.span_title
+    assert area.viewport().rect().contains(title.mapTo(area.viewport(), title.rect().topLeft()))
 
 
 def test_a_document_field_keeps_its_cursor_when_saved(window: MainWindow, qtbot: QtBot) -> None:

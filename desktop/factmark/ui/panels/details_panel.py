@@ -138,7 +138,7 @@ class DetailsPanel(QWidget):
         column.addWidget(self.document_toggle)
         column.addWidget(self.document_box)
         column.addStretch(1)
-        area = QScrollArea(self)
+        self.area = area = QScrollArea(self)
         area.setObjectName("detailsScroll")
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
@@ -165,6 +165,8 @@ class DetailsPanel(QWidget):
         if self._note_timer.isActive() and not same:
             self.save_note()  # a note being typed belongs to the span it was typed for
         self.span = span
+        if not same:  # another span is read from the top; the same one stays where it was
+            self.area.verticalScrollBar().setValue(0)
         self._loading = True
         self._show_note(span, same)
         if span is None:
