@@ -1,5 +1,5 @@
-"""The "Selected span" panel in the side column: a note typed across its autosaves, and
-the panel's scroll when another span is selected."""
+"""The "Selected span" panel in the side column: a note typed across its autosaves, the
+panel's scroll when another span is selected, and a narrow side column."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from factmark.ui.panels.previously_checked import LOOKING
@@ -164,3 +164,75 @@ def test_a_document_field_keeps_its_cursor_when_saved(window: MainWindow, qtbot:
     qtbot.keyClick(field, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.project.document(document_id).meta["publication"] == "XLe Monde")
     assert field.text() == "XLe Monde"
+
+
+def beyond_the_right_edge(area: QScrollArea) -> list[str]:
+    """The visible widgets in the panel whose right edge lies beyond its viewport's."""
+    viewport = area.viewport()
+    width = viewport.rect().width()
+    out = []
+    for child in area.widget().findChildren(QWidget):
+        if (
+            not child.isVisible()
+            or isinstance(child.window(), QMenu)
+            or child.window() is not area.window()
+        ):
+            continue
+        left = child.mapTo(viewport, QPoint(0, 0)).x()
+        if left < 0 or left + child.width() > width:
+            out.append(
+                f"{child.metaObject().className()} {child.objectName()} {left}+{child.width()}"
+            )
+    return out
+
+
+def test_a_narrow_side_column_wraps_the_panel_instead_of_cutting_it(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """F2 at 1366 wide leaves the side column some 200 pixels: the selected claim's box,
+    its outlet-voice box, attributes and the Link box fit in it whole."""
+    claim_id = label(window, qtbot, CLAIM, "claim")
+    source_id = label(window, qtbot, "Prigozhin", "source", 1)
+    window.annotation.link(source_id, claim_id, window.project.relation_types())
+    click_at(qtbot, window.article_view, find(window, CLAIM) + 3)
+    window.resize(1366, 700)
+    qtbot.wait(50)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(window.guidelines_dock.isVisible)
+    area = window.details.findChild(QScrollArea, "detailsScroll")
+    qtbot.waitUntil(lambda: area.viewport().width() < 200)  # the side column made room
+    qtbot.waitUntil(window.details.outlet_voice.isVisible)
+    qtbot.waitUntil(lambda: window.details.link_box.relation is not None)
+    qtbot.waitUntil(lambda: window.details.previously_checked.shown_text() != LOOKING)
+    qtbot.wait(50)  # the layout settles
+    assert beyond_the_right_edge(area) == []
+
+
+def test_a_narrow_side_column_wraps_the_earlier_checks_and_document_fields(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The same with matches in the archive of earlier fact-checks, and the document's
+    fields unfolded."""
+    from tests.ui.test_previously_checked import claim_project, open_on_claim
+
+    path = claim_project(tmp_path / "checks.factmark", tmp_path / "archive")
+    window = open_on_claim(open_window, qtbot, path)
+    listed = window.details.previously_checked
+    qtbot.waitUntil(lambda: len(listed.entries) > 0, timeout=15000)
+    qtbot.mouseClick(window.details.document_toggle, Qt.MouseButton.LeftButton)
+    window.resize(1366, 700)
+    qtbot.wait(50)
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F2)
+    qtbot.waitUntil(window.guidelines_dock.isVisible)
+    area = window.details.findChild(QScrollArea, "detailsScroll")
+    qtbot.waitUntil(lambda: area.viewport().width() < 200)
+    qtbot.wait(50)
+    assert listed.rows[0].site.isVisible() and window.details.fields["url"].isVisible()
+    assert beyond_the_right_edge(area) == []
+    # The outlet-voice box's wrapped text ticks it when clicked, as a check box's text does.
+    voice = window.details.outlet_voice_row.text
+    assert voice.height() > 1.5 * voice.fontMetrics().height()  # on two lines or more
+    qtbot.mouseClick(voice, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    span_id = window.article_view.selected_span_id
+    assert window.project.span(span_id).attrs == {"voice": "outlet"}
+    assert window.details.outlet_voice.isChecked()

@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -28,6 +27,7 @@ from factmark.core.cues import CLAIM, is_outlet_voice
 from factmark.core.model import Document, Span
 from factmark.ui.article.typed_text import typed_text
 from factmark.ui.panels.link_box import LinkBox
+from factmark.ui.panels.narrow import ShrinkingComboBox, WrappingCheckBox, wrapping_form
 from factmark.ui.panels.previously_checked import PreviouslyCheckedList
 from factmark.ui.plain import escape
 
@@ -91,15 +91,18 @@ class DetailsPanel(QWidget):
         span_layout.addWidget(self.previously_checked)
         span_layout.addWidget(self.note)
         # A claim with no source: the outlet's (or its author's) own voice (core.cues).
-        self.outlet_voice = QCheckBox("Source: the outlet / author (no source span)", self.span_box)
+        self.outlet_voice_row = WrappingCheckBox(
+            "Source: the outlet / author (no source span)", self.span_box
+        )
+        self.outlet_voice = self.outlet_voice_row.box
         self.outlet_voice.setObjectName("outletVoice")
         key = spec("outletVoice").keys[0]
-        self.outlet_voice.setToolTip(
+        self.outlet_voice_row.setToolTip(
             "The claim is the outlet's or its author's own voice, not a source's: an "
             f"unattributed claim, not a forgotten link ({key})"
         )
         self.outlet_voice.toggled.connect(self._outlet_voice_toggled)
-        span_layout.addWidget(self.outlet_voice)
+        span_layout.addWidget(self.outlet_voice_row)
         span_layout.addWidget(self.attribute_pages)
 
         # The document's fields are needed now and then: folded under a header by default,
@@ -119,7 +122,7 @@ class DetailsPanel(QWidget):
         self.document_box.setObjectName("documentBox")
         self.document_box.hide()
         self.fields: dict[str, QLineEdit] = {}
-        document_form = QFormLayout(self.document_box)
+        document_form = wrapping_form(QFormLayout(self.document_box))
         for key, title in DOCUMENT_FIELDS:
             field = QLineEdit(self.document_box)
             field.setObjectName(f"documentField_{key}")
@@ -179,7 +182,7 @@ class DetailsPanel(QWidget):
         self.outlet_voice.blockSignals(True)
         self.outlet_voice.setChecked(span is not None and is_outlet_voice(span.attrs))
         self.outlet_voice.blockSignals(False)
-        self.outlet_voice.setVisible(span is not None and span.label == CLAIM)
+        self.outlet_voice_row.setVisible(span is not None and span.label == CLAIM)
         self._loading = False
 
     def _show_note(self, span: Span | None, same: bool) -> None:
@@ -230,14 +233,14 @@ class DetailsPanel(QWidget):
 
     def _form(self, label: str) -> QWidget:
         page = QWidget(self.attribute_pages)
-        form = QFormLayout(page)
+        form = wrapping_form(QFormLayout(page))
         form.setContentsMargins(0, 0, 0, 0)
         combos: dict[str, QComboBox] = {}
         if self._definitions is None:
             self._definitions = self.definitions()
         for definition in self._definitions.get(label, []) if label else []:
             name = definition["name"]
-            combo = QComboBox(page)
+            combo = ShrinkingComboBox(page)
             combo.installEventFilter(self)  # its Alt+Down opens it, not the next span
             combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel does not focus it
             combo.setObjectName(f"attribute_{name}")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.model import Relation
 from factmark.ui.article.typed_text import typed_text
+from factmark.ui.panels.narrow import ShrinkingComboBox, wrapping_form
 
 NOTE_PAUSE_MS = 700
 NONE_HINT = (
@@ -41,7 +42,7 @@ class LinkBox(QGroupBox):
         self.heading.setObjectName("linkTitle")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)  # span texts are data
         self.heading.setWordWrap(True)
-        self.form = QFormLayout()
+        self.form = wrapping_form(QFormLayout())
         self.form.setContentsMargins(0, 0, 0, 0)
         self.combos: dict[str, QComboBox] = {}
         self.proposal = QLabel(self)
@@ -114,7 +115,7 @@ class LinkBox(QGroupBox):
                 self.form.removeRow(0)
             self.combos = {}
             for name, values, keys in wanted:
-                combo = QComboBox(self)
+                combo: QComboBox = ShrinkingComboBox(self)
                 combo.setObjectName(f"linkAttribute_{name}")
                 combo.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel does not focus it
                 combo.installEventFilter(self)

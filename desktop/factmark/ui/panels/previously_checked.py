@@ -10,17 +10,19 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFontMetrics
+from PySide6.QtGui import QDesktopServices, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from factmark.ui.panels.narrow import OneLineLabel
 from factmark.ui.plain import escape
 
 if TYPE_CHECKING:  # matches come from the matcher, loaded when a claim is first looked up
@@ -72,6 +74,8 @@ class MatchRow(QWidget):
             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.site.linkActivated.connect(lambda _href: open_review(self.url))
+        # Its width is the row's, not its text's: the address is elided to fit (resizeEvent).
+        self.site.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.button = QToolButton(self)
         self.button.setObjectName(f"previouslyCheckedLink{number}")
         self.button.setAutoRaise(True)
@@ -85,7 +89,7 @@ class MatchRow(QWidget):
         grid.setVerticalSpacing(0)
         grid.addWidget(self.head, 0, 0, 1, 3)
         grid.addWidget(self.claim, 1, 0, 1, 3)
-        grid.addWidget(self.site, 2, 0)
+        grid.addWidget(self.site, 2, 0, 1, 2)  # all the width the button leaves
         grid.addWidget(self.button, 2, 2)
         grid.setColumnStretch(1, 1)
 
@@ -93,7 +97,7 @@ class MatchRow(QWidget):
         review = match.review
         self.url = review.url
         self.head.setText(head_html(self.number, match, linked))
-        self.site.setText(site_html(review.url, self.site.fontMetrics(), SITE_WIDTH))
+        self._elide_site()
         self.site.setToolTip(f"Open the review in the browser: {review.url}")
         self.button.setText("Linked" if linked else "Link")
         self.button.setEnabled(not linked)
@@ -103,6 +107,16 @@ class MatchRow(QWidget):
             else f"Link the claim to this fact-check ({LINK_KEYS[self.number - 1]})"
         )
         self.claim.setText(marked(review.claim, match.matched_words))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide_site()
+
+    def _elide_site(self) -> None:
+        """The address elided to :data:`SITE_WIDTH`, or to less in a narrow column."""
+        if self.url:
+            width = max(0, min(SITE_WIDTH, self.site.width() - 2))
+            self.site.setText(site_html(self.url, self.site.fontMetrics(), width))
 
 
 class PreviouslyCheckedList(QWidget):
@@ -127,8 +141,7 @@ class PreviouslyCheckedList(QWidget):
         self.empty = QWidget(self)
         self.empty.setObjectName("previouslyCheckedEmpty")
         self.empty.setToolTip(EMPTY_ARCHIVE)
-        self.empty_text = QLabel(EMPTY_LINE, self.empty)
-        self.empty_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_text = OneLineLabel(EMPTY_LINE, self.empty)  # two lines in a narrow column
         self.add_link = QLabel(f'<a href="#add">{ADD_LINK}</a>', self.empty)
         self.add_link.setObjectName("previouslyCheckedAdd")
         self.add_link.setTextFormat(Qt.TextFormat.RichText)
@@ -141,7 +154,7 @@ class PreviouslyCheckedList(QWidget):
         line.setContentsMargins(0, 2, 0, 2)
         line.setSpacing(4)
         line.addWidget(self.empty_text)
-        line.addWidget(self.add_link)
+        line.addWidget(self.add_link, 0, Qt.AlignmentFlag.AlignBottom)  # after its last line
         line.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
