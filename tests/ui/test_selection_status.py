@@ -213,3 +213,28 @@ def test_while_linking_the_span_chosen_is_named_with_what_enter_does(
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert [r.label for r in window.project.relations(window.current.id)] == ["attributed_to"]
     assert status(window) == "Selected: claim “Russian army losses”."
+
+
+def test_undoing_a_label_leaves_the_article_where_the_label_was(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Ctrl+Z of a span labelled far down the article keeps the article at that place;
+    it scrolled up to the span the span list made current when the row went (a claim
+    near the top), and put the cursor there."""
+    from PySide6.QtGui import QKeySequence
+
+    window.resize(1366, 700)
+    view = window.article_view
+    label(window, qtbot, "Russian army losses", "claim")  # near the top
+    far = find(window, "2 kilometers")
+    drag_select(view, far, far + len("2 kilometers"))  # scrolls it into view
+    qtbot.keyClick(view, KEYS["number"])
+    assert stored(window)[-1] == ("number", "2 kilometers")
+    scrolled, cursor = view.verticalScrollBar().value(), view.textCursor().position()
+    assert scrolled > 0
+    qtbot.keySequence(view, QKeySequence("Ctrl+Z"))
+    assert [label for label, _ in stored(window)] == ["claim"]
+    assert view.verticalScrollBar().value() == scrolled
+    assert view.textCursor().position() == cursor
+    assert view.selected_span_id is None
+    assert window.span_list.selectionModel().selectedRows() == []

@@ -88,16 +88,27 @@ class SpanSelection(QObject):
     def _changed(self, changes: ChangeSet) -> None:
         document_id = self.session.document_id
         selected = self.view.selected_span_id
-        if changes.labels or changes.label_renamed or changes.documents_reloaded:
-            # Colours or stored names changed, or a merge may have added spans: read again.
-            self.model.project = self.session.project
-            self.model.show_document(self.session.document)
-            self.view.update_spans(None, self.model.colours)
-        else:
-            edits = changes.spans_in(document_id)
-            if edits:
-                ranges = self.model.apply_edits(edits.values())
-                self.view.update_spans(ranges)
+        # The span list's rows change under its selection: the row Qt makes current when
+        # the selected one goes is nobody's choice (it selected, and scrolled the article
+        # to, the span beside one an undo removed). Its highlight follows below.
+        rows = self.table.selectionModel() if self.table is not None else None
+        held = rows.blockSignals(True) if rows is not None else False
+        try:
+            if changes.labels or changes.label_renamed or changes.documents_reloaded:
+                # Colours or stored names changed, or a merge may have added spans: read again.
+                self.model.project = self.session.project
+                self.model.show_document(self.session.document)
+                self.view.update_spans(None, self.model.colours)
+            else:
+                edits = changes.spans_in(document_id)
+                if edits:
+                    ranges = self.model.apply_edits(edits.values())
+                    self.view.update_spans(ranges)
+        finally:
+            if rows is not None:
+                rows.blockSignals(held)
+        if rows is not None and (changes.spans or changes.documents_reloaded):
+            self._select_row(self.view.selected_span_id)
         if selected is not None and (
             selected in changes.spans or changes.labels or changes.settings or changes.label_renamed
         ):
