@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QWindow
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from factmark.core.changes import ChangeSet
 from factmark.core.cue_names import cues_on
@@ -42,6 +40,7 @@ from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
 from factmark.ui.window.checked_sentences import CheckedSentences
 from factmark.ui.window.documents import DocumentNavigator
+from factmark.ui.window.keys_back import KeysBack
 from factmark.ui.window.pacing import AfterFirstPaint, NextFrame, OnFirstClick
 from factmark.ui.window.review import SuggestionReview
 from factmark.ui.window.selection import SpanSelection
@@ -518,44 +517,7 @@ class MainWindow(QMainWindow):
         self._mouse_waits = OnFirstClick(self.article_view.viewport(), lambda: self.side_panels)
         self.annotator_button.clicked.connect(lambda: self.ask_annotator())
         self._rebuild_label_actions()
-        self._dialogs_with_keys: set[QWindow] = set()  # see _focus_changed
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
-
-    def _focus_changed(self, _old: QWidget | None, now: QWidget | None) -> None:
-        """When one of this window's dialogs that had the keys closes, the dialog still
-        open under it, or else this window, takes them back. A window manager does that;
-        without one (an X session with none, Qt's offscreen screen) the keys went nowhere
-        until a click. Keys that leave for another program leave no dialog closed."""
-        if now is None or not self._owns(dialog := now.window()):
-            return
-        handle = dialog.windowHandle()
-        if handle is None or handle in self._dialogs_with_keys:
-            return
-        self._dialogs_with_keys.add(handle)
-
-        def closed(visible: bool) -> None:
-            if visible:
-                return
-            handle.visibleChanged.disconnect(closed)
-            if isValid(self):  # a dialog may outlive the window that opened it
-                self._dialogs_with_keys.discard(handle)
-                QTimer.singleShot(0, self, self._keys_back)
-
-        handle.visibleChanged.connect(closed)
-
-    def _owns(self, window: QWidget) -> bool:
-        """Whether ``window`` is a dialog of this window's (or of one of its dialogs)."""
-        owner = window.parentWidget()
-        while owner is not None and owner is not self:
-            owner = owner.parentWidget()
-        return owner is self
-
-    def _keys_back(self) -> None:
-        active = QApplication.activeWindow()  # none, or the closed dialog still
-        if self.isVisible() and (active is None or not active.isVisible()):
-            (QApplication.activeModalWidget() or self).activateWindow()
+        self._keys_back = KeysBack(self)  # the keys come back after a dialog closes
 
     # -- what the session says --------------------------------------------------------------
 
