@@ -637,7 +637,8 @@ class MainWindow(QMainWindow):
         if span is None:
             self.withdraw(self._selection_said)
             return
-        self.review.drop()
+        if self.article_view.selected_suggestion_id is not None:
+            self.review.drop()
         if self._side_panels is not None and self.linking.active:
             said = f"Link to {self.selection.name(span)}? Enter links it; Escape cancels."
         else:

@@ -108,7 +108,11 @@ class SpanSelection(QObject):
             if rows is not None:
                 rows.blockSignals(held)
         if rows is not None and (changes.spans or changes.documents_reloaded):
-            self._select_row(self.view.selected_span_id)
+            in_hand = self.view.selected_span_id
+            if rows.currentIndex().row() != (
+                self.model.row_of(in_hand) if in_hand is not None else -1
+            ):
+                self._select_row(in_hand)
         if selected is not None and (
             selected in changes.spans or changes.labels or changes.settings or changes.label_renamed
         ):
