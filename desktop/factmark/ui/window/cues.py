@@ -116,8 +116,13 @@ class CueMarking(QObject):
         self.panel.show_proposed_cues(
             {p.relation_id: text[p.start : p.end] for p in self.proposals}
         )
-        colour = next(
-            (label.colour for label in self.session.project.labels() if label.name == CUE), ""
+        colour = (
+            next(  # the labels read only for cues to show (not at every label key)
+                (label.colour for label in self.session.project.labels() if label.name == CUE),
+                "",
+            )
+            if self.proposals
+            else ""
         )
         self.view.set_cue_proposals([(p.start, p.end, colour) for p in self.proposals])
 
