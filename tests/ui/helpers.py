@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QTextCursor, QWheelEvent
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -99,3 +99,24 @@ def pick_in_next_menu(qtbot: QtBot, text: str, offered: list[str] | None = None)
         qtbot.keyClick(menu, Qt.Key.Key_Return)
 
     QTimer.singleShot(20, pick)
+
+
+def wheel_down(widget: QWidget, notches: int) -> None:
+    """Turn the mouse wheel over ``widget``'s middle ``notches`` down (no button, no
+    modifier held), then let the events run."""
+    centre = QPointF(widget.rect().center())
+    for _ in range(notches):
+        QApplication.sendEvent(
+            widget,
+            QWheelEvent(
+                centre,
+                QPointF(widget.mapToGlobal(widget.rect().center())),
+                QPoint(0, 0),
+                QPoint(0, -120),
+                Qt.MouseButton.NoButton,
+                Qt.KeyboardModifier.NoModifier,
+                Qt.ScrollPhase.NoScrollPhase,
+                False,
+            ),
+        )
+    QApplication.processEvents()

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QMenu, QScrollArea, QWidget
+from PySide6.QtWidgets import QMenu, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from factmark.ui.panels.previously_checked import LOOKING
 from factmark.ui.window.main_window import MainWindow
-from tests.ui.helpers import click_at
+from tests.ui.helpers import click_at, wheel_down
 from tests.ui.test_annotation import find
 from tests.ui.test_links_notes import label
 
@@ -87,29 +87,6 @@ def test_a_note_keeps_the_order_it_was_typed_in_across_autosaves(
     qtbot.keyClick(window.article_view, Qt.Key.Key_Z, CTRL)
     assert stored_note(window, claim_id) == "a1bcdefgZ"
     qtbot.waitUntil(lambda: note.toPlainText() == "a1bcdefgZ")
-
-
-def wheel_down(bar: QWidget, notches: int) -> None:
-    """Turn the mouse wheel over ``bar`` (the panel's scroll bar) ``notches`` down."""
-    from PySide6.QtCore import QPointF
-    from PySide6.QtGui import QWheelEvent
-
-    centre = QPointF(bar.rect().center())
-    for _ in range(notches):
-        QApplication.sendEvent(
-            bar,
-            QWheelEvent(
-                centre,
-                QPointF(bar.mapToGlobal(bar.rect().center())),
-                QPoint(0, 0),
-                QPoint(0, -120),
-                Qt.MouseButton.NoButton,
-                Qt.KeyboardModifier.NoModifier,
-                Qt.ScrollPhase.NoScrollPhase,
-                False,
-            ),
-        )
-    QApplication.processEvents()
 
 
 def test_another_span_shows_the_panel_from_its_top_the_same_one_keeps_its_place(

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.ui.window.main_window import MainWindow
-from tests.ui.helpers import click_at, drag_select, pick_in_next_menu, type_text
+from tests.ui.helpers import click_at, drag_select, pick_in_next_menu, type_text, wheel_down
 from tests.ui.test_annotation import KEYS, find
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -281,27 +281,11 @@ def test_the_wheel_over_an_attribute_list_scrolls_and_changes_nothing(
 ) -> None:
     """Turning the mouse wheel over a verdict list while scrolling the side panel must not
     set a verdict (the list was not chosen: it has no focus)."""
-    from PySide6.QtCore import QPoint, QPointF
-    from PySide6.QtGui import QWheelEvent
-
     claim_id = label(window, qtbot, "he said it had lost around 500 men", "claim")
     qtbot.waitUntil(lambda: "verdict" in window.details.combos)
     combo = window.details.combos["verdict"]
     assert not combo.hasFocus()
-    centre = QPointF(combo.rect().center())
-    for _ in range(3):
-        wheel = QWheelEvent(
-            centre,
-            QPointF(combo.mapToGlobal(combo.rect().center())),
-            QPoint(0, 0),
-            QPoint(0, -120),
-            Qt.MouseButton.NoButton,
-            Qt.KeyboardModifier.NoModifier,
-            Qt.ScrollPhase.NoScrollPhase,
-            False,
-        )
-        QApplication.sendEvent(combo, wheel)
-    QApplication.processEvents()
+    wheel_down(combo, 3)
     assert window.project.span(claim_id).attrs == {}
     assert combo.currentData() == ""
 

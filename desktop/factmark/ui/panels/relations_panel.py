@@ -11,13 +11,11 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
-    QResizeEvent,
-    QShowEvent,
 )
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 from factmark.core.model import Relation, Span
-from factmark.ui.panels.room import fit_soon
+from factmark.ui.panels.room import fit_soon, fit_when_resized
 from factmark.ui.viewports import own_viewport
 
 # The empty list's text: its margins in the list (left, top, right, bottom) and flags.
@@ -59,6 +57,7 @@ class RelationsPanel(QListWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        fit_when_resized(self)  # its text wraps at its width: see ui/panels/room.py
         own_viewport(self)  # see ui/viewports.py
         self.proposed_cues = {}
         self.proposed_quotes: dict[int, str] = {}
@@ -102,7 +101,7 @@ class RelationsPanel(QListWidget):
         self.blockSignals(False)
         self.show_proposed_cues(self.proposed_cues)
         self.mark_focus(self.focus)
-        self._fit()
+        fit_soon(self)
 
     def show_proposed_cues(self, proposed: dict[int, str]) -> None:
         """Show under each link's row the cue proposed for it (relation id -> its text)."""
@@ -162,17 +161,6 @@ class RelationsPanel(QListWidget):
             shown = self.viewport().rect().adjusted(*EMPTY_MARGINS)
             painter.drawText(shown, EMPTY_FLAGS, self.placeholder())
             painter.end()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        fit_soon(self)
 
     def room_needed(self) -> int:
         """While empty, as tall as its hint wrapped at its width (the side column narrows

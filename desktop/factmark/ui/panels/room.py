@@ -1,7 +1,8 @@
 """Room for the side column's panels whose text wraps on more lines when it narrows.
 
 A panel under the span list that says how tall its text needs it to be
-(``room_needed()``, pixels) calls :func:`fit_soon` when that may have changed; once the
+(``room_needed()``, pixels) is watched by :func:`fit_when_resized`, and calls
+:func:`fit_soon` when its text changes; once the
 side column's splitter has placed its parts (a panel is resized while they are placed,
 which would place them again over a change made then), each such panel shorter than it
 needs, top first, is made as tall, the room taken from the span list (which scrolls) as
@@ -13,13 +14,26 @@ what the panels took is theirs from then on.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QSplitter, QWidget
 
 SPAN_LIST_KEEPS = 120  # pixels the span list (the side column's first part) keeps
 _PENDING = "factmarkFitPending"  # a splitter's property while its fit waits
 _WATCHED = "factmarkFitWatched"  # a splitter's property once its drags are heard
 _TAKEN = "factmarkRoomTaken"  # a panel's property: pixels it took from the span list
+
+
+def fit_when_resized(panel: QWidget) -> None:
+    """Fit the side column ``panel`` is part of whenever it is resized or shown (its
+    text wraps on another number of lines)."""
+    panel.installEventFilter(_Refit(panel))
+
+
+class _Refit(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show) and isinstance(watched, QWidget):
+            fit_soon(watched)
+        return False
 
 
 def fit_soon(panel: QWidget) -> None:

@@ -4,11 +4,10 @@ article (label, suggester, confidence and its text), or what fills it when empty
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from factmark.core.model import Suggestion
-from factmark.ui.panels.room import fit_soon
+from factmark.ui.panels.room import fit_soon, fit_when_resized
 
 EMPTY = (
     "No suggestions to review. Document > Suggest spans (Ctrl+Shift+S) proposes numbers, "
@@ -28,6 +27,7 @@ class SuggestionPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        fit_when_resized(self)  # its text wraps at its width: see ui/panels/room.py
         self.setObjectName("suggestionPanel")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -47,17 +47,6 @@ class SuggestionPanel(QWidget):
         layout.addStretch(1)
         self._layout = layout
         self.show_suggestion(None, "", 0, 0)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        self._fit()
-
-    def _fit(self) -> None:
-        fit_soon(self)
 
     def room_needed(self) -> int:
         """As tall as its text at its width (the side column narrows as the guidelines
@@ -81,7 +70,7 @@ class SuggestionPanel(QWidget):
             self.body.setText(NONE_IN_HAND.format(waiting=waiting) if waiting else EMPTY)
             self.body.setToolTip("")
             self.keys.setVisible(False)
-            self._fit()
+            fit_soon(self)
             return
         self.heading.setText(f"Suggestion {position} of {waiting}")
         if detail:  # shorter text: the panel keeps its four lines
@@ -96,7 +85,7 @@ class SuggestionPanel(QWidget):
             )
         self.body.setToolTip(detail_tip)
         self.keys.setVisible(True)
-        self._fit()
+        fit_soon(self)
 
     def shown_text(self) -> str:
         """What the panel says (tests and screen readers)."""
