@@ -57,3 +57,23 @@ def test_agreement_with_nothing_to_compare(open_window, qtbot: QtBot) -> None:
     dialog = AgreementDialog(window.project, agreement(window.project), window)
     qtbot.addWidget(dialog)
     assert "No document has spans by two or more annotators" in dialog.report.toPlainText()
+
+
+def test_a_copy_named_without_its_suffix_gets_it(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    """File > Export project for annotator, "bob" typed in the file dialog: the copy is
+    bob.factmark, which File > Open project and Merge projects list (they show *.factmark);
+    it was written as "bob"."""
+    monkeypatch.setattr(
+        "factmark.ui.window.files.QFileDialog.getSaveFileName",
+        lambda *args, **kwargs: (str(tmp_path / "bob"), "Factmark projects (*.factmark)"),
+    )
+    window = open_window()
+    window.action_table["copyForAnnotator"].trigger()
+    assert not (tmp_path / "bob").exists()
+    with Project.open(tmp_path / "bob.factmark", create=False) as copy:
+        assert [d.title for d in copy.documents()] == [
+            d.title for d in window.project.documents()
+        ]
+    assert str(tmp_path / "bob.factmark") in window.statusBar().currentMessage()

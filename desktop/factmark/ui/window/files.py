@@ -201,7 +201,10 @@ class ProjectFiles(QObject):
             f"Factmark projects (*{PROJECT_SUFFIX})",
         )
         if path:
-            self.copy_for_annotator(Path(path))
+            target = Path(path)  # a name typed without the suffix gets it, as New project's
+            if target.suffix != PROJECT_SUFFIX:
+                target = target.with_name(target.name + PROJECT_SUFFIX)
+            self.copy_for_annotator(target)
 
     def copy_for_annotator(self, path: Path) -> None:
         """Write a copy of the project for another annotator to work on offline; it
