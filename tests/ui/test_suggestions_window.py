@@ -127,3 +127,27 @@ def test_the_suggestion_in_hand_is_shown_whole_beside_the_guidelines(
         needed = label.heightForWidth(label.width())  # Qt's own wrapping of the text
         assert label.height() >= needed, label.text()
         assert label.y() + needed <= panel.height(), label.text()
+
+
+def test_suggestions_asked_for_from_the_document_list_are_reviewed_with_their_keys(
+    open_window, qtbot: QtBot
+) -> None:
+    """A document opened with a click in the list, Ctrl+Shift+S, Enter: the suggestion in
+    hand is accepted (the keys stayed in the list, where Enter did nothing)."""
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window()
+    table = window.document_list
+    second = table.visualRect(table.model().index(1, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=second)
+    qtbot.waitUntil(
+        lambda: window.current.id == table.model().index(1, 0).data(Qt.ItemDataRole.UserRole)
+    )
+    assert QApplication.focusWidget() is table
+    qtbot.keyClick(table, Qt.Key.Key_S, CTRL | SHIFT)  # Suggest, pressed where the keys are
+    qtbot.waitUntil(lambda: window.review.held is not None, timeout=10_000)
+    held = window.review.held
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # where a real key goes
+    assert [(s.label, s.start, s.end) for s in window.project.spans(window.current.id)] == [
+        (held.label, held.start, held.end)
+    ]

@@ -176,6 +176,9 @@ class SuggestionReview(QObject):
         """Propose spans for the current document (computed in the background)."""
         if self.session.document is None:
             return
+        # The review keys (Enter, Backspace, Tab) act in the article: asked from the
+        # document list, they went to the list and did nothing.
+        self.view.setFocus()
         self.tell("Looking for numbers, places and sources…", 0)
         self.computer.run(self.session.document)
 
