@@ -100,6 +100,6 @@ def left_out(skipped: Counter[str]) -> str | None:
     ]
     note = "left out: " + ", ".join(told) if told else ""
     if renamed:
-        named = f"{counted(renamed, 'link')} without a label named {UNLABELLED_LINK!r}"
+        named = f"{counted(renamed, 'link')} without a label imported as {UNLABELLED_LINK!r}"
         note = f"{note}; {named}" if note else named
     return note or None
