@@ -93,7 +93,7 @@ class SpanPainter(QObject):
         self._pending: set[int] = set()
         self._background = QTimer(self, singleShot=True, interval=BACKGROUND_PAUSE_MS)
         self._background.timeout.connect(self._format_slice)
-        self.annotator_colours: dict[str, str] = {}
+        self.annotator_colours: dict[str, str] = {}  # review mode's, by annotator
 
     def set_colours(
         self,
@@ -295,7 +295,10 @@ class SpanPainter(QObject):
     def colour_of(self, span: Span) -> str:
         """A span's colour: its label's, or in review mode its annotator's."""
         if self.by_annotator:
-            return self.annotator_colours.get(span.annotator or "", "#999999")
+            try:  # review mode's colours give a colour to a name met first here
+                return self.annotator_colours[span.annotator or ""]
+            except KeyError:
+                return "#999999"
         return self.colours.get(span.label, "#999999")
 
     def _format(self, layers: list[Span]) -> QTextCharFormat:

@@ -7,7 +7,7 @@ first touched (about 0.8 million instructions each; the item views have ten).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, QModelIndex
+from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QModelIndex, QObject
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from factmark.ui.viewports import own_viewport
@@ -38,6 +38,53 @@ def make_table(name: str, parent: QWidget, model: QAbstractItemModel, stretched:
         else:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
     return view
+
+
+TEXT_SHARE = 0.5  # of a narrow list's width, what its stretched column keeps at least
+
+
+def fit_columns(view: QTableView, wanted: dict[int, int], least: dict[int, int]) -> None:
+    """Keep the columns other than the stretched one at their ``wanted`` widths while the
+    list is wide enough; as it narrows, they give up room first, each down to its
+    ``least``, so that the stretched column keeps at least :data:`TEXT_SHARE` of the
+    width (no horizontal scroll bar until all are at their least). A column the user
+    drags wider or narrower is wanted at that width from then on."""
+    _ColumnFit(view, wanted, least)
+
+
+class _ColumnFit(QObject):
+    def __init__(self, view: QTableView, wanted: dict[int, int], least: dict[int, int]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.wanted = dict(wanted)
+        self.least = {column: min(least[column], width) for column, width in wanted.items()}
+        self._fitting = False
+        view.viewport().installEventFilter(self)
+        view.horizontalHeader().sectionResized.connect(self._dragged)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def _dragged(self, column: int, _old: int, new: int) -> None:
+        if not self._fitting and column in self.wanted:
+            self.wanted[column] = max(new, 1)
+
+    def fit(self) -> None:
+        room = self.view.viewport().width()
+        over = sum(self.wanted.values()) - int(room * (1 - TEXT_SHARE))
+        spare = sum(width - self.least[column] for column, width in self.wanted.items())
+        share = min(1.0, over / spare) if over > 0 and spare > 0 else 0.0
+        self._fitting = True
+        try:
+            for column, width in self.wanted.items():
+                given = round(width - (width - self.least[column]) * share)
+                if self.view.columnWidth(column) != given:
+                    self.view.setColumnWidth(column, given)
+        finally:
+            self._fitting = False
 
 
 def select_row(table: QTableView, index: QModelIndex) -> None:

@@ -1,5 +1,5 @@
-"""Dialogs about the project (labels, statistics, agreement), the annotator's name, the
-F1 list, and review mode's colours by annotator."""
+"""Dialogs about the project (labels, statistics, agreement), the annotator's name and the
+F1 list."""
 
 from __future__ import annotations
 
@@ -7,16 +7,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from factmark import __version__
-from factmark.core.model import GOLD, ValidationError
+from factmark.core.model import ValidationError
 from factmark.ui.article.article_view import ArticleView
-from factmark.ui.models.tables import SpanListModel
 from factmark.ui.plain import escape, plain_tip
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
-
-# Annotators in review mode: Okabe-Ito colours not used for labels first.
-REVIEW_COLOURS = ("#0072B2", "#D55E00", "#F0E442", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 
 
 class ProjectDialogs:
@@ -70,9 +66,7 @@ class ProjectDialogs:
         selected: where annotators disagreed."""
         self.session.show_document(document_id)
         review = self.action_table["reviewMode"]
-        if review.isChecked():
-            review.toggled.emit(True)  # recolour for this document's annotators
-        else:
+        if not review.isChecked():  # on already: its colours follow the document shown
             review.setChecked(True)
         view = self.window.findChild(ArticleView, "articleView")
         if view is not None:
@@ -112,31 +106,3 @@ class ProjectDialogs:
             f"<b>Factmark {escape(__version__)}</b><p>Offline annotation of news articles "
             "for fact-checking corpora.</p>",
         )
-
-
-class ReviewMode:
-    """Review mode colours spans by annotator (gold black) for adjudication."""
-
-    def __init__(self, view: ArticleView, model: SpanListModel, window: QMainWindow) -> None:
-        self.view = view
-        self.model = model
-        self.window = window
-
-    def set(self, on: bool) -> None:
-        painter = self.view.painter
-        names = sorted({s.annotator or "" for s in self.model.spans} - {GOLD})
-        painter.annotator_colours = {
-            name: REVIEW_COLOURS[n % len(REVIEW_COLOURS)] for n, name in enumerate(names)
-        }
-        painter.annotator_colours[GOLD] = "#000000"
-        painter.by_annotator = on
-        painter.rehighlight()
-        if on:
-            legend = ", ".join(
-                f"{name or '(none)'} {colour}" for name, colour in painter.annotator_colours.items()
-            )
-            self.window.statusBar().showMessage(
-                "Review mode: G accepts the selected span into the gold layer, X rejects it. "
-                f"Colours: {legend}",
-                15000,
-            )

@@ -57,11 +57,12 @@ if TYPE_CHECKING:
     from factmark.ui.panels.suggestion_panel import SuggestionPanel
     from factmark.ui.window.conflict_queue import ConflictQueue
     from factmark.ui.window.cues import CueMarking
-    from factmark.ui.window.dialogs import ProjectDialogs, ReviewMode
+    from factmark.ui.window.dialogs import ProjectDialogs
     from factmark.ui.window.files import ProjectFiles
     from factmark.ui.window.link_attributes import LinkAttributes
     from factmark.ui.window.linking import Linking
     from factmark.ui.window.previously_checked import PreviouslyChecked
+    from factmark.ui.window.review_mode import ReviewMode
     from factmark.ui.window.side_panels import SidePanels
 
 # The size the window asks for on a big screen; on a smaller one it takes the available area.
@@ -265,12 +266,23 @@ class MainWindow(QMainWindow):
         panels, or when first needed if sooner; it shows the spans and the selection
         the session holds then."""
         if self._span_list is None:
-            from factmark.ui.panels.table_view import make_table
+            from factmark.ui.panels.table_view import fit_columns, make_table
 
             table = make_table("spanList", self, self.spans, stretched=1)
             metrics = table.fontMetrics()
-            table.setColumnWidth(0, metrics.horizontalAdvance("location") + 40)
-            table.setColumnWidth(2, metrics.horizontalAdvance("Annotator") + 16)
+            # Label (its colour's swatch before it) and Annotator give up their room to
+            # the span's text first as the side column narrows.
+            fit_columns(
+                table,
+                wanted={
+                    0: metrics.horizontalAdvance("location") + 40,
+                    2: metrics.horizontalAdvance("Annotator") + 16,
+                },
+                least={
+                    0: metrics.horizontalAdvance("cla…") + 32,
+                    2: metrics.horizontalAdvance("ali…") + 12,
+                },
+            )
             self.side.insertWidget(0, table)
             self.selection.show_table_in(table)
             self._span_list = table
@@ -336,9 +348,9 @@ class MainWindow(QMainWindow):
     def review_mode(self) -> ReviewMode:
         """Colouring spans by annotator (made when first turned on)."""
         if self._review_mode is None:
-            from factmark.ui.window.dialogs import ReviewMode
+            from factmark.ui.window.review_mode import ReviewMode
 
-            self._review_mode = ReviewMode(self.article_view, self.spans, self)
+            self._review_mode = ReviewMode(self.article_view, self.spans, self.session, self)
         return self._review_mode
 
     @property
