@@ -85,10 +85,12 @@ def run(project_path: Path | None = None) -> int:
         # Only macOS sends FileOpen. A filter on the application sees every event of
         # every widget, each handed to Python: elsewhere it would only slow the window.
         app.installEventFilter(FileOpener(window, app))
-    if isinstance(window, MainWindow) and not settings.has_annotator():
-        window.ask_annotator(first_time=True)
-        # The window takes the keyboard back from the dialog (its shortcuts act only in
-        # the active window; without a window manager nothing else would activate it).
+    if isinstance(window, MainWindow):
+        if not settings.has_annotator():
+            window.ask_annotator(first_time=True)
+        # The window takes the keyboard (back from the dialog, if one was asked): its
+        # shortcuts act only in the active window, and without a window manager (a kiosk
+        # session) nothing else activates it: the keys went nowhere until a click.
         window.activateWindow()
         window.article_view.setFocus()
     code = app.exec()
