@@ -238,7 +238,9 @@ def test_cancelling_between_documents_keeps_whole_documents(
 ) -> None:
     job = ImportJob(project_path, [articles])
 
-    def cancel_after_first_document(*args: Any, cancelled: Callable[[], bool]) -> Any:
+    def cancel_after_first_document(
+        *args: Any, cancelled: Callable[[], bool], **options: Any
+    ) -> Any:
         asked = 0
 
         def check() -> bool:
@@ -248,7 +250,7 @@ def test_cancelling_between_documents_keeps_whole_documents(
                 job.cancel()
             return cancelled()
 
-        return import_file(*args, cancelled=check)
+        return import_file(*args, cancelled=check, **options)
 
     monkeypatch.setattr(jobs, "import_file", cancel_after_first_document)
     with qtbot.waitSignal(job.finished, timeout=10_000) as finished:

@@ -51,6 +51,14 @@ def run_import(args: argparse.Namespace) -> int:
             reports.append(report)
             _print_report(report.lines())
             step(path.name)
+    missing = list(dict.fromkeys(name for r in reports for name in r.unknown_labels))
+    if missing:
+        _print_report(
+            [
+                f"labels the project does not have: {', '.join(missing)}; import again "
+                "with --create-labels to add them (documents already in are skipped)"
+            ]
+        )
     return EXIT_FAILED if any(r.failed for r in reports) else EXIT_OK
 
 

@@ -300,6 +300,15 @@ def _document_row(uid: str, incoming: IncomingDocument, stamp: str) -> tuple[Any
     )
 
 
+class UnknownLabel(ValidationError):
+    """A document refused only for labels the project lacks: ``labels``, every one its
+    spans name (importing with ``create_labels`` adds them)."""
+
+    def __init__(self, message: str, labels: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.labels = labels or []
+
+
 def _new_labels(spans: list[IncomingSpan], known: set[str]) -> list[str]:
     """The labels of ``spans`` not in ``known``, in the order they first come (added to
     ``known``)."""
@@ -328,7 +337,15 @@ def check_parts(incoming: IncomingDocument, known: set[str], create_labels: bool
             and (note is None or type(note) is str)
             and (ref is None or type(ref) in _REF_TYPES)
         ):
-            _check_span(text, span, known, create_labels)
+            try:
+                _check_span(text, span, known, create_labels)
+            except UnknownLabel as error:
+                error.labels = [
+                    name
+                    for name in dict.fromkeys(s.label for s in incoming.spans)
+                    if isinstance(name, str) and name not in known
+                ]
+                raise
     refs = [span.ref for span in incoming.spans if span.ref is not None]
     if len(refs) != len(set(refs)):
         raise ValidationError("two spans share the same id")
@@ -363,7 +380,7 @@ def _check_span(text: str, span: IncomingSpan, known: set[str], create_labels: b
             f"document text there ({text[span.start : span.end]!r})"
         )
     if span.label not in known and not create_labels:
-        raise ValidationError(
+        raise UnknownLabel(
             f"unknown label {span.label!r} (project labels: {', '.join(sorted(known))})"
         )
     for name, value in (("annotator", span.annotator), ("note", span.note)):

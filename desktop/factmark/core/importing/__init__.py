@@ -14,7 +14,7 @@ from types import ModuleType
 
 import orjson
 
-from factmark.core.documents_store import DocumentBatch
+from factmark.core.documents_store import DocumentBatch, UnknownLabel
 from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text, webanno_tsv, xmi
 from factmark.core.importing.base import Item, normalise_document
 from factmark.core.incoming import IncomingDocument
@@ -31,9 +31,29 @@ READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
 }
 
 
+#: The first line of the dataset card every export writes beside its files
+#: (``exporting.card``): a card describes a dataset, it is no article.
+CARD_MARKER = b"<!-- Factmark dataset card:"
+
+
 def supported(path: Path) -> bool:
     """Whether some reader takes files with this suffix."""
     return path.suffix.lower() in READERS
+
+
+def dataset_card(path: Path) -> bool:
+    """Whether ``path`` is a Factmark dataset card (its first line says so)."""
+    if path.suffix.lower() not in text.SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as file:
+            return (
+                file.read(len(CARD_MARKER) + 3)
+                .removeprefix(b"\xef\xbb\xbf")
+                .startswith(CARD_MARKER)
+            )
+    except OSError:
+        return False  # the reader tells what is wrong with it
 
 
 @dataclass
@@ -47,6 +67,8 @@ class FileReport:
     duplicates: int = 0
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    unknown_labels: list[str] = field(default_factory=list)  # of the documents refused for them
+    skipped: str | None = None  # why the file was not read, when that is no error
 
     @property
     def failed(self) -> bool:
@@ -59,6 +81,8 @@ class FileReport:
         line, with no control or bidi character (see :func:`safe_text.printable`).
         """
         name = printable(self.path)
+        if self.skipped:
+            return [printable(f"{name}: skipped: {self.skipped}")]
         parts = []
         if self.documents:
             links = f", {counted(self.links, 'link')}" if self.links else ""
@@ -89,7 +113,8 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     """Expand folders (recursively, skipping hidden entries) into importable files.
 
     Files named directly are always tried; in folders only supported suffixes are,
-    leaving out hidden files and README files (which describe a folder). A ``.txt``
+    leaving out hidden files and README files (which describe a folder) other than
+    dataset cards (:func:`import_file` reports those skipped). A ``.txt``
     with a brat ``.ann`` beside it is a brat document: it comes in once, with its
     annotations (:func:`import_file` reads the pair whichever of the two it is given).
     Returns the files and reports for paths that do not exist.
@@ -101,7 +126,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
             for found in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
                 # A folder's README describes the folder; it is not an article.
-                readme = found.stem.lower() == "readme"
+                readme = found.stem.lower() == "readme" and not dataset_card(found)
                 if found.is_file() and not hidden and not readme and supported(found):
                     files.append(found)
         elif path.exists():
@@ -128,6 +153,9 @@ def import_file(
     wrong with the file itself ends up in the report.
     """
     report = FileReport(path)
+    if dataset_card(path):
+        report.skipped = "a Factmark dataset card"
+        return report
     if not _utf8(str(path)):
         # os.listdir gives the bytes it cannot decode as lone surrogates, which no
         # title or message can store: the file is skipped (its name escaped), the rest goes on.
@@ -154,7 +182,7 @@ def import_file(
             batch.flush()
     except ValidationError as error:
         _rolled_back(report)
-        report.errors.append((None, str(error)))
+        _refused(report, None, error)
     except OSError as error:
         _rolled_back(report)
         report.errors.append((None, f"cannot be read ({error.strerror or error})"))
@@ -192,6 +220,14 @@ def _utf8(text: str) -> bool:
     return True
 
 
+def _refused(report: FileReport, line: int | None, error: ValidationError) -> None:
+    """Report a refused line (or file), and the labels it lacked when only they were wrong."""
+    report.errors.append((line, str(error)))
+    if isinstance(error, UnknownLabel):
+        known = set(report.unknown_labels)
+        report.unknown_labels += [name for name in error.labels if name not in known]
+
+
 def _rolled_back(report: FileReport) -> None:
     """A whole-file error undid the file's transaction: nothing of it was stored."""
     report.documents = report.spans = report.links = report.duplicates = 0
@@ -220,7 +256,7 @@ def _store(
         _check_names(project, document, create_labels)
         added = batch.add(document)
     except ValidationError as error:
-        report.errors.append((item.line, str(error)))
+        _refused(report, item.line, error)
         return
     if added is None:
         report.duplicates += 1
@@ -301,4 +337,12 @@ def _annotator(name: str) -> tuple[str, str | None]:
     return cleaned, None
 
 
-__all__ = ["READERS", "FileReport", "ProjectError", "collect_files", "import_file", "supported"]
+__all__ = [
+    "READERS",
+    "FileReport",
+    "ProjectError",
+    "collect_files",
+    "dataset_card",
+    "import_file",
+    "supported",
+]

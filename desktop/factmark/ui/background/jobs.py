@@ -73,6 +73,16 @@ class ImportOutcome:
     def failed_files(self) -> int:
         return sum(report.failed for report in self.reports)
 
+    @property
+    def unknown_labels(self) -> list[str]:
+        """The labels the project lacks that refused documents name, in file order."""
+        return list(dict.fromkeys(n for report in self.reports for n in report.unknown_labels))
+
+    @property
+    def refused_for_labels(self) -> list[Path]:
+        """The files with documents refused for labels the project lacks."""
+        return [report.path for report in self.reports if report.unknown_labels]
+
     def summary(self) -> str:
         """One sentence for the user, e.g. ``Imported 5 documents (12 spans) from 7 files``."""
         if self.error and not self.reports:
@@ -180,12 +190,18 @@ class AgreementOutcome:
 
 
 def import_paths(
-    project_path: Path, paths: Sequence[Path], progress: Progress, cancelled: Cancelled
+    project_path: Path,
+    paths: Sequence[Path],
+    progress: Progress,
+    cancelled: Cancelled,
+    *,
+    create_labels: bool = False,
 ) -> ImportOutcome:
     """Import files and folders into the project file, committing file by file.
 
     ``progress(done, total, name)`` is called before each file. Once ``cancelled()``
-    is true the import stops before the next document; what was stored stays.
+    is true the import stops before the next document; what was stored stays. With
+    ``create_labels`` labels the project lacks are added, as ``--create-labels`` does.
     """
     files, missing = collect_files(paths)
     outcome = ImportOutcome(reports=list(missing), total_files=len(files) + len(missing))
@@ -206,7 +222,7 @@ def import_paths(
                 break
             progress(done, len(files), path.name)
             try:
-                report = import_file(project, path, cancelled=check)
+                report = import_file(project, path, create_labels=create_labels, cancelled=check)
             except ProjectError as error:
                 outcome.error = str(error)
                 break
@@ -514,10 +530,15 @@ class _FilesJob(Job):
 
 
 class ImportJob(_FilesJob):
-    """Import files and folders (expanded with ``collect_files``) into a project file."""
+    """Import files and folders (expanded with ``collect_files``) into a project file;
+    with ``create_labels`` the labels the files name that the project lacks are added."""
+
+    create_labels = False
 
     def _work(self, progress: Progress, cancelled: Cancelled) -> ImportOutcome:
-        return import_paths(self.project_path, self.paths, progress, cancelled)
+        return import_paths(
+            self.project_path, self.paths, progress, cancelled, create_labels=self.create_labels
+        )
 
     def _failed(self, message: str) -> ImportOutcome:
         return ImportOutcome(error=message)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.archive_files import ArchiveFileReport
 from factmark.core.importing import FileReport
+from factmark.core.safe_text import printable
 from factmark.ui.background.jobs import ArchiveOutcome, ImportOutcome
 from factmark.ui.dialogs.fit import fit_to_screen
 from factmark.ui.plain import plain_tip
@@ -31,8 +32,12 @@ class ReportDialog(QDialog):
     """The per-file import report: a summary line and every report line, errors marked.
 
     Paths are shown relative to the folder all files share (named above the list);
-    Copy puts the full lines on the clipboard.
+    Copy puts the full lines on the clipboard. When documents were refused for labels
+    the project lacks, the dialog names them and offers to add them and import again:
+    it then ends with :attr:`IMPORT_AGAIN`.
     """
+
+    IMPORT_AGAIN = 2  # the result when "Add these labels and import again" was chosen
 
     def __init__(
         self,
@@ -68,9 +73,26 @@ class ReportDialog(QDialog):
         self.folder.setObjectName("importFolder")
         self.folder.setTextFormat(Qt.TextFormat.PlainText)
         self.folder.setVisible(folder is not None)
+        # Only a finished import is offered again: a cancelled one was left on purpose.
+        missing = (
+            []
+            if outcome.cancelled or outcome.error or not isinstance(outcome, ImportOutcome)
+            else outcome.unknown_labels
+        )
+        self.missing_labels = QLabel(
+            printable(f"Labels this project does not have: {', '.join(missing)}. ")
+            + "Add these labels and import again to bring in the documents refused for them "
+            "(those already imported are skipped).",
+            self,
+        )
+        self.missing_labels.setObjectName("importMissingLabels")
+        self.missing_labels.setTextFormat(Qt.TextFormat.PlainText)
+        self.missing_labels.setWordWrap(True)
+        self.missing_labels.setVisible(bool(missing))
         text = QVBoxLayout()
         text.addWidget(self.summary)
         text.addWidget(self.folder)
+        text.addWidget(self.missing_labels)
         header = QHBoxLayout()
         header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         header.addLayout(text, 1)
@@ -86,6 +108,12 @@ class ReportDialog(QDialog):
         self.copy_button.setToolTip("Copy the summary and every line to the clipboard")
         self.copy_button.clicked.connect(self.copy)
         buttons.rejected.connect(self.reject)
+        self.add_labels_button = buttons.addButton(
+            "Add these labels and import again", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.add_labels_button.setObjectName("addLabelsAndImport")
+        self.add_labels_button.setVisible(bool(missing))
+        self.add_labels_button.clicked.connect(lambda: self.done(self.IMPORT_AGAIN))
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         close.setFocus()

@@ -106,18 +106,27 @@ def run_import(
     """Import in the background behind a progress dialog, then show the report.
 
     Returns once the import has ended. With ``show_report=False`` nothing is shown
-    afterwards (tests, or callers with their own display of the outcome).
+    afterwards (tests, or callers with their own display of the outcome). When the
+    report's "Add these labels and import again" is chosen, the files refused for labels
+    the project lacks are imported again adding them (their documents already in are
+    skipped as duplicates), and that import's outcome is returned.
     """
-    dialog = _ProgressDialog(parent, "importProgress", "Importing", "Looking for files…")
-    outcome: ImportOutcome = _run(ImportJob(project_path, paths), dialog)
-    if show_report:
+    create_labels = False
+    while True:
+        dialog = _ProgressDialog(parent, "importProgress", "Importing", "Looking for files…")
+        job = ImportJob(project_path, paths)
+        job.create_labels = create_labels
+        outcome: ImportOutcome = _run(job, dialog)
+        if not show_report:
+            return outcome
         from factmark.ui.dialogs.import_report import ReportDialog  # when first needed
 
         if outcome.error and not outcome.reports:
             plain_warning(parent, "Import failed", outcome.error)
-        else:
-            ReportDialog(outcome, parent).exec()
-    return outcome
+            return outcome
+        if ReportDialog(outcome, parent).exec() != ReportDialog.IMPORT_AGAIN:
+            return outcome
+        paths, create_labels = outcome.refused_for_labels, True
 
 
 def run_export(

@@ -135,7 +135,10 @@ class ProjectFiles(QObject):
 
         outcome = run_import(self.window, self.project.path, paths, show_report=show_report)
         self.navigator.panel.model.reload()
-        self.session.changed.emit(ChangeSet(documents_reloaded=True))
+        # The report may have added labels (and an import, link types) for them.
+        self.session.changed.emit(
+            ChangeSet(documents_reloaded=True, labels=True, relation_types=True)
+        )
         if self.session.document is None:
             self.navigator.open_first()
         return outcome
