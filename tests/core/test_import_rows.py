@@ -304,7 +304,8 @@ def test_a_varied_jsonl_file_stores_exactly_these_rows(tmp_path: Path, create_la
     summary = (
         f"imported {len(expected['documents']) - 1} documents, {len(expected['spans'])} spans, "
         f"{links} link{'' if links == 1 else 's'}; "
-        f"2 duplicates (same text already there); {len(errors)} lines failed {UNREAD}"
+        f"2 duplicates (same text already there; 2 spans on them not imported); "
+        f"{len(errors)} lines failed {UNREAD}"
     )
     assert report.lines() == [
         f"{path}: {summary}",

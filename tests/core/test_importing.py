@@ -76,6 +76,31 @@ def test_duplicate_lines_in_jsonl_are_counted(
     assert project.document_count() == 2
 
 
+def test_the_spans_a_duplicate_carried_are_said_to_be_left_out(
+    project: Project, write_jsonl: Callable[..., Path]
+) -> None:
+    """A document already in the project comes in with none of its spans: the report says
+    how many stayed out, so that none goes missing unsaid."""
+    text = "Kyiv said 42 troops."
+    import_file(project, write_jsonl([{"text": text}]))
+    spans = [
+        {"start": 0, "end": 4, "label": "location"},
+        {"start": 10, "end": 12, "label": "number"},
+    ]
+    path = write_jsonl([{"text": text, "spans": spans}])
+
+    report = import_file(project, path)
+
+    assert report.lines() == [
+        f"{path}: duplicate (same text already in the project; 2 spans on it not imported)"
+    ]
+    assert project.spans(project.documents()[0].id) == []
+    both = write_jsonl([{"text": text, "spans": spans}, {"text": text, "spans": spans[:1]}])
+    assert import_file(project, both).lines() == [
+        f"{both}: 2 duplicates (same text already there; 3 spans on them not imported)"
+    ]
+
+
 # -- bad inputs -------------------------------------------------------------------------
 
 

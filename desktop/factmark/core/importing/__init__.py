@@ -65,6 +65,7 @@ class FileReport:
     spans: int = 0
     links: int = 0
     duplicates: int = 0
+    duplicate_spans: int = 0  # the spans the duplicates carried, not imported with them
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unknown_labels: list[str] = field(default_factory=list)  # of the documents refused for them
@@ -91,10 +92,17 @@ class FileReport:
                 f"{counted(self.spans, 'span')}{links}"
             )
         if self.duplicates:
+            # Their spans stay out with them: said, so that none goes missing unsaid.
+            left = (
+                f"; {counted(self.duplicate_spans, 'span')} on "
+                f"{'it' if self.duplicates == 1 else 'them'} not imported"
+                if self.duplicate_spans
+                else ""
+            )
             parts.append(
-                "duplicate (same text already in the project)"
+                f"duplicate (same text already in the project{left})"
                 if self.duplicates == 1 and not (self.documents or self.errors)
-                else f"{counted(self.duplicates, 'duplicate')} (same text already there)"
+                else f"{counted(self.duplicates, 'duplicate')} (same text already there{left})"
             )
         if self.errors and (self.documents or self.duplicates):
             parts.append(f"{counted(len(self.errors), 'line')} failed")
@@ -231,6 +239,7 @@ def _refused(report: FileReport, line: int | None, error: ValidationError) -> No
 def _rolled_back(report: FileReport) -> None:
     """A whole-file error undid the file's transaction: nothing of it was stored."""
     report.documents = report.spans = report.links = report.duplicates = 0
+    report.duplicate_spans = 0
 
 
 def _store(
@@ -260,6 +269,7 @@ def _store(
         return
     if added is None:
         report.duplicates += 1
+        report.duplicate_spans += len(document.spans)
     else:
         report.documents += 1
         report.spans += added
