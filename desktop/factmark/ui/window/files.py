@@ -87,9 +87,7 @@ class ProjectFiles(QObject):
             f"Factmark projects (*{PROJECT_SUFFIX})",
         )
         if path:
-            target = Path(path)
-            if target.suffix != PROJECT_SUFFIX:
-                target = target.with_name(target.name + PROJECT_SUFFIX)
+            target = _project_file(path)
             if target.exists():
                 QMessageBox.warning(
                     self.window,
@@ -204,10 +202,7 @@ class ProjectFiles(QObject):
             f"Factmark projects (*{PROJECT_SUFFIX})",
         )
         if path:
-            target = Path(path)  # a name typed without the suffix gets it, as New project's
-            if target.suffix != PROJECT_SUFFIX:
-                target = target.with_name(target.name + PROJECT_SUFFIX)
-            self.copy_for_annotator(target)
+            self.copy_for_annotator(_project_file(path))
 
     def copy_for_annotator(self, path: Path) -> None:
         """Write a copy of the project for another annotator to work on offline; it
@@ -227,6 +222,14 @@ class ProjectFiles(QObject):
         from factmark.ui.dialogs.export_dialog import ExportDialog
 
         ExportDialog(self.project, self.window, memory=self.settings).exec()
+
+
+def _project_file(chosen: str) -> Path:
+    """The project file a save dialog chose: a name typed without the suffix gets it."""
+    target = Path(chosen)
+    if target.suffix != PROJECT_SUFFIX:
+        target = target.with_name(target.name + PROJECT_SUFFIX)
+    return target
 
 
 def archive_filter() -> str:
