@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the exporters load only when a command exports
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from factmark.core.importing import collect_files, import_file
+    from factmark.core.importing import collect_files, import_file, missing_labels
     from factmark.core.preferences import clean_annotator
 
     # Spans that name no annotator stay without one unless --annotator names one, as
@@ -51,7 +51,7 @@ def run_import(args: argparse.Namespace) -> int:
             reports.append(report)
             _print_report(report.lines())
             step(path.name)
-    missing = list(dict.fromkeys(name for r in reports for name in r.unknown_labels))
+    missing = missing_labels(reports)
     if missing:
         _print_report(
             [

@@ -302,11 +302,11 @@ def _document_row(uid: str, incoming: IncomingDocument, stamp: str) -> tuple[Any
 
 class UnknownLabel(ValidationError):
     """A document refused only for labels the project lacks: ``labels``, every one its
-    spans name (importing with ``create_labels`` adds them)."""
+    spans name (set by :func:`check_parts`; importing with ``create_labels`` adds them)."""
 
-    def __init__(self, message: str, labels: list[str] | None = None) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
-        self.labels = labels or []
+        self.labels: list[str] = []
 
 
 def _new_labels(spans: list[IncomingSpan], known: set[str]) -> list[str]:

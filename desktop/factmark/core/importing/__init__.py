@@ -117,6 +117,12 @@ class FileReport:
         return [printable(line) for line in lines]
 
 
+def missing_labels(reports: Iterable[FileReport]) -> list[str]:
+    """The labels the project lacks that the reports' refused documents name, each once,
+    in the order the files came."""
+    return list(dict.fromkeys(name for report in reports for name in report.unknown_labels))
+
+
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     """Expand folders (recursively, skipping hidden entries) into importable files.
 
@@ -354,5 +360,6 @@ __all__ = [
     "collect_files",
     "dataset_card",
     "import_file",
+    "missing_labels",
     "supported",
 ]

@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from factmark.core.archive_files import ArchiveFileReport
 from factmark.core.exporting import export, writes_folder
 from factmark.core.exporting.base import ExportResult, Selection, Split
-from factmark.core.importing import FileReport, collect_files, import_file
+from factmark.core.importing import FileReport, collect_files, import_file, missing_labels
 from factmark.core.model import ValidationError
 from factmark.core.project import SEARCH_INDEX_CHUNK, Project, ProjectError
 from factmark.core.text import counted
@@ -76,7 +76,7 @@ class ImportOutcome:
     @property
     def unknown_labels(self) -> list[str]:
         """The labels the project lacks that refused documents name, in file order."""
-        return list(dict.fromkeys(n for report in self.reports for n in report.unknown_labels))
+        return missing_labels(self.reports)
 
     @property
     def refused_for_labels(self) -> list[Path]:
