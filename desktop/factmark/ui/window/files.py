@@ -132,8 +132,8 @@ class ProjectFiles(QObject):
         from factmark.ui.dialogs.progress import run_import  # not needed to start the window
 
         outcome = run_import(self.window, self.project.path, paths, show_report=show_report)
-        self.navigator.panel.model.reload()
-        # The report may have added labels (and an import, link types) for them.
+        # The document list reads itself again (DocumentNavigator hears documents_reloaded);
+        # the report may have added labels (and an import, link types) for them.
         self.session.changed.emit(
             ChangeSet(documents_reloaded=True, labels=True, relation_types=True)
         )
@@ -175,7 +175,6 @@ class ProjectFiles(QObject):
 
         outcome = run_merge(self.window, self.project.path, paths)
         # The merge wrote through its own connection: the views read everything again.
-        self.navigator.panel.model.reload()
         self.session.changed.emit(
             ChangeSet(documents_reloaded=True, labels=True, relation_types=True)
         )
