@@ -167,6 +167,18 @@ def test_stats(tmp_path: Path, corpus: Path) -> None:
     assert "Spans by label (total 16)" in table
 
 
+def test_stats_table_groups_thousands(tmp_path: Path) -> None:
+    """The table reads large counts as every other message does: 1,234."""
+    source = tmp_path / "many.jsonl"
+    spans = [{"start": n, "end": n + 2, "label": "number"} for n in range(1234)]
+    source.write_bytes(orjson.dumps({"text": "7" * 1300, "spans": spans}) + b"\n")
+    project = tmp_path / "p.factmark"
+    assert factmark("import", project, source).returncode == 0
+    lines = factmark("stats", project).stdout.splitlines()
+    assert "Spans by label (total 1,234)" in lines
+    assert ["number", "1,234"] in [line.split() for line in lines]
+
+
 def test_bad_project_files_get_one_line_and_stay_unchanged(tmp_path: Path, corpus: Path) -> None:
     not_a_project = tmp_path / "notes.factmark"
     not_a_project.write_text("these are my notes, not a database\n")

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
-from factmark.core.incoming import IncomingDocument
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.dialogs.stats_dialog import BarChart, ProgressStrip, StatsDialog, progress_headline
 
@@ -82,7 +82,8 @@ def test_headline_and_strip_show_documents_by_status(qtbot: QtBot, project: Proj
         (1, 1, "1 of 1 document done (100%)"),
         (1, 3, "1 of 3 documents done (33%)"),
         (199, 200, "199 of 200 documents done (99%)"),
-        (1, 1000, "1 of 1000 documents done (<1%)"),
+        (1, 1000, "1 of 1,000 documents done (<1%)"),
+        (12345, 100000, "12,345 of 100,000 documents done (12%)"),
     ],
 )
 def test_headline_never_rounds_up_to_all_done(done: int, total: int, expected: str) -> None:
@@ -188,3 +189,16 @@ def test_annotator_bars_follow_a_theme_change(qtbot: QtBot, project: Project) ->
     dark.setColor(QPalette.ColorRole.Highlight, QColor("#3d8fd1"))
     dialog.setPalette(dark)
     assert chart(dialog, "annotatorChart").rows() == [("olena", 1, QColor("#3d8fd1"))]
+
+
+def test_large_counts_are_grouped_by_thousands(qtbot: QtBot, project: Project) -> None:
+    """Counts read as the rest of the window writes them ("1,234"), not "1234"."""
+    spans = [IncomingSpan(start, start + 3, "number", "olena") for start in range(1234)]
+    assert project.add_document(IncomingDocument("x" * 1300, "Long", spans=spans)) is not None
+
+    dialog = open_dialog(qtbot, project)
+
+    label = dialog.findChild(QLabel, "labelHeading")
+    assert label is not None and label.text() == "Spans per label (1,234 spans in all)"
+    assert "number: 1,234" in chart(dialog, "labelChart").toolTip()
+    assert "olena: 1,234" in chart(dialog, "annotatorChart").toolTip()

@@ -197,10 +197,10 @@ def run_stats(args: argparse.Namespace) -> int:
     }
     for key, title in titles.items():
         rows = figures[key]
-        _say(f"{title} (total {sum(rows.values())})")
+        _say(f"{title} (total {sum(rows.values()):,})")
         # Names escaped before they are measured, so that the columns line up.
         names = {name: printable(name) for name in rows}
         width = max((len(shown) for shown in names.values()), default=0)
         for name, count in rows.items():
-            _say(f"  {names[name]:<{width}}  {count:>8}")
+            _say(f"  {names[name]:<{width}}  {count:>10,}")
     return EXIT_OK

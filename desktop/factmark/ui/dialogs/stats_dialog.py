@@ -55,7 +55,7 @@ def _outline(colour: QColor) -> QColor:
 
 def _row_text(rows: list[Row]) -> str:
     """Rows as "name: count" lines, for tooltips and screen readers."""
-    return "\n".join(f"{name}: {count}" for name, count, _colour in rows)
+    return "\n".join(f"{name}: {count:,}" for name, count, _colour in rows)
 
 
 class BarChart(QWidget):
@@ -96,7 +96,7 @@ class BarChart(QWidget):
         return QFontMetricsF(self.font())
 
     def _count_text(self, count: int) -> str:
-        return self.locale().toString(count)
+        return f"{count:,}"
 
     def _name_width(self) -> float:
         metrics = self._metrics()
@@ -207,7 +207,7 @@ class ProgressStrip(QWidget):
         self.update()
 
     def _legend_items(self) -> list[str]:
-        return [f"{name} {self.locale().toString(count)}" for name, count, _c in self._segments]
+        return [f"{name} {count:,}" for name, count, _c in self._segments]
 
     def _legend_width(self) -> float:
         metrics = QFontMetricsF(self.font())
@@ -293,7 +293,7 @@ def progress_headline(done: int, total: int) -> str:
     noun = "document" if total == 1 else "documents"
     percent = done * 100 // total
     share = "<1%" if done and not percent else f"{percent}%"
-    return f"{done} of {total} {noun} done ({share})"
+    return f"{done:,} of {total:,} {noun} done ({share})"
 
 
 class StatsDialog(QDialog):
@@ -407,4 +407,4 @@ class StatsDialog(QDialog):
     def _spans_heading(self, title: str, counts: dict[str, int]) -> str:
         total = sum(counts.values())
         noun = "span" if total == 1 else "spans"
-        return f"{title} ({self.locale().toString(total)} {noun} in all)"
+        return f"{title} ({total:,} {noun} in all)"
