@@ -154,6 +154,49 @@ def test_gui_default_opens_the_default_project_whichever_was_used_last(
     assert "Bakhmut counterattack" in [d.title for d in window.project.documents()]
 
 
+@pytest.mark.parametrize("typed", ["desk.factmark", "Desk.FACTMARK"])
+def test_a_project_file_named_alone_opens_the_window_on_it(
+    typed: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    open_window,  # type: ignore[no-untyped-def]
+) -> None:
+    """``factmark desk.factmark`` opens the window on that project, as ``factmark gui
+    desk.factmark`` does (it was refused as an unknown command)."""
+    import factmark.ui.app as app_module
+    from factmark.cli import main
+    from factmark.core.incoming import IncomingDocument
+    from factmark.core.project import Project
+
+    path = tmp_path / typed
+    with Project.open(path) as project:
+        project.add_document(IncomingDocument("The desk's own article.", "Desk article"))
+    opened = []
+
+    def run(project_path: Path | None = None) -> int:
+        assert project_path is not None
+        opened.append(open_window(project_path))
+        return 0
+
+    monkeypatch.setattr(app_module, "run", run)
+    assert main([str(path)]) == 0
+
+    (window,) = opened
+    assert Path(window.project.path) == path
+    assert [d.title for d in window.project.documents()] == ["Desk article"]
+
+
+def test_a_word_that_is_no_command_nor_project_file_is_still_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from factmark.cli import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["exprt"])
+    assert stopped.value.code == 2
+    assert "invalid choice: 'exprt'" in capsys.readouterr().err
+
+
 def test_the_application_is_drawn_in_fusion_whatever_style_the_desktop_asks_for() -> None:
     code = "from factmark.ui.app import application\nprint(application().style().name())\n"
     # A desktop asking for another of Qt's own styles (offscreen would give Fusion anyway).

@@ -66,11 +66,14 @@ def _run(argv: Sequence[str] | None, window: tuple[str | None] | None) -> int:
 
 
 def _window_only(args: list[str]) -> tuple[str | None] | None:
-    """``factmark``, ``factmark gui`` and ``factmark gui PROJECT`` (no option): the project
-    argument (None for none), read without building the parser of every command (the
-    window starts sooner); None for any other command line."""
+    """``factmark``, ``factmark gui``, ``factmark gui PROJECT`` (no option) and
+    ``factmark PROJECT.factmark`` (a project file named alone, as a user types it to open
+    it): the project argument (None for none), read without building the parser of every
+    command (the window starts sooner); None for any other command line."""
     if args in ([], ["gui"]):
         return (None,)
+    if len(args) == 1 and args[0].lower().endswith(".factmark") and not args[0].startswith("-"):
+        return (args[0],)
     if len(args) == 2 and args[0] == "gui" and not args[1].startswith("-"):
         return (args[1],)
     return None
