@@ -37,9 +37,26 @@ HANDLE = 4  # pixels around a handle of the selected span's edges that start a d
 KNOB = 3.5  # the radius of a handle's knob
 LINK_MARGIN = 56  # pixels on the right where links between spans are drawn
 # Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan,
-# Mandaic, their presentation forms, and the astral RTL blocks): compiled when a text
-# first needs it (about 4 million instructions; see has_rtl_letter).
-_RTL_LETTER = "[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
+# Mandaic, their presentation forms, and the astral RTL blocks): the characters whose
+# bidirectional class is R or AL, and the unassigned code points of those blocks (R or AL
+# by default), and the right-to-left mark. Not their digits (Arabic-Indic ٢٤٠ are AN, as
+# a left-to-right text may quote them), marks or punctuation. Compiled when a text first
+# needs it (about 4 million instructions; see has_rtl_letter).
+_RTL_LETTER = (
+    "["
+    "\u0590\u05be\u05c0\u05c3\u05c6\u05c8-\u05ff\u0608\u060b\u060d\u061b-\u064a"
+    "\u066d-\u066f\u0671-\u06d5\u06e5-\u06e6\u06ee-\u06ef\u06fa-\u0710\u0712-\u072f"
+    "\u074b-\u07a5\u07b1-\u07ea\u07f4-\u07f5\u07fa-\u07fc\u07fe-\u0815\u081a\u0824"
+    "\u0828\u082e-\u0858\u085c-\u088f\u0892-\u0897\u08a0-\u08c9\u200f\ufb1d"
+    "\ufb1f-\ufb28\ufb2a-\ufd3d\ufd50-\ufdce\ufdd0-\ufdfc\ufe70-\ufefc"
+    "\U00010800-\U0001091e\U00010920-\U00010a00\U00010a04\U00010a07-\U00010a0b"
+    "\U00010a10-\U00010a37\U00010a3b-\U00010a3e\U00010a40-\U00010ae4"
+    "\U00010ae7-\U00010b38\U00010b40-\U00010d23\U00010d28-\U00010d2f"
+    "\U00010d3a-\U00010e5f\U00010e7f-\U00010eaa\U00010ead-\U00010f45"
+    "\U00010f51-\U00010f81\U00010f86-\U00010fff\U0001e800-\U0001e8cf"
+    "\U0001e8d7-\U0001e943\U0001e94b-\U0001eeef\U0001eef2-\U0001efff"
+    "]"
+)
 LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00", "cue_of": "#009E73"}  # Okabe-Ito
 
 
