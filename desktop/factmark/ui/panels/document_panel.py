@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from factmark.core.project import Project
 from factmark.ui.models.tables import STATUS_NAMES, DocumentListModel
@@ -54,13 +54,21 @@ class DocumentPanel(QWidget):
         metrics = table.fontMetrics()
         table.setColumnWidth(1, metrics.horizontalAdvance("In progress") + 16)
         table.setColumnWidth(2, metrics.horizontalAdvance("99999") + 16)
+        # How many documents a filter or search shows, and what to do when it shows none.
+        self.summary = QLabel(self)
+        self.summary.setObjectName("documentListSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # the search as typed
+        self.summary.setWordWrap(True)
+        self.summary.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(status_filter)
         layout.addWidget(search)
+        layout.addWidget(self.summary)
         layout.addWidget(table)
+        self.model.modelReset.connect(self._summarise)  # a filter, a search, an import
 
         search.textChanged.connect(lambda _text: self._search_timer.start())
         status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
@@ -97,6 +105,25 @@ class DocumentPanel(QWidget):
         self._quiet = False
         if current is not None:
             self.select(current, emit=False)
+
+    def _summarise(self) -> None:
+        """Under a status filter or a search: how many documents the list shows of all of
+        them, and, when it shows none, that the filter hides the others."""
+        status, search = self.model.status, self.model.search
+        if not status and not search:
+            self.summary.hide()
+            return
+        shown, total = self.model.rowCount(), self.model.project.document_count()
+        which = []
+        if status:
+            which.append(STATUS_NAMES.get(status, status).lower())
+        if search:
+            which.append(f"matching “{search}”")
+        text = f"{shown:,} of {total:,} documents: {' and '.join(which)}."
+        if not shown:
+            text += " Choose All documents or clear the search to see the others."
+        self.summary.setText(text)
+        self.summary.show()
 
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         document_id = self.model.data(current, Qt.ItemDataRole.UserRole)
