@@ -23,7 +23,7 @@ from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection, Split, iter_records
 from factmark.core.exporting.conll import sentence_starts, tokenize
 from factmark.core.importing import import_file
-from factmark.core.incoming import IncomingDocument
+from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 
@@ -628,3 +628,16 @@ def _texts(corpus: Path) -> list[str]:
     for name in ("annotated.jsonl", "doccano.jsonl"):
         lines += (corpus / name).read_bytes().splitlines()
     return [orjson.loads(line)["text"] for line in lines if line.strip()]
+
+
+def test_large_counts_in_the_notes_are_grouped_by_thousands(
+    project: Project, tmp_path: Path
+) -> None:
+    """The card and the export's message count as every report does: "1,200", not "1200"."""
+    text = " ".join(f"w{n:04d}" for n in range(1200))  # 1,200 words of 5 characters
+    spans = [IncomingSpan(6 * n + 1, 6 * n + 3, "number") for n in range(1200)]  # inside each
+    assert project.add_document(IncomingDocument(text, "Many", status="done", spans=spans))
+
+    result = export_conll(project, tmp_path / "many.conll", "outermost")
+
+    assert result.notes == ["spans widened to whole tokens (an edge fell inside a token): 1,200"]

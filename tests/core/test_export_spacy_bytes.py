@@ -86,8 +86,8 @@ def counted(notes: list[str], start: str) -> str | None:
 def of(counts: Counts, what: Counter[str]) -> str | None:
     if not what:
         return None
-    by_label = ", ".join(f"{label} {n}" for label, n in sorted(what.items()))
-    return f"{sum(what.values())} of {counts.spans} ({by_label})"
+    by_label = ", ".join(f"{label} {n:,}" for label, n in sorted(what.items()))
+    return f"{sum(what.values()):,} of {counts.spans:,} ({by_label})"
 
 
 def test_the_shared_corpus_and_awkward_spans(

@@ -420,8 +420,8 @@ def test_stats_labels_and_relations_print_names_escaped(tmp_path: Path) -> None:
     for result in (stats, labels, relations):
         assert result.returncode == 0, result.stderr
         assert_terminal_safe(result.stdout, result.stderr)
-    assert "  cl\\x1b[31maim         1" in stats.stdout.splitlines()
-    assert "  a\\x1b]0;title\\x07na         1" in stats.stdout.splitlines()
+    assert "  cl\\x1b[31maim           1" in stats.stdout.splitlines()
+    assert "  a\\x1b]0;title\\x07na           1" in stats.stdout.splitlines()
     row = next(line for line in labels.stdout.splitlines() if "aim" in line)
     # The description's line break is shown as a space, as the table shows every one.
     assert row.endswith("cl\\x1b[31maim  #E69F00      1  marks\\u202e claims and more")

@@ -52,7 +52,7 @@ def _list(project_path: Path, as_json: bool) -> int:
     for title in ("languages", "reviewers", "files"):
         counts: dict[str, int] = summary[title]  # type: ignore[assignment]
         if counts:
-            shown = [f"{name or '(not given)'} {n}" for name, n in list(counts.items())[:10]]
+            shown = [f"{name or '(not given)'} {n:,}" for name, n in list(counts.items())[:10]]
             more = f", and {len(counts) - 10} more" if len(counts) > 10 else ""
             _say(f"{title}: {', '.join(shown)}{more}")
     return EXIT_OK

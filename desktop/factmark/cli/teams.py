@@ -147,7 +147,7 @@ def _say_more(figures: dict[str, Any]) -> None:
             )
     counts = figures["disagreement_counts"]
     parts = [
-        f"{kind} {printable(name)} {n}"
+        f"{kind} {printable(name)} {n:,}"
         for kind, key in (("span", "spans"), ("link", "links"), ("attribute", "attributes"))
         for name, n in counts[key].items()
     ]

@@ -159,7 +159,7 @@ def check(path: Path, conn: sqlite3.Connection) -> str | None:
     if count:
         more = f"; and {count - len(found)} more" if count > len(found) else ""
         return (
-            f"{count} rows cannot be read ({'; '.join(found)}{more}); nothing was changed. "
+            f"{count:,} rows cannot be read ({'; '.join(found)}{more}); nothing was changed. "
             f"To keep its valid rows: factmark merge NEW.factmark {path} --skip-invalid"
         )
     remember(path)

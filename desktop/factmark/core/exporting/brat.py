@@ -434,7 +434,7 @@ class BratWriter:
             ),
         ):
             if number:
-                notes.append(f"{part}{what}: {number}")
+                notes.append(f"{part}{what}: {number:,}")
         if self.unkept_details:
             notes.append(
                 "brat has no place for span annotators: they are not in the brat files "

@@ -164,7 +164,7 @@ def write_card(
             lines += [f"- {prefix}`{_relative(f, base)}`" for f in beside]
             listed.update(beside)
             continue
-        what = f" ({len(inside)} files)" if output.is_dir() else ""
+        what = f" ({len(inside):,} files)" if output.is_dir() else ""
         if part in result.empty_parts:
             what += " — **empty**: no document fell in this part"
         lines.append(f"- {prefix}`{_relative(output, base) or '.'}`{what}")

@@ -30,12 +30,12 @@ def agreement_lines(
     lines += [
         f"The gold layer was adjudicated from {len(figures['annotators'])} annotators' "
         f"layers ({', '.join(_names(figures['annotators'], pseudonyms))}) on "
-        f"{figures['documents_compared']} documents. Krippendorff's unitizing alpha "
+        f"{figures['documents_compared']:,} documents. Krippendorff's unitizing alpha "
         "(1 = the same spans and labels, 0 = no better than chance; Krippendorff et al. "
         "2016): overall "
         f"u = {_f(overall['u'])}, bu = {_f(overall['bu'])} (spans against the rest), "
         f"cu = {_f(overall['cu'])} (labels where spans meet), "
-        f"1995/2004 αu = {_f(overall['u_2004'])}, on {overall['units']} spans. "
+        f"1995/2004 αu = {_f(overall['u_2004'])}, on {overall['units']:,} spans. "
         f"Exact span F1 {_f(figures['overall']['exact_f1'])}, overlap F1 "
         f"{_f(figures['overall']['overlap_f1'])}.",
         "",
@@ -45,8 +45,8 @@ def agreement_lines(
     counts = figures["disagreement_counts"]
     for name, row in alpha["labels"].items():
         lines.append(
-            f"| {name} | {_f(row['u'])} | {_f(row['u_2004'])} | {row['units']} | "
-            f"{_f(figures['labels'][name]['exact_f1'])} | {counts['spans'].get(name, 0)} |"
+            f"| {name} | {_f(row['u'])} | {_f(row['u_2004'])} | {row['units']:,} | "
+            f"{_f(figures['labels'][name]['exact_f1'])} | {counts['spans'].get(name, 0):,} |"
         )
     extra = [
         f"- link `{kind}`: F1 exact ends {_f(row['exact_f1'])}, overlapping ends "
@@ -54,7 +54,7 @@ def agreement_lines(
         for kind, row in figures["links"].items()
     ] + [
         f"- attribute `{name}`: {_measure(row)} {_f(row['value'])} over "
-        f"{row['spans_compared']} spans"
+        f"{row['spans_compared']:,} spans"
         for name, row in figures["attributes"].items()
     ]
     return lines + (["", *extra] if extra else [])

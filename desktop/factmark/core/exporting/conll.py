@@ -332,7 +332,7 @@ class ConllWriter:
             (counts.unknown, "spans left out, their label not being a project label"),
         ):
             if number:
-                notes.append(f"{part}{what}: {number}")
+                notes.append(f"{part}{what}: {number:,}")
         return notes
 
     # -- a second process's documents (see second_process) ---------------------

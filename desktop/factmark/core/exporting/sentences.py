@@ -314,7 +314,7 @@ class SentencesWriter:
         if self.scheme == "checkthat":
             rule = f"`class_label` is `Yes` for a sentence sharing a character with {worthy}"
             rule += ", else `No`"
-            counts = f"Yes {classes.count(b'C')}, No {len(classes) - classes.count(b'C')}"
+            counts = f"Yes {classes.count(b'C'):,}, No {len(classes) - classes.count(b'C'):,}"
         else:
             rule = (
                 f"`Verdict` 1 (CFS) for a sentence sharing a character with {worthy}; 0 (UFS) "
@@ -327,7 +327,7 @@ class SentencesWriter:
             f"sentences: {counted(len(classes), 'sentence')} ({counts}), cut by spaCy's sentencizer"
         )
         if self.crossing:
-            by_label = ", ".join(f"{label} {n}" for label, n in sorted(self.crossing.items()))
+            by_label = ", ".join(f"{label} {n:,}" for label, n in sorted(self.crossing.items()))
             notes.append(
                 f"sentences: {counted(sum(self.crossing.values()), 'span')} crossing a sentence "
                 f"boundary ({by_label}); each counts for every sentence it shares a character with"

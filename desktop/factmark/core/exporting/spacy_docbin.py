@@ -213,12 +213,12 @@ class SpacyWriter:
         """What the card's Notes say about this output, one line per kind of adjustment."""
         where = f"{self.context.part}: " if self.context.part else ""
         notes = [
-            f"{where}documents counted as spaCy's multi-language `xx` ({why}): {count}"
+            f"{where}documents counted as spaCy's multi-language `xx` ({why}): {count:,}"
             for why, count in sorted(self.by_language.items())
         ]
         if len(self.languages) > 1:  # the same line from every part: the card shows it once
             mixed = ", ".join(
-                f"{code if code != FALLBACK_LANGUAGE else 'other or none'} {n}"
+                f"{code if code != FALLBACK_LANGUAGE else 'other or none'} {n:,}"
                 for code, n in sorted(self.languages.items(), key=_xx_last)
             )
             notes.append(
@@ -253,8 +253,8 @@ class SpacyWriter:
 
     def _of(self, counts: Counter[str]) -> str:
         """``"12 of 25 (location 6, number 6)"``."""
-        by_label = ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
-        return f"{sum(counts.values())} of {self.counts.spans} ({by_label})"
+        by_label = ", ".join(f"{label} {n:,}" for label, n in sorted(counts.items()))
+        return f"{sum(counts.values()):,} of {self.counts.spans:,} ({by_label})"
 
     def finish(self) -> list[Path]:
         lang = self.tokenizer()

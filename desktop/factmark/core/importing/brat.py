@@ -344,7 +344,7 @@ class _Parsed:
             if a is None or b is None:
                 raise ValidationError(
                     f"{printable(bound.tid)}: offsets {where} are outside the "
-                    f"{len(self.text)} characters of {self.txt_name}"
+                    f"{len(self.text):,} characters of {self.txt_name}"
                 )
             points.append((a, b))
         if not _fits(self.text, points, bound.shown):
@@ -413,7 +413,7 @@ class _Parsed:
             )
         if self.unkept:
             left = "; ".join(
-                f"{count} {what}{'s' * (count > 1)}" for what, count in self.unkept.items()
+                f"{count:,} {what}{'s' * (count > 1)}" for what, count in self.unkept.items()
             )
             parts.append(f"not imported (no place in Factmark): {left}")
         return "; ".join(parts) or None

@@ -82,7 +82,7 @@ class LeftOut:
         """One clause for the import report, or None when nothing was left out."""
         parts = []
         if self.layers:
-            shown = ", ".join(f"{n} {name}" for name, n in sorted(self.layers.items()))
+            shown = ", ".join(f"{n:,} {name}" for name, n in sorted(self.layers.items()))
             parts.append(f"not imported, layers Factmark does not read: {shown}")
         if self.empty:
             parts.append(
@@ -95,6 +95,6 @@ class LeftOut:
                 "(between annotations that were not imported)"
             )
         if self.features:
-            shown = ", ".join(f"{n} {name}" for name, n in sorted(self.features.items()))
+            shown = ", ".join(f"{n:,} {name}" for name, n in sorted(self.features.items()))
             parts.append(f"feature values not imported (not text, number or yes/no): {shown}")
         return "; ".join(parts) or None

@@ -307,7 +307,7 @@ def _check_members(members: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip that would inflate past the limits; only its directory is read."""
     if len(members) > MAX_MEMBERS:
         raise ValidationError(
-            f"refused: the zip has {len(members)} files, over the limit of {MAX_MEMBERS}; "
+            f"refused: the zip has {len(members):,} files, over the limit of {MAX_MEMBERS:,}; "
             "nothing of it was read"
         )
     total = sum(m.file_size for m in members)

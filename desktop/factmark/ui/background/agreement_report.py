@@ -88,7 +88,7 @@ def _more_html(figures: dict[str, Any]) -> str:
         html += "".join(
             f"<tr><td>{escape(name)}</td>{_cell(row['value'])}<td>"
             + ("Cohen's kappa" if row["measure"] == "cohen_kappa" else "Krippendorff's alpha")
-            + f", {row['spans_compared']} spans</td></tr>"
+            + f", {row['spans_compared']:,} spans</td></tr>"
             for name, row in figures["attributes"].items()
         )
         html += "</table>"

@@ -98,7 +98,7 @@ class ImportOutcome:
             parts.append(f"{counted(self.failed_files, 'file')} had errors")
         text = "; ".join(parts)
         if self.cancelled:
-            text = f"Cancelled after {len(self.reports)} of {self.total_files} files. {text}"
+            text = f"Cancelled after {len(self.reports):,} of {self.total_files:,} files. {text}"
         if self.error:
             text += f". Import stopped: {self.error}"
         return text
@@ -154,7 +154,7 @@ class ArchiveOutcome:
         if self.failed_files:
             text += f"; {counted(self.failed_files, 'file')} had refused items or errors"
         if self.cancelled:
-            text = f"Cancelled after {len(self.reports)} of {self.total_files} files. {text}"
+            text = f"Cancelled after {len(self.reports):,} of {self.total_files:,} files. {text}"
         if self.error:
             text += f". Stopped: {self.error}"
         return text

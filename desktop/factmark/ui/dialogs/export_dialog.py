@@ -343,7 +343,7 @@ class ExportDialog(QDialog):
     def _update_counts(self) -> None:
         counts = self.project.status_counts()
         chosen = sum(counts[s] for s, box in self.statuses.items() if box.isChecked())
-        self.counts.setText(f"{chosen} of {sum(counts.values())} documents will be exported.")
+        self.counts.setText(f"{chosen:,} of {sum(counts.values()):,} documents will be exported.")
 
     def _browse(self) -> None:
         if FORMATS[self.format.currentData()].SUFFIX == "":

@@ -121,7 +121,7 @@ class LabelTableModel(TableModel):
             return int(across | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             key = f"key {label.key}" if label.key else "no key"
-            spans = f"{count} span" if count == 1 else f"{count} spans"
+            spans = f"{count} span" if count == 1 else f"{count:,} spans"
             return plain_tip(f"{label.name} ({key}, {spans})\n{label.description}".rstrip())
         return None
 

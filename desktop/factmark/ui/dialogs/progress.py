@@ -72,7 +72,7 @@ class _ProgressDialog(QProgressDialog):
     def show_progress(self, done: int, total: int, name: str) -> None:
         if self.cancelling:
             return
-        self.setLabelText(f"{self.doing} {name}\n{done + 1} of {counted(total, 'file')}")
+        self.setLabelText(f"{self.doing} {name}\n{done + 1:,} of {counted(total, 'file')}")
         self.setMaximum(total)
         self.setValue(done)  # last: on a modal dialog it processes events
 

@@ -83,7 +83,7 @@ class RelationTypeTableModel(TableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.LINKS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            links = f"{row['links']} link" if row["links"] == 1 else f"{row['links']} links"
+            links = f"{row['links']} link" if row["links"] == 1 else f"{row['links']:,} links"
             return plain_tip(f"{row['name']} ({links})\n{row['description']}".rstrip())
         return None
 

@@ -59,7 +59,7 @@ class DisagreementList(QTreeWidget):
         # Each group's rows still to be made, from the first not yet made.
         self._unmade: deque[tuple[QTreeWidgetItem, list[dict[str, Any]], int]] = deque()
         for (kind, name), entries in sorted(groups.items()):
-            top = QTreeWidgetItem(self, [f"{KINDS[kind]} {name} ({len(entries)})"])
+            top = QTreeWidgetItem(self, [f"{KINDS[kind]} {name} ({len(entries):,})"])
             self._unmade.append((top, entries, 0))
         # Rows beyond the first are made a batch per turn of the event loop, so that the
         # window answers while a large project's list fills (100,000 rows take seconds).

@@ -56,7 +56,7 @@ class ConflictPanel(QFrame):
     def show_conflict(self, conflict: MergeConflict, position: int, waiting: int) -> None:
         """Show ``conflict``, the ``position``-th of the ``waiting`` open ones."""
         self.heading.setText(
-            f"Merge conflict {position} of {waiting} · {conflict.document} · {conflict.what()}"
+            f"Merge conflict {position:,} of {waiting:,} · {conflict.document} · {conflict.what()}"
         )
         self.target_title.setText("This project")
         self.target.setText(conflict.version("target"))

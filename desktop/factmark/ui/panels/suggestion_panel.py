@@ -13,7 +13,7 @@ EMPTY = (
     "No suggestions to review. Document > Suggest spans (Ctrl+Shift+S) proposes numbers, "
     "places and sources; each is shown here, to accept (Enter) or reject (Backspace)."
 )
-NONE_IN_HAND = "{waiting} to review, none in hand: Tab goes to the next one."
+NONE_IN_HAND = "{waiting:,} to review, none in hand: Tab goes to the next one."
 KEYS = "Enter accepts and goes to the next · Backspace rejects · Tab skips · Esc lets go"
 
 
@@ -72,7 +72,7 @@ class SuggestionPanel(QWidget):
             self.keys.setVisible(False)
             fit_soon(self)
             return
-        self.heading.setText(f"Suggestion {position} of {waiting}")
+        self.heading.setText(f"Suggestion {position:,} of {waiting:,}")
         if detail:  # shorter text: the panel keeps its four lines
             self.body.setText(
                 f"{suggestion.label} “{_short(text, 40)}”\n{detail} ({suggestion.confidence:.0%})"

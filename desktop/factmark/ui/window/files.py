@@ -187,7 +187,7 @@ class ProjectFiles(QObject):
         # A refused copy may list thousands of rows: the dialog shows the first ones.
         shown = lines[:MERGE_LINES_SHOWN]
         if len(lines) > len(shown):
-            shown.append(f"... and {len(lines) - len(shown)} more lines")
+            shown.append(f"... and {len(lines) - len(shown):,} more lines")
         QMessageBox.information(
             self.window, "Merge projects", plain_tip("\n".join(shown) or "Nothing to merge.")
         )

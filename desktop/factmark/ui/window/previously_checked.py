@@ -179,7 +179,7 @@ class PreviouslyChecked(QObject):
             self.tell(EMPTY_ARCHIVE if self._size == 0 else NO_MATCH)
             return
         if number > len(matches):
-            self.tell(f"Previously checked lists {len(matches)} match(es) for this claim.")
+            self.tell(f"Previously checked lists {len(matches):,} match(es) for this claim.")
             return
         chosen = matches[number - 1].review
         values = {URL_ATTRIBUTE: chosen.url, RATING_ATTRIBUTE: chosen.rating}

@@ -18,7 +18,7 @@ from factmark.ui.window.annotation import Annotation
 from factmark.ui.window.session import Session
 from factmark.ui.window.settings import Settings
 
-LAST_REVIEWED = "Last suggestion reviewed; Tab starts again from the top ({waiting} left)."
+LAST_REVIEWED = "Last suggestion reviewed; Tab starts again from the top ({waiting:,} left)."
 NO_MORE = "No more suggestions: every one is reviewed."
 
 
@@ -186,7 +186,7 @@ class SuggestionReview(QObject):
         if document_id == self.session.document_id:
             waiting = len(self.view.suggestions)
             self._tell_in_hand(
-                f"{counted(added, 'new suggestion')}, {waiting} to review: Enter accepts and "
+                f"{counted(added, 'new suggestion')}, {waiting:,} to review: Enter accepts and "
                 "goes to the next, Backspace rejects, Tab skips, Shift+Enter accepts all.",
                 10000,
             )
@@ -267,7 +267,7 @@ class SuggestionReview(QObject):
                 LAST_REVIEWED.format(waiting=len(shown))
                 if direction > 0
                 else f"First suggestion reached; Shift+Tab starts again from the bottom "
-                f"({len(shown)} left)."
+                f"({len(shown):,} left)."
             )
             self.tell(lead + end, 10000)
             return
@@ -275,5 +275,5 @@ class SuggestionReview(QObject):
         if done:
             number, waiting = self.position()
             self._tell_in_hand(
-                f"{lead}Next: {number} of {waiting}. Enter accepts, Backspace rejects.", 8000
+                f"{lead}Next: {number:,} of {waiting:,}. Enter accepts, Backspace rejects.", 8000
             )
