@@ -492,3 +492,27 @@ def test_a_refused_edit_says_why_in_the_dialog_and_leaves_no_step(
     ]
     assert names(window.project) == DEFAULTS
     assert window.session.undo_stack.count() == 0
+
+
+def test_a_refusal_appearing_or_going_moves_no_button(qtbot: QtBot, used_project: Project) -> None:
+    """The refusal's line is kept when empty: the buttons stay under the pointer."""
+    dialog = open_dialog(qtbot, used_project)
+    colour = widget(dialog, QPushButton, "labelColour")
+    remove = widget(dialog, QPushButton, "removeLabel")
+
+    def places() -> tuple[int, int]:
+        return colour.mapTo(dialog, colour.rect().topLeft()).y(), remove.mapTo(
+            dialog, remove.rect().topLeft()
+        ).y()
+
+    click_row(qtbot, dialog, 3)
+    before = places()
+    click(qtbot, dialog, "removeLabel")  # number is used: refused, with a one-line reason
+    assert error_text(dialog)
+    qtbot.wait(50)  # the layout settles
+    assert places() == before
+    click_row(qtbot, dialog, 1)
+    click(qtbot, dialog, "removeLabel")  # source is unused: removed, the message cleared
+    assert error_text(dialog) == ""
+    qtbot.wait(50)
+    assert places() == before

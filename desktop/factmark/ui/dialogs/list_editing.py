@@ -122,6 +122,9 @@ def error_label(parent: QWidget, name: str) -> QLabel:
     error.setTextFormat(Qt.TextFormat.PlainText)  # refusals quote names as written
     error.setStyleSheet(f"color: {ERROR_COLOUR};")
     error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    # A line kept for it when empty: a one-line refusal appearing or going moves nothing
+    # else in the dialog (the buttons stay under the pointer).
+    error.setMinimumHeight(error.fontMetrics().lineSpacing())
     return error
 
 
