@@ -38,7 +38,10 @@ def open_dialog(window, qtbot: QtBot) -> tuple[AgreementDialog, QTreeWidget]:
     qtbot.waitUntil(lambda: window.findChild(AgreementDialog) is not None)
     dialog = window.findChild(AgreementDialog)
     qtbot.waitExposed(dialog)
+    tabs = dialog.tabs.tabBar()  # the disagreements have a tab of their own: a click shows it
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
     tree = dialog.findChild(QTreeWidget, "agreementDisagreements")
+    qtbot.waitUntil(tree.isVisible)
     return dialog, tree
 
 

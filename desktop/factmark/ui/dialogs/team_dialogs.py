@@ -6,7 +6,7 @@ from collections import deque
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent
+from PySide6.QtGui import QColor, QKeyEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from factmark.core.project import Project
 from factmark.ui.background.agreement_report import agreement_html
-from factmark.ui.dialogs.fit import available_area, fit_to_screen, scrolling
+from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.dialogs.stats_dialog import BarChart
 from factmark.ui.models.agreement_documents import DocumentFigures
 
@@ -31,6 +32,10 @@ from factmark.ui.models.agreement_documents import DocumentFigures
 # of the event loop.
 ROWS_AT_ONCE = 2000
 KINDS = {"span": "spans", "link": "link", "attribute": "attribute"}
+# The dialog's size where the screen has room (a 1920×1080 desk); on a 1366×768 laptop or
+# smaller it takes the screen's available area.
+SIZE = (1280, 960)
+SUMMARY_SHARE = 0.4  # the most of the dialog's height the figures above the tables take
 
 
 def _row(entry: dict[str, Any]) -> QTreeWidgetItem:
@@ -67,11 +72,22 @@ class DisagreementList(QTreeWidget):
         self._filling.setInterval(0)
         self._filling.timeout.connect(lambda: self._make(ROWS_AT_ONCE))
         self._make(ROWS_AT_ONCE)
-        self.resizeColumnToContents(0)
+        # Columns as wide as their headings and the first rows; the versions, the long
+        # text, take the rest (the first column is capped in resizeEvent).
+        self.resizeColumnToContents(1)
+        self._first_width = max(self.sizeHintForColumn(0), self.header().sectionSizeHint(0))
         if self._unmade:
             self._filling.start()
         self.itemActivated.connect(self._open)
         self.itemDoubleClicked.connect(self._open)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A long document name takes at most two fifths of what the place leaves, so that
+        # every heading and most of each version stay in view (no sideways scrolling).
+        room = self.viewport().width() - self.columnWidth(1)
+        width = min(self._first_width, room * 2 // 5)
+        self.setColumnWidth(0, max(width, self.header().sectionSizeHint(0)))
 
     def filled(self) -> bool:
         """Whether every disagreement has its row."""
@@ -107,12 +123,14 @@ class DisagreementList(QTreeWidget):
 
 
 def _titled(parent: QWidget, title: str, view: QWidget) -> QWidget:
-    """``view`` under a line saying what it shows."""
+    """``view`` under a line saying what it shows (wrapped on a narrow screen)."""
     box = QWidget(parent)
     column = QVBoxLayout(box)
-    column.setContentsMargins(0, 0, 0, 0)
-    column.addWidget(QLabel(title, box))
-    column.addWidget(view)
+    column.setContentsMargins(6, 6, 6, 6)
+    line = QLabel(title, box)
+    line.setWordWrap(True)
+    column.addWidget(line)
+    column.addWidget(view, 1)
     return box
 
 
@@ -137,8 +155,12 @@ class DocumentTable(QTableView):
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(80)
-        for column in range(1, header.count()):
-            self.setColumnWidth(column, 90)
+        # The figures share one width: their widest heading (with room for the sort
+        # arrow) or value.
+        figures = range(1, header.count())
+        width = max(max(header.sectionSizeHint(c), self.sizeHintForColumn(c)) for c in figures)
+        for column in figures:
+            self.setColumnWidth(column, width)
         self.activated.connect(self._open)
         self.doubleClicked.connect(self._open)
 
@@ -169,8 +191,10 @@ class DocumentTable(QTableView):
 
 class AgreementDialog(QDialog):
     """View > Agreement: the figures of ``factmark agree`` (``figures``, with the
-    disagreements) with a pair heatmap, and the disagreements behind them; choosing one
-    closes the dialog with ``place_chosen``."""
+    disagreements) with a pair heatmap and per-label bars above, and below, taking the rest
+    of a dialog as large as the screen allows, the documents and the disagreements behind
+    the figures, a tab each; choosing a document or a disagreement closes the dialog with
+    ``document_chosen`` or ``place_chosen``."""
 
     place_chosen = Signal(int, int, int)  # document id, start, end
     document_chosen = Signal(str)  # a document's uid
@@ -203,36 +227,71 @@ class AgreementDialog(QDialog):
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, parent=self)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        # Many labels: the bars scroll, at most a third of the screen's height.
-        bars = scrolling(self.bars, self)
-        bars.setMaximumHeight(
-            min(self.bars.sizeHint().height() + 4, available_area(self).height() // 3)
-        )
-        layout.addWidget(bars)
+        # Above: the report and the per-label bars side by side (each scrolls when long).
+        self.summary = QSplitter(Qt.Orientation.Horizontal, self)
+        self.summary.setObjectName("agreementSummary")
+        self.summary.addWidget(self.report)
+        self.summary.addWidget(scrolling(self.bars, self))
+        # Below, taking the rest of the dialog: the documents, and the disagreements.
         self.disagreements = DisagreementList(self.figures.get("disagreements", []), self)
         self.disagreements.place_chosen.connect(self._chosen)
         self.documents = DocumentTable(self.figures["documents"], self)
         self.documents.document_chosen.connect(self._document)
-        middle = _titled(
-            self,
-            "Documents, lowest agreement first (a click on a heading sorts; double-click or "
-            "Enter opens the document in review mode):",
-            self.documents,
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("agreementTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(
+            _titled(
+                self,
+                "Documents, lowest agreement first (a click on a heading sorts; double-click "
+                "or Enter opens the document in review mode):",
+                self.documents,
+            ),
+            f"&Documents ({len(self.figures['documents']):,})",
         )
-        below = _titled(
-            self,
-            "Disagreements behind the figures (double-click or Enter opens the place in "
-            "review mode):",
-            self.disagreements,
+        self.tabs.addTab(
+            _titled(
+                self,
+                "Disagreements behind the figures (double-click or Enter opens the place in "
+                "review mode):",
+                self.disagreements,
+            ),
+            f"D&isagreements ({len(self.figures.get('disagreements', [])):,})",
         )
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.report)
-        split.addWidget(middle)
-        split.addWidget(below)
-        layout.addWidget(split, 1)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.addWidget(self.summary)
+        self.split.addWidget(self.tabs)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.split, 1)
         layout.addWidget(buttons)
-        fit_to_screen(self, 640, 560)
+        fit_to_screen(self, *SIZE)
+        self._shared = False  # the split between figures and tables, made on first show
+        self.documents.setFocus()  # arrows move through the documents, Enter opens one
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shared:
+            self._shared = True
+            self._share_height()
+
+    def _share_height(self) -> None:
+        """The figures above take what they need, at most ``SUMMARY_SHARE`` of the
+        height; the tables below the rest."""
+        frame = 2 * self.report.frameWidth() + 2
+        report = int(self.report.document().size().height()) + frame  # laid out to its width
+        wanted = max(report, self.bars.sizeHint().height() + 4)
+        total = sum(self.split.sizes())
+        summary = min(wanted, int(total * SUMMARY_SHARE))
+        self.split.setSizes([summary, total - summary])
+        width = sum(self.summary.sizes())
+        self.summary.setSizes([width * 3 // 5, width - width * 3 // 5])  # the report wider
+
+    def _tab_shown(self, index: int) -> None:
+        """The keys go to the table of the tab chosen (Alt+D, Alt+I or a click)."""
+        (self.documents if index == 0 else self.disagreements).setFocus()
 
     def _document(self, uid: str) -> None:
         self.accept()

@@ -65,7 +65,9 @@ class DocumentFigures(QAbstractTableModel):
         if role == Role.DisplayRole:
             return "–" if value is None else f"{value:.2f}"
         if role == Role.TextAlignmentRole:
-            return Qt.AlignmentFlag.AlignCenter if value is None else Qt.AlignmentFlag.AlignRight
+            if value is None:
+                return Qt.AlignmentFlag.AlignCenter
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if value is not None and role == Role.BackgroundRole:
             return shade(value)
         if value is not None and role == Role.ForegroundRole:
