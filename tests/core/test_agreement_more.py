@@ -133,3 +133,49 @@ def test_attribute_alpha_three_annotators(tmp_path: Path) -> None:
         "value": 0.3889,
         "spans_compared": 4,
     }
+
+
+def test_examples_list_the_first_of_each_figure_and_count_every_one(tmp_path: Path) -> None:
+    """``examples=N`` lists the first N disagreements of each figure (span label, link
+    type, attribute) in document order, with the same figures and counts as the whole
+    list, which is worked out by hand here: each document repeats the troops document's
+    claim, number, link and verdict disagreements (one each)."""
+    with Project.open(tmp_path / "many.factmark") as project:
+        for n in range(3):
+            project.add_document(
+                IncomingDocument(
+                    TEXT.replace("Kyiv", f"Kyi{n}"),
+                    title=f"troops {n}",
+                    spans=[
+                        span(0, 4, "source", "ana", "a1"),
+                        span(0, 31, "claim", "ana", "a2", verdict="false"),
+                        span(10, 13, "number", "ana", "a3"),
+                        span(0, 4, "source", "ben", "b1"),
+                        span(0, 25, "claim", "ben", "b2", verdict="misleading"),
+                        span(10, 20, "number", "ben", "b3"),
+                    ],
+                    relations=[
+                        IncomingRelation("a1", "a2", "source_of"),
+                        IncomingRelation("b1", "b2", "source_of"),
+                        IncomingRelation("a3", "a2", "about"),
+                    ],
+                ),
+                create_labels=True,
+            )
+        every = agreement(project)
+        first = agreement(project, examples=2)
+    counts = {
+        "spans": {"claim": 3, "number": 3},
+        "links": {"about": 3},
+        "attributes": {"verdict": 3},
+    }
+    assert every["disagreement_counts"] == first["disagreement_counts"] == counts
+    assert len(every["disagreements"]) == 12
+    listed = [(d["kind"], d["label"], d["document"]) for d in first["disagreements"]]
+    figures = [("span", "claim"), ("span", "number"), ("link", "about"), ("attribute", "verdict")]
+    assert sorted(listed) == sorted(
+        (kind, label, f"troops {n}") for kind, label in figures for n in (0, 1)
+    )
+    assert {k: v for k, v in every.items() if k != "disagreements"} == {
+        k: v for k, v in first.items() if k != "disagreements"
+    }

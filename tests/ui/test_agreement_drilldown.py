@@ -90,3 +90,45 @@ def test_enter_opens_the_disagreement(open_window, qtbot: QtBot, tmp_path: Path)
     qtbot.waitUntil(lambda: window.article_view.selected_range() == (26, 30))
     assert window.current.title == "troops"
     assert window.action_table["reviewMode"].isChecked()
+
+
+def test_a_long_list_shows_the_first_of_each_figure_and_counts_them_all(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    """An archive's disagreements run to hundreds of thousands: the list holds the first
+    of each figure (DISAGREEMENTS_LISTED), and its headings and tab count every one."""
+    import sqlite3
+
+    from factmark.ui.background import jobs
+
+    monkeypatch.setattr(jobs, "DISAGREEMENTS_LISTED", 2)
+    path = tmp_path / "many.factmark"
+    with Project.open(path) as project:
+        for n in range(5):  # five documents where ana and ben mark 240 differently
+            project.add_document(
+                IncomingDocument(
+                    f"{TEXT} ({n})",
+                    title=f"troops {n}",
+                    spans=[
+                        IncomingSpan(10, 13, "number", "ana"),
+                        IncomingSpan(10, 20, "number", "ben"),
+                    ],
+                )
+            )
+    with sqlite3.connect(path) as db:  # the oracle: the spans as stored
+        (disputed,) = db.execute(
+            "SELECT count(DISTINCT document_id) FROM spans WHERE label = 'number'"
+        ).fetchone()
+    assert disputed == 5
+    window = open_window(path)
+    dialog, tree = open_dialog(window, qtbot)
+
+    (group,) = [tree.topLevelItem(n) for n in range(tree.topLevelItemCount())]
+    assert group.text(0) == (
+        "spans number (5; the first 2 listed: factmark agree --json lists all)"
+    )
+    assert [group.child(n).text(0) for n in range(group.childCount())] == [
+        "troops 0",
+        "troops 1",
+    ]
+    assert dialog.tabs.tabText(1) == "D&isagreements (5)"

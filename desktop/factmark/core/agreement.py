@@ -212,6 +212,7 @@ def agreement(
     workers: int = WORKERS,
     listed: int | None = None,
     cancelled: Callable[[], bool] | None = None,
+    examples: int | None = None,
 ) -> dict[str, Any]:
     """Every figure the ``agree`` command shows, as plain JSON-ready data.
 
@@ -222,7 +223,11 @@ def agreement(
     document, label, place and every annotator's version; left out when ``details`` is
     False, which the counts alone need much less time for), ``disagreement_counts`` and
     ``notes``. ``documents`` lists the ``listed`` documents of lowest agreement (every
-    compared document when None).
+    compared document when None). With ``examples``, ``disagreements`` lists at most that
+    many of each figure (label, link type, attribute), from the first documents on, and the
+    counts are counted as without ``details`` (an archive's hundreds of thousands of
+    disagreements, each with every annotator's version, took five times as long as the
+    figures themselves, for a list nobody reads to its end).
 
     The project is read a range of documents at a time and counted on arrays
     (:mod:`factmark.core.agreement_scan`), so that an archive of millions of spans takes
@@ -239,16 +244,23 @@ def agreement(
     """
     labels = [label.name for label in project.labels()]
     codes, people = Codes(labels), Codes([])
+    listing = details and examples is not None  # a few of each figure's, read apart
+    every = details and not listing
 
     def count(ids: range) -> _Tally:
-        return _count(project, labels, codes, people, details, workers, ids, cancelled=cancelled)
+        return _count(project, labels, codes, people, every, workers, ids, cancelled=cancelled)
+
+    def figures(tally: _Tally) -> dict[str, Any]:
+        if listing and examples is not None:
+            tally.spans = _span_examples(project, codes, people, tally.disagreeing, examples)
+        return tally.figures(codes, people, details, listed, examples if listing else None)
 
     first = two_processes.cut(project, [], FROM_BYTES, SHARE)
     if first is None:
-        return count(EVERY_ID).figures(codes, people, details, listed)
+        return figures(count(EVERY_ID))
     if (os.cpu_count() or 1) < 2 * workers:  # the two processes keep the processors busy
         workers = 1
-    job = {"project": str(project.path), "details": details, "workers": workers, "first": first}
+    job = {"project": str(project.path), "details": every, "workers": workers, "first": first}
     second = two_processes.SecondProcess.start("agreement", COMMAND, job)
     try:
         tally = count(range(-IDS, first))
@@ -260,7 +272,62 @@ def agreement(
             tally.merge(count(range(first, IDS)))
     finally:
         second.stop()
-    return tally.figures(codes, people, details, listed)
+    return figures(tally)
+
+
+def _span_examples(
+    project: Project, codes: Codes, people: Codes, counts: Counter[str], examples: int
+) -> list[dict[str, Any]]:
+    """Up to ``examples`` span disagreements of each label, from the first documents on:
+    documents are read with their texts only until every label has its examples (or as
+    many as ``counts`` says it has)."""
+    wanted = {label: min(examples, count) for label, count in counts.items() if count}
+    found: list[dict[str, Any]] = []
+    listed: Counter[str] = Counter()
+    batches = read_batches(project, codes, people, True)
+    while any(listed[label] < number for label, number in wanted.items()):
+        batch = next(batches, None)
+        if batch is None:
+            break
+        for one in _compared(batch):
+            for entry in span_disagreements(one):
+                label = entry["label"]
+                if listed[label] < wanted.get(label, 0):
+                    listed[label] += 1
+                    found.append(entry)
+    return found
+
+
+def _first_of_each(entries: list[dict[str, Any]], examples: int | None) -> list[dict[str, Any]]:
+    """The first ``examples`` entries of each kind and label (every one when None)."""
+    if examples is None:
+        return entries
+    seen: Counter[tuple[str, str]] = Counter()
+    kept = []
+    for entry in entries:
+        key = (entry["kind"], entry["label"])
+        if seen[key] < examples:
+            seen[key] += 1
+            kept.append(entry)
+    return kept
+
+
+def _compared(batch: Batch) -> Iterator[Compared]:
+    """The documents of ``batch`` that have spans, each with its spans by annotator."""
+    for at, rows in enumerate(batch.rows):
+        if not rows:
+            continue
+        spans: dict[str, list[SpanRow]] = {}
+        for row in map(SpanRow._make, rows):
+            spans.setdefault(row.annotator or "", []).append(row)
+        yield Compared(
+            batch.ids[at],
+            batch.texts.names.uid(at),
+            batch.texts.names.title(at),
+            batch.texts.text(at),
+            spans,
+            batch.relations.get(at, []),
+        )
 
 
 def _count(
@@ -379,23 +446,12 @@ class _Tally:
                 self.overall[key].add(value)
         self.documents.add(batch, documents, people)
         self.units.add(batch, codes)
-        for at, rows in enumerate(batch.rows):
-            if not rows:
-                continue
-            spans: dict[str, list[SpanRow]] = {}
-            for row in map(SpanRow._make, rows):
-                spans.setdefault(row.annotator or "", []).append(row)
-            one = Compared(
-                batch.ids[at],
-                batch.texts.names.uid(at),
-                batch.texts.names.title(at),
-                batch.texts.text(at),
-                spans,
-                batch.relations.get(at, []),
-            )
+        for one in _compared(batch):
             if details:
                 self.spans += span_disagreements(one)
-            if one.relations or any(row[7] is not None for row in rows):
+            if one.relations or any(
+                row.attrs is not None for rows in one.spans.values() for row in rows
+            ):
                 self.slow.append(one)
         if not details:
             counted = disagreeing_clusters(
@@ -426,21 +482,28 @@ class _Tally:
         self.units.merge(part.units)
 
     def figures(
-        self, codes: Codes, people: Codes, details: bool, listed: int | None
+        self,
+        codes: Codes,
+        people: Codes,
+        details: bool,
+        listed: int | None,
+        examples: int | None = None,
     ) -> dict[str, Any]:
-        """The figures of everything pooled, in ``agreement``'s shape."""
+        """The figures of everything pooled, in ``agreement``'s shape (with ``examples``,
+        :attr:`spans` holds only those listed and the counts are :attr:`disagreeing`)."""
         annotators = sorted({name for pair in self.pairs for name in pair})
         units = self.units.figures(codes, people, self.labels)
         links, unmatched = link_agreement(self.slow)
         attributes, differing = attribute_agreement(self.slow, annotators)
-        spans = Counter(e["label"] for e in self.spans) if details else self.disagreeing
+        every = details and examples is None
+        spans = Counter(e["label"] for e in self.spans) if every else self.disagreeing
         more: dict[str, Any] = {
             "alpha_u": {"overall": units.overall, "labels": units.labels},
             "links": links,
             "attributes": attributes,
         }
         if details:
-            more["disagreements"] = self.spans + unmatched + differing
+            more["disagreements"] = self.spans + _first_of_each(unmatched + differing, examples)
         more["disagreement_counts"] = {
             kind: dict(sorted(counts.items()))
             for kind, counts in (

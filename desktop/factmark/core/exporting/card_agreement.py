@@ -21,7 +21,7 @@ def agreement_lines(
         return []
     from factmark.core.agreement import agreement
 
-    figures = agreement(project)
+    figures = agreement(project, details=False)  # the counts: no disagreement is listed
     lines = ["", "## Agreement of the layers adjudicated", ""]
     if not figures["documents_compared"]:
         return [*lines, "No document had spans by two or more annotators to compare."]

@@ -334,6 +334,11 @@ def add_to_archive(
     return outcome
 
 
+# Disagreements listed in View > Agreement of each figure (label, link type, attribute),
+# from the first documents on; their counts are every one (factmark agree --json lists all).
+DISAGREEMENTS_LISTED = 1000
+
+
 def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutcome:
     """The agreement figures with the disagreements behind them, from a read-only
     connection; once ``cancelled()`` is true the counting stops (a second process counting
@@ -349,7 +354,7 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
     # A progress handler aborts a running query once cancelled, as an export's does.
     project.conn.set_progress_handler(lambda: int(cancelled()), 200)
     try:
-        figures = agreement(project, cancelled=cancelled)
+        figures = agreement(project, cancelled=cancelled, examples=DISAGREEMENTS_LISTED)
     except Stopped:
         return AgreementOutcome(cancelled=True)
     except (ProjectError, OSError, sqlite3.Error) as error:

@@ -53,7 +53,14 @@ class DisagreementList(QTreeWidget):
 
     place_chosen = Signal(int, int, int)  # document id, start, end
 
-    def __init__(self, disagreements: list[dict[str, Any]], parent: QWidget | None = None):
+    def __init__(
+        self,
+        disagreements: list[dict[str, Any]],
+        parent: QWidget | None = None,
+        counts: dict[str, dict[str, int]] | None = None,
+    ):
+        """``counts``: how many disagreements each figure has (``disagreement_counts``),
+        when ``disagreements`` lists only the first of them."""
         super().__init__(parent)
         self.setObjectName("agreementDisagreements")
         self.setHeaderLabels(["Figure / document", "Place", "Versions"])
@@ -64,7 +71,11 @@ class DisagreementList(QTreeWidget):
         # Each group's rows still to be made, from the first not yet made.
         self._unmade: deque[tuple[QTreeWidgetItem, list[dict[str, Any]], int]] = deque()
         for (kind, name), entries in sorted(groups.items()):
-            top = QTreeWidgetItem(self, [f"{KINDS[kind]} {name} ({len(entries):,})"])
+            total = (counts or {}).get(f"{kind}s", {}).get(name, len(entries))
+            shown = f"{total:,}"
+            if total > len(entries):
+                shown += f"; the first {len(entries):,} listed: factmark agree --json lists all"
+            top = QTreeWidgetItem(self, [f"{KINDS[kind]} {name} ({shown})"])
             self._unmade.append((top, entries, 0))
         # Rows beyond the first are made a batch per turn of the event loop, so that the
         # window answers while a large project's list fills (100,000 rows take seconds).
@@ -120,6 +131,14 @@ class DisagreementList(QTreeWidget):
         entry = item.data(0, Qt.ItemDataRole.UserRole)
         if isinstance(entry, dict):
             self.place_chosen.emit(entry["document_id"], entry["start"], entry["end"])
+
+
+def disagreeing(figures: dict[str, Any]) -> int:
+    """How many disagreements are behind the figures (more than are listed, maybe)."""
+    counts = figures.get("disagreement_counts")
+    if counts is None:
+        return len(figures.get("disagreements", []))
+    return sum(sum(by_name.values()) for by_name in counts.values())
 
 
 def _titled(parent: QWidget, title: str, view: QWidget) -> QWidget:
@@ -233,7 +252,9 @@ class AgreementDialog(QDialog):
         self.summary.addWidget(self.report)
         self.summary.addWidget(scrolling(self.bars, self))
         # Below, taking the rest of the dialog: the documents, and the disagreements.
-        self.disagreements = DisagreementList(self.figures.get("disagreements", []), self)
+        self.disagreements = DisagreementList(
+            self.figures.get("disagreements", []), self, self.figures.get("disagreement_counts")
+        )
         self.disagreements.place_chosen.connect(self._chosen)
         self.documents = DocumentTable(self.figures["documents"], self)
         self.documents.document_chosen.connect(self._document)
@@ -256,7 +277,7 @@ class AgreementDialog(QDialog):
                 "review mode):",
                 self.disagreements,
             ),
-            f"D&isagreements ({len(self.figures.get('disagreements', [])):,})",
+            f"D&isagreements ({disagreeing(self.figures):,})",
         )
         self.tabs.currentChanged.connect(self._tab_shown)
         self.split = QSplitter(Qt.Orientation.Vertical, self)
