@@ -77,3 +77,50 @@ def test_a_copy_named_without_its_suffix_gets_it(
             d.title for d in window.project.documents()
         ]
     assert str(tmp_path / "bob.factmark") in window.statusBar().currentMessage()
+
+
+def test_the_copy_for_an_annotator_is_made_off_the_window_thread_and_can_be_cancelled(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    """An archive takes tens of seconds to copy: the window's thread stays free (its
+    events turn, a progress dialog shows) and Cancel removes the copy."""
+    import threading
+    import time
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    import factmark.core.copies as copies
+
+    real = copies.make_copy
+    threads: list[threading.Thread] = []
+
+    def slow_copy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        made = real(*args, **kwargs)
+        time.sleep(1.0)  # as a large project would take
+        return made
+
+    monkeypatch.setattr(copies, "make_copy", slow_copy)
+    window = open_window()
+    ticks: list[float] = []
+    timer = QTimer(window, interval=50)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+
+    def cancel_when_shown() -> None:
+        dialog = window.findChild(QProgressDialog, "copyProgress")
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(50, cancel_when_shown)
+            return
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, cancel_when_shown)
+    target = tmp_path / "for-marko.factmark"
+    window.files.copy_for_annotator(target)
+    timer.stop()
+
+    assert threads and threads[0] is not threading.main_thread()
+    assert len(ticks) >= 10  # the window's events went on meanwhile (1 s, a tick each 50 ms)
+    assert not target.exists()  # cancelled: the copy removed
+    assert "merge it back" not in window.statusBar().currentMessage()

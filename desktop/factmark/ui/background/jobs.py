@@ -186,7 +186,37 @@ class AgreementOutcome:
     error: str | None = None
 
 
+@dataclass
+class CopyOutcome:
+    """A copy of the project made for an annotator (``made``), or why there is none:
+    cancelled (the copy removed) or ``error``."""
+
+    made: Any = None  # factmark.core.copies.CopyMade
+    cancelled: bool = False
+    error: str | None = None
+
+
 # -- the work itself (runs in the worker thread; no Qt here) --------------------------
+
+
+def copy_project(project_path: Path, target: Path, cancelled: Cancelled) -> CopyOutcome:
+    """A copy of the project file for another annotator, with its base (core.copies),
+    read from a read-only connection of this thread; a cancel once it is written removes
+    it (a 100,000-article archive takes tens of seconds to copy)."""
+    from factmark.core.copies import make_copy
+
+    existed = target.exists()
+    try:
+        with Project.open_beside(project_path, readonly=True) as project:
+            made = make_copy(project, target)
+    except (OSError, ValueError, ProjectError, sqlite3.Error) as error:
+        return CopyOutcome(error=str(error))
+    if cancelled():
+        if not existed:
+            for side in ("", "-wal", "-shm", "-journal"):
+                target.with_name(target.name + side).unlink(missing_ok=True)
+        return CopyOutcome(cancelled=True)
+    return CopyOutcome(made=made)
 
 
 def import_paths(
@@ -610,6 +640,20 @@ class AgreementJob(Job):
 
     def _failed(self, message: str) -> AgreementOutcome:
         return AgreementOutcome(error=message)
+
+
+class CopyJob(Job):
+    """A copy of a project file for another annotator (:func:`copy_project`)."""
+
+    def __init__(self, project_path: Path, target: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project_path, self.target = Path(project_path), Path(target)
+
+    def _work(self, progress: Progress, cancelled: Cancelled) -> CopyOutcome:
+        return copy_project(self.project_path, self.target, cancelled)
+
+    def _failed(self, message: str) -> CopyOutcome:
+        return CopyOutcome(error=message)
 
 
 class MergeJob(_FilesJob):

@@ -18,6 +18,8 @@ from factmark.ui.background.jobs import (
     AgreementOutcome,
     ArchiveJob,
     ArchiveOutcome,
+    CopyJob,
+    CopyOutcome,
     ExportJob,
     ExportOutcome,
     ImportJob,
@@ -179,6 +181,18 @@ def run_merge(parent: QWidget, project_path: Path, paths: list[Path]) -> MergeOu
     dialog = _ProgressDialog(parent, "mergeProgress", "Merging", "Reading the copies…")
     dialog.doing = "Merging"
     outcome: MergeOutcome = _run(MergeJob(project_path, paths), dialog)
+    return outcome
+
+
+def run_copy(parent: QWidget, project_path: Path, target: Path) -> CopyOutcome:
+    """Copy the project for another annotator in the background behind a progress dialog
+    (shown only when it takes a while; Cancel removes the copy); returns once it has
+    ended. An error is shown in a message box; saying what was made is the caller's."""
+    label = f"Copying the project to {target.name}…"
+    dialog = _ProgressDialog(parent, "copyProgress", "Export project for annotator", label, "step")
+    outcome: CopyOutcome = _run(CopyJob(project_path, target), dialog)
+    if outcome.error:
+        plain_warning(parent, "Export project for annotator", outcome.error)
     return outcome
 
 

@@ -206,12 +206,11 @@ class ProjectFiles(QObject):
     def copy_for_annotator(self, path: Path) -> None:
         """Write a copy of the project for another annotator to work on offline; it
         remembers its base, so merging it back applies its deletions too (core.copies)."""
-        from factmark.core.copies import make_copy
+        from factmark.ui.dialogs.progress import run_copy
 
-        try:
-            make_copy(self.project, path)
-        except (OSError, ValueError, ProjectError) as error:
-            QMessageBox.warning(self.window, "Export project for annotator", plain_tip(str(error)))
+        # In the background: an archive of 100,000 articles takes tens of seconds to copy.
+        outcome = run_copy(self.window, self.project.path, path)
+        if outcome.made is None:
             return
         self.window.statusBar().showMessage(
             f"Copied the project to {path}; merge it back with File > Merge projects.", 10000
