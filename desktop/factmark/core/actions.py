@@ -284,7 +284,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Accept span into the gold layer",
         ("G",),
         "Label",
-        help="Adjudication: accept the selected span into the gold layer",
+        help="Adjudication: accept the selected span into the gold layer (a gold copy on its text)",
         section=3,
     ),
     A(
@@ -292,7 +292,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Reject span (review)",
         ("X",),
         "Label",
-        help="Adjudication: reject the selected span",
+        help="Adjudication: reject the selected span and take its gold copy out again; on a gold "
+        "span, take it out of the gold layer",
         section=3,
     ),
     A("nextSpan", "Select next span", ("Alt+Down",), "Label", when="document", section=4),

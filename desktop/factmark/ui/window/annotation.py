@@ -11,6 +11,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from factmark.core import adjudication
+from factmark.core.adjudication import ACCEPTED
 from factmark.core.cue_names import CUE, CUE_OF, VOICE, is_outlet_voice
 from factmark.core.model import GOLD
 from factmark.core.operations import (
@@ -26,6 +28,7 @@ from factmark.core.operations import (
 )
 from factmark.core.selection import next_word_edge, span_range, trim, word_at
 from factmark.ui.article.article_view import ArticleView
+from factmark.ui.window.selection import span_name
 from factmark.ui.window.session import Session
 
 GROW, SHRINK = 1, -1
@@ -52,6 +55,7 @@ class Annotation(QObject):
     """The span edits of one window, over its session and article view."""
 
     span_selected = Signal(object)  # span id or None, after an edit chose it
+    told = Signal(str)  # what an edit did, for the status bar
 
     def __init__(
         self,
@@ -171,25 +175,42 @@ class Annotation(QObject):
 
     # -- adjudication ------------------------------------------------------------
 
+    @painted_once
     def review_selected(self, verdict: str) -> None:
-        """Adjudicate the selected annotator span: ``accepted`` copies it into the gold
-        layer, ``rejected`` leaves it out; either way it is marked as reviewed."""
+        """Adjudicate the selected span (see core.adjudication): ``accepted`` copies an
+        annotator's span into the gold layer, ``rejected`` leaves it out and takes its
+        gold copy out again (a gold span: out of the gold layer). One undo step; the
+        status bar says what was done."""
         span = self.view.span(self.view.selected_span_id)
         if span is None or self.document_id is None:
             self.failed("Select an annotator's span first (click it or Alt+Down).")
             return
-        if span.annotator == GOLD:
-            self.failed("This span is in the gold layer already; Delete removes it.")
+        name = span_name(self.view.text, span)
+        if verdict == ACCEPTED and span.annotator == GOLD:
+            self.failed(f"{name} is in the gold layer already; X takes it out.")
             return
-        parts: list[Operation] = []
-        if verdict == "accepted" and not self.view.index.find(
-            span.start, span.end, span.label, GOLD
-        ):
-            parts.append(AddSpan(self.document_id, span.start, span.end, span.label, GOLD))
-        attrs = {**span.attrs, "review": verdict}
-        parts.append(UpdateSpan(self.document_id, span.id or 0, {"attrs": attrs}))
-        text = "Accept into gold" if verdict == "accepted" else "Reject"
-        self.perform(Compound(self.document_id, parts, text))
+        spans = self.view.index.overlapping(span.start, span.end)
+        if verdict == ACCEPTED:
+            done = adjudication.accept(self.document_id, span, spans)
+        else:
+            done = adjudication.reject(self.document_id, span, spans)
+        if done.edit is None:
+            self.told.emit(f"Nothing to change: {name} is {verdict} already.")
+            return
+        if not self.perform(done.edit):
+            return
+        if verdict == ACCEPTED:
+            there = "" if done.added_to_gold else " (its gold copy was there already)"
+            self.told.emit(f"Accepted into gold: {name}{there}.")
+            return
+        if span.annotator == GOLD:
+            said = f"Rejected: {name} (removed from gold)"
+        else:
+            said = f"Rejected: {name}" + (" (removed from gold)" if done.removed_from_gold else "")
+        if done.also_rejected:
+            too = "" if span.annotator == GOLD else " too"
+            said += f"; the same span by {', '.join(done.also_rejected)} marked rejected{too}"
+        self.told.emit(said + ".")
 
     # -- links, notes, attributes -------------------------------------------------
 

@@ -507,6 +507,7 @@ class MainWindow(QMainWindow):
         actions["redo"].setEnabled(False)
 
         session.problem.connect(lambda message: self.tell(message))
+        self.annotation.told.connect(lambda message: self.tell(message))
         session.performing.connect(self.next_frame.hold)
         session.project_closing.connect(self.next_frame.flush)
         session.changed.connect(self._changed)

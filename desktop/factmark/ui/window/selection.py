@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtWidgets import QMenu
 
 from factmark.core.changes import ChangeSet
-from factmark.core.model import Document, Span
+from factmark.core.model import GOLD, Document, Span
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.models.tables import SpanListModel
 from factmark.ui.window.session import Session
@@ -177,16 +177,26 @@ class SpanSelection(QObject):
         self.select(span_id)
 
     def describe(self, span: Span) -> str:
-        """The status bar's words for a selected span (and the spans it is nested in)."""
+        """The status bar's words for a selected span (and the spans it is nested in).
+
+        A span on exactly the same text (its gold copy, another annotator's) is neither
+        around nor inside it: it is named once, by its layer ("also in gold")."""
         line = f"Selected: {self.name(span)}"
-        around = self.view.enclosing(span)
-        inside = self.view.inside(span)
+        edges = (span.start, span.end)
+        enclosing = self.view.enclosing(span)  # those on the same text first: shortest
+        same = [s for s in enclosing if (s.start, s.end) == edges]
+        around = [s for s in enclosing if (s.start, s.end) != edges]
+        inside = [s for s in self.view.inside(span) if (s.start, s.end) != edges]
+        if same:
+            line += f" ({also(span, same)})"
         if around:
             line += f", inside {self.name(around[0])}"
         if inside:
             line += f", holding {self.name(inside[0])}" + (
                 f" and {len(inside) - 1} more" if len(inside) > 1 else ""
             )
+        if same:  # Ctrl+click takes the innermost span around it: one on the same text
+            return line + f" — Ctrl+click selects the {same[0].label} {layer(same[0])}."
         if around:
             return line + f" — Ctrl+click selects the {around[0].label} around it."
         if inside:
@@ -195,10 +205,7 @@ class SpanSelection(QObject):
 
     def name(self, span: Span) -> str:
         """A span's label and its text, cut short: claim “lost around 500…”."""
-        words = " ".join(self.view.text[span.start : span.end].split())
-        if len(words) > 32:
-            words = words[:31].rstrip() + "…"
-        return f"{span.label} “{words}”"
+        return span_name(self.view.text, span)
 
     def step(self, step: int, among: Callable[[Span], bool] | None = None) -> None:
         """Select the next (+1) or previous (-1) span in text order, from the selected
@@ -245,6 +252,31 @@ class SpanSelection(QObject):
             self.select(under[0].id)
         menu = self.context_menu(has_selection, view.selected_span_id is not None)
         menu.exec(view.viewport().mapToGlobal(point))
+
+
+def span_name(text: str, span: Span) -> str:
+    """A span's label and its text (of the document ``text``), cut short:
+    claim “lost around 500…”."""
+    words = " ".join(text[span.start : span.end].split())
+    if len(words) > 32:
+        words = words[:31].rstrip() + "…"
+    return f"{span.label} “{words}”"
+
+
+def layer(span: Span) -> str:
+    """Whose a span is, in a few words: "in gold", "by olena", "by an unnamed annotator"."""
+    if span.annotator == GOLD:
+        return "in gold"
+    return f"by {span.annotator}" if span.annotator else "by an unnamed annotator"
+
+
+def also(span: Span, same: list[Span]) -> str:
+    """The other spans on exactly the text of ``span``: "also in gold", "also source by
+    olena and 1 more" (their label named when it is not the span's)."""
+    first = same[0]
+    kind = "" if first.label == span.label else f"{first.label} "
+    more = f" and {len(same) - 1} more" if len(same) > 1 else ""
+    return f"also {kind}{layer(first)}{more}"
 
 
 def _shape(span: Span) -> tuple[int, int, str]:
