@@ -64,11 +64,41 @@ def test_suggestions_identical_to_a_span_are_skipped_and_hidden(project: Project
     start = TEXT.index("Kyiv")
     project.add_span(doc, start, start + 4, "location", "ana")
     assert project.add_suggestions(doc, [proposal("Kyiv", "location")]) == 0
-    assert project.add_suggestions(doc, [proposal("Kyiv", "source")]) == 1  # another label
+    assert project.add_suggestions(doc, [proposal("Kyiv", "source")]) == 0  # another label
     # a suggestion stored before the span was made is hidden once the span exists
     project.add_suggestions(doc, [proposal("Bakhmut", "location")])
     project.add_span(doc, TEXT.index("Bakhmut"), TEXT.index("Bakhmut") + 7, "location")
-    assert stored(project, doc) == [("Kyiv", "source", "rule", 0.8)]
+    assert stored(project, doc) == []
+
+
+def test_a_suggestion_inside_a_span_of_its_label_is_not_proposed_one_of_another_is(
+    project: Project, doc: int
+) -> None:
+    """Spans nest when they mark different things (a number inside a claim); the same
+    label inside its own span marks the same thing twice."""
+    inner = proposal("men left", "claim")
+    assert project.add_suggestions(doc, [inner]) == 1  # no claim there yet
+    claim = TEXT.index("500 men left Bakhmut")
+    span = project.add_span(doc, claim, claim + len("500 men left Bakhmut"), "claim", "ana")
+    added = project.add_suggestions(
+        doc,
+        [
+            proposal("500 men", "number"),  # inside the claim: another label
+            proposal("left Bakhmut", "claim"),  # inside a claim: the same thing again
+            proposal("said 500 men left Bakhmut", "claim"),  # around it: the user judges
+        ],
+    )
+    assert added == 2
+    assert [(text, label) for text, label, *_ in stored(project, doc)] == [
+        ("said 500 men left Bakhmut", "claim"),
+        ("500 men", "number"),
+    ]
+    project.delete_span(span.id or 0)  # the claim went: what it hid is proposed again
+    assert [(text, label) for text, label, *_ in stored(project, doc)] == [
+        ("said 500 men left Bakhmut", "claim"),
+        ("500 men", "number"),
+        ("men left", "claim"),
+    ]
 
 
 @pytest.mark.parametrize(

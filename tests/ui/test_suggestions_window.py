@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import orjson
@@ -151,3 +154,71 @@ def test_suggestions_asked_for_from_the_document_list_are_reviewed_with_their_ke
     assert [(s.label, s.start, s.end) for s in window.project.spans(window.current.id)] == [
         (held.label, held.start, held.end)
     ]
+
+
+def spans_in_file(window: MainWindow) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the article's spans, read with bare sqlite3."""
+    with closing(sqlite3.connect(Path(window.project.path))) as db:
+        return db.execute(
+            'SELECT start, "end", label FROM spans WHERE document_id = ?', [window.current.id]
+        ).fetchall()
+
+
+def test_accept_all_never_stacks_a_span_on_one_already_there(open_window, qtbot: QtBot) -> None:
+    """Spans made before suggesting: a source "Bakhmut" (the project suggester proposes
+    "Bakhmut" as a source wherever it is, beside the location suggester's location),
+    the source "Wagner Group chief Yevgeny Prigozhin" (and "Prigozhin" is proposed as
+    a source from elsewhere in the project) and a claim holding "500 men". Accept all
+    adds no second span on any text that has one, nor a source inside that source; the
+    number inside the claim (another label) is accepted, and the status bar counts what
+    was left out."""
+    from tests.ui.helpers import drag_select
+    from tests.ui.test_annotation import KEYS, find
+
+    window = open_window()
+    view = window.article_view
+    made = [
+        ("Bakhmut", "source", 0),
+        ("Prigozhin", "source", 1),  # "Prigozhin said Thursday": learned as a source
+        ("Wagner Group chief Yevgeny Prigozhin", "source", 0),
+        ("he said it had lost around 500 men", "claim", 0),
+    ]
+    for text, label, occurrence in made:
+        start = find(window, text, occurrence)
+        drag_select(view, start, start + len(text))
+        qtbot.keyClick(view, KEYS[label])
+    before = spans_in_file(window)
+    assert len(before) == len(made)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_S, CTRL | SHIFT)  # Suggest
+    qtbot.waitUntil(lambda: bool(view.suggestions), timeout=10_000)
+    with closing(sqlite3.connect(Path(window.project.path))) as db:
+        (proposed,) = db.execute(
+            "SELECT count(*) FROM suggestions WHERE document_id = ?", [window.current.id]
+        ).fetchone()
+
+    qtbot.keyClick(view, Qt.Key.Key_Return, SHIFT)  # accept all
+    after = spans_in_file(window)
+    ranges = [(start, end) for start, end, _label in after]
+    assert len(ranges) == len(set(ranges)), "two spans on one text"
+    wagner = find(window, "Wagner Group chief Yevgeny Prigozhin")
+    inside = wagner + len("Wagner Group chief Yevgeny ")
+    assert (inside, inside + len("Prigozhin"), "source") not in after
+    number = find(window, "500 men")
+    assert (number, number + len("500 men"), "number") in after  # inside the claim
+    said = re.fullmatch(
+        r"Accepted (\d+) suggestions; left out (\d+) suggestions? on text a span already "
+        r"marks( \(Tab reviews the \d+ still waiting\))?\.",
+        window.statusBar().currentMessage(),
+    )
+    assert said is not None, window.statusBar().currentMessage()
+    accepted, left_out = int(said[1]), int(said[2])
+    assert accepted == len(after) - len(before)
+    assert accepted + left_out == proposed
+    # Left out: at each other "Bakhmut", the location or the source (the same text).
+    assert left_out == find_all(view.text, "Bakhmut") - 1
+
+
+def find_all(text: str, word: str) -> int:
+    """How many times ``word`` stands in ``text`` as a word of its own."""
+    return len(re.findall(rf"\b{re.escape(word)}\b", text))

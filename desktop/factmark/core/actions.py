@@ -333,6 +333,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Document/Suggestions",
         scope="article",
         when="document",
+        help="Accept all suggestions, but those that would stack on a span already there "
+        "(counted in the status bar)",
     ),
     A(
         "backspaceKey",

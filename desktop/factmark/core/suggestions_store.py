@@ -10,6 +10,18 @@ from factmark.core.model import Proposal, Span, Suggestion, ValidationError, val
 from factmark.core.spans_store import SpansStore
 from factmark.core.storage import now
 
+# A span that a suggestion would stack on (core.stacking.stacks_on) and that hides it:
+# one on exactly its text, whatever its label, or one of its label holding it. (One of its
+# label inside it hides nothing: such a suggestion is proposed; Accept all leaves it out.)
+_STACKED_ON = (
+    "SELECT 1 FROM spans s WHERE s.document_id = {document} AND s.start <= {start} "
+    'AND s."end" >= {end} AND ((s.start = {start} AND s."end" = {end}) OR s.label = {label})'
+)
+_STACKED_ON_STORED = _STACKED_ON.format(
+    document="g.document_id", start="g.start", end='g."end"', label="g.label"
+)
+_STACKED_ON_NEW = _STACKED_ON.format(document="?1", start="?2", end="?3", label="?4")
+
 
 class SuggestionsStore(SpansStore, LabelsStore):
     """A project's suggestions, which become spans (of known labels) when accepted."""
@@ -19,13 +31,13 @@ class SuggestionsStore(SpansStore, LabelsStore):
     def suggestions(self, document_id: int) -> list[Suggestion]:
         """A document's suggestions awaiting review, in text order.
 
-        Rejected suggestions and those a span with the same offsets and label has
-        made redundant are left out.
+        Rejected suggestions are left out, and those a span has made redundant
+        (core.stacking): a span on exactly their text, whatever its label, or a span of
+        their label holding them. Deleting that span brings them back.
         """
         rows = self._query(
             "SELECT g.* FROM suggestions g WHERE g.document_id = ? AND g.rejected_at IS NULL "
-            "AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.document_id = g.document_id "
-            'AND s.start = g.start AND s."end" = g."end" AND s.label = g.label) '
+            f"AND NOT EXISTS ({_STACKED_ON_STORED}) "
             'ORDER BY g.start, g."end" DESC, g.label, g.id',
             [document_id],
         )
@@ -44,7 +56,8 @@ class SuggestionsStore(SpansStore, LabelsStore):
         """Store proposals for review in one transaction; returns how many were new.
 
         Skipped: proposals already stored (awaiting review or rejected before, so a
-        refusal sticks) and those identical to an existing span. All are checked
+        refusal sticks) and those an existing span makes redundant (see
+        :meth:`suggestions`). All are checked
         first (offsets, known label, confidence in [0, 1]); one bad proposal stores
         none. Suggestions never change the document's status.
         """
@@ -65,8 +78,7 @@ class SuggestionsStore(SpansStore, LabelsStore):
             self.conn.executemany(
                 'INSERT OR IGNORE INTO suggestions (document_id, start, "end", label, suggester, '
                 "confidence, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE NOT EXISTS "
-                "(SELECT 1 FROM spans WHERE document_id = ?1 AND start = ?2 "
-                'AND "end" = ?3 AND label = ?4)',
+                f"({_STACKED_ON_NEW})",
                 [
                     (document_id, p.start, p.end, p.label, p.suggester, float(p.confidence), stamp)
                     for p in proposals

@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextCursor
 from factmark.core.changes import ChangeSet
 from factmark.core.model import Document, Suggestion
 from factmark.core.operations import AcceptSuggestion, Compound, Operation, RejectSuggestion
+from factmark.core.stacking import accepted_together
 from factmark.core.text import counted
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.background.suggestions import SuggestionComputer
@@ -220,19 +221,29 @@ class SuggestionReview(QObject):
         return True
 
     def accept_all(self) -> None:
-        """Accept every suggestion of the document, as one undo step."""
+        """Accept every suggestion of the document, as one undo step, but those that
+        would stack on a span (core.stacking): the status bar counts what it left out."""
         document_id = self.session.document_id
         shown = [s for s in self.view.suggestions if s.id is not None]
         if document_id is None or not shown:
             self.tell("No suggestions to accept: Ctrl+Shift+S suggests spans.", 6000)
             return
+        kept, left = accepted_together(shown, self.view.index.spans)
+        if not kept:
+            self.tell(f"Nothing accepted: {_left_out(left)}; Tab reviews them one by one.", 8000)
+            return
         annotator = self.annotation.annotator()
-        parts: list[Operation] = [
-            AcceptSuggestion(document_id, s.id or 0, annotator) for s in shown
-        ]
+        parts: list[Operation] = [AcceptSuggestion(document_id, s.id or 0, annotator) for s in kept]
         text = f"Accept {counted(len(parts), 'suggestion')}"
-        if self.annotation.perform(Compound(document_id, parts, text)):
-            self.tell(f"Accepted {counted(len(parts), 'suggestion')}.", 6000)
+        if not self.annotation.perform(Compound(document_id, parts, text)):
+            return
+        said = f"Accepted {counted(len(parts), 'suggestion')}"
+        if left:
+            waiting = len(self.view.suggestions)
+            said += f"; {_left_out(left)}" + (
+                f" (Tab reviews the {waiting} still waiting)" if waiting else ""
+            )
+        self.tell(said + ".", 8000)
 
     def step(self, direction: int, after: int | None = None, done: str = "") -> None:
         """Take the next (+1) or previous (-1) suggestion in hand, from the one in hand,
@@ -277,3 +288,8 @@ class SuggestionReview(QObject):
             self._tell_in_hand(
                 f"{lead}Next: {number:,} of {waiting:,}. Enter accepts, Backspace rejects.", 8000
             )
+
+
+def _left_out(left: list[Suggestion]) -> str:
+    """Accept all's words for the suggestions it left out (core.stacking)."""
+    return f"left out {counted(len(left), 'suggestion')} on text a span already marks"
