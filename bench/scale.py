@@ -5,8 +5,10 @@
     python bench/scale.py --steps export:jsonl,export:brat   # only these steps
 
 Steps: ``import`` (always run: every other step needs the project), ``window``, ``stats``,
-``agree``, ``export`` (every format) or ``export:FORMAT`` (one; its ratio is against
-``export:jsonl``, which runs first whenever an export is asked for).
+``agree`` (the command, and View > Agreement's counting), ``copy`` (a copy for an
+annotator, beside SQLite's backup of the file), ``export`` (every format) or
+``export:FORMAT`` (one; its ratio is against ``export:jsonl``, which runs first whenever an
+export is asked for).
 
 Every step runs in a process of its own and is timed with its peak memory (max RSS):
 the import (``factmark import``), the search index filled afterwards as the window does it
@@ -181,7 +183,44 @@ print(json.dumps({{"transactions": len(steps)}}))
 """
 
 
-STEPS = ("import", "window", "stats", "agree", *(f"export:{fmt}" for fmt in FORMATS))
+# View > Agreement's counting, as its background job does it (the figures, the first
+# disagreements of each figure listed, the report's HTML).
+AGREE_WINDOW = """
+import json, time
+from pathlib import Path
+from factmark.ui.background.jobs import agreement_figures
+began = time.perf_counter()
+outcome = agreement_figures(Path({path!r}), lambda: False)
+assert outcome.error is None and outcome.figures, outcome.error
+print(json.dumps({{"seconds": time.perf_counter() - began,
+                  "listed": len(outcome.figures["disagreements"]),
+                  "counted": sum(sum(by.values())
+                                 for by in outcome.figures["disagreement_counts"].values())}}))
+"""
+# What a copy cannot go under: SQLite's backup of the project file alone, as the copy
+# makes it before it records the copy's base.
+BACKUP_FLOOR = """
+import json, os, sqlite3, time
+times, began = os.times(), time.perf_counter()
+source = sqlite3.connect({path!r})
+target = sqlite3.connect({target!r})
+source.backup(target)
+target.close()
+seconds, ended = time.perf_counter() - began, os.times()
+os.remove({target!r})
+print(json.dumps({{"seconds": seconds,
+                  "cpu": ended.user + ended.system - times.user - times.system}}))
+"""
+
+
+STEPS = (
+    "import",
+    "window",
+    "stats",
+    "agree",
+    "copy",
+    *(f"export:{fmt}" for fmt in FORMATS),
+)
 
 
 def steps(text: str) -> tuple[str, ...]:
@@ -249,7 +288,7 @@ def main(argv: list[str]) -> int:
         "--steps",
         type=steps,
         default=STEPS,
-        help="comma-separated steps to run (default: all): import, window, stats, agree, "
+        help="comma-separated steps to run (default: all): import, window, stats, agree, copy, "
         "export, export:FORMAT",
     )
     args = parser.parse_args(argv)
@@ -324,6 +363,38 @@ def main(argv: list[str]) -> int:
                 seconds,
                 memory,
                 f"processor time {cpu:.2f} s; target < 3 s: {within}",
+            )
+            seconds, memory, out = inside(AGREE_WINDOW.format(path=str(project)))
+            figures = json.loads(out.strip().splitlines()[-1])
+            row(
+                "agreement as View > Agreement counts it (figures, report, disagreements "
+                "listed)",
+                figures["seconds"],
+                memory,
+                f"{figures['counted']:,} disagreements counted, the first "
+                f"{figures['listed']:,} listed; the command's target < 3 s: "
+                f"{verdict(figures['seconds'] < 3)}",
+            )
+        if "copy" in chosen:
+            copied = work / "copy.factmark"
+            seconds, cpu, memory, _ = timed_cpu([*factmark, "copy", str(project), str(copied)])
+            size = copied.stat().st_size
+            copied.unlink()
+            _, floor_memory, out = inside(
+                BACKUP_FLOOR.format(path=str(project), target=str(work / "floor.factmark"))
+            )
+            floor = json.loads(out.strip().splitlines()[-1])
+            row(
+                "copy for an annotator (`factmark copy`, File > Export project for annotator)",
+                seconds,
+                memory,
+                f"processor time {cpu:.2f} s; {size / 2**20:,.0f} MiB with its base",
+            )
+            row(
+                "floor of the copy: SQLite's backup of the project file alone",
+                floor["seconds"],
+                floor_memory,
+                f"{seconds / floor['seconds']:.2f}x (processor time {floor['cpu']:.2f} s)",
             )
         base = base_cpu = 0.0
         for fmt in FORMATS:
