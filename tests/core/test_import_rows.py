@@ -276,7 +276,8 @@ EXPECTED = {
             (1, 3, 4, 3, "attributed_to", None, NO_ATTRS),
             (2, 9, 9, 10, "echoes", None, NO_ATTRS),
         ],
-        "labels": [*DEFAULT_LABELS, ("rumour", "", "#999999", "", 4)],
+        # The first key and Okabe-Ito colour the default labels leave free.
+        "labels": [*DEFAULT_LABELS, ("rumour", "5", "#F0E442", "", 4)],
         "relation_types": [*DEFAULT_LINK_TYPES, ("echoes", "", 100)],
         "annotators": [("ann",), ("bob",), ("pat",)],
     },

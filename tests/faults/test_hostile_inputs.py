@@ -250,7 +250,10 @@ def test_create_labels_applies_the_rules_of_labels_add(
 
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"{source}:1: error: {printable(message)}"]
-    assert result.stdout == f"{source}: imported 1 document, 1 span; 1 line failed\n"
+    assert result.stdout == (
+        f"{source}: imported 1 document, 1 span; 1 line failed\n"
+        "added labels: fine_label (key 5)\n"  # the first key a new project leaves free
+    )
     assert_terminal_safe(result.stdout, result.stderr)
     after = contents(project)
     assert [row[0] for row in after["labels"]] == [row[0] for row in before["labels"]] + [

@@ -254,9 +254,12 @@ def test_factmark_labels_refuses_it(project_file: Path, arguments: list[str]) ->
     assert project_file.read_bytes() == before
 
 
-def test_import_creates_labels_without_keys_so_there_is_nothing_to_refuse(
+def test_a_label_an_import_adds_takes_no_key_an_action_uses(
     project_file: Path, tmp_path: Path
 ) -> None:
+    with Project.open(project_file, create=False) as project:
+        for key in "56789abcdef":
+            project.add_label(f"label {key}", key)
     source = tmp_path / "rumours.jsonl"
     source.write_text(
         '{"text": "A rumour said so.", "spans": [{"start": 2, "end": 8, "label": "rumour"}]}\n'
@@ -265,7 +268,9 @@ def test_import_creates_labels_without_keys_so_there_is_nothing_to_refuse(
     assert result.returncode == 0, result.stderr
     with Project.open(project_file, create=False, readonly=True) as project:
         created = next(x for x in project.labels() if x.name == "rumour")
-    assert created.key == ""  # a label made by an import has no key: none can clash
+    # The digits and a-f are the labels'; G accepts a span into the gold layer.
+    assert created.key == "h"
+    assert result.stdout.splitlines()[-1] == "added labels: rumour (key h)"
 
 
 def store_key(path: Path, label: str, key: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,7 +30,14 @@ if TYPE_CHECKING:  # the exporters load only when a command exports
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from factmark.core.importing import collect_files, import_file, missing_labels
+    from factmark.core.importing import (
+        added_labels,
+        added_labels_line,
+        collect_files,
+        import_file,
+        keyless_labels_line,
+        missing_labels,
+    )
     from factmark.core.preferences import clean_annotator
 
     # Spans that name no annotator stay without one unless --annotator names one, as
@@ -51,6 +59,14 @@ def run_import(args: argparse.Namespace) -> int:
             reports.append(report)
             _print_report(report.lines())
             step(path.name)
+    added = added_labels(reports)
+    if added:
+        advice = (
+            f"give them one with: factmark labels {shlex.quote(str(args.project))} "
+            "--set NAME --key KEY (or in the window's Edit > Labels)"
+        )
+        lines = [added_labels_line(added), keyless_labels_line(added, advice)]
+        _print_report([line for line in lines if line])
     missing = missing_labels(reports)
     if missing:
         _print_report(

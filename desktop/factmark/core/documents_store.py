@@ -21,6 +21,7 @@ from factmark.core.text import check_text, text_uid
 
 if TYPE_CHECKING:  # annotations only: the window starts without them
     from factmark.core.incoming import IncomingDocument, IncomingSpan
+    from factmark.core.model import Label
 
 # Documents held before a batch is written: a bound on their count and on their text.
 BATCH_DOCUMENTS = 100
@@ -110,6 +111,9 @@ class DocumentBatch:
     :data:`BATCH_DOCUMENTS` wait or their text passes :data:`BATCH_CHARACTERS`, and by
     :meth:`flush`, which the caller calls before its transaction commits. Documents,
     spans and links get the ids one at a time would have given them, in the same order.
+    A label a document brings that the project lacks (``create_labels``) is added at
+    once, with the next free key and colour (:meth:`LabelsStore.free_key_and_colour`),
+    and listed in :attr:`added_labels`.
 
     A document waits as the rows it will be written as, not as the objects it came in:
     tuples of numbers and text, which the garbage collector soon stops tracking, where
@@ -127,6 +131,8 @@ class DocumentBatch:
         self._relations: list[tuple[Any, ...]] = []
         self._uids: set[str] = set()  # of the waiting documents
         self._characters = 0
+        # The labels added for the documents, with the key and colour each was given.
+        self.added_labels: list[Label] = []
 
     def add(self, incoming: IncomingDocument) -> int | None:
         """Check a document and store it (now or with its batch): returns its span count,
@@ -139,7 +145,8 @@ class DocumentBatch:
         check_parts(incoming, self._known, self._create_labels)
         if self._create_labels:
             for label in _new_labels(incoming.spans, self._known):
-                store._insert_label(label)  # later documents' checks see it (a label's case)
+                # Stored at once: later documents' checks see it (a label's case).
+                self.added_labels.append(store._insert_label(label))
         stamp = now()
         documents = self._documents
         document_id = (documents[-1][0] if documents else self._last_id("documents")) + 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +11,7 @@ from factmark.core.actions import label_key_problem
 from factmark.core.model import Label, RelationType, ValidationError
 from factmark.core.safe_text import first_unsafe
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
+from factmark.core.settings_store import settings_value
 from factmark.core.storage import Storage
 
 COLOUR_PATTERN = re.compile(r"#[0-9A-Fa-f]{6}")
@@ -25,6 +26,25 @@ OKABE_ITO: tuple[str, ...] = (
     "#CC79A7",
     "#000000",
 )
+# The colours labels get when added without one (an import, the Labels dialog's Add, cues),
+# the first no label has: Okabe-Ito without its black, which a label's translucent tint
+# does not show on a dark theme, then six of like lightness from Tol's, ColorBrewer's and
+# Tableau's palettes, each chosen the farthest (CIELAB) from those before it as the article
+# tints them on a light and on a dark page: none nearer to another there than Okabe-Ito's
+# own two blues are, and none grey (the colour of a span whose label has none).
+LABEL_COLOURS: tuple[str, ...] = (
+    *OKABE_ITO[:7],
+    "#E7298A",
+    "#80BA5A",
+    "#E31A1C",
+    "#EE8866",
+    "#17BECF",
+    "#A6761D",
+)
+NO_COLOUR = "#999999"
+# The keys labels get when added without one, the first no label, action or attribute
+# takes (see :func:`free_key`).
+LABEL_KEYS = "123456789abcdefghijklmnopqrstuvwxyz"
 RELATION_TYPES = "relation_types"  # the change kind of link-type edits other than renames
 
 
@@ -193,13 +213,41 @@ class LabelsStore(Storage):
             [(position, name) for position, name in enumerate(names)],
         )
 
-    def _insert_label(self, name: str) -> None:
-        """Add a label with default key, colour and description at the end (an import)."""
+    def _insert_label(self, name: str) -> Label:
+        """Add a label at the end (an import), with the key and colour of
+        :meth:`free_key_and_colour`; returns it."""
+        labels = self.labels()
+        key, colour = self.free_key_and_colour(labels)
         self.conn.execute(
-            f"INSERT INTO labels (id, name, position) SELECT {NEXT_LABEL_ID}, ?, count(*) "
-            "FROM labels",
-            [name],
+            f"INSERT INTO labels (id, name, key, colour, position) SELECT {NEXT_LABEL_ID}, "
+            "?, ?, ?, count(*) FROM labels",
+            [name, key, colour],
         )
+        return Label(name, key, colour, "", len(labels))
+
+    def free_key_and_colour(self, labels: Sequence[Label] | None = None) -> tuple[str, str]:
+        """The key and colour a label added now without its own gets: the first of
+        :data:`LABEL_KEYS` that no label, action or attribute key takes ("" when none is
+        left) and the first of :data:`LABEL_COLOURS` no label has (grey when all are).
+        ``labels``: the project's, when read already."""
+        labels = self.labels() if labels is None else labels
+        return free_key(labels, self._attribute_keys()), free_colour(labels)
+
+    def _attribute_keys(self) -> list[str]:
+        """The keys the project's span and link attributes set (``Shift+Alt+Y``)."""
+        keys = []
+        for (text,) in self._rows(
+            "SELECT value FROM settings WHERE key IN ('attributes', 'link_attributes')"
+        ):
+            try:
+                value = settings_value(text)
+            except ValueError:
+                continue  # a damaged setting: the window reads it as no attributes
+            for definitions in value.values() if isinstance(value, dict) else ():
+                for definition in definitions if isinstance(definitions, list) else ():
+                    found = definition.get("keys") if isinstance(definition, dict) else None
+                    keys += [key for key in found or () if isinstance(key, str)]
+        return keys
 
     def relation_types(self) -> list[str]:
         """The project's relation types in order."""
@@ -414,16 +462,19 @@ def check_label(label: Label, others: list[Label]) -> Label:
     )
 
 
-def free_key(labels: Sequence[Label]) -> str:
-    """The first digit key no label uses and no action takes ("" when all are used)."""
-    keys = {label.key.casefold() for label in labels}
-    return next((d for d in "123456789" if d not in keys and label_key_problem(d) is None), "")
+def free_key(labels: Sequence[Label], taken: Iterable[str] = ()) -> str:
+    """The first key of :data:`LABEL_KEYS` (the digits 1-9, then the letters) that no
+    label uses, no action takes (:func:`label_key_problem`, the rule the Labels dialog
+    checks a typed key by) and none of ``taken`` is (attribute keys), case ignored as Qt
+    ignores it; "" when all are taken."""
+    used = {label.key.casefold() for label in labels} | {key.casefold() for key in taken}
+    return next((k for k in LABEL_KEYS if k not in used and label_key_problem(k) is None), "")
 
 
 def free_colour(labels: Sequence[Label]) -> str:
-    """The first Okabe-Ito colour no label has (grey when all are used)."""
+    """The first of :data:`LABEL_COLOURS` no label has (grey when all are used)."""
     colours = {label.colour.upper() for label in labels}
-    return next((c for c in OKABE_ITO if c not in colours), "#999999")
+    return next((c for c in LABEL_COLOURS if c not in colours), NO_COLOUR)
 
 
 def check_relation_type(name: str, others: list[str]) -> str:

@@ -69,6 +69,8 @@ class FileReport:
     errors: list[tuple[int | None, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unknown_labels: list[str] = field(default_factory=list)  # of the documents refused for them
+    # The labels the file brought that were added (``create_labels``), with their keys.
+    added_labels: list[Label] = field(default_factory=list)
     skipped: str | None = None  # why the file was not read, when that is no error
 
     @property
@@ -115,6 +117,27 @@ class FileReport:
             where = f"{name}:{line}" if line else name
             lines.append(f"{where}: error: {message}")
         return [printable(line) for line in lines]
+
+
+def added_labels(reports: Iterable[FileReport]) -> list[Label]:
+    """The labels the reports' files added to the project, in the order they were added."""
+    return [label for report in reports for label in report.added_labels]
+
+
+def added_labels_line(labels: Iterable[Label]) -> str:
+    """The labels an import added with their keys, as the import reports name them:
+    ``added labels: LOC (key 5), PER (key 6), quote (no key)``; names escaped."""
+    named = (f"{label.name} ({f'key {label.key}' if label.key else 'no key'})" for label in labels)
+    return printable(f"added labels: {', '.join(named)}")
+
+
+def keyless_labels_line(labels: Iterable[Label], advice: str) -> str:
+    """A line naming the added labels that got no key (every key was taken), then
+    ``advice`` (where to give them one); "" when each got a key."""
+    names = [label.name for label in labels if not label.key]
+    if not names:
+        return ""
+    return printable(f"no key was free for {', '.join(names)}; {advice}")
 
 
 def missing_labels(reports: Iterable[FileReport]) -> list[str]:
@@ -194,6 +217,7 @@ def import_file(
                     break
                 _store(project, batch, item, report, create_labels, annotator)
             batch.flush()
+            report.added_labels += batch.added_labels
     except ValidationError as error:
         _rolled_back(report)
         _refused(report, None, error)
@@ -213,7 +237,9 @@ def _declare(
     for name in labels:
         try:
             if name not in known:
-                known.add(project.add_label(name).name)
+                added = project.add_label(name, *project.free_key_and_colour())
+                known.add(added.name)
+                report.added_labels.append(added)
         except ValidationError:
             refused.append(name)
     for name in relation_types:
@@ -246,6 +272,7 @@ def _rolled_back(report: FileReport) -> None:
     """A whole-file error undid the file's transaction: nothing of it was stored."""
     report.documents = report.spans = report.links = report.duplicates = 0
     report.duplicate_spans = 0
+    report.added_labels = []
 
 
 def _store(

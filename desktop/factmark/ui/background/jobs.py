@@ -24,8 +24,14 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from factmark.core.archive_files import ArchiveFileReport
 from factmark.core.exporting import export, writes_folder
 from factmark.core.exporting.base import ExportResult, Selection, Split
-from factmark.core.importing import FileReport, collect_files, import_file, missing_labels
-from factmark.core.model import ValidationError
+from factmark.core.importing import (
+    FileReport,
+    added_labels,
+    collect_files,
+    import_file,
+    missing_labels,
+)
+from factmark.core.model import Label, ValidationError
 from factmark.core.project import SEARCH_INDEX_CHUNK, Project, ProjectError
 from factmark.core.text import counted
 from factmark.ui.errors import report_error
@@ -77,6 +83,11 @@ class ImportOutcome:
     def unknown_labels(self) -> list[str]:
         """The labels the project lacks that refused documents name, in file order."""
         return missing_labels(self.reports)
+
+    @property
+    def added_labels(self) -> list[Label]:
+        """The labels the import added, with the keys they were given, in file order."""
+        return added_labels(self.reports)
 
     @property
     def refused_for_labels(self) -> list[Path]:
@@ -258,7 +269,7 @@ def import_paths(
                 break
             if stopped:
                 # Cut short: keep the report only if part of the file went in.
-                if report.documents or report.duplicates or report.errors:
+                if report.documents or report.duplicates or report.errors or report.added_labels:
                     report.notes.append("the rest of this file was not imported: cancelled")
                     outcome.reports.append(report)
                 break

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.archive_files import ArchiveFileReport
-from factmark.core.importing import FileReport
+from factmark.core.importing import FileReport, added_labels_line, keyless_labels_line
 from factmark.core.safe_text import printable
 from factmark.ui.background.jobs import ArchiveOutcome, ImportOutcome
 from factmark.ui.dialogs.fit import fit_to_screen
@@ -89,9 +89,16 @@ class ReportDialog(QDialog):
         self.missing_labels.setTextFormat(Qt.TextFormat.PlainText)
         self.missing_labels.setWordWrap(True)
         self.missing_labels.setVisible(bool(missing))
+        self.added_labels = QLabel(_added_labels_text(outcome), self)
+        self.added_labels.setObjectName("importAddedLabels")
+        self.added_labels.setTextFormat(Qt.TextFormat.PlainText)
+        self.added_labels.setWordWrap(True)
+        self.added_labels.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.added_labels.setVisible(bool(self.added_labels.text()))
         text = QVBoxLayout()
         text.addWidget(self.summary)
         text.addWidget(self.folder)
+        text.addWidget(self.added_labels)
         text.addWidget(self.missing_labels)
         header = QHBoxLayout()
         header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
@@ -145,11 +152,22 @@ class ReportDialog(QDialog):
                     item.setIcon(QIcon(blank))
 
     def text(self) -> str:
-        """The summary and all lines, as copied."""
-        return "\n".join([self.outcome.summary(), *self.outcome.lines()])
+        """The summary, the labels added and all lines, as copied."""
+        added = [self.added_labels.text()] if self.added_labels.text() else []
+        return "\n".join([self.outcome.summary(), *added, *self.outcome.lines()])
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.text())
+
+
+def _added_labels_text(outcome: ImportOutcome | ArchiveOutcome) -> str:
+    """The labels an import added, each with its key, and where to give one to those
+    left without: "" when it added none."""
+    added = outcome.added_labels if isinstance(outcome, ImportOutcome) else []
+    if not added:
+        return ""
+    lines = [added_labels_line(added), keyless_labels_line(added, "give them one in Edit > Labels")]
+    return " ".join(f"{line[0].upper()}{line[1:]}." for line in lines if line)
 
 
 def _shared_folder(reports: Sequence[FileReport | ArchiveFileReport]) -> Path | None:

@@ -65,7 +65,8 @@ NEW_LABEL_NAME = "new label"
 
 def new_label_defaults(labels: list[Label]) -> tuple[str, str, str]:
     """Name, key and colour for a label added with the Add button: "new label" (numbered
-    when taken), the first free digit key and the first unused Okabe-Ito colour."""
+    when taken), the first free key and the first label colour no label has (as an
+    import gives them)."""
     name = free_name(NEW_LABEL_NAME, [label.name for label in labels])
     return name, free_key(labels), free_colour(labels)
 

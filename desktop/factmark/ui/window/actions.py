@@ -27,6 +27,7 @@ from factmark.core.actions import (
 )
 from factmark.core.model import Label
 from factmark.ui.icons import icon, swatch
+from factmark.ui.window.label_bar import LabelBar
 
 # The document toolbar, in order (None: a separator).
 DOCUMENT_TOOLBAR = (
@@ -79,6 +80,7 @@ class ActionTable(QObject):
         self.document_toolbar = QToolBar("Document", window)
         self.document_toolbar.setObjectName("documentToolbar")
         self.document_toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.label_bar = LabelBar(window, self.label_toolbar, [self.document_toolbar])
 
     def __getitem__(self, name: str) -> QAction:
         return self.by_name[name]
@@ -201,6 +203,7 @@ class ActionTable(QObject):
                 label_menu.insertSeparator(items[0]) if items else label_menu.addSeparator()
             )
         self.label_toolbar.clear()
+        buttons = []
         for label in labels:
             keys = self._free([label.key] if label.key else [], label.name, taken)
             # A name is data: "&" in it is shown, not taken as a menu mnemonic.
@@ -208,10 +211,11 @@ class ActionTable(QObject):
             action = self._make(LABEL_ACTION_PREFIX + label.name, shown, keys)
             action.setToolTip(tooltip(label))
             action.setIcon(swatch(label.colour))
-            action.setIconText(f"{keys[0]}  {shown}" if keys else shown)
             action.triggered.connect(lambda _c=False, n=label.name: label_with(n))
             self.label_toolbar.addAction(action)
             label_menu.insertAction(self._labels_end, action)
+            buttons.append((action, keys[0] if keys else "", label.name))
+        self.label_bar.set_buttons(buttons)  # the toolbar's texts, shortened to fit
         self.attribute_menu.clear()
         for label_name, definitions in attributes.items():
             for definition in definitions:
