@@ -11,10 +11,7 @@ area, the header font's metrics and the style's header margins, the rows' height
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +24,7 @@ from pytestqt.qtbot import QtBot
 from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
-from tests.ui.test_screen_fit import SCREEN_CONFIG, qapp_args
+from tests.ui.test_screen_fit import SCREEN_CONFIG, qapp_args, run_on_screen
 
 __all__ = ["qapp_args"]  # the fixture: the screen the subprocess asks for
 
@@ -181,15 +178,4 @@ def test_the_keys_start_in_the_documents_and_alt_i_shows_the_disagreements(
 @pytest.mark.parametrize("screen", sorted(SCREENS))
 def test_on_each_screen(tmp_path: Path, screen: str) -> None:
     """All of the above on an offscreen screen of that size, in a process of its own."""
-    config = tmp_path / "screens.json"
-    config.write_text(json.dumps({"screens": [SCREENS[screen]]}), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", __file__],
-        env={**os.environ, SCREEN_CONFIG: str(config)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
-    assert "3 skipped" in result.stdout and "failed" not in result.stdout
+    assert "3 skipped" in run_on_screen(__file__, SCREENS[screen], tmp_path)
