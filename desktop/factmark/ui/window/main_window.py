@@ -913,6 +913,7 @@ class MainWindow(QMainWindow):
             self._side_panels.stop()
         self.documents.stop_pending_search()
         self.navigator.indexer.stop()  # the chunk being written ends first
+        self.review.computer.drop()  # learning what the project labelled stops
         self.save_layout()
         self.session.close()
         super().closeEvent(event)

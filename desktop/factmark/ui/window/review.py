@@ -57,11 +57,14 @@ class SuggestionReview(QObject):
         self.at_end = False  # the last one was reached: the next Tab starts from the top
         self.hidden_suggesters: set[str] = set()  # suggestions not shown (a view option)
         self._span_when_picked: int | None = None
-        self.computer = SuggestionComputer(lambda: session.project, self)
+        self.computer = SuggestionComputer(lambda: session.project, lambda: session.document, self)
         self.computer.computed.connect(self._computed)
         self.computer.failed.connect(lambda message: tell(message, 8000))
+        self.computer.learning.connect(self._learning)
         session.document_shown.connect(self._shown)
+        session.changed.connect(self.computer.changed)
         session.changed.connect(self._changed)
+        session.project_opened.connect(lambda _project: self.computer.drop())
         view.suggestion_stepped.connect(self.step)
         view.suggestion_clicked.connect(self._clicked)
         view.span_clicked.connect(lambda _span_id: self.drop())
@@ -182,6 +185,10 @@ class SuggestionReview(QObject):
         self.view.setFocus()
         self.tell("Looking for numbers, places and sources…", 0)
         self.computer.run(self.session.document)
+
+    def _learning(self, spans: int) -> None:
+        if spans:
+            self.tell(f"Learning from {counted(spans, 'labelled span')}…", 0)
 
     def _computed(self, document_id: int, added: int) -> None:
         if document_id == self.session.document_id:
