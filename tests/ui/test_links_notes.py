@@ -330,10 +330,22 @@ def test_a_narrow_empty_links_list_says_the_first_sentence_of_its_hint_whole(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     """With no room for all of the hint, the list says its first sentence, whole."""
+    from PySide6.QtCore import QPoint
+
     from factmark.ui.panels.relations_panel import EMPTY, EMPTY_SHORT
 
-    _guidelines_open(window, qtbot, 800, 600)
+    window.resize(800, 600)
+    qtbot.wait(50)
+    handle = window.splitter.handle(2)  # the side column narrowed to 125 pixels
+    middle = handle.rect().center()
+    to = middle + QPoint(window.splitter.sizes()[2] - 125, 0)
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton, pos=middle)
+    qtbot.mouseMove(handle, to)
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton, pos=to)
+    qtbot.waitUntil(lambda: window.relations.width() < 130)
+    qtbot.wait(50)  # the side column's layout settles
     panel = window.relations
+    assert panel.count() == 0
     assert panel.viewport().height() < _hint_height(panel, EMPTY)  # no room for it all
     assert panel.placeholder() == EMPTY_SHORT
     assert panel.viewport().height() >= _hint_height(panel, EMPTY_SHORT)

@@ -13,6 +13,10 @@ from factmark.ui.models.tables import STATUS_NAMES, DocumentListModel
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QComboBox, QTableView
 
+    from factmark.ui.panels.table_view import ColumnFit
+
+TITLE_CHARACTERS = 16  # of a title, what a narrow document list shows at least
+
 
 class DocumentPanel(QWidget):
     """Status filter, search and the document list; reports the document chosen."""
@@ -26,6 +30,7 @@ class DocumentPanel(QWidget):
         super().__init__(parent)
         self.model = DocumentListModel(project, self)
         self._widgets: tuple[QComboBox, QLineEdit, QTableView] | None = None
+        self.columns: ColumnFit | None = None  # the list's columns, fitted to its width
         self._chosen: int | None = None  # highlighted once the widgets are made
         # Searching the text of many documents waits until typing pauses.
         self._search_timer = QTimer(self, singleShot=True, interval=250)
@@ -39,7 +44,7 @@ class DocumentPanel(QWidget):
             return self._widgets
         from PySide6.QtWidgets import QComboBox  # its enumerations made now: see table_view
 
-        from factmark.ui.panels.table_view import make_table
+        from factmark.ui.panels.table_view import fit_columns, make_table
 
         status_filter = QComboBox(self)
         status_filter.setObjectName("statusFilter")
@@ -52,8 +57,17 @@ class DocumentPanel(QWidget):
         search.setClearButtonEnabled(True)
         table = make_table("documentList", self, self.model, stretched=0)
         metrics = table.fontMetrics()
-        table.setColumnWidth(1, metrics.horizontalAdvance("In progress") + 16)
-        table.setColumnWidth(2, metrics.horizontalAdvance("99999") + 16)
+        # A narrow list keeps its titles readable: Status and Spans give up their room
+        # first (Spans hides), then the list folds (see the window's room for the article).
+        self.columns = fit_columns(
+            table,
+            wanted={
+                1: metrics.horizontalAdvance("In progress") + 16,
+                2: metrics.horizontalAdvance("99999") + 16,
+            },
+            least={0: (TITLE_CHARACTERS + 1) * metrics.averageCharWidth() + 8, 1: 0, 2: 0},
+            optional=(2,),
+        )
         # How many documents a filter or search shows, and what to do when it shows none.
         self.summary = QLabel(self)
         self.summary.setObjectName("documentListSummary")

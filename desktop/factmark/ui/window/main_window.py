@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from factmark.ui.panels.guidelines_panel import GuidelinesPanel, GuidelinesView
     from factmark.ui.panels.relations_panel import RelationsPanel
     from factmark.ui.panels.suggestion_panel import SuggestionPanel
+    from factmark.ui.panels.table_view import ColumnFit
     from factmark.ui.window.conflict_queue import ConflictQueue
     from factmark.ui.window.cues import CueMarking
     from factmark.ui.window.dialogs import ProjectDialogs
@@ -72,6 +73,9 @@ FRAME_ALLOWANCE = QSize(8, 36)
 COMFORTABLE_CHARACTERS = 66  # the article's measure the panels make room for
 READABLE_CHARACTERS = 60  # below this, panels fold and the guidelines float
 MINIMUM_CHARACTERS = 28  # the article is never narrower than this
+SIDE_LEAST = 200  # pixels: the side column beside the guidelines keeps at least this
+SPAN_TEXT_CHARACTERS = 12  # of a span's text, what a narrow span list shows at least
+LONGEST_LABEL = 24  # characters of a label's name the span list makes room for at most
 DOCUMENT_LIST, SIDE_PANELS = 0, 2  # the folding panels' places in the main splitter
 # A line of ordinary English prose: its average advance is the article's character width.
 MEASURE_SAMPLE = "Ukraine has pushed back the Russian army from some positions around Bakhmut"
@@ -115,6 +119,7 @@ class MainWindow(QMainWindow):
         self.spans = SpanListModel(self.project, self)
         self.article_view.share_index(self.spans.span_index)
         self._span_list: QTableView | None = None  # its view: made with the side panels
+        self._span_columns: ColumnFit | None = None  # its columns, fitted to its width
 
         centre = QWidget(self)
         column = QVBoxLayout(centre)
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         # Shown by the View menu, F-key or the layout restored from the last run.
         self.guidelines_dock.visibilityChanged.connect(self._guidelines_shown)
         self._sizes_before_dock: list[int] | None = None
+        self._widths_had: list[int] | None = None  # the panels' widths before the dock
         self._folded_widths: dict[int, int] = {}  # a folded panel's width, to unfold it at
         self.guidelines_dock.visibilityChanged.connect(
             lambda _visible: QTimer.singleShot(0, self._make_room_for_article)
@@ -270,23 +276,34 @@ class MainWindow(QMainWindow):
 
             table = make_table("spanList", self, self.spans, stretched=1)
             metrics = table.fontMetrics()
-            # Label (its colour's swatch before it) and Annotator give up their room to
-            # the span's text first as the side column narrows.
-            fit_columns(
+            # Label keeps the project's label names whole (its colour's swatch before
+            # them); Annotator gives up its room to the span's text first as the side
+            # column narrows, then hides.
+            label = self._label_column_width(metrics)
+            self._span_columns = fit_columns(
                 table,
-                wanted={
-                    0: metrics.horizontalAdvance("location") + 40,
-                    2: metrics.horizontalAdvance("Annotator") + 16,
-                },
-                least={
-                    0: metrics.horizontalAdvance("cla…") + 32,
-                    2: metrics.horizontalAdvance("ali…") + 12,
-                },
+                wanted={0: label, 2: metrics.horizontalAdvance("Annotator") + 16},
+                least={0: label, 1: (SPAN_TEXT_CHARACTERS + 1) * metrics.averageCharWidth(), 2: 0},
+                optional=(2,),
             )
             self.side.insertWidget(0, table)
             self.selection.show_table_in(table)
             self._span_list = table
         return self._span_list
+
+    def _label_column_width(self, metrics: QFontMetrics) -> int:
+        """The span list's Label column: the longest of the project's label names whole
+        (up to :data:`LONGEST_LABEL` characters), after its colour's swatch."""
+        longest = max(
+            (metrics.horizontalAdvance(label.name) for label in self.project.labels()), default=0
+        )
+        return min(longest, LONGEST_LABEL * metrics.averageCharWidth()) + 40
+
+    def _fit_label_column(self) -> None:
+        """The labels changed (renamed, added, another project): Label fits their names."""
+        if self._span_list is not None and self._span_columns is not None:
+            width = self._label_column_width(self._span_list.fontMetrics())
+            self._span_columns.set_width(0, width, width)
 
     @property
     def relations(self) -> RelationsPanel:
@@ -400,6 +417,8 @@ class MainWindow(QMainWindow):
         """Show or hide the guidelines dock (the panel made first)."""
         if shown:
             self.guidelines_panel  # noqa: B018  (made before the dock shows)
+            if not self.guidelines_dock.isVisible():  # the panels' widths, before it shows
+                self._widths_had = self.splitter.sizes()
         self.guidelines_dock.setVisible(shown)
 
     def _guidelines_shown(self, visible: bool) -> None:
@@ -537,6 +556,7 @@ class MainWindow(QMainWindow):
     def _changed(self, changes: ChangeSet) -> None:
         if changes.labels or changes.settings:
             self._rebuild_label_actions()
+            self._fit_label_column()
         if changes.settings and self._guidelines_panel is not None:
             self._guidelines_panel.refresh()
         if (changes.settings or changes.labels) and self._side_panels is not None:
@@ -571,6 +591,7 @@ class MainWindow(QMainWindow):
         if self._guidelines_panel is not None:
             self._guidelines_panel.set_project(project)
         self._rebuild_label_actions()
+        self._fit_label_column()
         self._update_titles(reread=True)
 
     def _rebuild_label_actions(self) -> None:
@@ -823,6 +844,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._place_panels)
         else:
             self._panels_shown()
+            if self.guidelines_dock.isVisible():
+                self._make_room_for_article()  # they waited for the panels' widths
 
     @property
     def panels_placed(self) -> bool:
@@ -861,35 +884,67 @@ class MainWindow(QMainWindow):
         actions["showSidePanels"].setChecked(sizes[SIDE_PANELS] > 0)
 
     def _make_room_for_article(self) -> None:
-        """The guidelines dock was opened or closed: keep the article's measure.
+        """The guidelines dock was opened or closed: share the width out again.
 
-        Opening it takes width from the side column, then the document list (folded if
-        need be); if the window is still too narrow, the dock floats beside it. Closing
-        it gives the panels their widths back."""
+        Opening it keeps the article's readable measure and each panel's least width (the
+        document list's titles readable, the span list's label names whole), folding the
+        document list if both panels do not fit; if the window is still too narrow, the
+        dock floats beside it (see :func:`~factmark.ui.panels.room.share_beside_guidelines`).
+        Closing it gives the panels their widths back."""
         dock = self.guidelines_dock
         if not dock.isVisible() or dock.isFloating():
+            self._widths_had = None
             if self._sizes_before_dock is not None and not dock.isVisible():
                 self.splitter.setSizes(self._sizes_before_dock)
+                if self._sizes_before_dock[DOCUMENT_LIST]:
+                    self._folded_widths.pop(DOCUMENT_LIST, None)
                 self._sizes_before_dock = None
+                self._panels_shown()
             return
+        if not self.panels_placed:
+            return  # once they are (see _place_panels): their least widths are known then
+        from factmark.ui.panels.room import Width, share_beside_guidelines
+
         sizes = self.splitter.sizes()
-        short = self.article_width(COMFORTABLE_CHARACTERS) - sizes[1]
-        if short <= 0:
-            return
+        had, self._widths_had = self._widths_had or sizes, None
         if self._sizes_before_dock is None:
-            self._sizes_before_dock = list(sizes)
-        for index, floor in ((2, 200), (0, 160)):
-            give = max(0, min(short, sizes[index] - floor))
-            sizes[index] -= give
-            sizes[1] += give
-            short -= give
-        readable = self.article_width(READABLE_CHARACTERS)
-        if sizes[1] < readable and sizes[0] > 0:  # the document list folds away
-            sizes[1] += sizes[0]
-            sizes[0] = 0
-        self.splitter.setSizes(sizes)
-        if sizes[1] < readable:
+            # Set again once the dock closes, while the splitter is still narrow: it keeps
+            # them as the widths wanted and has them again, exactly, when it widens.
+            self._sizes_before_dock = list(had)
+        least = [self._documents_least(), 0, self._side_least()]
+        comfortable = self.article_width(COMFORTABLE_CHARACTERS)
+        if sizes[1] >= comfortable and all(
+            s == 0 or s >= n for s, n in zip(sizes, least, strict=True)
+        ):
+            return  # room enough for all
+        shared = share_beside_guidelines(
+            sum(sizes),
+            self.article_width(READABLE_CHARACTERS),
+            comfortable,
+            Width(least[DOCUMENT_LIST], had[DOCUMENT_LIST] if sizes[DOCUMENT_LIST] else 0),
+            Width(least[SIDE_PANELS], had[SIDE_PANELS] if sizes[SIDE_PANELS] else 0),
+        )
+        if shared is None:
+            self._sizes_before_dock = None  # the splitter widens back by itself
             dock.setFloating(True)  # too narrow for both: the guidelines float over it
+            return
+        if sizes[DOCUMENT_LIST] and not shared[DOCUMENT_LIST]:  # unfolded at the width it had
+            self._folded_widths[DOCUMENT_LIST] = had[DOCUMENT_LIST]
+        self.splitter.setSizes(list(shared))
+        self._panels_shown()
+
+    def _documents_least(self) -> int:
+        """The document list's least width: its titles readable."""
+        self.documents.make()
+        columns = self.documents.columns
+        return columns.least_width() if columns is not None else 0
+
+    def _side_least(self) -> int:
+        """The side column's least width: the span list's label names whole, and some of
+        the spans' text."""
+        self.span_list  # noqa: B018  (made with its columns)
+        columns = self._span_columns
+        return max(SIDE_LEAST, columns.least_width() if columns is not None else 0)
 
     def save_layout(self) -> None:
         self.settings.set_window_state(self.saveGeometry(), self.saveState(), self.splitter.sizes())
