@@ -1,11 +1,15 @@
 """The ``factmark`` command (also ``python -m factmark``).
 
-Exit codes: 0 success, 1 when some input failed (the rest was done), 2 usage errors.
+Exit codes: 0 success, 1 when some input failed (the rest was done), 2 usage errors
+(an output refused because it would replace a project or a file is one: choose another
+name). A closed standard output (``factmark stats P | head -3``) ends a command with 1 and
+no message.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from importlib import import_module
@@ -39,9 +43,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         # for that reason.
         gc.disable()
     try:
-        return _run(argv, window)
+        code = _run(argv, window)
+        sys.stdout.flush()  # a reader gone away shows here, where it can be handled
+    except BrokenPipeError:
+        # `factmark stats P | head -3`: the reader has stopped reading, and wants no
+        # more. As Python's documentation advises (the signal module's note on SIGPIPE):
+        # what is still buffered goes nowhere, so that Python's own flush at exit does not
+        # fail again, and the exit code is 1, no message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     finally:
         gc.enable()  # also when the window never showed
+    return code
 
 
 def _run(argv: Sequence[str] | None, window: tuple[str | None] | None) -> int:

@@ -239,8 +239,8 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     merge.add_argument(
         "--conflicts",
         action="store_true",
-        help="list the conflicts of TARGET waiting in the review queue (and merge nothing "
-        "unless sources are given)",
+        help="list the conflicts of TARGET waiting in the review queue; merges nothing "
+        "(give no SOURCE)",
     )
 
     copy = commands.add_parser(
@@ -252,7 +252,12 @@ def _team_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "changed or deleted.",
     )
     _add_project(copy)
-    copy.add_argument("copy", type=Path, metavar="COPY", help="the copy to write (.factmark)")
+    copy.add_argument(
+        "copy",
+        type=Path,
+        metavar="COPY",
+        help="the copy to write (.factmark): a new file; an existing one is never replaced",
+    )
     copy.add_argument("--annotator", metavar="NAME", help="the annotator the copy is for")
 
     agree = commands.add_parser(

@@ -27,6 +27,11 @@ def run_merge(args: argparse.Namespace) -> int:
 
     if not args.sources and not args.conflicts:
         return _usage_error("merge needs SOURCE files (or --conflicts to list the queue)")
+    if args.sources and args.conflicts:
+        return _usage_error(
+            "--conflicts lists the queue of TARGET: give no SOURCE "
+            f"(factmark merge --conflicts {args.target})"
+        )
     if not args.sources:
         with Project.open_to_read(args.target) as project:
             waiting = conflicts(project)
@@ -37,11 +42,8 @@ def run_merge(args: argparse.Namespace) -> int:
         return EXIT_OK
     with Project.open(args.target) as target:
         reports = merge_projects(target, args.sources, skip_invalid=args.skip_invalid)
-        waiting = conflicts(target) if args.conflicts else []
     for report in reports:
         _print_report(report.lines())
-    for found in waiting:
-        _say(found.line())
     # 1 when a source was refused or had rows left out, as for any input that failed.
     return EXIT_FAILED if any(r.incomplete for r in reports) else EXIT_OK
 
@@ -50,10 +52,13 @@ def run_copy(args: argparse.Namespace) -> int:
     from factmark.core.copies import make_copy
     from factmark.core.model import ValidationError
     from factmark.core.project import ProjectError
+    from factmark.core.storage import RefusedOutput
 
     try:
         with Project.open_to_read(args.project) as project:
             made = make_copy(project, args.copy, args.annotator)
+    except RefusedOutput as error:  # a name to choose again, as export -o onto a project
+        return _usage_error(str(error))
     except (ProjectError, ValidationError, OSError) as error:
         return _failed(str(error))
     who = f" for {made.annotator}" if made.annotator else ""

@@ -12,15 +12,18 @@ decisions are the project's own.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
 from dataclasses import dataclass
+from dataclasses import replace as replaced
 from pathlib import Path
 
 from factmark.core.model import ValidationError
+from factmark.core.outputs import check_copy_target
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
-from factmark.core.storage import now
+from factmark.core.storage import SIDE_FILES, RefusedOutput, now
 from factmark.core.validation import span_origin
 
 
@@ -47,21 +50,38 @@ RELATION_KEY = (
 )
 
 
-def make_copy(project: Project, path: str | Path, annotator: str | None = None) -> CopyMade:
+def make_copy(
+    project: Project, path: str | Path, annotator: str | None = None, *, replace: bool = False
+) -> CopyMade:
     """Copy ``project`` to ``path`` for ``annotator`` (a name as the preferences take
-    it, or None) and record the copy's base in it. Raises ProjectError or
-    ValidationError (the file name and the reason) and leaves no half-made copy."""
+    it, or None) and record the copy's base in it. Raises RefusedOutput for a file that
+    exists (unless ``replace``: the user agreed to replace it) or that a Factmark has
+    open (:func:`factmark.core.outputs.check_copy_target`), ProjectError or
+    ValidationError (the file name and the reason). The copy is made beside ``path`` and
+    renamed into place once whole: no half-made copy is ever left, and a file replaced
+    stays as it was until then."""
     path = Path(path)
     if annotator is not None:
         annotator = clean_annotator(annotator)
-    existed = path.exists()
-    project.copy_to(path)
+    if path.exists() and path.resolve() == project.path.resolve():
+        raise RefusedOutput(f"{path}: a copy needs another file name than the project's own")
+    check_copy_target(path, replace=replace)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.part")
     try:
-        return _record_base(project, path, annotator)
-    except (sqlite3.DatabaseError, OSError) as error:
-        if not existed:
-            path.unlink(missing_ok=True)
-        raise ProjectError(f"{path}: the copy could not be finished ({error})") from None
+        project.copy_to(temporary)
+        made = _record_base(project, temporary, annotator)
+        if replace:
+            # What SQLite kept beside the file replaced (no one has it open) must not be
+            # read as the copy's own.
+            for side in SIDE_FILES:
+                Path(f"{path}{side}").unlink(missing_ok=True)
+        os.replace(temporary, path)
+    except (sqlite3.DatabaseError, OSError, ProjectError) as error:
+        for leftover in (temporary, *(Path(f"{temporary}{side}") for side in SIDE_FILES)):
+            leftover.unlink(missing_ok=True)
+        reason = str(error).removeprefix(f"{temporary}: ")
+        raise ProjectError(f"{path}: the copy could not be finished ({reason})") from None
+    return replaced(made, path=path)
 
 
 def _record_base(project: Project, path: Path, annotator: str | None) -> CopyMade:

@@ -50,6 +50,11 @@ class ProjectError(Exception):
     """A project file that cannot be used; the message names the file and the reason."""
 
 
+class RefusedOutput(ValidationError):
+    """A file name an output may not be written to (a project, open or not; an existing
+    file a copy would replace); the message names it and says why. Nothing was written."""
+
+
 class OlderProjectError(ProjectError):
     """A project from an older Factmark, which must be upgraded before it is used."""
 
@@ -263,16 +268,24 @@ class Storage:
         return self.copy_to(self.path.with_name(f"{self.path.name}.{version}.{stamp}.bak"))
 
     def copy_to(self, target: Path) -> Path:
-        """A consistent copy of the whole project (to hand to another annotator)."""
+        """A consistent copy of the whole project in a new file (to hand to another
+        annotator; a backup). Raises RefusedOutput for a file that exists (nothing is
+        replaced), ProjectError when it cannot be written."""
+        from factmark.core.outputs import check_copy_target
+
         target = Path(target)
         if target.exists() and target.resolve() == self.path.resolve():
-            raise ValidationError("a copy needs another file name than the project's own")
-        check_output(target)
-        backup = sqlite3.connect(target)
+            raise RefusedOutput(f"{target}: a copy needs another file name than the project's own")
+        check_copy_target(target)
         try:
-            self.conn.backup(backup)
-        finally:
-            backup.close()
+            backup = sqlite3.connect(target)
+            try:
+                self.conn.backup(backup)
+            finally:
+                backup.close()
+        except sqlite3.Error as error:
+            target.unlink(missing_ok=True)
+            raise ProjectError(f"{target}: the copy could not be written ({error})") from None
         return target
 
     def own_files(self) -> list[Path]:
@@ -527,7 +540,7 @@ _HELD: dict[tuple[int, int], int] = {}
 
 
 def check_output(output: Path) -> None:
-    """Refuse (ValidationError, one line naming the file) an output path that is an open
+    """Refuse (RefusedOutput, one line naming the file) an output path that is an open
     project or one of the files SQLite keeps beside it: compared by device and inode,
     so a hard link, a symbolic link or another spelling of the name is caught too,
     and by name for a -wal/-shm file that does not exist yet. Nothing is written."""
@@ -546,12 +559,12 @@ def check_output(output: Path) -> None:
                 if file == main
                 else f"{file.name}, which SQLite keeps beside the open project {project.path}"
             )
-            raise ValidationError(
+            raise RefusedOutput(
                 f"{output}: is {what}; nothing was written onto it (choose another file name)"
             )
         folder = _resolved(output)
         if folder is not None and folder.is_dir() and folder in (_resolved(main) or main).parents:
-            raise ValidationError(
+            raise RefusedOutput(
                 f"{output}: holds the open project {project.path}; an export would replace "
                 "the folder (choose another)"
             )

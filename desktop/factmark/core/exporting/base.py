@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import orjson
 
 from factmark.core.model import GOLD, STATUSES, Label, ValidationError
+from factmark.core.outputs import check_export_output
 from factmark.core.project import Project, SpanRow
-from factmark.core.storage import check_output
 from factmark.core.text import counted
 
 if TYPE_CHECKING:
@@ -372,7 +372,7 @@ class AtomicFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        check_output(path)  # never onto an open project or its -wal/-shm
+        check_export_output(path)  # never onto a project (open or not) or its -wal/-shm
         path.parent.mkdir(parents=True, exist_ok=True)
         # Not a `with` block: the file must outlive it to be renamed into place.
         self.handle = tempfile.NamedTemporaryFile(  # noqa: SIM115
@@ -521,7 +521,7 @@ class AtomicFolder(_Folder):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        check_output(path)  # never onto (or over a folder holding) an open project
+        check_export_output(path)  # never onto a project, nor over a folder holding an open one
         if path.exists() and not path.is_dir():
             raise ValidationError(f"{path} is a file; this format writes a folder")
         if path.is_dir() and any(path.iterdir()) and not (path / self.MARKER).exists():

@@ -219,7 +219,9 @@ def copy_project(project_path: Path, target: Path, cancelled: Cancelled) -> Copy
     existed = target.exists()
     try:
         with Project.open_beside(project_path, readonly=True) as project:
-            made = make_copy(project, target)
+            # The window asked the user before a file was replaced; a project a Factmark
+            # has open, this window's too, is refused all the same.
+            made = make_copy(project, target, replace=True)
     except (OSError, ValueError, ProjectError, sqlite3.Error) as error:
         return CopyOutcome(error=str(error))
     if cancelled():

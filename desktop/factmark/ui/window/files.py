@@ -194,20 +194,29 @@ class ProjectFiles(QObject):
         return lines
 
     def choose_copy_for_annotator(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        chosen, _ = QFileDialog.getSaveFileName(
             self.window,
             "Export project for annotator",
             str(self.project.path.with_name(f"{self.project.path.stem}-copy{PROJECT_SUFFIX}")),
             f"Factmark projects (*{PROJECT_SUFFIX})",
         )
-        if path:
-            self.copy_for_annotator(_project_file(path))
+        if chosen:
+            path = _project_file(chosen)
+            # The dialog asked before replacing the file it named; a name given its suffix
+            # afterwards may name a file it never asked about.
+            self.copy_for_annotator(path, asked=path == Path(chosen))
 
-    def copy_for_annotator(self, path: Path) -> None:
+    def copy_for_annotator(self, path: Path, *, asked: bool = False) -> None:
         """Write a copy of the project for another annotator to work on offline; it
-        remembers its base, so merging it back applies its deletions too (core.copies)."""
+        remembers its base, so merging it back applies its deletions too (core.copies).
+
+        An existing file is replaced only once the user has agreed (in the file dialog:
+        ``asked``, or here), and never when it is this window's project or a project a
+        Factmark has open (core.outputs.check_copy_target)."""
         from factmark.ui.dialogs.progress import run_copy
 
+        if path.exists() and not asked and not self._replace_agreed(path):
+            return
         # In the background: an archive of 100,000 articles takes tens of seconds to copy.
         outcome = run_copy(self.window, self.project.path, path)
         if outcome.made is None:
@@ -215,6 +224,16 @@ class ProjectFiles(QObject):
         self.window.statusBar().showMessage(
             f"Copied the project to {path}; merge it back with File > Merge projects.", 10000
         )
+
+    def _replace_agreed(self, path: Path) -> bool:
+        answer = QMessageBox.question(
+            self.window,
+            "Export project for annotator",
+            plain_tip(f"{path.name} already exists in {path.parent}.\nReplace it with the copy?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def choose_export(self) -> None:
         from factmark.ui.dialogs.export_dialog import ExportDialog
