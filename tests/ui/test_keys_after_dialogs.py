@@ -22,11 +22,17 @@ from tests.ui.test_export_dialog import _export_button
 
 
 def when_shown(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
-    """Run ``act`` on the modal ``kind`` once it shows (the key that opens it blocks)."""
+    """Run ``act`` on the modal ``kind`` once it shows and has the keys (the key that
+    opens it blocks; a person's keys reach a dialog only once it is active, and on a
+    busy machine it becomes active a while after it shows)."""
 
-    def step(tries: int = 200) -> None:
+    def step(tries: int = 1000) -> None:  # 20 s
         dialog = QApplication.activeModalWidget()
-        if isinstance(dialog, kind) and dialog.isVisible():
+        if (
+            isinstance(dialog, kind)
+            and dialog.isVisible()
+            and QApplication.activeWindow() is dialog
+        ):
             act(dialog)
         elif tries:
             QTimer.singleShot(20, lambda: step(tries - 1))
