@@ -49,7 +49,11 @@ FIXED = (
         "label key labels it; click the field to edit the search)",
         "Enter / Shift+Enter, in the field or in the article while the match is selected",
     ),
-    ("Move between the article and the lists", "Tab (while no suggestions are shown)"),
+    (
+        "Go round the document list, the article, the span list and the selected span's note "
+        "and attributes (Shift+Tab: back)",
+        "Tab (while no suggestions are shown)",
+    ),
 )
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QMenu, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -106,11 +106,21 @@ def test_another_span_shows_the_panel_from_its_top_the_same_one_keeps_its_place(
     wheel_down(bar, 10)
     down = bar.value()
     assert down == bar.maximum() > 0
-    # The same span shown again (an attribute set with its key): the panel stays put.
+    # The same span shown again (an attribute set with its key): the panel moves only as
+    # far as the field set needs to show, and not at all when it shows already.
     qtbot.keyClick(window.article_view, Qt.Key.Key_Y, SHIFT | Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.details.span.attrs.get("checkworthy") == "yes")
     qtbot.wait(50)
-    assert bar.value() == down
+    combo = window.details.combos["checkworthy"]
+    viewport = window.details.findChild(QWidget, "detailsScroll").viewport()
+    top_left = combo.mapTo(viewport, combo.rect().topLeft())
+    assert viewport.rect().contains(QRect(top_left, combo.size()))
+    assert 0 < bar.value() <= down  # moved up to it, not to the top
+    kept = bar.value()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_N, SHIFT | Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.details.span.attrs.get("checkworthy") == "no")
+    qtbot.wait(50)
+    assert bar.value() == kept
     # Another span: its panel from the top, its title and note in view.
     label(window, qtbot, "Bakhmut", "location")
     qtbot.waitUntil(

@@ -130,7 +130,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Deselect",
         ("Escape",),
         "Edit",
-        help="Cancel linking, close the find bar, or drop the selection",
+        help="Cancel linking, close the find bar, give the article the keys back (from a list "
+        "or a panel), or drop the selection",
         section=1,
     ),
     A(

@@ -23,7 +23,10 @@ from PySide6.QtWidgets import (
 INTRO = (
     "Select text (mouse, Shift+arrows, Ctrl+Shift+arrows), then press a label key. "
     "Click a span to select its innermost span; Ctrl+click reaches the span around it. "
-    "Drag a handle at the selected span's edge to resize it."
+    "Drag a handle at the selected span's edge to resize it. "
+    "Tab and Shift+Tab go round the document list, the article, the span list and the "
+    "selected span's note and attributes (while no suggestions are shown); Escape gives the "
+    "article the keys back."
 )
 
 

@@ -70,6 +70,7 @@ class DetailsPanel(QWidget):
         self.note.setObjectName("spanNote")
         self.note.setPlaceholderText("Note: why you marked it, doubts, sources to check…")
         self.note.setMaximumHeight(self.fontMetrics().height() * 5)
+        self.note.setTabChangesFocus(True)  # Tab goes on to the attributes, as in a form
         # One attribute form per label, built when first needed.
         self.attribute_pages = QStackedWidget(self.span_box)
         self._pages: dict[str, QWidget] = {}
@@ -145,6 +146,9 @@ class DetailsPanel(QWidget):
         area.setObjectName("detailsScroll")
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
+        # Tab stops at its fields, never at the area: a stop that shows no focus (a field
+        # Tab reaches is scrolled into view).
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         area.setWidget(content)
         # A narrow side column wraps and shortens the boxes; it never scrolls sideways.
         area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -258,6 +262,17 @@ class DetailsPanel(QWidget):
             form.addRow(title, combo)
         self._page_combos[label] = combos
         return page
+
+    def show_attribute(self, name: str) -> None:
+        """Scroll the selected span's field ``name`` into view once the panel shows its
+        value (set by a key, the change went unseen below the fold at 1366x768)."""
+
+        def scroll() -> None:
+            combo = self.combos.get(name)
+            if combo is not None:
+                self.area.ensureWidgetVisible(combo)
+
+        QTimer.singleShot(0, self, scroll)
 
     def set_document_open(self, shown: bool) -> None:
         """Unfold (True) or fold the document's fields."""

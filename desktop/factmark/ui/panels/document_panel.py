@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from factmark.core.project import Project
@@ -31,7 +31,10 @@ class DocumentPanel(QWidget):
         self.model = DocumentListModel(project, self)
         self._widgets: tuple[QComboBox, QLineEdit, QTableView] | None = None
         self.columns: ColumnFit | None = None  # the list's columns, fitted to its width
-        self._chosen: int | None = None  # highlighted once the widgets are made
+        # The document the window shows: its row is the current one whenever it is listed
+        # (after a filter, a search, an import), and it is highlighted once the widgets
+        # are made.
+        self._shown: int | None = None
         # Searching the text of many documents waits until typing pauses.
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._apply_filter)
@@ -83,13 +86,15 @@ class DocumentPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(table)
         self.model.modelReset.connect(self._summarise)  # a filter, a search, an import
+        self.model.modelReset.connect(self._keep_shown_row)  # the reset left no row current
 
         search.textChanged.connect(lambda _text: self._search_timer.start())
         status_filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
         table.selectionModel().currentRowChanged.connect(self._row_changed)
+        table.installEventFilter(self)
         self._widgets = (status_filter, search, table)
-        if self._chosen is not None:
-            self.select(self._chosen, emit=False)
+        if self._shown is not None:
+            self.select(self._shown, emit=False)
         return self._widgets
 
     @property
@@ -105,6 +110,7 @@ class DocumentPanel(QWidget):
         return self.make()[2]
 
     def set_project(self, project: Project) -> None:
+        self._shown = None  # an id of the project before means another document now
         self.model.project = project
         self.model.reload()
 
@@ -113,12 +119,15 @@ class DocumentPanel(QWidget):
         self._search_timer.stop()
 
     def _apply_filter(self) -> None:
-        current = self.current_id()
         self._quiet = True
         self.model.set_filter(self.status_filter.currentData() or "", self.search.text())
         self._quiet = False
-        if current is not None:
-            self.select(current, emit=False)
+
+    def _keep_shown_row(self) -> None:
+        """The document shown is the current row again if the list holds it (read again,
+        the list has no current row); the document shown stays as it is."""
+        if self._widgets is not None and self._shown is not None:
+            self.select(self._shown, emit=False)
 
     def _summarise(self) -> None:
         """Under a status filter or a search: how many documents the list shows of all of
@@ -139,6 +148,27 @@ class DocumentPanel(QWidget):
         self.summary.setText(text)
         self.summary.show()
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        table = self._widgets[2] if self._widgets is not None else None
+        if (
+            watched is table
+            and event.type() == QEvent.Type.FocusIn
+            and not table.currentIndex().isValid()
+        ):
+            # Qt makes the first row current as a list with none takes the keys: Tab
+            # passing through (the document shown filtered out) must not open it. The
+            # first arrow key does.
+            from factmark.ui.panels.table_view import select_no_row
+
+            self._quiet = True
+            try:
+                table.event(event)
+            finally:
+                self._quiet = False
+            select_no_row(table)
+            return True
+        return super().eventFilter(watched, event)
+
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         document_id = self.model.data(current, Qt.ItemDataRole.UserRole)
         if document_id is not None and not self._quiet:
@@ -146,18 +176,22 @@ class DocumentPanel(QWidget):
 
     def current_id(self) -> int | None:
         if self._widgets is None:
-            return self._chosen if self.model.row_of(self._chosen or 0) >= 0 else None
+            return self._shown if self.model.row_of(self._shown or 0) >= 0 else None
         index = self.table.currentIndex()
         value = self.model.data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None
         return int(value) if value is not None else None
 
     def select(self, document_id: int, *, emit: bool = True) -> bool:
-        """Highlight a document's row (if shown); emits document_chosen unless told not to."""
+        """Highlight a document's row (if listed); emits document_chosen unless told not
+        to: then the window shows that document, and its row is highlighted whenever the
+        list holds it again."""
+        if not emit:
+            self._shown = document_id
         row = self.model.row_of(document_id)
         if row < 0:
             return False
         if self._widgets is None:  # highlighted once made
-            self._chosen = document_id
+            self._shown = document_id
             if emit:
                 self.document_chosen.emit(document_id)
             return True

@@ -54,6 +54,7 @@ class LinkBox(QGroupBox):
         self.note.setObjectName("linkNote")
         self.note.setPlaceholderText("Link note: where it was said, doubts about who said it…")
         self.note.setMaximumHeight(self.fontMetrics().height() * 4)
+        self.note.setTabChangesFocus(True)  # Tab goes on, as in a form
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(self.form)

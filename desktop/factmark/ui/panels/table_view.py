@@ -22,6 +22,7 @@ def make_table(name: str, parent: QWidget, model: QAbstractItemModel, stretched:
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)  # Tab leaves the list (arrows walk its rows)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -278,13 +278,14 @@ class Annotation(QObject):
             return False
         return self.perform(UpdateSpan(self.document_id, span_id, {"attrs": attrs}))
 
-    def set_attribute_of_selected(self, label: str, name: str, value: str) -> None:
-        """An attribute key: applies to the selected span when it has that attribute."""
+    def set_attribute_of_selected(self, label: str, name: str, value: str) -> bool:
+        """An attribute key: applies to the selected span when it has that attribute;
+        False when nothing changed (with a message when no such span is selected)."""
         span = self.view.span(self.view.selected_span_id)
         if span is None or span.label != label:
             self.failed(f"Select a {label} span first; {name} belongs to {label} spans.")
-            return
-        self.set_attribute(span.id or 0, name, value)
+            return False
+        return self.set_attributes(span.id or 0, {name: value})
 
     def set_document_meta(self, document_id: int, meta: dict) -> None:  # type: ignore[type-arg]
         self.perform(SetDocumentMeta(document_id, meta))

@@ -158,6 +158,8 @@ class MainWindow(QMainWindow):
         self.annotator_button = QToolButton(self)
         self.annotator_button.setObjectName("annotatorButton")
         self.annotator_button.setAutoRaise(True)
+        # A click's convenience: Tab passes it by (the keys have Edit > Annotator name).
+        self.annotator_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.annotator_button.setToolTip(
             "The name recorded on the spans you make. Click to change."
         )
@@ -600,7 +602,7 @@ class MainWindow(QMainWindow):
             project.labels(),
             project.attribute_definitions(),
             self.annotation.label,
-            self.annotation.set_attribute_of_selected,
+            self.attribute_key,
             lambda label: label_tooltip(project.guidelines(), label),
         )
         unbound += self.action_table.set_link_attributes(
@@ -652,6 +654,19 @@ class MainWindow(QMainWindow):
         said = self.statusBar().currentMessage()  # by a part the deletion touched
         self.tell(f"{message} {said}" if said and said != before else message)
 
+    def attribute_key(self, label: str, name: str, value: str) -> None:
+        """An attribute key (Shift+Alt+Y…): set it on the selected span, say so, and show
+        the field in the details panel (below its fold on a small screen)."""
+        span = self.article_view.span(self.article_view.selected_span_id)
+        if span is not None and span.label == label and span.attrs.get(name) == value:
+            message = f"{name}: {value} already on {self.selection.name(span)}."
+        elif self.annotation.set_attribute_of_selected(label, name, value) and span is not None:
+            message = f"{name}: {value} on {self.selection.name(span)} — Ctrl+Z undoes."
+        else:
+            return  # no span of that label selected (the annotation said so), or it failed
+        self.tell(message)
+        self.details.show_attribute(name)
+
     def undo(self, redo: bool) -> None:
         """Ctrl+Z / Ctrl+Shift+Z: undo (redo) a step and say which, in the undo stack's
         words, with the span selected after it."""
@@ -688,7 +703,8 @@ class MainWindow(QMainWindow):
             self.selection.step(step)
 
     def escape(self) -> None:
-        """Escape cancels linking, closes the find bar, else drops the selection."""
+        """Escape cancels linking, closes the find bar, gives the article the keys back
+        from a list or a panel (the selection kept for them), else drops the selection."""
         if self.linking.active:
             self.linking.cancel()
             self.tell("Link cancelled.", 3000)
@@ -696,9 +712,26 @@ class MainWindow(QMainWindow):
         if self.find_bar.isVisible():
             self.find_bar.close_bar()
             return
+        if not self.article_view.hasFocus():
+            self.article_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
         self.article_view.clear_selection()
         self.review.drop()
         self.selection.select(None)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab / Shift+Tab: through the window's parts as they stand on the screen, and
+        each part's fields as its layouts show them (see tab_cycle)."""
+        from factmark.ui.window.tab_cycle import bring_into_view, next_in_chain
+
+        parts = (self.documents, self.centre, self.side, self.guidelines_dock)
+        target = next_in_chain(self, parts, self.focusWidget(), next)
+        if target is None:
+            return super().focusNextPrevChild(next)
+        reason = Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason
+        target.setFocus(reason)
+        bring_into_view(target)
+        return True
 
     # -- status bar, titles ---------------------------------------------------------------
 
