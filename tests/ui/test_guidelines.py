@@ -238,7 +238,7 @@ def test_load_file_puts_a_markdown_file_in_the_editor(
     bad.write_bytes("# Règles\n".encode("latin-1"))
     chosen = [bad]
     monkeypatch.setattr(
-        "factmark.ui.panels.guidelines_panel.QFileDialog.getOpenFileName",
+        "factmark.ui.file_dialogs.open_file_name",
         lambda *args, **kwargs: (str(chosen[0]), "Markdown (*.md)"),
     )
     editor = open_editor(window, qtbot)

@@ -11,12 +11,12 @@ from typing import Any
 import orjson
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from factmark.core import storage
 from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
+from factmark.ui import file_dialogs
 from factmark.ui.dialogs.import_report import ReportDialog
 from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import click_at, drag_select
@@ -180,7 +180,7 @@ def test_phrases_of_imported_spans_are_proposed(
     batch = tmp_path / "batch.jsonl"
     record = {"text": third, "spans": [{"start": start, "end": start + 10, "label": "claim"}]}
     batch.write_bytes(orjson.dumps(record) + b"\n")
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args: ([str(batch)], ""))
+    monkeypatch.setattr(file_dialogs, "open_file_names", lambda *args: ([str(batch)], ""))
     seen: list[Any] = []
     timer = answer_modal(qtbot, ReportDialog, seen)
     try:

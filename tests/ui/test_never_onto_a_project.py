@@ -98,7 +98,7 @@ def choose_in_save_dialog(monkeypatch: pytest.MonkeyPatch, chosen: Path | str) -
     """The save dialog (the platform's own, which a test cannot drive) gives ``chosen``;
     for an existing file it has asked the user already, as it does."""
     monkeypatch.setattr(
-        "factmark.ui.window.files.QFileDialog.getSaveFileName",
+        "factmark.ui.file_dialogs.save_file_name",
         lambda *args, **kwargs: (str(chosen), "Factmark projects (*.factmark)"),
     )
 

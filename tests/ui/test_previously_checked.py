@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from factmark.core.actions import spec
@@ -19,6 +19,7 @@ from factmark.core.exporting import export
 from factmark.core.exporting.base import Selection
 from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
+from factmark.ui import file_dialogs
 from factmark.ui.dialogs.import_report import ReportDialog
 from factmark.ui.panels.previously_checked import EMPTY_ARCHIVE
 from tests.core.archive_samples import BASE, write_samples
@@ -224,7 +225,7 @@ def test_an_empty_archive_takes_one_line_and_its_link_adds_an_archive(
         assert "*.jsonld" in kinds and "*.csv" in kinds and "*.html" in kinds
         return chosen, kinds
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", choose)
+    monkeypatch.setattr(file_dialogs, "open_file_names", choose)
     seen: list = []
     timer = answer_modal(qtbot, ReportDialog, seen)
     try:
@@ -251,8 +252,8 @@ def test_file_menu_adds_a_fact_check_archive_with_the_per_file_report(
     bad = tmp_path / "notes.json"
     bad.write_text("{ not json", encoding="utf-8")
     monkeypatch.setattr(
-        QFileDialog,
-        "getOpenFileNames",
+        file_dialogs,
+        "open_file_names",
         lambda *args: ([str(files["feed"]), str(files["page"]), str(bad)], ""),
     )
     menu = window.action_table.menus["File"]

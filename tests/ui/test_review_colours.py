@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
+from factmark.ui import file_dialogs
 
 ALT = Qt.KeyboardModifier.AltModifier
 GREY = QColor("#999999").rgb()  # a span without a colour of its own
@@ -139,7 +140,7 @@ def test_review_colours_follow_another_project(
     def choose(parent: QWidget, title: str, folder: str, kinds: str) -> tuple[str, str]:
         return str(other), kinds
 
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", choose)
+    monkeypatch.setattr(file_dialogs, "open_file_name", choose)
     window.action_table["openProject"].trigger()  # File > Open project
     qtbot.waitUntil(lambda: window.current is not None and window.current.text == GAMMA)
     assert window.action_table["reviewMode"].isChecked()

@@ -66,7 +66,7 @@ def test_a_copy_named_without_its_suffix_gets_it(
     bob.factmark, which File > Open project and Merge projects list (they show *.factmark);
     it was written as "bob"."""
     monkeypatch.setattr(
-        "factmark.ui.window.files.QFileDialog.getSaveFileName",
+        "factmark.ui.file_dialogs.save_file_name",
         lambda *args, **kwargs: (str(tmp_path / "bob"), "Factmark projects (*.factmark)"),
     )
     window = open_window()

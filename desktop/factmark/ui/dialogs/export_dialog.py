@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -30,6 +29,7 @@ from factmark.core.exporting.grouping import field_name
 from factmark.core.exporting.pseudonyms import ensure_key
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.project import Project, ProjectError
+from factmark.ui import file_dialogs
 from factmark.ui.dialogs.export_choices import ExportChoices, ExportMemory
 from factmark.ui.dialogs.fit import fit_to_screen, scrolling
 from factmark.ui.models.tables import STATUS_NAMES
@@ -347,9 +347,9 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         if FORMATS[self.format.currentData()].SUFFIX == "":
-            path = QFileDialog.getExistingDirectory(self, "Export into folder", self.output.text())
+            path = file_dialogs.existing_directory(self, "Export into folder", self.output.text())
         else:
-            path, _ = QFileDialog.getSaveFileName(self, "Export corpus", self.output.text())
+            path, _ = file_dialogs.save_file_name(self, "Export corpus", self.output.text())
         if path:
             self.output.setText(path)
 

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from factmark.core.guidelines import read_guidelines
 from factmark.core.model import ValidationError
 from factmark.core.project import Project, ProjectError
+from factmark.ui import file_dialogs
 from factmark.ui.article.typed_text import typed_text
 from factmark.ui.plain import plain_warning
 
@@ -332,7 +332,7 @@ class GuidelinesPanel(QWidget):
         self._show_view()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.open_file_name(
             self,
             "Load guidelines",
             str(self.project.path.parent),

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from factmark.core.changes import ChangeSet
 from factmark.core.project import Project, ProjectError
 from factmark.core.workspace import PROJECT_SUFFIX, open_project
+from factmark.ui import file_dialogs
 from factmark.ui.plain import plain_tip
 from factmark.ui.window.documents import DocumentNavigator
 from factmark.ui.window.session import Session
@@ -70,7 +71,7 @@ class ProjectFiles(QObject):
         return True
 
     def choose_project_to_open(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path, _ = file_dialogs.open_file_name(
             self.window,
             "Open project",
             str(self.project.path.parent),
@@ -80,7 +81,7 @@ class ProjectFiles(QObject):
             self.open_project_file(Path(path))
 
     def choose_new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = file_dialogs.save_file_name(
             self.window,
             "New project",
             str(self.project.path.parent / f"untitled{PROJECT_SUFFIX}"),
@@ -98,7 +99,7 @@ class ProjectFiles(QObject):
             self.open_project_file(target)
 
     def choose_files_to_import(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths, _ = file_dialogs.open_file_names(
             self.window,
             "Import articles",
             str(Path.home()),
@@ -108,7 +109,7 @@ class ProjectFiles(QObject):
             self.import_paths([Path(p) for p in paths])
 
     def choose_archive_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths, _ = file_dialogs.open_file_names(
             self.window,
             "Add fact-check archive",
             str(Path.home()),
@@ -156,7 +157,7 @@ class ProjectFiles(QObject):
             self.import_paths(others)
 
     def choose_projects_to_merge(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
+        paths, _ = file_dialogs.open_file_names(
             self.window,
             "Merge annotators' projects into this one",
             str(self.project.path.parent),
@@ -194,7 +195,7 @@ class ProjectFiles(QObject):
         return lines
 
     def choose_copy_for_annotator(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen, _ = file_dialogs.save_file_name(
             self.window,
             "Export project for annotator",
             str(self.project.path.with_name(f"{self.project.path.stem}-copy{PROJECT_SUFFIX}")),
