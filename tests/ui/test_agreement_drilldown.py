@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -12,6 +14,9 @@ from pytestqt.qtbot import QtBot
 from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.project import Project
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
+from tests.ui.helpers import click_at
+
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 TEXT = "Army says 240 troops left Kyiv."
 
@@ -76,7 +81,27 @@ def test_double_click_opens_the_disagreement_in_review_mode(
     assert window.current.title == "troops"
     assert window.action_table["reviewMode"].isChecked()
     assert window.article_view.painter.by_annotator  # coloured by annotator
-    assert window.article_view.selected_range() == (10, 20)
+    # The disputed span of the first annotator listed (ana's "240") is selected, not the
+    # text: the Selected span panel shows it and G accepts it into gold at once.
+    view = window.article_view
+    qtbot.waitUntil(lambda: view.selected_span_id is not None)
+    assert view.selected_range() is None
+    with closing(sqlite3.connect(window.project.path)) as db:
+        (ana,) = db.execute(
+            "SELECT id FROM spans WHERE annotator = 'ana' AND label = 'number'"
+        ).fetchone()
+    assert view.selected_span_id == ana
+    assert window.statusBar().currentMessage().startswith("Selected: number “240”")
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    with closing(sqlite3.connect(window.project.path)) as db:
+        gold = db.execute(
+            "SELECT start, \"end\", label FROM spans WHERE annotator = 'gold'"
+        ).fetchall()
+    assert gold == [(10, 13, "number")]
+    # Ctrl+click on the same place reaches the other annotator's span, as ever.
+    click_at(qtbot, view, 11, CTRL)
+    selected = view.span(view.selected_span_id)
+    assert selected is not None and selected.annotator != "ana"
 
 
 def test_enter_opens_the_disagreement(open_window, qtbot: QtBot, tmp_path: Path) -> None:
@@ -87,7 +112,10 @@ def test_enter_opens_the_disagreement(open_window, qtbot: QtBot, tmp_path: Path)
     qtbot.waitUntil(tree.hasFocus)
     tree.setCurrentItem(child(tree, "spans location"))
     qtbot.keyClick(tree, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.article_view.selected_range() == (26, 30))
+    view = window.article_view
+    qtbot.waitUntil(lambda: view.selected_span_id is not None)
+    kyiv = view.span(view.selected_span_id)  # ana's location, the one in the disagreement
+    assert (kyiv.start, kyiv.end, kyiv.label, kyiv.annotator) == (26, 30, "location", "ana")
     assert window.current.title == "troops"
     assert window.action_table["reviewMode"].isChecked()
 
@@ -97,8 +125,6 @@ def test_a_long_list_shows_the_first_of_each_figure_and_counts_them_all(
 ) -> None:
     """An archive's disagreements run to hundreds of thousands: the list holds the first
     of each figure (DISAGREEMENTS_LISTED), and its headings and tab count every one."""
-    import sqlite3
-
     from factmark.ui.background import jobs
 
     monkeypatch.setattr(jobs, "DISAGREEMENTS_LISTED", 2)

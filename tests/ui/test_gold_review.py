@@ -29,8 +29,11 @@ NAME = f"source “{SOURCE}”"
 
 
 @pytest.fixture
-def window(open_window) -> MainWindow:
-    return open_window()
+def window(open_window, qtbot: QtBot) -> MainWindow:
+    """A window in review mode (F6), where G and X adjudicate."""
+    window = open_window()
+    qtbot.keyClick(window.article_view, Qt.Key.Key_F6)
+    return window
 
 
 def spans(window: MainWindow) -> list[tuple[str, str, str, dict]]:

@@ -10,7 +10,9 @@ pressed here.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 
 import pytest
@@ -540,11 +542,29 @@ def links_fact_check(number: int) -> Check:
     return check
 
 
+def outside_review_mode_changes_nothing(keys: Keys, key: str) -> None:
+    """G or X typed outside review mode (into the article, by mistake) leaves every span
+    as the file holds it and says where the key works."""
+
+    def stored() -> list[tuple]:
+        with closing(sqlite3.connect(keys.window.project.path)) as db:
+            return db.execute(
+                'SELECT id, start, "end", label, annotator, attrs FROM spans ORDER BY id'
+            ).fetchall()
+
+    before = stored()
+    keys.press(key)
+    assert stored() == before
+    assert keys.message().startswith("G accepts into gold and X rejects in review mode (")
+
+
 def check_accept_gold(keys: Keys, key: str) -> None:
     annotator_spans(keys)
     keys.press("Ctrl+Home")
     keys.press(first_key("nextSpan"))
     chosen = keys.view.span(keys.view.selected_span_id)
+    outside_review_mode_changes_nothing(keys, key)
+    keys.press(first_key("reviewMode"))
     keys.press(key)
     gold = [s for s in keys.window.project.spans(keys.document_id) if s.annotator == GOLD]
     assert [(s.start, s.end, s.label) for s in gold] == [(chosen.start, chosen.end, "location")]
@@ -555,6 +575,8 @@ def check_reject_review(keys: Keys, key: str) -> None:
     annotator_spans(keys)
     source = next(s for s in keys.window.project.spans(keys.document_id) if s.label == "source")
     keys.window.selection.select(source.id)
+    outside_review_mode_changes_nothing(keys, key)
+    keys.press(first_key("reviewMode"))
     keys.press(key)
     assert keys.window.project.span(source.id).attrs == {"review": "rejected"}
     assert not any(s.annotator == GOLD for s in keys.window.project.spans(keys.document_id))

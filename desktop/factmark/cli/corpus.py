@@ -80,7 +80,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from factmark.core.exporting import export
-    from factmark.core.exporting.base import Selection, Split, SplitTooSmall
+    from factmark.core.exporting.base import Selection, Split, SplitTooSmall, left_out_line
 
     statuses = frozenset() if args.all else frozenset(args.status or ["done"])
     selection = Selection(
@@ -133,6 +133,8 @@ def run_export(args: argparse.Namespace) -> int:
         except OSError as error:
             return _failed(f"{args.output}: {error.strerror or error}")
         _say(f"{args.output}: exported {result.wrote()}")
+        if result.not_adjudicated:
+            _say(f"note: {left_out_line(result.not_adjudicated)}")
         if split:
             for part in result.parts:
                 groups = ""
@@ -175,6 +177,7 @@ def _export_to_stdout(
 ) -> int:
     """``-o -``: the export on standard output, every other line on stderr, no card."""
     from factmark.core.exporting import check_streamable, export_to_stream
+    from factmark.core.exporting.base import left_out_line
 
     try:
         check_streamable(args.format, args.split, options)
@@ -188,6 +191,8 @@ def _export_to_stdout(
         except OSError as error:  # a closed pipe, a full disk for the private copy
             return _failed(f"standard output: {error.strerror or error}")
         _say(f"standard output: exported {result.wrote()}", err=True)
+        if result.not_adjudicated:
+            _say(f"note: {left_out_line(result.not_adjudicated)}", err=True)
         for note in result.notes:
             _say(f"note: {note}", err=True)
         if not result.documents and not args.all:

@@ -111,7 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("--label", action="append", default=[], help="only spans with this label")
     exp.add_argument(
-        "--annotator", action="append", default=[], help="only spans by this annotator (repeatable)"
+        "--annotator",
+        action="append",
+        default=[],
+        help="only spans by this annotator (repeatable); gold alone: the adjudicated "
+        "documents only",
     )
     exp.add_argument(
         "--majority",

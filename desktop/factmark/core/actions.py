@@ -285,7 +285,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Accept span into the gold layer",
         ("G",),
         "Label",
-        help="Adjudication: accept the selected span into the gold layer (a gold copy on its text)",
+        help="Adjudication, in review mode (F6): accept the selected span into the gold layer "
+        "(a gold copy on its text, with its attributes, note and links to spans in gold)",
         section=3,
     ),
     A(
@@ -293,8 +294,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Reject span (review)",
         ("X",),
         "Label",
-        help="Adjudication: reject the selected span and take its gold copy out again; on a gold "
-        "span, take it out of the gold layer",
+        help="Adjudication, in review mode (F6): reject the selected span and take its gold "
+        "copy out again; on a gold span, take it out of the gold layer",
         section=3,
     ),
     A("nextSpan", "Select next span", ("Alt+Down",), "Label", when="document", section=4),

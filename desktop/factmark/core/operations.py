@@ -94,7 +94,8 @@ class Compound(Operation):
 
 @record(eq=False, repr=False)
 class AddSpan(Operation):
-    """Label ``[start, end)`` of a document; redo recreates the span under the same id."""
+    """Label ``[start, end)`` of a document (with a note and attributes when given: a
+    span copied); redo recreates the span under the same id."""
 
     document_id: int
     start: int
@@ -104,6 +105,8 @@ class AddSpan(Operation):
     span_id: int | None = None
     _status_before: str | None = None
     _label_id: int | None = None
+    note: str | None = None
+    attrs: dict[str, Any] | None = None
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -115,7 +118,14 @@ class AddSpan(Operation):
         else:
             self.label = project.label_name(self._label_id)  # renamed since: its name now
         span = project.add_span(
-            self.document_id, self.start, self.end, self.label, self.annotator, span_id=self.span_id
+            self.document_id,
+            self.start,
+            self.end,
+            self.label,
+            self.annotator,
+            self.note,
+            self.attrs,
+            span_id=self.span_id,
         )
         self.span_id = span.id
         self._status_before = _status_before(project, self.document_id)

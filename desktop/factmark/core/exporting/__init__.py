@@ -28,6 +28,7 @@ from factmark.core.exporting.base import (
     SplitTooSmall,
     Writer,
     iter_records,
+    not_adjudicated,
     outputs_placed_together,
 )
 from factmark.core.exporting.card import write_card
@@ -220,6 +221,7 @@ def export(
         result.outputs[name or "all"] = part_path(path, fmt, name)
         result.notes += [note for note in contexts[name].notes if note not in result.notes]
     result.card_values = dict(card_values)
+    result.not_adjudicated = not_adjudicated(project, selection)
     if split:
         result.warnings += [
             f"split part {name!r} got no documents ({split.describe()} with seed {split.seed} "

@@ -46,6 +46,13 @@ class Selection:
     annotators: frozenset[str] = frozenset()
     majority: bool = False  # keep spans that most of a document's annotators made
 
+    @property
+    def gold_only(self) -> bool:
+        """The gold layer alone is asked for: then only documents adjudicated (with at
+        least one gold span) are exported, since a document nobody adjudicated would
+        teach a model that nothing in it is a claim."""
+        return self.annotators == {GOLD} and not self.majority
+
     def check(self, project: Project) -> None:
         """Raise ValidationError for a status, label or annotator the project does not know."""
         for status in self.statuses - set(STATUSES):
@@ -265,6 +272,8 @@ class ExportResult:
     card: Path | None = None
     groups: GroupPlan | None = None  # a split by a metadata field: what each part holds
     holds: tuple[str, ...] = HOLDS  # what the format holds (its module's HOLDS)
+    # A gold export: the selected documents left out for having no gold span.
+    not_adjudicated: int = 0
     written: dict[str, int] = field(default_factory=dict)  # over every part (ExportContext)
 
     def wrote(self) -> str:
@@ -280,6 +289,31 @@ class ExportResult:
     def empty_parts(self) -> list[str]:
         """The parts of a split that got no document (their outputs hold nothing)."""
         return [name for name, part in self.parts.items() if name != "all" and not part.documents]
+
+
+def not_adjudicated(project: Project, selection: Selection) -> int:
+    """How many documents of the selected statuses a gold export leaves out for having
+    no gold span (0 for any other export)."""
+    if not selection.gold_only:
+        return 0
+    statuses = sorted(selection.statuses)
+    where = f"status IN ({', '.join('?' * len(statuses))}) AND " if statuses else ""
+    row = project.conn.execute(
+        f"SELECT count(*) FROM documents WHERE {where}NOT EXISTS "
+        "(SELECT 1 FROM spans WHERE spans.document_id = documents.id AND annotator = ?)",
+        [*statuses, GOLD],
+    ).fetchone()
+    return int(row[0])
+
+
+def left_out_line(number: int) -> str:
+    """What the messages of a gold export say of the documents it left out ("" none)."""
+    if not number:
+        return ""
+    return (
+        f"{counted(number, 'document')} without gold spans left out "
+        "(not adjudicated: G in review mode puts spans in gold)"
+    )
 
 
 def majority_vote(spans: list[Any]) -> list[Any]:
@@ -307,11 +341,14 @@ def iter_records(
     byte-identical.
     """
     labels, annotators = selection.labels, selection.annotators
+    gold_only = selection.gold_only
     for document, rows, relations in project.export_rows(sorted(selection.statuses), ids):
         # Rows as tuples (document_id, id, start, end, label, annotator, note, attrs):
         # unpacked, not named, since an export reads hundreds of thousands.
         if selection.majority:
             rows = majority_vote(list(map(SpanRow._make, rows)))
+        if gold_only and not any(row[5] == GOLD for row in rows):
+            continue  # not adjudicated: left out (counted by ``not_adjudicated``)
         if labels or annotators:
             rows = [
                 row

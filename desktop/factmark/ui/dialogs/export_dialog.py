@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from factmark.core.exporting import FORMATS, sentences, unavailable
-from factmark.core.exporting.base import Selection, Split
+from factmark.core.exporting.base import Selection, Split, left_out_line
 from factmark.core.exporting.grouping import field_name
 from factmark.core.exporting.pseudonyms import ensure_key
 from factmark.core.model import STATUSES, ValidationError
@@ -407,6 +407,9 @@ class ExportDialog(QDialog):
         if self.memory is not None:
             self.memory.set_export_choices(self.project.path, self.choices())
         self.result_message = f"Exported {result.wrote()} to {result.path}."
+        if result.not_adjudicated:
+            left_out = left_out_line(result.not_adjudicated)
+            self.result_message += f" {left_out[0].upper()}{left_out[1:]}."
         if result.warnings:
             # A status bar message fades: what must not be missed gets a box too.
             self.result_message += " Warning: " + " ".join(

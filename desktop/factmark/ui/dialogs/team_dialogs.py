@@ -51,7 +51,7 @@ class DisagreementList(QTreeWidget):
     """Every disagreement behind the figures, grouped by figure (label, link type,
     attribute); a double-click or Enter on one opens its place."""
 
-    place_chosen = Signal(int, int, int)  # document id, start, end
+    place_chosen = Signal(int, int, int, object)  # document id, start, end, the entry
 
     def __init__(
         self,
@@ -130,7 +130,7 @@ class DisagreementList(QTreeWidget):
     def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         entry = item.data(0, Qt.ItemDataRole.UserRole)
         if isinstance(entry, dict):
-            self.place_chosen.emit(entry["document_id"], entry["start"], entry["end"])
+            self.place_chosen.emit(entry["document_id"], entry["start"], entry["end"], entry)
 
 
 def disagreeing(figures: dict[str, Any]) -> int:
@@ -215,7 +215,7 @@ class AgreementDialog(QDialog):
     the figures, a tab each; choosing a document or a disagreement closes the dialog with
     ``document_chosen`` or ``place_chosen``."""
 
-    place_chosen = Signal(int, int, int)  # document id, start, end
+    place_chosen = Signal(int, int, int, object)  # document id, start, end, the entry
     document_chosen = Signal(str)  # a document's uid
 
     def __init__(
@@ -318,6 +318,6 @@ class AgreementDialog(QDialog):
         self.accept()
         self.document_chosen.emit(uid)
 
-    def _chosen(self, document_id: int, start: int, end: int) -> None:
+    def _chosen(self, document_id: int, start: int, end: int, entry: dict[str, Any]) -> None:
         self.accept()
-        self.place_chosen.emit(document_id, start, end)
+        self.place_chosen.emit(document_id, start, end, entry)

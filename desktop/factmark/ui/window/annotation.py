@@ -176,11 +176,18 @@ class Annotation(QObject):
     # -- adjudication ------------------------------------------------------------
 
     @painted_once
-    def review_selected(self, verdict: str) -> None:
+    def review_selected(self, verdict: str, reviewing: bool = True) -> None:
         """Adjudicate the selected span (see core.adjudication): ``accepted`` copies an
         annotator's span into the gold layer, ``rejected`` leaves it out and takes its
         gold copy out again (a gold span: out of the gold layer). One undo step; the
-        status bar says what was done."""
+        status bar says what was done. Outside review mode (``reviewing`` False) the
+        keys change nothing: a G or X typed into the article by mistake makes no gold."""
+        if not reviewing:
+            self.failed(
+                "G accepts into gold and X rejects in review mode (View > Review mode, F6); "
+                "nothing changed."
+            )
+            return
         span = self.view.span(self.view.selected_span_id)
         if span is None or self.document_id is None:
             self.failed("Select an annotator's span first (click it or Alt+Down).")
@@ -189,9 +196,10 @@ class Annotation(QObject):
         if verdict == ACCEPTED and span.annotator == GOLD:
             self.failed(f"{name} is in the gold layer already; X takes it out.")
             return
-        spans = self.view.index.overlapping(span.start, span.end)
+        spans = self.session.project.spans(self.document_id)
         if verdict == ACCEPTED:
-            done = adjudication.accept(self.document_id, span, spans)
+            relations = self.session.project.relations(self.document_id)
+            done = adjudication.accept(self.document_id, span, spans, relations)
         else:
             done = adjudication.reject(self.document_id, span, spans)
         if done.edit is None:

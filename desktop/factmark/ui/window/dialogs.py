@@ -3,10 +3,13 @@ F1 list."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from factmark import __version__
+from factmark.core.adjudication import disputed_span
 from factmark.core.model import ValidationError
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.plain import escape, plain_tip
@@ -61,17 +64,28 @@ class ProjectDialogs:
         if document_id is not None:
             self.open_place(document_id, 0, 0)
 
-    def open_place(self, document_id: int, start: int, end: int) -> None:
-        """Show a document in review mode (colour by annotator) with ``[start, end)``
-        selected: where annotators disagreed."""
+    def open_place(
+        self, document_id: int, start: int, end: int, entry: dict[str, Any] | None = None
+    ) -> None:
+        """Show a document in review mode (colour by annotator) where annotators
+        disagreed: a disagreement's (``entry``) disputed span selected, ready for G or X
+        (see ``adjudication.disputed_span``), else ``[start, end)`` selected as text."""
         self.session.show_document(document_id)
         review = self.action_table["reviewMode"]
         if not review.isChecked():  # on already: its colours follow the document shown
             review.setChecked(True)
         view = self.window.findChild(ArticleView, "articleView")
-        if view is not None:
+        if view is None:
+            return
+        span = disputed_span(entry, view.spans) if entry is not None else None
+        selection = getattr(self.window, "selection", None)
+        if span is not None and selection is not None:
+            view.clear_selection()
+            selection.select(span.id)
+            view.select_span(span.id)  # scrolled into view
+        else:
             view.select_range(start, end)
-            view.setFocus()
+        view.setFocus()
 
     def ask_annotator(self, first_time: bool = False) -> bool:
         """Ask for the annotator name (prefilled with the current one); True if set."""

@@ -363,6 +363,10 @@ class MainWindow(QMainWindow):
             self._dialogs = ProjectDialogs(self, self.session, self.settings, self.action_table)
         return self._dialogs
 
+    def _reviewing(self) -> bool:
+        """Whether review mode (F6) is on: G and X adjudicate only then."""
+        return self.action_table["reviewMode"].isChecked()
+
     @property
     def review_mode(self) -> ReviewMode:
         """Colouring spans by annotator (made when first turned on)."""
@@ -471,8 +475,8 @@ class MainWindow(QMainWindow):
             "acceptQuote": lambda: self.link_attributes.accept(),
             "outletVoice": lambda: self.cues.toggle_outlet_voice(),
             "markCues": lambda on: self.cues.set_cues(on),
-            "acceptGold": lambda: annotation.review_selected("accepted"),
-            "rejectReview": lambda: annotation.review_selected("rejected"),
+            "acceptGold": lambda: annotation.review_selected("accepted", self._reviewing()),
+            "rejectReview": lambda: annotation.review_selected("rejected", self._reviewing()),
             "nextSpan": lambda: self._step(1),
             "previousSpan": lambda: self._step(-1),
             "suggest": self.review.suggest,
