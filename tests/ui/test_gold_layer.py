@@ -182,7 +182,13 @@ def test_the_export_dialog_says_how_many_documents_had_no_gold(
     qtbot.keyClick(window.article_view, Qt.Key.Key_G)
     dialog = ExportDialog(window.project, window)
     qtbot.addWidget(dialog)
+    done = stored(window.project.path, "SELECT count(*) FROM documents WHERE status = 'done'")
+    assert dialog.counts.text() == f"{done[0][0]} of 3 documents will be exported."
     dialog.layer.setCurrentIndex(dialog.layer.findData("gold"))
+    # Before the export, the count says what it will write: the adjudicated documents.
+    assert dialog.counts.text() == (
+        "1 of 3 documents will be exported (2 of the chosen statuses have no gold span)."
+    )
     out = tmp_path / "gold.jsonl"
     dialog.output.setText(str(out))
     export_button = next(

@@ -185,6 +185,7 @@ class ExportDialog(QDialog):
             self._propose(memory.export_choices(project.path))
         for box in [*self.statuses.values(), *self.labels.values()]:
             box.toggled.connect(lambda _on: self._update_counts())
+        self.layer.currentIndexChanged.connect(lambda _i: self._update_counts())
         self.split_on.toggled.connect(lambda _on: self._update_enabled())
         self.format.currentIndexChanged.connect(lambda _i: self._format_changed())
         self.scheme.currentIndexChanged.connect(lambda _i: self._format_changed())
@@ -341,9 +342,16 @@ class ExportDialog(QDialog):
         self.split_by.setEnabled(self.split_on.isChecked())
 
     def _update_counts(self) -> None:
+        from factmark.core.exporting.base import not_adjudicated
+
         counts = self.project.status_counts()
         chosen = sum(counts[s] for s, box in self.statuses.items() if box.isChecked())
-        self.counts.setText(f"{chosen:,} of {sum(counts.values()):,} documents will be exported.")
+        # The gold layer alone leaves out the documents nobody adjudicated (as the export does).
+        left_out = not_adjudicated(self.project, self.selection()) if chosen else 0
+        text = f"{chosen - left_out:,} of {sum(counts.values()):,} documents will be exported"
+        if left_out:
+            text += f" ({left_out:,} of the chosen statuses have no gold span)"
+        self.counts.setText(text + ".")
 
     def _browse(self) -> None:
         if FORMATS[self.format.currentData()].SUFFIX == "":
