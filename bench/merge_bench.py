@@ -145,7 +145,7 @@ def factmark(*args: str | Path) -> tuple[float, str, float]:
 
 def spans_added(output: str) -> int:
     return sum(
-        int(line.split(", ")[1].split()[0])
+        int(line.split(", ")[1].split()[0].replace(",", ""))  # counts may read 24,999
         for line in output.splitlines()
         if " spans added" in line
     )
@@ -170,10 +170,10 @@ def three_way(work: Path, copies: int, documents: int) -> tuple[float, float, fl
     assert "0 spans added" in output_again.splitlines()[0], output_again
 
     def total(pattern: str) -> int:
-        return sum(int(found) for found in re.findall(pattern, output))
+        return sum(int(found.replace(",", "")) for found in re.findall(pattern, output))
 
-    changed, deleted = total(r"(\d+) spans? changed"), total(r"(\d+) spans? deleted")
-    queued = total(r"(\d+) conflicts? queued")
+    changed, deleted = total(r"([\d,]+) spans? changed"), total(r"([\d,]+) spans? deleted")
+    queued = total(r"([\d,]+) conflicts? queued")
     summary = (
         f"{spans_added(output)} spans added; {changed} changed, {deleted} deleted, "
         f"{queued} conflicts queued"

@@ -303,12 +303,16 @@ def test_every_merged_span_knows_its_copy_and_when(lead: Path) -> None:
         ).fetchall()
         copy_id = sqlite3.connect(ana).execute("SELECT copy_id FROM copy_origin").fetchone()[0]
     assert [row[0] for row in rows] == [4, 14]
-    for _, origin, updated in rows:
+    # With the copy's version the project saw, which the copy's next round merges against.
+    held = {4: [None, "{}"], 14: ["n", "{}"]}
+    for start, origin, updated in rows:
         assert orjson.loads(origin) == {
             "annotator": "ana",
             "at": updated,
             "copy": copy_id,
             "file": "ana.factmark",
+            "last_copy": copy_id,
+            "last_held": orjson.dumps(held[start]).decode(),
         }
 
 

@@ -130,6 +130,8 @@ def describe_origin(project: Project, span_id: int) -> str | None:
         origin = span_origin(row[0]) or {}
     except ValidationError:
         return None
+    if "copy" not in origin:
+        return None  # made here; a merge only noted the copy's version it saw
     who = f"{origin['annotator']}'s copy" if origin.get("annotator") else "a copy"
     where = f" ({origin['file']})" if origin.get("file") else ""
     at = origin.get("at", "")

@@ -49,6 +49,7 @@ from factmark.core.threeway import (
     CopyBase,
     Tally,
     copy_label,
+    documents_taken,
     merge_document,
     queue_conflict,
     read_copy_base,
@@ -101,6 +102,8 @@ class MergeReport:
     relations_changed: int = 0
     relations_deleted: int = 0
     queued: list[str] = field(default_factory=list)
+    # Spans deleted that were not the copy's annotator's own (one line each).
+    deleted: list[str] = field(default_factory=list)
     three_way: bool = False
     without_base: bool = False
     error: str | None = None
@@ -161,6 +164,9 @@ class MergeReport:
             lines += [f"  queued: {line}" for line in self.queued[:QUEUED_LISTED]]
             if len(self.queued) > QUEUED_LISTED:
                 lines.append(f"  queued: ... and {len(self.queued) - QUEUED_LISTED} more")
+            lines += [f"  deleted: {line}" for line in self.deleted[:QUEUED_LISTED]]
+            if len(self.deleted) > QUEUED_LISTED:
+                lines.append(f"  deleted: ... and {len(self.deleted) - QUEUED_LISTED} more")
         if self.without_base:
             lines.append(
                 "  no base (made by an older Factmark, or not by Export project for "
@@ -620,7 +626,9 @@ def _merge_three_way(
     """Spans and relations of a copy with a base, one document at a time (threeway)."""
     conn = target.conn
     _add_names(conn, verdict)
-    tally = Tally(tombstones=target_tombstones(conn))
+    tally = Tally(
+        tombstones=target_tombstones(conn), taken=documents_taken(conn, base.copy_id)
+    )
     seen: set[int] = set()
     for document, spans, relations in source.groups():
         found = documents.get(document)
@@ -665,6 +673,7 @@ def _merge_three_way(
     report.relations_changed = tally.relations_changed
     report.relations_deleted = tally.relations_deleted
     report.queued += tally.queued
+    report.deleted += tally.deleted
 
 
 def _merge_annotations(

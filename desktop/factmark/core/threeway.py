@@ -24,6 +24,14 @@ For every span, link and attribute the merge compares three versions: the copy's
   merging the same copy twice changes nothing.
 - A span the target took from this same copy and has not edited since follows the copy
   (the copy is then its only author): later rounds of edits by the annotator apply.
+  Each span a merge compares records in its ``origin`` the copy's version it last saw
+  (``last_copy``, ``last_held``): the next round of that copy merges each field against
+  that version, so the target's edits since (a ``review`` mark, a decided conflict) stay
+  and the annotator's later edits of other fields apply, without a conflict.
+- A tombstone of the copy whose span the copy's base did not hold deletes the target's
+  span only if the target took that span from a copy: a span made in the target itself
+  (a gold span the lead accepted after the copy was made) was never seen by the copy, so
+  an older tombstone under the same identity stands for another span and it stays.
 - A document's status follows the same rule, except that a document in progress on one
   side and done or skipped on the other becomes done or skipped (it moved on; not a
   conflict). Done against skipped is a conflict.
@@ -260,11 +268,17 @@ class Tally:
     relations_changed: int = 0
     relations_deleted: int = 0
     queued: list[str] = field(default_factory=list)  # one line per conflict queued
+    # One line per span deleted that is not the copy's annotator's own.
+    deleted: list[str] = field(default_factory=list)
+    gone: list[SpanKey] = field(default_factory=list)  # deleted in the document being merged
     # Spans to add, written many at once (flush); the spans of the document being merged
     # that links added need at once (their ids).
     pending: list[list[Any]] = field(default_factory=list)
     ends: set[SpanKey] = field(default_factory=set)
     tombstones: dict[int, Deleted] = field(default_factory=dict)  # the target's, by document
+    # The target's documents holding spans an earlier merge of this copy took or saw:
+    # the copy may have gone back to its base there.
+    taken: set[int] = field(default_factory=set)
 
     def flush(self, conn: sqlite3.Connection) -> None:
         """Write the spans waiting to be added."""
@@ -370,7 +384,7 @@ def merge_document(
             if k not in source_relations
         },
     )
-    if not changed and not links and not new:
+    if not changed and not links and not new and doc_id not in tally.taken:
         return
     ends = {end for group in links.groups() for link in group for end in link[:2]}
     tally.ends = ends
@@ -381,8 +395,13 @@ def merge_document(
         conn, doc_id, new, annotators, base.copy_id, tally.tombstones
     )
     # A span the target took from this copy unchanged since follows the copy even where
-    # the copy went back to its base version.
-    changed += [k for k, t in existing.items() if k in source and _follows(t, base)]
+    # the copy went back to its base version; so does each field of one whose copy's
+    # version the last round saw.
+    changed += [
+        k
+        for k, t in existing.items()
+        if k in source and (_follows(t, base) or _held(t, base) not in (None, source[k][0]))
+    ]
     copy = copy_label(base)
 
     def conflict(key: SpanKey, mine: SpanContent | None, theirs: SpanContent | None) -> None:
@@ -394,6 +413,9 @@ def merge_document(
         _merge_span(
             conn, doc_id, key, document, source, deleted, existing, tombs, base, conflict, tally
         )
+    # Spans of others than the copy's annotator that the merge deleted are named.
+    tally.deleted += [f"{name}: {_describe_key(k)}" for k in tally.gone if k[0] != base.annotator]
+    tally.gone.clear()
 
     def link_conflict(
         key: RelationKey, mine: SpanContent | None, theirs: SpanContent | None
@@ -423,7 +445,7 @@ def _merge_span(
     mine = existing.get(key)
     if found is not None:
         theirs, span_id, created, updated = found
-        origin = base.origin(span_id, updated)
+        origin = _seen(base.origin(span_id, updated), base, theirs)
         if mine is None:
             gone = was if was is not None else tombs.get(key)
             if gone is None:
@@ -439,37 +461,75 @@ def _merge_span(
             elif theirs != gone:
                 conflict(key, None, theirs)  # deleted here, changed there
             return
+        held = _held(mine, base)
         if theirs == mine.content:
+            if held is not None and held != theirs:  # the version seen moves on
+                _note_seen(conn, mine, base, theirs)
             return
-        ancestor = mine.content if _follows(mine, base) else was
+        if held is not None:
+            ancestor: SpanContent | None = held
+        else:
+            ancestor = mine.content if _follows(mine, base) else was
         if ancestor is None:
             conflict(key, mine.content, theirs)  # added on both sides, differently
             return
         kept, taken, clash = merge_content(ancestor, theirs, mine.content)
         if kept != mine.content:
-            written: str | None = origin
-            if kept == theirs:  # the copy's version now: it follows the copy
-                stamp, mine.origin = updated, orjson.loads(origin)
-            else:  # a mix of both sides' edits: made here, now
-                stamp, written = now(), _dumps(mine.origin) if mine.origin else None
+            # The copy's version now: it follows the copy; a mix of both sides' edits
+            # was made here, now.
+            stamp = updated if kept == theirs else now()
+            if kept != theirs:  # keeps where it came from, with the copy's version seen
+                origin = _seen(_dumps(mine.origin or {}), base, theirs)
+            mine.origin = orjson.loads(origin)
             conn.execute(
                 "UPDATE spans SET note = ?, attrs = ?, updated_at = ?, origin = ? WHERE id = ?",
-                [*kept, stamp, written, mine.id],
+                [*kept, stamp, origin, mine.id],
             )
             mine.content, mine.updated = kept, stamp
             tally.spans_changed += 1
+        elif held != theirs:
+            _note_seen(conn, mine, base, theirs)
         if clash:
             conflict(key, kept, taken)
         return
     gone = deleted.spans.get(key, was)
     if gone is None or mine is None:
         return
-    if mine.content == gone or _follows(mine, base):
+    if was is None and not (mine.origin or {}).get("copy") and _held(mine, base) is None:
+        return  # made here: the copy never saw it, its tombstone stands for another span
+    if mine.content in (gone, _held(mine, base)) or _follows(mine, base):
         conn.execute("DELETE FROM spans WHERE id = ?", [mine.id])
         del existing[key]
         tally.spans_deleted += 1
+        tally.gone.append(key)
     else:
         conflict(key, mine.content, None)  # changed here, deleted there
+
+
+def _seen(origin: str, base: CopyBase, theirs: SpanContent) -> str:
+    """``origin`` (JSON) with the copy's version the target has now seen."""
+    found = orjson.loads(origin)
+    found["last_copy"], found["last_held"] = base.copy_id, _dumps(list(theirs))
+    return orjson.dumps(found, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _note_seen(
+    conn: sqlite3.Connection, mine: _TargetSpan, base: CopyBase, theirs: SpanContent
+) -> None:
+    """Record that the target has seen the copy's version ``theirs`` of a span it keeps
+    as it is (its content and edit time unchanged)."""
+    origin = _seen(_dumps(mine.origin or {}), base, theirs)
+    conn.execute("UPDATE spans SET origin = ? WHERE id = ?", [origin, mine.id])
+    mine.origin = orjson.loads(origin)
+
+
+def _held(mine: _TargetSpan, base: CopyBase) -> SpanContent | None:
+    """The copy's version of a span the last merge of this copy saw (None: none seen)."""
+    origin = mine.origin
+    if not origin or origin.get("last_copy") != base.copy_id or "last_held" not in origin:
+        return None
+    note, attrs = orjson.loads(origin["last_held"])
+    return (note, attrs)
 
 
 def _follows(mine: _TargetSpan, base: CopyBase) -> bool:
@@ -589,6 +649,14 @@ def _target_state(
         )
     deleted = tombstones.get(doc_id, Deleted())
     return existing, deleted.spans, deleted.relations
+
+
+def documents_taken(conn: sqlite3.Connection, copy_id: str) -> set[int]:
+    """The target's documents with spans an earlier merge of the copy took or saw."""
+    found = conn.execute(
+        "SELECT DISTINCT document_id FROM spans WHERE instr(origin, ?) > 0", [copy_id]
+    )
+    return {row[0] for row in found}
 
 
 def target_tombstones(conn: sqlite3.Connection) -> dict[int, Deleted]:
