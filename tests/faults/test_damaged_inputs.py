@@ -41,8 +41,11 @@ LEAKED = re.compile(r"Traceback|\b\w*(Error|Exception)\b|object has no attribute
 
 
 def clear(report: FileReport) -> None:
-    """Imported, a duplicate, or errors that read as sentences for the user."""
-    assert report.documents or report.duplicates or report.errors, report
+    """Imported, a duplicate, errors that read as sentences for the user, or skipped
+    with its reason said (a file that begins as Factmark's dataset cards do)."""
+    assert report.documents or report.duplicates or report.errors or report.skipped, report
+    if report.skipped:
+        assert report.lines() == [f"{report.path}: skipped: {report.skipped}"], report
     for _line, message in report.errors:
         assert isinstance(message, str) and message.strip()
         assert not LEAKED.search(message), message
