@@ -166,3 +166,32 @@ def test_copy_refuses_a_bad_annotator_name_and_writes_nothing(tmp_path: Path) ->
     assert result.returncode == 1
     assert "annotator name" in result.stderr
     assert not (tmp_path / "c.factmark").exists()
+
+
+def test_agree_keeps_its_table_narrow_with_a_long_title(tmp_path: Path) -> None:
+    """A document titled with a whole headline (over 90 characters) no longer pads every
+    line of the table to its length: the first column is as wide as its longest entry,
+    the title cut with "…" (--json keeps it whole)."""
+    headline = (
+        "Le ministre de l'Éducation a affirmé que 4 000 postes seraient créés à Marseille "
+        "dès la rentrée"
+    )
+    base = tmp_path / "base.factmark"
+    with Project.open(base) as project:
+        project.add_document(IncomingDocument(TEXT, title=headline))
+        doc = project.documents()[0].id or 0
+        for name in ("ana", "ben"):
+            project.add_span(doc, 10, 13, "number", name)
+    table = factmark("agree", base)
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    shown = ("document " + headline)[:39] + "…"  # 40 characters, the longest entry
+    row = next(line for line in lines if line.startswith("document "))
+    assert row.startswith(shown + "  ")
+    overall = next(line for line in lines if line.startswith("overall "))
+    # The names' column as wide as that entry, then three figures of 10 after 2 spaces.
+    assert len(overall) == len(row) == len(shown) + 3 * (2 + 10)
+    table_lines = lines[: next(n for n, line in enumerate(lines) if line.startswith("Krippen"))]
+    assert max(len(line) for line in table_lines) == len(row)  # 136 before: the headline's
+    whole = orjson.loads(factmark("agree", base, "--json").stdout)
+    assert whole["documents"][0]["title"] == headline

@@ -36,7 +36,10 @@ def test_gold_export_card_states_agreement(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     card = (out.parent / "README.md").read_text(encoding="utf-8")
     assert "## Agreement of the layers adjudicated" in card
-    assert "2 annotators' layers (ana, ben) on 1 documents" in card
+    # One document, one of everything: English says "1 document" (core.text.counted).
+    assert "2 annotators' layers (ana, ben) on 1 document. Krippendorff" in card
+    assert "1 documents" not in card
+    assert "on 4 spans. Exact span F1" in card
     # The number row: uα 0.347 and the 2004 αu -0.295, worked out by hand in
     # tests/core/test_agreement_more.py (same spans); one disagreement (240 / 240 troops).
     assert "| number | 0.347 | -0.295 | 2 | 0.000 | 1 |" in card

@@ -120,3 +120,34 @@ def wheel_down(widget: QWidget, notches: int) -> None:
             ),
         )
     QApplication.processEvents()
+
+
+def answer_annotator_names(qtbot: QtBot, names: list[str | None], asked: list[str]) -> QTimer:
+    """Answer File > Export project for annotator's question for the annotator's name as a
+    user does: each time it shows, type the next of ``names`` and press Enter (None:
+    Escape, cancelling; so is a question beyond them). ``asked`` receives the question's
+    text each time. The timer is returned (stop it when done)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog) or dialog.objectName() != "copyAnnotator":
+            return
+        if not dialog.isVisible():
+            return
+        asked.append(dialog.labelText())
+        name = names[len(asked) - 1] if len(asked) <= len(names) else None
+        field = dialog.findChild(QLineEdit)
+        assert field is not None
+        if name is None:
+            qtbot.keyClick(field, Qt.Key.Key_Escape)
+            return
+        field.selectAll()
+        qtbot.keyClick(field, Qt.Key.Key_Backspace)
+        type_text(field, name)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    timer = QTimer()
+    timer.timeout.connect(answer)
+    timer.start(30)
+    return timer

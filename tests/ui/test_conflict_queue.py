@@ -69,7 +69,8 @@ def test_the_queue_is_settled_by_keys_one_undo_step_each(
     assert panel.geometry().width() == window.article_view.geometry().width()
     assert panel.shown_text() == (
         "Merge conflict 1 of 2 · troops · number 14-17 by lead\n"
-        'This project\nnote "ana\'s figure"\n'
+        # This project's version came from ana's copy (the span's origin), not made here.
+        "This project, from ana's copy (ana.factmark)\nnote \"ana's figure\"\n"
         "From bob's copy bob.factmark\nnote \"bob's figure\""
     )
     assert window.article_view.selected_span_id == window.project.spans(1)[0].id
@@ -155,6 +156,7 @@ def test_the_conflict_shown_is_in_view_and_the_panel_leaves_the_article_room(
     press(qtbot, window, "F7")
     panel = window.conflict_panel
     assert panel.isVisible()
+    assert panel.shown_text().splitlines()[1] == "This project"  # the span was made here
     qtbot.wait(20)  # the panel takes its room, the article scrolls again
     cursor = view.textCursor()
     cursor.setPosition(len(filler.encode("utf-16-le")) // 2 + 14)

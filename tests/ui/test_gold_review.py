@@ -176,3 +176,48 @@ def test_rejecting_one_annotator_takes_back_the_others_acceptance(
         ("olena", {"review": "rejected"}),
     ]
     assert ("Bakhmut", "location") not in gold_export(window, tmp_path)
+
+
+def _struck(window: MainWindow, start: int, end: int) -> list[bool]:
+    """Whether each character of [start, end) is drawn struck through (ASCII text)."""
+    view = window.article_view
+    flags = []
+    for at in range(start, end):
+        block = view.document().findBlock(at)
+        inside = at - block.position()
+        formats = [f for f in block.layout().formats() if f.start <= inside < f.start + f.length]
+        flags.append(any(f.format.fontStrikeOut() for f in formats))
+    return flags
+
+
+def _annotator_cells(window: MainWindow) -> list[str]:
+    model = window.span_list.model()
+    return [model.index(row, 2).data() for row in range(model.rowCount())]
+
+
+def test_in_review_mode_a_rejected_span_is_struck_and_the_list_says_so(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """In review mode, X on an annotator's span: the article draws it struck through at
+    once and the span list's annotator cell says "(rejected)"; G on it then: no longer
+    struck, "(accepted)"; out of review mode nothing is struck."""
+    view = window.article_view
+    me = label_source(window, qtbot)
+    start = find(window, SOURCE)
+    end = start + len(SOURCE)
+    assert window.action_table["reviewMode"].isChecked()  # the fixture pressed F6
+    assert _struck(window, start, end) == [False] * len(SOURCE)
+    qtbot.keyClick(view, Qt.Key.Key_X)
+    assert spans(window) == [(SOURCE, "source", me, {"review": "rejected"})]
+    qtbot.waitUntil(lambda: _struck(window, start, end) == [True] * len(SOURCE))
+    assert _annotator_cells(window) == [f"{me} (rejected)"]
+    qtbot.keyClick(view, Qt.Key.Key_G)
+    marks = {who: attrs.get("review") for _text, _label, who, attrs in spans(window)}
+    assert marks[me] == "accepted" and "gold" in marks
+    qtbot.waitUntil(lambda: _struck(window, start, end) == [False] * len(SOURCE))
+    gold_cell = "gold" if marks["gold"] is None else f"gold ({marks['gold']})"
+    assert sorted(_annotator_cells(window)) == sorted([gold_cell, f"{me} (accepted)"])
+    qtbot.keyClick(view, Qt.Key.Key_F6)  # review mode off: spans drawn by label again
+    qtbot.keyClick(view, Qt.Key.Key_Z, CTRL)  # back to rejected, outside review mode
+    qtbot.waitUntil(lambda: _annotator_cells(window) == [f"{me} (rejected)"])
+    assert _struck(window, start, end) == [False] * len(SOURCE)

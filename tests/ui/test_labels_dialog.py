@@ -516,3 +516,31 @@ def test_a_refusal_appearing_or_going_moves_no_button(qtbot: QtBot, used_project
     assert error_text(dialog) == ""
     qtbot.wait(50)
     assert places() == before
+
+
+def test_edit_labels_shows_a_key_as_the_toolbar_does(open_window, qtbot: QtBot) -> None:
+    """A letter key typed as "w" in Edit > Labels: the dialog's key column and tooltip show
+    it as the toolbar button and the Label menu do, "W" (how Qt spells a key to the user),
+    not "w" beside "W"."""
+    window = open_window()
+    seen: dict[str, str] = {}
+
+    def add_with_key(dialog: LabelsDialog) -> None:
+        click(qtbot, dialog, "addLabel")
+        name_field = widget(dialog, QLineEdit, "labelName")
+        qtbot.keyClicks(name_field, "weapon")
+        qtbot.keyClick(name_field, Qt.Key.Key_Return)
+        key_field = widget(dialog, QLineEdit, "labelKey")
+        key_field.setFocus()
+        qtbot.keyClicks(key_field, "w")
+        model = dialog.table.model()
+        row = shown_names(dialog).index("weapon")
+        seen["column"] = model.index(row, LabelTableModel.KEY).data()
+        seen["tip"] = model.index(row, LabelTableModel.NAME).data(Qt.ItemDataRole.ToolTipRole)
+
+    in_labels_dialog(window, qtbot, add_with_key)
+    assert window.project.labels()[-1].key == "w"  # stored as typed
+    button = window.action_table.by_name["label_weapon"]
+    assert button.iconText().split()[0] == "W"  # the toolbar
+    assert seen["column"] == "W"
+    assert seen["tip"].startswith("weapon (key W, ")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from factmark.core.incoming import IncomingDocument
@@ -65,7 +65,8 @@ def held() -> Iterator[Callable[[Path], None]]:
 def answer_boxes(qtbot: QtBot) -> Iterator[Callable[[list[str]], list[str]]]:
     """``answer_boxes(["&No", "OK"])``: each message box that shows from then on is
     answered by a click on the button of the next text; returns the list of the texts of
-    the boxes shown, filled in as they show."""
+    the boxes shown, filled in as they show. The question for whom a copy is for is
+    answered with Enter (no name)."""
     timers: list[QTimer] = []
 
     def start(answers: list[str]) -> list[str]:
@@ -73,6 +74,11 @@ def answer_boxes(qtbot: QtBot) -> Iterator[Callable[[list[str]], list[str]]]:
 
         def answer() -> None:
             box = QApplication.activeModalWidget()
+            if isinstance(box, QInputDialog) and box.objectName() == "copyAnnotator":
+                field = box.findChild(QLineEdit)
+                if box.isVisible() and field is not None:
+                    qtbot.keyClick(field, Qt.Key.Key_Return)
+                return
             if not isinstance(box, QMessageBox) or not box.isVisible():
                 return
             shown.append(box.text())

@@ -71,13 +71,21 @@ def _colours_shown(window, path: Path) -> dict[str, int]:
     return colours
 
 
+# The words a reader is given for review mode's colours (Okabe & Ito's palette).
+COLOUR_WORDS = ("blue", "red-orange", "yellow", "green", "pink", "sky blue", "orange")
+
+
 def _legend_names(window, path: Path, absent: set[str]) -> None:
+    """The legend names each annotator of the document with a colour in words (never a
+    hex code), gold in black."""
     message = window.statusBar().currentMessage()
     assert message.startswith("Review mode:"), message
+    assert "#" not in message, message
     for _start, _end, who in _stored(path)[window.current.id]:
-        assert f"{who} #" in message, (who, message)
+        assert any(f"{who} {word}," in message + "," for word in COLOUR_WORDS), (who, message)
+    assert message.endswith("gold black"), message
     for who in absent:
-        assert f"{who} #" not in message, (who, message)
+        assert f"{who} " not in message, (who, message)
 
 
 @pytest.fixture

@@ -222,3 +222,26 @@ def test_accept_all_never_stacks_a_span_on_one_already_there(open_window, qtbot:
 def find_all(text: str, word: str) -> int:
     """How many times ``word`` stands in ``text`` as a word of its own."""
     return len(re.findall(rf"\b{re.escape(word)}\b", text))
+
+
+def test_suggesting_with_the_cursor_past_every_suggestion_says_how_many_and_the_keys(
+    open_window, qtbot: QtBot
+) -> None:
+    """Ctrl+Shift+S with the cursor at the end of the article (after every suggestion):
+    nothing is reviewed yet, so the status bar counts the suggestions and names the keys
+    (not "Last suggestion reviewed"), and the first one from the top is in hand."""
+    window = open_window()
+    view = window.article_view
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_End, CTRL)  # the cursor after the last word
+    qtbot.keyClick(view, Qt.Key.Key_S, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: bool(view.suggestions), timeout=10_000)
+    qtbot.waitUntil(lambda: "to review" in window.statusBar().currentMessage(), timeout=5_000)
+    found = waiting(window)
+    message = window.statusBar().currentMessage()
+    assert "Last suggestion reviewed" not in message
+    assert f"{len(found)} new suggestions, {len(found)} to review: Enter accepts" in message
+    assert "Tab skips" in message
+    first = min(found, key=lambda s: (s[1], s[2]))
+    in_hand = view.suggestion(view.selected_suggestion_id)
+    assert in_hand is not None and (in_hand.label, in_hand.start, in_hand.end) == first

@@ -20,6 +20,9 @@ from factmark.core.project import Project
 from factmark.core.safe_text import printable
 from factmark.core.text import counted
 
+# The widest name in the agreement table's first column (a document title is cut there).
+NAME_WIDTH = 40
+
 
 def run_merge(args: argparse.Namespace) -> int:
     from factmark.core.conflicts import conflicts
@@ -102,7 +105,9 @@ def run_agree(args: argparse.Namespace) -> int:
     rows += [(" vs ".join(p["annotators"]), p) for p in figures["pairs"]]
     shown = figures["documents"][: args.documents or None]
     rows += [(f"document {d['title'] or d['id'][:12]}", d) for d in shown]
-    rows = [(printable(name), row) for name, row in rows]  # escaped before measured
+    # Escaped before measured; a long title (a whole headline) is cut, or it would pad
+    # every line of the table to its length.
+    rows = [(_shortened(printable(name)), row) for name, row in rows]
     width = max(len(name) for name, _ in rows)
     _say(f"{'':<{width}}  " + "  ".join(f"{h:>10}" for h in header))
     for number, (name, row) in enumerate(rows):
@@ -161,6 +166,12 @@ def _say_more(figures: dict[str, Any]) -> None:
     _say(f"{counted(total, 'disagreement')}" + (":" if parts else ""))
     if parts:
         _say("  " + ", ".join(parts) + " (--json lists each; View > Agreement opens them)")
+
+
+def _shortened(name: str) -> str:
+    """A row's name as the table shows it: at most NAME_WIDTH characters, a longer one
+    cut with "…" (``--json`` gives every title whole)."""
+    return name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"
 
 
 def _figure(value: float | None) -> str:

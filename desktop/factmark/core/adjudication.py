@@ -26,13 +26,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from factmark.core.model import GOLD, Relation, Span
+from factmark.core.model import ACCEPTED, GOLD, REJECTED, REVIEW, Relation, Span
 from factmark.core.operations import AddSpan, Compound, DeleteSpan, Operation, UpdateSpan
 from factmark.core.project import Project
 from factmark.core.records import record
-
-REVIEW = "review"  # the attribute holding a span's verdict
-ACCEPTED, REJECTED = "accepted", "rejected"
 
 
 @dataclass(frozen=True)

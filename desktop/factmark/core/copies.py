@@ -120,6 +120,23 @@ def _record_base(project: Project, path: Path, annotator: str | None) -> CopyMad
 def describe_origin(project: Project, span_id: int) -> str | None:
     """Where a span came from, for the details panel: ``Merged from ana's copy
     (ana.factmark), last edited there 2026-05-04 10:12 UTC``; None for a span made here."""
+    origin = _origin(project, span_id)
+    if origin is None:
+        return None
+    at = origin.get("at", "")
+    when = f", last edited there {at[:10]} {at[11:16]} UTC" if len(at) >= 16 else ""
+    return f"Merged from {_copy_words(origin)}{when}"
+
+
+def origin_copy(project: Project, span_id: int) -> str | None:
+    """The copy a span came from, in words (``ana's copy (ana.factmark)``), for the
+    conflict panel's heading of this project's version; None for a span made here."""
+    origin = _origin(project, span_id)
+    return None if origin is None else _copy_words(origin)
+
+
+def _origin(project: Project, span_id: int) -> dict[str, str] | None:
+    """The span's recorded origin (core.validation.span_origin), None when it has none."""
     try:
         row = project.conn.execute("SELECT origin FROM spans WHERE id = ?", [span_id]).fetchone()
     except sqlite3.ProgrammingError:
@@ -132,8 +149,10 @@ def describe_origin(project: Project, span_id: int) -> str | None:
         return None
     if "copy" not in origin:
         return None  # made here; a merge only noted the copy's version it saw
+    return origin
+
+
+def _copy_words(origin: dict[str, str]) -> str:
     who = f"{origin['annotator']}'s copy" if origin.get("annotator") else "a copy"
     where = f" ({origin['file']})" if origin.get("file") else ""
-    at = origin.get("at", "")
-    when = f", last edited there {at[:10]} {at[11:16]} UTC" if len(at) >= 16 else ""
-    return f"Merged from {who}{where}{when}"
+    return who + where

@@ -17,6 +17,9 @@ from factmark.core.records import record
 STATUSES: tuple[str, ...] = ("new", "in_progress", "done", "skipped")
 # The annotator name of the adjudicated layer: spans a reviewer accepted as the truth.
 GOLD = "gold"
+# The attribute holding adjudication's verdict on a span (core.adjudication), and its values.
+REVIEW = "review"
+ACCEPTED, REJECTED = "accepted", "rejected"
 
 
 class ValidationError(ValueError):

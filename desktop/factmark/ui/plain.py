@@ -17,6 +17,15 @@ def escape(text: str) -> str:
     return text.translate(_MARKUP)
 
 
+def shown_key(key: str) -> str:
+    """A key as Qt shows it to the user (``a`` as ``A``, as in menus and on the toolbar);
+    "" for none, and a key Qt cannot read as written."""
+    if not key:
+        return ""
+    native = QtGui.QKeySequence.SequenceFormat.NativeText
+    return QtGui.QKeySequence(key).toString(native) or key
+
+
 def plain_tip(text: str) -> str:
     """A tooltip (or message box text) showing ``text`` as written, line breaks kept.
 

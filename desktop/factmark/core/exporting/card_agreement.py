@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from factmark.core.model import GOLD
 from factmark.core.project import Project
+from factmark.core.text import counted
 
 if TYPE_CHECKING:
     from factmark.core.exporting.pseudonyms import Pseudonyms
@@ -30,12 +31,12 @@ def agreement_lines(
     lines += [
         f"The gold layer was adjudicated from {len(figures['annotators'])} annotators' "
         f"layers ({', '.join(_names(figures['annotators'], pseudonyms))}) on "
-        f"{figures['documents_compared']:,} documents. Krippendorff's unitizing alpha "
+        f"{counted(figures['documents_compared'], 'document')}. Krippendorff's unitizing alpha "
         "(1 = the same spans and labels, 0 = no better than chance; Krippendorff et al. "
         "2016): overall "
         f"u = {_f(overall['u'])}, bu = {_f(overall['bu'])} (spans against the rest), "
         f"cu = {_f(overall['cu'])} (labels where spans meet), "
-        f"1995/2004 αu = {_f(overall['u_2004'])}, on {overall['units']:,} spans. "
+        f"1995/2004 αu = {_f(overall['u_2004'])}, on {counted(overall['units'], 'span')}. "
         f"Exact span F1 {_f(figures['overall']['exact_f1'])}, overlap F1 "
         f"{_f(figures['overall']['overlap_f1'])}.",
         "",
@@ -54,7 +55,7 @@ def agreement_lines(
         for kind, row in figures["links"].items()
     ] + [
         f"- attribute `{name}`: {_measure(row)} {_f(row['value'])} over "
-        f"{row['spans_compared']:,} spans"
+        f"{counted(row['spans_compared'], 'span')}"
         for name, row in figures["attributes"].items()
     ]
     return lines + (["", *extra] if extra else [])

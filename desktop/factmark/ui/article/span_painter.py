@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QColor, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
-from factmark.core.model import Span
+from factmark.core.model import REJECTED, REVIEW, Span
 from factmark.ui.article.offsets import OffsetMap
 from factmark.ui.models.span_index import SpanIndex, text_order
 
@@ -308,7 +308,12 @@ class SpanPainter(QObject):
         for depth, span in enumerate(layers):
             selected = span.id == self.selected_id
             colour = self.colour_of(span)
-            background = blend(background, tint(colour, 200 if selected else TINT_ALPHA))
+            # In review mode a rejected span is struck through and paler: X shows at once.
+            rejected = self.by_annotator and span.attrs.get(REVIEW) == REJECTED
+            alpha = 200 if selected else TINT_ALPHA // 2 if rejected else TINT_ALPHA
+            background = blend(background, tint(colour, alpha))
+            if rejected:
+                fmt.setFontStrikeOut(True)  # the glyphs keep their widths: no reflow
             if depth >= 1 or selected:
                 fmt.setUnderlineColor(QColor(colour))
                 fmt.setUnderlineStyle(

@@ -210,8 +210,10 @@ class CopyOutcome:
 # -- the work itself (runs in the worker thread; no Qt here) --------------------------
 
 
-def copy_project(project_path: Path, target: Path, cancelled: Cancelled) -> CopyOutcome:
-    """A copy of the project file for another annotator, with its base (core.copies),
+def copy_project(
+    project_path: Path, target: Path, cancelled: Cancelled, annotator: str | None = None
+) -> CopyOutcome:
+    """A copy of the project file for ``annotator`` (None: no name), with its base (core.copies),
     read from a read-only connection of this thread; a cancel once it is written removes
     it (a 100,000-article archive takes tens of seconds to copy)."""
     from factmark.core.copies import make_copy
@@ -221,7 +223,7 @@ def copy_project(project_path: Path, target: Path, cancelled: Cancelled) -> Copy
         with Project.open_beside(project_path, readonly=True) as project:
             # The window asked the user before a file was replaced; a project a Factmark
             # has open, this window's too, is refused all the same.
-            made = make_copy(project, target, replace=True)
+            made = make_copy(project, target, annotator, replace=True)
     except (OSError, ValueError, ProjectError, sqlite3.Error) as error:
         return CopyOutcome(error=str(error))
     if cancelled():
@@ -658,12 +660,19 @@ class AgreementJob(Job):
 class CopyJob(Job):
     """A copy of a project file for another annotator (:func:`copy_project`)."""
 
-    def __init__(self, project_path: Path, target: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        project_path: Path,
+        target: Path,
+        annotator: str | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.project_path, self.target = Path(project_path), Path(target)
+        self.annotator = annotator
 
     def _work(self, progress: Progress, cancelled: Cancelled) -> CopyOutcome:
-        return copy_project(self.project_path, self.target, cancelled)
+        return copy_project(self.project_path, self.target, cancelled, self.annotator)
 
     def _failed(self, message: str) -> CopyOutcome:
         return CopyOutcome(error=message)

@@ -56,7 +56,7 @@ from factmark.ui.dialogs.list_editing import (
 from factmark.ui.dialogs.relation_types_panel import RelationTypesPanel
 from factmark.ui.icons import swatch
 from factmark.ui.models.tables import TableModel
-from factmark.ui.plain import plain_tip
+from factmark.ui.plain import plain_tip, shown_key
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -110,7 +110,8 @@ class LabelTableModel(TableModel):
         label, column = self.labels[index.row()], index.column()
         count = self.span_counts.get(label.name, 0)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (label.colour, label.key, label.name, label.description, count)[column]
+            key = shown_key(label.key)  # as the toolbar and the menus show it
+            return (label.colour, key, label.name, label.description, count)[column]
         if role == Qt.ItemDataRole.DecorationRole and column == self.COLOUR:
             return swatch(label.colour)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.KEY, self.SPANS):
@@ -121,7 +122,7 @@ class LabelTableModel(TableModel):
             )
             return int(across | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            key = f"key {label.key}" if label.key else "no key"
+            key = f"key {shown_key(label.key)}" if label.key else "no key"
             spans = f"{count} span" if count == 1 else f"{count:,} spans"
             return plain_tip(f"{label.name} ({key}, {spans})\n{label.description}".rstrip())
         return None

@@ -184,13 +184,16 @@ def run_merge(parent: QWidget, project_path: Path, paths: list[Path]) -> MergeOu
     return outcome
 
 
-def run_copy(parent: QWidget, project_path: Path, target: Path) -> CopyOutcome:
+def run_copy(
+    parent: QWidget, project_path: Path, target: Path, annotator: str | None = None
+) -> CopyOutcome:
     """Copy the project for another annotator in the background behind a progress dialog
     (shown only when it takes a while; Cancel removes the copy); returns once it has
-    ended. An error is shown in a message box; saying what was made is the caller's."""
+    ended. An error is shown in a message box; saying what was made is the caller's.
+    ``annotator``: whom the copy is for (recorded in it), or None."""
     label = f"Copying the project to {target.name}…"
     dialog = _ProgressDialog(parent, "copyProgress", "Export project for annotator", label, "step")
-    outcome: CopyOutcome = _run(CopyJob(project_path, target), dialog)
+    outcome: CopyOutcome = _run(CopyJob(project_path, target, annotator), dialog)
     if outcome.error:
         plain_warning(parent, "Export project for annotator", outcome.error)
     return outcome

@@ -10,7 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from factmark.core.changes import DocumentState, Edit
-from factmark.core.model import Document, Span
+from factmark.core.model import REVIEW, Document, Span
 from factmark.core.project import Project
 from factmark.ui.models.span_index import SpanIndex
 from factmark.ui.plain import plain_tip
@@ -220,7 +220,12 @@ class SpanListModel(TableModel):
         span = self.span_index.spans[index.row()]
         if role == _DISPLAY:
             text = self.text[span.start : span.end].replace("\n", " ")
-            return (span.label, text, span.annotator or "")[index.column()]
+            column = index.column()
+            if column == 2:  # the annotator, and the adjudication's verdict on the span
+                verdict = span.attrs.get(REVIEW)
+                who = span.annotator or ""
+                return f"{who} ({verdict})".lstrip() if isinstance(verdict, str) else who
+            return (span.label, text)[column]
         if role == _USER:
             return span.id
         if role == _DECORATION:

@@ -53,12 +53,18 @@ class ConflictPanel(QFrame):
         layout.addLayout(sides)
         layout.addWidget(self.keys)
 
-    def show_conflict(self, conflict: MergeConflict, position: int, waiting: int) -> None:
-        """Show ``conflict``, the ``position``-th of the ``waiting`` open ones."""
+    def show_conflict(
+        self, conflict: MergeConflict, position: int, waiting: int, here_from: str | None = None
+    ) -> None:
+        """Show ``conflict``, the ``position``-th of the ``waiting`` open ones; ``here_from``
+        names the copy this project's version came from (``ana's copy (ana.factmark)``),
+        None for a version made here."""
         self.heading.setText(
             f"Merge conflict {position:,} of {waiting:,} · {conflict.document} · {conflict.what()}"
         )
-        self.target_title.setText("This project")
+        self.target_title.setText(
+            f"This project, from {here_from}" if here_from else "This project"
+        )
         self.target.setText(conflict.version("target"))
         self.source_title.setText(f"From {conflict.copy}")
         self.source.setText(conflict.version("source"))

@@ -27,6 +27,7 @@ from factmark.core.actions import (
 )
 from factmark.core.model import Label
 from factmark.ui.icons import icon, swatch
+from factmark.ui.plain import shown_key
 from factmark.ui.window.label_bar import LabelBar
 
 # The document toolbar, in order (None: a separator).
@@ -214,7 +215,7 @@ class ActionTable(QObject):
             action.triggered.connect(lambda _c=False, n=label.name: label_with(n))
             self.label_toolbar.addAction(action)
             label_menu.insertAction(self._labels_end, action)
-            buttons.append((action, keys[0] if keys else "", label.name))
+            buttons.append((action, shown_key(keys[0]) if keys else "", label.name))
         self.label_bar.set_buttons(buttons)  # the toolbar's texts, shortened to fit
         self.attribute_menu.clear()
         for label_name, definitions in attributes.items():

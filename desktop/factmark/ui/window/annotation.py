@@ -12,9 +12,8 @@ from typing import Concatenate, ParamSpec, TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from factmark.core import adjudication
-from factmark.core.adjudication import ACCEPTED
 from factmark.core.cue_names import CUE, CUE_OF, VOICE, is_outlet_voice
-from factmark.core.model import GOLD
+from factmark.core.model import ACCEPTED, GOLD
 from factmark.core.operations import (
     AddRelation,
     AddSpan,

@@ -95,7 +95,7 @@ class ConflictQueue(QObject):
         self._open = {c.id for c in self.waiting()}
         if self.session.document_id != found.document_id:
             self.session.show_document(found.document_id)
-        self.panel.show_conflict(found, position, waiting)
+        self.panel.show_conflict(found, position, waiting, self._here_from(found))
         self.panel.show()  # first: the article is shorter now, and the span must show in it
         key = found.span_key  # a link's conflict shows its head span
         if key is not None:
@@ -111,6 +111,18 @@ class ConflictQueue(QObject):
             # Once the panel has taken its room, the span is brought to the middle of the view.
             QTimer.singleShot(0, self.view.centerCursor)
 
+    def _here_from(self, found: MergeConflict) -> str | None:
+        """The copy this project's version of a span came from (its recorded origin),
+        None when it was made here or is no span's."""
+        if found.kind != "span" or found.key is None:
+            return None
+        for span in self.session.project.spans(found.document_id):
+            if (span.annotator, span.start, span.end, span.label) == found.key and span.id:
+                from factmark.core.copies import origin_copy  # only once a merge left some
+
+                return origin_copy(self.session.project, span.id)
+        return None
+
     def _changed(self, changes: ChangeSet) -> None:
         if not changes.conflicts:
             return
@@ -122,4 +134,5 @@ class ConflictQueue(QObject):
             self._show(reopened[0], ids.index(reopened[0].id) + 1, len(waiting))
         elif self.in_hand is not None and self.in_hand.id in ids:
             found = waiting[ids.index(self.in_hand.id)]
-            self.panel.show_conflict(found, ids.index(found.id) + 1, len(waiting))
+            position = ids.index(found.id) + 1
+            self.panel.show_conflict(found, position, len(waiting), self._here_from(found))

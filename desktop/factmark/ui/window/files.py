@@ -201,29 +201,69 @@ class ProjectFiles(QObject):
             str(self.project.path.with_name(f"{self.project.path.stem}-copy{PROJECT_SUFFIX}")),
             f"Factmark projects (*{PROJECT_SUFFIX})",
         )
-        if chosen:
-            path = _project_file(chosen)
-            # The dialog asked before replacing the file it named; a name given its suffix
-            # afterwards may name a file it never asked about.
-            self.copy_for_annotator(path, asked=path == Path(chosen))
+        if not chosen:
+            return
+        path = _project_file(chosen)
+        annotator = self.ask_annotator()
+        if annotator is None:
+            return  # cancelled: no copy
+        # The dialog asked before replacing the file it named; a name given its suffix
+        # afterwards may name a file it never asked about.
+        self.copy_for_annotator(path, asked=path == Path(chosen), annotator=annotator or None)
 
-    def copy_for_annotator(self, path: Path, *, asked: bool = False) -> None:
+    def ask_annotator(self) -> str | None:
+        """The name of the annotator a copy is for, recorded in it as ``factmark copy
+        --annotator`` records it: "" when left empty (it is optional), None when
+        cancelled. A name that cannot be recorded is asked again, saying why."""
+        from PySide6.QtWidgets import QDialog, QInputDialog
+
+        from factmark.core.model import ValidationError
+        from factmark.core.preferences import clean_annotator
+
+        typed, why = "", ""
+        while True:
+            dialog = QInputDialog(self.window)
+            dialog.setObjectName("copyAnnotator")
+            dialog.setWindowTitle("Export project for annotator")
+            dialog.setLabelText(
+                f"{why}Who is this copy for? The annotator's name is recorded in the copy "
+                "(optional: leave it empty for none)."
+            )
+            dialog.setTextValue(typed)
+            answered = dialog.exec() == QDialog.DialogCode.Accepted
+            typed = dialog.textValue()
+            dialog.deleteLater()
+            if not answered:
+                return None
+            if not typed.strip():
+                return ""
+            try:
+                return clean_annotator(typed)
+            except ValidationError as error:
+                why = f"Not a name that can be recorded: {error}.\n"
+
+    def copy_for_annotator(
+        self, path: Path, *, asked: bool = False, annotator: str | None = None
+    ) -> None:
         """Write a copy of the project for another annotator to work on offline; it
         remembers its base, so merging it back applies its deletions too (core.copies).
 
         An existing file is replaced only once the user has agreed (in the file dialog:
         ``asked``, or here), and never when it is this window's project or a project a
-        Factmark has open (core.outputs.check_copy_target)."""
+        Factmark has open (core.outputs.check_copy_target). ``annotator``: the name the
+        copy records as the one it is for (None: none)."""
         from factmark.ui.dialogs.progress import run_copy
 
         if path.exists() and not asked and not self._replace_agreed(path):
             return
         # In the background: an archive of 100,000 articles takes tens of seconds to copy.
-        outcome = run_copy(self.window, self.project.path, path)
+        outcome = run_copy(self.window, self.project.path, path, annotator)
         if outcome.made is None:
             return
+        who = f" for {outcome.made.annotator}" if outcome.made.annotator else ""
         self.window.statusBar().showMessage(
-            f"Copied the project to {path}; merge it back with File > Merge projects.", 10000
+            f"Copied the project{who} to {path}; merge it back with File > Merge projects.",
+            10000,
         )
 
     def _replace_agreed(self, path: Path) -> bool:

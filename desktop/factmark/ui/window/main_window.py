@@ -35,7 +35,7 @@ from factmark.ui.article.find_bar import FindBar
 from factmark.ui.models.tables import SpanListModel
 from factmark.ui.panels.document_panel import DocumentPanel
 from factmark.ui.panels.hints import NO_DOCUMENT, label_hint
-from factmark.ui.plain import escape
+from factmark.ui.plain import escape, shown_key
 from factmark.ui.window.actions import ActionTable
 from factmark.ui.window.annotation import END, GROW, SHRINK, START, Annotation
 from factmark.ui.window.checked_sentences import CheckedSentences
@@ -1013,7 +1013,7 @@ class MainWindow(QMainWindow):
 
 def label_tooltip(guidelines: str, label: Label) -> str:
     """A label button's tooltip: its definition and the guidelines' examples for it."""
-    key_text = f" ({label.key})" if label.key else ""
+    key_text = f" ({shown_key(label.key)})" if label.key else ""
     guide = section(guidelines, label.name)
     examples = guide.split("Examples:", 1)[1].strip() if "Examples:" in guide else ""
     tip = f"<b>{escape(label.name)}</b>{escape(key_text)}<br>{escape(label.description)}"

@@ -200,8 +200,12 @@ class SuggestionReview(QObject):
             )
             if waiting and self.view.selected_suggestion_id is None:
                 # From the cursor, a suggestion that starts there included: the first
-                # word of an article opened (the cursor at 0) was left for last.
-                self.step(1, after=self.view.cursor_offset())
+                # word of an article opened (the cursor at 0) was left for last. With
+                # the cursor past the last one, from the top: nothing is reviewed yet,
+                # and the message above stays (not "last suggestion reviewed").
+                cursor = self.view.cursor_offset()
+                ahead = any(s.start >= cursor for s in self.view.suggestions)
+                self.step(1, after=cursor if ahead else 0)
 
     def accept(self) -> bool:
         """Accept the suggestion in hand and go to the next; False if none is in hand."""

@@ -21,6 +21,17 @@ from factmark.ui.window.session import Session
 # Annotators in review mode: Okabe-Ito colours not used for labels first.
 REVIEW_COLOURS = ("#0072B2", "#D55E00", "#F0E442", "#009E73", "#CC79A7", "#56B4E9", "#E69F00")
 GOLD_COLOUR = "#000000"
+# The colours in the words the legend gives them (Okabe & Ito's names, made plainer).
+COLOUR_NAMES = {
+    "#0072B2": "blue",
+    "#D55E00": "red-orange",
+    "#F0E442": "yellow",
+    "#009E73": "green",
+    "#CC79A7": "pink",
+    "#56B4E9": "sky blue",
+    "#E69F00": "orange",
+    GOLD_COLOUR: "black",
+}
 LEGEND_MS = 15000
 
 
@@ -105,9 +116,11 @@ class ReviewMode:
         colours = self.view.painter.annotator_colours
         names = self._names()
         self._told = names
-        legend = ", ".join(f"{name or '(none)'} {colours[name]}" for name in names)
+        legend = ", ".join(
+            f"{name or '(none)'} {COLOUR_NAMES.get(colours[name], colours[name])}" for name in names
+        )
         self.window.statusBar().showMessage(
-            "Review mode: G accepts the selected span into the gold layer, X rejects it. "
-            f"Colours: {legend}",
+            "Review mode: G accepts the selected span into the gold layer, X rejects it "
+            f"(struck through). Colours: {legend}",
             LEGEND_MS,
         )
