@@ -6,7 +6,9 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import
 
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,38 @@ def project(project_path: Path) -> Iterator[Project]:
     """A fresh, empty project that is closed after the test."""
     with Project.open(project_path) as opened:
         yield opened
+
+
+# A project open in another process, as another Factmark window has it (see ``held``).
+HOLDER = """
+import sys
+from factmark.core.project import Project
+project = Project.open(sys.argv[1])
+project.document_count()
+print("open", flush=True)
+sys.stdin.read()
+project.close()
+"""
+
+
+@pytest.fixture
+def held() -> Iterator[Callable[[Path], None]]:
+    """Open a project in another process, as a window has it open (another Factmark
+    window); closed at the end."""
+    holders: list[subprocess.Popen[str]] = []
+
+    def hold(path: Path) -> None:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        holders.append(holder)
+        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+
+    yield hold
+    for holder in holders:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        assert holder.wait(timeout=60) == 0

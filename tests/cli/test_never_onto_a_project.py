@@ -8,7 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,39 +53,6 @@ def news(tmp_path: Path) -> Path:
 
 
 # A Factmark holding a project open (as the window does) until its stdin closes.
-HOLDER = """
-import sys
-from factmark.core.project import Project
-project = Project.open(sys.argv[1])
-project.document_count()
-print("open", flush=True)
-sys.stdin.read()
-project.close()
-"""
-
-
-@pytest.fixture
-def held() -> Iterator[Callable[[Path], None]]:
-    """Open a project in another process, as a window has it open; closed at the end."""
-    holders: list[subprocess.Popen[str]] = []
-
-    def hold(path: Path) -> None:
-        holder = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        holders.append(holder)
-        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-
-    yield hold
-    for holder in holders:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        assert holder.wait(timeout=60) == 0
-
-
 def test_copy_and_export_never_replace_the_project_a_window_has_open(
     news: Path, held: Callable[[Path], None]
 ) -> None:

@@ -5,8 +5,6 @@ one another Factmark has open; File > Export corpus never writes onto a project.
 from __future__ import annotations
 
 import hashlib
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +16,6 @@ from pytestqt.qtbot import QtBot
 from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from factmark.ui.dialogs.export_dialog import ExportDialog
-from tests.cli.test_never_onto_a_project import HOLDER
 from tests.ui.test_export_dialog import _export_button
 
 ALICE_TEXT = "Alice's own article, annotated offline."
@@ -37,28 +34,6 @@ def alice(tmp_path: Path) -> Path:
         assert added is not None
         project.add_span(added[0], 0, 5, "source", "alice")
     return path
-
-
-@pytest.fixture
-def held() -> Iterator[Callable[[Path], None]]:
-    """Open a project in another process (another Factmark window); closed at the end."""
-    holders: list[subprocess.Popen[str]] = []
-
-    def hold(path: Path) -> None:
-        holder = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        holders.append(holder)
-        assert holder.stdout is not None and holder.stdout.readline() == "open\n"
-
-    yield hold
-    for holder in holders:
-        assert holder.stdin is not None
-        holder.stdin.close()
-        assert holder.wait(timeout=60) == 0
 
 
 @pytest.fixture
