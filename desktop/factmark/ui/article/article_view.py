@@ -57,6 +57,12 @@ _RTL_LETTER = (
     "\U0001e8d7-\U0001e943\U0001e94b-\U0001eeef\U0001eef2-\U0001efff"
     "]"
 )
+# The blocks those letters are in (and the mark): a text is scanned for these, and only
+# what is found is asked whether it is a letter.
+_RTL_BLOCK = (
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
+    "\U0001e800-\U0001efff]"
+)
 LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00", "cue_of": "#009E73"}  # Okabe-Ito
 
 
@@ -780,8 +786,11 @@ def has_rtl_letter(text: str) -> bool:
         # first other character, at once.
         text.encode("cp1252")
     except UnicodeEncodeError:
-        # One scan by the regex engine (max() over the text took three times as long).
-        return re.search(_RTL_LETTER, text) is not None
+        # One scan by the regex engine for the right-to-left blocks (max() over the text
+        # took three times as long), each character found there then asked whether it is
+        # a letter: scanning a 1 MB article for the letters' 53 ranges at once took five
+        # times as long as for the blocks' five.
+        return any(re.match(_RTL_LETTER, found.group()) for found in re.finditer(_RTL_BLOCK, text))
     return False
 
 
