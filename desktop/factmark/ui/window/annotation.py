@@ -11,7 +11,6 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
-from factmark.core import adjudication
 from factmark.core.cue_names import CUE, CUE_OF, VOICE, is_outlet_voice
 from factmark.core.model import ACCEPTED, GOLD
 from factmark.core.operations import (
@@ -195,6 +194,8 @@ class Annotation(QObject):
         if verdict == ACCEPTED and span.annotator == GOLD:
             self.failed(f"{name} is in the gold layer already; X takes it out.")
             return
+        from factmark.core import adjudication  # at the first G or X: not on the start path
+
         spans = self.session.project.spans(self.document_id)
         if verdict == ACCEPTED:
             relations = self.session.project.relations(self.document_id)

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
 
 from factmark import __version__
-from factmark.core.adjudication import disputed_span
 from factmark.core.model import ValidationError
 from factmark.ui.article.article_view import ArticleView
 from factmark.ui.plain import escape, plain_tip
@@ -77,6 +76,8 @@ class ProjectDialogs:
         view = self.window.findChild(ArticleView, "articleView")
         if view is None:
             return
+        from factmark.core.adjudication import disputed_span  # not on the start path
+
         span = disputed_span(entry, view.spans) if entry is not None else None
         selection = getattr(self.window, "selection", None)
         if span is not None and selection is not None:
