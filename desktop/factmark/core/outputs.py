@@ -112,7 +112,7 @@ def file_kind(path: Path) -> str | None:
             if applied_names(conn):
                 return "a Factmark project"
         except sqlite3.Error:
-            pass
+            pass  # its schema unreadable this way: the next way, else "an SQLite database"
         finally:
             conn.close()
     return "an SQLite database"
