@@ -23,7 +23,7 @@ from factmark.core.model import ValidationError
 from factmark.core.outputs import check_copy_target
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
-from factmark.core.storage import SIDE_FILES, RefusedOutput, now
+from factmark.core.storage import RefusedOutput, now, project_files
 from factmark.core.validation import span_origin
 
 
@@ -73,11 +73,11 @@ def make_copy(
         if replace:
             # What SQLite kept beside the file replaced (no one has it open) must not be
             # read as the copy's own.
-            for side in SIDE_FILES:
-                Path(f"{path}{side}").unlink(missing_ok=True)
+            for side in project_files(path)[1:]:
+                side.unlink(missing_ok=True)
         os.replace(temporary, path)
     except (sqlite3.DatabaseError, OSError, ProjectError) as error:
-        for leftover in (temporary, *(Path(f"{temporary}{side}") for side in SIDE_FILES)):
+        for leftover in project_files(temporary):
             leftover.unlink(missing_ok=True)
         reason = str(error).removeprefix(f"{temporary}: ")
         raise ProjectError(f"{path}: the copy could not be finished ({reason})") from None

@@ -27,6 +27,7 @@ from factmark.core.storage import (
     RefusedOutput,
     _file_id,
     check_output,
+    read_header,
 )
 
 __all__ = ["check_copy_target", "check_export_output", "file_kind", "open_elsewhere"]
@@ -88,15 +89,12 @@ def file_kind(path: Path) -> str | None:
     path = Path(path)
     if not path.is_file():
         return None
-    with _OPEN_LOCK:
-        if _file_id(path) in _HELD:
-            # Open here: reading it with Python would drop SQLite's locks on it.
-            return "a Factmark project"
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_MAGIC))
-        except OSError:
-            return None
+    try:
+        header = read_header(path)
+    except OSError:
+        return None
+    if header is None:  # open in this process (a connection checked it): a project
+        return "a Factmark project"
     if header != SQLITE_MAGIC:
         return None
     uri = path.resolve().as_uri()

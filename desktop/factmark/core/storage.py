@@ -290,9 +290,7 @@ class Storage:
 
     def own_files(self) -> list[Path]:
         """The project file and the files SQLite keeps beside it (-wal, -shm, -journal)."""
-        return [self._absolute] + [
-            self._absolute.with_name(self._absolute.name + side) for side in SIDE_FILES
-        ]
+        return project_files(self._absolute)
 
     @contextmanager
     def time_limit(self, seconds: float | None = None) -> Iterator[Callable[[], None]]:
@@ -599,19 +597,30 @@ def _check_regular(path: Path) -> None:
         raise ProjectError(f"{path}: is {kind}, not a project file")
 
 
-def _check_header(path: Path) -> None:
-    """Refuse a file that is not an SQLite database before SQLite opens it (and perhaps
-    rolls a journal beside it into it). A file this process has open already passed, and
-    reading it here would drop SQLite's locks on it (see ``_HELD``); the lock is held
-    while reading, so that no connection takes locks on it meanwhile (see ``_hold``)."""
+def project_files(path: Path) -> list[Path]:
+    """A project file and the files SQLite keeps beside it (-wal, -shm, -journal)."""
+    return [path, *(path.with_name(path.name + side) for side in SIDE_FILES)]
+
+
+def read_header(path: Path) -> bytes | None:
+    """The first bytes of ``path`` (as many as SQLite's header), or None for a file a
+    connection of this process has open: reading it would drop SQLite's locks on it (see
+    ``_HELD``). The lock is held while reading, so that no connection takes locks on it
+    meanwhile (see ``_hold``). OSError when it cannot be read."""
     with _OPEN_LOCK:
         if _file_id(path) in _HELD:
-            return
-        try:
-            with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_MAGIC))
-        except OSError as error:
-            raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
+            return None
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC))
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is not an SQLite database before SQLite opens it (and perhaps
+    rolls a journal beside it into it). A file this process has open already passed."""
+    try:
+        header = read_header(path)
+    except OSError as error:
+        raise ProjectError(f"{path}: cannot be read ({error.strerror})") from None
     if header and header != SQLITE_MAGIC:
         raise ProjectError(f"{path}: not a Factmark project (not an SQLite database)")
 

@@ -33,6 +33,7 @@ from factmark.core.importing import (
 )
 from factmark.core.model import Label, ValidationError
 from factmark.core.project import SEARCH_INDEX_CHUNK, Project, ProjectError
+from factmark.core.storage import project_files
 from factmark.core.text import counted
 from factmark.ui.errors import report_error
 
@@ -228,8 +229,8 @@ def copy_project(
         return CopyOutcome(error=str(error))
     if cancelled():
         if not existed:
-            for side in ("", "-wal", "-shm", "-journal"):
-                target.with_name(target.name + side).unlink(missing_ok=True)
+            for made_file in project_files(target):
+                made_file.unlink(missing_ok=True)
         return CopyOutcome(cancelled=True)
     return CopyOutcome(made=made)
 
