@@ -174,13 +174,6 @@ class DocumentPanel(QWidget):
         if document_id is not None and not self._quiet:
             self.document_chosen.emit(int(document_id))
 
-    def current_id(self) -> int | None:
-        if self._widgets is None:
-            return self._shown if self.model.row_of(self._shown or 0) >= 0 else None
-        index = self.table.currentIndex()
-        value = self.model.data(index, Qt.ItemDataRole.UserRole) if index.isValid() else None
-        return int(value) if value is not None else None
-
     def select(self, document_id: int, *, emit: bool = True) -> bool:
         """Highlight a document's row (if listed); emits document_chosen unless told not
         to: then the window shows that document, and its row is highlighted whenever the
