@@ -19,9 +19,16 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QFileInfo
+from PySide6.QtCore import QEvent, QFileInfo, QObject
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QDialog, QFileDialog, QFileIconProvider, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFileIconProvider,
+    QFileSystemModel,
+    QTreeView,
+    QWidget,
+)
 
 
 class NamesOnly(QAbstractFileIconProvider):
@@ -50,6 +57,56 @@ class NamesOnly(QAbstractFileIconProvider):
 
 _PROVIDER: NamesOnly | None = None
 
+WIDTH, HEIGHT = 900, 540  # the dialog's size where the screen has room for it
+SCREEN_MARGIN = 40, 80  # left free on a smaller screen, for the window manager's frame
+
+
+class FittedColumns(QObject):
+    """The dialog's detail view read whole: the size, type and date columns as wide as
+    what they show in the folder listed, the names the rest of the view's width.
+
+    Qt's dialog gives them fixed widths ("128.88 GB", "mp3Folder") that cut what it shows
+    ("688....KiB", "fact...file"). Only the widths change, never how the columns resize:
+    Qt saves the header's state where every Qt program of the user reads it back.
+    """
+
+    DETAILS = (1, 2, 3)  # size, type, date modified; 0 is the name
+
+    def __init__(self, view: QTreeView, model: QFileSystemModel) -> None:
+        super().__init__(view)
+        self._view = view
+        model.directoryLoaded.connect(self.fit)
+        view.viewport().installEventFilter(self)  # the names follow the dialog's width
+
+    def fit(self, _folder: str = "") -> None:
+        for column in self.DETAILS:
+            self._view.resizeColumnToContents(column)
+        self._give_names_the_rest()
+
+    def _give_names_the_rest(self) -> None:
+        header = self._view.header()
+        details = sum(header.sectionSize(column) for column in self.DETAILS)
+        rest = self._view.viewport().width() - details
+        header.resizeSection(0, max(rest, header.minimumSectionSize()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._give_names_the_rest()
+        return False
+
+
+def _fit_screen(dialog: QFileDialog) -> None:
+    """Open wide enough to read a file's name, size, type and date whole (Qt's dialog
+    opens about 630 pixels wide), within the screen of the window it belongs to."""
+    area = (dialog.parentWidget() or dialog).screen().availableGeometry()
+    dialog.resize(
+        min(WIDTH, area.width() - SCREEN_MARGIN[0]), min(HEIGHT, area.height() - SCREEN_MARGIN[1])
+    )
+    model = dialog.findChild(QFileSystemModel)
+    view = dialog.findChild(QTreeView, "treeView")
+    if model is not None and view is not None:
+        FittedColumns(view, model)
+
 
 def _dialog(parent: QWidget | None, caption: str, directory: str, filter: str) -> QFileDialog:
     global _PROVIDER
@@ -59,6 +116,7 @@ def _dialog(parent: QWidget | None, caption: str, directory: str, filter: str) -
         if _PROVIDER is None:
             _PROVIDER = NamesOnly()  # kept for every dialog: a dialog does not own it
         dialog.setIconProvider(_PROVIDER)
+        _fit_screen(dialog)
     return dialog
 
 
