@@ -200,6 +200,24 @@ print(json.dumps({{"seconds": time.perf_counter() - began,
                   "counted": sum(sum(by.values())
                                  for by in outcome.figures["disagreement_counts"].values())}}))
 """
+# Opening a project this Factmark has not checked before (a colleague's copy, a file from
+# another machine): every page read through (quick_check) and every row's columns checked
+# (factmark.core.soundness), in a user folder that knows no project. Its floor: SQLite's
+# own quick_check of the file, which reads every page once.
+FIRST_OPEN = """
+import json, os, sqlite3, tempfile, time
+from pathlib import Path
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp()
+from factmark.core.project import Project
+path = Path({path!r})
+began = time.perf_counter()
+Project.open(path, readonly=True).close()
+opened = time.perf_counter() - began
+conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+began = time.perf_counter()
+assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+print(json.dumps({{"open": opened, "floor": time.perf_counter() - began}}))
+"""
 # What a copy cannot go under: SQLite's backup of the project file alone, as the copy
 # makes it before it records the copy's base.
 BACKUP_FLOOR = """
@@ -261,6 +279,7 @@ print(json.dumps({{"first": first_seconds, "first_memory": first_memory, "spans"
 STEPS = (
     "import",
     "window",
+    "check",
     "stats",
     "agree",
     "copy",
@@ -334,8 +353,8 @@ def main(argv: list[str]) -> int:
         "--steps",
         type=steps,
         default=STEPS,
-        help="comma-separated steps to run (default: all): import, window, stats, agree, copy, "
-        "suggest, export, export:FORMAT",
+        help="comma-separated steps to run (default: all): import, window, check, stats, "
+        "agree, copy, suggest, export, export:FORMAT",
     )
     args = parser.parse_args(argv)
     chosen: tuple[str, ...] = args.steps
@@ -396,6 +415,17 @@ def main(argv: list[str]) -> int:
                 f"slowest {max(keys) * 1000:.0f} ms; a scan of every text: median "
                 f"{statistics.median(scans) * 1000:.0f} ms; {window['found']} found; "
                 f"target < 100 ms: {verdict(max(keys) < 0.1)}",
+            )
+        if "check" in chosen:
+            seconds, memory, out = inside(FIRST_OPEN.format(path=str(project)))
+            first = json.loads(out.strip().splitlines()[-1])
+            row(
+                "first open of a project not checked before (a colleague's copy): its pages "
+                "and rows checked",
+                first["open"],
+                memory,
+                f"floor: SQLite's quick_check of the file {first['floor']:.3f} s "
+                f"({first['open'] / first['floor']:.2f}x)",
             )
         if "stats" in chosen:
             seconds, memory, _ = timed([*factmark, "stats", str(project)])
