@@ -128,6 +128,48 @@ def test_the_copy_for_an_annotator_is_made_off_the_window_thread_and_can_be_canc
     assert "merge it back" not in window.statusBar().currentMessage()
 
 
+def test_a_copy_cancelled_leaves_the_file_it_was_to_replace_as_it_was(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
+) -> None:
+    """The user agreed to replace last week's copy, then pressed Cancel while the new one
+    was made: last week's copy stays, byte for byte, and no half-made file is left."""
+    import time
+
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from factmark.core.storage import Storage
+
+    window = open_window()
+    target = tmp_path / "for-marko.factmark"
+    window.files.copy_for_annotator(target)  # last week's copy
+    window.statusBar().clearMessage()
+    before = target.read_bytes()
+    listed = sorted(tmp_path.iterdir())
+    real = Storage.copy_to
+
+    def slow_copy_to(self, path):  # type: ignore[no-untyped-def]
+        made = real(self, path)
+        time.sleep(1.0)  # SQLite's backup of a large project takes a while
+        return made
+
+    monkeypatch.setattr(Storage, "copy_to", slow_copy_to)
+
+    def cancel_when_shown() -> None:
+        dialog = window.findChild(QProgressDialog, "copyProgress")
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(50, cancel_when_shown)
+            return
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, cancel_when_shown)
+    window.files.copy_for_annotator(target, asked=True)
+
+    assert target.read_bytes() == before
+    assert sorted(tmp_path.iterdir()) == listed
+    assert "merge it back" not in window.statusBar().currentMessage()
+
+
 def _copy_origin_annotator(path: Path) -> str | None:
     """The annotator the copy records it was made for, read with bare sqlite3."""
     import sqlite3

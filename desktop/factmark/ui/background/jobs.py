@@ -212,19 +212,33 @@ class CopyOutcome:
 
 
 def copy_project(
-    project_path: Path, target: Path, cancelled: Cancelled, annotator: str | None = None
+    project_path: Path,
+    target: Path,
+    cancelled: Cancelled,
+    annotator: str | None = None,
+    progress: Progress = lambda done, total, name: None,
 ) -> CopyOutcome:
     """A copy of the project file for ``annotator`` (None: no name), with its base (core.copies),
-    read from a read-only connection of this thread; a cancel once it is written removes
-    it (a 100,000-article archive takes tens of seconds to copy)."""
-    from factmark.core.copies import make_copy
+    read from a read-only connection of this thread; ``progress(spans, total, "")`` as
+    its base is recorded. A cancel stops it within a moment and leaves nothing (a file
+    it was to replace stays as it was); a cancel once it is written removes it."""
+    from factmark.core.copies import CopyCancelled, make_copy
 
     existed = target.exists()
     try:
         with Project.open_beside(project_path, readonly=True) as project:
             # The window asked the user before a file was replaced; a project a Factmark
             # has open, this window's too, is refused all the same.
-            made = make_copy(project, target, annotator, replace=True)
+            made = make_copy(
+                project,
+                target,
+                annotator,
+                replace=True,
+                cancelled=cancelled,
+                progress=lambda done, total: progress(done, total, ""),
+            )
+    except CopyCancelled:
+        return CopyOutcome(cancelled=True)
     except (OSError, ValueError, ProjectError, sqlite3.Error) as error:
         return CopyOutcome(error=str(error))
     if cancelled():
@@ -673,7 +687,7 @@ class CopyJob(Job):
         self.annotator = annotator
 
     def _work(self, progress: Progress, cancelled: Cancelled) -> CopyOutcome:
-        return copy_project(self.project_path, self.target, cancelled, self.annotator)
+        return copy_project(self.project_path, self.target, cancelled, self.annotator, progress)
 
     def _failed(self, message: str) -> CopyOutcome:
         return CopyOutcome(error=message)

@@ -84,6 +84,26 @@ class _ProgressDialog(QProgressDialog):
         self.deleteLater()
 
 
+class _CopyDialog(_ProgressDialog):
+    """A copy's progress: the spans whose base is recorded (the file's copy is one step
+    before them)."""
+
+    def __init__(self, parent: QWidget, target: Path) -> None:
+        self.heading = f"Copying the project to {target.name}…"
+        super().__init__(
+            parent, "copyProgress", "Export project for annotator", self.heading, "step"
+        )
+
+    def show_progress(self, done: int, total: int, name: str) -> None:
+        if self.cancelling:
+            return
+        self.setLabelText(
+            f"{self.heading}\nRecording what it starts from: {done:,} of {counted(total, 'span')}"
+        )
+        self.setMaximum(max(total, 1))
+        self.setValue(done)
+
+
 def _run(job: Job, dialog: _ProgressDialog) -> Any:
     """Run ``job`` while ``dialog`` is up; return its outcome once the thread has ended."""
     loop = QEventLoop()
@@ -191,8 +211,7 @@ def run_copy(
     (shown only when it takes a while; Cancel removes the copy); returns once it has
     ended. An error is shown in a message box; saying what was made is the caller's.
     ``annotator``: whom the copy is for (recorded in it), or None."""
-    label = f"Copying the project to {target.name}…"
-    dialog = _ProgressDialog(parent, "copyProgress", "Export project for annotator", label, "step")
+    dialog = _CopyDialog(parent, target)
     outcome: CopyOutcome = _run(CopyJob(project_path, target, annotator), dialog)
     if outcome.error:
         plain_warning(parent, "Export project for annotator", outcome.error)
