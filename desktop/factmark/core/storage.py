@@ -44,6 +44,10 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 # (median). SQLite fixes the size when the first table is made: older projects keep
 # theirs (changing it would rewrite the whole file).
 PAGE_SIZE = 16384
+# What the write-ahead log is cut back to once SQLite has copied it into the project:
+# one large change (a label renamed on 500,000 spans wrote 308 MB of log) otherwise
+# leaves the log that size beside the project until the last connection closes.
+WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class ProjectError(Exception):
@@ -248,6 +252,7 @@ class Storage:
             self.conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.conn.execute("PRAGMA synchronous = FULL")
+        self.conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         if pending:
             migrations().apply(self.db)
 
