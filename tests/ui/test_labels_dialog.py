@@ -544,3 +544,34 @@ def test_edit_labels_shows_a_key_as_the_toolbar_does(open_window, qtbot: QtBot) 
     assert button.iconText().split()[0] == "W"  # the toolbar
     assert seen["column"] == "W"
     assert seen["tip"].startswith("weapon (key W, ")
+
+
+def test_a_rename_and_its_undo_show_a_busy_pointer_while_spans_follow(
+    open_window, qtbot: QtBot, monkeypatch
+) -> None:
+    """Renaming a label rewrites every span of it (seconds on an archive): the pointer is
+    Qt's busy one while the spans follow, for the rename and for Ctrl+Z, and is given back
+    after; a key change rewrites no span and leaves the pointer alone."""
+    from PySide6.QtGui import QGuiApplication
+
+    window = open_window()
+    pointers: list[object] = []
+    real = type(window.project).update_label
+
+    def watched(project, name, /, **changes):  # type: ignore[no-untyped-def]
+        cursor = QGuiApplication.overrideCursor()
+        pointers.append(None if cursor is None else cursor.shape())
+        return real(project, name, **changes)
+
+    monkeypatch.setattr(type(window.project), "update_label", watched)
+    in_labels_dialog(window, qtbot, lambda dialog: rename_in_dialog(qtbot, dialog, 2, "place"))
+    undo(window, qtbot)
+    assert pointers == [Qt.CursorShape.WaitCursor, Qt.CursorShape.WaitCursor]
+    assert QGuiApplication.overrideCursor() is None
+
+    def new_key(dialog: LabelsDialog) -> None:
+        click_row(qtbot, dialog, 2)
+        type_into(qtbot, widget(dialog, QLineEdit, "labelKey"), "9")
+
+    in_labels_dialog(window, qtbot, new_key)
+    assert pointers[2:] == [None]

@@ -92,6 +92,9 @@ class UpdateLabel(LabelOperation):
         what = {"key": "Change key of", "colour": "Recolour", "description": "Describe"}
         return f"{what.get(next(iter(self.changes), ''), 'Change')} label {new}"
 
+    def rewrites_many(self) -> bool:
+        return "name" in self.changes  # every span or link of it follows a rename
+
     def _apply(self, project: Project) -> None:
         if self._label_id is None:
             self._label_id = project.label_id(self.name)
@@ -205,6 +208,9 @@ class UpdateRelationType(LabelOperation):
         if old != new:
             return f"Rename link type {old} to {new}"
         return f"Describe link type {new}"
+
+    def rewrites_many(self) -> bool:
+        return "name" in self.changes  # every span or link of it follows a rename
 
     def _apply(self, project: Project) -> None:
         if self._type_id is None:

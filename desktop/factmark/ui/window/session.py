@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QUndoCommand, QUndoStack
 
 from factmark.core.changes import ChangeSet
 from factmark.core.model import Document, ValidationError
@@ -152,6 +152,9 @@ class OperationCommand(QUndoCommand):
         document_id = self.operation.document_id
         if document_id is not None and document_id != session.document_id:
             session.show_document(document_id)  # an undo in another document shows it
+        busy = self.operation.rewrites_many()
+        if busy:  # seconds on an archive: the pointer says the window is at work
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             step(session.project)
         except (ProjectError, ValidationError) as error:
@@ -161,6 +164,9 @@ class OperationCommand(QUndoCommand):
                 position = stack.index()
                 QTimer.singleShot(0, lambda: stack.setIndex(position))
             return False
+        finally:
+            if busy:
+                QGuiApplication.restoreOverrideCursor()
         return True
 
     def _on_stack(self) -> bool:
