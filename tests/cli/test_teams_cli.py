@@ -195,3 +195,36 @@ def test_agree_keeps_its_table_narrow_with_a_long_title(tmp_path: Path) -> None:
     assert max(len(line) for line in table_lines) == len(row)  # 136 before: the headline's
     whole = orjson.loads(factmark("agree", base, "--json").stdout)
     assert whole["documents"][0]["title"] == headline
+
+
+def test_a_later_round_keeps_a_span_the_lead_added_again(tmp_path: Path) -> None:
+    """Ana deletes the lead's number, the lead takes it back after the first merge: the
+    next round of ana's copy brings her new work and leaves the number alone."""
+    lead, ana = tmp_path / "lead.factmark", tmp_path / "ana.factmark"
+    with Project.open(lead) as project:
+        project.add_document(IncomingDocument(TEXT, title="troops"))
+        doc = project.documents()[0].id or 0
+        project.add_span(doc, 0, 31, "claim", "lead")
+        project.add_span(doc, 10, 13, "number", "lead")
+    assert factmark("copy", lead, ana, "--annotator", "ana").returncode == 0
+    with Project.open(ana) as project:
+        project.delete_span(project.spans(project.documents()[0].id or 0)[1].id or 0)
+    first = factmark("merge", lead, ana)
+    assert first.returncode == 0, first.stderr
+    assert "  0 spans changed, 1 span deleted, 0 relations changed" in first.stdout
+    with Project.open(lead) as project:
+        project.add_span(project.documents()[0].id or 0, 10, 13, "number", "lead")
+    with Project.open(ana) as project:
+        project.add_span(project.documents()[0].id or 0, 26, 30, "location", "ana")
+    second = factmark("merge", lead, ana)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.splitlines()[:2] == [
+        f"{ana}: 0 documents added, 1 span added, 0 relations added, 0 conflicts resolved "
+        "(0 to the source, 0 to the target)",
+        "  0 spans changed, 0 spans deleted, 0 relations changed, 0 relations deleted "
+        "(three-way, from the copy's base); 0 conflicts queued for review (F7 in the window; "
+        "factmark merge --conflicts)",
+    ]
+    assert "deleted:" not in second.stdout
+    stats = orjson.loads(factmark("stats", lead, "--json").stdout)
+    assert stats["spans_by_annotator"] == {"lead": 2, "ana": 1}

@@ -49,6 +49,7 @@ from factmark.core.threeway import (
     CopyBase,
     Tally,
     copy_label,
+    deletions_taken,
     documents_taken,
     merge_document,
     queue_conflict,
@@ -627,7 +628,10 @@ def _merge_three_way(
     conn = target.conn
     _add_names(conn, verdict)
     tally = Tally(
-        tombstones=target_tombstones(conn), taken=documents_taken(conn, base.copy_id)
+        tombstones=target_tombstones(conn),
+        taken=documents_taken(conn, base.copy_id),
+        copy_id=base.copy_id,
+        deletions=deletions_taken(conn, base.copy_id),
     )
     seen: set[int] = set()
     for document, spans, relations in source.groups():

@@ -444,6 +444,63 @@ def m015_spans_for_agreement(db: Database) -> None:
         db.execute(statement)
 
 
+# A new tombstone is written before the older one of the same span or link goes: it takes
+# a number no tombstone held before (SQLite gives one more than the largest there), so a
+# later deletion of the same identity is told from the one a merge already took.
+_NEWER_SPAN_TOMBSTONE = (
+    "CREATE TRIGGER spans_tombstone AFTER DELETE ON spans "
+    "WHEN EXISTS (SELECT 1 FROM documents WHERE id = OLD.document_id) BEGIN "
+    'INSERT INTO tombstones (document_id, kind, annotator, start, "end", label, note, attrs) '
+    "VALUES (OLD.document_id, 'span', OLD.annotator, OLD.start, OLD.\"end\", OLD.label, "
+    "OLD.note, OLD.attrs); "
+    f"DELETE FROM tombstones WHERE {_SAME_SPAN.format(row='OLD')} "
+    "AND id < (SELECT id FROM tombstones ORDER BY id DESC LIMIT 1); END"
+)
+_NEWER_LINK_TOMBSTONE = (
+    "CREATE TRIGGER relations_tombstone AFTER DELETE ON relations BEGIN "
+    'INSERT INTO tombstones (document_id, kind, annotator, start, "end", label, note, attrs, '
+    "child_annotator, child_start, child_end, child_label, link) "
+    "SELECT OLD.document_id, 'relation', h.annotator, h.start, h.\"end\", h.label, OLD.note, "
+    'OLD.attrs, c.annotator, c.start, c."end", c.label, OLD.label '
+    "FROM spans h, spans c WHERE h.id = OLD.head_span_id AND c.id = OLD.child_span_id; "
+    f"DELETE FROM tombstones WHERE {_SAME_LINK.format(row='OLD')} "
+    "AND id < (SELECT id FROM tombstones ORDER BY id DESC LIMIT 1); END"
+)
+
+
+def m016_deletions_taken(db: Database) -> None:
+    """A later round of merging the same copy applies only what the copy changed since the
+    round before (:mod:`factmark.core.threeway`).
+
+    - ``deletions_taken``: per copy (its id) and document, each span or link deletion of
+      the copy a merge has taken or seen (``key``: its identity, JSON as the conflict queue
+      writes it) and the copy's tombstone it came from (``tombstone``, that row's id; NULL
+      when the copy simply lacks a span or link of its base). A later round passes over a
+      deletion already there, so a span the lead added again stays; a new tombstone of the
+      same identity (the annotator added it again and deleted it again) is a new deletion.
+    - The tombstone triggers write the new tombstone before removing the older one of the
+      same identity, so that each deletion gets a number of its own (before, deleting the
+      last tombstone first gave the new one the same number again).
+    """
+    for statement in (
+        """CREATE TABLE deletions_taken (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            copy_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('span', 'relation')),
+            key TEXT NOT NULL,
+            tombstone INTEGER,
+            PRIMARY KEY (document_id, copy_id, kind, key)
+        )""",
+        # IF EXISTS: an older copy being upgraded to be read by a merge has none left.
+        "DROP TRIGGER IF EXISTS spans_tombstone",
+        _NEWER_SPAN_TOMBSTONE,
+        "DROP TRIGGER IF EXISTS relations_tombstone",
+        _NEWER_LINK_TOMBSTONE,
+    ):
+        # One statement at a time: executescript would commit the migration half done.
+        db.execute(statement)
+
+
 # The id a new label or link type takes, as an SQL expression (see m007_label_ids).
 NEXT_LABEL_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'labels')"
 NEXT_RELATION_TYPE_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'relation_types')"
@@ -465,6 +522,7 @@ MIGRATIONS = (
     m013_spans_by_label,
     m014_link_attributes,
     m015_spans_for_agreement,
+    m016_deletions_taken,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 

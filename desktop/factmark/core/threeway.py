@@ -28,6 +28,13 @@ For every span, link and attribute the merge compares three versions: the copy's
   (``last_copy``, ``last_held``): the next round of that copy merges each field against
   that version, so the target's edits since (a ``review`` mark, a decided conflict) stay
   and the annotator's later edits of other fields apply, without a conflict.
+- A later round applies only what the copy changed since the round before: the target
+  records each deletion of the copy it took (``deletions_taken``: it deleted the span or
+  link, queued the conflict the deletion made, or had deleted it too), with the copy's
+  tombstone it came from, and a later round of the same copy passes over it, so a span
+  or link the lead added again stays. A new tombstone of the same identity (the
+  annotator added it again and deleted it again) is a new deletion; another copy's
+  deletion of it is that copy's own.
 - A tombstone of the copy whose span the copy's base did not hold deletes the target's
   span only if the target took that span from a copy: a span made in the target itself
   (a gold span the lead accepted after the copy was made) was never seen by the copy, so
@@ -82,10 +89,13 @@ class DocumentBase:
 
 @dataclass
 class Deleted:
-    """What a project records it deleted in one document (its tombstones)."""
+    """What a project records it deleted in one document (its tombstones), and each
+    tombstone's number (its row id: a later deletion of the same identity gets another)."""
 
     spans: dict[SpanKey, SpanContent] = field(default_factory=dict)
     relations: dict[RelationKey, SpanContent] = field(default_factory=dict)
+    span_rows: dict[SpanKey, int] = field(default_factory=dict)
+    relation_rows: dict[RelationKey, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -185,20 +195,25 @@ def _read_tombstones(rows: Rows, base: CopyBase, verdict: Verdict) -> None:
         try:
             if type(doc_id) is not int:
                 raise ValidationError("the document id is not an integer")
-            _add_tombstone(base.deleted.setdefault(doc_id, Deleted()), row)
+            _add_tombstone(base.deleted.setdefault(doc_id, Deleted()), row, rowid)
         except ValidationError as error:
             verdict.add("tombstones", rowid, error)
 
 
-def _add_tombstone(deleted: Deleted, row: list[Any]) -> None:
+def _add_tombstone(deleted: Deleted, row: list[Any], rowid: int | None = None) -> None:
     kind, annotator, start, end, label, note, attrs, *child, link = row
     key = span_key((annotator, start, end, label))
     if kind == "span":
         deleted.spans[key] = span_content((note, attrs))
+        if rowid is not None:
+            deleted.span_rows[key] = rowid
     elif kind == "relation":
         if not isinstance(link, str):
             raise ValidationError("the link type is not text")
-        deleted.relations[(key, span_key(tuple(child)), link)] = span_content((note, attrs))
+        relation = (key, span_key(tuple(child)), link)
+        deleted.relations[relation] = span_content((note, attrs))
+        if rowid is not None:
+            deleted.relation_rows[relation] = rowid
     else:
         raise ValidationError(f"unknown kind {kind!r}")
 
@@ -279,11 +294,36 @@ class Tally:
     # The target's documents holding spans an earlier merge of this copy took or saw:
     # the copy may have gone back to its base there.
     taken: set[int] = field(default_factory=set)
+    # The copy's deletions earlier rounds took (deletions_taken): (target document, kind,
+    # identity as JSON) -> the copy's tombstone number (None: no tombstone); those this
+    # round takes, to be written.
+    copy_id: str = ""
+    deletions: dict[tuple[int, str, str], int | None] = field(default_factory=dict)
+    deletions_taken: list[list[Any]] = field(default_factory=list)
 
     def flush(self, conn: sqlite3.Connection) -> None:
-        """Write the spans waiting to be added."""
+        """Write the spans waiting to be added, and the deletions taken."""
         conn.executemany(_INSERT_SPAN, self.pending)
         self.pending.clear()
+        conn.executemany(
+            "INSERT OR REPLACE INTO deletions_taken (document_id, copy_id, kind, key, "
+            "tombstone) VALUES (?, ?, ?, ?, ?)",
+            self.deletions_taken,
+        )
+        self.deletions_taken.clear()
+
+    def taken_before(self, doc_id: int, kind: str, key: str, tombstone: int | None) -> bool:
+        """Whether an earlier round of this copy took this deletion of the copy: the
+        same tombstone of the copy, or none both times (the copy lacks a span or link of
+        its base); a new tombstone is a new deletion (added again, deleted again)."""
+        found = self.deletions.get((doc_id, kind, key), MISSING)
+        return found is not MISSING and found == tombstone
+
+    def take(self, doc_id: int, kind: str, key: str, tombstone: int | None) -> None:
+        """Record that this round took the copy's deletion (deleted the target's span or
+        link, queued the conflict it makes, or found the target had deleted it too)."""
+        self.deletions[(doc_id, kind, key)] = tombstone
+        self.deletions_taken.append([doc_id, self.copy_id, kind, key, tombstone])
 
 
 _INSERT_SPAN = (
@@ -424,7 +464,17 @@ def merge_document(
         if queue_conflict(conn, doc_id, "relation", key_text, _dumps(mine), _dumps(theirs), copy):
             tally.queued.append(f"{name}: {_describe_link(key)}")
 
-    _merge_relations(conn, doc_id, links, existing, tomb_relations, link_conflict, tally)
+    def gone_here(key: RelationKey) -> bool:
+        # The target lacks the link as it, or one of its spans, was deleted here or the
+        # copy's deletion of that span was taken.
+        return key in tomb_relations or any(
+            end not in existing
+            and (end in tombs or (doc_id, "span", _dumps(list(end))) in tally.deletions)
+            for end in key[:2]
+        )
+
+    removals = _Removals(deleted.relation_rows, gone_here)
+    _merge_relations(conn, doc_id, links, existing, tomb_relations, removals, link_conflict, tally)
 
 
 def _merge_span(
@@ -493,7 +543,16 @@ def _merge_span(
             conflict(key, kept, taken)
         return
     gone = deleted.spans.get(key, was)
-    if gone is None or mine is None:
+    if gone is None:
+        return
+    # A deletion an earlier round of this copy took is not taken again: a span the
+    # target holds now under that identity was added again since.
+    key_text, tombstone = _dumps(list(key)), deleted.span_rows.get(key)
+    if tally.taken_before(doc_id, "span", key_text, tombstone):
+        return
+    if mine is None:
+        if key in tombs:  # deleted here too: taken
+            tally.take(doc_id, "span", key_text, tombstone)
         return
     if was is None and not (mine.origin or {}).get("copy") and _held(mine, base) is None:
         return  # made here: the copy never saw it, its tombstone stands for another span
@@ -504,6 +563,7 @@ def _merge_span(
         tally.gone.append(key)
     else:
         conflict(key, mine.content, None)  # changed here, deleted there
+    tally.take(doc_id, "span", key_text, tombstone)
 
 
 def _seen(origin: str, base: CopyBase, theirs: SpanContent) -> str:
@@ -539,6 +599,15 @@ def _follows(mine: _TargetSpan, base: CopyBase) -> bool:
 
 
 @dataclass
+class _Removals:
+    """What a link's removal by the copy needs besides: the copy's tombstone numbers, and
+    whether the target lacks a link because it or one of its spans was deleted."""
+
+    rows: dict[RelationKey, int]
+    gone_here: Callable[[RelationKey], bool]
+
+
+@dataclass
 class Links:
     """What the copy did to one document's links since its base: added (with their
     content), edited (base content, copy's content), removed (the content it had)."""
@@ -560,11 +629,13 @@ def _merge_relations(
     links: Links,
     existing: dict[SpanKey, _TargetSpan],
     tombs: dict[RelationKey, SpanContent],
+    removals: _Removals,
     conflict: Callable[[RelationKey, SpanContent | None, SpanContent | None], None],
     tally: Tally,
 ) -> None:
-    """Links the copy added (unless deleted here), edited and removed since its base; a
-    link's note and each attribute are merged on their own, as a span's."""
+    """Links the copy added (unless deleted here), edited and removed since its base
+    (unless an earlier round of the copy took that removal); a link's note and each
+    attribute are merged on their own, as a span's."""
     if not links:
         return
     ids = {span.id: key for key, span in existing.items()}
@@ -608,8 +679,14 @@ def _merge_relations(
         if clash:
             conflict(key, kept, taken)
     for key, was in links.removed.items():
+        key_text = _dumps([list(key[0]), list(key[1]), key[2]])
+        tombstone = removals.rows.get(key)
+        if tally.taken_before(doc_id, "relation", key_text, tombstone):
+            continue  # a link added again since an earlier round took its deletion
         found = mine.get(key)
         if found is None:
+            if removals.gone_here(key):  # deleted here too, or with its span: taken
+                tally.take(doc_id, "relation", key_text, tombstone)
             continue
         relation_id, content = found
         if content == was:
@@ -617,6 +694,7 @@ def _merge_relations(
             tally.relations_deleted += 1
         else:
             conflict(key, content, None)  # changed here, deleted there
+        tally.take(doc_id, "relation", key_text, tombstone)
 
 
 def _target_state(
@@ -649,6 +727,18 @@ def _target_state(
         )
     deleted = tombstones.get(doc_id, Deleted())
     return existing, deleted.spans, deleted.relations
+
+
+def deletions_taken(
+    conn: sqlite3.Connection, copy_id: str
+) -> dict[tuple[int, str, str], int | None]:
+    """The copy's deletions earlier merges of it took, by target document, kind and
+    identity: the copy's tombstone number each came from (None: the copy lacked it)."""
+    found = conn.execute(
+        "SELECT document_id, kind, key, tombstone FROM deletions_taken WHERE copy_id = ?",
+        [copy_id],
+    )
+    return {(doc_id, kind, key): tombstone for doc_id, kind, key, tombstone in found}
 
 
 def documents_taken(conn: sqlite3.Connection, copy_id: str) -> set[int]:
