@@ -43,7 +43,7 @@ def test_a_search_says_how_many_of_all_documents_it_shows(open_window, qtbot: Qt
     qtbot.waitUntil(lambda: "0 of" in summary(window).text())
     assert summary(window).text() == (
         f"0 of {total:,} documents: matching “no such words anywhere”. "
-        "Choose All documents or clear the search to see the others."
+        "Clear the search to see the others."
     )
 
     panel.search.selectAll()
@@ -67,10 +67,26 @@ def test_a_status_filter_that_hides_every_document_says_so(open_window, qtbot: Q
     assert window.documents.model.rowCount() == 0
     assert summary(window).isVisible()
     assert summary(window).text() == (
-        f"0 of {total:,} documents: skipped. "
-        "Choose All documents or clear the search to see the others."
+        f"0 of {total:,} documents: skipped. Choose All documents to see the others."
     )
 
     qtbot.keyClick(combo, Qt.Key.Key_Home)
     assert combo.currentData() == ""
     assert not summary(window).isVisible()
+
+
+def test_a_status_filter_and_a_search_that_hide_every_document_name_both(
+    open_window, qtbot: QtBot
+) -> None:  # type: ignore[no-untyped-def]
+    window = open_window()
+    panel = window.documents
+    total = documents_stored(window)
+    panel.status_filter.setFocus()
+    while panel.status_filter.currentData() != "new":
+        qtbot.keyClick(panel.status_filter, Qt.Key.Key_Down)
+    type_text(panel.search, "no such words anywhere")
+    qtbot.waitUntil(lambda: "0 of" in summary(window).text())
+    assert summary(window).text() == (
+        f"0 of {total:,} documents: new and matching “no such words anywhere”. "
+        "Choose All documents or clear the search to see the others."
+    )

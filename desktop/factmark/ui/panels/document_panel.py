@@ -131,7 +131,8 @@ class DocumentPanel(QWidget):
 
     def _summarise(self) -> None:
         """Under a status filter or a search: how many documents the list shows of all of
-        them, and, when it shows none, that the filter hides the others."""
+        them, and, when it shows none, what shows the others (choosing All documents only
+        under a status filter, clearing the search only under a search)."""
         status, search = self.model.status, self.model.search
         if not status and not search:
             self.summary.hide()
@@ -144,7 +145,12 @@ class DocumentPanel(QWidget):
             which.append(f"matching “{search}”")
         text = f"{shown:,} of {total:,} documents: {' and '.join(which)}."
         if not shown:
-            text += " Choose All documents or clear the search to see the others."
+            # Only the steps that show more: "All documents" is no help when it is chosen.
+            steps = (["choose All documents"] if status else []) + (
+                ["clear the search"] if search else []
+            )
+            said = " or ".join(steps)
+            text += f" {said[0].upper()}{said[1:]} to see the others."
         self.summary.setText(text)
         self.summary.show()
 
