@@ -7,7 +7,14 @@ first touched (about 0.8 million instructions each; the item views have ten).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QItemSelectionModel, QModelIndex, QObject
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
 from factmark.ui.viewports import own_viewport
@@ -16,7 +23,7 @@ from factmark.ui.viewports import own_viewport
 def make_table(name: str, parent: QWidget, model: QAbstractItemModel, stretched: int) -> QTableView:
     """A compact, row-selecting table showing ``model``: its column ``stretched`` takes
     the room the others (sized by hand, dragged by the user) leave."""
-    view = QTableView(parent)
+    view = RowTable(parent)
     own_viewport(view)  # see ui/viewports.py
     view.setObjectName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -39,6 +46,20 @@ def make_table(name: str, parent: QWidget, model: QAbstractItemModel, stretched:
         else:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
     return view
+
+
+class RowTable(QTableView):
+    """A table of rows: Home and End go to its first and last row, as Ctrl+Home and
+    Ctrl+End do (a table's own Home and End go to the first and last column, which in a
+    list of rows moves nothing a user sees)."""
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        action = QAbstractItemView.CursorAction
+        if cursorAction in (action.MoveHome, action.MoveEnd):
+            modifiers |= Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(cursorAction, modifiers)
 
 
 TEXT_SHARE = 0.5  # of a narrow list's width, what its stretched column keeps at least
