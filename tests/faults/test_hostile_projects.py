@@ -668,18 +668,22 @@ def test_the_window_refuses_a_bad_copy_and_shows_its_first_lines(
         "(WITH RECURSIVE n(value) AS (SELECT 0 UNION ALL SELECT value + 1 FROM n "
         "WHERE value < 59) SELECT value FROM n)",
     )
-    shown: list[str] = []
-    monkeypatch.setattr(
-        "factmark.ui.window.files.QMessageBox.information",
-        lambda _parent, _title, text: shown.append(text),
-    )
+    shown: list[tuple[str, list[str]]] = []
+
+    def read(dialog: Any) -> int:
+        rows = [dialog.lines.item(row).text() for row in range(dialog.lines.count())]
+        shown.append((dialog.summary.text(), rows))
+        return 0
+
+    monkeypatch.setattr("factmark.ui.dialogs.merge_report.MergeReportDialog.exec", read)
     window = open_window(mine)
     before = spans_of(mine)
     lines = window.files.merge_projects([copy])
     assert lines[0].startswith(f"{copy}: error: refused: 60 invalid rows")
     assert len(lines) == 61
-    (text,) = shown
-    assert text.splitlines()[-1] == "... and 21 more lines"
+    ((summary, rows),) = shown
+    assert summary == lines[0]  # the error, above the rows it refused
+    assert rows == lines  # every one of them in the list
     assert spans_of(mine) == before
     assert window.project.document_count() == 1
 

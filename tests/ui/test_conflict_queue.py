@@ -113,7 +113,9 @@ def test_the_keys_say_so_when_there_is_nothing_to_settle(open_window, qtbot: QtB
 def test_a_deletion_in_a_handed_out_copy_reaches_the_window(
     open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr("factmark.ui.window.files.QMessageBox.information", lambda *args: None)
+    monkeypatch.setattr(
+        "factmark.ui.dialogs.merge_report.MergeReportDialog.exec", lambda _dialog: 0
+    )
     window = open_window()
     doc = window.current.id
     text = window.project.document(doc).text

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -274,3 +274,86 @@ def test_the_view_menu_tick_follows_a_panel_dragged_away(open_window, qtbot: QtB
     settle(qtbot)
     assert window.splitter.sizes()[0] == 0
     assert not view_action(window, "Document list").isChecked()
+
+
+def _project_and_a_copy_deleting_its_spans(folder: Path, spans: int) -> tuple[Path, Path]:
+    """A project with ``spans`` spans by olena, and marko's copy of it that deleted them
+    all: merged back, the report lists each deletion (the first 50, the rest counted)."""
+    from factmark.core.copies import make_copy
+    from factmark.core.incoming import IncomingDocument, IncomingSpan
+
+    words = "The minister said that forty two soldiers crossed the river near Bakhmut. " * 80
+    lead, copy = folder / "lead.factmark", folder / "marko.factmark"
+    with Project.open(lead) as project:
+        starts = range(0, spans * 10, 10)
+        incoming = [IncomingSpan(s, s + 7, "claim", annotator="olena") for s in starts]
+        project.add_document(IncomingDocument(words, title="long", spans=incoming))
+        make_copy(project, copy, "marko")
+    with Project.open(copy) as marko:
+        for span in marko.spans(1):
+            marko.delete_span(span.id or 0)
+    return lead, copy
+
+
+def test_a_long_merge_report_fits_the_screen_and_closes_with_its_keys(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """File > Merge projects with a copy that deleted 300 spans: the report fits the
+    screen's available area, its summary at the top and its Close button on screen and
+    the default; every line of the report is in its list; Enter closes it, and Escape."""
+    import shutil
+
+    from factmark.core.merge import merge_projects
+
+    lead, copy = _project_and_a_copy_deleting_its_spans(tmp_path, 300)
+    twin = Path(shutil.copy(lead, tmp_path / "twin.factmark"))
+    with Project.open(twin) as project:  # the same merge by the core: the report's lines
+        (report,) = merge_projects(project, [copy])
+    window = open_window(lead)
+    monkeypatch.setattr(
+        "factmark.ui.file_dialogs.open_file_names", lambda *_args: ([str(copy)], "")
+    )
+    seen: list[dict[str, object]] = []
+
+    def look_and_press(key: Qt.Key) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() == "mergeProgress" or not dialog.isVisible():
+            return
+        if dialog.objectName() != "mergeReport":  # another box: closed, to fail below
+            seen.append({"other": dialog.objectName() or type(dialog).__name__})
+            dialog.close()
+            return
+        settle(qtbot)
+        area = available(window)
+        close = next(b for b in _buttons(dialog) if b.text() == "Close")
+        lines = dialog.findChild(QWidget, "mergeReportLines")
+        summary = dialog.findChild(QWidget, "mergeSummary")
+        seen.append(
+            {
+                "frame": dialog.frameGeometry(),
+                "area": area,
+                "default": close.isDefault(),
+                "summary": summary.text(),
+                "rows": [lines.item(n).text() for n in range(lines.count())],
+            }
+        )
+        assert_on_screen(close, "the Close button")
+        assert_on_screen(summary, "the summary")
+        qtbot.keyClick(dialog.focusWidget() or dialog, key)
+
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Escape):
+        timer = QTimer()
+        timer.timeout.connect(lambda key=key: look_and_press(key))
+        timer.start(50)
+        before = len(seen)
+        window.action_table["mergeProjects"].trigger()  # returns once the report is closed
+        timer.stop()
+        assert len(seen) == before + 1, "no merge report was shown"
+    first = seen[0]
+    assert "other" not in first, first
+    assert first["area"].contains(first["frame"]), first  # type: ignore[attr-defined]
+    assert first["default"]
+    assert str(first["summary"]).startswith(f"{copy}: 0 documents added")
+    assert "300 spans deleted" in str(first["summary"])
+    assert first["rows"] == report.lines()  # every line, none cut
+    assert len(report.lines()) > 40

@@ -16,7 +16,9 @@ from tests.ui.test_annotation import KEYS, find
 def test_copy_merge_back_and_agreement(
     open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr("factmark.ui.window.files.QMessageBox.information", lambda *args: None)
+    monkeypatch.setattr(
+        "factmark.ui.dialogs.merge_report.MergeReportDialog.exec", lambda _dialog: 0
+    )
     window = open_window()
     window.settings.set_annotator("olena")
     start = find(window, "Bakhmut")

@@ -132,18 +132,25 @@ class MergeReport:
         """The report as lines for the user, escaped for a terminal: an error is one
         ``: error:`` line, then one line per invalid row; rows left out by
         ``skip_invalid`` are listed after the summary."""
-        return [printable(line) for line in self._lines()]
+        return [printable(line) for line, _said in self._lines()]
 
-    def _problem_lines(self, what: str, problems: list[str], count: int) -> list[str]:
-        lines = [f"{self.source}: {what}{problem}" for problem in problems]
+    def summary(self) -> list[str]:
+        """The lines of :meth:`lines` that say what the merge did (the counts, the error,
+        the labels added), without those that list rows one by one (conflicts, queued and
+        deleted spans, refused and left-out rows): a few lines, however large the copy."""
+        return [printable(line) for line, said in self._lines() if said]
+
+    def _problem_lines(self, what: str, problems: list[str], count: int) -> list[tuple[str, bool]]:
+        lines = [(f"{self.source}: {what}{problem}", False) for problem in problems]
         if count > len(problems):
-            lines.append(f"{self.source}: {what}... and {count - len(problems)} more")
+            lines.append((f"{self.source}: {what}... and {count - len(problems)} more", False))
         return lines
 
-    def _lines(self) -> list[str]:
+    def _lines(self) -> list[tuple[str, bool]]:
+        """Each line, and whether it belongs to the summary."""
         if self.error is not None:
             listed = self._problem_lines("error: ", self.problems, self.problem_count)
-            return [f"{self.source}: error: {self.error}", *listed]
+            return [(f"{self.source}: error: {self.error}", True), *listed]
         taken = sum(1 for c in self.conflicts if c.kept == "source")
         head = (
             f"{self.source}: {counted(self.documents_added, 'document')} added, "
@@ -152,41 +159,56 @@ class MergeReport:
             f"{counted(len(self.conflicts), 'conflict')} resolved ({taken} to the source, "
             f"{len(self.conflicts) - taken} to the target)"
         )
-        lines = [head]
+        lines = [(head, True)]
         if self.three_way:
             lines.append(
-                f"  {counted(self.spans_changed, 'span')} changed, "
-                f"{counted(self.spans_deleted, 'span')} deleted, "
-                f"{counted(self.relations_changed, 'relation')} changed, "
-                f"{counted(self.relations_deleted, 'relation')} deleted (three-way, from the "
-                f"copy's base); {counted(len(self.queued), 'conflict')} queued for review "
-                "(F7 in the window; factmark merge --conflicts)"
+                (
+                    f"  {counted(self.spans_changed, 'span')} changed, "
+                    f"{counted(self.spans_deleted, 'span')} deleted, "
+                    f"{counted(self.relations_changed, 'relation')} changed, "
+                    f"{counted(self.relations_deleted, 'relation')} deleted (three-way, from "
+                    f"the copy's base); {counted(len(self.queued), 'conflict')} queued for "
+                    "review (F7 in the window; factmark merge --conflicts)",
+                    True,
+                )
             )
-            lines += [f"  queued: {line}" for line in self.queued[:QUEUED_LISTED]]
+            lines += [(f"  queued: {line}", False) for line in self.queued[:QUEUED_LISTED]]
             if len(self.queued) > QUEUED_LISTED:
-                lines.append(f"  queued: ... and {len(self.queued) - QUEUED_LISTED} more")
-            lines += [f"  deleted: {line}" for line in self.deleted[:QUEUED_LISTED]]
+                more = len(self.queued) - QUEUED_LISTED
+                lines.append((f"  queued: ... and {more} more", False))
+            lines += [(f"  deleted: {line}", False) for line in self.deleted[:QUEUED_LISTED]]
             if len(self.deleted) > QUEUED_LISTED:
-                lines.append(f"  deleted: ... and {len(self.deleted) - QUEUED_LISTED} more")
+                more = len(self.deleted) - QUEUED_LISTED
+                lines.append((f"  deleted: ... and {more} more", False))
         if self.without_base:
             lines.append(
-                "  no base (made by an older Factmark, or not by Export project for "
-                "annotator): spans and links deleted in it cannot be seen, so none were deleted"
+                (
+                    "  no base (made by an older Factmark, or not by Export project for "
+                    "annotator): spans and links deleted in it cannot be seen, so none were "
+                    "deleted",
+                    True,
+                )
             )
         if self.labels_added:
-            lines.append(f"  labels added: {', '.join(self.labels_added)}")
+            lines.append((f"  labels added: {', '.join(self.labels_added)}", True))
         archive = self.archive
         if archive.added or archive.updated or archive.refused_count:
             lines.append(
-                f"  fact-checks: {archive.added} added, {archive.updated} updated (the newer "
-                f"of a review both hold), {archive.refused_count} refused"
+                (
+                    f"  fact-checks: {archive.added} added, {archive.updated} updated (the "
+                    f"newer of a review both hold), {archive.refused_count} refused",
+                    True,
+                )
             )
             lines += self._problem_lines("refused: ", archive.refused, archive.refused_count)
-        lines += [f"  conflict: {c.describe()}" for c in self.conflicts]
+        lines += [(f"  conflict: {c.describe()}", False) for c in self.conflicts]
         if self.skipped:
             lines.append(
-                f"{self.source}: left out {counted(self.problem_count, 'invalid row')} and "
-                f"{counted(self.followers_count, 'row')} that belong to them:"
+                (
+                    f"{self.source}: left out {counted(self.problem_count, 'invalid row')} "
+                    f"and {counted(self.followers_count, 'row')} that belong to them:",
+                    True,
+                )
             )
             lines += self._problem_lines("left out: ", self.problems, self.problem_count)
             lines += self._problem_lines("left out: ", self.followers, self.followers_count)

@@ -182,6 +182,7 @@ class MergeOutcome:
     each refused row), or why it stopped."""
 
     lines: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)  # the lines saying what each merge did
     cancelled: bool = False
     error: str | None = None
 
@@ -358,6 +359,7 @@ def merge_sources(
             progress(done, len(paths), path.name)
             (report,) = merge_projects(project, [path], cancelled=cancelled)
             outcome.lines += report.lines()
+            outcome.summary += report.summary()
             if cancelled():
                 outcome.cancelled = True
                 break

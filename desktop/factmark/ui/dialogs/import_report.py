@@ -7,28 +7,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette, QPixmap
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QColor, QIcon, QPalette, QPixmap
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QListWidgetItem, QStyle, QWidget
 
 from factmark.core.archive_files import ArchiveFileReport
 from factmark.core.importing import FileReport, added_labels_line, keyless_labels_line
 from factmark.core.safe_text import printable
 from factmark.ui.background.jobs import ArchiveOutcome, ImportOutcome
-from factmark.ui.dialogs.fit import fit_to_screen
+from factmark.ui.dialogs.report_lines import LinesDialog
 from factmark.ui.plain import plain_tip
 
 
-class ReportDialog(QDialog):
+class ReportDialog(LinesDialog):
     """The per-file import report: a summary line and every report line, errors marked.
 
     Paths are shown relative to the folder all files share (named above the list);
@@ -45,29 +35,13 @@ class ReportDialog(QDialog):
         parent: QWidget | None = None,
         title: str = "Import report",
     ) -> None:
-        super().__init__(parent)
         if not isinstance(outcome, ImportOutcome | ArchiveOutcome):
             outcome = ImportOutcome(reports=list(outcome), total_files=len(outcome))
+        troubled = bool(outcome.failed_files or outcome.error or outcome.cancelled)
+        super().__init__(parent, title, outcome.summary(), troubled=troubled)
         self.outcome = outcome
         self.setObjectName("importReport")
-        self.setWindowTitle(title)
-        fit_to_screen(self, 760, 440)
-        style = self.style()
-        warning = style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        troubled = bool(outcome.failed_files or outcome.error or outcome.cancelled)
-        icon = QLabel(self)
-        size = style.pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
-        big = (
-            warning
-            if troubled
-            else style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation)
-        )
-        icon.setPixmap(big.pixmap(size, size))
-        self.summary = QLabel(outcome.summary(), self)
         self.summary.setObjectName("importSummary")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # file names, as written
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         folder = _shared_folder(outcome.reports)
         self.folder = QLabel(f"Files in {folder}" if folder else "", self)
         self.folder.setObjectName("importFolder")
@@ -95,40 +69,20 @@ class ReportDialog(QDialog):
         self.added_labels.setWordWrap(True)
         self.added_labels.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.added_labels.setVisible(bool(self.added_labels.text()))
-        text = QVBoxLayout()
-        text.addWidget(self.summary)
-        text.addWidget(self.folder)
-        text.addWidget(self.added_labels)
-        text.addWidget(self.missing_labels)
-        header = QHBoxLayout()
-        header.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(text, 1)
+        self.header.addWidget(self.folder)
+        self.header.addWidget(self.added_labels)
+        self.header.addWidget(self.missing_labels)
 
-        self.lines = QListWidget(self)
         self.lines.setObjectName("importReportLines")
-        self.lines.setWordWrap(True)
-        self._fill(folder, warning)
+        self._fill(folder, self.warning)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = buttons.addButton("Copy", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setObjectName("copyReport")
-        self.copy_button.setToolTip("Copy the summary and every line to the clipboard")
-        self.copy_button.clicked.connect(self.copy)
-        buttons.rejected.connect(self.reject)
-        self.add_labels_button = buttons.addButton(
+        self.add_labels_button = self.buttons.addButton(
             "Add these labels and import again", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.add_labels_button.setObjectName("addLabelsAndImport")
         self.add_labels_button.setVisible(bool(missing))
         self.add_labels_button.clicked.connect(lambda: self.done(self.IMPORT_AGAIN))
-        close = buttons.button(QDialogButtonBox.StandardButton.Close)
-        close.setDefault(True)
-        close.setFocus()
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.lines, 1)
-        layout.addWidget(buttons)
 
     def _fill(self, folder: Path | None, warning: QIcon) -> None:
         # A blank icon on the other lines keeps every line's text in one column.
@@ -155,9 +109,6 @@ class ReportDialog(QDialog):
         """The summary, the labels added and all lines, as copied."""
         added = [self.added_labels.text()] if self.added_labels.text() else []
         return "\n".join([self.outcome.summary(), *added, *self.outcome.lines()])
-
-    def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.text())
 
 
 def _added_labels_text(outcome: ImportOutcome | ArchiveOutcome) -> str:

@@ -23,9 +23,6 @@ from factmark.ui.window.settings import Settings
 if TYPE_CHECKING:
     from factmark.ui.background.jobs import ArchiveOutcome, ImportOutcome
 
-# Report lines a merge dialog shows at most (the rest are counted).
-MERGE_LINES_SHOWN = 40
-
 
 class ProjectFiles(QObject):
     """The File menu's work, and files dropped on the window.
@@ -167,12 +164,15 @@ class ProjectFiles(QObject):
             self.merge_projects([Path(p) for p in paths])
 
     def merge_projects(self, paths: list[Path]) -> list[str]:
-        """Merge other copies of the project into this one; shows and returns the report.
+        """Merge other copies of the project into this one; shows and returns the report
+        (its lines, and why it stopped if it did).
 
         The merge runs in the background behind a progress dialog whose Cancel rolls
         back the copy being merged; this returns once it has ended.
         """
-        from factmark.ui.dialogs.progress import run_merge  # not needed to start the window
+        # Not needed to start the window:
+        from factmark.ui.dialogs.merge_report import CANCELLED, MergeReportDialog
+        from factmark.ui.dialogs.progress import run_merge
 
         outcome = run_merge(self.window, self.project.path, paths)
         # The merge wrote through its own connection: the views read everything again.
@@ -180,18 +180,12 @@ class ProjectFiles(QObject):
             ChangeSet(documents_reloaded=True, labels=True, relation_types=True)
         )
         self.archive_added.emit()  # a copy's fact-checks may have come too
+        MergeReportDialog(outcome, self.window).exec()
         lines = list(outcome.lines)
         if outcome.error:
             lines.append(outcome.error)
         if outcome.cancelled:
-            lines.append("Merge cancelled: the copy being merged was rolled back.")
-        # A refused copy may list thousands of rows: the dialog shows the first ones.
-        shown = lines[:MERGE_LINES_SHOWN]
-        if len(lines) > len(shown):
-            shown.append(f"... and {len(lines) - len(shown):,} more lines")
-        QMessageBox.information(
-            self.window, "Merge projects", plain_tip("\n".join(shown) or "Nothing to merge.")
-        )
+            lines.append(CANCELLED)
         return lines
 
     def choose_copy_for_annotator(self) -> None:
