@@ -378,7 +378,7 @@ class ExportDialog(QDialog):
 
     def export(self) -> None:
         """Run the export in the background; report the result and close on success."""
-        from factmark.ui.dialogs.progress import run_export
+        from factmark.ui.dialogs.progress import quitting, run_export
 
         if not any(box.isChecked() for box in self.statuses.values()):
             QMessageBox.warning(self, "Export", "Tick at least one document status.")
@@ -401,6 +401,8 @@ class ExportDialog(QDialog):
             card=self.card.isChecked(),
             show_errors=False,
         )
+        if quitting():  # the export cancelled to quit: the window closes at once
+            return
         if outcome.error:
             self.result_message = outcome.error
             plain_warning(self, "Export failed", outcome.error)

@@ -1,15 +1,31 @@
 """Running a background job behind a cancellable progress dialog, and showing how it
-ended (the import report, an export's error)."""
+ended (the import report, an export's error).
+
+File > Quit (its keys, or closing the window) while a job runs asks whether to wait for
+it or to cancel it and quit; cancelled, the job stops as its Cancel stops it (an export
+leaves no file, an import keeps the documents it committed, a merge rolls the copy being
+merged back, a copy is removed), and the window closes once it has stopped, its report
+left unshown.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QProgressDialog, QPushButton, QWidget
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QWidget,
+)
 
+from factmark.core.actions import ACTIONS
 from factmark.core.exporting.base import Selection, Split
 from factmark.core.text import counted
 from factmark.ui.background.jobs import (
@@ -30,12 +46,40 @@ from factmark.ui.background.jobs import (
 )
 from factmark.ui.plain import plain_warning
 
+# The progress dialogs of the jobs running (File > Quit asks about the last).
+_running: list[_ProgressDialog] = []
+# Set from a job cancelled to quit until the window has closed: nothing more is shown.
+_quit_chosen: set[QWidget] = set()
+
+
+def quitting() -> bool:
+    """Whether the user chose to cancel a job and quit: the window closes as soon as
+    the caller returns, so its report is not shown."""
+    return bool(_quit_chosen)
+
+
+def running_job() -> _ProgressDialog | None:
+    """The progress dialog of the job running behind one, if any: closing the window
+    then asks it (:meth:`_ProgressDialog.ask_to_quit`) instead of closing at once."""
+    return _running[-1] if _running else None
+
 
 class _ProgressDialog(QProgressDialog):
-    """Stays up until the job has really ended; Cancel, Escape and close ask it to stop."""
+    """Stays up until the job has really ended; Cancel, Escape and close ask it to stop.
+
+    File > Quit's keys ask whether to wait or to cancel the job and quit (``job``: what
+    the question calls it, "export"); they work in the dialog, and in the dialog it
+    runs over before it shows (the main window asks in its own closeEvent)."""
 
     def __init__(
-        self, parent: QWidget, name: str, title: str, label: str, between: str = "document"
+        self,
+        parent: QWidget,
+        name: str,
+        title: str,
+        label: str,
+        between: str = "document",
+        *,
+        job: str = "import",
     ) -> None:
         super().__init__(label, "Cancel", 0, 0, parent)
         self.canceled.disconnect(self.cancel)  # the default would hide it at once
@@ -56,6 +100,16 @@ class _ProgressDialog(QProgressDialog):
         self.between = between  # the steps a cancel stops between
         self.canceled.connect(self._cancelling)
         self.doing = "Importing"  # what show_progress says is under way
+        self.job = job
+        self.quitting = False  # the user chose to cancel the job and quit
+        self._quit = QAction(self)
+        self._quit.setShortcuts([QKeySequence(key) for key in _quit_keys()])
+        self._quit.triggered.connect(self.ask_to_quit)
+        self.addAction(self._quit)
+        self._host = parent.window()  # the window the job runs over
+        if not _has_shortcut(self._host, self._quit.shortcut()):
+            self._host.addAction(self._quit)  # a dialog (Export): its keys quit too
+        _running.append(self)
 
     def _cancelling(self) -> None:
         self.cancelling = True
@@ -78,10 +132,102 @@ class _ProgressDialog(QProgressDialog):
         self.setMaximum(total)
         self.setValue(done)  # last: on a modal dialog it processes events
 
+    def ask_to_quit(self) -> None:
+        """Ask whether to wait for the job or to cancel it and quit; once it has
+        stopped, :func:`_run` closes the window."""
+        if self.quitting:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Quit",
+            f"{_a(self.job).capitalize()} is running.",
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setObjectName("quitWhileRunning")
+        box.setInformativeText(
+            f"Wait for the {self.job} to end, or cancel it and quit Factmark "
+            f"({_what_cancel_leaves(self.job)})."
+        )
+        wait = box.addButton("Wait", QMessageBox.ButtonRole.RejectRole)
+        stop = box.addButton(f"Cancel {self.job} and quit", QMessageBox.ButtonRole.AcceptRole)
+        stop.setObjectName("cancelAndQuit")
+        box.setDefaultButton(wait)
+        box.setEscapeButton(wait)
+        box.exec()
+        chosen = box.clickedButton()
+        box.deleteLater()
+        if chosen is not stop or self.quitting:
+            return
+        self.quitting = True
+        self.canceled.emit()
+        self.setLabelText(f"Cancelling the {self.job}; Factmark quits once it has stopped…")
+        top = _main_window(self)
+        if hasattr(top, "statusBar"):
+            top.statusBar().showMessage(
+                f"Cancelling the {self.job}: Factmark quits once it has stopped."
+            )
+
     def finish(self) -> None:
+        if self in _running:
+            _running.remove(self)
+        self._host.removeAction(self._quit)
         self.reset()  # stops the timer that would show it later
         self.hide()
         self.deleteLater()
+
+
+def _quit_keys() -> tuple[str, ...]:
+    """File > Quit's keys, from the action table."""
+    return next(row.keys for row in ACTIONS if row.name == "quit")
+
+
+def _has_shortcut(widget: QWidget, keys: QKeySequence) -> bool:
+    return any(action.shortcut() == keys for action in widget.actions())
+
+
+def _main_window(widget: QWidget) -> QWidget:
+    """The window a dialog (or a dialog over a dialog) belongs to."""
+    top = widget.window()
+    parent = top.parentWidget()
+    while parent is not None:
+        top = parent.window()
+        parent = top.parentWidget()
+    return top
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _what_cancel_leaves(job: str) -> str:
+    """What a job cancelled leaves, as its Cancel does."""
+    return {
+        "export": "nothing of the export is left",
+        "import": "the documents imported so far stay",
+        "merge": "the copy being merged is rolled back; copies merged before stay",
+        "copy": "nothing of the copy is left",
+        "archive import": "the fact-checks added so far stay",
+        "agreement count": "nothing was written",
+    }[job]
+
+
+def _quit_once_back(dialog: _ProgressDialog) -> None:
+    """Close the dialogs the job ran over and the window, once the caller has returned
+    to the event loop (the job's report is not shown: the user asked to quit)."""
+    top = _main_window(dialog)
+    _quit_chosen.add(top)
+
+    def close() -> None:
+        try:
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, QDialog) and widget.isVisible() and widget is not top:
+                    widget.reject()
+            top.close()
+        finally:
+            _quit_chosen.discard(top)
+
+    QTimer.singleShot(0, close)
 
 
 class _CopyDialog(_ProgressDialog):
@@ -91,7 +237,7 @@ class _CopyDialog(_ProgressDialog):
     def __init__(self, parent: QWidget, target: Path) -> None:
         self.heading = f"Copying the project to {target.name}…"
         super().__init__(
-            parent, "copyProgress", "Export project for annotator", self.heading, "step"
+            parent, "copyProgress", "Export project for annotator", self.heading, "step", job="copy"
         )
 
     def show_progress(self, done: int, total: int, name: str) -> None:
@@ -119,6 +265,8 @@ def _run(job: Job, dialog: _ProgressDialog) -> Any:
             job.wait()
     finally:
         dialog.finish()
+        if dialog.quitting:
+            _quit_once_back(dialog)
     return job.outcome
 
 
@@ -139,7 +287,7 @@ def run_import(
         job = ImportJob(project_path, paths)
         job.create_labels = create_labels
         outcome: ImportOutcome = _run(job, dialog)
-        if not show_report:
+        if not show_report or quitting():
             return outcome
         from factmark.ui.dialogs.import_report import ReportDialog  # when first needed
 
@@ -169,10 +317,10 @@ def run_export(
     left to the caller (``outcome.summary()`` suits a status bar).
     """
     label = f"Exporting to {Path(output).name}…"
-    dialog = _ProgressDialog(parent, "exportProgress", "Exporting", label)
+    dialog = _ProgressDialog(parent, "exportProgress", "Exporting", label, job="export")
     job = ExportJob(project_path, fmt, output, selection, split=split, options=options, card=card)
     outcome: ExportOutcome = _run(job, dialog)
-    if show_errors and outcome.error:
+    if show_errors and outcome.error and not quitting():
         plain_warning(parent, "Export failed", outcome.error)
     return outcome
 
@@ -182,10 +330,12 @@ def run_add_archive(
 ) -> ArchiveOutcome:
     """Add files to the archive of earlier fact-checks in the background behind a
     progress dialog, then show the per-file report as an import's is shown."""
-    dialog = _ProgressDialog(parent, "archiveProgress", "Adding fact-checks", "Reading files…")
+    dialog = _ProgressDialog(
+        parent, "archiveProgress", "Adding fact-checks", "Reading files…", job="archive import"
+    )
     dialog.doing = "Reading"
     outcome: ArchiveOutcome = _run(ArchiveJob(project_path, paths), dialog)
-    if show_report:
+    if show_report and not quitting():
         from factmark.ui.dialogs.import_report import ReportDialog  # when first needed
 
         if outcome.error and not outcome.reports:
@@ -198,7 +348,7 @@ def run_add_archive(
 def run_merge(parent: QWidget, project_path: Path, paths: list[Path]) -> MergeOutcome:
     """Merge copies in the background behind a progress dialog (Cancel rolls back the
     copy being merged); returns once it has ended. Showing the report is the caller's."""
-    dialog = _ProgressDialog(parent, "mergeProgress", "Merging", "Reading the copies…")
+    dialog = _ProgressDialog(parent, "mergeProgress", "Merging", "Reading the copies…", job="merge")
     dialog.doing = "Merging"
     outcome: MergeOutcome = _run(MergeJob(project_path, paths), dialog)
     return outcome
@@ -213,7 +363,7 @@ def run_copy(
     ``annotator``: whom the copy is for (recorded in it), or None."""
     dialog = _CopyDialog(parent, target)
     outcome: CopyOutcome = _run(CopyJob(project_path, target, annotator), dialog)
-    if outcome.error:
+    if outcome.error and not quitting():
         plain_warning(parent, "Export project for annotator", outcome.error)
     return outcome
 
@@ -223,8 +373,10 @@ def run_agreement(parent: QWidget, project_path: Path) -> AgreementOutcome:
     when it takes a while); returns once the counting has ended. An error is shown in a
     message box; the figures and a cancel are the caller's."""
     label = "Comparing the annotators' spans…"
-    dialog = _ProgressDialog(parent, "agreementProgress", "Agreement", label, "batch")
+    dialog = _ProgressDialog(
+        parent, "agreementProgress", "Agreement", label, "batch", job="agreement count"
+    )
     outcome: AgreementOutcome = _run(AgreementJob(project_path), dialog)
-    if outcome.error:
+    if outcome.error and not quitting():
         plain_warning(parent, "Agreement failed", outcome.error)
     return outcome

@@ -172,7 +172,7 @@ class ProjectFiles(QObject):
         """
         # Not needed to start the window:
         from factmark.ui.dialogs.merge_report import CANCELLED, MergeReportDialog
-        from factmark.ui.dialogs.progress import run_merge
+        from factmark.ui.dialogs.progress import quitting, run_merge
 
         outcome = run_merge(self.window, self.project.path, paths)
         # The merge wrote through its own connection: the views read everything again.
@@ -180,7 +180,8 @@ class ProjectFiles(QObject):
             ChangeSet(documents_reloaded=True, labels=True, relation_types=True)
         )
         self.archive_added.emit()  # a copy's fact-checks may have come too
-        MergeReportDialog(outcome, self.window).exec()
+        if not quitting():  # quitting: the window closes at once
+            MergeReportDialog(outcome, self.window).exec()
         lines = list(outcome.lines)
         if outcome.error:
             lines.append(outcome.error)

@@ -997,6 +997,13 @@ class MainWindow(QMainWindow):
         self.files.dropped(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from factmark.ui.dialogs.progress import running_job  # loaded by then if one runs
+
+        job = running_job()
+        if job is not None:  # asks: wait, or cancel it and quit once it has stopped
+            event.ignore()
+            job.ask_to_quit()
+            return
         if not self.confirm_leave_guidelines():  # the user chose Cancel
             event.ignore()
             return
