@@ -29,7 +29,16 @@ LOADING = {
         "```bash\npip install 'spacy>=3.7'\n"
         "python -m spacy init config config.cfg --lang {lang} --pipeline spancat\n"
         "python -m spacy train config.cfg --paths.train {train} --paths.dev {dev} "
-        "--output model\n```\n"
+        "--output model --components.spancat.suggester "
+        '\'{{"@misc": "spacy.ngram_range_suggester.v1", "min_size": 1, '
+        '"max_size": {max_size}}}\'\n```\n'
+        "spancat learns only the spans its suggester proposes as candidates, and the one "
+        "`spacy init config` gives it (`spacy.ngram_suggester.v1`, sizes [1, 2, 3]) proposes "
+        "spans of 1 to 3 tokens: {beyond_default} of the {in_sc} spans in "
+        '`doc.spans["sc"]` are longer (the longest is {longest} tokens), would never be '
+        "proposed, and `spacy debug data` does not warn. The `--components.spancat.suggester` "
+        "override proposes every span of 1 to {max_size} tokens, so every span of these files "
+        "is a candidate (with `--pipeline ner`, leave it out). "
         "Keep `--lang {lang}`: every document in these files was tokenised with "
         '`spacy.blank("{lang}")`, the tokenizer `spacy train` uses with that `--lang`, so '
         "every span lines up with the tokens it is trained on; with another `--lang` the "
@@ -303,7 +312,10 @@ def _training_files(data_files: dict[str, str], result: ExportResult) -> dict[st
         else "Export with a split such as train=0.8,dev=0.2 to get a dev file for `--paths.dev`. "
     )
     values = {"train": train, "dev": dev or "corpus.dev.spacy", "dev_hint": hint, "lang": "xx"}
-    return values | result.card_values
+    values |= result.card_values
+    # spancat's suggester reaches the longest span, and at least one token.
+    values["max_size"] = str(max(int(values.get("longest", "0")), 1))
+    return values
 
 
 def _relative(file: Path, base: Path) -> str:

@@ -107,6 +107,9 @@ FROM_BYTES = 30_000_000
 START_BYTES = 16_000_000
 
 SPANS_KEY = "sc"
+# The longest span (in tokens) the suggester of `spacy init config --pipeline spancat`
+# proposes: spacy.ngram_suggester.v1 with sizes [1, 2, 3].
+DEFAULT_NGRAMS = 3
 FALLBACK_LANGUAGE = "xx"
 # Codes that spaCy files under another name.
 _ALIASES = {"no": "nb", "iw": "he", "in": "id", "ji": "yi"}
@@ -272,7 +275,19 @@ class SpacyWriter:
         self.pending.close()
         self.pending_path.unlink()
         self.context.notes.extend(self._notes())
+        self._suggester_sizes()
         return self.out.finish()
+
+    def _suggester_sizes(self) -> None:
+        """The card's ``{longest}`` (tokens of the longest span in doc.spans["sc"] of every
+        part) and ``{beyond_default}`` (how many spans are longer than spancat's default
+        suggester proposes), over the writers of every part."""
+        values = self.context.card_values
+        longest = max(self.counts.by_tokens, default=0)
+        values["longest"] = str(max(longest, int(values.get("longest", "0"))))
+        beyond = sum(n for size, n in self.counts.by_tokens.items() if size > DEFAULT_NGRAMS)
+        values["beyond_default"] = str(beyond + int(values.get("beyond_default", "0")))
+        values["in_sc"] = str(sum(self.counts.by_tokens.values()) + int(values.get("in_sc", "0")))
 
     def _own_files(self, lang: str) -> int:
         """How many files this process makes: all of them, or, for large waiting records,
@@ -325,6 +340,9 @@ class _Counts:
         self.widened: Counter[str] = Counter()
         self.unplaced: Counter[str] = Counter()
         self.not_in_ents: Counter[str] = Counter()
+        # The spans of doc.spans["sc"] by their length in tokens: spancat only learns a
+        # span its suggester proposes, and the card's training command must reach them.
+        self.by_tokens: Counter[int] = Counter()
 
     def as_data(self) -> dict[str, Any]:
         return {
@@ -332,6 +350,7 @@ class _Counts:
             "widened": self.widened,
             "unplaced": self.unplaced,
             "not_in_ents": self.not_in_ents,
+            "by_tokens": {str(n): count for n, count in self.by_tokens.items()},  # JSON keys
         }
 
     def add(self, data: dict[str, Any]) -> None:
@@ -340,6 +359,7 @@ class _Counts:
         self.widened.update(data["widened"])
         self.unplaced.update(data["unplaced"])
         self.not_in_ents.update(data["not_in_ents"])
+        self.by_tokens.update({int(n): count for n, count in data["by_tokens"].items()})
 
 
 class _Out(Protocol):
@@ -457,6 +477,7 @@ class _Files:
                     continue
                 self.counts.widened[label] += 1
             placed.append((first, last + 1, label))
+            self.counts.by_tokens[last + 1 - first] += 1
         return placed
 
     def _label_ids(self, placed: list[tuple[int, int, str]]) -> dict[str, int]:
