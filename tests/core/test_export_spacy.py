@@ -143,7 +143,7 @@ def test_every_span_is_in_sc_with_its_exact_text(
     assert ": 4 of 25 (claim 1, location 1, number 1, source 1);" in widened  # the Chinese
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert note in card and widened in card
-    assert "python -m spacy train config.cfg" in card and "Files: 'corpus.spacy'" in card
+    assert "python -m spacy train config.cfg" in card and "Files: `corpus.spacy`" in card
 
 
 @pytest.mark.parametrize(

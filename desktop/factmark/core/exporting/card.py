@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shlex
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +27,7 @@ LOADING = {
         '`{{"quote": "direct"}}`); Prodigy reads the same lines as span tasks.'
     ),
     "spacy": (
-        "Files: {files}. Train a spaCy pipeline on them as they are (CPU, no vectors):\n\n"
+        "Files: {listing}. Train a spaCy pipeline on them as they are (CPU, no vectors):\n\n"
         "```bash\npip install 'spacy>=3.7'\n"
         "python -m spacy init config config.cfg --lang {lang} --pipeline spancat\n"
         "python -m spacy train config.cfg --paths.train {train} --paths.dev {dev} "
@@ -69,7 +71,7 @@ LOADING = {
         "would shift every span after an emoji: for INCEpTION use the XMI export."
     ),
     "xmi": (
-        "Files: {files}. In INCEpTION, first create in the project's Settings > Layers a span "
+        "Files: {listing}. In INCEpTION, first create in the project's Settings > Layers a span "
         "layer named `Factmark` (INCEpTION calls it `webanno.custom.Factmark`) with String "
         "features `label`, `note`, `annotator` and one per attribute (the names in "
         "`TypeSystem.xml`), and a relation layer `FactmarkLink` attached to it with String "
@@ -92,9 +94,9 @@ LOADING = {
         "and `text`, and the same places as `start_utf16`/`end_utf16` (UTF-16 code units: "
         "JavaScript, Java, C#) and `start_utf8`/`end_utf8` (UTF-8 bytes: Rust, Go, C)."
     ),
-    "sentences": "Files: {files}. {sentences_loading}",
+    "sentences": "Files: {listing}. {sentences_loading}",
     "claimreview": (
-        "Files: {files}. Each is one JSON-LD document, a schema.org `DataFeed` whose "
+        "Files: {listing}. Each is one JSON-LD document, a schema.org `DataFeed` whose "
         "`dataFeedElement[].item` lists hold the `ClaimReview`s (the data feed shape "
         "fact-check aggregators publish and read):\n\n"
         "```python\nimport json\n"
@@ -109,15 +111,6 @@ LOADING = {
         "the claim). A claim marked `unverified` has no review. Another Factmark project "
         "takes the file into its fact-check archive with `factmark archive add PROJECT FILE`; "
         "JSON-LD processors (pyld, rdflib) expand it with the schema.org context."
-    ),
-    "conll": (
-        "Files: {files} (with `--nested per-label`, one file per label beside each, "
-        "`NAME.LABEL.conll`). Each line is `token TAG` (IOB2), with a blank line after each "
-        "sentence and no `-DOCSTART-` lines.\n\n"
-        "```python\nfrom flair.datasets import ColumnCorpus\n"
-        'corpus = ColumnCorpus(".", {{0: "text", 1: "ner"}}, train_file="corpus.conll")\n```\n'
-        "spaCy: `python -m spacy convert corpus.conll . --converter ner -n 10` (`-n` groups "
-        "sentences into documents)."
     ),
 }
 
@@ -263,7 +256,7 @@ def write_card(
         notes = [f"**{warning}**" for warning in result.warnings] + result.notes
         lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
     loading = LOADING.get(fmt)
-    if loading:
+    if loading or fmt == "conll":
         # Empty parts are left out: load_dataset refuses a data file with no rows.
         data_files = {
             name: _relative(file, base)
@@ -280,7 +273,14 @@ def write_card(
                     f"Left out below because they are empty: {', '.join(result.empty_parts)}.",
                     "",
                 ]
-            lines.append(loading.format(files=shown, **_training_files(data_files, result)))
+            part_files = _part_files(result, base)
+            if loading is None:
+                per_label = options.get("nested") == "per-label"
+                lines.append(conll_loading(part_files, per_label))
+            else:
+                listing = files_listed(part_files)
+                values = _training_files(data_files, result)
+                lines.append(loading.format(files=shown, listing=listing, **values))
     guidelines = project.guidelines().strip()
     if guidelines:
         # The annotators' guidelines, headings moved one level down under this card's own.
@@ -316,6 +316,87 @@ def _training_files(data_files: dict[str, str], result: ExportResult) -> dict[st
     # spancat's suggester reaches the longest span, and at least one token.
     values["max_size"] = str(max(int(values.get("longest", "0")), 1))
     return values
+
+
+def _part_files(result: ExportResult, base: Path) -> dict[str, list[str]]:
+    """The files written for each part that got documents (``all`` unsplit), relative to
+    the card's folder: the output itself, or the files beside it (one per label)."""
+    written: dict[str, list[str]] = {}
+    for part, output in result.outputs.items():
+        if part in result.empty_parts:
+            continue
+        if any(f == output or output in f.parents for f in result.files):
+            mine = [output]  # the file, or the folder holding the part's files
+        else:  # the files beside it, one per label (conll --nested per-label)
+            mine = [
+                f
+                for f in result.files
+                if f.parent == output.parent and f.name.startswith(f"{output.stem}.")
+            ]
+        written[part] = [_relative(f, base) for f in mine]
+    return written
+
+
+# flair's ColumnCorpus arguments, by the split part names that fill them.
+_FLAIR_ROLES = (
+    ("train_file", ("train",)),
+    ("dev_file", ("dev", "validation")),
+    ("test_file", ("test",)),
+)
+
+
+def files_listed(part_files: dict[str, list[str]]) -> str:
+    """The files of each part as the card's text names them: ``train: `a.conll`; dev:
+    `b.conll```, or the files alone unsplit."""
+    return "; ".join(
+        (f"{part}: " if part != "all" else "") + ", ".join(f"`{f}`" for f in files)
+        for part, files in part_files.items()
+    )
+
+
+def conll_loading(part_files: dict[str, list[str]], per_label: bool) -> str:
+    """The CoNLL card's loading lines, naming the files written: flair's train, dev and
+    test files (one corpus per label with ``--nested per-label``), ``spacy convert`` for
+    each file."""
+    # Each corpus: the part's files of one label (or its one file), by what follows the
+    # part's own name (``claim.conll``).
+    corpora: dict[str, dict[str, str]] = {}
+    for part, files in part_files.items():
+        for file in files:
+            key = file.split("/")[-1].split(".")[-2] if per_label else ""
+            corpora.setdefault(key, {})[part] = file
+    lines = [
+        f"Files: {files_listed(part_files)}. Each line is `token TAG` (IOB2), with a blank "
+        "line after each sentence and no `-DOCSTART-` lines."
+        + (" Each label has its own file, holding only that label's spans." if per_label else ""),
+        "",
+        "```python",
+        "from flair.datasets import ColumnCorpus",
+    ]
+    for key, by_part in corpora.items():
+        arguments = []
+        for role, names in _FLAIR_ROLES:
+            chosen = next((by_part[n] for n in names if n in by_part), None)
+            if role == "train_file" and chosen is None:
+                chosen = next(iter(by_part.values()))  # unsplit, or parts of other names
+            if chosen is not None:
+                arguments.append(f"{role}={json.dumps(chosen, ensure_ascii=False)}")
+        name = f"corpus_{key}".replace("-", "_") if per_label else "corpus"
+        lines.append(f'{name} = ColumnCorpus(".", {{0: "text", 1: "ner"}}, {", ".join(arguments)})')
+    lines += [
+        "```",
+        "",
+        "spaCy (`-n` groups sentences into documents):",
+        "",
+        "```bash",
+        *(
+            f"python -m spacy convert {shlex.quote(file)} . --converter ner -n 10"
+            for files in part_files.values()
+            for file in files
+        ),
+        "```",
+    ]
+    return "\n".join(lines)
 
 
 def _relative(file: Path, base: Path) -> str:
