@@ -241,7 +241,7 @@ def test_metadata_that_is_not_what_a_property_takes_is_left_out_and_counted(
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
     assert "`url` not an http(s) address, left out 1 time" in card
     assert "`date` not an ISO 8601 date, left out 1 time" in card
-    assert "`lang` not a language tag, left out 1 time" in card
+    assert "`lang` not a language tag or English language name, left out 1 time" in card
     assert "`fact_check_url` not an http(s) address, left out 1 time" in card
     assert (
         "the outlet's voice with no `publication` or `author` to name it, left out 1 time" in card
@@ -274,3 +274,36 @@ def test_an_export_without_reviews_is_an_empty_feed(project: Project, tmp_path: 
         "@type": "DataFeed",
         "dataFeedElement": [],
     }
+
+
+def test_an_english_language_name_babel_knows_becomes_the_reviews_language(
+    project: Project, tmp_path: Path
+) -> None:
+    from babel import Locale
+
+    # The oracle: CLDR's English names, as babel ships them.
+    tag_of = {name: code.replace("_", "-") for code, name in Locale("en").languages.items()}
+    names = ["Chinese", "Ukrainian", "Japanese", "Swahili", "Tagalog"]
+    text = "The mayor said 40 bridges were closed.\n"
+    for number, language in enumerate([*names, "Klingonese"]):
+        meta = {"url": f"https://example.org/{number}", "language": language}
+        doc = project.add_document(
+            IncomingDocument(f"{number}. {text}", title="", status="done", meta=meta)
+        )
+        assert doc is not None
+        span_at(
+            project,
+            doc[0],
+            f"{number}. {text}",
+            "claim",
+            "40 bridges were closed",
+            attrs={"verdict": "false"},
+        )
+    out = tmp_path / "r.jsonld"
+    result = export(project, "claimreview", out, ALL)
+    reviews = [e["item"][0] for e in json.loads(out.read_bytes())["dataFeedElement"]]
+    assert [r.get("inLanguage") for r in reviews] == [*(tag_of[n] for n in names), None]
+    assert [tag_of[n] for n in names] == ["zh", "uk", "ja", "sw", "tl"]
+    (note,) = [n for n in result.notes if "language" in n]
+    assert "`language` not a language tag" in note  # the key the value came from
+    assert note in (tmp_path / "README.md").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ The readers of the file shapes are in :mod:`factmark.core.archive_readers`.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -27,31 +28,13 @@ MAX_FIELD = 2000  # rating, reviewer, claimant, title
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _DATE_START = re.compile(r"(\d{4}-\d{2}-\d{2})(?:$|[T ])")
-# Language names some feeds write instead of a tag (English names, lower case).
+# English language names babel's CLDR data does not hold that feeds and metadata write
+# (lower case); every name babel holds is read too (see english_language_names).
 LANGUAGE_NAMES = {
-    "arabic": "ar",
-    "catalan": "ca",
-    "czech": "cs",
-    "danish": "da",
-    "dutch": "nl",
-    "english": "en",
-    "finnish": "fi",
-    "french": "fr",
-    "german": "de",
-    "greek": "el",
-    "hindi": "hi",
-    "hungarian": "hu",
-    "indonesian": "id",
-    "italian": "it",
-    "norwegian": "no",
-    "polish": "pl",
-    "portuguese": "pt",
-    "romanian": "ro",
-    "russian": "ru",
-    "serbian": "sr",
-    "spanish": "es",
-    "swedish": "sv",
-    "turkish": "tr",
+    "mandarin": "zh",
+    "mandarin chinese": "zh",
+    "farsi": "fa",
+    "brazilian portuguese": "pt-BR",
 }
 _COLUMNS = "url, claim, rating, reviewer, claimant, review_date, language, title, source_file"
 
@@ -122,10 +105,24 @@ def language_tag(value: str) -> str:
     tag = value.replace("_", "-")
     if _LANGUAGE_TAG.fullmatch(tag):
         return tag
-    named = LANGUAGE_NAMES.get(value.casefold())
+    named = english_language_names().get(value.strip().casefold())
     if named is None:
         raise ValidationError(f"language {_quoted(value)} is not a language tag such as en or fr")
     return named
+
+
+@functools.cache
+def english_language_names() -> dict[str, str]:
+    """Every English language name CLDR knows (babel's ``Locale("en").languages``:
+    ``chinese``, ``ukrainian``, ``british english``...), lower case, with
+    :data:`LANGUAGE_NAMES`, to its tag (``zh``, ``uk``, ``en-GB``). Read once, when a
+    name first needs it (babel's data takes milliseconds to load)."""
+    from babel import Locale
+
+    names = {
+        name.casefold(): code.replace("_", "-") for code, name in Locale("en").languages.items()
+    }
+    return names | LANGUAGE_NAMES
 
 
 def primary_language(tag: str) -> str:

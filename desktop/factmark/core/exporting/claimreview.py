@@ -26,7 +26,8 @@ than ``unverified`` (which says that no verdict was reached, so it is not a rati
   (``#:~:text=``) that opens the article at the claim: reviews are known by their URL (by
   ``factmark archive add`` among others), so each claim of an article needs its own;
 - ``datePublished``: the document's ``date`` metadata, when it is an ISO 8601 date or time;
-- ``inLanguage``: the document's ``lang`` (or ``language``) metadata, when it is a tag;
+- ``inLanguage``: the document's ``lang`` (or ``language``) metadata, when it is a tag or
+  an English language name CLDR knows (``Chinese`` -> ``zh``);
 - ``citation``: the earlier fact-check the claim was linked to in the window (its
   ``fact_check_url`` and ``fact_check_rating`` attributes), as a ``ClaimReview`` with that
   ``url`` and ``reviewRating``.
@@ -120,7 +121,8 @@ class ClaimReviewWriter:
                 found["date"] = when
             else:
                 self._leave_out("`date` not an ISO 8601 date")
-        language = meta.get("lang", meta.get("language"))
+        key = "lang" if "lang" in meta else "language"
+        language = meta.get(key)
         if language is not None:
             try:
                 found["language"] = language_tag(language) if isinstance(language, str) else ""
@@ -128,7 +130,7 @@ class ClaimReviewWriter:
                 found["language"] = ""
             if not found["language"]:
                 del found["language"]
-                self._leave_out("`lang` not a language tag")
+                self._leave_out(f"`{key}` not a language tag or English language name")
         for key in ("author", "publication", "outlet"):
             value = meta.get(key)
             if isinstance(value, str) and value.strip() and "voice" not in found:
