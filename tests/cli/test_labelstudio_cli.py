@@ -18,7 +18,7 @@ def test_import_of_a_label_studio_export_reports_what_was_left_out(tmp_path: Pat
     assert result.stdout.splitlines() == [
         f"{path}: imported 4 documents, 10 spans, 2 links (left out: 1 region without a label, "
         "1 result in predictions, 1 result of type rectanglelabels; "
-        "1 link without a label imported as 'related')"
+        "1 link without a label imported as 'related', added link types: related)"
     ]
 
 

@@ -152,7 +152,7 @@ def test_bad_lines_are_told_with_their_numbers_and_the_rest_imports(project: Pro
     assert report.lines() == [
         f"{where}: imported 1 document, 3 spans, 1 link; 7 lines failed (not imported (no place "
         "in Factmark): 1 event; 1 normalisation; 1 equivalence; 1 attribute of an event or "
-        "link)",
+        "link, added link types: located_in)",
         f"{where}:2: error: T2: its text '71%' is not the text at 24 27 in errors.txt ('70%')",
         f"{where}:4: error: T4: offsets 24 999 are outside the 50 characters of errors.txt",
         f"{where}:5: error: points at T9, which is not in the file",

@@ -311,5 +311,5 @@ def test_linked_documents_across_batches_keep_each_link_between_its_spans(
     spans = sum(len(r["spans"]) for r in kept)
     assert report.lines()[0] == (
         f"{source}: imported {len(kept):,} documents, {spans:,} spans, {len(links):,} links; "
-        "1 line failed"
+        "1 line failed (added link types: quoted)"
     )

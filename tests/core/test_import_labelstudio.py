@@ -59,7 +59,7 @@ def test_full_export_every_annotation_on_its_text(project: Project) -> None:
     assert report.lines() == [
         f"{EXPORT}: imported 4 documents, 10 spans, 2 links (left out: 1 region without a label, "
         "1 result in predictions, 1 result of type rectanglelabels; "
-        "1 link without a label imported as 'related')"
+        "1 link without a label imported as 'related', added link types: related)"
     ]
     docs = by_source(project)
     assert set(docs) == {101, 102, 103, 104}

@@ -82,7 +82,8 @@ def test_tsv_brings_every_span_onto_its_text(project: Project) -> None:
 
     assert report.lines() == [
         f"{FIXTURES / 'claims.tsv'}: imported 1 document, 8 spans, 2 links "
-        "(not imported, layers Factmark does not read: 2 CoreferenceLink)"
+        "(not imported, layers Factmark does not read: 2 CoreferenceLink, "
+        "added link types: contradicts, supports)"
     ]
     (document,) = stored(project)
     assert document["text"] == CLAIMS_TEXT  # \r\n inside a sentence stored as \n
@@ -232,14 +233,66 @@ def test_xmi_beside_its_type_system(project: Project) -> None:
     (document,) = stored(project)
     assert (document["title"], document["text"]) == ("Lagos flood post", LAGOS_TEXT)
     assert [(t, label, note, attrs) for t, _, _, label, note, attrs in document["spans"]] == [
-        # The layer's only text feature gives the label; the yes/no one is an attribute.
-        ("40 😱 homes flooded", "misleading", None, str({"checked": True})),
+        # The layer's only text feature is the project's attribute verdict: the label is
+        # the layer's name, as the project writes it; the yes/no feature is an attribute.
+        ("40 😱 homes flooded", "claim", None, str({"checked": True, "verdict": "misleading"})),
         ("Lagos", "LOC", None, str({"identifier": "Q8673"})),
         ("NEMA", "source", "agency & press office", "{}"),
         ("المحافظ", "source", None, "{}"),
         ("🇳🇬", "NamedEntity", None, "{}"),
     ]
     assert document["relations"] == [("40 😱 homes flooded", "NEMA", "attributed_to")]
+
+
+CLAIM_TEXT = "Officials said 30 homes flooded, the BBC reported."
+
+
+def claim_layers_zip(path: Path) -> None:
+    """A zip as INCEpTION exports a project with a span layer Claim (one feature, verdict),
+    a span layer Source (no feature) and a relation layer Attribution (one feature,
+    quote), written by cassis."""
+    typesystem = TypeSystem()
+    claim = typesystem.create_type("webanno.custom.Claim")
+    typesystem.create_feature(claim, "verdict", "uima.cas.String")
+    source = typesystem.create_type("webanno.custom.Source")
+    attribution = typesystem.create_type("webanno.custom.Attribution")
+    typesystem.create_feature(attribution, "Governor", "webanno.custom.Claim")
+    typesystem.create_feature(attribution, "Dependent", "webanno.custom.Source")
+    typesystem.create_feature(attribution, "quote", "uima.cas.String")
+    cas = Cas(typesystem=typesystem)
+    cas.sofa_string = CLAIM_TEXT
+    said = claim(begin=15, end=31, verdict="false")
+    bbc = source(begin=37, end=40)
+    cas.add_all([said, bbc])
+    cas.add(attribution(begin=37, end=40, Governor=said, Dependent=bbc, quote="direct"))
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("claims/admin.xmi", cas.to_xmi())
+        archive.writestr("TypeSystem.xml", typesystem.to_xml())
+
+
+def test_xmi_feature_named_after_an_attribute_is_that_attribute(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "inception.zip"
+    claim_layers_zip(path)
+    labels_before = [label.name for label in project.labels()]
+
+    report = import_file(project, path, create_labels=True)
+
+    assert report.lines() == [
+        f"{path}: imported 1 document, 2 spans, 1 link (added link types: Attribution)"
+    ]
+    assert report.added_labels == []
+    assert [label.name for label in project.labels()] == labels_before
+    (document,) = stored(project)
+    assert document["spans"] == [
+        ("30 homes flooded", 15, 31, "claim", None, str({"verdict": "false"})),
+        ("BBC", 37, 40, "source", None, "{}"),
+    ]
+    assert document["relations"] == [("30 homes flooded", "BBC", "Attribution")]
+    full = project.documents()[0]
+    (link,) = project.relations(full.id or 0)
+    assert link.attrs == {"quote": "direct"}
 
 
 def inception_zip(path: Path, texts: list[str]) -> None:

@@ -22,7 +22,7 @@ from tests.ui.test_projects import drop
 DEFAULT = ["claim", "source", "location", "number"]
 # The labels the two INCEpTION files bring, in the order the files name them (see
 # tests/ui/test_import_labels.py).
-ADDED = ["LOC", "NamedEntity", "misleading", "[wave]", "PER", "quote"]
+ADDED = ["LOC", "NamedEntity", "[wave]", "PER", "quote"]
 
 
 def portable(key: str) -> str:

@@ -28,8 +28,9 @@ TSV = INCEPTION / "claims.tsv"
 # claims.tsv: NamedEntity values LOC (twice), \[wave\] (escaped "[wave]") and PER; Claim
 # labels claim, number, quote. A new project has claim, location, number and source.
 # Their texts, the file's UTF-16 offsets (0-5, 6-10, 13-32) read off its sofaString.
-XMI_SPANS = {("LOC", "Lagos"), ("NamedEntity", "🇳🇬"), ("misleading", "40 😱 homes flooded")}
-NEW_LABELS = {"LOC", "NamedEntity", "misleading", "[wave]", "PER", "quote"}
+# The claim's only feature is the project's attribute verdict: the layer's name is its label.
+XMI_SPANS = {("LOC", "Lagos"), ("NamedEntity", "🇳🇬"), ("claim", "40 😱 homes flooded")}
+NEW_LABELS = {"LOC", "NamedEntity", "[wave]", "PER", "quote"}
 TSV_SPANS = 8  # LOC, [wave], claim, number, PER, claim, quote, LOC
 
 

@@ -17,6 +17,7 @@ import orjson
 from factmark.core.documents_store import DocumentBatch, UnknownLabel
 from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text, webanno_tsv, xmi
 from factmark.core.importing.base import Item, normalise_document
+from factmark.core.importing.inception_layers import Vocabulary
 from factmark.core.incoming import IncomingDocument
 from factmark.core.labels_store import check_label, check_relation_type
 from factmark.core.model import Label, ValidationError
@@ -207,17 +208,26 @@ def import_file(
             (None, f"unsupported file type {path.suffix or '(none)'!r} (Factmark imports {known})")
         )
         return report
+    types_before = project.relation_types()
+    items = (
+        reader(path, _vocabulary(project))
+        if reader in (xmi.read, webanno_tsv.read)
+        else reader(path)
+    )
     try:
         with project.transaction():
             if create_labels and reader is brat.read:
                 _declare(project, *brat.declared_types(path), report)
             batch = project.document_batch(create_labels=create_labels)
-            for item in reader(path):
+            for item in items:
                 if cancelled():
                     break
                 _store(project, batch, item, report, create_labels, annotator)
             batch.flush()
             report.added_labels += batch.added_labels
+            added_types = [t for t in project.relation_types() if t not in types_before]
+            if added_types:
+                report.notes.append(f"added link types: {', '.join(added_types)}")
     except ValidationError as error:
         _rolled_back(report)
         _refused(report, None, error)
@@ -225,6 +235,19 @@ def import_file(
         _rolled_back(report)
         report.errors.append((None, f"cannot be read ({error.strerror or error})"))
     return report
+
+
+def _vocabulary(project: Project) -> Vocabulary:
+    """The project's labels, link types and attribute keys, for the INCEpTION readers."""
+    keys = frozenset(
+        definition["name"]
+        for definitions in (project.attribute_definitions(), project.link_attribute_definitions())
+        for per_kind in definitions.values()
+        for definition in per_kind
+    )
+    return Vocabulary(
+        tuple(label.name for label in project.labels()), tuple(project.relation_types()), keys
+    )
 
 
 def _declare(

@@ -40,8 +40,10 @@ from typing import Any
 from factmark.core.importing.base import Item, title_from
 from factmark.core.importing.inception_layers import (
     ANNOTATOR,
+    NO_PROJECT,
     NOTE,
     LeftOut,
+    Vocabulary,
     label_feature,
     short_name,
     silent,
@@ -126,8 +128,9 @@ def code_points(text: str, offsets: set[int]) -> dict[int, int]:
     return found
 
 
-def read(path: Path) -> Iterator[Item]:
-    """The file's one document, or its error with the line it was found at."""
+def read(path: Path, vocabulary: Vocabulary = NO_PROJECT) -> Iterator[Item]:
+    """The file's one document, or its error with the line it was found at;
+    ``vocabulary`` is what the importing project names (see :mod:`inception_layers`)."""
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
@@ -143,7 +146,7 @@ def read(path: Path) -> Iterator[Item]:
         lines.pop()  # the line break ending the last line
     left_out = LeftOut()
     try:
-        document = _Reader(lines, left_out).document(path)
+        document = _Reader(lines, left_out, vocabulary).document(path)
     except _Bad as bad:
         yield Item(bad.line, ValidationError(str(bad)))
         return
@@ -153,9 +156,10 @@ def read(path: Path) -> Iterator[Item]:
 class _Reader:
     """Reads the lines of one file (see the module docstring)."""
 
-    def __init__(self, lines: list[str], left_out: LeftOut) -> None:
+    def __init__(self, lines: list[str], left_out: LeftOut, vocabulary: Vocabulary) -> None:
         self.lines = lines
         self.left_out = left_out
+        self.vocabulary = vocabulary
         self.columns: list[Column] = []
         self.units: dict[str, tuple[int, int, int]] = {}  # id -> begin, end, line
         self.stacks: dict[tuple[str, str], list[Annotation]] = {}  # (unit, type) -> stack
@@ -405,7 +409,9 @@ class _Reader:
         relations = []
         for annotation in self.annotations:
             names = features.get(annotation.type_name, [])
-            label, note, attrs = _values(annotation, names)
+            label, note, attrs = _values(
+                annotation, names, self.vocabulary.label(annotation.type_name), self.vocabulary
+            )
             if annotation.relation or silent(annotation.type_name):
                 continue
             begin, end = mapped[annotation.begin], mapped[annotation.end]
@@ -425,8 +431,13 @@ class _Reader:
             if head is None or child is None:
                 self.left_out.relations += 1
                 continue
-            label, _, _ = _values(annotation, features.get(annotation.type_name, []))
-            relations.append(IncomingRelation(head.ref, child.ref, label))
+            label, note, attrs = _values(
+                annotation,
+                features.get(annotation.type_name, []),
+                self.vocabulary.link_type(annotation.type_name),
+                self.vocabulary,
+            )
+            relations.append(IncomingRelation(head.ref, child.ref, label, note, attrs))
         return IncomingDocument(
             text, title_from(text, path), spans=list(spans.values()), relations=relations
         )
@@ -440,12 +451,15 @@ class _Reader:
         return found
 
 
-def _values(annotation: Annotation, names: list[str]) -> tuple[str, str | None, dict[str, Any]]:
-    """Label, note and attributes from an annotation's feature values (all text in TSV)."""
-    chosen = label_feature(names, names)
+def _values(
+    annotation: Annotation, names: list[str], layer_label: str, vocabulary: Vocabulary
+) -> tuple[str, str | None, dict[str, Any]]:
+    """Label, note and attributes from an annotation's feature values (all text in TSV;
+    ``layer_label`` when no feature gives a label)."""
+    chosen = label_feature(names, names, vocabulary.attributes)
     label = annotation.features.get(chosen or "", "")
     if not label.strip():
-        label = short_name(annotation.type_name)
+        label = layer_label
     note = annotation.features.get(NOTE) or None
     attrs = {
         key: value

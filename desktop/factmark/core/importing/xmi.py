@@ -34,10 +34,13 @@ from typing import Any
 from factmark.core.importing.base import Item, title_from
 from factmark.core.importing.inception_layers import (
     ANNOTATOR,
+    ATTRIBUTE_MARK,
     DEPENDENT,
     GOVERNOR,
+    NO_PROJECT,
     NOTE,
     LeftOut,
+    Vocabulary,
     attribute_key,
     label_feature,
     short_name,
@@ -61,10 +64,11 @@ _DECLARED = re.compile(rb"""\A<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["
 _SAFE_ENCODINGS = frozenset({b"utf-8", b"utf8", b"us-ascii", b"ascii"})
 
 
-def read(path: Path) -> Iterator[Item]:
-    """One item per document: the ``.xmi`` beside its type system, or each in the zip."""
+def read(path: Path, vocabulary: Vocabulary = NO_PROJECT) -> Iterator[Item]:
+    """One item per document: the ``.xmi`` beside its type system, or each in the zip;
+    ``vocabulary`` is what the importing project names (see :mod:`inception_layers`)."""
     if path.suffix.lower() == ".zip":
-        yield from _read_zip(path)
+        yield from _read_zip(path, vocabulary)
         return
     beside = [p for p in path.parent.iterdir() if p.name.lower() == "typesystem.xml"]
     if not beside:
@@ -74,7 +78,7 @@ def read(path: Path) -> Iterator[Item]:
         )
     typesystem = load_typesystem(_read_limited(sorted(beside)[0]), beside[0].name)
     left_out = LeftOut()
-    document = cas_document(_read_limited(path), typesystem, path.name, left_out)
+    document = cas_document(_read_limited(path), typesystem, path.name, left_out, vocabulary)
     yield Item(None, document, left_out.note())
 
 
@@ -110,7 +114,13 @@ def check_xml(data: bytes, what: str) -> None:
         )
 
 
-def cas_document(data: bytes, typesystem: Any, what: str, left_out: LeftOut) -> IncomingDocument:
+def cas_document(
+    data: bytes,
+    typesystem: Any,
+    what: str,
+    left_out: LeftOut,
+    vocabulary: Vocabulary = NO_PROJECT,
+) -> IncomingDocument:
     """The document one XMI file holds, its spans and relations (see the module docstring)."""
     from cassis import load_cas_from_xmi
     from cassis.typesystem import TypeNotFoundError
@@ -136,10 +146,12 @@ def cas_document(data: bytes, typesystem: Any, what: str, left_out: LeftOut) -> 
     text = cas.sofa_string
     if not isinstance(text, str):
         raise ValidationError(f"{what} holds no text (its CAS has no sofaString)")
-    return _document(cas, text, what, left_out)
+    return _document(cas, text, what, left_out, vocabulary)
 
 
-def _document(cas: Any, text: str, what: str, left_out: LeftOut) -> IncomingDocument:
+def _document(
+    cas: Any, text: str, what: str, left_out: LeftOut, vocabulary: Vocabulary
+) -> IncomingDocument:
     annotations = list(cas.select_all_annotations())
     kinds: dict[str, tuple[str, list[Any]] | None] = {}
     spans: dict[int, IncomingSpan] = {}
@@ -163,14 +175,14 @@ def _document(cas: Any, text: str, what: str, left_out: LeftOut) -> IncomingDocu
         elif fs.begin >= fs.end:
             left_out.empty += 1
         else:
-            spans[id(fs)] = _span(fs, kind[1], name, left_out)
+            spans[id(fs)] = _span(fs, kind[1], vocabulary.label(name), vocabulary, left_out)
     links = []
     for fs, features, name in relations:
         head, child = spans.get(id(fs.get(GOVERNOR))), spans.get(id(fs.get(DEPENDENT)))
         if head is None or child is None:
             left_out.relations += 1
             continue
-        label, note, attrs = _values(fs, features, name, left_out)
+        label, note, attrs = _values(fs, features, vocabulary.link_type(name), vocabulary, left_out)
         links.append(IncomingRelation(head.ref, child.ref, label, note, attrs))
     meta = {"source_id": source_id} if source_id and source_id != text_uid(text) else {}
     title = title or title_from(text, Path(PurePosixPath(what).name))
@@ -193,8 +205,10 @@ def _primitive(typesystem: Any, feature: Any) -> bool:
     return bool(typesystem.is_primitive(range_type) or typesystem.is_primitive_array(range_type))
 
 
-def _span(fs: Any, features: list[Any], name: str, left_out: LeftOut) -> IncomingSpan:
-    label, note_or_none, attrs = _values(fs, features, name, left_out)
+def _span(
+    fs: Any, features: list[Any], layer_label: str, vocabulary: Vocabulary, left_out: LeftOut
+) -> IncomingSpan:
+    label, note_or_none, attrs = _values(fs, features, layer_label, vocabulary, left_out)
     annotator = fs.get(ANNOTATOR) if any(f.name == ANNOTATOR for f in features) else None
     return IncomingSpan(
         fs.begin,
@@ -208,13 +222,17 @@ def _span(fs: Any, features: list[Any], name: str, left_out: LeftOut) -> Incomin
 
 
 def _values(
-    fs: Any, features: list[Any], name: str, left_out: LeftOut
+    fs: Any, features: list[Any], layer_label: str, vocabulary: Vocabulary, left_out: LeftOut
 ) -> tuple[str, str | None, dict[str, Any]]:
-    """The label, note and attributes an annotation's features give."""
+    """The label, note and attributes an annotation's features give (``layer_label``
+    when no feature gives a label)."""
     text_names = [f.name for f in features if f.rangeType.name == "uima.cas.String"]
-    chosen = label_feature((f.name for f in features), text_names)
+    attributes = vocabulary.attributes | {
+        f.name for f in features if f.description and f.description.startswith(ATTRIBUTE_MARK)
+    }
+    chosen = label_feature((f.name for f in features), text_names, attributes)
     value = fs.get(chosen) if chosen else None
-    label = value if isinstance(value, str) and value.strip() else short_name(name)
+    label = value if isinstance(value, str) and value.strip() else layer_label
     note = fs.get(NOTE) if NOTE in text_names else None
     attrs: dict[str, Any] = {}
     for feature in features:
@@ -242,7 +260,7 @@ def _read_limited(path: Path) -> bytes:
     return data
 
 
-def _read_zip(path: Path) -> Iterator[Item]:
+def _read_zip(path: Path, vocabulary: Vocabulary) -> Iterator[Item]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
@@ -283,7 +301,11 @@ def _read_zip(path: Path) -> Iterator[Item]:
                         _inflate(archive, system), system.filename
                     )
                 document: IncomingDocument | ValidationError = cas_document(
-                    _inflate(archive, member), loaded[system.filename], member.filename, left_out
+                    _inflate(archive, member),
+                    loaded[system.filename],
+                    member.filename,
+                    left_out,
+                    vocabulary,
                 )
             except ValidationError as error:
                 message = str(error)
