@@ -11,6 +11,13 @@
 A bad line is reported with its number and the other lines still import. An
 ``id`` that is not the Factmark uid of the text is kept as ``meta.source_id``.
 
+doccano writes a document's metadata as top-level fields of its line, beside ``id``,
+``text``, ``label`` (or ``entities`` and ``relations``) and ``Comments`` (the comments'
+texts). On a doccano line (one with ``label``, ``entities`` or ``Comments`` and no
+``spans``) every other field is kept in ``meta`` under its own name, and the comments as
+``meta.comments`` (Factmark documents have no note of their own); a field whose name the
+line's ``meta`` already has is counted in the report instead.
+
 Prodigy's binary answers (``ner.teach``: ``"_view_id": "ner"`` or ``"spans"``, one
 suggested span per task, ``"answer"`` accept / reject / ignore) keep only the
 accepted spans: a rejected span is the annotator saying "not this". Lines answering
@@ -46,6 +53,12 @@ BINARY_VIEWS = ("ner", "spans")  # Prodigy's accept/reject interfaces for one su
 # Fields other tools use for annotations that a line here is not read for.
 UNREAD = ("labels", "annotations", "ents", "cats", "predictions", "accept")
 _LOOK_READ = frozenset(("label", *UNREAD))
+# The fields of a doccano line read for something else than its metadata.
+_DOCCANO_READ = frozenset(
+    ("id", "text", "title", "meta", "status", "answer", "entities", "relations", *_LOOK_READ)
+)
+_DOCCANO_MARKS = frozenset(("label", "entities", "Comments"))
+COMMENTS = "Comments"
 
 
 def read(path: Path) -> Iterator[Item]:
@@ -231,6 +244,12 @@ def _told(tally: Counter[str]) -> str | None:
                 f'{counted(tally[f"field {field}"], "line")} with a "{field}" field '
                 "Factmark does not read"
             )
+    for key in sorted(k for k in tally if k.startswith("not kept ")):
+        field = key.removeprefix("not kept ")
+        parts.append(
+            f'{counted(tally[key], "doccano line")} with a "{field}" field not kept '
+            '(its "meta" already has that name)'
+        )
     return ", ".join(parts) or None
 
 
@@ -271,10 +290,35 @@ def parse_record(record: Any, tally: Counter[str] | None = None) -> IncomingDocu
     if not isinstance(title, str):
         raise ValidationError('"title" must be a string')
     spans, relations = _annotations(record)
+    not_kept = _doccano_meta(record, meta) if _doccano(record) else []
     if tally is not None:
         for field in _unread(record):
             tally[f"field {field}"] += 1
+        for field in not_kept:
+            tally[f"not kept {field}"] += 1
     return IncomingDocument(text, title, meta, _status(record), spans, relations)
+
+
+def _doccano(record: dict[str, Any]) -> bool:
+    """Whether a line has doccano's shape (its metadata at the top level)."""
+    return "spans" not in record and not _DOCCANO_MARKS.isdisjoint(record)
+
+
+def _doccano_meta(record: dict[str, Any], meta: dict[str, Any]) -> list[str]:
+    """Put a doccano line's metadata fields and comments into ``meta``; returns the
+    fields not kept (``meta`` already had their name)."""
+    not_kept = []
+    for field, value in record.items():
+        if field in _DOCCANO_READ:
+            continue
+        key = "comments" if field == COMMENTS else field
+        if field == COMMENTS and not value:
+            continue  # doccano writes "Comments": [] on every line
+        if key in meta:
+            not_kept.append(field)
+        else:
+            meta[key] = value
+    return not_kept
 
 
 def _first_line(text: str, limit: int = 80) -> str:
