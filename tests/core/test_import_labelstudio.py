@@ -343,3 +343,93 @@ def test_any_task_file_gives_a_report(tasks: Any) -> None:
         with Project.open(Path(folder) / "p.factmark") as project:
             report = import_file(project, path, create_labels=True)
             check_report(report, project)
+
+
+VIRAL = (
+    "A viral post claims that 70% of the water in Lagos is unsafe to drink. The board denies it."
+)
+
+
+def several_answers_export(tmp_path: Path) -> tuple[Path, Path]:
+    """A Label Studio export (its 1.x shape, as in fixtures/labelstudio) of one task: a
+    claim region over the first sentence with two per-region verdicts and a two-line
+    per-region comment; and the labeling interface it was made with."""
+    region = {"start": 0, "end": 69, "text": VIRAL[:69]}
+    result = [
+        {
+            "value": {**region, "labels": ["claim"]},
+            "id": "c1",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "origin": "manual",
+        },
+        {
+            "value": {**region, "choices": ["false", "misleading"]},
+            "id": "c1",
+            "from_name": "verdict",
+            "to_name": "text",
+            "type": "choices",
+            "origin": "manual",
+        },
+        {
+            "value": {**region, "text": ["share of what?", "ask the board"]},
+            "id": "c1",
+            "from_name": "comment",
+            "to_name": "text",
+            "type": "textarea",
+            "origin": "manual",
+        },
+    ]
+    task = {
+        "id": 201,
+        "annotations": [
+            {
+                "id": 31,
+                "completed_by": {"id": 1, "email": OLENA, "first_name": "", "last_name": ""},
+                "result": result,
+                "was_cancelled": False,
+                "created_at": "2025-03-04T10:12:31.228512Z",
+                "updated_at": "2025-03-04T10:12:31.228530Z",
+                "lead_time": 12.5,
+                "task": 201,
+            }
+        ],
+        "predictions": [],
+        "data": {"text": VIRAL},
+    }
+    source = tmp_path / "export.json"
+    source.write_bytes(orjson.dumps([task]))
+    config = tmp_path / "config.xml"
+    config.write_text(
+        """<View>
+  <Labels name="label" toName="text"><Label value="claim"/></Labels>
+  <Text name="text" value="$text"/>
+  <Choices name="verdict" toName="text" perRegion="true" choice="multiple">
+    <Choice value="false"/><Choice value="misleading"/><Choice value="true"/>
+  </Choices>
+  <TextArea name="comment" toName="text" perRegion="true"/>
+</View>
+""",
+        encoding="utf-8",
+    )
+    return source, config
+
+
+def test_json_min_region_with_several_choices_keeps_them_on_its_span(
+    project: Project, tmp_path: Path
+) -> None:
+    source, config = several_answers_export(tmp_path)
+    minimal = converted(source, config, tmp_path / "min", "JSON_MIN")
+    (record,) = orjson.loads(minimal.read_bytes())
+    assert isinstance(record["verdict"], dict)  # the converter kept the region
+
+    report = import_file(project, minimal)
+
+    assert report.lines() == [f"{minimal}: imported 1 document, 1 span"]
+    (document,) = project.documents()
+    assert "verdict" not in document.meta and "comment" not in document.meta
+    (span,) = project.spans(document.id or 0)
+    assert (span.start, span.end, span.label) == (0, 69, "claim")
+    assert span.attrs == {"verdict": ["false", "misleading"]}
+    assert span.note == "share of what?\nask the board"

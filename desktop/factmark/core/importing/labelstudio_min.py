@@ -5,6 +5,11 @@ One flat record per annotation: the task's data fields, ``id``, ``annotator``,
 results under the control's name: text regions as a list of
 ``{start, end, text, labels}``, per-region answers as ``{start, end, ..., choices}``
 (or ``text: [...]`` for a text area), a document's single choice as a plain string.
+A control with one result whose answer is a single choice (or one line of text) is
+written as that bare value, its region left out: it can only be the document's. With
+several choices (or lines) the converter keeps the region, as one object rather than a
+list: that answer goes to the span at its offsets, as the full export's does (the
+choices as a list, one choice as text).
 Records of one task (same ``id``) become one document holding every annotation's
 spans. Relations are not in JSON_MIN (the converter drops them).
 """
@@ -73,10 +78,13 @@ def _task(
             raise ValidationError(f"its records do not all hold the same {key!r}")
         annotator = full.annotator_name(record.get("annotator"))
         who = annotator or str(record.get("annotation_id", number + 1))
-        for control, value in record.items():
-            if control == key or control in _NOT_META:
-                continue
-            if _answers_on_regions(value):
+        controls = [(c, v) for c, v in record.items() if c != key and c not in _NOT_META]
+        # Labelled regions first: the answers on them find their spans whatever the order.
+        controls.sort(key=lambda item: not _labelled(item[1]))
+        for control, value in controls:
+            if isinstance(value, dict) and ("start" in value or "end" in value):
+                _regions(document, number, control, [value], annotator, skipped)
+            elif _answers_on_regions(value):
                 _regions(document, number, control, value, annotator, skipped)
             elif _answers_on_document(value):  # e.g. a rating: [{"rating": 4}]
                 by_control.setdefault(control, []).append((who, next(iter(value[0].values()))))
@@ -88,6 +96,11 @@ def _task(
                 by_control.setdefault(control, []).append((who, value))
     document.meta.update(full.merged_controls(by_control))
     return document
+
+
+def _labelled(value: Any) -> bool:
+    """Whether a field holds labelled text regions (spans)."""
+    return isinstance(value, list) and any(isinstance(x, dict) and "labels" in x for x in value)
 
 
 def _answers_on_regions(value: Any) -> bool:
