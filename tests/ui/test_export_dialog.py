@@ -339,3 +339,36 @@ def cancel_while_exporting(
     finally:
         timer.stop()
         pressed.set()
+
+
+def test_the_window_says_when_annotators_spans_are_pooled(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = open_window()
+    text = "The mayor said 40 bridges were closed."
+    added = window.project.add_document(IncomingDocument(text, title="Bridges", status="done"))
+    assert added is not None
+    start = text.index("40")
+    for annotator in ("amina", "bo"):
+        window.project.add_span(added[0], start, start + 2, "number", annotator=annotator)
+
+    messages = []
+    for layer in ("every annotator's spans", "only amina's spans"):
+        dialog = ExportDialog(window.project, window)
+        qtbot.addWidget(dialog)
+        dialog.layer.setCurrentIndex(dialog.layer.findText(layer))
+        dialog.output.setText(str(tmp_path / layer.split()[1] / "corpus.jsonl"))
+        export_button = next(
+            b
+            for b in dialog.buttons.buttons()
+            if dialog.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        qtbot.mouseClick(export_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda dialog=dialog: bool(dialog.result_message))
+        assert window.statusBar().currentMessage() == dialog.result_message
+        messages.append(dialog.result_message)
+    pooled, one = messages
+    assert pooled.startswith("Exported 1 document, 2 spans and 0 links to ")
+    assert " Spans of 2 annotators (amina, bo) pooled in 1 of 1 document: " in pooled
+    assert "--annotator NAME" in pooled and "in the window, Spans." in pooled
+    assert one.startswith("Exported 1 document, 1 span and 0 links to ") and "pooled" not in one

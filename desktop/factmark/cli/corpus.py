@@ -135,6 +135,8 @@ def run_export(args: argparse.Namespace) -> int:
         _say(f"{args.output}: exported {result.wrote()}")
         if result.not_adjudicated:
             _say(f"note: {left_out_line(result.not_adjudicated)}")
+        if result.pooled:
+            _say(f"note: {result.pooled}")
         if split:
             for part in result.parts:
                 groups = ""
@@ -193,6 +195,8 @@ def _export_to_stdout(
         _say(f"standard output: exported {result.wrote()}", err=True)
         if result.not_adjudicated:
             _say(f"note: {left_out_line(result.not_adjudicated)}", err=True)
+        if result.pooled:
+            _say(f"note: {result.pooled}", err=True)
         for note in result.notes:
             _say(f"note: {note}", err=True)
         if not result.documents and not args.all:

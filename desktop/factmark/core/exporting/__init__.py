@@ -30,6 +30,7 @@ from factmark.core.exporting.base import (
     iter_records,
     not_adjudicated,
     outputs_placed_together,
+    pooled_line,
 )
 from factmark.core.exporting.card import write_card
 from factmark.core.exporting.pseudonyms import OPTION as PSEUDONYMISE
@@ -222,6 +223,8 @@ def export(
         result.notes += [note for note in contexts[name].notes if note not in result.notes]
     result.card_values = dict(card_values)
     result.not_adjudicated = not_adjudicated(project, selection)
+    if not selection.majority:  # a majority vote is one layer, whoever made its spans
+        result.pooled = pooled_line(result.parts.values(), result.documents)
     if split:
         result.warnings += [
             f"split part {name!r} got no documents ({split.describe()} with seed {split.seed} "

@@ -187,11 +187,23 @@ class PartCounts:
     # attributed_to links by their quote value ("" for none marked)
     by_quote: dict[str, int] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)  # the writer's (ExportContext)
+    # Documents whose exported spans are by more than one annotator (pooled in them),
+    # and those annotators -> how many such documents they have spans in.
+    pooled: int = 0
+    pooled_annotators: dict[str, int] = field(default_factory=dict)
 
     def add(self, record: dict[str, Any]) -> None:
         self.documents += 1
         self.spans += len(record["spans"])
         self.relations += len(record["relations"])
+        names = set(map(_ANNOTATOR, record["spans"]))  # made in C: an export has many spans
+        if len(names) > 1:
+            names.discard(None)
+            names.discard("")
+            if len(names) > 1:
+                self.pooled += 1
+                for name in names:
+                    self.pooled_annotators[name] = self.pooled_annotators.get(name, 0) + 1
         for relation in record["relations"]:
             if relation["label"] == "attributed_to":
                 quote = relation["attrs"].get("quote", "")
@@ -223,9 +235,13 @@ class PartCounts:
         self.fact_checked += data["fact_checked"]
         for quote, number in data["by_quote"].items():
             self.by_quote[quote] = self.by_quote.get(quote, 0) + number
+        self.pooled += data["pooled"]
+        for name, number in data["pooled_annotators"].items():
+            self.pooled_annotators[name] = self.pooled_annotators.get(name, 0) + number
 
 
 _LABEL = itemgetter("label")
+_ANNOTATOR = itemgetter("annotator")
 _ATTRS = itemgetter("attrs")
 
 # What an export's messages count besides the documents, unless the format's module says
@@ -274,6 +290,8 @@ class ExportResult:
     holds: tuple[str, ...] = HOLDS  # what the format holds (its module's HOLDS)
     # A gold export: the selected documents left out for having no gold span.
     not_adjudicated: int = 0
+    # Documents holding several annotators' spans side by side (see pooled_line), or "".
+    pooled: str = ""
     written: dict[str, int] = field(default_factory=dict)  # over every part (ExportContext)
 
     def wrote(self) -> str:
@@ -304,6 +322,27 @@ def not_adjudicated(project: Project, selection: Selection) -> int:
         [*statuses, GOLD],
     ).fetchone()
     return int(row[0])
+
+
+def pooled_line(parts: Iterable[PartCounts], documents: int) -> str:
+    """What an export's messages say when documents hold spans of several annotators side
+    by side ("" when none does): how many, whose, and how to export one layer."""
+    pooled = 0
+    annotators: set[str] = set()
+    for part in parts:
+        pooled += part.pooled
+        annotators.update(part.pooled_annotators)
+    if not pooled:
+        return ""
+    names = sorted(annotators)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more" if len(names) > 5 else "")
+    return (
+        f"spans of {len(names):,} annotators ({shown}) pooled in {pooled:,} of "
+        f"{counted(documents, 'document')}: each annotator's spans side by side, a claim "
+        "once for every annotator who marked it; to export one layer, choose one annotator "
+        "(--annotator NAME), the spans most annotators made (--majority) or the adjudicated "
+        "layer (--annotator gold); in the window, Spans"
+    )
 
 
 def left_out_line(number: int) -> str:

@@ -252,8 +252,9 @@ def write_card(
     if result.groups is not None:
         lines += card_lines(result.groups, {p: c.documents for p, c in result.parts.items()})
     lines += agreement_lines(project, selection.annotators, pseudonyms)
-    if result.warnings or result.notes:
-        notes = [f"**{warning}**" for warning in result.warnings] + result.notes
+    if result.warnings or result.notes or result.pooled:
+        pooled = [result.pooled] if result.pooled else []
+        notes = [f"**{warning}**" for warning in result.warnings] + pooled + result.notes
         lines += ["", "## Notes", ""] + [f"- {note}" for note in notes]
     loading = LOADING.get(fmt)
     if loading or fmt == "conll":

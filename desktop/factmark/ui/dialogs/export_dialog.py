@@ -420,6 +420,8 @@ class ExportDialog(QDialog):
         if result.not_adjudicated:
             left_out = left_out_line(result.not_adjudicated)
             self.result_message += f" {left_out[0].upper()}{left_out[1:]}."
+        if result.pooled:
+            self.result_message += f" {result.pooled[0].upper()}{result.pooled[1:]}."
         if result.warnings:
             # A status bar message fades: what must not be missed gets a box too.
             self.result_message += " Warning: " + " ".join(
