@@ -3,6 +3,7 @@ panel's scroll when another span is selected, and a narrow side column."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QMenu, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from factmark.core.importing import import_file
+from factmark.core.project import Project
 from factmark.ui.panels.previously_checked import LOOKING
 from factmark.ui.window.main_window import MainWindow
 from tests.ui.helpers import click_at, wheel_down
@@ -223,3 +226,36 @@ def test_a_narrow_side_column_wraps_the_earlier_checks_and_document_fields(
     span_id = window.article_view.selected_span_id
     assert window.project.span(span_id).attrs == {"voice": "outlet"}
     assert window.details.outlet_voice.isChecked()
+
+
+def test_the_language_field_shows_and_edits_the_language_an_import_gave(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A document whose language is its ``meta.lang`` (``factmark import --lang zh``, or a
+    JSONL line's meta): its Language field says zh, and what is typed there replaces it
+    (the key the spaCy export reads first), with no second key that nothing reads."""
+    article = tmp_path / "xinhua.jsonl"
+    line = {"text": "据新华社报道，吉野家在上海开设了第300家门店。", "meta": {"lang": "zh"}}
+    article.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    path = tmp_path / "zh.factmark"
+    with Project.open(path) as project:
+        assert import_file(project, article).documents == 1
+    window = open_window(path)
+    qtbot.mouseClick(window.details.document_toggle, Qt.MouseButton.LeftButton)
+    field = window.details.fields["language"]
+    qtbot.waitUntil(field.isVisible)
+    assert field.text() == "zh"
+
+    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(field, "zh-TW")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "zh-TW"})  # no second key
+
+
+def stored_meta(path: Path) -> dict[str, object]:
+    """The one document's metadata as the project file holds it (read by sqlite3 alone)."""
+    with sqlite3.connect(path) as db:
+        (meta,) = db.execute("SELECT meta FROM documents").fetchone()
+    return dict(json.loads(meta))

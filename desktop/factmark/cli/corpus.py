@@ -48,13 +48,23 @@ def run_import(args: argparse.Namespace) -> int:
             annotator = clean_annotator(args.annotator)
         except ValidationError as error:
             return _usage_error(f"--annotator: {error}")
+    lang = None
+    if args.lang is not None:
+        from factmark.core.archive import language_tag
+
+        try:
+            lang = language_tag(args.lang.strip()) or None
+        except ValidationError as error:
+            return _usage_error(f"--lang: {error}")
+        if lang is None:
+            return _usage_error("--lang: give a language tag such as zh or en")
     files, reports = collect_files(args.paths)
     for report in reports:
         _print_report(report.lines())
     with Project.open(args.project) as project, _progress(len(files)) as step:
         for path in files:
             report = import_file(
-                project, path, create_labels=args.create_labels, annotator=annotator
+                project, path, create_labels=args.create_labels, annotator=annotator, lang=lang
             )
             reports.append(report)
             _print_report(report.lines())

@@ -81,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="annotator recorded for imported spans that name none (default: none, as when "
         "importing in the window)",
     )
+    imp.add_argument(
+        "--lang",
+        metavar="CODE",
+        help="the language of the imported documents that say none (a language tag such as "
+        "zh or pt-BR, or an English name such as Chinese), kept as their meta.lang: the "
+        "spaCy export tokenises by it",
+    )
 
     exp = commands.add_parser("export", help="export annotations as a training corpus")
     _add_project(exp, "the project to export")

@@ -183,9 +183,14 @@ def import_file(
     *,
     create_labels: bool = False,
     annotator: str | None = None,
+    lang: str | None = None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> FileReport:
     """Import one file; each document goes in whole or not at all.
+
+    ``lang`` (a language tag) becomes ``meta.lang`` of each document that says no
+    language of its own (``lang`` or ``language`` in its metadata): what the spaCy
+    export, the suggesters and the archive match read a document's language from.
 
     Storage errors (read-only or damaged project) raise ProjectError; everything
     wrong with the file itself ends up in the report.
@@ -222,7 +227,7 @@ def import_file(
             for item in items:
                 if cancelled():
                     break
-                _store(project, batch, item, report, create_labels, annotator)
+                _store(project, batch, item, report, create_labels, annotator, lang)
             batch.flush()
             report.added_labels += batch.added_labels
             added_types = [t for t in project.relation_types() if t not in types_before]
@@ -305,6 +310,7 @@ def _store(
     report: FileReport,
     create_labels: bool,
     annotator: str | None,
+    lang: str | None = None,
 ) -> None:
     if item.note:
         report.notes.append(item.note)
@@ -318,6 +324,8 @@ def _store(
         if annotator:
             for span in document.spans:
                 span.annotator = span.annotator or annotator
+        if lang and not document.meta.get("lang") and not document.meta.get("language"):
+            document.meta["lang"] = lang
         _check_names(project, document, create_labels)
         added = batch.add(document)
     except ValidationError as error:

@@ -40,6 +40,13 @@ DOCUMENT_FIELDS = (
 NOTE_PAUSE_MS = 700
 
 
+def meta_key(field: str, meta: dict[str, Any]) -> str:
+    """The metadata key a document field shows and edits: the language is ``lang`` when
+    the document has one (what ``factmark import --lang`` and most JSONL write, and what
+    every reader of the language takes first), else ``language``."""
+    return "lang" if field == "language" and "lang" in meta else field
+
+
 class DetailsPanel(QWidget):
     """Edits the selected span's note and attributes, and the document's fields.
 
@@ -291,7 +298,7 @@ class DetailsPanel(QWidget):
         )
         self.document = document
         for key, field in self.fields.items():
-            stored = str(document.meta.get(key, "")) if document else ""
+            stored = str(document.meta.get(meta_key(key, document.meta), "")) if document else ""
             # The same document's field saying its value already keeps its cursor and undo.
             if not (same and field.text().strip() == stored):
                 field.setText(stored)
@@ -344,7 +351,8 @@ class DetailsPanel(QWidget):
         if self.document is None or self.document.id is None:
             return
         meta = dict(self.document.meta)
-        for key, field in self.fields.items():
+        for field_key, field in self.fields.items():
+            key = meta_key(field_key, self.document.meta)
             value = field.text().strip()
             if value:
                 meta[key] = value
