@@ -295,6 +295,44 @@ def test_xmi_feature_named_after_an_attribute_is_that_attribute(
     assert link.attrs == {"quote": "direct"}
 
 
+ATTRIBUTION_TSV = (
+    "#FORMAT=WebAnno TSV 3.3\n"
+    "#T_SP=webanno.custom.Claim|verdict\n"
+    "#T_RL=webanno.custom.Attribution|quote|BT_webanno.custom.Claim\n"
+    "\n\n"
+    "#Text=Police said homes flooded .\n"
+    "1-1\t0-6\tPolice\t*[1]\t_\t_\t\n"
+    "1-2\t7-11\tsaid\t*[1]\t_\t_\t\n"
+    "1-3\t12-17\thomes\tfalse[2]\tdirect\t1-1[1_2]\t\n"
+    "1-4\t18-25\tflooded\tfalse[2]\t_\t_\t\n"
+    "1-5\t26-27\t.\t_\t_\t_\t\n"
+)
+
+
+def test_tsv_feature_named_after_an_attribute_is_that_attribute(
+    project: Project, tmp_path: Path
+) -> None:
+    """WebAnno TSV written by hand from INCEpTION's format guide: a span layer Claim whose
+    only feature is verdict, a relation layer Attribution whose only feature is quote."""
+    path = tmp_path / "attribution.tsv"
+    path.write_text(ATTRIBUTION_TSV, encoding="utf-8")
+
+    report = import_file(project, path, create_labels=True)
+
+    assert report.lines() == [
+        f"{path}: imported 1 document, 2 spans, 1 link (added link types: Attribution)"
+    ]
+    assert report.added_labels == []
+    (document,) = stored(project)
+    assert document["spans"] == [
+        ("Police said", 0, 11, "claim", None, "{}"),
+        ("homes flooded", 12, 25, "claim", None, str({"verdict": "false"})),
+    ]
+    assert document["relations"] == [("Police said", "homes flooded", "Attribution")]
+    (link,) = project.relations(project.documents()[0].id or 0)
+    assert link.attrs == {"quote": "direct"}
+
+
 def inception_zip(path: Path, texts: list[str]) -> None:
     """A zip as INCEpTION's XMI export gives it, written by cassis (not by Factmark)."""
     typesystem = TypeSystem()
