@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from factmark import __version__
-from factmark.core.exporting.base import AtomicFile, ExportResult, PartCounts, Selection, Split
+from factmark.core.exporting.base import AtomicFile, ExportResult, Selection, Split
 from factmark.core.exporting.card_agreement import agreement_lines
+from factmark.core.exporting.card_counts import count_rows, left_out_lines
 from factmark.core.exporting.grouping import card_lines
 from factmark.core.exporting.grouping import shown as shown_code
 from factmark.core.exporting.pseudonyms import DIGITS, PREFIX, Pseudonyms
@@ -187,12 +187,7 @@ def write_card(
         cells = values + ([sum(values)] if len(parts) > 1 else [])
         return f"| {name} | " + " | ".join(str(v) for v in cells) + " |"
 
-    lines.append(row("documents", [result.parts[p].documents for p in parts]))
-    lines.append(row("spans", [result.parts[p].spans for p in parts]))
-    for name in label_names:
-        lines.append(row(f"`{name}` spans", [result.parts[p].by_label.get(name, 0) for p in parts]))
-    lines.append(row("relations", [result.parts[p].relations for p in parts]))
-    lines += _quote_rows(project, [result.parts[p] for p in parts], row)
+    lines += count_rows(fmt, project, result, row)
     if any(result.parts[p].fact_checked for p in parts):
         lines.append(
             row(
@@ -207,6 +202,9 @@ def write_card(
                 [result.parts[p].outlet_voiced for p in parts],
             )
         )
+    left_out = left_out_lines(fmt, result, options.get("nested") == "per-label")
+    if left_out:
+        lines += ["", *left_out]
     lines += ["", "## Labels", ""]
     for label in project.labels():
         key = f", key {label.key}" if label.key else ""
@@ -406,26 +404,3 @@ def _relative(file: Path, base: Path) -> str:
         return "" if relative == "." else relative
     except ValueError:
         return str(file)
-
-
-def _quote_rows(
-    project: Project, counts: list[PartCounts], row: Callable[[str, list[int]], str]
-) -> list[str]:
-    """The ``attributed_to`` links by their ``quote`` (direct, indirect, mixed, then any
-    other value a file brought, then those not marked), when the export has any."""
-    if not any(part.by_quote for part in counts):
-        return []
-    defined = [
-        value
-        for definition in project.link_attribute_definitions().get("attributed_to", [])
-        if definition["name"] == "quote"
-        for value in definition["values"]
-    ]
-    seen = sorted({value for part in counts for value in part.by_quote} - {""} - set(defined))
-    lines = []
-    for value in [*defined, *seen, ""]:
-        shown = f"`quote: {value}`" if value else "no `quote` marked"
-        lines.append(
-            row(f"`attributed_to` links, {shown}", [part.by_quote.get(value, 0) for part in counts])
-        )
-    return lines

@@ -276,6 +276,8 @@ class SpacyWriter:
         self.pending_path.unlink()
         self.context.notes.extend(self._notes())
         self._suggester_sizes()
+        # The spans the files hold: those placed on tokens (the others are in the notes).
+        self.context.written["span"] = sum(self.counts.by_tokens.values())
         return self.out.finish()
 
     def _suggester_sizes(self) -> None:
