@@ -6,7 +6,8 @@
 
 Steps: ``import`` (always run: every other step needs the project), ``window``, ``stats``,
 ``agree`` (the command, and View > Agreement's counting), ``copy`` (a copy for an
-annotator, beside SQLite's backup of the file), ``suggest``, ``export`` (every format) or
+annotator, beside SQLite's backup of the file), ``merge`` (that copy merged back unchanged,
+beside reading its spans and base once), ``suggest``, ``export`` (every format) or
 ``export:FORMAT`` (one; its ratio is against ``export:jsonl``, which runs first whenever an
 export is asked for).
 
@@ -233,6 +234,22 @@ print(json.dumps({{"seconds": seconds,
                   "cpu": ended.user + ended.system - times.user - times.system}}))
 """
 
+# What a merge of a copy cannot go under: every row of the copy's spans and of its base
+# read once, by a bare sqlite3 (a merge checks every row of both, then compares each
+# document's spans with its base).
+MERGE_FLOOR = """
+import json, os, resource, sqlite3, time
+times, began = os.times(), time.perf_counter()
+copy = sqlite3.connect({copy!r})
+rows = 0
+for table in ("spans", "merge_base"):
+    for _ in copy.execute("SELECT * FROM " + table):
+        rows += 1
+seconds, ended = time.perf_counter() - began, os.times()
+print(json.dumps({{"seconds": seconds, "rows": rows,
+                  "cpu": ended.user + ended.system - times.user - times.system}}))
+"""
+
 
 # Suggest spans as the window's worker does it: the project's labelled spans learned the
 # first time (ProjectPhrases, on a connection of its own), then an article; then the next
@@ -283,6 +300,7 @@ STEPS = (
     "stats",
     "agree",
     "copy",
+    "merge",
     "suggest",
     *(f"export:{fmt}" for fmt in FORMATS),
 )
@@ -354,7 +372,7 @@ def main(argv: list[str]) -> int:
         type=steps,
         default=STEPS,
         help="comma-separated steps to run (default: all): import, window, check, stats, "
-        "agree, copy, suggest, export, export:FORMAT",
+        "agree, copy, merge, suggest, export, export:FORMAT",
     )
     args = parser.parse_args(argv)
     chosen: tuple[str, ...] = args.steps
@@ -470,6 +488,30 @@ def main(argv: list[str]) -> int:
                 floor["seconds"],
                 floor_memory,
                 f"{seconds / floor['seconds']:.2f}x (processor time {floor['cpu']:.2f} s)",
+            )
+        if "merge" in chosen:
+            copied = work / "copy.factmark"
+            timed([*factmark, "copy", str(project), str(copied), "--annotator", "ana"])
+            seconds, cpu, memory, out = timed_cpu([*factmark, "merge", str(project), str(copied)])
+            if " 0 spans added" not in out or " 0 spans deleted" not in out:
+                raise RuntimeError(f"merging the copy back changed the project: {out}")
+            _, floor_memory, floor_out = inside(MERGE_FLOOR.format(copy=str(copied)))
+            floor = json.loads(floor_out.strip().splitlines()[-1])
+            copied.unlink()
+            row(
+                "merge of that copy back, unchanged (`factmark merge`, File > Merge projects)",
+                seconds,
+                memory,
+                f"processor time {cpu:.2f} s; three-way, from the copy's base; target: "
+                f"peak < 300 MB: {verdict(memory < 300)}",
+            )
+            row(
+                "floor of the merge: every row of the copy's spans and base read once "
+                "(bare sqlite3)",
+                floor["seconds"],
+                floor_memory,
+                f"{floor['rows']:,} rows; {seconds / floor['seconds']:.2f}x "
+                f"(processor time {floor['cpu']:.2f} s)",
             )
         if "suggest" in chosen:
             _, _, out = inside(SUGGEST.format(path=str(project), floor=False))

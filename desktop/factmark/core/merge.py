@@ -55,7 +55,6 @@ from factmark.core.threeway import (
     queue_conflict,
     read_copy_base,
     status_decision,
-    target_tombstones,
 )
 from factmark.core.validation import Verdict, check_source, decode_text
 
@@ -312,14 +311,13 @@ def merge_project(
         report.followers_count = verdict.followers_count
         with target.transaction():
             _merge_labels(target, verdict, report)
-            uids: dict[int, str] = {}
-            documents = _merge_documents(target, reader, verdict, report, base, uids)
+            documents = _merge_documents(target, reader, verdict, report, base)
             if base is None:
                 report.without_base = True
                 _merge_annotations(target, reader, verdict, documents, report)
             else:
                 report.three_way = True
-                _merge_three_way(target, reader, verdict, documents, uids, base, report)
+                _merge_three_way(target, reader, verdict, documents, base, report)
             _merge_fact_checks(target, reader, report)
             # Views read documents, labels and link types again once the merge commits.
             changes = target.changes
@@ -552,11 +550,9 @@ def _merge_documents(
     verdict: Verdict,
     report: MergeReport,
     base: CopyBase | None = None,
-    uids: dict[int, str] | None = None,
 ) -> dict[int, tuple[int, str, bool]]:
     """Add missing documents, resolve status conflicts (three-way when the source has a
-    ``base``); source id -> (target id, name, whether it is new); ``uids`` gets each
-    source document's uid."""
+    ``base``); source id -> (target id, name, whether it is new)."""
     conn = target.conn
     known = {
         uid: (doc_id, status, updated_at)
@@ -569,8 +565,6 @@ def _merge_documents(
         if source_id in verdict.bad_documents:
             continue
         name = title or uid[:12]
-        if uids is not None:
-            uids[source_id] = uid
         found = known.get(uid)
         if found is None:
             cursor = conn.execute(
@@ -586,7 +580,7 @@ def _merge_documents(
         if status == target_status:
             continue
         if base is not None:
-            _three_way_status(target, base, uid, doc_id, name, status, target_status, report)
+            _three_way_status(target, base, source_id, doc_id, name, status, target_status, report)
             continue
         newer = updated > target_updated
         if newer:
@@ -605,15 +599,14 @@ def _merge_documents(
 def _three_way_status(
     target: Project,
     base: CopyBase,
-    uid: str,
+    source_id: int,
     doc_id: int,
     name: str,
     status: str,
     target_status: str,
     report: MergeReport,
 ) -> None:
-    document = base.documents.get(uid)
-    decision = status_decision(document.status if document else None, status, target_status)
+    decision = status_decision(base.status(source_id), status, target_status)
     if decision == "take":
         target.conn.execute(
             "UPDATE documents SET status = ?, updated_at = ? WHERE id = ?", [status, now(), doc_id]
@@ -642,7 +635,6 @@ def _merge_three_way(
     source: _Source,
     verdict: Verdict,
     documents: dict[int, tuple[int, str, bool]],
-    uids: dict[int, str],
     base: CopyBase,
     report: MergeReport,
 ) -> None:
@@ -650,7 +642,6 @@ def _merge_three_way(
     conn = target.conn
     _add_names(conn, verdict)
     tally = Tally(
-        tombstones=target_tombstones(conn),
         taken=documents_taken(conn, base.copy_id),
         copy_id=base.copy_id,
         deletions=deletions_taken(conn, base.copy_id),
@@ -669,7 +660,7 @@ def _merge_three_way(
             doc_id,
             name,
             new,
-            base.documents.get(uids[document]),
+            base.load(document),
             spans,
             relations,
             base,
@@ -684,7 +675,7 @@ def _merge_three_way(
                 doc_id,
                 name,
                 new,
-                base.documents.get(uids[document]),
+                base.load(document),
                 [],
                 [],
                 base,

@@ -85,6 +85,28 @@ class DocumentBase:
     status: str | None = None
     spans: dict[SpanKey, SpanContent] = field(default_factory=dict)
     relations: dict[RelationKey, SpanContent] = field(default_factory=dict)
+    # The base's span rows as stored (identity, content: JSON), put in ``spans`` when
+    # needed (read_spans): a document the copy left as it was needs none of them parsed.
+    stored: list[tuple[str, str]] = field(default_factory=list)
+
+    def read_spans(self) -> None:
+        """Put the stored span rows in ``spans`` (a row that breaks the rules, reported
+        when the base was checked, is passed over)."""
+        for key, content in self.stored:
+            try:
+                self.spans[span_key(key)] = span_content(content)
+            except (ValidationError, orjson.JSONDecodeError):
+                continue
+        self.stored = []
+
+    def same_spans(self, stored: dict[str, str]) -> bool:
+        """Whether the base's spans are, as stored, exactly ``stored`` (identity -> content,
+        JSON as a copy writes it): then their values are the same too."""
+        return (
+            not self.spans
+            and len(self.stored) == len(stored)
+            and all(stored.get(key) == content for key, content in self.stored)
+        )
 
 
 @dataclass
@@ -100,17 +122,74 @@ class Deleted:
 
 @dataclass
 class CopyBase:
-    """A copy's origin, base and tombstones, read and checked from the copy file."""
+    """A copy's origin, checked from the copy file, and its base, tombstones and span
+    provenance read a document at a time as the merge goes (:meth:`load`): a copy's whole
+    base is as large as its spans."""
 
     copy_id: str
     annotator: str | None
     file: str
-    documents: dict[str, DocumentBase] = field(default_factory=dict)  # by uid
-    deleted: dict[int, Deleted] = field(default_factory=dict)  # by the copy's document id
-    origins: dict[int, dict[str, str]] = field(default_factory=dict)  # by the copy's span id
+    rows: Rows | None = None  # reads the copy
+    # The document being merged's: its base (by uid), tombstones (by the copy's document
+    # id) and span provenance (by the copy's span id, read when first asked for).
+    documents: dict[str, DocumentBase] = field(default_factory=dict)
+    deleted: dict[int, Deleted] = field(default_factory=dict)
+    origins: dict[int, dict[str, str]] = field(default_factory=dict)
+    _document: int | None = None  # the copy's document id the origins are read for
+    _origins_read: bool = False
+    _streams: dict[str, _ByDocument] = field(default_factory=dict)
+
+    def load(self, doc_id: int) -> DocumentBase | None:
+        """Read the base and tombstones of the copy's document ``doc_id`` in place of the
+        document's before (its base: None when the base lacks the document). Rows that
+        break the rules were reported by :func:`read_copy_base` and are passed over."""
+        self.documents.clear()
+        self.deleted.clear()
+        self.origins.clear()
+        self._document, self._origins_read = doc_id, False
+        for _, _rowid, uid, kind, key, content in sorted(
+            self._stream("base", _BASE_STREAM, _BASE_ONE).take(doc_id), key=_second
+        ):
+            if kind == "span" and isinstance(key, str) and isinstance(content, str):
+                document = self.documents.setdefault(uid, DocumentBase())
+                document.stored.append((key, content))
+                continue
+            try:
+                _add_base_row(self.documents, uid, kind, key, content)
+            except (ValidationError, orjson.JSONDecodeError):
+                continue
+        for _, rowid, _, *row in self._stream("tombstones", _TOMBSTONE_STREAM, _TOMBSTONE_ONE).take(
+            doc_id
+        ):
+            try:
+                _add_tombstone(self.deleted.setdefault(doc_id, Deleted()), row, rowid)
+            except ValidationError:
+                continue
+        return next(iter(self.documents.values()), None)
+
+    def status(self, doc_id: int) -> str | None:
+        """The status the copy's document ``doc_id`` had in the base (None: none)."""
+        documents: dict[str, DocumentBase] = {}
+        for _rowid, uid, kind, key, content in self._read(_STATUS_ONE.format(doc_id)):
+            try:
+                _add_base_row(documents, uid, kind, key, content)
+            except (ValidationError, orjson.JSONDecodeError):
+                continue
+        found = next(iter(documents.values()), None)
+        return found.status if found is not None else None
 
     def origin(self, span_id: int, updated: str) -> str:
-        """The provenance a span of the copy gets in the target (JSON)."""
+        """The provenance a span of the copy (of the document loaded) gets in the target
+        (JSON)."""
+        if not self._origins_read and self._document is not None:
+            self._origins_read = True
+            for found_id, value in self._read(_ORIGINS_ONE.format(self._document)):
+                try:
+                    parsed = span_origin(value)
+                except ValidationError:
+                    continue
+                if parsed:
+                    self.origins[found_id] = parsed
         found = self.origins.get(span_id)
         if found is None or "copy" not in found:
             found = {"copy": self.copy_id, "file": self.file, "at": updated}
@@ -118,13 +197,85 @@ class CopyBase:
                 found["annotator"] = self.annotator
         return orjson.dumps(found, option=orjson.OPT_SORT_KEYS).decode()
 
+    def _read(self, sql: str) -> Iterator[tuple[Any, ...]]:
+        return iter(()) if self.rows is None else self.rows(sql)
+
+    def _stream(self, name: str, ordered: str, one: str) -> _ByDocument:
+        found = self._streams.get(name)
+        if found is None:
+            found = self._streams[name] = _ByDocument(self._read, ordered, one)
+        return found
+
+
+class _ByDocument:
+    """The rows of a query in the copy's document order (its first column), a document at
+    a time: one stream while documents are asked for in that order, and a query of the
+    document's own for one asked out of order."""
+
+    def __init__(self, read: Rows, ordered: str, one: str) -> None:
+        self._read, self._ordered, self._one = read, ordered, one
+        self._rows: Iterator[tuple[Any, ...]] | None = None
+        self._next: tuple[Any, ...] | None = None
+        self._last: int | None = None
+
+    def take(self, doc_id: int) -> list[tuple[Any, ...]]:
+        """The rows of the copy's document ``doc_id``."""
+        if self._last is not None and doc_id <= self._last:
+            return list(self._read(self._one.format(doc_id)))
+        if self._rows is None:
+            self._rows = self._read(self._ordered)
+            self._next = next(self._rows, None)
+        self._last = doc_id
+        found = []
+        while self._next is not None and self._next[0] <= doc_id:
+            if self._next[0] == doc_id:
+                found.append(self._next)
+            self._next = next(self._rows, None)
+        return found
+
+
+def _second(row: tuple[Any, ...]) -> Any:
+    return row[1]
+
+
+# The copy's base and tombstones of a document (its id formatted in as an integer).
+_BASE_COLUMNS = "d.id, m.rowid, m.uid, m.kind, m.key, m.content"
+_BASE_STREAM = (
+    f"SELECT {_BASE_COLUMNS} FROM documents d JOIN merge_base m ON m.uid = d.uid ORDER BY d.id"
+)
+_BASE_ONE = (
+    f"SELECT {_BASE_COLUMNS} FROM documents d JOIN merge_base m ON m.uid = d.uid WHERE d.id = {{}}"
+)
+_STATUS_ONE = (
+    "SELECT m.rowid, m.uid, m.kind, m.key, m.content FROM documents d JOIN merge_base m "
+    "ON m.uid = d.uid AND m.kind = 'document' WHERE d.id = {} ORDER BY m.rowid"
+)
+_TOMBSTONE_COLUMNS = (
+    'document_id, kind, annotator, start, "end", label, note, attrs, '
+    "child_annotator, child_start, child_end, child_label, link"
+)
+_TOMBSTONE_STREAM = (
+    f"SELECT document_id, rowid, {_TOMBSTONE_COLUMNS} FROM tombstones "
+    "WHERE typeof(document_id) = 'integer' ORDER BY document_id, rowid"
+)
+_TOMBSTONE_ONE = (
+    f"SELECT document_id, rowid, {_TOMBSTONE_COLUMNS} FROM tombstones "
+    "WHERE typeof(document_id) = 'integer' AND document_id = {} ORDER BY rowid"
+)
+_ORIGINS_ONE = (
+    "SELECT id, origin FROM spans WHERE typeof(document_id) = 'integer' "
+    "AND document_id = {} AND origin IS NOT NULL"
+)
+
 
 def read_copy_base(
     conn: sqlite3.Connection, rows: Rows, file: str, verdict: Verdict
 ) -> CopyBase | None:
     """The base of the copy open on ``conn`` (read through ``rows``), or None when it has
-    none (made by an older Factmark, or not made as a copy). Rows that break the rules
-    are added to ``verdict`` as problems."""
+    none (made by an older Factmark, or not made as a copy). Every row of the base, the
+    tombstones and the spans' provenance is checked here, one at a time, and those that
+    break the rules are added to ``verdict`` as problems; the merge reads them again a
+    document at a time (:meth:`CopyBase.load`)."""
     found = dict(
         conn.execute(
             "SELECT name, type FROM sqlite_master WHERE name IN (?, ?, ?)", _COPY_TABLES
@@ -143,59 +294,58 @@ def read_copy_base(
         verdict.add("copy_origin", origin[0][0], ValidationError("not one copy id of text"))
         return None
     annotator = origin[0][2] if isinstance(origin[0][2], str) else None
-    base = CopyBase(origin[0][1], annotator, file)
-    _read_base(rows, base, verdict)
-    _read_tombstones(rows, base, verdict)
+    base = CopyBase(origin[0][1], annotator, file, rows)
+    _check_base(rows, verdict)
+    _check_tombstones(rows, verdict)
     for span_id, value in rows("SELECT id, origin FROM spans WHERE origin IS NOT NULL"):
         try:
-            parsed = span_origin(value)
+            span_origin(value)
         except ValidationError as error:
             verdict.add("spans", span_id, error)
             verdict.bad_spans.add(span_id)
-            continue
-        if parsed:
-            base.origins[span_id] = parsed
     return base
 
 
-def _read_base(rows: Rows, base: CopyBase, verdict: Verdict) -> None:
+def _check_base(rows: Rows, verdict: Verdict) -> None:
+    documents: dict[str, DocumentBase] = {}
     for rowid, uid, kind, key, content in rows(
         "SELECT rowid, uid, kind, key, content FROM merge_base"
     ):
         try:
-            if not isinstance(uid, str):
-                raise ValidationError("the document uid is not text")
-            document = base.documents.setdefault(uid, DocumentBase())
-            if kind == "document":
-                status = orjson.loads(content) if isinstance(content, str) else None
-                if not isinstance(status, str):
-                    raise ValidationError(f"status {content!r} is not JSON text")
-                document.status = status
-            elif kind == "span":
-                document.spans[span_key(key)] = span_content(content)
-            elif kind == "relation":
-                # A copy made before links had a note and attributes stored "[]".
-                empty = content == "[]"
-                found = (None, "{}") if empty else span_content(content)
-                document.relations[relation_key(key)] = found
-            else:
-                raise ValidationError(f"unknown kind {kind!r}")
+            _add_base_row(documents, uid, kind, key, content)
         except (ValidationError, orjson.JSONDecodeError) as error:
             verdict.add("merge_base", rowid, ValidationError(str(error)))
+        documents.clear()  # checked, not kept
 
 
-_TOMBSTONE_COLUMNS = (
-    'document_id, kind, annotator, start, "end", label, note, attrs, '
-    "child_annotator, child_start, child_end, child_label, link"
-)
+def _add_base_row(
+    documents: dict[str, DocumentBase], uid: object, kind: object, key: object, content: object
+) -> None:
+    if not isinstance(uid, str):
+        raise ValidationError("the document uid is not text")
+    document = documents.setdefault(uid, DocumentBase())
+    if kind == "document":
+        status = orjson.loads(content) if isinstance(content, str) else None
+        if not isinstance(status, str):
+            raise ValidationError(f"status {content!r} is not JSON text")
+        document.status = status
+    elif kind == "span":
+        document.spans[span_key(key)] = span_content(content)
+    elif kind == "relation":
+        # A copy made before links had a note and attributes stored "[]".
+        empty = content == "[]"
+        found = (None, "{}") if empty else span_content(content)
+        document.relations[relation_key(key)] = found
+    else:
+        raise ValidationError(f"unknown kind {kind!r}")
 
 
-def _read_tombstones(rows: Rows, base: CopyBase, verdict: Verdict) -> None:
+def _check_tombstones(rows: Rows, verdict: Verdict) -> None:
     for rowid, doc_id, *row in rows(f"SELECT rowid, {_TOMBSTONE_COLUMNS} FROM tombstones"):
         try:
             if type(doc_id) is not int:
                 raise ValidationError("the document id is not an integer")
-            _add_tombstone(base.deleted.setdefault(doc_id, Deleted()), row, rowid)
+            _add_tombstone(Deleted(), row)
         except ValidationError as error:
             verdict.add("tombstones", rowid, error)
 
@@ -290,7 +440,6 @@ class Tally:
     # that links added need at once (their ids).
     pending: list[list[Any]] = field(default_factory=list)
     ends: set[SpanKey] = field(default_factory=set)
-    tombstones: dict[int, Deleted] = field(default_factory=dict)  # the target's, by document
     # The target's documents holding spans an earlier merge of this copy took or saw:
     # the copy may have gone back to its base there.
     taken: set[int] = field(default_factory=set)
@@ -395,11 +544,13 @@ def merge_document(
     document = document if document is not None and not new else DocumentBase()
     deleted = base.deleted.get(source_doc_id, Deleted())
     source: dict[SpanKey, tuple[SpanContent, int, str, str]] = {}
+    stored: dict[str, str] = {}  # the copy's spans as its base stores them
     keys_by_id: dict[int, SpanKey] = {}
     for _, span_id, start, end, label, annotator, note, attrs, created, updated in spans:
         key = (annotator, start, end, label)
         keys_by_id[span_id] = key
         source.setdefault(key, ((note, canonical_attrs(attrs)), span_id, created, updated))
+        stored.setdefault(_dumps(key), _dumps((note, attrs)))
     source_relations: dict[RelationKey, SpanContent] = {}
     for _, _, head, child, label, note, attrs in relations:
         source_relations.setdefault(
@@ -408,9 +559,13 @@ def merge_document(
     # Only what the copy changed since its base can change the target: spans added or
     # edited, spans of the base or tombstones no longer there, links added, edited (their
     # note or attributes) or removed.
-    changed = [k for k, v in source.items() if document.spans.get(k) != v[0]]
-    changed += [k for k in document.spans if k not in source]
-    changed += [k for k in deleted.spans if k not in source and k not in document.spans]
+    # Spans the same as stored in the base are the same: none of them is parsed.
+    changed: list[SpanKey] = []
+    if deleted.spans or not document.same_spans(stored):
+        document.read_spans()
+        changed = [k for k, v in source.items() if document.spans.get(k) != v[0]]
+        changed += [k for k in document.spans if k not in source]
+        changed += [k for k in deleted.spans if k not in source and k not in document.spans]
     links = Links(
         added={k: v for k, v in source_relations.items() if k not in document.relations},
         edited={
@@ -426,14 +581,13 @@ def merge_document(
     )
     if not changed and not links and not new and doc_id not in tally.taken:
         return
+    document.read_spans()
     ends = {end for group in links.groups() for link in group for end in link[:2]}
     tally.ends = ends
     if len(tally.pending) >= PENDING:
         tally.flush(conn)
     annotators = {key[0] for key in changed} | {key[0] for key in ends}
-    existing, tombs, tomb_relations = _target_state(
-        conn, doc_id, new, annotators, base.copy_id, tally.tombstones
-    )
+    existing, tombs, tomb_relations = _target_state(conn, doc_id, new, annotators, base.copy_id)
     # A span the target took from this copy unchanged since follows the copy even where
     # the copy went back to its base version; so does each field of one whose copy's
     # version the last round saw.
@@ -703,7 +857,6 @@ def _target_state(
     new: bool,
     annotators: set[str | None],
     copy_id: str,
-    tombstones: dict[int, Deleted],
 ) -> tuple[dict[SpanKey, _TargetSpan], dict[SpanKey, SpanContent], dict[RelationKey, SpanContent]]:
     """The target's spans of a document by identity (the oldest of duplicates) and its
     tombstones: the spans of ``annotators`` (those the copy's changes name) and those
@@ -725,7 +878,7 @@ def _target_state(
         existing[(annotator, start, end, label)] = _TargetSpan(
             span_id, (note, canonical_attrs(attrs)), updated, parsed
         )
-    deleted = tombstones.get(doc_id, Deleted())
+    deleted = target_tombstones(conn, doc_id)
     return existing, deleted.spans, deleted.relations
 
 
@@ -749,12 +902,14 @@ def documents_taken(conn: sqlite3.Connection, copy_id: str) -> set[int]:
     return {row[0] for row in found}
 
 
-def target_tombstones(conn: sqlite3.Connection) -> dict[int, Deleted]:
-    """The target's tombstones by document, read once per merged copy (a merge handles
-    each document once, so those it writes meanwhile are not needed)."""
-    found: dict[int, Deleted] = {}
-    for row in conn.execute(f"SELECT {_TOMBSTONE_COLUMNS} FROM tombstones"):
-        _add_tombstone(found.setdefault(row[0], Deleted()), list(row[1:]))
+def target_tombstones(conn: sqlite3.Connection, doc_id: int) -> Deleted:
+    """The target's tombstones of a document, read as the merge comes to it (a merge
+    handles each document once, so those it writes meanwhile are not needed)."""
+    found = Deleted()
+    for row in conn.execute(
+        f"SELECT {_TOMBSTONE_COLUMNS} FROM tombstones WHERE document_id = ? ORDER BY id", [doc_id]
+    ):
+        _add_tombstone(found, list(row[1:]))
     return found
 
 
