@@ -40,6 +40,7 @@ from typing import Any
 import orjson
 
 from factmark.core.archive_merge import SOURCE_COLUMNS, ArchiveMerge, merge_archive
+from factmark.core.model import Label
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import printable
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
@@ -532,14 +533,26 @@ def _order(key: object) -> tuple[int, object]:
 
 
 def _merge_labels(target: Project, verdict: Verdict, report: MergeReport) -> None:
-    """Add the labels the source brings (checked and tidied) at the end of the list."""
-    position = len(target.labels())
-    for label in verdict.labels:
+    """Add the labels the source brings (checked and tidied) at the end of the list. One
+    whose key another label has (dropped by the check), or whose colour another label has
+    (a label renamed in the copy keeps its old one's), gets the next free key and colour,
+    as a label an import adds does."""
+    labels = target.labels()
+    position = len(labels)
+    for number, label in enumerate(verdict.labels):
+        # The labels still to come keep their own keys and colours: none is given away.
+        key, colour = target.free_key_and_colour([*labels, *verdict.labels[number + 1 :]])
+        if label.key:
+            key = label.key
+        if label.colour.upper() not in {other.colour.upper() for other in labels}:
+            colour = label.colour
+        added = Label(label.name, key, colour, label.description, position)
         target.conn.execute(
             "INSERT INTO labels (id, name, key, colour, description, position) "
             f"VALUES ({NEXT_LABEL_ID}, ?, ?, ?, ?, ?)",
-            [label.name, label.key, label.colour, label.description, position],
+            [added.name, added.key, added.colour, added.description, position],
         )
+        labels.append(added)
         position += 1
         report.labels_added.append(label.name)
 

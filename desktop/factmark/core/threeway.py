@@ -711,9 +711,16 @@ def _merge_span(
     if was is None and not (mine.origin or {}).get("copy") and _held(mine, base) is None:
         return  # made here: the copy never saw it, its tombstone stands for another span
     if mine.content in (gone, _held(mine, base)) or _follows(mine, base):
-        conn.execute("DELETE FROM spans WHERE id = ?", [mine.id])
+        # Every span of the target under that identity goes: the same span twice (an
+        # import's duplicate rows) is one span to the copy, whose base holds it once.
+        annotator, start, end, label = key
+        cursor = conn.execute(
+            "DELETE FROM spans WHERE document_id = ? AND annotator IS ? AND start = ? "
+            'AND "end" = ? AND label = ?',
+            [doc_id, annotator, start, end, label],
+        )
         del existing[key]
-        tally.spans_deleted += 1
+        tally.spans_deleted += cursor.rowcount
         tally.gone.append(key)
     else:
         conflict(key, mine.content, None)  # changed here, deleted there
