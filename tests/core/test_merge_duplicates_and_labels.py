@@ -27,9 +27,7 @@ def make_lead(path: Path) -> None:
 def spans(path: Path) -> list[tuple[int, int, str]]:
     with Project.open_to_read(path) as project:
         return sorted(
-            (s.start, s.end, s.label)
-            for d in project.documents()
-            for s in project.spans(d.id or 0)
+            (s.start, s.end, s.label) for d in project.documents() for s in project.spans(d.id or 0)
         )
 
 

@@ -59,6 +59,8 @@ from factmark.core.threeway import (
 )
 from factmark.core.validation import Verdict, check_source, decode_text
 
+# ``progress(done, total, stage)``: a source's documents checked, then merged.
+MergeProgress = Callable[[int, int, str], None]
 # (annotator, start, end, label): a span's identity within one document.
 SpanKey = tuple[str | None, int, int, str]
 
@@ -225,6 +227,7 @@ def merge_projects(
     *,
     skip_invalid: bool = False,
     cancelled: Callable[[], bool] | None = None,
+    progress: MergeProgress | None = None,
 ) -> list[MergeReport]:
     """Merge each source project file into ``target``; one report per source.
 
@@ -238,6 +241,8 @@ def merge_projects(
 
     Once ``cancelled()`` is true (it is asked before each batch of rows read) the source
     being merged is rolled back, reported as cancelled, and no further source is merged.
+    ``progress(done, total, stage)`` tells how far the source being merged is: its
+    documents checked (stage ``"checking"``), then merged (``"merging"``).
     """
     reports = []
     for source in sources:
@@ -253,7 +258,12 @@ def merge_projects(
                 project = _open_source(path, stack)
                 opened = project.path
                 merge_project(
-                    target, project, report, skip_invalid=skip_invalid, cancelled=cancelled
+                    target,
+                    project,
+                    report,
+                    skip_invalid=skip_invalid,
+                    cancelled=cancelled,
+                    progress=progress,
                 )
         except MergeCancelled:
             report.error = "cancelled; nothing of it was merged"
@@ -278,6 +288,7 @@ def merge_project(
     *,
     skip_invalid: bool = False,
     cancelled: Callable[[], bool] | None = None,
+    progress: MergeProgress | None = None,
 ) -> MergeReport:
     """Merge one open source project into ``target`` in one transaction.
 
@@ -285,7 +296,7 @@ def merge_project(
     breaks a rule nothing is written (unless ``skip_invalid``: then the rest is).
     """
     report = report or MergeReport(source.path)
-    reader = _Source(source, cancelled)
+    reader = _Source(source, cancelled, progress)
     with reader.reading():
         try:
             verdict = check_source(reader, target.labels(), target.relation_types())
@@ -310,6 +321,7 @@ def merge_project(
         report.skipped = verdict.count > 0
         report.followers = [problem.line() for problem in verdict.followers]
         report.followers_count = verdict.followers_count
+        reader.stage = "merging"
         with target.transaction():
             _merge_labels(target, verdict, report)
             documents = _merge_documents(target, reader, verdict, report, base)
@@ -388,11 +400,18 @@ _TABLES = ("labels", "documents", "spans", "relations")
 class _Source:
     """A source project's rows, streamed in batches, each batch under the time limit."""
 
-    def __init__(self, project: Project, cancelled: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self,
+        project: Project,
+        cancelled: Callable[[], bool] | None = None,
+        progress: MergeProgress | None = None,
+    ) -> None:
         self.project = project
         self.conn = project.conn
         self._restart: Callable[[], None] = lambda: None
         self._cancelled = cancelled or (lambda: False)
+        self._progress = progress
+        self.stage = "checking"  # what progress says of the documents groups() yields
         # Whether text is decoded in Python (validation.decode_text), which tells bad
         # text row by row; SQLite's own decoding is faster but stops at the first.
         self.lenient = False
@@ -477,6 +496,7 @@ class _Source:
         )
         span = next(spans, None)
         relation = next(relations, None)
+        told = _Told(self._progress, self.stage, self._documents)
         while span is not None or relation is not None:
             keys = [row[0] for row in (span, relation) if row is not None]
             document = min(keys, key=_order)
@@ -499,7 +519,36 @@ class _Source:
                 else:
                     group_relations.append(row)
                     relation = next(relations, None)
+            told.one()
             yield document, group_spans, group_relations
+        told.all()
+
+    def _documents(self) -> int:
+        (count,) = self.conn.execute("SELECT count(*) FROM documents").fetchone()
+        return int(count)
+
+
+class _Told:
+    """Progress through a source's documents, told about two hundred times a pass."""
+
+    def __init__(
+        self, progress: MergeProgress | None, stage: str, documents: Callable[[], int]
+    ) -> None:
+        self.progress, self.stage = progress, stage
+        self.total = documents() if progress is not None else 0
+        self.done = 0
+        self.step = max(1, self.total // 200)
+        if progress is not None:
+            progress(0, self.total, stage)
+
+    def one(self) -> None:
+        self.done += 1
+        if self.progress is not None and self.done % self.step == 0:
+            self.progress(min(self.done, self.total), self.total, self.stage)
+
+    def all(self) -> None:
+        if self.progress is not None:
+            self.progress(self.total, self.total, self.stage)
 
 
 def _merge_fact_checks(target: Project, reader: _Source, report: MergeReport) -> None:

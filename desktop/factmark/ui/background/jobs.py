@@ -340,9 +340,11 @@ def merge_sources(
 ) -> MergeOutcome:
     """Merge copies into the project file, one transaction per copy.
 
-    ``progress(done, total, name)`` is called before each copy. Once ``cancelled()`` is
-    true the copy being merged is rolled back (the merge asks before each batch of rows)
-    and the rest are not merged; copies merged before stay merged.
+    ``progress(done, total, text)`` tells how far the copy being merged is: its documents
+    checked, then merged (``total`` counts each document twice), with ``text`` naming the
+    copy and the stage. Once ``cancelled()`` is true the copy being merged is rolled back
+    (the merge asks before each batch of rows) and the rest are not merged; copies merged
+    before stay merged.
     """
     from factmark.core.merge import merge_projects  # the merger only when a merge runs
 
@@ -352,12 +354,20 @@ def merge_sources(
         return MergeOutcome(error=str(error))
     outcome = MergeOutcome()
     with project:
-        for done, path in enumerate(paths):
+        for number, path in enumerate(paths):
             if cancelled():
                 outcome.cancelled = True
                 break
-            progress(done, len(paths), path.name)
-            (report,) = merge_projects(project, [path], cancelled=cancelled)
+            which = f" (copy {number + 1} of {len(paths)})" if len(paths) > 1 else ""
+            progress(0, 0, f"{path.name}{which}\nReading it…")
+
+            def told(done: int, total: int, stage: str, copy: str = path.name + which) -> None:
+                merged = stage == "merging"
+                doing = "Merging" if merged else "Checking"
+                text = f"{copy}\n{doing} its documents: {done:,} of {total:,}"
+                progress(done + (total if merged else 0), 2 * total, text)
+
+            (report,) = merge_projects(project, [path], cancelled=cancelled, progress=told)
             outcome.lines += report.lines()
             outcome.summary += report.summary()
             if cancelled():

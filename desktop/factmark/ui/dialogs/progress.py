@@ -250,6 +250,23 @@ class _CopyDialog(_ProgressDialog):
         self.setValue(done)
 
 
+class _MergeDialog(_ProgressDialog):
+    """A merge's progress: the documents of the copy being merged, checked then merged
+    (the job's text names the copy and the stage)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(
+            parent, "mergeProgress", "Merging", "Reading the copies…", "batch", job="merge"
+        )
+
+    def show_progress(self, done: int, total: int, text: str) -> None:
+        if self.cancelling:
+            return
+        self.setLabelText(f"Merging {text}")
+        self.setMaximum(total)
+        self.setValue(done)
+
+
 def _run(job: Job, dialog: _ProgressDialog) -> Any:
     """Run ``job`` while ``dialog`` is up; return its outcome once the thread has ended."""
     loop = QEventLoop()
@@ -348,9 +365,7 @@ def run_add_archive(
 def run_merge(parent: QWidget, project_path: Path, paths: list[Path]) -> MergeOutcome:
     """Merge copies in the background behind a progress dialog (Cancel rolls back the
     copy being merged); returns once it has ended. Showing the report is the caller's."""
-    dialog = _ProgressDialog(parent, "mergeProgress", "Merging", "Reading the copies…", job="merge")
-    dialog.doing = "Merging"
-    outcome: MergeOutcome = _run(MergeJob(project_path, paths), dialog)
+    outcome: MergeOutcome = _run(MergeJob(project_path, paths), _MergeDialog(parent))
     return outcome
 
 
