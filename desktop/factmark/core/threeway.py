@@ -88,10 +88,15 @@ class DocumentBase:
     # The base's span rows as stored (identity, content: JSON), put in ``spans`` when
     # needed (read_spans): a document the copy left as it was needs none of them parsed.
     stored: list[tuple[str, str]] = field(default_factory=list)
+    # Once found the same as the copy's spans (same_spans): those, by identity as stored.
+    same: dict[str, str] | None = None
 
     def read_spans(self) -> None:
         """Put the stored span rows in ``spans`` (a row that breaks the rules, reported
-        when the base was checked, is passed over)."""
+        when the base was checked, is passed over); none when they are the copy's spans
+        (:meth:`span` parses only those asked for)."""
+        if self.same is not None:
+            return
         for key, content in self.stored:
             try:
                 self.spans[span_key(key)] = span_content(content)
@@ -102,11 +107,24 @@ class DocumentBase:
     def same_spans(self, stored: dict[str, str]) -> bool:
         """Whether the base's spans are, as stored, exactly ``stored`` (identity -> content,
         JSON as a copy writes it): then their values are the same too."""
-        return (
+        if (
             not self.spans
             and len(self.stored) == len(stored)
             and all(stored.get(key) == content for key, content in self.stored)
-        )
+        ):
+            self.same = stored
+        return self.same is not None
+
+    def span(self, key: SpanKey) -> SpanContent | None:
+        """The base's content of the span ``key`` (None: the base lacks it)."""
+        if self.same is None:
+            return self.spans.get(key)
+        found = self.same.get(_dumps(key))
+        return None if found is None else span_content(found)
+
+    def holds(self, key: SpanKey) -> bool:
+        """Whether the base holds the span ``key``."""
+        return key in self.spans if self.same is None else _dumps(key) in self.same
 
 
 @dataclass
@@ -561,11 +579,11 @@ def merge_document(
     # note or attributes) or removed.
     # Spans the same as stored in the base are the same: none of them is parsed.
     changed: list[SpanKey] = []
-    if deleted.spans or not document.same_spans(stored):
+    if not document.same_spans(stored):
         document.read_spans()
         changed = [k for k, v in source.items() if document.spans.get(k) != v[0]]
         changed += [k for k in document.spans if k not in source]
-        changed += [k for k in deleted.spans if k not in source and k not in document.spans]
+    changed += [k for k in deleted.spans if k not in source and not document.holds(k)]
     links = Links(
         added={k: v for k, v in source_relations.items() if k not in document.relations},
         edited={
@@ -645,7 +663,7 @@ def _merge_span(
     tally: Tally,
 ) -> None:
     found = source.get(key)
-    was = document.spans.get(key)
+    was = document.span(key)
     mine = existing.get(key)
     if found is not None:
         theirs, span_id, created, updated = found
