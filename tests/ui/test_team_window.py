@@ -83,6 +83,21 @@ def test_a_copy_named_without_its_suffix_gets_it(
     assert str(tmp_path / "bob.factmark") in window.statusBar().currentMessage()
 
 
+def _cancel_copy_when_shown(window, qtbot: QtBot) -> None:  # type: ignore[no-untyped-def]
+    """Click the copy's progress dialog's Cancel once it shows (polled every 50 ms)."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    def cancel_when_shown() -> None:
+        dialog = window.findChild(QProgressDialog, "copyProgress")
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(50, cancel_when_shown)
+            return
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, cancel_when_shown)
+
+
 def test_the_copy_for_an_annotator_is_made_off_the_window_thread_and_can_be_cancelled(
     open_window, qtbot: QtBot, tmp_path: Path, monkeypatch
 ) -> None:
@@ -91,8 +106,7 @@ def test_the_copy_for_an_annotator_is_made_off_the_window_thread_and_can_be_canc
     import threading
     import time
 
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QProgressDialog, QPushButton
+    from PySide6.QtCore import QTimer
 
     import factmark.core.copies as copies
 
@@ -112,14 +126,7 @@ def test_the_copy_for_an_annotator_is_made_off_the_window_thread_and_can_be_canc
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
 
-    def cancel_when_shown() -> None:
-        dialog = window.findChild(QProgressDialog, "copyProgress")
-        if dialog is None or not dialog.isVisible():
-            QTimer.singleShot(50, cancel_when_shown)
-            return
-        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, cancel_when_shown)
+    _cancel_copy_when_shown(window, qtbot)
     target = tmp_path / "for-marko.factmark"
     window.files.copy_for_annotator(target)
     timer.stop()
@@ -136,9 +143,6 @@ def test_a_copy_cancelled_leaves_the_file_it_was_to_replace_as_it_was(
     """The user agreed to replace last week's copy, then pressed Cancel while the new one
     was made: last week's copy stays, byte for byte, and no half-made file is left."""
     import time
-
-    from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QProgressDialog, QPushButton
 
     from factmark.core.storage import Storage
 
@@ -157,14 +161,7 @@ def test_a_copy_cancelled_leaves_the_file_it_was_to_replace_as_it_was(
 
     monkeypatch.setattr(Storage, "copy_to", slow_copy_to)
 
-    def cancel_when_shown() -> None:
-        dialog = window.findChild(QProgressDialog, "copyProgress")
-        if dialog is None or not dialog.isVisible():
-            QTimer.singleShot(50, cancel_when_shown)
-            return
-        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, cancel_when_shown)
+    _cancel_copy_when_shown(window, qtbot)
     window.files.copy_for_annotator(target, asked=True)
 
     assert target.read_bytes() == before
