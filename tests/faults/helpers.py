@@ -194,7 +194,16 @@ def interrupt_with_a_slow_second(
         "TMPDIR": str(tmp_path / "tmp"),
     }
     command = [sys.executable, "-m", "factmark", *arguments]
-    child = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C reaches the command however the tests were started: a shell's background job
+    # ignores SIGINT, and Python then keeps it ignored (no KeyboardInterrupt) in every
+    # process it starts.
+    child = subprocess.Popen(
+        command,
+        env=environment,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while not pidfile.exists():
         assert child.poll() is None, child.stderr.read() if child.stderr else ""

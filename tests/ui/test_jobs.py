@@ -361,7 +361,10 @@ def test_report_summary_counts_links_when_there_are_some(project: Project, tmp_p
     ]
     source.write_bytes(b"".join(orjson.dumps(record) + b"\n" for record in records))
     report = import_file(project, source)
-    assert report.lines() == [f"{source}: imported 3 documents, 6 spans, 3 links"]
+    # "cites" is no link type of a new project: the import adds it and says so.
+    assert report.lines() == [
+        f"{source}: imported 3 documents, 6 spans, 3 links (added link types: cites)"
+    ]
     assert ImportOutcome([report]).summary() == (
         "Imported 3 documents (6 spans, 3 links) from 1 file"
     )
