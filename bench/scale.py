@@ -634,7 +634,8 @@ def update_results(rows: list[str], chosen: list[str], began: datetime) -> None:
     path = HERE / "SCALE.md"
     lines = path.read_text(encoding="utf-8").splitlines()
     steps = ", ".join(chosen)
-    note = f"The rows of `{steps}` were measured apart, by `python bench/scale.py --steps {steps}`"
+    command = f"python bench/scale.py --steps {','.join(chosen)}"  # as typed: no spaces
+    note = f"The rows of `{steps}` were measured apart, by `{command}`"
     notes = [
         line for line in lines if line.startswith("The rows of ") and not line.startswith(note)
     ]
