@@ -54,6 +54,26 @@ def drive(steps: list[Step]) -> QTimer:
     return timer
 
 
+def export_every_document(qtbot: QtBot, out: Path) -> None:
+    """In the export dialog showing: every status chosen, ``out`` as the file, Export."""
+    dialog = shown("exportDialog")
+    assert dialog is not None
+    for box in dialog.statuses.values():  # type: ignore[attr-defined]
+        box.setChecked(True)
+    dialog.output.setText(str(out))  # type: ignore[attr-defined]
+    buttons = dialog.findChild(QDialogButtonBox)
+    export = next(
+        b for b in buttons.buttons() if buttons.buttonRole(b) == buttons.ButtonRole.AcceptRole
+    )
+    qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
+
+
+def progress() -> QWidget | None:
+    """The export's progress dialog, once it is up and active."""
+    found = shown("exportProgress")
+    return found if found is not None and found.isActiveWindow() else None
+
+
 def held_until(event: threading.Event, real: Callable[..., Any]) -> Callable[..., Any]:
     def held(*args: Any, **kwargs: Any) -> Any:
         event.wait(20)  # still running when the keys are pressed
@@ -74,20 +94,7 @@ def test_ctrl_q_during_an_export_asks_and_cancel_and_quit_leaves_no_file(
     said: list[str] = []
 
     def start_export() -> None:
-        dialog = shown("exportDialog")
-        assert dialog is not None
-        for box in dialog.statuses.values():  # type: ignore[attr-defined]
-            box.setChecked(True)
-        dialog.output.setText(str(out))  # type: ignore[attr-defined]
-        buttons = dialog.findChild(QDialogButtonBox)
-        export = next(
-            b for b in buttons.buttons() if buttons.buttonRole(b) == buttons.ButtonRole.AcceptRole
-        )
-        qtbot.mouseClick(export, Qt.MouseButton.LeftButton)
-
-    def progress() -> QWidget | None:
-        found = shown("exportProgress")
-        return found if found is not None and found.isActiveWindow() else None
+        export_every_document(qtbot, out)
 
     def asked() -> QWidget | None:
         return shown("quitWhileRunning")
@@ -195,3 +202,63 @@ def test_ctrl_q_in_the_window_as_an_import_starts_cancels_it_and_shows_no_report
     with sqlite3.connect(path) as db:
         (after,) = db.execute("SELECT count(*) FROM documents").fetchone()
     assert after <= before + 1  # the file being imported when cancelled, at most
+
+
+def test_an_export_that_ended_before_cancel_and_quit_reached_it_is_said_before_quitting(
+    open_window, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The question said "nothing of the export is left"; an export whose files were
+    already in place when the cancel came finishes, and the window says so (naming the
+    file) before it closes."""
+    from factmark.ui.background import jobs
+
+    released = threading.Event()
+    real = jobs.export
+
+    def past_cancelling(*args: Any, **kwargs: Any) -> Any:
+        released.wait(20)  # running when the keys are pressed, then beyond the cancel
+        kwargs["cancelled"] = lambda: False
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jobs, "export", past_cancelling)
+    window: MainWindow = open_window()
+    out = tmp_path / "corpus.jsonl"
+    said: list[str] = []
+
+    def start_export() -> None:
+        export_every_document(qtbot, out)
+
+    def cancel_chosen() -> None:
+        box = shown("quitWhileRunning")
+        assert box is not None
+        qtbot.mouseClick(button(box, "Cancel export and quit"), Qt.MouseButton.LeftButton)
+        released.set()
+
+    def ended_said() -> None:
+        box = shown("endedBeforeQuit")
+        assert box is not None
+        said.append(f"{box.text()}\n{box.informativeText()}")  # type: ignore[attr-defined]
+        assert window.isVisible()  # the window waits for the user to read it
+        qtbot.mouseClick(button(box, "OK"), Qt.MouseButton.LeftButton)
+
+    timer = drive(
+        [
+            (lambda: shown("exportDialog") is not None, start_export),
+            (
+                lambda: progress() is not None,
+                lambda: qtbot.keyClick(progress(), Qt.Key.Key_Q, CTRL),
+            ),
+            (lambda: shown("quitWhileRunning") is not None, cancel_chosen),
+            (lambda: shown("endedBeforeQuit") is not None, ended_said),
+        ]
+    )
+    try:
+        qtbot.keyClick(window.article_view, Qt.Key.Key_E, CTRL)  # Export corpus…
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    finally:
+        timer.stop()
+        released.set()
+    assert not timer.pending, f"{len(timer.pending)} steps never came"  # type: ignore[attr-defined]
+    assert said[0].startswith("The export had ended before it could be cancelled.\nExported ")
+    assert str(out) in said[0] and said[0].endswith(". Factmark quits now.")
+    assert out.exists() and out.read_text(encoding="utf-8").count("\n") >= 1

@@ -44,7 +44,7 @@ from factmark.ui.background.jobs import (
     MergeJob,
     MergeOutcome,
 )
-from factmark.ui.plain import plain_warning
+from factmark.ui.plain import plain_tip, plain_warning
 
 # The progress dialogs of the jobs running (File > Quit asks about the last).
 _running: list[_ProgressDialog] = []
@@ -126,11 +126,17 @@ class _ProgressDialog(QProgressDialog):
         self.canceled.emit()
 
     def show_progress(self, done: int, total: int, name: str) -> None:
+        """Show the job's step ``done`` of ``total``, said by :meth:`progress_text`."""
         if self.cancelling:
             return
-        self.setLabelText(f"{self.doing} {name}\n{done + 1:,} of {counted(total, 'file')}")
-        self.setMaximum(total)
+        self.setLabelText(self.progress_text(done, total, name))
+        self.setMaximum(total)  # 0: a busy bar (a merge reading a copy)
         self.setValue(done)  # last: on a modal dialog it processes events
+
+    def progress_text(self, done: int, total: int, name: str) -> str:
+        """What the dialog says at step ``done`` of ``total`` (``name``: the job's word
+        for it, a file's name for an import)."""
+        return f"{self.doing} {name}\n{done + 1:,} of {counted(total, 'file')}"
 
     def ask_to_quit(self) -> None:
         """Ask whether to wait for the job or to cancel it and quit; once it has
@@ -240,14 +246,10 @@ class _CopyDialog(_ProgressDialog):
             parent, "copyProgress", "Export project for annotator", self.heading, "step", job="copy"
         )
 
-    def show_progress(self, done: int, total: int, name: str) -> None:
-        if self.cancelling:
-            return
-        self.setLabelText(
+    def progress_text(self, done: int, total: int, name: str) -> str:
+        return (
             f"{self.heading}\nRecording what it starts from: {done:,} of {counted(total, 'span')}"
         )
-        self.setMaximum(max(total, 1))
-        self.setValue(done)
 
 
 class _MergeDialog(_ProgressDialog):
@@ -259,12 +261,8 @@ class _MergeDialog(_ProgressDialog):
             parent, "mergeProgress", "Merging", "Reading the copies…", "batch", job="merge"
         )
 
-    def show_progress(self, done: int, total: int, text: str) -> None:
-        if self.cancelling:
-            return
-        self.setLabelText(f"Merging {text}")
-        self.setMaximum(total)
-        self.setValue(done)
+    def progress_text(self, done: int, total: int, name: str) -> str:
+        return f"Merging {name}"
 
 
 def _run(job: Job, dialog: _ProgressDialog) -> Any:
@@ -283,8 +281,38 @@ def _run(job: Job, dialog: _ProgressDialog) -> Any:
     finally:
         dialog.finish()
         if dialog.quitting:
+            _say_if_it_ended(dialog, job.outcome)
             _quit_once_back(dialog)
     return job.outcome
+
+
+def _say_if_it_ended(dialog: _ProgressDialog, outcome: Any) -> None:
+    """Say so when a job the user cancelled to quit had ended before the cancel reached
+    it: an export's files, a copy or a merge are then there, not left out as the question
+    said (an import's or an archive's rows stay either way; an agreement count writes
+    nothing)."""
+    if outcome is None or outcome.cancelled or outcome.error:
+        return
+    if isinstance(outcome, ExportOutcome):
+        done = outcome.summary()
+    elif isinstance(outcome, CopyOutcome) and outcome.made is not None:
+        done = f"the copy {outcome.made.path} was made"
+    elif isinstance(outcome, MergeOutcome):
+        done = " ".join(outcome.summary) or "the copies were merged"
+    else:
+        return
+    box = QMessageBox(
+        QMessageBox.Icon.Information,
+        "Quit",
+        f"The {dialog.job} had ended before it could be cancelled.",
+        QMessageBox.StandardButton.Ok,
+        _main_window(dialog),
+    )
+    box.setObjectName("endedBeforeQuit")
+    done = done.rstrip(".")
+    box.setInformativeText(plain_tip(f"{done[0].upper()}{done[1:]}. Factmark quits now."))
+    box.exec()
+    box.deleteLater()
 
 
 def run_import(
