@@ -4,7 +4,9 @@ oracle that the fast writer in ``factmark.core.exporting.spacy_docbin`` must mat
 for byte (tests/core/test_export_spacy_bytes.py).
 
 Kept as it was, apart from the names: the records come in as the export reads them, and
-the counts of the dataset card's notes come back beside the files.
+the counts of the dataset card's notes come back beside the files; and since spaCy's spans
+never start or end on a whitespace token, whitespace tokens at a span's edges are left out
+(``Token.is_space``), a span of whitespace tokens alone left out altogether.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from factmark.core.exporting.spacy_docbin import (
 
 
 class Counts:
-    """The note counts: spans widened, touching no token, and left out of doc.ents."""
+    """The note counts: spans widened, trimmed of whitespace tokens, touching no token,
+    and left out of doc.ents."""
 
     def __init__(self) -> None:
         self.spans = 0
         self.widened: Counter[str] = Counter()
+        self.trimmed: Counter[str] = Counter()
         self.unplaced: Counter[str] = Counter()
         self.not_in_ents: Counter[str] = Counter()
 
@@ -41,13 +45,22 @@ def reference_doc(nlp: Language, record: dict[str, Any], counts: Counts) -> Doc:
         counts.spans += 1
         start, end, label = span["start"], span["end"], span["label"]
         found = doc.char_span(start, end, label=label, alignment_mode="strict")
+        widened = found is None
         if found is None:
             found = doc.char_span(start, end, label=label, alignment_mode="expand")
             if found is None or not len(found):
                 counts.unplaced[label] += 1
                 continue
+        words = [token.i for token in found if not token.is_space]
+        if not words:
+            counts.unplaced[label] += 1
+            continue
+        inside = doc[words[0] : words[-1] + 1]
+        if len(inside) < len(found) and not widened:
+            counts.trimmed[label] += 1
+        if widened:
             counts.widened[label] += 1
-        placed.append(found)
+        placed.append(Span(doc, inside.start, inside.end, label=label))
     doc.spans[SPANS_KEY] = placed
     learnable = [s for s in placed if not (s[0].is_space or s[-1].is_space)]
     kept = filter_spans(learnable)

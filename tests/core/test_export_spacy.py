@@ -246,7 +246,7 @@ def test_span_edges_inside_tokens_are_widened_and_counted(
     widened, unplaced = result.notes
     assert widened.startswith("spans not on spaCy token boundaries, widened")
     assert ": 2 of 4 (location 1, number 1);" in widened
-    assert unplaced.startswith("spans that are only the space after a word")
+    assert unplaced.startswith("spans that are only whitespace (the space after a word")
     assert ": 1 of 4 (source 1);" in unplaced
 
 
@@ -315,3 +315,73 @@ def test_an_empty_export_is_an_empty_corpus_for_spacy(project: Project, tmp_path
 
     assert result.documents == 0 and result.files == [out / "000001.spacy", result.card]
     assert load(out) == []
+
+
+# Texts that end in a line break (the second as a file written on Windows), with spans up
+# to their end or ending in whitespace; the text each span must hold in the .spacy file,
+# written out by hand.
+ENDING_IN_WHITESPACE = [
+    (
+        "The mayor said 40 homes flooded.\n",
+        [(0, 33, "claim"), (15, 17, "number")],
+        ["The mayor said 40 homes flooded.", "40"],
+    ),
+    (
+        "Police in York said so.\n\nNothing else.\r\n",
+        [(0, 25, "claim"), (10, 14, "location"), (25, 40, "claim"), (23, 25, "source")],
+        ["Police in York said so.", "York", "Nothing else.", None],
+    ),
+    (
+        "Officials said  12 drones fell   \r\n",
+        [(0, 35, "claim"), (15, 18, "number"), (10, 35, "claim")],
+        ["Officials said  12 drones fell", "12", "said  12 drones fell"],
+    ),
+]
+
+
+def test_a_span_ending_at_a_text_s_last_line_break_holds_no_whitespace_token(
+    project: Project, tmp_path: Path, write_jsonl: Callable[..., Path]
+) -> None:
+    """spaCy's spans never start or end on a whitespace token: a claim up to the end of
+    an article that ends in a line break is the claim's words, in doc.spans and in
+    doc.ents, read back by spaCy's own DocBin reader."""
+    source = write_jsonl(
+        [
+            {
+                "text": text,
+                "meta": {"lang": "en"},
+                "status": "done",
+                "spans": [{"start": s, "end": e, "label": name} for s, e, name in spans],
+            }
+            for text, spans, _ in ENDING_IN_WHITESPACE
+        ]
+    )
+    assert not import_file(project, source).errors
+    out = tmp_path / "corpus.spacy"
+
+    result = export(project, "spacy", out, ALL)
+
+    nlp = spacy.blank("en")
+    docs = list(DocBin().from_disk(out / "000001.spacy").get_docs(nlp.vocab))
+    assert len(docs) == 3
+    entities = set()
+    for doc, (_, spans, expected) in zip(docs, ENDING_IN_WHITESPACE, strict=True):
+        assert doc.text.endswith("\n") and "\r" not in doc.text
+        want = sorted(
+            (text, name) for (_, _, name), text in zip(spans, expected, strict=True) if text
+        )
+        got = doc.spans["sc"]
+        assert sorted((s.text, s.label_) for s in got) == want
+        for span in [*got, *doc.ents]:
+            assert span.text == span.text.strip()
+            assert doc.text[span.start_char : span.end_char] == span.text
+        entities |= {e.text for e in doc.ents}
+    # ner learns them too, now that no edge is whitespace
+    assert {"The mayor said 40 homes flooded.", "Nothing else."} <= entities
+    (trimmed,) = [n for n in result.notes if n.startswith("spans that start or end on whitesp")]
+    # every claim (each ends in a line break, a blank line or spaces), and the number
+    # that starts on the second space of a run
+    assert ": 6 of 9 (claim 5, number 1);" in trimmed
+    (unplaced,) = [n for n in result.notes if n.startswith("spans that are only whitespace")]
+    assert ": 1 of 9 (source 1);" in unplaced  # the blank line alone
+    assert trimmed in (tmp_path / "README.md").read_text(encoding="utf-8")

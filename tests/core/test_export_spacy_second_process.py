@@ -15,7 +15,12 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 from spacy.training import Corpus
-from tests.core.test_export_spacy import ALL, add_nested_spans, import_corpus
+from tests.core.test_export_spacy import (
+    ALL,
+    ENDING_IN_WHITESPACE,
+    add_nested_spans,
+    import_corpus,
+)
 from tests.core.test_export_spacy_bytes import AWKWARD, awkward_spans
 
 from factmark.core import two_processes
@@ -78,7 +83,8 @@ def test_the_later_files_of_a_second_process_are_the_bytes_one_process_writes(
     assert both == alone
     assert notes == alone_notes
     assert any(note.startswith("spans not on spaCy token boundaries") for note in notes)
-    assert any(note.startswith("spans that are only the space") for note in notes)
+    assert any(note.startswith("spans that start or end on whitespace") for note in notes)
+    assert any(note.startswith("spans that are only whitespace") for note in notes)
     out = tmp_path / "two" / "c.spacy"
     assert sorted(p.name for p in out.iterdir()) == [".factmark-export", *names]
     # spaCy's own readers: the files one by one, and the folder as a corpus
@@ -122,3 +128,53 @@ def test_each_part_of_a_split_has_its_later_files_made_by_a_second_process(
     assert len(jobs) == 2 and {job["lang"] for _, job in jobs} == {"xx"}
     assert len(alone) > 4 and both == alone
     assert notes == alone_notes
+
+
+def test_a_second_process_trims_a_text_s_last_line_break_from_spans_too(
+    project: Project,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    write_jsonl: Callable[..., Path],
+) -> None:
+    """The files a second process makes hold no span that starts or ends on a whitespace
+    token either: read back with spaCy's own DocBin reader, file by file."""
+    rows = [(text, spans, expected) for text, spans, expected in ENDING_IN_WHITESPACE * 2]
+    source = write_jsonl(
+        [
+            {
+                "text": f"{n}. {text}",
+                "meta": {"lang": "en"},
+                "status": "done",
+                "spans": [{"start": s + 3, "end": e + 3, "label": name} for s, e, name in spans],
+            }
+            for n, (text, spans, _) in enumerate(rows, start=1)
+        ]
+    )
+    assert not import_file(project, source).errors
+    out = tmp_path / "c.spacy"
+
+    files, notes, jobs = exported(project, out, monkeypatch, True)
+
+    assert [command for command, _ in jobs] == ["_spacy-part"]
+    assert jobs[0][1]["number"] in (2, 3) and len(files) == 3  # the last file is the second's
+    nlp = spacy.blank("en")
+    docs = [
+        doc
+        for name in sorted(files)
+        for doc in DocBin().from_bytes(files[name]).get_docs(nlp.vocab)
+    ]
+    assert len(docs) == len(rows)
+    for doc, (_, spans, expected) in zip(docs, rows, strict=True):
+        want = sorted(
+            (text, name) for (_, _, name), text in zip(spans, expected, strict=True) if text
+        )
+        assert sorted((s.text, s.label_) for s in doc.spans["sc"]) == want
+        for span in [*doc.spans["sc"], *doc.ents]:
+            assert span.text == span.text.strip()
+    assert any(
+        note.endswith(
+            ": 12 of 18 (claim 10, number 2); their exact offsets are in "
+            'doc.user_data["factmark_spans"]'
+        )
+        for note in notes
+    )

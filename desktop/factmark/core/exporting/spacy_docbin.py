@@ -44,15 +44,19 @@ The files are the bytes one process writes.
 - ``doc.ents`` holds the subset ner can learn, which must not overlap. The rule is spaCy's
   own ``filter_spans``: longest span (in tokens) first, the earlier one on ties, then each
   span that overlaps none already kept. In a claim with a number inside it the claim stays
-  and the number is left out. Spans whose first or last token is whitespace are left out
-  too, because ner cannot learn them. To train ner on the short labels only, export
-  with ``--label`` for those labels. The card counts what was left out, by label.
+  and the number is left out. To train ner on the short labels only, export with
+  ``--label`` for those labels. The card counts what was left out, by label.
+- A spaCy span never starts or ends on a whitespace token (a line break, an article's
+  last one too, or a run of spaces): a span whose edge is one (a claim up to the end of a
+  text that ends in a line break) is trimmed to the tokens inside it, in both layers, and
+  the card counts these spans.
 - A span edge that falls inside a token (``"ig"`` in ``"big"``) cannot be a spaCy span.
   Such a span is widened to the tokens it touches (``alignment_mode="expand"``), and
   whitespace at its edges, which belongs to no token, is trimmed. The card counts these
-  spans. A span that is only the space after a word touches no token at all: it is left
-  out of both layers and counted. Every span keeps its exact Factmark offsets in
-  ``doc.user_data["factmark_spans"]``, so nothing is lost.
+  spans. A span that is only whitespace (the space after a word, which belongs to no
+  token, or whitespace tokens alone) is left out of both layers and counted. Every span
+  keeps its exact Factmark offsets in ``doc.user_data["factmark_spans"]``, so nothing is
+  lost.
 - ``doc.user_data`` also holds ``"factmark_id"`` (the document uid, as in Factmark JSONL)
   and ``"factmark_title"``, so every row can be traced back to the project.
 
@@ -239,10 +243,18 @@ class SpacyWriter:
                 f"{self._of(self.counts.widened)}; their exact offsets are in "
                 'doc.user_data["factmark_spans"]'
             )
+        if self.counts.trimmed:
+            notes.append(
+                f"{where}spans that start or end on whitespace (a line break, a run of spaces, "
+                "a text's last line break), which no spaCy span does, trimmed in the .spacy "
+                f"file to the tokens inside them: {self._of(self.counts.trimmed)}; their exact "
+                'offsets are in doc.user_data["factmark_spans"]'
+            )
         if self.counts.unplaced:
             notes.append(
-                f"{where}spans that are only the space after a word, which belongs to no spaCy "
-                "token, left out of doc.spans and doc.ents: "
+                f"{where}spans that are only whitespace (the space after a word belongs to no "
+                "spaCy token, and no spaCy span is whitespace tokens alone), left out of "
+                "doc.spans and doc.ents: "
                 f"{self._of(self.counts.unplaced)}; they are in "
                 'doc.user_data["factmark_spans"]'
             )
@@ -340,6 +352,7 @@ class _Counts:
     def __init__(self) -> None:
         self.spans = 0
         self.widened: Counter[str] = Counter()
+        self.trimmed: Counter[str] = Counter()
         self.unplaced: Counter[str] = Counter()
         self.not_in_ents: Counter[str] = Counter()
         # The spans of doc.spans["sc"] by their length in tokens: spancat only learns a
@@ -350,6 +363,7 @@ class _Counts:
         return {
             "spans": self.spans,
             "widened": self.widened,
+            "trimmed": self.trimmed,
             "unplaced": self.unplaced,
             "not_in_ents": self.not_in_ents,
             "by_tokens": {str(n): count for n, count in self.by_tokens.items()},  # JSON keys
@@ -359,6 +373,7 @@ class _Counts:
         """Add counts made elsewhere (:meth:`as_data`)."""
         self.spans += data["spans"]
         self.widened.update(data["widened"])
+        self.trimmed.update(data["trimmed"])
         self.unplaced.update(data["unplaced"])
         self.not_in_ents.update(data["not_in_ents"])
         self.by_tokens.update({int(n): count for n, count in data["by_tokens"].items()})
@@ -428,14 +443,7 @@ class _Files:
         doc.spans[SPANS_KEY] = [
             Span(doc, start, end, label=label_ids[label]) for start, end, label in placed
         ]
-        # ner cannot learn an entity with whitespace at either edge.
-        space = tokens[:, filling.is_space]
-        learnable = [
-            (start, end, n)
-            for n, (start, end, _) in enumerate(placed)
-            if not (space[start] or space[end - 1])
-        ]
-        kept = _longest_first(learnable)
+        kept = _longest_first([(start, end, n) for n, (start, end, _) in enumerate(placed)])
         filling.set_entities(
             tokens, [(start, end, label_ids[placed[n][2]]) for start, end, n in kept]
         )
@@ -457,13 +465,15 @@ class _Files:
     ) -> list[tuple[int, int, str]]:
         """Each span as (first token, token after the last, label), by bisecting the
         tokens' offsets: what ``doc.char_span`` gives with ``alignment_mode="strict"``,
-        else with ``"expand"``, without a Token object per look."""
+        else with ``"expand"``, without a Token object per look; whitespace tokens at
+        either edge left out (spaCy's spans never start or end on one)."""
         self.counts.spans += len(spans)
         if not spans:
             return []
         offsets = tokens[:, filling.idx]
         starts = offsets.tolist()
         ends = (offsets + tokens[:, filling.length]).tolist()
+        space = tokens[:, filling.is_space].tolist()
         placed = []
         for span in spans:
             start, end, label = span["start"], span["end"], span["label"]
@@ -471,12 +481,20 @@ class _Files:
             # whitespace after it, so every character has one).
             first = bisect_right(starts, start) - 1
             last = bisect_right(starts, end - 1) - 1
-            if starts[first] != start or ends[last] != end:
-                if start == ends[first]:  # the space after a token is not part of it
+            widened = starts[first] != start or ends[last] != end
+            if widened and start == ends[first]:  # the space after a token is not part of it
+                first += 1
+            if first <= last and (space[first] or space[last]):
+                while first <= last and space[first]:
                     first += 1
-                if first > last:
-                    self.counts.unplaced[label] += 1
-                    continue
+                while last >= first and space[last]:
+                    last -= 1
+                if not widened and first <= last:
+                    self.counts.trimmed[label] += 1
+            if first > last:
+                self.counts.unplaced[label] += 1
+                continue
+            if widened:
                 self.counts.widened[label] += 1
             placed.append((first, last + 1, label))
             self.counts.by_tokens[last + 1 - first] += 1
