@@ -259,3 +259,44 @@ def stored_meta(path: Path) -> dict[str, object]:
     with sqlite3.connect(path) as db:
         (meta,) = db.execute("SELECT meta FROM documents").fetchone()
     return dict(json.loads(meta))
+
+
+def test_the_language_field_takes_a_language_name_as_its_tag_and_refuses_what_is_neither(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """ "Chinese" typed in the Language field is stored (and shown) as zh, the tag every
+    reader of the language understands; a word that is neither a tag nor a language's name
+    is not stored: the field says why under it, and the other fields are still saved."""
+    article = tmp_path / "xinhua.jsonl"
+    line = {"text": "据新华社报道，吉野家在上海开设了第300家门店。", "meta": {"lang": "en"}}
+    article.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    path = tmp_path / "zh.factmark"
+    with Project.open(path) as project:
+        assert import_file(project, article).documents == 1
+    window = open_window(path)
+    qtbot.mouseClick(window.details.document_toggle, Qt.MouseButton.LeftButton)
+    field = window.details.fields["language"]
+    qtbot.waitUntil(field.isVisible)
+
+    def typed(into: QWidget, text: str) -> None:
+        qtbot.mouseClick(into, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(into, Qt.Key.Key_A, CTRL)
+        qtbot.keyClicks(into, text)
+        qtbot.keyClick(into, Qt.Key.Key_Return)
+
+    typed(field, "Chinese")
+    qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "zh"})
+    assert field.text() == "zh"
+    error = window.details.findChild(QWidget, "documentFieldError")
+    assert error is not None and not error.isVisible()
+
+    typed(field, "Klingonish")
+    qtbot.waitUntil(error.isVisible)
+    said = error.text()  # type: ignore[attr-defined]
+    assert said.startswith("Language not changed: “Klingonish” is neither a language tag")
+    typed(window.details.fields["publication"], "Xinhua")
+    qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "zh", "publication": "Xinhua"})
+
+    typed(field, "pt_BR")  # a tag as locales write it
+    qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "pt-BR", "publication": "Xinhua"})
+    assert not error.isVisible()

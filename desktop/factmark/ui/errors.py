@@ -26,6 +26,8 @@ from factmark.core.workspace import APP_NAME, data_dir
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+# What an inline message of refused input is written in, beside the field it is about.
+ERROR_COLOUR = "#D55E00"  # Okabe-Ito vermilion: readable on light and dark backgrounds
 LOG_NAME = "factmark.log"
 # Past this size the log moves aside to factmark.log.1 (replacing an older one), so
 # the two together stay near twice this.

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from factmark.core.model import ValidationError
 from factmark.core.operations import Operation
 from factmark.core.project import Project, ProjectError
+from factmark.ui.errors import ERROR_COLOUR
 from factmark.ui.models.tables import TableModel
 
-ERROR_COLOUR = "#D55E00"  # Okabe-Ito vermilion: readable on light and dark backgrounds
 # Performs an operation as an undo step of the window; False when it was refused.
 Perform = Callable[[Operation], bool]
 

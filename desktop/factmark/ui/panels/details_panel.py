@@ -26,6 +26,7 @@ from factmark.core.actions import spec
 from factmark.core.cues import CLAIM, is_outlet_voice
 from factmark.core.model import Document, Span
 from factmark.ui.article.typed_text import typed_text
+from factmark.ui.errors import ERROR_COLOUR
 from factmark.ui.panels.link_box import LinkBox
 from factmark.ui.panels.narrow import ShrinkingComboBox, WrappingCheckBox, wrapping_form
 from factmark.ui.panels.previously_checked import PreviouslyCheckedList
@@ -137,6 +138,14 @@ class DetailsPanel(QWidget):
             field.editingFinished.connect(self._fields_edited)
             self.fields[key] = field
             document_form.addRow(title, field)
+        # Why a field's value was not kept (a language that is neither a tag nor a name).
+        self.field_error = QLabel(self.document_box)
+        self.field_error.setObjectName("documentFieldError")
+        self.field_error.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
+        self.field_error.setWordWrap(True)
+        self.field_error.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.field_error.hide()
+        document_form.addRow(self.field_error)
 
         # The boxes scroll inside the panel: a span with other attributes changes their
         # height without laying out (and repainting) the rest of the window.
@@ -303,6 +312,8 @@ class DetailsPanel(QWidget):
             if not (same and field.text().strip() == stored):
                 field.setText(stored)
             field.setEnabled(document is not None)
+        if not same:
+            self.field_error.hide()
 
     # -- edits -----------------------------------------------------------------
 
@@ -351,13 +362,30 @@ class DetailsPanel(QWidget):
         if self.document is None or self.document.id is None:
             return
         meta = dict(self.document.meta)
+        refused = ""
         for field_key, field in self.fields.items():
             key = meta_key(field_key, self.document.meta)
             value = field.text().strip()
+            if field_key == "language" and value:
+                from factmark.core.archive import language_tag  # not at start
+                from factmark.core.model import ValidationError
+
+                try:
+                    value = language_tag(value)  # "Chinese" is kept as zh
+                except ValidationError:
+                    refused = (
+                        f"Language not changed: “{value}” is neither a language tag "
+                        "(en, zh-TW) nor a language's English name (Chinese)."
+                    )
+                    continue
+                if value != field.text():
+                    field.setText(value)
             if value:
                 meta[key] = value
             else:
                 meta.pop(key, None)
+        self.field_error.setText(refused)
+        self.field_error.setVisible(bool(refused))
         if meta != self.document.meta:
             self.document_fields_edited.emit(self.document.id, meta)
 
