@@ -564,10 +564,15 @@ def merge_document(
     source: dict[SpanKey, tuple[SpanContent, int, str, str]] = {}
     stored: dict[str, str] = {}  # the copy's spans as its base stores them
     keys_by_id: dict[int, SpanKey] = {}
+    # Spans the copy holds in several rows that differ (one of a duplicate edited).
+    variants: dict[SpanKey, list[tuple[SpanContent, int, str, str]]] = {}
     for _, span_id, start, end, label, annotator, note, attrs, created, updated in spans:
         key = (annotator, start, end, label)
         keys_by_id[span_id] = key
-        source.setdefault(key, ((note, canonical_attrs(attrs)), span_id, created, updated))
+        version = ((note, canonical_attrs(attrs)), span_id, created, updated)
+        first = source.setdefault(key, version)
+        if first[0] != version[0]:
+            variants.setdefault(key, [first]).append(version)
         stored.setdefault(_dumps(key), _dumps((note, attrs)))
     source_relations: dict[RelationKey, SpanContent] = {}
     for _, _, head, child, label, note, attrs in relations:
@@ -579,8 +584,9 @@ def merge_document(
     # note or attributes) or removed.
     # Spans the same as stored in the base are the same: none of them is parsed.
     changed: list[SpanKey] = []
-    if not document.same_spans(stored):
+    if variants or not document.same_spans(stored):
         document.read_spans()
+        _edited_variants(source, variants, document)
         changed = [k for k, v in source.items() if document.spans.get(k) != v[0]]
         changed += [k for k in document.spans if k not in source]
     changed += [k for k in deleted.spans if k not in source and not document.holds(k)]
@@ -649,6 +655,19 @@ def merge_document(
     _merge_relations(conn, doc_id, links, existing, tomb_relations, removals, link_conflict, tally)
 
 
+def _edited_variants(
+    source: dict[SpanKey, tuple[SpanContent, int, str, str]],
+    variants: dict[SpanKey, list[tuple[SpanContent, int, str, str]]],
+    document: DocumentBase,
+) -> None:
+    """The copy's version of a span it holds in rows that differ (the same span twice,
+    one row edited since: its base records the span once): the first row that differs
+    from the base, so an edit of either row is the copy's edit of the span."""
+    for key, versions in variants.items():
+        was = document.spans.get(key)
+        source[key] = next((v for v in versions if v[0] != was), versions[0])
+
+
 def _merge_span(
     conn: sqlite3.Connection,
     doc_id: int,
@@ -703,12 +722,13 @@ def _merge_span(
             if kept != theirs:  # keeps where it came from, with the copy's version seen
                 origin = _seen(_dumps(mine.origin or {}), base, theirs)
             mine.origin = orjson.loads(origin)
-            conn.execute(
+            rows = _same_rows(conn, doc_id, key, mine)
+            conn.executemany(
                 "UPDATE spans SET note = ?, attrs = ?, updated_at = ?, origin = ? WHERE id = ?",
-                [*kept, stamp, origin, mine.id],
+                [[*kept, stamp, origin, row] for row in rows],
             )
             mine.content, mine.updated = kept, stamp
-            tally.spans_changed += 1
+            tally.spans_changed += len(rows)
         elif held != theirs:
             _note_seen(conn, mine, base, theirs)
         if clash:
@@ -743,6 +763,25 @@ def _merge_span(
     else:
         conflict(key, mine.content, None)  # changed here, deleted there
     tally.take(doc_id, "span", key_text, tombstone)
+
+
+def _same_rows(
+    conn: sqlite3.Connection, doc_id: int, key: SpanKey, mine: _TargetSpan
+) -> list[int]:
+    """The target's rows of the span ``key`` that hold what ``mine`` (the oldest) holds:
+    the same span twice (an import's duplicate rows) is one span to the copy, so an edit
+    the merge takes reaches every row of it. A row edited on its own here keeps its edit."""
+    annotator, start, end, label = key
+    found = conn.execute(
+        "SELECT id, note, attrs FROM spans WHERE document_id = ? AND annotator IS ? "
+        'AND start = ? AND "end" = ? AND label = ?',
+        [doc_id, annotator, start, end, label],
+    )
+    return [
+        row_id
+        for row_id, note, attrs in found
+        if row_id == mine.id or (note, canonical_attrs(attrs)) == mine.content
+    ]
 
 
 def _seen(origin: str, base: CopyBase, theirs: SpanContent) -> str:
