@@ -3,8 +3,9 @@
 What brat cannot hold is worked out here independently of the exporter (from brat's
 standoff rules) and left out of what is expected back: annotators; line breaks at a span's
 edges (a fragment cannot hold one); line breaks and tabs in notes (one line each);
-attributes that are neither true nor text brat's annotation.conf can list. Every exported
-folder is read by brat's own parser too (brat_oracle), which must find no error.
+attributes that are neither true nor text brat's annotation.conf can list; spaces in
+attribute values, which come back as ``_``. Every exported folder is read by brat's own
+parser too (brat_oracle), which must find no error.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ def brat_keeps(span: dict[str, Any]) -> tuple[Any, ...] | None:
     note = span["note"] or ""
     note = "".join(" " if ch in BREAKS or ch == "\t" else ch for ch in note)
     attrs = {
-        name: value
+        name: value if value is True else re.sub(r"\s", "_", value)
         for name, value in span["attrs"].items()
-        if value is True or (isinstance(value, str) and BRAT_VALUE.fullmatch(value))
+        if value is True
+        or (isinstance(value, str) and BRAT_VALUE.fullmatch(re.sub(r"\s", "_", value)))
     }
     start, end = span["start"] + lead, span["end"] - trail
     return (start, end, span["label"], note if note.strip() else None, attrs)
@@ -148,9 +150,62 @@ def test_the_corpus_comes_back_from_brat(project: Project, corpus: Path, tmp_pat
     # in the order first written: the Shanghai article comes before the Mosul one
     assert conf.endswith(
         "[attributes]\ncertainty\tArg:<ENTITY>, Value:low|high\nchecked_by\tArg:<ENTITY>\n"
+        "comment\tArg:<ENTITY>, Value:two_words\n"
     )
     card = (tmp_path / "brat" / "README.md").read_text(encoding="utf-8")
-    assert "span attributes left out, neither true nor text" in card and "): 4" in card
+    # false, 3, a list: "two words" is written as two_words
+    assert "span attributes left out, neither true nor text" in card and "): 3" in card
+    assert "comment 'two words' is written as 'two_words'" in card
+
+
+def test_verdicts_holding_spaces_are_written_with_underscores_brat_reads_and_lists(
+    project: Project, tmp_path: Path
+) -> None:
+    """brat's annotation.conf cannot list a value holding a space: such a verdict is
+    written with ``_`` for each space, in the .ann file as brat's own parser reads it and
+    in annotation.conf's [attributes] as brat's own configuration parser reads it."""
+    text = "The mayor said 40 homes flooded. Police said no one was hurt.\nThe river rose."
+    stored = project.add_document(IncomingDocument(text, title="Floods"))
+    assert stored is not None
+    verdicts = {
+        "The mayor said 40 homes flooded.": "mostly true",
+        "Police said no one was hurt.": "false",
+        "The river rose.": "half\ttrue  or so",
+        "40 homes": "mostly true",
+    }
+    for needle, verdict in verdicts.items():
+        start = text.index(needle)
+        project.add_span(stored[0], start, start + len(needle), "claim", attrs={"verdict": verdict})
+    out = tmp_path / "brat"
+
+    result = export(project, "brat", out, ALL)
+
+    (ann,) = out.glob("*.ann")
+    document = read_document(ann.with_suffix(".txt"), ann)
+    assert document.errors == [] and document.failed_lines == []
+    by_text = {
+        document.textbounds[target][2]: (kind, value) for kind, target, value in document.attributes
+    }
+    assert by_text == {
+        "The mayor said 40 homes flooded.": ("verdict", "mostly_true"),
+        "Police said no one was hurt.": ("verdict", "false"),
+        "The river rose.": ("verdict", "half_true__or_so"),
+        "40 homes": ("verdict", "mostly_true"),
+    }
+    configs, warnings = read_configuration(out / "annotation.conf")
+    assert warnings == []
+    (verdict,) = configs["attributes"]
+    assert verdict.storage_form() == "verdict"
+    assert set(verdict.arguments["Value"]) == {value for _, value in by_text.values()}
+    assert not any("left out" in note for note in result.notes)
+    card = (out / "README.md").read_text(encoding="utf-8")
+    for original, written, spans in [
+        ("half\ttrue  or so", "half_true__or_so", 1),
+        ("mostly true", "mostly_true", 2),
+    ]:
+        (note,) = [n for n in result.notes if repr(original) in n]
+        assert f"is written as {written!r}" in note and note.endswith(f": {spans}")
+        assert note in card
 
 
 ATTRS = st.fixed_dictionaries(

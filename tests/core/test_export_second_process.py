@@ -138,6 +138,47 @@ def test_a_second_process_whose_choices_fit_is_taken_as_it_wrote(
     assert "kind\tArg:<ENTITY>, Value:k0|k1|k2|k3" in conf
 
 
+def test_verdicts_holding_spaces_are_counted_over_both_processes(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Values written with ``_`` for their spaces by either process are listed in
+    annotation.conf and counted on the card as one process counts them."""
+    text = "Officials said the water is safe."
+    verdicts = ["mostly true", "false", "half true"]
+    records = [
+        {
+            "title": f"Article {n}",
+            "text": f"{text * (1 + n % 3)} [{n}]",
+            "status": "done",
+            "spans": [
+                {"start": 0, "end": 9, "label": "claim", "attrs": {"verdict": verdicts[n % 3]}}
+            ],
+        }
+        for n in range(12)
+    ]
+    imported(project, tmp_path, records)
+    monkeypatch.setattr(BratWriter, "drop", lambda self, state: pytest.fail("written again"))
+    jobs: list[str] = []
+    start = second_process.SecondProcess.start
+    monkeypatch.setattr(
+        second_process.SecondProcess,
+        "start",
+        lambda *args: jobs.append(args[1]) or start(*args),
+    )
+    one, two = both_ways(project, tmp_path, monkeypatch, "brat", card=False)
+    assert jobs == ["brat"]  # the second export started a second process
+    assert files_of(two, tmp_path / "two") == files_of(one, tmp_path / "one")
+    assert two.notes == one.notes
+    assert [n for n in two.notes if "cannot hold a space" in n] == [
+        "brat attribute values cannot hold a space: verdict 'half true' is written as "
+        "'half_true', and annotation.conf lists it so: 4",
+        "brat attribute values cannot hold a space: verdict 'mostly true' is written as "
+        "'mostly_true', and annotation.conf lists it so: 4",
+    ]
+    conf = (tmp_path / "two" / "corpus" / "annotation.conf").read_text()
+    assert "verdict\tArg:<ENTITY>, Value:mostly_true|false|half_true" in conf
+
+
 @pytest.mark.parametrize(
     ("fmt", "scheme"),
     [

@@ -33,10 +33,13 @@ own reader (``server/src/annotation.py``, ``projectconfig.py``) parses it:
   overlap (brat otherwise flags nested, crossing and identical spans as errors), and under
   ``[attributes]`` each attribute written, for any entity: ``Name<TAB>Arg:<ENTITY>`` for a
   binary one, ``Name<TAB>Arg:<ENTITY>, Value:a|b`` with the values written for the others.
-  brat's configuration cannot hold a value with a space, ``,``, ``|``, ``<`` or ``>``, nor
-  an attribute that is not ``true`` or text (``false``, numbers, lists): those are left
-  out, and an attribute name used both ways keeps the way it was first written; the card
-  counts what was left out.
+  brat's configuration cannot hold a value with a space (an argument of ``annotation.conf``
+  is ``Key:Value`` without whitespace): each whitespace character of a value is written
+  as ``_`` (``mostly true`` -> ``mostly_true``) in the ``.ann`` file and in the ``Value:``
+  list alike, and the card names each value so written. It cannot hold ``,``, ``|``,
+  ``<`` or ``>`` either, nor an attribute that is not ``true`` or text (``false``,
+  numbers, lists): those are left out, and an attribute name used both ways keeps the way
+  it was first written; the card counts what was left out.
 - ``visual.conf`` gives each label its Factmark colour (``bgColor``) and shows the original
   label and relation names in brat's interface.
 
@@ -85,6 +88,9 @@ LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _LINE_BREAK = re.compile(f"[{''.join(sorted(LINE_BREAKS))}]")
 # An attribute value brat's annotation.conf can list (``Value:a|b``) and its .ann can hold.
 _VALUE = re.compile(r"[^\s,|<>]+")
+# What a value holding whitespace is written with instead of each whitespace character.
+_SPACE = re.compile(r"\s")
+SPACE_IN_VALUE = "_"
 # Names with a meaning of their own in brat's configuration files.
 _RESERVED = ("SPAN_DEFAULT", "ARC_DEFAULT", "ATTRIBUTE_DEFAULT", "ENTITY-NESTING")
 _ID_LENGTH = 12
@@ -207,6 +213,8 @@ class BratWriter:
         self.relations = TypeNames("relation", context.relation_types)
         self.attributes = TypeNames("attribute")
         self.values: dict[str, list[str]] = {}  # brat attribute name -> values (binary: [])
+        # Factmark attribute name -> value holding whitespace -> spans it was written for
+        self.respelled: dict[str, dict[str, int]] = {}
         self.unkept_attributes = 0
         self.stems: set[str] = set()
         self.discontinuous = 0
@@ -316,20 +324,25 @@ class BratWriter:
         """The brat name of a span attribute and what follows the span's id on its A line
         (``""`` for a binary attribute, ``" value"``), or None when brat cannot hold it."""
         if value is True:
-            kind = "binary"
-        elif isinstance(value, str) and _VALUE.fullmatch(value):
+            kind, written = "binary", ""
+        elif isinstance(value, str) and _VALUE.fullmatch(
+            written := _SPACE.sub(SPACE_IN_VALUE, value)  # what brat's files can hold
+        ):
             kind = "valued"
         else:
             return None
         brat = self.attributes[name]
-        values = self.values.setdefault(brat, [] if kind == "binary" else [str(value)])
+        values = self.values.setdefault(brat, [] if kind == "binary" else [written])
         if (kind == "binary") != (not values):  # the name was first written the other way
             return None
         if kind == "binary":
             return brat, ""
-        if value not in values:
-            values.append(str(value))
-        return brat, f" {value}"
+        if written != value:
+            counts = self.respelled.setdefault(name, {})
+            counts[str(value)] = counts.get(str(value), 0) + 1
+        if written not in values:
+            values.append(written)
+        return brat, f" {written}"
 
     def _stem(self, record: dict[str, Any]) -> str:
         """``<title slug>-<id prefix>``, unique in this folder whatever the file system's case."""
@@ -419,7 +432,7 @@ class BratWriter:
             (
                 self.unkept_attributes,
                 "span attributes left out, neither true nor text brat's annotation.conf can "
-                "list (no space, ',', '|', '<' or '>'), or an attribute name written both "
+                "list (no ',', '|', '<' or '>', not empty), or an attribute name written both "
                 "with and without a value (the jsonl export keeps them)",
             ),
             (
@@ -435,6 +448,13 @@ class BratWriter:
         ):
             if number:
                 notes.append(f"{part}{what}: {number:,}")
+        for name, values in sorted(self.respelled.items()):
+            for value, number in sorted(values.items()):
+                written = _SPACE.sub(SPACE_IN_VALUE, value)
+                notes.append(
+                    f"{part}brat attribute values cannot hold a space: {name} {value!r} is "
+                    f"written as {written!r}, and annotation.conf lists it so: {number:,}"
+                )
         if self.unkept_details:
             notes.append(
                 "brat has no place for span annotators: they are not in the brat files "
@@ -460,6 +480,7 @@ class BratWriter:
             "relations": self.relations.names,
             "attributes": self.attributes.names,
             "values": self.values,
+            "respelled": self.respelled,
             "counts": {name: getattr(self, name) for name in _COUNTS},
         }
 
@@ -494,6 +515,10 @@ class BratWriter:
             mine += [value for value in values if value not in mine]
         for name, number in state["counts"].items():
             setattr(self, name, getattr(self, name) + number)
+        for name, values in state["respelled"].items():
+            counts = self.respelled.setdefault(name, {})
+            for value, number in values.items():
+                counts[value] = counts.get(value, 0) + number
 
     def drop(self, state: dict[str, Any]) -> None:
         """Remove the files the second process wrote (its documents are written here),
