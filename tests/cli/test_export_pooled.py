@@ -5,6 +5,7 @@ how to export one layer; the files show the pooling as the peers read them."""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from tests.cli.test_cli import factmark
@@ -74,3 +75,47 @@ def test_pooled_annotators_are_told_and_one_layer_is_not(project: Project, tmp_p
         assert " pooled in " not in (out.parent / "README.md").read_text(encoding="utf-8")
         first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
         assert first["label"].count([number, number + 2, "number"]) == 1
+
+
+def test_formats_keeping_each_span_s_annotator_say_nothing_of_pooling(
+    project: Project, tmp_path: Path
+) -> None:
+    """JSONL and XMI keep whose span is whose: the two annotators' copies are told apart
+    in the file, and neither the command nor the card speaks of pooling. Label Studio puts
+    both copies into one annotation, the annotator only in a meta it neither shows nor
+    exports: pooled, and said so."""
+    annotate(project)
+    number = TEXT.index("40")
+
+    out = tmp_path / "j" / "corpus.jsonl"
+    run = factmark("export", project.path, "-f", "jsonl", "-o", out)
+    assert run.returncode == 0, run.stderr
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    copies = [
+        s["annotator"] for s in first["spans"] if (s["start"], s["end"]) == (number, number + 2)
+    ]
+    assert sorted(copies) == ["amina", "bo"]
+    assert pooled_notes(run.stdout) == [] and "side by side" not in run.stdout
+    card = (out.parent / "README.md").read_text(encoding="utf-8")
+    assert " pooled in " not in card and "side by side" not in card
+
+    out = tmp_path / "x" / "corpus.zip"
+    run = factmark("export", project.path, "-f", "xmi", "-o", out)
+    assert run.returncode == 0, run.stderr
+    with zipfile.ZipFile(out) as archive:
+        members = [
+            archive.read(name).decode() for name in archive.namelist() if name.endswith(".xmi")
+        ]
+    assert sum(m.count('annotator="amina"') for m in members) == 3
+    assert sum(m.count('annotator="bo"') for m in members) == 2
+    assert pooled_notes(run.stdout) == []
+    assert " pooled in " not in (out.parent / "README.md").read_text(encoding="utf-8")
+
+    out = tmp_path / "l" / "corpus.json"
+    run = factmark("export", project.path, "-f", "labelstudio", "-o", out)
+    assert run.returncode == 0, run.stderr
+    task = json.loads(out.read_text(encoding="utf-8"))[0]
+    (annotation,) = task["annotations"]  # both annotators' regions in one annotation
+    numbers = [r for r in annotation["result"] if r["value"]["labels"] == ["number"]]
+    assert len(numbers) == 2
+    assert len(pooled_notes(run.stdout)) == 1

@@ -344,6 +344,9 @@ def cancel_while_exporting(
 def test_the_window_says_when_annotators_spans_are_pooled(
     open_window, qtbot: QtBot, tmp_path: Path
 ) -> None:
+    """doccano has no place for a span's annotator: two annotators' copies of a span are
+    two labels there, and the message says so; JSONL keeps each span's annotator, and
+    says nothing of pooling."""
     window = open_window()
     text = "The mayor said 40 bridges were closed."
     added = window.project.add_document(IncomingDocument(text, title="Bridges", status="done"))
@@ -352,23 +355,40 @@ def test_the_window_says_when_annotators_spans_are_pooled(
     for annotator in ("amina", "bo"):
         window.project.add_span(added[0], start, start + 2, "number", annotator=annotator)
 
-    messages = []
-    for layer in ("every annotator's spans", "only amina's spans"):
+    messages = {}
+    for fmt, layer in (
+        ("doccano", "every annotator's spans"),
+        ("doccano", "only amina's spans"),
+        ("jsonl", "every annotator's spans"),
+    ):
         dialog = ExportDialog(window.project, window)
         qtbot.addWidget(dialog)
+        dialog.format.setFocus()
+        qtbot.keyClick(dialog.format, Qt.Key.Key_Home)
+        while dialog.format.currentData() != fmt:  # down the list, as a user goes
+            qtbot.keyClick(dialog.format, Qt.Key.Key_Down)
         dialog.layer.setCurrentIndex(dialog.layer.findText(layer))
-        dialog.output.setText(str(tmp_path / layer.split()[1] / "corpus.jsonl"))
-        export_button = next(
-            b
-            for b in dialog.buttons.buttons()
-            if dialog.buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        qtbot.mouseClick(export_button, Qt.MouseButton.LeftButton)
+        out = tmp_path / f"{fmt}-{layer.split()[1]}" / "corpus.jsonl"
+        dialog.output.setText(str(out))
+        qtbot.mouseClick(_export_button(dialog), Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda dialog=dialog: bool(dialog.result_message))
         assert window.statusBar().currentMessage() == dialog.result_message
-        messages.append(dialog.result_message)
-    pooled, one = messages
+        card = (out.parent / "README.md").read_text(encoding="utf-8")
+        messages[fmt, layer.split()[1]] = (dialog.result_message, card, out)
+    pooled, card, _ = messages["doccano", "annotator's"]
     assert pooled.startswith("Exported 1 document, 2 spans and 0 links to ")
     assert " Spans of 2 annotators (amina, bo) pooled in 1 of 1 document: " in pooled
     assert "--annotator NAME" in pooled and "in the window, Spans." in pooled
+    assert "pooled in 1 of 1 document" in card
+    one, card, _ = messages["doccano", "amina's"]
     assert one.startswith("Exported 1 document, 1 span and 0 links to ") and "pooled" not in one
+    assert "pooled" not in card
+    kept, card, out = messages["jsonl", "annotator's"]
+    # the file tells the two copies apart by their annotators
+    (record,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert sorted((s["text"], s["annotator"]) for s in record["spans"]) == [
+        ("40", "amina"),
+        ("40", "bo"),
+    ]
+    assert kept == f"Exported 1 document, 2 spans and 0 links to {out}."
+    assert "pooled" not in card and "side by side" not in card

@@ -3,7 +3,10 @@
 Adding a format means one new module with ``NAME``, ``SUFFIX``, ``DESCRIPTION`` and
 ``open_writer(path, context)``, and one entry in ``_FORMATS`` (its name and module). A
 module whose output holds other things than the documents' spans and links says what in
-``HOLDS`` (see ``base.HOLDS``), and its writer counts them.
+``HOLDS`` (see ``base.HOLDS``), and its writer counts them. A module whose output keeps
+each span's annotator, so that a reader can tell several annotators' copies of a span
+apart, says ``KEEPS_ANNOTATORS = True``: its messages never say that annotators' spans
+are pooled (``base.pooled_line``).
 """
 
 from __future__ import annotations
@@ -223,7 +226,9 @@ def export(
         result.notes += [note for note in contexts[name].notes if note not in result.notes]
     result.card_values = dict(card_values)
     result.not_adjudicated = not_adjudicated(project, selection)
-    if not selection.majority:  # a majority vote is one layer, whoever made its spans
+    # A majority vote is one layer, whoever made its spans; a format keeping each span's
+    # annotator pools nothing.
+    if not selection.majority and not getattr(module, "KEEPS_ANNOTATORS", False):
         result.pooled = pooled_line(result.parts.values(), result.documents)
     if split:
         result.warnings += [

@@ -326,7 +326,9 @@ def not_adjudicated(project: Project, selection: Selection) -> int:
 
 def pooled_line(parts: Iterable[PartCounts], documents: int) -> str:
     """What an export's messages say when documents hold spans of several annotators side
-    by side ("" when none does): how many, whose, and how to export one layer."""
+    by side ("" when none does): how many, whose, and how to export one layer. Only for a
+    format that loses whose span is whose (not one whose module says
+    ``KEEPS_ANNOTATORS``)."""
     pooled = 0
     annotators: set[str] = set()
     for part in parts:

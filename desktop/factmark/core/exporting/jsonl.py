@@ -16,6 +16,7 @@ from factmark.core.exporting.base import AtomicFile, ExportContext
 
 NAME = "jsonl"
 SUFFIX = ".jsonl"
+KEEPS_ANNOTATORS = True  # each span's annotator: no note of annotators pooled (base)
 DESCRIPTION = "Factmark JSONL: lossless, one document per line (Prodigy-style spans)"
 
 

@@ -72,6 +72,10 @@ from factmark.core.exporting.base import AtomicFile, ExportContext
 
 NAME = "labelstudio"
 SUFFIX = ".json"
+# Not KEEPS_ANNOTATORS: every annotator's spans go into a task's one annotation, and the
+# annotator only into each result's meta, which Label Studio neither shows nor exports
+# (its converter reads ``value``): there, two annotators' copies of a span are two
+# regions of one annotation, and the messages say the spans are pooled.
 DESCRIPTION = (
     "Label Studio JSON tasks (spans as labels results, relations as relation results) "
     "with the .labeling-config.xml Label Studio needs beside them"

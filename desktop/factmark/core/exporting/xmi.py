@@ -44,6 +44,7 @@ from factmark.core.importing.inception_layers import ATTRIBUTE_MARK
 
 NAME = "xmi"
 SUFFIX = ".zip"
+KEEPS_ANNOTATORS = True  # each span's annotator feature: no note of annotators pooled (base)
 # A large export's later documents are written by a second process (see second_process).
 SECOND_PROCESS = True
 DESCRIPTION = (
