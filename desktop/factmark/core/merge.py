@@ -50,7 +50,6 @@ from factmark.core.threeway import (
     CopyBase,
     Tally,
     copy_label,
-    deletions_taken,
     documents_taken,
     merge_document,
     queue_conflict,
@@ -703,11 +702,7 @@ def _merge_three_way(
     """Spans and relations of a copy with a base, one document at a time (threeway)."""
     conn = target.conn
     _add_names(conn, verdict)
-    tally = Tally(
-        taken=documents_taken(conn, base.copy_id),
-        copy_id=base.copy_id,
-        deletions=deletions_taken(conn, base.copy_id),
-    )
+    tally = Tally(taken=documents_taken(conn, base.copy_id), copy_id=base.copy_id)
     seen: set[int] = set()
     for document, spans, relations in source.groups():
         found = documents.get(document)

@@ -461,9 +461,10 @@ class Tally:
     # The target's documents holding spans an earlier merge of this copy took or saw:
     # the copy may have gone back to its base there.
     taken: set[int] = field(default_factory=set)
-    # The copy's deletions earlier rounds took (deletions_taken): (target document, kind,
-    # identity as JSON) -> the copy's tombstone number (None: no tombstone); those this
-    # round takes, to be written.
+    # The copy's deletions of the document being merged that rounds took
+    # (deletions_taken; read a document at a time, :meth:`load_deletions`): (target
+    # document, kind, identity as JSON) -> the copy's tombstone number (None: no
+    # tombstone); those this round takes, to be written.
     copy_id: str = ""
     deletions: dict[tuple[int, str, str], int | None] = field(default_factory=dict)
     deletions_taken: list[list[Any]] = field(default_factory=list)
@@ -472,12 +473,31 @@ class Tally:
         """Write the spans waiting to be added, and the deletions taken."""
         conn.executemany(_INSERT_SPAN, self.pending)
         self.pending.clear()
-        conn.executemany(
-            "INSERT OR REPLACE INTO deletions_taken (document_id, copy_id, kind, key, "
-            "tombstone) VALUES (?, ?, ?, ?, ?)",
-            self.deletions_taken,
-        )
-        self.deletions_taken.clear()
+        self._write_deletions(conn)
+
+    def load_deletions(self, conn: sqlite3.Connection, doc_id: int) -> None:
+        """Read the copy's deletions of the target's document ``doc_id`` that rounds took
+        in place of the document's before (those this round took so far are written first):
+        a copy that deleted a label over hundreds of thousands of spans has as many, and
+        only one document's are held at a time."""
+        self._write_deletions(conn)
+        self.deletions = {
+            (doc_id, kind, key): tombstone
+            for kind, key, tombstone in conn.execute(
+                "SELECT kind, key, tombstone FROM deletions_taken WHERE document_id = ? "
+                "AND copy_id = ?",
+                [doc_id, self.copy_id],
+            )
+        }
+
+    def _write_deletions(self, conn: sqlite3.Connection) -> None:
+        if self.deletions_taken:
+            conn.executemany(
+                "INSERT OR REPLACE INTO deletions_taken (document_id, copy_id, kind, key, "
+                "tombstone) VALUES (?, ?, ?, ?, ?)",
+                self.deletions_taken,
+            )
+            self.deletions_taken.clear()
 
     def taken_before(self, doc_id: int, kind: str, key: str, tombstone: int | None) -> bool:
         """Whether an earlier round of this copy took this deletion of the copy: the
@@ -610,6 +630,7 @@ def merge_document(
     tally.ends = ends
     if len(tally.pending) >= PENDING:
         tally.flush(conn)
+    tally.load_deletions(conn, doc_id)
     annotators = {key[0] for key in changed} | {key[0] for key in ends}
     existing, tombs, tomb_relations = _target_state(conn, doc_id, new, annotators, base.copy_id)
     # A span the target took from this copy unchanged since follows the copy even where
@@ -944,18 +965,6 @@ def _target_state(
         )
     deleted = target_tombstones(conn, doc_id)
     return existing, deleted.spans, deleted.relations
-
-
-def deletions_taken(
-    conn: sqlite3.Connection, copy_id: str
-) -> dict[tuple[int, str, str], int | None]:
-    """The copy's deletions earlier merges of it took, by target document, kind and
-    identity: the copy's tombstone number each came from (None: the copy lacked it)."""
-    found = conn.execute(
-        "SELECT document_id, kind, key, tombstone FROM deletions_taken WHERE copy_id = ?",
-        [copy_id],
-    )
-    return {(doc_id, kind, key): tombstone for doc_id, kind, key, tombstone in found}
 
 
 def documents_taken(conn: sqlite3.Connection, copy_id: str) -> set[int]:
