@@ -167,7 +167,15 @@ def test_json_min_made_by_label_studio_converter(project: Project, tmp_path: Pat
     assert spans_of(project, docs[102].id) == KHARKIV_SPANS
     assert spans_of(project, docs[103].id) == MOSUL_SPANS
     # JSON_MIN writes a control's single answers as bare values, without the region
-    # they were on: they can only be the document's.
+    # they were on (certainty and comment were on two of Olena's four regions): nothing in
+    # the file says which, so they stay the document's, and the report says so.
+    (line,) = report.lines()
+    assert line.endswith(
+        "; kept in the documents' metadata, though they may be answers on regions: "
+        "'certainty' in 1 record, 'comment' in 1 record, 'verdict' in 1 record, as JSON_MIN "
+        "writes an answer of one choice or one line without its region and Label Studio's "
+        "JSON export keeps it)"
+    )
     assert {k: docs[101].meta[k] for k in ("verdict", "certainty", "comment")} == {
         "verdict": "false",
         "certainty": "high",
@@ -433,3 +441,201 @@ def test_json_min_region_with_several_choices_keeps_them_on_its_span(
     assert (span.start, span.end, span.label) == (0, 69, "claim")
     assert span.attrs == {"verdict": ["false", "misleading"]}
     assert span.note == "share of what?\nask the board"
+
+
+# Per-region answers in JSON_MIN. label-studio-converter's prettify_result writes a
+# Choices or TextArea result of one choice (or one line) as that bare string, its region
+# dropped, and one of several as its value with the region; a control with several results
+# in one annotation (a per-region control, one result a region) as a list of both kinds.
+# (text, [(region text, {control: answer value in the full export})], document answers)
+REGION_ANSWERS: list[tuple[str, list[tuple[str, dict[str, list[str]]]], dict[str, list[str]]]] = [
+    (
+        "The mayor said 40 homes flooded.",
+        [("The mayor said 40 homes flooded", {"verdict": ["false"]})],
+        {"checkworthy": ["yes"]},
+    ),
+    (
+        "Police said no one was hurt.",
+        [("no one was hurt", {"verdict": ["false", "misleading"], "comment": ["ask", "again"]})],
+        {},
+    ),
+    (
+        "Bridges closed. Roads shut.",
+        [("Bridges closed", {"verdict": ["false"]}), ("Roads shut", {"verdict": ["false"]})],
+        {},
+    ),
+    (
+        "Schools open. Shops closed.",
+        [("Schools open", {"verdict": ["true"]}), ("Shops closed", {"verdict": ["false"]})],
+        {},
+    ),
+    (
+        "Rain fell. Rivers rose 3 m.",
+        [
+            ("Rain fell", {"verdict": ["mostly true"]}),
+            ("Rivers rose 3 m", {"verdict": ["false", "misleading"]}),
+        ],
+        {},
+    ),
+    ("Power is back.", [("Power is back", {"comment": ["check the grid"]})], {}),
+    ("Nothing to label here.", [], {"checkworthy": ["no"]}),
+    ("Ports reopened.", [("Ports reopened", {"stance": ["supports"]})], {}),
+]
+REGION_CONFIG = """<View>
+  <Labels name="label" toName="text"><Label value="claim"/></Labels>
+  <Text name="text" value="$text"/>
+  <Choices name="verdict" toName="text" perRegion="true" choice="multiple">
+    <Choice value="false"/><Choice value="misleading"/><Choice value="mostly true"/>
+    <Choice value="true"/>
+  </Choices>
+  <TextArea name="comment" toName="text" perRegion="true"/>
+  <Choices name="stance" toName="text" perRegion="true"><Choice value="supports"/></Choices>
+  <Choices name="checkworthy" toName="text"><Choice value="yes"/><Choice value="no"/></Choices>
+</View>
+"""
+WHEN = {"created_at": "2025-03-04T10:12:31.228512Z", "updated_at": "2025-03-04T10:12:31.228530Z"}
+
+
+def region_answers_json_min() -> list[dict[str, Any]]:
+    """REGION_ANSWERS as convert_to_json_min writes them, made by hand from its source:
+    the task data, ``id``, the controls in the order their results come (prettified),
+    then the annotation's bookkeeping."""
+    records = []
+    for number, (text, regions, document) in enumerate(REGION_ANSWERS, start=301):
+        record: dict[str, Any] = {"text": text, "id": number}
+        outputs: dict[str, list[Any]] = {}
+        for part, answers in regions:
+            start = text.index(part)
+            region = {"start": start, "end": start + len(part), "text": part}
+            outputs.setdefault("label", []).append({**region, "labels": ["claim"]})
+            for control, answer in answers.items():
+                key = "text" if control == "comment" else "choices"
+                outputs.setdefault(control, []).append(
+                    answer[0] if len(answer) == 1 else {**region, key: answer}
+                )
+        for control, answer in document.items():
+            outputs[control] = [answer[0] if len(answer) == 1 else {"choices": answer}]
+        for control, values in outputs.items():
+            single = control != "label" and len(values) == 1
+            record[control] = values[0] if single else values
+        record.update(annotator=OLENA, annotation_id=number - 200, **WHEN, lead_time=9.5)
+        records.append(record)
+    return records
+
+
+def region_answers_export() -> list[dict[str, Any]]:
+    """The same tasks as Label Studio 1.x exports them in full (its JSON export)."""
+    tasks = []
+    for number, (text, regions, document) in enumerate(REGION_ANSWERS, start=301):
+        result = []
+        for index, (part, answers) in enumerate(regions):
+            start = text.index(part)
+            region = {"start": start, "end": start + len(part), "text": part}
+            common = {"id": f"r{index}", "to_name": "text", "origin": "manual"}
+            result.append(
+                {**common, "from_name": "label", "type": "labels",
+                 "value": {**region, "labels": ["claim"]}}
+            )  # fmt: skip
+            for control, answer in answers.items():
+                kind, key = ("textarea", "text") if control == "comment" else ("choices", "choices")
+                result.append(
+                    {**common, "from_name": control, "type": kind,
+                     "value": {**region, key: answer}}
+                )  # fmt: skip
+        for control, answer in document.items():
+            result.append(
+                {"id": "d", "from_name": control, "to_name": "text", "type": "choices",
+                 "origin": "manual", "value": {"choices": answer}}
+            )  # fmt: skip
+        annotation = {
+            "id": number - 200,
+            "completed_by": {"id": 1, "email": OLENA, "first_name": "", "last_name": ""},
+            "result": result,
+            "was_cancelled": False,
+            **WHEN,
+            "lead_time": 9.5,
+            "task": number,
+        }
+        tasks.append(
+            {"id": number, "annotations": [annotation], "predictions": [], "data": {"text": text}}
+        )
+    return tasks
+
+
+def test_the_hand_made_json_min_is_what_the_converter_writes(tmp_path: Path) -> None:
+    source = tmp_path / "export.json"
+    source.write_bytes(orjson.dumps(region_answers_export()))
+    config = tmp_path / "config.xml"
+    config.write_text(REGION_CONFIG, encoding="utf-8")
+
+    minimal = converted(source, config, tmp_path / "min", "JSON_MIN")
+
+    assert orjson.loads(minimal.read_bytes()) == region_answers_json_min()
+
+
+def test_json_min_answers_written_bare_go_onto_the_span_the_file_names(
+    project: Project, tmp_path: Path
+) -> None:
+    """A bare answer goes onto a span when the file tells which: its control answers on
+    regions elsewhere in the file, and the annotation has as many regions without an
+    answer of it as it has bare answers, all alike. Else it stays in the document's
+    metadata and the report says so."""
+    path = tmp_path / "min.json"
+    path.write_bytes(orjson.dumps(region_answers_json_min()))
+
+    report = import_file(project, path)
+
+    assert report.lines() == [
+        f"{path}: imported 8 documents, 10 spans (kept in the documents' metadata: 2 answers "
+        "of 'verdict' on regions JSON_MIN does not name, as it writes an answer of one choice "
+        "or one line without its region and the annotation had several regions it could be "
+        "on; kept in the documents' metadata, though they may be answers on regions: 'stance' "
+        "in 1 record, as JSON_MIN writes an answer of one choice or one line without its "
+        "region and Label Studio's JSON export keeps it)"
+    ]
+    docs = by_source(project)
+    found = {}
+    for number, document in docs.items():
+        text = document.text
+        spans = project.spans(document.id or 0)
+        found[number] = (
+            {k: v for k, v in document.meta.items() if k != "source_id"},
+            sorted((text[s.start : s.end], s.attrs, s.note) for s in spans),
+        )
+    assert found == {
+        # one region, one bare answer: verdict answers on regions (task 302 says so)
+        301: (
+            {"checkworthy": "yes"},
+            [("The mayor said 40 homes flooded", {"verdict": "false"}, None)],
+        ),
+        302: (
+            {},
+            [("no one was hurt", {"verdict": ["false", "misleading"]}, "ask\nagain")],
+        ),
+        # two regions, two answers alike: one each
+        303: (
+            {},
+            [
+                ("Bridges closed", {"verdict": "false"}, None),
+                ("Roads shut", {"verdict": "false"}, None),
+            ],
+        ),
+        # two regions, two answers that differ: which is whose is not written
+        304: (
+            {"verdict": ["true", "false"]},
+            [("Schools open", {}, None), ("Shops closed", {}, None)],
+        ),
+        # the answer with its region goes there, the bare one to the other region
+        305: (
+            {},
+            [
+                ("Rain fell", {"verdict": "mostly true"}, None),
+                ("Rivers rose 3 m", {"verdict": ["false", "misleading"]}, None),
+            ],
+        ),
+        # comment answers on regions as a text area: a line of the span's note
+        306: ({}, [("Power is back", {}, "check the grid")]),
+        307: ({"checkworthy": "no"}, []),
+        # stance is never written with its region: which it is, the file cannot say
+        308: ({"stance": "supports"}, [("Ports reopened", {}, None)]),
+    }

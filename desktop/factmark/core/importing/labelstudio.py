@@ -89,17 +89,39 @@ def load(path: Path) -> list[Any]:
 
 
 def left_out(skipped: Counter[str]) -> str | None:
-    """The note telling what the file held that no span or field took, with counts.
+    """The note telling what the file held that no span or field took, with counts,
+    and the answers of JSON_MIN kept in documents' metadata for want of their region.
 
     Each key is a noun and the words after it, split by ``|``: ``"result| in predictions"``.
     """
     renamed = skipped.pop(UNLABELLED, 0)
+    unplaced = _taken(skipped, labelstudio_min.UNPLACED)
+    maybe = _taken(skipped, labelstudio_min.MAYBE_ON_REGIONS)
     told = [
         f"{counted(number, what.split('|')[0])}{what.split('|')[1]}"
         for what, number in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
-    note = "left out: " + ", ".join(told) if told else ""
+    notes = ["left out: " + ", ".join(told)] if told else []
     if renamed:
-        named = f"{counted(renamed, 'link')} without a label imported as {UNLABELLED_LINK!r}"
-        note = f"{note}; {named}" if note else named
-    return note or None
+        notes.append(f"{counted(renamed, 'link')} without a label imported as {UNLABELLED_LINK!r}")
+    if unplaced:
+        answers = ", ".join(f"{counted(n, 'answer')} of {name!r}" for name, n in unplaced)
+        notes.append(
+            f"kept in the documents' metadata: {answers} on regions JSON_MIN does not name, "
+            "as it writes an answer of one choice or one line without its region and the "
+            "annotation had several regions it could be on"
+        )
+    if maybe:
+        controls = ", ".join(f"{name!r} in {counted(n, 'record')}" for name, n in maybe)
+        notes.append(
+            f"kept in the documents' metadata, though they may be answers on regions: "
+            f"{controls}, as JSON_MIN writes an answer of one choice or one line without "
+            "its region and Label Studio's JSON export keeps it"
+        )
+    return "; ".join(notes) or None
+
+
+def _taken(skipped: Counter[str], prefix: str) -> list[tuple[str, int]]:
+    """The counts whose key starts with ``prefix``, by the rest of the key, taken out."""
+    keys = sorted(key for key in skipped if key.startswith(prefix))
+    return [(key.removeprefix(prefix), skipped.pop(key)) for key in keys]
