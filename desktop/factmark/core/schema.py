@@ -501,6 +501,38 @@ def m016_deletions_taken(db: Database) -> None:
         db.execute(statement)
 
 
+def m017_tombstone_origins(db: Database) -> None:
+    """A span's tombstone records where the deleted span came from (``tombstones.origin``):
+    ``''`` when it was made in this project, else its ``spans.origin`` (the copy it was
+    merged from, JSON); NULL for a tombstone written before. A merge reads it when the
+    copy's base lacks the span (the copy added it, then deleted it): the tombstone then
+    deletes the target's span only if the target's came from the same place, so a gold
+    span the lead accepted in one copy and undid does not delete the same gold span
+    another copy brought (:mod:`factmark.core.threeway`)."""
+    for statement in (
+        "ALTER TABLE tombstones ADD COLUMN origin TEXT",
+        # IF EXISTS: an older copy being upgraded to be read by a merge has none left.
+        "DROP TRIGGER IF EXISTS spans_tombstone",
+        _ORIGIN_SPAN_TOMBSTONE,
+    ):
+        # One statement at a time: executescript would commit the migration half done.
+        db.execute(statement)
+
+
+# m016's span trigger, writing the deleted span's origin too (a CASE, not a function: the
+# triggers may call none).
+_ORIGIN_SPAN_TOMBSTONE = (
+    "CREATE TRIGGER spans_tombstone AFTER DELETE ON spans "
+    "WHEN EXISTS (SELECT 1 FROM documents WHERE id = OLD.document_id) BEGIN "
+    'INSERT INTO tombstones (document_id, kind, annotator, start, "end", label, note, attrs, '
+    "origin) VALUES (OLD.document_id, 'span', OLD.annotator, OLD.start, OLD.\"end\", "
+    "OLD.label, OLD.note, OLD.attrs, CASE WHEN OLD.origin IS NULL THEN '' ELSE OLD.origin "
+    "END); "
+    f"DELETE FROM tombstones WHERE {_SAME_SPAN.format(row='OLD')} "
+    "AND id < (SELECT id FROM tombstones ORDER BY id DESC LIMIT 1); END"
+)
+
+
 # The id a new label or link type takes, as an SQL expression (see m007_label_ids).
 NEXT_LABEL_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'labels')"
 NEXT_RELATION_TYPE_ID = "(SELECT id + 1 FROM last_ids WHERE name = 'relation_types')"
@@ -523,6 +555,7 @@ MIGRATIONS = (
     m014_link_attributes,
     m015_spans_for_agreement,
     m016_deletions_taken,
+    m017_tombstone_origins,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
 

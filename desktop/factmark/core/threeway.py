@@ -35,10 +35,15 @@ For every span, link and attribute the merge compares three versions: the copy's
   or link the lead added again stays. A new tombstone of the same identity (the
   annotator added it again and deleted it again) is a new deletion; another copy's
   deletion of it is that copy's own.
-- A tombstone of the copy whose span the copy's base did not hold deletes the target's
-  span only if the target took that span from a copy: a span made in the target itself
-  (a gold span the lead accepted after the copy was made) was never seen by the copy, so
-  an older tombstone under the same identity stands for another span and it stays.
+- A tombstone of the copy whose span the copy's base did not hold (the copy added the
+  span, then deleted it) deletes the target's span only if it is the same span: each
+  tombstone records where its span came from (made in the copy, or merged into it from
+  another copy), and the target's span must have come from there too. A span made in the
+  target itself, or taken from yet another copy (the same gold span accepted in another
+  copy), was never the copy's, so its tombstone stands for another span and it stays. A
+  link the copy added and removed is, likewise, the target's only if both its ends are.
+  A tombstone of an older Factmark does not say: any span the target took from a copy is
+  taken for it, as before.
 - A document's status follows the same rule, except that a document in progress on one
   side and done or skipped on the other becomes done or skipped (it moved on; not a
   conflict). Done against skipped is a conflict.
@@ -136,6 +141,9 @@ class Deleted:
     relations: dict[RelationKey, SpanContent] = field(default_factory=dict)
     span_rows: dict[SpanKey, int] = field(default_factory=dict)
     relation_rows: dict[RelationKey, int] = field(default_factory=dict)
+    # Where each deleted span came from: the copy it was merged from, "" when it was made
+    # in the project itself, None when not known (a tombstone of an older Factmark).
+    span_origins: dict[SpanKey, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -270,7 +278,7 @@ _STATUS_ONE = (
 )
 _TOMBSTONE_COLUMNS = (
     'document_id, kind, annotator, start, "end", label, note, attrs, '
-    "child_annotator, child_start, child_end, child_label, link"
+    "child_annotator, child_start, child_end, child_label, link, origin"
 )
 _TOMBSTONE_STREAM = (
     f"SELECT document_id, rowid, {_TOMBSTONE_COLUMNS} FROM tombstones "
@@ -369,10 +377,11 @@ def _check_tombstones(rows: Rows, verdict: Verdict) -> None:
 
 
 def _add_tombstone(deleted: Deleted, row: list[Any], rowid: int | None = None) -> None:
-    kind, annotator, start, end, label, note, attrs, *child, link = row
+    kind, annotator, start, end, label, note, attrs, *child, link, origin = row
     key = span_key((annotator, start, end, label))
     if kind == "span":
         deleted.spans[key] = span_content((note, attrs))
+        deleted.span_origins[key] = _tombstone_origin(origin)
         if rowid is not None:
             deleted.span_rows[key] = rowid
     elif kind == "relation":
@@ -384,6 +393,15 @@ def _add_tombstone(deleted: Deleted, row: list[Any], rowid: int | None = None) -
             deleted.relation_rows[relation] = rowid
     else:
         raise ValidationError(f"unknown kind {kind!r}")
+
+
+def _tombstone_origin(value: object) -> str | None:
+    """The copy a deleted span came from, as its tombstone records it: "" when made in
+    the project itself, None when the tombstone does not say (an older Factmark's)."""
+    if value is None or value == "":
+        return value
+    found = span_origin(value)  # ValidationError when not a JSON object of text values
+    return (found or {}).get("copy", "")
 
 
 # -- deciding ---------------------------------------------------------------------
@@ -672,7 +690,26 @@ def merge_document(
             for end in key[:2]
         )
 
-    removals = _Removals(deleted.relation_rows, gone_here)
+    def same_end(end: SpanKey) -> bool:
+        # Whether the target's span is the one the copy's link ended at: one of the base,
+        # or one from where the copy's came from (made in the copy: this copy).
+        if document.holds(end) or end not in existing:
+            return True
+        if end in source:
+            _, span_id, _, updated = source[end]
+            came_from: str | None = orjson.loads(base.origin(span_id, updated)).get("copy")
+            return (existing[end].origin or {}).get("copy") == came_from
+        if end not in deleted.span_origins:
+            return True  # nothing says where it came from
+        return _same_span(deleted.span_origins[end], existing[end], base)
+
+    def same_link(key: RelationKey) -> bool:
+        # A link the copy added and then removed (its base lacks it) is the target's link
+        # only if both ends are the same spans: a gold link the lead made and undid in the
+        # copy does not remove the one another copy brought between its own gold spans.
+        return key in document.relations or all(same_end(end) for end in key[:2])
+
+    removals = _Removals(deleted.relation_rows, gone_here, same_link)
     _merge_relations(conn, doc_id, links, existing, tomb_relations, removals, link_conflict, tally)
 
 
@@ -767,8 +804,8 @@ def _merge_span(
         if key in tombs:  # deleted here too: taken
             tally.take(doc_id, "span", key_text, tombstone)
         return
-    if was is None and not (mine.origin or {}).get("copy") and _held(mine, base) is None:
-        return  # made here: the copy never saw it, its tombstone stands for another span
+    if was is None and not _same_span(deleted.span_origins.get(key), mine, base):
+        return  # the copy never saw it: its tombstone stands for another span
     if mine.content in (gone, _held(mine, base)) or _follows(mine, base):
         # Every span of the target under that identity goes: the same span twice (an
         # import's duplicate rows) is one span to the copy, whose base holds it once.
@@ -786,9 +823,7 @@ def _merge_span(
     tally.take(doc_id, "span", key_text, tombstone)
 
 
-def _same_rows(
-    conn: sqlite3.Connection, doc_id: int, key: SpanKey, mine: _TargetSpan
-) -> list[int]:
+def _same_rows(conn: sqlite3.Connection, doc_id: int, key: SpanKey, mine: _TargetSpan) -> list[int]:
     """The target's rows of the span ``key`` that hold what ``mine`` (the oldest) holds:
     the same span twice (an import's duplicate rows) is one span to the copy, so an edit
     the merge takes reaches every row of it. A row edited on its own here keeps its edit."""
@@ -803,6 +838,21 @@ def _same_rows(
         for row_id, note, attrs in found
         if row_id == mine.id or (note, canonical_attrs(attrs)) == mine.content
     ]
+
+
+def _same_span(deleted: str | None, mine: _TargetSpan, base: CopyBase) -> bool:
+    """Whether the target's span ``mine`` is the one a tombstone of the copy stands for,
+    when the copy's base lacks the span (the copy added it, then deleted it). The tombstone
+    says where the deleted span came from (``deleted``): made in the copy, it is the
+    target's span only if the target took it from this copy; merged into the copy from
+    another, only if the target's came from that same copy. A span the target made itself
+    or took from yet another copy (the same gold span accepted in another copy) stays. An
+    older tombstone does not say: any span the target took from a copy, or whose version
+    of this copy it saw, is taken for it."""
+    came_from = (mine.origin or {}).get("copy")
+    if deleted is None:
+        return bool(came_from) or _held(mine, base) is not None
+    return came_from == (deleted or base.copy_id)
 
 
 def _seen(origin: str, base: CopyBase, theirs: SpanContent) -> str:
@@ -844,6 +894,8 @@ class _Removals:
 
     rows: dict[RelationKey, int]
     gone_here: Callable[[RelationKey], bool]
+    # Whether the target's link is the one the copy removed (not another's, the same).
+    same_link: Callable[[RelationKey], bool]
 
 
 @dataclass
@@ -927,6 +979,8 @@ def _merge_relations(
             if removals.gone_here(key):  # deleted here too, or with its span: taken
                 tally.take(doc_id, "relation", key_text, tombstone)
             continue
+        if not removals.same_link(key):
+            continue  # the copy's own link, removed before the target saw it: another
         relation_id, content = found
         if content == was:
             conn.execute("DELETE FROM relations WHERE id = ?", [relation_id])
@@ -977,12 +1031,14 @@ def documents_taken(conn: sqlite3.Connection, copy_id: str) -> set[int]:
 
 def target_tombstones(conn: sqlite3.Connection, doc_id: int) -> Deleted:
     """The target's tombstones of a document, read as the merge comes to it (a merge
-    handles each document once, so those it writes meanwhile are not needed)."""
+    handles each document once, so those it writes meanwhile are not needed). Where their
+    spans came from is not needed either (only a copy's tombstones are asked), so it is
+    not read."""
     found = Deleted()
     for row in conn.execute(
         f"SELECT {_TOMBSTONE_COLUMNS} FROM tombstones WHERE document_id = ? ORDER BY id", [doc_id]
     ):
-        _add_tombstone(found, list(row[1:]))
+        _add_tombstone(found, [*row[1:-1], None])
     return found
 
 
