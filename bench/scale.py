@@ -111,9 +111,13 @@ def timed(command: list[str]) -> tuple[float, float, str]:
     return seconds, memory, out
 
 
-def timed_cpu(command: list[str]) -> tuple[float, float, float, str]:
-    """``timed`` with the process's processor time (user + system, s) second."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+def timed_cpu(command: list[str], to: Path | None = None) -> tuple[float, float, float, str]:
+    """``timed`` with the process's processor time (user + system, s) second; with ``to``,
+    the standard output goes to that file and is not read (empty here)."""
+    with (
+        tempfile.TemporaryFile() if to is None else to.open("wb") as out,
+        tempfile.TemporaryFile() as err,
+    ):
         began = time.perf_counter()
         child = subprocess.Popen(command, env=ENV, stdout=out, stderr=err)
         _, status, usage = os.wait4(child.pid, 0)
@@ -126,7 +130,8 @@ def timed_cpu(command: list[str]) -> tuple[float, float, float, str]:
                 f"{command[:4]} exited with {child.returncode}: {err.read()[-2000:]!r}"
             )
         cpu = usage.ru_utime + usage.ru_stime
-        return elapsed, cpu, usage.ru_maxrss / 1024, out.read().decode("utf-8")
+        printed = "" if to is not None else out.read().decode("utf-8")
+        return elapsed, cpu, usage.ru_maxrss / 1024, printed
 
 
 def inside(code: str) -> tuple[float, float, str]:
@@ -458,6 +463,20 @@ def main(argv: list[str]) -> int:
                 memory,
                 f"processor time {cpu:.2f} s; target < 3 s: {within}",
             )
+            listed = work / "agreement.json"
+            seconds, cpu, memory, _ = timed_cpu(
+                [*factmark, "agree", str(project), "--json"], to=listed
+            )
+            size = listed.stat().st_size
+            listed.unlink()
+            row(
+                "agreement as JSON, every disagreement listed (`factmark agree --json`, "
+                "written as found)",
+                seconds,
+                memory,
+                f"processor time {cpu:.2f} s; {size / 1e6:,.0f} MB of JSON to a file; "
+                f"target: peak < 200 MB: {verdict(memory < 200)}",
+            )
             seconds, memory, out = inside(AGREE_WINDOW.format(path=str(project)))
             figures = json.loads(out.strip().splitlines()[-1])
             row(
@@ -629,8 +648,9 @@ def write_results(rows: list[str], began: datetime) -> None:
 
 def update_results(rows: list[str], chosen: list[str], began: datetime) -> None:
     """Put the rows of a run of some steps at the full size into bench/SCALE.md, in place
-    of the rows of the same name (new ones before the exports'), say when they were
-    measured, and write the README's tables again."""
+    of the rows of the same name (a new one after the row before it in this run, or
+    before the exports'), say when they were measured, and write the README's tables
+    again."""
     path = HERE / "SCALE.md"
     lines = path.read_text(encoding="utf-8").splitlines()
     steps = ", ".join(chosen)
@@ -643,14 +663,19 @@ def update_results(rows: list[str], chosen: list[str], began: datetime) -> None:
     while lines and not lines[-1]:
         lines.pop()
     exports = all(step.startswith("export:") for step in chosen)
-    for new in rows:
+    for number, new in enumerate(rows):
         name = new.split(" | ")[0]
         same = [n for n, line in enumerate(lines) if line.split(" | ")[0] == name]
         if same:
             lines[same[0]] = new
             continue
+        earlier = rows[number - 1].split(" | ")[0] if number else None
+        after = [n for n, line in enumerate(lines) if line.split(" | ")[0] == earlier]
         before = [n for n, line in enumerate(lines) if line.startswith("| export ")]
-        lines.insert(len(lines) if exports or not before else before[0], new)
+        if after:
+            lines.insert(after[0] + 1, new)
+        else:
+            lines.insert(len(lines) if exports or not before else before[0], new)
     lines += ["", *notes, f"{note} on {began:%Y-%m-%d %H:%M} UTC."]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     readme.main([])

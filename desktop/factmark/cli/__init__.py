@@ -105,6 +105,7 @@ def __getattr__(name: str) -> object:
 _PARTS = {
     "_export-part": ("factmark.core.exporting.second_process", "run"),
     "_agree-part": ("factmark.core.agreement", "run_second_part"),
+    "_agree-list": ("factmark.core.agreement_listing", "run_second_part"),
     "_spacy-part": ("factmark.core.exporting.spacy_docbin", "run"),
 }
 

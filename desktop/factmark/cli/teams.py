@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import closing
 from typing import Any
-
-import orjson
 
 from factmark.cli.common import (
     EXIT_FAILED,
@@ -77,6 +76,7 @@ def run_copy(args: argparse.Namespace) -> int:
 def run_agree(args: argparse.Namespace) -> int:
     from factmark.core.agreement import agreement
     from factmark.core.agreement_arrays import keep_freed_memory
+    from factmark.core.agreement_listing import span_disagreement_parts, write_json
     from factmark.core.two_processes import SecondProcessFailed
 
     keep_freed_memory()  # this process counts and ends
@@ -85,12 +85,16 @@ def run_agree(args: argparse.Namespace) -> int:
         # shows: not building the lists saves most of the time on an archive.
         listed = args.documents if args.documents > 0 and not args.json else None
         try:
-            figures = agreement(project, details=args.json, listed=listed)
+            figures = agreement(project, details=args.json, listed=listed, streamed=args.json)
+            if args.json:
+                # The span disagreements written a batch of documents at a time as they
+                # are found, and every document's row a part at a time: no list is held
+                # whole (an archive's took over a gigabyte).
+                with closing(span_disagreement_parts(project)) as parts:
+                    write_json(figures, parts, sys.stdout.buffer)
+                return EXIT_OK
         except SecondProcessFailed as error:
             return _failed(f"{args.project}: {error.strerror or error}")
-    if args.json:
-        sys.stdout.buffer.write(orjson.dumps(figures, option=orjson.OPT_INDENT_2) + b"\n")
-        return EXIT_OK
     if not figures["documents_compared"]:
         _say("no document has spans by two or more annotators: nothing to compare")
         return EXIT_OK

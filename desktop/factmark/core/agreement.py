@@ -49,6 +49,7 @@ from factmark.core.agreement_documents import DocumentFigures, rounded
 from factmark.core.agreement_links import (
     Compared,
     attribute_agreement,
+    compared,
     link_agreement,
     span_disagreements,
 )
@@ -213,6 +214,7 @@ def agreement(
     listed: int | None = None,
     cancelled: Callable[[], bool] | None = None,
     examples: int | None = None,
+    streamed: bool = False,
 ) -> dict[str, Any]:
     """Every figure the ``agree`` command shows, as plain JSON-ready data.
 
@@ -228,6 +230,14 @@ def agreement(
     counts are counted as without ``details`` (an archive's hundreds of thousands of
     disagreements, each with every annotator's version, took five times as long as the
     figures themselves, for a list nobody reads to its end).
+
+    With ``streamed`` (and ``details``) the figures are for writing out as they are found
+    (:func:`factmark.core.agreement_listing.write_json`, ``factmark agree --json``):
+    ``disagreements`` lists every link and attribute disagreement but no span disagreement
+    (:func:`factmark.core.agreement_listing.span_disagreement_batches` reads those a batch
+    at a time), the counts are counted as without ``details``, and ``documents`` is an
+    iterator of lists of rows that together are the list (only one list of rows held at a
+    time: an archive's 100,000 rows as dicts took 90 MB).
 
     The project is read a range of documents at a time and counted on arrays
     (:mod:`factmark.core.agreement_scan`), so that an archive of millions of spans takes
@@ -245,7 +255,7 @@ def agreement(
     labels = [label.name for label in project.labels()]
     codes, people = Codes(labels), Codes([])
     listing = details and examples is not None  # a few of each figure's, read apart
-    every = details and not listing
+    every = details and not listing and not streamed
 
     def count(ids: range) -> _Tally:
         return _count(project, labels, codes, people, every, workers, ids, cancelled=cancelled)
@@ -253,7 +263,9 @@ def agreement(
     def figures(tally: _Tally) -> dict[str, Any]:
         if listing and examples is not None:
             tally.spans = _span_examples(project, codes, people, tally.disagreeing, examples)
-        return tally.figures(codes, people, details, listed, examples if listing else None)
+        return tally.figures(
+            codes, people, details, listed, examples if listing else None, streamed
+        )
 
     first = two_processes.cut(project, [], FROM_BYTES, SHARE)
     if first is None:
@@ -289,7 +301,7 @@ def _span_examples(
         batch = next(batches, None)
         if batch is None:
             break
-        for one in _compared(batch):
+        for one in compared(batch):
             for entry in span_disagreements(one):
                 label = entry["label"]
                 if listed[label] < wanted.get(label, 0):
@@ -310,24 +322,6 @@ def _first_of_each(entries: list[dict[str, Any]], examples: int | None) -> list[
             seen[key] += 1
             kept.append(entry)
     return kept
-
-
-def _compared(batch: Batch) -> Iterator[Compared]:
-    """The documents of ``batch`` that have spans, each with its spans by annotator."""
-    for at, rows in enumerate(batch.rows):
-        if not rows:
-            continue
-        spans: dict[str, list[SpanRow]] = {}
-        for row in map(SpanRow._make, rows):
-            spans.setdefault(row.annotator or "", []).append(row)
-        yield Compared(
-            batch.ids[at],
-            batch.texts.names.uid(at),
-            batch.texts.names.title(at),
-            batch.texts.text(at),
-            spans,
-            batch.relations.get(at, []),
-        )
 
 
 def _count(
@@ -446,7 +440,7 @@ class _Tally:
                 self.overall[key].add(value)
         self.documents.add(batch, documents, people)
         self.units.add(batch, codes)
-        for one in _compared(batch):
+        for one in compared(batch):
             if details:
                 self.spans += span_disagreements(one)
             if one.relations or any(
@@ -488,14 +482,17 @@ class _Tally:
         details: bool,
         listed: int | None,
         examples: int | None = None,
+        streamed: bool = False,
     ) -> dict[str, Any]:
         """The figures of everything pooled, in ``agreement``'s shape (with ``examples``,
-        :attr:`spans` holds only those listed and the counts are :attr:`disagreeing`)."""
+        :attr:`spans` holds only those listed, with ``streamed`` none, and the counts are
+        :attr:`disagreeing`; with ``streamed``, ``documents`` is an iterator of lists of
+        rows)."""
         annotators = sorted({name for pair in self.pairs for name in pair})
         units = self.units.figures(codes, people, self.labels)
         links, unmatched = link_agreement(self.slow)
         attributes, differing = attribute_agreement(self.slow, annotators)
-        every = details and examples is None
+        every = details and examples is None and not streamed
         spans = Counter(e["label"] for e in self.spans) if every else self.disagreeing
         more: dict[str, Any] = {
             "alpha_u": {"overall": units.overall, "labels": units.labels},
@@ -527,7 +524,9 @@ class _Tally:
                 }
                 for pair, counts in sorted(self.pairs.items())
             ],
-            "documents": self.documents.listed(listed),
+            "documents": (
+                self.documents.listed_in_parts() if streamed else self.documents.listed(listed)
+            ),
             "notes": [ALPHA_NOTE] if self.documents.count else [],
         }
 

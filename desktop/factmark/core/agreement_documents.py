@@ -9,17 +9,20 @@ annotators' names and rounded figures) is made only for the documents listed.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from factmark.core.agreement_arrays import Ints
 from factmark.core.agreement_scan import Batch, Codes, DocumentTally
 from factmark.core.agreement_texts import Names
 
 Floats = npt.NDArray[np.float64]
 UNDEFINED = 2.0  # where an undefined figure sorts: after every defined one
+ROWS = 1024  # rows made at a time when every document is listed in parts
 # More than two halves of the last of 4 places: a figure that rounds no higher than
 # another is at most this much above it unrounded.
 _MARGIN = 2e-4
@@ -35,6 +38,9 @@ class _Part:
     exact: Floats
     overlap: Floats
     kappa: Floats
+
+    def __len__(self) -> int:
+        return len(self.exact)
 
     def rows(self, places: list[int]) -> list[dict[str, Any]]:
         """The rows of the documents at these places."""
@@ -117,6 +123,32 @@ class DocumentFigures:
         rows.sort(key=lambda d: (_key(d["exact_f1"]), _key(d["kappa"]), d["title"], d["id"]))
         return rows if limit is None else rows[:limit]
 
+    def listed_in_parts(self, size: int = ROWS) -> Iterator[list[dict[str, Any]]]:
+        """Every document's row in the order of :meth:`listed`, in lists of at most ``size``
+        rows, made as each list is asked for: the order is found from arrays of the sort
+        keys (titles and uids as their ranks), so that only ``size`` rows are dicts at once.
+        """
+        if not self.count:
+            return
+        parts = self.parts
+        exact = _keys(np.concatenate([part.exact for part in parts]))
+        kappa = _keys(np.concatenate([part.kappa for part in parts]))
+        titles = _ranks([part.documents.title(at) for part in parts for at in range(len(part))])
+        uids = _ranks([part.documents.uid(at) for part in parts for at in range(len(part))])
+        order = np.lexsort((uids, titles, kappa, exact))  # stable: ties in the order read
+        del exact, kappa, titles, uids
+        starts = np.cumsum([0] + [len(part) for part in parts])
+        for first in range(0, len(order), size):
+            chosen = order[first : first + size]
+            owner = np.searchsorted(starts, chosen, side="right") - 1
+            rows: list[dict[str, Any]] = [{} for _ in chosen]
+            for number in np.unique(owner).tolist():
+                where = np.flatnonzero(owner == number)
+                made = parts[number].rows((chosen[where] - starts[number]).tolist())
+                for at, row in zip(where.tolist(), made, strict=True):
+                    rows[at] = row
+            yield rows
+
 
 def rounded(value: float | None) -> float | None:
     """A figure as shown: 4 places."""
@@ -129,3 +161,15 @@ def _floats(values: Floats) -> list[float | None]:
 
 def _key(value: float | None) -> float:
     return UNDEFINED if value is None else value
+
+
+def _keys(values: Floats) -> Floats:
+    """Per figure, the key :meth:`DocumentFigures.listed` sorts its row's figure by (rounded
+    as Python rounds it, so that figures equal once rounded tie as they do there)."""
+    return np.array([_key(rounded(v)) for v in _floats(values)], dtype=np.float64)
+
+
+def _ranks(names: list[str]) -> Ints:
+    """Per name, its place among the distinct names sorted (equal names, equal places)."""
+    place = {name: at for at, name in enumerate(sorted(set(names)))}
+    return np.fromiter(map(place.__getitem__, names), dtype=np.int64, count=len(names))

@@ -19,14 +19,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from factmark.core.model import Relation
 from factmark.core.reading import SpanRow
+
+if TYPE_CHECKING:
+    from factmark.core.agreement_scan import Batch
 
 UNSET = "(unset)"
 NOT_ATTRIBUTES = {"review"}  # the adjudication mark, not an annotator's judgement
@@ -42,6 +46,24 @@ class Compared:
     text: str
     spans: dict[str, list[SpanRow]]
     relations: list[Relation] = field(default_factory=list)
+
+
+def compared(batch: Batch) -> Iterator[Compared]:
+    """The documents of ``batch`` that have spans, each with its spans by annotator."""
+    for at, rows in enumerate(batch.rows):
+        if not rows:
+            continue
+        spans: dict[str, list[SpanRow]] = {}
+        for row in map(SpanRow._make, rows):
+            spans.setdefault(row.annotator or "", []).append(row)
+        yield Compared(
+            batch.ids[at],
+            batch.texts.names.uid(at),
+            batch.texts.names.title(at),
+            batch.texts.text(at),
+            spans,
+            batch.relations.get(at, []),
+        )
 
 
 def clusters(document: Compared) -> list[list[SpanRow]]:
