@@ -248,7 +248,6 @@ def test_a_second_process_that_fails_fails_the_command_in_one_line(
     assert main(["agree", str(path), "--json"]) == 1
     err = capsys.readouterr().err
     assert err == (
-        f"factmark: error: {path}: the second agreement process stopped (ended by signal "
-        "SIGKILL)\n"
+        f"factmark: error: {path}: the second agreement process stopped (ended by signal SIGKILL)\n"
     )
     assert list((tmp_path / "tmp").iterdir()) == []

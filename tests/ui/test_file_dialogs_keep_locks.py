@@ -91,7 +91,7 @@ def test_a_file_dialog_on_the_projects_folder_keeps_the_project_locked(
 
     with sqlite3.connect(path) as db:  # the label the window saved is in the project
         stored = db.execute(
-            "SELECT d.text, s.start, s.\"end\", s.label FROM spans s "
+            'SELECT d.text, s.start, s."end", s.label FROM spans s '
             "JOIN documents d ON d.id = s.document_id"
         ).fetchall()
         labels = [name for (name,) in db.execute("SELECT name FROM labels")]

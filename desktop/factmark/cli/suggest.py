@@ -68,8 +68,7 @@ def run_suggest(args: argparse.Namespace) -> int:
             else:
                 name = document.title or document.uid[:12]
                 _say(
-                    f"{name}: {counted(added, 'new suggestion')}, "
-                    f"{len(pending):,} awaiting review"
+                    f"{name}: {counted(added, 'new suggestion')}, {len(pending):,} awaiting review"
                 )
         if not args.json:
             _say(f"{counted(total, 'new suggestion')} stored for review")

@@ -60,8 +60,7 @@ _RTL_LETTER = (
 # The blocks those letters are in (and the mark): a text is scanned for these, and only
 # what is found is asked whether it is a letter.
 _RTL_BLOCK = (
-    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
-    "\U0001e800-\U0001efff]"
+    "[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff]"
 )
 LINK_COLOURS = {"attributed_to": "#0072B2", "part_of": "#D55E00", "cue_of": "#009E73"}  # Okabe-Ito
 
