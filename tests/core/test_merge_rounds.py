@@ -129,6 +129,38 @@ def test_a_deletion_of_anothers_span_is_named_in_the_report(tmp_path: Path) -> N
     assert "  deleted: posts: number 51-56 by bob" in report.lines()
 
 
+def test_a_copy_deleting_many_of_anothers_spans_names_the_first_fifty_and_counts_the_rest(
+    tmp_path: Path,
+) -> None:
+    """A copy that deleted 120 of bob's spans (a label deleted, say): the report names 50
+    and says how many more, and keeps no line for the others (an archive's label is
+    hundreds of thousands of spans)."""
+    desk, ana = _desk_and_copy(tmp_path)
+    bob = tmp_path / "bob.factmark"
+    with Project.open(desk) as project:
+        make_copy(project, bob, "bob")
+    with Project.open(bob) as project:
+        for start in range(120):
+            project.add_span(_document(project), start, start + 1, "number", "bob")
+    _merge(desk, bob)
+    _merge(ana, bob)
+    with Project.open(ana) as project:
+        for span in list(project.spans(_document(project))):
+            if span.annotator == "bob":
+                project.delete_span(span.id or 0)
+    report = _merge(desk, ana)
+
+    assert not [s for s in _spans(desk) if s[0] == "bob"]
+    named = [line for line in report.lines() if line.startswith("  deleted: posts: number")]
+    assert named[:2] == [
+        "  deleted: posts: number 0-1 by bob",
+        "  deleted: posts: number 1-2 by bob",
+    ]
+    assert len(named) == 50
+    assert "  deleted: ... and 70 more" in report.lines()
+    assert len(report.deleted) == 50 and report.deleted_count == 120
+
+
 def test_review_marks_and_decided_conflicts_stay_as_the_annotator_goes_on(
     tmp_path: Path,
 ) -> None:

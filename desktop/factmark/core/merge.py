@@ -47,6 +47,7 @@ from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
 from factmark.core.storage import OlderProjectError, now
 from factmark.core.text import counted
 from factmark.core.threeway import (
+    DELETED_LISTED,
     CopyBase,
     Tally,
     copy_label,
@@ -104,8 +105,10 @@ class MergeReport:
     relations_changed: int = 0
     relations_deleted: int = 0
     queued: list[str] = field(default_factory=list)
-    # Spans deleted that were not the copy's annotator's own (one line each).
+    # Spans deleted that were not the copy's annotator's own: one line each for the
+    # first of them, and how many there were.
     deleted: list[str] = field(default_factory=list)
+    deleted_count: int = 0
     three_way: bool = False
     without_base: bool = False
     error: str | None = None
@@ -177,9 +180,9 @@ class MergeReport:
             if len(self.queued) > QUEUED_LISTED:
                 more = len(self.queued) - QUEUED_LISTED
                 lines.append((f"  queued: ... and {more} more", False))
-            lines += [(f"  deleted: {line}", False) for line in self.deleted[:QUEUED_LISTED]]
-            if len(self.deleted) > QUEUED_LISTED:
-                more = len(self.deleted) - QUEUED_LISTED
+            lines += [(f"  deleted: {line}", False) for line in self.deleted]
+            if self.deleted_count > DELETED_LISTED:
+                more = self.deleted_count - DELETED_LISTED
                 lines.append((f"  deleted: ... and {more} more", False))
         if self.without_base:
             lines.append(
@@ -748,6 +751,7 @@ def _merge_three_way(
     report.relations_deleted = tally.relations_deleted
     report.queued += tally.queued
     report.deleted += tally.deleted
+    report.deleted_count += tally.deleted_count
 
 
 def _merge_annotations(

@@ -458,6 +458,10 @@ def status_decision(base: str | None, source: str, target: str) -> str:
 # -- writing the target -----------------------------------------------------------
 
 
+# How many of the spans a merge deleted that were not the copy's annotator's are named.
+DELETED_LISTED = 50
+
+
 @dataclass
 class Tally:
     """What a three-way merge did, for the report."""
@@ -469,8 +473,11 @@ class Tally:
     relations_changed: int = 0
     relations_deleted: int = 0
     queued: list[str] = field(default_factory=list)  # one line per conflict queued
-    # One line per span deleted that is not the copy's annotator's own.
+    # One line per span deleted that is not the copy's annotator's own, the first
+    # DELETED_LISTED of them (a copy deleting a label may delete hundreds of thousands),
+    # and how many there were.
     deleted: list[str] = field(default_factory=list)
+    deleted_count: int = 0
     gone: list[SpanKey] = field(default_factory=list)  # deleted in the document being merged
     # Spans to add, written many at once (flush); the spans of the document being merged
     # that links added need at once (their ids).
@@ -671,7 +678,10 @@ def merge_document(
             conn, doc_id, key, document, source, deleted, existing, tombs, base, conflict, tally
         )
     # Spans of others than the copy's annotator that the merge deleted are named.
-    tally.deleted += [f"{name}: {_describe_key(k)}" for k in tally.gone if k[0] != base.annotator]
+    others = [k for k in tally.gone if k[0] != base.annotator]
+    tally.deleted_count += len(others)
+    room = DELETED_LISTED - len(tally.deleted)
+    tally.deleted += [f"{name}: {_describe_key(k)}" for k in others[: max(room, 0)]]
     tally.gone.clear()
 
     def link_conflict(
