@@ -81,9 +81,8 @@ def test_formats_keeping_each_span_s_annotator_say_nothing_of_pooling(
     project: Project, tmp_path: Path
 ) -> None:
     """JSONL and XMI keep whose span is whose: the two annotators' copies are told apart
-    in the file, and neither the command nor the card speaks of pooling. Label Studio puts
-    both copies into one annotation, the annotator only in a meta it neither shows nor
-    exports: pooled, and said so."""
+    in the file, and neither the command nor the card speaks of pooling. Label Studio too:
+    each annotator's spans are an annotation of their own, named in it."""
     annotate(project)
     number = TEXT.index("40")
 
@@ -115,7 +114,19 @@ def test_formats_keeping_each_span_s_annotator_say_nothing_of_pooling(
     run = factmark("export", project.path, "-f", "labelstudio", "-o", out)
     assert run.returncode == 0, run.stderr
     task = json.loads(out.read_text(encoding="utf-8"))[0]
-    (annotation,) = task["annotations"]  # both annotators' regions in one annotation
-    numbers = [r for r in annotation["result"] if r["value"]["labels"] == ["number"]]
-    assert len(numbers) == 2
-    assert len(pooled_notes(run.stdout)) == 1
+    copies = []
+    for annotation in task["annotations"]:  # one per annotator
+        (named,) = [r["value"]["text"] for r in annotation["result"] if r["type"] == "textarea"]
+        copies += [
+            (*named, r["value"]["start"])
+            for r in annotation["result"]
+            if r["type"] == "labels" and r["value"]["labels"] == ["number"]
+        ]
+    assert sorted(copies) == [("amina", number), ("bo", number)]
+    assert pooled_notes(run.stdout) == []
+    card = (out.parent / "README.md").read_text(encoding="utf-8")
+    assert " pooled in " not in card
+    # Label Studio takes only its own accounts as completed_by: the card says whose
+    # the annotations are there, and where the names are
+    assert "without `completed_by`" in card and "credited to whoever imports" in card
+    assert "`factmark_annotator` text area" in run.stdout

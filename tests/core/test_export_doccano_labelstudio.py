@@ -293,22 +293,56 @@ def test_labelstudio_model_tells_code_points_from_utf16(
 
 
 def test_labelstudio_relations_and_annotations(corpus_project: Project, tmp_path: Path) -> None:
+    """One annotation per annotator, as Label Studio holds several people's work: each
+    holds that annotator's regions only and names them in its factmark_annotator text
+    area; the spans without an annotator are an annotation of their own. A link between
+    two annotations' regions is in the task's meta, and counted in the notes."""
     out = tmp_path / "tasks.json"
-    export(corpus_project, "labelstudio", out, ALL)
+    result = export(corpus_project, "labelstudio", out, ALL)
     expected = truth(corpus_project)
 
-    with_relations = 0
+    with_relations = across = 0
     for task in load_tasks(out):
         want = expected[task["data"]["factmark_id"]]
         assert task["data"]["factmark_status"] == want["status"]
-        assert len(task["annotations"]) == 1  # every corpus document has spans
         assert "predictions" not in task
-        assert "completed_by" not in task["annotations"][0]
-        regions = {r["id"]: r for r in results(task) if r["type"] == "labels"}
+        whose = []
+        regions = {}
+        for annotation in task["annotations"]:
+            assert "completed_by" not in annotation
+            assert annotation["ground_truth"] is False  # no gold layer in the corpus
+            own = {r["id"]: r for r in annotation["result"] if r["type"] == "labels"}
+            named = [r for r in annotation["result"] if r["type"] == "textarea"]
+            who = named[0]["value"]["text"][0] if named else None
+            assert len(named) <= 1 and named == (
+                []
+                if who is None
+                else [
+                    {
+                        "id": "factmark_annotator",
+                        "from_name": "factmark_annotator",
+                        "to_name": "text",
+                        "type": "textarea",
+                        "value": {"text": [who]},
+                    }
+                ]
+            )
+            assert {r.get("meta", {}).get("annotator") for r in own.values()} == {who}
+            whose.append(who)
+            for link in annotation["result"]:
+                if link["type"] == "relation":  # within the annotation
+                    assert link["from_id"] in own and link["to_id"] in own
+            regions.update(own)
+        # the project's annotators of this document, the spans without one first
+        assert whose == sorted(
+            {s[4] for s in want["spans"]}, key=lambda w: (w is not None, w or "")
+        )
         assert len(regions) == len(want["spans"])  # ids are unique within the task
         links = [r for r in results(task) if r["type"] == "relation"]
+        links_across = task.get("meta", {}).get("factmark_links", [])
+        across += len(links_across)
         got = []
-        for link in links:
+        for link in links + links_across:
             assert link["direction"] == "right"
             (kind,) = link["labels"]
             head, child = regions[link["from_id"]], regions[link["to_id"]]
@@ -316,6 +350,13 @@ def test_labelstudio_relations_and_annotations(corpus_project: Project, tmp_path
         assert sorted(got) == want["relations"]
         with_relations += bool(got)
     assert with_relations == 2
+    # 𠮷野家 (wei's) is linked to 北京 (nobody's)
+    assert across == 1
+    assert any(
+        "links between two annotators' spans" in note and note.endswith(": 1")
+        for note in result.notes
+    )
+    assert any("credited to whoever imports" in note for note in result.notes)
 
 
 def test_labelstudio_annotation_only_for_labelled_work(
@@ -338,7 +379,7 @@ def test_labelstudio_annotation_only_for_labelled_work(
 
     new, done, skipped = load_tasks(out)
     assert new["annotations"] == []
-    assert done["annotations"] == [{"result": []}]
+    assert done["annotations"] == [{"result": [], "ground_truth": False}]
     (annotation,) = skipped["annotations"]
     assert annotation["was_cancelled"] is True
     assert [r["value"]["text"] for r in annotation["result"]] == ["100"]
@@ -365,8 +406,16 @@ def test_labelstudio_exact_task_for_one_document(project: Project, tmp_path: Pat
                         "type": "labels",
                         "value": {"start": 2, "end": 7, "text": "Lagos", "labels": ["location"]},
                         "meta": {"annotator": "amina", "text": ["city"], "attrs": {"k": 1}},
-                    }
-                ]
+                    },
+                    {
+                        "id": "factmark_annotator",
+                        "from_name": "factmark_annotator",
+                        "to_name": "text",
+                        "type": "textarea",
+                        "value": {"text": ["amina"]},
+                    },
+                ],
+                "ground_truth": False,
             }
         ],
     }
@@ -416,6 +465,34 @@ def test_labelstudio_config_without_relation_types(project: Project) -> None:
     assert [x.get("value") for x in view.iter("Label")] == [x.name for x in project.labels()]
 
 
+def test_labelstudio_config_shows_the_annotator_when_spans_have_one(
+    project: Project, tmp_path: Path
+) -> None:
+    """The text area naming each annotation's annotator is in the config when an exported
+    span has an annotator (Label Studio shows a result only for a control of its
+    config), and not otherwise."""
+    text = "Police said 12 roads were shut."
+    doc_id, *_ = project.add_document(IncomingDocument(text, status="done")) or ()
+    project.add_span(doc_id, 12, 14, "number")
+    plain = tmp_path / "plain.json"
+    export(project, "labelstudio", plain, ALL)
+    view = ET.fromstring(labelstudio_writer.config_path(plain).read_bytes())
+    assert view.findall("TextArea") == []
+    assert all("factmark_annotator" not in str(r) for r in results(load_tasks(plain)[0]))
+
+    project.add_span(doc_id, 0, 6, "source", annotator="amina")
+    named = tmp_path / "named.json"
+    export(project, "labelstudio", named, ALL)
+    view = ET.fromstring(labelstudio_writer.config_path(named).read_bytes())
+    (area,) = view.findall("TextArea")
+    assert (area.get("name"), area.get("toName")) == ("factmark_annotator", "text")
+    tags = [child.tag for child in view]
+    assert tags[tags.index("TextArea") - 1] == "Header"  # its caption in the interface
+    first, second = load_tasks(named)[0]["annotations"]
+    assert [r["type"] for r in first["result"]] == ["labels"]  # nobody's span
+    assert [r["from_name"] for r in second["result"]] == ["label", "factmark_annotator"]
+
+
 def test_labelstudio_split_writes_a_config_per_part(
     corpus_project: Project, tmp_path: Path
 ) -> None:
@@ -427,6 +504,11 @@ def test_labelstudio_split_writes_a_config_per_part(
         assert tasks in result.files
         assert (tmp_path / f"corpus.{part}.labeling-config.xml") in result.files
         assert len(load_tasks(tasks)) == result.parts[part].documents
+    # one labeling interface for the parts, which go into one Label Studio project
+    configs = {
+        (tmp_path / f"corpus.{part}.labeling-config.xml").read_bytes() for part in ("train", "dev")
+    }
+    assert len(configs) == 1 and b'name="factmark_annotator"' in configs.pop()
 
 
 def test_labelstudio_failed_export_leaves_nothing(

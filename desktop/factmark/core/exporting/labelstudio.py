@@ -1,18 +1,25 @@
 """Label Studio JSON tasks, with the labeling config Label Studio needs beside them.
 
-``corpus.json`` is a JSON array of tasks, one per document::
+``corpus.json`` is a JSON array of tasks, one per document, each with one annotation per
+annotator (Label Studio's own model: its agreement, review and converter read each
+annotation as one person's work)::
 
     {"id": 1, "data": {"text": ..., "title": ..., "factmark_id": uid, "factmark_status": ...},
      "annotations": [{"result": [
         {"id": "s1", "from_name": "label", "to_name": "text", "type": "labels",
          "value": {"start": 13, "end": 82, "text": ..., "labels": ["claim"]},
-         "meta": {"annotator": ..., "text": [note], "attrs": {...}}},
+         "meta": {"annotator": "amina", "text": [note], "attrs": {...}}},
         {"type": "relation", "from_id": "s5", "to_id": "s1", "direction": "right",
-         "labels": ["attributed_to"], "meta": {"text": [note], "attrs": {"quote": ...}}}]}]}
+         "labels": ["attributed_to"], "meta": {"text": [note], "attrs": {"quote": ...}}},
+        {"id": "factmark_annotator", "from_name": "factmark_annotator", "to_name": "text",
+         "type": "textarea", "value": {"text": ["amina"]}}], "ground_truth": false},
+       {"result": [... bo's spans ...], "ground_truth": false}],
+     "meta": {"factmark_links": [relation results joining two annotations' regions]}}
 
 and ``corpus.labeling-config.xml`` the ``<View>`` to paste into the project's labeling
-interface (every project label with its colour and key, the relation types, and
-``<Text name="text" value="$text"/>``).
+interface (every project label with its colour and key, the relation types,
+``<Text name="text" value="$text"/>`` and, when some exported span has an annotator,
+the ``factmark_annotator`` text area).
 
 Choices made here:
 
@@ -22,18 +29,36 @@ Choices made here:
 
 - Factmark's spans are people's work, so they go into ``annotations``, not
   ``predictions`` (which Label Studio shows as a model's pre-annotations to review).
-  A document gets an annotation when it has spans or is done or skipped (a done
-  document without spans says "nothing to label here"); a skipped document's
-  annotation is ``was_cancelled``, Label Studio's "skipped". Unfinished documents
-  without spans have none and stay unlabeled tasks.
-- The annotator is not ``completed_by``: on import Label Studio resolves that to an
-  account of the instance (by e-mail or user id) and refuses unknown ones
-  (``_insert_valid_completed_by`` in ``label_studio/tasks/serializers.py``), while a
-  Factmark annotator is just a name. It goes into each result's ``meta``, which Label
-  Studio keeps as it is (``meta: types.frozen()`` in ``web/libs/editor/src/regions/
-  Result.js``), together with the span's note as ``meta.text``, the region note Label
-  Studio shows and edits (``setMetaText`` in ``web/libs/editor/src/mixins/Normalization``).
-  The annotation is credited to whoever imports the file.
+  Each annotator's spans are one annotation, in the order of their names; the spans
+  without an annotator are one annotation of their own, first. A document without
+  spans gets one empty annotation when it is done or skipped ("nothing to label
+  here"); a skipped document's annotations are ``was_cancelled``, Label Studio's
+  "skipped". Unfinished documents without spans have none and stay unlabeled tasks.
+- ``ground_truth`` is written on each annotation, true only for the gold layer's
+  (annotator ``gold``): Label Studio's importer makes an imported annotation ground
+  truth unless told (``annotation.pop('ground_truth', True)`` in ``add_annotations``),
+  which would put every annotator's work forward as the reference.
+- Who made an annotation is not ``completed_by``: on import Label Studio resolves that
+  to an account of the instance, by e-mail (``{"email": ...}``) or user id, and refuses
+  the whole import for any other value, an unknown e-mail included unless the server
+  sets ``ALLOW_IMPORT_TASKS_WITH_UNKNOWN_EMAILS`` (``_insert_valid_completed_by`` in
+  ``label_studio/tasks/serializers.py``; its newest releases credit an unknown one to
+  whoever imports instead), while a Factmark annotator is just a name. Without
+  ``completed_by`` the annotation is credited to whoever imports the file, and the
+  card says so. The name is the annotation's answer in the ``factmark_annotator``
+  text area (a ``textarea`` result on no region), which Label Studio shows with the
+  annotation and its converter writes (JSON_MIN's ``factmark_annotator``); it is also
+  in each region's ``meta.annotator``, which Label Studio keeps as it is (``meta:
+  types.frozen()`` in ``web/libs/editor/src/regions/Result.js``), together with the
+  span's note as ``meta.text``, the region note Label Studio shows and edits
+  (``setMetaText`` in ``web/libs/editor/src/mixins/Normalization``).
+- A relation lives in one annotation and joins two of its regions (``from_id`` and
+  ``to_id`` are region ids of that annotation's result). A link between spans of two
+  annotators (or an annotator's span and one without an annotator) has no place
+  there: it goes into the task's ``meta`` under ``factmark_links``, as a relation
+  result (region ids are unique in the task), which Label Studio keeps with the task
+  and exports (its export leaves out only ``overlap`` and ``is_labeled``) but does not
+  show; Factmark reads it back, and the card counts these links.
 - A relation points from the head span to the child span (``direction: right``). Label
   Studio's relation result holds ``labels`` and ``direction`` only (its editor's
   ``RelationStore`` serialises ``from_id``, ``to_id``, ``direction``, ``labels``): a
@@ -69,13 +94,13 @@ from typing import Any
 import orjson
 
 from factmark.core.exporting.base import AtomicFile, ExportContext
+from factmark.core.importing.labelstudio_tasks import ANNOTATOR_CONTROL, LINKS_ACROSS
+from factmark.core.model import GOLD
 
 NAME = "labelstudio"
 SUFFIX = ".json"
-# Not KEEPS_ANNOTATORS: every annotator's spans go into a task's one annotation, and the
-# annotator only into each result's meta, which Label Studio neither shows nor exports
-# (its converter reads ``value``): there, two annotators' copies of a span are two
-# regions of one annotation, and the messages say the spans are pooled.
+# Each annotator's spans are an annotation of their own: no note of annotators pooled (base)
+KEEPS_ANNOTATORS = True
 DESCRIPTION = (
     "Label Studio JSON tasks (spans as labels results, relations as relation results) "
     "with the .labeling-config.xml Label Studio needs beside them"
@@ -83,6 +108,7 @@ DESCRIPTION = (
 CONFIG_SUFFIX = ".labeling-config.xml"
 FROM_NAME = "label"  # the <Labels> control
 TO_NAME = "text"  # the <Text> object, fed from data.text
+_NAMED = "labelstudio.annotators"  # ExportContext.shared: some exported span has one
 
 
 def config_path(tasks: Path) -> Path:
@@ -91,8 +117,10 @@ def config_path(tasks: Path) -> Path:
     return tasks.with_name(f"{tasks.name.removesuffix(tasks.suffix)}{CONFIG_SUFFIX}")
 
 
-def labeling_config(context: ExportContext) -> str:
-    """The ``<View>`` for a project with these labels and relation types."""
+def labeling_config(context: ExportContext, annotators: bool = False) -> str:
+    """The ``<View>`` for a project with these labels and relation types; with
+    ``annotators``, the ``factmark_annotator`` text area that shows whose each
+    annotation is."""
     view = ET.Element("View")
     labels = ET.SubElement(view, "Labels", name=FROM_NAME, toName=TO_NAME)
     for label in context.labels:
@@ -105,61 +133,49 @@ def labeling_config(context: ExportContext) -> str:
         for kind in context.relation_types:
             ET.SubElement(relations, "Relation", value=kind)
     ET.SubElement(view, "Text", name=TO_NAME, value=f"${TO_NAME}")
+    if annotators:
+        ET.SubElement(view, "Header", value="Annotator in Factmark")
+        ET.SubElement(
+            view,
+            "TextArea",
+            name=ANNOTATOR_CONTROL,
+            toName=TO_NAME,
+            rows="1",
+            maxSubmissions="1",
+            placeholder="the Factmark annotator whose annotation this is",
+        )
     ET.indent(view)
     return ET.tostring(view, encoding="unicode") + "\n"
 
 
 def task(record: dict[str, Any], number: int = 1) -> dict[str, Any]:
-    """One Factmark record as the Label Studio task with id ``number``."""
-    result: list[dict[str, Any]] = []
+    """One Factmark record as the Label Studio task with id ``number``: one annotation
+    per annotator (the spans without one in an annotation of their own)."""
+    results: dict[str | None, list[dict[str, Any]]] = {}
+    owner: dict[int, str | None] = {}  # span number -> whose annotation holds its region
     for span in record["spans"]:
-        region: dict[str, Any] = {
-            "id": _region_id(span["id"]),
-            "from_name": FROM_NAME,
-            "to_name": TO_NAME,
-            "type": "labels",
-            "value": {
-                "start": span["start"],
-                "end": span["end"],
-                "text": span["text"],
-                "labels": [span["label"]],
-            },
-        }
-        meta: dict[str, Any] = {}
-        if span["annotator"]:
-            meta["annotator"] = span["annotator"]
-        if span["note"]:
-            meta["text"] = [span["note"]]
-        if span["attrs"]:
-            meta["attrs"] = span["attrs"]
-        if meta:
-            region["meta"] = meta
-        result.append(region)
+        who = span["annotator"] or None
+        owner[span["id"]] = who
+        results.setdefault(who, []).append(_region(span))
+    across = []
     for relation in record["relations"]:
-        link: dict[str, Any] = {
-            "type": "relation",
-            "from_id": _region_id(relation["head"]),
-            "to_id": _region_id(relation["child"]),
-            "direction": "right",
-            "labels": [relation["label"]],
-        }
-        # Label Studio's relation holds labels and a direction only: the link's note and
-        # attributes go in its meta, as a span's, which Label Studio keeps as imported.
-        meta = {}
-        if relation["note"]:
-            meta["text"] = [relation["note"]]
-        if relation["attrs"]:
-            meta["attrs"] = relation["attrs"]
-        if meta:
-            link["meta"] = meta
-        result.append(link)
+        who = owner[relation["head"]]
+        if who == owner[relation["child"]]:
+            results[who].append(_link(relation))
+        else:  # a relation joins regions of one annotation only
+            across.append(_link(relation))
     annotations = []
-    if result or record["status"] in ("done", "skipped"):
-        annotation: dict[str, Any] = {"result": result}
-        if record["status"] == "skipped":
+    for who in sorted(results, key=lambda name: (name is not None, name or "")):
+        result = results[who]
+        if who is not None:
+            result.append(annotator_result(who))
+        annotations.append({"result": result, "ground_truth": who == GOLD})
+    if not annotations and record["status"] in ("done", "skipped"):
+        annotations.append({"result": [], "ground_truth": False})  # "nothing to label here"
+    if record["status"] == "skipped":
+        for annotation in annotations:
             annotation["was_cancelled"] = True
-        annotations.append(annotation)
-    return {
+    done: dict[str, Any] = {
         "id": number,
         "data": {
             TO_NAME: record["text"],
@@ -169,6 +185,65 @@ def task(record: dict[str, Any], number: int = 1) -> dict[str, Any]:
         },
         "annotations": annotations,
     }
+    if across:
+        done["meta"] = {LINKS_ACROSS: across}
+    return done
+
+
+def annotator_result(name: str) -> dict[str, Any]:
+    """The ``factmark_annotator`` text area's answer naming an annotation's annotator."""
+    return {
+        "id": ANNOTATOR_CONTROL,
+        "from_name": ANNOTATOR_CONTROL,
+        "to_name": TO_NAME,
+        "type": "textarea",
+        "value": {"text": [name]},
+    }
+
+
+def _region(span: dict[str, Any]) -> dict[str, Any]:
+    region: dict[str, Any] = {
+        "id": _region_id(span["id"]),
+        "from_name": FROM_NAME,
+        "to_name": TO_NAME,
+        "type": "labels",
+        "value": {
+            "start": span["start"],
+            "end": span["end"],
+            "text": span["text"],
+            "labels": [span["label"]],
+        },
+    }
+    meta: dict[str, Any] = {}
+    if span["annotator"]:
+        meta["annotator"] = span["annotator"]
+    if span["note"]:
+        meta["text"] = [span["note"]]
+    if span["attrs"]:
+        meta["attrs"] = span["attrs"]
+    if meta:
+        region["meta"] = meta
+    return region
+
+
+def _link(relation: dict[str, Any]) -> dict[str, Any]:
+    link: dict[str, Any] = {
+        "type": "relation",
+        "from_id": _region_id(relation["head"]),
+        "to_id": _region_id(relation["child"]),
+        "direction": "right",
+        "labels": [relation["label"]],
+    }
+    # Label Studio's relation holds labels and a direction only: the link's note and
+    # attributes go in its meta, as a span's, which Label Studio keeps as imported.
+    meta = {}
+    if relation["note"]:
+        meta["text"] = [relation["note"]]
+    if relation["attrs"]:
+        meta["attrs"] = relation["attrs"]
+    if meta:
+        link["meta"] = meta
+    return link
 
 
 def _region_id(span_number: int) -> str:
@@ -181,9 +256,9 @@ class LabelStudioWriter:
     def __init__(self, path: Path, context: ExportContext) -> None:
         self.context = context
         self.count = 0
+        self.across = 0  # links between two annotations' regions (in the task's meta)
         self.config = AtomicFile(config_path(path))
         try:
-            self.config.write(labeling_config(context).encode("utf-8"))
             self.out = AtomicFile(path)
         except BaseException:
             self.config.discard()
@@ -192,17 +267,42 @@ class LabelStudioWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         self.out.write(b"\n" if self.count == 0 else b",\n")
-        self.out.write(orjson.dumps(task(record, self.count + 1)))
+        written = task(record, self.count + 1)
+        self.out.write(orjson.dumps(written))
         self.count += 1
+        self.across += len(written.get("meta", {}).get(LINKS_ACROSS, ()))
+        if not self.context.shared.get(_NAMED) and any(
+            span["annotator"] for span in record["spans"]
+        ):
+            self.context.shared[_NAMED] = True  # every part's config then shows the names
 
     def finish(self) -> list[Path]:
         self.out.write(b"\n]\n" if self.count else b"]\n")
-        note = (
+        named = bool(self.context.shared.get(_NAMED))
+        self.config.write(labeling_config(self.context, named).encode("utf-8"))
+        part = f"{self.context.part}: " if self.context.part else ""
+        notes = [
             "Label Studio: set the project's labeling interface to the "
             f"`*{CONFIG_SUFFIX}` file beside the tasks before importing them"
-        )
-        if note not in self.context.notes:
-            self.context.notes.append(note)
+        ]
+        if named:
+            notes.append(
+                "Label Studio: each annotator's spans are an annotation of their own, "
+                "without `completed_by`: Label Studio takes only one of its accounts there "
+                "(an e-mail or user id it knows; any other name refuses the whole import, "
+                "or in its newest releases is credited to whoever imports), so the "
+                "annotations are credited to whoever imports the file and each names its "
+                f"Factmark annotator in the `{ANNOTATOR_CONTROL}` text area the labeling "
+                "config shows (and in each region's `meta.annotator`)"
+            )
+        if self.across:
+            notes.append(
+                f"{part}links between two annotators' spans (or an annotator's and a span "
+                "without one): Label Studio's relations join regions of one annotation, so "
+                f"these are in the task's `meta.{LINKS_ACROSS}`, which Label Studio keeps "
+                f"but does not show, and Factmark reads back: {self.across:,}"
+            )
+        self.context.notes += [note for note in notes if note not in self.context.notes]
         try:
             files = self.config.finish()
         except BaseException:

@@ -15,8 +15,12 @@ writes) is a list of tasks (one task alone is taken too)::
      "predictions": [...]}
 
 Each task becomes one document; the spans of every annotation are kept, each with its
-annotator (``meta.annotator`` of a result, else ``completed_by``'s e-mail or name; a bare
-user number names nobody). A region with several labels gives one span per label.
+annotator (``meta.annotator`` of a result, else the annotation's answer in the
+``factmark_annotator`` text area Factmark's export names its annotator in, else
+``completed_by``'s e-mail or name; a bare user number names nobody). A region with
+several labels gives one span per label. Links Factmark's export keeps in the task's
+``meta.factmark_links`` (between regions of two annotations, which no relation result
+can join) are read too, each end by a region id only one annotation holds.
 Results sharing a region's ``id`` (Label Studio's per-region controls) are that span's
 attributes (``choices`` and other values, by control name) or its note (``textarea``,
 and the region's own ``meta.text``); results on no region are the document's, kept in

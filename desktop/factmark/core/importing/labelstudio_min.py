@@ -25,7 +25,9 @@ how many answers of a control known to be on regions could not be placed, and wh
 controls of a record with regions may be answers on regions (unless the file shows them
 answered on a document without regions: then they are the document's).
 Records of one task (same ``id``) become one document holding every annotation's
-spans. Relations are not in JSON_MIN (the converter drops them).
+spans, each with its annotator: the record's ``factmark_annotator`` (the text area
+Factmark's export names an annotation's annotator in), else its ``annotator``.
+Relations are not in JSON_MIN (the converter drops them).
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ from factmark.core.model import STATUSES, ValidationError
 
 # What the converter adds to each record besides the task data and the results.
 _BOOKKEEPING = ("id", "annotator", "annotation_id", "created_at", "updated_at", "lead_time")
-_NOT_META = (*_BOOKKEEPING, "agreement", "factmark_id", "factmark_status", "title")
+# Factmark's own fields: its export's data, and the text area naming the annotator.
+_OWN = ("factmark_id", "factmark_status", "title", full.ANNOTATOR_CONTROL)
+_NOT_META = (*_BOOKKEEPING, "agreement", *_OWN)
 # Keys of the report's counts (see labelstudio.left_out): answers of a control on
 # regions that could not be placed, and records whose bare answers may be on regions.
 UNPLACED = "unplaced|"
@@ -111,7 +115,7 @@ def _task(
         for item in value
         if isinstance(item, dict)
     ]
-    data = {k: v for k, v in first.items() if k not in _BOOKKEEPING}
+    data = {k: v for k, v in first.items() if k not in (*_BOOKKEEPING, full.ANNOTATOR_CONTROL)}
     key = full.text_key(data, regions)
     text: str = first[key]
     status = first.get("factmark_status")
@@ -126,7 +130,12 @@ def _task(
     for number, (_, record) in enumerate(group):
         if record.get(key) != text:
             raise ValidationError(f"its records do not all hold the same {key!r}")
-        annotator = full.annotator_name(record.get("annotator"))
+        # Factmark's export names the annotator in a text area; ``annotator`` is then
+        # Label Studio's account that imported it, or nobody.
+        named = record.get(full.ANNOTATOR_CONTROL)
+        annotator = full.named_annotator({"value": {"text": named}}) or full.annotator_name(
+            record.get("annotator")
+        )
         who = annotator or str(record.get("annotation_id", number + 1))
         controls = [(c, v) for c, v in record.items() if c != key and c not in _NOT_META]
         # Labelled regions first: the answers on them find their spans whatever the order.

@@ -17,6 +17,10 @@ from factmark.core.model import STATUSES, ValidationError
 
 UNLABELLED_LINK = "related"
 UNLABELLED = "link| without a label"  # counted apart: these are imported, not left out
+# What Factmark's export names an annotation's annotator in (a text area's answer), and
+# the task meta key of its links between two annotations' regions.
+ANNOTATOR_CONTROL = "factmark_annotator"
+LINKS_ACROSS = "factmark_links"
 # What Factmark's own export adds to each task's data; not copied into metadata.
 _OWN_DATA = ("title", "factmark_id", "factmark_status")
 _CHOICE_TYPES = ("choices",)
@@ -57,12 +61,36 @@ def _task(task: Any, path: Path, skipped: Counter[str]) -> IncomingDocument:
             skipped[f"result| in {kind}"] += regions
     document = IncomingDocument(text, _title(data, text, path), meta, _status(data, annotations))
     by_control: dict[str, list[tuple[str, Any]]] = {}
+    held: dict[str, list[list[IncomingSpan]]] = {}  # region id -> each annotation's spans
     for number, annotation in enumerate(annotations):
         if not isinstance(annotation, dict):
             raise ValidationError("an annotation must be a JSON object")
-        _annotation(document, number, annotation, by_control, skipped)
+        own = _annotation(document, number, annotation, by_control, skipped)
+        for region, spans in own.items():
+            held.setdefault(region, []).append(spans)
+    _links_across(document, task.get("meta"), held, skipped)
     document.meta.update(merged_controls(by_control))
     return document
+
+
+def _links_across(
+    document: IncomingDocument,
+    meta: Any,
+    regions: dict[str, list[list[IncomingSpan]]],
+    skipped: Counter[str],
+) -> None:
+    """The links Factmark's export keeps in the task's ``meta`` (``factmark_links``):
+    they join regions of two annotations, which no relation result can. A region id
+    held by several annotations names no span."""
+    links = meta.get(LINKS_ACROSS) if isinstance(meta, dict) else None
+    if not isinstance(links, list):
+        return
+    unique = {region: held[0] for region, held in regions.items() if len(held) == 1}
+    for link in links:
+        if isinstance(link, dict):
+            _relation(document, link, unique, skipped)
+        else:
+            skipped["link| to a region that is no span"] += 1
 
 
 def merged_controls(by_control: dict[str, list[tuple[str, Any]]]) -> dict[str, Any]:
@@ -129,22 +157,25 @@ def _annotation(
     annotation: dict[str, Any],
     by_control: dict[str, list[tuple[str, Any]]],
     skipped: Counter[str],
-) -> None:
-    annotator = annotator_name(annotation.get("completed_by"))
+) -> dict[str, list[IncomingSpan]]:
+    """Read one annotation into ``document``; returns its regions' spans by region id."""
     results = _results(annotation)
-    spans: dict[str, list[IncomingSpan]] = {}
     for result in results:
         if not isinstance(result, dict):
             raise ValidationError("a result must be a JSON object")
+    named = [named_annotator(r) for r in results if r.get("from_name") == ANNOTATOR_CONTROL]
+    annotator = next(filter(None, named), None) or annotator_name(annotation.get("completed_by"))
+    spans: dict[str, list[IncomingSpan]] = {}
+    for result in results:
         if result.get("type") == "labels":
             for span in region_spans(document.text, result, (number,), annotator, skipped):
                 spans.setdefault(str(result.get("id")), []).append(span)
     for result in results:
         kind = result.get("type")
-        if kind == "labels":
+        if kind == "labels" or result.get("from_name") == ANNOTATOR_CONTROL:
             continue
         if kind == "relation":
-            _relation(document, number, result, spans, skipped)
+            _relation(document, result, spans, skipped)
             continue
         value = result.get("value")
         read = (
@@ -169,6 +200,16 @@ def _annotation(
                 span.attrs[control] = read[0] if single else read
     for region in spans.values():
         document.spans.extend(region)
+    return spans
+
+
+def named_annotator(result: dict[str, Any]) -> str | None:
+    """The annotator Factmark's export names in an annotation's ``factmark_annotator``
+    text area (its first line), or None."""
+    value = result.get("value")
+    lines = value.get("text") if isinstance(value, dict) else None
+    lines = [lines] if isinstance(lines, str) else lines if isinstance(lines, list) else []
+    return next((x.strip() for x in lines if isinstance(x, str) and x.strip()), None)
 
 
 def region_spans(
@@ -256,7 +297,6 @@ def annotator_name(completed_by: Any) -> str | None:
 
 def _relation(
     document: IncomingDocument,
-    number: int,
     result: dict[str, Any],
     spans: dict[str, list[IncomingSpan]],
     skipped: Counter[str],
