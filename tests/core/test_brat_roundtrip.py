@@ -4,7 +4,8 @@ What brat cannot hold is worked out here independently of the exporter (from bra
 standoff rules) and left out of what is expected back: annotators; line breaks at a span's
 edges (a fragment cannot hold one); line breaks and tabs in notes (one line each);
 attributes that are neither true nor text brat's annotation.conf can list; spaces in
-attribute values, which come back as ``_``. Every exported folder is read by brat's own
+attribute values, which come back as ``_`` into a project defining no value they stand for
+(see the test of verdicts respelled). Every exported folder is read by brat's own
 parser too (brat_oracle), which must find no error.
 """
 
@@ -206,6 +207,69 @@ def test_verdicts_holding_spaces_are_written_with_underscores_brat_reads_and_lis
         (note,) = [n for n in result.notes if repr(original) in n]
         assert f"is written as {written!r}" in note and note.endswith(f": {spans}")
         assert note in card
+
+
+def test_a_respelled_verdict_comes_back_with_its_space_where_the_project_defines_it(
+    project: Project, tmp_path: Path
+) -> None:
+    """A verdict 'mostly true' goes to brat as mostly_true; imported into a project whose
+    claims define the value 'mostly true' it comes back with its space. Into a project
+    that does not define it (or defines two values written so), it stays mostly_true
+    and the report says so."""
+    text = "The mayor said 40 homes flooded. Police said no one was hurt. It was 12."
+    stored = project.add_document(IncomingDocument(text, title="Floods", status="done"))
+    assert stored is not None
+    verdicts = {
+        "The mayor said 40 homes flooded.": {"verdict": "mostly true"},
+        "Police said no one was hurt.": {"verdict": "false"},
+        "It was 12.": {"verdict": "mostly true", "certainty": "rather high"},
+    }
+    for needle, attrs in verdicts.items():
+        start = text.index(needle)
+        project.add_span(stored[0], start, start + len(needle), "claim", attrs=attrs)
+    folder = tmp_path / "brat"
+    export(project, "brat", folder, ALL)
+    (ann,) = folder.glob("*.ann")
+    assert "verdict T1 mostly_true" in ann.read_text(encoding="utf-8")  # brat's spelling
+
+    def imported(name: str, definitions: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        with Project.open(tmp_path / f"{name}.factmark") as into:
+            into.set_setting("attributes", definitions)
+            report = import_file(into, ann)
+            assert not report.errors, report.lines()
+            (document,) = into.documents()
+            spans = into.spans(document.id or 0)
+            return {text[s.start : s.end]: s.attrs for s in spans}, report.lines()
+
+    verdict = {"name": "verdict", "values": ["true", "mostly true", "false"]}
+    back, lines = imported("defined", {"claim": [verdict], "source": []})
+    assert back == verdicts | {"It was 12.": {"verdict": "mostly true", "certainty": "rather_high"}}
+    # certainty is defined nowhere: kept as brat wrote it, and said so
+    (line,) = lines
+    assert line.endswith(
+        "(certainty 'rather_high' kept as written on 1 span (brat files write a space in a "
+        "value as '_'; the project defines no value of certainty it stands for))"
+    )
+    assert "verdict 'mostly" not in line
+
+    back, lines = imported("undefined", {"claim": [{"name": "verdict", "values": ["false"]}]})
+    assert [a["verdict"] for a in back.values()] == ["mostly_true", "false", "mostly_true"]
+    (line,) = lines
+    assert (
+        "verdict 'mostly_true' kept as written on 2 spans (brat files write a space in a "
+        "value as '_'; the project defines no value of verdict it stands for)" in line
+    )
+
+    # a definition for another label does not say what a claim's value is; two values
+    # written alike do not say which one it was
+    twice = {"name": "verdict", "values": ["mostly true", "mostly\ttrue"]}
+    back, lines = imported("twice", {"claim": [twice], "source": [verdict]})
+    assert back["The mayor said 40 homes flooded."]["verdict"] == "mostly_true"
+    assert (
+        "verdict 'mostly_true' kept as written on 2 spans (brat files write a space in a "
+        "value as '_'; the project defines several values it may stand for "
+        "('mostly\\ttrue', 'mostly true'))" in lines[0]
+    )
 
 
 ATTRS = st.fixed_dictionaries(

@@ -214,11 +214,12 @@ def import_file(
         )
         return report
     types_before = project.relation_types()
-    items = (
-        reader(path, _vocabulary(project))
-        if reader in (xmi.read, webanno_tsv.read)
-        else reader(path)
-    )
+    if reader in (xmi.read, webanno_tsv.read):
+        items = reader(path, _vocabulary(project))
+    elif reader is brat.read:  # values brat holds respelled: the project's say which
+        items = brat.read(path, project.attribute_definitions())
+    else:
+        items = reader(path)
     try:
         with project.transaction():
             if create_labels and reader is brat.read:

@@ -35,10 +35,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from factmark.core.importing.base import Item, title_from
 from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
@@ -56,6 +57,10 @@ _FACTMARK_VISUAL = "# brat display configuration written by Factmark"
 # What str.splitlines() splits at, as the brat export does: gaps of these only are line breaks.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _UNKEPT = {"E": "event", "N": "normalisation", "*": "equivalence"}
+# What Factmark's brat export writes for each whitespace character of an attribute value
+# (exporting.brat: annotation.conf cannot list a value holding a space).
+_SPACE = re.compile(r"\s")
+_SPACE_WRITTEN = "_"
 
 
 def annotations_of(txt: Path) -> Path | None:
@@ -67,9 +72,16 @@ def annotations_of(txt: Path) -> Path | None:
     return ann if ann.is_file() else None
 
 
-def read(path: Path) -> Iterator[Item]:
+def read(
+    path: Path, definitions: Mapping[str, list[dict[str, Any]]] | None = None
+) -> Iterator[Item]:
     """The document of a ``.ann`` file (or of a ``.txt`` with one beside it): an item for
-    each line that could not be read, then the document with everything else."""
+    each line that could not be read, then the document with everything else.
+
+    ``definitions`` are the attribute definitions of the project the file goes into (by
+    label, as ``Project.attribute_definitions`` gives them): a value brat could only hold
+    with ``_`` for its spaces is read back as the defined value it stands for (see
+    :func:`spelled_back`)."""
     ann_path = path if path.suffix.lower() != ".txt" else path.with_suffix(".ann")
     txt_path = ann_path.with_suffix(".txt")
     if not txt_path.is_file():
@@ -107,8 +119,52 @@ def read(path: Path) -> Iterator[Item]:
         IncomingRelation(head, child, names.get(label, label), "\n".join(notes) or None)
         for head, child, label, notes in parsed.relations.values()
     ]
+    kept = spelled_back(spans, definitions or {})
+    note = "; ".join(filter(None, [parsed.summary(), *kept])) or None
     document = IncomingDocument(text, title_from(text, txt_path), {}, "new", spans, relations)
-    yield Item(None, document, parsed.summary())
+    yield Item(None, document, note)
+
+
+def spelled_back(
+    spans: list[IncomingSpan], definitions: Mapping[str, list[dict[str, Any]]]
+) -> list[str]:
+    """Give the spans' attribute values holding ``_`` back their spaces where the project
+    says which value they stand for; what the report says of the others.
+
+    brat's ``annotation.conf`` cannot list a value with whitespace, so Factmark's brat
+    export writes each whitespace character as ``_`` (``mostly true`` -> ``mostly_true``).
+    A value read is the defined value of that attribute (for the span's label) that is
+    written so, when exactly one is; a value the project defines as it is stays. Any
+    other value holding ``_`` is kept as written, and counted in the lines returned."""
+    kept: dict[tuple[str, str], list[Any]] = {}  # (name, value) -> [spans, candidates]
+    for span in spans:
+        for name, value in span.attrs.items():
+            if not isinstance(value, str) or _SPACE_WRITTEN not in value:
+                continue
+            defined = [
+                v for d in definitions.get(span.label, ()) if d.get("name") == name
+                for v in d.get("values", ())
+            ]  # fmt: skip
+            if value in defined:
+                continue
+            meant = sorted({v for v in defined if _SPACE.sub(_SPACE_WRITTEN, v) == value})
+            if len(meant) == 1:
+                span.attrs[name] = meant[0]
+            else:
+                counts = kept.setdefault((name, value), [0, meant])
+                counts[0] += 1
+    lines = []
+    for (name, value), (number, meant) in sorted(kept.items()):
+        why = (
+            f"the project defines several values it may stand for ({', '.join(map(repr, meant))})"
+            if meant
+            else f"the project defines no value of {name} it stands for"
+        )
+        lines.append(
+            f"{name} {value!r} kept as written on {number:,} span{'s' * (number > 1)} "
+            f"(brat files write a space in a value as {_SPACE_WRITTEN!r}; {why})"
+        )
+    return lines
 
 
 def declared_types(path: Path) -> tuple[list[str], list[str]]:
