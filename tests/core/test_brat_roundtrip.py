@@ -214,8 +214,9 @@ def test_a_respelled_verdict_comes_back_with_its_space_where_the_project_defines
 ) -> None:
     """A verdict 'mostly true' goes to brat as mostly_true; imported into a project whose
     claims define the value 'mostly true' it comes back with its space. Into a project
-    that does not define it (or defines two values written so), it stays mostly_true
-    and the report says so."""
+    whose verdicts hold no such value (or two values written so), it stays mostly_true
+    and the report says so; a value of an attribute the project does not define stays
+    as written without a word."""
     text = "The mayor said 40 homes flooded. Police said no one was hurt. It was 12."
     stored = project.add_document(IncomingDocument(text, title="Floods", status="done"))
     assert stored is not None
@@ -244,13 +245,10 @@ def test_a_respelled_verdict_comes_back_with_its_space_where_the_project_defines
     verdict = {"name": "verdict", "values": ["true", "mostly true", "false"]}
     back, lines = imported("defined", {"claim": [verdict], "source": []})
     assert back == verdicts | {"It was 12.": {"verdict": "mostly true", "certainty": "rather_high"}}
-    # certainty is defined nowhere: kept as brat wrote it, and said so
+    # certainty is defined nowhere: kept as brat wrote it, as any value of an attribute
+    # the project does not define (brat corpora write values with _ of their own)
     (line,) = lines
-    assert line.endswith(
-        "(certainty 'rather_high' kept as written on 1 span (brat files write a space in a "
-        "value as '_'; the project defines no value of certainty it stands for))"
-    )
-    assert "verdict 'mostly" not in line
+    assert line.endswith("imported 1 document, 3 spans")
 
     back, lines = imported("undefined", {"claim": [{"name": "verdict", "values": ["false"]}]})
     assert [a["verdict"] for a in back.values()] == ["mostly_true", "false", "mostly_true"]

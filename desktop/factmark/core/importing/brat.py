@@ -134,18 +134,19 @@ def spelled_back(
     brat's ``annotation.conf`` cannot list a value with whitespace, so Factmark's brat
     export writes each whitespace character as ``_`` (``mostly true`` -> ``mostly_true``).
     A value read is the defined value of that attribute (for the span's label) that is
-    written so, when exactly one is; a value the project defines as it is stays. Any
-    other value holding ``_`` is kept as written, and counted in the lines returned."""
+    written so, when exactly one is; a value the project defines as it is stays, and so
+    does any value of an attribute the project does not define for that label (brat
+    corpora write ``high_confidence`` of their own). A value of a defined attribute that
+    none or several of its values stand for is kept as written, and counted in the lines
+    returned."""
     kept: dict[tuple[str, str], list[Any]] = {}  # (name, value) -> [spans, candidates]
     for span in spans:
         for name, value in span.attrs.items():
             if not isinstance(value, str) or _SPACE_WRITTEN not in value:
                 continue
-            defined = [
-                v for d in definitions.get(span.label, ()) if d.get("name") == name
-                for v in d.get("values", ())
-            ]  # fmt: skip
-            if value in defined:
+            named = [d for d in definitions.get(span.label, ()) if d.get("name") == name]
+            defined = [v for d in named for v in d.get("values", ())]
+            if not named or value in defined:  # nothing to read it by, or as it is
                 continue
             meant = sorted({v for v in defined if _SPACE.sub(_SPACE_WRITTEN, v) == value})
             if len(meant) == 1:
