@@ -16,9 +16,13 @@ from pytestqt.qtbot import QtBot
 from factmark.core.agreement import agreement
 from factmark.core.project import Project
 from factmark.ui.dialogs.team_dialogs import AgreementDialog
+from tests.core.agreement_reference import straightforward_agreement
 from tests.core.test_agreement_batches import hostile
+from tests.core.test_agreement_table import titled
 
-__all__ = ["hostile"]  # the fixture: CJK, Arabic, emoji, CRLF, spans crossing lines
+# The fixtures: CJK, Arabic, emoji, CRLF, spans crossing lines; titles in many scripts,
+# some alike in their first 40 characters, some empty, many documents tied on every figure.
+__all__ = ["hostile", "titled"]
 
 
 @pytest.fixture
@@ -92,15 +96,52 @@ def test_a_click_on_a_heading_sorts_by_that_figure(
     assert titles == sorted(titles)
 
 
-@pytest.mark.parametrize("how", ["enter", "double-click"])
-def test_enter_or_double_click_opens_the_document_in_review_mode(
-    open_window, qtbot: QtBot, project: Path, how: str
+@pytest.mark.parametrize("column", [0, 1, 2, 3])
+def test_each_heading_sorts_both_ways(
+    open_window, qtbot: QtBot, titled: Path, tmp_path: Path, column: int
 ) -> None:
-    window, dialog, _figures = opened(open_window, project)
-    click_heading(qtbot, dialog, 3)  # sorted: the row's document, not the figures' n-th
+    """Two clicks on a heading: its column ascending and descending (an undefined figure
+    after every defined one ascending), rows alike in it in the order the figures list
+    them; as Python sorts the straightforward computation's rows."""
+    project = Path(shutil.copy(titled, tmp_path / "titled.factmark"))
+    with Project.open_to_read(project) as reading:
+        expected = straightforward_agreement(reading)["documents"]
+    window = open_window(project)
+    window.action_table["agreement"].trigger()
+    dialog = window.findChild(AgreementDialog)
+    assert dialog is not None and shown(dialog) == [expected_row(d) for d in expected]
+    header = dialog.documents.horizontalHeader()
+    orders = set()
+    for _ in range(2):
+        click_heading(qtbot, dialog, column)
+        assert header.sortIndicatorSection() == column
+        descending = header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        orders.add(descending)
+        if column == 0:
+            rows = sorted(expected, key=lambda d: d["title"] or d["id"][:12], reverse=descending)
+        else:
+            name = ("exact_f1", "overlap_f1", "kappa")[column - 1]
+            rows = sorted(expected, key=lambda d: key(d[name]), reverse=descending)
+        assert shown(dialog) == [expected_row(d) for d in rows]
+    assert orders == {False, True}
+
+
+@pytest.mark.parametrize(
+    ("how", "column"), [("enter", 3), ("double-click", 3), ("double-click", 0)]
+)
+def test_enter_or_double_click_opens_the_document_in_review_mode(
+    open_window, qtbot: QtBot, project: Path, how: str, column: int
+) -> None:
+    window, dialog, figures = opened(open_window, project)
+    click_heading(qtbot, dialog, column)  # sorted: the row's document, not the figures' n-th
     row = 5
+    if column == 0:
+        rows = sorted(figures["documents"], key=lambda d: d["title"] or d["id"][:12])
+    else:
+        rows = sorted(figures["documents"], key=lambda d: key(d["kappa"]))
+    wanted = rows[row]["id"]
+    assert wanted != figures["documents"][row]["id"]
     model = dialog.documents.model()
-    wanted = model.document(row)["id"]
     table = dialog.documents
     index = model.index(row, 1)
     table.setFocus()

@@ -215,6 +215,7 @@ def agreement(
     cancelled: Callable[[], bool] | None = None,
     examples: int | None = None,
     streamed: bool = False,
+    table: bool = False,
 ) -> dict[str, Any]:
     """Every figure the ``agree`` command shows, as plain JSON-ready data.
 
@@ -229,7 +230,10 @@ def agreement(
     many of each figure (label, link type, attribute), from the first documents on, and the
     counts are counted as without ``details`` (an archive's hundreds of thousands of
     disagreements, each with every annotator's version, took five times as long as the
-    figures themselves, for a list nobody reads to its end).
+    figures themselves, for a list nobody reads to its end). With ``table``, ``documents``
+    is a :class:`~factmark.core.agreement_table.ComparedDocuments`: a sequence of the same
+    rows, each made when asked for (View > Agreement shows a few dozen at a time of an
+    archive's 100,000).
 
     With ``streamed`` (and ``details``) the figures are for writing out as they are found
     (:func:`factmark.core.agreement_listing.write_json`, ``factmark agree --json``):
@@ -264,7 +268,13 @@ def agreement(
         if listing and examples is not None:
             tally.spans = _span_examples(project, codes, people, tally.disagreeing, examples)
         return tally.figures(
-            codes, people, details, listed, examples if listing else None, streamed
+            codes,
+            people,
+            details,
+            listed,
+            examples if listing else None,
+            streamed,
+            table=table,
         )
 
     first = two_processes.cut(project, [], FROM_BYTES, SHARE)
@@ -483,11 +493,12 @@ class _Tally:
         listed: int | None,
         examples: int | None = None,
         streamed: bool = False,
+        table: bool = False,
     ) -> dict[str, Any]:
         """The figures of everything pooled, in ``agreement``'s shape (with ``examples``,
         :attr:`spans` holds only those listed, with ``streamed`` none, and the counts are
         :attr:`disagreeing`; with ``streamed``, ``documents`` is an iterator of lists of
-        rows)."""
+        rows, with ``table`` a table of them)."""
         annotators = sorted({name for pair in self.pairs for name in pair})
         units = self.units.figures(codes, people, self.labels)
         links, unmatched = link_agreement(self.slow)
@@ -525,7 +536,11 @@ class _Tally:
                 for pair, counts in sorted(self.pairs.items())
             ],
             "documents": (
-                self.documents.listed_in_parts() if streamed else self.documents.listed(listed)
+                self.documents.listed_in_parts()
+                if streamed
+                else self.documents.table(listed)
+                if table
+                else self.documents.listed(listed)
             ),
             "notes": [ALPHA_NOTE] if self.documents.count else [],
         }

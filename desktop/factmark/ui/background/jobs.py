@@ -190,8 +190,8 @@ class MergeOutcome:
 @dataclass
 class AgreementOutcome:
     """The agreement figures (``figures``, as :func:`factmark.core.agreement.agreement`
-    gives them) with their report's HTML (``report``), or why there are none: cancelled
-    or ``error``."""
+    gives them, the documents as a table) with their report's HTML (``report``), or why
+    there are none: cancelled or ``error``."""
 
     figures: dict[str, Any] | None = None
     report: str = ""
@@ -426,7 +426,7 @@ def agreement_figures(project_path: Path, cancelled: Cancelled) -> AgreementOutc
     # A progress handler aborts a running query once cancelled, as an export's does.
     project.conn.set_progress_handler(lambda: int(cancelled()), 200)
     try:
-        figures = agreement(project, cancelled=cancelled, examples=DISAGREEMENTS_LISTED)
+        figures = agreement(project, cancelled=cancelled, examples=DISAGREEMENTS_LISTED, table=True)
     except Stopped:
         return AgreementOutcome(cancelled=True)
     except (ProjectError, OSError, sqlite3.Error) as error:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from factmark.core.agreement_table import ComparedDocuments
 from factmark.core.project import Project
 from factmark.ui.background.agreement_report import agreement_html
 from factmark.ui.dialogs.fit import fit_to_screen, scrolling
@@ -159,7 +160,9 @@ class DocumentTable(QTableView):
 
     document_chosen = Signal(str)  # the document's uid
 
-    def __init__(self, documents: list[dict[str, Any]], parent: QWidget | None = None):
+    def __init__(
+        self, documents: ComparedDocuments | list[dict[str, Any]], parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("agreementDocuments")
         self.setModel(DocumentFigures(documents, self))

@@ -1,5 +1,5 @@
 """The agreement report's documents as a table model: each compared document's figures,
-a row made only when the view asks for it, sortable by any column."""
+a cell read only when the view asks for it, sortable by any column."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from factmark.core.agreement_table import NAME, ComparedDocuments
+
 FIGURES = (("exact_f1", "exact F1"), ("overlap_f1", "overlap F1"), ("kappa", "kappa"))
-UNDEFINED = 2.0  # where an undefined figure sorts: after every defined one
 DARK = QColor("#111")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -28,40 +29,45 @@ def shade(value: float) -> QColor:
     return QColor(*shade_rgb(value))
 
 
-def named(entry: dict[str, Any]) -> str:
-    """How a compared document is named: its title, else the start of its id."""
-    return str(entry["title"] or entry["id"][:12])
-
-
 class DocumentFigures(QAbstractTableModel):
-    """The rows of ``figures["documents"]`` (lowest agreement first): the document (its
-    title, else the start of its id), then exact F1, overlap F1 and kappa."""
+    """The compared documents (``figures["documents"]``, lowest agreement first): the
+    document (its title, else the start of its id), then exact F1, overlap F1 and kappa.
+    A cell's value is read from the table when the view asks for it; a sort computes the
+    order of the rows, not the rows."""
 
-    def __init__(self, documents: list[dict[str, Any]], parent: Any = None) -> None:
+    def __init__(
+        self, documents: ComparedDocuments | list[dict[str, Any]], parent: Any = None
+    ) -> None:
         super().__init__(parent)
+        if not isinstance(documents, ComparedDocuments):
+            documents = ComparedDocuments.of_rows(documents)
         self.documents = documents
-        self.order = list(range(len(documents)))  # the rows shown, as places in documents
+        self.order: list[int] | None = None  # the rows shown, as places; None: the table's
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.order)
+        return 0 if parent.isValid() else len(self.documents)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 1 + len(FIGURES)
 
+    def place(self, row: int) -> int:
+        """Where the document shown in ``row`` is in the table."""
+        return row if self.order is None else self.order[row]
+
     def document(self, row: int) -> dict[str, Any]:
         """The figures of the document shown in ``row``."""
-        return self.documents[self.order[row]]
+        return self.documents.row(self.place(row))
 
     def data(self, index: Index, role: int = Role.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        entry = self.document(index.row())
+        at = self.place(index.row())
         column = index.column()
         if column == 0:
             if role in (Role.DisplayRole, Role.ToolTipRole):
-                return named(entry)
+                return self.documents.named(at)
             return None
-        value = entry[FIGURES[column - 1][0]]
+        value = self.documents.figure(FIGURES[column - 1][0], at)
         if role == Role.DisplayRole:
             return "–" if value is None else f"{value:.2f}"
         if role == Role.TextAlignmentRole:
@@ -84,16 +90,8 @@ class DocumentFigures(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Rows by one column (an undefined figure after every defined one); rows equal in
         it keep the report's order, lowest agreement first."""
-        name = FIGURES[column - 1][0] if column else ""
-
-        def key(at: int) -> Any:
-            entry = self.documents[at]
-            if not name:
-                return named(entry)
-            return UNDEFINED if entry[name] is None else entry[name]
-
+        name = FIGURES[column - 1][0] if column else NAME
+        descending = order == Qt.SortOrder.DescendingOrder
         self.layoutAboutToBeChanged.emit()
-        self.order = sorted(
-            range(len(self.documents)), key=key, reverse=order == Qt.SortOrder.DescendingOrder
-        )
+        self.order = self.documents.order(name, descending).tolist()
         self.layoutChanged.emit()
