@@ -204,16 +204,26 @@ def m007_label_ids(db: Database) -> None:
         db.execute("INSERT INTO last_ids (name, id) VALUES (?, ?)", [table, len(names)])
         # One statement at a time: executescript would commit the migration half done.
         db.execute(f"CREATE UNIQUE INDEX {table}_by_id ON {table}(id)")
-        for event in ("INSERT", "UPDATE OF id"):
-            db.execute(
-                f"CREATE TRIGGER {table}_id_on_{event.split()[0].lower()} "
-                f"BEFORE {event} ON {table} WHEN NEW.id IS NULL "
-                f"BEGIN SELECT RAISE(ABORT, '{table}.id may not be NULL'); END"
-            )
-        db.execute(
-            f"CREATE TRIGGER {table}_last_id AFTER INSERT ON {table} BEGIN "
-            f"UPDATE last_ids SET id = max(id, NEW.id) WHERE name = '{table}'; END"
+        for trigger in _label_id_triggers(table).values():
+            db.execute(trigger)
+
+
+def _label_id_triggers(table: str) -> dict[str, str]:
+    """m007's triggers on ``labels`` or ``relation_types``, by name: a row needs an id,
+    and ``last_ids`` keeps the largest given."""
+    triggers = {
+        f"{table}_id_on_{event.split()[0].lower()}": (
+            f"CREATE TRIGGER {table}_id_on_{event.split()[0].lower()} "
+            f"BEFORE {event} ON {table} WHEN NEW.id IS NULL "
+            f"BEGIN SELECT RAISE(ABORT, '{table}.id may not be NULL'); END"
         )
+        for event in ("INSERT", "UPDATE OF id")
+    }
+    triggers[f"{table}_last_id"] = (
+        f"CREATE TRIGGER {table}_last_id AFTER INSERT ON {table} BEGIN "
+        f"UPDATE last_ids SET id = max(id, NEW.id) WHERE name = '{table}'; END"
+    )
+    return triggers
 
 
 # The tombstone of a span, or of a link, a trigger's OLD or NEW row stands for.
@@ -558,6 +568,17 @@ MIGRATIONS = (
     m017_tombstone_origins,
 )
 KNOWN_MIGRATIONS: tuple[str, ...] = tuple(m.__name__ for m in MIGRATIONS)
+
+# The triggers a project made by this version holds, by name, each as SQLite keeps it in
+# sqlite_master (the statement that made it); it holds no views. A migration that makes,
+# changes or drops one changes this too (tests/core/test_stored_code.py compares it with
+# a new project's).
+TRIGGERS: dict[str, str] = {
+    **_label_id_triggers("labels"),
+    **_label_id_triggers("relation_types"),
+    "spans_tombstone": _ORIGIN_SPAN_TOMBSTONE,
+    "relations_tombstone": _NEWER_LINK_TOMBSTONE,
+}
 
 
 @cache

@@ -164,7 +164,7 @@ class Storage:
             conn, held = _connect(path, readonly, pages=pages)
             project = cls(path, conn, readonly)
             project._held_file = held
-            project._prepare(exists)
+            project._prepare(exists, check_code=check_rows)
             if exists and check_rows:
                 from factmark.core import soundness
 
@@ -216,11 +216,13 @@ class Storage:
                 raise older from None
             return cls.open(path, create=False, readonly=True)
 
-    def _prepare(self, existed: bool) -> None:
+    def _prepare(self, existed: bool, *, check_code: bool = True) -> None:
         """Check the file is a Factmark project this version can use, then migrate it.
 
         Nothing is written (not even the journal mode) until the checks have passed,
-        so a refused file keeps its exact bytes.
+        so a refused file keeps its exact bytes. With ``check_code``, a file holding a
+        trigger or view Factmark's schema does not make at its version is refused
+        (:mod:`factmark.core.stored_code`): before a migration, which would run it.
         """
         tables = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
         has_tables = tables.fetchone()[0] > 0
@@ -233,6 +235,8 @@ class Storage:
                 f"{self.path}: made by a newer Factmark (schema {sorted(unknown)[-1]}); "
                 "update Factmark to open it"
             )
+        if check_code and existed:
+            self._refuse_foreign_code(frozenset(applied))
         pending = [name for name in KNOWN_MIGRATIONS if name not in applied]
         if self.readonly:
             if pending and not applied:
@@ -255,6 +259,17 @@ class Storage:
         self.conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         if pending:
             migrations().apply(self.db)
+
+    def _refuse_foreign_code(self, applied: frozenset[str]) -> None:
+        """Raise ProjectError for a file holding triggers or views Factmark does not make."""
+        from factmark.core.stored_code import refusal
+
+        problem = refusal(self.conn, applied)
+        if problem is not None:
+            raise ProjectError(
+                f"{self.path}: {problem}. To keep its annotations: "
+                f"factmark merge NEW.factmark {self.path}"
+            )
 
     @property
     def db(self) -> Database:
