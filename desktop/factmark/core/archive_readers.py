@@ -32,10 +32,10 @@ import orjson
 
 from factmark.core.archive import Review, make_review
 from factmark.core.model import ValidationError
+from factmark.core.source_files import MAX_PAGE, check_regular
 from factmark.core.text import decode_bytes
 
 MAX_FILE = 256 * 1024 * 1024  # bytes; a JSON file is parsed whole
-MAX_PAGE = 32 * 1024 * 1024  # a saved page, in bytes
 MAX_LISTED = 1000  # refused items listed one by one; beyond this only counted
 JSON_SUFFIXES = (".json", ".jsonld")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -93,6 +93,7 @@ def read_archive_file(path: Path) -> ReadArchive:
 
 
 def _read_bounded(path: Path, limit: int) -> bytes:
+    check_regular(path)  # before it is opened: a named pipe would block the opening
     try:
         size = path.stat().st_size
         if size > limit:

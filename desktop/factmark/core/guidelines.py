@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from factmark.core.model import ValidationError
+from factmark.core.source_files import MAX_GUIDELINES, read_bounded
 from factmark.core.text import normalise_newlines
 
 
@@ -54,6 +55,7 @@ def read_guidelines(path: Path) -> str:
     """The guidelines in a Markdown file (see :func:`decode_guidelines`).
 
     Raises OSError when the file cannot be read, ValidationError when it is not
-    UTF-8 Markdown text.
+    UTF-8 Markdown text, not a regular file (a device, a named pipe) or larger than
+    :data:`~factmark.core.source_files.MAX_GUIDELINES`.
     """
-    return decode_guidelines(path.read_bytes())
+    return decode_guidelines(read_bounded(path, MAX_GUIDELINES, "the guidelines"))

@@ -24,6 +24,7 @@ from factmark.core.model import Label, ValidationError
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import first_unsafe, printable
+from factmark.core.source_files import MAX_DOCUMENT, not_regular, too_large
 from factmark.core.text import check_text, counted, holds_nul
 
 _READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl, brat, labelstudio, xmi, webanno_tsv)
@@ -155,7 +156,9 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     dataset cards (:func:`import_file` reports those skipped). A ``.txt``
     with a brat ``.ann`` beside it is a brat document: it comes in once, with its
     annotations (:func:`import_file` reads the pair whichever of the two it is given).
-    Returns the files and reports for paths that do not exist.
+    Files in folders that are not regular files (a named pipe, a link to a device) are
+    never opened: each gets a report saying it was skipped.
+    Returns the files and reports for paths that do not exist or were skipped.
     """
     files: list[Path] = []
     missing: list[FileReport] = []
@@ -165,8 +168,12 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
                 hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
                 # A folder's README describes the folder; it is not an article.
                 readme = found.stem.lower() == "readme" and not dataset_card(found)
-                if found.is_file() and not hidden and not readme and supported(found):
+                if hidden or readme or not supported(found) or found.is_dir():
+                    continue
+                if found.is_file():
                     files.append(found)
+                elif kind := not_regular(found):  # a pipe, a link to a device: said, not read
+                    missing.append(FileReport(found, skipped=f"not a regular file ({kind})"))
         elif path.exists():
             files.append(path)
         else:
@@ -196,6 +203,10 @@ def import_file(
     wrong with the file itself ends up in the report.
     """
     report = FileReport(path)
+    kind = not_regular(path)  # before anything opens it: a named pipe blocks the opening
+    if kind is not None:
+        report.errors.append((None, f"not a regular file ({kind}); nothing was read"))
+        return report
     if dataset_card(path):
         report.skipped = "a Factmark dataset card"
         return report
@@ -350,6 +361,8 @@ def _check_names(project: Project, document: IncomingDocument, create_labels: bo
     are and escaped wherever they are printed.
     """
     check_text(document.text)  # binary text is told as such, before its first line, the title
+    if len(document.text) > MAX_DOCUMENT // 4 and len(document.text.encode()) > MAX_DOCUMENT:
+        raise ValidationError(too_large(len(document.text.encode()), MAX_DOCUMENT, "a document"))
     if not isinstance(document.title, str) or "\x00" in document.title:
         raise ValidationError(f"the title holds a NUL character: {document.title!r}")
     if holds_nul(document.meta):

@@ -45,6 +45,7 @@ from factmark.core.importing.base import Item, title_from
 from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.model import ValidationError
 from factmark.core.safe_text import printable
+from factmark.core.source_files import not_regular, read_bounded
 
 SUFFIXES = (".ann",)
 MAX_BYTES = 32 * 1024 * 1024  # a .txt or .ann larger than this is not a brat document
@@ -84,6 +85,11 @@ def read(
     :func:`spelled_back`)."""
     ann_path = path if path.suffix.lower() != ".txt" else path.with_suffix(".ann")
     txt_path = ann_path.with_suffix(".txt")
+    kind = not_regular(txt_path)
+    if kind is not None:
+        raise ValidationError(
+            f"{printable(txt_path.name)} beside it is not a regular file ({kind}); nothing was read"
+        )
     if not txt_path.is_file():
         raise ValidationError(
             f"no {printable(txt_path.name)} beside it: a brat .ann file needs its text file"
@@ -187,13 +193,10 @@ def declared_types(path: Path) -> tuple[list[str], list[str]]:
 
 def _read_utf8(path: Path, limit: int = MAX_BYTES) -> str:
     """The file as brat reads it: strict UTF-8, nothing changed (not even ``\\r\\n``)."""
-    size = path.stat().st_size
-    if size > limit:
-        raise ValidationError(
-            f"{printable(path.name)} is {size / 2**20:.0f} MB, too large for a brat document "
-            f"(the limit is {limit // 2**20} MB)"
-        )
-    data = path.read_bytes()
+    try:
+        data = read_bounded(path, limit, "a brat file")
+    except ValidationError as error:
+        raise ValidationError(f"{printable(path.name)}: {error}") from None
     if b"\x00" in data:
         raise ValidationError(f"{printable(path.name)} is binary (it holds NUL bytes)")
     try:

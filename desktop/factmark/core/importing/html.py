@@ -13,6 +13,7 @@ from typing import Any
 from factmark.core.importing.base import Item, title_from
 from factmark.core.incoming import IncomingDocument
 from factmark.core.model import ValidationError
+from factmark.core.source_files import MAX_DOCUMENT, MAX_PAGE, read_bounded, too_large
 from factmark.core.text import check_text, decode_bytes
 
 SUFFIXES = (".html", ".htm")
@@ -29,7 +30,7 @@ def read(path: Path) -> Iterator[Item]:
     """The main article text of a saved page, with its title, URL, date and publication."""
     import trafilatura  # slow to import: only when a page is actually read
 
-    html = decode_bytes(path.read_bytes()).text
+    html = decode_bytes(read_bounded(path, MAX_PAGE, "a saved page")).text
     result = trafilatura.bare_extraction(
         html, favor_recall=True, with_metadata=True, include_comments=False, include_tables=True
     )
@@ -39,6 +40,8 @@ def read(path: Path) -> Iterator[Item]:
     if not body.strip():
         raise ValidationError("no article text found in the page")
     check_text(body)
+    if len(body.encode("utf-8")) > MAX_DOCUMENT:
+        raise ValidationError(too_large(len(body.encode("utf-8")), MAX_DOCUMENT, "a document"))
     meta: dict[str, Any] = {}
     for source, target in _META_FIELDS.items():
         value = _field(result, source)

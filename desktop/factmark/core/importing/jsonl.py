@@ -45,9 +45,13 @@ import orjson
 from factmark.core.importing.base import Item, noted
 from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.model import STATUSES, ValidationError
+from factmark.core.source_files import MAX_DOCUMENT
 from factmark.core.text import counted, text_uid
 
 SUFFIXES = (".jsonl", ".ndjson")
+#: One line: a document's text (at most MAX_DOCUMENT) with its annotations. The file
+#: itself may be as large as the disk: it is streamed.
+MAX_LINE = 2 * MAX_DOCUMENT
 _ANSWERS = {"accept": "done", "reject": "skipped", "ignore": "skipped"}
 BINARY_VIEWS = ("ner", "spans")  # Prodigy's accept/reject interfaces for one suggested span
 # Fields other tools use for annotations that a line here is not read for.
@@ -80,13 +84,25 @@ def read(path: Path) -> Iterator[Item]:
             )
 
 
-def _lines(handle: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
+def _lines(handle: BinaryIO) -> Iterator[tuple[int, int, bytes | None]]:
     """``(number, position, line)`` of every non-empty line, the BOM dropped; a NUL byte
-    anywhere, or no line at all, refuses the whole file (nothing of it is stored)."""
+    anywhere, or no line at all, refuses the whole file (nothing of it is stored).
+
+    A line longer than :data:`MAX_LINE` is never held: it comes as None (that line's
+    error), the rest of it skipped a block at a time."""
     position = 0
     empty = True
-    for number, raw in enumerate(handle, start=1):
+    number = 0
+    while raw := handle.readline(MAX_LINE + 1):
+        number += 1
         at, position = position, position + len(raw)
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(_BLOCK)
+                position += len(raw)
+            empty = False
+            yield number, at, None
+            continue
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if b"\x00" in raw:
@@ -99,7 +115,7 @@ def _lines(handle: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
 
 
 def _items(
-    lines: Iterator[tuple[int, int, bytes]],
+    lines: Iterator[tuple[int, int, bytes | None]],
     groups: dict[str, list[int]],
     placed: dict[int, int],
     fetcher: BinaryIO,
@@ -107,6 +123,9 @@ def _items(
 ) -> Iterator[Item]:
     merged: set[str] = set()
     for number, _at, raw in lines:
+        if raw is None:
+            yield Item(number, ValidationError(_TOO_LONG))
+            continue
         try:
             record = _load(raw)
             key = _answer_key(record) or ""
@@ -140,7 +159,7 @@ def _answer_groups(handle: BinaryIO) -> tuple[dict[str, list[int]], dict[int, in
     starts: dict[int, int] = {}
     binary: set[str] = set()
     for number, at, raw in _lines(handle):
-        if _ANSWER not in raw:
+        if raw is None or _ANSWER not in raw:
             continue
         try:
             record = _load(raw)
@@ -171,6 +190,10 @@ def _mentions_answers(handle: BinaryIO) -> bool:
 
 
 _ANSWER = b'"answer"'
+_TOO_LONG = (
+    f"the line is over the {MAX_LINE >> 20} MB limit for one line (a document of at most "
+    f"{MAX_DOCUMENT >> 20} MB of text with its annotations); nothing of it was read"
+)
 _BLOCK = 1 << 20
 
 

@@ -51,6 +51,7 @@ from factmark.core.importing import labelstudio_min, labelstudio_tasks
 from factmark.core.importing.base import Item, noted
 from factmark.core.importing.labelstudio_tasks import UNLABELLED, UNLABELLED_LINK
 from factmark.core.model import ValidationError
+from factmark.core.source_files import read_bounded
 from factmark.core.text import counted
 
 SUFFIXES = (".json",)
@@ -74,7 +75,7 @@ def load(path: Path) -> list[Any]:
         raise ValidationError(
             f"the file is larger than {MAX_BYTES >> 30} GiB; split the export to import it"
         )
-    data = path.read_bytes()
+    data = read_bounded(path, MAX_BYTES, "a Label Studio export")  # it may grow meanwhile
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.strip():

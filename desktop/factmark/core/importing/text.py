@@ -7,6 +7,7 @@ from pathlib import Path
 
 from factmark.core.importing.base import Item, title_from
 from factmark.core.incoming import IncomingDocument
+from factmark.core.source_files import MAX_DOCUMENT, read_bounded
 from factmark.core.text import decode_bytes
 
 SUFFIXES = (".txt", ".md", ".markdown")
@@ -14,7 +15,7 @@ SUFFIXES = (".txt", ".md", ".markdown")
 
 def read(path: Path) -> Iterator[Item]:
     """The file's text, decoded (UTF-8 or a detected encoding, which is reported)."""
-    decoded = decode_bytes(path.read_bytes())
+    decoded = decode_bytes(read_bounded(path, MAX_DOCUMENT))
     meta = {} if decoded.was_utf8 else {"encoding": decoded.encoding}
     yield Item(
         None,
