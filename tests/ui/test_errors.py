@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from factmark import __version__
+from factmark.core import error_log
 from factmark.ui import errors
 
 
@@ -91,13 +92,13 @@ def caught(error: Exception | None = None) -> Exception:
 
 
 def log_text() -> str:
-    return errors.log_path().read_text(encoding="utf-8")
+    return error_log.log_path().read_text(encoding="utf-8")
 
 
 def test_the_log_is_in_the_user_data_folder() -> None:
     # tests/conftest.py points XDG_DATA_HOME at a temporary folder.
     expected = Path(os.environ["XDG_DATA_HOME"]) / "Factmark" / "factmark.log"
-    assert errors.log_path() == expected
+    assert error_log.log_path() == expected
 
 
 def test_an_uncaught_error_is_logged_and_shown(close_dialogs: Seen) -> None:
@@ -110,7 +111,7 @@ def test_an_uncaught_error_is_logged_and_shown(close_dialogs: Seen) -> None:
     assert "ValueError: the span list lost its place\nsecond line of the message" in log
     assert f"Factmark {__version__}" in log
     assert close_dialogs.texts == ["Something went wrong: ValueError: the span list lost its place"]
-    assert close_dialogs.informative == [f"The full report was added to {errors.log_path()}"]
+    assert close_dialogs.informative == [f"The full report was added to {error_log.log_path()}"]
     assert close_dialogs.formats == [Qt.TextFormat.PlainText, Qt.TextFormat.PlainText]
 
 
@@ -135,11 +136,11 @@ def test_reports_are_appended_with_a_time_stamp(close_dialogs: Seen) -> None:
 
 
 def test_a_full_log_moves_aside_and_keeps_the_newest(close_dialogs: Seen) -> None:
-    path = errors.log_path()
+    path = error_log.log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    old = "old report line\n" * (errors.MAX_LOG_BYTES // 16 + 1)
+    old = "old report line\n" * (error_log.MAX_LOG_BYTES // 16 + 1)
     path.write_text(old, encoding="utf-8")
-    assert path.stat().st_size > errors.MAX_LOG_BYTES
+    assert path.stat().st_size > error_log.MAX_LOG_BYTES
     error = caught()
     sys.excepthook(type(error), error, error.__traceback__)
     assert path.with_name("factmark.log.1").read_text(encoding="utf-8") == old
@@ -150,8 +151,8 @@ def test_a_full_log_moves_aside_and_keeps_the_newest(close_dialogs: Seen) -> Non
 def test_the_log_stays_bounded_however_many_errors(
     close_dialogs: Seen, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(errors, "MAX_LOG_BYTES", 4_000)
-    path = errors.log_path()
+    monkeypatch.setattr(error_log, "MAX_LOG_BYTES", 4_000)
+    path = error_log.log_path()
     for n in range(30):
         errors.report_error(caught(RuntimeError(f"number {n}")))
         assert path.stat().st_size <= 4_000
@@ -162,10 +163,10 @@ def test_the_log_stays_bounded_however_many_errors(
 
 
 def test_a_huge_message_is_cut_in_the_middle(close_dialogs: Seen) -> None:
-    error = caught(ValueError("x" * 10 * errors.MAX_REPORT_CHARS))
+    error = caught(ValueError("x" * 10 * error_log.MAX_REPORT_CHARS))
     errors.report_error(error)
     log = log_text()
-    assert len(log) < 2 * errors.MAX_REPORT_CHARS
+    assert len(log) < 2 * error_log.MAX_REPORT_CHARS
     assert "characters left out" in log
     assert "Traceback (most recent call last)" in log
     (text,) = close_dialogs.texts
@@ -242,7 +243,7 @@ def test_an_unwritable_log_still_shows_the_report(
 ) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the data folder should be", encoding="utf-8")
-    monkeypatch.setattr(errors, "log_path", lambda: blocker / "factmark.log")
+    monkeypatch.setattr(error_log, "log_path", lambda: blocker / "factmark.log")
     errors.report_error(caught())
     (informative,) = close_dialogs.informative
     assert informative.startswith(f"The report could not be written to {blocker / 'factmark.log'}")

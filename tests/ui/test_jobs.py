@@ -424,7 +424,7 @@ def test_a_cancelled_export_leaves_the_previous_file(
 def test_a_job_that_raises_ends_and_its_traceback_is_logged(
     qtbot: QtBot, parent: QWidget, project: Project, project_path: Path, corpus: Path, monkeypatch
 ) -> None:
-    from factmark.ui import errors
+    from factmark.core import error_log
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("an importer bug")
@@ -432,7 +432,7 @@ def test_a_job_that_raises_ends_and_its_traceback_is_logged(
     monkeypatch.setattr(jobs, "import_file", broken)
     outcome = run_import(parent, project_path, [corpus / "fr-combining.txt"], show_report=False)
     assert outcome.error is not None and "an importer bug" in outcome.error  # nothing hangs
-    log = errors.log_path().read_text(encoding="utf-8")
+    log = error_log.log_path().read_text(encoding="utf-8")
     assert "RuntimeError: an importer bug" in log and "Traceback" in log
 
 

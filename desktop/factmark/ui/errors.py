@@ -2,92 +2,32 @@
 
 Python prints an uncaught exception to a terminal a user of the app never sees. The
 hook installed here appends the whole traceback to ``factmark.log`` in the user's
-data folder and shows a short dialog naming the error and where the report is.
+data folder (``core.error_log``) and shows a short dialog naming the error and where
+the report is.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
-from factmark import __version__
-from factmark.core.workspace import APP_NAME, data_dir
+from factmark.core import error_log
+from factmark.core.workspace import APP_NAME
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
 # What an inline message of refused input is written in, beside the field it is about.
 ERROR_COLOUR = "#D55E00"  # Okabe-Ito vermilion: readable on light and dark backgrounds
-LOG_NAME = "factmark.log"
-# Past this size the log moves aside to factmark.log.1 (replacing an older one), so
-# the two together stay near twice this.
-MAX_LOG_BYTES = 1_000_000
-# One report longer than this (an exception holding a huge text) keeps its two ends.
-MAX_REPORT_CHARS = 100_000
-MAX_SUMMARY_CHARS = 200
 
 ParentGetter = Callable[[], QWidget | None]
-
-
-def log_path() -> Path:
-    """Where unexpected errors are logged, e.g. ``~/.local/share/Factmark/factmark.log``."""
-    return data_dir() / LOG_NAME
-
-
-def summary(error: BaseException) -> str:
-    """What failed, in one line: the exception's type and the first line of its message."""
-    name = type(error).__name__
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    if not lines:
-        return name
-    line = f"{name}: {lines[0]}"
-    if len(line) > MAX_SUMMARY_CHARS:
-        line = line[: MAX_SUMMARY_CHARS - 1] + "…"
-    return line
-
-
-def _report_text(error: BaseException, thread: str) -> str:
-    import platform  # here: its import compiles nine regular expressions, at every start
-
-    stamp = datetime.now().astimezone().isoformat(timespec="seconds")
-    header = (
-        f"==== {stamp}  {APP_NAME} {__version__}  Python {platform.python_version()} "
-        f"on {platform.platform()}  thread {thread}\n"
-    )
-    body = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    if len(body) > MAX_REPORT_CHARS:
-        half = MAX_REPORT_CHARS // 2
-        left_out = len(body) - 2 * half
-        body = f"{body[:half]}\n[… {left_out} characters left out …]\n{body[-half:]}"
-    return header + body + "\n"
-
-
-_log_lock = threading.Lock()
-
-
-def _append_to_log(text: str) -> None:
-    """Append ``text`` to the log, first moving a full log aside. Raises OSError."""
-    path = log_path()
-    with _log_lock:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            size = 0
-        if size and size + len(text.encode("utf-8")) > MAX_LOG_BYTES:
-            os.replace(path, path.with_name(LOG_NAME + ".1"))
-        with path.open("a", encoding="utf-8", errors="backslashreplace") as log:
-            log.write(text)
 
 
 def _to_stderr(text: str) -> None:
@@ -102,10 +42,10 @@ def _to_stderr(text: str) -> None:
 
 def _log(error: BaseException, thread: str) -> OSError | None:
     """Write the report to stderr and the log; the reason it could not be logged, if so."""
-    text = _report_text(error, thread)
+    text = error_log.report_text(error, thread)
     _to_stderr(text)
     try:
-        _append_to_log(text)
+        error_log.append_to_log(text)
     except OSError as failure:
         return failure
     return None
@@ -158,15 +98,15 @@ class _Reporter(QObject):
         box.setObjectName("errorReport")
         box.setIcon(QMessageBox.Icon.Critical)
         box.setWindowTitle(f"{APP_NAME} — unexpected error")
-        box.setText(f"Something went wrong: {summary(error)}")
+        box.setText(f"Something went wrong: {error_log.summary(error)}")
         if failure is None:
-            box.setInformativeText(f"The full report was added to {log_path()}")
+            box.setInformativeText(f"The full report was added to {error_log.log_path()}")
         else:
             box.setInformativeText(
-                f"The report could not be written to {log_path()} ({failure.strerror or failure}); "
-                "it is under Show Details."
+                f"The report could not be written to {error_log.log_path()} "
+                f"({failure.strerror or failure}); it is under Show Details."
             )
-            box.setDetailedText(_report_text(error, threading.current_thread().name))
+            box.setDetailedText(error_log.report_text(error))
         box.setTextFormat(Qt.TextFormat.PlainText)  # after the texts: applies to both
         box.setStandardButtons(QMessageBox.StandardButton.Ok)
         return box
@@ -229,6 +169,20 @@ def uninstall_excepthook() -> None:
         sys.excepthook, threading.excepthook = _previous
         _previous = None
     _reporter = None
+
+
+def log_error(error: BaseException) -> OSError | None:
+    """Log an unexpected exception that was caught (from any thread) without showing it;
+    the reason it could not be logged, if so. For an error the caller tells of itself
+    once it can: a background job's, when its progress dialog has closed."""
+    return _log(error, threading.current_thread().name)
+
+
+def show_error(error: BaseException, failure: OSError | None = None) -> None:
+    """Show the report of an error :func:`log_error` logged (``failure``: what it
+    returned) once the GUI thread's event loop is back, as an uncaught one is shown."""
+    if _reporter is not None:
+        _reporter.show_requested.emit(error, failure)  # queued, even from the GUI thread
 
 
 def report_error(error: BaseException) -> None:

@@ -14,6 +14,7 @@ from types import ModuleType
 
 import orjson
 
+from factmark.core import error_log
 from factmark.core.documents_store import DocumentBatch, UnknownLabel
 from factmark.core.importing import brat, docx, html, jsonl, labelstudio, text, webanno_tsv, xmi
 from factmark.core.importing.base import Item, normalise_document
@@ -200,8 +201,36 @@ def import_file(
     export, the suggesters and the archive match read a document's language from.
 
     Storage errors (read-only or damaged project) raise ProjectError; everything
-    wrong with the file itself ends up in the report.
+    wrong with the file itself ends up in the report. So does an error no reader
+    expected (a bug meeting an odd file): the file is refused in one line, its
+    traceback appended to ``factmark.log`` (:mod:`error_log`), and the import goes on
+    with the next file.
     """
+    try:
+        return _import_file(project, path, create_labels, annotator, lang, cancelled)
+    except ProjectError:
+        raise
+    except Exception as error:
+        # The file's transaction was rolled back: nothing of it was stored.
+        return _unreadable(path, error)
+
+
+def _unreadable(path: Path, error: Exception) -> FileReport:
+    """The report of a file whose reading raised what no reader expected."""
+    report = FileReport(path)
+    told = error_log.told(error, error_log.log_error(error))
+    report.errors.append((None, f"could not be read: {told}"))
+    return report
+
+
+def _import_file(
+    project: Project,
+    path: Path,
+    create_labels: bool,
+    annotator: str | None,
+    lang: str | None,
+    cancelled: Callable[[], bool],
+) -> FileReport:
     report = FileReport(path)
     kind = not_regular(path)  # before anything opens it: a named pipe blocks the opening
     if kind is not None:

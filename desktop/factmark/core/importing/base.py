@@ -11,6 +11,10 @@ from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.model import ValidationError
 
 MAX_TITLE = 100
+#: Significant digits past which a number written in a file is refused as too large: no
+#: offset or id a file can rightly carry has more, and Python itself refuses to turn text
+#: of over 4,300 digits into a number (a ValueError no reader expects).
+MAX_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,18 @@ class Item:
     line: int | None
     document: IncomingDocument | ValidationError
     note: str | None = None
+
+
+def whole_number(digits: str, what: str) -> int:
+    """The number ``digits`` (digits only, as the caller's pattern matched) writes;
+    ValidationError naming ``what`` (e.g. "offset") past :data:`MAX_DIGITS` significant
+    digits."""
+    significant = digits.lstrip("0")
+    if len(significant) > MAX_DIGITS:
+        raise ValidationError(
+            f"{what} {significant[:12]}… is a number too large ({len(significant):,} digits)"
+        )
+    return int(significant or "0")
 
 
 def title_from(text: str, path: Path) -> str:

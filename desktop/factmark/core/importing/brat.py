@@ -41,7 +41,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from factmark.core.importing.base import Item, title_from
+from factmark.core.importing.base import Item, title_from, whole_number
 from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.model import ValidationError
 from factmark.core.safe_text import printable
@@ -335,8 +335,10 @@ class _Parsed:
                 f"{printable(tid)}: expected 'label START END' (fragments as 'START END;START "
                 f"END'), got {_short(data)}"
             )
+        where = f"{printable(tid)}: an offset"
         fragments = [
-            (int(a), int(b)) for a, b in (piece.split(" ") for piece in match.group(2).split(";"))
+            (whole_number(a, where), whole_number(b, where))
+            for a, b in (piece.split(" ") for piece in match.group(2).split(";"))
         ]
         for start, end in fragments:
             if start > end:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factmark.core.importing.base import Item, title_from
+from factmark.core.importing.base import Item, title_from, whole_number
 from factmark.core.importing.inception_layers import (
     ANNOTATOR,
     NO_PROJECT,
@@ -183,7 +183,10 @@ class _Reader:
         found = _FORMAT.fullmatch(first)
         if not found or found["name"] != "WebAnno TSV":
             raise _Bad(1, "not WebAnno TSV: the first line must be #FORMAT=WebAnno TSV 3.3")
-        if int(found["major"]) != 3 or int(found["minor"]) < 2:
+        if (
+            _number(found["major"], "the version", 1) != 3
+            or _number(found["minor"], "the version", 1) < 2
+        ):
             version = f"{found['major']}.{found['minor']}"
             raise _Bad(1, f"WebAnno TSV {version} is not read (3.2 and 3.3 are)")
         number = 1
@@ -301,7 +304,7 @@ class _Reader:
             raise _Bad(line, f"not a token line (id {unit!r}, offsets {fields[1]!r})")
         if unit in self.units:
             raise _Bad(line, f"token {unit} appears twice")
-        begin, end = int(offsets[0]), int(offsets[1])
+        begin, end = (_number(offset, f"token {unit}: an offset", line) for offset in offsets)
         if begin > end:
             raise _Bad(line, f"token {unit} ends before it begins ({fields[1]})")
         self.units[unit] = (begin, end, line)
@@ -338,7 +341,11 @@ class _Reader:
         stacked = self.stacks.setdefault((unit, column.type_name), [])
         annotation = stacked[stack] if stack < len(stacked) else None
         if column.layer == SPAN:
-            identity = int(number) if number and "_" not in number else None
+            identity = (
+                _number(number, "a disambiguation id", line)
+                if number and "_" not in number
+                else None
+            )
             if annotation is None and identity:
                 annotation = self.numbered.get(identity)
                 if annotation is not None:
@@ -364,7 +371,7 @@ class _Reader:
                     raise _Bad(
                         line, f"a relation's ids must be [GOVERNOR_DEPENDENT], not [{number}]"
                     )
-                source, target = int(ids[0]), int(ids[1])
+                source, target = (_number(i, "a relation's id", line) for i in ids)
             self.references.append((annotation, column, value, unit, source, target, line))
 
     def _resolve_references(self) -> None:
@@ -467,6 +474,14 @@ def _values(
         if key not in (chosen, NOTE, ANNOTATOR)
     }
     return label, note, attrs
+
+
+def _number(digits: str, what: str, line: int) -> int:
+    """:func:`whole_number`, its refusal told at ``line``."""
+    try:
+        return whole_number(digits, what)
+    except ValidationError as error:
+        raise _Bad(line, str(error)) from None
 
 
 def _utf16_length(text: str) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from factmark.core.archive_files import ArchiveFileReport
+from factmark.core.error_log import told
 from factmark.core.exporting import export, writes_folder
 from factmark.core.exporting.base import ExportResult, Selection, Split
 from factmark.core.importing import (
@@ -35,7 +36,7 @@ from factmark.core.model import Label, ValidationError
 from factmark.core.project import SEARCH_INDEX_CHUNK, Project, ProjectError
 from factmark.core.storage import project_files
 from factmark.core.text import counted
-from factmark.ui.errors import report_error
+from factmark.ui.errors import log_error, show_error
 
 #: Jobs shorter than this never show their progress dialog (no flashing window).
 MINIMUM_DURATION_MS = 400
@@ -506,7 +507,7 @@ class _Worker(QObject):
     """Lives in the job's thread and runs the work there."""
 
     progressed = Signal(int, int, str)
-    done = Signal(object)
+    done = Signal(object, object)  # the outcome; the error and its log's, if the work raised
 
     def __init__(self, work: Callable[[Progress], Any], crashed: Callable[[str], Any]) -> None:
         super().__init__()
@@ -515,12 +516,16 @@ class _Worker(QObject):
 
     @Slot()
     def run(self) -> None:
+        crash = None
         try:
             outcome = self._work(self.progressed.emit)
         except Exception as error:  # a bug must still end the job, not hang the window
-            report_error(error)  # logged with its traceback, and shown
-            outcome = self._crashed(f"unexpected error: {error!r}")
-        self.done.emit(outcome)
+            # Only logged here: a dialog shown from this thread would open under the
+            # progress dialog and hold the window until it closed (see Job.crash).
+            failure = log_error(error)
+            crash = (error, failure)
+            outcome = self._crashed(f"unexpected error: {told(error, failure)}")
+        self.done.emit(outcome, crash)
 
 
 # Jobs whose thread runs, so one dropped by its owner is not destroyed mid-run.
@@ -539,6 +544,11 @@ class Job(QObject):
         self._thread: QThread | None = None
         self._worker: _Worker | None = None  # a Python reference keeps it alive while it runs
         self.outcome: Any = None
+        # The work raised: its outcome's error names it, with where its report was logged.
+        # The report is shown once the job has ended, unless its owner tells the outcome's
+        # error itself (set shows_crash False: a progress dialog's caller, once it closed).
+        self.crash: Exception | None = None
+        self.shows_crash = True
 
     # Each job says what it does and how a crash is reported (ImportJob, ExportJob).
     # Not abc: Qt classes have a metaclass of their own.
@@ -588,10 +598,16 @@ class Job(QObject):
         self._worker = None  # deleted with deleteLater when its thread finished
         _running.discard(self)
 
-    @Slot(object)
-    def _worker_done(self, outcome: Any) -> None:
+    @Slot(object, object)
+    def _worker_done(
+        self, outcome: Any, crash: tuple[Exception, OSError | None] | None = None
+    ) -> None:
         self.outcome = outcome
         self.wait()
+        if crash is not None:
+            self.crash = crash[0]
+            if self.shows_crash:
+                show_error(*crash)  # once back in the event loop, after finished
         self.finished.emit(outcome)
 
 

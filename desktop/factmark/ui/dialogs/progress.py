@@ -266,7 +266,12 @@ class _MergeDialog(_ProgressDialog):
 
 
 def _run(job: Job, dialog: _ProgressDialog) -> Any:
-    """Run ``job`` while ``dialog`` is up; return its outcome once the thread has ended."""
+    """Run ``job`` while ``dialog`` is up; return its outcome once the thread has ended.
+
+    A job whose work raised ends all the same: its outcome's error names what happened
+    and where its report was logged, for the caller to show over the window once the
+    dialog has closed."""
+    job.shows_crash = False
     loop = QEventLoop()
     job.finished.connect(loop.quit)
     job.progressed.connect(dialog.show_progress)
