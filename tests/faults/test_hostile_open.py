@@ -4,16 +4,20 @@ with one line before it is used; a file as Factmark left it is not checked again
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from factmark.core import soundness
 from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project, ProjectError
+from factmark.ui.app import create_main_window
 
 TEXT = "Prigozhin said Wagner had lost 500 men near Bakhmut on Tuesday."
 
@@ -123,3 +127,68 @@ def test_a_file_as_factmark_left_it_is_not_checked_again(tmp_path: Path, monkeyp
     Project.open(path).close()  # changed behind its back: checked once, then remembered
     Project.open_to_read(path).close()
     assert checked == [path]
+
+
+def test_an_edit_that_keeps_inode_size_and_time_is_checked_all_the_same(tmp_path: Path) -> None:
+    """An edit in place that sets the modification time back (``touch -d``, ``os.utime``)
+    keeps inode, size and mtime: only the change time, which no tool can set back, tells."""
+    path = tmp_path / "p.factmark"
+    made(path)
+    subprocess.run([sys.executable, "-m", "factmark", "stats", path], check=True, timeout=120)
+    kept = os.stat(path)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode = DELETE")  # no log left beside it
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute("UPDATE spans SET \"end\" = 'nine'")
+    conn.commit()
+    conn.close()
+    os.utime(path, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    edited = os.stat(path)
+    assert (edited.st_ino, edited.st_size, edited.st_mtime_ns) == (
+        kept.st_ino,
+        kept.st_size,
+        kept.st_mtime_ns,
+    )
+    assert not Path(f"{path}-wal").exists()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = subprocess.run(
+        [sys.executable, "-m", "factmark", "export", path, "--all", "-o", tmp_path / "x.jsonl"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr == (
+        f"factmark: error: {path}: 1 rows cannot be read (spans row 1: offsets that are not "
+        "whole numbers with start before end); nothing was changed. To keep its valid rows: "
+        f"factmark merge NEW.factmark {path} --skip-invalid\n"
+    )
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_the_windows_next_start_does_not_check_its_own_project_again(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Factmark's own writes, and its closing, leave the file stamped as it left it."""
+    path = tmp_path / "p.factmark"
+    made(path)
+    checked: list[int] = []
+    real = soundness.problems
+    monkeypatch.setattr(soundness, "problems", lambda conn: checked.append(1) or real(conn))
+    for start in range(2):
+        window = create_main_window(path)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()  # keyboard shortcuts act in the active window
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(window.isActiveWindow)
+        view = window.article_view
+        view.select_range(15 + start * 7, 21 + start * 7)  # "Wagner", then "had lo"
+        qtbot.keyClick(view, Qt.Key.Key_1)
+        window.close()
+        window.project.close()
+    assert checked == []
+    with Project.open(path, create=False) as project:
+        assert len(project.spans(1)) == 3
+    assert checked == []

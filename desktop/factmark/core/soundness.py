@@ -5,8 +5,8 @@ cannot read: malformed JSON in ``meta`` or ``attrs``, offsets that are not whole
 a note stored as bytes, a link to a span that is gone. Opening it as it is would fail
 later, in the middle of someone's work, with a traceback. So the columns Factmark reads
 are checked by SQLite itself (no text is read into Python) when a file is opened, unless
-it is exactly what Factmark last wrote or checked: the device, inode, size and
-modification time of the file and of its write-ahead log are kept in
+it is exactly what Factmark last wrote or checked: the device, inode, size,
+modification and change time of the file and of its write-ahead log are kept in
 ``checked-projects.json`` in the user data folder after a check and whenever Factmark
 closes a project it wrote (losing that small file costs only a check). A file that fails
 is refused with one line naming the file, the first problems and the count, and how to
@@ -170,16 +170,24 @@ def check(path: Path, conn: sqlite3.Connection) -> str | None:
 
 
 def file_stamp(path: Path) -> list[int]:
-    """What identifies a project file's content as last seen: device, inode, size and
-    modification time of the file and of its write-ahead log (0s when it has none)."""
+    """What identifies a project file's content as last seen: device, inode, size,
+    modification and change time of the file, size, modification and change time of its
+    write-ahead log (0s when it has none).
+
+    The change time (``st_ctime_ns``) is the one no user tool can set back: a file edited
+    in place that keeps its inode and size, its modification time set back with
+    ``touch``/``os.utime``, still has a new one, so any write Factmark did not record makes
+    it check the file again."""
     found = os.stat(path)
-    stamp = [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns]
+    stamp = [found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns]
     try:
         wal = os.stat(f"{path}-wal")
     except OSError:
-        return [*stamp, 0, 0]
+        return [*stamp, 0, 0, 0]
     # An empty log (opening a file creates one) holds nothing: as good as none.
-    return [*stamp, wal.st_size, wal.st_mtime_ns] if wal.st_size else [*stamp, 0, 0]
+    if not wal.st_size:
+        return [*stamp, 0, 0, 0]
+    return [*stamp, wal.st_size, wal.st_mtime_ns, wal.st_ctime_ns]
 
 
 def remember(path: Path) -> None:
