@@ -128,3 +128,44 @@ def test_a_file_a_reader_cannot_read_is_one_line_and_the_command_goes_on(
             "The article a.txt.",
             "The article c.txt.",
         ]
+
+
+DEEP = "[" * 300 + '"x"' + "]" * 300  # past what orjson writes (255), within what it reads
+TEXT = "Prigozhin said Wagner had lost 500 men."
+
+
+@pytest.mark.parametrize(
+    ("shape", "tasks"),
+    [
+        (
+            "JSON",
+            [
+                f'{{"id": 7, "data": {{"text": "{TEXT}"}}, "annotations": [{{"id": 1, '
+                '"result": [{"type": "choices", "from_name": "topic", "to_name": "text", '
+                f'"value": {{"choices": {DEEP}}}}}]}}]}}',
+                '{"id": 8, "data": {"text": "A second article."}}',
+            ],
+        ),
+        (
+            "JSON_MIN",
+            [
+                f'{{"text": "{TEXT}", "id": 7, "topic": {DEEP}, "annotator": 1}}',
+                '{"text": "A second article.", "id": 8, "annotator": 1}',
+            ],
+        ),
+    ],
+)
+def test_a_label_studio_answer_nested_too_deep_refuses_its_task(
+    project: Project, tmp_path: Path, shape: str, tasks: list[str]
+) -> None:
+    path = tmp_path / f"{shape}.json"
+    path.write_text(f"[{', '.join(tasks)}]", encoding="utf-8")
+
+    report = import_file(project, path)
+
+    assert report.lines() == [
+        f"{path}: imported 1 document, 0 spans; 1 line failed",
+        f"{path}: error: task 7: the answer of 'topic' is nested more than 255 levels deep, "
+        "too deep to store",
+    ]
+    assert [d.title for d in project.documents()] == ["A second article."]

@@ -95,10 +95,17 @@ def _links_across(
 
 def merged_controls(by_control: dict[str, list[tuple[str, Any]]]) -> dict[str, Any]:
     """Document-level answers by control name: the value when all annotations agree,
-    else each annotator's (or annotation's) value."""
+    else each annotator's (or annotation's) value. An answer nested deeper than JSON
+    can be stored (255 levels) refuses the task."""
     merged: dict[str, Any] = {}
     for control, values in by_control.items():
-        same = len({orjson.dumps(value) for _, value in values}) == 1
+        try:
+            same = len({orjson.dumps(value) for _, value in values}) == 1
+        except orjson.JSONEncodeError:
+            raise ValidationError(
+                f"the answer of {control!r} is nested more than 255 levels deep, too deep "
+                "to store"
+            ) from None
         merged[control] = values[0][1] if same else dict(values)
     return merged
 
