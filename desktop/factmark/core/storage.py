@@ -178,7 +178,7 @@ class Storage:
                 conn.close()
                 _release(held)
             if isinstance(error, sqlite3.DatabaseError):
-                raise ProjectError(f"{path}: {_explain(error)}") from None
+                raise ProjectError(f"{path}: {_explain(error)}{_log_beside(path, error)}") from None
             raise
         return project
 
@@ -701,6 +701,16 @@ def _connect(
 ) -> tuple[sqlite3.Connection, tuple[int, int] | None]:
     """A connection to ``path``, counted by ``_hold`` (the key returned with it), its
     header and (with ``pages``) every page checked."""
+    if not readonly and pages and _log_size(path):
+        # SQLite reads a log beside the file as part of it, and a connection that may
+        # write copies the log into the file when it closes. A log an earlier session
+        # left beside a file since restored from a backup makes it read as damaged, and
+        # copied in, damages it for good: the checks read through a connection that
+        # cannot write, and the file and its log stay as they are when they fail.
+        conn, held = _connect(path, True)
+        conn.close()
+        _release(held)
+        pages = False  # checked just now
     if readonly:
         # immutable=1 reads a WAL-mode file without creating -shm/-wal beside it,
         # which a read-only file or folder would not allow.
@@ -754,6 +764,29 @@ def _defend(conn: sqlite3.Connection) -> None:
 def _contains(haystack: str | None, folded_needle: str) -> bool:
     """SQL ``fm_contains``: case-insensitive substring test in any script (LIKE is ASCII-only)."""
     return bool(haystack) and folded_needle in haystack.casefold()  # type: ignore[union-attr]
+
+
+def _log_size(path: Path) -> int:
+    """The size of the write-ahead log beside ``path`` (0: none)."""
+    try:
+        return Path(f"{path}-wal").stat().st_size
+    except OSError:
+        return 0
+
+
+def _log_beside(path: Path, error: sqlite3.DatabaseError) -> str:
+    """The likely cause of a file read as damaged, to add to its message, when a
+    write-ahead log is beside it: one left by an earlier session (a backup restored over a
+    project whose session crashed) or copied from another file. SQLite read it as part of
+    the file; the file alone may well be sound. Nothing is moved here: the log may also
+    hold the last changes of the file's own session."""
+    message = str(error)
+    if ("not a database" not in message and "malformed" not in message) or not _log_size(path):
+        return ""
+    return (
+        f"; a write-ahead log {path}-wal is beside it, left by an earlier session or another "
+        "file: move it away to open the file as it is"
+    )
 
 
 def _explain(error: sqlite3.DatabaseError) -> str:
