@@ -639,3 +639,33 @@ def test_json_min_answers_written_bare_go_onto_the_span_the_file_names(
         # stance is never written with its region: which it is, the file cannot say
         308: ({"stance": "supports"}, [("Ports reopened", {}, None)]),
     }
+
+
+def test_json_min_entries_of_a_region_list_that_are_no_object_are_named_and_left_out(
+    project: Project, tmp_path: Path
+) -> None:
+    """A region list holding a string or a list among its regions keeps its regions as
+    spans; the report names each entry left out by its record and place in the list."""
+    text = "Prigozhin said 500 men died in Bakhmut."
+    claim = {"start": 0, "end": 9, "text": "Prigozhin", "labels": ["claim"]}
+    place = {"start": 31, "end": 38, "text": "Bakhmut", "labels": ["location"]}
+    records = [
+        {"text": text, "id": 1, "label": [claim, "junk", [1, 2], place], "annotator": 1},
+        {"text": "A second article.", "id": 2, "label": ["junk"], "annotator": 1},
+    ]
+    path = tmp_path / "min.json"
+    path.write_bytes(orjson.dumps(records))
+
+    report = import_file(project, path)
+
+    assert report.lines() == [
+        f"{path}: imported 2 documents, 2 spans (record 1: regions 2 and 3 of 'label' are "
+        "not objects: left out)"
+    ]
+    document = by_source(project)[1]
+    assert spans_of(project, document.id or 0) == {
+        ("Prigozhin", "claim", None),
+        ("Bakhmut", "location", None),
+    }
+    assert "label" not in document.meta
+    assert by_source(project)[2].meta == {"source_id": 2, "label": ["junk"]}

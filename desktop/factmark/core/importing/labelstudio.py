@@ -56,6 +56,7 @@ from factmark.core.text import counted
 
 SUFFIXES = (".json",)
 MAX_BYTES = 1 << 30  # the file is parsed whole; past this, memory would be the limit
+NAMED = 10  # region entries that are no object named in the report; the rest counted
 
 
 def read(path: Path) -> Iterator[Item]:
@@ -100,6 +101,7 @@ def left_out(skipped: Counter[str]) -> str | None:
     Each key is a noun and the words after it, split by ``|``: ``"result| in predictions"``.
     """
     renamed = skipped.pop(UNLABELLED, 0)
+    not_objects = _not_objects(skipped)
     unplaced = _taken(skipped, labelstudio_min.UNPLACED)
     maybe = _taken(skipped, labelstudio_min.MAYBE_ON_REGIONS)
     told = [
@@ -107,6 +109,7 @@ def left_out(skipped: Counter[str]) -> str | None:
         for what, number in sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     notes = ["left out: " + ", ".join(told)] if told else []
+    notes += not_objects
     if renamed:
         notes.append(f"{counted(renamed, 'link')} without a label imported as {UNLABELLED_LINK!r}")
     if unplaced:
@@ -124,6 +127,29 @@ def left_out(skipped: Counter[str]) -> str | None:
             "its region and Label Studio's JSON export keeps it"
         )
     return "; ".join(notes) or None
+
+
+def _not_objects(skipped: Counter[str]) -> list[str]:
+    """The entries of JSON_MIN region lists that are no object, taken out of ``skipped``
+    and told by record and control: ``record 3: region 2 of 'label' is not an object:
+    left out`` (up to :data:`NAMED` places and records named, the rest counted)."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for key in [key for key in skipped if key.startswith(labelstudio_min.NOT_AN_OBJECT)]:
+        del skipped[key]
+        record, rest = key.removeprefix(labelstudio_min.NOT_AN_OBJECT).split("|", 1)
+        control, place = rest.rsplit("|", 1)
+        places.setdefault((record, control), []).append(place)
+    told = []
+    for (record, control), found in list(places.items())[:NAMED]:
+        shown = [*found[:NAMED], f"{len(found) - NAMED:,} more"] if len(found) > NAMED else found
+        named = " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+        what = "region" if len(found) == 1 else "regions"
+        verb = "is not an object" if len(found) == 1 else "are not objects"
+        told.append(f"record {record}: {what} {named} of {control!r} {verb}: left out")
+    if len(places) > NAMED:
+        more = counted(len(places) - NAMED, "more record")
+        told.append(f"{more} with regions that are not objects: left out")
+    return told
 
 
 def _taken(skipped: Counter[str], prefix: str) -> list[tuple[str, int]]:

@@ -52,6 +52,9 @@ _NOT_META = (*_BOOKKEEPING, "agreement", *_OWN)
 # regions that could not be placed, and records whose bare answers may be on regions.
 UNPLACED = "unplaced|"
 MAYBE_ON_REGIONS = "maybe on regions|"
+# The entries of a region list that are no JSON object: the key's rest is the record's
+# number, the control and the entry's place (``3|label|2``).
+NOT_AN_OBJECT = "not an object|"
 
 
 @dataclass
@@ -127,7 +130,7 @@ def _task(
         meta["source_id"] = first["id"]
     document = IncomingDocument(text, full._title(first, text, path), meta, str(status))
     by_control: dict[str, list[tuple[str, Any]]] = {}
-    for number, (_, record) in enumerate(group):
+    for number, (index, record) in enumerate(group):
         if record.get(key) != text:
             raise ValidationError(f"its records do not all hold the same {key!r}")
         # Factmark's export names the annotator in a text area; ``annotator`` is then
@@ -143,6 +146,10 @@ def _task(
         has_regions = any(_labelled(v) for _, v in controls)
         written_as_controls = _control_names(record)
         for control, value in controls:
+            if _labelled(value) and not all(isinstance(x, dict) for x in value):
+                _not_objects(value, index, control, skipped)  # the regions are kept
+                _regions(document, number, control, value, annotator, skipped)
+                continue
             bare = _bare(value)
             if bare is not None and control in known.on_regions:
                 answers, strings = bare
@@ -171,6 +178,15 @@ def _task(
                 by_control.setdefault(control, []).append((who, value))
     document.meta.update(full.merged_controls(by_control))
     return document
+
+
+def _not_objects(value: list[Any], index: int, control: str, skipped: Counter[str]) -> None:
+    """Count, each by its record (``index``, from 0) and its place in the list, the
+    entries of a list of labelled regions that are no region (a string, a list): they
+    are left out, and the report names them."""
+    for place, item in enumerate(value):
+        if not isinstance(item, dict):
+            skipped[f"{NOT_AN_OBJECT}{index + 1}|{control}|{place + 1}"] += 1
 
 
 def _control_names(record: dict[str, Any]) -> set[str]:
@@ -260,14 +276,17 @@ def _regions(
     document: IncomingDocument,
     number: int,
     control: str,
-    items: list[dict[str, Any]],
+    items: list[Any],
     annotator: str | None,
     skipped: Counter[str],
 ) -> None:
     """A control's results: labelled regions become spans; per-region answers (no
-    ``labels``) go to the span of this annotation at the same offsets."""
+    ``labels``) go to the span of this annotation at the same offsets. An entry that is
+    no object is passed over (:func:`_not_objects` counts it)."""
     own = [s for s in document.spans if s.ref and s.ref[0] == number]
     for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
         if "labels" in item:
             result = {"id": f"{control}[{index}]", "value": item}
             document.spans.extend(

@@ -103,8 +103,7 @@ def merged_controls(by_control: dict[str, list[tuple[str, Any]]]) -> dict[str, A
             same = len({orjson.dumps(value) for _, value in values}) == 1
         except orjson.JSONEncodeError:
             raise ValidationError(
-                f"the answer of {control!r} is nested more than 255 levels deep, too deep "
-                "to store"
+                f"the answer of {control!r} is nested more than 255 levels deep, too deep to store"
             ) from None
         merged[control] = values[0][1] if same else dict(values)
     return merged
