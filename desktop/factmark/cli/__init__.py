@@ -8,6 +8,7 @@ no message.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import sys
@@ -59,8 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None, window: tuple[str | None] | None) -> int:
-    from factmark.cli.common import _failed, _say, project_argument
+    from factmark.cli.common import _failed, _say, _usage_error, long_path, project_argument
     from factmark.core.project import ProjectError
+    from factmark.core.source_files import too_long_line
 
     try:
         if window is not None:
@@ -68,12 +70,20 @@ def _run(argv: Sequence[str] | None, window: tuple[str | None] | None) -> int:
         from factmark.cli.parser import build_parser
 
         args = build_parser().parse_args(argv)
+        too_long = long_path(args)
+        if too_long is not None:
+            return _usage_error(too_long_line(too_long))
         command = args.command or "gui"
         if command == "gui":
             return run_gui(getattr(args, "project", None))
         return _handler(command)(args)
     except ProjectError as error:
         return _failed(str(error))
+    except OSError as error:
+        if error.errno != errno.ENAMETOOLONG:
+            raise
+        # A name built from another (a backup's, a -wal file's) can pass the limit too.
+        return _usage_error(too_long_line(error.filename or ""))
     except KeyboardInterrupt:
         _say("factmark: interrupted; everything reported as done is saved", err=True)
         return 130

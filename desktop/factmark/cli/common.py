@@ -11,10 +11,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
+from factmark.core.source_files import name_too_long
 from factmark.core.workspace import default_project_path
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULT_NAME = "default"  # as a PROJECT argument: the default project, wherever it lives
@@ -24,6 +29,23 @@ def project_argument(value: str) -> Path:
     """A PROJECT argument as a path: ``default`` is the default project (the one the
     window opens when none is named); ``./default`` names a file called default."""
     return default_project_path() if value == DEFAULT_NAME else Path(value)
+
+
+def long_path(args: argparse.Namespace) -> Path | str | None:
+    """The first path the command line names (a project, an output, a copy, the
+    guidelines to set) that no file system could hold, or None. The files to import or
+    add to the archive are not among them: each is reported in its turn."""
+    for key, value in vars(args).items():
+        if key in _REPORTED_ONE_BY_ONE:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            named = isinstance(item, Path) or (key == "set" and isinstance(item, str))
+            if named and name_too_long(item):
+                return item
+    return None
+
+
+_REPORTED_ONE_BY_ONE = frozenset({"paths", "files"})
 
 
 def _say(line: object = "", *, err: bool = False) -> None:

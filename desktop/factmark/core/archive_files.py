@@ -12,6 +12,7 @@ from factmark.core.archive import AddCounts, add_reviews
 from factmark.core.archive_readers import SUFFIXES, read_archive_file
 from factmark.core.model import ValidationError
 from factmark.core.safe_text import printable
+from factmark.core.source_files import TOO_LONG, name_too_long, short_name
 from factmark.core.storage import Storage
 
 
@@ -62,7 +63,9 @@ def collect_archive_files(paths: Iterable[Path]) -> tuple[list[Path], list[Archi
     files: list[Path] = []
     missing: list[ArchiveFileReport] = []
     for path in paths:
-        if path.is_dir():
+        if name_too_long(path):
+            missing.append(ArchiveFileReport(Path(short_name(path)), error=TOO_LONG))
+        elif path.is_dir():
             files += sorted(
                 found
                 for found in path.rglob("*")

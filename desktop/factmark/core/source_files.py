@@ -30,6 +30,38 @@ MAX_PAGE = 32 * _MB
 MAX_GUIDELINES = 4 * _MB
 
 
+#: The longest name of one file or folder, in bytes (Linux and macOS file systems), and
+#: of a whole path.
+NAME_MAX = 255
+PATH_MAX = 4096
+_SHOWN = 60  # characters of a name too long shown in a message, its start and its end
+
+
+def name_too_long(path: Path | str) -> bool:
+    """Whether no file system could hold ``path``: a part of it longer than
+    :data:`NAME_MAX` bytes, or the whole longer than :data:`PATH_MAX`. Checked before
+    the name is used, where ``Path.exists()`` would raise OSError (ENAMETOOLONG)."""
+    name = os.fsencode(path)
+    return len(name) >= PATH_MAX or any(len(part) > NAME_MAX for part in name.split(b"/"))
+
+
+def too_long_line(path: Path | str) -> str:
+    """``aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…aaaaaaaaaaaaaaaaaaaa.txt: name too long (...)``: the
+    message for such a name, the name shortened to its start and end."""
+    return f"{short_name(path)}: {TOO_LONG}"
+
+
+TOO_LONG = f"name too long (a file or folder name is at most {NAME_MAX} bytes)"
+
+
+def short_name(path: Path | str) -> str:
+    """``path`` as text, its middle left out (``…``) when longer than 60 characters."""
+    text = os.fsdecode(path)
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[: _SHOWN // 2]}…{text[-(_SHOWN // 2 - 10) :]}"
+
+
 def not_regular(path: Path | str) -> str | None:
     """Why ``path`` is not a regular file (``"a device"``, ``"a named pipe"``, ``"a
     folder"``, ``"a socket"``, with the target when a link leads there), or None for a

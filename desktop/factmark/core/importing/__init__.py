@@ -25,7 +25,14 @@ from factmark.core.model import Label, ValidationError
 from factmark.core.preferences import clean_annotator
 from factmark.core.project import Project, ProjectError
 from factmark.core.safe_text import first_unsafe, printable
-from factmark.core.source_files import MAX_DOCUMENT, not_regular, too_large
+from factmark.core.source_files import (
+    MAX_DOCUMENT,
+    TOO_LONG,
+    name_too_long,
+    not_regular,
+    short_name,
+    too_large,
+)
 from factmark.core.text import check_text, counted, holds_nul
 
 _READERS: tuple[ModuleType, ...] = (text, html, docx, jsonl, brat, labelstudio, xmi, webanno_tsv)
@@ -159,12 +166,16 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileReport]]:
     annotations (:func:`import_file` reads the pair whichever of the two it is given).
     Files in folders that are not regular files (a named pipe, a link to a device) are
     never opened: each gets a report saying it was skipped.
-    Returns the files and reports for paths that do not exist or were skipped.
+    A path whose name is too long for any file system gets a report of its own (its
+    name shortened). Returns the files and reports for paths that do not exist, are too
+    long or were skipped.
     """
     files: list[Path] = []
     missing: list[FileReport] = []
     for path in paths:
-        if path.is_dir():
+        if name_too_long(path):
+            missing.append(FileReport(Path(short_name(path)), errors=[(None, TOO_LONG)]))
+        elif path.is_dir():
             for found in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in found.relative_to(path).parts)
                 # A folder's README describes the folder; it is not an article.
