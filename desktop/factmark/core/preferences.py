@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from factmark.core.model import GOLD, ValidationError
+from factmark.core.source_files import not_regular
 from factmark.core.workspace import user_dir
 
 PREFERENCES_FILE = "preferences.json"
@@ -318,6 +319,9 @@ def _signature(path: Path) -> tuple[int, int, int] | str:
 def _read(path: Path) -> tuple[dict[str, Any], str | None]:
     """The file's object and None, or ``({}, why)`` when it cannot be used."""
     try:
+        kind = not_regular(path)  # before opening it: a named pipe would block
+        if kind is not None:
+            return {}, f"is not a regular file ({kind})"
         with path.open("rb") as file:
             raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:

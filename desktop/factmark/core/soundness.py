@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from factmark.core.source_files import not_regular
 from factmark.core.workspace import data_dir
 
 REMEMBERED = 200  # project files whose stamp is kept
@@ -214,12 +215,19 @@ def _key(path: Path) -> str:
 
 
 def _stamps() -> dict[str, Any]:
-    """The remembered stamps; a damaged or oversized file counts as none."""
+    """The remembered stamps; a damaged or oversized file counts as none, and so does
+    one that is not a regular file (a named pipe would block the opening).
+
+    Damaged means anything reading it can raise: not UTF-8 or not JSON (ValueError),
+    nested deeper than Python's parser goes (RecursionError: a few thousand ``[``
+    are enough), or unreadable (OSError)."""
     try:
+        if not_regular(_path()) is not None:
+            return {}
         with _path().open("rb") as file:
             raw = file.read(MAX_BYTES + 1)
         data = json.loads(raw) if len(raw) <= MAX_BYTES else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
 
