@@ -217,7 +217,7 @@ ERRORS = {
     6: "span 5-99 is outside the text (length 21) or empty",
     9: "a span note must be a string, got 3",
     13: "span 0-6: the attributes: nested more than 255 levels deep, too deep to store",
-    14: "two spans share the same id",
+    14: "two spans share the id 'a'",
     15: "unknown label 'rumour' (project labels: claim, location, number, source)",
     17: "the title holds a NUL character: 'bad\\x00title'",
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from factmark.cli import main
@@ -169,3 +170,91 @@ def test_a_label_studio_answer_nested_too_deep_refuses_its_task(
         "too deep to store",
     ]
     assert [d.title for d in project.documents()] == ["A second article."]
+
+
+# -- messages that say what is wrong ---------------------------------------------------
+
+
+def test_two_spans_sharing_an_id_are_named_with_their_task_and_id(
+    project: Project, tmp_path: Path
+) -> None:
+    claim = {"start": 0, "end": 9, "text": "Prigozhin", "labels": ["claim"]}
+    at = TEXT.index("500")
+    number = {"start": at, "end": at + 3, "text": "500", "labels": ["number"]}
+    results = [
+        {"id": "r1", "type": "labels", "from_name": "label", "to_name": "text", "value": value}
+        for value in (claim, number)
+    ]
+    task = {"id": 7, "data": {"text": TEXT}, "annotations": [{"id": 1, "result": results}]}
+    studio = tmp_path / "tasks.json"
+    studio.write_bytes(orjson.dumps([task]))
+    lines = tmp_path / "spans.jsonl"
+    spans = [
+        {"id": "a", "start": 0, "end": 9, "label": "claim"},
+        {"id": "a", "start": at, "end": at + 3, "label": "number"},
+    ]
+    lines.write_bytes(orjson.dumps({"text": TEXT, "spans": spans}) + b"\n")
+
+    assert import_file(project, studio).lines() == [
+        f"{studio}: error: task 7: two labelled regions share the id 'r1'"
+    ]
+    assert import_file(project, lines).lines() == [f"{lines}:1: error: two spans share the id 'a'"]
+
+
+def test_a_number_past_what_json_readers_hold_is_a_number_too_large(
+    project: Project, tmp_path: Path
+) -> None:
+    huge = "1" + "0" * 10**6
+    line = f'{{"text": "abc", "label": [[0, {huge}, "claim"]]}}'
+    lines = tmp_path / "big.jsonl"
+    lines.write_text(f'{line}\n{{"text": "A good line."}}\n', encoding="utf-8")
+    task = f'[{{"id": {huge}, "data": {{"text": "abc"}}}}]'
+    studio = tmp_path / "big.json"
+    studio.write_text(task, encoding="utf-8")
+
+    assert import_file(project, lines).lines() == [
+        f"{lines}: imported 1 document, 0 spans; 1 line failed",
+        f"{lines}:1: error: a number too large (column {line.index(huge) + 1})",
+    ]
+    assert import_file(project, studio).lines() == [
+        f"{studio}: error: a number too large (line 1, column {task.index(huge) + 1})"
+    ]
+
+
+XMI = FIXTURES / "inception" / "xmi"
+SOFA = next(
+    line
+    for line in (XMI / "lagos.xmi").read_text(encoding="utf-8").splitlines(keepends=True)
+    if line.startswith("<cas:Sofa ")
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ('xmi:id="5"', 'xmi:id="4"', "xmi:id 4 is used by two elements"),
+        (
+            'Governor="6"',
+            'Governor="999"',
+            "Attribution xmi:id 9: its Governor points at xmi:id 999, which no element has",
+        ),
+        (
+            SOFA,
+            "",
+            "it has no Sofa, the text its annotations point at as xmi:id 1",
+        ),
+        ('members="2 3', 'members="2 33 3', "its view lists xmi:id 33, which no element has"),
+    ],
+)
+def test_an_xmi_reference_to_an_id_it_lacks_says_which(
+    project: Project, tmp_path: Path, old: str, new: str, why: str
+) -> None:
+    source = (XMI / "lagos.xmi").read_text(encoding="utf-8")
+    assert source.count(old) == 1
+    (tmp_path / "TypeSystem.xml").write_bytes((XMI / "TypeSystem.xml").read_bytes())
+    path = tmp_path / "doc.xmi"
+    path.write_text(source.replace(old, new), encoding="utf-8")
+
+    assert import_file(project, path).lines() == [
+        f"{path}: error: doc.xmi is not readable UIMA CAS XMI ({why})"
+    ]

@@ -355,7 +355,7 @@ def check_parts(incoming: IncomingDocument, known: set[str], create_labels: bool
                 raise
     refs = [span.ref for span in incoming.spans if span.ref is not None]
     if len(refs) != len(set(refs)):
-        raise ValidationError("two spans share the same id")
+        raise ValidationError(f"two spans share the id {_shared(refs)!r}")
     if incoming.relations:
         wanted = set(refs)
         for relation in incoming.relations:
@@ -376,6 +376,17 @@ def check_parts(incoming: IncomingDocument, known: set[str], create_labels: bool
 
 
 _REF_TYPES = (str, int, float, tuple)
+
+
+def _shared(refs: list[Any]) -> Any:
+    """The first span id ``refs`` holds twice, as the file wrote it: a reader that keeps
+    ids of several records apart makes them (record, id) pairs."""
+    seen = set()
+    for ref in refs:
+        if ref in seen:
+            return ref[-1] if isinstance(ref, tuple) and ref else ref
+        seen.add(ref)
+    return None
 
 
 def _check_span(text: str, span: IncomingSpan, known: set[str], create_labels: bool) -> None:

@@ -6,9 +6,13 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from factmark.core.incoming import IncomingDocument, IncomingSpan
 from factmark.core.model import ValidationError
+
+if TYPE_CHECKING:
+    from json import JSONDecodeError  # what orjson's JSONDecodeError derives from
 
 MAX_TITLE = 100
 #: Significant digits past which a number written in a file is refused as too large: no
@@ -40,6 +44,18 @@ def whole_number(digits: str, what: str) -> int:
             f"{what} {significant[:12]}… is a number too large ({len(significant):,} digits)"
         )
     return int(significant or "0")
+
+
+def json_refusal(error: JSONDecodeError, *, lines: bool = True) -> str:
+    """Why orjson refused a JSON text, as a report says it: its reason without its place,
+    ``not valid JSON (unexpected character)``; but a number past what a double holds
+    (orjson reads a number too long for 64 bits as one) is valid JSON: ``a number too
+    large (line 1, column 9)`` (``lines`` False: only the column, the text being one
+    line of a file the report numbers)."""
+    if error.msg.startswith("number is infinity"):
+        where = f"line {error.lineno}, column {error.colno}" if lines else f"column {error.colno}"
+        return f"a number too large ({where})"
+    return f"not valid JSON ({str(error).split(':')[0]})"
 
 
 def title_from(text: str, path: Path) -> str:

@@ -42,7 +42,7 @@ from typing import Any, BinaryIO, TypeGuard
 
 import orjson
 
-from factmark.core.importing.base import Item, noted
+from factmark.core.importing.base import Item, json_refusal, noted
 from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.model import STATUSES, ValidationError
 from factmark.core.source_files import MAX_DOCUMENT
@@ -280,8 +280,7 @@ def _load(raw: bytes) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
-        reason = str(error).split(":")[0]
-        raise ValidationError(f"not valid JSON ({reason})") from None
+        raise ValidationError(json_refusal(error, lines=False)) from None
 
 
 # What a JSON value that is not a string is, as a message names it.

@@ -48,7 +48,7 @@ from typing import Any
 import orjson
 
 from factmark.core.importing import labelstudio_min, labelstudio_tasks
-from factmark.core.importing.base import Item, noted
+from factmark.core.importing.base import Item, json_refusal, noted
 from factmark.core.importing.labelstudio_tasks import UNLABELLED, UNLABELLED_LINK
 from factmark.core.model import ValidationError
 from factmark.core.source_files import read_bounded
@@ -84,7 +84,7 @@ def load(path: Path) -> list[Any]:
     try:
         tasks = orjson.loads(data)
     except orjson.JSONDecodeError as error:
-        raise ValidationError(f"not valid JSON ({str(error).split(':')[0]})") from None
+        raise ValidationError(json_refusal(error)) from None
     if isinstance(tasks, dict):
         tasks = [tasks]
     if not isinstance(tasks, list) or not tasks:

@@ -174,8 +174,12 @@ def _annotation(
     spans: dict[str, list[IncomingSpan]] = {}
     for result in results:
         if result.get("type") == "labels":
-            for span in region_spans(document.text, result, (number,), annotator, skipped):
-                spans.setdefault(str(result.get("id")), []).append(span)
+            region_id = str(result.get("id"))
+            found = region_spans(document.text, result, (number,), annotator, skipped)
+            if found and region_id in spans:
+                raise ValidationError(f"two labelled regions share the id {result.get('id')!r}")
+            if found:
+                spans[region_id] = found
     for result in results:
         kind = result.get("type")
         if kind == "labels" or result.get("from_name") == ANNOTATOR_CONTROL:

@@ -46,6 +46,7 @@ from factmark.core.importing.inception_layers import (
     short_name,
     silent,
 )
+from factmark.core.importing.xmi_references import unresolved
 from factmark.core.incoming import IncomingDocument, IncomingRelation, IncomingSpan
 from factmark.core.model import ValidationError
 from factmark.core.text import text_uid
@@ -134,6 +135,9 @@ def cas_document(
             raise ValidationError(
                 f"{what} uses a layer its TypeSystem.xml does not define ({error.message})"
             ) from None
+        except KeyError as error:  # cassis's, for a reference to an id the file lacks
+            why = unresolved(data, error.args[0] if error.args else "?", typesystem)
+            raise ValidationError(f"{what} is not readable UIMA CAS XMI ({why})") from None
         except Exception as error:  # lxml's, or cassis's on structure it does not expect
             raise ValidationError(
                 f"{what} is not readable UIMA CAS XMI ({_reason(error)})"
