@@ -4,6 +4,7 @@ stays, the full name is in the tooltip and the Label menu)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -98,3 +99,37 @@ def test_long_names_are_shortened_rather_than_hidden(
     ]
     sized(qtbot, window, 800, 600)
     assert on_the_toolbar(window) == names
+
+
+def test_a_label_named_with_100000_characters_leaves_the_row_to_the_document_buttons(
+    open_window, qtbot: QtBot, tmp_path: Path
+) -> None:
+    # A project made before names had a limit (no command makes such a label now).
+    path = tmp_path / "old.factmark"
+    Project.open(path).close()
+    name = "x" * 100_000
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "INSERT INTO labels (id, name, key, colour, description, position) "
+            "VALUES ((SELECT max(id) + 1 FROM labels), ?, '5', '#999999', '', 4)",
+            [name],
+        )
+    conn.close()
+    window = open_window(path)
+    sized(qtbot, window, 1366)
+
+    assert on_the_toolbar(window) == ["claim", "source", "location", "number", name]
+    long_button = buttons(window)[-1][1]
+    assert long_button.text() == "5  " + "x" * 30 + "…"
+    assert name in buttons(window)[-1][0].toolTip()
+    toolbar = window.action_table.document_toolbar
+    shown = [
+        button.text().replace("&", "")
+        for action in toolbar.actions()
+        if isinstance(button := toolbar.widgetForAction(action), QToolButton)
+        and button.isVisible()
+        and toolbar.rect().contains(button.geometry())
+    ]
+    for wanted in ("Previous", "Next", "Done", "Skip", "Undo"):
+        assert wanted in shown, shown

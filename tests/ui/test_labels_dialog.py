@@ -575,3 +575,22 @@ def test_a_rename_and_its_undo_show_a_busy_pointer_while_spans_follow(
 
     in_labels_dialog(window, qtbot, new_key)
     assert pointers[2:] == [None]
+
+
+def test_a_name_over_100_characters_is_refused_in_the_dialog(
+    qtbot: QtBot, project: Project
+) -> None:
+    dialog = open_dialog(qtbot, project)
+    click_row(qtbot, dialog, 0)
+    name_field = widget(dialog, QLineEdit, "labelName")
+
+    type_into(qtbot, name_field, "c" * 101)
+
+    assert names(project) == DEFAULTS
+    assert error_text(dialog) == (
+        f"a label name is at most 100 characters, not 101 ('{'c' * 30}'…); "
+        "put the rest in its description"
+    )
+    type_into(qtbot, name_field, "c" * 100)  # at the limit: taken
+    assert names(project) == ["c" * 100, *DEFAULTS[1:]]
+    assert error_text(dialog) == ""

@@ -13,7 +13,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from factmark.core.model import ValidationError, validate_offsets, validate_status
+from factmark.core.model import (
+    ValidationError,
+    check_name_length,
+    validate_offsets,
+    validate_status,
+)
 from factmark.core.schema import NEXT_RELATION_TYPE_ID
 from factmark.core.storage import _dumps, now
 from factmark.core.suggestions_store import SuggestionsStore
@@ -397,6 +402,8 @@ def _check_span(text: str, span: IncomingSpan, known: set[str], create_labels: b
             f"span {span.start}-{span.end} text {span.text!r} does not match the "
             f"document text there ({text[span.start : span.end]!r})"
         )
+    if span.label not in known and isinstance(span.label, str):
+        check_name_length(span.label, "a label name")  # said as such, not as unknown
     if span.label not in known and not create_labels:
         raise UnknownLabel(
             f"unknown label {span.label!r} (project labels: {', '.join(sorted(known))})"

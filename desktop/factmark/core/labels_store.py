@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from factmark.core.actions import label_key_problem
-from factmark.core.model import Label, RelationType, ValidationError
+from factmark.core.model import Label, RelationType, ValidationError, check_name_length
 from factmark.core.safe_text import first_unsafe
 from factmark.core.schema import NEXT_LABEL_ID, NEXT_RELATION_TYPE_ID
 from factmark.core.settings_store import settings_value
@@ -112,7 +112,7 @@ class LabelsStore(Storage):
             raise ValidationError(f"label {label.name!r} has no id to restore")
         with self.transaction():
             labels = self.labels()
-            label = check_label(label, labels)
+            label = check_label(label, labels, kept_name=label.name)  # as it was stored
             _refuse_taken_id("label", wanted, {x.id: x.name for x in labels})
             self._insert_label_row(label)
             names = [x.name for x in labels]
@@ -160,7 +160,9 @@ class LabelsStore(Storage):
         with self.transaction():
             labels = self.labels()
             old = _find_label(labels, name)
-            new = check_label(replace(old, **changes), [x for x in labels if x.name != name])
+            new = check_label(
+                replace(old, **changes), [x for x in labels if x.name != name], kept_name=name
+            )
             if new == old:
                 return old
             # spans.label is a foreign key with ON UPDATE CASCADE: a rename carries them along.
@@ -309,7 +311,7 @@ class LabelsStore(Storage):
         with self.transaction():
             entries = self.relation_type_entries()
             names = [entry.name for entry in entries]
-            name = check_relation_type(kind.name, names)
+            name = check_relation_type(kind.name, names, kept_name=kind.name)
             _refuse_taken_id("link type", kind.id, {x.id: x.name for x in entries})
             self.conn.execute(
                 "INSERT INTO relation_types (id, name, description, position) VALUES (?, ?, ?, ?)",
@@ -336,7 +338,7 @@ class LabelsStore(Storage):
             if name not in rows:
                 raise ValidationError(f"unknown link type {name!r}")
             others = [other for other in rows if other != name]
-            new_name = check_relation_type(changes.get("name", name), others)
+            new_name = check_relation_type(changes.get("name", name), others, kept_name=name)
             description = _description(changes.get("description", rows[name]["description"]))
             if (new_name, description) == (name, rows[name]["description"]):
                 return name
@@ -414,12 +416,14 @@ def _refuse_taken_id(thing: str, wanted: int, taken: dict[int | None, str]) -> N
         )
 
 
-def check_label(label: Label, others: list[Label]) -> Label:
+def check_label(label: Label, others: list[Label], *, kept_name: str = "") -> Label:
     """The label tidied (name, key and description stripped, colour in capitals), or
     ValidationError with a message for the user when it breaks a rule.
 
-    Names are non-empty, printable and differ from the ``others`` (ignoring case, so
-    "Claim" cannot sit beside "claim"). A key is a keyboard shortcut: empty for none,
+    Names are non-empty, printable, at most :data:`~factmark.core.model.MAX_NAME`
+    characters and differ from the ``others`` (ignoring case, so "Claim" cannot sit
+    beside "claim"); a label stored before that limit keeps its name (``kept_name``: its
+    name as stored) through a recolouring or an undo. A key is a keyboard shortcut: empty for none,
     else one printable character no other label uses, again ignoring case (Qt treats
     "a" and "A" as the same key). Colours are ``#RRGGBB``.
     """
@@ -433,6 +437,8 @@ def check_label(label: Label, others: list[Label]) -> Label:
         raise ValidationError(
             f"a label name cannot hold line breaks, tabs, control or bidi characters: {name!r}"
         )
+    if name != kept_name:
+        check_name_length(name, "a label name")
     _check_unique(name, [other.name for other in others], "label")
     if len(key) > 1 or not key.isprintable():
         raise ValidationError(
@@ -477,11 +483,12 @@ def free_colour(labels: Sequence[Label]) -> str:
     return next((c for c in LABEL_COLOURS if c not in colours), NO_COLOUR)
 
 
-def check_relation_type(name: str, others: list[str]) -> str:
+def check_relation_type(name: str, others: list[str], *, kept_name: str = "") -> str:
     """The relation type name stripped, or ValidationError with a message for the user.
 
-    A type is one word (exporters such as brat need that), e.g. ``contradicts``, and
-    differs from the ``others`` ignoring case, as label names do.
+    A type is one word (exporters such as brat need that), e.g. ``contradicts``, at
+    most :data:`~factmark.core.model.MAX_NAME` characters (``kept_name`` as for
+    :func:`check_label`), and differs from the ``others`` ignoring case, as label names do.
     """
     if not isinstance(name, str):
         raise ValidationError(f"a link type name is text, got {name!r}")
@@ -491,6 +498,8 @@ def check_relation_type(name: str, others: list[str]) -> str:
     # isprintable() is False for control and bidi characters (see safe_text) too.
     if not name.isprintable() or any(char.isspace() for char in name):
         raise ValidationError(f"a link type is one word, e.g. contradicts, not {name!r}")
+    if name != kept_name:
+        check_name_length(name, "a link type")
     _check_unique(name, others, "link type")
     return name
 

@@ -26,6 +26,21 @@ class ValidationError(ValueError):
     """Data that breaks a model rule; the message is meant for the user."""
 
 
+#: The longest label or link type name: a name reads at a glance on a toolbar button, a
+#: list row and a column of an export; a sentence belongs in the description.
+MAX_NAME = 100
+
+
+def check_name_length(name: str, what: str) -> None:
+    """Refuse (ValidationError) a label or link type name over :data:`MAX_NAME`
+    characters, its start shown."""
+    if len(name) > MAX_NAME:
+        raise ValidationError(
+            f"{what} is at most {MAX_NAME} characters, not {len(name):,} "
+            f"({name[:30]!r}…); put the rest in its description"
+        )
+
+
 @record(frozen=True)
 class Label:
     """A span label of a project, with its keyboard key and display colour."""

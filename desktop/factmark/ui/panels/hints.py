@@ -34,6 +34,12 @@ def label_hint(labels: Sequence[Label]) -> str:
     keys = label_keys(labels)
     press = f"press {keys}" if keys else "click a label on the toolbar"
     return (
-        f"Select text, then {press} to label it ({', '.join(label.name for label in labels)}); "
+        f"Select text, then {press} to label it ({', '.join(map(_short, labels))}); "
         "a click on a span selects it. Ctrl+Shift+S suggests spans to accept or reject."
     )
+
+
+def _short(label: Label) -> str:
+    """A label's name as the hint shows it: cut after 30 characters (a project made
+    before names had a limit may hold a name of thousands)."""
+    return label.name if len(label.name) <= 31 else label.name[:30] + "…"

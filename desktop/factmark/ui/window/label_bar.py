@@ -17,6 +17,10 @@ from PySide6.QtWidgets import QMainWindow, QToolBar
 
 # A shortened name keeps at least these characters before its "…" (then the key alone).
 SHORTEST_NAME = 3
+# A button never shows more of a name than this, however wide the window: a label
+# named with a sentence (or 100,000 characters, from a project made before names had
+# a limit) leaves the room of the row to Previous, Next, Done, Skip and Undo.
+LONGEST_SHOWN = 30
 
 
 class LabelBar(QObject):
@@ -54,7 +58,7 @@ class LabelBar(QObject):
             return
         self._show(None)
         room = self._room()
-        longest = max(len(name) for _action, _key, name in self._buttons)
+        longest = min(max(len(name) for _action, _key, name in self._buttons), LONGEST_SHOWN)
         if room is None or self._width() <= room or longest <= SHORTEST_NAME:
             return
         fits, low, high = 0, SHORTEST_NAME, longest - 1
@@ -68,9 +72,12 @@ class LabelBar(QObject):
         self._show(fits)
 
     def _show(self, keep: int | None) -> None:
-        """Set each button's text, its name cut to ``keep`` characters (None: whole;
-        0: the key alone, or the shortest name for a label without a key)."""
+        """Set each button's text, its name cut to ``keep`` characters (None: whole up
+        to :data:`LONGEST_SHOWN`; 0: the key alone, or the shortest name for a label
+        without a key)."""
         self.shortened_to = keep
+        if keep is None:
+            keep = LONGEST_SHOWN  # names no longer than it are whole
         for action, key, name in self._buttons:
             if keep == 0 and key:
                 text = key
