@@ -11,17 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from factmark.core.incoming import IncomingDocument
-from factmark.core.project import Project
 from tests.faults.test_not_regular_files import factmark
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    path = tmp_path / "mine.factmark"
-    with Project.open(path) as opened:
-        opened.add_document(IncomingDocument("My own article.\n", "Mine"))
-    return path
 
 
 def checked_list() -> Path:

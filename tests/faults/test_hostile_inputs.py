@@ -69,14 +69,6 @@ def with_documents(before: dict[str, Any], *documents: tuple[str, str]) -> dict[
     return {**before, "documents": before["documents"] + list(documents)}
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    path = tmp_path / "mine.factmark"
-    with Project.open(path) as opened:
-        opened.add_document(IncomingDocument("My own article.\n", "Mine"))
-    return path
-
-
 def assert_terminal_safe(*outputs: str) -> None:
     for output in outputs:
         assert not RAW.search(output), f"raw control or bidi character in {output!r}"

@@ -10,7 +10,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from factmark.core.incoming import IncomingDocument
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from tests.cli.test_cli import factmark
@@ -19,14 +18,6 @@ OVER = "x" * 101
 MESSAGE = (
     "is at most 100 characters, not {n} ('" + "x" * 30 + "'…); put the rest in its description"
 )
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    path = tmp_path / "mine.factmark"
-    with Project.open(path) as opened:
-        opened.add_document(IncomingDocument("My own article.\n", "Mine"))
-    return path
 
 
 def labels(project: Path) -> list[str]:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 from tests.cli.test_cli import factmark
 
@@ -15,14 +14,6 @@ LONG = "a" * 300  # over the 255 bytes Linux and macOS file systems take for one
 # How the name is shown: its first 30 characters, an ellipsis, its last 20.
 SHOWN_FACTMARK = "a" * 30 + "…" + "a" * 11 + ".factmark"
 TOO_LONG = "name too long (a file or folder name is at most 255 bytes)"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    path = tmp_path / "mine.factmark"
-    with Project.open(path) as opened:
-        opened.add_document(IncomingDocument("My own article.\n", "Mine"))
-    return path
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from factmark.core.incoming import IncomingDocument
 from factmark.core.project import Project
 
 linux_only = pytest.mark.skipif(
@@ -46,14 +45,6 @@ def factmark(*args: str | Path) -> subprocess.CompletedProcess[str]:
         preexec_fn=_limited,
         stdin=subprocess.DEVNULL,
     )
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    path = tmp_path / "mine.factmark"
-    with Project.open(path) as opened:
-        opened.add_document(IncomingDocument("My own article.\n", "Mine"))
-    return path
 
 
 def titles(project: Path) -> list[str]:

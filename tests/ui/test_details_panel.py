@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -234,24 +235,38 @@ def test_the_language_field_shows_and_edits_the_language_an_import_gave(
     """A document whose language is its ``meta.lang`` (``factmark import --lang zh``, or a
     JSONL line's meta): its Language field says zh, and what is typed there replaces it
     (the key the spaCy export reads first), with no second key that nothing reads."""
+    window, path = with_language_field(open_window, qtbot, tmp_path, "zh")
+    field = window.details.fields["language"]
+    assert field.text() == "zh"
+
+    typed(qtbot, field, "zh-TW")
+
+    qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "zh-TW"})  # no second key
+
+
+def with_language_field(
+    open_window: Callable[[Path], MainWindow], qtbot: QtBot, tmp_path: Path, lang: str
+) -> tuple[MainWindow, Path]:
+    """The window on a project of one Chinese article whose ``meta.lang`` is ``lang``,
+    its document fields shown; and the project's path."""
     article = tmp_path / "xinhua.jsonl"
-    line = {"text": "据新华社报道，吉野家在上海开设了第300家门店。", "meta": {"lang": "zh"}}
+    line = {"text": "据新华社报道，吉野家在上海开设了第300家门店。", "meta": {"lang": lang}}
     article.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
     path = tmp_path / "zh.factmark"
     with Project.open(path) as project:
         assert import_file(project, article).documents == 1
     window = open_window(path)
     qtbot.mouseClick(window.details.document_toggle, Qt.MouseButton.LeftButton)
-    field = window.details.fields["language"]
-    qtbot.waitUntil(field.isVisible)
-    assert field.text() == "zh"
+    qtbot.waitUntil(window.details.fields["language"].isVisible)
+    return window, path
 
-    qtbot.mouseClick(field, Qt.MouseButton.LeftButton)
-    qtbot.keyClick(field, Qt.Key.Key_A, CTRL)
-    qtbot.keyClicks(field, "zh-TW")
-    qtbot.keyClick(field, Qt.Key.Key_Return)
 
-    qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "zh-TW"})  # no second key
+def typed(qtbot: QtBot, into: QWidget, text: str) -> None:
+    """Click the field, select what it holds, type ``text`` over it and press Return."""
+    qtbot.mouseClick(into, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(into, Qt.Key.Key_A, CTRL)
+    qtbot.keyClicks(into, text)
+    qtbot.keyClick(into, Qt.Key.Key_Return)
 
 
 def stored_meta(path: Path) -> dict[str, object]:
@@ -267,36 +282,22 @@ def test_the_language_field_takes_a_language_name_as_its_tag_and_refuses_what_is
     """ "Chinese" typed in the Language field is stored (and shown) as zh, the tag every
     reader of the language understands; a word that is neither a tag nor a language's name
     is not stored: the field says why under it, and the other fields are still saved."""
-    article = tmp_path / "xinhua.jsonl"
-    line = {"text": "据新华社报道，吉野家在上海开设了第300家门店。", "meta": {"lang": "en"}}
-    article.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
-    path = tmp_path / "zh.factmark"
-    with Project.open(path) as project:
-        assert import_file(project, article).documents == 1
-    window = open_window(path)
-    qtbot.mouseClick(window.details.document_toggle, Qt.MouseButton.LeftButton)
+    window, path = with_language_field(open_window, qtbot, tmp_path, "en")
     field = window.details.fields["language"]
-    qtbot.waitUntil(field.isVisible)
 
-    def typed(into: QWidget, text: str) -> None:
-        qtbot.mouseClick(into, Qt.MouseButton.LeftButton)
-        qtbot.keyClick(into, Qt.Key.Key_A, CTRL)
-        qtbot.keyClicks(into, text)
-        qtbot.keyClick(into, Qt.Key.Key_Return)
-
-    typed(field, "Chinese")
+    typed(qtbot, field, "Chinese")
     qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "zh"})
     assert field.text() == "zh"
     error = window.details.findChild(QWidget, "documentFieldError")
     assert error is not None and not error.isVisible()
 
-    typed(field, "Klingonish")
+    typed(qtbot, field, "Klingonish")
     qtbot.waitUntil(error.isVisible)
     said = error.text()  # type: ignore[attr-defined]
     assert said.startswith("Language not changed: “Klingonish” is neither a language tag")
-    typed(window.details.fields["publication"], "Xinhua")
+    typed(qtbot, window.details.fields["publication"], "Xinhua")
     qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "zh", "publication": "Xinhua"})
 
-    typed(field, "pt_BR")  # a tag as locales write it
+    typed(qtbot, field, "pt_BR")  # a tag as locales write it
     qtbot.waitUntil(lambda: stored_meta(path) == {"lang": "pt-BR", "publication": "Xinhua"})
     assert not error.isVisible()

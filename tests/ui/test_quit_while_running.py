@@ -74,6 +74,21 @@ def progress() -> QWidget | None:
     return found if found is not None and found.isActiveWindow() else None
 
 
+def export_until_closed(
+    qtbot: QtBot, window: MainWindow, timer: QTimer, released: threading.Event
+) -> None:
+    """Ctrl+E (Export corpus…) in the window, and wait for it to close while ``timer``
+    (:func:`drive`) takes the dialogs' steps; every step must have come. ``released``
+    lets the held export go on, whatever happened."""
+    try:
+        qtbot.keyClick(window.article_view, Qt.Key.Key_E, CTRL)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
+    finally:
+        timer.stop()
+        released.set()
+    assert not timer.pending, f"{len(timer.pending)} steps never came"  # type: ignore[attr-defined]
+
+
 def held_until(event: threading.Event, real: Callable[..., Any]) -> Callable[..., Any]:
     def held(*args: Any, **kwargs: Any) -> Any:
         event.wait(20)  # still running when the keys are pressed
@@ -130,13 +145,7 @@ def test_ctrl_q_during_an_export_asks_and_cancel_and_quit_leaves_no_file(
             (lambda: "quits" in window.statusBar().currentMessage(), release),
         ]
     )
-    try:
-        qtbot.keyClick(window.article_view, Qt.Key.Key_E, CTRL)  # Export corpus…
-        qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
-    finally:
-        timer.stop()
-        released.set()
-    assert not timer.pending, f"{len(timer.pending)} steps never came"  # type: ignore[attr-defined]
+    export_until_closed(qtbot, window, timer, released)
     assert said[0] == "An export is running."
     assert said[1] == "Cancelling the export: Factmark quits once it has stopped."
     assert not out.exists()
@@ -252,13 +261,7 @@ def test_an_export_that_ended_before_cancel_and_quit_reached_it_is_said_before_q
             (lambda: shown("endedBeforeQuit") is not None, ended_said),
         ]
     )
-    try:
-        qtbot.keyClick(window.article_view, Qt.Key.Key_E, CTRL)  # Export corpus…
-        qtbot.waitUntil(lambda: not window.isVisible(), timeout=10000)
-    finally:
-        timer.stop()
-        released.set()
-    assert not timer.pending, f"{len(timer.pending)} steps never came"  # type: ignore[attr-defined]
+    export_until_closed(qtbot, window, timer, released)
     assert said[0].startswith("The export had ended before it could be cancelled.\nExported ")
     assert str(out) in said[0] and said[0].endswith(". Factmark quits now.")
     assert out.exists() and out.read_text(encoding="utf-8").count("\n") >= 1
