@@ -225,3 +225,13 @@ def own_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wrappe
     temporary.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     (tmp_path / "wrapper.py").write_text(SECOND_WRAPPER + wrapper, encoding="utf-8")
+
+
+@pytest.fixture(name="project")
+def own_project(tmp_path: Path) -> Path:
+    """A project holding one article of the user's own, which bad input must leave as it
+    was (a test module takes it as its ``project`` by importing it)."""
+    path = tmp_path / "mine.factmark"
+    with Project.open(path) as opened:
+        opened.add_document(IncomingDocument("My own article.\n", "Mine"))
+    return path

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faults.helpers import own_project  # noqa: F401  (the fixture `project`)
 from tests.faults.test_not_regular_files import factmark
 
 

@@ -30,6 +30,7 @@ from factmark.core.model import Label, ValidationError
 from factmark.core.project import Project
 from factmark.core.safe_text import printable
 from tests.cli.test_cli import factmark
+from tests.faults.helpers import own_project  # noqa: F401  (the fixture `project`)
 
 # What must never reach a terminal raw: C0 but the line break ending each line, DEL,
 # C1, the Unicode line separators and the bidi controls.

@@ -13,6 +13,7 @@ import pytest
 from factmark.core.model import ValidationError
 from factmark.core.project import Project
 from tests.cli.test_cli import factmark
+from tests.faults.helpers import own_project  # noqa: F401  (the fixture `project`)
 
 OVER = "x" * 101
 MESSAGE = (

@@ -9,6 +9,7 @@ import pytest
 
 from factmark.core.project import Project
 from tests.cli.test_cli import factmark
+from tests.faults.helpers import own_project  # noqa: F401  (the fixture `project`)
 
 LONG = "a" * 300  # over the 255 bytes Linux and macOS file systems take for one name
 # How the name is shown: its first 30 characters, an ellipsis, its last 20.

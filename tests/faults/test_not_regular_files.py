@@ -20,6 +20,7 @@ import orjson
 import pytest
 
 from factmark.core.project import Project
+from tests.faults.helpers import own_project  # noqa: F401  (the fixture `project`)
 
 linux_only = pytest.mark.skipif(
     sys.platform != "linux", reason="/dev/zero, /dev/urandom and mkfifo as on Linux"
