@@ -214,16 +214,7 @@ def _region(span: dict[str, Any]) -> dict[str, Any]:
             "labels": [span["label"]],
         },
     }
-    meta: dict[str, Any] = {}
-    if span["annotator"]:
-        meta["annotator"] = span["annotator"]
-    if span["note"]:
-        meta["text"] = [span["note"]]
-    if span["attrs"]:
-        meta["attrs"] = span["attrs"]
-    if meta:
-        region["meta"] = meta
-    return region
+    return _with_meta(region, span, span["annotator"])
 
 
 def _link(relation: dict[str, Any]) -> dict[str, Any]:
@@ -236,14 +227,24 @@ def _link(relation: dict[str, Any]) -> dict[str, Any]:
     }
     # Label Studio's relation holds labels and a direction only: the link's note and
     # attributes go in its meta, as a span's, which Label Studio keeps as imported.
-    meta = {}
-    if relation["note"]:
-        meta["text"] = [relation["note"]]
-    if relation["attrs"]:
-        meta["attrs"] = relation["attrs"]
+    return _with_meta(link, relation)
+
+
+def _with_meta(
+    result: dict[str, Any], record: dict[str, Any], annotator: str | None = None
+) -> dict[str, Any]:
+    """``result`` with a ``meta`` holding what Label Studio has no field for (the
+    annotator, the note as its ``text``, the attributes), when there is any."""
+    meta: dict[str, Any] = {}
+    if annotator:
+        meta["annotator"] = annotator
+    if record["note"]:
+        meta["text"] = [record["note"]]
+    if record["attrs"]:
+        meta["attrs"] = record["attrs"]
     if meta:
-        link["meta"] = meta
-    return link
+        result["meta"] = meta
+    return result
 
 
 def _region_id(span_number: int) -> str:
