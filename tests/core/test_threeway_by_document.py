@@ -8,7 +8,7 @@ from pathlib import Path
 
 from factmark.core.copies import make_copy
 from factmark.core.incoming import IncomingDocument
-from factmark.core.merge import merge_projects
+from factmark.core.merge import MergeReport, merge_projects
 from factmark.core.project import Project
 
 TEXTS = {
@@ -39,44 +39,44 @@ def spans(path: Path) -> set[tuple[str, int, int, str]]:
         }
 
 
-def test_a_document_the_copy_emptied_loses_its_spans(tmp_path: Path) -> None:
+def merged_after(tmp_path: Path, *edits: str) -> tuple[Path, MergeReport]:
+    """The lead's project with ana's copy merged back after ``edits`` (SQL run in the
+    copy as one transaction); the lead's path and the merge's report."""
     lead, ana = tmp_path / "lead.factmark", tmp_path / "ana.factmark"
     make_lead(lead)
     with Project.open(lead) as project:
         make_copy(project, ana, "ana")
-    # Ana deletes every span of b (the copy then holds no span of it: the merge comes to
-    # it after c) and one of c.
     conn = sqlite3.connect(ana)
     with conn:
-        conn.execute(
-            "DELETE FROM spans WHERE document_id = (SELECT id FROM documents WHERE title = 'b')"
-        )
-        conn.execute("DELETE FROM spans WHERE start = 15")
+        for edit in edits:
+            conn.execute(edit)
     conn.close()
     with Project.open(lead) as project:
         (report,) = merge_projects(project, [ana])
     assert not report.failed, report.lines()
+    return lead, report
+
+
+def test_a_document_the_copy_emptied_loses_its_spans(tmp_path: Path) -> None:
+    # Ana deletes every span of b (the copy then holds no span of it: the merge comes to
+    # it after c) and one of c.
+    lead, report = merged_after(
+        tmp_path,
+        "DELETE FROM spans WHERE document_id = (SELECT id FROM documents WHERE title = 'b')",
+        "DELETE FROM spans WHERE start = 15",
+    )
     assert report.spans_deleted == 3
     assert spans(lead) == {("a", 14, 17, "number"), ("c", 0, 9, "source")}
 
 
 def test_a_copy_whose_base_is_written_otherwise_merges_the_same(tmp_path: Path) -> None:
-    lead, ana = tmp_path / "lead.factmark", tmp_path / "ana.factmark"
-    make_lead(lead)
-    with Project.open(lead) as project:
-        make_copy(project, ana, "ana")
-    conn = sqlite3.connect(ana)
-    with conn:
+    lead, report = merged_after(
+        tmp_path,
         # The same values, spaced as another JSON writer spaces them.
-        conn.execute(
-            "UPDATE merge_base SET key = replace(key, ',', ', '), "
-            "content = replace(content, ',', ', ') WHERE kind = 'span'"
-        )
-        conn.execute("DELETE FROM spans WHERE start = 33")
-    conn.close()
-    with Project.open(lead) as project:
-        (report,) = merge_projects(project, [ana])
-    assert not report.failed, report.lines()
+        "UPDATE merge_base SET key = replace(key, ',', ', '), "
+        "content = replace(content, ',', ', ') WHERE kind = 'span'",
+        "DELETE FROM spans WHERE start = 33",
+    )
     assert (report.spans_added, report.spans_changed, report.spans_deleted) == (0, 0, 1)
     assert spans(lead) == {
         ("a", 14, 17, "number"),
